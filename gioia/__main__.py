@@ -1,0 +1,3 @@
+from gioia.cli import main
+
+main()

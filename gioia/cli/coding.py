@@ -1,0 +1,282 @@
+"""Commands for reading and coding segments: segments, show, tag, untag, memo, codings, log."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from gioia.cli.common import console, echo_json, format_time, interactive, open_project, settings
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from gioia.views import SegmentView
+
+PREVIEW_CHARS = 240
+
+
+def _concepts_line(segment: SegmentView, *, with_coder: bool) -> str:
+    parts = []
+    for mark in segment.codings:
+        label = mark.concept + (f" [{mark.coder}]" if with_coder else "")
+        parts.append(f"{label}: “{mark.quote}”" if mark.quote else label)
+    return "; ".join(parts)
+
+
+def _print_segment(out: Console, segment: SegmentView, *, preview: bool, with_coder: bool) -> None:
+    from rich.text import Text
+
+    head = Text(segment.ref, style="bold")
+    if segment.speaker:
+        head.append(f"  {segment.speaker}", style="cyan" if not segment.is_interviewer else "dim")
+    if segment.time_start is not None:
+        head.append(f"  {format_time(segment.time_start)}", style="dim")
+    out.print(head)
+    body = segment.text
+    if preview and len(body) > PREVIEW_CHARS:
+        body = body[:PREVIEW_CHARS].rsplit(" ", 1)[0] + " …"
+    text = Text(body, style="dim" if segment.is_interviewer else "")
+    from rich.padding import Padding
+
+    out.print(Padding(text, (0, 0, 0, 2)))
+    line = _concepts_line(segment, with_coder=with_coder)
+    if line:
+        out.print(Padding(Text("▸ " + line, style="green"), (0, 0, 0, 2)))
+
+
+@click.command()
+@click.option("--transcript", "-t", help="Only this transcript.")
+@click.option("--uncoded", is_flag=True, help="Only segments with no coding (yours, if --coder).")
+@click.option("--concept", "-c", help="Only segments coded with this concept.")
+@click.option("--grep", "-g", metavar="REGEX", help="Only segments matching (case-insensitive).")
+@click.option("--all", "include_interviewer", is_flag=True, help="Include interviewer turns.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def segments(
+    transcript: str | None,
+    uncoded: bool,
+    concept: str | None,
+    grep: str | None,
+    include_interviewer: bool,
+    as_json: bool,
+) -> None:
+    """List segments (references TRANSCRIPT:N) with their concepts."""
+    with open_project() as project:
+        rows = project.segments(
+            transcript=transcript,
+            uncoded=uncoded,
+            concept=concept,
+            grep=grep,
+            include_interviewer=include_interviewer,
+        )
+    if as_json:
+        echo_json(rows)
+        return
+    out = console()
+    for segment in rows:
+        _print_segment(out, segment, preview=True, with_coder=settings().coder is None)
+    out.print(f"{len(rows)} segment(s).", markup=False)
+
+
+@click.command()
+@click.argument("transcript")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def show(transcript: str, as_json: bool) -> None:
+    """Print a transcript segment by segment with your concepts beside each."""
+    with open_project() as project:
+        view = project.transcript(transcript)
+    if as_json:
+        echo_json(view)
+        return
+    s = view.summary
+    out = console()
+    facts = [
+        s.case,
+        f"{s.informant} ({s.role})" if s.informant else s.role,
+        f"wave {s.wave}" if s.wave else None,
+        s.date.isoformat() if s.date else None,
+    ]
+    out.print(f"[bold]{s.name}[/]  " + " · ".join(f for f in facts if f), soft_wrap=True)
+    out.print(
+        f"[dim]{s.source} · {s.segments} segments · {s.words:,} words · {s.codings} codings[/]\n"
+    )
+    for segment in view.segments:
+        _print_segment(out, segment, preview=False, with_coder=settings().coder is None)
+
+
+def _span(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    start, sep, end = value.partition(":")
+    if not sep or not start.strip().isdigit() or not end.strip().isdigit():
+        raise click.BadParameter(
+            f"{value!r} is not START:END (code points in the segment).", param_hint="--span"
+        )
+    return int(start), int(end)
+
+
+@click.command()
+@click.argument("refs", nargs=-1, metavar="TRANSCRIPT:N...")
+@click.option("--concept", "-c", required=True, help="The concept to apply.")
+@click.option("--quote", "-q", help="Code only these exact words of the segment.")
+@click.option("--span", metavar="START:END", help="Code only these characters of the segment.")
+@click.option(
+    "--grep", "-g", metavar="REGEX", help="Tag every segment matching (not interviewer turns)."
+)
+@click.option("--transcript", "-t", help="With --grep: only in this transcript.")
+@click.option("--new", "create", is_flag=True, help="Create the concept if it does not exist.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+def tag(
+    refs: tuple[str, ...],
+    concept: str,
+    quote: str | None,
+    span: str | None,
+    grep: str | None,
+    transcript: str | None,
+    create: bool,
+    yes: bool,
+) -> None:
+    """Code segments with a concept, e.g. `gioia tag case_a:3 case_a:5 -c "Trust"`."""
+    if bool(refs) == bool(grep):
+        raise click.UsageError("Give segment references or --grep, not both and not neither.")
+    with open_project() as project:
+        targets = list(refs)
+        if grep:
+            found = project.segments(grep=grep, transcript=transcript)
+            if not found:
+                click.echo(f"No segment matches {grep!r}; nothing tagged.")
+                return
+            click.echo(
+                f"{len(found)} segment(s) match {grep!r}: "
+                + ", ".join(s.ref for s in found[:8])
+                + (" …" if len(found) > 8 else "")
+            )
+            if not yes:
+                if not interactive():
+                    raise click.UsageError(
+                        f"Pass --yes to tag {len(found)} segments without asking."
+                    )
+                click.confirm(f"Tag them with {concept!r}?", abort=True)
+            targets = [s.ref for s in found]
+        if not create and interactive() and not project.concept_exists(concept):
+            create = click.confirm(f"There is no concept {concept!r}. Create it?", default=False)
+            if not create:
+                raise click.Abort()
+        result = project.tag(targets, concept, quote=quote, span=_span(span), create=create)
+    note = f" (created concept {result.concept!r})" if result.created_concept else ""
+    already = f"; {result.existing} already had it" if result.existing else ""
+    click.echo(f"Tagged {result.added} segment(s) with {result.concept!r}{already}{note}.")
+
+
+@click.command()
+@click.argument("refs", nargs=-1, required=True, metavar="TRANSCRIPT:N...")
+@click.option("--concept", "-c", required=True, help="The concept to remove.")
+@click.option("--quote", "-q", help="Remove only the coding of these words.")
+@click.option("--span", metavar="START:END", help="Remove only the coding of this span.")
+def untag(refs: tuple[str, ...], concept: str, quote: str | None, span: str | None) -> None:
+    """Remove your coding of a concept from segments."""
+    with open_project() as project:
+        removed = project.untag(list(refs), concept, quote=quote, span=_span(span))
+    click.echo(f"Removed {removed} coding(s) of {concept!r}.")
+
+
+@click.command()
+@click.argument("target", metavar="TRANSCRIPT:N|CONCEPT")
+@click.option("--text", required=True, help="The memo.")
+def memo(target: str, text: str) -> None:
+    """Attach a memo to a segment or a concept."""
+    with open_project() as project:
+        view = project.add_memo(target, text)
+    click.echo(f"Memo added to {view.target}.")
+
+
+@click.group()
+def codings() -> None:
+    """Codings in and out: CSV/XLSX files from other tools or spreadsheets."""
+
+
+@codings.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def codings_import(file: Path) -> None:
+    """Add codings from a file with columns coder, segment, concept[, quote] (all or nothing)."""
+    with open_project() as project:
+        result = project.import_codings(file)
+    parts = [f"Added {result.added} coding(s) by {', '.join(result.coders)}"]
+    if result.existing:
+        parts.append(f"{result.existing} already present")
+    if result.duplicates:
+        parts.append(f"{result.duplicates} duplicate row(s) merged")
+    if result.created_concepts:
+        parts.append(f"created {len(result.created_concepts)} concept(s)")
+    click.echo("; ".join(parts) + ".")
+
+
+@codings.command("export")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this CSV file (default: standard output).",
+)
+@click.option("--only", "only", multiple=True, metavar="CODER", help="Only this coder's codings.")
+def codings_export(output: Path | None, only: tuple[str, ...]) -> None:
+    """Export codings as CSV: coder, segment, concept, quote, transcript, case, informant, role, text."""
+    from gioia.views import CodingRow
+
+    with open_project() as project:
+        rows = project.codings(list(only) or None)
+    columns = [f.name for f in dataclasses.fields(CodingRow)]
+    handle = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
+    try:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        writer.writerows([getattr(row, c) for c in columns] for row in rows)
+    finally:
+        if output:
+            handle.close()
+    if output:
+        click.echo(f"Wrote {len(rows)} coding(s) to {output}.")
+
+
+@click.command()
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]),
+    help="Only events from this date (UTC).",
+)
+@click.option("--coder", "by", metavar="NAME", help="Only this coder's events.")
+@click.option("--concept", "-c", help="Only events about this concept.")
+@click.option("--limit", "-n", type=click.IntRange(min=1), help="Only the newest N events.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def log(
+    since: dt.datetime | None, by: str | None, concept: str | None, limit: int | None, as_json: bool
+) -> None:
+    """Show the audit trail: every change, who made it and when."""
+    with open_project() as project:
+        events = project.log(since=since, coder=by, concept=concept, limit=limit)
+    if as_json:
+        echo_json(events)
+        return
+    out = console()
+    for event in events:
+        out.print(
+            f"[dim]{event.at:%Y-%m-%d %H:%M:%S}[/]  [cyan]{event.coder or '-'}[/]  "
+            f"{escape(event.summary)}",
+            soft_wrap=True,
+        )
+    out.print(f"{len(events)} event(s).", markup=False)
+
+
+def escape(text: str) -> str:
+    """Text safe to print inside rich markup."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+COMMANDS = [segments, show, tag, untag, memo, codings, log]

@@ -1,0 +1,79 @@
+"""What the commands share: settings, opening the project, and output helpers."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from gioia.project import Project
+
+
+@dataclass
+class Settings:
+    """The global options: where the store is, who is coding, and --debug."""
+
+    store: str | None
+    coder: str | None
+    debug: bool
+
+
+def settings() -> Settings:
+    """The global options of the running command."""
+    obj = click.get_current_context().find_root().obj
+    assert isinstance(obj, Settings)
+    return obj
+
+
+def open_project() -> Project:
+    """Open the store named by the global options."""
+    from gioia.project import Project
+
+    options = settings()
+    return Project.open(options.store, coder=options.coder)
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich console (80 columns and no colour when not a terminal)."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def echo_json(value: Any) -> None:
+    """Print dataclasses (or lists of them) as indented JSON."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
+    elif isinstance(value, list):
+        value = [
+            dataclasses.asdict(v) if dataclasses.is_dataclass(v) and not isinstance(v, type) else v
+            for v in value
+        ]
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=_plain))
+
+
+def interactive() -> bool:
+    """Whether a person can answer a question on this terminal."""
+    return sys.stdin.isatty()
+
+
+def format_time(seconds: float | None) -> str:
+    """``h:mm:ss`` for a time in seconds, or an empty string."""
+    if seconds is None:
+        return ""
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"

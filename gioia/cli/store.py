@@ -1,0 +1,79 @@
+"""Commands on the store itself: init, db, demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gioia.cli.common import console, settings
+
+
+@click.command()
+def init() -> None:
+    """Create the project store (gioia.db here, or --store)."""
+    from gioia.project import Project
+
+    with Project.init(settings().store) as project:
+        if project.created:
+            click.echo(f"Created the store {project.location}.")
+        else:
+            click.echo(f"The store {project.location} exists already; nothing to do.")
+
+
+@click.group()
+def db() -> None:
+    """The store's schema: its revision, upgrades and history."""
+
+
+@db.command()
+def current() -> None:
+    """Show the store's schema revision and the one this gioia needs."""
+    from gioia.project import Project
+
+    revision, head = Project.schema_revisions(settings().store)
+    state = "up to date" if revision == head else f"behind: run `gioia db upgrade` (needs {head})"
+    click.echo(f"{revision} ({state})")
+
+
+@db.command()
+def upgrade() -> None:
+    """Upgrade the store's schema (a SQLite store is backed up first)."""
+    from gioia.project import Project
+
+    before, after = Project.upgrade_schema(settings().store)
+    if before == after:
+        click.echo(f"The store is at {after} already; nothing to do.")
+    else:
+        click.echo(f"Upgraded the store from {before} to {after}.")
+
+
+@db.command()
+def history() -> None:
+    """List the schema migrations, oldest first."""
+    from gioia.project import Project
+
+    for revision in Project.schema_history():
+        click.echo(f"{revision.revision}  {revision.doc}")
+
+
+@click.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("gioia-demo"),
+    show_default=True,
+    help="Folder to build the demo project in (must be empty or new).",
+)
+def demo(out: Path) -> None:
+    """Build a sample project from the bundled fictional study and show what it wrote."""
+    from gioia.demo import build_demo
+
+    out_console = console()
+    report = build_demo(out, say=out_console.print)
+    out_console.print(f"\nThe demo project is in {report.folder}. Try:")
+    for line in report.next_steps:
+        out_console.print(f"  {line}", soft_wrap=True)
+
+
+COMMANDS = [init, db, demo]

@@ -1,0 +1,193 @@
+"""Commands that bring transcripts in and list them: import, transcripts, cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from gioia.cli.common import console, echo_json, open_project
+
+
+def _attributes(values: tuple[str, ...]) -> dict[str, str]:
+    found = {}
+    for value in values:
+        key, sep, content = value.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{value!r} is not KEY=VALUE.", param_hint="--attr")
+        found[key.strip()] = content.strip()
+    return found
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--case", help="The case (firm) these transcripts belong to.")
+@click.option("--informant", help="The informant interviewed (a pseudonym).")
+@click.option("--role", help="The informant's role, as quotes will cite it.")
+@click.option("--wave", help="The wave of a longitudinal study (1, 2, …).")
+@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), help="Interview date.")
+@click.option(
+    "--attr",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="An attribute (case.KEY for the case's, informant.KEY for the informant's).",
+)
+@click.option(
+    "--manifest",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV/XLSX with a row per file: file, case, informant, role, date, wave, ….",
+)
+@click.option(
+    "--segment-by",
+    type=click.Choice(["turn", "paragraph", "sentence"]),
+    default="turn",
+    show_default=True,
+    help="The unit of coding.",
+)
+@click.option(
+    "--interviewer",
+    "interviewers",
+    multiple=True,
+    metavar="LABEL",
+    help="A speaker label of the interviewer [default: Interviewer, Q, I].",
+)
+@click.option("--replace", is_flag=True, help="Replace transcripts whose content changed.")
+def import_(
+    paths: tuple[Path, ...],
+    case: str | None,
+    informant: str | None,
+    role: str | None,
+    wave: str | None,
+    date: dt.datetime | None,
+    attr: tuple[str, ...],
+    manifest: Path | None,
+    segment_by: str,
+    interviewers: tuple[str, ...],
+    replace: bool,
+) -> None:
+    """Import transcripts (.txt, .md, .docx, .vtt, .srt) from files or folders.
+
+    Each file is one transaction: a bad file is reported and skipped, and the exit
+    code is 1 if any failed. Re-importing identical content changes nothing.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from gioia.importers.manifest import TranscriptMeta
+    from gioia.ops.importing import DEFAULT_INTERVIEWER_LABELS, ImportOptions
+
+    if not paths and manifest is None:
+        raise click.UsageError("Give files or folders to import, or --manifest.")
+    meta = TranscriptMeta(
+        case, informant, role, wave, date.date() if date else None, _attributes(attr)
+    )
+    options = ImportOptions(segment_by, interviewers or DEFAULT_INTERVIEWER_LABELS, replace)
+    out, err = console(), console(stderr=True)
+    with (
+        open_project() as project,
+        Progress(
+            TextColumn("Importing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as bar,
+    ):
+        task = bar.add_task("", total=None)
+
+        def progress(number: int, total: int, result: object) -> None:
+            bar.update(
+                task,
+                completed=number,
+                total=total,
+                description=Path(str(getattr(result, "path", ""))).name,
+            )
+
+        results = project.import_files(
+            list(paths), meta, options, manifest=manifest, progress=progress
+        )
+    counts = {
+        status: sum(r.status == status for r in results)
+        for status in ("imported", "replaced", "unchanged", "failed")
+    }
+    for result in results:
+        name = Path(result.path).name
+        if result.status == "failed":
+            err.print(f"[red]failed[/]     {name}: {result.error}", soft_wrap=True, markup=True)
+            continue
+        out.print(
+            f"{result.status:<10} {name} → {result.transcript} ({result.segments} segments)"
+            if result.status != "unchanged"
+            else f"unchanged  {name}",
+            markup=False,
+        )
+        for warning in result.warnings:
+            err.print(f"warning    {name}: {warning}", markup=False, soft_wrap=True)
+    summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+    out.print(f"{len(results)} file(s): {summary}.", markup=False)
+    if counts["failed"]:
+        raise SystemExit(1)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def transcripts(as_json: bool) -> None:
+    """List the transcripts with their case, informant and counts."""
+    from rich.table import Table
+
+    with open_project() as project:
+        rows = project.transcripts()
+    if as_json:
+        echo_json(rows)
+        return
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column, justify in (
+        ("Transcript", "left"),
+        ("Case", "left"),
+        ("Informant (role)", "left"),
+        ("Wave", "left"),
+        ("Segments", "right"),
+        ("Words", "right"),
+        ("Codings", "right"),
+    ):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for t in rows:
+        who = t.informant or ""
+        if t.role:
+            who = f"{who} ({t.role})" if who else t.role
+        table.add_row(
+            t.name, t.case or "", who, t.wave or "", str(t.segments), f"{t.words:,}", str(t.codings)
+        )
+    out = console()
+    out.print(table)
+    out.print(f"{len(rows)} transcript(s), {sum(t.words for t in rows):,} words.", markup=False)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def cases(as_json: bool) -> None:
+    """List the cases with their informants, waves, attributes and counts."""
+    from rich.table import Table
+
+    with open_project() as project:
+        rows = project.cases()
+    if as_json:
+        echo_json(rows)
+        return
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in ("Case", "Informants (interviews)", "Waves", "Segments", "Codings"):
+        table.add_column(column, justify="right" if column in ("Segments", "Codings") else "left")
+    for c in rows:
+        people = "\n".join(f"{i.role or i.name} ({i.interviews})" for i in c.informants)
+        table.add_row(c.name, people, ", ".join(c.waves), str(c.segments), str(c.codings))
+    out = console()
+    out.print(table)
+    for c in rows:
+        if c.attributes:
+            facts = "; ".join(f"{k}: {v}" for k, v in c.attributes.items())
+            out.print(f"{c.name}: {facts}", markup=False)
+
+
+COMMANDS = [import_, transcripts, cases]

@@ -1,0 +1,31 @@
+"""The exceptions gioia raises for user errors: the only ones the CLI knows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class GioiaError(Exception):
+    """A user error: one sentence that says what to do next, then optional detail lines
+    (for example every bad row of a file)."""
+
+    def __init__(self, message: str, details: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = list(details)
+
+
+class StoreError(GioiaError):
+    """The store is missing, unreadable, unreachable or at the wrong revision."""
+
+
+class NotFound(GioiaError):
+    """A named transcript, segment, concept, coder or case does not exist."""
+
+
+class InvalidInput(GioiaError):
+    """A value given by the user (name, span, quote, row) is not acceptable."""
+
+
+class ImportFailed(GioiaError):
+    """A file could not be read as a transcript, codings table or manifest."""

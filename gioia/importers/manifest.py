@@ -1,0 +1,91 @@
+"""The import manifest: a row per transcript file with its case, informant and attributes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gioia.errors import ImportFailed
+from gioia.importers.tables import read_table
+
+KNOWN_COLUMNS = ("file", "case", "informant", "role", "date", "wave")
+OWNER_PREFIXES = ("case.", "informant.")
+
+
+@dataclass(frozen=True)
+class TranscriptMeta:
+    """What is known about one transcript before it is read.
+
+    ``attributes`` keys are ``case.X`` and ``informant.X`` for the case's and the
+    informant's attributes, and plain ``X`` for the transcript's own.
+    """
+
+    case: str | None = None
+    informant: str | None = None
+    role: str | None = None
+    wave: str | None = None
+    date: dt.date | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+
+    def overlaid(self, other: TranscriptMeta) -> TranscriptMeta:
+        """These values, with ``other``'s wherever ``other`` sets one."""
+        return TranscriptMeta(
+            case=other.case or self.case,
+            informant=other.informant or self.informant,
+            role=other.role or self.role,
+            wave=other.wave or self.wave,
+            date=other.date or self.date,
+            attributes={**self.attributes, **other.attributes},
+        )
+
+
+def parse_date(value: str, where: str) -> dt.date:
+    """An ISO date (2022-03-14), or an error naming ``where`` it was found."""
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise ImportFailed(f"{where}: {value!r} is not a date (write YYYY-MM-DD).") from exc
+
+
+def read_manifest(path: Path) -> dict[Path, TranscriptMeta]:
+    """Map each file listed in the manifest (resolved beside it) to its metadata.
+
+    Every bad row is named at once; nothing is returned unless all rows are sound.
+    """
+    table = read_table(path)
+    table.require("file")
+    problems: list[str] = []
+    found: dict[Path, TranscriptMeta] = {}
+    for number, record in table.records():
+        where = f"row {number}"
+        if not record["file"]:
+            problems.append(f"{where}: the file cell is empty.")
+            continue
+        file = (path.parent / record["file"]).resolve()
+        if not file.is_file():
+            problems.append(f"{where}: {record['file']} does not exist beside {path.name}.")
+            continue
+        if file in found:
+            problems.append(f"{where}: {record['file']} is listed twice.")
+            continue
+        date = None
+        if record.get("date"):
+            try:
+                date = parse_date(record["date"], where)
+            except ImportFailed as exc:
+                problems.append(exc.message)
+                continue
+        found[file] = TranscriptMeta(
+            case=record.get("case") or None,
+            informant=record.get("informant") or None,
+            role=record.get("role") or None,
+            wave=record.get("wave") or None,
+            date=date,
+            attributes={k: v for k, v in record.items() if k not in KNOWN_COLUMNS and v},
+        )
+    if problems:
+        raise ImportFailed(
+            f"{path.name} has {len(problems)} bad row(s); nothing imported.", problems
+        )
+    return found

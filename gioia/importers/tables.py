@@ -1,0 +1,102 @@
+"""Tables researchers bring (CSV or Excel): a header and numbered rows, nothing more."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from gioia.errors import ImportFailed
+from gioia.importers.decode import decode_bytes
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table's header (lower-cased, stripped) and its rows with their row numbers.
+
+    Row numbers count as a spreadsheet does: the header is row 1.
+    """
+
+    name: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+
+    def require(self, *columns: str) -> None:
+        """Fail, naming the file and the missing columns, unless all ``columns`` are there."""
+        missing = [c for c in columns if c not in self.header]
+        if missing:
+            raise ImportFailed(
+                f"{self.name} has no column {', '.join(missing)} "
+                f"(its columns: {', '.join(self.header) or 'none'})."
+            )
+
+    def records(self) -> list[tuple[int, dict[str, str]]]:
+        """Each row as ``{column: value}`` (stripped; missing cells are empty strings)."""
+        return [
+            (
+                number,
+                {
+                    col: (cells[i] if i < len(cells) else "").strip()
+                    for i, col in enumerate(self.header)
+                },
+            )
+            for number, cells in self.rows
+        ]
+
+
+def read_table(path: Path) -> Table:
+    """Read a .csv (any delimiter csv.Sniffer recognises) or .xlsx file."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return _read_xlsx(path)
+    if suffix in (".csv", ".tsv", ".txt"):
+        return _read_csv(path)
+    raise ImportFailed(f"{path.name}: unsupported table type {suffix!r} (use .csv or .xlsx).")
+
+
+def _read_csv(path: Path) -> Table:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(f"{path.name}: cannot read ({exc.strerror}).") from exc
+    text, _warnings = decode_bytes(data, path.name)
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
+            text.split("\n", 1)[0], delimiters=",;\t"
+        )
+    except csv.Error:
+        dialect = csv.excel
+    lines = list(csv.reader(io.StringIO(text), dialect))
+    return _table(path.name, lines)
+
+
+def _read_xlsx(path: Path) -> Table:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportFailed(f"{path.name} is not an Excel workbook ({exc}).") from exc
+    sheet = workbook.worksheets[0]
+    lines = [
+        ["" if cell is None else str(cell) for cell in row]
+        for row in sheet.iter_rows(values_only=True)
+    ]
+    workbook.close()
+    return _table(path.name, lines)
+
+
+def _table(name: str, lines: list[list[str]]) -> Table:
+    numbered = [
+        (i, cells) for i, cells in enumerate(lines, start=1) if any(c.strip() for c in cells)
+    ]
+    if not numbered:
+        raise ImportFailed(f"{name} is empty.")
+    header_number, header = numbered[0]
+    columns = [c.strip().lower() for c in header]
+    while columns and not columns[-1]:
+        columns.pop()
+    return Table(name, columns, [(n, cells) for n, cells in numbered[1:] if n != header_number])

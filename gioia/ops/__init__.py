@@ -1,0 +1,1 @@
+"""The use cases behind ``Project``: functions over one open transaction (a ``Tx``)."""

@@ -1,0 +1,191 @@
+"""What every use case shares: the transaction context, names, and references."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from gioia.errors import InvalidInput, NotFound
+from gioia.store import NAME_LENGTH, Coder, Concept, Event, Segment, Transcript
+from gioia.text import name_key
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_REF = re.compile(r"^(?P<transcript>.+):(?P<position>\d+)$")
+
+
+class Tx:
+    """One open transaction: the session, the acting coder, and the audit trail."""
+
+    def __init__(self, session: Session, coder_name: str | None) -> None:
+        self.session = session
+        self.coder_name = coder_name
+        self._coder: Coder | None = None
+
+    def coder(self) -> Coder:
+        """The acting coder, created on first use; an error when none is set."""
+        if self._coder is None:
+            if not self.coder_name:
+                raise InvalidInput("No coder given: pass --coder NAME or set GIOIA_CODER.")
+            self._coder = get_or_create_coder(self.session, self.coder_name)
+        return self._coder
+
+    def record(
+        self,
+        action: str,
+        subject: str,
+        summary: str,
+        *,
+        subject_id: int | None = None,
+        concept_id: int | None = None,
+        transcript_id: int | None = None,
+        before: Any = None,
+        after: Any = None,
+    ) -> None:
+        """Append an event to the audit trail, in this transaction."""
+        coder = self.coder() if self.coder_name else None
+        self.session.add(
+            Event(
+                coder_id=coder.id if coder else None,
+                action=action,
+                subject=subject,
+                subject_id=subject_id,
+                concept_id=concept_id,
+                transcript_id=transcript_id,
+                summary=summary,
+                before=before,
+                after=after,
+            )
+        )
+
+
+def clean_name(name: str, what: str) -> str:
+    """``name`` stripped, or an error if it is blank, too long or holds control characters."""
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise InvalidInput(f"A {what} name cannot be blank.")
+    if len(cleaned) > NAME_LENGTH:
+        raise InvalidInput(
+            f"A {what} name is at most {NAME_LENGTH} characters (this one has {len(cleaned)}): "
+            "keep the label short and put the rest in its definition."
+        )
+    if _CONTROL.search(name.strip().replace("\n", " ").replace("\t", " ")):
+        raise InvalidInput(f"A {what} name cannot hold control characters.")
+    return cleaned
+
+
+def get_or_create_coder(session: Session, name: str) -> Coder:
+    """The coder called ``name`` (case- and space-insensitively), created if new."""
+    cleaned = clean_name(name, "coder")
+    key = name_key(cleaned)
+    coder = session.scalar(select(Coder).where(Coder.name_key == key))
+    if coder is None:
+        coder = Coder(name=cleaned, name_key=key)
+        session.add(coder)
+        session.flush()
+    return coder
+
+
+def find_coder(session: Session, name: str) -> Coder:
+    """The existing coder called ``name``, or ``NotFound`` listing the coders there are."""
+    coder = session.scalar(select(Coder).where(Coder.name_key == name_key(name)))
+    if coder is None:
+        names = session.scalars(select(Coder.name).order_by(Coder.name)).all()
+        known = ", ".join(names) if names else "none yet"
+        raise NotFound(f"No coder {name!r} (coders: {known}).")
+    return coder
+
+
+def suggestion(name: str, candidates: list[str]) -> str:
+    """`` Did you mean 'X'?`` for the closest candidate, or an empty string."""
+    by_key = {name_key(c): c for c in candidates}
+    close = difflib.get_close_matches(name_key(name), list(by_key), n=1, cutoff=0.75)
+    return f" Did you mean {by_key[close[0]]!r}?" if close else ""
+
+
+def find_concept(session: Session, name: str) -> Concept | None:
+    """The concept called ``name`` case- and space-insensitively, if any."""
+    return session.scalar(select(Concept).where(Concept.name_key == name_key(name)))
+
+
+def get_concept(session: Session, name: str, *, hint: str = "") -> Concept:
+    """The concept called ``name``, or ``NotFound`` with the closest name."""
+    concept = find_concept(session, name)
+    if concept is None:
+        names = list(session.scalars(select(Concept.name)).all())
+        raise NotFound(f"No concept {name!r}.{suggestion(name, names)}{hint}")
+    return concept
+
+
+def create_concept(tx: Tx, name: str) -> Concept:
+    """A new concept (the name must be free), recorded in the audit trail."""
+    cleaned = clean_name(name, "concept")
+    if find_concept(tx.session, cleaned) is not None:
+        raise InvalidInput(f"A concept named {cleaned!r} already exists.")
+    creator = tx.coder() if tx.coder_name else None
+    concept = Concept(
+        name=cleaned, name_key=name_key(cleaned), created_by_id=creator.id if creator else None
+    )
+    tx.session.add(concept)
+    tx.session.flush()
+    tx.record(
+        "create",
+        "concept",
+        f"Created concept {cleaned!r}",
+        subject_id=concept.id,
+        concept_id=concept.id,
+        after={"name": cleaned},
+    )
+    return concept
+
+
+def parse_ref(ref: str) -> tuple[str, int]:
+    """Split ``TRANSCRIPT:N`` into the transcript name and the position N (from 1)."""
+    match = _REF.match(ref.strip())
+    if match is None or int(match["position"]) < 1:
+        raise InvalidInput(
+            f"{ref!r} is not a segment reference: write TRANSCRIPT:N, e.g. case_a_ceo_w1:3."
+        )
+    return match["transcript"], int(match["position"])
+
+
+def get_transcript(session: Session, name: str) -> Transcript:
+    """The transcript called ``name``, or ``NotFound`` with the closest name."""
+    transcript = session.scalar(select(Transcript).where(Transcript.name_key == name_key(name)))
+    if transcript is None:
+        names = list(session.scalars(select(Transcript.name)).all())
+        raise NotFound(f"No transcript {name!r}.{suggestion(name, names)}")
+    return transcript
+
+
+def resolve_refs(session: Session, refs: list[str]) -> list[tuple[Transcript, Segment]]:
+    """The segments named by ``TRANSCRIPT:N`` references, in the order given."""
+    found: list[tuple[Transcript, Segment]] = []
+    transcripts: dict[str, Transcript] = {}
+    for ref in refs:
+        name, position = parse_ref(ref)
+        transcript = transcripts.get(name_key(name)) or get_transcript(session, name)
+        transcripts[name_key(name)] = transcript
+        segment = session.scalar(
+            select(Segment).where(
+                Segment.transcript_id == transcript.id, Segment.position == position
+            )
+        )
+        if segment is None:
+            count = session.scalar(
+                select(func.count()).where(Segment.transcript_id == transcript.id)
+            )
+            raise NotFound(
+                f"No segment {transcript.name}:{position}: "
+                f"{transcript.name} has segments 1 to {count}."
+            )
+        found.append((transcript, segment))
+    return found
+
+
+def segment_ref(transcript: Transcript, segment: Segment) -> str:
+    """The ``TRANSCRIPT:N`` reference of a segment."""
+    return f"{transcript.name}:{segment.position}"

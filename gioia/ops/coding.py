@@ -1,0 +1,383 @@
+"""Coding: tag and untag segments, memos, and codings files in and out."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+
+from gioia.errors import ImportFailed, InvalidInput, NotFound
+from gioia.importers.tables import read_table
+from gioia.ops.base import (
+    Tx,
+    clean_name,
+    create_concept,
+    find_concept,
+    get_concept,
+    get_or_create_coder,
+    parse_ref,
+    resolve_refs,
+    segment_ref,
+)
+from gioia.store import (
+    Case,
+    Coder,
+    Coding,
+    Concept,
+    Event,
+    Informant,
+    Memo,
+    Segment,
+    Transcript,
+    utcnow,
+)
+from gioia.text import name_key
+from gioia.views import CodingRow, CodingsImportResult, MemoView, TagResult
+
+NEW_CONCEPT_HINT = " Add --new to create it."
+
+
+def locate_quote(text: str, quote: str) -> tuple[int, int] | None:
+    """Where ``quote`` occurs in ``text``: exactly, else ignoring case, spacing and the
+    kind of quotation marks; the first occurrence, as ``[start, end)`` code points."""
+    wanted = quote.strip()
+    if not wanted:
+        return None
+    start = text.find(wanted)
+    if start >= 0:
+        return start, start + len(wanted)
+    pattern = r"\s+".join(_loose(word) for word in wanted.split())
+    match = re.search(pattern, text, re.IGNORECASE)
+    return (match.start(), match.end()) if match else None
+
+
+_QUOTE_MARKS = {"'": "['‘’]", "‘": "['‘’]", "’": "['‘’]", '"': '["“”]', "“": '["“”]', "”": '["“”]'}
+
+
+def _loose(word: str) -> str:
+    return "".join(_QUOTE_MARKS.get(ch, re.escape(ch)) for ch in word)
+
+
+def _span(
+    segment: Segment, text: str, quote: str | None, span: tuple[int, int] | None, ref: str
+) -> tuple[int, int]:
+    """Absolute offsets of the coded words: the quote, the relative span, or the segment."""
+    if quote is not None:
+        found = locate_quote(text, quote)
+        if found is None:
+            raise InvalidInput(f"The quote {quote!r} is not in {ref}.")
+        return segment.char_start + found[0], segment.char_start + found[1]
+    if span is not None:
+        start, end = span
+        if not 0 <= start < end <= len(text):
+            raise InvalidInput(
+                f"The span {start}:{end} is not inside {ref}, whose text has {len(text)} "
+                "characters (offsets are from 0, END excluded)."
+            )
+        return segment.char_start + start, segment.char_start + end
+    return segment.char_start, segment.char_end
+
+
+def tag(
+    tx: Tx,
+    refs: list[str],
+    concept_name: str,
+    *,
+    quote: str | None = None,
+    span: tuple[int, int] | None = None,
+    create: bool = False,
+) -> TagResult:
+    """Apply a concept to segments for the acting coder; an existing coding is kept as is."""
+    if quote is not None and span is not None:
+        raise InvalidInput("Give either a quote or a span, not both.")
+    if not refs:
+        raise InvalidInput("No segments given.")
+    coder = tx.coder()
+    concept = find_concept(tx.session, clean_name(concept_name, "concept"))
+    created = concept is None
+    if concept is None:
+        if not create:
+            get_concept(tx.session, concept_name, hint=NEW_CONCEPT_HINT)
+        concept = create_concept(tx, concept_name)
+    added = existing = 0
+    for transcript, segment in resolve_refs(tx.session, refs):
+        ref = segment_ref(transcript, segment)
+        text = transcript.text[segment.char_start : segment.char_end]
+        start, end = _span(segment, text, quote, span, ref)
+        key = dict(
+            segment_id=segment.id,
+            concept_id=concept.id,
+            coder_id=coder.id,
+            char_start=start,
+            char_end=end,
+        )
+        if tx.session.scalar(select(Coding.id).filter_by(**key)) is not None:
+            existing += 1
+            continue
+        coding = Coding(**key)
+        tx.session.add(coding)
+        tx.session.flush()
+        quoted = (
+            transcript.text[start:end]
+            if (start, end) != (segment.char_start, segment.char_end)
+            else None
+        )
+        tx.record(
+            "tag",
+            "coding",
+            f"Tagged {ref} with {concept.name!r}" + (f": {quoted!r}" if quoted else ""),
+            subject_id=coding.id,
+            concept_id=concept.id,
+            transcript_id=transcript.id,
+            after={"segment": ref, "concept": concept.name, "start": start, "end": end},
+        )
+        added += 1
+    return TagResult(concept.name, added, existing, created)
+
+
+def untag(
+    tx: Tx,
+    refs: list[str],
+    concept_name: str,
+    *,
+    quote: str | None = None,
+    span: tuple[int, int] | None = None,
+) -> int:
+    """Remove the acting coder's codings of a concept (only that span, if one is given)."""
+    coder = tx.coder()
+    concept = get_concept(tx.session, concept_name)
+    removed = 0
+    for transcript, segment in resolve_refs(tx.session, refs):
+        ref = segment_ref(transcript, segment)
+        query = select(Coding).filter_by(
+            segment_id=segment.id, concept_id=concept.id, coder_id=coder.id
+        )
+        if quote is not None or span is not None:
+            text = transcript.text[segment.char_start : segment.char_end]
+            start, end = _span(segment, text, quote, span, ref)
+            query = query.filter_by(char_start=start, char_end=end)
+        codings = list(tx.session.scalars(query))
+        if not codings:
+            raise NotFound(f"{ref} has no coding {concept.name!r} by {coder.name}.")
+        for coding in codings:
+            tx.record(
+                "untag",
+                "coding",
+                f"Untagged {ref} from {concept.name!r}",
+                subject_id=coding.id,
+                concept_id=concept.id,
+                transcript_id=transcript.id,
+                before={
+                    "segment": ref,
+                    "concept": concept.name,
+                    "start": coding.char_start,
+                    "end": coding.char_end,
+                },
+            )
+            tx.session.delete(coding)
+            removed += 1
+    return removed
+
+
+def add_memo(tx: Tx, target: str, text: str) -> MemoView:
+    """Attach a memo to a segment (``T:N``) or a concept (by name)."""
+    body = text.strip()
+    if not body:
+        raise InvalidInput("A memo cannot be blank.")
+    coder = tx.coder()
+    memo = Memo(coder_id=coder.id, text=body)
+    if re.fullmatch(r".+:\d+", target.strip()) and find_concept(tx.session, target) is None:
+        ((transcript, segment),) = resolve_refs(tx.session, [target])
+        memo.segment_id = segment.id
+        label, transcript_id, concept_id = segment_ref(transcript, segment), transcript.id, None
+    else:
+        concept = get_concept(tx.session, target)
+        memo.concept_id = concept.id
+        label, transcript_id, concept_id = concept.name, None, concept.id
+    tx.session.add(memo)
+    tx.session.flush()
+    tx.record(
+        "memo",
+        "memo",
+        f"Memo on {label}",
+        subject_id=memo.id,
+        concept_id=concept_id,
+        transcript_id=transcript_id,
+        after={"target": label, "text": body},
+    )
+    return MemoView(label, coder.name, body, memo.created_at or utcnow())
+
+
+@dataclass(frozen=True)
+class _Row:
+    number: int
+    coder: str
+    segment: Segment
+    transcript: Transcript
+    concept: str
+    start: int
+    end: int
+
+
+def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
+    """Add the codings of a CSV/XLSX file (coder, segment, concept[, quote]), all or nothing."""
+    table = read_table(path)
+    table.require("coder", "segment", "concept")
+    session = tx.session
+    problems: list[str] = []
+    rows: list[_Row] = []
+    segments: dict[str, dict[int, Segment]] = {}
+    transcripts: dict[str, Transcript | None] = {}
+    for number, record in table.records():
+        try:
+            coder = clean_name(record["coder"], "coder")
+            concept = clean_name(record["concept"], "concept")
+            name, position = parse_ref(record["segment"])
+            key = name_key(name)
+            if key not in transcripts:
+                transcripts[key] = session.scalar(select(Transcript).filter_by(name_key=key))
+                if transcripts[key] is not None:
+                    segments[key] = {
+                        s.position: s
+                        for s in session.scalars(
+                            select(Segment).filter_by(transcript_id=transcripts[key].id)  # type: ignore[union-attr]
+                        )
+                    }
+            transcript = transcripts[key]
+            if transcript is None:
+                raise NotFound(f"no transcript {name!r}.")
+            segment = segments[key].get(position)
+            if segment is None:
+                raise NotFound(f"no segment {transcript.name}:{position}.")
+            text = transcript.text[segment.char_start : segment.char_end]
+            start, end = _span(
+                segment, text, record.get("quote") or None, None, f"{transcript.name}:{position}"
+            )
+        except (InvalidInput, NotFound) as exc:
+            problems.append(f"row {number}: {exc.message[0].lower()}{exc.message[1:]}")
+            continue
+        rows.append(_Row(number, coder, segment, transcript, concept, start, end))
+    if problems:
+        raise ImportFailed(
+            f"{path.name} has {len(problems)} bad row(s); nothing imported.", problems
+        )
+    if not rows:
+        raise ImportFailed(f"{path.name} holds no codings.")
+
+    coders = {name_key(r.coder): get_or_create_coder(session, r.coder) for r in rows}
+    concepts: dict[str, Concept] = {}
+    created: list[str] = []
+    for row in rows:
+        key = name_key(row.concept)
+        if key not in concepts:
+            found = find_concept(session, row.concept)
+            if found is None:
+                found = create_concept(tx, row.concept)
+                created.append(found.name)
+            concepts[key] = found
+    present = set(
+        session.execute(
+            select(
+                Coding.segment_id,
+                Coding.concept_id,
+                Coding.coder_id,
+                Coding.char_start,
+                Coding.char_end,
+            ).where(Coding.coder_id.in_([c.id for c in coders.values()]))
+        ).tuples()
+    )
+    new: dict[tuple[int, int, int, int, int], _Row] = {}
+    duplicates = existing = 0
+    for row in rows:
+        key = (
+            row.segment.id,
+            concepts[name_key(row.concept)].id,
+            coders[name_key(row.coder)].id,
+            row.start,
+            row.end,
+        )
+        if key in present:
+            existing += 1
+        elif key in new:
+            duplicates += 1
+        else:
+            new[key] = row
+    if new:
+        session.execute(
+            insert(Coding),
+            [
+                dict(
+                    segment_id=k[0], concept_id=k[1], coder_id=k[2], char_start=k[3], char_end=k[4]
+                )
+                for k in new
+            ],
+        )
+        session.execute(
+            insert(Event),
+            [
+                dict(
+                    coder_id=k[2],
+                    action="tag",
+                    subject="coding",
+                    concept_id=k[1],
+                    transcript_id=row.transcript.id,
+                    summary=f"Tagged {row.transcript.name}:{row.segment.position} with "
+                    f"{concepts[name_key(row.concept)].name!r} (from {path.name} row {row.number})",
+                    after={
+                        "segment": f"{row.transcript.name}:{row.segment.position}",
+                        "concept": concepts[name_key(row.concept)].name,
+                        "start": k[3],
+                        "end": k[4],
+                        "source": path.name,
+                    },
+                )
+                for k, row in new.items()
+            ],
+        )
+    return CodingsImportResult(
+        added=len(new),
+        existing=existing,
+        duplicates=duplicates,
+        created_concepts=tuple(created),
+        coders=tuple(sorted(c.name for c in coders.values())),
+    )
+
+
+def coding_rows(tx: Tx, coders: list[str] | None = None) -> list[CodingRow]:
+    """Every coding (of the named coders, if given) with its context, in reading order."""
+    query = (
+        select(Coding, Segment, Transcript, Concept.name, Coder.name, Case.name, Informant)
+        .join(Segment, Segment.id == Coding.segment_id)
+        .join(Transcript, Transcript.id == Segment.transcript_id)
+        .join(Concept, Concept.id == Coding.concept_id)
+        .join(Coder, Coder.id == Coding.coder_id)
+        .outerjoin(Case, Case.id == Transcript.case_id)
+        .outerjoin(
+            Informant, Informant.id == func.coalesce(Segment.informant_id, Transcript.informant_id)
+        )
+        .order_by(Transcript.name, Segment.position, Coder.name, Concept.name, Coding.char_start)
+    )
+    if coders:
+        query = query.where(Coder.name_key.in_([name_key(c) for c in coders]))
+    rows = []
+    for coding, segment, transcript, concept, coder, case, informant in tx.session.execute(
+        query
+    ).tuples():
+        whole = (coding.char_start, coding.char_end) == (segment.char_start, segment.char_end)
+        rows.append(
+            CodingRow(
+                coder=coder,
+                segment=f"{transcript.name}:{segment.position}",
+                concept=concept,
+                quote="" if whole else transcript.text[coding.char_start : coding.char_end],
+                transcript=transcript.name,
+                case=case or "",
+                informant=informant.name if informant else "",
+                role=(informant.role or "") if informant else "",
+                text=transcript.text[segment.char_start : segment.char_end],
+            )
+        )
+    return rows

@@ -1,0 +1,228 @@
+"""Importing transcripts: read a file, segment it, and store it with its metadata."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import delete, func, insert, select
+
+from gioia.errors import ImportFailed, InvalidInput
+from gioia.importers import read_transcript
+from gioia.importers.manifest import TranscriptMeta
+from gioia.ops.base import Tx, clean_name
+from gioia.store import Attribute, Case, Coding, Informant, Segment, Transcript
+from gioia.text import build_document, name_key
+
+DEFAULT_INTERVIEWER_LABELS = ("Interviewer", "Q", "I")
+SEGMENT_MODES = ("turn", "paragraph", "sentence")
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How files are segmented, which labels are the interviewer's, and replacement."""
+
+    segment_by: str = "turn"
+    interviewer_labels: tuple[str, ...] = DEFAULT_INTERVIEWER_LABELS
+    replace: bool = False
+
+    def __post_init__(self) -> None:
+        if self.segment_by not in SEGMENT_MODES:
+            raise InvalidInput(
+                f"Cannot segment by {self.segment_by!r}: choose {', '.join(SEGMENT_MODES)}."
+            )
+
+    def is_interviewer(self, speaker: str | None) -> bool:
+        """Whether a speaker label is one of the interviewer's."""
+        if speaker is None:
+            return False
+        key = name_key(speaker)
+        return key.startswith("interviewer") or key in {
+            name_key(label) for label in self.interviewer_labels
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of importing one file."""
+
+    transcript: str
+    status: str
+    segments: int
+    warnings: tuple[str, ...]
+
+
+def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions) -> Outcome:
+    """Read, segment and store one file; ``ImportFailed``/``InvalidInput`` leave nothing."""
+    parsed = read_transcript(path)
+    if not parsed.turns:
+        raise ImportFailed(f"{path.name} holds no transcript text.")
+    text, spans = build_document(parsed.turns, options.segment_by)
+    name = clean_name(path.stem, "transcript")
+    digest = hashlib.sha256(f"{options.segment_by}\n{text}".encode()).hexdigest()
+    session = tx.session
+
+    transcript = session.scalar(select(Transcript).where(Transcript.name_key == name_key(name)))
+    status = "imported"
+    if transcript is not None:
+        if transcript.content_hash == digest:
+            return Outcome(transcript.name, "unchanged", 0, tuple(parsed.warnings))
+        if not options.replace:
+            raise ImportFailed(
+                f"{path.name}: a transcript named {transcript.name!r} already exists with "
+                "different content; pass --replace to replace it."
+            )
+        codings = session.scalar(
+            select(func.count())
+            .select_from(Coding)
+            .join(Segment, Segment.id == Coding.segment_id)
+            .where(Segment.transcript_id == transcript.id)
+        )
+        if codings:
+            raise ImportFailed(
+                f"{path.name}: replacing {transcript.name!r} would lose its {codings} coding(s); "
+                "export them (`gioia codings export`) and untag them first."
+            )
+        session.execute(delete(Segment).where(Segment.transcript_id == transcript.id))
+        session.execute(delete(Attribute).where(Attribute.transcript_id == transcript.id))
+        status = "replaced"
+    else:
+        transcript = Transcript(name=name, name_key=name_key(name))
+        session.add(transcript)
+
+    case = _get_or_create_case(tx, meta.case) if meta.case else None
+    informant = _get_or_create_informant(tx, meta, case) if meta.informant else None
+    transcript.source = path.name
+    transcript.format = parsed.format
+    transcript.text = text
+    transcript.content_hash = digest
+    transcript.segment_by = options.segment_by
+    transcript.case_id = case.id if case else None
+    transcript.informant_id = informant.id if informant else None
+    transcript.wave = meta.wave
+    transcript.interview_date = meta.date
+    session.flush()
+
+    speakers = _link_speakers(
+        tx, spans_speakers={s.speaker for s in spans}, informant=informant, options=options
+    )
+    session.execute(
+        insert(Segment),
+        [
+            {
+                "transcript_id": transcript.id,
+                "position": position,
+                "char_start": span.start,
+                "char_end": span.end,
+                "speaker": span.speaker,
+                "is_interviewer": options.is_interviewer(span.speaker),
+                "informant_id": speakers.get(span.speaker),
+                "time_start": span.time_start,
+                "time_end": span.time_end,
+            }
+            for position, span in enumerate(spans, start=1)
+        ],
+    )
+    _store_attributes(tx, meta, transcript, case, informant)
+    tx.record(
+        "import" if status == "imported" else "replace",
+        "transcript",
+        f"{status.capitalize()} {name} from {path.name} ({len(spans)} segments)",
+        subject_id=transcript.id,
+        transcript_id=transcript.id,
+        after={"source": path.name, "segments": len(spans), "segment_by": options.segment_by},
+    )
+    return Outcome(name, status, len(spans), tuple(parsed.warnings))
+
+
+def _get_or_create_case(tx: Tx, name: str) -> Case:
+    cleaned = clean_name(name, "case")
+    case = tx.session.scalar(select(Case).where(Case.name_key == name_key(cleaned)))
+    if case is None:
+        case = Case(name=cleaned, name_key=name_key(cleaned))
+        tx.session.add(case)
+        tx.session.flush()
+        tx.record("create", "case", f"Created case {cleaned!r}", subject_id=case.id)
+    return case
+
+
+def _get_or_create_informant(tx: Tx, meta: TranscriptMeta, case: Case | None) -> Informant:
+    assert meta.informant
+    cleaned = clean_name(meta.informant, "informant")
+    informant = tx.session.scalar(select(Informant).where(Informant.name_key == name_key(cleaned)))
+    if informant is None:
+        informant = Informant(
+            name=cleaned,
+            name_key=name_key(cleaned),
+            role=meta.role,
+            case_id=case.id if case else None,
+        )
+        tx.session.add(informant)
+        tx.session.flush()
+        tx.record(
+            "create",
+            "informant",
+            f"Created informant {cleaned!r}",
+            subject_id=informant.id,
+            after={"role": meta.role, "case": case.name if case else None},
+        )
+        return informant
+    if case is not None and informant.case_id not in (None, case.id):
+        raise ImportFailed(
+            f"Informant {informant.name!r} belongs to another case; "
+            "give this informant another name or fix the case."
+        )
+    if informant.case_id is None and case is not None:
+        informant.case_id = case.id
+    if meta.role and not informant.role:
+        informant.role = meta.role
+    return informant
+
+
+def _link_speakers(
+    tx: Tx, *, spans_speakers: set[str | None], informant: Informant | None, options: ImportOptions
+) -> dict[str | None, int]:
+    """Which informant each speaker label names: a known informant's name, or else the
+    transcript's informant when the transcript has a single non-interviewer speaker."""
+    labels = {s for s in spans_speakers if s is not None and not options.is_interviewer(s)}
+    keys = {name_key(s): s for s in labels}
+    linked: dict[str | None, int] = {}
+    if keys:
+        for found in tx.session.scalars(select(Informant).where(Informant.name_key.in_(keys))):
+            linked[keys[found.name_key]] = found.id
+    unlinked = labels - set(linked)
+    if informant is not None and len(labels) == 1 and unlinked:
+        linked[unlinked.pop()] = informant.id
+    return linked
+
+
+def _store_attributes(
+    tx: Tx,
+    meta: TranscriptMeta,
+    transcript: Transcript,
+    case: Case | None,
+    informant: Informant | None,
+) -> None:
+    for key, value in meta.attributes.items():
+        owner: dict[str, int]
+        if key.startswith("case."):
+            if case is None:
+                raise ImportFailed(f"Attribute {key!r} needs a case: give the transcript a case.")
+            owner, key = {"case_id": case.id}, key.removeprefix("case.")
+        elif key.startswith("informant."):
+            if informant is None:
+                raise ImportFailed(f"Attribute {key!r} needs an informant.")
+            owner, key = {"informant_id": informant.id}, key.removeprefix("informant.")
+        else:
+            owner = {"transcript_id": transcript.id}
+        column = next(iter(owner))
+        existing = tx.session.scalar(
+            select(Attribute).where(
+                getattr(Attribute, column) == owner[column], Attribute.key == key
+            )
+        )
+        if existing is None:
+            tx.session.add(Attribute(key=key, value=value, **owner))
+        elif existing.value != value:
+            existing.value = value

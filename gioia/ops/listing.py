@@ -1,0 +1,283 @@
+"""Reading the store: transcripts, cases, segments and the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import replace
+
+from sqlalchemy import Select, func, select
+
+from gioia.errors import InvalidInput
+from gioia.ops.base import Tx, find_coder, get_concept, get_transcript
+from gioia.store import (
+    Attribute,
+    Case,
+    Coder,
+    Coding,
+    Concept,
+    Event,
+    Informant,
+    Segment,
+    Transcript,
+)
+from gioia.text import name_key
+from gioia.views import (
+    CaseSummary,
+    CodingMark,
+    EventView,
+    InformantSummary,
+    SegmentView,
+    TranscriptSummary,
+    TranscriptView,
+)
+
+
+def compile_grep(pattern: str) -> re.Pattern[str]:
+    """A case-insensitive regular expression, or a clear error if it does not compile."""
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise InvalidInput(f"{pattern!r} is not a valid regular expression: {exc}.") from exc
+
+
+def _attributes(tx: Tx, column: str, ids: list[int]) -> dict[int, dict[str, str]]:
+    found: dict[int, dict[str, str]] = defaultdict(dict)
+    owner = getattr(Attribute, column)
+    for owner_id, key, value in tx.session.execute(
+        select(owner, Attribute.key, Attribute.value).where(owner.in_(ids)).order_by(Attribute.id)
+    ).tuples():
+        found[owner_id][key] = value
+    return found
+
+
+def transcripts(tx: Tx, *, names: list[str] | None = None) -> list[TranscriptSummary]:
+    """Every transcript (or those named) with metadata and counts, by name."""
+    segment_counts = (
+        select(Segment.transcript_id, func.count().label("n"))
+        .group_by(Segment.transcript_id)
+        .subquery()
+    )
+    coding_counts = (
+        select(Segment.transcript_id, func.count().label("n"))
+        .join(Coding, Coding.segment_id == Segment.id)
+        .group_by(Segment.transcript_id)
+        .subquery()
+    )
+    query: Select[tuple[Transcript, str | None, Informant | None, int | None, int | None]] = (
+        select(Transcript, Case.name, Informant, segment_counts.c.n, coding_counts.c.n)
+        .outerjoin(Case, Case.id == Transcript.case_id)
+        .outerjoin(Informant, Informant.id == Transcript.informant_id)
+        .outerjoin(segment_counts, segment_counts.c.transcript_id == Transcript.id)
+        .outerjoin(coding_counts, coding_counts.c.transcript_id == Transcript.id)
+        .order_by(Transcript.name_key)
+    )
+    if names is not None:
+        query = query.where(Transcript.id.in_([get_transcript(tx.session, n).id for n in names]))
+    rows = tx.session.execute(query).tuples().all()
+    attributes = _attributes(tx, "transcript_id", [row[0].id for row in rows])
+    return [
+        TranscriptSummary(
+            name=t.name,
+            source=t.source,
+            format=t.format,
+            case=case,
+            informant=informant.name if informant else None,
+            role=informant.role if informant else None,
+            wave=t.wave,
+            date=t.interview_date,
+            segments=n_segments or 0,
+            words=len(t.text.split()),
+            codings=n_codings or 0,
+            attributes=attributes.get(t.id, {}),
+        )
+        for t, case, informant, n_segments, n_codings in rows
+    ]
+
+
+def cases(tx: Tx) -> list[CaseSummary]:
+    """Every case with its attributes, informants, waves and counts, by name."""
+    all_cases = list(tx.session.scalars(select(Case).order_by(Case.name_key)))
+    summaries = {t.name: t for t in transcripts(tx)}
+    by_case: dict[int, list[Transcript]] = defaultdict(list)
+    for t in tx.session.scalars(select(Transcript).where(Transcript.case_id.is_not(None))):
+        assert t.case_id is not None
+        by_case[t.case_id].append(t)
+    interviews = dict(
+        tx.session.execute(
+            select(Transcript.informant_id, func.count()).group_by(Transcript.informant_id)
+        ).tuples()
+    )
+    informants: dict[int, list[InformantSummary]] = defaultdict(list)
+    for informant in tx.session.scalars(select(Informant).order_by(Informant.name_key)):
+        if informant.case_id is not None:
+            informants[informant.case_id].append(
+                InformantSummary(informant.name, informant.role, interviews.get(informant.id, 0))
+            )
+    attributes = _attributes(tx, "case_id", [c.id for c in all_cases])
+    result = []
+    for case in all_cases:
+        own = [summaries[t.name] for t in by_case[case.id]]
+        result.append(
+            CaseSummary(
+                name=case.name,
+                informants=tuple(informants[case.id]),
+                transcripts=len(own),
+                segments=sum(s.segments for s in own),
+                words=sum(s.words for s in own),
+                codings=sum(s.codings for s in own),
+                waves=tuple(sorted({s.wave for s in own if s.wave})),
+                attributes=attributes.get(case.id, {}),
+            )
+        )
+    return result
+
+
+def segments(
+    tx: Tx,
+    *,
+    transcript: str | None = None,
+    uncoded: bool = False,
+    concept: str | None = None,
+    grep: str | None = None,
+    include_interviewer: bool = False,
+    coder: str | None = None,
+) -> list[SegmentView]:
+    """Segments in reading order, with the codings of ``coder`` (all coders if None)."""
+    pattern = compile_grep(grep) if grep else None
+    query = select(Segment).join(Transcript, Transcript.id == Segment.transcript_id)
+    if transcript is not None:
+        query = query.where(Segment.transcript_id == get_transcript(tx.session, transcript).id)
+    if not include_interviewer:
+        query = query.where(Segment.is_interviewer.is_(False))
+    concept_id = get_concept(tx.session, concept).id if concept else None
+    coder_id = _visible_coder_id(tx, coder)
+    query = query.order_by(Transcript.name_key, Segment.position)
+    rows = list(tx.session.scalars(query))
+    marks = _marks(tx, [s.id for s in rows], coder_id)
+    texts = _texts(tx, {s.transcript_id for s in rows})
+    views = []
+    for segment in rows:
+        name, text = texts[segment.transcript_id]
+        segment_marks = marks.get(segment.id, [])
+        view = _view(segment, name, text, segment_marks)
+        if uncoded and view.codings:
+            continue
+        if concept_id is not None and all(cid != concept_id for cid, _ in segment_marks):
+            continue
+        if pattern is not None and not pattern.search(view.text):
+            continue
+        views.append(view)
+    return views
+
+
+def _visible_coder_id(tx: Tx, coder: str | None) -> int | None:
+    """Whose codings to show: everyone's (None), or one coder's (-1: a coder with none yet)."""
+    if coder is None:
+        return None
+    found = tx.session.scalar(select(Coder.id).where(Coder.name_key == name_key(coder)))
+    return -1 if found is None else found
+
+
+def transcript_view(tx: Tx, name: str, *, coder: str | None = None) -> TranscriptView:
+    """A transcript's metadata and every segment (interviewer turns included)."""
+    found = get_transcript(tx.session, name)
+    (summary,) = transcripts(tx, names=[found.name])
+    return TranscriptView(
+        summary,
+        tuple(segments(tx, transcript=found.name, include_interviewer=True, coder=coder)),
+    )
+
+
+_Marks = dict[int, list[tuple[int, CodingMark]]]
+
+
+def _marks(tx: Tx, segment_ids: list[int], coder_id: int | None) -> _Marks:
+    """The codings on these segments as (concept id, mark) pairs, quotes filled in later."""
+    if not segment_ids:
+        return {}
+    query = (
+        select(Coding, Concept.name, Coder.name, Segment.char_start, Segment.char_end)
+        .join(Concept, Concept.id == Coding.concept_id)
+        .join(Coder, Coder.id == Coding.coder_id)
+        .join(Segment, Segment.id == Coding.segment_id)
+        .order_by(Coding.segment_id, Concept.name_key, Coder.name_key, Coding.char_start)
+    )
+    if coder_id is not None:
+        query = query.where(Coding.coder_id == coder_id)
+    if len(segment_ids) <= 500:
+        query = query.where(Coding.segment_id.in_(segment_ids))
+    wanted = set(segment_ids)
+    found: _Marks = defaultdict(list)
+    for coding, concept, coder, seg_start, seg_end in tx.session.execute(query).tuples():
+        if coding.segment_id in wanted:
+            whole = (coding.char_start, coding.char_end) == (seg_start, seg_end)
+            mark = CodingMark(
+                concept,
+                coder,
+                coding.char_start - seg_start,
+                coding.char_end - seg_start,
+                None if whole else "",
+            )
+            found[coding.segment_id].append((coding.concept_id, mark))
+    return found
+
+
+def _texts(tx: Tx, transcript_ids: set[int]) -> dict[int, tuple[str, str]]:
+    return {
+        id_: (name, text)
+        for id_, name, text in tx.session.execute(
+            select(Transcript.id, Transcript.name, Transcript.text).where(
+                Transcript.id.in_(transcript_ids)
+            )
+        ).tuples()
+    }
+
+
+def _view(
+    segment: Segment, transcript: str, text: str, marks: list[tuple[int, CodingMark]]
+) -> SegmentView:
+    body = text[segment.char_start : segment.char_end]
+    return SegmentView(
+        ref=f"{transcript}:{segment.position}",
+        transcript=transcript,
+        position=segment.position,
+        speaker=segment.speaker,
+        is_interviewer=segment.is_interviewer,
+        text=body,
+        char_start=segment.char_start,
+        char_end=segment.char_end,
+        time_start=segment.time_start,
+        time_end=segment.time_end,
+        codings=tuple(
+            mark if mark.quote is None else replace(mark, quote=body[mark.start : mark.end])
+            for _, mark in marks
+        ),
+    )
+
+
+def log(
+    tx: Tx,
+    *,
+    since: dt.datetime | None = None,
+    coder: str | None = None,
+    concept: str | None = None,
+    limit: int | None = None,
+) -> list[EventView]:
+    """The audit trail, oldest first (the newest ``limit`` events if a limit is given)."""
+    query = select(Event, Coder.name).outerjoin(Coder, Coder.id == Event.coder_id)
+    if since is not None:
+        query = query.where(Event.at >= since)
+    if coder is not None:
+        query = query.where(Event.coder_id == find_coder(tx.session, coder).id)
+    if concept is not None:
+        query = query.where(Event.concept_id == get_concept(tx.session, concept).id)
+    query = query.order_by(Event.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    rows = tx.session.execute(query).tuples().all()
+    return [
+        EventView(e.id, e.at, name, e.action, e.subject, e.summary, e.before, e.after)
+        for e, name in reversed(rows)
+    ]

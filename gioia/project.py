@@ -1,0 +1,287 @@
+"""``Project``: every use case of gioia, one transaction per public method."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from gioia.errors import GioiaError, ImportFailed
+from gioia.importers import SUPPORTED_SUFFIXES
+from gioia.importers.manifest import TranscriptMeta, read_manifest
+from gioia.ops import coding, importing, listing
+from gioia.ops.base import Tx
+from gioia.ops.importing import ImportOptions
+from gioia import store as store_module
+from gioia.store import Store, open_store
+from gioia.views import (
+    CaseSummary,
+    CodingRow,
+    CodingsImportResult,
+    EventView,
+    ImportResult,
+    MemoView,
+    SegmentView,
+    TagResult,
+    TranscriptSummary,
+    TranscriptView,
+)
+
+if TYPE_CHECKING:
+    from gioia.migrate import Revision
+
+ImportProgress = Callable[[int, int, ImportResult], None]
+
+
+class Project:
+    """An open gioia project (one store), acting as one coder (or none, for reading).
+
+    Use ``Project.open(...)`` or ``Project.init(...)``, ideally as a context manager.
+    """
+
+    def __init__(self, store: Store, coder: str | None = None) -> None:
+        self._store = store
+        self.coder = coder
+
+    @classmethod
+    def open(cls, location: str | None = None, *, coder: str | None = None) -> Project:
+        """Open an existing store (path or URL; default ``GIOIA_STORE`` or ``./gioia.db``)."""
+        return cls(open_store(location), coder)
+
+    @classmethod
+    def init(cls, location: str | None = None, *, coder: str | None = None) -> Project:
+        """Create the store (or open it, if it exists already) at the newest schema."""
+        return cls(open_store(location, create=True), coder)
+
+    @staticmethod
+    def schema_revisions(location: str | None = None) -> tuple[str | None, str]:
+        """The store's schema revision (None before ``init``) and the one this gioia needs."""
+        return store_module.schema_revisions(location)
+
+    @staticmethod
+    def upgrade_schema(location: str | None = None) -> tuple[str | None, str]:
+        """Upgrade the store's schema, backing up a SQLite file first; (before, after)."""
+        return store_module.upgrade_schema(location)
+
+    @staticmethod
+    def schema_history() -> list[Revision]:
+        """Every schema migration, oldest first."""
+        from gioia.migrate import history
+
+        return history()
+
+    @property
+    def created(self) -> bool:
+        """Whether opening this project created its store."""
+        return self._store.created
+
+    @property
+    def location(self) -> str:
+        """Where the store is: a file path or a URL without its password."""
+        return self._store.location
+
+    def close(self) -> None:
+        """Release the store's connections."""
+        self._store.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[Tx]:
+        with self._store.transaction(write=True) as session:
+            yield Tx(session, self.coder)
+
+    @contextmanager
+    def _read(self) -> Iterator[Tx]:
+        with self._store.transaction(write=False) as session:
+            yield Tx(session, self.coder)
+
+    # --- import ------------------------------------------------------------------
+
+    def import_file(
+        self,
+        path: Path,
+        meta: TranscriptMeta | None = None,
+        options: ImportOptions | None = None,
+    ) -> ImportResult:
+        """Import one transcript file in one transaction; raises on a bad file."""
+        with self._write() as tx:
+            outcome = importing.import_file(
+                tx, path, meta or TranscriptMeta(), options or ImportOptions()
+            )
+        return ImportResult(
+            str(path), outcome.status, outcome.transcript, outcome.segments, outcome.warnings
+        )
+
+    def import_files(
+        self,
+        paths: list[Path],
+        meta: TranscriptMeta | None = None,
+        options: ImportOptions | None = None,
+        *,
+        manifest: Path | None = None,
+        progress: ImportProgress | None = None,
+    ) -> list[ImportResult]:
+        """Import files and folders, each file in its own transaction.
+
+        A bad file is reported in its result (status ``failed``) and the others go on.
+        With a manifest, its rows give each file's metadata (``meta`` fills the gaps)
+        and, when no paths are given, the files to import.
+        """
+        base = meta or TranscriptMeta()
+        listed = read_manifest(manifest) if manifest else {}
+        files = expand_paths(paths) if paths else list(listed)
+        if not files:
+            raise ImportFailed(
+                f"No transcript files found (gioia reads {', '.join(SUPPORTED_SUFFIXES)})."
+            )
+        results = []
+        for number, path in enumerate(files, start=1):
+            file_meta = listed.get(path.resolve(), TranscriptMeta()).overlaid(base)
+            try:
+                result = self.import_file(path, file_meta, options)
+            except GioiaError as exc:
+                result = ImportResult(str(path), "failed", error=exc.message)
+            results.append(result)
+            if progress is not None:
+                progress(number, len(files), result)
+        return results
+
+    def transcripts(self) -> list[TranscriptSummary]:
+        """Every transcript with its metadata and counts."""
+        with self._read() as tx:
+            return listing.transcripts(tx)
+
+    def cases(self) -> list[CaseSummary]:
+        """Every case with its attributes, informants and counts."""
+        with self._read() as tx:
+            return listing.cases(tx)
+
+    # --- reading segments ---------------------------------------------------------
+
+    def segments(
+        self,
+        *,
+        transcript: str | None = None,
+        uncoded: bool = False,
+        concept: str | None = None,
+        grep: str | None = None,
+        include_interviewer: bool = False,
+    ) -> list[SegmentView]:
+        """Segments in reading order with the current coder's codings (everyone's if no coder).
+
+        ``grep`` is a case-insensitive regular expression; interviewer turns are left
+        out unless ``include_interviewer``.
+        """
+        with self._read() as tx:
+            return listing.segments(
+                tx,
+                transcript=transcript,
+                uncoded=uncoded,
+                concept=concept,
+                grep=grep,
+                include_interviewer=include_interviewer,
+                coder=self.coder,
+            )
+
+    def transcript(self, name: str) -> TranscriptView:
+        """A transcript segment by segment with the current coder's codings."""
+        with self._read() as tx:
+            return listing.transcript_view(tx, name, coder=self.coder)
+
+    # --- coding ------------------------------------------------------------------
+
+    def tag(
+        self,
+        refs: list[str],
+        concept: str,
+        *,
+        quote: str | None = None,
+        span: tuple[int, int] | None = None,
+        create: bool = False,
+    ) -> TagResult:
+        """Code segments (``T:N``) with a concept, whole or on a quote or span.
+
+        A concept that does not exist is created only when ``create`` is true.
+        """
+        with self._write() as tx:
+            return coding.tag(tx, refs, concept, quote=quote, span=span, create=create)
+
+    def untag(
+        self,
+        refs: list[str],
+        concept: str,
+        *,
+        quote: str | None = None,
+        span: tuple[int, int] | None = None,
+    ) -> int:
+        """Remove the current coder's codings of a concept from segments; returns how many."""
+        with self._write() as tx:
+            return coding.untag(tx, refs, concept, quote=quote, span=span)
+
+    def concept_exists(self, name: str) -> bool:
+        """Whether a concept of this name exists (case- and space-insensitively)."""
+        from gioia.ops.base import find_concept
+
+        with self._read() as tx:
+            return find_concept(tx.session, name) is not None
+
+    def add_memo(self, target: str, text: str) -> MemoView:
+        """Attach a memo to a segment (``T:N``) or a concept."""
+        with self._write() as tx:
+            return coding.add_memo(tx, target, text)
+
+    def import_codings(self, path: Path) -> CodingsImportResult:
+        """Add codings from a CSV/XLSX file (coder, segment, concept[, quote]); all or nothing."""
+        with self._write() as tx:
+            return coding.import_codings(tx, path)
+
+    def codings(self, coders: list[str] | None = None) -> list[CodingRow]:
+        """Every coding (of these coders, if named) with its context."""
+        with self._read() as tx:
+            return coding.coding_rows(tx, coders)
+
+    # --- audit trail and schema ------------------------------------------------------
+
+    def log(
+        self,
+        *,
+        since: dt.datetime | None = None,
+        coder: str | None = None,
+        concept: str | None = None,
+        limit: int | None = None,
+    ) -> list[EventView]:
+        """The audit trail, oldest first, filtered by time, coder or concept."""
+        with self._read() as tx:
+            return listing.log(tx, since=since, coder=coder, concept=concept, limit=limit)
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files as given, and the transcript files inside folders (sorted, hidden ones skipped)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.exists():
+            files.append(path)
+        else:
+            raise ImportFailed(f"{path} does not exist.")
+    return files

@@ -1,0 +1,159 @@
+"""The frozen values that ``Project`` returns; every output format renders these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CodingMark:
+    """A concept on a segment; ``quote`` is set when the span is narrower than the segment.
+
+    ``start`` and ``end`` are code-point offsets into the segment's text.
+    """
+
+    concept: str
+    coder: str
+    start: int
+    end: int
+    quote: str | None
+
+
+@dataclass(frozen=True)
+class SegmentView:
+    """One segment with its text and the codings the caller may see."""
+
+    ref: str
+    transcript: str
+    position: int
+    speaker: str | None
+    is_interviewer: bool
+    text: str
+    char_start: int
+    char_end: int
+    time_start: float | None
+    time_end: float | None
+    codings: tuple[CodingMark, ...] = ()
+
+
+@dataclass(frozen=True)
+class TranscriptSummary:
+    """A transcript with its metadata and counts."""
+
+    name: str
+    source: str
+    format: str
+    case: str | None
+    informant: str | None
+    role: str | None
+    wave: str | None
+    date: dt.date | None
+    segments: int
+    words: int
+    codings: int
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TranscriptView:
+    """A transcript and its segments, in order."""
+
+    summary: TranscriptSummary
+    segments: tuple[SegmentView, ...]
+
+
+@dataclass(frozen=True)
+class InformantSummary:
+    """An informant of a case, with the number of their interviews."""
+
+    name: str
+    role: str | None
+    interviews: int
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """A case with its attributes, informants and counts."""
+
+    name: str
+    informants: tuple[InformantSummary, ...]
+    transcripts: int
+    segments: int
+    words: int
+    codings: int
+    waves: tuple[str, ...]
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What happened to one file: imported, replaced, unchanged or failed."""
+
+    path: str
+    status: str
+    transcript: str | None = None
+    segments: int = 0
+    warnings: tuple[str, ...] = ()
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class TagResult:
+    """Codings added and already present for one ``tag`` call."""
+
+    concept: str
+    added: int
+    existing: int
+    created_concept: bool
+
+
+@dataclass(frozen=True)
+class CodingsImportResult:
+    """What a codings file added: codings, and the concepts and coders it created."""
+
+    added: int
+    existing: int
+    duplicates: int
+    created_concepts: tuple[str, ...]
+    coders: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CodingRow:
+    """One coding as exported: who, where, what, and the context a spreadsheet needs."""
+
+    coder: str
+    segment: str
+    concept: str
+    quote: str
+    transcript: str
+    case: str
+    informant: str
+    role: str
+    text: str
+
+
+@dataclass(frozen=True)
+class MemoView:
+    """A memo and what it is attached to."""
+
+    target: str
+    coder: str | None
+    text: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One entry of the audit trail."""
+
+    id: int
+    at: dt.datetime
+    coder: str | None
+    action: str
+    subject: str
+    summary: str
+    before: Any
+    after: Any

@@ -1,0 +1,119 @@
+"""Fixtures: every test that touches the store runs on SQLite and, when
+GIOIA_TEST_POSTGRES_URL is set, on PostgreSQL too (a fresh database per test)."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gioia import Project
+from gioia.cli import cli
+from gioia.resources import bundled_path
+
+POSTGRES_URL = os.environ.get("GIOIA_TEST_POSTGRES_URL")
+SAMPLE = bundled_path("sample_transcripts")
+_counter = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test runs in its own folder with no store or coder from the environment."""
+    monkeypatch.delenv("GIOIA_STORE", raising=False)
+    monkeypatch.delenv("GIOIA_CODER", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def _postgres_template() -> Iterator[str]:
+    """A database migrated to head once per run, copied for each test."""
+    assert POSTGRES_URL
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"gioia_template_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    Project.init(url).close()
+    yield name
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _fresh_postgres(template: str | None) -> Iterator[str]:
+    assert POSTGRES_URL
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"gioia_test_{os.getpid()}_{next(_counter)}"
+    clause = f' TEMPLATE "{template}"' if template else ""
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=pytest.mark.skipif(not POSTGRES_URL, reason="GIOIA_TEST_POSTGRES_URL is not set"),
+    ),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Where a store can be created with `gioia init`: a file path, or an empty database."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "gioia.db")
+    else:
+        yield from _fresh_postgres(None)
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The location of a new store at the newest schema."""
+    if request.param == "sqlite":
+        location = str(tmp_path / "gioia.db")
+        Project.init(location).close()
+        yield location
+    else:
+        yield from _fresh_postgres(request.getfixturevalue("_postgres_template"))
+
+
+@pytest.fixture
+def project(store: str) -> Iterator[Project]:
+    """An open project on a new store, acting as the coder Maria."""
+    with Project.open(store, coder="Maria") as opened:
+        yield opened
+
+
+@pytest.fixture
+def sample_project(project: Project) -> Project:
+    """The sample study imported (transcripts with the manifest), no codings."""
+    results = project.import_files([], manifest=SAMPLE / "manifest.csv")
+    assert [r.error for r in results if r.status == "failed"] == []
+    return project
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def run(runner: CliRunner, store: str, *args: str, input: str | None = None, coder: str | None = None):  # type: ignore[no-untyped-def]
+    """Run gioia on ``store`` and return the click Result (exceptions not caught)."""
+    options = ["--store", store] + (["--coder", coder] if coder else [])
+    return runner.invoke(cli, [*options, *args], input=input, catch_exceptions=False)
