@@ -9,13 +9,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from gioia import store as store_module
 from gioia.errors import GioiaError, ImportFailed
 from gioia.importers import SUPPORTED_SUFFIXES
 from gioia.importers.manifest import TranscriptMeta, read_manifest
 from gioia.ops import coding, importing, listing
 from gioia.ops.base import Tx
 from gioia.ops.importing import ImportOptions
-from gioia import store as store_module
 from gioia.store import Store, open_store
 from gioia.views import (
     CaseSummary,

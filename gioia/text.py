@@ -34,14 +34,20 @@ _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 # A sentence ends with ., !, ? or … (possibly repeated), then closing quotes
 # or brackets, then whitespace, then something that can start a sentence: an
 # opening quote or bracket, a digit or a letter (checked to be a capital).
-_SENTENCE_END = re.compile(r"""[.!?…]+["'”’»)\]]*(\s+)(?=["'“‘«„‚¿¡(\[]|[^\W_])""")
-_OPENERS = "\"'“‘«„‚¿¡([—–-"
+_CLOSING = "\"'\u201d\u2019\u00bb)]"
+_OPENING = "\"'\u201c\u2018\u00ab\u201e\u201a\u00bf\u00a1(["
+_SENTENCE_END = re.compile(
+    f"[.!?\u2026]+[{re.escape(_CLOSING)}]*(\\s+)(?=[{re.escape(_OPENING)}]|[^\\W_])"
+)
 # Words after which a full stop does not end the sentence (compared without
 # the final stop, casefolded). "etc." is not here: followed by a capital it
 # usually does end one.
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms mx dr prof st jr sr vs cf eg ie e.g i.e approx ca incl viz resp fig dept".split()
-)
+# fmt: off
+_ABBREVIATIONS = frozenset({
+    "mr", "mrs", "ms", "mx", "dr", "prof", "st", "jr", "sr", "vs", "cf", "eg", "ie", "e.g", "i.e",
+    "approx", "ca", "incl", "viz", "resp", "fig", "dept",
+})
+# fmt: on
 # Dotted abbreviations such as "U.S", "e.g", "z.B", "a.m" (final stop excluded).
 _DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
 
@@ -175,7 +181,7 @@ def _keeps_sentence(text: str, start: int, stop: int) -> bool:
     word_start = stop
     while word_start > start and not text[word_start - 1].isspace():
         word_start -= 1
-    word = text[word_start:stop].lstrip(_OPENERS)
+    word = text[word_start:stop].lstrip(_OPENING)
     if word.casefold() in _ABBREVIATIONS or _DOTTED.fullmatch(word):
         return True
     if len(word) == 1 and word.isupper():

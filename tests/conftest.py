@@ -113,7 +113,9 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-def run(runner: CliRunner, store: str, *args: str, input: str | None = None, coder: str | None = None):  # type: ignore[no-untyped-def]
+def run(
+    runner: CliRunner, store: str, *args: str, input: str | None = None, coder: str | None = None
+):  # type: ignore[no-untyped-def]
     """Run gioia on ``store`` and return the click Result (exceptions not caught)."""
     options = ["--store", store] + (["--coder", coder] if coder else [])
     return runner.invoke(cli, [*options, *args], input=input, catch_exceptions=False)

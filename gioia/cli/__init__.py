@@ -6,7 +6,6 @@ Commands import the API lazily so that ``gioia --help`` starts fast. User errors
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
@@ -25,7 +24,8 @@ class GioiaGroup(click.Group):
         except GioiaError as exc:
             if _debug(ctx):
                 raise
-            raise click.ClickException("\n".join([exc.message, *("  " + d for d in exc.details)]))
+            lines = [exc.message, *("  " + detail for detail in exc.details)]
+            raise click.ClickException("\n".join(lines)) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:
@@ -77,7 +77,3 @@ _register()
 def main() -> None:
     """Entry point of the ``gioia`` console script."""
     cli.main(prog_name="gioia")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

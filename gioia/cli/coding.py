@@ -225,7 +225,10 @@ def codings_import(file: Path) -> None:
 )
 @click.option("--only", "only", multiple=True, metavar="CODER", help="Only this coder's codings.")
 def codings_export(output: Path | None, only: tuple[str, ...]) -> None:
-    """Export codings as CSV: coder, segment, concept, quote, transcript, case, informant, role, text."""
+    """Export codings as CSV.
+
+    Columns: coder, segment, concept, quote, transcript, case, informant, role, text.
+    """
     from gioia.views import CodingRow
 
     with open_project() as project:

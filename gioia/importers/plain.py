@@ -14,7 +14,7 @@ A *label* is looked for at the start of a block only, in these shapes
 
 and, in Word, a bold run that starts a paragraph (``**Anna Rossi** text``).
 A speaker name has at most four words and 40 characters, starts with a
-letter and holds only letters, digits, marks, spaces and ``.'’&-``; a colon
+letter and holds only letters, digits, marks, spaces, apostrophes and ``.&-``; a colon
 must be followed by a space or end the line, so ``https://…``, ``10:30``
 and ``ratio 3:1`` never match, and neither does a long phrase ending in a
 colon ("The three things we considered were:").
@@ -29,8 +29,8 @@ A candidate becomes a speaker label when:
    ``Speaker 2``); or
 3. its name, compared case- and space-insensitively, is found at the start
    of at least two blocks of the file; or
-4. it starts a paragraph and the file has at least two speakers found by
-   rules 1 to 3 (one-time speakers in a group interview).
+4. it starts a paragraph and the file has another speaker found by rules 1
+   to 3 (a speaker who talks once).
 
 Rules 3 and 4 need a name that looks like one (each word capitalised, except
 particles such as "de" or "of") and that is not a word such as "Note",
@@ -66,13 +66,19 @@ TIMESTAMP = r"\d+:\d{2}(?::\d{2})?(?:[.,]\d+)?"
 _TIMESTAMP = re.compile(TIMESTAMP)
 
 _NAME = r"[^\W\d_][^\s:\[\]()*]*(?:[ \t]+[^\s:\[\]()*]+){0,3}"
-_TIME_TAG = rf"[\[(](?P<{{0}}>{TIMESTAMP})[\])]"
+
+
+def _time_tag(group: str) -> str:
+    """A time in square or round brackets, captured as ``group``."""
+    return rf"[\[(](?P<{group}>{TIMESTAMP})[\])]"
+
+
 _COLON_LABEL = re.compile(
-    rf"(?:{_TIME_TAG.format('t1')}[ \t]*|(?P<t2>{TIMESTAMP})[ \t]+)?"
+    rf"(?:{_time_tag('t1')}[ \t]*|(?P<t2>{TIMESTAMP})[ \t]+)?"
     rf"(?P<name>{_NAME})"
-    rf"(?:[ \t]*{_TIME_TAG.format('t3')})?"
+    rf"(?:[ \t]*{_time_tag('t3')})?"
     rf"[ \t]*:(?=\s|$)[ \t]*"
-    rf"(?:{_TIME_TAG.format('t4')}[ \t]*)?"
+    rf"(?:{_time_tag('t4')}[ \t]*)?"
 )
 _BRACKET_LABEL = re.compile(rf"\[(?P<name>{_NAME})\][ \t]*:?(?=\s|$)[ \t]*")
 _OTTER_HEADER = re.compile(rf"(?P<name>{_NAME})(?:[ \t]{{2,}}|\t)(?P<t1>{TIMESTAMP})[ \t]*")
@@ -80,25 +86,33 @@ _BARE_LABEL = re.compile(rf"(?P<name>{_NAME})[ \t]*")
 _MARKDOWN_BOLD = re.compile(r"(\*\*|__)([^*_\n]{1,60}?)\1[ \t]*")
 _MARKDOWN_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 
-_NAME_PUNCTUATION = frozenset(".'’&-")
+_NAME_PUNCTUATION = frozenset(".'\u2019&-")
 _KNOWN_ROLE = re.compile(
     r"(?:interviewer|interviewee|respondent|participant|moderator|facilitator|researcher"
     r"|speaker|question|answer|q|a|i|r|p|int|resp)(?: ?\d{1,3})?"
 )
-_PARTICLES = frozenset(
-    "of the and for de da di del della dos das du la le van von der den ter y e al el bin".split()
-)
-# Single words that often end in a colon at the start of a line without
-# naming a speaker, and the usual sound annotations in brackets.
-_NOT_SPEAKERS = frozenset(
-    """note notes nb ps example examples source sources update edit comment comments remark
-    reminder summary context background date time location place subject topic re cc to from
-    url link website email e-mail tel phone address total result results conclusion definition
-    quote translation aside observation memo todo yes no ok okay well so and but also then now
-    first second third finally basically important warning tip
-    laughter laughs laughing crosstalk inaudible unintelligible unclear music applause pause
-    silence noise cough coughs sighs overlapping overtalk""".split()
-)
+# Words that often end in a colon at the start of a line without naming a
+# speaker, and the usual sound annotations in brackets; lower-case particles
+# of names.
+# fmt: off
+_NOT_SPEAKERS = frozenset({
+    "note", "notes", "nb", "ps", "example", "examples", "source", "sources", "update", "edit",
+    "comment", "comments", "remark", "reminder", "summary", "context", "background", "date",
+    "time", "location", "place", "subject", "topic", "re", "cc", "to", "from", "url", "link",
+    "website", "email", "e-mail", "tel", "phone", "address", "total", "result", "results",
+    "conclusion", "definition", "quote", "translation", "aside", "observation", "memo",
+    "todo", "yes", "no", "ok", "okay", "well", "so", "and", "but", "also", "then", "now",
+    "first", "second", "third", "finally", "basically", "important", "warning", "tip",
+    "laughter", "laughs", "laughing", "crosstalk", "inaudible", "unintelligible", "unclear",
+    "music", "applause", "pause", "silence", "noise", "cough", "coughs", "sighs",
+    "overlapping", "overtalk", "yeah", "yep", "right", "sure", "exactly", "absolutely", "true",
+    "thanks", "hmm", "mhm", "uh", "um",
+})
+_PARTICLES = frozenset({
+    "of", "the", "and", "for", "de", "da", "di", "del", "della", "dos", "das", "du", "la", "le",
+    "van", "von", "der", "den", "ter", "y", "e", "al", "el", "bin",
+})
+# fmt: on
 
 
 def parse_timestamp(value: str) -> float | None:
@@ -124,8 +138,9 @@ class Label:
     speaker: str
     rest: str
     start: float | None = None
-    timed: bool = False
-    """The label carries a time: only transcription services write these."""
+    sure: bool = False
+    """The shape alone shows a speaker: a time, as only transcription services
+    write them, or a table's speaker column."""
     alone: bool = False
     """A name alone on its line without colon, or a bold run: weaker evidence."""
 
@@ -137,7 +152,7 @@ class Block:
     ``new_paragraph`` tells whether it joins the turn before with a blank
     line (True) or a line break. ``bold`` is the bold text it starts with, if
     any; ``label``, when set, is the speaker given by the layout (a table
-    column) and is used as it is. ``line`` (1-based) is for warnings.
+    column, with ``sure=True``). ``line`` (1-based) is for warnings.
     """
 
     text: str
@@ -169,7 +184,7 @@ def find_label(text: str, *, bold: str = "", alone: bool = True) -> Label | None
     if not newline:
         return label
     rest = f"{label.rest}\n{more}" if label.rest else more
-    return Label(label.speaker, rest.strip(), label.start, label.timed, label.alone)
+    return Label(label.speaker, rest.strip(), label.start, label.sure, label.alone)
 
 
 def _match_label(line: str, alone: bool) -> Label | None:
@@ -178,14 +193,14 @@ def _match_label(line: str, alone: bool) -> Label | None:
     if match is not None:
         times = [match.group(t) for t in ("t1", "t2", "t3", "t4") if match.group(t)]
         start = parse_timestamp(times[0]) if times else None
-        return Label(_clean(match.group("name")), line[match.end() :], start, bool(times))
+        return Label(_clean(match.group("name")), line[match.end() :], start, sure=bool(times))
     match = _BRACKET_LABEL.match(line)
     if match is not None:
         return Label(_clean(match.group("name")), line[match.end() :])
     match = _OTTER_HEADER.fullmatch(line)
     if match is not None:
         start = parse_timestamp(match.group("t1"))
-        return Label(_clean(match.group("name")), "", start, timed=True)
+        return Label(_clean(match.group("name")), "", start, sure=True)
     if alone and _BARE_LABEL.fullmatch(line) and line[-1] not in ".,;!?":
         return Label(_clean(line), "", alone=True)
     return None
@@ -227,7 +242,7 @@ def choose_labels(
 
     def sure(label: Label) -> bool:
         key = name_key(label.speaker)
-        if label.timed:
+        if label.sure:
             return True
         if not label.alone and _KNOWN_ROLE.fullmatch(key):
             return True
@@ -236,13 +251,17 @@ def choose_labels(
     speakers = {
         name_key(label.speaker) for label in candidates if label is not None and sure(label)
     }
-    group = len(speakers) >= 2
     return [
         label
         if label is not None
         and (
             sure(label)
-            or (group and starts and not label.alone and _looks_like_name(label.speaker))
+            or (
+                starts
+                and not label.alone
+                and bool(speakers - {name_key(label.speaker)})
+                and _looks_like_name(label.speaker)
+            )
         )
         else None
         for label, starts in zip(candidates, paragraph_starts, strict=True)
@@ -259,7 +278,10 @@ def parse_blocks(blocks: Sequence[Block]) -> tuple[list[Turn], list[str]]:
         if index >= len(blocks):
             return False
         label = found[index]
-        return label is None or (label.alone and counts[name_key(label.speaker)] < 2)
+        return label is None or (
+            label.alone
+            and (counts[name_key(label.speaker)] < 2 or not _looks_like_name(label.speaker))
+        )
 
     # A name alone on its line must be followed by text.
     candidates = [
@@ -269,7 +291,6 @@ def parse_blocks(blocks: Sequence[Block]) -> tuple[list[Turn], list[str]]:
         for i, label in enumerate(found)
     ]
     labels = choose_labels(candidates, [block.new_paragraph for block in blocks])
-    labels = [block.label or label for block, label in zip(blocks, labels, strict=True)]
 
     turns: list[Turn] = []
     warnings: list[str] = []

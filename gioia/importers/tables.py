@@ -46,7 +46,7 @@ class Table:
 
 
 def read_table(path: Path) -> Table:
-    """Read a .csv (any delimiter csv.Sniffer recognises) or .xlsx file."""
+    """Read a .csv (comma, semicolon or tab, whichever the header uses) or .xlsx file."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return _read_xlsx(path)
@@ -61,13 +61,9 @@ def _read_csv(path: Path) -> Table:
     except OSError as exc:
         raise ImportFailed(f"{path.name}: cannot read ({exc.strerror}).") from exc
     text, _warnings = decode_bytes(data, path.name)
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text.split("\n", 1)[0], delimiters=",;\t"
-        )
-    except csv.Error:
-        dialect = csv.excel
-    lines = list(csv.reader(io.StringIO(text), dialect))
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header.count)
+    lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     return _table(path.name, lines)
 
 

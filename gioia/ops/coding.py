@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -292,19 +291,19 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
     new: dict[tuple[int, int, int, int, int], _Row] = {}
     duplicates = existing = 0
     for row in rows:
-        key = (
+        identity = (
             row.segment.id,
             concepts[name_key(row.concept)].id,
             coders[name_key(row.coder)].id,
             row.start,
             row.end,
         )
-        if key in present:
+        if identity in present:
             existing += 1
-        elif key in new:
+        elif identity in new:
             duplicates += 1
         else:
-            new[key] = row
+            new[identity] = row
     if new:
         session.execute(
             insert(Coding),

@@ -63,6 +63,8 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
     digest = hashlib.sha256(f"{options.segment_by}\n{text}".encode()).hexdigest()
     session = tx.session
 
+    case = _get_or_create_case(tx, meta.case) if meta.case else None
+    informant = _get_or_create_informant(tx, meta, case) if meta.informant else None
     transcript = session.scalar(select(Transcript).where(Transcript.name_key == name_key(name)))
     status = "imported"
     if transcript is not None:
@@ -89,10 +91,6 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
         status = "replaced"
     else:
         transcript = Transcript(name=name, name_key=name_key(name))
-        session.add(transcript)
-
-    case = _get_or_create_case(tx, meta.case) if meta.case else None
-    informant = _get_or_create_informant(tx, meta, case) if meta.informant else None
     transcript.source = path.name
     transcript.format = parsed.format
     transcript.text = text
@@ -102,6 +100,7 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
     transcript.informant_id = informant.id if informant else None
     transcript.wave = meta.wave
     transcript.interview_date = meta.date
+    session.add(transcript)
     session.flush()
 
     speakers = _link_speakers(

@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from dataclasses import replace
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 
 from gioia.errors import InvalidInput
 from gioia.ops.base import Tx, find_coder, get_concept, get_transcript
@@ -65,7 +65,7 @@ def transcripts(tx: Tx, *, names: list[str] | None = None) -> list[TranscriptSum
         .group_by(Segment.transcript_id)
         .subquery()
     )
-    query: Select[tuple[Transcript, str | None, Informant | None, int | None, int | None]] = (
+    query = (
         select(Transcript, Case.name, Informant, segment_counts.c.n, coding_counts.c.n)
         .outerjoin(Case, Case.id == Transcript.case_id)
         .outerjoin(Informant, Informant.id == Transcript.informant_id)
@@ -75,7 +75,7 @@ def transcripts(tx: Tx, *, names: list[str] | None = None) -> list[TranscriptSum
     )
     if names is not None:
         query = query.where(Transcript.id.in_([get_transcript(tx.session, n).id for n in names]))
-    rows = tx.session.execute(query).tuples().all()
+    rows = list(tx.session.execute(query).tuples())
     attributes = _attributes(tx, "transcript_id", [row[0].id for row in rows])
     return [
         TranscriptSummary(
@@ -104,11 +104,12 @@ def cases(tx: Tx) -> list[CaseSummary]:
     for t in tx.session.scalars(select(Transcript).where(Transcript.case_id.is_not(None))):
         assert t.case_id is not None
         by_case[t.case_id].append(t)
-    interviews = dict(
-        tx.session.execute(
+    interviews: dict[int | None, int] = {
+        informant_id: count
+        for informant_id, count in tx.session.execute(
             select(Transcript.informant_id, func.count()).group_by(Transcript.informant_id)
         ).tuples()
-    )
+    }
     informants: dict[int, list[InformantSummary]] = defaultdict(list)
     for informant in tx.session.scalars(select(Informant).order_by(Informant.name_key)):
         if informant.case_id is not None:

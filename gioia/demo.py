@@ -1,0 +1,61 @@
+"""``gioia demo``: a fresh project built from the bundled fictional study."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from gioia.errors import GioiaError
+from gioia.project import Project
+from gioia.resources import bundled_path
+
+CODINGS_FILES = ("codings_maria.csv", "codings_tom.csv")
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    """Where the demo project is and what to try next."""
+
+    folder: Path
+    store: Path
+    next_steps: tuple[str, ...]
+
+
+def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
+    """Build the sample study in ``out`` (new or empty): store, transcripts, codings."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise GioiaError(f"{out} is not an empty folder: choose another --out.")
+    out.mkdir(parents=True, exist_ok=True)
+    sample = bundled_path("sample_transcripts")
+    store = out / "gioia.db"
+    with Project.init(str(store)) as project:
+        say(f"Created the store {store}")
+        results = project.import_files([], manifest=sample / "manifest.csv")
+        failed = [r for r in results if r.status == "failed"]
+        if failed:
+            raise GioiaError(f"The sample study did not import: {failed[0].error}")
+        segments = sum(r.segments for r in results)
+        say(
+            f"Imported {len(results)} interviews ({segments} segments) listed in manifest.csv"
+        )
+        for name in CODINGS_FILES:
+            result = project.import_codings(sample / name)
+            say(f"Imported {result.added} codings by {', '.join(result.coders)} from {name}")
+        cases = project.cases()
+        say(f"{len(cases)} cases: " + ", ".join(c.name for c in cases))
+    where = shlex.quote(str(store))
+    first = results[0].transcript or ""
+    return DemoReport(
+        folder=out,
+        store=store,
+        next_steps=(
+            f"export GIOIA_STORE={where}",
+            "gioia transcripts",
+            "gioia cases",
+            f"gioia --coder Maria show {first}",
+            "gioia --coder Maria segments --uncoded",
+            "gioia log -n 10",
+        ),
+    )

@@ -1,0 +1,142 @@
+"""Word (.docx) transcripts, read with python-docx.
+
+The body's paragraphs and tables are read in document order; headers,
+footers, comments, footnotes and text boxes are not transcript text. Tracked
+insertions are read and tracked deletions are not, as Word shows them. A
+soft line break stays in its paragraph as ``\\n``. Paragraphs go through the
+label parser of :mod:`gioia.importers.plain`, which also takes a bold run
+that starts a paragraph as a candidate label. A table of two columns
+(speaker | text) or three (time | speaker | text) gives one turn per row,
+after a header row such as "Speaker | Text"; a row with an empty speaker
+cell continues the turn before; other tables are read cell by cell as
+paragraphs.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from gioia.errors import ImportFailed
+from gioia.importers.base import ParsedTranscript
+from gioia.importers.decode import read_bytes
+from gioia.importers.plain import Block, Label, parse_blocks, parse_timestamp
+from gioia.text import name_key, normalize_text
+
+# The runs Word shows: not deleted or moved away, not inside a text box.
+_VISIBLE_RUNS = (
+    ".//w:r[not(ancestor::w:del) and not(ancestor::w:moveFrom) and not(ancestor::w:txbxContent)]"
+)
+_HEADER_WORDS = frozenset(
+    {"speaker", "name", "who", "person", "participant", "time", "timestamp", "timecode", "start"}
+    | {"text", "transcript", "utterance", "content", "speech", "statement", "response", "what"}
+)
+
+
+def read_docx(path: Path) -> ParsedTranscript:
+    """Read a .docx transcript."""
+    import docx  # python-docx: imported here so that importing gioia stays cheap
+
+    data = read_bytes(path)
+    reason = None
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        reason = (
+            "not a zip archive; an old .doc or a password-protected file "
+            "must be saved again as .docx"
+        )
+    else:
+        try:
+            document = docx.Document(io.BytesIO(data))
+        except (KeyError, ValueError):
+            reason = "the zip archive holds no Word document"
+        except zipfile.BadZipFile:
+            reason = "the zip archive is damaged"
+        except SyntaxError as error:  # lxml's XMLSyntaxError
+            reason = f"its XML is damaged: {error}"
+    if reason is not None:
+        raise ImportFailed(f"{path.name} is not a Word document ({reason}).")
+    turns, warnings = parse_blocks(_blocks(document))
+    if not turns:
+        raise ImportFailed(f"{path.name} has no transcript text to import.")
+    return ParsedTranscript(turns, "docx", warnings)
+
+
+def _blocks(container: Any) -> list[Block]:
+    """Return the blocks of a document body or table cell, in order."""
+    from docx.text.paragraph import Paragraph
+
+    blocks: list[Block] = []
+    for item in container.iter_inner_content():
+        if isinstance(item, Paragraph):
+            text, bold = _paragraph(item)
+            if text:
+                blocks.append(Block(text, bold=bold))
+        else:
+            blocks.extend(_table(item))
+    return blocks
+
+
+def _paragraph(paragraph: Any) -> tuple[str, str]:
+    """Return the text of a paragraph and the bold text it starts with."""
+    from docx.text.run import Run
+
+    texts: list[str] = []
+    bold_end = 0
+    leading = True
+    for element in paragraph._p.xpath(_VISIBLE_RUNS):
+        text = element.text
+        texts.append(text)
+        if leading and text.strip():
+            leading = _is_bold(Run(element, paragraph))
+        if leading:
+            bold_end = len(texts)
+    text = normalize_text("".join(texts)).strip()
+    bold = normalize_text("".join(texts[:bold_end])).strip()
+    return text, bold
+
+
+def _is_bold(run: Any) -> bool:
+    """Whether a run is bold, directly or through its character style."""
+    if run.bold is not None:
+        return bool(run.bold)
+    return run.style is not None and run.style.font.bold is True
+
+
+def _table(table: Any) -> list[Block]:
+    """Return the blocks of a table: one labelled block per row for transcript tables."""
+    rows = [_unique_cells(row) for row in table.rows]
+    texts = [[_text(cell) for cell in row] for row in rows]
+    body = (
+        texts[1:] if texts and all(name_key(t) in _HEADER_WORDS for t in texts[0] if t) else texts
+    )
+    widths = {len(row) for row in body}
+    timed = widths == {3} and all(not row[0] or parse_timestamp(row[0]) is not None for row in body)
+    if widths != {2} and not timed:
+        return [block for row in rows for cell in row for block in _blocks(cell)]
+    blocks = []
+    for *time, speaker, text in body:
+        speaker = speaker.rstrip(":").strip()
+        if speaker:
+            start = parse_timestamp(time[0]) if time else None
+            blocks.append(Block(text, label=Label(speaker, text, start, sure=True)))
+        elif text:
+            blocks.append(Block(text))
+    return blocks
+
+
+def _unique_cells(row: Any) -> list[Any]:
+    """Return the cells of a row, a merged cell once."""
+    seen: set[int] = set()
+    cells = []
+    for cell in row.cells:
+        if id(cell._tc) not in seen:
+            seen.add(id(cell._tc))
+            cells.append(cell)
+    return cells
+
+
+def _text(cell: Any) -> str:
+    """Return the text of a table cell, paragraphs separated by blank lines."""
+    return "\n\n".join(block.text for block in _blocks(cell))
