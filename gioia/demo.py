@@ -37,9 +37,7 @@ def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
         if failed:
             raise GioiaError(f"The sample study did not import: {failed[0].error}")
         segments = sum(r.segments for r in results)
-        say(
-            f"Imported {len(results)} interviews ({segments} segments) listed in manifest.csv"
-        )
+        say(f"Imported {len(results)} interviews ({segments} segments) listed in manifest.csv")
         for name in CODINGS_FILES:
             result = project.import_codings(sample / name)
             say(f"Imported {result.added} codings by {', '.join(result.coders)} from {name}")

@@ -30,24 +30,30 @@ def _concepts_line(segment: SegmentView, *, with_coder: bool) -> str:
 
 
 def _print_segment(out: Console, segment: SegmentView, *, preview: bool, with_coder: bool) -> None:
+    import textwrap
+
     from rich.text import Text
 
     head = Text(segment.ref, style="bold")
     if segment.speaker:
-        head.append(f"  {segment.speaker}", style="cyan" if not segment.is_interviewer else "dim")
+        head.append(f"  {segment.speaker}", style="dim" if segment.is_interviewer else "cyan")
     if segment.time_start is not None:
         head.append(f"  {format_time(segment.time_start)}", style="dim")
     out.print(head)
     body = segment.text
     if preview and len(body) > PREVIEW_CHARS:
         body = body[:PREVIEW_CHARS].rsplit(" ", 1)[0] + " …"
-    text = Text(body, style="dim" if segment.is_interviewer else "")
-    from rich.padding import Padding
-
-    out.print(Padding(text, (0, 0, 0, 2)))
+    width = max(out.width - 2, 20)
+    wrapped = "\n".join(
+        textwrap.fill(line, width, initial_indent="  ", subsequent_indent="  ") or "  "
+        for line in body.split("\n")
+    )
+    out.print(Text(wrapped, style="dim" if segment.is_interviewer else ""))
     line = _concepts_line(segment, with_coder=with_coder)
     if line:
-        out.print(Padding(Text("▸ " + line, style="green"), (0, 0, 0, 2)))
+        marks = textwrap.fill(line, width, initial_indent="  ▸ ", subsequent_indent="    ")
+        out.print(Text(marks, style="green"))
+    out.print()
 
 
 @click.command()

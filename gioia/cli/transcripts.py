@@ -143,22 +143,21 @@ def transcripts(as_json: bool) -> None:
         echo_json(rows)
         return
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for column, justify in (
-        ("Transcript", "left"),
-        ("Case", "left"),
-        ("Informant (role)", "left"),
-        ("Wave", "left"),
-        ("Segments", "right"),
-        ("Words", "right"),
-        ("Codings", "right"),
-    ):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    table.add_column("Transcript", no_wrap=True)
+    table.add_column("Case", no_wrap=True)
+    table.add_column("Role")
+    table.add_column("Wave")
+    for column in ("Segments", "Words", "Codings"):
+        table.add_column(column, justify="right")
     for t in rows:
-        who = t.informant or ""
-        if t.role:
-            who = f"{who} ({t.role})" if who else t.role
         table.add_row(
-            t.name, t.case or "", who, t.wave or "", str(t.segments), f"{t.words:,}", str(t.codings)
+            t.name,
+            t.case or "",
+            t.role or t.informant or "",
+            t.wave or "",
+            str(t.segments),
+            f"{t.words:,}",
+            str(t.codings),
         )
     out = console()
     out.print(table)
@@ -177,17 +176,17 @@ def cases(as_json: bool) -> None:
         echo_json(rows)
         return
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("Case", "Informants (interviews)", "Waves", "Segments", "Codings"):
-        table.add_column(column, justify="right" if column in ("Segments", "Codings") else "left")
+    table.add_column("Case", no_wrap=True)
+    table.add_column("Informants (interviews)")
+    table.add_column("Waves")
+    table.add_column("Segments", justify="right")
+    table.add_column("Codings", justify="right")
+    table.add_column("Attributes")
     for c in rows:
         people = "\n".join(f"{i.role or i.name} ({i.interviews})" for i in c.informants)
-        table.add_row(c.name, people, ", ".join(c.waves), str(c.segments), str(c.codings))
-    out = console()
-    out.print(table)
-    for c in rows:
-        if c.attributes:
-            facts = "; ".join(f"{k}: {v}" for k, v in c.attributes.items())
-            out.print(f"{c.name}: {facts}", markup=False)
+        facts = "\n".join(f"{k}: {v}" for k, v in c.attributes.items())
+        table.add_row(c.name, people, ", ".join(c.waves), str(c.segments), str(c.codings), facts)
+    console().print(table)
 
 
 COMMANDS = [import_, transcripts, cases]

@@ -13,7 +13,7 @@ A *label* is looked for at the start of a block only, in these shapes
     INTERVIEWER               (alone on its line, the text on the next lines)
 
 and, in Word, a bold run that starts a paragraph (``**Anna Rossi** text``).
-A speaker name has at most four words and 40 characters, starts with a
+A speaker name has at most five words and 40 characters, starts with a
 letter and holds only letters, digits, marks, spaces, apostrophes and ``.&-``; a colon
 must be followed by a space or end the line, so ``https://…``, ``10:30``
 and ``ratio 3:1`` never match, and neither does a long phrase ending in a
@@ -65,7 +65,7 @@ from gioia.text import name_key
 TIMESTAMP = r"\d+:\d{2}(?::\d{2})?(?:[.,]\d+)?"
 _TIMESTAMP = re.compile(TIMESTAMP)
 
-_NAME = r"[^\W\d_][^\s:\[\]()*]*(?:[ \t]+[^\s:\[\]()*]+){0,3}"
+_NAME = r"[^\W\d_][^\s:\[\]()*]*(?:[ \t]+[^\s:\[\]()*]+){0,4}"
 
 
 def _time_tag(group: str) -> str:
@@ -84,6 +84,7 @@ _BRACKET_LABEL = re.compile(rf"\[(?P<name>{_NAME})\][ \t]*:?(?=\s|$)[ \t]*")
 _OTTER_HEADER = re.compile(rf"(?P<name>{_NAME})(?:[ \t]{{2,}}|\t)(?P<t1>{TIMESTAMP})[ \t]*")
 _BARE_LABEL = re.compile(rf"(?P<name>{_NAME})[ \t]*")
 _MARKDOWN_BOLD = re.compile(r"(\*\*|__)([^*_\n]{1,60}?)\1[ \t]*")
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _MARKDOWN_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 
 _NAME_PUNCTUATION = frozenset(".'\u2019&-")
@@ -214,7 +215,7 @@ def _is_name(name: str) -> bool:
     """Whether ``name`` can be a speaker's name: a few words of letters, not a sentence."""
     return (
         0 < len(name) <= 40
-        and len(name.split()) <= 4
+        and len(name.split()) <= 5
         and name[0].isalpha()
         and all(
             ch.isalnum()
@@ -328,7 +329,7 @@ def parse_blocks(blocks: Sequence[Block]) -> tuple[list[Turn], list[str]]:
 def text_blocks(text: str, *, markdown: bool = False) -> tuple[list[Block], list[str]]:
     """Split decoded text into line blocks; in Markdown, leave headings out (warned)."""
     lines = text.split("\n")
-    every_line_a_paragraph = not any(not line.strip() for line in lines)
+    every_line_a_paragraph = _BLANK_LINE.search(text.strip()) is None
     blocks: list[Block] = []
     headings: list[int] = []
     after_blank = True
