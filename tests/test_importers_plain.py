@@ -195,7 +195,9 @@ def test_otter_export(tmp_path: Path) -> None:
 
 
 def test_rev_export(tmp_path: Path) -> None:
-    text = "Interviewer (00:03):\nHow did you choose?\n\nAnna Rossi (01:15):\nWe looked.\n\nAt three."
+    text = (
+        "Interviewer (00:03):\nHow did you choose?\n\nAnna Rossi (01:15):\nWe looked.\n\nAt three."
+    )
     assert read(tmp_path, text) == [
         Turn("Interviewer", "How did you choose?", 3.0),
         Turn("Anna Rossi", "We looked.\n\nAt three.", 75.0),
@@ -331,7 +333,10 @@ def test_markdown_bold_emphasis_once_is_text(tmp_path: Path) -> None:
 
 
 def test_hash_lines_in_txt_are_text(tmp_path: Path) -> None:
-    assert read(tmp_path, "# 3 firms\n\nvisited") == [Turn(None, "# 3 firms"), Turn(None, "visited")]
+    assert read(tmp_path, "# 3 firms\n\nvisited") == [
+        Turn(None, "# 3 firms"),
+        Turn(None, "visited"),
+    ]
 
 
 def test_markdown_with_headings_only(tmp_path: Path) -> None:

@@ -149,12 +149,17 @@ def _blocks(lines: list[str], start: int, stop: int) -> list[list[int]]:
 
 
 def _drop_cut_off(text: list[tuple[int, str]], warnings: list[str]) -> list[tuple[int, str]]:
-    """Remove from the last cue's text the start of a further cue cut off by the file's end."""
+    """Remove from the last cue's text the start of a further cue cut off by the file's end.
+
+    That is the trailing lines of digits and time punctuation, when they hold
+    a colon (part of a time) or come after a blank line (a cue number).
+    """
     keep = len(text)
     while keep and _CUT_OFF.fullmatch(text[keep - 1][1]):
         keep -= 1
     tail = [line for _, line in text[keep:]]
-    if any(":" in line for line in tail):
+    own_block = 0 < keep < len(text) and text[keep][0] > text[keep - 1][0] + 1
+    if own_block or any(":" in line for line in tail):
         warnings.append(
             f"line {text[keep][0] + 1}: the last cue is cut off ('{' '.join(tail)}'); "
             "it was not imported."
@@ -177,7 +182,7 @@ def _pieces(lines: list[str], start: float, end: float) -> list[_Piece]:
             text = _clean(line[position : match.start()])
             if text:
                 pieces.append(_Piece(voice, text, start, end))
-            voice, position = " ".join(match.group(1).split()), match.end()
+            voice, position = _clean(match.group(1)), match.end()
         text = _clean(line[position:])
         if text:
             pieces.append(_Piece(voice, text, start, end))

@@ -57,6 +57,7 @@ def read_manifest(path: Path) -> dict[Path, TranscriptMeta]:
     table.require("file")
     problems: list[str] = []
     found: dict[Path, TranscriptMeta] = {}
+    seen: set[Path] = set()
     for number, record in table.records():
         where = f"row {number}"
         if not record["file"]:
@@ -66,9 +67,10 @@ def read_manifest(path: Path) -> dict[Path, TranscriptMeta]:
         if not file.is_file():
             problems.append(f"{where}: {record['file']} does not exist beside {path.name}.")
             continue
-        if file in found:
+        if file in seen:
             problems.append(f"{where}: {record['file']} is listed twice.")
             continue
+        seen.add(file)
         date = None
         if record.get("date"):
             try:

@@ -286,7 +286,7 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
                 Coding.char_start,
                 Coding.char_end,
             ).where(Coding.coder_id.in_([c.id for c in coders.values()]))
-        ).tuples()
+        )
     )
     new: dict[tuple[int, int, int, int, int], _Row] = {}
     duplicates = existing = 0
@@ -362,9 +362,7 @@ def coding_rows(tx: Tx, coders: list[str] | None = None) -> list[CodingRow]:
     if coders:
         query = query.where(Coder.name_key.in_([name_key(c) for c in coders]))
     rows = []
-    for coding, segment, transcript, concept, coder, case, informant in tx.session.execute(
-        query
-    ).tuples():
+    for coding, segment, transcript, concept, coder, case, informant in tx.session.execute(query):
         whole = (coding.char_start, coding.char_end) == (segment.char_start, segment.char_end)
         rows.append(
             CodingRow(

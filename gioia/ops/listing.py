@@ -47,7 +47,7 @@ def _attributes(tx: Tx, column: str, ids: list[int]) -> dict[int, dict[str, str]
     owner = getattr(Attribute, column)
     for owner_id, key, value in tx.session.execute(
         select(owner, Attribute.key, Attribute.value).where(owner.in_(ids)).order_by(Attribute.id)
-    ).tuples():
+    ):
         found[owner_id][key] = value
     return found
 
@@ -75,7 +75,7 @@ def transcripts(tx: Tx, *, names: list[str] | None = None) -> list[TranscriptSum
     )
     if names is not None:
         query = query.where(Transcript.id.in_([get_transcript(tx.session, n).id for n in names]))
-    rows = list(tx.session.execute(query).tuples())
+    rows = list(tx.session.execute(query))
     attributes = _attributes(tx, "transcript_id", [row[0].id for row in rows])
     return [
         TranscriptSummary(
@@ -108,7 +108,7 @@ def cases(tx: Tx) -> list[CaseSummary]:
         informant_id: count
         for informant_id, count in tx.session.execute(
             select(Transcript.informant_id, func.count()).group_by(Transcript.informant_id)
-        ).tuples()
+        )
     }
     informants: dict[int, list[InformantSummary]] = defaultdict(list)
     for informant in tx.session.scalars(select(Informant).order_by(Informant.name_key)):
@@ -211,7 +211,7 @@ def _marks(tx: Tx, segment_ids: list[int], coder_id: int | None) -> _Marks:
         query = query.where(Coding.segment_id.in_(segment_ids))
     wanted = set(segment_ids)
     found: _Marks = defaultdict(list)
-    for coding, concept, coder, seg_start, seg_end in tx.session.execute(query).tuples():
+    for coding, concept, coder, seg_start, seg_end in tx.session.execute(query):
         if coding.segment_id in wanted:
             whole = (coding.char_start, coding.char_end) == (seg_start, seg_end)
             mark = CodingMark(
@@ -232,7 +232,7 @@ def _texts(tx: Tx, transcript_ids: set[int]) -> dict[int, tuple[str, str]]:
             select(Transcript.id, Transcript.name, Transcript.text).where(
                 Transcript.id.in_(transcript_ids)
             )
-        ).tuples()
+        )
     }
 
 
@@ -277,7 +277,7 @@ def log(
     query = query.order_by(Event.id.desc())
     if limit is not None:
         query = query.limit(limit)
-    rows = tx.session.execute(query).tuples().all()
+    rows = tx.session.execute(query).all()
     return [
         EventView(e.id, e.at, name, e.action, e.subject, e.summary, e.before, e.after)
         for e, name in reversed(rows)

@@ -1,0 +1,274 @@
+"""Importing transcripts: 1,000 plain-text transcripts of 5,000 words each.
+
+Targets (issue 2): the import takes under 20 s and under 300 MB of peak memory, and
+within 3x the time of inserting the same rows with plain ``sqlite3`` ``executemany``.
+
+Measured, in rounds (A, B, C, A, B, C, ...; a fresh store each time, same files):
+
+A. ``gioia --store X init`` then ``gioia --store X import FOLDER``, each a whole
+   process: wall time (``time.perf_counter`` around it) and peak memory (max RSS from
+   ``getrusage(RUSAGE_CHILDREN)`` of a wrapper whose only child it is). The import is
+   the figure for the targets; ``init`` is reported beside it.
+B. The baseline, a whole process too: this script's ``--worker baseline`` reads the same
+   files, splits the speaker turns (``Label: text`` paragraphs) and writes, one
+   transaction per file as gioia does, a ``transcripts`` row with the text and one
+   ``segments`` row per turn (transcript id, position, start, end, speaker) with
+   ``executemany``, in WAL mode with ``synchronous=NORMAL`` as gioia's store is.
+C. The same import in one process through the API (``--worker api``):
+   ``Project.init`` then ``Project.import_files([FOLDER])``, timed inside the process
+   (so without the interpreter's start-up), and the process's peak memory.
+
+The transcripts are synthetic and seeded: ``Interviewer: ...`` and ``Anna Rossi: ...``
+turns of 20 to 150 words, a blank line between turns, sentences over a vocabulary with
+accented words, contractions and punctuation, exactly ``--words`` words of speech
+(speaker labels not counted, as gioia counts words) per file. After each gioia import
+the store is checked: every file imported, as many segments as the baseline wrote.
+
+    .venv/bin/python bench/bench_import.py                        # the target's size
+    .venv/bin/python bench/bench_import.py --files 100 --rounds 1  # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchlib import GIOIA, PYTHON, Run, machine, median, run_process, spread, write_transcripts
+
+TARGET_SECONDS = 20.0
+TARGET_MB = 300.0
+TARGET_RATIO = 3.0
+
+BASELINE_SCHEMA = """
+CREATE TABLE transcripts (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, source TEXT NOT NULL, text TEXT NOT NULL
+);
+CREATE TABLE segments (
+    id INTEGER PRIMARY KEY,
+    transcript_id INTEGER NOT NULL REFERENCES transcripts(id),
+    position INTEGER NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    speaker TEXT,
+    UNIQUE (transcript_id, position)
+);
+"""
+
+
+def baseline_worker(folder: Path, db: Path) -> None:
+    """Plain sqlite3: the same transcripts and segments rows, one transaction per file."""
+    connection = sqlite3.connect(db, isolation_level=None)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.executescript(BASELINE_SCHEMA)
+    for path in sorted(folder.glob("*.txt")):
+        pieces: list[str] = []
+        rows: list[tuple[int, int, str]] = []
+        offset = 0
+        for turn in path.read_text(encoding="utf-8").split("\n\n"):
+            if not turn.strip():
+                continue
+            speaker, _, said = turn.partition(": ")
+            said = said.strip()
+            pieces.append(said)
+            rows.append((offset, offset + len(said), speaker))
+            offset += len(said) + 2
+        connection.execute("BEGIN")
+        transcript_id = connection.execute(
+            "INSERT INTO transcripts (name, source, text) VALUES (?, ?, ?)",
+            (path.stem, path.name, "\n\n".join(pieces)),
+        ).lastrowid
+        connection.executemany(
+            "INSERT INTO segments (transcript_id, position, char_start, char_end, speaker) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [
+                (transcript_id, position, start, end, speaker)
+                for position, (start, end, speaker) in enumerate(rows, start=1)
+            ],
+        )
+        connection.execute("COMMIT")
+    connection.close()
+
+
+def api_worker(folder: Path, db: Path, result: Path) -> None:
+    """``Project.init`` and ``Project.import_files`` in this process, timed here."""
+    started = time.perf_counter()
+    from gioia.project import Project
+
+    imported = time.perf_counter()
+    project = Project.init(str(db))
+    initialised = time.perf_counter()
+    results = project.import_files([folder])
+    done = time.perf_counter()
+    project.close()
+    statuses = sorted({r.status for r in results})
+    figures = {
+        "import_gioia": imported - started,
+        "init": initialised - imported,
+        "import_files": done - initialised,
+        "files": len(results),
+        "statuses": statuses,
+    }
+    result.write_text(json.dumps(figures))
+
+
+def counts(db: Path) -> tuple[int, int]:
+    """Transcripts and segments in a store (gioia's or the baseline's)."""
+    with sqlite3.connect(db) as connection:
+        transcripts = connection.execute("SELECT count(*) FROM transcripts").fetchone()[0]
+        segments = connection.execute("SELECT count(*) FROM segments").fetchone()[0]
+    connection.close()
+    return transcripts, segments
+
+
+def word_counts(db: Path) -> set[int]:
+    with sqlite3.connect(db) as connection:
+        found = {len(t.split()) for (t,) in connection.execute("SELECT text FROM transcripts")}
+    connection.close()
+    return found
+
+
+def remove_store(db: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        db.with_name(db.name + suffix).unlink(missing_ok=True)
+
+
+def show(label: str, figure: str) -> None:
+    print(f"  {label:<40} {figure}")
+
+
+def verdict(met: bool, detail: str) -> str:
+    return f"MET ({detail})" if met else f"NOT MET ({detail})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=1000, help="transcripts to import")
+    parser.add_argument("--words", type=int, default=5000, help="words of speech per file")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of A, B and C")
+    parser.add_argument("--seed", type=int, default=2)
+    parser.add_argument("--workdir", type=Path, help="where files and stores go (default: temp)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--no-api", action="store_true", help="skip C, the in-process import")
+    parser.add_argument("--worker", choices=["baseline", "api"], help=argparse.SUPPRESS)
+    parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.worker == "baseline":
+        baseline_worker(args.folder, args.db)
+        return
+    if args.worker == "api":
+        api_worker(args.folder, args.db, args.result)
+        return
+
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="gioia-bench-import-"))
+    work.mkdir(parents=True, exist_ok=True)
+    folder = work / "transcripts"
+    log = work / "log.txt"
+    print(f"# Import — {machine()}")
+    started = time.perf_counter()
+    shutil.rmtree(folder, ignore_errors=True)
+    paths = write_transcripts(folder, args.files, seed=args.seed, words=args.words)
+    size = sum(p.stat().st_size for p in paths)
+    print(
+        f"{args.files} transcripts x {args.words} words ({size / 1e6:.1f} MB of UTF-8) "
+        f"written to {folder} in {time.perf_counter() - started:.1f} s"
+    )
+
+    init: list[Run] = []
+    cli: list[Run] = []
+    base: list[Run] = []
+    api: list[Run] = []
+    api_inside: list[dict[str, float]] = []
+    for round_ in range(1, args.rounds + 1):
+        store = work / f"gioia-{round_}.db"
+        remove_store(store)
+        init.append(run_process([GIOIA, "--store", str(store), "init"], log=log))
+        cli.append(run_process([GIOIA, "--store", str(store), "import", str(folder)], log=log))
+        transcripts, segments = counts(store)
+        if round_ == 1:
+            words = word_counts(store)
+            if words != {args.words}:
+                raise SystemExit(f"gioia counts {sorted(words)} words, not {args.words}")
+        remove_store(store)
+
+        plain = work / f"baseline-{round_}.db"
+        remove_store(plain)
+        worker = [PYTHON, __file__, "--worker", "baseline", "--folder", str(folder)]
+        base.append(run_process([*worker, "--db", str(plain)], log=log))
+        if counts(plain) != (transcripts, segments) or transcripts != args.files:
+            raise SystemExit(
+                f"gioia stored {(transcripts, segments)} transcripts and segments, "
+                f"the baseline {counts(plain)}"
+            )
+        remove_store(plain)
+
+        line = (
+            f"round {round_}: A init {init[-1].seconds:.2f} s, import {cli[-1].seconds:.2f} s "
+            f"({cli[-1].max_rss_mb:.0f} MB); B baseline {base[-1].seconds:.2f} s "
+            f"({base[-1].max_rss_mb:.0f} MB)"
+        )
+        if not args.no_api:
+            db, result = work / f"api-{round_}.db", work / "api.json"
+            remove_store(db)
+            worker = [PYTHON, __file__, "--worker", "api", "--folder", str(folder)]
+            api.append(run_process([*worker, "--db", str(db), "--result", str(result)], log=log))
+            api_inside.append(json.loads(result.read_text()))
+            if api_inside[-1]["statuses"] != ["imported"] or counts(db) != (transcripts, segments):
+                raise SystemExit(f"the API import went wrong: {api_inside[-1]}, {counts(db)}")
+            remove_store(db)
+            line += (
+                f"; C import_files {api_inside[-1]['import_files']:.2f} s "
+                f"(process {api[-1].seconds:.2f} s, {api[-1].max_rss_mb:.0f} MB)"
+            )
+        print(line, flush=True)
+
+    print(f"\n{transcripts} transcripts, {segments} segments in each store.")
+    print(f"Medians of {args.rounds} round(s):")
+    show("A  gioia init (process)", spread([r.seconds for r in init]))
+    show("A  gioia import (process)", spread([r.seconds for r in cli]))
+    show("   its CPU time (user + system)", spread([r.cpu for r in cli]))
+    show("   its peak memory (max RSS)", spread([r.max_rss_mb for r in cli], "MB", 0))
+    show("B  sqlite3 executemany (process)", spread([r.seconds for r in base]))
+    show("   its peak memory (max RSS)", spread([r.max_rss_mb for r in base], "MB", 0))
+    if api:
+        show(
+            "C  Project.import_files (in process)", spread([r["import_files"] for r in api_inside])
+        )
+        show("   Project.init (in process)", spread([r["init"] for r in api_inside]))
+        show(
+            "   import gioia.project (in process)", spread([r["import_gioia"] for r in api_inside])
+        )
+        show("   the API process, whole", spread([r.seconds for r in api]))
+        show("   its peak memory (max RSS)", spread([r.max_rss_mb for r in api], "MB", 0))
+    seconds = median([r.seconds for r in cli])
+    peak = max(r.max_rss_mb for r in cli)
+    ratio = seconds / median([r.seconds for r in base])
+    paired = median([a.seconds / b.seconds for a, b in zip(cli, base, strict=True)])
+    print(f"\n  import / baseline: {ratio:.2f}x (ratio of medians), {paired:.2f}x (paired median)")
+    print(f"  segments per second (gioia import process): {segments / seconds:,.0f}")
+    print("\nTargets:")
+    limit = f"{seconds:.1f} s, {seconds / TARGET_SECONDS:.2f}x the limit"
+    show(f"under {TARGET_SECONDS:.0f} s:", verdict(seconds < TARGET_SECONDS, limit))
+    show(f"under {TARGET_MB:.0f} MB (largest peak):", verdict(peak < TARGET_MB, f"{peak:.0f} MB"))
+    limit = f"{ratio:.2f}x, {ratio / TARGET_RATIO:.2f}x the limit"
+    show(f"within {TARGET_RATIO:.0f}x the sqlite3 baseline:", verdict(ratio <= TARGET_RATIO, limit))
+
+    if args.keep:
+        print(f"\nWork folder kept: {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,232 @@
+"""What the benchmarks share: synthetic transcripts, whole-process measurement, context.
+
+Not a benchmark itself. ``bench_*.py`` import it (it sits beside them, and Python puts
+the script's folder first on ``sys.path``).
+
+Whole processes are measured by a small wrapper process that starts the command, reads
+``time.perf_counter()`` around it and then ``resource.getrusage(RUSAGE_CHILDREN)``: the
+wrapper has no other child, so ``ru_maxrss`` is the command's own peak resident memory
+(kilobytes on Linux) and ``ru_utime + ru_stime`` its CPU time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+VENV_BIN = REPO / ".venv" / "bin"
+PYTHON = str(VENV_BIN / "python")
+GIOIA = str(VENV_BIN / "gioia")
+
+# --- synthetic transcripts -----------------------------------------------------------
+
+# Plain interview English, with the contractions, typographic apostrophes, numbers and
+# accented words (place names, borrowed words, names) that real transcripts hold. Every
+# entry is one word as ``str.split`` counts words; none ends with a colon, so no line of
+# speech can be taken for a speaker label.
+# fmt: off
+_COMMON_WORDS = (
+    "the a an and or but so because when then that this these those we I you they he she it "
+    "our your their my is are was were be been have has had do does did will would could "
+    "should can may might must not no yes very really quite just also still already only "
+    "about with from into over after before between through during without within for of "
+    "to in on at by up out down more most less much many some any every each other another "
+    "company firm market customer customers buyer buyers supplier price prices cost costs "
+    "platform online order orders export exports product products quality team people family "
+    "year years month months week day time work business sales manager owner director "
+    "think know say said see saw mean means want wanted need needed try tried start started "
+    "make made take took give gave find found look looked sell sold buy bought pay paid "
+    "new old big small good bad different important difficult easy first last next same own "
+    "trade fair fairs contract contracts network trust relationship partners partner local "
+    "abroad country countries region province harvest bottle bottles line lines fee fees "
+    "because honestly maybe probably actually basically obviously certainly perhaps "
+    "don't can't won't it's we're they're I'm that's there's didn't wasn't isn't "
+    "don’t it’s we’re I’m that’s "
+    "one two three four five ten twenty hundred thousand 2019 2020 2021 2022 40% 15%"
+)
+_ACCENTED_WORDS = (
+    "città perché già così più può café déjà façade naïve rôle über Müller Köln Zürich "
+    "señor año España Bogotá São Paulo coöperation résumé entrepôt crème brûlée Łódź "
+    "Kraków Göteborg Ærø frantoio cantina Baden-Württemberg Curaçao"
+)
+_RESPONDENTS = (
+    "Anna Rossi", "Lorenzo Bellandi", "Marta Iglesias", "Chiara Zanardi", "Jürgen Weiß",
+    "Chloé Dubois", "Søren Østergaard", "María José Núñez", "Zoë O'Brien", "Łukasz Nowak",
+    "Ana Conceição", "Kenji Sato", "Fatma Yılmaz", "Émile Côté", "Ingrid Håkansson",
+)
+# fmt: on
+_COMMON = _COMMON_WORDS.split()
+_ACCENTED = _ACCENTED_WORDS.split()
+_ENDINGS = (".", ".", ".", ".", "?", "!", "…")
+
+
+def _words(rng: random.Random, count: int) -> list[str]:
+    """``count`` words of speech: sentences of 3 to 18 words with commas and stops."""
+    words: list[str] = []
+    while len(words) < count:
+        length = min(rng.randint(3, 18), count - len(words))
+        sentence = [
+            rng.choice(_ACCENTED) if rng.random() < 0.06 else rng.choice(_COMMON)
+            for _ in range(length)
+        ]
+        sentence[0] = sentence[0][0].upper() + sentence[0][1:]
+        for i in range(length - 1):
+            if rng.random() < 0.07:
+                sentence[i] += ","
+        sentence[-1] += rng.choice(_ENDINGS)
+        words.extend(sentence)
+    return words
+
+
+def transcript_text(
+    rng: random.Random,
+    respondent: str,
+    *,
+    words: int | None = None,
+    turns: int | None = None,
+    turn_words: tuple[int, int] = (20, 150),
+) -> str:
+    """A speaker-labelled transcript: ``Interviewer: …`` and ``respondent: …`` in turns.
+
+    Either exactly ``words`` words of speech (labels not counted, as gioia counts a
+    transcript's words) in turns of ``turn_words`` words, or exactly ``turns`` turns.
+    One blank line between turns; every turn is one line, so one segment by turn.
+    """
+    low, high = turn_words
+    sizes: list[int] = []
+    if words is not None:
+        remaining = words
+        while remaining > 0:
+            # Never leave a last turn shorter than ``low`` words.
+            size = remaining if remaining <= high else rng.randint(low, min(high, remaining - low))
+            sizes.append(size)
+            remaining -= size
+    else:
+        assert turns is not None
+        sizes = [rng.randint(low, high) for _ in range(turns)]
+    speakers = ("Interviewer", respondent)
+    return "".join(
+        f"{speakers[i % 2]}: {' '.join(_words(rng, size))}\n\n" for i, size in enumerate(sizes)
+    )
+
+
+def write_transcripts(
+    folder: Path,
+    count: int,
+    *,
+    seed: int,
+    words: int | None = None,
+    turns: int | None = None,
+    turn_words: tuple[int, int] = (20, 150),
+) -> list[Path]:
+    """Write ``count`` transcripts ``interview_0001.txt``… to ``folder`` (UTF-8)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    paths = []
+    for number in range(1, count + 1):
+        respondent = _RESPONDENTS[number % len(_RESPONDENTS)]
+        text = transcript_text(rng, respondent, words=words, turns=turns, turn_words=turn_words)
+        path = folder / f"interview_{number:04d}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+# --- measuring whole processes -------------------------------------------------------
+
+_WRAPPER = """
+import json, resource, subprocess, sys, time
+out = open(sys.argv[1], "ab")
+start = time.perf_counter()
+code = subprocess.call(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=out, stderr=out)
+seconds = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"seconds": seconds, "max_rss_kb": usage.ru_maxrss,
+                  "cpu": usage.ru_utime + usage.ru_stime, "code": code}))
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One whole-process run: wall seconds, peak resident memory, CPU seconds, exit code."""
+
+    seconds: float
+    max_rss_mb: float
+    cpu: float
+    code: int
+
+
+def run_process(
+    command: Sequence[str], *, log: Path, env: dict[str, str] | None = None, check: bool = True
+) -> Run:
+    """Run ``command`` as its own process (output appended to ``log``) and measure it."""
+    done = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, str(log), *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    data = json.loads(done.stdout)
+    run = Run(data["seconds"], data["max_rss_kb"] / 1024, data["cpu"], data["code"])
+    if check and run.code != 0:
+        tail = log.read_text(errors="replace")[-2000:]
+        raise SystemExit(f"{' '.join(command)} exited with {run.code}:\n{tail}")
+    return run
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def spread(values: Sequence[float], unit: str = "s", digits: int = 3) -> str:
+    """``median (min–max, n=N)`` for a list of figures."""
+    return (
+        f"{median(values):.{digits}f} {unit} "
+        f"(min {min(values):.{digits}f}, max {max(values):.{digits}f}, n={len(values)})"
+    )
+
+
+# --- context -------------------------------------------------------------------------
+
+
+def machine() -> str:
+    """Date, processors, Python and gioia's commit, for the head of a report."""
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO), "status", "--porcelain", "--", "gioia"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        if dirty:
+            commit += " (gioia/ has uncommitted changes)"
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown"
+    version = subprocess.run(
+        [PYTHON, "-c", "import sys; print(sys.version.split()[0])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"{now}; {os.cpu_count()} processors ({platform.machine()}); "
+        f"venv Python {version}; gioia commit {commit}"
+    )
