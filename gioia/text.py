@@ -10,9 +10,12 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gioia.errors import InvalidInput
-from gioia.importers.base import Turn
+
+if TYPE_CHECKING:
+    from gioia.importers.base import Turn
 
 SEGMENTATIONS = ("turn", "paragraph", "sentence")
 

@@ -60,6 +60,15 @@ def test_bold_name_without_colon(tmp_path: Path) -> None:
     ]
 
 
+def test_bold_through_a_character_style(tmp_path: Path) -> None:
+    document = docx.Document()
+    for name, text in [("Anna", " Hi."), ("Bob", " Hello."), ("Anna", " Bye."), ("Bob", " Ok.")]:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(name).style = "Strong"
+        paragraph.add_run(text)
+    assert [t.speaker for t in save(document, tmp_path).turns] == ["Anna", "Bob", "Anna", "Bob"]
+
+
 def test_bold_label_alone_then_text_paragraphs(tmp_path: Path) -> None:
     document = docx.Document()
     turns = [
@@ -188,6 +197,35 @@ def test_other_tables_are_read_cell_by_cell(tmp_path: Path) -> None:
         ),
         Turn("Anna", "That one."),
         Turn("Interviewer", "Ok."),
+    ]
+
+
+def test_question_answer_table_is_not_a_speaker_table(tmp_path: Path) -> None:
+    document = docx.Document()
+    table(
+        document,
+        [
+            ["Question", "Answer"],
+            ["How did you choose the platform?", "By price."],
+            ["Would you renew it next year?", "No."],
+        ],
+    )
+    assert save(document, tmp_path).turns == [
+        Turn(None, "Question"),
+        Turn(None, "Answer"),
+        Turn(None, "How did you choose the platform?"),
+        Turn(None, "By price."),
+        Turn(None, "Would you renew it next year?"),
+        Turn(None, "No."),
+    ]
+
+
+def test_one_column_table(tmp_path: Path) -> None:
+    document = docx.Document()
+    table(document, [["Visited the mill."], ["The owner was out."]])
+    assert save(document, tmp_path).turns == [
+        Turn(None, "Visited the mill."),
+        Turn(None, "The owner was out."),
     ]
 
 

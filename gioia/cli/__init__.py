@@ -41,7 +41,7 @@ def _debug(ctx: click.Context) -> bool:
     return isinstance(ctx.obj, Settings) and ctx.obj.debug
 
 
-@click.group(cls=GioiaGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="gioia", cls=GioiaGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="gioia")
 @click.option(
     "--store",

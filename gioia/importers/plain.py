@@ -14,30 +14,31 @@ A *label* is looked for at the start of a block only, in these shapes
 
 and, in Word, a bold run that starts a paragraph (``**Anna Rossi** text``).
 A speaker name has at most five words and 40 characters, starts with a
-letter and holds only letters, digits, marks, spaces, apostrophes and ``.&-``; a colon
-must be followed by a space or end the line, so ``https://…``, ``10:30``
-and ``ratio 3:1`` never match, and neither does a long phrase ending in a
-colon ("The three things we considered were:").
+letter and holds only letters, digits, marks, spaces, apostrophes and
+``.&-``; a colon must be followed by a space or end the line, so
+``https://…``, ``10:30`` and ``ratio 3:1`` never match, and neither does a
+long phrase ending in a colon ("The three things we considered were:").
 
-A candidate becomes a speaker label when:
+A candidate is a speaker label when its name (compared case- and
+space-insensitively) is that of a *sure* speaker, one that somewhere in the
+file:
 
-1. it carries a time (the inline time, Rev and Otter shapes: transcription
-   services write these only for speakers); or
-2. it is a well-known role: Interviewer, Interviewee, Respondent,
-   Participant, Moderator, Facilitator, Researcher, Speaker, Question,
-   Answer, Q, A, I, R, P, Int, Resp, optionally numbered (``P1``,
-   ``Speaker 2``); or
-3. its name, compared case- and space-insensitively, is found at the start
-   of at least two blocks of the file; or
-4. it starts a paragraph and the file has another speaker found by rules 1
-   to 3 (a speaker who talks once).
+1. carries a time (the inline-time, Rev and Otter shapes: transcription
+   services write times only for speakers); or
+2. is a well-known role in the colon or bracket shape: Interviewer,
+   Interviewee, Respondent, Participant, Moderator, Facilitator, Researcher,
+   Speaker, Question, Answer, Q, A, I, R, P, Int, Resp, optionally numbered
+   (``P1``, ``Speaker 2``); or
+3. starts at least two blocks.
 
-Rules 3 and 4 need a name that looks like one (each word capitalised, except
-particles such as "de" or "of") and that is not a word such as "Note",
-"Summary" or "Yes" that often ends in a colon, and rule 4 applies only to the
-colon and bracket shapes. A label alone on its line without a colon, or a
-bold run, must also be followed by text and is accepted by rules 1 and 3
-only, so a recurring one-word answer does not become a speaker.
+A speaker who talks once is a label too when the candidate starts a
+paragraph, has the colon or bracket shape, and the file has another sure
+speaker. Rule 3 and this one need a name that looks like one (each word
+capitalised, except particles such as "de" or "of") and is not a word that
+often ends in a colon ("Note", "Summary", "Yes") or a sound annotation
+("[Laughter]"). A name alone on its line or a bold run must also be followed
+by text rather than by another likely label, so that a recurring one-word
+answer does not become a speaker.
 
 Text before the first label gives one turn without speaker per paragraph;
 after a label, text without a label continues the turn (lines joined by
@@ -178,9 +179,9 @@ def find_label(text: str, *, bold: str = "", alone: bool = True) -> Label | None
     label = _match_label(first, alone and (not bold or bold == first))
     if label is None and bold and first.startswith(bold) and len(bold) < len(first):
         name = bold.rstrip(": \t")
-        if _is_name(name):
+        if is_name(name):
             label = Label(name, first[len(bold) :].lstrip(": \t"), alone=True)
-    if label is None or not _is_name(label.speaker):
+    if label is None or not is_name(label.speaker):
         return None
     if not newline:
         return label
@@ -211,7 +212,7 @@ def _clean(name: str) -> str:
     return " ".join(name.split())
 
 
-def _is_name(name: str) -> bool:
+def is_name(name: str) -> bool:
     """Whether ``name`` can be a speaker's name: a few words of letters, not a sentence."""
     return (
         0 < len(name) <= 40
@@ -239,34 +240,32 @@ def choose_labels(
     candidates: Sequence[Label | None], paragraph_starts: Sequence[bool]
 ) -> list[Label | None]:
     """Keep the candidates that are speaker labels (rules in the module docstring)."""
-    counts = Counter(name_key(label.speaker) for label in candidates if label is not None)
+    keys = [None if label is None else name_key(label.speaker) for label in candidates]
+    counts = Counter(key for key in keys if key is not None)
 
-    def sure(label: Label) -> bool:
-        key = name_key(label.speaker)
-        if label.sure:
-            return True
-        if not label.alone and _KNOWN_ROLE.fullmatch(key):
+    def sure(label: Label, key: str) -> bool:
+        if label.sure or (not label.alone and _KNOWN_ROLE.fullmatch(key)):
             return True
         return counts[key] >= 2 and _looks_like_name(label.speaker)
 
-    speakers = {
-        name_key(label.speaker) for label in candidates if label is not None and sure(label)
+    sure_keys = {
+        key
+        for label, key in zip(candidates, keys, strict=True)
+        if label is not None and key is not None and sure(label, key)
     }
-    return [
-        label
-        if label is not None
-        and (
-            sure(label)
+    chosen: list[Label | None] = []
+    for label, key, starts in zip(candidates, keys, paragraph_starts, strict=True):
+        keep = label is not None and (
+            key in sure_keys
             or (
                 starts
                 and not label.alone
-                and bool(speakers - {name_key(label.speaker)})
+                and bool(sure_keys - {key})
                 and _looks_like_name(label.speaker)
             )
         )
-        else None
-        for label, starts in zip(candidates, paragraph_starts, strict=True)
-    ]
+        chosen.append(label if keep else None)
+    return chosen
 
 
 def parse_blocks(blocks: Sequence[Block]) -> tuple[list[Turn], list[str]]:

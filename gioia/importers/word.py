@@ -6,10 +6,10 @@ insertions are read and tracked deletions are not, as Word shows them. A
 soft line break stays in its paragraph as ``\\n``. Paragraphs go through the
 label parser of :mod:`gioia.importers.plain`, which also takes a bold run
 that starts a paragraph as a candidate label. A table of two columns
-(speaker | text) or three (time | speaker | text) gives one turn per row,
-after a header row such as "Speaker | Text"; a row with an empty speaker
-cell continues the turn before; other tables are read cell by cell as
-paragraphs.
+(speaker | text) or three (time | speaker | text) whose speaker cells hold
+names gives one turn per row, after a header row such as "Speaker | Text";
+a row with an empty speaker cell continues the turn before. Other tables are
+read cell by cell as paragraphs.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 from gioia.errors import ImportFailed
 from gioia.importers.base import ParsedTranscript
 from gioia.importers.decode import read_bytes
-from gioia.importers.plain import Block, Label, parse_blocks, parse_timestamp
+from gioia.importers.plain import Block, Label, is_name, parse_blocks, parse_timestamp
 from gioia.text import name_key, normalize_text
 
 # The runs Word shows: not deleted or moved away, not inside a text box.
@@ -57,28 +57,39 @@ def read_docx(path: Path) -> ParsedTranscript:
             reason = f"its XML is damaged: {error}"
     if reason is not None:
         raise ImportFailed(f"{path.name} is not a Word document ({reason}).")
-    turns, warnings = parse_blocks(_blocks(document))
+    turns, warnings = parse_blocks(_blocks(document, _bold_styles(document)))
     if not turns:
         raise ImportFailed(f"{path.name} has no transcript text to import.")
     return ParsedTranscript(turns, "docx", warnings)
 
 
-def _blocks(container: Any) -> list[Block]:
+def _bold_styles(document: Any) -> frozenset[str]:
+    """Return the ids of the character styles that make text bold (such as "Strong")."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    return frozenset(
+        style.style_id
+        for style in document.styles
+        if style.type == WD_STYLE_TYPE.CHARACTER and style.font.bold
+    )
+
+
+def _blocks(container: Any, bold_styles: frozenset[str]) -> list[Block]:
     """Return the blocks of a document body or table cell, in order."""
     from docx.text.paragraph import Paragraph
 
     blocks: list[Block] = []
     for item in container.iter_inner_content():
         if isinstance(item, Paragraph):
-            text, bold = _paragraph(item)
+            text, bold = _paragraph(item, bold_styles)
             if text:
                 blocks.append(Block(text, bold=bold))
         else:
-            blocks.extend(_table(item))
+            blocks.extend(_table(item, bold_styles))
     return blocks
 
 
-def _paragraph(paragraph: Any) -> tuple[str, str]:
+def _paragraph(paragraph: Any, bold_styles: frozenset[str]) -> tuple[str, str]:
     """Return the text of a paragraph and the bold text it starts with."""
     from docx.text.run import Run
 
@@ -89,7 +100,8 @@ def _paragraph(paragraph: Any) -> tuple[str, str]:
         text = element.text
         texts.append(text)
         if leading and text.strip():
-            leading = _is_bold(Run(element, paragraph))
+            run_bold = Run(element, paragraph).bold
+            leading = run_bold if run_bold is not None else element.style in bold_styles
         if leading:
             bold_end = len(texts)
     text = normalize_text("".join(texts)).strip()
@@ -97,33 +109,33 @@ def _paragraph(paragraph: Any) -> tuple[str, str]:
     return text, bold
 
 
-def _is_bold(run: Any) -> bool:
-    """Whether a run is bold, directly or through its character style."""
-    if run.bold is not None:
-        return bool(run.bold)
-    return run.style is not None and run.style.font.bold is True
-
-
-def _table(table: Any) -> list[Block]:
+def _table(table: Any, bold_styles: frozenset[str]) -> list[Block]:
     """Return the blocks of a table: one labelled block per row for transcript tables."""
     rows = [_unique_cells(row) for row in table.rows]
-    texts = [[_text(cell) for cell in row] for row in rows]
+    texts = [[_text(cell, bold_styles) for cell in row] for row in rows]
     body = (
         texts[1:] if texts and all(name_key(t) in _HEADER_WORDS for t in texts[0] if t) else texts
     )
     widths = {len(row) for row in body}
-    timed = widths == {3} and all(not row[0] or parse_timestamp(row[0]) is not None for row in body)
-    if widths != {2} and not timed:
-        return [block for row in rows for cell in row for block in _blocks(cell)]
+    layout = widths == {2} or (
+        widths == {3} and all(not row[0] or parse_timestamp(row[0]) is not None for row in body)
+    )
+    if not layout or not all(not row[-2] or is_name(_speaker(row[-2])) for row in body):
+        return [block for row in rows for cell in row for block in _blocks(cell, bold_styles)]
     blocks = []
-    for *time, speaker, text in body:
-        speaker = speaker.rstrip(":").strip()
+    for *time, speaker_cell, text in body:
+        speaker = _speaker(speaker_cell)
         if speaker:
             start = parse_timestamp(time[0]) if time else None
             blocks.append(Block(text, label=Label(speaker, text, start, sure=True)))
         elif text:
             blocks.append(Block(text))
     return blocks
+
+
+def _speaker(cell_text: str) -> str:
+    """Return the speaker written in a table cell, without a final colon."""
+    return cell_text.rstrip(":").strip()
 
 
 def _unique_cells(row: Any) -> list[Any]:
@@ -137,6 +149,6 @@ def _unique_cells(row: Any) -> list[Any]:
     return cells
 
 
-def _text(cell: Any) -> str:
+def _text(cell: Any, bold_styles: frozenset[str]) -> str:
     """Return the text of a table cell, paragraphs separated by blank lines."""
-    return "\n\n".join(block.text for block in _blocks(cell))
+    return "\n\n".join(block.text for block in _blocks(cell, bold_styles))

@@ -44,9 +44,12 @@ class Tx:
         transcript_id: int | None = None,
         before: Any = None,
         after: Any = None,
+        coder: Coder | None = None,
     ) -> None:
-        """Append an event to the audit trail, in this transaction."""
-        coder = self.coder() if self.coder_name else None
+        """Append an event to the audit trail, in this transaction, by ``coder`` (default:
+        the acting coder, if any)."""
+        if coder is None and self.coder_name:
+            coder = self.coder()
         self.session.add(
             Event(
                 coder_id=coder.id if coder else None,
@@ -120,12 +123,14 @@ def get_concept(session: Session, name: str, *, hint: str = "") -> Concept:
     return concept
 
 
-def create_concept(tx: Tx, name: str) -> Concept:
-    """A new concept (the name must be free), recorded in the audit trail."""
+def create_concept(tx: Tx, name: str, creator: Coder | None = None) -> Concept:
+    """A new concept (the name must be free), recorded in the audit trail as created by
+    ``creator`` (default: the acting coder)."""
     cleaned = clean_name(name, "concept")
     if find_concept(tx.session, cleaned) is not None:
         raise InvalidInput(f"A concept named {cleaned!r} already exists.")
-    creator = tx.coder() if tx.coder_name else None
+    if creator is None and tx.coder_name:
+        creator = tx.coder()
     concept = Concept(
         name=cleaned, name_key=name_key(cleaned), created_by_id=creator.id if creator else None
     )
@@ -138,6 +143,7 @@ def create_concept(tx: Tx, name: str) -> Concept:
         subject_id=concept.id,
         concept_id=concept.id,
         after={"name": cleaned},
+        coder=creator,
     )
     return concept
 

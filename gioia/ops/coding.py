@@ -274,7 +274,7 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
         if key not in concepts:
             found = find_concept(session, row.concept)
             if found is None:
-                found = create_concept(tx, row.concept)
+                found = create_concept(tx, row.concept, coders[name_key(row.coder)])
                 created.append(found.name)
             concepts[key] = found
     present = set(
