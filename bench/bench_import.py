@@ -34,12 +34,24 @@ import argparse
 import json
 import shutil
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchlib import GIOIA, PYTHON, Run, machine, median, run_process, spread, write_transcripts
+from benchlib import (
+    GIOIA,
+    PYTHON,
+    Phases,
+    Run,
+    bench_env,
+    machine,
+    median,
+    run_process,
+    spread,
+    write_transcripts,
+)
 
 TARGET_SECONDS = 20.0
 TARGET_MB = 300.0
@@ -119,6 +131,50 @@ def api_worker(folder: Path, db: Path, result: Path) -> None:
     result.write_text(json.dumps(figures))
 
 
+def breakdown_worker(folder: Path, db: Path) -> None:
+    """Where ``Project.import_files`` spends its time, phase by phase (printed)."""
+    from gioia.importers import decode, plain
+    from gioia.ops import importing
+    from gioia.project import Project
+
+    project = Project.init(str(db))
+    phases = Phases()
+    phases.wrap(importing, "read_transcript", "read_transcript (read, decode, parse)")
+    phases.wrap(decode, "normalize_text", "  of which normalize_text")
+    phases.wrap(plain, "parse_blocks", "  of which parse_blocks (speaker labels)")
+    phases.wrap(importing, "build_document", "build_document (segments)")
+    phases.watch_engine(project._store.engine)
+    start = time.perf_counter()
+    results = project.import_files([folder])
+    total = time.perf_counter() - start
+    project.close()
+    outside = sum(v for k, v in phases.seconds.items() if not k.startswith(" "))
+    phases.seconds["the rest: SQLAlchemy ORM, gioia's glue"] = total - outside
+    phases.calls["the rest: SQLAlchemy ORM, gioia's glue"] = 0
+    print(f"Project.import_files of {len(results)} files: {total:.3f} s, phase by phase:")
+    for line in phases.report(total, len(results), "file"):
+        print(f"  {line}")
+
+
+def profile_worker(folder: Path, db: Path, files: int, top: int) -> None:
+    """cProfile of ``Project.import_files`` on the first ``files`` files (printed)."""
+    import cProfile
+    import pstats
+
+    from gioia.project import Project
+
+    paths = sorted(folder.glob("*.txt"))[:files]
+    project = Project.init(str(db))
+    profiler = cProfile.Profile()
+    profiler.enable()
+    project.import_files(paths)
+    profiler.disable()
+    project.close()
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+
+
 def counts(db: Path) -> tuple[int, int]:
     """Transcripts and segments in a store (gioia's or the baseline's)."""
     with sqlite3.connect(db) as connection:
@@ -157,7 +213,16 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="where files and stores go (default: temp)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--no-api", action="store_true", help="skip C, the in-process import")
-    parser.add_argument("--worker", choices=["baseline", "api"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--breakdown", action="store_true", help="then time the import's phases in process"
+    )
+    parser.add_argument(
+        "--profile", type=int, metavar="FILES", help="then cProfile the import of FILES files"
+    )
+    parser.add_argument("--top", type=int, default=30, help="functions listed by --profile")
+    parser.add_argument(
+        "--worker", choices=["baseline", "api", "breakdown", "profile"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
@@ -168,6 +233,12 @@ def main() -> None:
         return
     if args.worker == "api":
         api_worker(args.folder, args.db, args.result)
+        return
+    if args.worker == "breakdown":
+        breakdown_worker(args.folder, args.db)
+        return
+    if args.worker == "profile":
+        profile_worker(args.folder, args.db, args.profile, args.top)
         return
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="gioia-bench-import-"))
@@ -184,6 +255,12 @@ def main() -> None:
         f"written to {folder} in {time.perf_counter() - started:.1f} s"
     )
 
+    env = bench_env(work)
+    warm = work / "warm-up.db"
+    run_process([GIOIA, "--store", str(warm), "init"], log=log, env=env)
+    run_process([GIOIA, "--store", str(warm), "import", str(paths[0])], log=log, env=env)
+    remove_store(warm)
+
     init: list[Run] = []
     cli: list[Run] = []
     base: list[Run] = []
@@ -192,8 +269,9 @@ def main() -> None:
     for round_ in range(1, args.rounds + 1):
         store = work / f"gioia-{round_}.db"
         remove_store(store)
-        init.append(run_process([GIOIA, "--store", str(store), "init"], log=log))
-        cli.append(run_process([GIOIA, "--store", str(store), "import", str(folder)], log=log))
+        init.append(run_process([GIOIA, "--store", str(store), "init"], log=log, env=env))
+        command = [GIOIA, "--store", str(store), "import", str(folder)]
+        cli.append(run_process(command, log=log, env=env))
         transcripts, segments = counts(store)
         if round_ == 1:
             words = word_counts(store)
@@ -204,7 +282,7 @@ def main() -> None:
         plain = work / f"baseline-{round_}.db"
         remove_store(plain)
         worker = [PYTHON, __file__, "--worker", "baseline", "--folder", str(folder)]
-        base.append(run_process([*worker, "--db", str(plain)], log=log))
+        base.append(run_process([*worker, "--db", str(plain)], log=log, env=env))
         if counts(plain) != (transcripts, segments) or transcripts != args.files:
             raise SystemExit(
                 f"gioia stored {(transcripts, segments)} transcripts and segments, "
@@ -221,7 +299,8 @@ def main() -> None:
             db, result = work / f"api-{round_}.db", work / "api.json"
             remove_store(db)
             worker = [PYTHON, __file__, "--worker", "api", "--folder", str(folder)]
-            api.append(run_process([*worker, "--db", str(db), "--result", str(result)], log=log))
+            command = [*worker, "--db", str(db), "--result", str(result)]
+            api.append(run_process(command, log=log, env=env))
             api_inside.append(json.loads(result.read_text()))
             if api_inside[-1]["statuses"] != ["imported"] or counts(db) != (transcripts, segments):
                 raise SystemExit(f"the API import went wrong: {api_inside[-1]}, {counts(db)}")
@@ -262,6 +341,23 @@ def main() -> None:
     show(f"under {TARGET_MB:.0f} MB (largest peak):", verdict(peak < TARGET_MB, f"{peak:.0f} MB"))
     limit = f"{ratio:.2f}x, {ratio / TARGET_RATIO:.2f}x the limit"
     show(f"within {TARGET_RATIO:.0f}x the sqlite3 baseline:", verdict(ratio <= TARGET_RATIO, limit))
+
+    for mode, wanted in (("breakdown", args.breakdown), ("profile", args.profile)):
+        if wanted:
+            db = work / f"{mode}.db"
+            remove_store(db)
+            command = [PYTHON, __file__, "--worker", mode, "--folder", str(folder)]
+            command += [
+                "--db",
+                str(db),
+                "--profile",
+                str(args.profile or 0),
+                "--top",
+                str(args.top),
+            ]
+            print(flush=True)
+            subprocess.run(command, env=env, check=True)
+            remove_store(db)
 
     if args.keep:
         print(f"\nWork folder kept: {work}")

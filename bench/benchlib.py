@@ -19,9 +19,11 @@ import random
 import statistics
 import subprocess
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = REPO / ".venv" / "bin"
@@ -144,6 +146,22 @@ def write_transcripts(
 
 # --- measuring whole processes -------------------------------------------------------
 
+
+def bench_env(work: Path) -> dict[str, str]:
+    """The environment for measured processes: Python's bytecode cached, in ``work``.
+
+    A shell that sets ``PYTHONDONTWRITEBYTECODE`` (this machine's does) makes every
+    start of gioia compile gioia's own modules again, as an installed gioia never does.
+    The measured processes get ``PYTHONPYCACHEPREFIX`` in the work folder instead, so
+    the warm-up runs write the bytecode there (not into the repository) and the
+    measured runs read it.
+    """
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    return env
+
+
 _WRAPPER = """
 import json, resource, subprocess, sys, time
 out = open(sys.argv[1], "ab")
@@ -195,6 +213,74 @@ def spread(values: Sequence[float], unit: str = "s", digits: int = 3) -> str:
         f"{median(values):.{digits}f} {unit} "
         f"(min {min(values):.{digits}f}, max {max(values):.{digits}f}, n={len(values)})"
     )
+
+
+# --- where the time goes, inside one process -----------------------------------------
+
+
+@dataclass
+class Phases:
+    """Wall time spent in wrapped functions and in the database driver, by name.
+
+    ``wrap(module, "name")`` replaces a module attribute with a timing wrapper (only in
+    this process: the bench's workers use it, gioia's files are untouched). Nested
+    phases both count the inner time. ``watch_engine`` adds the time the SQLite driver
+    spends executing statements and committing.
+    """
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    calls: dict[str, int] = field(default_factory=dict)
+
+    def add(self, name: str, elapsed: float) -> None:
+        self.seconds[name] = self.seconds.get(name, 0.0) + elapsed
+        self.calls[name] = self.calls.get(name, 0) + 1
+
+    def wrap(self, module: Any, attribute: str, name: str | None = None) -> None:
+        original: Callable[..., Any] = getattr(module, attribute)
+        label = name or attribute
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.add(label, time.perf_counter() - start)
+
+        setattr(module, attribute, timed)
+
+    def watch_engine(self, engine: Any) -> None:
+        """Time statements (cursor execute) and commits in the DBAPI driver."""
+        from sqlalchemy import event
+
+        starts: list[float] = []
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _before(*_args: Any) -> None:
+            starts.append(time.perf_counter())
+
+        @event.listens_for(engine, "after_cursor_execute")
+        def _after(*_args: Any) -> None:
+            self.add("driver: SQL statements", time.perf_counter() - starts.pop())
+
+        dialect = engine.dialect
+        commit = dialect.do_commit
+
+        def do_commit(connection: Any) -> None:
+            start = time.perf_counter()
+            commit(connection)
+            self.add("driver: COMMIT", time.perf_counter() - start)
+
+        dialect.do_commit = do_commit
+
+    def report(self, total: float, per: int, unit: str) -> list[str]:
+        """Lines: each phase's seconds, share of ``total``, and time per ``unit``."""
+        lines = []
+        for name, seconds in sorted(self.seconds.items(), key=lambda item: -item[1]):
+            lines.append(
+                f"{name:<44} {seconds:7.3f} s {seconds / total:6.1%}  "
+                f"{seconds / per * 1000:7.3f} ms/{unit}  ({self.calls[name]} calls)"
+            )
+        return lines
 
 
 # --- context -------------------------------------------------------------------------

@@ -42,7 +42,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from gioia.errors import StoreError
 
 #: The alembic revision these models describe; tests check it is the migrations' head.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 DEFAULT_STORE = "gioia.db"
 NAME_LENGTH = 200
 
@@ -220,6 +220,20 @@ class Coding(Base):
     char_start: Mapped[int] = mapped_column(Integer)
     char_end: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Review(Base):
+    """A segment a coder has read: tagged, passed in a session, or marked reviewed.
+
+    This tells "looked and found nothing to code" apart from "not read yet".
+    """
+
+    __tablename__ = "reviews"
+    __table_args__ = (UniqueConstraint("segment_id", "coder_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"))
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id"), index=True)
+    reviewed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Memo(Base):

@@ -167,7 +167,7 @@ def test_memos(sample_project: Project) -> None:
     sample_project.tag([SEGMENT], "Trust", create=True)
     on_concept = sample_project.add_memo("trust", "Merged from two earlier labels.")
     assert on_concept.target == "Trust"
-    with pytest.raises(InvalidInput, match="A memo cannot be blank."):
+    with pytest.raises(InvalidInput, match=r"^A memo cannot be blank\.$"):
         sample_project.add_memo(SEGMENT, "  ")
     assert [e.summary for e in sample_project.log(concept="Trust")][-1] == "Memo on Trust"
 

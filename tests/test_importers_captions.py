@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gioia.errors import ImportFailed
 from gioia.importers import ParsedTranscript, Turn, read_transcript
@@ -243,3 +246,41 @@ def test_cues_without_text(tmp_path: Path) -> None:
     with pytest.raises(ImportFailed) as error:
         read(tmp_path, "a.srt", content)
     assert str(error.value) == "a.srt has no caption text."
+
+
+_CAPTION_LINES = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "",
+                "WEBVTT",
+                "NOTE x",
+                "7",
+                "00:00:01.000 --> 00:00:02.000",
+                "00:00:03,000 --> 00:00:01,000",
+                "00:00:0",
+                "Anna: hi &amp; <i>bye</i>",
+                "<v Bob>yes",
+                "</v>",
+            ]
+        ),
+        st.text(max_size=10),
+    ),
+    max_size=20,
+)
+
+
+@given(_CAPTION_LINES, st.sampled_from([".vtt", ".srt"]))
+def test_any_captions_file_is_read_or_refused(lines: list[str], suffix: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"x{suffix}"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        try:
+            parsed = read_transcript(path)
+        except ImportFailed as error:
+            assert str(error).startswith("x" + suffix)
+            return
+    assert parsed.turns
+    for turn in parsed.turns:
+        assert turn.text and turn.text == " ".join(turn.text.split())
+        assert turn.start is not None and turn.end is not None

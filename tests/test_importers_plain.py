@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gioia.errors import ImportFailed
 from gioia.importers import Turn, read_transcript
-from gioia.importers.plain import parse_timestamp
+from gioia.importers.plain import parse_blocks, parse_timestamp, text_blocks
+from gioia.text import normalize_text
 
 
 def read(tmp_path: Path, content: str, name: str = "interview.txt") -> list[Turn]:
@@ -369,3 +372,24 @@ def test_markdown_with_headings_only(tmp_path: Path) -> None:
 )
 def test_parse_timestamp(value: str, seconds: float | None) -> None:
     assert parse_timestamp(value) == seconds
+
+
+# Nothing lost
+
+_LINES = st.lists(
+    st.one_of(
+        st.text(st.characters(blacklist_characters=":[]()*#_\r\n"), max_size=12),
+        st.sampled_from(["", "ANNA", "Bob Rossi", "Interviewer", "e\u0301", "\U0001f600"]),
+    ),
+    max_size=15,
+)
+
+
+@given(_LINES)
+def test_plain_text_loses_nothing(lines: list[str]) -> None:
+    text = normalize_text("\n".join(lines))
+    turns, warnings = parse_blocks(text_blocks(text)[0])
+    assert warnings == []
+    kept = "".join((turn.speaker or "") + turn.text for turn in turns)
+    assert "".join(kept.split()) == "".join(text.split())
+    assert all(turn.text and turn.text == turn.text.strip() for turn in turns)

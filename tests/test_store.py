@@ -129,3 +129,64 @@ def test_sqlite_url_form_is_accepted(tmp_path: Path) -> None:
             SCHEMA_REVISION
         )
     engine.dispose()
+
+
+T0 = "'2024-01-02 10:00:00'"
+FIRST_REVISION_ROWS = [
+    f"INSERT INTO coders (id, name, name_key, created_at) VALUES (1, 'Maria', 'maria', {T0})",
+    f"INSERT INTO concepts (id, name, name_key, created_at) VALUES (1, 'Trust', 'trust', {T0})",
+    "INSERT INTO transcripts (id, name, name_key, source, format, text, content_hash, "
+    "segment_by, imported_at) VALUES (1, 'a', 'a', 'a.txt', 'txt', "
+    f"'Why?\n\nBecause we trust them.', 'x', 'turn', {T0})",
+    "INSERT INTO segments (id, transcript_id, position, char_start, char_end, speaker, "
+    "is_interviewer) VALUES (1, 1, 1, 0, 4, 'Interviewer', true), (2, 1, 2, 6, 28, 'Anna', false)",
+    "INSERT INTO codings (id, segment_id, concept_id, coder_id, char_start, char_end, "
+    f"created_at) VALUES (1, 2, 1, 1, 14, 27, {T0})",
+]
+
+
+def _store_at_first_revision(location: str) -> None:
+    from gioia.migrate import upgrade
+
+    url = location if "://" in location else f"sqlite:///{location}"
+    engine = create_engine(url)
+    upgrade(engine, history()[0].revision)
+    with engine.begin() as connection:
+        for statement in FIRST_REVISION_ROWS:
+            connection.execute(text(statement))
+    engine.dispose()
+
+
+def test_a_store_at_the_first_revision_is_upgraded_with_its_data(
+    empty_store: str, tmp_path: Path
+) -> None:
+    _store_at_first_revision(empty_store)
+    if "://" in empty_store:  # a server store that is behind is refused with the command to run
+        with pytest.raises(StoreError) as error:
+            Project.open(empty_store)
+        assert error.value.message.endswith(
+            f"is at schema 0001, this gioia needs {SCHEMA_REVISION}: run `gioia db upgrade` "
+            "once everyone has upgraded gioia."
+        )
+        assert Project.upgrade_schema(empty_store) == ("0001", SCHEMA_REVISION)
+    with Project.open(empty_store) as project:
+        (row,) = project.codings()
+        assert (row.coder, row.segment, row.concept, row.quote, row.text) == (
+            "Maria",
+            "a:2",
+            "Trust",
+            "we trust them",
+            "Because we trust them.",
+        )
+        with project._read() as tx:
+            reviews = tx.session.execute(text("SELECT segment_id, coder_id FROM reviews")).all()
+        assert [tuple(r) for r in reviews] == [(2, 1)]
+    assert Project.schema_revisions(empty_store) == (SCHEMA_REVISION, SCHEMA_REVISION)
+    if "://" not in empty_store:  # the SQLite file was backed up first, at its old revision
+        (backup,) = tmp_path.glob("gioia.db.backup-*")
+        with sqlite3.connect(backup) as connection:
+            assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (
+                "0001",
+            )
+            assert connection.execute("SELECT count(*) FROM codings").fetchone() == (1,)
+        connection.close()

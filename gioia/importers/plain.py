@@ -85,7 +85,6 @@ _BRACKET_LABEL = re.compile(rf"\[(?P<name>{_NAME})\][ \t]*:?(?=\s|$)[ \t]*")
 _OTTER_HEADER = re.compile(rf"(?P<name>{_NAME})(?:[ \t]{{2,}}|\t)(?P<t1>{TIMESTAMP})[ \t]*")
 _BARE_LABEL = re.compile(rf"(?P<name>{_NAME})[ \t]*")
 _MARKDOWN_BOLD = re.compile(r"(\*\*|__)([^*_\n]{1,60}?)\1[ \t]*")
-_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _MARKDOWN_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 
 _NAME_PUNCTUATION = frozenset(".'\u2019&-")
@@ -209,6 +208,7 @@ def _match_label(line: str, alone: bool) -> Label | None:
 
 
 def _clean(name: str) -> str:
+    """Return ``name`` with its spaces collapsed."""
     return " ".join(name.split())
 
 
@@ -326,9 +326,9 @@ def parse_blocks(blocks: Sequence[Block]) -> tuple[list[Turn], list[str]]:
 
 
 def text_blocks(text: str, *, markdown: bool = False) -> tuple[list[Block], list[str]]:
-    """Split decoded text into line blocks; in Markdown, leave headings out (warned)."""
+    """Split decoded (normalised) text into line blocks; in Markdown, leave headings out."""
     lines = text.split("\n")
-    every_line_a_paragraph = _BLANK_LINE.search(text.strip()) is None
+    every_line_a_paragraph = "\n\n" not in text.strip()
     blocks: list[Block] = []
     headings: list[int] = []
     after_blank = True

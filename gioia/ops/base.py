@@ -6,11 +6,11 @@ import difflib
 import re
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from gioia.errors import InvalidInput, NotFound
-from gioia.store import NAME_LENGTH, Coder, Concept, Event, Segment, Transcript
+from gioia.store import NAME_LENGTH, Coder, Concept, Event, Review, Segment, Transcript
 from gioia.text import name_key
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -195,3 +195,20 @@ def resolve_refs(session: Session, refs: list[str]) -> list[tuple[Transcript, Se
 def segment_ref(transcript: Transcript, segment: Segment) -> str:
     """The ``TRANSCRIPT:N`` reference of a segment."""
     return f"{transcript.name}:{segment.position}"
+
+
+def mark_reviewed(session: Session, coder_id: int, segment_ids: set[int]) -> int:
+    """Record that a coder has read these segments; returns how many were new."""
+    if not segment_ids:
+        return 0
+    already = set(
+        session.scalars(
+            select(Review.segment_id).where(
+                Review.coder_id == coder_id, Review.segment_id.in_(segment_ids)
+            )
+        )
+    )
+    new = sorted(segment_ids - already)
+    if new:
+        session.execute(insert(Review), [{"segment_id": s, "coder_id": coder_id} for s in new])
+    return len(new)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from gioia.ops.base import (
     find_concept,
     get_concept,
     get_or_create_coder,
+    mark_reviewed,
     parse_ref,
     resolve_refs,
     segment_ref,
@@ -102,7 +104,8 @@ def tag(
             get_concept(tx.session, concept_name, hint=NEW_CONCEPT_HINT)
         concept = create_concept(tx, concept_name)
     added = existing = 0
-    for transcript, segment in resolve_refs(tx.session, refs):
+    targets = resolve_refs(tx.session, refs)
+    for transcript, segment in targets:
         ref = segment_ref(transcript, segment)
         text = transcript.text[segment.char_start : segment.char_end]
         start, end = _span(segment, text, quote, span, ref)
@@ -134,6 +137,7 @@ def tag(
             after={"segment": ref, "concept": concept.name, "start": start, "end": end},
         )
         added += 1
+    mark_reviewed(tx.session, coder.id, {segment.id for _, segment in targets})
     return TagResult(concept.name, added, existing, created)
 
 
@@ -336,6 +340,11 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
                 for k, row in new.items()
             ],
         )
+    by_coder: dict[int, set[int]] = defaultdict(set)
+    for segment_id, _concept_id, coder_id, _start, _end in new:
+        by_coder[coder_id].add(segment_id)
+    for coder_id, segment_ids in by_coder.items():
+        mark_reviewed(session, coder_id, segment_ids)
     return CodingsImportResult(
         added=len(new),
         existing=existing,
