@@ -88,9 +88,9 @@ def test_references_that_do_not_exist(sample_project: Project) -> None:
         "No segment case_b_export_w2:31: case_b_export_w2 has segments 1 to 30."
     )
     with pytest.raises(NotFound) as error:
-        sample_project.tag(["case_b_export_w3:1"], "Trust", create=True)
+        sample_project.tag(["case_b_exprt_w2:1"], "Trust", create=True)
     assert (
-        error.value.message == "No transcript 'case_b_export_w3'. Did you mean 'case_b_export_w2'?"
+        error.value.message == "No transcript 'case_b_exprt_w2'. Did you mean 'case_b_export_w2'?"
     )
     with pytest.raises(InvalidInput) as error:
         sample_project.tag(["case_b_export_w2:0"], "Trust", create=True)

@@ -21,12 +21,12 @@ if TYPE_CHECKING:
 PREVIEW_CHARS = 240
 
 
-def _concepts_line(segment: SegmentView, *, with_coder: bool) -> str:
-    parts = []
+def _concept_lines(segment: SegmentView, *, with_coder: bool) -> list[str]:
+    lines = []
     for mark in segment.codings:
         label = mark.concept + (f" [{mark.coder}]" if with_coder else "")
-        parts.append(f"{label}: “{mark.quote}”" if mark.quote else label)
-    return "; ".join(parts)
+        lines.append(f"{label}: “{mark.quote}”" if mark.quote else label)
+    return lines
 
 
 def _print_segment(out: Console, segment: SegmentView, *, preview: bool, with_coder: bool) -> None:
@@ -49,8 +49,7 @@ def _print_segment(out: Console, segment: SegmentView, *, preview: bool, with_co
         for line in body.split("\n")
     )
     out.print(Text(wrapped, style="dim" if segment.is_interviewer else ""))
-    line = _concepts_line(segment, with_coder=with_coder)
-    if line:
+    for line in _concept_lines(segment, with_coder=with_coder):
         marks = textwrap.fill(line, width, initial_indent="  ▸ ", subsequent_indent="    ")
         out.print(Text(marks, style="green"))
     out.print()

@@ -103,10 +103,17 @@ def find_coder(session: Session, name: str) -> Coder:
 
 
 def suggestion(name: str, candidates: list[str]) -> str:
-    """`` Did you mean 'X'?`` for the closest candidate, or an empty string."""
-    by_key = {name_key(c): c for c in candidates}
-    close = difflib.get_close_matches(name_key(name), list(by_key), n=1, cutoff=0.75)
-    return f" Did you mean {by_key[close[0]]!r}?" if close else ""
+    """`` Did you mean 'X'?`` for the closest candidate (whole or its beginning), or ``""``."""
+    key = name_key(name)
+
+    def closeness(candidate: str) -> float:
+        other = name_key(candidate)
+        whole = difflib.SequenceMatcher(None, key, other).ratio()
+        start = difflib.SequenceMatcher(None, key, other[: len(key)]).ratio()
+        return max(whole, start)
+
+    best = max(candidates, key=closeness, default=None)
+    return f" Did you mean {best!r}?" if best is not None and closeness(best) >= 0.75 else ""
 
 
 def find_concept(session: Session, name: str) -> Concept | None:
