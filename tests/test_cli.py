@@ -109,24 +109,34 @@ def test_import_reports_each_file_and_fails_on_a_bad_one(
     (tmp_path / "a.txt").write_text(INTERVIEW)
     (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     (tmp_path / "broken.docx").write_bytes(b"this is not a zip")
-    result = run(
-        runner,
-        store,
-        "import",
-        str(tmp_path / "a.txt"),
-        str(tmp_path / "photo.png"),
-        str(tmp_path / "broken.docx"),
-        "--case",
-        "Case A",
+    (tmp_path / "broken.vtt").write_text(
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nAnna: Hi.\n\n"
+        "2\n00:00:0x.000 --> 00:00:05.000\nAnna: and?\n"
     )
+    (tmp_path / "odd.txt").write_bytes(b"Interviewer: \x81\x8d weird\n")
+    (tmp_path / "empty.txt").write_text("  \n")
+    files = ["a.txt", "photo.png", "broken.docx", "broken.vtt", "odd.txt", "empty.txt"]
+    result = run(runner, store, "import", *(str(tmp_path / f) for f in files), "--case", "A")
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0] == "imported   a.txt → a (1 segments)" or lines[0].startswith(
-        "imported   a.txt"
+    assert lines[0] == "imported   a.txt → a (2 segments)"
+    assert lines[1] == (
+        "failed     photo.png: unsupported file type '.png' (gioia reads .txt, .md, .docx, "
+        ".vtt, .srt)."
     )
-    assert "failed     photo.png: photo.png: unsupported file type '.png'" in result.output
-    assert "failed     broken.docx: broken.docx is not a Word document" in result.output
-    assert lines[-1] == "3 file(s): 1 imported, 2 failed."
+    assert lines[2].startswith("failed     broken.docx is not a Word document")
+    assert lines[3] == (
+        "failed     broken.vtt line 8: '00:00:0x.000 --> 00:00:05.000' is not a valid cue timing."
+    )
+    assert lines[4] == (
+        "failed     odd.txt is neither UTF-8 nor Windows-1252 text (byte 0x81 at position 13): "
+        "save it as UTF-8."
+    )
+    assert lines[5] == "failed     empty.txt is empty."
+    assert lines[6:] == ["6 file(s): 1 imported, 5 failed."]
+    assert [t["name"] for t in json.loads(run(runner, store, "transcripts", "--json").output)] == [
+        "a"
+    ]
     again = run(runner, store, "import", str(tmp_path / "a.txt"))
     assert again.exit_code == 0
     assert again.output == "unchanged  a.txt\n1 file(s): 1 unchanged.\n"

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from gioia.cli.common import console, echo_json, open_project
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from gioia.views import ImportResult
 
 
 def _attributes(values: tuple[str, ...]) -> dict[str, str]:
@@ -97,38 +104,41 @@ def import_(
     ):
         task = bar.add_task("", total=None)
 
-        def progress(number: int, total: int, result: object) -> None:
-            bar.update(
-                task,
-                completed=number,
-                total=total,
-                description=Path(str(getattr(result, "path", ""))).name,
-            )
+        def progress(number: int, total: int, result: ImportResult) -> None:
+            _report(out, result)
+            bar.update(task, completed=number, total=total, description=Path(result.path).name)
 
         results = project.import_files(
             list(paths), meta, options, manifest=manifest, progress=progress
         )
-    counts = {
-        status: sum(r.status == status for r in results)
+    counts = Counter(r.status for r in results)
+    summary = ", ".join(
+        f"{counts[status]} {status}"
         for status in ("imported", "replaced", "unchanged", "failed")
-    }
-    for result in results:
-        name = Path(result.path).name
-        if result.status == "failed":
-            err.print(f"[red]failed[/]     {name}: {result.error}", soft_wrap=True, markup=True)
-            continue
-        out.print(
-            f"{result.status:<10} {name} → {result.transcript} ({result.segments} segments)"
-            if result.status != "unchanged"
-            else f"unchanged  {name}",
-            markup=False,
-        )
-        for warning in result.warnings:
-            err.print(f"warning    {name}: {warning}", markup=False, soft_wrap=True)
-    summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+        if counts[status]
+    )
     out.print(f"{len(results)} file(s): {summary}.", markup=False)
     if counts["failed"]:
         raise SystemExit(1)
+
+
+def _report(out: Console, result: ImportResult) -> None:
+    """One line per file (and one per warning), the file named once."""
+    name = Path(result.path).name
+    if result.status == "failed":
+        error = result.error or ""
+        line = error if error.startswith(name) else f"{name}: {error}"
+        out.print(f"failed     {line}", markup=False, soft_wrap=True)
+        return
+    if result.status == "unchanged":
+        out.print(f"unchanged  {name}", markup=False)
+    else:
+        out.print(
+            f"{result.status:<10} {name} → {result.transcript} ({result.segments} segments)",
+            markup=False,
+        )
+    for warning in result.warnings:
+        out.print(f"warning    {name}: {warning}", markup=False, soft_wrap=True)
 
 
 @click.command()
