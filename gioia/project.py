@@ -14,7 +14,7 @@ from gioia.errors import GioiaError, ImportFailed
 from gioia.importers import SUPPORTED_SUFFIXES
 from gioia.importers.manifest import TranscriptMeta, read_manifest
 from gioia.ops import coding, importing, listing
-from gioia.ops.base import Tx
+from gioia.ops.base import Tx, find_concept
 from gioia.ops.importing import ImportOptions
 from gioia.store import Store, open_store
 from gioia.views import (
@@ -233,8 +233,6 @@ class Project:
 
     def concept_exists(self, name: str) -> bool:
         """Whether a concept of this name exists (case- and space-insensitively)."""
-        from gioia.ops.base import find_concept
-
         with self._read() as tx:
             return find_concept(tx.session, name) is not None
 

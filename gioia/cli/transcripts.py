@@ -189,14 +189,24 @@ def cases(as_json: bool) -> None:
     table.add_column("Case", no_wrap=True)
     table.add_column("Informants (interviews)")
     table.add_column("Waves")
-    table.add_column("Segments", justify="right")
-    table.add_column("Codings", justify="right")
-    table.add_column("Attributes")
+    for column in ("Segments", "Words", "Codings"):
+        table.add_column(column, justify="right")
     for c in rows:
         people = "\n".join(f"{i.role or i.name} ({i.interviews})" for i in c.informants)
-        facts = "\n".join(f"{k}: {v}" for k, v in c.attributes.items())
-        table.add_row(c.name, people, ", ".join(c.waves), str(c.segments), str(c.codings), facts)
-    console().print(table)
+        waves = ", ".join(c.waves)
+        table.add_row(c.name, people, waves, str(c.segments), f"{c.words:,}", str(c.codings))
+    out = console()
+    out.print(table)
+    keys = list(dict.fromkeys(k for c in rows for k in c.attributes))
+    if keys:
+        facts = Table(box=None, header_style="bold", pad_edge=False)
+        facts.add_column("Case", no_wrap=True)
+        for key in keys:
+            facts.add_column(key.replace("_", " "))
+        for c in rows:
+            facts.add_row(c.name, *(c.attributes.get(k, "") for k in keys))
+        out.print()
+        out.print(facts)
 
 
 COMMANDS = [import_, transcripts, cases]

@@ -225,6 +225,15 @@ class _Row:
     end: int
 
 
+def _transcript_segments(tx: Tx, key: str) -> tuple[Transcript, dict[int, Segment]] | None:
+    """A transcript (by name key) and its segments by position, or None."""
+    transcript = tx.session.scalar(select(Transcript).filter_by(name_key=key))
+    if transcript is None:
+        return None
+    segments = tx.session.scalars(select(Segment).filter_by(transcript_id=transcript.id))
+    return transcript, {s.position: s for s in segments}
+
+
 def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
     """Add the codings of a CSV/XLSX file (coder, segment, concept[, quote]), all or nothing."""
     table = read_table(path)
@@ -232,27 +241,20 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
     session = tx.session
     problems: list[str] = []
     rows: list[_Row] = []
-    segments: dict[str, dict[int, Segment]] = {}
-    transcripts: dict[str, Transcript | None] = {}
+    loaded: dict[str, tuple[Transcript, dict[int, Segment]] | None] = {}
     for number, record in table.records():
         try:
             coder = clean_name(record["coder"], "coder")
             concept = clean_name(record["concept"], "concept")
             name, position = parse_ref(record["segment"])
             key = name_key(name)
-            if key not in transcripts:
-                transcripts[key] = session.scalar(select(Transcript).filter_by(name_key=key))
-                if transcripts[key] is not None:
-                    segments[key] = {
-                        s.position: s
-                        for s in session.scalars(
-                            select(Segment).filter_by(transcript_id=transcripts[key].id)  # type: ignore[union-attr]
-                        )
-                    }
-            transcript = transcripts[key]
-            if transcript is None:
+            if key not in loaded:
+                loaded[key] = _transcript_segments(tx, key)
+            entry = loaded[key]
+            if entry is None:
                 raise NotFound(f"no transcript {name!r}.")
-            segment = segments[key].get(position)
+            transcript, by_position = entry
+            segment = by_position.get(position)
             if segment is None:
                 raise NotFound(f"no segment {transcript.name}:{position}.")
             text = transcript.text[segment.char_start : segment.char_end]
