@@ -382,3 +382,17 @@ def test_demo_builds_the_sample_study(runner: CliRunner, tmp_path: Path) -> None
         1,
         f"Error: {tmp_path / 'demo'} is not an empty folder: choose another --out.\n",
     )
+
+
+def test_a_new_concept_is_confirmed_at_a_terminal(
+    runner: CliRunner, sample_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("gioia.cli.coding.interactive", lambda: True)
+    args = ("tag", "case_a_ceo_w1:2", "-c", "Family mill")
+    declined = run(runner, sample_store, *args, input="n\n", coder="Maria")
+    assert declined.exit_code == 1
+    assert declined.output == "There is no concept 'Family mill'. Create it? [y/N]: n\nAborted!\n"
+    accepted = run(runner, sample_store, *args, input="y\n", coder="Maria")
+    assert accepted.output.splitlines()[-1] == (
+        "Tagged 1 segment(s) with 'Family mill' (created concept 'Family mill')."
+    )

@@ -275,3 +275,26 @@ def test_import_is_audited(project: Project, tmp_path: Path) -> None:
     )
     assert (imported.action, imported.summary) == ("import", "Imported a from a.txt (4 segments)")
     assert imported.after == {"source": "a.txt", "segments": 4, "segment_by": "turn"}
+
+
+def test_an_excel_manifest(project: Project, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    write(tmp_path, "a.txt", INTERVIEW)
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["File", "Case", "Informant", "Role", "Date", "Wave", "case.industry"])
+    sheet.append(["a.txt", "Case A", "Anna Rossi", "CEO", "2022-03-14", 1, "Wine"])
+    workbook.save(tmp_path / "manifest.xlsx")
+    (result,) = project.import_files([], manifest=tmp_path / "manifest.xlsx")
+    assert (result.status, result.transcript) == ("imported", "a")
+    (row,) = project.transcripts()
+    assert (row.case, row.informant, row.role, row.wave, str(row.date)) == (
+        "Case A",
+        "Anna Rossi",
+        "CEO",
+        "1",
+        "2022-03-14",
+    )
+    assert project.cases()[0].attributes == {"industry": "Wine"}
