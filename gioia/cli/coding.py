@@ -92,7 +92,7 @@ def segments(
 @click.argument("transcript")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def show(transcript: str, as_json: bool) -> None:
-    """Print a transcript segment by segment with your concepts beside each."""
+    """Print a transcript, segment by segment, with your concepts."""
     with open_project() as project:
         view = project.transcript(transcript)
     if as_json:
@@ -146,7 +146,11 @@ def tag(
     create: bool,
     yes: bool,
 ) -> None:
-    """Code segments with a concept, e.g. `gioia tag case_a:3 case_a:5 -c "Trust"`."""
+    """Code segments with a concept.
+
+    For example `gioia tag case_a:3 case_a:5 -c "Trust"`, or every segment that matches
+    `--grep`. A quote or span codes only those words of the segment.
+    """
     if bool(refs) == bool(grep):
         raise click.UsageError("Give segment references or --grep, not both and not neither.")
     with open_project() as project:
@@ -202,7 +206,7 @@ def memo(target: str, text: str) -> None:
 
 @click.group()
 def codings() -> None:
-    """Codings in and out: CSV/XLSX files from other tools or spreadsheets."""
+    """Import and export codings as CSV."""
 
 
 @codings.command("import")

@@ -66,7 +66,7 @@ def history() -> None:
     help="Folder to build the demo project in (must be empty or new).",
 )
 def demo(out: Path) -> None:
-    """Build a sample project from the bundled fictional study and show what it wrote."""
+    """Build a sample project from the bundled fictional study."""
     from gioia.demo import build_demo
 
     out_console = console()

@@ -33,7 +33,13 @@ def _attributes(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--informant", help="The informant interviewed (a pseudonym).")
 @click.option("--role", help="The informant's role, as quotes will cite it.")
 @click.option("--wave", help="The wave of a longitudinal study (1, 2, …).")
-@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), help="Interview date.")
+@click.option(
+    "--date",
+    "date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Interview date.",
+)
 @click.option(
     "--attr",
     multiple=True,
@@ -73,8 +79,9 @@ def import_(
     interviewers: tuple[str, ...],
     replace: bool,
 ) -> None:
-    """Import transcripts (.txt, .md, .docx, .vtt, .srt) from files or folders.
+    """Import transcripts from files or folders.
 
+    Reads .txt, .md, .docx, .vtt and .srt.
     Each file is one transaction: a bad file is reported and skipped, and the exit
     code is 1 if any failed. Re-importing identical content changes nothing.
     """
@@ -177,7 +184,7 @@ def transcripts(as_json: bool) -> None:
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def cases(as_json: bool) -> None:
-    """List the cases with their informants, waves, attributes and counts."""
+    """List the cases with their informants, counts and attributes."""
     from rich.table import Table
 
     with open_project() as project:
