@@ -298,3 +298,23 @@ def test_an_excel_manifest(project: Project, tmp_path: Path) -> None:
         "2022-03-14",
     )
     assert project.cases()[0].attributes == {"industry": "Wine"}
+
+
+def test_code_point_offsets_through_the_store(project: Project, tmp_path: Path) -> None:
+    """CRLF line ends, an emoji (one code point, two UTF-16 units) and a combining mark."""
+    raw = "Interviewer: Ready? 👍\r\n\r\nAnna: Sure 🙂 the cafe\u0301 buyers came back.\r\n"
+    project.import_file(write(tmp_path, "e.txt", raw))
+    view = project.transcript("e")
+    assert [(s.char_start, s.char_end) for s in view.segments] == [(0, 8), (10, 43)]
+    second = view.segments[1]
+    assert second.text == "Sure 🙂 the café buyers came back."
+    project.tag(["e:2"], "Return", quote="café buyers", create=True)
+    (mark,) = project.segments(concept="Return")[0].codings
+    assert (mark.start, mark.end, mark.quote) == (11, 22, "café buyers")
+    with project._read() as tx:
+        from sqlalchemy import select
+
+        from gioia.store import Coding
+
+        (coding,) = tx.session.scalars(select(Coding)).all()
+        assert (coding.char_start, coding.char_end) == (21, 32)
