@@ -15,17 +15,27 @@ with the largest median cumulative import time are listed.
 
     .venv/bin/python bench/bench_startup.py            # 30 rounds (the figures)
     .venv/bin/python bench/bench_startup.py --runs 5   # a quick look
+
+Python's bytecode is cached for the measured commands (``PYTHONPYCACHEPREFIX`` in a
+temporary folder, filled by the warm-up rounds), as it is for an installed gioia: a
+shell with ``PYTHONDONTWRITEBYTECODE`` set, as this machine's is, would otherwise have
+gioia's own modules compiled at every start. ``--as-is`` measures with the environment
+unchanged.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import shutil
 import subprocess
+import tempfile
 import time
 from collections import defaultdict
+from pathlib import Path
 
-from benchlib import GIOIA, PYTHON, machine, median, spread
+from benchlib import GIOIA, PYTHON, bench_env, machine, median, spread
 
 TARGET = 2.5
 
@@ -37,17 +47,19 @@ COMMANDS: dict[str, list[str]] = {
 }
 
 
-def time_once(command: list[str]) -> float:
+def time_once(command: list[str], env: dict[str, str]) -> float:
     """Wall seconds of one run of ``command`` as a whole process."""
     start = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    subprocess.run(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True
+    )
     return time.perf_counter() - start
 
 
 _IMPORTTIME = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)")
 
 
-def import_times(runs: int) -> dict[str, tuple[float, float, int]]:
+def import_times(runs: int, env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
     """Median (self, cumulative) microseconds and nesting depth of each module imported."""
     selfs: dict[str, list[int]] = defaultdict(list)
     cumulative: dict[str, list[int]] = defaultdict(list)
@@ -57,6 +69,7 @@ def import_times(runs: int) -> dict[str, tuple[float, float, int]]:
             [PYTHON, "-X", "importtime", "-c", "import gioia.cli"],
             capture_output=True,
             text=True,
+            env=env,
             check=True,
         ).stderr
         for line in err.splitlines():
@@ -75,16 +88,29 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3, help="rounds not counted")
     parser.add_argument("--importtime-runs", type=int, default=7)
     parser.add_argument("--top", type=int, default=15, help="modules listed from importtime")
+    parser.add_argument(
+        "--as-is",
+        action="store_true",
+        help="run in this shell's environment, PYTHONDONTWRITEBYTECODE included, instead "
+        "of with Python's bytecode cached in a temporary folder",
+    )
     args = parser.parse_args()
 
+    work = Path(tempfile.mkdtemp(prefix="gioia-bench-startup-"))
+    env = dict(os.environ) if args.as_is else bench_env(work)
     print(f"# CLI start-up — {machine()}")
+    if args.as_is:
+        setting = os.environ.get("PYTHONDONTWRITEBYTECODE")
+        print(f"Environment as is (PYTHONDONTWRITEBYTECODE={setting!r}).")
+    else:
+        print("Bytecode cached (PYTHONPYCACHEPREFIX in a temporary folder, warmed up).")
     for _ in range(args.warmup):
         for command in COMMANDS.values():
-            time_once(command)
+            time_once(command, env)
     times: dict[str, list[float]] = {label: [] for label in COMMANDS}
     for _ in range(args.runs):
         for label, command in COMMANDS.items():
-            times[label].append(time_once(command))
+            times[label].append(time_once(command, env))
 
     base = times["python -c pass"]
     print(f"\n{args.runs} alternating rounds (after {args.warmup} not counted), wall time:")
@@ -110,7 +136,7 @@ def main() -> None:
             f"{allowed:.0f} ms allowed)"
         )
 
-    table = import_times(args.importtime_runs)
+    table = import_times(args.importtime_runs, env)
     total = table.get("gioia.cli", (0.0, 0.0, 0))[1]
     print(
         f'\npython -X importtime -c "import gioia.cli", median of {args.importtime_runs} runs: '
@@ -124,6 +150,8 @@ def main() -> None:
     ranked = sorted(table.items(), key=lambda item: item[1][0], reverse=True)
     for name, (own, cumulative, _depth) in ranked[: args.top]:
         print(f"    {own / 1000:7.1f} ms  (cumulative {cumulative / 1000:5.1f} ms)  {name}")
+
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

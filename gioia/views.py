@@ -157,3 +157,52 @@ class EventView:
     summary: str
     before: Any
     after: Any
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How much evidence stands behind an item of the structure."""
+
+    codings: int = 0
+    segments: int = 0
+    transcripts: int = 0
+    cases: int = 0
+    informants: int = 0
+
+
+@dataclass(frozen=True)
+class ConceptNode:
+    """A 1st-order concept in the structure."""
+
+    name: str
+    definition: str | None
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class ThemeNode:
+    """A 2nd-order theme and its concepts, in order."""
+
+    name: str
+    definition: str | None
+    counts: Counts
+    concepts: tuple[ConceptNode, ...]
+
+
+@dataclass(frozen=True)
+class DimensionNode:
+    """An aggregate dimension and its themes, in order."""
+
+    name: str
+    definition: str | None
+    counts: Counts
+    themes: tuple[ThemeNode, ...]
+
+
+@dataclass(frozen=True)
+class StructureView:
+    """The Gioia data structure: the tree, and what hangs outside it."""
+
+    dimensions: tuple[DimensionNode, ...]
+    themes_without_dimension: tuple[ThemeNode, ...] = ()
+    concepts_without_theme: tuple[ConceptNode, ...] = ()
