@@ -59,14 +59,16 @@ def time_once(command: list[str], env: dict[str, str]) -> float:
 _IMPORTTIME = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)")
 
 
-def import_times(runs: int, env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
+def import_times(
+    runs: int, env: dict[str, str], module: str = "gioia.cli"
+) -> dict[str, tuple[float, float, int]]:
     """Median (self, cumulative) microseconds and nesting depth of each module imported."""
     selfs: dict[str, list[int]] = defaultdict(list)
     cumulative: dict[str, list[int]] = defaultdict(list)
     depth: dict[str, int] = {}
     for _ in range(runs):
         err = subprocess.run(
-            [PYTHON, "-X", "importtime", "-c", "import gioia.cli"],
+            [PYTHON, "-X", "importtime", "-c", f"import {module}"],
             capture_output=True,
             text=True,
             env=env,
@@ -148,6 +150,18 @@ def main() -> None:
         print(f"    {cumulative / 1000:7.1f} ms  self {own / 1000:5.1f} ms  {'  ' * depth}{name}")
     print(f"  top {args.top} by own time:")
     ranked = sorted(table.items(), key=lambda item: item[1][0], reverse=True)
+    for name, (own, cumulative, _depth) in ranked[: args.top]:
+        print(f"    {own / 1000:7.1f} ms  (cumulative {cumulative / 1000:5.1f} ms)  {name}")
+
+    click = import_times(args.importtime_runs, env, "click")
+    extra = {name: figures for name, figures in table.items() if name not in click}
+    own = sum(figures[0] for figures in extra.values())
+    print(
+        f"  beyond what `import click` imports: {len(extra)} modules, {own / 1000:.1f} ms of "
+        f"own time (`import click` alone: {click['click'][1] / 1000:.1f} ms cumulative); "
+        f"the largest:"
+    )
+    ranked = sorted(extra.items(), key=lambda item: item[1][0], reverse=True)
     for name, (own, cumulative, _depth) in ranked[: args.top]:
         print(f"    {own / 1000:7.1f} ms  (cumulative {cumulative / 1000:5.1f} ms)  {name}")
 

@@ -206,3 +206,24 @@ class StructureView:
     dimensions: tuple[DimensionNode, ...]
     themes_without_dimension: tuple[ThemeNode, ...] = ()
     concepts_without_theme: tuple[ConceptNode, ...] = ()
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quote as a paper prints it: the words and whom they are attributed to."""
+
+    text: str
+    ref: str
+    case: str | None
+    role: str | None
+    wave: str | None
+
+
+@dataclass(frozen=True)
+class ConceptQuotes:
+    """The representative quotes of one concept, with its place in the structure."""
+
+    dimension: str
+    theme: str
+    concept: str
+    quotes: tuple[Quote, ...]
