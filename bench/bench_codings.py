@@ -19,6 +19,10 @@ codings per second, and the target met or not.
     .venv/bin/python bench/bench_codings.py                      # the target's size
     .venv/bin/python bench/bench_codings.py --codings 10000 --transcripts 40 --rounds 1
     .venv/bin/python bench/bench_codings.py --breakdown --profile   # where the time goes
+
+``--what-if-coders-once`` adds, in the same rounds, runs in which the worker process
+patches ``gioia.ops.coding.get_or_create_coder`` with a per-import cache: what a fix of
+the lookup per row would give (gioia's files are not changed).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from benchlib import (
     PYTHON,
@@ -116,11 +121,34 @@ def write_codings(
     return quoted
 
 
-def api_worker(db: Path, table: Path, result: Path) -> None:
+def coders_once() -> None:
+    """What if: look each coder up once per import, not once per row (this process only).
+
+    ``import_codings`` calls ``get_or_create_coder`` for every row; this wraps the name
+    it calls with a cache keyed by session and name key, as a fix in gioia would do.
+    """
+    from gioia.ops import coding
+    from gioia.text import name_key
+
+    original = coding.get_or_create_coder
+    found: dict[tuple[int, str], Any] = {}
+
+    def once(session: Any, name: str) -> Any:
+        key = (id(session), name_key(" ".join(name.split())))
+        if key not in found:
+            found[key] = original(session, name)
+        return found[key]
+
+    coding.get_or_create_coder = once
+
+
+def api_worker(db: Path, table: Path, result: Path, what_if: bool) -> None:
     """``Project.open`` and ``Project.import_codings`` in this process, timed here."""
     started = time.perf_counter()
     from gioia.project import Project
 
+    if what_if:
+        coders_once()
     imported = time.perf_counter()
     project = Project.open(str(db))
     opened = time.perf_counter()
@@ -139,41 +167,55 @@ def api_worker(db: Path, table: Path, result: Path) -> None:
     result.write_text(json.dumps(figures))
 
 
-def breakdown_worker(db: Path, table: Path) -> None:
+def statement_label(_session: Any, statement: Any, *_args: Any, **_kwargs: Any) -> str:
+    """A breakdown label for ``Session.execute(statement)``."""
+    if getattr(statement, "is_insert", False):
+        return f"bulk INSERT into {statement.table.name} (Session.execute)"
+    return "existing codings read (Session.execute)"
+
+
+def breakdown_worker(db: Path, table: Path, what_if: bool) -> None:
     """Where ``Project.import_codings`` spends its time, phase by phase (printed)."""
+    from sqlalchemy.orm import Session
+
     from gioia.ops import coding
     from gioia.project import Project
 
+    if what_if:
+        coders_once()
     project = Project.open(str(db))
     phases = Phases()
     phases.wrap(coding, "read_table", "read_table (CSV)")
-    phases.wrap(coding, "_span", "  quotes located (_span)")
+    phases.wrap(coding, "_span", "  of the rows: quotes located (_span)")
+    phases.wrap(Session, "scalars", "segments loaded, per transcript (Session.scalars)")
     phases.wrap(coding, "get_or_create_coder", "coders found or created")
     phases.wrap(coding, "find_concept", "concepts looked up (find_concept)")
     phases.wrap(coding, "create_concept", "concepts created (create_concept)")
-    phases.watch_engine(project._store.engine)
+    phases.wrap(Session, "execute", label_of=statement_label)
+    phases.watch_engine(project._store.engine, prefix="  inside the above: ")
     start = time.perf_counter()
     outcome = project.import_codings(table)
     total = time.perf_counter() - start
     project.close()
-    # find_concept is also called by create_concept: count it once, at the top level.
     outside = sum(v for k, v in phases.seconds.items() if not k.startswith(" "))
-    phases.seconds["the rest: rows, SQLAlchemy, gioia's glue"] = total - outside
-    phases.calls["the rest: rows, SQLAlchemy, gioia's glue"] = 0
-    print(f"Project.import_codings of {outcome.added} codings: {total:.3f} s, phase by phase")
-    print("  (create_concept's own find_concept and flushes count in both lines,")
-    print("   and the driver's time also inside the phases that run SQL):")
+    phases.seconds["the rest: the rows' loop (names, refs), commit"] = total - outside
+    phases.calls["the rest: the rows' loop (names, refs), commit"] = 0
+    what = " (what if: coders looked up once)" if what_if else ""
+    print(f"Project.import_codings{what} of {outcome.added} codings: {total:.3f} s, by phase")
     for line in phases.report(total, outcome.added // 1000, "1,000 codings"):
         print(f"  {line}")
 
 
-def profile_worker(db: Path, table: Path, top: int) -> None:
+def profile_worker(db: Path, table: Path, top: int, what_if: bool) -> None:
     """cProfile of ``Project.import_codings`` (printed)."""
     import cProfile
     import pstats
 
     from gioia.project import Project
 
+    if what_if:
+        coders_once()
+        print("What if: coders looked up once.")
     project = Project.open(str(db))
     profiler = cProfile.Profile()
     profiler.enable()
@@ -183,6 +225,10 @@ def profile_worker(db: Path, table: Path, top: int) -> None:
     stats = pstats.Stats(profiler, stream=sys.stdout)
     stats.sort_stats("cumulative").print_stats(top)
     stats.sort_stats("tottime").print_stats(top)
+
+
+def show(label: str, figure: str) -> None:
+    print(f"  {label:<38} {figure}")
 
 
 def copy_store(source: Path, target: Path) -> None:
@@ -208,20 +254,28 @@ def main() -> None:
     parser.add_argument("--breakdown", action="store_true", help="then time the phases")
     parser.add_argument("--profile", action="store_true", help="then cProfile the import")
     parser.add_argument("--top", type=int, default=30, help="functions listed by --profile")
+    parser.add_argument(
+        "--what-if-coders-once",
+        action="store_true",
+        help="also measure, in the same rounds (and in --breakdown/--profile), the import "
+        "with each coder looked up once instead of once per row (patched in the worker "
+        "process only)",
+    )
     parser.add_argument("--worker", choices=["api", "breakdown", "profile"], help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--table", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
+    what_if = args.what_if_coders_once
     if args.worker == "api":
-        api_worker(args.db, args.table, args.result)
+        api_worker(args.db, args.table, args.result, what_if)
         return
     if args.worker == "breakdown":
-        breakdown_worker(args.db, args.table)
+        breakdown_worker(args.db, args.table, what_if)
         return
     if args.worker == "profile":
-        profile_worker(args.db, args.table, args.top)
+        profile_worker(args.db, args.table, args.top, what_if)
         return
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="gioia-bench-codings-"))
@@ -254,38 +308,50 @@ def main() -> None:
 
     env = bench_env(work)
     log = work / "log.txt"
-    runs: list[Run] = []
-    inside: list[dict[str, float]] = []
+    variants = ["as is", "what if"] if args.what_if_coders_once else ["as is"]
+    runs: dict[str, list[Run]] = {v: [] for v in variants}
+    inside: dict[str, list[dict[str, float]]] = {v: [] for v in variants}
     db, result = work / "store.db", work / "result.json"
     worker = [PYTHON, __file__, "--db", str(db), "--table", str(table)]
     for round_ in range(0, args.rounds + 1):
-        copy_store(template, db)
-        run = run_process([*worker, "--worker", "api", "--result", str(result)], log=log, env=env)
-        figures = json.loads(result.read_text())
-        if figures["added"] != args.codings:
-            raise SystemExit(f"expected {args.codings} codings added: {figures}")
-        label = "warm-up (not counted)" if round_ == 0 else f"round {round_}"
-        print(
-            f"{label}: import_codings {figures['import_codings']:.2f} s "
-            f"(open {figures['open']:.2f} s; process {run.seconds:.2f} s, "
-            f"{run.max_rss_mb:.0f} MB)",
-            flush=True,
-        )
-        if round_ > 0:
-            runs.append(run)
-            inside.append(figures)
+        for variant in variants:
+            copy_store(template, db)
+            command = [*worker, "--worker", "api", "--result", str(result)]
+            if variant == "what if":
+                command.append("--what-if-coders-once")
+            run = run_process(command, log=log, env=env)
+            figures = json.loads(result.read_text())
+            if figures["added"] != args.codings:
+                raise SystemExit(f"expected {args.codings} codings added: {figures}")
+            label = "warm-up (not counted)" if round_ == 0 else f"round {round_}"
+            print(
+                f"{label}, {variant}: import_codings {figures['import_codings']:.2f} s "
+                f"(open {figures['open']:.2f} s; process {run.seconds:.2f} s, "
+                f"{run.max_rss_mb:.0f} MB)",
+                flush=True,
+            )
+            if round_ > 0:
+                runs[variant].append(run)
+                inside[variant].append(figures)
     remove_store(db)
 
-    seconds = [f["import_codings"] for f in inside]
-    print(f"\nMedians of {args.rounds} round(s):")
-    print(f"  Project.import_codings (in process)   {spread(seconds)}")
-    print(f"  Project.open (in process)             {spread([f['open'] for f in inside])}")
-    print(f"  the process, whole                    {spread([r.seconds for r in runs])}")
-    print(
-        f"  its peak memory (max RSS)             {spread([r.max_rss_mb for r in runs], 'MB', 0)}"
-    )
-    print(f"  codings per second                    {args.codings / median(seconds):,.0f}")
-    best = median(seconds)
+    for variant in variants:
+        title = "as gioia is" if variant == "as is" else "what if coders were looked up once"
+        seconds = [f["import_codings"] for f in inside[variant]]
+        print(f"\nMedians of {args.rounds} round(s), {title}:")
+        show("Project.import_codings (in process)", spread(seconds))
+        show("Project.open (in process)", spread([f["open"] for f in inside[variant]]))
+        show("the process, whole", spread([r.seconds for r in runs[variant]]))
+        peaks = [r.max_rss_mb for r in runs[variant]]
+        show("its peak memory (max RSS)", spread(peaks, "MB", 0))
+        show("codings per second", f"{args.codings / median(seconds):,.0f}")
+    if args.what_if_coders_once:
+        ratio = median([f["import_codings"] for f in inside["what if"]]) / median(
+            [f["import_codings"] for f in inside["as is"]]
+        )
+        print(f"\n  what if / as is: {ratio:.2f}x")
+
+    best = median([f["import_codings"] for f in inside["as is"]])
     print(f"\nTarget: {args.codings:,} codings in under {TARGET_SECONDS:.0f} s: ", end="")
     if best < TARGET_SECONDS:
         print(f"MET ({best:.2f} s, {best / TARGET_SECONDS:.2f}x the limit)")
@@ -293,10 +359,14 @@ def main() -> None:
         print(f"NOT MET ({best:.2f} s, {best / TARGET_SECONDS:.2f}x the limit)")
 
     for mode, wanted in (("breakdown", args.breakdown), ("profile", args.profile)):
-        if wanted:
+        if not wanted:
+            continue
+        for variant in variants:
             copy_store(template, db)
             print(flush=True)
             command = [*worker, "--worker", mode, "--top", str(args.top)]
+            if variant == "what if":
+                command.append("--what-if-coders-once")
             subprocess.run(command, env=env, check=True)
             remove_store(db)
 

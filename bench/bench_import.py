@@ -133,6 +133,8 @@ def api_worker(folder: Path, db: Path, result: Path) -> None:
 
 def breakdown_worker(folder: Path, db: Path) -> None:
     """Where ``Project.import_files`` spends its time, phase by phase (printed)."""
+    from sqlalchemy.orm import Session, SessionTransaction
+
     from gioia.importers import decode, plain
     from gioia.ops import importing
     from gioia.project import Project
@@ -143,14 +145,20 @@ def breakdown_worker(folder: Path, db: Path) -> None:
     phases.wrap(decode, "normalize_text", "  of which normalize_text")
     phases.wrap(plain, "parse_blocks", "  of which parse_blocks (speaker labels)")
     phases.wrap(importing, "build_document", "build_document (segments)")
-    phases.watch_engine(project._store.engine)
+    phases.wrap(Session, "scalar", "transcript looked up (Session.scalar)")
+    phases.wrap(Session, "flush", "transcript row written (Session.flush)")
+    phases.wrap(importing, "_link_speakers", "speakers linked (_link_speakers)")
+    phases.wrap(Session, "execute", "segments bulk INSERT (Session.execute)")
+    phases.wrap(SessionTransaction, "commit", "commit (flushes the event; COMMIT)")
+    phases.watch_engine(project._store.engine, prefix="  inside the above: ")
     start = time.perf_counter()
     results = project.import_files([folder])
     total = time.perf_counter() - start
     project.close()
     outside = sum(v for k, v in phases.seconds.items() if not k.startswith(" "))
-    phases.seconds["the rest: SQLAlchemy ORM, gioia's glue"] = total - outside
-    phases.calls["the rest: SQLAlchemy ORM, gioia's glue"] = 0
+    rest = "the rest: sessions, rows as dicts, glue"
+    phases.seconds[rest] = total - outside
+    phases.calls[rest] = 0
     print(f"Project.import_files of {len(results)} files: {total:.3f} s, phase by phase:")
     for line in phases.report(total, len(results), "file"):
         print(f"  {line}")

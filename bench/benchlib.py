@@ -223,32 +223,49 @@ class Phases:
     """Wall time spent in wrapped functions and in the database driver, by name.
 
     ``wrap(module, "name")`` replaces a module attribute with a timing wrapper (only in
-    this process: the bench's workers use it, gioia's files are untouched). Nested
-    phases both count the inner time. ``watch_engine`` adds the time the SQLite driver
-    spends executing statements and committing.
+    this process: the bench's workers use it, gioia's files are untouched). Phases
+    whose name starts with a space are details ("of which ..."), counted wherever they
+    run; the others are disjoint: a phase called while another runs (an autoflush
+    inside a query, say) counts in the outer one. ``watch_engine`` adds, as details,
+    the time the SQLite driver spends executing statements and committing.
     """
 
     seconds: dict[str, float] = field(default_factory=dict)
     calls: dict[str, int] = field(default_factory=dict)
+    active: bool = False
 
     def add(self, name: str, elapsed: float) -> None:
         self.seconds[name] = self.seconds.get(name, 0.0) + elapsed
         self.calls[name] = self.calls.get(name, 0) + 1
 
-    def wrap(self, module: Any, attribute: str, name: str | None = None) -> None:
+    def wrap(
+        self,
+        module: Any,
+        attribute: str,
+        name: str | None = None,
+        label_of: Callable[..., str] | None = None,
+    ) -> None:
+        """Time calls of ``module.attribute`` under ``name`` (or ``label_of(*args)``)."""
         original: Callable[..., Any] = getattr(module, attribute)
         label = name or attribute
 
         def timed(*args: Any, **kwargs: Any) -> Any:
+            name = label_of(*args, **kwargs) if label_of else label
+            top = not name.startswith(" ")
+            if top and self.active:
+                return original(*args, **kwargs)  # counted in the phase that called it
+            self.active = self.active or top
             start = time.perf_counter()
             try:
                 return original(*args, **kwargs)
             finally:
-                self.add(label, time.perf_counter() - start)
+                self.add(name, time.perf_counter() - start)
+                if top:
+                    self.active = False
 
         setattr(module, attribute, timed)
 
-    def watch_engine(self, engine: Any) -> None:
+    def watch_engine(self, engine: Any, prefix: str = "") -> None:
         """Time statements (cursor execute) and commits in the DBAPI driver."""
         from sqlalchemy import event
 
@@ -260,7 +277,7 @@ class Phases:
 
         @event.listens_for(engine, "after_cursor_execute")
         def _after(*_args: Any) -> None:
-            self.add("driver: SQL statements", time.perf_counter() - starts.pop())
+            self.add(f"{prefix}driver: SQL statements", time.perf_counter() - starts.pop())
 
         dialect = engine.dialect
         commit = dialect.do_commit
@@ -268,7 +285,7 @@ class Phases:
         def do_commit(connection: Any) -> None:
             start = time.perf_counter()
             commit(connection)
-            self.add("driver: COMMIT", time.perf_counter() - start)
+            self.add(f"{prefix}driver: COMMIT", time.perf_counter() - start)
 
         dialect.do_commit = do_commit
 
@@ -277,7 +294,7 @@ class Phases:
         lines = []
         for name, seconds in sorted(self.seconds.items(), key=lambda item: -item[1]):
             lines.append(
-                f"{name:<44} {seconds:7.3f} s {seconds / total:6.1%}  "
+                f"{name:<52} {seconds:7.3f} s {seconds / total:6.1%}  "
                 f"{seconds / per * 1000:7.3f} ms/{unit}  ({self.calls[name]} calls)"
             )
         return lines

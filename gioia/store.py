@@ -42,7 +42,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from gioia.errors import StoreError
 
 #: The alembic revision these models describe; tests check it is the migrations' head.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 DEFAULT_STORE = "gioia.db"
 NAME_LENGTH = 200
 
@@ -162,13 +162,18 @@ class Coder(Base):
 
 
 class Dimension(Base):
-    """An aggregate dimension (the third column of the data structure)."""
+    """An aggregate dimension (the third column of the data structure).
+
+    ``position`` (here and on themes and concepts) is the researcher's order: the
+    order of the structure file, or of creation.
+    """
 
     __tablename__ = "dimensions"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     name_key: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
     definition: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -183,6 +188,7 @@ class Theme(Base):
     dimension_id: Mapped[int | None] = mapped_column(
         ForeignKey("dimensions.id", ondelete="SET NULL"), index=True
     )
+    position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -198,6 +204,7 @@ class Concept(Base):
         ForeignKey("themes.id", ondelete="SET NULL"), index=True
     )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 

@@ -191,3 +191,20 @@ def _keeps_sentence(text: str, start: int, stop: int) -> bool:
         return True  # an initial, as in "J. K. Rowling"
     at_line_start = word_start == start or text[word_start - 1] == "\n"
     return at_line_start and word.isdigit() and len(word) <= 3
+
+
+def trim_words(text: str, max_words: int) -> str:
+    """Return ``text`` cut to at most ``max_words`` words, as a quote is shortened.
+
+    Text within the limit comes back unchanged. Otherwise it is cut after the
+    last sentence (see :func:`split_sentences`) that ends within the limit, or
+    after the last word within it when no sentence does, and " …" is appended.
+    """
+    if max_words < 1:
+        raise InvalidInput(f"Cannot trim to {max_words} words: give at least 1.")
+    words = list(re.finditer(r"\S+", text))
+    if len(words) <= max_words:
+        return text
+    limit = words[max_words - 1].end()
+    cut = max((end for _, end in split_sentences(text) if end <= limit), default=limit)
+    return text[:cut] + " …"

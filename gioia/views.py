@@ -168,6 +168,7 @@ class Counts:
     transcripts: int = 0
     cases: int = 0
     informants: int = 0
+    quotes: int = 0
 
 
 @dataclass(frozen=True)
@@ -227,3 +228,44 @@ class ConceptQuotes:
     theme: str
     concept: str
     quotes: tuple[Quote, ...]
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """What a merge moved: codings (concepts) or children (themes, dimensions)."""
+
+    target: str
+    sources: tuple[str, ...]
+    moved: int
+    duplicates: int
+
+
+@dataclass(frozen=True)
+class DeleteResult:
+    """What a deletion removed (codings) or left without a parent (children)."""
+
+    name: str
+    codings: int
+    children: int
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One concept, theme or dimension as ``gioia concept list`` shows it."""
+
+    name: str
+    definition: str | None
+    parent: str | None
+    children: int
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class StructureImportResult:
+    """What a structure file changed."""
+
+    created: dict[str, int]
+    assigned: int
+    defined: int
+    removed: int
+    warnings: tuple[str, ...]

@@ -1,4 +1,8 @@
-"""Alembic environment: gioia passes its engine in ``config.attributes['engine']``."""
+"""Alembic environment: gioia passes its engine in ``config.attributes['engine']``.
+
+On SQLite, foreign keys are switched off while migrating (batch migrations copy and
+drop tables) and checked afterwards, as SQLite's documentation prescribes.
+"""
 
 from alembic import context
 from sqlalchemy import create_engine
@@ -12,12 +16,21 @@ if engine is None:  # run by the alembic command line: use GIOIA_STORE or ./gioi
     engine = create_engine(location if "://" in location else f"sqlite:///{location}")
 
 with engine.connect() as connection:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:  # outside any transaction, where the pragma takes effect
+        connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
         compare_type=True,
     )
     with context.begin_transaction():
         context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"The migration broke foreign keys: {broken[:5]}")
     connection.commit()
+    if sqlite:
+        connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")

@@ -1,0 +1,316 @@
+"""The Gioia data-structure figure: a ``StructureView`` to DOT, and DOT to SVG, PNG or PDF.
+
+The DOT text is written here rather than with the ``graphviz`` package, because every id is
+generated and every label is an HTML-like label that the package would not escape for us, so it
+would add an import and nothing else. Rendering is the module's one side effect: it runs
+Graphviz's ``dot`` when it is on PATH, else ``graphviz-pure`` (installed with gioia), or the
+executable that ``GIOIA_DOT`` names.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from gioia.errors import GioiaError, InvalidInput
+from gioia.views import ConceptNode, DimensionNode, StructureView, ThemeNode
+
+HEADINGS = ("1st-Order Concepts", "2nd-Order Themes", "Aggregate Dimensions")
+DIRECTIONS = ("lr", "tb")
+ORDERS = ("structure", "alpha", "count")
+FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot"}
+DEFAULT_FONT = "Arial"
+MIN_WIDTH = 2.0
+PNG_DPI = 300
+# One light tint per dimension (cycled), each readable under black text.
+TINTS = (
+    "#dce9f5",
+    "#fbe3cd",
+    "#dcefd5",
+    "#eae1f2",
+    "#f8dde6",
+    "#f3ebc8",
+    "#d5eeeb",
+    "#e6e2da",
+)
+
+_SIZE = 10.0  # label text, pt
+_SMALL = 8.0  # the counts line, pt
+_HEADING = 11.0  # column headings, pt
+_PAD = 4.0  # Graphviz's default pad, pt: `size` includes it
+_MARGIN = (0.08, 0.05)  # inside a box, inches
+_RANKSEP = 0.35  # between columns, inches
+_NODESEP = 0.07  # between boxes of a column, inches
+_SHARES = (0.44, 0.29, 0.27)  # of the width left for boxes, by column (lr)
+_TB_BOX = 1.3  # box width in a tb figure, inches
+_BOLD = 1.12  # bold text is at most this much wider than regular
+# Advance widths of ASCII 32-126 in 1/1000 em: Helvetica's, which Arial shares and
+# Graphviz uses to estimate text; other characters count 278 per UTF-8 byte, as it does.
+_WIDTHS = tuple(
+    int(w)
+    for w in (
+        "278 278 355 556 556 889 667 191 333 333 389 584 278 333 278 278 "
+        "556 556 556 556 556 556 556 556 556 556 278 278 584 584 584 556 "
+        "1015 667 667 722 722 667 611 778 722 278 500 667 556 833 722 778 "
+        "667 778 722 667 611 722 667 944 667 667 611 278 278 278 469 556 "
+        "333 556 556 500 556 556 278 556 556 222 222 500 222 833 556 556 "
+        "556 556 333 500 278 556 500 722 500 500 500 334 260 334 584"
+    ).split()
+)
+
+
+@dataclass(frozen=True)
+class FigureOptions:
+    """How to draw the figure.
+
+    ``counts`` adds "n = 12 segments, 5 informants" under each concept; ``direction`` is
+    ``lr`` (concepts left, dimensions right) or ``tb`` (concepts on top); ``color`` fills each
+    dimension's boxes with its own light tint instead of white; ``max_width`` is in inches;
+    ``order`` is ``structure`` (as given), ``alpha`` or ``count`` (segments, descending).
+    """
+
+    counts: bool = False
+    direction: str = "lr"
+    color: bool = False
+    font: str = DEFAULT_FONT
+    max_width: float = 6.5
+    order: str = "structure"
+
+    def __post_init__(self) -> None:
+        if self.direction not in DIRECTIONS:
+            raise InvalidInput(f"Unknown direction {self.direction!r}: use lr or tb.")
+        if self.order not in ORDERS:
+            raise InvalidInput(f"Unknown order {self.order!r}: use structure, alpha or count.")
+        if not self.font.strip() or any(c in self.font for c in '"\\') or not self.font.isprintable():
+            raise InvalidInput(f"Font {self.font!r} is not a font name: give a family such as Arial.")
+        if not self.max_width >= MIN_WIDTH:  # also rejects NaN
+            raise InvalidInput(f"A figure must be at least {MIN_WIDTH:g} inches wide.")
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A Graphviz executable; ``name`` is ``dot`` or ``graphviz-pure`` (which has no PDF)."""
+
+    name: str
+    path: str
+
+
+_Node = TypeVar("_Node", ConceptNode, ThemeNode, DimensionNode)
+
+
+def to_dot(
+    structure: StructureView, options: FigureOptions = FigureOptions()
+) -> tuple[str, list[str]]:
+    """The figure as DOT source, and the names of the themes and concepts left out of it.
+
+    Left out are the themes without a dimension (each followed by its concepts) and the
+    concepts without a theme, in the order given.
+    """
+    left_out = [name for t in structure.themes_without_dimension for name in _names(t)]
+    left_out += [c.name for c in structure.concepts_without_theme]
+    lr = options.direction == "lr"
+    columns: tuple[list[str], list[str], list[str]] = ([], [], [])
+    edges: list[str] = []
+    widths = _column_widths(options)
+    tail, head = (":e", ":w") if lr else (":s", ":n")
+    for d_index, dimension in enumerate(_ordered(structure.dimensions, options.order)):
+        fill = TINTS[d_index % len(TINTS)] if options.color else "white"
+        d_id = f"d{d_index}"
+        columns[2].append(_box(d_id, dimension.name, widths[2], fill, bold=True))
+        for theme in _ordered(dimension.themes, options.order):
+            t_id = f"t{len(columns[1])}"
+            columns[1].append(_box(t_id, theme.name, widths[1], fill))
+            edges.append(f"{t_id}{tail} -> {d_id}{head};")
+            for concept in _ordered(theme.concepts, options.order):
+                c_id = f"c{len(columns[0])}"
+                small = _count_line(concept) if options.counts else ""
+                columns[0].append(_box(c_id, concept.name, widths[0], fill, small=small))
+                edges.append(f"{c_id}{tail} -> {t_id}{head};")
+    font = options.font
+    lines = [
+        "digraph gioia {",
+        f'  graph [rankdir={"LR" if lr else "TB"}, splines=line, nodesep={_NODESEP}, '
+        f'ranksep={_RANKSEP}, size="{options.max_width:g},10000", fontname="{font}"];',
+        f'  node [shape=box, style=filled, color=black, penwidth=0.75, fontname="{font}", '
+        f'fontsize={_SIZE:g}, margin="{_MARGIN[0]},{_MARGIN[1]}", height=0];',
+        '  edge [arrowhead=none, color="#333333", penwidth=0.75];',
+    ]
+    for index, (heading, boxes, width) in enumerate(zip(HEADINGS, columns, widths)):
+        text = "<BR/>".join(_escape(line) for line in _wrap(heading, width - 4, _HEADING, True))
+        ids = [f"h{index}", *(box.split(" ", 1)[0] for box in boxes)]
+        lines += [
+            f"  {{rank=same; node [width={width / 72:.3f}];",
+            f'    h{index} [shape=plaintext, style="", fontsize={_HEADING:g}, label=<<B>{text}</B>>];',
+            *(f"    {box}" for box in boxes),
+            f"    {' -> '.join(ids)} [style=invis];",
+            "  }",
+        ]
+    lines.append("  h0 -> h1 -> h2 [style=invis, weight=100];")
+    lines += [f"  {edge}" for edge in edges]
+    lines.append("}")
+    return "\n".join(lines) + "\n", left_out
+
+
+def find_engine() -> Engine:
+    """The Graphviz to run: ``GIOIA_DOT`` if set, else ``dot`` on PATH, else graphviz-pure."""
+    override = os.environ.get("GIOIA_DOT")
+    if override:
+        path = shutil.which(override)
+        if path is None:
+            raise GioiaError(
+                f"GIOIA_DOT is {override!r}, which is not an executable: "
+                "point it at Graphviz's dot or at graphviz-pure, or unset it."
+            )
+        kind = "graphviz-pure" if Path(path).name.lower().startswith("graphviz-pure") else "dot"
+        return Engine(kind, path)
+    system = shutil.which("dot")
+    if system is not None:
+        return Engine("dot", system)
+    bundled = _graphviz_pure()
+    if bundled is not None:
+        return Engine("graphviz-pure", bundled)
+    raise GioiaError(
+        "No Graphviz found to draw the figure: reinstall gioia (it brings graphviz-pure), "
+        "install Graphviz, or write a .dot file."
+    )
+
+
+def render(dot_source: str, path: Path, engine: Engine | None = None) -> str:
+    """Write the figure to ``path`` in the format its suffix names (.svg, .png, .pdf, .dot).
+
+    Returns the engine's name, or ``none`` for .dot. ``engine`` defaults to ``find_engine()``.
+    """
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InvalidInput(
+            f"Cannot write a figure to {path.name!r}: name a .svg, .png, .pdf or .dot file."
+        )
+    if fmt == "dot":
+        path.write_bytes(dot_source.encode())
+        return "none"
+    engine = engine or find_engine()
+    if fmt == "pdf" and engine.name == "graphviz-pure":
+        raise GioiaError(
+            "PDF output needs Graphviz's dot, which is not installed: install Graphviz "
+            "(https://graphviz.org/download/), or write a .svg file."
+        )
+    path.write_bytes(_run(engine, fmt, dot_source))
+    return engine.name
+
+
+def _run(engine: Engine, fmt: str, dot_source: str) -> bytes:
+    import subprocess
+
+    args = [engine.path, f"-T{fmt}"]
+    if fmt == "png":
+        args.append(f"-Gdpi={PNG_DPI}")
+    try:
+        done = subprocess.run(args, input=dot_source.encode(), capture_output=True, check=False)
+    except OSError as error:
+        raise GioiaError(f"Could not run {engine.path}: {error.strerror}.") from error
+    if done.returncode != 0 or not done.stdout:
+        raise GioiaError(
+            f"{engine.path} could not draw the figure; its messages follow.",
+            details=done.stderr.decode(errors="replace").splitlines(),
+        )
+    return done.stdout
+
+
+def _graphviz_pure() -> str | None:
+    """graphviz-pure in this Python's scripts folder (or the user's), else on PATH."""
+    import sysconfig
+
+    name = "graphviz-pure.exe" if os.name == "nt" else "graphviz-pure"
+    user = sysconfig.get_preferred_scheme("user")
+    for folder in (sysconfig.get_path("scripts"), sysconfig.get_path("scripts", user)):
+        candidate = Path(folder, name)
+        if candidate.is_file():
+            return str(candidate)
+    return shutil.which("graphviz-pure")
+
+
+def _names(theme: ThemeNode) -> list[str]:
+    return [theme.name, *(c.name for c in theme.concepts)]
+
+
+def _ordered(nodes: Sequence[_Node], order: str) -> list[_Node]:
+    if order == "alpha":
+        return sorted(nodes, key=lambda n: (n.name.casefold(), n.name))
+    if order == "count":
+        return sorted(nodes, key=lambda n: (-n.counts.segments, n.name.casefold(), n.name))
+    return list(nodes)
+
+
+def _column_widths(options: FigureOptions) -> tuple[float, float, float]:
+    """Box widths in points: lr columns share the page, tb boxes are narrow and alike."""
+    if options.direction == "tb":
+        return (_TB_BOX * 72,) * 3
+    room = options.max_width * 72 - 2 * _PAD - 2 * _RANKSEP * 72 - 1
+    return (room * _SHARES[0], room * _SHARES[1], room * _SHARES[2])
+
+
+def _box(node_id: str, name: str, width: float, fill: str, bold: bool = False, small: str = "") -> str:
+    """A node statement: ``name`` wrapped to fit ``width`` points, and an optional small line."""
+    room = width - 2 * _MARGIN[0] * 72 - 1
+    body = "<BR/>".join(_escape(line) for line in _wrap(name, room, _SIZE, bold))
+    if bold:
+        body = f"<B>{body}</B>"
+    if small:
+        lines = "<BR/>".join(_escape(line) for line in _wrap(small, room, _SMALL))
+        body += f'<BR/><FONT POINT-SIZE="{_SMALL:g}">{lines}</FONT>'
+    return f'{node_id} [fillcolor="{fill}", label=<{body}>];'
+
+
+def _count_line(concept: ConceptNode) -> str:
+    segments, informants = concept.counts.segments, concept.counts.informants
+    return (
+        f"n = {segments} segment{'' if segments == 1 else 's'}, "
+        f"{informants} informant{'' if informants == 1 else 's'}"
+    )
+
+
+def _escape(text: str) -> str:
+    """Text for an HTML-like label: entities for & < > ", and Graphviz's doubled backslash."""
+    for raw, escaped in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
+        text = text.replace(raw, escaped)
+    return text.replace("\\", "\\\\")
+
+
+def _text_width(text: str, size: float, bold: bool = False) -> float:
+    units = sum(
+        _WIDTHS[ord(c) - 32] if " " <= c <= "~" else 278 * len(c.encode()) for c in text
+    )
+    return units * size / 1000 * (_BOLD if bold else 1.0)
+
+
+def _wrap(text: str, room: float, size: float, bold: bool = False) -> list[str]:
+    """``text`` broken at spaces into balanced lines at most ``room`` points wide.
+
+    Greedy breaking gives the fewest lines; the room is then narrowed as far as it can be
+    without adding a line, so the lines come out of even length. A word wider than the room
+    keeps a line of its own.
+    """
+
+    def greedy(limit: float) -> list[str]:
+        lines: list[str] = []
+        for word in text.split():
+            if lines and _text_width(f"{lines[-1]} {word}", size, bold) <= limit:
+                lines[-1] += f" {word}"
+            else:
+                lines.append(word)
+        return lines
+
+    best = greedy(room)
+    low, high = 0.0, room
+    while high - low > 1:
+        middle = (low + high) / 2
+        lines = greedy(middle)
+        if len(lines) <= len(best):
+            best, high = lines, middle
+        else:
+            low = middle
+    return best
