@@ -38,28 +38,118 @@ TINTS = (
     "#e6e2da",
 )
 
-_SIZE = 10.0  # label text, pt
-_SMALL = 8.0  # the counts line, pt
-_HEADING = 11.0  # column headings, pt
+_SIZE = 9.0  # label text, pt
+_SMALL = 7.5  # the counts line, pt
+_HEADING = 10.0  # column headings, pt
 _PAD = 4.0  # Graphviz's default pad, pt: `size` includes it
 _MARGIN = (0.08, 0.05)  # inside a box, inches
 _RANKSEP = 0.35  # between columns, inches
 _NODESEP = 0.07  # between boxes of a column, inches
-_SHARES = (0.44, 0.29, 0.27)  # of the width left for boxes, by column (lr)
+_SHARES = (0.42, 0.29, 0.29)  # of the width left for boxes, by column (lr)
 _TB_BOX = 1.3  # box width in a tb figure, inches
 _BOLD = 1.12  # bold text is at most this much wider than regular
+_SPACER = "shape=point, style=invis, width=0, height=0"
 # Advance widths of ASCII 32-126 in 1/1000 em: Helvetica's, which Arial shares and
 # Graphviz uses to estimate text; other characters count 278 per UTF-8 byte, as it does.
 _WIDTHS = tuple(
     int(w)
-    for w in (
-        "278 278 355 556 556 889 667 191 333 333 389 584 278 333 278 278 "
-        "556 556 556 556 556 556 556 556 556 556 278 278 584 584 584 556 "
-        "1015 667 667 722 722 667 611 778 722 278 500 667 556 833 722 778 "
-        "667 778 722 667 611 722 667 944 667 667 611 278 278 278 469 556 "
-        "333 556 556 500 556 556 278 556 556 222 222 500 222 833 556 556 "
-        "556 556 333 500 278 556 500 722 500 500 500 334 260 334 584"
-    ).split()
+    for w in [
+        "278",
+        "278",
+        "355",
+        "556",
+        "556",
+        "889",
+        "667",
+        "191",
+        "333",
+        "333",
+        "389",
+        "584",
+        "278",
+        "333",
+        "278",
+        "278",
+        "556",
+        "556",
+        "556",
+        "556",
+        "556",
+        "556",
+        "556",
+        "556",
+        "556",
+        "556",
+        "278",
+        "278",
+        "584",
+        "584",
+        "584",
+        "556",
+        "1015",
+        "667",
+        "667",
+        "722",
+        "722",
+        "667",
+        "611",
+        "778",
+        "722",
+        "278",
+        "500",
+        "667",
+        "556",
+        "833",
+        "722",
+        "778",
+        "667",
+        "778",
+        "722",
+        "667",
+        "611",
+        "722",
+        "667",
+        "944",
+        "667",
+        "667",
+        "611",
+        "278",
+        "278",
+        "278",
+        "469",
+        "556",
+        "333",
+        "556",
+        "556",
+        "500",
+        "556",
+        "556",
+        "278",
+        "556",
+        "556",
+        "222",
+        "222",
+        "500",
+        "222",
+        "833",
+        "556",
+        "556",
+        "556",
+        "556",
+        "333",
+        "500",
+        "278",
+        "556",
+        "500",
+        "722",
+        "500",
+        "500",
+        "500",
+        "334",
+        "260",
+        "334",
+        "584",
+    ]
 )
 
 
@@ -85,8 +175,14 @@ class FigureOptions:
             raise InvalidInput(f"Unknown direction {self.direction!r}: use lr or tb.")
         if self.order not in ORDERS:
             raise InvalidInput(f"Unknown order {self.order!r}: use structure, alpha or count.")
-        if not self.font.strip() or any(c in self.font for c in '"\\') or not self.font.isprintable():
-            raise InvalidInput(f"Font {self.font!r} is not a font name: give a family such as Arial.")
+        if (
+            not self.font.strip()
+            or any(c in self.font for c in '"\\')
+            or not self.font.isprintable()
+        ):
+            raise InvalidInput(
+                f"Font {self.font!r} is not a font name: give a family such as Arial."
+            )
         if not self.max_width >= MIN_WIDTH:  # also rejects NaN
             raise InvalidInput(f"A figure must be at least {MIN_WIDTH:g} inches wide.")
 
@@ -113,23 +209,28 @@ def to_dot(
     left_out = [name for t in structure.themes_without_dimension for name in _names(t)]
     left_out += [c.name for c in structure.concepts_without_theme]
     lr = options.direction == "lr"
-    columns: tuple[list[str], list[str], list[str]] = ([], [], [])
-    edges: list[str] = []
     widths = _column_widths(options)
     tail, head = (":e", ":w") if lr else (":s", ":n")
+    columns: tuple[list[str], list[str], list[str]] = ([], [], [])
+    edges: list[str] = []
+    concepts = themes = 0
     for d_index, dimension in enumerate(_ordered(structure.dimensions, options.order)):
         fill = TINTS[d_index % len(TINTS)] if options.color else "white"
         d_id = f"d{d_index}"
         columns[2].append(_box(d_id, dimension.name, widths[2], fill, bold=True))
         for theme in _ordered(dimension.themes, options.order):
-            t_id = f"t{len(columns[1])}"
+            t_id, themes = f"t{themes}", themes + 1
             columns[1].append(_box(t_id, theme.name, widths[1], fill))
             edges.append(f"{t_id}{tail} -> {d_id}{head};")
+            if concepts:  # a wider gap between the concepts of two themes
+                columns[0].append(f"s{t_id} [{_SPACER}];")
             for concept in _ordered(theme.concepts, options.order):
-                c_id = f"c{len(columns[0])}"
+                c_id, concepts = f"c{concepts}", concepts + 1
                 small = _count_line(concept) if options.counts else ""
                 columns[0].append(_box(c_id, concept.name, widths[0], fill, small=small))
                 edges.append(f"{c_id}{tail} -> {t_id}{head};")
+    headings = [_wrap(h, width - 2, _HEADING, bold=True) for h, width in zip(HEADINGS, widths)]
+    heading_height = (max(map(len, headings)) * _HEADING * 1.2 + 8) / 72
     font = options.font
     lines = [
         "digraph gioia {",
@@ -139,14 +240,15 @@ def to_dot(
         f'fontsize={_SIZE:g}, margin="{_MARGIN[0]},{_MARGIN[1]}", height=0];',
         '  edge [arrowhead=none, color="#333333", penwidth=0.75];',
     ]
-    for index, (heading, boxes, width) in enumerate(zip(HEADINGS, columns, widths)):
-        text = "<BR/>".join(_escape(line) for line in _wrap(heading, width - 4, _HEADING, True))
-        ids = [f"h{index}", *(box.split(" ", 1)[0] for box in boxes)]
+    for index, (heading, column, width) in enumerate(zip(headings, columns, widths)):
+        text = "<BR/>".join(_escape(line) for line in heading)
+        chain = " -> ".join([f"h{index}", *(box.split(" ", 1)[0] for box in column)])
         lines += [
             f"  {{rank=same; node [width={width / 72:.3f}];",
-            f'    h{index} [shape=plaintext, style="", fontsize={_HEADING:g}, label=<<B>{text}</B>>];',
-            *(f"    {box}" for box in boxes),
-            f"    {' -> '.join(ids)} [style=invis];",
+            f'    h{index} [shape=plaintext, style="", fontsize={_HEADING:g}, '
+            f"height={heading_height:.3f}, labelloc=b, label=<<B>{text}</B>>];",
+            *(f"    {box}" for box in column),
+            f"    {chain} [style=invis];",
             "  }",
         ]
     lines.append("  h0 -> h1 -> h2 [style=invis, weight=100];")
@@ -253,7 +355,9 @@ def _column_widths(options: FigureOptions) -> tuple[float, float, float]:
     return (room * _SHARES[0], room * _SHARES[1], room * _SHARES[2])
 
 
-def _box(node_id: str, name: str, width: float, fill: str, bold: bool = False, small: str = "") -> str:
+def _box(
+    node_id: str, name: str, width: float, fill: str, bold: bool = False, small: str = ""
+) -> str:
     """A node statement: ``name`` wrapped to fit ``width`` points, and an optional small line."""
     room = width - 2 * _MARGIN[0] * 72 - 1
     body = "<BR/>".join(_escape(line) for line in _wrap(name, room, _SIZE, bold))
@@ -281,9 +385,7 @@ def _escape(text: str) -> str:
 
 
 def _text_width(text: str, size: float, bold: bool = False) -> float:
-    units = sum(
-        _WIDTHS[ord(c) - 32] if " " <= c <= "~" else 278 * len(c.encode()) for c in text
-    )
+    units = sum(_WIDTHS[ord(c) - 32] if " " <= c <= "~" else 278 * len(c.encode()) for c in text)
     return units * size / 1000 * (_BOLD if bold else 1.0)
 
 

@@ -64,9 +64,9 @@ def cli(ctx: click.Context, store: str | None, coder: str | None, debug: bool) -
 
 
 def _register() -> None:
-    from gioia.cli import coding, store, transcripts
+    from gioia.cli import coding, store, structure, transcripts
 
-    for module in (store, transcripts, coding):
+    for module in (store, transcripts, coding, structure):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -1,0 +1,284 @@
+"""Commands on the Gioia structure: concept/theme/dimension, assign, structure, check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from gioia.cli.common import console, echo_json, open_project
+
+if TYPE_CHECKING:
+    from gioia.views import Counts
+
+
+def _level_group(word: str) -> click.Group:
+    """The commands shared by concepts, themes and dimensions."""
+    plural = f"{word}s"
+
+    @click.group(word, help=f"Add, rename, define, merge, delete and list {plural}.")
+    def group() -> None:
+        pass
+
+    @group.command("add")
+    @click.argument("name")
+    @click.option("--definition", "-d", help=f"What the {word} means.")
+    def add(name: str, definition: str | None) -> None:
+        with open_project() as project:
+            stored = project.add_item(word, name, definition)
+        click.echo(f"Added {word} {stored!r}.")
+
+    add.help = f"Add a {word}."
+
+    @group.command("rename")
+    @click.argument("old")
+    @click.argument("new")
+    def rename(old: str, new: str) -> None:
+        with open_project() as project:
+            stored = project.rename_item(word, old, new)
+        click.echo(f"Renamed {word} {old!r} to {stored!r}.")
+
+    rename.help = f"Rename a {word}."
+
+    @group.command("describe")
+    @click.argument("name")
+    @click.argument("definition")
+    def describe(name: str, definition: str) -> None:
+        with open_project() as project:
+            project.describe_item(word, name, definition)
+        click.echo(f"Defined {word} {name!r}." if definition.strip() else f"Cleared {name!r}.")
+
+    describe.help = f"Set the definition of a {word} (an empty text clears it)."
+
+    @group.command("merge")
+    @click.argument("sources", nargs=-1, required=True)
+    @click.option("--into", "target", required=True, help=f"The {word} that remains.")
+    def merge(sources: tuple[str, ...], target: str) -> None:
+        with open_project() as project:
+            result = project.merge_items(word, list(sources), target)
+        moved = (
+            "coding(s)" if word == "concept" else ("concept(s)" if word == "theme" else "theme(s)")
+        )
+        dropped = f", {result.duplicates} duplicate(s) dropped" if result.duplicates else ""
+        click.echo(
+            f"Merged {', '.join(map(repr, result.sources))} into {result.target!r}: "
+            f"{result.moved} {moved} moved{dropped}."
+        )
+
+    merge.help = f"Merge {plural} into one; their codings or children move over."
+
+    @group.command("delete")
+    @click.argument("name")
+    @click.option("--force", is_flag=True, help="Delete even with codings or children.")
+    def delete(name: str, force: bool) -> None:
+        with open_project() as project:
+            result = project.delete_item(word, name, force=force)
+        extra = []
+        if result.codings:
+            extra.append(f"{result.codings} coding(s) deleted")
+        if result.children:
+            extra.append(f"{result.children} item(s) unassigned")
+        click.echo(
+            f"Deleted {word} {result.name!r}" + (f" ({'; '.join(extra)})" if extra else "") + "."
+        )
+
+    delete.help = f"Delete a {word} (refused while it has codings or children, unless --force)."
+
+    @group.command("list")
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+    def list_(as_json: bool) -> None:
+        from rich.table import Table
+
+        with open_project() as project:
+            rows = project.items(word)
+        if as_json:
+            echo_json(rows)
+            return
+        table = Table(box=None, header_style="bold", pad_edge=False)
+        table.add_column(word.capitalize())
+        if word != "dimension":
+            table.add_column("Theme" if word == "concept" else "Dimension")
+        for column in ("Codings", "Segments", "Cases"):
+            table.add_column(column, justify="right")
+        for row in rows:
+            parent = [row.parent or "—"] if word != "dimension" else []
+            table.add_row(row.name, *parent, *_numbers(row.counts, 3))
+        out = console()
+        out.print(table)
+        out.print(f"{len(rows)} {plural}.", markup=False)
+
+    list_.help = f"List the {plural} with their place and counts."
+    return group
+
+
+def _numbers(counts: Counts, n: int = 5) -> list[str]:
+    values = (counts.codings, counts.segments, counts.cases, counts.transcripts, counts.informants)
+    return [str(v) for v in values[:n]]
+
+
+concept = _level_group("concept")
+theme = _level_group("theme")
+dimension = _level_group("dimension")
+
+
+@concept.command("split")
+@click.argument("source")
+@click.argument("new")
+@click.argument("refs", nargs=-1, metavar="[TRANSCRIPT:N]...")
+@click.option("--transcript", "-t", help="Move the codings in this transcript.")
+@click.option("--grep", "-g", metavar="REGEX", help="Move the codings of segments matching.")
+def split(
+    source: str, new: str, refs: tuple[str, ...], transcript: str | None, grep: str | None
+) -> None:
+    """Split some codings of a concept off into a new concept (in the same theme)."""
+    with open_project() as project:
+        moved = project.split_concept(
+            source, new, refs=list(refs) or None, transcript=transcript, grep=grep
+        )
+    click.echo(f"Moved {moved} coding(s) of {source!r} to the new concept {new!r}.")
+
+
+@click.command()
+@click.argument("names", nargs=-1, required=True)
+@click.option("--theme", help="Put these concepts under this theme.")
+@click.option("--dimension", help="Put these themes under this dimension.")
+@click.option("--new", "create", is_flag=True, help="Create the theme or dimension if needed.")
+def assign(names: tuple[str, ...], theme: str | None, dimension: str | None, create: bool) -> None:
+    """Put concepts under a theme (--theme) or themes under a dimension (--dimension)."""
+    if (theme is None) == (dimension is None):
+        raise click.UsageError("Give --theme or --dimension.")
+    with open_project() as project:
+        changed = project.assign(list(names), theme=theme, dimension=dimension, create=create)
+    click.echo(f"Assigned {changed} item(s) to {theme or dimension!r}.")
+
+
+@click.command()
+@click.argument("names", nargs=-1, required=True)
+@click.option(
+    "--level",
+    type=click.Choice(["concept", "theme"]),
+    help="Whether the names are concepts or themes (found out if not given).",
+)
+def unassign(names: tuple[str, ...], level: str | None) -> None:
+    """Take concepts out of their theme, or themes out of their dimension."""
+    with open_project() as project:
+        changed = project.unassign(list(names), level=level)
+    click.echo(f"Unassigned {changed} item(s).")
+
+
+@click.group(invoke_without_command=True)
+@click.option(
+    "--order",
+    type=click.Choice(["structure", "alpha", "count"]),
+    default="structure",
+    show_default=True,
+    help="Order of the items.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def structure(ctx: click.Context, order: str, as_json: bool) -> None:
+    """Print the data structure: dimension > theme > concept, with counts."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    with open_project() as project:
+        view = project.structure(order=order)
+    if as_json:
+        echo_json(view)
+        return
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("Dimension > theme > concept", ratio=1)
+    for column in ("Cod.", "Seg.", "Cases", "Tr.", "Inf."):
+        table.add_column(column, justify="right", no_wrap=True)
+
+    def row(label: str, counts: Counts, indent: int, style: str = "") -> None:
+        table.add_row(Padding(Text(label, style=style), (0, 0, 0, indent)), *_numbers(counts))
+
+    for d in view.dimensions:
+        row(d.name, d.counts, 0, "bold")
+        for t in d.themes:
+            row(t.name, t.counts, 2, "cyan")
+            for c in t.concepts:
+                row(c.name, c.counts, 4)
+    out = console()
+    out.print(table)
+    concepts = sum(len(t.concepts) for d in view.dimensions for t in d.themes)
+    themes = sum(len(d.themes) for d in view.dimensions)
+    out.print(
+        f"{len(view.dimensions)} dimensions, {themes} themes, {concepts} concepts.", markup=False
+    )
+    for t in view.themes_without_dimension:
+        out.print(f"Theme without a dimension: {t.name}", markup=False)
+    for c in view.concepts_without_theme:
+        out.print(f"Concept without a theme: {c.name}", markup=False)
+
+
+@structure.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--mode",
+    type=click.Choice(["merge", "replace"]),
+    default="merge",
+    show_default=True,
+    help="merge: add and regroup, keep the rest; replace: the tree becomes the file's.",
+)
+def structure_import(file: Path, mode: str) -> None:
+    """Import the structure from .csv, .xlsx or .yaml (concept, theme, dimension[, definitions])."""
+    with open_project() as project:
+        result = project.import_structure(file, mode=mode)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    made = ", ".join(f"{n} {word}(s)" for word, n in result.created.items() if n) or "nothing"
+    click.echo(
+        f"Imported {file.name} ({mode}): created {made}; {result.assigned} assignment(s), "
+        f"{result.defined} definition(s) changed"
+        + (f", {result.removed} removed" if result.removed else "")
+        + "."
+    )
+
+
+@structure.command("export")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="A .csv, .xlsx or .yaml file.",
+)
+def structure_export(output: Path) -> None:
+    """Export the structure (concept, theme, dimension and definitions)."""
+    with open_project() as project:
+        rows = project.export_structure(output)
+    click.echo(f"Wrote {rows} concept row(s) to {output}.")
+
+
+@click.command()
+@click.option("--strict", is_flag=True, help="Exit with code 1 if there is any warning.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def check(strict: bool, as_json: bool) -> None:
+    """Check the structure against the method's guidance."""
+    with open_project() as project:
+        findings = project.check()
+    if as_json:
+        echo_json(findings)
+    else:
+        out = console()
+        for finding in findings:
+            out.print(f"[yellow]warning[/] {_escape(finding.message)}", soft_wrap=False)
+            out.print(f"        [dim]→ {_escape(finding.advice)}[/]")
+        out.print("No warnings." if not findings else f"{len(findings)} warning(s).", markup=False)
+    if strict and findings:
+        raise SystemExit(1)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+COMMANDS = [concept, theme, dimension, assign, unassign, structure, check]
