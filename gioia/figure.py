@@ -42,12 +42,13 @@ _SIZE = 9.0  # label text, pt
 _SMALL = 7.5  # the counts line, pt
 _HEADING = 10.0  # column headings, pt
 _PAD = 4.0  # Graphviz's default pad, pt: `size` includes it
-_MARGIN = (0.08, 0.05)  # inside a box, inches
+_MARGIN = (0.08, 0.035)  # inside a box, inches
 _RANKSEP = 0.35  # between columns, inches
-_NODESEP = 0.07  # between boxes of a column, inches
-_SHARES = (0.42, 0.29, 0.29)  # of the width left for boxes, by column (lr)
+_NODESEP = 0.06  # between boxes of a column, inches
+_SHARES = (0.44, 0.27, 0.29)  # of the width left for boxes, by column (lr)
 _TB_BOX = 1.3  # box width in a tb figure, inches
 _BOLD = 1.12  # bold text is at most this much wider than regular
+_FIT = 0.95  # wrap to this share of a box: hinted fonts run a little wider than the metrics
 _SPACER = "shape=point, style=invis, width=0, height=0"
 # Advance widths of ASCII 32-126 in 1/1000 em: Helvetica's, which Arial shares and
 # Graphviz uses to estimate text; other characters count 278 per UTF-8 byte, as it does.
@@ -359,7 +360,7 @@ def _box(
     node_id: str, name: str, width: float, fill: str, bold: bool = False, small: str = ""
 ) -> str:
     """A node statement: ``name`` wrapped to fit ``width`` points, and an optional small line."""
-    room = width - 2 * _MARGIN[0] * 72 - 1
+    room = (width - 2 * _MARGIN[0] * 72) * _FIT
     body = "<BR/>".join(_escape(line) for line in _wrap(name, room, _SIZE, bold))
     if bold:
         body = f"<B>{body}</B>"

@@ -57,6 +57,9 @@ _FONT = "Times New Roman"
 _PORTRAIT_WIDTH = 6.5
 _LANDSCAPE_WIDTH = 9.0
 
+# The count columns of the printed codebook, just wide enough for their titles.
+_COUNT_WIDTHS = tuple(zip(COUNT_COLUMNS, (0.62, 0.66, 0.8, 0.52, 0.78), strict=True))
+
 # A cell holds paragraphs; None continues the cell above it (merged in Word,
 # left blank elsewhere).
 _Cell: TypeAlias = tuple[str, ...] | None
@@ -268,11 +271,11 @@ def _codebook_record(entry: _Entry) -> list[str | int]:
 
 def _codebook_table(entries: Sequence[_Entry], title: str) -> _Table:
     columns = (
-        _Column("Level", 0.8),
-        _Column("Code", 1.5),
-        _Column("Definition", 2.1),
-        _Column("Example", 2.3),
-        *(_Column(name.capitalize(), 0.58, numeric=True) for name in COUNT_COLUMNS),
+        _Column("Level", 0.75),
+        _Column("Code", 1.35),
+        _Column("Definition", 1.62),
+        _Column("Example", 1.9),
+        *(_Column(name.capitalize(), width, numeric=True) for name, width in _COUNT_WIDTHS),
     )
     body: list[_Row] = []
     section = ""  # the heading of the items outside the tree being listed
@@ -307,10 +310,10 @@ def _cases_table(
     keys = list(dict.fromkeys(key for case in cases for key in case.attributes))
     waves_title = "Interviews per Wave" if interviews_per_wave is not None else "Waves"
     columns = (
-        _Column("Case", 1.0),
-        *(_Column(_capitalised(_clean(key.replace("_", " "))), 0.9) for key in keys),
+        _Column("Case", 0.8),
+        *(_Column(_capitalised(_clean(key.replace("_", " "))), 0.8) for key in keys),
         _Column("Informants (Interviews)", 1.6),
-        _Column(waves_title, 1.2),
+        _Column(waves_title, 1.0),
     )
     body = []
     for case in cases:
@@ -424,14 +427,16 @@ def _tex(text: str) -> str:
 
 
 def _latex(table: _Table) -> str:
-    """A ``longtable`` with booktabs rules whose header repeats on every page."""
+    """A ``longtable`` with booktabs rules whose header repeats on every page.
+
+    Column widths are fractions of the line width, rounded down so they fit.
+    """
     total = sum(c.width for c in table.columns)
-
-    def column(fraction: float, numeric: bool) -> str:
-        align = r"\raggedleft" if numeric else r"\raggedright"
-        return f">{{{align}\\arraybackslash}}p{{\\dimexpr {fraction:.3f}\\linewidth-2\\tabcolsep}}"
-
-    spec = "".join(column(c.width / total, c.numeric) for c in table.columns)
+    spec = "".join(
+        f">{{\\raggedright\\arraybackslash}}p{{\\dimexpr {int(1000 * c.width / total) / 1000:.3f}"
+        "\\linewidth-2\\tabcolsep}"
+        for c in table.columns
+    )
     header = " & ".join(f"\\textbf{{{_tex(c.title)}}}" for c in table.columns) + r" \\"
     lines = [
         r"% Needs \usepackage{array,booktabs,longtable}",
@@ -441,8 +446,11 @@ def _latex(table: _Table) -> str:
         *(r"\toprule", header, r"\midrule", r"\endhead"),
         *(r"\bottomrule", r"\endlastfoot"),
     ]
-    for row in table.rows:
-        if row.kind == "heading":
+    for index, row in enumerate(table.rows):
+        heading = row.kind == "heading"
+        if index:
+            lines.append(r"\addlinespace" if heading else r"\addlinespace[2pt]")
+        if heading:
             span = "p{\\dimexpr\\linewidth-2\\tabcolsep}"
             cell = f"\\textbf{{{_tex(_text(row))}}}"
             lines.append(f"\\multicolumn{{{len(table.columns)}}}{{{span}}}{{{cell}}} \\\\")
@@ -531,7 +539,9 @@ def _write_docx(table: _Table, path: str | os.PathLike[str]) -> None:
             paragraph.paragraph_format.space_after = Pt(2)
             if numeric:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            paragraph.add_run(text).bold = bold
+            run = paragraph.add_run(text)
+            run.bold = bold
+            run.font.size = Pt(9)
 
     header = grid.rows[0]
     header_flag = OxmlElement("w:tblHeader")
