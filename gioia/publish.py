@@ -431,33 +431,38 @@ def _latex(table: _Table) -> str:
 
     Column widths are fractions of the line width, rounded down so they fit.
     """
+
+    def command(name: str, *arguments: str) -> str:
+        return "\\" + name + "".join("{" + argument + "}" for argument in arguments)
+
     total = sum(c.width for c in table.columns)
     spec = "".join(
         f">{{\\raggedright\\arraybackslash}}p{{\\dimexpr {int(1000 * c.width / total) / 1000:.3f}"
         "\\linewidth-2\\tabcolsep}"
         for c in table.columns
     )
-    header = " & ".join(f"\\textbf{{{_tex(c.title)}}}" for c in table.columns) + r" \\"
+    header = " & ".join(command("textbf", _tex(c.title)) for c in table.columns) + r" \\"
     lines = [
         r"% Needs \usepackage{array,booktabs,longtable}",
-        f"\\begin{{longtable}}{{{spec}}}",
-        f"\\caption{{{_tex(table.title)}}} \\\\",
+        command("begin", "longtable", spec),
+        command("caption", _tex(table.title)) + r" \\",
         *(r"\toprule", header, r"\midrule", r"\endfirsthead"),
         *(r"\toprule", header, r"\midrule", r"\endhead"),
         *(r"\bottomrule", r"\endlastfoot"),
     ]
+    width = str(len(table.columns))
     for index, row in enumerate(table.rows):
         heading = row.kind == "heading"
         if index:
             lines.append(r"\addlinespace" if heading else r"\addlinespace[2pt]")
         if heading:
-            span = "p{\\dimexpr\\linewidth-2\\tabcolsep}"
-            cell = f"\\textbf{{{_tex(_text(row))}}}"
-            lines.append(f"\\multicolumn{{{len(table.columns)}}}{{{span}}}{{{cell}}} \\\\")
+            title = command("textbf", _tex(_text(row)))
+            span = r"p{\dimexpr\linewidth-2\tabcolsep}"
+            lines.append(command("multicolumn", width, span, title) + r" \\")
         else:
             cells = (r" \newline ".join(map(_tex, cell or ())) for cell in row.cells)
             lines.append(" & ".join(cells) + r" \\")
-    lines.append(r"\end{longtable}")
+    lines.append(command("end", "longtable"))
     return "\n".join(lines) + "\n"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,13 +83,21 @@ def empty_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
         yield from _fresh_postgres(None)
 
 
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store migrated to head once per run, copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "gioia.db"
+    Project.init(str(path)).close()
+    return path
+
+
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The location of a new store at the newest schema."""
     if request.param == "sqlite":
-        location = str(tmp_path / "gioia.db")
-        Project.init(location).close()
-        yield location
+        location = tmp_path / "gioia.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), location)
+        yield str(location)
     else:
         yield from _fresh_postgres(request.getfixturevalue("_postgres_template"))
 
