@@ -79,7 +79,7 @@ def check_structure(view: StructureView, *, cases: int) -> list[Finding]:
             add(
                 "uncoded-concept",
                 f"Concept {c.name!r} has no codings.",
-                f"code evidence for it, or merge or delete it (`gioia concept delete {c.name!r}`)",
+                "code evidence for it, or merge it into another concept, or delete it",
             )
             continue
         if n.transcripts == 1:

@@ -235,7 +235,7 @@ def to_dot(
     font = options.font
     lines = [
         "digraph gioia {",
-        f'  graph [rankdir={"LR" if lr else "TB"}, splines=line, nodesep={_NODESEP}, '
+        f"  graph [rankdir={'LR' if lr else 'TB'}, splines=line, nodesep={_NODESEP}, "
         f'ranksep={_RANKSEP}, size="{options.max_width:g},10000", fontname="{font}"];',
         f'  node [shape=box, style=filled, color=black, penwidth=0.75, fontname="{font}", '
         f'fontsize={_SIZE:g}, margin="{_MARGIN[0]},{_MARGIN[1]}", height=0];',

@@ -429,17 +429,18 @@ def _tex(text: str) -> str:
 def _latex(table: _Table) -> str:
     """A ``longtable`` with booktabs rules whose header repeats on every page.
 
-    Column widths are fractions of the line width, rounded down so they fit.
+    Column widths are fractions of the line width, rounded down so they fit; a
+    heading row ends with ``\\\\*`` so that no page break follows it.
     """
 
     def command(name: str, *arguments: str) -> str:
         return "\\" + name + "".join("{" + argument + "}" for argument in arguments)
 
     total = sum(c.width for c in table.columns)
+    fractions = (f"{int(1000 * c.width / total) / 1000:.3f}" for c in table.columns)
     spec = "".join(
-        f">{{\\raggedright\\arraybackslash}}p{{\\dimexpr {int(1000 * c.width / total) / 1000:.3f}"
-        "\\linewidth-2\\tabcolsep}"
-        for c in table.columns
+        r">{\raggedright\arraybackslash}p{\dimexpr " + f + r"\linewidth-2\tabcolsep}"
+        for f in fractions
     )
     header = " & ".join(command("textbf", _tex(c.title)) for c in table.columns) + r" \\"
     lines = [
@@ -458,7 +459,7 @@ def _latex(table: _Table) -> str:
         if heading:
             title = command("textbf", _tex(_text(row)))
             span = r"p{\dimexpr\linewidth-2\tabcolsep}"
-            lines.append(command("multicolumn", width, span, title) + r" \\")
+            lines.append(command("multicolumn", width, span, title) + r" \\*")
         else:
             cells = (r" \newline ".join(map(_tex, cell or ())) for cell in row.cells)
             lines.append(" & ".join(cells) + r" \\")

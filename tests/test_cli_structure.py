@@ -1,0 +1,161 @@
+"""The structure commands: concept/theme/dimension, assign, structure, check."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from .conftest import SAMPLE, run
+
+
+@pytest.fixture
+def study(store: str, runner: CliRunner) -> str:
+    """The sample study with both coders' codings and the structure file imported."""
+    for args in (
+        ("import", "--manifest", str(SAMPLE / "manifest.csv")),
+        ("codings", "import", str(SAMPLE / "codings_maria.csv")),
+        ("codings", "import", str(SAMPLE / "codings_tom.csv")),
+        ("structure", "import", str(SAMPLE / "structure.csv")),
+    ):
+        result = run(runner, store, *args)
+        assert result.exit_code == 0, result.output
+    return store
+
+
+def test_structure_import_reports(store: str, runner: CliRunner) -> None:
+    result = run(runner, store, "structure", "import", str(SAMPLE / "structure.csv"))
+    assert result.output == (
+        "Imported structure.csv (merge): created 20 concept(s), 6 theme(s), 3 dimension(s); "
+        "26 assignment(s), 0 definition(s) changed.\n"
+    )
+
+
+def test_structure_tree(study: str, runner: CliRunner) -> None:
+    lines = run(runner, study, "structure").output.splitlines()
+    assert lines[0].split() == [
+        "Dimension",
+        ">",
+        "theme",
+        ">",
+        "concept",
+        "Cod.",
+        "Seg.",
+        "Cases",
+        "Tr.",
+        "Inf.",
+    ]
+    assert lines[1].split()[-5:] == ["71", "33", "4", "7", "5"]
+    assert lines[1].startswith("Exporter disposition ")
+    assert lines[2].startswith("  Organisational readiness ")
+    assert lines[3].startswith("    Someone has to look after the platform")
+    assert lines[-1] == "3 dimensions, 6 themes, 20 concepts."
+    assert max(len(line) for line in lines) <= 80
+    tree = json.loads(run(runner, study, "structure", "--json").output)
+    first = tree["dimensions"][0]["themes"][0]["concepts"][0]
+    assert first["name"] == "Someone has to look after the platform every day"
+    assert first["counts"] == {
+        "codings": 17,
+        "segments": 10,
+        "transcripts": 6,
+        "cases": 4,
+        "informants": 4,
+        "quotes": 11,
+    }
+
+
+def test_level_commands(study: str, runner: CliRunner) -> None:
+    out = run(runner, study, "concept", "add", "Speed", "-d", "Fast replies.", coder="Maria")
+    assert out.output == "Added concept 'Speed'.\n"
+    out = run(runner, study, "concept", "rename", "speed", "Need for speed", coder="Maria")
+    assert out.output == "Renamed concept 'speed' to 'Need for speed'.\n"
+    out = run(runner, study, "concept", "describe", "Need for speed", "Replies within hours.")
+    assert out.output == "Defined concept 'Need for speed'.\n"
+    out = run(runner, study, "assign", "Need for speed", "--theme", "Organisational readiness")
+    assert out.output == "Assigned 1 item(s) to 'Organisational readiness'.\n"
+    out = run(
+        runner,
+        study,
+        "concept",
+        "merge",
+        "Need for speed",
+        "--into",
+        "We need to answer buyers within hours, not days",
+    )
+    assert out.output == (
+        "Merged 'Need for speed' into 'We need to answer buyers within hours, not days': "
+        "0 coding(s) moved.\n"
+    )
+    out = run(runner, study, "theme", "delete", "Cost-benefit calculus")
+    assert (out.exit_code, out.output) == (
+        1,
+        "Error: The theme 'Cost-benefit calculus' has 3 concept(s): merge it into another "
+        "theme, or pass --force to delete it anyway.\n",
+    )
+    out = run(runner, study, "theme", "delete", "Cost-benefit calculus", "--force")
+    assert out.output == "Deleted theme 'Cost-benefit calculus' (3 item(s) unassigned).\n"
+    listed = run(runner, study, "concept", "list").output.splitlines()
+    assert listed[-1] == "20 concepts."
+    out = run(runner, study, "unassign", "Visibility and matchmaking")
+    assert out.output == "Unassigned 1 item(s).\n"
+    rows = json.loads(run(runner, study, "theme", "list", "--json").output)
+    assert [r["name"] for r in rows if r["parent"] is None] == ["Visibility and matchmaking"]
+
+
+def test_split_command(study: str, runner: CliRunner) -> None:
+    out = run(
+        runner,
+        study,
+        "concept",
+        "split",
+        "Free samples and shipping eat the margin",
+        "Samples cost too much",
+        "--grep",
+        "sample",
+    )
+    assert out.exit_code == 0, out.output
+    assert out.output.startswith("Moved ")
+    assert out.output.endswith(
+        " of 'Free samples and shipping eat the margin' to the new concept "
+        "'Samples cost too much'.\n"
+    )
+
+
+def test_check_and_strict(study: str, runner: CliRunner) -> None:
+    out = run(runner, study, "check")
+    assert (out.exit_code, out.output) == (0, "No warnings.\n")
+    run(runner, study, "concept", "add", "Price hunters")
+    out = run(runner, study, "check", "--strict")
+    assert out.exit_code == 1
+    assert out.output.splitlines() == [
+        "warning Concept 'Price hunters' is not under a theme.",
+        "        → gioia assign 'Price hunters' --theme THEME",
+        "warning Concept 'Price hunters' has no codings.",
+        "        → code evidence for it, or merge it into another concept, or delete it",
+        "2 warning(s).",
+    ]
+    findings = json.loads(run(runner, study, "check", "--json").output)
+    assert [f["code"] for f in findings] == ["concept-without-theme", "uncoded-concept"]
+
+
+def test_structure_export(study: str, runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "s.csv"
+    out = run(runner, study, "structure", "export", "-o", str(target))
+    assert out.output == f"Wrote 20 concept row(s) to {target}.\n"
+    assert target.read_text().splitlines()[0] == (
+        "concept,theme,dimension,concept_definition,theme_definition,dimension_definition"
+    )
+    assert target.read_text() == (SAMPLE / "structure.csv").read_text()
+
+
+def test_structure_import_conflicts(store: str, runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("concept,theme,dimension\nA,T,D\nA,U,D\n")
+    out = run(runner, store, "structure", "import", str(path))
+    assert (out.exit_code, out.output) == (
+        1,
+        "Error: s.csv has 1 conflict(s); nothing imported.\n"
+        "  row 3: concept 'A' is under theme 'U' here but under 'T' in row 2.\n",
+    )
