@@ -2,9 +2,9 @@
 
 The DOT text is written here rather than with the ``graphviz`` package, because every id is
 generated and every label is an HTML-like label that the package would not escape for us, so it
-would add an import and nothing else. Rendering is the module's one side effect: it runs
-Graphviz's ``dot`` when it is on PATH, else ``graphviz-pure`` (installed with gioia), or the
-executable that ``GIOIA_DOT`` names.
+would add an import and nothing else. Rendering is the module's one side effect: it runs the
+executable that ``GIOIA_DOT`` names, else Graphviz's ``dot`` when it is on PATH, else
+``graphviz-pure`` (installed with gioia), which has no PDF: svglib converts its SVG instead.
 """
 
 from __future__ import annotations
@@ -23,135 +23,36 @@ HEADINGS = ("1st-Order Concepts", "2nd-Order Themes", "Aggregate Dimensions")
 DIRECTIONS = ("lr", "tb")
 ORDERS = ("structure", "alpha", "count")
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot"}
-DEFAULT_FONT = "Arial"
 MIN_WIDTH = 2.0
 PNG_DPI = 300
-# One light tint per dimension (cycled), each readable under black text.
-TINTS = (
-    "#dce9f5",
-    "#fbe3cd",
-    "#dcefd5",
-    "#eae1f2",
-    "#f8dde6",
-    "#f3ebc8",
-    "#d5eeeb",
-    "#e6e2da",
-)
+# One light tint per dimension, cycled: each keeps black text readable.
+TINTS = ("#dce9f5", "#fbe3cd", "#dcefd5", "#eae1f2", "#f8dde6", "#f3ebc8", "#d5eeeb", "#e6e2da")
 
 _SIZE = 9.0  # label text, pt
 _SMALL = 7.5  # the counts line, pt
 _HEADING = 10.0  # column headings, pt
-_PAD = 4.0  # Graphviz's default pad, pt: `size` includes it
+_LEADING = 1.2  # line height over font size
+_PAD = 4.0  # Graphviz's default pad, pt; `size` includes it
 _MARGIN = (0.08, 0.035)  # inside a box, inches
 _RANKSEP = 0.35  # between columns, inches
 _NODESEP = 0.06  # between boxes of a column, inches
-_SHARES = (0.44, 0.27, 0.29)  # of the width left for boxes, by column (lr)
+_SHARES = (0.44, 0.27, 0.29)  # of the width left for lr boxes, by column
 _TB_BOX = 1.3  # box width in a tb figure, inches
 _BOLD = 1.12  # bold text is at most this much wider than regular
+_SPACER = "shape=point, style=invis, width=0, height=0"  # widens the gap between two themes
 _FIT = 0.95  # wrap to this share of a box: hinted fonts run a little wider than the metrics
-_SPACER = "shape=point, style=invis, width=0, height=0"
-# Advance widths of ASCII 32-126 in 1/1000 em: Helvetica's, which Arial shares and
-# Graphviz uses to estimate text; other characters count 278 per UTF-8 byte, as it does.
-_WIDTHS = tuple(
-    int(w)
-    for w in [
-        "278",
-        "278",
-        "355",
-        "556",
-        "556",
-        "889",
-        "667",
-        "191",
-        "333",
-        "333",
-        "389",
-        "584",
-        "278",
-        "333",
-        "278",
-        "278",
-        "556",
-        "556",
-        "556",
-        "556",
-        "556",
-        "556",
-        "556",
-        "556",
-        "556",
-        "556",
-        "278",
-        "278",
-        "584",
-        "584",
-        "584",
-        "556",
-        "1015",
-        "667",
-        "667",
-        "722",
-        "722",
-        "667",
-        "611",
-        "778",
-        "722",
-        "278",
-        "500",
-        "667",
-        "556",
-        "833",
-        "722",
-        "778",
-        "667",
-        "778",
-        "722",
-        "667",
-        "611",
-        "722",
-        "667",
-        "944",
-        "667",
-        "667",
-        "611",
-        "278",
-        "278",
-        "278",
-        "469",
-        "556",
-        "333",
-        "556",
-        "556",
-        "500",
-        "556",
-        "556",
-        "278",
-        "556",
-        "556",
-        "222",
-        "222",
-        "500",
-        "222",
-        "833",
-        "556",
-        "556",
-        "556",
-        "556",
-        "333",
-        "500",
-        "278",
-        "556",
-        "500",
-        "722",
-        "500",
-        "500",
-        "500",
-        "334",
-        "260",
-        "334",
-        "584",
-    ]
+# Advance widths of ASCII 32-126 in 1/1000 em: Helvetica's, which Arial shares and Graphviz
+# uses to estimate text. Other characters count 278 per UTF-8 byte, as Graphviz counts them.
+# fmt: off
+_WIDTHS = (
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,  # space to /
+    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,  # 0 to ?
+    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,  # @ to O
+    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,  # P to _
+    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,  # ` to o
+    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,  # p to ~
 )
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -160,14 +61,15 @@ class FigureOptions:
 
     ``counts`` adds "n = 12 segments, 5 informants" under each concept; ``direction`` is
     ``lr`` (concepts left, dimensions right) or ``tb`` (concepts on top); ``color`` fills each
-    dimension's boxes with its own light tint instead of white; ``max_width`` is in inches;
-    ``order`` is ``structure`` (as given), ``alpha`` or ``count`` (segments, descending).
+    dimension's boxes with a light tint of its own instead of white; ``font`` is one family,
+    whose text is measured with Arial's metrics; ``max_width`` is in inches; ``order`` is
+    ``structure`` (as given), ``alpha`` or ``count`` (segments, descending; ties by name).
     """
 
     counts: bool = False
     direction: str = "lr"
     color: bool = False
-    font: str = DEFAULT_FONT
+    font: str = "Arial"
     max_width: float = 6.5
     order: str = "structure"
 
@@ -176,15 +78,9 @@ class FigureOptions:
             raise InvalidInput(f"Unknown direction {self.direction!r}: use lr or tb.")
         if self.order not in ORDERS:
             raise InvalidInput(f"Unknown order {self.order!r}: use structure, alpha or count.")
-        if (
-            not self.font.strip()
-            or any(c in self.font for c in '"\\')
-            or not self.font.isprintable()
-        ):
-            raise InvalidInput(
-                f"Font {self.font!r} is not a font name: give a family such as Arial."
-            )
-        if not self.max_width >= MIN_WIDTH:  # also rejects NaN
+        if not self.font.strip() or not self.font.isprintable() or {'"', "\\"} & set(self.font):
+            raise InvalidInput(f"{self.font!r} is not a font name: give one family, such as Arial.")
+        if not self.max_width >= MIN_WIDTH:  # also refuses NaN
             raise InvalidInput(f"A figure must be at least {MIN_WIDTH:g} inches wide.")
 
 
@@ -196,6 +92,15 @@ class Engine:
     path: str
 
 
+@dataclass(frozen=True)
+class _Box:
+    """A node of a column: its DOT statement and the height its label needs, in points."""
+
+    id: str
+    statement: str
+    height: float = 0.0
+
+
 _Node = TypeVar("_Node", ConceptNode, ThemeNode, DimensionNode)
 
 
@@ -204,51 +109,58 @@ def to_dot(
 ) -> tuple[str, list[str]]:
     """The figure as DOT source, and the names of the themes and concepts left out of it.
 
-    Left out are the themes without a dimension (each followed by its concepts) and the
-    concepts without a theme, in the order given.
+    Left out, in the order given, are the themes without a dimension (each followed by its
+    concepts) and the concepts without a theme.
     """
-    left_out = [name for t in structure.themes_without_dimension for name in _names(t)]
+    left_out = [
+        name
+        for theme in structure.themes_without_dimension
+        for name in (theme.name, *(c.name for c in theme.concepts))
+    ]
     left_out += [c.name for c in structure.concepts_without_theme]
     lr = options.direction == "lr"
-    widths = _column_widths(options)
     tail, head = (":e", ":w") if lr else (":s", ":n")
-    columns: tuple[list[str], list[str], list[str]] = ([], [], [])
+    widths = _column_widths(options)
+    columns: tuple[list[_Box], list[_Box], list[_Box]] = ([], [], [])
     edges: list[str] = []
-    concepts = themes = 0
-    for d_index, dimension in enumerate(_ordered(structure.dimensions, options.order)):
-        fill = TINTS[d_index % len(TINTS)] if options.color else "white"
-        d_id = f"d{d_index}"
-        columns[2].append(_box(d_id, dimension.name, widths[2], fill, bold=True))
+    concepts = 0
+    for index, dimension in enumerate(_ordered(structure.dimensions, options.order)):
+        fill = TINTS[index % len(TINTS)] if options.color else "white"
+        d_box = _box(f"d{index}", dimension.name, widths[2], fill, bold=True)
+        columns[2].append(d_box)
         for theme in _ordered(dimension.themes, options.order):
-            t_id, themes = f"t{themes}", themes + 1
-            columns[1].append(_box(t_id, theme.name, widths[1], fill))
-            edges.append(f"{t_id}{tail} -> {d_id}{head};")
-            if concepts:  # a wider gap between the concepts of two themes
-                columns[0].append(f"s{t_id} [{_SPACER}];")
+            t_box = _box(f"t{len(columns[1])}", theme.name, widths[1], fill)
+            columns[1].append(t_box)
+            edges.append(f"{t_box.id}{tail} -> {d_box.id}{head};")
+            if concepts and theme.concepts:  # a wider gap between two themes' concepts
+                columns[0].append(_Box(f"s{t_box.id}", f"s{t_box.id} [{_SPACER}];"))
             for concept in _ordered(theme.concepts, options.order):
-                c_id, concepts = f"c{concepts}", concepts + 1
                 small = _count_line(concept) if options.counts else ""
-                columns[0].append(_box(c_id, concept.name, widths[0], fill, small=small))
-                edges.append(f"{c_id}{tail} -> {t_id}{head};")
-    headings = [_wrap(h, width - 2, _HEADING, bold=True) for h, width in zip(HEADINGS, widths)]
-    heading_height = (max(map(len, headings)) * _HEADING * 1.2 + 8) / 72
+                c_box = _box(f"c{concepts}", concept.name, widths[0], fill, small=small)
+                concepts += 1
+                columns[0].append(c_box)
+                edges.append(f"{c_box.id}{tail} -> {t_box.id}{head};")
+    headings = [_wrap(h, w - 2, _HEADING, bold=True) for h, w in zip(HEADINGS, widths, strict=True)]
+    heading_height = max(map(len, headings)) * _HEADING * _LEADING + 8
     font = options.font
     lines = [
         "digraph gioia {",
         f"  graph [rankdir={'LR' if lr else 'TB'}, splines=line, nodesep={_NODESEP}, "
         f'ranksep={_RANKSEP}, size="{options.max_width:g},10000", fontname="{font}"];',
         f'  node [shape=box, style=filled, color=black, penwidth=0.75, fontname="{font}", '
-        f'fontsize={_SIZE:g}, margin="{_MARGIN[0]},{_MARGIN[1]}", height=0];',
+        f'fontsize={_SIZE:g}, margin="{_MARGIN[0]},{_MARGIN[1]}"];',
         '  edge [arrowhead=none, color="#333333", penwidth=0.75];',
     ]
-    for index, (heading, column, width) in enumerate(zip(headings, columns, widths)):
-        text = "<BR/>".join(_escape(line) for line in heading)
-        chain = " -> ".join([f"h{index}", *(box.split(" ", 1)[0] for box in column)])
+    for index, (heading, column, width) in enumerate(zip(headings, columns, widths, strict=True)):
+        # tb boxes of a row are alike; lr boxes of a column are as tall as their text.
+        height = 0.0 if lr else max((box.height for box in column), default=0.0)
+        label = "<BR/>".join(_escape(line) for line in heading)
+        chain = " -> ".join([f"h{index}", *(box.id for box in column)])
         lines += [
-            f"  {{rank=same; node [width={width / 72:.3f}];",
+            f"  {{rank=same; node [width={width / 72:.3f}, height={height / 72:.3f}];",
             f'    h{index} [shape=plaintext, style="", fontsize={_HEADING:g}, '
-            f"height={heading_height:.3f}, labelloc=b, label=<<B>{text}</B>>];",
-            *(f"    {box}" for box in column),
+            f"height={heading_height / 72:.3f}, labelloc=b, label=<<B>{label}</B>>];",
+            *(f"    {box.statement}" for box in column),
             f"    {chain} [style=invis];",
             "  }",
         ]
@@ -268,8 +180,8 @@ def find_engine() -> Engine:
                 f"GIOIA_DOT is {override!r}, which is not an executable: "
                 "point it at Graphviz's dot or at graphviz-pure, or unset it."
             )
-        kind = "graphviz-pure" if Path(path).name.lower().startswith("graphviz-pure") else "dot"
-        return Engine(kind, path)
+        pure = Path(path).name.lower().startswith("graphviz-pure")
+        return Engine("graphviz-pure" if pure else "dot", path)
     system = shutil.which("dot")
     if system is not None:
         return Engine("dot", system)
@@ -283,9 +195,10 @@ def find_engine() -> Engine:
 
 
 def render(dot_source: str, path: Path, engine: Engine | None = None) -> str:
-    """Write the figure to ``path`` in the format its suffix names (.svg, .png, .pdf, .dot).
+    """Write the figure to ``path`` in the format its suffix names: .svg, .png, .pdf or .dot.
 
-    Returns the engine's name, or ``none`` for .dot. ``engine`` defaults to ``find_engine()``.
+    Returns what drew it: ``dot``, ``graphviz-pure``, ``graphviz-pure+svglib`` (PDF) or
+    ``none`` (.dot). ``engine`` defaults to ``find_engine()``.
     """
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -297,20 +210,17 @@ def render(dot_source: str, path: Path, engine: Engine | None = None) -> str:
         return "none"
     engine = engine or find_engine()
     if fmt == "pdf" and engine.name == "graphviz-pure":
-        raise GioiaError(
-            "PDF output needs Graphviz's dot, which is not installed: install Graphviz "
-            "(https://graphviz.org/download/), or write a .svg file."
-        )
+        path.write_bytes(_svg_to_pdf(_run(engine, "svg", dot_source)))
+        return "graphviz-pure+svglib"
     path.write_bytes(_run(engine, fmt, dot_source))
     return engine.name
 
 
 def _run(engine: Engine, fmt: str, dot_source: str) -> bytes:
+    """The engine's output for ``dot_source`` in ``fmt``; PNG at ``PNG_DPI``."""
     import subprocess
 
-    args = [engine.path, f"-T{fmt}"]
-    if fmt == "png":
-        args.append(f"-Gdpi={PNG_DPI}")
+    args = [engine.path, f"-T{fmt}", *([f"-Gdpi={PNG_DPI}"] if fmt == "png" else [])]
     try:
         done = subprocess.run(args, input=dot_source.encode(), capture_output=True, check=False)
     except OSError as error:
@@ -323,21 +233,33 @@ def _run(engine: Engine, fmt: str, dot_source: str) -> bytes:
     return done.stdout
 
 
+def _svg_to_pdf(svg: bytes) -> bytes:
+    """A PDF of ``svg`` drawn by svglib, with no timestamp in it."""
+    import io
+
+    try:
+        from reportlab.graphics import renderPDF  # type: ignore[import-untyped]
+        from svglib.svglib import svg2rlg
+    except ImportError as error:
+        raise GioiaError(
+            "PDF output needs Graphviz's dot or the svglib package: install Graphviz "
+            "or `pip install svglib`, or write a .svg file."
+        ) from error
+    pdf = io.BytesIO()
+    renderPDF.drawToFile(svg2rlg(io.BytesIO(svg)), pdf, invariant=1)
+    return pdf.getvalue()
+
+
 def _graphviz_pure() -> str | None:
-    """graphviz-pure in this Python's scripts folder (or the user's), else on PATH."""
+    """graphviz-pure in this Python's scripts folder or the user's, else on PATH."""
     import sysconfig
 
     name = "graphviz-pure.exe" if os.name == "nt" else "graphviz-pure"
     user = sysconfig.get_preferred_scheme("user")
     for folder in (sysconfig.get_path("scripts"), sysconfig.get_path("scripts", user)):
-        candidate = Path(folder, name)
-        if candidate.is_file():
-            return str(candidate)
+        if Path(folder, name).is_file():
+            return str(Path(folder, name))
     return shutil.which("graphviz-pure")
-
-
-def _names(theme: ThemeNode) -> list[str]:
-    return [theme.name, *(c.name for c in theme.concepts)]
 
 
 def _ordered(nodes: Sequence[_Node], order: str) -> list[_Node]:
@@ -358,16 +280,20 @@ def _column_widths(options: FigureOptions) -> tuple[float, float, float]:
 
 def _box(
     node_id: str, name: str, width: float, fill: str, bold: bool = False, small: str = ""
-) -> str:
-    """A node statement: ``name`` wrapped to fit ``width`` points, and an optional small line."""
+) -> _Box:
+    """A box ``width`` points wide: ``name`` wrapped to fit, and an optional smaller line."""
     room = (width - 2 * _MARGIN[0] * 72) * _FIT
-    body = "<BR/>".join(_escape(line) for line in _wrap(name, room, _SIZE, bold))
+    lines = _wrap(name, room, _SIZE, bold)
+    label = "<BR/>".join(_escape(line) for line in lines)
     if bold:
-        body = f"<B>{body}</B>"
+        label = f"<B>{label}</B>"
+    height = len(lines) * _SIZE * _LEADING + 2 * _MARGIN[1] * 72
     if small:
-        lines = "<BR/>".join(_escape(line) for line in _wrap(small, room, _SMALL))
-        body += f'<BR/><FONT POINT-SIZE="{_SMALL:g}">{lines}</FONT>'
-    return f'{node_id} [fillcolor="{fill}", label=<{body}>];'
+        small_lines = _wrap(small, room, _SMALL)
+        small_label = "<BR/>".join(_escape(line) for line in small_lines)
+        label += f'<BR/><FONT POINT-SIZE="{_SMALL:g}">{small_label}</FONT>'
+        height += len(small_lines) * _SMALL * _LEADING
+    return _Box(node_id, f'{node_id} [fillcolor="{fill}", label=<{label}>];', height)
 
 
 def _count_line(concept: ConceptNode) -> str:
@@ -386,6 +312,7 @@ def _escape(text: str) -> str:
 
 
 def _text_width(text: str, size: float, bold: bool = False) -> float:
+    """The width of one line in points, as Graphviz estimates it for Arial or Helvetica."""
     units = sum(_WIDTHS[ord(c) - 32] if " " <= c <= "~" else 278 * len(c.encode()) for c in text)
     return units * size / 1000 * (_BOLD if bold else 1.0)
 

@@ -14,7 +14,7 @@ from gioia.checks import Finding, check_structure
 from gioia.errors import GioiaError, ImportFailed, InvalidInput
 from gioia.importers import SUPPORTED_SUFFIXES
 from gioia.importers.manifest import TranscriptMeta, read_manifest
-from gioia.ops import coding, importing, listing, structure
+from gioia.ops import coding, importing, listing, quotes, structure
 from gioia.ops.base import Tx, find_concept
 from gioia.ops.importing import ImportOptions
 from gioia.store import Store, open_store
@@ -23,6 +23,7 @@ from gioia.views import (
     CaseSummary,
     CodingRow,
     CodingsImportResult,
+    ConceptQuotes,
     DeleteResult,
     EventView,
     ImportResult,
@@ -352,6 +353,24 @@ class Project:
             view = structure.structure(tx)
             cases = len(listing.cases(tx))
         return check_structure(view, cases=cases)
+
+    # --- what a paper prints -----------------------------------------------------------
+
+    def quotes(
+        self, *, per_concept: int = 3, max_words: int = 60, coder: str | None = None
+    ) -> list[ConceptQuotes]:
+        """The representative quotes of each concept in the structure, in its order:
+        the picked ones, else up to ``per_concept`` spread over cases and informants."""
+        with self._read() as tx:
+            view = structure.structure(tx)
+            return quotes.quotes_table(
+                tx, view, per_concept=per_concept, max_words=max_words, coder=coder
+            )
+
+    def pick_quotes(self, concept: str, refs: list[str]) -> int:
+        """Choose a concept's quotes by hand (segments, in order); an empty list clears them."""
+        with self._write() as tx:
+            return quotes.pick(tx, concept, refs)
 
     # --- audit trail and schema ------------------------------------------------------
 

@@ -42,7 +42,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from gioia.errors import StoreError
 
 #: The alembic revision these models describe; tests check it is the migrations' head.
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 DEFAULT_STORE = "gioia.db"
 NAME_LENGTH = 200
 
@@ -212,7 +212,8 @@ class Coding(Base):
     """A concept applied by a coder to a segment, on the span ``[char_start, char_end)``.
 
     Offsets are into the transcript's text; a span equal to the segment's means the
-    whole segment, a narrower one is the quote.
+    whole segment, a narrower one is the quote. ``pick_rank`` (1, 2, …) marks the
+    codings picked as the concept's representative quotes, in order.
     """
 
     __tablename__ = "codings"
@@ -226,6 +227,7 @@ class Coding(Base):
     coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id"), index=True)
     char_start: Mapped[int] = mapped_column(Integer)
     char_end: Mapped[int] = mapped_column(Integer)
+    pick_rank: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 

@@ -1,0 +1,181 @@
+"""Representative quotes: chosen to spread over cases and informants, or picked by hand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+
+from gioia.errors import InvalidInput, NotFound
+from gioia.ops.base import Tx, resolve_refs, segment_ref
+from gioia.ops.structure import get_item
+from gioia.store import Case, Coder, Coding, Concept, Informant, Segment, Transcript
+from gioia.text import name_key, trim_words
+from gioia.views import ConceptQuotes, Quote, StructureView
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    coding_id: int
+    segment_id: int
+    ref: str
+    text: str
+    quoted: bool
+    case: str | None
+    informant: int | None
+    role: str | None
+    wave: str | None
+    pick_rank: int | None
+
+
+def _candidates(tx: Tx, concept_id: int, coder_id: int | None) -> list[_Candidate]:
+    """The concept's codings as quote candidates, one per distinct span, in reading order."""
+    informant = func.coalesce(Segment.informant_id, Transcript.informant_id)
+    query = (
+        select(
+            Coding,
+            Segment,
+            Transcript.name,
+            Transcript.text,
+            Transcript.wave,
+            Case.name,
+            informant,
+            Informant.role,
+        )
+        .join(Segment, Segment.id == Coding.segment_id)
+        .join(Transcript, Transcript.id == Segment.transcript_id)
+        .outerjoin(Case, Case.id == Transcript.case_id)
+        .outerjoin(Informant, Informant.id == informant)
+        .where(Coding.concept_id == concept_id)
+        .order_by(Transcript.name_key, Segment.position, Coding.char_start, Coding.id)
+    )
+    if coder_id is not None:
+        query = query.where(Coding.coder_id == coder_id)
+    found: dict[tuple[int, int, int], _Candidate] = {}
+    for coding, segment, name, text, wave, case, informant_id, role in tx.session.execute(query):
+        key = (segment.id, coding.char_start, coding.char_end)
+        quoted = (coding.char_start, coding.char_end) != (segment.char_start, segment.char_end)
+        candidate = _Candidate(
+            coding.id,
+            segment.id,
+            f"{name}:{segment.position}",
+            text[coding.char_start : coding.char_end],
+            quoted,
+            case,
+            informant_id,
+            role,
+            wave,
+            coding.pick_rank,
+        )
+        if key not in found or (candidate.pick_rank and not found[key].pick_rank):
+            found[key] = candidate
+    return list(found.values())
+
+
+def _spread(candidates: list[_Candidate], n: int) -> list[_Candidate]:
+    """Up to ``n`` candidates: the picked ones in their order, else a greedy choice that
+    prefers a new case, then a new informant, a new segment and a marked quote."""
+    picked = sorted((c for c in candidates if c.pick_rank), key=lambda c: c.pick_rank or 0)
+    if picked:
+        return picked
+    chosen: list[_Candidate] = []
+    cases: set[str | None] = set()
+    informants: set[int | None] = set()
+    segments: set[int] = set()
+    remaining = list(candidates)
+    while remaining and len(chosen) < n:
+        best = max(
+            remaining,
+            key=lambda c: (
+                c.case not in cases,
+                c.informant not in informants,
+                c.segment_id not in segments,
+                c.quoted,
+            ),
+        )
+        chosen.append(best)
+        remaining.remove(best)
+        cases.add(best.case)
+        informants.add(best.informant)
+        segments.add(best.segment_id)
+    return chosen
+
+
+def _coder_id(tx: Tx, coder: str | None) -> int | None:
+    if coder is None:
+        return None
+    found = tx.session.scalar(select(Coder.id).where(Coder.name_key == name_key(coder)))
+    if found is None:
+        raise NotFound(f"No coder {coder!r}.")
+    return found
+
+
+def quotes_table(
+    tx: Tx,
+    view: StructureView,
+    *,
+    per_concept: int = 3,
+    max_words: int = 60,
+    coder: str | None = None,
+) -> list[ConceptQuotes]:
+    """The representative quotes of every concept in the structure, in its order."""
+    if per_concept < 1 or max_words < 1:
+        raise InvalidInput("--per-concept and --max-words must be at least 1.")
+    coder_id = _coder_id(tx, coder)
+    ids = {name: id_ for name, id_ in tx.session.execute(select(Concept.name, Concept.id))}
+    rows = []
+    for d in view.dimensions:
+        for t in d.themes:
+            for c in t.concepts:
+                chosen = _spread(_candidates(tx, ids[c.name], coder_id), per_concept)
+                rows.append(
+                    ConceptQuotes(
+                        d.name,
+                        t.name,
+                        c.name,
+                        tuple(
+                            Quote(trim_words(q.text, max_words), q.ref, q.case, q.role, q.wave)
+                            for q in chosen
+                        ),
+                    )
+                )
+    return rows
+
+
+def pick(tx: Tx, concept_name: str, refs: list[str]) -> int:
+    """Mark the concept's codings on these segments (in this order) as its quotes; an
+    empty list clears the picks."""
+    concept = get_item(tx, "concept", concept_name)
+    tx.session.execute(update(Coding).where(Coding.concept_id == concept.id).values(pick_rank=None))
+    preferred = tx.coder().id if tx.coder_name else None
+    for rank, (transcript, segment) in enumerate(resolve_refs(tx.session, refs), start=1):
+        codings = list(
+            tx.session.scalars(
+                select(Coding).where(
+                    Coding.segment_id == segment.id, Coding.concept_id == concept.id
+                )
+            )
+        )
+        if not codings:
+            raise NotFound(
+                f"{segment_ref(transcript, segment)} is not coded with {concept.name!r}."
+            )
+        codings.sort(
+            key=lambda c: (
+                c.coder_id != preferred,
+                (c.char_start, c.char_end) == (segment.char_start, segment.char_end),
+                c.id,
+            )
+        )
+        codings[0].pick_rank = rank
+    tx.record(
+        "pick",
+        "concept",
+        f"Picked {len(refs)} quote(s) for {concept.name!r}"
+        if refs
+        else f"Cleared the picked quotes of {concept.name!r}",
+        subject_id=concept.id,
+        concept_id=concept.id,
+        after={"segments": refs},
+    )
+    return len(refs)
