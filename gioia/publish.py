@@ -3,9 +3,13 @@
 Each ``write_…`` function picks the format from the file's suffix. Word,
 Markdown and LaTeX print one table, built once as a :class:`_Table` and
 rendered by one function per format; CSV and Excel hold one flat record per
-line for spreadsheets. The same input always gives the same text; in .docx
-and .xlsx files only the zip timestamps (and, in .xlsx, the workbook's
-created and modified dates, which openpyxl sets when saving) vary between runs.
+line for spreadsheets.
+
+The same input gives the same bytes in .md, .tex and .csv, and the same
+parts in .docx (whose created and modified dates stay the fixed ones of
+python-docx's template); what varies between runs is the zip timestamps of
+.docx and .xlsx, and the created and modified dates that openpyxl writes
+into .xlsx when saving.
 """
 
 from __future__ import annotations
@@ -339,7 +343,7 @@ def _quoted(quote: Quote, with_wave: bool) -> str:
 
 
 def _wave(wave: str) -> str:
-    """ "wave 2" for "2"; a label that already says "wave" is kept."""
+    """The label of a wave in an attribution: "wave 2" for "2", "Wave 2" as it is."""
     return wave if wave.casefold().startswith("wave") else f"wave {wave}"
 
 

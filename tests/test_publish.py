@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -310,6 +311,12 @@ def test_text_formats_are_deterministic(tmp_path: Path) -> None:
         write_quotes(QUOTES, tmp_path / f"one{suffix}")
         write_quotes(QUOTES, tmp_path / f"two{suffix}")
         assert (tmp_path / f"one{suffix}").read_bytes() == (tmp_path / f"two{suffix}").read_bytes()
+
+
+def test_import_is_cheap() -> None:
+    code = "import sys, gioia.publish; print(sorted({'docx', 'openpyxl'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"
 
 
 # The codebook -----------------------------------------------------------------
