@@ -29,7 +29,7 @@ PNG_DPI = 300
 TINTS = ("#dce9f5", "#fbe3cd", "#dcefd5", "#eae1f2", "#f8dde6", "#f3ebc8", "#d5eeeb", "#e6e2da")
 
 _SIZE = 9.0  # label text, pt
-_SMALL = 7.5  # the counts line, pt
+_SMALL = 8.0  # the counts line, pt (Graphviz takes whole points only)
 _HEADING = 10.0  # column headings, pt
 _LEADING = 1.2  # line height over font size
 _PAD = 4.0  # Graphviz's default pad, pt; `size` includes it
@@ -155,13 +155,18 @@ def to_dot(
         # tb boxes of a row are alike; lr boxes of a column are as tall as their text.
         height = 0.0 if lr else max((box.height for box in column), default=0.0)
         label = "<BR/>".join(_escape(line) for line in heading)
-        chain = " -> ".join([f"h{index}", *(box.id for box in column)])
+        # Invisible edges down the column keep its order: the heading first, then as given.
+        chain = (
+            [f"    h{index} -> {' -> '.join(b.id for b in column)} [style=invis];"]
+            if column
+            else []
+        )
         lines += [
             f"  {{rank=same; node [width={width / 72:.3f}, height={height / 72:.3f}];",
-            f'    h{index} [shape=plaintext, style="", fontsize={_HEADING:g}, '
+            f'    h{index} [style="", color=none, fontsize={_HEADING:g}, '
             f"height={heading_height / 72:.3f}, labelloc=b, label=<<B>{label}</B>>];",
             *(f"    {box.statement}" for box in column),
-            f"    {chain} [style=invis];",
+            *chain,
             "  }",
         ]
     lines.append("  h0 -> h1 -> h2 [style=invis, weight=100];")

@@ -367,6 +367,52 @@ class Project:
                 tx, view, per_concept=per_concept, max_words=max_words, coder=coder
             )
 
+    def write_quotes(
+        self,
+        path: Path,
+        *,
+        per_concept: int = 3,
+        max_words: int = 60,
+        with_wave: bool = False,
+        coder: str | None = None,
+    ) -> int:
+        """Write the representative-quotes table (.docx, .md, .tex, .csv); returns the
+        number of quotes."""
+        from gioia.publish import write_quotes
+
+        rows = self.quotes(per_concept=per_concept, max_words=max_words, coder=coder)
+        write_quotes(rows, path, with_wave=with_wave)
+        return sum(len(r.quotes) for r in rows)
+
+    def write_codebook(self, path: Path) -> int:
+        """Write the codebook (.docx, .md, .csv, .xlsx): definitions, counts and an example
+        per concept; returns the number of concepts."""
+        from gioia.publish import write_codebook
+
+        with self._read() as tx:
+            view = structure.structure(tx)
+            examples = {
+                row.concept: row.quotes[0]
+                for row in quotes.quotes_table(tx, view, per_concept=1, max_words=40)
+                if row.quotes
+            }
+        write_codebook(view, examples, path)
+        return len(examples)
+
+    def write_cases(self, path: Path) -> int:
+        """Write the cases table (.docx, .md, .csv); returns the number of cases."""
+        from gioia.publish import write_cases
+
+        per_wave: dict[str, dict[str, int]] = {}
+        with self._read() as tx:
+            for t in listing.transcripts(tx):
+                if t.case is not None:
+                    waves = per_wave.setdefault(t.case, {})
+                    waves[t.wave or "?"] = waves.get(t.wave or "?", 0) + 1
+            cases = listing.cases(tx)
+        write_cases(cases, path, interviews_per_wave=per_wave)
+        return len(cases)
+
     def pick_quotes(self, concept: str, refs: list[str]) -> int:
         """Choose a concept's quotes by hand (segments, in order); an empty list clears them."""
         with self._write() as tx:

@@ -576,6 +576,7 @@ def _write_docx(table: _Table, path: str | os.PathLike[str]) -> None:
             zip(cells, widths, table.columns, spec.cells, strict=True)
         ):
             if texts is None:
+                cell.width = width
                 above[index] = above[index].merge(cell)
                 continue
             fill(cell, width, texts, spec.kind != "item", column.numeric)

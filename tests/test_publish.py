@@ -296,6 +296,8 @@ def test_quotes_docx(tmp_path: Path) -> None:
     assert (section.page_width.inches, section.page_height.inches) == (8.5, 11)
     assert document.styles["Normal"].font.name == "Times New Roman"
     assert [round(c.width.inches, 2) for c in table.columns] == [1.5, 1.7, 3.3]
+    themes = [table.rows[i]._tr.tc_lst[0] for i in (2, 3, 4, 6, 7)]
+    assert {round(tc.width.inches, 2) for tc in themes} == {1.5}
     paragraphs = [*document.paragraphs, *(p for c in table._cells for p in c.paragraphs)]
     assert {run.font.name for p in paragraphs for run in p.runs} == {None}
 

@@ -120,7 +120,7 @@ def test_merge_themes_moves_concepts(coded: Project) -> None:
         ("Disposition", "Ownership", "Family business"),
         ("Disposition", "Ownership", "Taste first"),
     ]
-    with pytest.raises(InvalidInput, match="Cannot merge 'Ownership' into itself."):
+    with pytest.raises(InvalidInput, match=r"^Cannot merge 'Ownership' into itself\.$"):
         coded.merge_items("theme", ["ownership"], "Ownership")
 
 

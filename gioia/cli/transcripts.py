@@ -183,11 +183,21 @@ def transcripts(as_json: bool) -> None:
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def cases(as_json: bool) -> None:
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the cases table for a paper to a .docx, .md or .csv file.",
+)
+def cases(as_json: bool, output: Path | None) -> None:
     """List the cases with their informants, counts and attributes."""
     from rich.table import Table
 
     with open_project() as project:
+        if output is not None:
+            n = project.write_cases(output)
+            click.echo(f"Wrote {n} case(s) to {output}.")
+            return
         rows = project.cases()
     if as_json:
         echo_json(rows)
