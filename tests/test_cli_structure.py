@@ -159,3 +159,36 @@ def test_structure_import_conflicts(store: str, runner: CliRunner, tmp_path: Pat
         "Error: s.csv has 1 conflict(s); nothing imported.\n"
         "  row 3: concept 'A' is under theme 'U' here but under 'T' in row 2.\n",
     )
+
+
+def test_quotes_codebook_and_cases_files(study: str, runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "quotes.csv"
+    out = run(runner, study, "quotes", "-o", str(target), "--per-concept", "2", "--max-words", "8")
+    assert out.output == f"Wrote 40 quote(s) to {target}.\n"
+    lines = target.read_text().splitlines()
+    assert lines[0] == "dimension,theme,concept,quote,case,role,wave,segment"
+    assert len(lines) == 41
+    out = run(
+        runner,
+        study,
+        "quotes",
+        "pick",
+        "Buyers want to taste before they trust",
+        "case_b_export_w2:10",
+        coder="Maria",
+    )
+    assert out.output == "Picked 1 quote(s) for 'Buyers want to taste before they trust'.\n"
+    run(runner, study, "quotes", "-o", str(target))
+    picked = [r for r in target.read_text().splitlines() if "Buyers want to taste" in r]
+    assert len(picked) == 1 and picked[0].endswith(",Case B,Export Manager,2,case_b_export_w2:10")
+    out = run(runner, study, "quotes", "-o", str(tmp_path / "q.pdf"))
+    assert out.exit_code == 1 and out.output.startswith("Error: Cannot write .pdf")
+    assert run(runner, study, "quotes").exit_code == 2
+    out = run(runner, study, "codebook", "-o", str(tmp_path / "codebook.xlsx"))
+    assert out.output == (
+        f"Wrote the codebook (20 concept(s) with an example) to {tmp_path / 'codebook.xlsx'}.\n"
+    )
+    out = run(runner, study, "cases", "-o", str(tmp_path / "cases.md"))
+    assert out.output == f"Wrote 4 case(s) to {tmp_path / 'cases.md'}.\n"
+    table = (tmp_path / "cases.md").read_text()
+    assert "| Case C | Cheese | Portugal | 12 | 1974 | no |" in table
