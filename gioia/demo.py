@@ -43,6 +43,17 @@ def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
             say(f"Imported {result.added} codings by {', '.join(result.coders)} from {name}")
         cases = project.cases()
         say(f"{len(cases)} cases: " + ", ".join(c.name for c in cases))
+        tree = project.import_structure(sample / "structure.csv")
+        made = ", ".join(f"{n} {word}s" for word, n in tree.created.items() if n)
+        say(f"Imported the data structure from structure.csv ({made} created)")
+        for name in ("quotes.docx", "quotes.md"):
+            n = project.write_quotes(out / name)
+            say(f"Wrote {out / name} ({n} representative quotes)")
+        for name in ("codebook.docx", "codebook.md"):
+            project.write_codebook(out / name)
+            say(f"Wrote {out / name}")
+        project.write_cases(out / "cases.docx")
+        say(f"Wrote {out / 'cases.docx'}")
     where = shlex.quote(str(store))
     first = results[0].transcript or ""
     return DemoReport(
@@ -54,6 +65,8 @@ def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
             "gioia cases",
             f"gioia --coder Maria show {first}",
             "gioia --coder Maria segments --uncoded",
+            "gioia structure",
+            "gioia check",
             "gioia log -n 10",
         ),
     )

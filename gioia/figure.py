@@ -330,13 +330,20 @@ def _wrap(text: str, room: float, size: float, bold: bool = False) -> list[str]:
     keeps a line of its own.
     """
 
+    words = text.split()
+    widths = [_text_width(word, size, bold) for word in words]
+    space = _text_width(" ", size, bold)
+
     def greedy(limit: float) -> list[str]:
         lines: list[str] = []
-        for word in text.split():
-            if lines and _text_width(f"{lines[-1]} {word}", size, bold) <= limit:
+        width = 0.0
+        for word, word_width in zip(words, widths, strict=True):
+            if lines and width + space + word_width <= limit:
                 lines[-1] += f" {word}"
+                width += space + word_width
             else:
                 lines.append(word)
+                width = word_width
         return lines
 
     best = greedy(room)

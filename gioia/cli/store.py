@@ -65,12 +65,18 @@ def history() -> None:
     show_default=True,
     help="Folder to build the demo project in (must be empty or new).",
 )
-def demo(out: Path) -> None:
+@click.pass_context
+def demo(ctx: click.Context, out: Path) -> None:
     """Build a sample project from the bundled fictional study."""
+    from gioia.cli.structure import check, structure
     from gioia.demo import build_demo
 
     out_console = console()
-    report = build_demo(out, say=out_console.print)
+    report = build_demo(out, say=lambda line: out_console.print(line, markup=False))
+    settings().store = str(report.store)
+    for command in (structure, check):
+        out_console.print(f"\n$ gioia {command.name}", markup=False)
+        ctx.invoke(command)
     out_console.print(f"\nThe demo project is in {report.folder}. Try:")
     for line in report.next_steps:
         out_console.print(f"  {line}", soft_wrap=True)
