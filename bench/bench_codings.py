@@ -20,9 +20,11 @@ codings per second, and the target met or not.
     .venv/bin/python bench/bench_codings.py --codings 10000 --transcripts 40 --rounds 1
     .venv/bin/python bench/bench_codings.py --breakdown --profile   # where the time goes
 
-``--what-if-coders-once`` adds, in the same rounds, runs in which the worker process
-patches ``gioia.ops.coding.get_or_create_coder`` with a per-import cache: what a fix of
-the lookup per row would give (gioia's files are not changed).
+``--what-if NAME[,NAME]`` (repeatable: one variant each) adds, in the same rounds, runs
+in which the worker process first patches gioia as suggestions in RESULTS.md would (see
+``benchlib.WHAT_IFS``; gioia's files are not changed): ``coders-once`` looks each coder
+up once per import instead of once per row, ``core-inserts`` writes the bulk inserts
+as Core ``insert(Table)`` executemany instead of ORM ``insert(Model)``.
 """
 
 from __future__ import annotations
@@ -42,13 +44,17 @@ from typing import Any
 
 from benchlib import (
     PYTHON,
+    WHAT_IFS,
     Phases,
     Run,
+    apply_what_ifs,
     bench_env,
+    label,
     machine,
     median,
     run_process,
     spread,
+    what_if_list,
     write_transcripts,
 )
 
@@ -121,34 +127,12 @@ def write_codings(
     return quoted
 
 
-def coders_once() -> None:
-    """What if: look each coder up once per import, not once per row (this process only).
-
-    ``import_codings`` calls ``get_or_create_coder`` for every row; this wraps the name
-    it calls with a cache keyed by session and name key, as a fix in gioia would do.
-    """
-    from gioia.ops import coding
-    from gioia.text import name_key
-
-    original = coding.get_or_create_coder
-    found: dict[tuple[int, str], Any] = {}
-
-    def once(session: Any, name: str) -> Any:
-        key = (id(session), name_key(" ".join(name.split())))
-        if key not in found:
-            found[key] = original(session, name)
-        return found[key]
-
-    coding.get_or_create_coder = once
-
-
-def api_worker(db: Path, table: Path, result: Path, what_if: bool) -> None:
+def api_worker(db: Path, table: Path, result: Path, what_ifs: list[str]) -> None:
     """``Project.open`` and ``Project.import_codings`` in this process, timed here."""
     started = time.perf_counter()
     from gioia.project import Project
 
-    if what_if:
-        coders_once()
+    apply_what_ifs(what_ifs)
     imported = time.perf_counter()
     project = Project.open(str(db))
     opened = time.perf_counter()
@@ -174,15 +158,14 @@ def statement_label(_session: Any, statement: Any, *_args: Any, **_kwargs: Any) 
     return "existing codings read (Session.execute)"
 
 
-def breakdown_worker(db: Path, table: Path, what_if: bool) -> None:
+def breakdown_worker(db: Path, table: Path, what_ifs: list[str]) -> None:
     """Where ``Project.import_codings`` spends its time, phase by phase (printed)."""
     from sqlalchemy.orm import Session
 
     from gioia.ops import coding
     from gioia.project import Project
 
-    if what_if:
-        coders_once()
+    apply_what_ifs(what_ifs)
     project = Project.open(str(db))
     phases = Phases()
     phases.wrap(coding, "read_table", "read_table (CSV)")
@@ -200,22 +183,22 @@ def breakdown_worker(db: Path, table: Path, what_if: bool) -> None:
     outside = sum(v for k, v in phases.seconds.items() if not k.startswith(" "))
     phases.seconds["the rest: the rows' loop (names, refs), commit"] = total - outside
     phases.calls["the rest: the rows' loop (names, refs), commit"] = 0
-    what = " (what if: coders looked up once)" if what_if else ""
+    what = f" (what if: {' + '.join(what_ifs)})" if what_ifs else ""
     print(f"Project.import_codings{what} of {outcome.added} codings: {total:.3f} s, by phase")
     for line in phases.report(total, outcome.added // 1000, "1,000 codings"):
         print(f"  {line}")
 
 
-def profile_worker(db: Path, table: Path, top: int, what_if: bool) -> None:
+def profile_worker(db: Path, table: Path, top: int, what_ifs: list[str]) -> None:
     """cProfile of ``Project.import_codings`` (printed)."""
     import cProfile
     import pstats
 
     from gioia.project import Project
 
-    if what_if:
-        coders_once()
-        print("What if: coders looked up once.")
+    apply_what_ifs(what_ifs)
+    if what_ifs:
+        print(f"What if: {' + '.join(what_ifs)}.")
     project = Project.open(str(db))
     profiler = cProfile.Profile()
     profiler.enable()
@@ -255,11 +238,14 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="then cProfile the import")
     parser.add_argument("--top", type=int, default=30, help="functions listed by --profile")
     parser.add_argument(
-        "--what-if-coders-once",
-        action="store_true",
-        help="also measure, in the same rounds (and in --breakdown/--profile), the import "
-        "with each coder looked up once instead of once per row (patched in the worker "
-        "process only)",
+        "--what-if",
+        action="append",
+        default=[],
+        type=what_if_list,
+        metavar="NAME[,NAME]",
+        help=f"also measure, in the same rounds (and in --breakdown/--profile), the import "
+        f"with these changes to gioia patched into the worker process; repeat for more "
+        f"variants ({', '.join(WHAT_IFS)})",
     )
     parser.add_argument("--worker", choices=["api", "breakdown", "profile"], help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
@@ -267,15 +253,15 @@ def main() -> None:
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
-    what_if = args.what_if_coders_once
+    patches: list[str] = args.what_if[0] if args.what_if else []
     if args.worker == "api":
-        api_worker(args.db, args.table, args.result, what_if)
+        api_worker(args.db, args.table, args.result, patches)
         return
     if args.worker == "breakdown":
-        breakdown_worker(args.db, args.table, what_if)
+        breakdown_worker(args.db, args.table, patches)
         return
     if args.worker == "profile":
-        profile_worker(args.db, args.table, args.top, what_if)
+        profile_worker(args.db, args.table, args.top, patches)
         return
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="gioia-bench-codings-"))
@@ -308,50 +294,48 @@ def main() -> None:
 
     env = bench_env(work)
     log = work / "log.txt"
-    variants = ["as is", "what if"] if args.what_if_coders_once else ["as is"]
-    runs: dict[str, list[Run]] = {v: [] for v in variants}
-    inside: dict[str, list[dict[str, float]]] = {v: [] for v in variants}
+    variants: list[list[str]] = [[], *args.what_if]
+    runs: dict[str, list[Run]] = {label(v): [] for v in variants}
+    inside: dict[str, list[dict[str, float]]] = {label(v): [] for v in variants}
     db, result = work / "store.db", work / "result.json"
     worker = [PYTHON, __file__, "--db", str(db), "--table", str(table)]
     for round_ in range(0, args.rounds + 1):
         for variant in variants:
             copy_store(template, db)
             command = [*worker, "--worker", "api", "--result", str(result)]
-            if variant == "what if":
-                command.append("--what-if-coders-once")
+            if variant:
+                command += ["--what-if", ",".join(variant)]
             run = run_process(command, log=log, env=env)
             figures = json.loads(result.read_text())
             if figures["added"] != args.codings:
                 raise SystemExit(f"expected {args.codings} codings added: {figures}")
-            label = "warm-up (not counted)" if round_ == 0 else f"round {round_}"
+            title = "warm-up (not counted)" if round_ == 0 else f"round {round_}"
             print(
-                f"{label}, {variant}: import_codings {figures['import_codings']:.2f} s "
+                f"{title}, {label(variant)}: import_codings {figures['import_codings']:.2f} s "
                 f"(open {figures['open']:.2f} s; process {run.seconds:.2f} s, "
                 f"{run.max_rss_mb:.0f} MB)",
                 flush=True,
             )
             if round_ > 0:
-                runs[variant].append(run)
-                inside[variant].append(figures)
+                runs[label(variant)].append(run)
+                inside[label(variant)].append(figures)
     remove_store(db)
 
-    for variant in variants:
-        title = "as gioia is" if variant == "as is" else "what if coders were looked up once"
-        seconds = [f["import_codings"] for f in inside[variant]]
-        print(f"\nMedians of {args.rounds} round(s), {title}:")
+    medians = {
+        name: median([f["import_codings"] for f in figures]) for name, figures in inside.items()
+    }
+    for name, figures in inside.items():
+        seconds = [f["import_codings"] for f in figures]
+        print(f"\nMedians of {args.rounds} round(s), {name}:")
         show("Project.import_codings (in process)", spread(seconds))
-        show("Project.open (in process)", spread([f["open"] for f in inside[variant]]))
-        show("the process, whole", spread([r.seconds for r in runs[variant]]))
-        peaks = [r.max_rss_mb for r in runs[variant]]
-        show("its peak memory (max RSS)", spread(peaks, "MB", 0))
+        show("Project.open (in process)", spread([f["open"] for f in figures]))
+        show("the process, whole", spread([r.seconds for r in runs[name]]))
+        show("its peak memory (max RSS)", spread([r.max_rss_mb for r in runs[name]], "MB", 0))
         show("codings per second", f"{args.codings / median(seconds):,.0f}")
-    if args.what_if_coders_once:
-        ratio = median([f["import_codings"] for f in inside["what if"]]) / median(
-            [f["import_codings"] for f in inside["as is"]]
-        )
-        print(f"\n  what if / as is: {ratio:.2f}x")
+        if name != "as is":
+            show("this / as is (ratio of medians)", f"{medians[name] / medians['as is']:.2f}x")
 
-    best = median([f["import_codings"] for f in inside["as is"]])
+    best = medians["as is"]
     print(f"\nTarget: {args.codings:,} codings in under {TARGET_SECONDS:.0f} s: ", end="")
     if best < TARGET_SECONDS:
         print(f"MET ({best:.2f} s, {best / TARGET_SECONDS:.2f}x the limit)")
@@ -365,8 +349,8 @@ def main() -> None:
             copy_store(template, db)
             print(flush=True)
             command = [*worker, "--worker", mode, "--top", str(args.top)]
-            if variant == "what if":
-                command.append("--what-if-coders-once")
+            if variant:
+                command += ["--what-if", ",".join(variant)]
             subprocess.run(command, env=env, check=True)
             remove_store(db)
 

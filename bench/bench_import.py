@@ -24,6 +24,12 @@ accented words, contractions and punctuation, exactly ``--words`` words of speec
 (speaker labels not counted, as gioia counts words) per file. After each gioia import
 the store is checked: every file imported, as many segments as the baseline wrote.
 
+``--what-if NAME[,NAME]`` (repeatable: D1, D2, ...) adds D to each round: the same CLI
+import with gioia patched in its process as suggestions of RESULTS.md would change it (see
+``benchlib.WHAT_IFS``; gioia's files are not changed): ``core-inserts`` (segments
+written with Core ``insert(Table)``), ``fast-normalize`` (text normalised without a
+regular-expression pass per step where nothing matches).
+
     .venv/bin/python bench/bench_import.py                        # the target's size
     .venv/bin/python bench/bench_import.py --files 100 --rounds 1  # a quick look
 """
@@ -43,13 +49,18 @@ from pathlib import Path
 from benchlib import (
     GIOIA,
     PYTHON,
+    WHAT_IFS,
     Phases,
     Run,
+    apply_what_ifs,
     bench_env,
+    label,
+    launch_cli,
     machine,
     median,
     run_process,
     spread,
+    what_if_list,
     write_transcripts,
 )
 
@@ -131,7 +142,7 @@ def api_worker(folder: Path, db: Path, result: Path) -> None:
     result.write_text(json.dumps(figures))
 
 
-def breakdown_worker(folder: Path, db: Path) -> None:
+def breakdown_worker(folder: Path, db: Path, what_ifs: list[str]) -> None:
     """Where ``Project.import_files`` spends its time, phase by phase (printed)."""
     from sqlalchemy.orm import Session, SessionTransaction
 
@@ -139,6 +150,7 @@ def breakdown_worker(folder: Path, db: Path) -> None:
     from gioia.ops import importing
     from gioia.project import Project
 
+    apply_what_ifs(what_ifs)
     project = Project.init(str(db))
     phases = Phases()
     phases.wrap(importing, "read_transcript", "read_transcript (read, decode, parse)")
@@ -159,7 +171,8 @@ def breakdown_worker(folder: Path, db: Path) -> None:
     rest = "the rest: sessions, rows as dicts, glue"
     phases.seconds[rest] = total - outside
     phases.calls[rest] = 0
-    print(f"Project.import_files of {len(results)} files: {total:.3f} s, phase by phase:")
+    what = f" (what if: {' + '.join(what_ifs)})" if what_ifs else ""
+    print(f"Project.import_files{what} of {len(results)} files: {total:.3f} s, by phase:")
     for line in phases.report(total, len(results), "file"):
         print(f"  {line}")
 
@@ -229,6 +242,16 @@ def main() -> None:
     )
     parser.add_argument("--top", type=int, default=30, help="functions listed by --profile")
     parser.add_argument(
+        "--what-if",
+        action="append",
+        default=[],
+        type=what_if_list,
+        metavar="NAME[,NAME]",
+        help=f"also run D: the CLI import with these changes to gioia patched into its "
+        f"process; repeat for more variants (D1, D2, ...); --breakdown then breaks each "
+        f"down too ({', '.join(WHAT_IFS)})",
+    )
+    parser.add_argument(
         "--worker", choices=["baseline", "api", "breakdown", "profile"], help=argparse.SUPPRESS
     )
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
@@ -243,7 +266,7 @@ def main() -> None:
         api_worker(args.folder, args.db, args.result)
         return
     if args.worker == "breakdown":
-        breakdown_worker(args.folder, args.db)
+        breakdown_worker(args.folder, args.db, args.what_if[0] if args.what_if else [])
         return
     if args.worker == "profile":
         profile_worker(args.folder, args.db, args.profile, args.top)
@@ -274,6 +297,7 @@ def main() -> None:
     base: list[Run] = []
     api: list[Run] = []
     api_inside: list[dict[str, float]] = []
+    patched: list[list[Run]] = [[] for _ in args.what_if]
     for round_ in range(1, args.rounds + 1):
         store = work / f"gioia-{round_}.db"
         remove_store(store)
@@ -317,6 +341,17 @@ def main() -> None:
                 f"; C import_files {api_inside[-1]['import_files']:.2f} s "
                 f"(process {api[-1].seconds:.2f} s, {api[-1].max_rss_mb:.0f} MB)"
             )
+        for number, what_ifs in enumerate(args.what_if, start=1):
+            db = work / f"what-if-{round_}.db"
+            remove_store(db)
+            run_process(launch_cli([], ["--store", str(db), "init"]), log=log, env=env)
+            command = launch_cli(what_ifs, ["--store", str(db), "import", str(folder)])
+            run = run_process(command, log=log, env=env)
+            patched[number - 1].append(run)
+            if counts(db) != (transcripts, segments):
+                raise SystemExit(f"the what-if import went wrong: {counts(db)}")
+            remove_store(db)
+            line += f"; D{number} {run.seconds:.2f} s ({run.max_rss_mb:.0f} MB)"
         print(line, flush=True)
 
     print(f"\n{transcripts} transcripts, {segments} segments in each store.")
@@ -337,11 +372,22 @@ def main() -> None:
         )
         show("   the API process, whole", spread([r.seconds for r in api]))
         show("   its peak memory (max RSS)", spread([r.max_rss_mb for r in api], "MB", 0))
+    for number, (what_ifs, runs) in enumerate(zip(args.what_if, patched, strict=True), start=1):
+        show(f"D{number} {label(what_ifs)}", "")
+        show("   gioia import (process)", spread([r.seconds for r in runs]))
+        show("   its peak memory (max RSS)", spread([r.max_rss_mb for r in runs], "MB", 0))
     seconds = median([r.seconds for r in cli])
     peak = max(r.max_rss_mb for r in cli)
     ratio = seconds / median([r.seconds for r in base])
     paired = median([a.seconds / b.seconds for a, b in zip(cli, base, strict=True)])
     print(f"\n  import / baseline: {ratio:.2f}x (ratio of medians), {paired:.2f}x (paired median)")
+    for number, runs in enumerate(patched, start=1):
+        what_if = median([r.seconds for r in runs]) / median([r.seconds for r in base])
+        paired = median([a.seconds / b.seconds for a, b in zip(runs, base, strict=True)])
+        print(
+            f"  D{number} / baseline: {what_if:.2f}x (ratio of medians), "
+            f"{paired:.2f}x (paired median)"
+        )
     print(f"  segments per second (gioia import process): {segments / seconds:,.0f}")
     print("\nTargets:")
     limit = f"{seconds:.1f} s, {seconds / TARGET_SECONDS:.2f}x the limit"
@@ -350,22 +396,20 @@ def main() -> None:
     limit = f"{ratio:.2f}x, {ratio / TARGET_RATIO:.2f}x the limit"
     show(f"within {TARGET_RATIO:.0f}x the sqlite3 baseline:", verdict(ratio <= TARGET_RATIO, limit))
 
-    for mode, wanted in (("breakdown", args.breakdown), ("profile", args.profile)):
-        if wanted:
-            db = work / f"{mode}.db"
-            remove_store(db)
-            command = [PYTHON, __file__, "--worker", mode, "--folder", str(folder)]
-            command += [
-                "--db",
-                str(db),
-                "--profile",
-                str(args.profile or 0),
-                "--top",
-                str(args.top),
-            ]
-            print(flush=True)
-            subprocess.run(command, env=env, check=True)
-            remove_store(db)
+    extra: list[tuple[str, list[str]]] = []
+    if args.breakdown:
+        extra += [("breakdown", what_ifs) for what_ifs in [[], *args.what_if]]
+    if args.profile:
+        extra.append(("profile", []))
+    for mode, what_ifs in extra:
+        db = work / f"{mode}.db"
+        remove_store(db)
+        command = [PYTHON, __file__, "--worker", mode, "--folder", str(folder), "--db", str(db)]
+        command += ["--profile", str(args.profile or 0), "--top", str(args.top)]
+        command += ["--what-if", ",".join(what_ifs)] if what_ifs else []
+        print(flush=True)
+        subprocess.run(command, env=env, check=True)
+        remove_store(db)
 
     if args.keep:
         print(f"\nWork folder kept: {work}")

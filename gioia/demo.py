@@ -24,7 +24,8 @@ class DemoReport:
 
 
 def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
-    """Build the sample study in ``out`` (new or empty): store, transcripts, codings."""
+    """Build the sample study in ``out`` (new or empty): the store with transcripts,
+    codings and structure, and the figure and tables a paper prints."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise GioiaError(f"{out} is not an empty folder: choose another --out.")
     out.mkdir(parents=True, exist_ok=True)
@@ -54,6 +55,9 @@ def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
             say(f"Wrote {out / name}")
         project.write_cases(out / "cases.docx")
         say(f"Wrote {out / 'cases.docx'}")
+        for name in ("figure.svg", "figure.png"):
+            drawn = project.draw_figure(out / name)
+            say(f"Wrote {out / name}, the data-structure figure (layout by {drawn.engine})")
     where = shlex.quote(str(store))
     first = results[0].transcript or ""
     return DemoReport(

@@ -163,7 +163,7 @@ def to_dot(
         )
         lines += [
             f"  {{rank=same; node [width={width / 72:.3f}, height={height / 72:.3f}];",
-            f'    h{index} [style="", color=none, fontsize={_HEADING:g}, '
+            f'    h{index} [style="", color=none, margin="0,0.04", fontsize={_HEADING:g}, '
             f"height={heading_height / 72:.3f}, labelloc=b, label=<<B>{label}</B>>];",
             *(f"    {box.statement}" for box in column),
             *chain,
@@ -279,7 +279,7 @@ def _column_widths(options: FigureOptions) -> tuple[float, float, float]:
     """Box widths in points: lr columns share the page, tb boxes are narrow and alike."""
     if options.direction == "tb":
         return (_TB_BOX * 72,) * 3
-    room = options.max_width * 72 - 2 * _PAD - 2 * _RANKSEP * 72 - 1
+    room = options.max_width * 72 - 2 * _PAD - 2 * _RANKSEP * 72 - 1  # 1 pt to spare
     return (room * _SHARES[0], room * _SHARES[1], room * _SHARES[2])
 
 
@@ -329,7 +329,6 @@ def _wrap(text: str, room: float, size: float, bold: bool = False) -> list[str]:
     without adding a line, so the lines come out of even length. A word wider than the room
     keeps a line of its own.
     """
-
     words = text.split()
     widths = [_text_width(word, size, bold) for word in words]
     space = _text_width(" ", size, bold)

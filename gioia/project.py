@@ -26,6 +26,7 @@ from gioia.views import (
     ConceptQuotes,
     DeleteResult,
     EventView,
+    FigureResult,
     ImportResult,
     ItemRow,
     MemoView,
@@ -39,6 +40,7 @@ from gioia.views import (
 )
 
 if TYPE_CHECKING:
+    from gioia.figure import FigureOptions
     from gioia.migrate import Revision
 
 ImportProgress = Callable[[int, int, ImportResult], None]
@@ -412,6 +414,20 @@ class Project:
             cases = listing.cases(tx)
         write_cases(cases, path, interviews_per_wave=per_wave)
         return len(cases)
+
+    def figure_dot(self, options: FigureOptions | None = None) -> tuple[str, list[str]]:
+        """The data-structure figure as DOT, and the names left out (outside the tree)."""
+        from gioia.figure import FigureOptions, to_dot
+
+        options = options or FigureOptions()
+        return to_dot(self.structure(order=options.order), options)
+
+    def draw_figure(self, path: Path, options: FigureOptions | None = None) -> FigureResult:
+        """Draw the data-structure figure to .svg, .png, .pdf or .dot."""
+        from gioia.figure import render
+
+        source, left_out = self.figure_dot(options)
+        return FigureResult(path, render(source, path), tuple(left_out))
 
     def pick_quotes(self, concept: str, refs: list[str]) -> int:
         """Choose a concept's quotes by hand (segments, in order); an empty list clears them."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -207,6 +208,15 @@ class StructureView:
     dimensions: tuple[DimensionNode, ...]
     themes_without_dimension: tuple[ThemeNode, ...] = ()
     concepts_without_theme: tuple[ConceptNode, ...] = ()
+
+
+@dataclass(frozen=True)
+class FigureResult:
+    """A drawn figure: where, with which layout engine, and what was left out."""
+
+    path: Path
+    engine: str
+    left_out: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -192,3 +192,25 @@ def test_quotes_codebook_and_cases_files(study: str, runner: CliRunner, tmp_path
     assert out.output == f"Wrote 4 case(s) to {tmp_path / 'cases.md'}.\n"
     table = (tmp_path / "cases.md").read_text()
     assert "| Case C | Cheese | Portugal | 12 | 1974 | no |" in table
+
+
+def test_figure_command(
+    study: str, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sysconfig
+
+    monkeypatch.setenv("GIOIA_DOT", str(Path(sysconfig.get_path("scripts")) / "graphviz-pure"))
+    out = run(runner, study, "figure", "-o", str(tmp_path / "f.svg"), "--counts")
+    assert out.output == f"Wrote {tmp_path / 'f.svg'} (layout by graphviz-pure).\n"
+    svg = (tmp_path / "f.svg").read_text()
+    assert "Order Concepts" in svg and "n = 10 segments, 4 informants" in svg
+    again = tmp_path / "g.svg"
+    run(runner, study, "figure", "-o", str(again), "--counts")
+    assert again.read_bytes() == (tmp_path / "f.svg").read_bytes()
+    run(runner, study, "concept", "add", "Loose end")
+    dot = run(runner, study, "figure")
+    assert dot.output.startswith("digraph gioia {")
+    assert "Loose end" not in dot.stdout
+    assert dot.stderr == "warning: left out of the figure (not in the tree): Loose end\n"
+    bad = run(runner, study, "figure", "-o", str(tmp_path / "f.gif"))
+    assert bad.exit_code == 1 and bad.output.startswith("Error: ")

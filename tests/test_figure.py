@@ -58,7 +58,7 @@ def sample_structure() -> StructureView:
 
 
 def large_structure(concepts: int, themes: int, dimensions: int) -> StructureView:
-    """Concepts of 2 to 12 words spread evenly over the themes, and themes over dimensions."""
+    """Numbered names of 1 to 11 words; concepts spread evenly over themes, themes over dims."""
     words = "buyers trust the platform only after a first small order of samples from abroad"
     vocabulary = words.split()
 
@@ -94,9 +94,10 @@ def large_structure(concepts: int, themes: int, dimensions: int) -> StructureVie
 
 @dataclass(frozen=True)
 class Drawing:
-    """What an SVG shows: its width, each box by label, each edge's control polygon."""
+    """What an SVG shows: its width and scale, each box by label, each edge's control polygon."""
 
     width: float
+    scale: float
     boxes: dict[str, Box]
     labels: Counter[str]
     fills: dict[str, str]
@@ -107,6 +108,10 @@ def parse_svg(data: bytes) -> Drawing:
     """Boxes keyed by their label, its wrapped lines joined again with spaces."""
     root = ET.fromstring(data)
     width = float(root.attrib["width"].removesuffix("pt"))
+    graph = root.find(f"{SVG}g")
+    assert graph is not None
+    scale = re.match(r"scale\(([\d.]+) ", graph.attrib["transform"])
+    assert scale is not None
     boxes: dict[str, Box] = {}
     labels: Counter[str] = Counter()
     fills: dict[str, str] = {}
@@ -126,7 +131,7 @@ def parse_svg(data: bytes) -> Drawing:
             assert path is not None
             numbers = [float(n) for n in re.findall(r"-?[\d.]+(?:e-?\d+)?", path.attrib["d"])]
             edges.append(list(zip(numbers[0::2], numbers[1::2], strict=True)))
-    return Drawing(width, boxes, labels, fills, edges)
+    return Drawing(width, float(scale[1]), boxes, labels, fills, edges)
 
 
 def crossing(a: tuple[tuple[float, float], ...], b: tuple[tuple[float, float], ...]) -> bool:
@@ -245,7 +250,7 @@ def test_boxes_of_a_column_are_equally_wide(tmp_path: Path) -> None:
         {round(b[2] - b[0], 2) for b in map(drawing.boxes.get, column) if b} for column in columns
     ]
     assert [len(w) for w in widths] == [1, 1, 1]
-    assert drawing.width == 6.5 * 72  # the columns fill the page without scaling
+    assert (drawing.scale, drawing.width) == (1.0, 467.0)  # the page is filled, not scaled
 
 
 def test_counts_line_under_each_concept(engine: Engine, tmp_path: Path) -> None:

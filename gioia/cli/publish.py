@@ -1,4 +1,4 @@
-"""Commands that write what a paper prints: quotes, codebook (and cases -o, figure)."""
+"""Commands that write what a paper prints: quotes, codebook, figure (and cases -o)."""
 
 from __future__ import annotations
 
@@ -78,4 +78,69 @@ def codebook(output: Path) -> None:
     click.echo(f"Wrote the codebook ({n} concept(s) with an example) to {output}.")
 
 
-COMMANDS = [quotes, codebook]
+@click.command()
+@click.option(
+    "-o",
+    "--output",
+    type=OUTPUT,
+    help="A .svg, .png, .pdf or .dot file (default: DOT on standard output).",
+)
+@click.option("--counts", is_flag=True, help="Show n segments and n informants under each concept.")
+@click.option(
+    "--direction",
+    type=click.Choice(["lr", "tb"]),
+    default="lr",
+    show_default=True,
+    help="Columns left to right, or rows top to bottom.",
+)
+@click.option("--color", is_flag=True, help="One light tint per dimension (default: grayscale).")
+@click.option("--font", default="Arial", show_default=True, help="The font family.")
+@click.option(
+    "--max-width",
+    type=click.FloatRange(min=2.0),
+    default=6.5,
+    show_default=True,
+    help="The widest the figure may be, in inches (a journal page: 6.5).",
+)
+@click.option(
+    "--order",
+    type=click.Choice(["structure", "alpha", "count"]),
+    default="structure",
+    show_default=True,
+    help="Order of the items in each column.",
+)
+def figure(
+    output: Path | None,
+    counts: bool,
+    direction: str,
+    color: bool,
+    font: str,
+    max_width: float,
+    order: str,
+) -> None:
+    """Draw the data-structure figure: concepts, themes and dimensions in three columns.
+
+    Uses Graphviz `dot` when it is installed, else the layout engine that comes with
+    gioia; set GIOIA_DOT to choose the executable.
+    """
+    from gioia.figure import FigureOptions
+
+    options = FigureOptions(
+        counts=counts, direction=direction, color=color, font=font, max_width=max_width, order=order
+    )
+    with open_project() as project:
+        if output is None:
+            source, left_out = project.figure_dot(options)
+            click.echo(source, nl=False)
+        else:
+            result = project.draw_figure(output, options)
+            left_out = list(result.left_out)
+    if left_out:
+        click.echo(
+            f"warning: left out of the figure (not in the tree): {', '.join(left_out)}", err=True
+        )
+    if output is not None:
+        click.echo(f"Wrote {output} (layout by {result.engine}).")
+
+
+COMMANDS = [quotes, codebook, figure]
