@@ -346,6 +346,102 @@ def _core_inserts() -> None:
             module.insert = core_insert
 
 
+def _core_import() -> None:
+    """A new transcript written with SQLAlchemy Core on the session's connection: one
+    lookup, one INSERT per table (transcript, segments, event), no ORM unit of work.
+
+    The same rows as ``gioia.ops.importing.import_file`` writes for a new file without
+    case, informant or attributes; anything else goes to gioia's own code.
+    """
+    import hashlib
+
+    from sqlalchemy import insert, select
+
+    from gioia.ops import importing
+    from gioia.store import Event, Informant, Segment, Transcript
+    from gioia.text import name_key
+
+    original = importing.import_file
+    transcripts, segments = Transcript.__table__, Segment.__table__
+    events, informants = Event.__table__, Informant.__table__
+
+    def import_file(tx: Any, path: Path, meta: Any, options: Any) -> Any:
+        if meta.case or meta.informant or meta.attributes or options.replace:
+            return original(tx, path, meta, options)
+        parsed = importing.read_transcript(path)
+        if not parsed.turns:
+            return original(tx, path, meta, options)
+        text, spans = importing.build_document(parsed.turns, options.segment_by)
+        name = importing.clean_name(path.stem, "transcript")
+        key = name_key(name)
+        connection = tx.session.connection()
+        found = connection.execute(select(transcripts.c.id).where(transcripts.c.name_key == key))
+        if found.first() is not None:
+            return original(tx, path, meta, options)
+        digest = hashlib.sha256(f"{options.segment_by}\n{text}".encode()).hexdigest()
+        row = {
+            "name": name,
+            "name_key": key,
+            "source": path.name,
+            "format": parsed.format,
+            "text": text,
+            "content_hash": digest,
+            "segment_by": options.segment_by,
+            "case_id": None,
+            "informant_id": None,
+            "wave": meta.wave,
+            "interview_date": meta.date,
+        }
+        transcript_id = connection.execute(insert(transcripts), row).inserted_primary_key[0]
+        interviewer = {s: options.is_interviewer(s) for s in {span.speaker for span in spans}}
+        labels = {name_key(s): s for s, is_int in interviewer.items() if s and not is_int}
+        linked: dict[str | None, int] = {}
+        if labels:
+            query = select(informants.c.id, informants.c.name_key)
+            for informant_id, found_key in connection.execute(
+                query.where(informants.c.name_key.in_(labels))
+            ):
+                linked[labels[found_key]] = informant_id
+        connection.execute(
+            insert(segments),
+            [
+                {
+                    "transcript_id": transcript_id,
+                    "position": position,
+                    "char_start": span.start,
+                    "char_end": span.end,
+                    "speaker": span.speaker,
+                    "is_interviewer": interviewer[span.speaker],
+                    "informant_id": linked.get(span.speaker),
+                    "time_start": span.time_start,
+                    "time_end": span.time_end,
+                }
+                for position, span in enumerate(spans, start=1)
+            ],
+        )
+        connection.execute(
+            insert(events),
+            {
+                "coder_id": tx.coder().id if tx.coder_name else None,
+                "action": "import",
+                "subject": "transcript",
+                "subject_id": transcript_id,
+                "concept_id": None,
+                "transcript_id": transcript_id,
+                "summary": f"Imported {name} from {path.name} ({len(spans)} segments)",
+                "before": None,
+                "after": {
+                    "source": path.name,
+                    "segments": len(spans),
+                    "segment_by": options.segment_by,
+                },
+            },
+        )
+        return importing.Outcome(name, "imported", len(spans), tuple(parsed.warnings))
+
+    importing.import_file = import_file
+
+
 _JUNK_CHARS = "\ufeff\u200b\u2060\u00ad\x7f" + "".join(
     map(chr, [*range(0x00, 0x09), *range(0x0E, 0x20)])
 )
@@ -386,6 +482,7 @@ def _fast_normalize() -> None:
 WHAT_IFS: dict[str, Callable[[], None]] = {
     "coders-once": _coders_once,
     "core-inserts": _core_inserts,
+    "core-import": _core_import,
     "fast-normalize": _fast_normalize,
 }
 

@@ -37,6 +37,7 @@ from gioia.views import (
     TagResult,
     TranscriptSummary,
     TranscriptView,
+    UntagResult,
 )
 
 if TYPE_CHECKING:
@@ -236,8 +237,8 @@ class Project:
         *,
         quote: str | None = None,
         span: tuple[int, int] | None = None,
-    ) -> int:
-        """Remove the current coder's codings of a concept from segments; returns how many."""
+    ) -> UntagResult:
+        """Remove the current coder's codings of a concept from segments."""
         with self._write() as tx:
             return coding.untag(tx, refs, concept, quote=quote, span=span)
 

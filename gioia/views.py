@@ -108,6 +108,15 @@ class TagResult:
     added: int
     existing: int
     created_concept: bool
+    events: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class UntagResult:
+    """Codings removed by one ``untag`` call, and their events."""
+
+    removed: int
+    events: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,6 +153,7 @@ class MemoView:
     coder: str | None
     text: str
     created_at: dt.datetime
+    event: int | None = None
 
 
 @dataclass(frozen=True)
@@ -279,3 +289,47 @@ class StructureImportResult:
     defined: int
     removed: int
     warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    """Segments marked as read (or no longer read): how many changed, and the event."""
+
+    changed: int
+    unchanged: int
+    event: int | None
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """How far one coder is in one transcript."""
+
+    coder: str
+    transcript: str
+    reviewed: int
+    total: int
+    codings: int
+
+
+@dataclass(frozen=True)
+class CoderSummary:
+    """A coder and how much they have done."""
+
+    name: str
+    reviewed: int
+    codings: int
+    concepts: int
+    transcripts: int
+
+
+@dataclass(frozen=True)
+class Step:
+    """One segment as a coding session shows it, with where it stands."""
+
+    segment: SegmentView
+    previous: SegmentView | None
+    case: str | None
+    informant: str | None
+    role: str | None
+    total_in_transcript: int
+    reviewed: bool

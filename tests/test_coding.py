@@ -134,7 +134,7 @@ def test_writing_needs_a_coder(sample_project: Project) -> None:
 
 def test_untag(sample_project: Project) -> None:
     sample_project.tag([SEGMENT, "case_b_export_w2:8"], "Trust", create=True)
-    assert sample_project.untag([SEGMENT], "Trust") == 1
+    assert sample_project.untag([SEGMENT], "Trust").removed == 1
     assert [s.ref for s in sample_project.segments(concept="Trust")] == ["case_b_export_w2:8"]
     with pytest.raises(NotFound) as error:
         sample_project.untag([SEGMENT], "Trust")
@@ -252,10 +252,11 @@ def test_log_filters(sample_project: Project) -> None:
     assert [e.summary for e in sample_project.log(coder="Tom")] == [
         "Created concept 'Distance'",
         f"Tagged {SEGMENT} with 'Distance'",
+        f"Reviewed {SEGMENT}",
     ]
     assert [e.action for e in sample_project.log(concept="trust")] == ["create", "tag"]
     assert sample_project.log(since=dt.datetime(2100, 1, 1)) == []
     assert len(sample_project.log(limit=2)) == 2
-    assert sample_project.log(limit=1)[0].summary == f"Tagged {SEGMENT} with 'Distance'"
+    assert sample_project.log(limit=2)[0].summary == f"Tagged {SEGMENT} with 'Distance'"
     with pytest.raises(NotFound, match=r"No coder 'Zed' \(coders: Maria, Tom\)\."):
         sample_project.log(coder="Zed")

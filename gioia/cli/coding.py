@@ -190,8 +190,8 @@ def tag(
 def untag(refs: tuple[str, ...], concept: str, quote: str | None, span: str | None) -> None:
     """Remove your coding of a concept from segments."""
     with open_project() as project:
-        removed = project.untag(list(refs), concept, quote=quote, span=_span(span))
-    click.echo(f"Removed {removed} coding(s) of {concept!r}.")
+        result = project.untag(list(refs), concept, quote=quote, span=_span(span))
+    click.echo(f"Removed {result.removed} coding(s) of {concept!r}.")
 
 
 @click.command()

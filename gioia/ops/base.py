@@ -45,24 +45,25 @@ class Tx:
         before: Any = None,
         after: Any = None,
         coder: Coder | None = None,
-    ) -> None:
+    ) -> int:
         """Append an event to the audit trail, in this transaction, by ``coder`` (default:
-        the acting coder, if any)."""
+        the acting coder, if any); returns its id."""
         if coder is None and self.coder_name:
             coder = self.coder()
-        self.session.add(
-            Event(
-                coder_id=coder.id if coder else None,
-                action=action,
-                subject=subject,
-                subject_id=subject_id,
-                concept_id=concept_id,
-                transcript_id=transcript_id,
-                summary=summary,
-                before=before,
-                after=after,
-            )
+        event = Event(
+            coder_id=coder.id if coder else None,
+            action=action,
+            subject=subject,
+            subject_id=subject_id,
+            concept_id=concept_id,
+            transcript_id=transcript_id,
+            summary=summary,
+            before=before,
+            after=after,
         )
+        self.session.add(event)
+        self.session.flush()
+        return event.id
 
 
 def clean_name(name: str, what: str) -> str:
@@ -130,8 +131,8 @@ def get_concept(session: Session, name: str, *, hint: str = "") -> Concept:
     return concept
 
 
-def create_concept(tx: Tx, name: str, creator: Coder | None = None) -> Concept:
-    """A new concept (the name must be free), recorded in the audit trail as created by
+def create_concept(tx: Tx, name: str, creator: Coder | None = None) -> tuple[Concept, int]:
+    """A new concept (the name must be free) and its event in the audit trail, created by
     ``creator`` (default: the acting coder)."""
     cleaned = clean_name(name, "concept")
     if find_concept(tx.session, cleaned) is not None:
@@ -143,7 +144,7 @@ def create_concept(tx: Tx, name: str, creator: Coder | None = None) -> Concept:
     )
     tx.session.add(concept)
     tx.session.flush()
-    tx.record(
+    event = tx.record(
         "create",
         "concept",
         f"Created concept {cleaned!r}",
@@ -152,7 +153,7 @@ def create_concept(tx: Tx, name: str, creator: Coder | None = None) -> Concept:
         after={"name": cleaned},
         coder=creator,
     )
-    return concept
+    return concept, event
 
 
 def parse_ref(ref: str) -> tuple[str, int]:
@@ -204,10 +205,10 @@ def segment_ref(transcript: Transcript, segment: Segment) -> str:
     return f"{transcript.name}:{segment.position}"
 
 
-def mark_reviewed(session: Session, coder_id: int, segment_ids: set[int]) -> int:
-    """Record that a coder has read these segments; returns how many were new."""
+def mark_reviewed(session: Session, coder_id: int, segment_ids: set[int]) -> list[int]:
+    """Record that a coder has read these segments; returns those that were new."""
     if not segment_ids:
-        return 0
+        return []
     already = set(
         session.scalars(
             select(Review.segment_id).where(
@@ -218,4 +219,15 @@ def mark_reviewed(session: Session, coder_id: int, segment_ids: set[int]) -> int
     new = sorted(segment_ids - already)
     if new:
         session.execute(insert(Review), [{"segment_id": s, "coder_id": coder_id} for s in new])
-    return len(new)
+    return new
+
+
+def record_reviews(tx: Tx, coder: Coder, targets: dict[int, str]) -> tuple[list[int], int | None]:
+    """Mark segments (id → reference) read by ``coder``; returns those newly read and the
+    event that lists them (None when there were none)."""
+    new = mark_reviewed(tx.session, coder.id, set(targets))
+    if not new:
+        return [], None
+    refs = [targets[i] for i in new]
+    summary = f"Reviewed {', '.join(refs[:3])}" + (" …" if len(refs) > 3 else "")
+    return new, tx.record("review", "segment", summary, after={"segments": new}, coder=coder)

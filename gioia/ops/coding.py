@@ -20,6 +20,7 @@ from gioia.ops.base import (
     get_or_create_coder,
     mark_reviewed,
     parse_ref,
+    record_reviews,
     resolve_refs,
     segment_ref,
 )
@@ -36,7 +37,7 @@ from gioia.store import (
     utcnow,
 )
 from gioia.text import name_key
-from gioia.views import CodingRow, CodingsImportResult, MemoView, TagResult
+from gioia.views import CodingRow, CodingsImportResult, MemoView, TagResult, UntagResult
 
 NEW_CONCEPT_HINT = " Add --new to create it."
 
@@ -99,10 +100,12 @@ def tag(
     coder = tx.coder()
     concept = find_concept(tx.session, clean_name(concept_name, "concept"))
     created = concept is None
+    events: list[int] = []
     if concept is None:
         if not create:
             get_concept(tx.session, concept_name, hint=NEW_CONCEPT_HINT)
-        concept = create_concept(tx, concept_name)
+        concept, event = create_concept(tx, concept_name)
+        events.append(event)
     added = existing = 0
     targets = resolve_refs(tx.session, refs)
     for transcript, segment in targets:
@@ -127,7 +130,7 @@ def tag(
             if (start, end) != (segment.char_start, segment.char_end)
             else None
         )
-        tx.record(
+        event = tx.record(
             "tag",
             "coding",
             f"Tagged {ref} with {concept.name!r}" + (f": {quoted!r}" if quoted else ""),
@@ -136,9 +139,12 @@ def tag(
             transcript_id=transcript.id,
             after={"segment": ref, "concept": concept.name, "start": start, "end": end},
         )
+        events.append(event)
         added += 1
-    mark_reviewed(tx.session, coder.id, {segment.id for _, segment in targets})
-    return TagResult(concept.name, added, existing, created)
+    _, reviewed = record_reviews(tx, coder, {s.id: segment_ref(t, s) for t, s in targets})
+    if reviewed is not None:
+        events.append(reviewed)
+    return TagResult(concept.name, added, existing, created, tuple(events))
 
 
 def untag(
@@ -148,11 +154,11 @@ def untag(
     *,
     quote: str | None = None,
     span: tuple[int, int] | None = None,
-) -> int:
+) -> UntagResult:
     """Remove the acting coder's codings of a concept (only that span, if one is given)."""
     coder = tx.coder()
     concept = get_concept(tx.session, concept_name)
-    removed = 0
+    events: list[int] = []
     for transcript, segment in resolve_refs(tx.session, refs):
         ref = segment_ref(transcript, segment)
         query = select(Coding).filter_by(
@@ -166,7 +172,7 @@ def untag(
         if not codings:
             raise NotFound(f"{ref} has no coding {concept.name!r} by {coder.name}.")
         for coding in codings:
-            tx.record(
+            event = tx.record(
                 "untag",
                 "coding",
                 f"Untagged {ref} from {concept.name!r}",
@@ -175,14 +181,15 @@ def untag(
                 transcript_id=transcript.id,
                 before={
                     "segment": ref,
+                    "segment_id": segment.id,
                     "concept": concept.name,
                     "start": coding.char_start,
                     "end": coding.char_end,
                 },
             )
+            events.append(event)
             tx.session.delete(coding)
-            removed += 1
-    return removed
+    return UntagResult(len(events), tuple(events))
 
 
 def add_memo(tx: Tx, target: str, text: str) -> MemoView:
@@ -202,7 +209,7 @@ def add_memo(tx: Tx, target: str, text: str) -> MemoView:
         label, transcript_id, concept_id = concept.name, None, concept.id
     tx.session.add(memo)
     tx.session.flush()
-    tx.record(
+    event = tx.record(
         "memo",
         "memo",
         f"Memo on {label}",
@@ -211,7 +218,7 @@ def add_memo(tx: Tx, target: str, text: str) -> MemoView:
         transcript_id=transcript_id,
         after={"target": label, "text": body},
     )
-    return MemoView(label, coder.name, body, memo.created_at or utcnow())
+    return MemoView(label, coder.name, body, memo.created_at or utcnow(), event)
 
 
 @dataclass(frozen=True)
@@ -280,7 +287,7 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
         if key not in concepts:
             found = find_concept(session, row.concept)
             if found is None:
-                found = create_concept(tx, row.concept, coders[name_key(row.coder)])
+                found, _ = create_concept(tx, row.concept, coders[name_key(row.coder)])
                 created.append(found.name)
             concepts[key] = found
     present = set(

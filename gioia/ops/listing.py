@@ -144,14 +144,18 @@ def segments(
     grep: str | None = None,
     include_interviewer: bool = False,
     coder: str | None = None,
+    positions: tuple[int, int] | None = None,
 ) -> list[SegmentView]:
-    """Segments in reading order, with the codings of ``coder`` (all coders if None)."""
+    """Segments in reading order, with the codings of ``coder`` (all coders if None);
+    ``positions`` limits them to a range of positions (both ends included)."""
     pattern = compile_grep(grep) if grep else None
     query = select(Segment).join(Transcript, Transcript.id == Segment.transcript_id)
     if transcript is not None:
         query = query.where(Segment.transcript_id == get_transcript(tx.session, transcript).id)
     if not include_interviewer:
         query = query.where(Segment.is_interviewer.is_(False))
+    if positions is not None:
+        query = query.where(Segment.position.between(*positions))
     concept_id = get_concept(tx.session, concept).id if concept else None
     coder_id = _visible_coder_id(tx, coder)
     query = query.order_by(Transcript.name_key, Segment.position)

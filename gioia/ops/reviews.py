@@ -1,0 +1,192 @@
+"""Review coverage: which segments a coder has read, and the queue still to read."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, delete, func, select
+
+from gioia.errors import InvalidInput
+from gioia.ops.base import Tx, get_transcript, record_reviews, resolve_refs, segment_ref
+from gioia.ops.listing import segments as list_segments
+from gioia.store import Case, Coder, Coding, Informant, Review, Segment, Transcript
+from gioia.views import CoderSummary, ProgressRow, ReviewResult, Step
+
+
+def _targets(tx: Tx, refs: list[str] | None, transcript: str | None) -> dict[int, str]:
+    """Segment id → reference, for the references given or a whole transcript."""
+    if bool(refs) == (transcript is not None):
+        raise InvalidInput("Give segment references or --transcript, not both and not neither.")
+    if refs:
+        return {s.id: segment_ref(t, s) for t, s in resolve_refs(tx.session, refs)}
+    assert transcript is not None
+    found = get_transcript(tx.session, transcript)
+    return {
+        id_: f"{found.name}:{position}"
+        for id_, position in tx.session.execute(
+            select(Segment.id, Segment.position)
+            .where(Segment.transcript_id == found.id)
+            .order_by(Segment.position)
+        )
+    }
+
+
+def review(tx: Tx, refs: list[str] | None = None, transcript: str | None = None) -> ReviewResult:
+    """Mark segments as read by the acting coder (found nothing to code, or coded)."""
+    coder = tx.coder()
+    targets = _targets(tx, refs, transcript)
+    new, event = record_reviews(tx, coder, targets)
+    return ReviewResult(len(new), len(targets) - len(new), event)
+
+
+def unreview(tx: Tx, refs: list[str] | None = None, transcript: str | None = None) -> ReviewResult:
+    """Take back "read" marks of the acting coder (codings stay)."""
+    coder = tx.coder()
+    targets = _targets(tx, refs, transcript)
+    marked = list(
+        tx.session.scalars(
+            select(Review.segment_id).where(
+                Review.coder_id == coder.id, Review.segment_id.in_(list(targets))
+            )
+        )
+    )
+    if not marked:
+        return ReviewResult(0, len(targets), None)
+    remove_reviews(tx, coder.id, marked)
+    event = tx.record(
+        "unreview",
+        "segment",
+        f"Marked {', '.join(targets[i] for i in marked[:3])}"
+        + (" …" if len(marked) > 3 else "")
+        + " as not reviewed",
+        before={"segments": marked},
+    )
+    return ReviewResult(len(marked), len(targets) - len(marked), event)
+
+
+def remove_reviews(tx: Tx, coder_id: int, segment_ids: list[int]) -> None:
+    """Delete a coder's "read" marks on these segments."""
+    tx.session.execute(
+        delete(Review).where(Review.coder_id == coder_id, Review.segment_id.in_(segment_ids))
+    )
+
+
+def progress(tx: Tx) -> list[ProgressRow]:
+    """Per coder and transcript: segments reviewed out of those to code, and codings."""
+    totals = dict(
+        tx.session.execute(
+            select(Segment.transcript_id, func.count())
+            .where(Segment.is_interviewer.is_(False))
+            .group_by(Segment.transcript_id)
+        ).all()
+    )
+    reviewed = {
+        (coder, transcript): n
+        for coder, transcript, n in tx.session.execute(
+            select(Review.coder_id, Segment.transcript_id, func.count())
+            .join(Segment, Segment.id == Review.segment_id)
+            .where(Segment.is_interviewer.is_(False))
+            .group_by(Review.coder_id, Segment.transcript_id)
+        )
+    }
+    codings = {
+        (coder, transcript): n
+        for coder, transcript, n in tx.session.execute(
+            select(Coding.coder_id, Segment.transcript_id, func.count())
+            .join(Segment, Segment.id == Coding.segment_id)
+            .group_by(Coding.coder_id, Segment.transcript_id)
+        )
+    }
+    names = dict(tx.session.execute(select(Transcript.id, Transcript.name)).all())
+    rows = []
+    for coder_id, coder in tx.session.execute(
+        select(Coder.id, Coder.name).order_by(Coder.name_key)
+    ):
+        for transcript_id, name in sorted(names.items(), key=lambda item: item[1]):
+            rows.append(
+                ProgressRow(
+                    coder,
+                    name,
+                    reviewed.get((coder_id, transcript_id), 0),
+                    totals.get(transcript_id, 0),
+                    codings.get((coder_id, transcript_id), 0),
+                )
+            )
+    return rows
+
+
+def coders(tx: Tx) -> list[CoderSummary]:
+    """Every coder with segments reviewed, codings, concepts used and transcripts coded."""
+    counts = {
+        coder: (n, concepts, transcripts)
+        for coder, n, concepts, transcripts in tx.session.execute(
+            select(
+                Coding.coder_id,
+                func.count(),
+                func.count(func.distinct(Coding.concept_id)),
+                func.count(func.distinct(Segment.transcript_id)),
+            )
+            .join(Segment, Segment.id == Coding.segment_id)
+            .group_by(Coding.coder_id)
+        )
+    }
+    reviewed = dict(
+        tx.session.execute(select(Review.coder_id, func.count()).group_by(Review.coder_id)).all()
+    )
+    return [
+        CoderSummary(name, reviewed.get(id_, 0), *counts.get(id_, (0, 0, 0)))
+        for id_, name in tx.session.execute(select(Coder.id, Coder.name).order_by(Coder.name_key))
+    ]
+
+
+def queue(tx: Tx, *, transcript: str | None = None, include_interviewer: bool = False) -> list[int]:
+    """The segments the acting coder has not reviewed yet, in reading order."""
+    coder = tx.coder()
+    query = (
+        select(Segment.id)
+        .join(Transcript, Transcript.id == Segment.transcript_id)
+        .outerjoin(Review, and_(Review.segment_id == Segment.id, Review.coder_id == coder.id))
+        .where(Review.id.is_(None))
+        .order_by(Transcript.name_key, Segment.position)
+    )
+    if transcript is not None:
+        query = query.where(Segment.transcript_id == get_transcript(tx.session, transcript).id)
+    if not include_interviewer:
+        query = query.where(Segment.is_interviewer.is_(False))
+    return list(tx.session.scalars(query))
+
+
+def step(tx: Tx, segment_id: int, *, show_others: bool = False) -> Step:
+    """What a coding session shows for one segment."""
+    segment = tx.session.get(Segment, segment_id)
+    if segment is None:
+        raise InvalidInput("That segment no longer exists.")
+    transcript = tx.session.get(Transcript, segment.transcript_id)
+    assert transcript is not None
+    visible = None if show_others else tx.coder().name
+    window = list_segments(
+        tx,
+        transcript=transcript.name,
+        include_interviewer=True,
+        coder=visible,
+        positions=(segment.position - 1, segment.position),
+    )
+    current = window[-1]
+    previous = window[0] if len(window) == 2 else None
+    informant = (
+        tx.session.get(Informant, transcript.informant_id) if transcript.informant_id else None
+    )
+    case = tx.session.get(Case, transcript.case_id) if transcript.case_id else None
+    total = (
+        tx.session.scalar(select(func.count()).where(Segment.transcript_id == transcript.id)) or 0
+    )
+    reviewed = tx.session.scalar(
+        select(Review.id).where(Review.segment_id == segment.id, Review.coder_id == tx.coder().id)
+    )
+    return Step(
+        current,
+        previous,
+        case.name if case else None,
+        informant.name if informant else None,
+        informant.role if informant else None,
+        total,
+        reviewed is not None,
+    )
