@@ -14,13 +14,14 @@ from gioia.checks import Finding, check_structure
 from gioia.errors import GioiaError, ImportFailed, InvalidInput
 from gioia.importers import SUPPORTED_SUFFIXES
 from gioia.importers.manifest import TranscriptMeta, read_manifest
-from gioia.ops import coding, importing, listing, quotes, structure
-from gioia.ops.base import Tx, find_concept
+from gioia.ops import coding, importing, listing, quotes, reviews, structure, undo
+from gioia.ops.base import Tx, find_concept, resolve_refs
 from gioia.ops.importing import ImportOptions
 from gioia.store import Store, open_store
 from gioia.structure_file import write_structure
 from gioia.views import (
     CaseSummary,
+    CoderSummary,
     CodingRow,
     CodingsImportResult,
     ConceptQuotes,
@@ -31,7 +32,10 @@ from gioia.views import (
     ItemRow,
     MemoView,
     MergeResult,
+    ProgressRow,
+    ReviewResult,
     SegmentView,
+    Step,
     StructureImportResult,
     StructureView,
     TagResult,
@@ -261,6 +265,66 @@ class Project:
         """Every coding (of these coders, if named) with its context."""
         with self._read() as tx:
             return coding.coding_rows(tx, coders)
+
+    # --- review coverage and sessions --------------------------------------------------
+
+    def review(
+        self, refs: list[str] | None = None, *, transcript: str | None = None
+    ) -> ReviewResult:
+        """Mark segments (or a whole transcript) as read by the current coder."""
+        with self._write() as tx:
+            return reviews.review(tx, refs, transcript)
+
+    def unreview(
+        self, refs: list[str] | None = None, *, transcript: str | None = None
+    ) -> ReviewResult:
+        """Take back the current coder's "read" marks (codings stay)."""
+        with self._write() as tx:
+            return reviews.unreview(tx, refs, transcript)
+
+    def progress(self) -> list[ProgressRow]:
+        """Per coder and transcript: segments reviewed out of those to code, and codings."""
+        with self._read() as tx:
+            return reviews.progress(tx)
+
+    def coders(self) -> list[CoderSummary]:
+        """Every coder with what they have reviewed and coded."""
+        with self._read() as tx:
+            return reviews.coders(tx)
+
+    def rename_coder(self, old: str, new: str) -> str:
+        """Rename a coder; their codings, reviews and events follow."""
+        with self._write() as tx:
+            return reviews.rename_coder(tx, old, new)
+
+    def queue(
+        self, *, transcript: str | None = None, include_interviewer: bool = False
+    ) -> list[int]:
+        """The ids of the segments the current coder has not reviewed yet, in reading order."""
+        with self._read() as tx:
+            return reviews.queue(tx, transcript=transcript, include_interviewer=include_interviewer)
+
+    def segment_id(self, ref: str) -> int:
+        """The id of the segment ``TRANSCRIPT:N``."""
+        with self._read() as tx:
+            ((_, segment),) = resolve_refs(tx.session, [ref])
+            return segment.id
+
+    def neighbour(self, segment_id: int, offset: int) -> int | None:
+        """The id of the segment ``offset`` places after (before, if negative) this one in
+        its transcript, if there is one."""
+        with self._read() as tx:
+            return reviews.neighbour(tx, segment_id, offset)
+
+    def step(self, segment_id: int, *, show_others: bool = False) -> Step:
+        """What a coding session shows for a segment: it, the one before, and context."""
+        with self._read() as tx:
+            return reviews.step(tx, segment_id, show_others=show_others)
+
+    def undo(self, events: list[int]) -> list[str]:
+        """Reverse the current coder's events (tags, untags, memos, reviews, creations)."""
+        with self._write() as tx:
+            return undo.undo(tx, events)
 
     # --- the structure -----------------------------------------------------------------
 

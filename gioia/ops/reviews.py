@@ -5,9 +5,18 @@ from __future__ import annotations
 from sqlalchemy import and_, delete, func, select
 
 from gioia.errors import InvalidInput
-from gioia.ops.base import Tx, get_transcript, record_reviews, resolve_refs, segment_ref
+from gioia.ops.base import (
+    Tx,
+    clean_name,
+    find_coder,
+    get_transcript,
+    record_reviews,
+    resolve_refs,
+    segment_ref,
+)
 from gioia.ops.listing import segments as list_segments
 from gioia.store import Case, Coder, Coding, Informant, Review, Segment, Transcript
+from gioia.text import name_key
 from gioia.views import CoderSummary, ProgressRow, ReviewResult, Step
 
 
@@ -190,3 +199,36 @@ def step(tx: Tx, segment_id: int, *, show_others: bool = False) -> Step:
         total,
         reviewed is not None,
     )
+
+
+def neighbour(tx: Tx, segment_id: int, offset: int) -> int | None:
+    """The segment ``offset`` positions away in the same transcript, if any."""
+    segment = tx.session.get(Segment, segment_id)
+    if segment is None:
+        return None
+    return tx.session.scalar(
+        select(Segment.id).where(
+            Segment.transcript_id == segment.transcript_id,
+            Segment.position == segment.position + offset,
+        )
+    )
+
+
+def rename_coder(tx: Tx, old: str, new: str) -> str:
+    """Rename a coder (the new name must be free, but for case or spacing)."""
+    coder = find_coder(tx.session, old)
+    cleaned = clean_name(new, "coder")
+    clash = tx.session.scalar(select(Coder).where(Coder.name_key == name_key(cleaned)))
+    if clash is not None and clash.id != coder.id:
+        raise InvalidInput(f"A coder named {clash.name!r} already exists.")
+    before = coder.name
+    coder.name, coder.name_key = cleaned, name_key(cleaned)
+    tx.record(
+        "rename",
+        "coder",
+        f"Renamed coder {before!r} to {cleaned!r}",
+        subject_id=coder.id,
+        before={"name": before},
+        after={"name": cleaned},
+    )
+    return cleaned
