@@ -24,6 +24,8 @@ from gioia.views import (
     CoderSummary,
     CodingRow,
     CodingsImportResult,
+    ConceptChoice,
+    ConceptInfo,
     ConceptQuotes,
     DeleteResult,
     EventView,
@@ -304,6 +306,11 @@ class Project:
         with self._read() as tx:
             return reviews.queue(tx, transcript=transcript, include_interviewer=include_interviewer)
 
+    def first_unreviewed(self, segment_ids: list[int]) -> int | None:
+        """The first of these segments the current coder has not reviewed yet."""
+        with self._read() as tx:
+            return reviews.first_unreviewed(tx, segment_ids)
+
     def segment_id(self, ref: str) -> int:
         """The id of the segment ``TRANSCRIPT:N``."""
         with self._read() as tx:
@@ -320,6 +327,16 @@ class Project:
         """What a coding session shows for a segment: it, the one before, and context."""
         with self._read() as tx:
             return reviews.step(tx, segment_id, show_others=show_others)
+
+    def concept_choices(self) -> list[ConceptChoice]:
+        """Every concept with its theme, the current coder's most recently used first."""
+        with self._read() as tx:
+            return reviews.concept_choices(tx)
+
+    def concept_info(self, name: str) -> ConceptInfo:
+        """A concept's definition, theme and dimension, and two of your codings of it."""
+        with self._read() as tx:
+            return reviews.concept_info(tx, name)
 
     def undo(self, events: list[int]) -> list[str]:
         """Reverse the current coder's events (tags, untags, memos, reviews, creations)."""

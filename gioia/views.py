@@ -333,3 +333,24 @@ class Step:
     role: str | None
     total_in_transcript: int
     reviewed: bool
+
+
+@dataclass(frozen=True)
+class ConceptChoice:
+    """A concept as the coding prompt offers it: its name, theme and the last time the
+    acting coder used it (never, for concepts only others have used)."""
+
+    name: str
+    theme: str | None
+    last_used: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ConceptInfo:
+    """What `d NAME` shows: a concept's definition, place and the coder's own examples."""
+
+    name: str
+    definition: str | None
+    theme: str | None
+    dimension: str | None
+    examples: tuple[SegmentView, ...]

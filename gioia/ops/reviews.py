@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import and_, delete, func, select
 
 from gioia.errors import InvalidInput
@@ -9,15 +11,34 @@ from gioia.ops.base import (
     Tx,
     clean_name,
     find_coder,
+    get_concept,
     get_transcript,
     record_reviews,
     resolve_refs,
     segment_ref,
 )
 from gioia.ops.listing import segments as list_segments
-from gioia.store import Case, Coder, Coding, Informant, Review, Segment, Transcript
+from gioia.store import (
+    Case,
+    Coder,
+    Coding,
+    Concept,
+    Dimension,
+    Informant,
+    Review,
+    Segment,
+    Theme,
+    Transcript,
+)
 from gioia.text import name_key
-from gioia.views import CoderSummary, ProgressRow, ReviewResult, Step
+from gioia.views import (
+    CoderSummary,
+    ConceptChoice,
+    ConceptInfo,
+    ProgressRow,
+    ReviewResult,
+    Step,
+)
 
 
 def _targets(tx: Tx, refs: list[str] | None, transcript: str | None) -> dict[int, str]:
@@ -232,3 +253,56 @@ def rename_coder(tx: Tx, old: str, new: str) -> str:
         after={"name": cleaned},
     )
     return cleaned
+
+
+def concept_choices(tx: Tx) -> list[ConceptChoice]:
+    """Every concept with its theme, the acting coder's most recently used first."""
+    coder = tx.coder()
+    last = {
+        concept_id: at
+        for concept_id, at in tx.session.execute(
+            select(Coding.concept_id, func.max(Coding.created_at))
+            .where(Coding.coder_id == coder.id)
+            .group_by(Coding.concept_id)
+        )
+    }
+    rows = tx.session.execute(
+        select(Concept.id, Concept.name, Theme.name)
+        .outerjoin(Theme, Theme.id == Concept.theme_id)
+        .order_by(Concept.name_key)
+    ).all()
+    choices = [ConceptChoice(name, theme, last.get(id_)) for id_, name, theme in rows]
+    return sorted(choices, key=lambda c: c.last_used or dt.datetime.min, reverse=True)
+
+
+def concept_info(tx: Tx, name: str, *, examples: int = 2) -> ConceptInfo:
+    """A concept's definition and place, with a few of the acting coder's own codings."""
+    concept = get_concept(tx.session, name)
+    theme = tx.session.get(Theme, concept.theme_id or -1)
+    dimension = tx.session.get(Dimension, theme.dimension_id or -1) if theme else None
+    own = list_segments(tx, concept=concept.name, coder=tx.coder().name, include_interviewer=True)
+    return ConceptInfo(
+        concept.name,
+        concept.definition,
+        theme.name if theme else None,
+        dimension.name if dimension else None,
+        tuple(own[:examples]),
+    )
+
+
+def first_unreviewed(tx: Tx, segment_ids: list[int], chunk: int = 200) -> int | None:
+    """The first of these segments the acting coder has not reviewed, looked up in chunks."""
+    coder = tx.coder()
+    for start in range(0, len(segment_ids), chunk):
+        part = segment_ids[start : start + chunk]
+        done = set(
+            tx.session.scalars(
+                select(Review.segment_id).where(
+                    Review.coder_id == coder.id, Review.segment_id.in_(part)
+                )
+            )
+        )
+        pending = next((s for s in part if s not in done), None)
+        if pending is not None:
+            return pending
+    return None

@@ -1,0 +1,28 @@
+"""Completion of concept names at the coding prompt (imported only in a terminal)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from prompt_toolkit.completion import CompleteEvent, Completer, Completion
+from prompt_toolkit.document import Document
+
+from gioia.cli.code import concept_fragment, rank_choices
+from gioia.views import ConceptChoice
+
+
+class ConceptCompleter(Completer):
+    """prompt_toolkit completion of concept names (fuzzy, most recently used first)."""
+
+    def __init__(self) -> None:
+        self.choices: list[ConceptChoice] = []
+
+    def get_completions(self, document: Document, event: CompleteEvent) -> Iterable[Completion]:
+        text = document.text_before_cursor
+        if text in ("", "b", "u", "x", "s", "?") or text.startswith(("m ", "g ")):
+            return
+        fragment = concept_fragment(text)
+        for choice in rank_choices(fragment, self.choices)[:30]:
+            yield Completion(
+                choice.name, start_position=-len(fragment), display_meta=choice.theme or ""
+            )
