@@ -20,6 +20,7 @@ Analysis* (2004) for the .800/.667 thresholds.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -32,8 +33,8 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
 LEVELS: tuple[Level, ...] = ("nominal", "ordinal", "interval", "ratio")
-# Below this, 1 − pe and expected disagreement count as zero (they are sums of
-# products of proportions or counts, exact when they are really zero).
+# Below this, 1 − pe counts as zero: chance agreement sums proportions that add up
+# to 1 only up to rounding when every rating is in one category.
 _TINY = 1e-12
 # Float noise allowed when comparing a coefficient with a published threshold.
 _EPS = 1e-9
@@ -46,6 +47,8 @@ _NO_PAIRS = "No unit was coded by two or more coders."
 _ONE_CATEGORY = "Only one category is possible: pass every possible value as `categories`."
 _ALL_SAME = "Every rating falls in the same category, so chance agreement is 1."
 _NO_DISAGREEMENT = "Every pairable value is the same, so the expected disagreement is 0."
+_NOT_BOTH = "No unit was coded by both coders."
+_ONE_SHARED = "Both coders used one and the same category only, so chance agreement is 1."
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ class Coefficient:
         if (self.value is None) == (self.reason is None):
             raise ValueError("A Coefficient has either a value or a reason, not both.")
         if self.value is not None:
-            if not np.isfinite(self.value):
+            if not math.isfinite(self.value):
                 raise ValueError("A Coefficient value must be finite: give a reason instead.")
             object.__setattr__(self, "value", float(self.value))
 
@@ -196,9 +199,7 @@ def contingency(
 
 def from_table(table: npt.ArrayLike) -> FloatArray:
     """``2 × N`` values (category indices 0..q−1) from a two-coder contingency table."""
-    t = np.asarray(table)
-    if t.ndim != 2 or t.shape[0] != t.shape[1]:
-        raise ValueError("A contingency table must be square: the same categories for both.")
+    t = _square(table)
     rows, cols = np.indices(t.shape)
     reps = _whole(t.ravel(), "Table cells")
     return np.vstack([np.repeat(rows.ravel(), reps), np.repeat(cols.ravel(), reps)]).astype(
@@ -222,6 +223,13 @@ def from_counts(counts: npt.ArrayLike) -> FloatArray:
     out = np.full((int(per_unit.max(initial=0)), units), np.nan)
     out[rank, unit] = values
     return out
+
+
+def _square(table: npt.ArrayLike) -> FloatArray:
+    t = _array(table, "A contingency table")
+    if t.shape[0] != t.shape[1]:
+        raise ValueError("A contingency table must be square: the same categories for both.")
+    return t
 
 
 def _whole(cells: npt.NDArray[np.generic], what: str) -> IntArray:
@@ -298,34 +306,54 @@ def _disagreement(o: FloatArray, values: FloatArray, level: Level) -> tuple[Floa
         total = values[:, None] + values[None, :]
         diff = values[:, None] - values[None, :]
         delta = np.divide(diff, total, out=np.zeros_like(total), where=total != 0) ** 2
-    elif level in ("interval", "ordinal"):
+    else:
         at = values if level == "interval" else np.cumsum(n_c, axis=-1) - n_c / 2
         delta = (at[..., :, None] - at[..., None, :]) ** 2
-    else:
-        raise ValueError(f"Unknown level {level!r}: use one of {', '.join(LEVELS)}.")
     observed = (n - 1) * (o * delta).sum(axis=(-2, -1))
     expected = np.einsum("...c,...ck,...k->...", n_c, delta, n_c)
     return observed, expected
 
 
 def _alpha(counts: FloatArray, values: FloatArray, level: Level) -> Coefficient:
-    """Krippendorff's α = 1 − (n − 1) Σ o_ck δ_ck / Σ n_c n_k δ_ck (Krippendorff 2011)."""
+    """Krippendorff's α = 1 − (n − 1) Σ o_ck δ_ck / Σ n_c n_k δ_ck (Krippendorff 2011).
+
+    The expected disagreement is exactly 0 when one value is all there is: absent values
+    have n_c = 0.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"Unknown level {level!r}: use one of {', '.join(LEVELS)}.")
     o = _coincidences(counts)
     if o.sum() < 2:
         return Coefficient.undefined(_NO_PAIRS)
     observed, expected = _disagreement(o, values, level)
-    if expected <= _TINY:
+    if expected <= 0:
         return Coefficient.undefined(_NO_DISAGREEMENT)
     return Coefficient(1.0 - float(observed) / float(expected))
 
 
-def _cohen(table: FloatArray) -> tuple[float, float, float]:
-    """N, observed agreement Σ p_kk and Cohen's expected agreement Σ p_k+ p_+k."""
+def _cohen(table: FloatArray) -> tuple[Coefficient, Coefficient, float, float]:
+    """Cohen's κ, its standard error, po = Σ p_kk and pe = Σ p_k+ p_+k from a q × q table.
+
+    κ = (po − pe)/(1 − pe) (Cohen 1960); the large-sample standard error of Fleiss, Cohen
+    & Everitt (1969), SAS PROC FREQ's ASE: var = [Σ_k p_kk(1 − (p_k+ + p_+k)(1 − κ))²
+    + (1 − κ)² Σ_{j≠k} p_jk(p_+j + p_k+)² − (κ − pe(1 − κ))²] / (N(1 − pe)²).
+    """
     n = float(table.sum())
     if n == 0:
-        return 0.0, 0.0, 0.0
+        none = Coefficient.undefined(_NOT_BOTH)
+        return none, none, 0.0, 0.0
     p = table / n
-    return n, float(np.trace(p)), float(p.sum(axis=1) @ p.sum(axis=0))
+    row, col = p.sum(axis=1), p.sum(axis=0)
+    po, pe = float(np.trace(p)), float(row @ col)
+    kappa = _chance_corrected(po, pe, _ONE_SHARED)
+    if kappa.value is None:
+        return kappa, kappa, po, pe
+    k = kappa.value
+    diagonal = np.diag(p) @ (1 - (row + col) * (1 - k)) ** 2
+    off = p * (col[:, None] + row[None, :]) ** 2
+    off_diagonal = (1 - k) ** 2 * (off.sum() - np.trace(off))
+    var = (diagonal + off_diagonal - (k - pe * (1 - k)) ** 2) / (n * (1 - pe) ** 2)
+    return kappa, Coefficient(math.sqrt(max(float(var), 0.0))), po, pe
 
 
 # --- public API -----------------------------------------------------------------------
@@ -353,36 +381,16 @@ def many_coders(
 def two_coders(
     a: npt.ArrayLike, b: npt.ArrayLike, categories: npt.ArrayLike | None = None
 ) -> TwoCoderResult:
-    """Two coders' agreement over the units both coded (a unit either left blank drops).
-
-    Cohen's κ = (po − pe)/(1 − pe) with pe = Σ p_k+ p_+k, and its large-sample standard
-    error (Fleiss, Cohen & Everitt 1969, as SAS PROC FREQ's ASE):
-    var = [Σ p_kk(1 − (p_k+ + p_+k)(1 − κ))² + (1 − κ)² Σ_{j≠k} p_jk(p_+j + p_k+)²
-    − (κ − pe(1 − κ))²] / (N(1 − pe)²). Scott's π, κ_n, AC1 and α (nominal) as in
-    :func:`many_coders` with two coders.
+    """Two coders' agreement over the units both coded (a unit either left blank drops):
+    Cohen's κ with its standard error (see :func:`_cohen`), and Scott's π, κ_n, AC1 and
+    α (nominal) as :func:`many_coders` computes them for two coders.
     """
     x = _both_coded(a, b)
     values = _values(x, categories)
     first, second = _one_hot(x, values)
-    table = first.T @ second
+    kappa, se, _, _ = _cohen(first.T @ second)
     counts = first + second
     units, percent, scott, ac1, bp = _multi_rater(counts, len(values))
-    n, po, pe = _cohen(table)
-    if not units:
-        kappa = Coefficient.undefined("No unit was coded by both coders.")
-    else:
-        kappa = _chance_corrected(po, pe, "Both coders used one and the same category only.")
-    if kappa.value is None:
-        se = kappa
-    else:
-        k = kappa.value
-        p = table / n
-        row, col = p.sum(axis=1), p.sum(axis=0)
-        diagonal = np.diag(p) @ (1 - (row + col) * (1 - k)) ** 2
-        off = p * (col[:, None] + row[None, :]) ** 2
-        off_diagonal = (1 - k) ** 2 * (off.sum() - np.trace(off))
-        var = (diagonal + off_diagonal - (k - pe * (1 - k)) ** 2) / (n * (1 - pe) ** 2)
-        se = Coefficient(float(np.sqrt(max(var, 0.0))))
     return TwoCoderResult(
         units, percent, kappa, se, scott, bp, ac1, _alpha(counts, values, "nominal")
     )
@@ -397,14 +405,10 @@ def pooled_kappa(tables: Sequence[npt.ArrayLike]) -> Pooled:
     po_sum = pe_sum = 0.0
     used = 0
     for table in tables:
-        n, po, pe = _cohen(_array(table, "A contingency table"))
-        if n == 0:
-            per_code.append(Coefficient.undefined("No unit was coded by both coders."))
-            continue
-        per_code.append(
-            _chance_corrected(po, pe, "Both coders used one and the same category only.")
-        )
-        po_sum, pe_sum, used = po_sum + po, pe_sum + pe, used + 1
+        kappa, _, po, pe = _cohen(_square(table))
+        per_code.append(kappa)
+        if kappa.reason != _NOT_BOTH:
+            po_sum, pe_sum, used = po_sum + po, pe_sum + pe, used + 1
     if not used:
         pooled = Coefficient.undefined("No code has a unit coded by both coders.")
     else:
@@ -456,7 +460,7 @@ def bootstrap_alpha(
     ]
     observed = np.concatenate([p[0] for p in parts])
     expected = np.concatenate([p[1] for p in parts])
-    ok = expected > _TINY
+    ok = expected > 0
     alphas = 1.0 - observed[ok] / expected[ok]
     undefined = n - int(ok.sum())
     if not alphas.size:
@@ -472,7 +476,11 @@ _LANDIS_KOCH = ((0.20, "slight"), (0.40, "fair"), (0.60, "moderate"), (0.80, "su
 
 
 def _number(value: float | Coefficient) -> float | None:
-    return value.value if isinstance(value, Coefficient) else float(value)
+    if isinstance(value, Coefficient):
+        return value.value
+    if not math.isfinite(value):
+        raise ValueError(f"{value} is not a coefficient: pass the Coefficient when undefined.")
+    return float(value)
 
 
 def interpret_kappa(value: float | Coefficient) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from gioia import store as store_module
 from gioia.checks import Finding, check_structure
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from gioia.figure import FigureOptions
     from gioia.migrate import Revision
 
+T = TypeVar("T")
 ImportProgress = Callable[[int, int, ImportResult], None]
 
 
@@ -119,6 +120,19 @@ class Project:
     def _write(self) -> Iterator[Tx]:
         with self._store.transaction(write=True) as session:
             yield Tx(session, self.coder)
+
+    def _write_retrying(self, work: Callable[[Tx], T]) -> T:
+        """Run ``work`` in a write transaction, once more if it lost a race on a unique
+        name or coding to another process (on PostgreSQL two writers can both find a
+        name free; the second sees the first's row when it tries again)."""
+        from sqlalchemy.exc import IntegrityError
+
+        try:
+            with self._write() as tx:
+                return work(tx)
+        except IntegrityError:
+            with self._write() as tx:
+                return work(tx)
 
     @contextmanager
     def _read(self) -> Iterator[Tx]:
@@ -196,8 +210,10 @@ class Project:
         concept: str | None = None,
         grep: str | None = None,
         include_interviewer: bool = False,
+        show_others: bool = False,
     ) -> list[SegmentView]:
-        """Segments in reading order with the current coder's codings (everyone's if no coder).
+        """Segments in reading order with the current coder's codings (everyone's if no
+        coder, or with ``show_others``).
 
         ``grep`` is a case-insensitive regular expression; interviewer turns are left
         out unless ``include_interviewer``.
@@ -210,13 +226,14 @@ class Project:
                 concept=concept,
                 grep=grep,
                 include_interviewer=include_interviewer,
-                coder=self.coder,
+                coder=None if show_others else self.coder,
             )
 
-    def transcript(self, name: str) -> TranscriptView:
-        """A transcript segment by segment with the current coder's codings."""
+    def transcript(self, name: str, *, show_others: bool = False) -> TranscriptView:
+        """A transcript segment by segment with the current coder's codings (everyone's
+        if no coder, or with ``show_others``)."""
         with self._read() as tx:
-            return listing.transcript_view(tx, name, coder=self.coder)
+            return listing.transcript_view(tx, name, coder=None if show_others else self.coder)
 
     # --- coding ------------------------------------------------------------------
 
@@ -233,8 +250,9 @@ class Project:
 
         A concept that does not exist is created only when ``create`` is true.
         """
-        with self._write() as tx:
-            return coding.tag(tx, refs, concept, quote=quote, span=span, create=create)
+        return self._write_retrying(
+            lambda tx: coding.tag(tx, refs, concept, quote=quote, span=span, create=create)
+        )
 
     def untag(
         self,
@@ -274,8 +292,7 @@ class Project:
         self, refs: list[str] | None = None, *, transcript: str | None = None
     ) -> ReviewResult:
         """Mark segments (or a whole transcript) as read by the current coder."""
-        with self._write() as tx:
-            return reviews.review(tx, refs, transcript)
+        return self._write_retrying(lambda tx: reviews.review(tx, refs, transcript))
 
     def unreview(
         self, refs: list[str] | None = None, *, transcript: str | None = None
@@ -347,8 +364,7 @@ class Project:
 
     def add_item(self, level: str, name: str, definition: str | None = None) -> str:
         """Create a concept, theme or dimension (``level``); returns its name as stored."""
-        with self._write() as tx:
-            return structure.add(tx, level, name, definition)
+        return self._write_retrying(lambda tx: structure.add(tx, level, name, definition))
 
     def rename_item(self, level: str, old: str, new: str) -> str:
         """Rename a concept, theme or dimension."""

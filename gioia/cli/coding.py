@@ -61,6 +61,7 @@ def _print_segment(out: Console, segment: SegmentView, *, preview: bool, with_co
 @click.option("--concept", "-c", help="Only segments coded with this concept.")
 @click.option("--grep", "-g", metavar="REGEX", help="Only segments matching (case-insensitive).")
 @click.option("--all", "include_interviewer", is_flag=True, help="Include interviewer turns.")
+@click.option("--show-others", is_flag=True, help="Show every coder's codings (not blind).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def segments(
     transcript: str | None,
@@ -68,9 +69,10 @@ def segments(
     concept: str | None,
     grep: str | None,
     include_interviewer: bool,
+    show_others: bool,
     as_json: bool,
 ) -> None:
-    """List segments (references TRANSCRIPT:N) with their concepts."""
+    """List segments (references TRANSCRIPT:N) with your concepts."""
     with open_project() as project:
         rows = project.segments(
             transcript=transcript,
@@ -78,23 +80,25 @@ def segments(
             concept=concept,
             grep=grep,
             include_interviewer=include_interviewer,
+            show_others=show_others,
         )
     if as_json:
         echo_json(rows)
         return
     out = console()
     for segment in rows:
-        _print_segment(out, segment, preview=True, with_coder=settings().coder is None)
+        _print_segment(out, segment, preview=True, with_coder=show_others or not settings().coder)
     out.print(f"{len(rows)} segment(s).", markup=False)
 
 
 @click.command()
 @click.argument("transcript")
+@click.option("--show-others", is_flag=True, help="Show every coder's codings (not blind).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def show(transcript: str, as_json: bool) -> None:
+def show(transcript: str, show_others: bool, as_json: bool) -> None:
     """Print a transcript, segment by segment, with your concepts."""
     with open_project() as project:
-        view = project.transcript(transcript)
+        view = project.transcript(transcript, show_others=show_others)
     if as_json:
         echo_json(view)
         return
@@ -111,7 +115,7 @@ def show(transcript: str, as_json: bool) -> None:
         f"[dim]{s.source} · {s.segments} segments · {s.words:,} words · {s.codings} codings[/]\n"
     )
     for segment in view.segments:
-        _print_segment(out, segment, preview=False, with_coder=settings().coder is None)
+        _print_segment(out, segment, preview=False, with_coder=show_others or not settings().coder)
 
 
 def _span(value: str | None) -> tuple[int, int] | None:

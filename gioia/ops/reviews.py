@@ -237,6 +237,7 @@ def neighbour(tx: Tx, segment_id: int, offset: int) -> int | None:
 
 def rename_coder(tx: Tx, old: str, new: str) -> str:
     """Rename a coder (the new name must be free, but for case or spacing)."""
+    acting = tx.coder() if tx.coder_name else None  # before a rename that may be its own
     coder = find_coder(tx.session, old)
     cleaned = clean_name(new, "coder")
     clash = tx.session.scalar(select(Coder).where(Coder.name_key == name_key(cleaned)))
@@ -251,6 +252,7 @@ def rename_coder(tx: Tx, old: str, new: str) -> str:
         subject_id=coder.id,
         before={"name": before},
         after={"name": cleaned},
+        coder=acting,
     )
     return cleaned
 
