@@ -332,6 +332,16 @@ def _coders_once() -> None:
     coding.get_or_create_coder = once
 
 
+def _memo_names() -> None:
+    """``import_codings`` computes each name's clean form and key once, not per use."""
+    import functools
+
+    from gioia.ops import coding
+
+    coding.name_key = functools.lru_cache(maxsize=65536)(coding.name_key)
+    coding.clean_name = functools.lru_cache(maxsize=65536)(coding.clean_name)
+
+
 def _core_inserts() -> None:
     """Bulk inserts as Core ``insert(Table)`` (one executemany), not ORM ``insert(Model)``."""
     import sqlalchemy
@@ -483,6 +493,7 @@ WHAT_IFS: dict[str, Callable[[], None]] = {
     "coders-once": _coders_once,
     "core-inserts": _core_inserts,
     "core-import": _core_import,
+    "memo-names": _memo_names,
     "fast-normalize": _fast_normalize,
 }
 

@@ -146,15 +146,16 @@ def _array(data: npt.ArrayLike, what: str) -> FloatArray:
     x = np.asarray(data, dtype=np.float64)
     if x.ndim != 2:
         raise ValueError(f"{what} must be a 2-D array, not {x.ndim}-D.")
+    if np.isinf(x).any():
+        raise ValueError(f"{what} must be finite numbers, with NaN for a missing value.")
     return x
 
 
 def unit_counts(
     data: npt.ArrayLike, categories: npt.ArrayLike | None = None
 ) -> tuple[FloatArray, FloatArray]:
-    """Per-unit counts ``n[u, k]`` (how many coders gave unit u value k) and the values.
-
-    The one table behind every coefficient here.
+    """Per-unit counts ``n[u, k]`` (how many coders gave unit u the k-th value) and the
+    sorted values (``categories``, or those in the data). Every coefficient starts here.
     """
     x = _array(data, "Reliability data (coders × units)")
     values = _values(x, categories)
@@ -371,7 +372,10 @@ def many_coders(
     data: npt.ArrayLike, categories: npt.ArrayLike | None = None, level: Level = "nominal"
 ) -> ManyCoderResult:
     """Percent agreement, Fleiss' κ, AC1, Brennan–Prediger (Gwet's forms with missing
-    values, q = number of ``categories``) and α at ``level``, for any number of coders.
+    values; q = number of ``categories``, else of values present) and α at ``level``.
+
+    For agreement per code, call it per code on a ``coders × units`` presence array with
+    ``categories=(0, 1)``: a few milliseconds for 10 coders × 20,000 segments.
     """
     counts, values = unit_counts(data, categories)
     units, percent, fleiss, ac1, bp = _multi_rater(counts, len(values))
@@ -405,9 +409,10 @@ def pooled_kappa(tables: Sequence[npt.ArrayLike]) -> Pooled:
     po_sum = pe_sum = 0.0
     used = 0
     for table in tables:
-        kappa, _, po, pe = _cohen(_square(table))
+        t = _square(table)
+        kappa, _, po, pe = _cohen(t)
         per_code.append(kappa)
-        if kappa.reason != _NOT_BOTH:
+        if t.sum() > 0:
             po_sum, pe_sum, used = po_sum + po, pe_sum + pe, used + 1
     if not used:
         pooled = Coefficient.undefined("No code has a unit coded by both coders.")
@@ -432,13 +437,16 @@ def bootstrap_alpha(
     minimums: Sequence[float] = (0.800, 0.667),
     categories: npt.ArrayLike | None = None,
 ) -> Bootstrap:
-    """Unit-level bootstrap of Krippendorff's α (not the KALPHA pair-resampling algorithm).
+    """Unit-level bootstrap of Krippendorff's α, not Krippendorff's KALPHA algorithm
+    (which resamples pairs of values and holds the expected disagreement fixed).
 
-    Each of the ``n`` resamples draws the pairable units with replacement (drawn as
-    multinomial counts of the distinct unit profiles, which is the same distribution)
-    and recomputes α from the weighted coincidence matrix, the ordinal metric included.
-    Gives the 95% percentile interval and, per minimum, the share of resamples with
-    α < minimum (Krippendorff's q). Reproducible for a given ``seed``.
+    Each of the ``n`` resamples draws the pairable units with replacement, as
+    multinomial counts of the distinct unit profiles (the same distribution, drawn
+    cheaply), and recomputes α, expected disagreement and ordinal metric included, from
+    the weighted coincidence matrices, a block of resamples at a time. Gives the 95%
+    percentile interval and, per minimum, the share of resamples with α < minimum
+    (Hayes & Krippendorff's q). Reproducible for a given ``seed``: 1,000 resamples of
+    5,000 units take a few tens of milliseconds.
     """
     if n < 1:
         raise ValueError("The bootstrap needs at least one resample.")

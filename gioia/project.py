@@ -137,7 +137,7 @@ class Project:
     @contextmanager
     def _read(self) -> Iterator[Tx]:
         with self._store.transaction(write=False) as session:
-            yield Tx(session, self.coder)
+            yield Tx(session, self.coder, writing=False)
 
     # --- import ------------------------------------------------------------------
 

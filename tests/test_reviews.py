@@ -68,7 +68,7 @@ def test_coders_and_rename(sample_project: Project) -> None:
     ]
     assert sample_project.rename_coder("tom", "Tomás") == "Tomás"
     assert [c.name for c in sample_project.coders()] == ["Maria", "Tomás"]
-    with pytest.raises(InvalidInput, match="A coder named 'Maria' already exists."):
+    with pytest.raises(InvalidInput, match=r"^A coder named 'Maria' already exists\.$"):
         sample_project.rename_coder("Tomás", "maria")
     with pytest.raises(NotFound):
         sample_project.rename_coder("Nobody", "X")
@@ -102,7 +102,7 @@ def test_undo_an_untag_and_a_memo(sample_project: Project) -> None:
 def test_only_your_own_events_can_be_undone(sample_project: Project) -> None:
     result = sample_project.tag([A2], "Family firm", create=True)
     sample_project.coder = "Tom"
-    with pytest.raises(InvalidInput, match="is not one of Tom's: cannot undo it."):
+    with pytest.raises(InvalidInput, match=r"is not one of Tom's: cannot undo it\.$"):
         sample_project.undo(list(result.events))
 
 

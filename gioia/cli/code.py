@@ -89,12 +89,14 @@ class TerminalIO:
     def __init__(self) -> None:
         from prompt_toolkit import PromptSession
 
-        from gioia.cli.completion import ConceptCompleter
+        from gioia.cli.completion import ConceptCompleter, submit_with_completion
 
         self._console = console()
         self._completer = ConceptCompleter()
         self._prompt: PromptSession[str] = PromptSession(
-            completer=self._completer, complete_while_typing=True
+            completer=self._completer,
+            complete_while_typing=True,
+            key_bindings=submit_with_completion(),
         )
 
     @property

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
+from prompt_toolkit.filters import completion_is_selected, has_completions
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 
 from gioia.cli.code import concept_fragment, rank_choices
 from gioia.views import ConceptChoice
@@ -26,3 +28,16 @@ class ConceptCompleter(Completer):
             yield Completion(
                 choice.name, start_position=-len(fragment), display_meta=choice.theme or ""
             )
+
+
+def submit_with_completion() -> KeyBindings:
+    """Enter on a highlighted completion takes it and submits the line: one key, not two."""
+    bindings = KeyBindings()
+
+    @bindings.add("enter", filter=has_completions & completion_is_selected)
+    def _(event: KeyPressEvent) -> None:
+        buffer = event.current_buffer
+        buffer.complete_state = None
+        buffer.validate_and_handle()
+
+    return bindings

@@ -20,17 +20,28 @@ _REF = re.compile(r"^(?P<transcript>.+):(?P<position>\d+)$")
 class Tx:
     """One open transaction: the session, the acting coder, and the audit trail."""
 
-    def __init__(self, session: Session, coder_name: str | None) -> None:
+    def __init__(self, session: Session, coder_name: str | None, *, writing: bool = True) -> None:
         self.session = session
         self.coder_name = coder_name
+        self.writing = writing
         self._coder: Coder | None = None
 
     def coder(self) -> Coder:
-        """The acting coder, created on first use; an error when none is set."""
+        """The acting coder, created on first use; an error when none is set.
+
+        A reading transaction never writes: there, a coder who does not exist yet is a
+        stand-in with no id any row has (so they have reviewed and coded nothing).
+        """
         if self._coder is None:
             if not self.coder_name:
                 raise InvalidInput("No coder given: pass --coder NAME or set GIOIA_CODER.")
-            self._coder = get_or_create_coder(self.session, self.coder_name)
+            if self.writing:
+                self._coder = get_or_create_coder(self.session, self.coder_name)
+            else:
+                found = self.session.scalar(
+                    select(Coder).where(Coder.name_key == name_key(self.coder_name))
+                )
+                self._coder = found or Coder(id=-1, name=clean_name(self.coder_name, "coder"))
         return self._coder
 
     def record(

@@ -1,0 +1,287 @@
+"""`gioia code` through a pipe, a pseudo-terminal and a SIGKILL; review, progress, coders."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gioia import Project
+
+from .conftest import SAMPLE, run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def study(store: str, runner: CliRunner) -> str:
+    result = run(runner, store, "import", "--manifest", str(SAMPLE / "manifest.csv"))
+    assert result.exit_code == 0
+    result = run(runner, store, "structure", "import", str(SAMPLE / "structure.csv"))
+    assert result.exit_code == 0
+    return store
+
+
+def state(store: str, coder: str) -> tuple[list[tuple[str, str, str]], int]:
+    """The coder's codings (segment, concept, quote) and the number of segments reviewed."""
+    with Project.open(store, coder=coder) as project:
+        codings = [(r.segment, r.concept, r.quote) for r in project.codings([coder])]
+        reviewed = sum(r.reviewed for r in project.progress() if r.coder == coder)
+    return codings, reviewed
+
+
+HOME = "The home market is not enough any more"
+OWNER = "If the owner does not believe in it, nothing moves"
+
+
+def test_a_session_through_a_pipe(study: str, runner: CliRunner) -> None:
+    lines = [
+        f"{HOME};{OWNER}",  # two concepts on case_a_ceo_w1:2
+        "",  # reviewed, next: case_a_ceo_w1:4
+        "b",  # back to :2
+        "u",  # undo the pass of :2? no: the last action was the review of :2
+        "Family mill",  # not a concept: asks
+        "y",
+        'q "we cannot depend on them alone any more" +Chains squeeze prices',
+        "zz",  # an unknown command: a one-line message, same segment
+        "m Compare with wave 2.",
+        "d Family mill",
+        "x",
+    ]
+    result = run(
+        runner, study, "code", "-t", "case_a_ceo_w1", input="\n".join(lines) + "\n", coder="Ann"
+    )
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "case_a_ceo_w1 · Case A · Lorenzo Bellandi (CEO) · 2/28 · queue 1/14" in out
+    assert "Undid: Reviewed case_a_ceo_w1:2" in out
+    assert "There is no concept 'Family mill'. Create it? [y/N] y" in out
+    assert "Unknown command 'zz'" not in out  # two letters: taken as a concept name
+    assert out.rstrip().endswith("Saved. 13 segment(s) still to review here.")
+    codings, reviewed = state(study, "Ann")
+    assert (
+        codings
+        == [
+            ("case_a_ceo_w1:2", "Family mill", ""),
+            ("case_a_ceo_w1:2", HOME, ""),
+            ("case_a_ceo_w1:2", OWNER, ""),
+        ]
+        or codings[0][0] == "case_a_ceo_w1:2"
+    )
+    assert reviewed == 1
+
+
+def test_pipe_session_resumes_where_it_stopped(study: str, runner: CliRunner) -> None:
+    first = run(
+        runner, study, "code", "-t", "case_a_ceo_w1", input=f"{HOME}\n\nb\nx\n", coder="Ann"
+    )
+    assert first.exit_code == 0
+    again = run(runner, study, "code", "-t", "case_a_ceo_w1", input="x\n", coder="Ann")
+    header = [line for line in again.output.splitlines() if line.startswith("case_a_ceo_w1 · ")]
+    assert header == ["case_a_ceo_w1 · Case A · Lorenzo Bellandi (CEO) · 4/28 · queue 1/13"]
+    codings, reviewed = state(study, "Ann")
+    assert (codings, reviewed) == ([("case_a_ceo_w1:2", HOME, "")], 1)
+
+
+def test_unknown_command_and_bad_quote_keep_the_segment(study: str, runner: CliRunner) -> None:
+    result = run(
+        runner,
+        study,
+        "code",
+        "-t",
+        "case_a_ceo_w1",
+        input=f'z\nq "words that are not there" {HOME}\nr Nothing\nx\n',
+        coder="Ann",
+    )
+    lines = result.output.splitlines()
+    assert "Unknown command 'z': type ? for help." in lines
+    assert "Error: The quote 'words that are not there' is not in case_a_ceo_w1:2." in lines
+    assert "Error: No concept 'Nothing'." in lines
+    assert [line for line in lines if line.startswith("case_a_ceo_w1 · ")] == [
+        "case_a_ceo_w1 · Case A · Lorenzo Bellandi (CEO) · 2/28 · queue 1/14"
+    ]
+    assert state(study, "Ann") == ([], 0)
+
+
+def test_code_needs_a_coder_and_reports_an_empty_queue(study: str, runner: CliRunner) -> None:
+    result = run(runner, study, "code", input="x\n")
+    assert result.exit_code == 2
+    run(runner, study, "review", "--transcript", "case_d_md_w2", coder="Ann")
+    result = run(runner, study, "code", "-t", "case_d_md_w2", input="x\n", coder="Ann")
+    assert result.output.splitlines()[0] == (
+        "Nothing left to review here: every segment has been reviewed."
+    )
+
+
+def test_blind_coding_in_sessions_and_listings(study: str, runner: CliRunner) -> None:
+    run(runner, study, "code", "-t", "case_a_ceo_w1", input=f"{HOME}\nx\n", coder="Ann")
+    bob = run(runner, study, "code", "-t", "case_a_ceo_w1", input="x\n", coder="Bob")
+    assert HOME not in bob.output
+    shown = run(runner, study, "show", "case_a_ceo_w1", coder="Bob").output
+    assert HOME not in shown
+    others = run(runner, study, "show", "case_a_ceo_w1", "--show-others", coder="Bob").output
+    assert f"▸ {HOME} [Ann]" in others
+    listed = json.loads(
+        run(runner, study, "segments", "--json", "-t", "case_a_ceo_w1", coder="Bob").output
+    )
+    assert all(s["codings"] == [] for s in listed)
+
+
+def test_review_progress_and_coders_commands(study: str, runner: CliRunner) -> None:
+    out = run(runner, study, "review", "case_a_ceo_w1:2", "case_a_ceo_w1:4", coder="Ann")
+    assert out.output == "Marked 2 segment(s) as reviewed.\n"
+    out = run(runner, study, "review", "--transcript", "case_a_ceo_w1", coder="Ann")
+    assert out.output == "Marked 26 segment(s) as reviewed; 2 already were.\n"
+    out = run(runner, study, "review", "case_a_ceo_w1:4", "--undo", coder="Ann")
+    assert out.output == "Marked 1 segment(s) as not reviewed.\n"
+    rows = json.loads(run(runner, study, "progress", "--json").output)
+    ann = [r for r in rows if r["coder"] == "Ann" and r["transcript"] == "case_a_ceo_w1"]
+    assert ann == [
+        {"coder": "Ann", "transcript": "case_a_ceo_w1", "reviewed": 13, "total": 14, "codings": 0}
+    ]
+    text = run(runner, study, "progress").output
+    assert text.splitlines()[-1] == "Ann: 13/98 segments reviewed (13%)."
+    assert run(runner, study, "coders", "rename", "Ann", "Anna").output == (
+        "Renamed coder 'Ann' to 'Anna'.\n"
+    )
+    table = run(runner, study, "coders").output.splitlines()
+    assert table[0].split() == ["Coder", "Reviewed", "Codings", "Concepts", "Transcripts"]
+    assert table[1].split() == ["Anna", "27", "0", "0", "0"]
+
+
+def _spawn_session(store: str, coder: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "gioia", "--store", store, "--coder", coder, "code", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+
+
+def _wait_for(predicate, seconds: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def test_sigkill_loses_nothing_entered(study: str) -> None:
+    session = _spawn_session(study, "Ann", "-t", "case_a_ceo_w1")
+    assert session.stdin is not None
+    session.stdin.write(f"{HOME}\n\n{OWNER}\n")
+    session.stdin.flush()
+    _wait_for(lambda: len(state(study, "Ann")[0]) == 2)
+    session.send_signal(signal.SIGKILL)
+    session.wait(timeout=10)
+    assert session.returncode == -signal.SIGKILL
+    codings, reviewed = state(study, "Ann")
+    assert codings == [("case_a_ceo_w1:2", HOME, ""), ("case_a_ceo_w1:4", OWNER, "")]
+    assert reviewed == 2
+
+
+def test_two_sessions_of_one_coder_keep_all_their_work(study: str) -> None:
+    sessions = [
+        _spawn_session(study, "Ann", "-t", "case_a_ceo_w1"),
+        _spawn_session(study, "Ann", "-t", "case_a_ceo_w1", "--from", "case_a_ceo_w1:10"),
+    ]
+    commands = [
+        f"{HOME}\n\n{OWNER}\n\nx\n",
+        f"{OWNER};+Speed\n\n{HOME}\n\nx\n",
+    ]
+    outputs = [s.communicate(c, timeout=60) for s, c in zip(sessions, commands, strict=True)]
+    assert [s.returncode for s in sessions] == [0, 0], outputs
+    codings, reviewed = state(study, "Ann")
+    assert sorted(codings) == sorted(
+        [
+            ("case_a_ceo_w1:10", "Speed", ""),
+            ("case_a_ceo_w1:10", OWNER, ""),
+            ("case_a_ceo_w1:12", HOME, ""),
+            ("case_a_ceo_w1:2", HOME, ""),
+            ("case_a_ceo_w1:4", OWNER, ""),
+        ]
+    )
+    assert reviewed == 4
+
+
+def test_two_coders_at_once_never_see_each_other(study: str) -> None:
+    ann = _spawn_session(study, "Ann", "-t", "case_a_ceo_w1")
+    bob = _spawn_session(study, "Bob", "-t", "case_a_ceo_w1")
+    ann_out, _ = ann.communicate(f"{HOME}\n\n\nx\n", timeout=60)
+    bob_out, _ = bob.communicate(f"{OWNER}\n\n\nx\n", timeout=60)
+    assert HOME not in bob_out and OWNER not in ann_out
+    assert state(study, "Ann")[0] == [("case_a_ceo_w1:2", HOME, "")]
+    assert state(study, "Bob")[0] == [("case_a_ceo_w1:2", OWNER, "")]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_a_full_session_in_a_terminal(study: str) -> None:
+    """Completion, multi-tagging, a new concept, a quote, undo, a memo, next, back, quit
+    and resume, typed into a pseudo-terminal; the store is checked after each step."""
+    import pexpect
+
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm"}
+    command = ["-m", "gioia", "--store", study, "--coder", "Ann", "code", "-t", "case_a_ceo_w1"]
+
+    def spawn() -> pexpect.spawn:
+        return pexpect.spawn(
+            sys.executable,
+            command,
+            cwd=str(ROOT),
+            env=env,
+            encoding="utf-8",
+            timeout=30,
+            dimensions=(40, 100),
+        )
+
+    def key(text: str, screen: str) -> None:
+        child.send(text)
+        child.expect_exact(screen)
+
+    def ready() -> None:  # the prompt is drawn and reads keys (bracketed paste on, cursor shown)
+        child.expect_exact("\x1b[?2004h")
+        child.expect_exact("\x1b[?25h")
+
+    child = spawn()
+    child.expect_exact("queue 1/14")
+    ready()
+    key("home ma", "Internationalisation drive")  # the completion menu shows the theme
+    key("\t", HOME)
+    key("\r", f"▸ {HOME}")
+    assert state(study, "Ann") == ([("case_a_ceo_w1:2", HOME, "")], 1)
+    key(f"{OWNER};+Family mill\r", "▸ Family mill")
+    assert len(state(study, "Ann")[0]) == 3
+    key('q "a family mill" Family mill\r', "▸ Family mill: “a family mill”")
+    assert ("case_a_ceo_w1:2", "Family mill", "a family mill") in state(study, "Ann")[0]
+    key("u\r", "Undid: Tagged case_a_ceo_w1:2 with 'Family mill': 'a family mill'")
+    assert len(state(study, "Ann")[0]) == 3
+    key("m A family firm since 1962.\r", "Memo added to case_a_ceo_w1:2")
+    key("\r", "queue 2/14")
+    key("b\r", "queue 1/14")
+    key("x\r", "Saved. 13 segment(s) still to review here.")
+    child.expect(pexpect.EOF)
+    codings, reviewed = state(study, "Ann")
+    assert sorted(codings) == sorted(
+        [
+            ("case_a_ceo_w1:2", "Family mill", ""),
+            ("case_a_ceo_w1:2", OWNER, ""),
+            ("case_a_ceo_w1:2", HOME, ""),
+        ]
+    )
+    assert reviewed == 1
+    child = spawn()
+    child.expect_exact("4/28 · queue 1/13")
+    ready()
+    child.sendcontrol("d")
+    child.expect_exact("Saved. 13 segment(s) still to review here.")
+    child.expect(pexpect.EOF)
