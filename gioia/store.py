@@ -32,6 +32,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    false,
     inspect,
     text,
 )
@@ -42,7 +43,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from gioia.errors import StoreError
 
 #: The alembic revision these models describe; tests check it is the migrations' head.
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 DEFAULT_STORE = "gioia.db"
 NAME_LENGTH = 200
 
@@ -152,12 +153,14 @@ class Attribute(Base):
 
 
 class Coder(Base):
-    """A person who codes; created on first use."""
+    """A person who codes, created on first use; or a consensus coder that holds the
+    team's reconciled coding (``is_consensus``)."""
 
     __tablename__ = "coders"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     name_key: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
+    is_consensus: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 

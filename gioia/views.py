@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gioia.agreement import Coefficient
 
 
 @dataclass(frozen=True)
@@ -354,3 +357,73 @@ class ConceptInfo:
     theme: str | None
     dimension: str | None
     examples: tuple[SegmentView, ...]
+
+
+@dataclass(frozen=True)
+class CodeAgreement:
+    """Agreement on one code (applied or not on each unit), with all coefficients.
+
+    ``both``/``only``/``neither`` count units for two coders (``only`` per coder);
+    with more coders ``both`` counts units where every coder who read it applied it.
+    ``alpha_interval`` is the bootstrap's 95% interval and ``alpha_below`` the
+    probability that α is below each minimum, when a bootstrap was asked for.
+    """
+
+    code: str
+    units: int
+    both: int
+    only: dict[str, int]
+    neither: int
+    used_by: tuple[str, ...]
+    coefficients: dict[str, Coefficient]
+    alpha_interval: tuple[float, float] | None = None
+    alpha_below: dict[str, float] | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class GroupAgreement:
+    """Agreement when a group's codes are the exclusive categories of one variable."""
+
+    group: str
+    categories: tuple[str, ...]
+    units: int
+    violations: int
+    coefficients: dict[str, Coefficient]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A unit where a coder applied two categories of one exclusive group."""
+
+    group: str
+    unit: str
+    coder: str
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    """The overall figures for one transcript or one pair of coders."""
+
+    label: str
+    units: int
+    overall: dict[str, Coefficient]
+
+
+@dataclass(frozen=True)
+class AgreementReport:
+    """Inter-coder agreement at one level and unit: per code, overall, and the inputs."""
+
+    level: str
+    unit: str
+    coders: tuple[str, ...]
+    units_in_scope: int
+    units_pairable: int
+    units_dropped: int
+    missing: dict[str, int]
+    codes: tuple[CodeAgreement, ...]
+    overall: dict[str, Coefficient]
+    groups: tuple[GroupAgreement, ...] = ()
+    violations: tuple[Violation, ...] = ()
+    breakdown: tuple[BreakdownRow, ...] = ()
