@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from gioia.errors import InvalidInput
 from gioia.views import (
+    AgreementReport,
     CaseSummary,
     ConceptNode,
     ConceptQuotes,
@@ -34,6 +35,9 @@ from gioia.views import (
     StructureView,
     ThemeNode,
 )
+
+if TYPE_CHECKING:
+    from gioia.agreement import Coefficient
 
 QUOTES_TITLE = "Representative quotes underlying the data structure"
 CODEBOOK_TITLE = "Codebook: aggregate dimensions, 2nd-order themes and 1st-order concepts"
@@ -648,3 +652,90 @@ def _write_codebook_xlsx(path: str | os.PathLike[str], entries: Sequence[_Entry]
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     workbook.save(path)
+
+
+AGREEMENT_TITLE = "Inter-coder agreement"
+
+
+def write_agreement(report: AgreementReport, path: str | os.PathLike[str]) -> None:
+    """Write the agreement report to .docx or .md: a row per code with its counts,
+    coefficients and interpretation, then the overall figures and any exclusive groups."""
+    from gioia.agreement import interpret_alpha, interpret_kappa
+
+    suffix = _suffix(path, (".docx", ".md"))
+    two = len(report.coders) == 2
+    kappa = "cohen_kappa" if two else "fleiss_kappa"
+    onlys = [f"Only {_clean(c)}" for c in report.coders] if two else ["Some"]
+    columns = (
+        _Column(_capitalised(report.level), 1.9),
+        _Column("Units", 0.45, True),
+        _Column("Both" if two else "All", 0.45, True),
+        *(_Column(title, 0.55, True) for title in onlys),
+        _Column("Neither", 0.5, True),
+        _Column("% agr.", 0.5, True),
+        _Column("Cohen's κ (SE)" if two else "Fleiss' κ", 0.75, True),
+        _Column("Gwet's AC1", 0.5, True),
+        _Column("Kripp. α", 0.5, True),
+        _Column("Interpretation", 1.3),
+    )
+    body: list[_Row] = []
+    for code in report.codes:
+        c = code.coefficients
+        shown_kappa = _number(c[kappa]) + (
+            f" ({_number(c['cohen_kappa_se'])})" if two and c["cohen_kappa_se"].defined else ""
+        )
+        only = (
+            [str(code.only.get(name, 0)) for name in report.coders]
+            if two
+            else [str(code.units - code.both - code.neither)]
+        )
+        notes = [f"κ {interpret_kappa(c[kappa])}; α {interpret_alpha(c['krippendorff_alpha'])}"]
+        if code.note:
+            notes.append(code.note)
+        body.append(
+            _Row(
+                (
+                    (_clean(code.code),),
+                    (str(code.units),),
+                    (str(code.both),),
+                    *((n,) for n in only),
+                    (str(code.neither),),
+                    (_number(c["percent"]),),
+                    (shown_kappa,),
+                    (_number(c["gwet_ac1"]),),
+                    (_number(c["krippendorff_alpha"]),),
+                    tuple(notes),
+                )
+            )
+        )
+    o = report.overall
+    overall = (
+        f"Overall: agreement {_number(o['percent'])}, pooled κ {_number(o['pooled_kappa'])}, "
+        f"mean κ {_number(o['mean_kappa'])}, mean α {_number(o['mean_alpha'])} "
+        f"({report.units_pairable} units compared, {report.units_dropped} read by one coder only)"
+    )
+    body.append(_Row(((overall,),), "heading"))
+    for group in report.groups:
+        g = group.coefficients
+        figures = ", ".join(
+            f"{label} {_number(g[key])}"
+            for label, key in (
+                ("Fleiss' κ", "fleiss_kappa"),
+                ("AC1", "gwet_ac1"),
+                ("κn", "brennan_prediger"),
+                ("α", "krippendorff_alpha"),
+            )
+        )
+        line = (
+            f"{_clean(group.group)} as one variable ({len(group.categories)} categories, "
+            f"{group.units} units, {group.violations} left out): {figures}"
+        )
+        body.append(_Row(((line,),), "heading"))
+    coders = " and ".join(_clean(c) for c in report.coders)
+    title = f"{AGREEMENT_TITLE}: {report.level}s, {report.unit} units, coders {coders}"
+    _write_table(_Table(title, columns, tuple(body)), path, suffix)
+
+
+def _number(value: Coefficient) -> str:
+    """A coefficient with three decimals, or "undefined"."""
+    return "undefined" if value.value is None else f"{value.value:.3f}"

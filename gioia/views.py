@@ -427,3 +427,59 @@ class AgreementReport:
     groups: tuple[GroupAgreement, ...] = ()
     violations: tuple[Violation, ...] = ()
     breakdown: tuple[BreakdownRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class CoderCodes:
+    """One coder's codes on a unit, with the quote spans (offsets in the unit's text)."""
+
+    coder: str
+    codes: tuple[str, ...]
+    spans: dict[str, tuple[tuple[int, int], ...]]
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A unit where the coders who read it differ on a code."""
+
+    code: str
+    unit: str
+    text: str
+    applied_by: tuple[str, ...]
+    not_by: tuple[str, ...]
+    coders: tuple[CoderCodes, ...]
+
+
+@dataclass(frozen=True)
+class MatrixAgreement:
+    """All coefficients for a reliability-data table a researcher brings."""
+
+    coders: tuple[str, ...]
+    units: int
+    pairable: int
+    level: str
+    coefficients: dict[str, Coefficient]
+    alpha_interval: tuple[float, float] | None = None
+    alpha_below: dict[str, float] | None = None
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A segment the consensus coder must still decide: each coder's concepts on it."""
+
+    ref: str
+    text: str
+    agreed: tuple[str, ...]
+    first: CoderCodes
+    second: CoderCodes
+
+
+@dataclass(frozen=True)
+class ReconcileState:
+    """Where a reconciliation stands: codings copied so far and what is left to decide."""
+
+    into: str
+    coders: tuple[str, str]
+    copied: int
+    decided: int
+    pending: tuple[Pending, ...]

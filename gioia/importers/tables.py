@@ -13,7 +13,8 @@ from gioia.importers.decode import decode_bytes
 
 @dataclass(frozen=True)
 class Table:
-    """A table's header (lower-cased, stripped) and its rows with their row numbers.
+    """A table's header (lower-cased, stripped; ``titles`` as written) and its rows with
+    their row numbers.
 
     Row numbers count as a spreadsheet does: the header is row 1.
     """
@@ -21,6 +22,7 @@ class Table:
     name: str
     header: list[str]
     rows: list[tuple[int, list[str]]]
+    titles: list[str]
 
     def require(self, *columns: str) -> None:
         """Fail, naming the file and the missing columns, unless all ``columns`` are there."""
@@ -92,7 +94,8 @@ def _table(name: str, lines: list[list[str]]) -> Table:
     if not numbered:
         raise ImportFailed(f"{name} is empty.")
     header_number, header = numbered[0]
-    columns = [c.strip().lower() for c in header]
-    while columns and not columns[-1]:
-        columns.pop()
-    return Table(name, columns, [(n, cells) for n, cells in numbered[1:] if n != header_number])
+    titles = [c.strip() for c in header]
+    while titles and not titles[-1]:
+        titles.pop()
+    rows = [(n, cells) for n, cells in numbered[1:] if n != header_number]
+    return Table(name, [t.lower() for t in titles], rows, titles)

@@ -34,7 +34,10 @@ from gioia.views import (
     AgreementReport,
     BreakdownRow,
     CodeAgreement,
+    CoderCodes,
+    Disagreement,
     GroupAgreement,
+    MatrixAgreement,
     Violation,
 )
 
@@ -529,3 +532,104 @@ def _breakdown(
     else:
         raise InvalidInput(f"Cannot break down by {by!r}: choose transcript or coder-pair.")
     return rows
+
+
+def disagreements(
+    tx: Tx,
+    *,
+    level: str = "concept",
+    coders: list[str] | None = None,
+    concept: str | None = None,
+    transcript: str | None = None,
+) -> list[Disagreement]:
+    """Every segment where the coders who read it differ on a code, grouped by code."""
+    scope = load(tx, level=level, coders=coders, transcript=transcript)
+    (matrix,) = unit_matrices(scope, "segment")
+    refs = {ref: s for s, (_, _, _, ref) in scope.segments.items()}
+    names = [n for _, n in scope.coders]
+    found = []
+    for code in sorted(matrix.applied, key=lambda c: name_key(scope.names[c])):
+        if concept is not None and name_key(scope.names[code]) != name_key(concept):
+            continue
+        applied = matrix.applied[code] & matrix.read
+        differ = applied.any(axis=0) & (applied.sum(axis=0) < matrix.read.sum(axis=0))
+        for j in np.nonzero(differ)[0]:
+            segment = refs[matrix.labels[j]]
+            found.append(
+                Disagreement(
+                    scope.names[code],
+                    matrix.labels[j],
+                    _segment_text(scope, segment),
+                    tuple(names[i] for i in range(len(names)) if applied[i, j]),
+                    tuple(
+                        names[i]
+                        for i in range(len(names))
+                        if matrix.read[i, j] and not applied[i, j]
+                    ),
+                    tuple(
+                        coder_codes(scope, coder_id, name, segment)
+                        for coder_id, name in scope.coders
+                    ),
+                )
+            )
+    if (
+        concept is not None
+        and not found
+        and all(name_key(n) != name_key(concept) for n in scope.names.values())
+    ):
+        raise NotFound(f"No {level} {concept!r}.")
+    return found
+
+
+def _segment_text(scope: Scope, segment: int) -> str:
+    transcript, start, end, _ = scope.segments[segment]
+    return scope.transcripts[transcript][1][start:end]
+
+
+def coder_codes(scope: Scope, coder_id: int, name: str, segment: int) -> CoderCodes:
+    """A coder's codes on a segment, with quote spans relative to the segment's text."""
+    _, start, end, _ = scope.segments[segment]
+    codes = sorted(
+        scope.applied.get((coder_id, segment), ()), key=lambda c: name_key(scope.names[c])
+    )
+    spans = {
+        scope.names[c]: tuple(
+            (s - start, e - start)
+            for s, e in sorted(scope.spans[(coder_id, segment, c)])
+            if (s, e) != (start, end)
+        )
+        for c in codes
+    }
+    return CoderCodes(name, tuple(scope.names[c] for c in codes), spans)
+
+
+def matrix_agreement(
+    data: FloatArray, coders: list[str], level: str, bootstrap: int | None, seed: int
+) -> MatrixAgreement:
+    """Every coefficient for a coders × units table (NaN = missing) at ``level``."""
+    if level not in ag.LEVELS:
+        raise InvalidInput(
+            f"{level!r} is not a level of measurement: choose nominal, ordinal, interval or ratio."
+        )
+    many = ag.many_coders(data, level=level)
+    result = {
+        "percent": many.percent,
+        "fleiss_kappa": many.fleiss_kappa,
+        "gwet_ac1": many.gwet_ac1,
+        "brennan_prediger": many.brennan_prediger,
+        "krippendorff_alpha": many.krippendorff_alpha,
+    }
+    if len(coders) == 2:
+        pair = ag.two_coders(data[0], data[1])
+        result.update(
+            cohen_kappa=pair.cohen_kappa, cohen_kappa_se=pair.cohen_kappa_se, scott_pi=pair.scott_pi
+        )
+    interval = below = None
+    if bootstrap:
+        boot = ag.bootstrap_alpha(data, bootstrap, seed=seed, level=level)
+        if boot.low is not None and boot.high is not None:
+            interval = (boot.low, boot.high)
+            below = {f"{m:.3f}": p for m, p in boot.p_below.items()}
+    if not many.units:
+        raise InvalidInput("Every unit is unpairable: no unit has values from two coders.")
+    return MatrixAgreement(tuple(coders), data.shape[1], many.units, level, result, interval, below)

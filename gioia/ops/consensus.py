@@ -1,0 +1,204 @@
+"""Reconciliation: from two coders' codings to a consensus coder, decision by decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from gioia.errors import InvalidInput
+from gioia.ops.base import Tx, clean_name, find_concept, get_or_create_coder, mark_reviewed
+from gioia.ops.reliability import Scope, coder_codes, load
+from gioia.store import Coder, Coding, Review
+from gioia.text import name_key
+from gioia.views import Pending, ReconcileState
+
+CHOICES = ("a", "b", "both", "neither", "other")
+
+
+@dataclass
+class _Work:
+    """A reconciliation under way: the consensus coder, the pair, and their codings."""
+
+    consensus: Coder
+    pair: tuple[tuple[int, str], tuple[int, str]]
+    scope: Scope
+
+    def codes(self, index: int, segment: int) -> set[int]:
+        return self.scope.applied.get((self.pair[index][0], segment), set())
+
+
+def _start(tx: Tx, into: str, coders: list[str] | None) -> _Work:
+    cleaned = clean_name(into, "coder")
+    existing = tx.session.scalar(select(Coder).where(Coder.name_key == name_key(cleaned)))
+    if existing is not None and not existing.is_consensus:
+        raise InvalidInput(f"{existing.name!r} is a coder, not a consensus: choose another name.")
+    consensus = existing or get_or_create_coder(tx.session, cleaned)
+    consensus.is_consensus = True
+    named = [c for c in coders or [] if name_key(c) != consensus.name_key]
+    scope = load(tx, coders=named or None)
+    pair = [(i, n) for i, n in scope.coders if i != consensus.id]
+    if len(pair) != 2:
+        raise InvalidInput(
+            "Reconcile two coders at a time: name them with --coders A,B "
+            f"(in scope: {', '.join(n for _, n in pair)})."
+        )
+    return _Work(consensus, (pair[0], pair[1]), load(tx, coders=[n for _, n in pair]))
+
+
+def reconcile(tx: Tx, into: str, coders: list[str] | None = None) -> ReconcileState:
+    """Copy what two coders agree on into the consensus coder and list what is left:
+    segments both read where their concepts differ, not yet decided (so it resumes)."""
+    work = _start(tx, into, coders)
+    return _state(tx, work)
+
+
+def _state(tx: Tx, work: _Work) -> ReconcileState:
+    scope, consensus = work.scope, work.consensus
+    (a_id, a), (b_id, b) = work.pair
+    decided = set(
+        tx.session.scalars(select(Review.segment_id).where(Review.coder_id == consensus.id))
+    )
+    copied = done = 0
+    pending: list[Pending] = []
+    for segment, (_, _, _, ref) in scope.segments.items():
+        if segment not in scope.reviewed[a_id] or segment not in scope.reviewed[b_id]:
+            continue
+        if segment in decided:
+            done += 1
+            continue
+        first, second = work.codes(0, segment), work.codes(1, segment)
+        copied += _copy(tx, work, segment, first & second, (a_id, b_id))
+        if first == second:
+            mark_reviewed(tx.session, consensus.id, {segment})
+            continue
+        pending.append(
+            Pending(
+                ref,
+                _text(scope, segment),
+                tuple(sorted(scope.names[c] for c in first & second)),
+                coder_codes(scope, a_id, a, segment),
+                coder_codes(scope, b_id, b, segment),
+            )
+        )
+    if copied:
+        tx.record(
+            "reconcile",
+            "coder",
+            f"Copied {copied} agreed coding(s) of {a} and {b} into {consensus.name}",
+            subject_id=consensus.id,
+            after={"coders": [a, b], "copied": copied},
+            coder=consensus,
+        )
+    return ReconcileState(consensus.name, (a, b), copied, done, tuple(pending))
+
+
+def _text(scope: Scope, segment: int) -> str:
+    transcript, start, end, _ = scope.segments[segment]
+    return scope.transcripts[transcript][1][start:end]
+
+
+def _copy(tx: Tx, work: _Work, segment: int, codes: set[int], sources: tuple[int, ...]) -> int:
+    """Copy the sources' codings of these codes on a segment (every distinct span)."""
+    present: set[tuple[int, int, int]] = {
+        (concept, start, end)
+        for concept, start, end in tx.session.execute(
+            select(Coding.concept_id, Coding.char_start, Coding.char_end).where(
+                Coding.segment_id == segment, Coding.coder_id == work.consensus.id
+            )
+        )
+    }
+    added = 0
+    for code in sorted(codes):
+        for source in sources:
+            for start, end in work.scope.spans.get((source, segment, code), ()):
+                if (code, start, end) not in present:
+                    tx.session.add(
+                        Coding(
+                            segment_id=segment,
+                            concept_id=code,
+                            coder_id=work.consensus.id,
+                            char_start=start,
+                            char_end=end,
+                        )
+                    )
+                    present.add((code, start, end))
+                    added += 1
+    return added
+
+
+def resolve(
+    tx: Tx,
+    into: str,
+    ref: str,
+    choice: str,
+    *,
+    coders: list[str] | None = None,
+    concepts: list[str] | None = None,
+    note: str | None = None,
+) -> str:
+    """Decide one disagreement: keep A's concepts, B's, both, neither (only the agreed
+    ones), or other concepts; recorded with the note. Returns the summary."""
+    work = _start(tx, into, coders)
+    segment = next((s for s, v in work.scope.segments.items() if v[3] == ref), None)
+    if segment is None:
+        raise InvalidInput(f"No segment {ref} in scope.")
+    return _decide(tx, work, segment, choice, concepts or [], note)
+
+
+def _decide(
+    tx: Tx, work: _Work, segment: int, choice: str, concepts: list[str], note: str | None
+) -> str:
+    if choice not in CHOICES:
+        raise InvalidInput(f"{choice!r} is not a choice: a, b, both, neither or other.")
+    (a_id, a), (b_id, b) = work.pair
+    first, second = work.codes(0, segment), work.codes(1, segment)
+    kept, sources = {
+        "a": (first, (a_id,)),
+        "b": (second, (b_id,)),
+        "both": (first | second, (a_id, b_id)),
+        "neither": (first & second, (a_id, b_id)),
+        "other": (first & second, (a_id, b_id)),
+    }[choice]
+    _copy(tx, work, segment, kept, sources)
+    names = sorted(work.scope.names[c] for c in kept)
+    if choice == "other":
+        if not concepts:
+            raise InvalidInput("Name the concepts to use instead.")
+        _, start, end, _ = work.scope.segments[segment]
+        for name in concepts:
+            concept = find_concept(tx.session, name)
+            if concept is None:
+                raise InvalidInput(f"No concept {name!r}.")
+            work.scope.spans.setdefault((-1, segment, concept.id), []).append((start, end))
+            _copy(tx, work, segment, {concept.id}, (-1,))
+            names.append(concept.name)
+    mark_reviewed(tx.session, work.consensus.id, {segment})
+    label = {"a": f"{a}'s", "b": f"{b}'s", "both": "both", "neither": "neither"}.get(
+        choice, "other concepts"
+    )
+    ref = work.scope.segments[segment][3]
+    summary = f"Reconciled {ref} into {work.consensus.name}: {label} ({'; '.join(names) or 'none'})"
+    tx.record(
+        "reconcile",
+        "segment",
+        summary + (f" ({note.strip()})" if note and note.strip() else ""),
+        subject_id=segment,
+        after={"choice": choice, "concepts": names, "note": note, "coders": [a, b]},
+        coder=work.consensus,
+    )
+    return summary
+
+
+def reconcile_auto(tx: Tx, into: str, mode: str, coders: list[str] | None = None) -> ReconcileState:
+    """Settle every disagreement at once: ``union`` keeps both, ``intersection`` neither."""
+    if mode not in ("union", "intersection"):
+        raise InvalidInput(f"{mode!r} is not a mode: choose union or intersection.")
+    work = _start(tx, into, coders)
+    state = _state(tx, work)
+    refs = {v[3]: s for s, v in work.scope.segments.items()}
+    choice = "both" if mode == "union" else "neither"
+    for item in state.pending:
+        _decide(tx, work, refs[item.ref], choice, [], f"--auto {mode}")
+    decided = state.decided + len(state.pending)
+    return ReconcileState(state.into, state.coders, state.copied, decided, ())
