@@ -20,6 +20,7 @@ from gioia.ops.importing import ImportOptions
 from gioia.store import Store, open_store
 from gioia.structure_file import write_structure
 from gioia.views import (
+    AgreementReport,
     CaseSummary,
     CoderSummary,
     CodingRow,
@@ -28,13 +29,16 @@ from gioia.views import (
     ConceptInfo,
     ConceptQuotes,
     DeleteResult,
+    Disagreement,
     EventView,
     FigureResult,
     ImportResult,
     ItemRow,
+    MatrixAgreement,
     MemoView,
     MergeResult,
     ProgressRow,
+    ReconcileState,
     ReviewResult,
     SegmentView,
     Step,
@@ -531,6 +535,114 @@ class Project:
         """Choose a concept's quotes by hand (segments, in order); an empty list clears them."""
         with self._write() as tx:
             return quotes.pick(tx, concept, refs)
+
+    # --- agreement and consensus -------------------------------------------------------
+
+    def agreement(
+        self,
+        *,
+        level: str = "concept",
+        unit: str = "segment",
+        coders: list[str] | None = None,
+        transcript: str | None = None,
+        case: str | None = None,
+        wave: str | None = None,
+        exclusive: bool = False,
+        by: str | None = None,
+        concept: str | None = None,
+        bootstrap: int | None = None,
+        seed: int = 0,
+    ) -> AgreementReport:
+        """Inter-coder agreement per code and overall (see :mod:`gioia.ops.reliability`)."""
+        from gioia.ops import reliability
+
+        with self._read() as tx:
+            return reliability.report(
+                tx,
+                level=level,
+                unit=unit,
+                coders=coders,
+                transcript=transcript,
+                case=case,
+                wave=wave,
+                exclusive=exclusive,
+                by=by,
+                concept=concept,
+                bootstrap=bootstrap,
+                seed=seed,
+            )
+
+    def disagreements(
+        self,
+        *,
+        level: str = "concept",
+        coders: list[str] | None = None,
+        concept: str | None = None,
+        transcript: str | None = None,
+    ) -> list[Disagreement]:
+        """Every segment where the coders who read it differ on a code, by code."""
+        from gioia.ops import reliability
+
+        with self._read() as tx:
+            return reliability.disagreements(
+                tx, level=level, coders=coders, concept=concept, transcript=transcript
+            )
+
+    @staticmethod
+    def matrix_agreement(
+        path: Path,
+        *,
+        level: str = "nominal",
+        units_in_rows: bool = False,
+        bootstrap: int | None = None,
+        seed: int = 0,
+    ) -> MatrixAgreement:
+        """Every coefficient for a coders × units file a researcher brings (no store)."""
+        from gioia.importers.matrix import read_matrix
+        from gioia.ops import reliability
+
+        coders, data = read_matrix(path, units_in_rows=units_in_rows, numeric=level != "nominal")
+        return reliability.matrix_agreement(data, coders, level, bootstrap, seed)
+
+    def reconcile(self, into: str, *, coders: list[str] | None = None) -> ReconcileState:
+        """Start or resume building the consensus coder ``into`` from two coders."""
+        from gioia.ops import consensus
+
+        with self._write() as tx:
+            return consensus.reconcile(tx, into, coders)
+
+    def resolve(
+        self,
+        into: str,
+        ref: str,
+        choice: str,
+        *,
+        coders: list[str] | None = None,
+        concepts: list[str] | None = None,
+        note: str | None = None,
+    ) -> str:
+        """Decide one disagreement for the consensus coder: a, b, both, neither or other."""
+        from gioia.ops import consensus
+
+        with self._write() as tx:
+            return consensus.resolve(
+                tx, into, ref, choice, coders=coders, concepts=concepts, note=note
+            )
+
+    def reconcile_auto(
+        self, into: str, mode: str, *, coders: list[str] | None = None
+    ) -> ReconcileState:
+        """Build the consensus coder at once: ``union`` or ``intersection`` of two coders."""
+        from gioia.ops import consensus
+
+        with self._write() as tx:
+            return consensus.reconcile_auto(tx, into, mode, coders)
+
+    def write_agreement(self, path: Path, report: AgreementReport) -> None:
+        """Write an agreement report to .docx or .md."""
+        from gioia.publish import write_agreement
+
+        write_agreement(report, path)
 
     # --- audit trail and schema ------------------------------------------------------
 

@@ -138,7 +138,7 @@ def test_review_progress_and_coders_commands(study: str, runner: CliRunner) -> N
     out = run(runner, study, "review", "case_a_ceo_w1:2", "case_a_ceo_w1:4", coder="Ann")
     assert out.output == "Marked 2 segment(s) as reviewed.\n"
     out = run(runner, study, "review", "--transcript", "case_a_ceo_w1", coder="Ann")
-    assert out.output == "Marked 26 segment(s) as reviewed; 2 already were.\n"
+    assert out.output == "Marked 12 segment(s) as reviewed; 2 already were.\n"
     out = run(runner, study, "review", "case_a_ceo_w1:4", "--undo", coder="Ann")
     assert out.output == "Marked 1 segment(s) as not reviewed.\n"
     rows = json.loads(run(runner, study, "progress", "--json").output)
@@ -153,7 +153,7 @@ def test_review_progress_and_coders_commands(study: str, runner: CliRunner) -> N
     )
     table = run(runner, study, "coders").output.splitlines()
     assert table[0].split() == ["Coder", "Reviewed", "Codings", "Concepts", "Transcripts"]
-    assert table[1].split() == ["Anna", "27", "0", "0", "0"]
+    assert table[1].split() == ["Anna", "13", "0", "0", "0"]
 
 
 def _spawn_session(store: str, coder: str, *args: str) -> subprocess.Popen[str]:

@@ -70,5 +70,5 @@ def test_quotes_of_one_coder(study: Project) -> None:
     rows = study.quotes(coder="Tom", per_concept=50)
     toms = {(r.concept, r.segment) for r in study.codings(["Tom"])}
     assert {(row.concept, q.ref) for row in rows for q in row.quotes} == toms
-    with pytest.raises(NotFound, match=r"^No coder 'Zed'\.$"):
+    with pytest.raises(NotFound, match=r"^No coder 'Zed' \(coders: Maria, Tom\)\.$"):
         study.quotes(coder="Zed")

@@ -64,9 +64,9 @@ def cli(ctx: click.Context, store: str | None, coder: str | None, debug: bool) -
 
 
 def _register() -> None:
-    from gioia.cli import code, coding, publish, store, structure, transcripts
+    from gioia.cli import agreement, code, coding, publish, store, structure, transcripts
 
-    for module in (store, transcripts, coding, code, structure, publish):
+    for module in (store, transcripts, coding, code, structure, publish, agreement):
         for command in module.COMMANDS:
             cli.add_command(command)
 

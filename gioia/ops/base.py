@@ -242,3 +242,13 @@ def record_reviews(tx: Tx, coder: Coder, targets: dict[int, str]) -> tuple[list[
     refs = [targets[i] for i in new]
     summary = f"Reviewed {', '.join(refs[:3])}" + (" …" if len(refs) > 3 else "")
     return new, tx.record("review", "segment", summary, after={"segments": new}, coder=coder)
+
+
+def evidence_coder(tx: Tx, coder: str | None) -> int | None:
+    """Whose codings count as the evidence (structure counts, figure, quotes): the coder
+    named, else the consensus coder when there is one, else everyone's (None)."""
+    if coder is not None:
+        return find_coder(tx.session, coder).id
+    return tx.session.scalar(
+        select(Coder.id).where(Coder.is_consensus.is_(True)).order_by(Coder.id).limit(1)
+    )

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 
 from gioia.errors import InvalidInput, NotFound
-from gioia.ops.base import Tx, resolve_refs, segment_ref
+from gioia.ops.base import Tx, evidence_coder, resolve_refs, segment_ref
 from gioia.ops.structure import get_item
-from gioia.store import Case, Coder, Coding, Concept, Informant, Segment, Transcript
-from gioia.text import name_key, trim_words
+from gioia.store import Case, Coding, Concept, Informant, Segment, Transcript
+from gioia.text import trim_words
 from gioia.views import ConceptQuotes, Quote, StructureView
 
 
@@ -101,15 +101,6 @@ def _spread(candidates: list[_Candidate], n: int) -> list[_Candidate]:
     return chosen
 
 
-def _coder_id(tx: Tx, coder: str | None) -> int | None:
-    if coder is None:
-        return None
-    found = tx.session.scalar(select(Coder.id).where(Coder.name_key == name_key(coder)))
-    if found is None:
-        raise NotFound(f"No coder {coder!r}.")
-    return found
-
-
 def quotes_table(
     tx: Tx,
     view: StructureView,
@@ -121,7 +112,7 @@ def quotes_table(
     """The representative quotes of every concept in the structure, in its order."""
     if per_concept < 1 or max_words < 1:
         raise InvalidInput("--per-concept and --max-words must be at least 1.")
-    coder_id = _coder_id(tx, coder)
+    coder_id = evidence_coder(tx, coder)
     ids = {name: id_ for name, id_ in tx.session.execute(select(Concept.name, Concept.id))}
     rows = []
     for d in view.dimensions:

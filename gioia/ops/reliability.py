@@ -71,7 +71,8 @@ def load(
     case: str | None = None,
     wave: str | None = None,
 ) -> Scope:
-    """The reliability data in scope; an error unless two or more coders are compared."""
+    """The reliability data in scope (interviewer turns left out); an error unless two or
+    more coders are compared."""
     if level not in LEVELS:
         raise InvalidInput(f"{level!r} is not a level: choose concept, theme or dimension.")
     session = tx.session
@@ -96,7 +97,7 @@ def load(
                 Segment.char_end,
                 Segment.position,
             )
-            .where(Segment.transcript_id.in_(list(texts)))
+            .where(Segment.transcript_id.in_(list(texts)), Segment.is_interviewer.is_(False))
             .order_by(Segment.transcript_id, Segment.position)
         )
     }

@@ -42,7 +42,8 @@ from gioia.views import (
 
 
 def _targets(tx: Tx, refs: list[str] | None, transcript: str | None) -> dict[int, str]:
-    """Segment id → reference, for the references given or a whole transcript."""
+    """Segment id → reference, for the references given or a whole transcript (its
+    segments to code: interviewer turns left out)."""
     if bool(refs) == (transcript is not None):
         raise InvalidInput("Give segment references or --transcript, not both and not neither.")
     if refs:
@@ -53,7 +54,7 @@ def _targets(tx: Tx, refs: list[str] | None, transcript: str | None) -> dict[int
         id_: f"{found.name}:{position}"
         for id_, position in tx.session.execute(
             select(Segment.id, Segment.position)
-            .where(Segment.transcript_id == found.id)
+            .where(Segment.transcript_id == found.id, Segment.is_interviewer.is_(False))
             .order_by(Segment.position)
         )
     }

@@ -15,9 +15,9 @@ from sqlalchemy import CursorResult, and_, case, delete, distinct, exists, func,
 from sqlalchemy.orm import aliased
 
 from gioia.errors import InvalidInput, NotFound
-from gioia.ops.base import Tx, clean_name, resolve_refs, suggestion
+from gioia.ops.base import Tx, clean_name, evidence_coder, resolve_refs, suggestion
 from gioia.ops.listing import compile_grep
-from gioia.store import Coder, Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
+from gioia.store import Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
 from gioia.structure_file import read_structure
 from gioia.text import name_key
 from gioia.views import (
@@ -475,19 +475,15 @@ def _counts(tx: Tx, group: Any, coder_id: int | None) -> dict[Any, Counts]:
 
 
 def structure(tx: Tx, *, coder: str | None = None, order: str = "structure") -> StructureView:
-    """The tree dimension > theme > concept with counts (of one coder's codings if named).
+    """The tree dimension > theme > concept with counts: of one coder's codings if named,
+    else of the consensus coder's when there is one, else of everyone's.
 
     ``order``: ``structure`` (the order items were made in), ``alpha`` or ``count``
     (segments, most first).
     """
     if order not in ("structure", "alpha", "count"):
         raise InvalidInput(f"Cannot order by {order!r}: choose structure, alpha or count.")
-    coder_id = None
-    if coder is not None:
-        found = tx.session.scalar(select(Coder.id).where(Coder.name_key == name_key(coder)))
-        if found is None:
-            raise NotFound(f"No coder {coder!r}.")
-        coder_id = found
+    coder_id = evidence_coder(tx, coder)
     by_concept = _counts(tx, Concept.id, coder_id)
     by_theme = _counts(tx, Concept.theme_id, coder_id)
     by_dimension = _counts(tx, Theme.dimension_id, coder_id)

@@ -1,0 +1,442 @@
+"""Agreement commands: agreement (and agreement matrix), disagreements, reconcile."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from gioia.cli.common import console, echo_json, interactive, open_project
+from gioia.errors import GioiaError
+
+if TYPE_CHECKING:
+    from gioia.agreement import Coefficient
+    from gioia.views import AgreementReport, CoderCodes, MatrixAgreement, Pending
+
+
+def _coders(value: str | None) -> list[str] | None:
+    return [c.strip() for c in value.split(",") if c.strip()] if value else None
+
+
+def _n(value: Coefficient) -> str:
+    return "—" if value.value is None else f"{value.value:.3f}"
+
+
+def _plain(value: Any) -> Any:
+    """Coefficients as {"value": …} or {"undefined": reason} in JSON."""
+    from gioia.agreement import Coefficient
+
+    if isinstance(value, Coefficient):
+        return {"value": value.value} if value.value is not None else {"undefined": value.reason}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+@click.group(invoke_without_command=True)
+@click.option(
+    "--level",
+    type=click.Choice(["concept", "theme", "dimension"]),
+    default="concept",
+    show_default=True,
+    help="Compare concepts, or the themes or dimensions they imply.",
+)
+@click.option(
+    "--unit",
+    type=click.Choice(["segment", "transcript", "character"]),
+    default="segment",
+    show_default=True,
+    help="What a coder agrees on.",
+)
+@click.option("--coders", metavar="A,B,…", help="Coders to compare [default: all who reviewed].")
+@click.option("--transcript", "-t", help="Only this transcript.")
+@click.option("--case", help="Only this case.")
+@click.option("--wave", help="Only this wave.")
+@click.option("--concept", "-c", help="Only this code.")
+@click.option(
+    "--exclusive",
+    is_flag=True,
+    help="Also treat each theme's concepts (dimension's themes) as one variable.",
+)
+@click.option(
+    "--by", type=click.Choice(["transcript", "coder-pair"]), help="Break the overall down."
+)
+@click.option(
+    "--bootstrap",
+    type=click.IntRange(min=100),
+    metavar="N",
+    help="Bootstrap α with N resamples: 95% interval, P(α < .800) and P(α < .667).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (every number).")
+@click.option("--csv", "as_csv", is_flag=True, help="Print a CSV row per code.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to a .docx or .md file.",
+)
+@click.pass_context
+def agreement(
+    ctx: click.Context,
+    level: str,
+    unit: str,
+    coders: str | None,
+    transcript: str | None,
+    case: str | None,
+    wave: str | None,
+    concept: str | None,
+    exclusive: bool,
+    by: str | None,
+    bootstrap: int | None,
+    seed: int,
+    as_json: bool,
+    as_csv: bool,
+    output: Path | None,
+) -> None:
+    """Inter-coder agreement per code and overall, with every coefficient.
+
+    A coder who has not reviewed a segment is missing there; one who reviewed it and
+    applied nothing coded "absent".
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    with open_project() as project:
+        report = project.agreement(
+            level=level,
+            unit=unit,
+            coders=_coders(coders),
+            transcript=transcript,
+            case=case,
+            wave=wave,
+            exclusive=exclusive,
+            by=by,
+            concept=concept,
+            bootstrap=bootstrap,
+            seed=seed,
+        )
+        if output is not None:
+            project.write_agreement(output, report)
+    if output is not None:
+        click.echo(f"Wrote the agreement report to {output}.")
+    elif as_json:
+        import dataclasses
+
+        echo_json(_plain(dataclasses.asdict(report)))
+    elif as_csv:
+        _csv(report)
+    else:
+        _table(report)
+
+
+COLUMNS = (
+    "percent",
+    "cohen_kappa",
+    "cohen_kappa_se",
+    "scott_pi",
+    "fleiss_kappa",
+    "brennan_prediger",
+    "gwet_ac1",
+    "krippendorff_alpha",
+)
+
+
+def _csv(report: AgreementReport) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    only = [f"only_{c}" for c in report.coders]
+    writer.writerow(["code", "units", "both", *only, "neither", *COLUMNS, "note"])
+    for code in report.codes:
+        values = [code.coefficients[k].value for k in COLUMNS]
+        writer.writerow(
+            [
+                code.code,
+                code.units,
+                code.both,
+                *(code.only[c] for c in report.coders),
+                code.neither,
+                *("" if v is None else f"{v:.6f}" for v in values),
+                code.note or "",
+            ]
+        )
+
+
+def _table(report: AgreementReport) -> None:
+    from rich.table import Table
+
+    from gioia.agreement import interpret_alpha, interpret_kappa
+
+    two = len(report.coders) == 2
+    kappa = "cohen_kappa" if two else "fleiss_kappa"
+    out = console()
+    out.print(
+        f"{report.level.capitalize()}s, {report.unit} units: {', '.join(report.coders)}. "
+        f"{report.units_pairable} units compared, {report.units_dropped} read by one coder or "
+        "none.",
+        markup=False,
+    )
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column(report.level.capitalize(), ratio=1)
+    heads = ["n", "both", *(c[:6] for c in report.coders), "none"] if two else ["n", "all", "none"]
+    for head in [*heads, "%", "κ" if two else "Fleiss", "α", "AC1"]:
+        table.add_column(head, justify="right", no_wrap=True)
+    for code in report.codes:
+        c = code.coefficients
+        counts = (
+            [code.units, code.both, *(code.only[n] for n in report.coders), code.neither]
+            if two
+            else [code.units, code.both, code.neither]
+        )
+        table.add_row(
+            code.code,
+            *map(str, counts),
+            _n(c["percent"]),
+            _n(c[kappa]),
+            _n(c["krippendorff_alpha"]),
+            _n(c["gwet_ac1"]),
+        )
+    out.print(table)
+    o = report.overall
+    out.print(
+        f"Overall: agreement {_n(o['percent'])}, pooled κ {_n(o['pooled_kappa'])} "
+        f"({interpret_kappa(o['pooled_kappa'])}), mean κ {_n(o['mean_kappa'])}, "
+        f"mean α {_n(o['mean_alpha'])} ({interpret_alpha(o['mean_alpha'])}).",
+        markup=False,
+    )
+    for code in report.codes:
+        c = code.coefficients
+        reading = f"κ {interpret_kappa(c[kappa])}, α {interpret_alpha(c['krippendorff_alpha'])}" + (
+            f"; {code.note}" if code.note else ""
+        )
+        if code.alpha_interval:
+            low, high = code.alpha_interval
+            below = ", ".join(
+                f"P(α<{k[1:] if k.startswith('0') else k})={p:.3f}"
+                for k, p in (code.alpha_below or {}).items()
+            )
+            reading += f"; α 95% CI [{low:.3f}, {high:.3f}], {below}"
+        out.print(f"  {code.code}: {reading}", markup=False, soft_wrap=False)
+    for group in report.groups:
+        g = group.coefficients
+        out.print(
+            f"{group.group} as one variable ({group.units} units, {group.violations} left out): "
+            f"Fleiss' κ {_n(g['fleiss_kappa'])}, AC1 {_n(g['gwet_ac1'])}, "
+            f"κn {_n(g['brennan_prediger'])}, α {_n(g['krippendorff_alpha'])}",
+            markup=False,
+        )
+    for violation in report.violations:
+        out.print(
+            f"  {violation.unit}: {violation.coder} applied {len(violation.codes)} "
+            f"categories of {violation.group}",
+            markup=False,
+        )
+    for row in report.breakdown:
+        b = row.overall
+        out.print(
+            f"{row.label}: {row.units} units, agreement {_n(b['percent'])}, "
+            f"pooled κ {_n(b['pooled_kappa'])}, mean α {_n(b['mean_alpha'])}",
+            markup=False,
+        )
+
+
+@agreement.command("matrix")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--level-of-measurement",
+    "level",
+    type=click.Choice(["nominal", "ordinal", "interval", "ratio"]),
+    default="nominal",
+    show_default=True,
+    help="How the values are measured.",
+)
+@click.option("--units-in-rows", is_flag=True, help="A row per unit and a column per coder.")
+@click.option("--bootstrap", type=click.IntRange(min=100), metavar="N", help="Bootstrap α.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def matrix(
+    file: Path, level: str, units_in_rows: bool, bootstrap: int | None, seed: int, as_json: bool
+) -> None:
+    """Every coefficient for a table you bring: a row per coder, a column per unit
+    (blank = missing), as the KALPHA macro reads it."""
+    from gioia.project import Project
+
+    result = Project.matrix_agreement(
+        file, level=level, units_in_rows=units_in_rows, bootstrap=bootstrap, seed=seed
+    )
+    if as_json:
+        import dataclasses
+
+        echo_json(_plain(dataclasses.asdict(result)))
+        return
+    _matrix_lines(result)
+
+
+def _matrix_lines(result: MatrixAgreement) -> None:
+    names = {
+        "percent": "Percent agreement",
+        "cohen_kappa": "Cohen's κ",
+        "cohen_kappa_se": "  its SE",
+        "scott_pi": "Scott's π",
+        "fleiss_kappa": "Fleiss' κ",
+        "brennan_prediger": "Brennan–Prediger",
+        "gwet_ac1": "Gwet's AC1",
+        "krippendorff_alpha": f"Krippendorff's α ({result.level})",
+    }
+    click.echo(f"{len(result.coders)} coders, {result.units} units, {result.pairable} pairable.")
+    for key, label in names.items():
+        if key in result.coefficients:
+            value = result.coefficients[key]
+            shown = _n(value) if value.value is not None else f"undefined: {value.reason}"
+            click.echo(f"{label:<28} {shown}")
+    if result.alpha_interval:
+        low, high = result.alpha_interval
+        click.echo(f"{'α 95% bootstrap interval':<28} [{low:.3f}, {high:.3f}]")
+        for minimum, p in (result.alpha_below or {}).items():
+            click.echo(f"{'P(α < ' + minimum + ')':<28} {p:.3f}")
+
+
+@click.command()
+@click.option(
+    "--level",
+    type=click.Choice(["concept", "theme", "dimension"]),
+    default="concept",
+    show_default=True,
+)
+@click.option("--concept", "-c", help="Only this code.")
+@click.option("--coders", metavar="A,B,…", help="Coders to compare [default: all who reviewed].")
+@click.option("--transcript", "-t", help="Only this transcript.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def disagreements(
+    level: str, concept: str | None, coders: str | None, transcript: str | None, as_json: bool
+) -> None:
+    """List every segment where the coders differ, grouped by code, with each coder's
+    codes and quotes (marked «like this»)."""
+    with open_project() as project:
+        found = project.disagreements(
+            level=level, coders=_coders(coders), concept=concept, transcript=transcript
+        )
+    if as_json:
+        echo_json(found)
+        return
+    out = console()
+    current = None
+    for item in found:
+        if item.code != current:
+            out.print(f"\n{item.code}", style="bold", markup=False)
+            current = item.code
+        out.print(
+            f"  {item.unit}: applied by {', '.join(item.applied_by)}; not by "
+            f"{', '.join(item.not_by)}",
+            markup=False,
+        )
+        out.print(_indented(_marked(item.text, item.coders), out.width), markup=False)
+        for coder in item.coders:
+            out.print(f"    {coder.coder}: {'; '.join(coder.codes) or '(nothing)'}", markup=False)
+    out.print(f"\n{len(found)} disagreement(s).", markup=False)
+
+
+def _marked(text: str, coders: tuple[CoderCodes, ...]) -> str:
+    """The text with every coder's quote spans marked «…»."""
+    spans = sorted({s for c in coders for spans in c.spans.values() for s in spans})
+    out, position = [], 0
+    for start, end in spans:
+        if start < position:
+            continue
+        out += [text[position:start], "«", text[start:end], "»"]
+        position = end
+    return "".join([*out, text[position:]])
+
+
+def _indented(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(
+        textwrap.fill(p, max(width - 1, 20), initial_indent="    ", subsequent_indent="    ")
+        for p in text.split("\n")
+    )
+
+
+@click.command()
+@click.option("--into", required=True, metavar="NAME", help="The consensus coder to build.")
+@click.option("--coders", metavar="A,B", help="The two coders to reconcile.")
+@click.option(
+    "--auto",
+    type=click.Choice(["union", "intersection"]),
+    help="Settle every disagreement at once.",
+)
+def reconcile(into: str, coders: str | None, auto: str | None) -> None:
+    """Build a consensus coder: agreed codings are copied, then each disagreement is
+    decided (a, b, both, neither, or = OTHER; NAMES), with an optional # note.
+
+    Resumes where it stopped. Reads decisions line by line when not at a terminal.
+    """
+    with open_project() as project:
+        if auto:
+            state = project.reconcile_auto(into, auto, coders=_coders(coders))
+            click.echo(
+                f"{state.into}: {state.copied} agreed coding(s) copied, "
+                f"{state.decided} disagreement(s) settled ({auto})."
+            )
+            return
+        state = project.reconcile(into, coders=_coders(coders))
+        a, b = state.coders
+        click.echo(
+            f"{state.into}: {state.copied} agreed coding(s) copied; "
+            f"{len(state.pending)} disagreement(s) to decide."
+        )
+        lines = None if interactive() else iter(sys.stdin)
+        for number, item in enumerate(state.pending, start=1):
+            _show_pending(item, number, len(state.pending))
+            while True:
+                line = _ask(lines)
+                if line is None or line.strip() == "x":
+                    click.echo("Stopped; run the same command to resume.")
+                    return
+                choice, concepts, note = _parse_decision(line)
+                try:
+                    click.echo(
+                        project.resolve(
+                            into, item.ref, choice, coders=[a, b], concepts=concepts, note=note
+                        )
+                    )
+                    break
+                except GioiaError as exc:  # a bad choice: say so and ask again
+                    click.echo(f"Error: {exc.message}")
+    click.echo(f"All disagreements of {a} and {b} are decided in {into}.")
+
+
+def _show_pending(item: Pending, number: int, total: int) -> None:
+    click.echo(f"\n[{number}/{total}] {item.ref}")
+    click.echo(_indented(_marked(item.text, (item.first, item.second)), 80))
+    if item.agreed:
+        click.echo(f"  agreed: {'; '.join(item.agreed)}")
+    for key, coder in (("a", item.first), ("b", item.second)):
+        click.echo(f"  {key}) {coder.coder}: {'; '.join(coder.codes) or '(nothing)'}")
+
+
+def _ask(lines: Any) -> str | None:
+    prompt = "a / b / both / neither / = CONCEPT; … [# note] > "
+    if lines is None:
+        try:
+            return str(click.prompt(prompt, default="", show_default=False, prompt_suffix=""))
+        except click.Abort:
+            return None
+    click.echo(prompt, nl=False)
+    line = next(lines, None)
+    click.echo(line.rstrip("\n") if line is not None else "")
+    return line
+
+
+def _parse_decision(line: str) -> tuple[str, list[str], str | None]:
+    text, _, note = line.strip().partition("#")
+    text = text.strip()
+    if text.startswith("="):
+        return "other", [c.strip() for c in text[1:].split(";") if c.strip()], note.strip() or None
+    return text.lower(), [], note.strip() or None
+
+
+COMMANDS = [agreement, disagreements, reconcile]
