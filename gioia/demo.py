@@ -6,12 +6,34 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gioia.errors import GioiaError
 from gioia.project import Project
 from gioia.resources import bundled_path
 
+if TYPE_CHECKING:
+    from gioia.agreement import Coefficient
+
 CODINGS_FILES = ("codings_maria.csv", "codings_tom.csv")
+AGREEMENT = (
+    ("concept", "segment"),
+    ("concept", "character"),
+    ("theme", "segment"),
+    ("theme", "character"),
+)
+
+
+def _review_everything(project: Project, coder: str, transcripts: list[str | None]) -> None:
+    """The sample's coders read every informant turn: record it, as a session would."""
+    project.coder = coder
+    for name in transcripts:
+        project.review(transcript=name)
+    project.coder = None
+
+
+def _value(coefficient: Coefficient) -> str:
+    return "undefined" if coefficient.value is None else f"{coefficient.value:.3f}"
 
 
 @dataclass(frozen=True)
@@ -42,11 +64,30 @@ def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
         for name in CODINGS_FILES:
             result = project.import_codings(sample / name)
             say(f"Imported {result.added} codings by {', '.join(result.coders)} from {name}")
+            _review_everything(project, result.coders[0], [r.transcript for r in results])
         cases = project.cases()
         say(f"{len(cases)} cases: " + ", ".join(c.name for c in cases))
         tree = project.import_structure(sample / "structure.csv")
         made = ", ".join(f"{n} {word}s" for word, n in tree.created.items() if n)
         say(f"Imported the data structure from structure.csv ({made} created)")
+        for level, unit in AGREEMENT:
+            report = project.agreement(level=level, unit=unit)
+            o = report.overall
+            say(
+                f"Agreement of Maria and Tom, {level}s by {unit}: "
+                f"{_value(o['percent'])} agreement, pooled κ {_value(o['pooled_kappa'])}, "
+                f"mean α {_value(o['mean_alpha'])}"
+            )
+            name = f"agreement-{level}-{unit}.md"
+            project.write_agreement(out / name, report)
+            say(f"Wrote {out / name}")
+        project.write_agreement(out / "agreement.docx", project.agreement())
+        say(f"Wrote {out / 'agreement.docx'}")
+        state = project.reconcile_auto("Consensus", "union")
+        say(
+            f"Built the consensus coder Consensus: {state.copied} agreed codings copied, "
+            f"{state.decided} disagreements settled by union"
+        )
         for name in ("quotes.docx", "quotes.md"):
             n = project.write_quotes(out / name)
             say(f"Wrote {out / name} ({n} representative quotes)")
@@ -71,6 +112,8 @@ def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
             "gioia --coder Maria segments --uncoded",
             "gioia structure",
             "gioia check",
+            "gioia agreement --level theme",
+            "gioia disagreements",
             "gioia log -n 10",
         ),
     )

@@ -438,7 +438,11 @@ class Project:
             return changed
 
     def structure(self, *, order: str = "structure", coder: str | None = None) -> StructureView:
-        """The tree dimension > theme > concept with counts, and what hangs outside it."""
+        """The tree dimension > theme > concept with counts, and what hangs outside it.
+
+        Counts are of ``coder``'s codings, else the consensus coder's when there is one,
+        else everyone's.
+        """
         with self._read() as tx:
             return structure.structure(tx, order=order, coder=coder)
 
@@ -488,16 +492,16 @@ class Project:
         write_quotes(rows, path, with_wave=with_wave)
         return sum(len(r.quotes) for r in rows)
 
-    def write_codebook(self, path: Path) -> int:
+    def write_codebook(self, path: Path, *, coder: str | None = None) -> int:
         """Write the codebook (.docx, .md, .csv, .xlsx): definitions, counts and an example
         per concept; returns the number of concepts."""
         from gioia.publish import write_codebook
 
         with self._read() as tx:
-            view = structure.structure(tx)
+            view = structure.structure(tx, coder=coder)
             examples = {
                 row.concept: row.quotes[0]
-                for row in quotes.quotes_table(tx, view, per_concept=1, max_words=40)
+                for row in quotes.quotes_table(tx, view, per_concept=1, max_words=40, coder=coder)
                 if row.quotes
             }
         write_codebook(view, examples, path)
@@ -517,18 +521,22 @@ class Project:
         write_cases(cases, path, interviews_per_wave=per_wave)
         return len(cases)
 
-    def figure_dot(self, options: FigureOptions | None = None) -> tuple[str, list[str]]:
+    def figure_dot(
+        self, options: FigureOptions | None = None, *, coder: str | None = None
+    ) -> tuple[str, list[str]]:
         """The data-structure figure as DOT, and the names left out (outside the tree)."""
         from gioia.figure import FigureOptions, to_dot
 
         options = options or FigureOptions()
-        return to_dot(self.structure(order=options.order), options)
+        return to_dot(self.structure(order=options.order, coder=coder), options)
 
-    def draw_figure(self, path: Path, options: FigureOptions | None = None) -> FigureResult:
+    def draw_figure(
+        self, path: Path, options: FigureOptions | None = None, *, coder: str | None = None
+    ) -> FigureResult:
         """Draw the data-structure figure to .svg, .png, .pdf or .dot."""
         from gioia.figure import render
 
-        source, left_out = self.figure_dot(options)
+        source, left_out = self.figure_dot(options, coder=coder)
         return FigureResult(path, render(source, path), tuple(left_out))
 
     def pick_quotes(self, concept: str, refs: list[str]) -> int:

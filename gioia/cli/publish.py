@@ -28,7 +28,11 @@ OUTPUT = click.Path(dir_okay=False, path_type=Path)
     help="Trim longer quotes at a sentence boundary.",
 )
 @click.option("--wave", "with_wave", is_flag=True, help="Cite the wave too: (Case A, CEO, wave 2).")
-@click.option("--by", "coder", metavar="CODER", help="Only this coder's codings.")
+@click.option(
+    "--coder",
+    metavar="NAME",
+    help="Only this coder's codings [default: the consensus coder if any, else all].",
+)
 @click.pass_context
 def quotes(
     ctx: click.Context,
@@ -71,10 +75,15 @@ def pick(concept: str, refs: tuple[str, ...]) -> None:
 @click.option(
     "-o", "--output", type=OUTPUT, required=True, help="A .docx, .md, .csv or .xlsx file."
 )
-def codebook(output: Path) -> None:
+@click.option(
+    "--coder",
+    metavar="NAME",
+    help="Only this coder's codings [default: the consensus coder if any, else all].",
+)
+def codebook(output: Path, coder: str | None) -> None:
     """Write the codebook: dimensions, themes and concepts with definitions and examples."""
     with open_project() as project:
-        n = project.write_codebook(output)
+        n = project.write_codebook(output, coder=coder)
     click.echo(f"Wrote the codebook ({n} concept(s) with an example) to {output}.")
 
 
@@ -109,6 +118,11 @@ def codebook(output: Path) -> None:
     show_default=True,
     help="Order of the items in each column.",
 )
+@click.option(
+    "--coder",
+    metavar="NAME",
+    help="Count this coder's codings [default: the consensus coder if any, else all].",
+)
 def figure(
     output: Path | None,
     counts: bool,
@@ -117,6 +131,7 @@ def figure(
     font: str,
     max_width: float,
     order: str,
+    coder: str | None,
 ) -> None:
     """Draw the data-structure figure: concepts, themes and dimensions in three columns.
 
@@ -130,10 +145,10 @@ def figure(
     )
     with open_project() as project:
         if output is None:
-            source, left_out = project.figure_dot(options)
+            source, left_out = project.figure_dot(options, coder=coder)
             click.echo(source, nl=False)
         else:
-            result = project.draw_figure(output, options)
+            result = project.draw_figure(output, options, coder=coder)
             left_out = list(result.left_out)
     if left_out:
         click.echo(

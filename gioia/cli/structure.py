@@ -175,9 +175,14 @@ def unassign(names: tuple[str, ...], level: str | None) -> None:
     show_default=True,
     help="Order of the items.",
 )
+@click.option(
+    "--coder",
+    metavar="NAME",
+    help="Count this coder's codings [default: the consensus coder if any, else all].",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def structure(ctx: click.Context, order: str, as_json: bool) -> None:
+def structure(ctx: click.Context, order: str, coder: str | None, as_json: bool) -> None:
     """Print the data structure: dimension > theme > concept, with counts."""
     if ctx.invoked_subcommand is not None:
         return
@@ -186,7 +191,7 @@ def structure(ctx: click.Context, order: str, as_json: bool) -> None:
     from rich.text import Text
 
     with open_project() as project:
-        view = project.structure(order=order)
+        view = project.structure(order=order, coder=coder)
     if as_json:
         echo_json(view)
         return
