@@ -489,6 +489,22 @@ def _fast_normalize() -> None:
     decode.normalize_text = fast_normalize_text
 
 
+def check_fast_normalize(texts: Sequence[str], samples: int = 100_000, seed: int = 1) -> None:
+    """Fail unless ``fast_normalize_text`` equals gioia's on ``texts`` and on ``samples``
+    random short strings over the characters either function treats specially."""
+    from gioia.text import normalize_text
+
+    alphabet = (
+        "ab \t\n\r\x0b\x0c\x1c\x85\u2028\u2029\u00a0\u2007\u202f\u3000\u1680"
+        "\x00\x07\x08\x0e\x1f\x7f\ufeff\u200b\u2060\u00ad\u0301e\u00e9"
+    )
+    rng = random.Random(seed)
+    strings = ["".join(rng.choices(alphabet, k=rng.randint(0, 12))) for _ in range(samples)]
+    for string in [*texts, *strings]:
+        if fast_normalize_text(string) != normalize_text(string):
+            raise SystemExit(f"fast-normalize differs from gioia's normalize_text on {string!r}")
+
+
 WHAT_IFS: dict[str, Callable[[], None]] = {
     "coders-once": _coders_once,
     "core-inserts": _core_inserts,

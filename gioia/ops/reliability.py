@@ -163,12 +163,20 @@ def _code_names(tx: Tx, level: str) -> tuple[dict[int, str], dict[int, int | Non
 
 @dataclass
 class Matrix:
-    """Units as columns: which coder read each (``read``) and applied which code."""
+    """Units read by at least one coder as columns: who read each (``read``) and who
+    applied which code. Units read by one coder only count in chance agreement (as in
+    Gwet's multi-rater forms), not in the agreement itself."""
 
     labels: list[str]
     read: npt.NDArray[np.bool_]  # coders × units
     applied: dict[int, npt.NDArray[np.bool_]]  # code -> coders × units
     weights: list[float] = field(default_factory=list)  # character units: one per transcript
+
+    @property
+    def pairable(self) -> npt.NDArray[np.bool_]:
+        """The units read by two or more coders."""
+        paired: npt.NDArray[np.bool_] = self.read.sum(axis=0) >= 2
+        return paired
 
     def values(self, code: int) -> FloatArray:
         """1 where applied, 0 where read but not applied, NaN where not read."""
@@ -217,11 +225,11 @@ def _matrix(
                     read[i, j] = True
                     for code in scope.applied.get((coder, s), ()):
                         applied.setdefault(code, np.zeros(read.shape, dtype=bool))[i, j] = True
-    pairable = read.sum(axis=0) >= 2
+    kept = np.asarray(read.any(axis=0), dtype=bool)
     return Matrix(
-        [labels[key][3] for (key, _), keep in zip(units, pairable, strict=True) if keep],
-        read[:, pairable],
-        {code: rows[:, pairable] for code, rows in applied.items() if rows[:, pairable].any()},
+        [labels[key][3] for (key, _), keep in zip(units, kept.tolist(), strict=True) if keep],
+        read[:, kept],
+        {code: rows[:, kept] for code, rows in applied.items() if rows[:, kept].any()},
     )
 
 
@@ -244,13 +252,13 @@ def _characters(scope: Scope, transcript: int, members: list[int], coders: list[
                 row = applied.setdefault(code, np.zeros(read.shape, dtype=bool))
                 for start, end in scope.spans[(coder, s, code)]:
                     row[i, first + start - starts[s] : first + end - starts[s]] = True
-    pairable = read.sum(axis=0) >= 2
+    kept = np.asarray(read.any(axis=0), dtype=bool)
     name = scope.transcripts[transcript][0]
     return Matrix(
-        [name] * int(pairable.sum()),
-        read[:, pairable],
-        {code: rows[:, pairable] for code, rows in applied.items()},
-        [float(pairable.sum())],
+        [name] * int(kept.sum()),
+        read[:, kept],
+        {code: rows[:, kept] for code, rows in applied.items()},
+        [float((read.sum(axis=0) >= 2).sum())],
     )
 
 
@@ -299,27 +307,22 @@ def _code_agreement(
     used: set[str] = set()
     data: list[FloatArray] = []
     for m in matrices:
-        if code not in m.applied or m.read.shape[1] == 0:
-            if m.read.shape[1]:
-                empty = np.where(m.read, 0.0, np.nan)
-                parts.append((coefficients(empty, two=two), m.weights[0] if m.weights else 1.0))
-                units += m.read.shape[1]
-                neither += m.read.shape[1]
-                data.append(empty)
+        paired = m.pairable
+        count = int(paired.sum())
+        if not count:
             continue
-        values = m.values(code)
+        values = m.values(code) if code in m.applied else np.where(m.read, 0.0, np.nan)
         data.append(values)
-        weight = m.weights[0] if m.weights else float(m.read.shape[1])
+        weight = m.weights[0] if m.weights else float(count)
         parts.append((coefficients(values, two=two), weight))
-        units += m.read.shape[1]
-        applied, read = m.applied[code] & m.read, m.read
-        readers = read.sum(axis=0)
-        appliers = applied.sum(axis=0)
+        units += count
+        read = m.read[:, paired]
+        applied = (m.applied[code][:, paired] & read) if code in m.applied else np.zeros_like(read)
+        readers, appliers = read.sum(axis=0), applied.sum(axis=0)
         both += int(((appliers == readers) & (appliers > 0)).sum())
         neither += int((appliers == 0).sum())
         for i, name in enumerate(names):
-            mine = applied[i] & (appliers < readers)
-            only[name] += int(mine.sum())
+            only[name] += int((applied[i] & (appliers < readers)).sum())
             if applied[i].any():
                 used.add(name)
     keys = parts[0][0].keys() if parts else ()
@@ -458,9 +461,12 @@ def report(
     groups, violations = (
         _groups(tx, scope, matrices[0]) if exclusive and unit != "character" else ([], [])
     )
-    pairable = sum(m.read.shape[1] for m in matrices)
+    pairable = sum(int(m.pairable.sum()) for m in matrices)
     in_scope = _units_in_scope(scope, unit)
-    missing = {name: int(sum((~m.read[i]).sum() for m in matrices)) for i, name in enumerate(names)}
+    missing = {
+        name: int(sum((~m.read[i][m.pairable]).sum() for m in matrices))
+        for i, name in enumerate(names)
+    }
     breakdown = _breakdown(scope, unit, by, names, codes) if by else []
     return AgreementReport(
         level,
@@ -502,7 +508,7 @@ def _breakdown(
             rows.append(
                 BreakdownRow(
                     name,
-                    sum(m.read.shape[1] for m in matrices),
+                    sum(int(m.pairable.sum()) for m in matrices),
                     _overall(per_code, names),
                 )
             )
@@ -527,7 +533,9 @@ def _breakdown(
             ]
             rows.append(
                 BreakdownRow(
-                    f"{a} / {b}", sum(m.read.shape[1] for m in matrices), _overall(per_code, [a, b])
+                    f"{a} / {b}",
+                    sum(int(m.pairable.sum()) for m in matrices),
+                    _overall(per_code, [a, b]),
                 )
             )
     else:
