@@ -476,7 +476,8 @@ class Pending:
 
 @dataclass(frozen=True)
 class ReconcileState:
-    """Where a reconciliation stands: codings copied so far and what is left to decide."""
+    """Where a reconciliation stands: agreed codings copied by this call, segments settled
+    before it (``decided``), and the disagreements left to decide."""
 
     into: str
     coders: tuple[str, str]

@@ -174,10 +174,10 @@ def _table(report: AgreementReport) -> None:
     kappa = "cohen_kappa" if two else "fleiss_kappa"
     out = console()
     out.print(
-        f"{report.level.capitalize()}s, {report.unit} units: {', '.join(report.coders)}. "
-        f"{report.units_pairable} units compared, {report.units_dropped} read by one coder or "
-        "none.",
+        f"{report.level.capitalize()}s, {report.unit} units: {', '.join(report.coders)}; "
+        f"{report.units_pairable} compared, {report.units_dropped} read by fewer than two.",
         markup=False,
+        soft_wrap=True,
     )
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column(report.level.capitalize(), ratio=1)
@@ -206,6 +206,7 @@ def _table(report: AgreementReport) -> None:
         f"({interpret_kappa(o['pooled_kappa'])}), mean κ {_n(o['mean_kappa'])}, "
         f"mean α {_n(o['mean_alpha'])} ({interpret_alpha(o['mean_alpha'])}).",
         markup=False,
+        soft_wrap=True,
     )
     for code in report.codes:
         c = code.coefficients

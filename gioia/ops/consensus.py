@@ -191,7 +191,8 @@ def _decide(
 
 
 def reconcile_auto(tx: Tx, into: str, mode: str, coders: list[str] | None = None) -> ReconcileState:
-    """Settle every disagreement at once: ``union`` keeps both, ``intersection`` neither."""
+    """Settle every disagreement left at once: ``union`` keeps both coders' concepts,
+    ``intersection`` neither; ``decided`` says how many this settled."""
     if mode not in ("union", "intersection"):
         raise InvalidInput(f"{mode!r} is not a mode: choose union or intersection.")
     work = _start(tx, into, coders)
@@ -200,5 +201,4 @@ def reconcile_auto(tx: Tx, into: str, mode: str, coders: list[str] | None = None
     choice = "both" if mode == "union" else "neither"
     for item in state.pending:
         _decide(tx, work, refs[item.ref], choice, [], f"--auto {mode}")
-    decided = state.decided + len(state.pending)
-    return ReconcileState(state.into, state.coders, state.copied, decided, ())
+    return ReconcileState(state.into, state.coders, state.copied, len(state.pending), ())
