@@ -279,7 +279,8 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
     if not rows:
         raise ImportFailed(f"{path.name} holds no codings.")
 
-    coders = {name_key(r.coder): get_or_create_coder(session, r.coder) for r in rows}
+    names = {name_key(r.coder): r.coder for r in rows}
+    coders = {key: get_or_create_coder(session, name) for key, name in names.items()}
     concepts: dict[str, Concept] = {}
     created: list[str] = []
     for row in rows:
