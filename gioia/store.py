@@ -12,8 +12,9 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     create_engine,
@@ -294,6 +296,11 @@ class Event(Base):
 Index("ix_codings_segment_coder", Coding.segment_id, Coding.coder_id)
 
 
+def core_table(model: type[Base]) -> Table:
+    """A model's table, for Core bulk inserts (they skip the ORM's per-row work)."""
+    return cast(Table, model.__table__)
+
+
 # --- opening a store ---------------------------------------------------------------
 
 
@@ -317,9 +324,13 @@ class Store:
         On SQLite a writing transaction starts with ``BEGIN IMMEDIATE`` so that two
         processes queue on the busy timeout instead of failing on a lock upgrade.
         """
-        engine = self.engine.execution_options(sqlite_begin="IMMEDIATE") if write else self.engine
+        engine = self._writer if write else self.engine
         with self.sessions(bind=engine) as session, session.begin():
             yield session
+
+    @cached_property
+    def _writer(self) -> Engine:
+        return self.engine.execution_options(sqlite_begin="IMMEDIATE")
 
     def close(self) -> None:
         self.engine.dispose()

@@ -73,7 +73,8 @@ def test_agreement_errors(study: str, runner: CliRunner) -> None:
     out = run(runner, study, "agreement", "--coders", "Maria")
     assert (out.exit_code, out.output) == (
         1,
-        "Error: Agreement needs two or more coders who reviewed segments in scope (found: Maria).\n",
+        "Error: Agreement needs two or more coders who reviewed segments in scope "
+        "(found: Maria).\n",
     )
     out = run(runner, study, "agreement", "--coders", "Maria,Zed")
     assert (out.exit_code, out.output) == (1, "Error: No coder 'Zed' (coders: Maria, Tom).\n")

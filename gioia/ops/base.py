@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from gioia.errors import InvalidInput, NotFound
-from gioia.store import NAME_LENGTH, Coder, Concept, Event, Review, Segment, Transcript
+from gioia.store import NAME_LENGTH, Coder, Concept, Event, Review, Segment, Transcript, core_table
 from gioia.text import name_key
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -229,7 +229,8 @@ def mark_reviewed(session: Session, coder_id: int, segment_ids: set[int]) -> lis
     )
     new = sorted(segment_ids - already)
     if new:
-        session.execute(insert(Review), [{"segment_id": s, "coder_id": coder_id} for s in new])
+        rows = [{"segment_id": s, "coder_id": coder_id} for s in new]
+        session.execute(insert(core_table(Review)), rows)
     return new
 
 

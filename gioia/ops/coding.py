@@ -34,6 +34,7 @@ from gioia.store import (
     Memo,
     Segment,
     Transcript,
+    core_table,
     utcnow,
 )
 from gioia.text import name_key
@@ -320,7 +321,7 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
             new[identity] = row
     if new:
         session.execute(
-            insert(Coding),
+            insert(core_table(Coding)),
             [
                 dict(
                     segment_id=k[0], concept_id=k[1], coder_id=k[2], char_start=k[3], char_end=k[4]
@@ -329,7 +330,7 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
             ],
         )
         session.execute(
-            insert(Event),
+            insert(core_table(Event)),
             [
                 dict(
                     coder_id=k[2],

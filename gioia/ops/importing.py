@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import delete, func, insert, select
@@ -12,7 +13,7 @@ from gioia.errors import ImportFailed, InvalidInput
 from gioia.importers import read_transcript
 from gioia.importers.manifest import TranscriptMeta
 from gioia.ops.base import Tx, clean_name
-from gioia.store import Attribute, Case, Coding, Informant, Segment, Transcript
+from gioia.store import Attribute, Case, Coding, Informant, Segment, Transcript, core_table
 from gioia.text import build_document, name_key
 
 DEFAULT_INTERVIEWER_LABELS = ("Interviewer", "Q", "I")
@@ -33,14 +34,16 @@ class ImportOptions:
                 f"Cannot segment by {self.segment_by!r}: choose {', '.join(SEGMENT_MODES)}."
             )
 
+    @cached_property
+    def _interviewer_keys(self) -> frozenset[str]:
+        return frozenset(name_key(label) for label in self.interviewer_labels)
+
     def is_interviewer(self, speaker: str | None) -> bool:
         """Whether a speaker label is one of the interviewer's."""
         if speaker is None:
             return False
         key = name_key(speaker)
-        return key.startswith("interviewer") or key in {
-            name_key(label) for label in self.interviewer_labels
-        }
+        return key.startswith("interviewer") or key in self._interviewer_keys
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
         tx, spans_speakers={s.speaker for s in spans}, informant=informant, options=options
     )
     session.execute(
-        insert(Segment),
+        insert(core_table(Segment)),
         [
             {
                 "transcript_id": transcript.id,
