@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gioia import InvalidInput, NotFound, Project
-from gioia.cli.code import concept_fragment, fuzzy_score, rank_choices
+from gioia.cli.session import concept_fragment, fuzzy_score, rank_choices
 from gioia.views import ConceptChoice
 
 A2, A4 = "case_a_ceo_w1:2", "case_a_ceo_w1:4"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -147,6 +146,8 @@ COLUMNS = (
 
 
 def _csv(report: AgreementReport) -> None:
+    import csv
+
     writer = csv.writer(sys.stdout, lineterminator="\n")
     only = [f"only_{c}" for c in report.coders]
     writer.writerow(["code", "units", "both", *only, "neither", *COLUMNS, "note"])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import dataclasses
 import datetime as dt
 import sys
 from pathlib import Path
@@ -242,6 +240,9 @@ def codings_export(output: Path | None, only: tuple[str, ...]) -> None:
 
     Columns: coder, segment, concept, quote, transcript, case, informant, role, text.
     """
+    import csv
+    import dataclasses
+
     from gioia.views import CodingRow
 
     with open_project() as project:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import json
 import sys
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
@@ -17,8 +14,7 @@ if TYPE_CHECKING:
     from gioia.project import Project
 
 
-@dataclass
-class Settings:
+class Settings(NamedTuple):
     """The global options: where the store is, who is coding, and --debug."""
 
     store: str | None
@@ -56,6 +52,9 @@ def _plain(value: Any) -> Any:
 
 def echo_json(value: Any) -> None:
     """Print dataclasses (or lists of them) as indented JSON."""
+    import dataclasses
+    import json
+
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         value = dataclasses.asdict(value)
     elif isinstance(value, list):

@@ -9,7 +9,7 @@ from prompt_toolkit.document import Document
 from prompt_toolkit.filters import completion_is_selected, has_completions
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 
-from gioia.cli.code import concept_fragment, rank_choices
+from gioia.cli.session import concept_fragment, rank_choices
 from gioia.views import ConceptChoice
 
 

@@ -73,7 +73,7 @@ def demo(ctx: click.Context, out: Path) -> None:
 
     out_console = console()
     report = build_demo(out, say=lambda line: out_console.print(line, markup=False))
-    settings().store = str(report.store)
+    ctx.find_root().obj = settings()._replace(store=str(report.store))
     for command in (structure, check):
         out_console.print(f"\n$ gioia {command.name}", markup=False)
         ctx.invoke(command)
