@@ -414,3 +414,15 @@ def test_a_new_concept_is_confirmed_at_a_terminal(
     assert accepted.output.splitlines()[-1] == (
         "Tagged 1 segment(s) with 'Family mill' (created concept 'Family mill')."
     )
+
+
+def test_every_listed_command_loads_with_its_name() -> None:
+    from gioia.cli import COMMANDS
+
+    runner = CliRunner()
+    for name in COMMANDS:
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert result.output.startswith(f"Usage: gioia {name} "), name
+    listed = runner.invoke(cli, ["--help"]).output
+    assert all(f"  {name}" in listed for name in COMMANDS)

@@ -1,11 +1,13 @@
 """The ``gioia`` command: a thin click layer over ``gioia.Project``.
 
-Commands import the API lazily so that ``gioia --help`` starts fast. User errors
+Commands are loaded when they run (``COMMANDS`` names their module and says in one
+line what they do), so ``gioia --help`` imports none of them. User errors
 (``GioiaError``) become one ``Error: …`` line and exit code 1, here and only here.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import click
@@ -14,9 +16,59 @@ from gioia import __version__
 from gioia.cli.common import Settings
 from gioia.errors import GioiaError
 
+#: command name -> (module in gioia.cli, short help shown by ``gioia --help``)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("store", "Create the project store."),
+    "import": ("transcripts", "Import transcripts from files or folders."),
+    "transcripts": ("transcripts", "List the transcripts with their counts."),
+    "cases": ("transcripts", "List the cases (or write the cases table)."),
+    "segments": ("coding", "List segments with your concepts."),
+    "show": ("coding", "Print a transcript with your concepts."),
+    "tag": ("coding", "Code segments with a concept."),
+    "untag": ("coding", "Remove your coding of a concept from segments."),
+    "memo": ("coding", "Attach a memo to a segment or a concept."),
+    "codings": ("coding", "Import and export codings as CSV."),
+    "code": ("code", "Code segment after segment, interactively."),
+    "review": ("code", "Mark segments as reviewed by you."),
+    "progress": ("code", "Show each coder's progress per transcript."),
+    "coders": ("code", "List or rename the coders."),
+    "concept": ("structure", "Add, rename, define, merge, split, delete concepts."),
+    "theme": ("structure", "Add, rename, define, merge, delete themes."),
+    "dimension": ("structure", "Add, rename, define, merge, delete dimensions."),
+    "assign": ("structure", "Put concepts under a theme, themes under a dimension."),
+    "unassign": ("structure", "Take concepts or themes out of their parent."),
+    "structure": ("structure", "Print, import or export the data structure."),
+    "check": ("structure", "Check the structure against the method's guidance."),
+    "figure": ("publish", "Draw the data-structure figure."),
+    "quotes": ("publish", "Write the table of representative quotes."),
+    "codebook": ("publish", "Write the codebook."),
+    "agreement": ("agreement", "Inter-coder agreement per code and overall."),
+    "disagreements": ("agreement", "List the segments where the coders differ."),
+    "reconcile": ("agreement", "Build a consensus coder from two coders."),
+    "log": ("coding", "Show the audit trail."),
+    "db": ("store", "Show or upgrade the store's schema."),
+    "demo": ("store", "Build a sample project to explore."),
+}
+
 
 class GioiaGroup(click.Group):
-    """The root group: turns gioia's errors into one-line messages."""
+    """The root group: loads commands on demand and turns gioia's errors into one-line
+    messages."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module = importlib.import_module(f"gioia.cli.{COMMANDS[name][0]}")
+        command: click.Command = next(c for c in module.COMMANDS if c.name == name)
+        command.short_help = COMMANDS[name][1]
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, COMMANDS[name][1]) for name in self.list_commands(ctx)])
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -61,17 +113,6 @@ def cli(ctx: click.Context, store: str | None, coder: str | None, debug: bool) -
     sample project to explore.
     """
     ctx.obj = Settings(store=store, coder=coder, debug=debug)
-
-
-def _register() -> None:
-    from gioia.cli import agreement, code, coding, publish, store, structure, transcripts
-
-    for module in (store, transcripts, coding, code, structure, publish, agreement):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:
