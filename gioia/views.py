@@ -431,11 +431,13 @@ class AgreementReport:
 
 @dataclass(frozen=True)
 class CoderCodes:
-    """One coder's codes on a unit, with the quote spans (offsets in the unit's text)."""
+    """One coder's codes on a unit, with the quote spans (offsets in the unit's text);
+    ``read`` is False where the coder has not reviewed the unit."""
 
     coder: str
     codes: tuple[str, ...]
     spans: dict[str, tuple[tuple[int, int], ...]]
+    read: bool = True
 
 
 @dataclass(frozen=True)

@@ -337,7 +337,8 @@ def disagreements(
         )
         out.print(_indented(_marked(item.text, item.coders), out.width), markup=False)
         for coder in item.coders:
-            out.print(f"    {coder.coder}: {'; '.join(coder.codes) or '(nothing)'}", markup=False)
+            codes = "; ".join(coder.codes) or ("(nothing)" if coder.read else "(not read)")
+            out.print(f"    {coder.coder}: {codes}", markup=False)
     out.print(f"\n{len(found)} disagreement(s).", markup=False)
 
 

@@ -72,7 +72,7 @@ def demo(ctx: click.Context, out: Path) -> None:
     from gioia.demo import build_demo
 
     out_console = console()
-    report = build_demo(out, say=lambda line: out_console.print(line, markup=False))
+    report = build_demo(out, say=lambda line: out_console.print(line, markup=False, soft_wrap=True))
     ctx.find_root().obj = settings()._replace(store=str(report.store))
     for command in (structure, check):
         out_console.print(f"\n$ gioia {command.name}", markup=False)

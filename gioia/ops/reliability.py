@@ -609,7 +609,8 @@ def coder_codes(scope: Scope, coder_id: int, name: str, segment: int) -> CoderCo
         )
         for c in codes
     }
-    return CoderCodes(name, tuple(scope.names[c] for c in codes), spans)
+    read = segment in scope.reviewed.get(coder_id, set())
+    return CoderCodes(name, tuple(scope.names[c] for c in codes), spans, read)
 
 
 def matrix_agreement(
