@@ -26,9 +26,10 @@ the store is checked: every file imported, as many segments as the baseline wrot
 
 ``--what-if NAME[,NAME]`` (repeatable: D1, D2, ...) adds D to each round: the same CLI
 import with gioia patched in its process as suggestions of RESULTS.md would change it (see
-``benchlib.WHAT_IFS``; gioia's files are not changed): ``core-inserts`` (segments
-written with Core ``insert(Table)``), ``fast-normalize`` (text normalised without a
-regular-expression pass per step where nothing matches).
+``benchlib.WHAT_IFS``; gioia's files are not changed): ``core-import`` (the transcript
+row and its event also written with Core inserts, not the ORM's unit of work),
+``fast-normalize`` (no regular-expression pass where its characters do not occur). Each
+is first checked to write the same rows as gioia on the first five files.
 
     .venv/bin/python bench/bench_import.py                        # the target's size
     .venv/bin/python bench/bench_import.py --files 100 --rounds 1  # a quick look
@@ -55,12 +56,16 @@ from benchlib import (
     apply_what_ifs,
     bench_env,
     check_fast_normalize,
+    check_what_ifs,
     label,
     launch_cli,
     machine,
     median,
+    remove_store,
     run_process,
+    show,
     spread,
+    verdict,
     what_if_list,
     write_transcripts,
 )
@@ -213,19 +218,6 @@ def word_counts(db: Path) -> set[int]:
     return found
 
 
-def remove_store(db: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        db.with_name(db.name + suffix).unlink(missing_ok=True)
-
-
-def show(label: str, figure: str) -> None:
-    print(f"  {label:<40} {figure}")
-
-
-def verdict(met: bool, detail: str) -> str:
-    return f"MET ({detail})" if met else f"NOT MET ({detail})"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000, help="transcripts to import")
@@ -290,6 +282,15 @@ def main() -> None:
     if any("fast-normalize" in what_ifs for what_ifs in args.what_if):
         check_fast_normalize([p.read_text(encoding="utf-8") for p in paths])
         print("fast-normalize: equal to gioia's normalize_text on every file and 100,000 strings")
+    if args.what_if:
+        sample = work / "sample"
+        shutil.rmtree(sample, ignore_errors=True)
+        sample.mkdir()
+        for path in paths[:5]:
+            shutil.copy(path, sample / path.name)
+        for what_ifs in args.what_if:
+            check_what_ifs(what_ifs, sample, work)
+        print("what-ifs: each writes the same rows as gioia on the first 5 files")
 
     env = bench_env(work)
     warm = work / "warm-up.db"

@@ -1,4 +1,4 @@
-"""What the benchmarks share: synthetic transcripts, whole-process measurement, context.
+"""What the benchmarks share: synthetic data, stores, measurement, what-ifs, context.
 
 Not a benchmark itself. ``bench_*.py`` import it (it sits beside them, and Python puts
 the script's folder first on ``sys.path``).
@@ -11,18 +11,21 @@ wrapper has no other child, so ``ru_maxrss`` is the command's own peak resident 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
 import platform
 import random
 import re
+import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,6 +95,11 @@ def _words(rng: random.Random, count: int) -> list[str]:
     return words
 
 
+def speech(rng: random.Random, count: int) -> str:
+    """``count`` words of synthetic speech (sentences with punctuation), one string."""
+    return " ".join(_words(rng, count))
+
+
 def transcript_text(
     rng: random.Random,
     respondent: str,
@@ -144,6 +152,122 @@ def write_transcripts(
         path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+# --- stores with codings ---------------------------------------------------------------
+
+CODERS = ("Maria", "Tom", "Aïcha")
+# fmt: off
+_CONCEPT_WORDS = (
+    "trust", "distant", "buyers", "platform", "fee", "visibility", "export", "growth", "risk",
+    "family", "firm", "price", "pressure", "quality", "signal", "network", "partners",
+    "learning", "routines", "daily", "effort", "market", "entry", "legitimacy", "reputation",
+    "reviews", "catalogue", "logistics", "costs", "time", "competition", "local", "identity",
+    "succession", "generation", "digital", "skills", "fairs", "contacts", "samples",
+    "città", "qualità", "fiducia", "réseau", "Märkte", "señal", "crescita", "savoir-faire",
+)
+# fmt: on
+
+
+def concept_names(rng: random.Random, count: int, words: tuple[int, int] = (3, 6)) -> list[str]:
+    """``count`` distinct labels (case-insensitively) of ``words`` words, capitalised."""
+    names: dict[str, str] = {}
+    while len(names) < count:
+        name = " ".join(rng.sample(_CONCEPT_WORDS, rng.randint(*words)))
+        names.setdefault(name.casefold(), name[0].upper() + name[1:])
+    return list(names.values())
+
+
+def remove_store(db: Path) -> None:
+    """Delete a SQLite store with its WAL and shared-memory files."""
+    for suffix in ("", "-wal", "-shm"):
+        db.with_name(db.name + suffix).unlink(missing_ok=True)
+
+
+def copy_store(source: Path, target: Path) -> None:
+    """A fresh copy of a closed store (no WAL left), replacing ``target``."""
+    remove_store(target)
+    shutil.copyfile(source, target)
+
+
+def new_store(db: Path, folder: Path, transcripts: int, turns: int, seed: int) -> None:
+    """A store with ``transcripts`` synthetic transcripts of ``turns`` turns each (half of
+    them the interviewer's), written to ``folder`` and imported with ``import_files``."""
+    from gioia.project import Project
+
+    shutil.rmtree(folder, ignore_errors=True)
+    write_transcripts(folder, transcripts, seed=seed, turns=turns)
+    remove_store(db)
+    with Project.init(str(db)) as project:
+        results = project.import_files([folder])
+    if {r.status for r in results} != {"imported"}:
+        raise SystemExit(f"set-up import failed: {[r.error for r in results if r.error]}")
+
+
+@dataclass(frozen=True)
+class StoredSegment:
+    ref: str
+    text: str
+    interviewer: bool
+
+
+def segment_texts(db: Path) -> list[StoredSegment]:
+    """Every segment of a store in reading order: ``T:N``, its text, interviewer or not."""
+    with sqlite3.connect(db) as connection:
+        texts = dict(connection.execute("SELECT id, text FROM transcripts"))
+        names = dict(connection.execute("SELECT id, name FROM transcripts"))
+        rows = connection.execute(
+            "SELECT transcript_id, position, char_start, char_end, is_interviewer FROM segments "
+            "ORDER BY transcript_id, position"
+        ).fetchall()
+    connection.close()
+    return [
+        StoredSegment(f"{names[t]}:{position}", texts[t][start:end], bool(interviewer))
+        for t, position, start, end, interviewer in rows
+    ]
+
+
+def quote_of(rng: random.Random, text: str) -> str:
+    """3 to 8 consecutive words of ``text``, exactly as they stand in it."""
+    words = text.split(" ")
+    size = min(rng.randint(3, 8), len(words))
+    first = rng.randrange(len(words) - size + 1)
+    return " ".join(words[first : first + size])
+
+
+def draw_codings(
+    rng: random.Random,
+    segments: Sequence[StoredSegment],
+    *,
+    count: int,
+    concepts: Sequence[str],
+    coders: Sequence[str] = CODERS,
+    quoted: float = 0.5,
+) -> list[tuple[str, str, str, str]]:
+    """``count`` distinct (coder, segment, concept) drawn at random, a ``quoted`` share of
+    them on a quote of the segment: rows (coder, ``T:N``, concept, quote or "")."""
+    seen: set[tuple[int, int, int]] = set()
+    rows = []
+    while len(rows) < count:
+        key = (
+            rng.randrange(len(segments)),
+            rng.randrange(len(concepts)),
+            rng.randrange(len(coders)),
+        )
+        if key in seen:
+            continue
+        seen.add(key)
+        segment = segments[key[0]]
+        quote = quote_of(rng, segment.text) if rng.random() < quoted else ""
+        rows.append((coders[key[2]], segment.ref, concepts[key[1]], quote))
+    return rows
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
 
 
 # --- measuring whole processes -------------------------------------------------------
@@ -215,6 +339,63 @@ def spread(values: Sequence[float], unit: str = "s", digits: int = 3) -> str:
         f"{median(values):.{digits}f} {unit} "
         f"(min {min(values):.{digits}f}, max {max(values):.{digits}f}, n={len(values)})"
     )
+
+
+def p90(values: Sequence[float]) -> float:
+    """The 90th percentile (``statistics.quantiles``, exclusive method)."""
+    return statistics.quantiles(values, n=10)[-1]
+
+
+def timed(call: Callable[[], Any]) -> tuple[float, Any]:
+    """Wall seconds of one call, and what it returned."""
+    start = time.perf_counter()
+    result = call()
+    return time.perf_counter() - start, result
+
+
+def alternate(calls: dict[str, Callable[[], Any]], rounds: int) -> dict[str, list[float]]:
+    """Each call timed ``rounds`` times, in turn (a, b, a, b, ...), after one warm-up each."""
+    for call in calls.values():
+        call()
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(rounds):
+        for name, call in calls.items():
+            times[name].append(timed(call)[0])
+    return times
+
+
+def show(label: str, figure: str, width: int = 44) -> None:
+    print(f"  {label:<{width}} {figure}")
+
+
+def verdict(met: bool, detail: str) -> str:
+    return f"MET ({detail})" if met else f"NOT MET ({detail})"
+
+
+def profile(call: Callable[[], Any], top: int, title: str) -> None:
+    """cProfile of one call: the ``top`` functions by cumulative, then by own time."""
+    import cProfile
+    import pstats
+
+    print(f"\ncProfile of {title}:", flush=True)
+    profiler = cProfile.Profile()
+    profiler.runcall(call)
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+
+
+def profile_cli(arguments: Sequence[str], top: int) -> None:
+    """cProfile of ``gioia ARGUMENTS`` run in this process, its output thrown away."""
+    import contextlib
+
+    from gioia.cli import cli
+
+    def run() -> None:
+        with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+            cli.main(list(arguments), prog_name="gioia", standalone_mode=False)
+
+    profile(run, top, f"gioia {' '.join(arguments)} (in process)")
 
 
 # --- where the time goes, inside one process -----------------------------------------
@@ -313,47 +494,7 @@ class Phases:
 #
 # Each patches gioia's modules in the running process (a bench worker, or the CLI
 # started through ``launch_cli``), never gioia's files: a way to measure a suggestion.
-
-
-def _coders_once() -> None:
-    """``import_codings`` looks each coder up once per import, not once per row."""
-    from gioia.ops import coding
-    from gioia.text import name_key
-
-    original = coding.get_or_create_coder
-    found: dict[tuple[int, str], Any] = {}
-
-    def once(session: Any, name: str) -> Any:
-        key = (id(session), name_key(" ".join(name.split())))
-        if key not in found:
-            found[key] = original(session, name)
-        return found[key]
-
-    coding.get_or_create_coder = once
-
-
-def _memo_names() -> None:
-    """``import_codings`` computes each name's clean form and key once, not per use."""
-    import functools
-
-    from gioia.ops import coding
-
-    coding.name_key = functools.lru_cache(maxsize=65536)(coding.name_key)
-    coding.clean_name = functools.lru_cache(maxsize=65536)(coding.clean_name)
-
-
-def _core_inserts() -> None:
-    """Bulk inserts as Core ``insert(Table)`` (one executemany), not ORM ``insert(Model)``."""
-    import sqlalchemy
-
-    from gioia.ops import base, coding, importing
-
-    def core_insert(entity: Any) -> Any:
-        return sqlalchemy.insert(getattr(entity, "__table__", entity))
-
-    for module in (base, coding, importing):
-        if hasattr(module, "insert"):
-            module.insert = core_insert
+# ``check_what_ifs`` shows, before any figure, that each still writes what gioia writes.
 
 
 def _core_import() -> None:
@@ -463,8 +604,8 @@ _NO_BREAK_SPACE = re.compile(f"[{_NO_BREAK_CHARS}]")
 
 
 def fast_normalize_text(s: str) -> str:
-    """``gioia.text.normalize_text``, each regular expression run only where its
-    characters occur (``in`` is a fast scan), trailing spaces cut by ``rstrip``."""
+    """``gioia.text.normalize_text`` with each regular expression run only where its
+    characters occur (an ``in`` scan is fast); gioia already cuts trailing spaces so."""
     if any(c in s for c in _JUNK_CHARS):
         s = _JUNK.sub("", s)
     if any(c in s for c in _LINE_CHARS):
@@ -506,10 +647,7 @@ def check_fast_normalize(texts: Sequence[str], samples: int = 100_000, seed: int
 
 
 WHAT_IFS: dict[str, Callable[[], None]] = {
-    "coders-once": _coders_once,
-    "core-inserts": _core_inserts,
     "core-import": _core_import,
-    "memo-names": _memo_names,
     "fast-normalize": _fast_normalize,
 }
 
@@ -535,6 +673,48 @@ def label(what_ifs: Sequence[str]) -> str:
 def apply_what_ifs(names: Sequence[str]) -> None:
     for name in names:
         WHAT_IFS[name]()
+
+
+def check_what_ifs(names: Sequence[str], folder: Path, work: Path) -> None:
+    """Fail unless importing ``folder`` with these what-ifs writes the same rows as gioia
+    does (every table, DATETIME columns aside): each patch copies gioia's code as it was."""
+    dumps: list[dict[str, list[list[Any]]]] = []
+    for what_ifs in ([], names):
+        db = work / "what-if-check.db"
+        remove_store(db)
+        run = [PYTHON, "-c", _CHECKER, str(Path(__file__).resolve().parent), str(db), str(folder)]
+        subprocess.run([*run, *what_ifs], check=True)
+        with sqlite3.connect(db) as connection:
+            tables = [
+                n
+                for (n,) in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                )
+            ]
+            dump = {}
+            for table in tables:
+                info = connection.execute(f"PRAGMA table_info({table})").fetchall()
+                keep = ", ".join(c[1] for c in info if c[2].upper() != "DATETIME")
+                query = f"SELECT {keep} FROM {table} ORDER BY 1"
+                dump[table] = [list(row) for row in connection.execute(query)]
+        connection.close()
+        remove_store(db)
+        dumps.append(dump)
+    if dumps[0] != dumps[1]:
+        differ = [t for t in dumps[0] if dumps[0][t] != dumps[1].get(t)]
+        raise SystemExit(f"what if {' + '.join(names)} writes other rows than gioia in {differ}")
+
+
+_CHECKER = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import benchlib
+from pathlib import Path
+benchlib.apply_what_ifs(sys.argv[4:])
+from gioia.project import Project
+with Project.init(sys.argv[2]) as project:
+    project.import_files([Path(sys.argv[3])])
+"""
 
 
 _LAUNCHER = """

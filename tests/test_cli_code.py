@@ -285,3 +285,13 @@ def test_a_full_session_in_a_terminal(study: str) -> None:
     child.sendcontrol("d")
     child.expect_exact("Saved. 13 segment(s) still to review here.")
     child.expect(pexpect.EOF)
+
+
+def test_a_narrow_terminal_without_colour(study: str) -> None:
+    runner = CliRunner(env={"COLUMNS": "36", "NO_COLOR": "1"})
+    result = run(runner, study, "code", "-t", "case_a_ceo_w1", input=f"{HOME}\nx\n", coder="Ann")
+    lines = result.output.splitlines()
+    long = [line for line in lines if len(line) > 36 and not line.startswith(("> ", "Saved."))]
+    assert long == []
+    assert "\x1b[" not in result.output
+    assert "  ▸ The home market is not enough" in lines

@@ -237,3 +237,14 @@ def test_auto_union_and_the_consensus_as_default_evidence(sample_project: Projec
     assert consensus.codings < everyone
     assert sample_project.structure(coder="Maria").dimensions[0].counts.codings != consensus.codings
     assert "Consensus" not in sample_project.agreement().coders
+
+
+def test_every_unit_unpairable(project: Project, tmp_path: Path) -> None:
+    _study(project, tmp_path, 2)
+    _code(project, "Ann", {"t:1": ["Trust"]})
+    _code(project, "Ben", {"t:2": ["Trust"]})
+    with pytest.raises(InvalidInput) as error:
+        project.agreement()
+    assert error.value.message == (
+        "Every unit is unpairable: no segment in scope was reviewed by two or more of Ann, Ben."
+    )

@@ -166,6 +166,11 @@ def _csv(report: AgreementReport) -> None:
         )
 
 
+def _reading(value: Coefficient, interpret: Any) -> str:
+    """A coefficient's interpretation, or why it is undefined."""
+    return str(interpret(value)) if value.value is not None else f"undefined ({value.reason})"
+
+
 def _table(report: AgreementReport) -> None:
     from rich.table import Table
 
@@ -211,9 +216,10 @@ def _table(report: AgreementReport) -> None:
     )
     for code in report.codes:
         c = code.coefficients
-        reading = f"κ {interpret_kappa(c[kappa])}, α {interpret_alpha(c['krippendorff_alpha'])}" + (
-            f"; {code.note}" if code.note else ""
-        )
+        reading = f"κ {_reading(c[kappa], interpret_kappa)}, "
+        reading += f"α {_reading(c['krippendorff_alpha'], interpret_alpha)}"
+        if code.note:
+            reading += f"; {code.note}"
         if code.alpha_interval:
             low, high = code.alpha_interval
             below = ", ".join(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 
 import click
@@ -29,7 +30,8 @@ def code(
         first = project.segment_id(start) if start else None
         from gioia.cli.session import PlainIO, Session, SessionIO, TerminalIO
 
-        io: SessionIO = TerminalIO() if sys.stdin.isatty() else PlainIO(sys.stdin)
+        width = shutil.get_terminal_size((80, 24)).columns
+        io: SessionIO = TerminalIO() if sys.stdin.isatty() else PlainIO(sys.stdin, width)
         session = Session(project, io, queue, show_others=show_others)
         session.run(first)
         left = len(project.queue(transcript=transcript, include_interviewer=include_interviewer))

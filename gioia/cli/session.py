@@ -326,7 +326,7 @@ class Session:
         if self.current in self.queue:
             place.append(f"queue {self.queue.index(self.current) + 1}/{len(self.queue)}")
         self.io.write("")
-        self.io.write(" · ".join(p for p in place if p), "bold")
+        self._wrapped(" · ".join(p for p in place if p), "", "", "bold")
         if step.previous is not None:
             self._segment(step.previous, preview=True, style="dim")
         self._segment(segment, preview=False, style="")

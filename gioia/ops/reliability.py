@@ -462,6 +462,11 @@ def report(
         _groups(tx, scope, matrices[0]) if exclusive and unit != "character" else ([], [])
     )
     pairable = sum(int(m.pairable.sum()) for m in matrices)
+    if not pairable:
+        raise InvalidInput(
+            f"Every unit is unpairable: no {unit} in scope was reviewed by two or more of "
+            f"{', '.join(names)}."
+        )
     in_scope = _units_in_scope(scope, unit)
     missing = {
         name: int(sum((~m.read[i][m.pairable]).sum() for m in matrices))

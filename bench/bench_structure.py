@@ -1,0 +1,250 @@
+"""The structure on a coded project: print it, draw it, merge two concepts.
+
+Targets (issue 3), with 300 concepts in 40 themes in 8 dimensions and 100,000 codings:
+(a) ``gioia structure`` under 1 s, as a whole process and as ``Project.structure()`` in
+process; (b) ``gioia figure -o x.svg`` under 3 s, with the layout engine's share: the
+figure is drawn by the system's Graphviz ``dot`` (if on PATH) and by the bundled
+``graphviz-pure`` (``GIOIA_DOT``), and ``gioia.figure.render`` is timed on its own in
+process; (c) ``Project.merge_items("concept", [a], b)`` of two concepts with 10,000
+codings each under 1 s.
+
+Set-up, not timed, all through the API: 200 synthetic transcripts of 100 turns
+(20,000 segments, ``Project.import_files``); a structure CSV (concept, theme, dimension,
+concept_definition; ``Project.import_structure``); 100,000 distinct codings by 3 coders
+(``Project.import_codings``), half of them on a quote: 10,000 on each of the first two
+concepts (the pair merged in c), 80,000 spread over the other 298.
+
+Measured: whole processes in turn (structure, figure with dot, figure with graphviz-pure,
+...) with the wrapper of ``benchlib.run_process``, ``--rounds`` times after one warm-up
+each; in process, ``Project.structure()`` (the first call, then the median of the
+others), ``Project.figure_dot()`` and ``render`` per engine; the merge ``--rounds``
+times, each on a fresh copy of the store. ``--profile`` profiles what is named.
+
+    .venv/bin/python bench/bench_structure.py                  # the targets' sizes
+    .venv/bin/python bench/bench_structure.py --codings 20000 --rounds 2   # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import sysconfig
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from benchlib import (
+    GIOIA,
+    Run,
+    bench_env,
+    concept_names,
+    copy_store,
+    draw_codings,
+    machine,
+    median,
+    new_store,
+    profile,
+    profile_cli,
+    run_process,
+    segment_texts,
+    show,
+    speech,
+    spread,
+    timed,
+    verdict,
+    write_csv,
+)
+
+TARGET_STRUCTURE = 1.0
+TARGET_FIGURE = 3.0
+TARGET_MERGE = 1.0
+PURE = str(Path(sysconfig.get_path("scripts")) / "graphviz-pure")
+
+
+def structure_rows(
+    rng: random.Random, concepts: int, themes: int, dimensions: int
+) -> tuple[list[str], list[tuple[str, str, str, str]]]:
+    """Concept names, and structure rows (concept, theme, dimension, definition) that
+    spread the concepts evenly over the themes and the themes over the dimensions."""
+    names = concept_names(rng, concepts + themes + dimensions)
+    concept, theme, dimension = names[:concepts], names[concepts:-dimensions], names[-dimensions:]
+    rows = []
+    for i, name in enumerate(concept):
+        t = i * themes // concepts
+        rows.append((name, theme[t], dimension[t * dimensions // themes], speech(rng, 15)))
+    return concept, rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--transcripts", type=int, default=200)
+    parser.add_argument("--segments", type=int, default=100, help="turns per transcript")
+    parser.add_argument("--concepts", type=int, default=300)
+    parser.add_argument("--themes", type=int, default=40)
+    parser.add_argument("--dimensions", type=int, default=8)
+    parser.add_argument("--codings", type=int, default=100_000)
+    parser.add_argument("--merged", type=int, default=10_000, help="codings of each merged one")
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--workdir", type=Path, help="where files and stores go (default: temp)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument(
+        "--profile",
+        action="append",
+        default=[],
+        choices=["structure", "structure-cli", "figure", "merge"],
+        help="then cProfile this (repeatable)",
+    )
+    parser.add_argument("--top", type=int, default=25, help="functions listed by --profile")
+    args = parser.parse_args()
+
+    from gioia.figure import find_engine, render
+    from gioia.project import Project
+
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="gioia-bench-structure-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"# Structure, figure, merge — {machine()}")
+    started = time.perf_counter()
+    template = work / "template.db"
+    new_store(template, work / "transcripts", args.transcripts, args.segments, args.seed)
+    rng = random.Random(args.seed)
+    concepts, rows = structure_rows(rng, args.concepts, args.themes, args.dimensions)
+    structure_csv, codings_csv = work / "structure.csv", work / "codings.csv"
+    write_csv(structure_csv, ("concept", "theme", "dimension", "concept_definition"), rows)
+    segments = segment_texts(template)
+    codings = [
+        *draw_codings(rng, segments, count=args.merged, concepts=concepts[:1]),
+        *draw_codings(rng, segments, count=args.merged, concepts=concepts[1:2]),
+        *draw_codings(rng, segments, count=args.codings - 2 * args.merged, concepts=concepts[2:]),
+    ]
+    write_csv(codings_csv, ("coder", "segment", "concept", "quote"), codings)
+    with Project.open(str(template)) as project:
+        project.import_structure(structure_csv)
+        added = project.import_codings(codings_csv).added
+        view = project.structure()
+    themes = sum(len(d.themes) for d in view.dimensions)
+    in_tree = sum(len(t.concepts) for d in view.dimensions for t in d.themes)
+    if (len(view.dimensions), themes, in_tree, added) != (
+        args.dimensions,
+        args.themes,
+        args.concepts,
+        args.codings,
+    ):
+        raise SystemExit(f"set-up: {len(view.dimensions)}, {themes}, {in_tree}, {added} codings")
+    print(
+        f"set-up (not timed, {time.perf_counter() - started:.1f} s): {len(segments)} segments; "
+        f"{args.concepts} concepts / {args.themes} themes / {args.dimensions} dimensions; "
+        f"{added} codings by 3 coders ({args.merged} on each of the two merged concepts)"
+    )
+
+    # (a) and (b): whole processes, in turn.
+    env = bench_env(work)
+    db, log = work / "store.db", work / "log.txt"
+    copy_store(template, db)
+    engines: dict[str, str] = {}
+    if shutil.which("dot"):
+        engines["dot"] = ""
+    engines["graphviz-pure"] = PURE
+    commands: dict[str, tuple[list[str], dict[str, str]]] = {
+        "gioia structure": ([GIOIA, "--store", str(db), "structure"], env)
+    }
+    for name, path in engines.items():
+        svg = work / f"figure-{name}.svg"
+        command = [GIOIA, "--store", str(db), "figure", "-o", str(svg)]
+        commands[f"gioia figure -o x.svg ({name})"] = (command, {**env, "GIOIA_DOT": path})
+    runs: dict[str, list[Run]] = {name: [] for name in commands}
+    for round_ in range(args.rounds + 1):
+        for name, (command, environment) in commands.items():
+            run = run_process(command, log=log, env=environment)
+            if round_:
+                runs[name].append(run)
+    for name in engines:
+        size = (work / f"figure-{name}.svg").stat().st_size
+        print(f"figure drawn by {name}: {size / 1000:.0f} kB of SVG")
+
+    # In process: structure, figure_dot and render per engine.
+    inside: dict[str, list[float]] = {}
+    first: dict[str, float] = {}
+
+    def measure(name: str, call: Callable[[], object]) -> None:
+        seconds = [timed(call)[0] for _ in range(args.rounds + 1)]
+        first[name], inside[name] = seconds[0], seconds[1:]
+
+    with Project.open(str(db)) as project:
+        measure("Project.structure()", project.structure)
+        measure("Project.figure_dot()", project.figure_dot)
+        source, _ = project.figure_dot()
+    for name, path in engines.items():
+        os.environ["GIOIA_DOT"] = path or "dot"
+        engine = find_engine()
+        measure(
+            f"render(..., x.svg) ({name})",
+            lambda e=engine: render(source, db.with_suffix(".svg"), e),
+        )
+    os.environ.pop("GIOIA_DOT")
+
+    # (c) the merge, each on a fresh copy.
+    merges: list[float] = []
+    for _ in range(args.rounds):
+        copy_store(template, db)
+        with Project.open(str(db)) as project:
+            seconds, result = timed(
+                lambda: project.merge_items("concept", concepts[:1], concepts[1])
+            )
+        merges.append(seconds)
+    print(f"merge: {result.moved} codings moved, {result.duplicates} duplicates dropped")
+
+    print(f"\nWhole processes, {args.rounds} rounds in turn (after one warm-up):")
+    for name, values in runs.items():
+        show(name, spread([r.seconds for r in values]))
+    print(f"In process ({args.rounds} calls after the first):")
+    for name, values in inside.items():
+        show(name, f"{spread(values)}; first call {first[name]:.3f} s")
+    show("Project.merge_items (fresh store each)", spread(merges))
+
+    print("\nTargets:")
+    cli = median([r.seconds for r in runs["gioia structure"]])
+    api = max(first["Project.structure()"], median(inside["Project.structure()"]))
+    show(
+        "(a) gioia structure, process, under 1 s:", verdict(cli < TARGET_STRUCTURE, f"{cli:.3f} s")
+    )
+    show(
+        "(a) Project.structure(), worst of first/median:",
+        verdict(api < TARGET_STRUCTURE, f"{api:.3f} s"),
+    )
+    for name in engines:
+        figure = median([r.seconds for r in runs[f"gioia figure -o x.svg ({name})"]])
+        layout = median(inside[f"render(..., x.svg) ({name})"])
+        show(
+            f"(b) gioia figure ({name}), under 3 s:",
+            verdict(figure < TARGET_FIGURE, f"{figure:.3f} s; render {layout / figure:.0%} of it"),
+        )
+    merge = median(merges)
+    show(
+        "(c) merge 2 x 10,000 codings, under 1 s:", verdict(merge < TARGET_MERGE, f"{merge:.3f} s")
+    )
+
+    for what in args.profile:
+        copy_store(template, db)
+        if what == "structure-cli":
+            profile_cli(["--store", str(db), "structure"], args.top)
+            continue
+        with Project.open(str(db)) as project:
+            calls = {
+                "structure": project.structure,
+                "figure": lambda: project.draw_figure(db.with_suffix(".svg")),
+                "merge": lambda: project.merge_items("concept", concepts[:1], concepts[1]),
+            }
+            profile(calls[what], args.top, f"{what} (in process)")
+
+    if args.keep:
+        print(f"\nWork folder kept: {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
