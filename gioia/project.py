@@ -679,8 +679,6 @@ def expand_paths(paths: list[Path]) -> list[Path]:
                 and p.suffix.lower() in SUPPORTED_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
-        elif path.exists():
-            files.append(path)
         else:
-            raise ImportFailed(f"{path} does not exist.")
+            files.append(path)  # a missing file fails on its own, the others go in
     return files

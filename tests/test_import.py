@@ -102,8 +102,8 @@ def test_changed_content_needs_replace(project: Project, tmp_path: Path) -> None
     with pytest.raises(ImportFailed) as error:
         project.import_file(path)
     assert error.value.message == (
-        "anna.txt: a transcript named 'anna' already exists with different content; "
-        "pass --replace to replace it."
+        "anna.txt: a transcript named 'anna' already exists with different content (or "
+        "segmentation); pass --replace to replace it."
     )
     result = project.import_file(path, options=ImportOptions(replace=True))
     assert (result.status, result.segments) == ("replaced", 5)
@@ -119,7 +119,7 @@ def test_replacing_a_coded_transcript_is_refused(project: Project, tmp_path: Pat
         project.import_file(path, options=ImportOptions(replace=True))
     assert error.value.message == (
         "anna.txt: replacing 'anna' would lose its 2 coding(s); export them "
-        "(`gioia codings export`) and untag them first."
+        "(`gioia codings export`) and remove them first."
     )
     assert "three" in project.transcript("anna").segments[1].text
 
@@ -318,3 +318,38 @@ def test_code_point_offsets_through_the_store(project: Project, tmp_path: Path) 
 
         (coding,) = tx.session.scalars(select(Coding)).all()
         assert (coding.char_start, coding.char_end) == (21, 32)
+
+
+def test_replacing_a_transcript_with_memos_is_refused(project: Project, tmp_path: Path) -> None:
+    path = write(tmp_path, "anna.txt", INTERVIEW)
+    project.import_file(path)
+    project.add_memo("anna:2", "Ask about the fee.")
+    path.write_text(INTERVIEW.replace("three", "four"))
+    with pytest.raises(ImportFailed, match=r"would lose its 1 memo\(s\);"):
+        project.import_file(path, options=ImportOptions(replace=True))
+
+
+def test_reimporting_with_new_metadata_updates_it(project: Project, tmp_path: Path) -> None:
+    path = write(tmp_path, "anna.txt", INTERVIEW)
+    project.import_file(path)
+    before = len(project.log())
+    same = project.import_file(path)
+    assert same.status == "unchanged" and len(project.log()) == before
+    result = project.import_file(path, TranscriptMeta(case="Case A", wave="2"))
+    assert result.status == "updated"
+    (row,) = project.transcripts()
+    assert (row.case, row.wave) == ("Case A", "2")
+    assert project.log()[-1].summary == "Updated the metadata of anna"
+    assert project.import_file(path, TranscriptMeta(case="Case A")).status == "unchanged"
+
+
+def test_an_unchanged_file_creates_no_case(project: Project, tmp_path: Path) -> None:
+    path = write(tmp_path, "anna.txt", INTERVIEW)
+    project.import_file(path, TranscriptMeta(case="Case A"))
+    project.import_files([path, tmp_path / "missing.txt"])
+    results = project.import_files([tmp_path / "missing.txt", path])
+    assert [(r.status, r.error) for r in results] == [
+        ("failed", f"{tmp_path / 'missing.txt'} does not exist."),
+        ("unchanged", None),
+    ]
+    assert [c.name for c in project.cases()] == ["Case A"]

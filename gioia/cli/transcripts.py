@@ -121,7 +121,7 @@ def import_(
     counts = Counter(r.status for r in results)
     summary = ", ".join(
         f"{counts[status]} {status}"
-        for status in ("imported", "replaced", "unchanged", "failed")
+        for status in ("imported", "replaced", "updated", "unchanged", "failed")
         if counts[status]
     )
     out.print(f"{len(results)} file(s): {summary}.", markup=False)

@@ -47,8 +47,9 @@ def _start(tx: Tx, into: str, coders: list[str] | None) -> _Work:
 
 
 def reconcile(tx: Tx, into: str, coders: list[str] | None = None) -> ReconcileState:
-    """Copy what two coders agree on into the consensus coder and list what is left:
-    segments both read where their concepts differ, not yet decided (so it resumes)."""
+    """Copy what two coders agree on into the consensus coder, and the codings of
+    segments only one of them read, and list what is left: segments both read where
+    their concepts differ, not yet decided (so it resumes)."""
     work = _start(tx, into, coders)
     return _state(tx, work)
 
@@ -62,10 +63,17 @@ def _state(tx: Tx, work: _Work) -> ReconcileState:
     copied = done = 0
     pending: list[Pending] = []
     for segment, (_, _, _, ref) in scope.segments.items():
-        if segment not in scope.reviewed[a_id] or segment not in scope.reviewed[b_id]:
+        read = [c for c in (a_id, b_id) if segment in scope.reviewed[c]]
+        if not read:
             continue
         if segment in decided:
             done += 1
+            continue
+        if len(read) == 1:  # one coder's reading is all there is: it stands as it is
+            copied += _copy(
+                tx, work, segment, scope.applied.get((read[0], segment), set()), (read[0],)
+            )
+            mark_reviewed(tx.session, consensus.id, {segment})
             continue
         first, second = work.codes(0, segment), work.codes(1, segment)
         copied += _copy(tx, work, segment, first & second, (a_id, b_id))

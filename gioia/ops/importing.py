@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, or_, select
 
 from gioia.errors import ImportFailed, InvalidInput
 from gioia.importers import read_transcript
 from gioia.importers.manifest import TranscriptMeta
 from gioia.ops.base import Tx, clean_name
-from gioia.store import Attribute, Case, Coding, Informant, Segment, Transcript, core_table
+from gioia.store import Attribute, Case, Coding, Informant, Memo, Segment, Transcript, core_table
 from gioia.text import build_document, name_key
 
 DEFAULT_INTERVIEWER_LABELS = ("Interviewer", "Q", "I")
@@ -58,6 +58,10 @@ class Outcome:
 
 def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions) -> Outcome:
     """Read, segment and store one file; ``ImportFailed``/``InvalidInput`` leave nothing."""
+    if not path.is_file():
+        raise ImportFailed(
+            f"{path} does not exist." if not path.exists() else f"{path} is not a file."
+        )
     parsed = read_transcript(path)
     if not parsed.turns:
         raise ImportFailed(f"{path.name} holds no transcript text.")
@@ -66,34 +70,26 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
     digest = hashlib.sha256(f"{options.segment_by}\n{text}".encode()).hexdigest()
     session = tx.session
 
-    case = _get_or_create_case(tx, meta.case) if meta.case else None
-    informant = _get_or_create_informant(tx, meta, case) if meta.informant else None
     transcript = session.scalar(select(Transcript).where(Transcript.name_key == name_key(name)))
     status = "imported"
     if transcript is not None:
         if transcript.content_hash == digest:
-            return Outcome(transcript.name, "unchanged", 0, tuple(parsed.warnings))
+            updated = _update_metadata(tx, transcript, meta)
+            status = "updated" if updated else "unchanged"
+            return Outcome(transcript.name, status, 0, tuple(parsed.warnings))
         if not options.replace:
             raise ImportFailed(
                 f"{path.name}: a transcript named {transcript.name!r} already exists with "
-                "different content; pass --replace to replace it."
+                "different content (or segmentation); pass --replace to replace it."
             )
-        codings = session.scalar(
-            select(func.count())
-            .select_from(Coding)
-            .join(Segment, Segment.id == Coding.segment_id)
-            .where(Segment.transcript_id == transcript.id)
-        )
-        if codings:
-            raise ImportFailed(
-                f"{path.name}: replacing {transcript.name!r} would lose its {codings} coding(s); "
-                "export them (`gioia codings export`) and untag them first."
-            )
+        _refuse_losing_work(tx, path, transcript)
         session.execute(delete(Segment).where(Segment.transcript_id == transcript.id))
         session.execute(delete(Attribute).where(Attribute.transcript_id == transcript.id))
         status = "replaced"
     else:
         transcript = Transcript(name=name, name_key=name_key(name))
+    case = _get_or_create_case(tx, meta.case) if meta.case else None
+    informant = _get_or_create_informant(tx, meta, case) if meta.informant else None
     transcript.source = path.name
     transcript.format = parsed.format
     transcript.text = text
@@ -136,6 +132,79 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
         after={"source": path.name, "segments": len(spans), "segment_by": options.segment_by},
     )
     return Outcome(name, status, len(spans), tuple(parsed.warnings))
+
+
+def _refuse_losing_work(tx: Tx, path: Path, transcript: Transcript) -> None:
+    """Refuse to replace a transcript whose segments carry codings or memos."""
+    lost = []
+    for model, what in ((Coding, "coding(s)"), (Memo, "memo(s)")):
+        count = tx.session.scalar(
+            select(func.count())
+            .select_from(model)
+            .join(Segment, Segment.id == model.segment_id)
+            .where(Segment.transcript_id == transcript.id)
+        )
+        if count:
+            lost.append(f"{count} {what}")
+    if lost:
+        raise ImportFailed(
+            f"{path.name}: replacing {transcript.name!r} would lose its {' and '.join(lost)}; "
+            "export them (`gioia codings export`) and remove them first."
+        )
+
+
+def _update_metadata(tx: Tx, transcript: Transcript, meta: TranscriptMeta) -> bool:
+    """Apply the metadata given to an unchanged transcript; whether anything changed."""
+    before = _metadata(tx, transcript)
+    if meta.case:
+        transcript.case_id = _get_or_create_case(tx, meta.case).id
+    if meta.informant:
+        case = tx.session.get(Case, transcript.case_id or -1)
+        transcript.informant_id = _get_or_create_informant(tx, meta, case).id
+    transcript.wave = meta.wave or transcript.wave
+    transcript.interview_date = meta.date or transcript.interview_date
+    case = tx.session.get(Case, transcript.case_id or -1)
+    informant = tx.session.get(Informant, transcript.informant_id or -1)
+    _store_attributes(tx, meta, transcript, case, informant)
+    tx.session.flush()
+    after = _metadata(tx, transcript)
+    if after == before:
+        return False
+    tx.record(
+        "update",
+        "transcript",
+        f"Updated the metadata of {transcript.name}",
+        subject_id=transcript.id,
+        transcript_id=transcript.id,
+        before=before,
+        after=after,
+    )
+    return True
+
+
+def _metadata(tx: Tx, transcript: Transcript) -> dict[str, object]:
+    attributes = {
+        key: value
+        for key, value in tx.session.execute(
+            select(Attribute.key, Attribute.value).where(
+                or_(
+                    Attribute.transcript_id == transcript.id,
+                    Attribute.case_id == transcript.case_id,
+                    Attribute.informant_id == transcript.informant_id,
+                )
+            )
+        )
+    }
+    informant = tx.session.get(Informant, transcript.informant_id or -1)
+    case = tx.session.get(Case, transcript.case_id or -1)
+    return {
+        "case": case.name if case else None,
+        "informant": informant.name if informant else None,
+        "role": informant.role if informant else None,
+        "wave": transcript.wave,
+        "date": transcript.interview_date.isoformat() if transcript.interview_date else None,
+        "attributes": attributes,
+    }
 
 
 def _get_or_create_case(tx: Tx, name: str) -> Case:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from gioia.errors import InvalidInput, NotFound
 from gioia.ops.base import Tx, evidence_coder, resolve_refs, segment_ref
@@ -49,8 +49,8 @@ def _candidates(tx: Tx, concept_id: int, coder_id: int | None) -> list[_Candidat
         .where(Coding.concept_id == concept_id)
         .order_by(Transcript.name_key, Segment.position, Coding.char_start, Coding.id)
     )
-    if coder_id is not None:
-        query = query.where(Coding.coder_id == coder_id)
+    if coder_id is not None:  # picked codings stand whoever coded them
+        query = query.where(or_(Coding.coder_id == coder_id, Coding.pick_rank.is_not(None)))
     found: dict[tuple[int, int, int], _Candidate] = {}
     for coding, segment, name, text, wave, case, informant_id, role in tx.session.execute(query):
         key = (segment.id, coding.char_start, coding.char_end)
@@ -77,7 +77,7 @@ def _spread(candidates: list[_Candidate], n: int) -> list[_Candidate]:
     prefers a new case, then a new informant, a new segment and a marked quote."""
     picked = sorted((c for c in candidates if c.pick_rank), key=lambda c: c.pick_rank or 0)
     if picked:
-        return picked
+        return picked[:n]
     chosen: list[_Candidate] = []
     cases: set[str | None] = set()
     informants: set[int | None] = set()
