@@ -8,6 +8,8 @@ line what they do), so ``gioia --help`` imports none of them. User errors
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from typing import Any
 
 import click
@@ -80,6 +82,14 @@ class GioiaGroup(click.Group):
             raise click.ClickException("\n".join(lines)) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(0) from None
+        except OSError as exc:
+            if _debug(ctx):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}.") from exc
         except Exception as exc:
             if _debug(ctx):
                 raise

@@ -17,6 +17,7 @@ import click
 
 from gioia.cli.common import console, format_time
 from gioia.errors import GioiaError
+from gioia.text import name_key
 
 if TYPE_CHECKING:
     from gioia.project import Project
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 HELP = """\
 Type concept names to tag this segment (several: separate them with ;).
 A name that is not a concept yet is created after you confirm, or at once if you
-prefix it with +.
+prefix it with + (from a script, only with +).
   Enter        reviewed (nothing more to code): next segment
   b            back to the previous segment
   u            undo the last action (again: the one before)
@@ -48,6 +49,10 @@ class SessionIO(Protocol):
     def width(self) -> int:
         """How many columns the output may use."""
 
+    @property
+    def asks(self) -> bool:
+        """Whether a person answers questions (a terminal), or lines come from a script."""
+
     def read(self, prompt: str) -> str | None:
         """The next line (without its newline), or None at the end of input."""
 
@@ -60,6 +65,8 @@ class SessionIO(Protocol):
 
 class PlainIO:
     """Lines from a stream, plain text out: for pipes, scripts and tests."""
+
+    asks = False
 
     def __init__(self, lines: Iterable[str], width: int = 80) -> None:
         self._lines = iter(lines)
@@ -84,6 +91,8 @@ class PlainIO:
 
 class TerminalIO:
     """A prompt_toolkit prompt with concept completion, and rich output."""
+
+    asks = True
 
     def __init__(self) -> None:
         from prompt_toolkit import PromptSession
@@ -249,15 +258,20 @@ class Session:
             self._tag([name for name in line.split(";") if name.strip()], ref)
 
     def _tag(self, names: list[str], ref: str, quote: str | None = None) -> None:
-        existing = {" ".join(c.name.casefold().split()) for c in self.choices}
+        existing = {name_key(c.name) for c in self.choices}
         events: list[int] = []
         try:
             for raw in names:
                 name = raw.strip()
                 create = name.startswith("+")
                 name = name.removeprefix("+").strip()
-                known = " ".join(name.casefold().split()) in existing
+                known = name_key(name) in existing
                 if not create and not known and not self.project.concept_exists(name):
+                    if not self.io.asks:
+                        self.io.write(
+                            f"There is no concept {name!r}: write +{name} to create it.", "red"
+                        )
+                        continue
                     answer = self.io.read(f"There is no concept {name!r}. Create it? [y/N] ")
                     if (answer or "").strip().lower() not in ("y", "yes"):
                         self.io.write(f"Not tagged with {name!r}.", "dim")
@@ -299,16 +313,16 @@ class Session:
         self.current = target
 
     def _next_in_queue(self, after: int | None) -> int | None:
-        """The next segment of the queue after ``after`` (the first, if None) that is
-        still not reviewed; after a segment outside the queue, the one after it."""
-        if after is None:
-            candidates = self.queue
-        elif after in self.queue:
-            candidates = self.queue[self.queue.index(after) + 1 :]
-        else:
+        """The next segment of the queue after ``after`` that is still not reviewed,
+        going round to the queue's start (skipped segments come back); after a segment
+        outside the queue (reached with `g`), the one that follows it."""
+        if after is not None and after not in self.queue:
             following = self.project.neighbour(after, 1)
-            return following if following is not None else None
-        return self.project.first_unreviewed(candidates)
+            if following is not None:
+                return following
+        start = self.queue.index(after) + 1 if after in self.queue else 0
+        ahead = self.project.first_unreviewed(self.queue[start:])
+        return ahead if ahead is not None else self.project.first_unreviewed(self.queue[:start])
 
     # --- showing -------------------------------------------------------------------
 

@@ -109,8 +109,8 @@ def load(
     ):
         reviewed[coder_id].add(segment_id)
     if coders:
-        chosen = [find_coder(session, name) for name in coders]
-        compared = [(c.id, c.name) for c in chosen]
+        chosen = {c.id: c for c in (find_coder(session, name) for name in coders)}
+        compared = [(c.id, c.name) for c in chosen.values()]
     else:
         compared = [
             (id_, name)

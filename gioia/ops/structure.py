@@ -266,8 +266,22 @@ def delete_item(tx: Tx, word: str, name: str, *, force: bool = False) -> DeleteR
     item = get_item(tx, word, name)
     codings = _codings_of(tx, item) if word == "concept" else 0
     children = _children(tx, lvl, item)
-    if (codings or children) and not force:
-        held = f"{codings} coding(s)" if codings else f"{children} {lvl.child}(s)"
+    memo_column = {
+        "concept": Memo.concept_id,
+        "theme": Memo.theme_id,
+        "dimension": Memo.dimension_id,
+    }[word]
+    memos = tx.session.scalar(select(func.count()).where(memo_column == item.id)) or 0
+    if (codings or children or memos) and not force:
+        held = " and ".join(
+            part
+            for part in (
+                f"{codings} coding(s)" if codings else "",
+                f"{children} {lvl.child}(s)" if children else "",
+                f"{memos} memo(s)" if memos else "",
+            )
+            if part
+        )
         raise InvalidInput(
             f"The {word} {item.name!r} has {held}: merge it into another {word}, "
             "or pass --force to delete it anyway."
