@@ -398,7 +398,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _check_sqlite_file(path: Path, *, create: bool) -> None:
-    if not path.parent.is_dir():
+    if not path.parent.is_dir() and create:
         raise StoreError(
             f"Cannot create the store {path}: the folder {path.parent} does not exist."
         )

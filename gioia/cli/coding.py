@@ -108,10 +108,11 @@ def show(transcript: str, show_others: bool, as_json: bool) -> None:
         f"wave {s.wave}" if s.wave else None,
         s.date.isoformat() if s.date else None,
     ]
-    out.print(f"[bold]{s.name}[/]  " + " · ".join(f for f in facts if f), soft_wrap=True)
-    out.print(
-        f"[dim]{s.source} · {s.segments} segments · {s.words:,} words · {s.codings} codings[/]\n"
-    )
+    from rich.text import Text
+
+    out.print(Text(f"{s.name}  ", style="bold") + Text(" · ".join(f for f in facts if f)))
+    counts = f"{s.source} · {s.segments} segments · {s.words:,} words · {s.codings} codings\n"
+    out.print(Text(counts, style="dim"))
     for segment in view.segments:
         _print_segment(out, segment, preview=False, with_coder=show_others or not settings().coder)
 

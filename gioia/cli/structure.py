@@ -147,7 +147,7 @@ def split(
 def assign(names: tuple[str, ...], theme: str | None, dimension: str | None, create: bool) -> None:
     """Put concepts under a theme (--theme) or themes under a dimension (--dimension)."""
     if (theme is None) == (dimension is None):
-        raise click.UsageError("Give --theme or --dimension.")
+        raise click.UsageError("Give --theme or --dimension (one of them).")
     with open_project() as project:
         changed = project.assign(list(names), theme=theme, dimension=dimension, create=create)
     click.echo(f"Assigned {changed} item(s) to {theme or dimension!r}.")

@@ -159,9 +159,15 @@ def coders(tx: Tx) -> list[CoderSummary]:
             .group_by(Coding.coder_id)
         )
     }
-    reviewed = dict(
-        tx.session.execute(select(Review.coder_id, func.count()).group_by(Review.coder_id)).all()
-    )
+    reviewed = {
+        coder: count
+        for coder, count in tx.session.execute(
+            select(Review.coder_id, func.count())
+            .join(Segment, Segment.id == Review.segment_id)
+            .where(Segment.is_interviewer.is_(False))
+            .group_by(Review.coder_id)
+        )
+    }
     return [
         CoderSummary(name, reviewed.get(id_, 0), *counts.get(id_, (0, 0, 0)))
         for id_, name in tx.session.execute(select(Coder.id, Coder.name).order_by(Coder.name_key))
