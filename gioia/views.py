@@ -221,6 +221,7 @@ class StructureView:
     dimensions: tuple[DimensionNode, ...]
     themes_without_dimension: tuple[ThemeNode, ...] = ()
     concepts_without_theme: tuple[ConceptNode, ...] = ()
+    evidence: str | None = None  # whose codings the counts are of (None: every coder's)
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,10 @@ def test_structure_tree(study: str, runner: CliRunner) -> None:
     assert lines[1].startswith("Exporter disposition ")
     assert lines[2].startswith("  Organisational readiness ")
     assert lines[3].startswith("    Someone has to look after the platform")
-    assert lines[-1] == "3 dimensions, 6 themes, 20 concepts."
+    assert lines[-2:] == [
+        "3 dimensions, 6 themes, 20 concepts.",
+        "Counts of every coder's codings.",
+    ]
     assert max(len(line) for line in lines) <= 80
     tree = json.loads(run(runner, study, "structure", "--json").output)
     first = tree["dimensions"][0]["themes"][0]["concepts"][0]

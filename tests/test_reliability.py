@@ -233,7 +233,9 @@ def test_auto_union_and_the_consensus_as_default_evidence(sample_project: Projec
     everyone = sample_project.structure().dimensions[0].counts.codings
     state = sample_project.reconcile_auto("Consensus", "union")
     assert (state.decided, state.pending) == (13, ())
-    consensus = sample_project.structure().dimensions[0].counts
+    view = sample_project.structure()
+    assert view.evidence == "Consensus"
+    consensus = view.dimensions[0].counts
     assert consensus.codings < everyone
     assert sample_project.structure(coder="Maria").dimensions[0].counts.codings != consensus.codings
     assert "Consensus" not in sample_project.agreement().coders

@@ -24,19 +24,6 @@ def _n(value: Coefficient) -> str:
     return "—" if value.value is None else f"{value.value:.3f}"
 
 
-def _plain(value: Any) -> Any:
-    """Coefficients as {"value": …} or {"undefined": reason} in JSON."""
-    from gioia.agreement import Coefficient
-
-    if isinstance(value, Coefficient):
-        return {"value": value.value} if value.value is not None else {"undefined": value.reason}
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
 @click.group(invoke_without_command=True)
 @click.option(
     "--level",
@@ -124,9 +111,7 @@ def agreement(
     if output is not None:
         click.echo(f"Wrote the agreement report to {output}.")
     elif as_json:
-        import dataclasses
-
-        echo_json(_plain(dataclasses.asdict(report)))
+        echo_json(report)
     elif as_csv:
         _csv(report)
     else:
@@ -276,9 +261,7 @@ def matrix(
         file, level=level, units_in_rows=units_in_rows, bootstrap=bootstrap, seed=seed
     )
     if as_json:
-        import dataclasses
-
-        echo_json(_plain(dataclasses.asdict(result)))
+        echo_json(result)
         return
     _matrix_lines(result)
 

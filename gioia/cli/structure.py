@@ -216,6 +216,8 @@ def structure(ctx: click.Context, order: str, coder: str | None, as_json: bool) 
     out.print(
         f"{len(view.dimensions)} dimensions, {themes} themes, {concepts} concepts.", markup=False
     )
+    whose = f"{view.evidence}'s codings" if view.evidence else "every coder's codings"
+    out.print(f"Counts of {whose}.", markup=False)
     for t in view.themes_without_dimension:
         out.print(f"Theme without a dimension: {t.name}", markup=False)
     for c in view.concepts_without_theme:

@@ -247,9 +247,10 @@ def record_reviews(tx: Tx, coder: Coder, targets: dict[int, str]) -> tuple[list[
 
 def evidence_coder(tx: Tx, coder: str | None) -> int | None:
     """Whose codings count as the evidence (structure counts, figure, quotes): the coder
-    named, else the consensus coder when there is one, else everyone's (None)."""
+    named, else the consensus coder when there is one (the newest, if several), else
+    everyone's (None)."""
     if coder is not None:
         return find_coder(tx.session, coder).id
     return tx.session.scalar(
-        select(Coder.id).where(Coder.is_consensus.is_(True)).order_by(Coder.id).limit(1)
+        select(Coder.id).where(Coder.is_consensus.is_(True)).order_by(Coder.id.desc()).limit(1)
     )

@@ -14,10 +14,9 @@ from gioia.importers import read_transcript
 from gioia.importers.manifest import TranscriptMeta
 from gioia.ops.base import Tx, clean_name
 from gioia.store import Attribute, Case, Coding, Informant, Memo, Segment, Transcript, core_table
-from gioia.text import build_document, name_key
+from gioia.text import SEGMENTATIONS, build_document, name_key
 
 DEFAULT_INTERVIEWER_LABELS = ("Interviewer", "Q", "I")
-SEGMENT_MODES = ("turn", "paragraph", "sentence")
 
 
 @dataclass(frozen=True)
@@ -29,9 +28,9 @@ class ImportOptions:
     replace: bool = False
 
     def __post_init__(self) -> None:
-        if self.segment_by not in SEGMENT_MODES:
+        if self.segment_by not in SEGMENTATIONS:
             raise InvalidInput(
-                f"Cannot segment by {self.segment_by!r}: choose {', '.join(SEGMENT_MODES)}."
+                f"Cannot segment by {self.segment_by!r}: choose {', '.join(SEGMENTATIONS)}."
             )
 
     @cached_property

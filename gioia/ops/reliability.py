@@ -18,6 +18,7 @@ from sqlalchemy import select
 from gioia import agreement as ag
 from gioia.errors import InvalidInput, NotFound
 from gioia.ops.base import Tx, find_coder, get_concept, get_transcript
+from gioia.ops.structure import LEVELS
 from gioia.store import (
     Case,
     Coder,
@@ -41,7 +42,6 @@ from gioia.views import (
     Violation,
 )
 
-LEVELS = ("concept", "theme", "dimension")
 UNITS = ("segment", "transcript", "character")
 TWO_ONLY = "Defined for two coders; see Fleiss' κ."
 FloatArray = npt.NDArray[np.float64]
@@ -164,8 +164,9 @@ def _code_names(tx: Tx, level: str) -> tuple[dict[int, str], dict[int, int | Non
 @dataclass
 class Matrix:
     """Units read by at least one coder as columns: who read each (``read``) and who
-    applied which code. Units read by one coder only count in chance agreement (as in
-    Gwet's multi-rater forms), not in the agreement itself."""
+    applied which code. Per code only the units read by two or more coders count; the
+    exclusive groups keep units read once in their chance terms, as Gwet's multi-rater
+    forms (and the published examples) do."""
 
     labels: list[str]
     read: npt.NDArray[np.bool_]  # coders × units
@@ -311,7 +312,9 @@ def _code_agreement(
         count = int(paired.sum())
         if not count:
             continue
+        # a code's agreement is over the units two or more coders read (the issue's unit)
         values = m.values(code) if code in m.applied else np.where(m.read, 0.0, np.nan)
+        values = values[:, paired]
         data.append(values)
         weight = m.weights[0] if m.weights else float(count)
         parts.append((coefficients(values, two=two), weight))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 from gioia.errors import InvalidInput, NotFound
 from gioia.ops.base import Tx, clean_name, evidence_coder, resolve_refs, suggestion
 from gioia.ops.listing import compile_grep
-from gioia.store import Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
+from gioia.store import Coder, Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
 from gioia.structure_file import read_structure
 from gioia.text import name_key
 from gioia.views import (
@@ -523,7 +523,13 @@ def structure(tx: Tx, *, coder: str | None = None, order: str = "structure") -> 
         DimensionNode(d.name, d.definition, by_dimension.get(d.id, Counts()), sort(themes[d.id]))
         for d in tx.session.scalars(select(Dimension).order_by(Dimension.position, Dimension.id))
     ]
-    return StructureView(sort(dimensions), sort(themes[None]), sort(concepts[None]))
+    evidence = tx.session.get(Coder, coder_id) if coder_id is not None else None
+    return StructureView(
+        sort(dimensions),
+        sort(themes[None]),
+        sort(concepts[None]),
+        evidence.name if evidence else None,
+    )
 
 
 def items(tx: Tx, word: str, *, coder: str | None = None) -> list[ItemRow]:
