@@ -217,8 +217,22 @@ def render(dot_source: str, path: Path, engine: Engine | None = None) -> str:
     if fmt == "pdf" and engine.name == "graphviz-pure":
         path.write_bytes(_svg_to_pdf(_run(engine, "svg", dot_source)))
         return "graphviz-pure+svglib"
-    path.write_bytes(_run(engine, fmt, dot_source))
+    drawn = _run(engine, fmt, dot_source)
+    path.write_bytes(_with_dpi(drawn) if fmt == "png" else drawn)
     return engine.name
+
+
+def _with_dpi(png: bytes) -> bytes:
+    """The PNG with its resolution recorded (``PNG_DPI``), so that a word processor
+    places it at its size in inches rather than at 72 or 96 dpi."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        out = io.BytesIO()
+        image.save(out, format="PNG", dpi=(PNG_DPI, PNG_DPI))
+    return out.getvalue()
 
 
 def _run(engine: Engine, fmt: str, dot_source: str) -> bytes:

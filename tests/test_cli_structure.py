@@ -215,5 +215,11 @@ def test_figure_command(
     assert dot.output.startswith("digraph gioia {")
     assert "Loose end" not in dot.stdout
     assert dot.stderr == "warning: left out of the figure (not in the tree): Loose end\n"
+    run(runner, study, "figure", "-o", str(tmp_path / "f.png"))
+    from PIL import Image
+
+    with Image.open(tmp_path / "f.png") as image:
+        assert image.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+        assert image.width / 300 <= 6.5
     bad = run(runner, study, "figure", "-o", str(tmp_path / "f.gif"))
     assert bad.exit_code == 1 and bad.output.startswith("Error: ")

@@ -92,6 +92,8 @@ def agreement(
     """
     if ctx.invoked_subcommand is not None:
         return
+    if sum((as_json, as_csv, output is not None)) > 1:
+        raise click.UsageError("Choose one output: --json, --csv or -o FILE.")
     with open_project() as project:
         report = project.agreement(
             level=level,
