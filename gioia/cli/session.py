@@ -7,6 +7,7 @@ and tested. Every action is one transaction, committed before the next prompt.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import textwrap
 from collections.abc import Iterable
@@ -18,10 +19,11 @@ import click
 from gioia.cli.common import console, format_time
 from gioia.errors import GioiaError
 from gioia.text import name_key
+from gioia.views import ConceptChoice
 
 if TYPE_CHECKING:
     from gioia.project import Project
-    from gioia.views import ConceptChoice, SegmentView, Step
+    from gioia.views import SegmentView, Step
 
 HELP = """\
 Type concept names to tag this segment (several: separate them with ;).
@@ -260,6 +262,7 @@ class Session:
     def _tag(self, names: list[str], ref: str, quote: str | None = None) -> None:
         existing = {name_key(c.name) for c in self.choices}
         events: list[int] = []
+        used: list[str] = []
         try:
             for raw in names:
                 name = raw.strip()
@@ -279,10 +282,20 @@ class Session:
                     create = True
                 result = self.project.tag([ref], name, quote=quote, create=create)
                 events.extend(result.events)
+                used.append(result.concept)
         finally:
             if events:
                 self._remember(events)
-                self._refresh_choices()
+                self._used(used)
+
+    def _used(self, names: list[str]) -> None:
+        """Put the concepts just used first among the choices, without asking the store."""
+        keys = {name_key(n) for n in names}
+        theme = {name_key(c.name): c.theme for c in self.choices}
+        now = dt.datetime.now()
+        recent = [ConceptChoice(n, theme.get(name_key(n)), now) for n in reversed(names)]
+        self.choices = recent + [c for c in self.choices if name_key(c.name) not in keys]
+        self.io.set_choices(self.choices)
 
     def _refresh_choices(self) -> None:
         self.choices = self.project.concept_choices()
