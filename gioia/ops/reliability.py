@@ -225,7 +225,9 @@ def _matrix(
                 if s in seen:
                     read[i, j] = True
                     for code in scope.applied.get((coder, s), ()):
-                        applied.setdefault(code, np.zeros(read.shape, dtype=bool))[i, j] = True
+                        if code not in applied:
+                            applied[code] = np.zeros(read.shape, dtype=bool)
+                        applied[code][i, j] = True
     kept = np.asarray(read.any(axis=0), dtype=bool)
     return Matrix(
         [labels[key][3] for (key, _), keep in zip(units, kept.tolist(), strict=True) if keep],
@@ -250,7 +252,9 @@ def _characters(scope: Scope, transcript: int, members: list[int], coders: list[
             first, length = offsets[s], scope.segments[s][2] - starts[s]
             read[i, first : first + length] = True
             for code in scope.applied.get((coder, s), ()):
-                row = applied.setdefault(code, np.zeros(read.shape, dtype=bool))
+                if code not in applied:
+                    applied[code] = np.zeros(read.shape, dtype=bool)
+                row = applied[code]
                 for start, end in scope.spans[(coder, s, code)]:
                     row[i, first + start - starts[s] : first + end - starts[s]] = True
     kept = np.asarray(read.any(axis=0), dtype=bool)
