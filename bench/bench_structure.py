@@ -16,9 +16,11 @@ concepts (the pair merged in c), 80,000 spread over the other 298.
 
 Measured: whole processes in turn (structure, figure with dot, figure with graphviz-pure,
 ...) with the wrapper of ``benchlib.run_process``, ``--rounds`` times after one warm-up
-each; in process, ``Project.structure()`` (the first call, then the median of the
-others), ``Project.figure_dot()`` and ``render`` per engine; the merge ``--rounds``
-times, each on a fresh copy of the store. ``--profile`` profiles what is named.
+each, with two for context: ``structure --json`` (no table drawn) and the imports
+``gioia structure`` needs; in process, ``Project.structure()`` (the first call, then the
+median of the others), ``Project.figure_dot()`` and ``render`` per engine; the merge
+``--rounds`` times, each on a fresh copy of the store. ``--profile`` profiles what is
+named.
 
     .venv/bin/python bench/bench_structure.py                  # the targets' sizes
     .venv/bin/python bench/bench_structure.py --codings 20000 --rounds 2   # a quick look
@@ -38,6 +40,7 @@ from pathlib import Path
 
 from benchlib import (
     GIOIA,
+    PYTHON,
     Run,
     bench_env,
     concept_names,
@@ -148,8 +151,14 @@ def main() -> None:
     if shutil.which("dot"):
         engines["dot"] = ""
     engines["graphviz-pure"] = PURE
+    imports = "import gioia.project, gioia.cli.structure, rich.table"
     commands: dict[str, tuple[list[str], dict[str, str]]] = {
-        "gioia structure": ([GIOIA, "--store", str(db), "structure"], env)
+        "gioia structure": ([GIOIA, "--store", str(db), "structure"], env),
+        "  context: gioia structure --json": (
+            [GIOIA, "--store", str(db), "structure", "--json"],
+            env,
+        ),
+        f'  context: python -c "{imports}"': ([PYTHON, "-c", imports], env),
     }
     for name, path in engines.items():
         svg = work / f"figure-{name}.svg"
@@ -224,7 +233,8 @@ def main() -> None:
         )
     merge = median(merges)
     show(
-        "(c) merge 2 x 10,000 codings, under 1 s:", verdict(merge < TARGET_MERGE, f"{merge:.3f} s")
+        f"(c) merge 2 x {args.merged:,} codings, under 1 s:",
+        verdict(merge < TARGET_MERGE, f"{merge:.3f} s"),
     )
 
     for what in args.profile:

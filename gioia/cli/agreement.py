@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from gioia.cli.common import console, echo_json, interactive, open_project
+from gioia.cli.common import console, echo_json, interactive, open_project, text_table
 from gioia.errors import GioiaError
 
 if TYPE_CHECKING:
@@ -159,8 +159,6 @@ def _reading(value: Coefficient, interpret: Any) -> str:
 
 
 def _table(report: AgreementReport) -> None:
-    from rich.table import Table
-
     from gioia.agreement import interpret_alpha, interpret_kappa
 
     two = len(report.coders) == 2
@@ -172,11 +170,10 @@ def _table(report: AgreementReport) -> None:
         markup=False,
         soft_wrap=True,
     )
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column(report.level.capitalize(), ratio=1)
-    heads = ["n", "both", *(c[:6] for c in report.coders), "none"] if two else ["n", "all", "none"]
-    for head in [*heads, "%", "κ" if two else "Fleiss", "α", "AC1"]:
-        table.add_column(head, justify="right", no_wrap=True)
+    short = [c[:6] for c in report.coders]
+    heads = ["n", "both", *short, "none"] if two else ["n", "all", "none"]
+    heads += ["%", "κ" if two else "Fleiss", "α", "AC1"]
+    rows = []
     for code in report.codes:
         c = code.coefficients
         counts = (
@@ -184,15 +181,9 @@ def _table(report: AgreementReport) -> None:
             if two
             else [code.units, code.both, code.neither]
         )
-        table.add_row(
-            code.code,
-            *map(str, counts),
-            _n(c["percent"]),
-            _n(c[kappa]),
-            _n(c["krippendorff_alpha"]),
-            _n(c["gwet_ac1"]),
-        )
-    out.print(table)
+        values = [_n(c[k]) for k in ("percent", kappa, "krippendorff_alpha", "gwet_ac1")]
+        rows.append((code.code, 0, "", [*map(str, counts), *values]))
+    out.print(text_table(report.level.capitalize(), heads, rows, out.width), end="")
     o = report.overall
     out.print(
         f"Overall: agreement {_n(o['percent'])}, pooled κ {_n(o['pooled_kappa'])} "

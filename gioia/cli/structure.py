@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gioia.cli.common import console, echo_json, open_project
+from gioia.cli.common import console, echo_json, open_project, text_table
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -115,35 +115,15 @@ def _level_group(word: str) -> click.Group:
 
 
 def _tree(view: StructureView, width: int) -> Text:
-    """The tree with five count columns, names wrapped beside them: one Text, printed at
-    once (a rich Table takes half a second for a 300-concept structure)."""
-    import textwrap
-
-    from rich.text import Text
-
-    heads = ("Cod.", "Seg.", "Cases", "Tr.", "Inf.")
-    room = max(width - 6 * len(heads), 20)
-    out = Text()
-    out.append(
-        f"{'Dimension > theme > concept':<{room}}" + "".join(f"{h:>6}" for h in heads) + "\n",
-        style="bold",
-    )
-
-    def row(label: str, counts: Counts, indent: int, style: str) -> None:
-        lines = textwrap.wrap(label, room - indent - 1) or [""]
-        numbers = "".join(f"{n:>6}" for n in _numbers(counts))
-        out.append(" " * indent + f"{lines[0]:<{room - indent}}", style=style)
-        out.append(numbers + "\n")
-        for more in lines[1:]:
-            out.append(" " * indent + more + "\n", style=style)
-
+    """The tree with its five counts per item."""
+    rows = []
     for d in view.dimensions:
-        row(d.name, d.counts, 0, "bold")
+        rows.append((d.name, 0, "bold", _numbers(d.counts)))
         for t in d.themes:
-            row(t.name, t.counts, 2, "cyan")
-            for c in t.concepts:
-                row(c.name, c.counts, 4, "")
-    return out
+            rows.append((t.name, 2, "cyan", _numbers(t.counts)))
+            rows.extend((c.name, 4, "", _numbers(c.counts)) for c in t.concepts)
+    heads = ["Cod.", "Seg.", "Cases", "Tr.", "Inf."]
+    return text_table("Dimension > theme > concept", heads, rows, width)
 
 
 def _numbers(counts: Counts, n: int = 5) -> list[str]:

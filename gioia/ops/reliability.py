@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import combinations
 
 import numpy as np
@@ -139,11 +140,19 @@ def load(
             Segment.transcript_id.in_(list(texts)), Coding.coder_id.in_([c for c, _ in compared])
         )
     )
-    for coder_id, segment_id, code_id, start, end in session.execute(query):
+    applied, spans = scope.applied, scope.spans
+    for coder_id, segment_id, code_id, start, end in session.connection().execute(query):
         if code_id is None:
             continue
-        scope.applied.setdefault((coder_id, segment_id), set()).add(code_id)
-        scope.spans.setdefault((coder_id, segment_id, code_id), []).append((start, end))
+        codes = applied.get((coder_id, segment_id))
+        if codes is None:
+            codes = applied[(coder_id, segment_id)] = set()
+        codes.add(code_id)
+        where = spans.get((coder_id, segment_id, code_id))
+        if where is None:
+            spans[(coder_id, segment_id, code_id)] = [(start, end)]
+        else:
+            where.append((start, end))
     scope.names, scope.groups = _code_names(tx, level)
     return scope
 
@@ -173,7 +182,7 @@ class Matrix:
     applied: dict[int, npt.NDArray[np.bool_]]  # code -> coders × units
     weights: list[float] = field(default_factory=list)  # character units: one per transcript
 
-    @property
+    @cached_property
     def pairable(self) -> npt.NDArray[np.bool_]:
         """The units read by two or more coders."""
         paired: npt.NDArray[np.bool_] = self.read.sum(axis=0) >= 2
