@@ -661,10 +661,18 @@ class Project:
         coder: str | None = None,
         concept: str | None = None,
         limit: int | None = None,
+        show_others: bool = False,
     ) -> list[EventView]:
-        """The audit trail, oldest first, filtered by time, coder or concept."""
+        """The audit trail, oldest first, filtered by time, coder or concept.
+
+        Blind coding: with a current coder, other coders' codings and reviews are left
+        out unless ``show_others`` (or ``coder`` names whose events to show).
+        """
         with self._read() as tx:
-            return listing.log(tx, since=since, coder=coder, concept=concept, limit=limit)
+            hide = self.coder if self.coder and not show_others and coder is None else None
+            return listing.log(
+                tx, since=since, coder=coder, concept=concept, limit=limit, blind_for=hide
+            )
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:

@@ -254,9 +254,25 @@ def test_log_filters(sample_project: Project) -> None:
         f"Tagged {SEGMENT} with 'Distance'",
         f"Reviewed {SEGMENT}",
     ]
-    assert [e.action for e in sample_project.log(concept="trust")] == ["create", "tag"]
+    assert [e.action for e in sample_project.log(concept="trust")] == ["create"]
+    assert [e.action for e in sample_project.log(concept="trust", show_others=True)] == [
+        "create",
+        "tag",
+    ]
     assert sample_project.log(since=dt.datetime(2100, 1, 1)) == []
     assert len(sample_project.log(limit=2)) == 2
     assert sample_project.log(limit=2)[0].summary == f"Tagged {SEGMENT} with 'Distance'"
     with pytest.raises(NotFound, match=r"No coder 'Zed' \(coders: Maria, Tom\)\."):
         sample_project.log(coder="Zed")
+
+
+def test_the_log_is_blind_for_the_current_coder(sample_project: Project) -> None:
+    sample_project.tag([SEGMENT], "Trust", create=True)
+    sample_project.coder = "Tom"
+    sample_project.tag(["case_b_export_w2:8"], "Distance", create=True)
+    summaries = [e.summary for e in sample_project.log()]
+    assert f"Tagged {SEGMENT} with 'Trust'" not in summaries
+    assert "Created concept 'Trust'" in summaries  # the vocabulary is shared
+    assert "Tagged case_b_export_w2:8 with 'Distance'" in summaries
+    everyone = [e.summary for e in sample_project.log(show_others=True)]
+    assert f"Tagged {SEGMENT} with 'Trust'" in everyone

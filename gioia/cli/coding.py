@@ -270,13 +270,25 @@ def codings_export(output: Path | None, only: tuple[str, ...]) -> None:
 @click.option("--coder", "by", metavar="NAME", help="Only this coder's events.")
 @click.option("--concept", "-c", help="Only events about this concept.")
 @click.option("--limit", "-n", type=click.IntRange(min=1), help="Only the newest N events.")
+@click.option("--show-others", is_flag=True, help="Show other coders' codings too (not blind).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def log(
-    since: dt.datetime | None, by: str | None, concept: str | None, limit: int | None, as_json: bool
+    since: dt.datetime | None,
+    by: str | None,
+    concept: str | None,
+    limit: int | None,
+    show_others: bool,
+    as_json: bool,
 ) -> None:
-    """Show the audit trail: every change, who made it and when."""
+    """Show the audit trail: every change, who made it and when.
+
+    With a current coder (--coder or GIOIA_CODER), other coders' codings, memos and
+    reviews are left out (blind coding) unless --show-others.
+    """
     with open_project() as project:
-        events = project.log(since=since, coder=by, concept=concept, limit=limit)
+        events = project.log(
+            since=since, coder=by, concept=concept, limit=limit, show_others=show_others
+        )
     if as_json:
         echo_json(events)
         return

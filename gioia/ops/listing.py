@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from dataclasses import replace
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from gioia.errors import InvalidInput
 from gioia.ops.base import Tx, find_coder, get_concept, get_transcript
@@ -269,9 +269,20 @@ def log(
     coder: str | None = None,
     concept: str | None = None,
     limit: int | None = None,
+    blind_for: str | None = None,
 ) -> list[EventView]:
-    """The audit trail, oldest first (the newest ``limit`` events if a limit is given)."""
+    """The audit trail, oldest first (the newest ``limit`` events if a limit is given);
+    ``blind_for`` a coder leaves out the other coders' codings, memos and reviews."""
     query = select(Event, Coder.name).outerjoin(Coder, Coder.id == Event.coder_id)
+    if blind_for is not None:
+        me = _visible_coder_id(tx, blind_for)
+        query = query.where(
+            or_(
+                Event.coder_id.is_(None),
+                Event.coder_id == me,
+                Event.subject.not_in(("coding", "segment", "memo")),
+            )
+        )
     if since is not None:
         query = query.where(Event.at >= since)
     if coder is not None:
