@@ -225,18 +225,24 @@ def _matrix(
     coders: list[int],
     labels: dict[int, tuple[int, int, int, str]],
 ) -> Matrix:
+    unit_of = {s: j for j, (_, members) in enumerate(units) for s in members}
+    row_of = {coder: i for i, coder in enumerate(coders)}
     read = np.zeros((len(coders), len(units)), dtype=bool)
+    for i, coder in enumerate(coders):
+        read[i, [unit_of[s] for s in scope.reviewed[coder] if s in unit_of]] = True
+    cells: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for (coder, s), codes in scope.applied.items():
+        column, row = unit_of.get(s), row_of.get(coder)
+        if column is not None and row is not None:
+            for code in codes:
+                rows, columns = cells[code]
+                rows.append(row)
+                columns.append(column)
     applied: dict[int, npt.NDArray[np.bool_]] = {}
-    for j, (_, members) in enumerate(units):
-        for i, coder in enumerate(coders):
-            seen = scope.reviewed[coder]
-            for s in members:
-                if s in seen:
-                    read[i, j] = True
-                    for code in scope.applied.get((coder, s), ()):
-                        if code not in applied:
-                            applied[code] = np.zeros(read.shape, dtype=bool)
-                        applied[code][i, j] = True
+    for code, (rows, columns) in cells.items():
+        grid = np.zeros(read.shape, dtype=bool)
+        grid[rows, columns] = True
+        applied[code] = grid & read  # a coding counts where its coder read the unit
     kept = np.asarray(read.any(axis=0), dtype=bool)
     return Matrix(
         [labels[key][3] for (key, _), keep in zip(units, kept.tolist(), strict=True) if keep],
