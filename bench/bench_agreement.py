@@ -29,9 +29,7 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
 import sqlite3
-import tempfile
 import time
 from pathlib import Path
 
@@ -39,13 +37,16 @@ import numpy as np
 import numpy.typing as npt
 from benchlib import (
     GIOIA,
+    add_work_arguments,
     alternate,
     bench_env,
+    close_work,
     concept_names,
     copy_store,
     machine,
     median,
     new_store,
+    open_work,
     profile,
     profile_cli,
     run_process,
@@ -111,8 +112,6 @@ def main() -> None:
     parser.add_argument("--alpha-rounds", type=int, default=30)
     parser.add_argument("--resamples", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=6)
-    parser.add_argument("--workdir", type=Path, help="where files and stores go (default: temp)")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument(
         "--profile",
         action="append",
@@ -120,7 +119,7 @@ def main() -> None:
         choices=["agreement", "agreement-cli"],
         help="then cProfile this (repeatable)",
     )
-    parser.add_argument("--top", type=int, default=25, help="functions listed by --profile")
+    add_work_arguments(parser, top=25)
     args = parser.parse_args()
 
     import krippendorff
@@ -128,8 +127,7 @@ def main() -> None:
     from gioia import agreement
     from gioia.project import Project
 
-    work = args.workdir or Path(tempfile.mkdtemp(prefix="gioia-bench-agreement-"))
-    work.mkdir(parents=True, exist_ok=True)
+    work = open_work(args.workdir, "agreement")
     print(f"# Agreement — {machine()}")
     started = time.perf_counter()
     template = build(work, args.transcripts, args.concepts, args.coders, args.seed)
@@ -213,10 +211,7 @@ def main() -> None:
             with Project.open(str(db)) as project:
                 profile(project.agreement, args.top, "Project.agreement() (in process)")
 
-    if args.keep:
-        print(f"\nWork folder kept: {work}")
-    else:
-        shutil.rmtree(work, ignore_errors=True)
+    close_work(work, args.keep)
 
 
 if __name__ == "__main__":

@@ -26,9 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import shutil
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -38,13 +36,16 @@ from benchlib import (
     PYTHON,
     Phases,
     Run,
+    add_work_arguments,
     bench_env,
+    close_work,
     concept_names,
     copy_store,
     draw_codings,
     machine,
     median,
     new_store,
+    open_work,
     profile,
     remove_store,
     run_process,
@@ -131,11 +132,9 @@ def main() -> None:
     parser.add_argument("--concepts", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=3)
-    parser.add_argument("--workdir", type=Path, help="where files and stores go (default: temp)")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--breakdown", action="store_true", help="then time the phases")
     parser.add_argument("--profile", action="store_true", help="then cProfile the import")
-    parser.add_argument("--top", type=int, default=30, help="functions listed by --profile")
+    add_work_arguments(parser, top=30)
     parser.add_argument("--worker", choices=["api", "breakdown", "profile"], help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--table", type=Path, help=argparse.SUPPRESS)
@@ -152,8 +151,7 @@ def main() -> None:
         profile_worker(args.db, args.table, args.top)
         return
 
-    work = args.workdir or Path(tempfile.mkdtemp(prefix="gioia-bench-codings-"))
-    work.mkdir(parents=True, exist_ok=True)
+    work = open_work(args.workdir, "codings")
     print(f"# Codings — {machine()}")
     started = time.perf_counter()
     template = work / "template.db"
@@ -214,10 +212,7 @@ def main() -> None:
             subprocess.run(command, env=env, check=True)
             remove_store(db)
 
-    if args.keep:
-        print(f"\nWork folder kept: {work}")
-    else:
-        shutil.rmtree(work, ignore_errors=True)
+    close_work(work, args.keep)
 
 
 if __name__ == "__main__":

@@ -43,7 +43,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -53,14 +52,17 @@ from benchlib import (
     WHAT_IFS,
     Phases,
     Run,
+    add_work_arguments,
     apply_what_ifs,
     bench_env,
     check_fast_normalize,
     check_what_ifs,
+    close_work,
     label,
     launch_cli,
     machine,
     median,
+    open_work,
     remove_store,
     run_process,
     show,
@@ -224,8 +226,6 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=5000, help="words of speech per file")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of A, B and C")
     parser.add_argument("--seed", type=int, default=2)
-    parser.add_argument("--workdir", type=Path, help="where files and stores go (default: temp)")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--no-api", action="store_true", help="skip C, the in-process import")
     parser.add_argument(
         "--breakdown", action="store_true", help="then time the import's phases in process"
@@ -233,7 +233,7 @@ def main() -> None:
     parser.add_argument(
         "--profile", type=int, metavar="FILES", help="then cProfile the import of FILES files"
     )
-    parser.add_argument("--top", type=int, default=30, help="functions listed by --profile")
+    add_work_arguments(parser, top=30)
     parser.add_argument(
         "--what-if",
         action="append",
@@ -265,8 +265,7 @@ def main() -> None:
         profile_worker(args.folder, args.db, args.profile, args.top)
         return
 
-    work = args.workdir or Path(tempfile.mkdtemp(prefix="gioia-bench-import-"))
-    work.mkdir(parents=True, exist_ok=True)
+    work = open_work(args.workdir, "import")
     folder = work / "transcripts"
     log = work / "log.txt"
     print(f"# Import — {machine()}")
@@ -417,10 +416,7 @@ def main() -> None:
         subprocess.run(command, env=env, check=True)
         remove_store(db)
 
-    if args.keep:
-        print(f"\nWork folder kept: {work}")
-    else:
-        shutil.rmtree(work, ignore_errors=True)
+    close_work(work, args.keep)
     sys.stdout.flush()
 
 

@@ -31,8 +31,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -40,12 +38,15 @@ from pathlib import Path
 from typing import Any
 
 from benchlib import (
+    add_work_arguments,
+    close_work,
     concept_names,
     copy_store,
     draw_codings,
     machine,
     median,
     new_store,
+    open_work,
     p90,
     profile,
     segment_texts,
@@ -101,7 +102,7 @@ def api_actions(
             ref = step.segment.ref
             if index % 2 == 0:
                 start = time.perf_counter()
-                project.tag([ref], rng.choice(names))
+                project.tag([ref], rng.choice(names), create=True)
                 step = project.step(current)
                 times["tag: tag + step"].append(time.perf_counter() - start)
             start = time.perf_counter()
@@ -189,8 +190,6 @@ def main() -> None:
     parser.add_argument("--concepts", type=int, default=1000)
     parser.add_argument("--actions", type=int, default=400, help="segments coded (tag: half)")
     parser.add_argument("--seed", type=int, default=5)
-    parser.add_argument("--workdir", type=Path, help="where files and stores go (default: temp)")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument(
         "--profile",
         action="append",
@@ -198,13 +197,12 @@ def main() -> None:
         choices=["api", "session"],
         help="then cProfile 100 segments of the API actions or of the Session (repeatable)",
     )
-    parser.add_argument("--top", type=int, default=25, help="functions listed by --profile")
+    add_work_arguments(parser, top=25)
     args = parser.parse_args()
 
     from gioia.project import Project
 
-    work = args.workdir or Path(tempfile.mkdtemp(prefix="gioia-bench-session-"))
-    work.mkdir(parents=True, exist_ok=True)
+    work = open_work(args.workdir, "session")
     print(f"# Coding session — {machine()}")
     started = time.perf_counter()
     template = work / "template.db"
@@ -261,10 +259,7 @@ def main() -> None:
         run = api_actions if what == "api" else session_actions
         profile(lambda r=run: r(db, 100, names, random.Random(args.seed)), args.top, what)
 
-    if args.keep:
-        print(f"\nWork folder kept: {work}")
-    else:
-        shutil.rmtree(work, ignore_errors=True)
+    close_work(work, args.keep)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,6 @@ import os
 import random
 import shutil
 import sysconfig
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -42,13 +41,16 @@ from benchlib import (
     GIOIA,
     PYTHON,
     Run,
+    add_work_arguments,
     bench_env,
+    close_work,
     concept_names,
     copy_store,
     draw_codings,
     machine,
     median,
     new_store,
+    open_work,
     profile,
     profile_cli,
     run_process,
@@ -92,8 +94,6 @@ def main() -> None:
     parser.add_argument("--merged", type=int, default=10_000, help="codings of each merged one")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--seed", type=int, default=4)
-    parser.add_argument("--workdir", type=Path, help="where files and stores go (default: temp)")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument(
         "--profile",
         action="append",
@@ -101,14 +101,13 @@ def main() -> None:
         choices=["structure", "structure-cli", "figure", "merge"],
         help="then cProfile this (repeatable)",
     )
-    parser.add_argument("--top", type=int, default=25, help="functions listed by --profile")
+    add_work_arguments(parser, top=25)
     args = parser.parse_args()
 
     from gioia.figure import find_engine, render
     from gioia.project import Project
 
-    work = args.workdir or Path(tempfile.mkdtemp(prefix="gioia-bench-structure-"))
-    work.mkdir(parents=True, exist_ok=True)
+    work = open_work(args.workdir, "structure")
     print(f"# Structure, figure, merge — {machine()}")
     started = time.perf_counter()
     template = work / "template.db"
@@ -250,10 +249,7 @@ def main() -> None:
             }
             profile(calls[what], args.top, f"{what} (in process)")
 
-    if args.keep:
-        print(f"\nWork folder kept: {work}")
-    else:
-        shutil.rmtree(work, ignore_errors=True)
+    close_work(work, args.keep)
 
 
 if __name__ == "__main__":

@@ -178,6 +178,30 @@ def concept_names(rng: random.Random, count: int, words: tuple[int, int] = (3, 6
     return list(names.values())
 
 
+def add_work_arguments(parser: Any, top: int = 25) -> None:
+    """The options every benchmark shares: its work folder, keeping it, profile length."""
+    parser.add_argument("--workdir", type=Path, help="where files and stores go (default: temp)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--top", type=int, default=top, help="functions listed by --profile")
+
+
+def open_work(workdir: Path | None, name: str) -> Path:
+    """The work folder: the one given, or a new temporary one."""
+    import tempfile
+
+    work = workdir or Path(tempfile.mkdtemp(prefix=f"gioia-bench-{name}-"))
+    work.mkdir(parents=True, exist_ok=True)
+    return work
+
+
+def close_work(work: Path, keep: bool) -> None:
+    """Keep the work folder (and say where), or delete it."""
+    if keep:
+        print(f"\nWork folder kept: {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def remove_store(db: Path) -> None:
     """Delete a SQLite store with its WAL and shared-memory files."""
     for suffix in ("", "-wal", "-shm"):
