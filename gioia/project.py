@@ -459,7 +459,7 @@ class Project:
         """The structure's warnings against the method's guidance."""
         with self._read() as tx:
             view = structure.structure(tx)
-            cases = len(listing.cases(tx))
+            cases = listing.case_count(tx)
         return check_structure(view, cases=cases)
 
     # --- what a paper prints -----------------------------------------------------------
@@ -511,13 +511,8 @@ class Project:
         """Write the cases table (.docx, .md, .csv); returns the number of cases."""
         from gioia.publish import write_cases
 
-        per_wave: dict[str, dict[str, int]] = {}
-        with self._read() as tx:
-            for t in listing.transcripts(tx):
-                if t.case is not None:
-                    waves = per_wave.setdefault(t.case, {})
-                    waves[t.wave or "?"] = waves.get(t.wave or "?", 0) + 1
-            cases = listing.cases(tx)
+        cases = self.cases()
+        per_wave = {case.name: case.interviews_per_wave for case in cases}
         write_cases(cases, path, interviews_per_wave=per_wave)
         return len(cases)
 

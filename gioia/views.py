@@ -89,6 +89,7 @@ class CaseSummary:
     codings: int
     waves: tuple[str, ...]
     attributes: dict[str, str] = field(default_factory=dict)
+    interviews_per_wave: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 
 from sqlalchemy import func, or_, select
@@ -129,10 +129,16 @@ def cases(tx: Tx) -> list[CaseSummary]:
                 words=sum(s.words for s in own),
                 codings=sum(s.codings for s in own),
                 waves=tuple(sorted({s.wave for s in own if s.wave})),
+                interviews_per_wave=dict(sorted(Counter(s.wave or "?" for s in own).items())),
                 attributes=attributes.get(case.id, {}),
             )
         )
     return result
+
+
+def case_count(tx: Tx) -> int:
+    """How many cases the study has."""
+    return tx.session.scalar(select(func.count()).select_from(Case)) or 0
 
 
 def segments(
