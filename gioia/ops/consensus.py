@@ -43,7 +43,9 @@ def _start(tx: Tx, into: str, coders: list[str] | None) -> _Work:
             "Reconcile two coders at a time: name them with --coders A,B "
             f"(in scope: {', '.join(n for _, n in pair)})."
         )
-    return _Work(consensus, (pair[0], pair[1]), load(tx, coders=[n for _, n in pair]))
+    if len(scope.coders) != 2:  # the consensus itself was in scope: leave it out
+        scope = load(tx, coders=[n for _, n in pair])
+    return _Work(consensus, (pair[0], pair[1]), scope)
 
 
 def reconcile(tx: Tx, into: str, coders: list[str] | None = None) -> ReconcileState:
