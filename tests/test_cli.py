@@ -332,7 +332,10 @@ def test_codings_import_export_memo_and_log(
     assert log[-1] == "2 event(s)."
     assert log[-2].endswith("Maria  Memo on case_a_ceo_w1:2")
     events = json.loads(run(runner, sample_store, "log", "--coder", "Maria", "--json").output)
-    assert len(events) == 20 + 90 + 1
+    assert len(events) == 20 + 90 + 1 + 1  # concepts, codings, the segments read, the memo
+    assert [e["summary"] for e in events if e["action"] == "review"] == [
+        "Reviewed case_a_ceo_w1:4, case_a_ceo_w1:6, case_a_ceo_w1:8 …"
+    ]
 
 
 def test_bad_codings_file_lists_rows(runner: CliRunner, sample_store: str, tmp_path: Path) -> None:

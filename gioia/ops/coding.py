@@ -18,7 +18,6 @@ from gioia.ops.base import (
     find_concept,
     get_concept,
     get_or_create_coder,
-    mark_reviewed,
     parse_ref,
     record_reviews,
     resolve_refs,
@@ -351,11 +350,12 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
                 for k, row in new.items()
             ],
         )
-    by_coder: dict[int, set[int]] = defaultdict(set)
-    for segment_id, _concept_id, coder_id, _start, _end in new:
-        by_coder[coder_id].add(segment_id)
-    for coder_id, segment_ids in by_coder.items():
-        mark_reviewed(session, coder_id, segment_ids)
+    read: dict[int, dict[int, str]] = defaultdict(dict)  # coder -> segment -> reference
+    for (segment_id, _concept, coder_id, _start, _end), row in new.items():
+        read[coder_id][segment_id] = f"{row.transcript.name}:{row.segment.position}"
+    by_id = {c.id: c for c in coders.values()}
+    for coder_id, targets in read.items():
+        record_reviews(tx, by_id[coder_id], targets)
     return CodingsImportResult(
         added=len(new),
         existing=existing,
