@@ -250,3 +250,11 @@ def test_every_unit_unpairable(project: Project, tmp_path: Path) -> None:
     assert error.value.message == (
         "Every unit is unpairable: no segment in scope was reviewed by two or more of Ann, Ben."
     )
+
+
+def test_an_unknown_wave_is_named(sample_project: Project) -> None:
+    _both_coders(sample_project)
+    with pytest.raises(NotFound) as error:
+        sample_project.agreement(wave="9")
+    assert error.value.message == "No transcript in wave '9' (waves: 1, 2)."
+    assert sample_project.agreement(wave="2").units_pairable == 57

@@ -88,6 +88,9 @@ def load(
     if wave is not None:
         transcripts = transcripts.where(Transcript.wave == wave)
     texts = {id_: (name, text) for id_, name, text in session.execute(transcripts)}
+    if wave is not None and not texts:
+        waves = sorted({w for w in session.scalars(select(Transcript.wave)) if w})
+        raise NotFound(f"No transcript in wave {wave!r} (waves: {', '.join(waves) or 'none'}).")
     segments = {
         id_: (tid, start, end, f"{texts[tid][0]}:{position}")
         for id_, tid, start, end, position in session.execute(
