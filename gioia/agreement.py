@@ -77,7 +77,9 @@ class Coefficient:
 
 @dataclass(frozen=True)
 class TwoCoderResult:
-    """Agreement of two coders over the ``units`` both of them coded."""
+    """Agreement of two coders; ``units`` counts those both coded. ``cohen_terms`` are
+    Cohen's observed and chance agreement (po, pe), ``None`` when no unit was coded by
+    both, for pooling κ over codes."""
 
     units: int
     percent: Coefficient
@@ -87,6 +89,7 @@ class TwoCoderResult:
     brennan_prediger: Coefficient
     gwet_ac1: Coefficient
     krippendorff_alpha: Coefficient
+    cohen_terms: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -116,8 +119,8 @@ class Bootstrap:
     """Bootstrap distribution of α: 95% percentile interval and P(α < minimum).
 
     ``undefined`` resamples (every value the same) are left out of the interval and the
-    probabilities. ``low``, ``high`` are ``None`` with a ``reason`` when there is no
-    interval.
+    probabilities. ``low``, ``high`` are ``None`` (and ``p_below`` empty) with a
+    ``reason`` when there is no interval.
     """
 
     alpha: Coefficient
@@ -277,19 +280,45 @@ def _multi_rater(
     return units, Coefficient(pa), fleiss, ac1, bp
 
 
-def _coincidences(counts: FloatArray, multiplicity: FloatArray | None = None) -> FloatArray:
+def _coincidences(counts: FloatArray) -> FloatArray:
     """Krippendorff's coincidence matrix o_ck = Σ_u (n_uc n_uk − [c = k] n_uc) / (m_u − 1).
 
-    Units with fewer than two values add nothing. ``multiplicity`` (``… × units``) weights
-    each unit, giving a stack of matrices (one per bootstrap resample).
+    Units with fewer than two values add nothing.
     """
     w = 1.0 / np.maximum(counts.sum(axis=1) - 1, 1)
-    if multiplicity is not None:
-        w = multiplicity * w
-    o: FloatArray = (counts.T * w[..., None, :]) @ counts
+    o: FloatArray = (counts.T * w) @ counts
     diagonal = np.arange(counts.shape[1])
-    o[..., diagonal, diagonal] -= w @ counts
+    o[diagonal, diagonal] -= w @ counts
     return o
+
+
+def cluster_coincidences(counts: FloatArray, clusters: npt.ArrayLike) -> FloatArray:
+    """One coincidence matrix per cluster of units (``clusters`` labels each unit), for
+    the clusters with a pairable unit: ``clusters × q × q``, summing to the whole data's.
+
+    Runs of consecutive units of one cluster with the same values are added at once, so a
+    segment of a few thousand characters costs a few runs, not its characters.
+    """
+    labels = np.asarray(clusters)
+    m = counts.sum(axis=1)
+    pairable = m >= 2
+    counts, labels, m = counts[pairable], labels[pairable], m[pairable]
+    q = counts.shape[1]
+    if not len(counts):
+        return np.zeros((0, q, q))
+    starts = np.ones(len(counts), dtype=bool)
+    starts[1:] = (labels[1:] != labels[:-1]) | (counts[1:] != counts[:-1]).any(axis=1)
+    first = np.flatnonzero(starts)
+    lengths = np.diff(np.append(first, len(counts)))
+    runs = counts[first]
+    weight = lengths / (m[first] - 1)
+    per_run = runs[:, :, None] * runs[:, None, :]
+    diagonal = np.arange(q)
+    per_run[:, diagonal, diagonal] -= runs
+    ids, which = np.unique(labels[first], return_inverse=True)
+    out = np.zeros((len(ids), q, q))
+    np.add.at(out, np.ravel(which), per_run * weight[:, None, None])
+    return out
 
 
 def _disagreement(o: FloatArray, values: FloatArray, level: Level) -> tuple[FloatArray, FloatArray]:
@@ -357,6 +386,27 @@ def _cohen(table: FloatArray) -> tuple[Coefficient, Coefficient, float, float]:
     return kappa, Coefficient(math.sqrt(max(float(var), 0.0))), po, pe
 
 
+def _cohen_missing(
+    table: FloatArray, first: FloatArray, second: FloatArray, single: int
+) -> tuple[Coefficient, Coefficient, float, float]:
+    """Cohen's κ when some units were coded by one coder only (Gwet 2014, Conger's κ for
+    two raters): po over the units both coded, pe = Σ_k p_Ak p_Bk with each coder's
+    shares p_k taken over every unit that coder coded. The standard error is undefined:
+    the large-sample formula assumes complete data."""
+    n = float(table.sum())
+    if n == 0:
+        none = Coefficient.undefined(_NOT_BOTH)
+        return none, none, 0.0, 0.0
+    po = float(np.trace(table)) / n
+    pe = float((first / first.sum()) @ (second / second.sum()))
+    kappa = _chance_corrected(po, pe, _ONE_SHARED)
+    se = Coefficient.undefined(
+        f"The large-sample standard error assumes complete data, but {single} unit(s) were"
+        " coded by one coder only."
+    )
+    return kappa, (se if kappa.defined else kappa), po, pe
+
+
 # --- public API -----------------------------------------------------------------------
 
 
@@ -369,64 +419,105 @@ def alpha(
 
 
 def many_coders(
-    data: npt.ArrayLike, categories: npt.ArrayLike | None = None, level: Level = "nominal"
+    data: npt.ArrayLike,
+    categories: npt.ArrayLike | None = None,
+    level: Level = "nominal",
+    q: int | None = None,
 ) -> ManyCoderResult:
     """Percent agreement, Fleiss' κ, AC1, Brennan–Prediger (Gwet's forms with missing
-    values; q = number of ``categories``, else of values present) and α at ``level``.
+    values; ``q`` possible categories, by default the number of ``categories``, else of
+    values present) and α at ``level`` (which unused categories do not change).
 
     For agreement per code, call it per code on a ``coders × units`` presence array with
     ``categories=(0, 1)``: a few milliseconds for 10 coders × 20,000 segments.
     """
     counts, values = unit_counts(data, categories)
-    units, percent, fleiss, ac1, bp = _multi_rater(counts, len(values))
+    units, percent, fleiss, ac1, bp = _multi_rater(counts, _possible(q, values))
     return ManyCoderResult(units, level, percent, fleiss, ac1, bp, _alpha(counts, values, level))
 
 
+def _possible(q: int | None, values: FloatArray) -> int:
+    """The number of possible categories: ``q`` when given (at least those present)."""
+    if q is None:
+        return len(values)
+    if q < len(values):
+        raise ValueError(f"{len(values)} categories occur, more than the {q} possible.")
+    return q
+
+
 def two_coders(
-    a: npt.ArrayLike, b: npt.ArrayLike, categories: npt.ArrayLike | None = None
+    a: npt.ArrayLike,
+    b: npt.ArrayLike,
+    categories: npt.ArrayLike | None = None,
+    q: int | None = None,
 ) -> TwoCoderResult:
-    """Two coders' agreement over the units both coded (a unit either left blank drops):
-    Cohen's κ with its standard error (see :func:`_cohen`), and Scott's π, κ_n, AC1 and
-    α (nominal) as :func:`many_coders` computes them for two coders.
+    """Two coders' agreement in Gwet's (2014) forms with missing values: Cohen's κ with
+    po over the units both coded and each coder's category shares over every unit they
+    coded (plain Cohen's κ, with its standard error, when no value is missing; see
+    :func:`_cohen`), and Scott's π, κ_n, AC1 and α (nominal) as :func:`many_coders`
+    computes them for two coders.
     """
-    x = _both_coded(a, b)
+    x = _array([np.ravel(a), np.ravel(b)], "Two coders' values")
     values = _values(x, categories)
     first, second = _one_hot(x, values)
-    kappa, se, _, _ = _cohen(first.T @ second)
+    coded_a, coded_b = first.sum(axis=1) > 0, second.sum(axis=1) > 0
+    both = coded_a & coded_b
+    single = int(np.count_nonzero(coded_a ^ coded_b))
+    table = first[both].T @ second[both]
+    if single:
+        kappa, se, po, pe = _cohen_missing(table, first.sum(axis=0), second.sum(axis=0), single)
+    else:
+        kappa, se, po, pe = _cohen(table)
     counts = first + second
-    units, percent, scott, ac1, bp = _multi_rater(counts, len(values))
+    _, percent, scott, ac1, bp = _multi_rater(counts, _possible(q, values))
     return TwoCoderResult(
-        units, percent, kappa, se, scott, bp, ac1, _alpha(counts, values, "nominal")
+        int(both.sum()),
+        percent,
+        kappa,
+        se,
+        scott,
+        bp,
+        ac1,
+        _alpha(counts, values, "nominal"),
+        (po, pe) if both.any() else None,
     )
 
 
 def pooled_kappa(tables: Sequence[npt.ArrayLike]) -> Pooled:
-    """Pooled κ over codes, one two-coder contingency table per code (de Vries et al.
-    2008): κ_pooled = (p̄o − p̄e)/(1 − p̄e), p̄o and p̄e Cohen's po and pe averaged over
-    the codes with at least one unit. ``mean`` averages the defined per-code κ.
-    """
-    per_code: list[Coefficient] = []
-    po_sum = pe_sum = 0.0
-    used = 0
+    """Pooled κ over codes from one two-coder contingency table per code (complete
+    data); see :func:`pool_kappa`."""
+    kappas: list[Coefficient] = []
+    terms: list[tuple[float, float] | None] = []
     for table in tables:
         t = _square(table)
         kappa, _, po, pe = _cohen(t)
-        per_code.append(kappa)
-        if t.sum() > 0:
-            po_sum, pe_sum, used = po_sum + po, pe_sum + pe, used + 1
+        kappas.append(kappa)
+        terms.append((po, pe) if t.sum() > 0 else None)
+    return pool_kappa(kappas, terms)
+
+
+def pool_kappa(
+    kappas: Sequence[Coefficient], terms: Sequence[tuple[float, float] | None]
+) -> Pooled:
+    """Pooled κ over codes (de Vries et al. 2008): κ_pooled = (p̄o − p̄e)/(1 − p̄e), with
+    each code's Cohen po and pe (``terms``, ``None`` for a code with no unit coded by
+    both) averaged over the codes that have them; ``mean`` averages the defined κ."""
+    used = [t for t in terms if t is not None]
     if not used:
         pooled = Coefficient.undefined("No code has a unit coded by both coders.")
     else:
         pooled = _chance_corrected(
-            po_sum / used, pe_sum / used, "In every code both coders used one category only."
+            sum(po for po, _ in used) / len(used),
+            sum(pe for _, pe in used) / len(used),
+            "In every code both coders used one category only.",
         )
-    defined = [c.value for c in per_code if c.value is not None]
+    defined = [c.value for c in kappas if c.value is not None]
     mean = (
         Coefficient(float(np.mean(defined)))
         if defined
         else Coefficient.undefined("No code has a defined κ.")
     )
-    return Pooled(pooled, mean, tuple(per_code))
+    return Pooled(pooled, mean, tuple(kappas))
 
 
 def bootstrap_alpha(
@@ -436,17 +527,22 @@ def bootstrap_alpha(
     level: Level = "nominal",
     minimums: Sequence[float] = (0.800, 0.667),
     categories: npt.ArrayLike | None = None,
+    clusters: npt.ArrayLike | None = None,
 ) -> Bootstrap:
-    """Unit-level bootstrap of Krippendorff's α, not Krippendorff's KALPHA algorithm
-    (which resamples pairs of values and holds the expected disagreement fixed).
+    """Bootstrap of Krippendorff's α over independent units, not Krippendorff's KALPHA
+    algorithm (which resamples pairs of values and holds the expected disagreement fixed).
 
-    Each of the ``n`` resamples draws the pairable units with replacement, as
-    multinomial counts of the distinct unit profiles (the same distribution, drawn
-    cheaply), and recomputes α, expected disagreement and ordinal metric included, from
-    the weighted coincidence matrices, a block of resamples at a time. Gives the 95%
-    percentile interval and, per minimum, the share of resamples with α < minimum
-    (Hayes & Krippendorff's q). Reproducible for a given ``seed``: 1,000 resamples of
-    5,000 units take a few tens of milliseconds.
+    ``clusters`` labels each unit (column) with the independent unit it belongs to (the
+    segment of a character); by default each unit is its own. Each of the ``n``
+    resamples draws the clusters that hold a pairable unit with replacement, as
+    multinomial counts of the distinct cluster coincidence matrices (the same
+    distribution, drawn cheaply), and recomputes α, expected disagreement and ordinal
+    metric included, from their sum: so the resampled statistic is the estimate's own.
+    Gives the 95% percentile interval and, per minimum, the share of resamples with
+    α < minimum (Hayes & Krippendorff's q). An interval that does not contain the
+    estimate (too few clusters for the percentiles to mean anything) is not given: its
+    ``reason`` says so. Reproducible for a given ``seed``: 1,000 resamples of 5,000
+    units take a few tens of milliseconds.
     """
     if n < 1:
         raise ValueError("The bootstrap needs at least one resample.")
@@ -454,15 +550,20 @@ def bootstrap_alpha(
     estimate = _alpha(counts, values, level)
     if not estimate.defined:
         return Bootstrap(estimate, None, None, {}, 0, 0, estimate.reason)
-    pairable = counts[counts.sum(axis=1) >= 2]
-    profiles, frequency = np.unique(pairable, axis=0, return_counts=True)
-    draws = np.random.default_rng(seed).multinomial(
-        len(pairable), frequency / len(pairable), size=n
+    labels = np.arange(len(counts)) if clusters is None else np.asarray(clusters)
+    if labels.shape != (len(counts),):
+        raise ValueError("Give one cluster label per unit.")
+    per_cluster = cluster_coincidences(counts, labels)
+    q = len(values)
+    profiles, frequency = np.unique(
+        per_cluster.reshape(len(per_cluster), q * q), axis=0, return_counts=True
     )
-    block = max(1, _BLOCK_CELLS // (profiles.size + len(values) ** 2))
+    drawn = len(per_cluster)
+    draws = np.random.default_rng(seed).multinomial(drawn, frequency / drawn, size=n)
+    block = max(1, _BLOCK_CELLS // (len(profiles) + q * q))
     parts = [
         _disagreement(
-            _coincidences(profiles, draws[i : i + block].astype(np.float64)), values, level
+            (draws[i : i + block].astype(np.float64) @ profiles).reshape(-1, q, q), values, level
         )
         for i in range(0, n, block)
     ]
@@ -473,9 +574,16 @@ def bootstrap_alpha(
     undefined = n - int(ok.sum())
     if not alphas.size:
         return Bootstrap(estimate, None, None, {}, n, undefined, "No resample has a defined α.")
-    low, high = np.quantile(alphas, [0.025, 0.975])
+    low, high = (float(v) for v in np.quantile(alphas, [0.025, 0.975]))
     p_below = {float(m): float(np.mean(alphas < m)) for m in minimums}
-    return Bootstrap(estimate, float(low), float(high), p_below, n, undefined)
+    assert estimate.value is not None
+    if not low - _EPS <= estimate.value <= high + _EPS:
+        reason = (
+            f"The resamples' 95% range [{low:.3f}, {high:.3f}] does not contain the estimate"
+            f" {estimate.value:.3f}: {drawn} independent unit(s) are too few to bootstrap."
+        )
+        return Bootstrap(estimate, None, None, {}, n, undefined, reason)
+    return Bootstrap(estimate, low, high, p_below, n, undefined)
 
 
 # --- interpretation -------------------------------------------------------------------
@@ -522,15 +630,9 @@ def kappa_paradox(
     kappa: float | Coefficient,
     high: float = 0.85,
     low: float = 0.40,
-) -> str | None:
-    """A one-sentence note when agreement is high (≥ ``high``) but κ low (< ``low``): the
-    "kappa paradox" of extreme prevalence (Feinstein & Cicchetti 1990), else ``None``.
-    """
+) -> bool:
+    """Whether agreement is high (≥ ``high``) but κ low (< ``low``): the "kappa paradox"
+    of extreme prevalence (Feinstein & Cicchetti 1990), where chance agreement is high
+    and κ low despite agreement."""
     p, k = _number(percent), _number(kappa)
-    if p is None or k is None or p < high - _EPS or k >= low:
-        return None
-    return (
-        f"Coders agree on {p:.0%} of units yet κ is only {k:.2f}: when one category"
-        " dominates, chance agreement is high and κ is low despite agreement (the kappa"
-        " paradox), so report Gwet's AC1 beside it."
-    )
+    return p is not None and k is not None and p >= high - _EPS and k < low
