@@ -540,8 +540,8 @@ def bootstrap_alpha(
     metric included, from their sum: so the resampled statistic is the estimate's own.
     Gives the 95% percentile interval and, per minimum, the share of resamples with
     α < minimum (Hayes & Krippendorff's q). An interval that does not contain the
-    estimate (too few clusters for the percentiles to mean anything) is not given: its
-    ``reason`` says so. Reproducible for a given ``seed``: 1,000 resamples of 5,000
+    estimate (too few clusters or resamples for the percentiles to mean anything) is not
+    given: its ``reason`` says so. Reproducible for a given ``seed``: 1,000 resamples of 5,000
     units take a few tens of milliseconds.
     """
     if n < 1:
@@ -580,7 +580,8 @@ def bootstrap_alpha(
     if not low - _EPS <= estimate.value <= high + _EPS:
         reason = (
             f"The resamples' 95% range [{low:.3f}, {high:.3f}] does not contain the estimate"
-            f" {estimate.value:.3f}: {drawn} independent unit(s) are too few to bootstrap."
+            f" {estimate.value:.3f}: {drawn} independent unit(s) and {n} resample(s) are too"
+            " few for a percentile interval."
         )
         return Bootstrap(estimate, None, None, {}, n, undefined, reason)
     return Bootstrap(estimate, low, high, p_below, n, undefined)
