@@ -281,9 +281,9 @@ def _group_blocks(report: AgreementReport) -> list[str | Table]:
         Column(parent.capitalize(), 1.6, numeric=False),
         Column("q", 0.35),
         Column("n", 0.5),
-        Column("left out", 0.55),
+        Column("out", 0.45),
         Column("%", 0.5),
-        Column("Fleiss' κ", 0.55),
+        Column("κ", 0.5),
         Column("AC1", 0.5),
         Column("κn", 0.5),
         Column("α", 0.5),
@@ -304,7 +304,11 @@ def _group_blocks(report: AgreementReport) -> list[str | Table]:
         )
         for g in report.groups
     )
-    title = f"Each {parent}'s {report.level}s as the categories of one variable"
+    title = (
+        f"Each {parent}'s {report.level}s as the categories of one variable (q categories,"
+        f" \"none\" among them where it occurs; out: units left out because a coder applied"
+        " two; κ: Fleiss')"
+    )
     blocks: list[str | Table] = [Table(title, columns, rows)]
     if not report.groups:
         blocks.append(f"No {parent} has a {report.level} applied in scope.")
@@ -322,7 +326,7 @@ def _breakdown_table(report: AgreementReport) -> Table:
         Column(by, 1.9, numeric=False),
         Column("n", 0.5),
         Column("%", 0.5),
-        Column("pooled κ", 0.6),
+        Column("pool. κ", 0.6),
         Column("mean κ", 0.6),
         Column("mean α", 0.6),
     )
@@ -380,6 +384,7 @@ def agreement_records(report: AgreementReport) -> tuple[list[str], Iterator[list
         "alpha_high",
         *(f"p_alpha_below_{m}" for m in MINIMUMS),
         "resamples_without_alpha",
+        "q",
         "left_out",
         "note",
     ]
@@ -450,7 +455,12 @@ def _records(report: AgreementReport, header: list[str]) -> Iterator[list[Any]]:
         categories = "categories: " + "; ".join(group.categories)
         fields["note"] = "; ".join(n for n in (categories, fields.get("note", "")) if n)
         yield record(
-            kind="group", name=group.group, units=group.units, left_out=group.violations, **fields
+            kind="group",
+            name=group.group,
+            units=group.units,
+            q=len(group.categories),
+            left_out=group.violations,
+            **fields,
         )
     for v in report.violations:
         where = f"{v.unit} ({v.characters} characters)" if v.characters else v.unit

@@ -141,10 +141,13 @@ def _table(report: AgreementReport) -> None:
         if isinstance(block, str):
             out.print(block, markup=False, soft_wrap=True)
             continue
+        out.print(block.title, markup=False, soft_wrap=True)
         shown = [i for i, c in enumerate(block.columns) if not c.files_only]
         heads = [_short(block.columns[i].title) for i in shown[1:]]
         rows = [(row[0], 0, "", [row[i] for i in shown[1:]]) for row in block.rows]
-        out.print(text_table(block.columns[0].title, heads, rows, out.width), end="")
+        widest = max((len(cell) + 1 for _, _, _, cells in rows for cell in cells), default=0)
+        table = text_table(block.columns[0].title, heads, rows, out.width, max(6, widest))
+        out.print(table, end="")
 
 
 def _short(title: str) -> str:
