@@ -251,7 +251,7 @@ def _chance_corrected(pa: float, pe: float, reason: str) -> Coefficient:
 
 
 def _multi_rater(
-    counts: FloatArray, q: int
+    counts: FloatArray, q: int, weights: FloatArray
 ) -> tuple[int, Coefficient, Coefficient, Coefficient, Coefficient]:
     """Percent agreement, Fleiss' κ, AC1 and Brennan–Prediger from per-unit counts.
 
@@ -259,18 +259,19 @@ def _multi_rater(
     units with r_u ≥ 2 of Σ_k n_uk(n_uk − 1) / (r_u(r_u − 1)); π_k the mean over units
     with r_u ≥ 1 of n_uk / r_u. Fleiss pe = Σ π_k²; AC1 pe = Σ π_k(1 − π_k) / (q − 1);
     Brennan–Prediger pe = 1/q. With two coders these are Scott's π, Gwet's two-rater AC1
-    and κ_n.
+    and κ_n. A unit counts ``weights[u]`` times.
     """
     r = counts.sum(axis=1)
-    units = int(np.count_nonzero(r >= 2))
+    units = int(weights[r >= 2].sum())
     if not units:
         none = Coefficient.undefined(_NO_PAIRS)
         return 0, none, none, none, none
     pairs = r * (r - 1)
     agreeing = (counts * (counts - 1)).sum(axis=1)
-    pa = float(np.divide(agreeing, pairs, out=np.zeros_like(r), where=pairs > 0).sum()) / units
-    inverse = np.divide(1.0, r, out=np.zeros_like(r), where=r > 0)
-    pi = (counts.T @ inverse) / np.count_nonzero(r)
+    share = np.divide(agreeing, pairs, out=np.zeros_like(r), where=pairs > 0)
+    pa = float(share @ weights) / units
+    inverse = np.divide(weights, r, out=np.zeros_like(r), where=r > 0)
+    pi = (counts.T @ inverse) / float(weights[r > 0].sum())
     fleiss = _chance_corrected(pa, float(pi @ pi), _ALL_SAME)
     if q < 2:
         ac1 = bp = Coefficient.undefined(_ONE_CATEGORY)
@@ -280,12 +281,13 @@ def _multi_rater(
     return units, Coefficient(pa), fleiss, ac1, bp
 
 
-def _coincidences(counts: FloatArray) -> FloatArray:
-    """Krippendorff's coincidence matrix o_ck = Σ_u (n_uc n_uk − [c = k] n_uc) / (m_u − 1).
+def _coincidences(counts: FloatArray, weights: FloatArray) -> FloatArray:
+    """Krippendorff's coincidence matrix o_ck = Σ_u (n_uc n_uk − [c = k] n_uc) / (m_u − 1),
+    a unit counting ``weights[u]`` times.
 
     Units with fewer than two values add nothing.
     """
-    w = 1.0 / np.maximum(counts.sum(axis=1) - 1, 1)
+    w = weights / np.maximum(counts.sum(axis=1) - 1, 1)
     o: FloatArray = (counts.T * w) @ counts
     diagonal = np.arange(counts.shape[1])
     o[diagonal, diagonal] -= w @ counts
@@ -344,7 +346,9 @@ def _disagreement(o: FloatArray, values: FloatArray, level: Level) -> tuple[Floa
     return observed, expected
 
 
-def _alpha(counts: FloatArray, values: FloatArray, level: Level) -> Coefficient:
+def _alpha(
+    counts: FloatArray, values: FloatArray, level: Level, weights: FloatArray
+) -> Coefficient:
     """Krippendorff's α = 1 − (n − 1) Σ o_ck δ_ck / Σ n_c n_k δ_ck (Krippendorff 2011).
 
     The expected disagreement is exactly 0 when one value is all there is: absent values
@@ -352,7 +356,7 @@ def _alpha(counts: FloatArray, values: FloatArray, level: Level) -> Coefficient:
     """
     if level not in LEVELS:
         raise ValueError(f"Unknown level {level!r}: use one of {', '.join(LEVELS)}.")
-    o = _coincidences(counts)
+    o = _coincidences(counts, weights)
     if o.sum() < 2:
         return Coefficient.undefined(_NO_PAIRS)
     observed, expected = _disagreement(o, values, level)
@@ -411,11 +415,42 @@ def _cohen_missing(
 
 
 def alpha(
-    data: npt.ArrayLike, level: Level = "nominal", categories: npt.ArrayLike | None = None
+    data: npt.ArrayLike,
+    level: Level = "nominal",
+    categories: npt.ArrayLike | None = None,
+    weights: npt.ArrayLike | None = None,
 ) -> Coefficient:
-    """Krippendorff's α of ``coders × units`` data (NaN = missing) at ``level``."""
+    """Krippendorff's α of ``coders × units`` data (NaN = missing) at ``level``; a unit
+    (column) counts ``weights[u]`` times (see :func:`distinct_units`)."""
     counts, values = unit_counts(data, categories)
-    return _alpha(counts, values, level)
+    return _alpha(counts, values, level, _weights(weights, counts))
+
+
+def distinct_units(data: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """The distinct units (columns) of ``coders × units`` data and how many times each
+    occurs: every coefficient gives the same on them with those ``weights``, and
+    thousands of characters coded alike are computed once."""
+    x = _array(data, "Reliability data (coders × units)")
+    rated = ~np.isnan(x)
+    values = np.unique(x[rated])
+    base = len(values) + 1
+    if base ** len(x) >= 2**62:  # too many coders to number the columns: sort them
+        columns, times = np.unique(np.where(rated, x, np.inf), axis=1, return_counts=True)
+        columns[np.isinf(columns)] = np.nan
+        return columns, times.astype(np.float64)
+    digits = np.where(rated, np.searchsorted(values, np.where(rated, x, 0.0)), len(values))
+    key = (digits * (base ** np.arange(len(x), dtype=np.int64))[:, None]).sum(axis=0)
+    _, first, times = np.unique(key, return_index=True, return_counts=True)
+    return x[:, first], times.astype(np.float64)
+
+
+def _weights(weights: npt.ArrayLike | None, counts: FloatArray) -> FloatArray:
+    if weights is None:
+        return np.ones(len(counts))
+    w = np.asarray(weights, dtype=np.float64)
+    if w.shape != (len(counts),) or (w < 0).any():
+        raise ValueError("Give one weight per unit, none negative.")
+    return w
 
 
 def many_coders(
@@ -423,17 +458,20 @@ def many_coders(
     categories: npt.ArrayLike | None = None,
     level: Level = "nominal",
     q: int | None = None,
+    weights: npt.ArrayLike | None = None,
 ) -> ManyCoderResult:
     """Percent agreement, Fleiss' κ, AC1, Brennan–Prediger (Gwet's forms with missing
     values; ``q`` possible categories, by default the number of ``categories``, else of
-    values present) and α at ``level`` (which unused categories do not change).
+    values present) and α at ``level`` (which unused categories do not change); a unit
+    counts ``weights[u]`` times.
 
     For agreement per code, call it per code on a ``coders × units`` presence array with
     ``categories=(0, 1)``: a few milliseconds for 10 coders × 20,000 segments.
     """
     counts, values = unit_counts(data, categories)
-    units, percent, fleiss, ac1, bp = _multi_rater(counts, _possible(q, values))
-    return ManyCoderResult(units, level, percent, fleiss, ac1, bp, _alpha(counts, values, level))
+    w = _weights(weights, counts)
+    units, percent, fleiss, ac1, bp = _multi_rater(counts, _possible(q, values), w)
+    return ManyCoderResult(units, level, percent, fleiss, ac1, bp, _alpha(counts, values, level, w))
 
 
 def _possible(q: int | None, values: FloatArray) -> int:
@@ -450,36 +488,38 @@ def two_coders(
     b: npt.ArrayLike,
     categories: npt.ArrayLike | None = None,
     q: int | None = None,
+    weights: npt.ArrayLike | None = None,
 ) -> TwoCoderResult:
     """Two coders' agreement in Gwet's (2014) forms with missing values: Cohen's κ with
     po over the units both coded and each coder's category shares over every unit they
     coded (plain Cohen's κ, with its standard error, when no value is missing; see
     :func:`_cohen`), and Scott's π, κ_n, AC1 and α (nominal) as :func:`many_coders`
-    computes them for two coders.
+    computes them for two coders. A unit counts ``weights[u]`` times.
     """
     x = _array([np.ravel(a), np.ravel(b)], "Two coders' values")
     values = _values(x, categories)
     first, second = _one_hot(x, values)
+    w = _weights(weights, first)
     coded_a, coded_b = first.sum(axis=1) > 0, second.sum(axis=1) > 0
     both = coded_a & coded_b
-    single = int(np.count_nonzero(coded_a ^ coded_b))
-    table = first[both].T @ second[both]
+    single = int(w[coded_a ^ coded_b].sum())
+    table = first[both].T @ (second[both] * w[both, None])
     if single:
-        kappa, se, po, pe = _cohen_missing(table, first.sum(axis=0), second.sum(axis=0), single)
+        kappa, se, po, pe = _cohen_missing(table, w @ first, w @ second, single)
     else:
         kappa, se, po, pe = _cohen(table)
     counts = first + second
-    _, percent, scott, ac1, bp = _multi_rater(counts, _possible(q, values))
+    _, percent, scott, ac1, bp = _multi_rater(counts, _possible(q, values), w)
     return TwoCoderResult(
-        int(both.sum()),
+        int(w[both].sum()),
         percent,
         kappa,
         se,
         scott,
         bp,
         ac1,
-        _alpha(counts, values, "nominal"),
-        (po, pe) if both.any() else None,
+        _alpha(counts, values, "nominal", w),
+        (po, pe) if table.sum() > 0 else None,
     )
 
 
@@ -547,7 +587,7 @@ def bootstrap_alpha(
     if n < 1:
         raise ValueError("The bootstrap needs at least one resample.")
     counts, values = unit_counts(data, categories)
-    estimate = _alpha(counts, values, level)
+    estimate = _alpha(counts, values, level, np.ones(len(counts)))
     if not estimate.defined:
         return Bootstrap(estimate, None, None, {}, 0, 0, estimate.reason)
     labels = np.arange(len(counts)) if clusters is None else np.asarray(clusters)

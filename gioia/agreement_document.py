@@ -306,7 +306,7 @@ def _group_blocks(report: AgreementReport) -> list[str | Table]:
     )
     title = (
         f"Each {parent}'s {report.level}s as the categories of one variable (q categories,"
-        f" \"none\" among them where it occurs; out: units left out because a coder applied"
+        f' "none" among them where it occurs; out: units left out because a coder applied'
         " two; κ: Fleiss')"
     )
     blocks: list[str | Table] = [Table(title, columns, rows)]

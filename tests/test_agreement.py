@@ -221,6 +221,41 @@ def _same(
             assert second[name] == close(value, abs=tol), name
 
 
+@settings(deadline=None)
+@given(reliability_data(coders=(2, 4), values=3), st.integers(1, 4))
+def test_distinct_units_with_their_weights_give_the_same(data: np.ndarray, times: int) -> None:
+    """Thousands of characters coded alike are computed once: the distinct columns with
+    their multiplicities give every coefficient of the data repeated."""
+    repeated = np.tile(data, times)
+    columns, weights = ag.distinct_units(repeated)
+    assert weights.sum() == repeated.shape[1]
+    assert len(np.unique(np.nan_to_num(columns, nan=9), axis=1).T) == columns.shape[1]
+    _same(
+        _coefficients(ag.many_coders(repeated, range(3), "ordinal")),
+        _coefficients(ag.many_coders(columns, range(3), "ordinal", weights=weights)),
+    )
+    _same(
+        _coefficients(ag.two_coders(repeated[0], repeated[1], range(3))),
+        _coefficients(ag.two_coders(columns[0], columns[1], range(3), weights=weights)),
+        1e-7,
+    )
+    _same(
+        {"alpha": ag.alpha(columns, "interval", range(3), weights).value},
+        {"alpha": ag.alpha(repeated, "interval", range(3)).value},
+    )
+
+
+def test_distinct_units_of_many_coders_and_bad_weights() -> None:
+    many = np.tile(np.array([[0.0], [1.0]]), (20, 50))  # 40 coders: 3**40 ≥ 2**62
+    many[0, ::2] = np.nan
+    columns, weights = ag.distinct_units(many)
+    assert columns.shape == (40, 2) and sorted(weights.tolist()) == [25.0, 25.0]
+    with pytest.raises(ValueError, match="one weight per unit"):
+        ag.many_coders([[0, 1], [0, 1]], weights=[1])
+    with pytest.raises(ValueError, match="none negative"):
+        ag.alpha([[0, 1], [0, 1]], weights=[1, -1])
+
+
 @st.composite
 def consensus_data(draw: st.DrawFn) -> np.ndarray:
     """Coders who always agree, each of them leaving some units blank."""

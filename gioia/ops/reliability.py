@@ -64,8 +64,9 @@ def coefficients(
     values: FloatArray, *, two: bool, independent: bool = True
 ) -> tuple[dict[str, ag.Coefficient], tuple[float, float] | None]:
     """Every coefficient for ``coders × units`` presence data (NaN = not read), and
-    Cohen's (po, pe) for two coders."""
-    many = ag.many_coders(values, categories=(0, 1))
+    Cohen's (po, pe) for two coders; units coded alike are computed once."""
+    values, weights = ag.distinct_units(values)
+    many = ag.many_coders(values, categories=(0, 1), weights=weights)
     result = {
         "percent": many.percent,
         "fleiss_kappa": many.fleiss_kappa,
@@ -75,7 +76,7 @@ def coefficients(
     }
     terms = None
     if two:
-        pair = ag.two_coders(values[0], values[1], categories=(0, 1))
+        pair = ag.two_coders(values[0], values[1], categories=(0, 1), weights=weights)
         se = pair.cohen_kappa_se
         if not independent and se.defined:
             se = ag.Coefficient.undefined(NOT_INDEPENDENT)
@@ -205,7 +206,8 @@ def _groups(
         category[~matrix.read] = np.nan
         data = category[:, keep]
         q = len(codes) + (1 if (data == none).any() else 0)
-        many = ag.many_coders(data, categories=range(q))
+        columns, weights = ag.distinct_units(data)
+        many = ag.many_coders(columns, categories=range(q), weights=weights)
         labels = tuple(scope.names[c] for c in codes) + (("none",) if q > len(codes) else ())
         results.append(
             GroupAgreement(
