@@ -161,7 +161,7 @@ def _code_table(report: AgreementReport) -> Table:
         rows.append(
             (
                 code.code,
-                f"{code.units:,}",
+                str(code.units),
                 *split,
                 str(code.neither),
                 number(c["percent"]),
@@ -293,7 +293,7 @@ def _group_blocks(report: AgreementReport) -> list[str | Table]:
         (
             g.group,
             str(len(g.categories)),
-            f"{g.units:,}",
+            str(g.units),
             str(g.violations),
             *(
                 number(g.coefficients[k])
@@ -333,7 +333,7 @@ def _breakdown_table(report: AgreementReport) -> Table:
     rows = tuple(
         (
             row.label,
-            f"{row.units:,}",
+            str(row.units),
             *(number(row.overall[k]) for k in ("percent", *OVERALL)),
         )
         for row in report.breakdown
