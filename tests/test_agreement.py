@@ -3,8 +3,6 @@ cross-check, and the properties every coefficient must have."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import krippendorff
@@ -16,6 +14,8 @@ from hypothesis import strategies as st
 from gioia import agreement as ag
 from gioia.agreement import Coefficient
 
+from .reference import EXAMPLES, GWET_MISSING, example
+
 # The reasons given for undefined coefficients, pinned.
 ALL_SAME = "Every rating falls in the same category, so chance agreement is 1."
 NO_DISAGREEMENT = "Every pairable value is the same, so the expected disagreement is 0."
@@ -23,15 +23,7 @@ ONE_CATEGORY = "Only one category is possible: pass every possible value as `cat
 ONE_SHARED = "Both coders used one and the same category only, so chance agreement is 1."
 NO_PAIRS = "No unit was coded by two or more coders."
 
-DATA = Path(__file__).parent / "data"
-EXAMPLES = json.loads((DATA / "agreement_examples.json").read_text(encoding="utf-8"))["examples"]
-GWET_MISSING = json.loads((DATA / "gwet_missing.json").read_text(encoding="utf-8"))["examples"]
 close = pytest.approx
-
-
-def example(name: str) -> dict[str, Any]:
-    """A published example of tests/data/agreement_examples.json by the start of its name."""
-    return next(e for e in EXAMPLES if e["name"].startswith(name))
 
 
 def reliability_matrix(example: dict[str, Any]) -> np.ndarray:

@@ -15,14 +15,7 @@ from click.testing import CliRunner
 from gioia.cli import cli
 
 from .conftest import SAMPLE, run
-
-DATA = Path(__file__).parent / "data"
-EXAMPLES = json.loads((DATA / "agreement_examples.json").read_text(encoding="utf-8"))["examples"]
-GWET_MISSING = json.loads((DATA / "gwet_missing.json").read_text(encoding="utf-8"))["examples"]
-
-
-def example(name: str) -> dict[str, Any]:
-    return next(e for e in EXAMPLES if e["name"].startswith(name))
+from .reference import GWET_MISSING, example
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ come back with their published values at segment, transcript and character units
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +17,9 @@ from gioia import InvalidInput, NotFound, Project
 from gioia.views import AgreementReport
 
 from .conftest import SAMPLE
+from .reference import GWET_MISSING, example
 
-DATA = Path(__file__).parent / "data"
-EXAMPLES = json.loads((DATA / "agreement_examples.json").read_text(encoding="utf-8"))["examples"]
-GWET_MISSING = json.loads((DATA / "gwet_missing.json").read_text(encoding="utf-8"))["examples"]
 close = pytest.approx
-
-
-def example(name: str) -> dict[str, Any]:
-    return next(e for e in EXAMPLES if e["name"].startswith(name))
 
 
 def _both_coders(project: Project) -> Project:
