@@ -317,9 +317,11 @@ def cluster_coincidences(counts: FloatArray, clusters: npt.ArrayLike) -> FloatAr
     per_run = runs[:, :, None] * runs[:, None, :]
     diagonal = np.arange(q)
     per_run[:, diagonal, diagonal] -= runs
-    ids, which = np.unique(labels[first], return_inverse=True)
-    out = np.zeros((len(ids), q, q))
-    np.add.at(out, np.ravel(which), per_run * weight[:, None, None])
+    which = np.unique(labels[first], return_inverse=True)[1].ravel()
+    order = np.argsort(which, kind="stable")
+    grouped = which[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    out: FloatArray = np.add.reduceat((per_run * weight[:, None, None])[order], starts, axis=0)
     return out
 
 
@@ -590,15 +592,21 @@ def bootstrap_alpha(
     estimate = _alpha(counts, values, level, np.ones(len(counts)))
     if not estimate.defined:
         return Bootstrap(estimate, None, None, {}, 0, 0, estimate.reason)
-    labels = np.arange(len(counts)) if clusters is None else np.asarray(clusters)
-    if labels.shape != (len(counts),):
-        raise ValueError("Give one cluster label per unit.")
-    per_cluster = cluster_coincidences(counts, labels)
     q = len(values)
-    profiles, frequency = np.unique(
-        per_cluster.reshape(len(per_cluster), q * q), axis=0, return_counts=True
-    )
-    drawn = len(per_cluster)
+    if clusters is None:  # each unit its own: units with the same values are one profile
+        pairable = counts[counts.sum(axis=1) >= 2]
+        distinct, frequency = np.unique(pairable, axis=0, return_counts=True)
+        per_profile = cluster_coincidences(distinct, np.arange(len(distinct)))
+        profiles, drawn = per_profile.reshape(len(distinct), q * q), len(pairable)
+    else:
+        labels = np.asarray(clusters)
+        if labels.shape != (len(counts),):
+            raise ValueError("Give one cluster label per unit.")
+        per_cluster = cluster_coincidences(counts, labels)
+        profiles, frequency = np.unique(
+            per_cluster.reshape(len(per_cluster), q * q), axis=0, return_counts=True
+        )
+        drawn = len(per_cluster)
     draws = np.random.default_rng(seed).multinomial(drawn, frequency / drawn, size=n)
     block = max(1, _BLOCK_CELLS // (len(profiles) + q * q))
     parts = [

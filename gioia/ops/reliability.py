@@ -134,7 +134,7 @@ def _code_agreement(
         used,
         {n: int(c) for n, c in zip(names, counts.tolist(), strict=True)},
         found,
-        _bootstrap(values, bootstrap, seed, categories=range(2), clusters=matrix.clusters),
+        _bootstrap(values, bootstrap, seed, categories=range(2), clusters=matrix.grouped),
         len(used) >= 2 and ag.kappa_paradox(found["percent"], kappa),
     )
     return _Row(view, terms)
@@ -223,7 +223,11 @@ def _groups(
                     "krippendorff_alpha": many.krippendorff_alpha,
                 },
                 _bootstrap(
-                    data, bootstrap, seed, categories=range(q), clusters=matrix.clusters[keep]
+                    data,
+                    bootstrap,
+                    seed,
+                    categories=range(q),
+                    clusters=None if matrix.grouped is None else matrix.grouped[keep],
                 ),
             )
         )

@@ -215,6 +215,12 @@ class Matrix:
     cluster_names: list[str]
 
     @cached_property
+    def grouped(self) -> IntArray | None:
+        """The clusters when units share them (characters of a segment), else None."""
+        shared = len(np.unique(self.clusters)) < self.read.shape[1]
+        return self.clusters if shared else None
+
+    @cached_property
     def readers(self) -> IntArray:
         """How many coders read each unit."""
         count: IntArray = self.read.sum(axis=0)
