@@ -138,7 +138,15 @@ def _docx_text(path: Path) -> str:
     "options",
     [
         ("--level", "theme", "--bootstrap", "200", "--exclusive", "--by", "coder-pair"),
-        ("--unit", "character", "--bootstrap", "100", "--exclusive"),
+        (
+            "--unit",
+            "character",
+            "--bootstrap",
+            "100",
+            "--exclusive",
+            "-c",
+            "A video call is not the same as shaking hands",
+        ),
     ],
 )
 def test_files_carry_every_number_the_screen_shows(

@@ -6,14 +6,17 @@ come back with their published values at segment, transcript and character units
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import krippendorff
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
 from gioia import InvalidInput, NotFound, Project
+from gioia.cli import cli
 from gioia.views import AgreementReport
 
 from .conftest import SAMPLE
@@ -84,51 +87,64 @@ def _units_for(project: Project, tmp_path: Path, unit: str, count: int) -> list[
 # --- published examples through the store ------------------------------------------------
 
 
+def _agreement_json(store: str, *options: str) -> dict[str, Any]:
+    """``gioia agreement --json`` on the store: what a researcher would copy."""
+    result = CliRunner().invoke(
+        cli, ["--store", store, "agreement", *options, "--json"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.output)
+    return data
+
+
+def _values(coefficients: dict[str, Any]) -> dict[str, float | None]:
+    return {key: c["value"] for key, c in coefficients.items()}
+
+
 @pytest.mark.parametrize("unit", ["segment", "transcript", "character"])
 def test_krippendorff_2011_as_a_theme_through_the_store(
-    project: Project, tmp_path: Path, unit: str
+    project: Project, store: str, tmp_path: Path, unit: str
 ) -> None:
-    """Krippendorff's 4 observers × 12 units, values 1–5 as the concepts of one theme."""
+    """Krippendorff's 4 observers × 12 units, values 1–5 as the concepts of one theme,
+    tagged through the API and read back with `gioia agreement --json`."""
     published = example("Krippendorff: nominal data")
     refs = _units_for(project, tmp_path, unit, 12)
     for number in range(1, 6):
         project.add_item("concept", f"K{number}")
     project.assign([f"K{n}" for n in range(1, 6)], theme="Scale", create=True)
     _lay_out(project, published["data"], refs, {v: f"K{v}" for v in range(1, 6)})
-    report = project.agreement(exclusive=True, unit=unit)
-    (group,) = report.groups
-    assert (group.group, group.categories, group.units, group.violations) == (
+    report = _agreement_json(store, "--exclusive", "--unit", unit)
+    (group,) = report["groups"]
+    assert (group["group"], group["categories"], group["units"], group["violations"]) == (
         "Scale",
-        ("K1", "K2", "K3", "K4", "K5"),
+        ["K1", "K2", "K3", "K4", "K5"],
         11,
         0,
     )
     expected, tol = published["expected"], published["tol"]
-    g = group.coefficients
-    assert g["krippendorff_alpha"].value == close(expected["krippendorff_alpha_nominal"], abs=1e-9)
-    assert g["fleiss_kappa"].value == close(expected["fleiss_kappa"], abs=tol["fleiss_kappa"])
-    assert g["gwet_ac1"].value == close(expected["gwet_ac1"], abs=tol["gwet_ac1"])
-    assert g["brennan_prediger"].value == close(
-        expected["brennan_prediger"], abs=tol["brennan_prediger"]
-    )
-    assert g["percent"].value == close(expected["percent_agreement"], abs=1e-6)
-    counts = (report.units_in_scope, report.units_compared, report.units_read_by_one)
-    assert (*counts, report.units_read_by_none) == (12, 11, 1, 0)
-    assert report.missing == {"Coder 1": 2, "Coder 2": 1, "Coder 3": 1, "Coder 4": 0}
+    g = _values(group["coefficients"])
+    assert g["krippendorff_alpha"] == close(expected["krippendorff_alpha_nominal"], abs=1e-9)
+    assert g["fleiss_kappa"] == close(expected["fleiss_kappa"], abs=tol["fleiss_kappa"])
+    assert g["gwet_ac1"] == close(expected["gwet_ac1"], abs=tol["gwet_ac1"])
+    assert g["brennan_prediger"] == close(expected["brennan_prediger"], abs=tol["brennan_prediger"])
+    assert g["percent"] == close(expected["percent_agreement"], abs=1e-6)
+    counts = [report[f"units_{k}"] for k in ("in_scope", "compared", "read_by_one", "read_by_none")]
+    assert counts == [12, 11, 1, 0]
+    assert report["missing"] == {"Coder 1": 2, "Coder 2": 1, "Coder 3": 1, "Coder 4": 0}
 
 
 @pytest.mark.parametrize("unit", ["segment", "transcript", "character"])
 def test_krippendorff_2011_binary_as_one_concept(
-    project: Project, tmp_path: Path, unit: str
+    project: Project, store: str, tmp_path: Path, unit: str
 ) -> None:
     published = example("Krippendorff: binary data")
     refs = _units_for(project, tmp_path, unit, 10)
     _lay_out(project, published["data"], refs, {0: None, 1: "Trust"})
-    (code,) = project.agreement(unit=unit).codes
-    alpha = code.coefficients["krippendorff_alpha"].value
+    (code,) = _agreement_json(store, "--unit", unit)["codes"]
+    alpha = code["coefficients"]["krippendorff_alpha"]["value"]
     tol = published["tol"]["krippendorff_alpha_nominal"]
     assert alpha == close(published["expected"]["krippendorff_alpha_nominal"], abs=tol)
-    assert (code.units, code.both, code.only, code.neither) == (
+    assert (code["units"], code["both"], code["only"], code["neither"]) == (
         10,
         1,
         {"Coder 1": 1, "Coder 2": 3},
@@ -138,7 +154,7 @@ def test_krippendorff_2011_binary_as_one_concept(
 
 @pytest.mark.parametrize("unit", ["segment", "transcript", "character"])
 def test_a_code_with_missing_values_matches_irrcac(
-    project: Project, tmp_path: Path, unit: str
+    project: Project, store: str, tmp_path: Path, unit: str
 ) -> None:
     """Two coders, 20 units, some read by one coder only: the per-code row has Gwet's
     missing-data forms (irrCAC's values) and Krippendorff's α (the krippendorff package)."""
@@ -146,28 +162,29 @@ def test_a_code_with_missing_values_matches_irrcac(
     data = derived["data"]
     refs = _units_for(project, tmp_path, unit, len(data[0]))
     _lay_out(project, data, refs, {1: None, 2: "Trust"})
-    report = project.agreement(unit=unit)
-    (code,) = report.codes
-    c, expected = code.coefficients, derived["expected"]
-    assert c["percent"].value == close(expected["percent_agreement"], abs=1e-12)
-    assert c["cohen_kappa"].value == close(expected["conger_kappa"], abs=1e-12)
-    assert c["scott_pi"].value == close(expected["fleiss_kappa"], abs=1e-12)
-    assert c["fleiss_kappa"].value == close(expected["fleiss_kappa"], abs=1e-12)
-    assert c["gwet_ac1"].value == close(expected["gwet_ac1"], abs=1e-12)
-    assert c["brennan_prediger"].value == close(expected["brennan_prediger"], abs=1e-12)
+    report = _agreement_json(store, "--unit", unit)
+    (code,) = report["codes"]
+    c, expected = _values(code["coefficients"]), derived["expected"]
+    assert c["percent"] == close(expected["percent_agreement"], abs=1e-12)
+    assert c["cohen_kappa"] == close(expected["conger_kappa"], abs=1e-12)
+    assert c["scott_pi"] == close(expected["fleiss_kappa"], abs=1e-12)
+    assert c["fleiss_kappa"] == close(expected["fleiss_kappa"], abs=1e-12)
+    assert c["gwet_ac1"] == close(expected["gwet_ac1"], abs=1e-12)
+    assert c["brennan_prediger"] == close(expected["brennan_prediger"], abs=1e-12)
     matrix = np.array(data, dtype=np.float64)
     alpha = krippendorff.alpha(matrix, level_of_measurement="nominal")
-    assert c["krippendorff_alpha"].value == close(alpha, abs=1e-12)
+    assert c["krippendorff_alpha"] == close(alpha, abs=1e-12)
     single = int((np.isnan(matrix).sum(axis=0) == 1).sum())
-    assert c["cohen_kappa_se"].reason == (
-        "The large-sample standard error assumes complete data, but "
-        f"{single} unit(s) were coded by one coder only."
-    )
-    assert (report.units_compared, report.units_read_by_one) == (20 - single, single)
+    assert code["coefficients"]["cohen_kappa_se"] == {
+        "value": None,
+        "reason": "The large-sample standard error assumes complete data, but "
+        f"{single} unit(s) were coded by one coder only.",
+    }
+    assert (report["units_compared"], report["units_read_by_one"]) == (20 - single, single)
     # One convention for every row: the overall figures are those of the one code.
-    assert report.overall["percent"].value == c["percent"].value
-    assert report.overall["pooled_kappa"].value == close(c["cohen_kappa"].value, abs=1e-12)
-    assert report.convention == "gwet-2014"
+    assert report["overall"]["percent"]["value"] == c["percent"]
+    assert report["overall"]["pooled_kappa"]["value"] == close(c["cohen_kappa"], abs=1e-12)
+    assert report["convention"] == "gwet-2014"
 
 
 # --- units, counts and the missing-data convention ---------------------------------------
@@ -343,6 +360,8 @@ def test_longer_segments_do_not_narrow_the_character_interval(
         )
         boot = report.codes[0].bootstrap
         assert boot is not None and boot.low is not None and boot.high is not None
+        alpha = report.codes[0].coefficients["krippendorff_alpha"].value
+        assert alpha is not None and boot.low <= alpha <= boot.high
         widths.append(boot.high - boot.low)
     assert widths[1] == close(widths[0], abs=0.02)
 
