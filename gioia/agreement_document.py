@@ -115,7 +115,7 @@ def agreement_document(report: AgreementReport) -> Document:
     blocks.append(_overall_line(report))
     blocks += _notes(report)
     if report.bootstrap is not None:
-        blocks.append(_bootstrap_table(report))
+        blocks += _bootstrap_blocks(report)
     if report.exclusive:
         blocks += _group_blocks(report)
     if report.breakdown_by is not None:
@@ -238,7 +238,8 @@ def _bootstrap_cells(found: AlphaBootstrap | None) -> list[str]:
     ]
 
 
-def _bootstrap_table(report: AgreementReport) -> Table:
+def _bootstrap_blocks(report: AgreementReport) -> list[str | Table]:
+    """The bootstrap table, then why a row whose α is defined has no interval."""
     plan = report.bootstrap
     assert plan is not None
     columns = (
@@ -272,7 +273,12 @@ def _bootstrap_table(report: AgreementReport) -> Table:
         f"Bootstrap of α: {plan.resamples:,} resamples of the {plan.resampled}s (seed "
         f"{plan.seed}); 95% percentile interval; P<.800: the share of resamples with α < .800"
     )
-    return Table(title, columns, tuple(rows))
+    notes: list[str | Table] = [
+        f"No interval for {name}: {boot.reason}"
+        for name, alpha, boot in found
+        if boot is not None and boot.reason is not None and alpha.defined
+    ]
+    return [Table(title, columns, tuple(rows)), *notes]
 
 
 def _group_blocks(report: AgreementReport) -> list[str | Table]:

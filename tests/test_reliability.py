@@ -566,3 +566,17 @@ def test_an_unknown_wave_is_named(sample_project: Project) -> None:
         sample_project.agreement(wave="9")
     assert error.value.message == "No transcript in wave '9' (waves: 1, 2)."
     assert sample_project.agreement(wave="2").units_compared == 57
+
+
+def test_a_row_without_an_interval_says_why(project: Project, tmp_path: Path) -> None:
+    from gioia.agreement_document import agreement_document
+
+    _paradox(project, tmp_path)
+    report = project.agreement(bootstrap=1, seed=4)  # one resample: no percentile interval
+    rare = next(c for c in report.codes if c.code == "Rare")
+    assert rare.bootstrap is not None and rare.coefficients["krippendorff_alpha"].defined
+    assert (rare.bootstrap.low, rare.bootstrap.high, rare.bootstrap.below) == (None, None, {})
+    reason = rare.bootstrap.reason
+    assert reason is not None and reason.startswith("The resamples' 95% range [")
+    blocks = agreement_document(report).blocks
+    assert f"No interval for Rare: {reason}" in blocks
