@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -14,7 +15,7 @@ from gioia.checks import Finding, check_structure
 from gioia.errors import GioiaError, ImportFailed, InvalidInput
 from gioia.importers import SUPPORTED_SUFFIXES
 from gioia.importers.manifest import TranscriptMeta, read_manifest
-from gioia.ops import coding, importing, listing, quotes, reviews, structure, undo
+from gioia.ops import carry, coding, importing, listing, quotes, reviews, structure, undo
 from gioia.ops.base import Tx, find_concept, resolve_refs
 from gioia.ops.importing import ImportOptions
 from gioia.store import Store, open_store
@@ -151,14 +152,37 @@ class Project:
         meta: TranscriptMeta | None = None,
         options: ImportOptions | None = None,
     ) -> ImportResult:
-        """Import one transcript file in one transaction; raises on a bad file."""
+        """Import one transcript file in one transaction; raises on a bad file.
+
+        Replacing a transcript (``options.replace``) carries its codings, quote picks,
+        memos and read marks over to the new text (see ``ImportResult.carried``); with
+        ``options.force`` what cannot be placed is dropped, audited, and listed in a CSV
+        file beside the store.
+        """
         with self._write() as tx:
             outcome = importing.import_file(
                 tx, path, meta or TranscriptMeta(), options or ImportOptions()
             )
+            carried = outcome.carried
+            if outcome.dropped and carried is not None:
+                export = self._export_dropped(outcome.transcript, outcome.dropped)
+                carried = dataclasses.replace(carried, export=str(export))
         return ImportResult(
-            str(path), outcome.status, outcome.transcript, outcome.segments, outcome.warnings
+            str(path),
+            outcome.status,
+            outcome.transcript,
+            outcome.segments,
+            outcome.warnings,
+            carried=carried,
         )
+
+    def _export_dropped(self, transcript: str, rows: Sequence[dict[str, str]]) -> Path:
+        """Write the codings and memos dropped from a transcript beside the store (inside
+        the transaction that drops them: if the file cannot be written, nothing is lost)."""
+        stamp = store_module.utcnow().strftime("%Y%m%d-%H%M%S")
+        path = self._store.folder / f"{transcript}-dropped-{stamp}.csv"
+        carry.write_dropped(path, rows)
+        return path
 
     def import_files(
         self,
@@ -188,7 +212,9 @@ class Project:
             try:
                 result = self.import_file(path, file_meta, options)
             except GioiaError as exc:
-                result = ImportResult(str(path), "failed", error=exc.message)
+                result = ImportResult(
+                    str(path), "failed", error=exc.message, details=tuple(exc.details)
+                )
             results.append(result)
             if progress is not None:
                 progress(number, len(files), result)

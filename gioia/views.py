@@ -93,8 +93,50 @@ class CaseSummary:
 
 
 @dataclass(frozen=True)
+class CarriedItem:
+    """A coding or a segment memo of a changed transcript, and where it went.
+
+    ``status``: ``kept`` (same words, same segment and place in it), ``moved`` (same
+    words elsewhere), ``changed`` (the words differ: found ignoring spacing and case, or
+    by position), ``merged`` (now the same as another coding, stored once), ``not
+    placed`` (its words are gone) or ``dropped`` (not placed, and removed with force).
+    ``how`` tells how the words were found: exact, loose or nearest.
+    """
+
+    kind: str  # "coding" or "memo"
+    coder: str
+    concept: str | None
+    before: str
+    after: str | None
+    status: str
+    how: str | None
+    old_text: str
+    new_text: str | None
+    picked: bool = False
+
+
+@dataclass(frozen=True)
+class CarryReport:
+    """What a replacement or a segment edit did to the work on the transcript: every
+    coding and memo, the read marks kept and dropped, and the file listing what was
+    dropped (if anything was)."""
+
+    items: tuple[CarriedItem, ...] = ()
+    reviews_kept: int = 0
+    reviews_dropped: int = 0
+    export: str | None = None
+
+    def count(self, status: str, kind: str = "coding") -> int:
+        """How many items of ``kind`` have ``status``."""
+        return sum(1 for i in self.items if i.status == status and i.kind == kind)
+
+
+@dataclass(frozen=True)
 class ImportResult:
-    """What happened to one file: imported, replaced, unchanged or failed."""
+    """What happened to one file: imported, replaced, unchanged or failed.
+
+    A replaced transcript that held work has ``carried``: where each coding and memo went.
+    """
 
     path: str
     status: str
@@ -102,6 +144,21 @@ class ImportResult:
     segments: int = 0
     warnings: tuple[str, ...] = ()
     error: str | None = None
+    details: tuple[str, ...] = ()
+    carried: CarryReport | None = None
+
+
+@dataclass(frozen=True)
+class SegmentEdit:
+    """A merge, split or deletion of segments: the segments it made (references after
+    the edit), what it did to codings and memos, and the segments renumbered."""
+
+    action: str
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+    carried: CarryReport
+    renumbered: int
+    event: int
 
 
 @dataclass(frozen=True)
