@@ -16,7 +16,8 @@ When a transcript is replaced by a corrected version, every span of the old text
 occurrence found by (1) or (2) is taken when it lies within ``WINDOW`` characters
 (plus the span's length) of that place, or anywhere when it is the only one and
 the span has at least ``DISTINCTIVE`` characters (a passage moved elsewhere), so
-that a short phrase edited in place is not moved to another occurrence far away. Offsets are code points, spans half-open, as everywhere in gioia.
+that a short phrase edited in place is not moved to another occurrence far away.
+Offsets are code points, spans half-open, as everywhere in gioia.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -109,10 +111,9 @@ class Relocator:
                 return len(self.new)
         words, blocks = self._alignment
         equal, block = words[index]
-        word_start, word_end = self._old_words[index]
         if equal >= 0:
             start, stop = self._new_words[equal]
-            return min(start + max(0, offset - word_start), stop)
+            return min(start + max(0, offset - self._old_words[index][0]), stop)
         return self._map_in_block(blocks[block], offset, end=end)
 
     def _map_in_block(self, block: tuple[int, int, int, int], offset: int, *, end: bool) -> int:
@@ -194,7 +195,7 @@ class Relocator:
         return None
 
 
-def _char_opcodes(old: str, new: str) -> list[tuple[str, int, int, int, int]]:
+def _char_opcodes(old: str, new: str) -> Sequence[tuple[str, int, int, int, int]]:
     """The character alignment of an edited block (a few words, usually)."""
     return difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
 

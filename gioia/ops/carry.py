@@ -103,15 +103,15 @@ def load_work(tx: Tx, segment_ids: Sequence[int]) -> Work:
             .order_by(Coding.char_start, Coding.char_end, Coding.id)
         )
     ]
-    memos = [
-        WorkMemo(id_, segment_id, coder or "", text)
-        for id_, segment_id, coder, text in tx.session.execute(
-            select(Memo.id, Memo.segment_id, Coder.name, Memo.text)
-            .outerjoin(Coder, Coder.id == Memo.coder_id)
-            .where(Memo.segment_id.in_(ids))
-            .order_by(Memo.id)
-        )
-    ]
+    memos = []
+    for id_, segment_id, coder, text in tx.session.execute(
+        select(Memo.id, Memo.segment_id, Coder.name, Memo.text)
+        .outerjoin(Coder, Coder.id == Memo.coder_id)
+        .where(Memo.segment_id.in_(ids))
+        .order_by(Memo.id)
+    ):
+        assert segment_id is not None  # chosen by its segment
+        memos.append(WorkMemo(id_, segment_id, coder or "", text))
     reviews = [
         WorkReview(*row)
         for row in tx.session.execute(
