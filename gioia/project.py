@@ -15,7 +15,7 @@ from gioia.checks import Finding, check_structure
 from gioia.errors import GioiaError, ImportFailed, InvalidInput
 from gioia.importers import SUPPORTED_SUFFIXES
 from gioia.importers.manifest import TranscriptMeta, read_manifest
-from gioia.ops import carry, coding, importing, listing, quotes, reviews, structure, undo
+from gioia.ops import carry, coding, importing, listing, quotes, reviews, segments, structure, undo
 from gioia.ops.base import Tx, find_concept, resolve_refs
 from gioia.ops.importing import ImportOptions
 from gioia.store import Store, open_store
@@ -41,6 +41,7 @@ from gioia.views import (
     ProgressRow,
     ReconcileState,
     ReviewResult,
+    SegmentEdit,
     SegmentView,
     Step,
     StructureImportResult,
@@ -264,6 +265,41 @@ class Project:
         if no coder, or with ``show_others``)."""
         with self._read() as tx:
             return listing.transcript_view(tx, name, coder=None if show_others else self.coder)
+
+    # --- editing segments ------------------------------------------------------------
+
+    def merge_segments(self, refs: list[str]) -> SegmentEdit:
+        """Merge consecutive segments (``T:N``) into the first; codings, memos and quote
+        picks are kept (see :func:`gioia.ops.segments.merge`)."""
+        with self._write() as tx:
+            return segments.merge(tx, refs)
+
+    def split_segment(
+        self,
+        ref: str,
+        *,
+        at: int | None = None,
+        before: str | None = None,
+        sentences: bool = False,
+    ) -> SegmentEdit:
+        """Split a segment at a character offset of its text, before some words, or at
+        every sentence; codings, memos and read marks follow the parts."""
+        with self._write() as tx:
+            return segments.split(tx, ref, at=at, before=before, sentences=sentences)
+
+    def delete_segment(self, ref: str, *, force: bool = False) -> SegmentEdit:
+        """Delete a segment and its words (a title line, a false turn); refused while it
+        holds codings or memos unless ``force``, which drops them (audited, and listed in
+        a CSV file beside the store)."""
+        with self._write() as tx:
+            outcome = segments.delete_segment(tx, ref, force=force)
+            edit = outcome.edit
+            if outcome.dropped:
+                name = edit.before[0].rsplit(":", 1)[0]
+                export = self._export_dropped(name, outcome.dropped)
+                carried = dataclasses.replace(edit.carried, export=str(export))
+                edit = dataclasses.replace(edit, carried=carried)
+        return edit
 
     # --- coding ------------------------------------------------------------------
 
