@@ -198,7 +198,8 @@ class Project:
 
         A bad file is reported in its result (status ``failed``) and the others go on.
         With a manifest, its rows give each file's metadata (``meta`` fills the gaps)
-        and, when no paths are given, the files to import.
+        and, when no paths are given, the files to import; a file it does not list gets
+        a warning that says so.
         """
         base = meta or TranscriptMeta()
         listed = read_manifest(manifest) if manifest else {}
@@ -216,6 +217,12 @@ class Project:
                 result = ImportResult(
                     str(path), "failed", error=exc.message, details=tuple(exc.details)
                 )
+            if manifest is not None and path.resolve() not in listed:
+                unlisted = (
+                    f"not listed in {manifest.name}: imported without the case, informant, "
+                    "role, date or wave a manifest row gives.",
+                )
+                result = dataclasses.replace(result, warnings=unlisted + result.warnings)
             results.append(result)
             if progress is not None:
                 progress(number, len(files), result)

@@ -233,7 +233,9 @@ class EventView:
 
 @dataclass(frozen=True)
 class Counts:
-    """How much evidence stands behind an item of the structure."""
+    """How much evidence stands behind an item of the structure. ``codings`` counts a
+    coder's concept on a segment once, however many quotes mark it; ``quotes`` those of
+    them that mark a quote."""
 
     codings: int = 0
     segments: int = 0

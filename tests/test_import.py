@@ -110,20 +110,6 @@ def test_changed_content_needs_replace(project: Project, tmp_path: Path) -> None
     assert [s.text for s in project.transcript("anna").segments][-1] == "Thank you."
 
 
-def test_replacing_a_coded_transcript_is_refused(project: Project, tmp_path: Path) -> None:
-    path = write(tmp_path, "anna.txt", INTERVIEW)
-    project.import_file(path)
-    project.tag(["anna:2", "anna:4"], "Small fee", create=True)
-    path.write_text(INTERVIEW.replace("three", "four"))
-    with pytest.raises(ImportFailed) as error:
-        project.import_file(path, options=ImportOptions(replace=True))
-    assert error.value.message == (
-        "anna.txt: replacing 'anna' would lose its 2 coding(s); export them "
-        "(`gioia codings export`) and remove them first."
-    )
-    assert "three" in project.transcript("anna").segments[1].text
-
-
 def test_paragraph_continues_a_turn_and_segment_modes(project: Project, tmp_path: Path) -> None:
     path = write(tmp_path, "anna.txt", INTERVIEW)
     turns = project.import_file(path)
@@ -318,15 +304,6 @@ def test_code_point_offsets_through_the_store(project: Project, tmp_path: Path) 
 
         (coding,) = tx.session.scalars(select(Coding)).all()
         assert (coding.char_start, coding.char_end) == (21, 32)
-
-
-def test_replacing_a_transcript_with_memos_is_refused(project: Project, tmp_path: Path) -> None:
-    path = write(tmp_path, "anna.txt", INTERVIEW)
-    project.import_file(path)
-    project.add_memo("anna:2", "Ask about the fee.")
-    path.write_text(INTERVIEW.replace("three", "four"))
-    with pytest.raises(ImportFailed, match=r"would lose its 1 memo\(s\);"):
-        project.import_file(path, options=ImportOptions(replace=True))
 
 
 def test_reimporting_with_new_metadata_updates_it(project: Project, tmp_path: Path) -> None:

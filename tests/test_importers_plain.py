@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -219,14 +220,41 @@ def test_paragraphs_without_labels(tmp_path: Path) -> None:
     ]
 
 
-def test_text_before_the_first_label(tmp_path: Path) -> None:
-    text = "Date: 12 May\nLocation: Milan\n\nInterview 3\n\nI: Hello?\n\nR: Hi.\n\nI: Bye."
+def test_title_block_before_the_first_label_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "x.txt"
+    path.write_text(
+        "Date: 12 May\nLocation: Milan\n\nInterview 3\n\nI: Hello?\n\nR: Hi.\n\nI: Bye."
+    )
+    parsed = read_transcript(path)
+    assert parsed.turns == [Turn("I", "Hello?"), Turn("R", "Hi."), Turn("I", "Bye.")]
+    assert parsed.warnings == [
+        "lines 1-4 before the first speaker left out as a title or metadata block: "
+        "'Date: 12 May / Location: Milan / Interview 3'."
+    ]
+
+
+def test_a_title_with_a_colon_is_not_a_speaker(tmp_path: Path) -> None:
+    path = tmp_path / "x.txt"
+    path.write_text(
+        "Interview: Clinic C, IT Lead\n\nInterviewer: Who decides?\n\n"
+        "Export manager: I do.\n\nInterviewer: Alone?\n\nExport manager: Yes.\n\n"
+        "Interviewer: Since when?\n\nExport manager: 2019."
+    )
+    parsed = read_transcript(path)
+    assert [t.speaker for t in parsed.turns] == ["Interviewer", "Export manager"] * 3
+    assert parsed.warnings == [
+        "line 1 before the first speaker left out as a title or metadata block: "
+        "'Interview: Clinic C, IT Lead'."
+    ]
+
+
+def test_long_text_before_the_first_label_stays(tmp_path: Path) -> None:
+    intro = "We met at the mill. " * 12
+    text = f"{intro.strip()}\n\nI: Hello?\n\nR: Hi."
     assert read(tmp_path, text) == [
-        Turn(None, "Date: 12 May\nLocation: Milan"),
-        Turn(None, "Interview 3"),
+        Turn(None, intro.strip()),
         Turn("I", "Hello?"),
         Turn("R", "Hi."),
-        Turn("I", "Bye."),
     ]
 
 
@@ -386,10 +414,14 @@ _LINES = st.lists(
 
 
 @given(_LINES)
-def test_plain_text_loses_nothing(lines: list[str]) -> None:
+def test_plain_text_loses_nothing_but_a_title_block_it_names(lines: list[str]) -> None:
     text = normalize_text("\n".join(lines))
     turns, warnings = parse_blocks(text_blocks(text)[0])
-    assert warnings == []
+    if warnings:  # the lines before the first speaker, named in the warning
+        (warning,) = warnings
+        last = re.match(r"lines? (?:\d+-)?(\d+) before the first speaker left out", warning)
+        assert last is not None
+        text = "\n".join(text.split("\n")[int(last.group(1)) :])
     kept = "".join((turn.speaker or "") + turn.text for turn in turns)
     assert "".join(kept.split()) == "".join(text.split())
     assert all(turn.text and turn.text == turn.text.strip() for turn in turns)

@@ -157,9 +157,11 @@ def test_two_column_table_with_header_row(tmp_path: Path) -> None:
     )
     document.add_paragraph("End of interview.")
     parsed = save(document, tmp_path)
-    assert parsed.warnings == []
+    assert parsed.warnings == [
+        "paragraph 1 before the first speaker left out as a title or metadata block: "
+        "'Interview with the CEO, 12 May.'."
+    ]
     assert parsed.turns == [
-        Turn(None, "Interview with the CEO, 12 May."),
         Turn("Interviewer", "How did you choose?"),
         Turn("Anna Rossi", "We looked at three.\n\nThen one."),
         Turn("Marco", "Note: I agree.\n\nEnd of interview."),

@@ -99,7 +99,6 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
             "source": transcript.source,
             "segments": len(plan.segments),
             "segment_by": transcript.segment_by,
-            "characters": len(transcript.text),
             **_metadata(tx, transcript),
         }
         # Out of the way of the new segments' positions until the work has moved over.
@@ -151,7 +150,6 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
         "source": path.name,
         "segments": len(spans),
         "segment_by": options.segment_by,
-        "characters": len(text),
     }
     report: CarryReport | None = None
     rows: list[dict[str, str]] = []
