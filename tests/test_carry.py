@@ -33,7 +33,7 @@ NEW = (
 )
 
 
-def stored(project: Project) -> list[tuple[int, str, str, int, int, int | None]]:
+def stored(project: Project) -> list[tuple[object, ...]]:
     """Every coding as stored: segment position, concept, coder, span, pick rank."""
     with project._read() as tx:
         rows = tx.session.execute(
@@ -50,10 +50,10 @@ def stored(project: Project) -> list[tuple[int, str, str, int, int, int | None]]
             .join(Coder, Coder.id == Coding.coder_id)
             .order_by(Segment.position, Coding.char_start, Concept.name)
         )
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+        return [tuple(row) for row in rows]
 
 
-def marks(project: Project) -> list[tuple[int, str, int, int]]:
+def marks(project: Project) -> list[tuple[object, ...]]:
     """The read marks and memos: (segment position, coder or memo text)."""
     with project._read() as tx:
         reviews = tx.session.execute(
@@ -68,7 +68,8 @@ def marks(project: Project) -> list[tuple[int, str, int, int]]:
             .select_from(Memo)
             .join(Segment, Segment.id == Memo.segment_id)
         )
-        return [("read", *row) for row in reviews] + [("memo", *row) for row in memos]  # type: ignore[misc]
+        found: list[tuple[object, ...]] = [("read", *row) for row in reviews]
+        return found + [("memo", *row) for row in memos]
 
 
 @pytest.fixture
