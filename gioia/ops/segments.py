@@ -18,7 +18,7 @@ from gioia.errors import InvalidInput
 from gioia.ops.base import Tx, resolve_refs, segment_ref
 from gioia.ops.carry import OldSegment, WorkCoding, coding_state, drop_work, load_work
 from gioia.ops.coding import locate_quote
-from gioia.store import Coding, Memo, Review, Segment, Transcript, core_table
+from gioia.store import Coder, Coding, Memo, Review, Segment, Transcript, core_table
 from gioia.text import split_sentences
 from gioia.views import CarriedItem, CarryReport, SegmentEdit
 
@@ -157,7 +157,7 @@ def merge(tx: Tx, refs: list[str]) -> SegmentEdit:
             )
             items.append(_item(coding, old_ref, merged_ref, status, words, text[span[0] : span[1]]))
         else:
-            status = "merged"
+            status, span = "merged", (first.char_start, first.char_end)
             tx.session.execute(delete(Coding).where(Coding.id == coding.id))
             items.append(_item(coding, old_ref, merged_ref, status, words, None))
         after_codings.append(
@@ -203,7 +203,9 @@ def merge(tx: Tx, refs: list[str]) -> SegmentEdit:
             "segment": _state(transcript, first),
             "codings": after_codings,
             "renumbered": {"after": positions[-1], "by": -len(rest), "segments": renumbered},
-            "read marks withdrawn": sorted(partial),
+            "read marks withdrawn": sorted(
+                tx.session.scalars(select(Coder.name).where(Coder.id.in_(partial)))
+            ),
         },
     )
     return SegmentEdit("merge", before_refs, (merged_ref,), report, renumbered, event)
@@ -246,7 +248,7 @@ def split(
         if not 0 < at < len(own):
             raise InvalidInput(
                 f"Cannot split {ref} at {at}: give an offset from 1 to {len(own) - 1} "
-                "(its text has {len(own)} characters, counted from 0)."
+                f"(its text has {len(own)} characters, counted from 0)."
             )
         cuts = [start + at]
     elif before is not None:
