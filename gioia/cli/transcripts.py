@@ -201,10 +201,11 @@ def report_carried(out: Console, carried: CarryReport) -> None:
         out.print(f"Wrote what was dropped to {carried.export}.", markup=False, soft_wrap=True)
 
 
-def _short(text: str, limit: int = 50) -> str:
-    """Text on one line, quoted, cut to ``limit`` characters."""
-    flat = " ".join(text.split())
-    return f'"{flat}"' if len(flat) <= limit else f'"{flat[: limit - 1]}…"'
+def _short(text: str) -> str:
+    """A passage on one line, quoted."""
+    from gioia.text import one_line
+
+    return f'"{one_line(text)}"'
 
 
 @click.command()

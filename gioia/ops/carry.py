@@ -21,7 +21,7 @@ from sqlalchemy import delete, insert, select, update
 from gioia.ops.base import Tx
 from gioia.relocate import Placement, Relocator
 from gioia.store import Coder, Coding, Concept, Memo, Review, Segment, Transcript, core_table
-from gioia.text import SegmentSpan
+from gioia.text import SegmentSpan, one_line
 from gioia.views import CarriedItem, CarryReport
 
 DROPPED_COLUMNS = ("kind", "coder", "segment", "concept", "quote", "memo", "text")
@@ -234,13 +234,8 @@ def unplaced_lines(items: Sequence[CarriedItem]) -> list[str]:
         if item.status != "not placed":
             continue
         what = f"{item.concept!r}" if item.kind == "coding" else "memo"
-        lines.append(f"{item.before} {what} by {item.coder}: {_short(item.old_text)!r}")
+        lines.append(f"{item.before} {what} by {item.coder}: {one_line(item.old_text, 60)!r}")
     return lines
-
-
-def _short(text: str, limit: int = 60) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 # --- replacing a transcript's text --------------------------------------------------

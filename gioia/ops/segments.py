@@ -19,7 +19,7 @@ from gioia.ops.base import Tx, resolve_refs, segment_ref
 from gioia.ops.carry import OldSegment, WorkCoding, coding_state, drop_work, load_work
 from gioia.ops.coding import locate_quote
 from gioia.store import Coder, Coding, Memo, Review, Segment, Transcript, core_table
-from gioia.text import split_sentences
+from gioia.text import one_line, split_sentences
 from gioia.views import CarriedItem, CarryReport, SegmentEdit
 
 
@@ -447,7 +447,7 @@ def delete_segment(tx: Tx, ref: str, *, force: bool = False) -> DeleteOutcome:
     event = tx.record(
         "delete",
         "segment",
-        f"Deleted {ref}: {_preview(state['text'])!r}"
+        f"Deleted {ref}: {one_line(str(state['text']))!r}"
         + (f", dropping {len(items)} coding(s) or memo(s)" if items else ""),
         subject_id=old.id,
         transcript_id=transcript.id,
@@ -490,8 +490,3 @@ def _shift_spans(tx: Tx, transcript_id: int, at: int, length: int, by: int) -> N
             .values(char_start=Coding.char_start + step, char_end=Coding.char_end + step)
             .execution_options(synchronize_session=False)
         )
-
-
-def _preview(text: object, limit: int = 50) -> str:
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -1,0 +1,123 @@
+"""The commands that correct transcripts: `import --replace [--force]` and
+`segment merge|split|delete`, their reports, and the store they leave."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from gioia import Project
+
+from .conftest import run
+
+OLD = (
+    "Interviewer: How did you choose the platform?\n\n"
+    "Anna Rossi: We looked at three. The fee was small.\n\n"
+    "Interviewer: And the buyers?\n\n"
+    "Anna Rossi: They came from Asia, mostly. Some from the U.S. too.\n"
+)
+NEW = OLD.replace("three", "four").replace("from Asia", "from ASIA").replace("the U.S.", "Canada")
+
+
+def coded(runner: CliRunner, store: str, tmp_path: Path) -> Path:
+    path = tmp_path / "anna.txt"
+    path.write_text(OLD)
+    assert run(runner, store, "import", str(path)).exit_code == 0
+    for ref, concept, quote in (
+        ("anna:2", "Fee", "The fee was small"),
+        ("anna:4", "Asia", "from Asia"),
+        ("anna:4", "US", "U.S."),
+    ):
+        result = run(runner, store, "tag", ref, "-c", concept, "--new", "-q", quote, coder="Ana")
+        assert result.exit_code == 0, result.output
+    path.write_text(NEW)
+    return path
+
+
+def test_import_replace_reports_and_refuses_to_lose_work(
+    runner: CliRunner, store: str, tmp_path: Path
+) -> None:
+    path = coded(runner, store, tmp_path)
+    result = run(runner, store, "import", str(path), "--replace")
+    assert (result.exit_code, result.output) == (
+        1,
+        "failed     anna.txt: the words of 1 coding(s) of 'anna' are not in the new text, "
+        "so they cannot be carried over; correct the file, or pass --force to drop them "
+        "(they go to the audit trail and to a file beside the store).\n"
+        "           anna:4 'US' by Ana: 'U.S.'\n"
+        "1 file(s): 1 failed.\n",
+    )
+    with Project.open(store) as project:
+        assert len(project.codings()) == 3
+        assert "three" in project.transcript("anna").segments[1].text
+    result = run(runner, store, "import", str(path), "--replace", "--force")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[:5] == [
+        "replaced   anna.txt → anna (4 segments)",
+        "carried    codings 1 moved, 1 changed, 1 dropped; read marks 2 kept",
+        "moved      anna:2  'Fee' by Ana: \"The fee was small\"",
+        'changed    anna:4  \'Asia\' by Ana: "from Asia" → "from ASIA"',
+        "dropped    anna:4  'US' by Ana: \"U.S.\"",
+    ]
+    assert lines[5].startswith("Wrote what was dropped to ") and lines[5].endswith(".csv.")
+    assert Path(lines[5].removeprefix("Wrote what was dropped to ")[:-1]).is_file()
+    assert lines[6:] == ["1 file(s): 1 replaced."]
+    with Project.open(store) as project:
+        assert [(r.segment, r.concept, r.quote) for r in project.codings()] == [
+            ("anna:2", "Fee", "The fee was small"),
+            ("anna:4", "Asia", "from ASIA"),
+        ]
+        assert [e.action for e in project.log()[-2:]] == ["drop", "replace"]
+
+
+def test_force_goes_with_replace(runner: CliRunner, store: str, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(OLD)
+    result = run(runner, store, "import", str(tmp_path / "a.txt"), "--force")
+    assert result.exit_code == 2
+    assert result.output.endswith("Error: --force goes with --replace.\n")
+
+
+def test_segment_commands(runner: CliRunner, store: str, tmp_path: Path) -> None:
+    path = tmp_path / "anna.txt"
+    path.write_text(OLD)
+    run(runner, store, "import", str(path))
+    run(runner, store, "tag", "anna:4", "-c", "Asia", "--new", coder="Ana")
+    result = run(runner, store, "segment", "split", "anna:4", "--before", "Some from", coder="Ana")
+    assert (result.exit_code, result.output) == (
+        0,
+        "Split anna:4 into anna:4, anna:5.\n"
+        "carried    codings 1 changed, 1 copied; read marks 1 kept\n"
+        "changed    anna:4  'Asia' by Ana: \"They came from Asia, mostly. Some from the U.S.…\""
+        ' → "They came from Asia, mostly."\n'
+        "copied     anna:4 → anna:5  'Asia' by Ana: \"They came from Asia, mostly. Some from "
+        'the U.S.…" → "Some from the U.S. too."\n',
+    )
+    result = run(runner, store, "segment", "merge", "anna:4", "anna:5")
+    assert result.output.splitlines()[:2] == [
+        "Merged anna:4, anna:5 into anna:4.",
+        "carried    codings 1 changed, 1 merged; read marks 1 kept",
+    ]
+    result = run(runner, store, "segment", "delete", "anna:1")
+    assert (result.exit_code, result.output) == (
+        0,
+        "Deleted anna:1; 3 later segment(s) renumbered.\n",
+    )
+    result = run(runner, store, "segment", "delete", "anna:3")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: anna:3 holds 1 coding(s): merge it into a neighbour")
+    result = run(runner, store, "segment", "split", "anna:1")
+    assert result.exit_code == 2
+    assert result.output.endswith("Error: Give one of --at N, --before WORDS or --sentences.\n")
+    with Project.open(store) as project:
+        assert [(s.ref, s.text) for s in project.transcript("anna").segments] == [
+            ("anna:1", "We looked at three. The fee was small."),
+            ("anna:2", "And the buyers?"),
+            ("anna:3", "They came from Asia, mostly. Some from the U.S. too."),
+        ]
+        assert [(e.action, e.subject) for e in project.log()[-3:]] == [
+            ("split", "segment"),
+            ("merge", "segment"),
+            ("delete", "segment"),
+        ]
