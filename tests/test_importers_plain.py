@@ -425,3 +425,54 @@ def test_plain_text_loses_nothing_but_a_title_block_it_names(lines: list[str]) -
     kept = "".join((turn.speaker or "") + turn.text for turn in turns)
     assert "".join(kept.split()) == "".join(text.split())
     assert all(turn.text and turn.text == turn.text.strip() for turn in turns)
+
+
+# Speakers whatever the case of their label; prose that is not a speaker
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Export manager", "export manager", "EXPORT MANAGER", "Head of sales", "Sales Director"],
+)
+def test_a_role_that_opens_many_paragraphs_is_a_speaker_whatever_its_case(
+    tmp_path: Path, label: str
+) -> None:
+    text = "".join(f"Interviewer: Question {n}?\n\n{label}: Answer {n}.\n\n" for n in (1, 2, 3))
+    assert read(tmp_path, text) == [
+        turn
+        for n in (1, 2, 3)
+        for turn in (Turn("Interviewer", f"Question {n}?"), Turn(label, f"Answer {n}."))
+    ]
+
+
+@pytest.mark.parametrize("label", ["Respondent 3", "P3", "R", "Participant 12", "Int"])
+def test_numbered_and_short_role_labels(tmp_path: Path, label: str) -> None:
+    text = f"Interviewer: Why?\n\n{label}: Because.\n\nInterviewer: And then?\n\n{label}: We grew."
+    assert [t.speaker for t in read(tmp_path, text)] == ["Interviewer", label] * 2
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "Note",
+        "However",
+        "What we did",
+        "In other words",
+        "For example",
+        "Step 2",
+        "notes",
+        "I think",
+    ],
+)
+def test_prose_that_opens_many_paragraphs_is_not_a_speaker(tmp_path: Path, prose: str) -> None:
+    text = "Interviewer: Tell me.\n\n" + "".join(
+        f"Anna Rossi: Part {n}.\n\n{prose}: detail {n}.\n\n" for n in (1, 2, 3)
+    )
+    turns = read(tmp_path, text)
+    assert [t.speaker for t in turns] == ["Interviewer", "Anna Rossi", "Anna Rossi", "Anna Rossi"]
+    assert turns[1].text == f"Part 1.\n\n{prose}: detail 1."
+
+
+def test_a_lower_case_label_twice_is_not_yet_a_speaker(tmp_path: Path) -> None:
+    text = "Interviewer: Why?\n\nexport manager: Because.\n\nInterviewer: Then?\n\nexport manager: Yes."
+    assert [t.speaker for t in read(tmp_path, text)] == ["Interviewer", "Interviewer"]

@@ -29,20 +29,27 @@ file:
    Interviewee, Respondent, Participant, Moderator, Facilitator, Researcher,
    Speaker, Question, Answer, Q, A, I, R, P, Int, Resp, optionally numbered
    (``P1``, ``Speaker 2``); or
-3. starts at least two blocks.
+3. starts at least two blocks and looks like a name; or
+4. in the colon or bracket shape, opens at least three paragraphs (``RECURRING``)
+   and looks like a role in any case ("Export manager", "head of sales",
+   "EXPORT MANAGER"): no word that often ends in a colon first ("Note",
+   "However", "Step 2") and no pronoun, verb or question word ("What we did").
 
 A speaker who talks once is a label too when the candidate starts a
 paragraph, has the colon or bracket shape, and the file has another sure
 speaker. Rule 3 and this one need a name that looks like one (each word
-capitalised, except particles such as "de" or "of") and is not a word that
-often ends in a colon ("Note", "Summary", "Yes") or a sound annotation
-("[Laughter]"). A name alone on its line or a bold run must also be followed
-by text rather than by another likely label, so that a recurring one-word
-answer does not become a speaker.
+capitalised, except particles such as "de" or "of") and neither is nor starts
+with a word that often ends in a colon ("Note", "Summary", "Yes") or a sound
+annotation ("[Laughter]"). A name alone on its line or a bold run must also be
+followed by text rather than by another likely label, so that a recurring
+one-word answer does not become a speaker.
 
-Text before the first label gives one turn without speaker per paragraph;
-after a label, text without a label continues the turn (lines joined by
-``\\n``, paragraphs by a blank line). A text file without any blank line
+Before the first sure speaker, a title or metadata block (short paragraphs
+without a label, or with a label used once before words that do not end a
+sentence: "Interview: Clinic C, IT Lead") is left out with a warning that
+names it. Other text before the first label gives one turn without speaker
+per paragraph; after a label, text without a label continues the turn (lines
+joined by ``\\n``, paragraphs by a blank line). A text file without any blank line
 (Word's "Plain text" export) has one paragraph per line. In Markdown, heading
 lines (``# Interview 3``) are titles, not what was said: they are left out,
 with a warning naming them.
@@ -252,19 +259,27 @@ def is_name(name: str) -> bool:
 def _looks_like_role(name: str) -> bool:
     """Whether ``name``, in any case, can be a role or a name rather than the start of a
     sentence: no word that often ends in a colon first, no pronoun, verb or question
-    word ("Export manager", "head of sales", but not "However", "What we did")."""
-    words = [word.casefold() for word in name.split()]
+    word ("Export manager", "head of sales", "IT lead", but not "However", "What we
+    did"). A word in capitals inside a label that is not all capitals is an acronym."""
+    words = name.split()
+    shouting = name.isupper()
     return (
         name_key(name) not in _NOT_SPEAKERS
-        and words[0] not in _NOT_SPEAKERS
-        and not any(word in _PROSE_WORDS for word in words)
+        and words[0].casefold() not in _NOT_SPEAKERS
+        and not any(
+            word.casefold() in _PROSE_WORDS and (shouting or len(word) < 2 or not word.isupper())
+            for word in words
+        )
     )
 
 
 def _looks_like_name(name: str) -> bool:
-    """Whether ``name`` is capitalised like a name and not a word that often ends in a colon."""
+    """Whether ``name`` is capitalised like a name and neither is nor starts with a word
+    that often ends in a colon ("Note", "Step 2")."""
     words = name.split()
-    if name_key(name) in _NOT_SPEAKERS or words[0][0].islower() or words[-1][0].islower():
+    if name_key(name) in _NOT_SPEAKERS or words[0].casefold() in _NOT_SPEAKERS:
+        return False
+    if words[0][0].islower() or words[-1][0].islower():
         return False
     return all(not word[0].islower() or word.casefold() in _PARTICLES for word in words)
 

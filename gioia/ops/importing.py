@@ -19,8 +19,10 @@ from gioia.text import SEGMENTATIONS, SegmentSpan, build_document, name_key
 from gioia.views import CarryReport
 
 DEFAULT_INTERVIEWER_LABELS = ("Interviewer", "Q", "I")
-#: A speaker holding this share of a file's text (or more) is probably hiding others.
-NEARLY_ALL = 0.9
+#: A speaker holding this share of a file's text (or more) is probably hiding others;
+#: so is the interviewer holding this much of it (informants usually talk most).
+NEARLY_ALL = 0.97
+INTERVIEWER_MOST = 0.5
 
 
 @dataclass(frozen=True)
@@ -181,8 +183,9 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
 
 
 def speaker_warnings(text: str, spans: list[SegmentSpan], options: ImportOptions) -> list[str]:
-    """Warnings about speakers that were probably missed: no turn but the interviewer's,
-    or one speaker holding nearly all the text of a file of three or more turns."""
+    """Warnings about speakers that were probably missed (their turns then run on inside
+    another speaker's): no turn but the interviewer's, and, in a file of three turns or
+    more, one speaker holding nearly all the text or the interviewer holding most of it."""
     if not spans:
         return []
     if all(options.is_interviewer(span.speaker) for span in spans):
@@ -192,20 +195,24 @@ def speaker_warnings(text: str, spans: list[SegmentSpan], options: ImportOptions
             "here is offered for coding; check the speaker labels, or name the "
             "interviewer's with --interviewer."
         ]
+    if len({span.turn for span in spans}) < 3:
+        return []
     held: dict[str, int] = {}
     for span in spans:
         if span.speaker is not None:
             held[span.speaker] = held.get(span.speaker, 0) + span.end - span.start
     total = sum(span.end - span.start for span in spans)
-    turns = len({span.turn for span in spans})
-    speaker, most = max(held.items(), key=lambda item: item[1], default=(None, 0))
-    if speaker is None or turns < 3 or most < NEARLY_ALL * total:
-        return []
-    return [
-        f"{speaker!r} holds {most / total:.0%} of the text: check that every speaker's "
-        "label was found (a label not taken as a speaker's is read as part of the turn "
-        "before it)."
-    ]
+    asking = sum(n for speaker, n in held.items() if options.is_interviewer(speaker))
+    speaker, most = max(held.items(), key=lambda item: item[1], default=("", 0))
+    check = (
+        "check that every speaker's label was found (a label not taken as a speaker's "
+        "is read as part of the turn before it)."
+    )
+    if most >= NEARLY_ALL * total:
+        return [f"{speaker!r} holds {most / total:.0%} of the text: {check}"]
+    if asking >= INTERVIEWER_MOST * total:
+        return [f"the interviewer's turns hold {asking / total:.0%} of the text: {check}"]
+    return []
 
 
 def _carried_summary(report: CarryReport) -> str:
