@@ -96,10 +96,12 @@ class CaseSummary:
 class CarriedItem:
     """A coding or a segment memo of a changed transcript, and where it went.
 
-    ``status``: ``kept`` (same words, same segment and place in it), ``moved`` (same
-    words elsewhere), ``changed`` (the words differ: found ignoring spacing and case, or
-    by position), ``merged`` (now the same as another coding, stored once), ``not
-    placed`` (its words are gone) or ``dropped`` (not placed, and removed with force).
+    ``status``: ``kept`` (the same words in the segment its segment became, whatever its
+    number now), ``moved`` (the same words in another segment), ``changed`` (the words
+    differ: found ignoring spacing and case, or by position), ``merged`` (now the same
+    as another coding, stored once), ``copied`` (a whole-segment coding given to a part
+    of a split segment), ``not placed`` (its words are gone) or ``dropped`` (not placed,
+    and removed with force).
     ``how`` tells how the words were found: exact, loose or nearest.
     """
 

@@ -135,7 +135,7 @@ def test_replace_carries_every_coding_pick_memo_and_read_mark(
             "Fee",
             "anna:2",
             "anna:3",
-            "moved",
+            "kept",
             "exact",
             "The fee was small",
             "The fee was small",
@@ -170,7 +170,7 @@ def test_replace_carries_every_coding_pick_memo_and_read_mark(
             None,
             "anna:4",
             "anna:5",
-            "moved",
+            "kept",
             None,
             "Which buyers?",
             "Which buyers?",
@@ -236,7 +236,7 @@ def test_replace_is_audited_with_before_and_after(project: Project, coded: Path)
         "text": "U.S.",
     }
     assert replaced.summary == (
-        "Replaced anna from anna.txt (5 segments); codings 1 moved, 3 changed, 1 dropped"
+        "Replaced anna from anna.txt (5 segments); codings 1 kept, 3 changed, 1 dropped"
     )
     assert replaced.before is not None and replaced.after is not None
     assert (replaced.before["segments"], replaced.after["segments"]) == (4, 5)
@@ -252,7 +252,7 @@ def test_replace_is_audited_with_before_and_after(project: Project, coded: Path)
         for c in replaced.after["codings"]
     ] == [
         ("anna:3", 67, 104, "changed", "nearest"),
-        ("anna:3", 86, 103, "moved", "exact"),
+        ("anna:3", 86, 103, "kept", "exact"),
         ("anna:5", 123, 175, "changed", "nearest"),
         ("anna:5", 133, 142, "changed", "loose"),
     ]
@@ -284,7 +284,7 @@ def test_emoji_combining_marks_and_crlf(project: Project, tmp_path: Path) -> Non
     result = project.import_file(path, options=REPLACE)
     assert result.carried is not None
     assert [(i.concept, i.before, i.after, i.status, i.how) for i in result.carried.items] == [
-        ("Emoji", "emoji:1", "emoji:1", "moved", "exact"),
+        ("Emoji", "emoji:1", "emoji:1", "kept", "exact"),
         ("Liking", "emoji:2", "emoji:2", "changed", "nearest"),
         ("Laptops", "emoji:2", "emoji:2", "kept", "exact"),
     ]
@@ -322,6 +322,26 @@ def test_codings_that_become_one_are_stored_once(project: Project, tmp_path: Pat
         ("merged", "exact", "Prices went up."),
     ]
     assert stored(project) == [(2, "Prices", "Maria", 13, 28, 1)]
+
+
+def test_a_passage_moved_to_another_turn_takes_its_coding(project: Project, tmp_path: Path) -> None:
+    stays = "We chose it after a long talk with the whole family, at dinner, one evening in May."
+    moved = "The fee was small compared with one stand at a fair."
+    path = tmp_path / "m.txt"
+    path.write_text(
+        f"Interviewer: Why?\n\nAnna: {stays} {moved}\n\nInterviewer: And?\n\nAnna: Fine."
+    )
+    project.import_file(path)
+    project.tag(["m:2"], "Fee", quote=moved, create=True)
+    path.write_text(
+        f"Interviewer: Why?\n\nAnna: {stays}\n\nInterviewer: And?\n\nAnna: Fine. {moved}"
+    )
+    result = project.import_file(path, options=REPLACE)
+    assert result.carried is not None
+    assert [(i.before, i.after, i.status, i.how) for i in result.carried.items] == [
+        ("m:2", "m:4", "moved", "exact")
+    ]
+    assert stored(project) == [(4, "Fee", "Maria", 103, 155, None)]
 
 
 def test_a_replacement_without_work_reports_nothing_to_carry(

@@ -188,9 +188,16 @@ def report_carried(out: Console, carried: CarryReport) -> None:
         where = (
             item.before if item.after in (None, item.before) else f"{item.before} → {item.after}"
         )
-        words = _short(item.old_text)
         if item.new_text is not None and item.new_text != item.old_text:
-            words += f" → {_short(item.new_text)}"
+            # Found again in a corrected text: show what was corrected.
+            before, after = (
+                _difference(item.old_text, item.new_text)
+                if item.how is not None
+                else (item.old_text, item.new_text)
+            )
+            words = f"{_short(before)} → {_short(after)}"
+        else:
+            words = _short(item.old_text)
         picked = " (a picked quote)" if item.picked else ""
         out.print(
             f"{item.status:<10} {where}  {what} by {item.coder}{picked}: {words}",
@@ -199,6 +206,27 @@ def report_carried(out: Console, carried: CarryReport) -> None:
         )
     if carried.export:
         out.print(f"Wrote what was dropped to {carried.export}.", markup=False, soft_wrap=True)
+
+
+def _difference(old: str, new: str, context: int = 15) -> tuple[str, str]:
+    """The parts of two texts that differ, with a few words around them ("…" where
+    the rest, the same in both, is left out)."""
+    a, b = " ".join(old.split()), " ".join(new.split())
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    start = a.rfind(" ", 0, head - context) + 1 if head > context else 0
+    end_a = a.find(" ", len(a) - tail + context) if tail > context else -1
+    end_b = -1 if end_a < 0 else len(b) - (len(a) - end_a)
+
+    def cut(text: str, end: int) -> str:
+        piece = text[start:end] if end >= 0 else text[start:]
+        return ("…" if start else "") + piece + (" …" if end >= 0 else "")
+
+    return cut(a, end_a), cut(b, end_b)
 
 
 def _short(text: str) -> str:

@@ -294,7 +294,7 @@ def plan(tx: Tx, transcript: Transcript, new_text: str, spans: list[SegmentSpan]
     placed: list[_Placed] = []
     identities: dict[tuple[int, int, int, int, int], _Placed] = {}
     for coding in work.codings:
-        target = _place_coding(relocator, coding, segments, spans, starts)
+        target = _place_coding(relocator, coding, segment_to[coding.segment_id], spans, starts)
         if target.position is not None:
             key = (target.position, coding.concept_id, coding.coder_id, target.start, target.end)
             first = identities.get(key)
@@ -322,9 +322,7 @@ def plan(tx: Tx, transcript: Transcript, new_text: str, spans: list[SegmentSpan]
     for memo in work.memos:
         old = segments[memo.segment_id]
         position = segment_to[memo.segment_id]
-        status = (
-            "not placed" if position is None else "kept" if position == old.position else "moved"
-        )
+        status = "not placed" if position is None else "kept"  # it follows its segment
         items.append(
             CarriedItem(
                 "memo",
@@ -369,11 +367,13 @@ def _index_at(starts: list[int], offset: int) -> int:
 def _place_coding(
     relocator: Relocator,
     coding: WorkCoding,
-    segments: dict[int, OldSegment],
+    follows: int | None,
     spans: list[SegmentSpan],
     starts: list[int],
 ) -> _Placed:
-    """Where a coding goes: its words found again, kept inside one new segment."""
+    """Where a coding goes: its words found again, kept inside one new segment. The same
+    words in the segment its old segment became (``follows``, whatever its number now)
+    are ``kept``, elsewhere ``moved``; other words are ``changed``."""
     placement = relocator.place(coding.start, coding.end)
     position = _segment_of(placement, spans, starts)
     if placement is None or position is None:
@@ -383,17 +383,10 @@ def _place_coding(
     piece = relocator.new[start:end]
     start += len(piece) - len(piece.lstrip())
     end = start + len(piece.strip())
-    old = segments[coding.segment_id]
-    same_words = relocator.new[start:end] == relocator.old[coding.start : coding.end]
-    if not same_words:
+    if relocator.new[start:end] != relocator.old[coding.start : coding.end]:
         status = "changed"
-    elif position == old.position and (start - span.start, end - start) == (
-        coding.start - old.start,
-        coding.end - coding.start,
-    ):
-        status = "kept"
     else:
-        status = "moved"
+        status = "kept" if position == follows else "moved"
     return _Placed(coding, position, start, end, status, placement.how)
 
 
