@@ -399,3 +399,32 @@ def test_relocator(old: str, new: str, span: tuple[int, int], expected: tuple[st
 def test_relocator_gives_up_on_words_that_are_gone() -> None:
     assert Relocator("Some from the U.S. too.", "Some from Canada too.").place(10, 18) is None
     assert Relocator("abc", "xyz").place(0, 0) is None
+
+
+def test_a_replacement_keeps_the_metadata_it_does_not_change(
+    project: Project, tmp_path: Path
+) -> None:
+    from gioia.importers.manifest import TranscriptMeta
+
+    path = tmp_path / "anna.txt"
+    path.write_text(OLD)
+    meta = TranscriptMeta("Case A", "Anna Rossi", "CEO", "1", None, {"channel": "Zoom"})
+    project.import_file(path, meta)
+    path.write_text(NEW)
+    project.import_file(path, options=REPLACE)
+    (row,) = project.transcripts()
+    assert (row.case, row.informant, row.role, row.wave, row.attributes) == (
+        "Case A",
+        "Anna Rossi",
+        "CEO",
+        "1",
+        {"channel": "Zoom"},
+    )
+    path.write_text(OLD)
+    project.import_file(path, TranscriptMeta(wave="2"), options=REPLACE)
+    (row,) = project.transcripts()
+    assert (row.case, row.wave) == ("Case A", "2")
+    replaced = project.log()[-1]
+    assert replaced.before is not None and replaced.after is not None
+    assert (replaced.before["wave"], replaced.after["wave"]) == ("1", "2")
+    assert replaced.before["attributes"] == replaced.after["attributes"] == {"channel": "Zoom"}

@@ -473,6 +473,15 @@ def test_prose_that_opens_many_paragraphs_is_not_a_speaker(tmp_path: Path, prose
     assert turns[1].text == f"Part 1.\n\n{prose}: detail 1."
 
 
+def test_a_heading_inside_a_turn_is_not_a_speaker(tmp_path: Path) -> None:
+    text = "Interviewer: Why?\n\nAnna: Because.\n\nPart Two: The platform\n\nInterviewer: And?"
+    assert read(tmp_path, text) == [
+        Turn("Interviewer", "Why?"),
+        Turn("Anna", "Because.\n\nPart Two: The platform"),
+        Turn("Interviewer", "And?"),
+    ]
+
+
 def test_a_lower_case_label_twice_is_not_yet_a_speaker(tmp_path: Path) -> None:
     text = "Interviewer: Why?\n\nexport manager: Because.\n\nInterviewer: Then?\n\nexport manager: Yes."
     assert [t.speaker for t in read(tmp_path, text)] == ["Interviewer", "Interviewer"]

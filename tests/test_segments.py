@@ -272,7 +272,7 @@ def test_delete_takes_the_words_out_and_moves_later_spans_back(anna: Project) ->
     ]
     assert anna.transcript("anna").summary.words == 22
     event = anna.log()[-1]
-    assert (event.action, event.summary) == ("delete", "Deleted anna:3: 'Section 2'")
+    assert (event.action, event.summary) == ("delete", "Deleted anna:3 (Anna Rossi): 'Section 2'")
     assert event.before is not None and event.after is not None
     assert (event.before["removed"], event.before["removed_text"]) == ([61, 72], "Section 2\n\n")
     assert event.after == {

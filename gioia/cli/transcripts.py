@@ -171,7 +171,8 @@ def _report(out: Console, result: ImportResult) -> None:
 
 def report_carried(out: Console, carried: CarryReport) -> None:
     """What happened to the codings and memos of a changed transcript: the counts, then
-    a line for each one that moved, changed, merged or was dropped."""
+    a line for each one that moved, changed, merged or was dropped (another coder's by
+    its place only, when a coder is acting: blind coding)."""
     parts = []
     for kind, label in (("coding", "codings"), ("memo", "memos")):
         counts = Counter(item.status for item in carried.items if item.kind == kind)
@@ -181,13 +182,21 @@ def report_carried(out: Console, carried: CarryReport) -> None:
         dropped = f", {carried.reviews_dropped} dropped" if carried.reviews_dropped else ""
         parts.append(f"read marks {carried.reviews_kept} kept{dropped}")
     out.print(f"{'carried':<10} {'; '.join(parts)}", markup=False, soft_wrap=True)
+    from gioia.cli.common import settings
+    from gioia.text import name_key
+
+    viewer = settings().coder
     for item in carried.items:
         if item.status == "kept":
             continue
-        what = f"{item.concept!r}" if item.kind == "coding" else "memo"
         where = (
             item.before if item.after in (None, item.before) else f"{item.before} → {item.after}"
         )
+        if viewer is not None and name_key(item.coder) != name_key(viewer):
+            # Blind coding: another coder's work by its place only.
+            out.print(f"{item.status:<10} {where}  a {item.kind} by {item.coder}", markup=False)
+            continue
+        what = f"{item.concept!r}" if item.kind == "coding" else "memo"
         if item.new_text is not None and item.new_text != item.old_text:
             # Found again in a corrected text: show what was corrected.
             before, after = (

@@ -126,6 +126,7 @@ _NOT_SPEAKERS = frozenset({
     "meanwhile", "instead", "otherwise", "besides", "anyway", "actually", "honestly", "frankly",
     "again", "still", "indeed", "hence", "thus", "consequently", "nevertheless", "nonetheless",
     "additionally", "lastly", "overall", "meaning", "caveat", "disclaimer", "hint", "step",
+    "part", "section", "chapter", "appendix",
     "in short", "in other words", "for example", "for instance", "in fact", "of course",
     "by the way", "on the other hand", "that said", "in summary", "in sum", "in brief",
 })

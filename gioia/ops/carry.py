@@ -21,7 +21,7 @@ from sqlalchemy import delete, insert, select, update
 from gioia.ops.base import Tx
 from gioia.relocate import Placement, Relocator
 from gioia.store import Coder, Coding, Concept, Memo, Review, Segment, Transcript, core_table
-from gioia.text import SegmentSpan, one_line
+from gioia.text import SegmentSpan, name_key, one_line
 from gioia.views import CarriedItem, CarryReport
 
 DROPPED_COLUMNS = ("kind", "coder", "segment", "concept", "quote", "memo", "text")
@@ -227,11 +227,18 @@ def write_dropped(path: Path, rows: Sequence[dict[str, str]]) -> None:
         writer.writerows(rows)
 
 
-def unplaced_lines(items: Sequence[CarriedItem]) -> list[str]:
-    """One line per coding or memo that could not be placed, for an error's details."""
+def unplaced_lines(items: Sequence[CarriedItem], viewer: str | None) -> list[str]:
+    """One line per coding or memo that could not be placed, for an error's details.
+
+    Blind coding: another coder's work is named by its place and coder only when a
+    coder (``viewer``) is acting, not by its concept or words.
+    """
     lines = []
     for item in items:
         if item.status != "not placed":
+            continue
+        if viewer is not None and name_key(item.coder) != name_key(viewer):
+            lines.append(f"{item.before} a {item.kind} by {item.coder}")
             continue
         what = f"{item.concept!r}" if item.kind == "coding" else "memo"
         lines.append(f"{item.before} {what} by {item.coder}: {one_line(item.old_text, 60)!r}")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import insert, or_, select, update
 
 from gioia.errors import ImportFailed, InvalidInput
 from gioia.importers import read_transcript
@@ -96,7 +96,7 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
                 "different content (or segmentation); pass --replace to replace it."
             )
         plan = carry.plan(tx, transcript, text, spans)
-        _refuse_losing_work(path, plan, options)
+        _refuse_losing_work(path, plan, options, tx.coder_name)
         before = {
             "source": transcript.source,
             "segments": len(plan.segments),
@@ -109,7 +109,8 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
             .where(Segment.transcript_id == transcript.id)
             .values(position=-Segment.position)
         )
-        session.execute(delete(Attribute).where(Attribute.transcript_id == transcript.id))
+        # What the import does not say about the transcript stays as it was.
+        meta = _stored_meta(tx, transcript).overlaid(meta)
         status = "replaced"
     else:
         transcript = Transcript(name=name, name_key=name_key(name))
@@ -225,7 +226,9 @@ def _carried_summary(report: CarryReport) -> str:
     return f"codings {', '.join(parts) or 'none'}"
 
 
-def _refuse_losing_work(path: Path, plan: carry.CarryPlan, options: ImportOptions) -> None:
+def _refuse_losing_work(
+    path: Path, plan: carry.CarryPlan, options: ImportOptions, viewer: str | None
+) -> None:
     """Refuse a replacement that would lose codings or memos, unless ``force``."""
     lost = plan.unplaced
     if not lost or options.force:
@@ -241,7 +244,7 @@ def _refuse_losing_work(path: Path, plan: carry.CarryPlan, options: ImportOption
         f"{path.name}: the words of {what} of {plan.transcript.name!r} are not in the new "
         "text, so they cannot be carried over; correct the file, or pass --force to drop "
         "them (they go to the audit trail and to a file beside the store).",
-        carry.unplaced_lines(lost),
+        carry.unplaced_lines(lost, viewer),
     )
 
 
@@ -274,17 +277,29 @@ def _update_metadata(tx: Tx, transcript: Transcript, meta: TranscriptMeta) -> bo
     return True
 
 
+def _stored_meta(tx: Tx, transcript: Transcript) -> TranscriptMeta:
+    """The case, informant, role, wave and date stored for a transcript."""
+    informant = tx.session.get(Informant, transcript.informant_id or -1)
+    case = tx.session.get(Case, transcript.case_id or -1)
+    return TranscriptMeta(
+        case=case.name if case else None,
+        informant=informant.name if informant else None,
+        role=informant.role if informant else None,
+        wave=transcript.wave,
+        date=transcript.interview_date,
+    )
+
+
 def _metadata(tx: Tx, transcript: Transcript) -> dict[str, object]:
+    owners = [Attribute.transcript_id == transcript.id]
+    if transcript.case_id is not None:
+        owners.append(Attribute.case_id == transcript.case_id)
+    if transcript.informant_id is not None:
+        owners.append(Attribute.informant_id == transcript.informant_id)
     attributes = {
         key: value
         for key, value in tx.session.execute(
-            select(Attribute.key, Attribute.value).where(
-                or_(
-                    Attribute.transcript_id == transcript.id,
-                    Attribute.case_id == transcript.case_id,
-                    Attribute.informant_id == transcript.informant_id,
-                )
-            )
+            select(Attribute.key, Attribute.value).where(or_(*owners))
         )
     }
     informant = tx.session.get(Informant, transcript.informant_id or -1)

@@ -447,7 +447,9 @@ def delete_segment(tx: Tx, ref: str, *, force: bool = False) -> DeleteOutcome:
     event = tx.record(
         "delete",
         "segment",
-        f"Deleted {ref}: {one_line(str(state['text']))!r}"
+        f"Deleted {ref}"
+        + (f" ({segment.speaker})" if segment.speaker else "")
+        + f": {one_line(str(state['text']))!r}"
         + (f", dropping {len(items)} coding(s) or memo(s)" if items else ""),
         subject_id=old.id,
         transcript_id=transcript.id,
