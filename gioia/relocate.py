@@ -76,12 +76,7 @@ class Relocator:
         a = [self.old[s:e] for s, e in self._old_words]
         b = [self.new[s:e] for s, e in self._new_words]
         # Edits are usually few: compare only what lies between the common ends.
-        head = 0
-        while head < min(len(a), len(b)) and a[head] == b[head]:
-            head += 1
-        tail = 0
-        while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
-            tail += 1
+        head, tail = common_ends(a, b)
         words: list[tuple[int, int]] = [(i, -1) for i in range(head)]
         blocks: list[tuple[int, int, int, int]] = []
         matcher = difflib.SequenceMatcher(
@@ -193,6 +188,17 @@ class Relocator:
         ):
             return best
         return None
+
+
+def common_ends(a: Sequence[object], b: Sequence[object]) -> tuple[int, int]:
+    """How many items two sequences share at their start, and then at their end."""
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return head, tail
 
 
 def _char_opcodes(old: str, new: str) -> Sequence[tuple[str, int, int, int, int]]:

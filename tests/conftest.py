@@ -128,3 +128,36 @@ def run(
     """Run gioia on ``store`` and return the click Result (exceptions not caught)."""
     options = ["--store", store] + (["--coder", coder] if coder else [])
     return runner.invoke(cli, [*options, *args], input=input, catch_exceptions=False)
+
+
+def stored_codings(project: Project) -> list[tuple[object, ...]]:
+    """Every coding as stored, in reading order: (segment reference, concept, coder,
+    start, end, the words coded, pick rank)."""
+    from sqlalchemy import select
+
+    from gioia.store import Coder, Coding, Concept, Segment, Transcript
+
+    with project._read() as tx:
+        rows = tx.session.execute(
+            select(
+                Transcript.name,
+                Segment.position,
+                Concept.name,
+                Coder.name,
+                Coding.char_start,
+                Coding.char_end,
+                Transcript.text,
+                Coding.pick_rank,
+            )
+            .join(Segment, Segment.id == Coding.segment_id)
+            .join(Transcript, Transcript.id == Segment.transcript_id)
+            .join(Concept, Concept.id == Coding.concept_id)
+            .join(Coder, Coder.id == Coding.coder_id)
+            .order_by(
+                Transcript.name, Segment.position, Coding.char_start, Coding.char_end, Coder.name
+            )
+        )
+        return [
+            (f"{name}:{position}", concept, coder, start, end, text[start:end], rank)
+            for name, position, concept, coder, start, end, text, rank in rows
+        ]

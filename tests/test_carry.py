@@ -12,8 +12,10 @@ from sqlalchemy import select
 from gioia import ImportFailed, Project
 from gioia.ops.importing import ImportOptions
 from gioia.relocate import Relocator
-from gioia.store import Coder, Coding, Concept, Memo, Review, Segment
+from gioia.store import Coder, Memo, Review, Segment
 from gioia.views import CarriedItem
+
+from .conftest import stored_codings
 
 REPLACE = ImportOptions(replace=True)
 OLD = (
@@ -35,22 +37,10 @@ NEW = (
 
 def stored(project: Project) -> list[tuple[object, ...]]:
     """Every coding as stored: segment position, concept, coder, span, pick rank."""
-    with project._read() as tx:
-        rows = tx.session.execute(
-            select(
-                Segment.position,
-                Concept.name,
-                Coder.name,
-                Coding.char_start,
-                Coding.char_end,
-                Coding.pick_rank,
-            )
-            .join(Segment, Segment.id == Coding.segment_id)
-            .join(Concept, Concept.id == Coding.concept_id)
-            .join(Coder, Coder.id == Coding.coder_id)
-            .order_by(Segment.position, Coding.char_start, Concept.name)
-        )
-        return [tuple(row) for row in rows]
+    return [
+        (int(str(ref).rsplit(":", 1)[1]), concept, coder, start, end, rank)
+        for ref, concept, coder, start, end, _, rank in stored_codings(project)
+    ]
 
 
 def marks(project: Project) -> list[tuple[object, ...]]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
-
 from gioia import Project
-from gioia.store import Coder, Coding, Concept, Segment, Transcript
+
+from .conftest import stored_codings
 
 A = "case_a_ceo_w1:2"  # "Sure, sure. So, we are a family mill, a frantoio, in the province…"
 MILL, BARI = "a family mill", "in the province of Bari"
@@ -16,26 +15,11 @@ MILL, BARI = "a family mill", "in the province of Bari"
 
 def spans(project: Project, coder: str) -> list[tuple[object, ...]]:
     """A coder's stored codings: segment reference, concept, the words coded."""
-    with project._read() as tx:
-        return [
-            (f"{name}:{position}", concept, text[start:end])
-            for name, position, concept, text, start, end in tx.session.execute(
-                select(
-                    Transcript.name,
-                    Segment.position,
-                    Concept.name,
-                    Transcript.text,
-                    Coding.char_start,
-                    Coding.char_end,
-                )
-                .join(Segment, Segment.id == Coding.segment_id)
-                .join(Transcript, Transcript.id == Segment.transcript_id)
-                .join(Concept, Concept.id == Coding.concept_id)
-                .join(Coder, Coder.id == Coding.coder_id)
-                .where(Coder.name == coder)
-                .order_by(Transcript.name, Segment.position, Coding.char_start, Coding.char_end)
-            )
-        ]
+    return [
+        (ref, concept, words)
+        for ref, concept, who, _, _, words, _ in stored_codings(project)
+        if who == coder
+    ]
 
 
 def test_a_concept_coded_twice_on_a_segment_counts_once(sample_project: Project) -> None:

@@ -483,5 +483,8 @@ def test_a_heading_inside_a_turn_is_not_a_speaker(tmp_path: Path) -> None:
 
 
 def test_a_lower_case_label_twice_is_not_yet_a_speaker(tmp_path: Path) -> None:
-    text = "Interviewer: Why?\n\nexport manager: Because.\n\nInterviewer: Then?\n\nexport manager: Yes."
+    text = (
+        "Interviewer: Why?\n\nexport manager: Because.\n\n"
+        "Interviewer: Then?\n\nexport manager: Yes."
+    )
     assert [t.speaker for t in read(tmp_path, text)] == ["Interviewer", "Interviewer"]

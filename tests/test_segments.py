@@ -11,7 +11,9 @@ from sqlalchemy import select
 
 from gioia import InvalidInput, NotFound, Project
 from gioia.ops.importing import ImportOptions
-from gioia.store import Coder, Coding, Concept, Memo, Review, Segment, Transcript
+from gioia.store import Coder, Memo, Review, Segment, Transcript
+
+from .conftest import stored_codings
 
 # In paragraphs: 1 [0,19) "How did you choose?", 2 [21,59) "We looked at three. The fee
 # was small.", 3 [61,70) "Section 2" (a heading), 4 [72,87) "And the buyers?",
@@ -29,7 +31,6 @@ def state(project: Project) -> tuple[list[tuple[object, ...]], list[tuple[object
     """The segments (position, span, speaker) and codings (position, concept, coder,
     span, words, pick rank) as stored."""
     with project._read() as tx:
-        (text,) = tx.session.scalars(select(Transcript.text))
         segments = [
             tuple(row)
             for row in tx.session.execute(
@@ -38,24 +39,8 @@ def state(project: Project) -> tuple[list[tuple[object, ...]], list[tuple[object
                 ).order_by(Segment.position)
             )
         ]
-        codings = [
-            (position, concept, coder, start, end, text[start:end], rank)
-            for position, concept, coder, start, end, rank in tx.session.execute(
-                select(
-                    Segment.position,
-                    Concept.name,
-                    Coder.name,
-                    Coding.char_start,
-                    Coding.char_end,
-                    Coding.pick_rank,
-                )
-                .join(Segment, Segment.id == Coding.segment_id)
-                .join(Concept, Concept.id == Coding.concept_id)
-                .join(Coder, Coder.id == Coding.coder_id)
-                .order_by(Segment.position, Coding.char_start, Coder.name, Concept.name)
-            )
-        ]
-        return segments, codings
+    codings = [(int(str(ref).rsplit(":", 1)[1]), *rest) for ref, *rest in stored_codings(project)]
+    return segments, codings
 
 
 def readers(project: Project) -> list[tuple[object, ...]]:
@@ -210,8 +195,8 @@ def test_split_at_a_character(anna: Project) -> None:
     ]
     assert codings == [
         (2, "Fee", "Maria", 21, 40, "We looked at three.", None),
-        (3, "Fee", "Maria", 41, 59, "The fee was small.", None),
         (3, "Small", "Maria", 41, 58, "The fee was small", None),
+        (3, "Fee", "Maria", 41, 59, "The fee was small.", None),
     ]
     assert readers(anna) == [(2, "Maria"), (3, "Maria")]
     assert memos(anna) == [(2, "Three platforms.")]

@@ -220,13 +220,10 @@ def report_carried(out: Console, carried: CarryReport) -> None:
 def _difference(old: str, new: str, context: int = 15) -> tuple[str, str]:
     """The parts of two texts that differ, with a few words around them ("…" where
     the rest, the same in both, is left out)."""
+    from gioia.relocate import common_ends
+
     a, b = " ".join(old.split()), " ".join(new.split())
-    head = 0
-    while head < min(len(a), len(b)) and a[head] == b[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
-        tail += 1
+    head, tail = common_ends(a, b)
     start = a.rfind(" ", 0, head - context) + 1 if head > context else 0
     end_a = a.find(" ", len(a) - tail + context) if tail > context else -1
     end_b = -1 if end_a < 0 else len(b) - (len(a) - end_a)
