@@ -8,8 +8,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from gioia import Project
+from gioia.cli import cli
 
-from .conftest import run
+from .conftest import SAMPLE, run
 
 OLD = (
     "Interviewer: How did you choose the platform?\n\n"
@@ -120,3 +121,59 @@ def test_segment_commands(runner: CliRunner, store: str, tmp_path: Path) -> None
             ("merge", "segment"),
             ("delete", "segment"),
         ]
+
+
+def _readme_section(title: str) -> list[tuple[str, list[str]]]:
+    """The commands of a README section's console blocks, each with the output shown."""
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text.split(f"### {title}\n", 1)[1].split("\n### ", 1)[0]
+    commands: list[tuple[str, list[str]]] = []
+    for block in section.split("```console\n")[1:]:
+        for line in block.split("\n```", 1)[0].splitlines():
+            if line.startswith("$ "):
+                commands.append((line[2:], []))
+            else:
+                commands[-1][1].append(line)
+    return commands
+
+
+def test_the_readme_on_correcting_transcripts(
+    sample_project: Project, store: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    """The demo's coding (both coders read everything, a consensus by union), a
+    corrected file, and each command of the README section with its output."""
+    import shlex
+
+    for coder in ("maria", "tom"):
+        result = sample_project.import_codings(SAMPLE / f"codings_{coder}.csv")
+        sample_project.coder = result.coders[0]
+        for transcript in sample_project.transcripts():
+            sample_project.review(transcript=transcript.name)
+    sample_project.coder = None
+    sample_project.reconcile_auto("Consensus", "union")
+    corrected = tmp_path / "corrected"
+    corrected.mkdir()
+    text = (SAMPLE / "case_a_ceo_w1.txt").read_text(encoding="utf-8")
+    text = "Interview: Case A, CEO, 14 March 2024\n\n" + text.replace(
+        "depend on them alone any more", "depend on them alone anymore"
+    ).replace(
+        "Interviewer: Is that why",
+        "Part Two: The platform\n\nInterviewer: Is that why",
+    )
+    (corrected / "case_a_ceo_w1.txt").write_text(text, encoding="utf-8")
+    commands = _readme_section("Correcting transcripts")
+    assert [c for c, _ in commands] == [
+        "gioia --coder Maria import corrected/case_a_ceo_w1.txt --replace",
+        'gioia --coder Maria segment split case_a_ceo_w1:4 --before "Part Two"',
+        "gioia --coder Maria segment delete case_a_ceo_w1:5",
+    ]
+    for command, shown in commands:
+        args = shlex.split(command)[1:]
+        result = runner.invoke(cli, ["--store", store, *args], catch_exceptions=False)
+        assert (result.exit_code, result.output.splitlines()) == (0, shown), command
+    with Project.open(store) as project:
+        view = project.transcript("case_a_ceo_w1")
+        assert (view.summary.case, view.summary.segments) == ("Case A", 28)
+        assert view.segments[3].text.endswith("we cannot depend on them alone anymore.")
+        assert "Part Two" not in project.transcript("case_a_ceo_w1").segments[4].text
+        assert [e.action for e in project.log()[-3:]] == ["replace", "split", "delete"]
