@@ -1,0 +1,127 @@
+"""Zip archives (``.docx``, ``.qdpx``) opened with bounds, checked before anything is read.
+
+A zip's directory says how large each member is uncompressed; ``open_archive`` refuses an
+archive whose total, whose compression ratio or whose number of members is beyond the
+limits, or whose member names would leave the folder they are read into. The directory
+can lie, so ``read_member`` also stops reading at the member's declared size and at the
+limit.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from gioia.errors import ImportFailed
+
+MB = 1024 * 1024
+#: Members smaller than this are not held to the ratio: tiny files compress very well.
+_RATIO_FLOOR = MB
+_CHUNK = MB
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """How much an archive may hold uncompressed, how well it may compress, how many
+    members it may have. ``GIOIA_MAX_ARCHIVE_MB`` and ``GIOIA_MAX_ARCHIVE_RATIO`` set the
+    first two (see ``archive_limits``)."""
+
+    max_total: int = 200 * MB
+    max_ratio: float = 100.0
+    max_members: int = 10_000
+
+
+def archive_limits() -> ArchiveLimits:
+    """The limits, with the environment's overrides."""
+    defaults = ArchiveLimits()
+    try:
+        total = int(float(os.environ.get("GIOIA_MAX_ARCHIVE_MB", "")) * MB)
+    except ValueError:
+        total = defaults.max_total
+    try:
+        ratio = float(os.environ.get("GIOIA_MAX_ARCHIVE_RATIO", ""))
+    except ValueError:
+        ratio = defaults.max_ratio
+    return ArchiveLimits(max_total=total, max_ratio=ratio, max_members=defaults.max_members)
+
+
+def open_archive(path: Path, limits: ArchiveLimits | None = None) -> zipfile.ZipFile:
+    """Open the zip at ``path`` for reading once its directory is within ``limits``.
+
+    Raises ``ImportFailed`` naming the file and what is wrong: not a zip, damaged, too
+    large, too compressed, too many members, or a member name with ``..`` or an absolute
+    path.
+    """
+    limits = limits or archive_limits()
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise ImportFailed(f"{path.name} is not a zip archive or is damaged ({exc}).") from exc
+    try:
+        _check_directory(path, archive, limits)
+    except BaseException:
+        archive.close()
+        raise
+    return archive
+
+
+def read_member(archive: zipfile.ZipFile, name: str, limits: ArchiveLimits | None = None) -> bytes:
+    """The bytes of one member, read in chunks and never beyond its declared size or the
+    total limit (a forged directory cannot make it read more)."""
+    limits = limits or archive_limits()
+    info = archive.getinfo(name)
+    cap = min(info.file_size, limits.max_total)
+    chunks: list[bytes] = []
+    size = 0
+    where = Path(archive.filename or "archive").name
+    try:
+        with archive.open(info) as handle:
+            while chunk := handle.read(_CHUNK):
+                size += len(chunk)
+                if size > cap:
+                    raise ImportFailed(
+                        f"{where}: {name} holds more than its directory says "
+                        f"({info.file_size:,} bytes); the archive is damaged or forged."
+                    )
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:  # zlib.error is not an OSError
+        raise ImportFailed(f"{where}: {name} cannot be read ({exc}).") from exc
+    return b"".join(chunks)
+
+
+def _check_directory(path: Path, archive: zipfile.ZipFile, limits: ArchiveLimits) -> None:
+    members = archive.infolist()
+    if len(members) > limits.max_members:
+        raise ImportFailed(
+            f"{path.name} holds {len(members):,} files, more than the limit of "
+            f"{limits.max_members:,}."
+        )
+    total = 0
+    for info in members:
+        _check_name(path, info.filename)
+        total += info.file_size
+        if total > limits.max_total:
+            raise ImportFailed(
+                f"{path.name} expands to more than {limits.max_total // MB:,} MB, the limit "
+                "(set GIOIA_MAX_ARCHIVE_MB to allow more)."
+            )
+        if info.file_size > _RATIO_FLOOR:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > limits.max_ratio:
+                raise ImportFailed(
+                    f"{path.name}: {info.filename} is compressed {ratio:,.0f}:1, beyond the "
+                    f"limit of {limits.max_ratio:,.0f}:1 (a zip bomb?; set "
+                    "GIOIA_MAX_ARCHIVE_RATIO to allow more)."
+                )
+
+
+def _check_name(path: Path, name: str) -> None:
+    member = PurePosixPath(name.replace("\\", "/"))
+    drive = len(name) > 1 and name[1] == ":"
+    if member.is_absolute() or drive or ".." in member.parts:
+        raise ImportFailed(
+            f"{path.name} holds a file named {name!r} that points outside the archive; "
+            "gioia does not read it."
+        )
