@@ -182,6 +182,10 @@ class Project:
         the transaction that drops them: if the file cannot be written, nothing is lost)."""
         stamp = store_module.utcnow().strftime("%Y%m%d-%H%M%S")
         path = self._store.folder / f"{transcript}-dropped-{stamp}.csv"
+        number = 1
+        while path.exists():  # a second drop in the same second
+            number += 1
+            path = path.with_name(f"{transcript}-dropped-{stamp}-{number}.csv")
         carry.write_dropped(path, rows)
         return path
 

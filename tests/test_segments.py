@@ -308,6 +308,10 @@ def test_delete_a_coded_segment_needs_force(anna: Project, store: str) -> None:
     assert Path(edit.carried.export).parent == (
         Path.cwd() if "://" in store else Path(store).parent
     )
+    anna.tag(["anna:2"], "Fee", quote="Section 2")
+    again = anna.delete_segment("anna:2", force=True)
+    assert again.carried.export is not None and again.carried.export != edit.carried.export
+    assert len(list(Path(edit.carried.export).parent.glob("anna-dropped-*.csv"))) == 2
 
 
 def test_the_only_segment_cannot_be_deleted(project: Project, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import delete, insert, select, update
 
 from gioia.ops.base import Tx
+from gioia.output import output_file
 from gioia.relocate import Placement, Relocator
 from gioia.store import Coder, Coding, Concept, Memo, Review, Segment, Transcript, core_table
 from gioia.text import SegmentSpan, name_key, one_line
@@ -220,8 +221,11 @@ def drop_work(
 
 
 def write_dropped(path: Path, rows: Sequence[dict[str, str]]) -> None:
-    """Write the codings and memos that were dropped to a CSV file."""
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    """Write the codings and memos that were dropped to a new CSV file."""
+    with (
+        output_file(path, (".csv",), no_clobber=True) as out,
+        out.temp.open("w", newline="", encoding="utf-8") as handle,
+    ):
         writer = csv.DictWriter(handle, fieldnames=DROPPED_COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
