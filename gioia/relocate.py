@@ -34,6 +34,7 @@ WINDOW = 200
 DISTINCTIVE = 40
 
 _WORD = re.compile(r"\S+")
+_LINE = re.compile(r"[^\n]+")
 QUOTE_MARKS = {"'": "['‘’]", "‘": "['‘’]", "’": "['‘’]", '"': '["“”]', "“": '["“”]', "”": '["“”]'}
 
 
@@ -68,28 +69,34 @@ class Relocator:
         self._old_words = [(m.start(), m.end()) for m in _WORD.finditer(old)]
         self._new_words = [(m.start(), m.end()) for m in _WORD.finditer(new)]
         self._old_starts = [start for start, _ in self._old_words]
+        self._new_starts = [start for start, _ in self._new_words]
 
     @cached_property
     def _alignment(self) -> tuple[list[tuple[int, int]], list[tuple[int, int, int, int]]]:
         """For each old word: the new word it equals (-1 if none) and the index of its
-        edited block; the edited blocks as old words ``[i1, i2)`` and new ``[j1, j2)``."""
+        edited block; the edited blocks as old words ``[i1, i2)`` and new ``[j1, j2)``.
+
+        Lines are aligned first and words only inside the lines that differ, so that a
+        few corrections in a long transcript cost little.
+        """
         a = [self.old[s:e] for s, e in self._old_words]
         b = [self.new[s:e] for s, e in self._new_words]
-        # Edits are usually few: compare only what lies between the common ends.
-        head, tail = common_ends(a, b)
-        words: list[tuple[int, int]] = [(i, -1) for i in range(head)]
+        old_lines, new_lines = (
+            _lines(self.old, self._old_starts),
+            _lines(self.new, self._new_starts),
+        )
+        words: list[tuple[int, int]] = []
         blocks: list[tuple[int, int, int, int]] = []
         matcher = difflib.SequenceMatcher(
-            None, a[head : len(a) - tail], b[head : len(b) - tail], autojunk=False
+            None, [t for t, _ in old_lines], [t for t, _ in new_lines], autojunk=False
         )
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            a1, a2 = _first_word(old_lines, i1, len(a)), _first_word(old_lines, i2, len(a))
+            b1, b2 = _first_word(new_lines, j1, len(b)), _first_word(new_lines, j2, len(b))
             if tag == "equal":
-                words.extend((head + j1 + k, -1) for k in range(i2 - i1))
-            elif i2 > i1:
-                blocks.append((head + i1, head + i2, head + j1, head + j2))
-                words.extend((-1, len(blocks) - 1) for _ in range(i2 - i1))
-        offset = len(b) - len(a)
-        words.extend((i + offset, -1) for i in range(len(a) - tail, len(a)))
+                words.extend((b1 + k, -1) for k in range(a2 - a1))
+            else:
+                _align_words(a[a1:a2], b[b1:b2], a1, b1, words, blocks)
         return words, blocks
 
     def _map(self, offset: int, *, end: bool) -> int:
@@ -169,10 +176,8 @@ class Relocator:
             and self.new[new_end].isalnum()
         ):
             new_end += 1
-        similarity = difflib.SequenceMatcher(
-            None, wanted, self.new[new_start:new_end], autojunk=False
-        ).ratio()
-        return Placement(new_start, new_end, "nearest") if similarity >= MIN_SIMILARITY else None
+        alike = _alike(wanted, self.new[new_start:new_end])
+        return Placement(new_start, new_end, "nearest") if alike else None
 
     @staticmethod
     def _occurrence(
@@ -188,6 +193,56 @@ class Relocator:
         ):
             return best
         return None
+
+
+def _lines(text: str, word_starts: list[int]) -> list[tuple[str, int]]:
+    """The lines of ``text`` that hold words: each line and the index of its first word."""
+    return [
+        (m.group(), bisect.bisect_left(word_starts, m.start()))
+        for m in _LINE.finditer(text)
+        if m.group().strip()
+    ]
+
+
+def _first_word(lines: list[tuple[str, int]], index: int, total: int) -> int:
+    """The index of the first word of line ``index`` (``total`` past the last line)."""
+    return lines[index][1] if index < len(lines) else total
+
+
+def _align_words(
+    a: list[str],
+    b: list[str],
+    a_base: int,
+    b_base: int,
+    words: list[tuple[int, int]],
+    blocks: list[tuple[int, int, int, int]],
+) -> None:
+    """Align two runs of words (at ``a_base`` and ``b_base``), appending to ``words``
+    and ``blocks`` as ``_alignment`` describes."""
+    head, tail = common_ends(a, b)
+    words.extend((b_base + k, -1) for k in range(head))
+    matcher = difflib.SequenceMatcher(
+        None, a[head : len(a) - tail], b[head : len(b) - tail], autojunk=False
+    )
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            words.extend((b_base + head + j1 + k, -1) for k in range(i2 - i1))
+        elif i2 > i1:
+            start = b_base + head
+            blocks.append((a_base + head + i1, a_base + head + i2, start + j1, start + j2))
+            words.extend((-1, len(blocks) - 1) for _ in range(i2 - i1))
+    words.extend((b_base + len(b) - tail + k, -1) for k in range(tail))
+
+
+def _alike(old: str, new: str) -> bool:
+    """Whether ``new`` is still at least ``MIN_SIMILARITY`` like ``old``: by characters
+    for short texts, by words for long ones (comparing characters grows as their
+    product)."""
+    if len(old) + len(new) <= 600:
+        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    else:
+        matcher = difflib.SequenceMatcher(None, old.split(), new.split(), autojunk=False)
+    return matcher.ratio() >= MIN_SIMILARITY
 
 
 def common_ends(a: Sequence[object], b: Sequence[object]) -> tuple[int, int]:

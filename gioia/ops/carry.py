@@ -408,34 +408,41 @@ def apply(
     not be placed (audited), then delete the old segments. Returns the report and the
     rows of the export of what was dropped."""
     session = tx.session
+    moves: list[dict[str, int]] = []
+    merged: list[int] = []
+    ranks: dict[int, int] = {}  # a coding that others merged into -> its pick rank
     for target in carry.codings:
         if target.position is None:
             continue
-        if target.merged_into is not None:
-            first = target.merged_into
-            ranks = [r for r in (first.pick_rank, target.coding.pick_rank) if r is not None]
-            if ranks:
-                session.execute(
-                    update(Coding).where(Coding.id == first.id).values(pick_rank=min(ranks))
-                )
-            session.execute(delete(Coding).where(Coding.id == target.coding.id))
+        keeper = target.merged_into
+        if keeper is None:
+            moves.append(
+                {
+                    "id": target.coding.id,
+                    "segment_id": new_ids[target.position],
+                    "char_start": target.start,
+                    "char_end": target.end,
+                }
+            )
             continue
-        session.execute(
-            update(Coding)
-            .where(Coding.id == target.coding.id)
-            .values(
-                segment_id=new_ids[target.position], char_start=target.start, char_end=target.end
-            )
-        )
-    lost_memos = []
-    for memo in carry.work.memos:
-        position = carry.segment_to[memo.segment_id]
-        if position is None:
-            lost_memos.append(memo)
-        else:
-            session.execute(
-                update(Memo).where(Memo.id == memo.id).values(segment_id=new_ids[position])
-            )
+        merged.append(target.coding.id)
+        for rank in (keeper.pick_rank, target.coding.pick_rank):
+            if rank is not None:
+                ranks[keeper.id] = min(ranks.get(keeper.id, rank), rank)
+    if merged:
+        session.execute(delete(Coding).where(Coding.id.in_(merged)))
+    if moves:  # one UPDATE by primary key, run for every row
+        session.execute(update(Coding), moves)
+    for coding_id, rank in ranks.items():
+        session.execute(update(Coding).where(Coding.id == coding_id).values(pick_rank=rank))
+    lost_memos = [m for m in carry.work.memos if carry.segment_to[m.segment_id] is None]
+    memo_moves = [
+        {"id": m.id, "segment_id": new_ids[position]}
+        for m in carry.work.memos
+        if (position := carry.segment_to[m.segment_id]) is not None
+    ]
+    if memo_moves:
+        session.execute(update(Memo), memo_moves)
     dropped, rows = drop_work(
         tx,
         carry.transcript,

@@ -160,10 +160,7 @@ def merge(tx: Tx, refs: list[str]) -> SegmentEdit:
             status, span = "merged", (first.char_start, first.char_end)
             tx.session.execute(delete(Coding).where(Coding.id == coding.id))
             items.append(_item(coding, old_ref, merged_ref, status, words, None))
-        after_codings.append(
-            {"id": (keeper or coding).id, "segment": merged_ref, "start": span[0], "end": span[1]}
-            | {"status": status}
-        )
+        after_codings.append(_coding_after((keeper or coding).id, merged_ref, span, status))
     for memo in work.memos:
         old_ref = _ref_of_id(transcript, parts, memo.segment_id)
         status = "kept" if memo.segment_id == first.id else "moved"
