@@ -12,11 +12,12 @@ When a transcript is replaced by a corrected version, every span of the old text
    words, accepted when that text is still at least half like the old one
    (``MIN_SIMILARITY``).
 
-"Where the span should be" is its start carried through the word alignment. An
-occurrence found by (1) or (2) is taken when it lies within ``WINDOW`` characters
-(plus the span's length) of that place, or anywhere when it is the only one and
-the span has at least ``DISTINCTIVE`` characters (a passage moved elsewhere), so
-that a short phrase edited in place is not moved to another occurrence far away.
+"Where the span should be" is its start carried through the alignment (lines first,
+then the words of the lines that differ). An occurrence found by (1) or (2) is taken
+when it lies within ``WINDOW`` characters (plus the span's length) of that place; by
+(1) also anywhere when it is the only one and the span has at least ``DISTINCTIVE``
+characters (a passage moved elsewhere). So a short phrase edited in place is not moved
+to another occurrence far away.
 Offsets are code points, spans half-open, as everywhere in gioia.
 """
 
@@ -25,7 +26,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -149,14 +150,21 @@ class Relocator:
         if not wanted:
             return None
         expected = self.map_start(start)
+        if self.new.startswith(wanted, expected):
+            return Placement(expected, expected + len(wanted), "exact")
         found = self._occurrence(
-            [(m, m + len(wanted)) for m in _find_all(self.new, wanted)], expected, len(wanted)
+            lambda lo, hi: [(m, m + len(wanted)) for m in _find_all(self.new, wanted, lo, hi)],
+            expected,
+            len(wanted),
         )
         if found is not None:
             return Placement(*found, "exact")
         pattern = re.compile(loose_pattern(wanted, inside_words=True), re.IGNORECASE)
         found = self._occurrence(
-            [(m.start(), m.end()) for m in pattern.finditer(self.new)], expected, len(wanted)
+            lambda lo, hi: [(m.start(), m.end()) for m in pattern.finditer(self.new, lo, hi)],
+            expected,
+            len(wanted),
+            anywhere=False,
         )
         if found is not None:
             return Placement(*found, "loose")
@@ -179,19 +187,29 @@ class Relocator:
         alike = _alike(wanted, self.new[new_start:new_end])
         return Placement(new_start, new_end, "nearest") if alike else None
 
-    @staticmethod
     def _occurrence(
-        found: list[tuple[int, int]], expected: int, length: int
+        self,
+        matches: Callable[[int, int], list[tuple[int, int]]],
+        expected: int,
+        length: int,
+        *,
+        anywhere: bool = True,
     ) -> tuple[int, int] | None:
-        """The occurrence nearest ``expected``, if it is near enough, or the only one of a
-        distinctive text."""
-        if not found:
-            return None
-        best = min(found, key=lambda span: (abs(span[0] - expected), span[0]))
-        if abs(best[0] - expected) <= WINDOW + length or (
-            len(found) == 1 and length >= DISTINCTIVE
-        ):
-            return best
+        """The occurrence nearest ``expected`` within the window, else (``anywhere``) the
+        only one in the whole text of a distinctive text. ``matches(lo, hi)`` lists the
+        occurrences in ``new[lo:hi]``."""
+        reach = WINDOW + length
+        near = [
+            span
+            for span in matches(max(expected - reach, 0), expected + reach + 2 * length)
+            if abs(span[0] - expected) <= reach
+        ]
+        if near:
+            return min(near, key=lambda span: (abs(span[0] - expected), span[0]))
+        if anywhere and length >= DISTINCTIVE:
+            everywhere = matches(0, len(self.new))
+            if len(everywhere) == 1:
+                return everywhere[0]
         return None
 
 
@@ -261,11 +279,11 @@ def _char_opcodes(old: str, new: str) -> Sequence[tuple[str, int, int, int, int]
     return difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
 
 
-def _find_all(text: str, wanted: str) -> list[int]:
-    """Every offset where ``wanted`` starts in ``text`` (overlapping ones too)."""
+def _find_all(text: str, wanted: str, lo: int, hi: int) -> list[int]:
+    """Every offset where ``wanted`` starts in ``text[lo:hi]`` (overlapping ones too)."""
     found = []
-    at = text.find(wanted)
+    at = text.find(wanted, lo, hi)
     while at >= 0:
         found.append(at)
-        at = text.find(wanted, at + 1)
+        at = text.find(wanted, at + 1, hi)
     return found
