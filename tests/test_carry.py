@@ -15,7 +15,7 @@ from gioia.relocate import Relocator
 from gioia.store import Coder, Memo, Review, Segment
 from gioia.views import CarriedItem
 
-from .conftest import stored_codings
+from .conftest import assert_spans_hold, stored_codings
 
 REPLACE = ImportOptions(replace=True)
 OLD = (
@@ -203,6 +203,7 @@ def test_replace_carries_every_coding_pick_memo_and_read_mark(
                 "They came from Asia, mostly. Some from the U.S. too.",
             ],
         ]
+    assert_spans_hold(project)
 
 
 def test_replace_is_audited_with_before_and_after(project: Project, coded: Path) -> None:
@@ -292,6 +293,7 @@ def test_emoji_combining_marks_and_crlf(project: Project, tmp_path: Path) -> Non
         ("Liking", 0, 42, None),
     ]
     assert second.text == "The café q\u0307 sells 👩\u200d💻 laptops. We love it."
+    assert_spans_hold(project)
 
 
 def test_codings_that_become_one_are_stored_once(project: Project, tmp_path: Path) -> None:
@@ -312,6 +314,7 @@ def test_codings_that_become_one_are_stored_once(project: Project, tmp_path: Pat
         ("merged", "exact", "Prices went up."),
     ]
     assert stored(project) == [(2, "Prices", "Maria", 13, 28, 1)]
+    assert_spans_hold(project)
 
 
 def test_a_passage_moved_to_another_turn_takes_its_coding(project: Project, tmp_path: Path) -> None:
@@ -332,6 +335,7 @@ def test_a_passage_moved_to_another_turn_takes_its_coding(project: Project, tmp_
         ("m:2", "m:4", "moved", "exact")
     ]
     assert stored(project) == [(4, "Fee", "Maria", 103, 155, None)]
+    assert_spans_hold(project)
 
 
 def test_a_replacement_without_work_reports_nothing_to_carry(

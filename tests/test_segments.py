@@ -13,7 +13,7 @@ from gioia import InvalidInput, NotFound, Project
 from gioia.ops.importing import ImportOptions
 from gioia.store import Coder, Memo, Review, Segment, Transcript
 
-from .conftest import stored_codings
+from .conftest import assert_spans_hold, stored_codings
 
 # In paragraphs: 1 [0,19) "How did you choose?", 2 [21,59) "We looked at three. The fee
 # was small.", 3 [61,70) "Section 2" (a heading), 4 [72,87) "And the buyers?",
@@ -137,6 +137,7 @@ def test_merge_keeps_codings_memos_and_picks(anna: Project) -> None:
         "anna:3",
         "anna:4",
     ]
+    assert_spans_hold(anna)
 
 
 def test_merge_is_refused_unless_neighbours_of_one_transcript(anna: Project) -> None:
@@ -210,6 +211,7 @@ def test_split_at_a_character(anna: Project) -> None:
         ("anna:2", 21, 40),
         ("anna:3", 41, 59),
     ]
+    assert_spans_hold(anna)
 
 
 def test_split_before_words_and_at_sentences(anna: Project) -> None:
@@ -227,6 +229,7 @@ def test_split_before_words_and_at_sentences(anna: Project) -> None:
         anna.split_segment("anna:6", before="nowhere")
     with pytest.raises(InvalidInput, match="anna:6 starts with 'Asia'"):
         anna.split_segment("anna:6", before="Asia")
+    assert_spans_hold(anna)
 
 
 def test_delete_takes_the_words_out_and_moves_later_spans_back(anna: Project) -> None:
@@ -269,6 +272,7 @@ def test_delete_takes_the_words_out_and_moves_later_spans_back(anna: Project) ->
     # The same file again changes nothing: the correction stays.
     result = anna.import_file(Path("anna.txt"), options=ImportOptions(segment_by="paragraph"))
     assert result.status == "unchanged"
+    assert_spans_hold(anna)
 
 
 def test_delete_the_last_segment(anna: Project) -> None:
@@ -277,6 +281,7 @@ def test_delete_the_last_segment(anna: Project) -> None:
     assert anna.transcript("anna").segments[-1].text == "And the buyers?"
     with anna._read() as tx:
         assert tx.session.scalar(select(Transcript.text)).endswith("And the buyers?")
+    assert_spans_hold(anna)
 
 
 def test_delete_a_coded_segment_needs_force(anna: Project, store: str) -> None:
@@ -312,6 +317,7 @@ def test_delete_a_coded_segment_needs_force(anna: Project, store: str) -> None:
     again = anna.delete_segment("anna:2", force=True)
     assert again.carried.export is not None and again.carried.export != edit.carried.export
     assert len(list(Path(edit.carried.export).parent.glob("anna-dropped-*.csv"))) == 2
+    assert_spans_hold(anna)
 
 
 def test_the_only_segment_cannot_be_deleted(project: Project, tmp_path: Path) -> None:
