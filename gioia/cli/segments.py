@@ -23,7 +23,7 @@ def segment() -> None:
 @segment.command("merge")
 @click.argument("refs", nargs=-1, required=True, metavar="T:N T:N+1...")
 def merge(refs: tuple[str, ...]) -> None:
-    """Merge consecutive segments into the first (a turn cut in two, a false turn)."""
+    """Merge consecutive segments into the first (a turn cut in two)."""
     with open_project() as project:
         edit = project.merge_segments(list(refs))
     _report(edit, f"Merged {', '.join(edit.before)} into {edit.after[0]}")
@@ -52,7 +52,7 @@ def split(ref: str, at: int | None, before: str | None, sentences: bool) -> None
     "listed in a file beside the store).",
 )
 def delete(ref: str, force: bool) -> None:
-    """Delete a segment and its words (a title line, a heading, a false turn)."""
+    """Delete a segment and its words (a heading, a false turn)."""
     with open_project() as project:
         edit = project.delete_segment(ref, force=force)
     _report(edit, f"Deleted {edit.before[0]}")
