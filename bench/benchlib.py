@@ -532,8 +532,8 @@ def _core_import() -> None:
 
     from sqlalchemy import insert, select
 
+    from gioia.models import Event, Informant, Segment, Transcript
     from gioia.ops import importing
-    from gioia.store import Event, Informant, Segment, Transcript
     from gioia.text import name_key
 
     original = importing.import_file

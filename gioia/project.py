@@ -11,15 +11,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
 from gioia import store as store_module
-from gioia.checks import Finding, check_structure
 from gioia.errors import GioiaError, ImportFailed, InvalidInput
 from gioia.importers import SUPPORTED_SUFFIXES
 from gioia.importers.manifest import TranscriptMeta, read_manifest
-from gioia.ops import carry, coding, importing, listing, quotes, reviews, segments, structure, undo
-from gioia.ops.base import Tx, find_concept, resolve_refs
-from gioia.ops.importing import ImportOptions
+from gioia.ops.base import Tx, find_concept_row, resolve_segments
+from gioia.schema import utcnow
 from gioia.store import Store, open_store
-from gioia.structure_file import write_structure
 from gioia.views import (
     AgreementReport,
     CaseSummary,
@@ -53,8 +50,10 @@ from gioia.views import (
 )
 
 if TYPE_CHECKING:
+    from gioia.checks import Finding
     from gioia.figure import FigureOptions
     from gioia.migrate import Revision
+    from gioia.ops.importing import ImportOptions
 
 T = TypeVar("T")
 ImportProgress = Callable[[int, int, ImportResult], None]
@@ -124,8 +123,13 @@ class Project:
 
     @contextmanager
     def _write(self) -> Iterator[Tx]:
-        with self._store.transaction(write=True) as session:
-            yield Tx(session, self.coder)
+        with self._store.transaction(write=True) as connection:
+            tx = Tx(connection, self.coder)
+            try:
+                yield tx
+                tx.finish()
+            finally:
+                tx.close()
 
     def _write_retrying(self, work: Callable[[Tx], T]) -> T:
         """Run ``work`` in a write transaction, once more if it lost a race on a unique
@@ -142,8 +146,12 @@ class Project:
 
     @contextmanager
     def _read(self) -> Iterator[Tx]:
-        with self._store.transaction(write=False) as session:
-            yield Tx(session, self.coder, writing=False)
+        with self._store.transaction(write=False) as connection:
+            tx = Tx(connection, self.coder, writing=False)
+            try:
+                yield tx
+            finally:
+                tx.close()
 
     # --- import ------------------------------------------------------------------
 
@@ -160,9 +168,11 @@ class Project:
         ``options.force`` what cannot be placed is dropped, audited, and listed in a CSV
         file beside the store.
         """
+        from gioia.ops import importing
+
         with self._write() as tx:
             outcome = importing.import_file(
-                tx, path, meta or TranscriptMeta(), options or ImportOptions()
+                tx, path, meta or TranscriptMeta(), options or importing.ImportOptions()
             )
             carried = outcome.carried
             if outcome.dropped and carried is not None:
@@ -180,7 +190,9 @@ class Project:
     def _export_dropped(self, transcript: str, rows: Sequence[dict[str, str]]) -> Path:
         """Write the codings and memos dropped from a transcript beside the store (inside
         the transaction that drops them: if the file cannot be written, nothing is lost)."""
-        stamp = store_module.utcnow().strftime("%Y%m%d-%H%M%S")
+        from gioia.ops import carry
+
+        stamp = utcnow().strftime("%Y%m%d-%H%M%S")
         path = self._store.folder / f"{transcript}-dropped-{stamp}.csv"
         number = 1
         while path.exists():  # a second drop in the same second
@@ -234,11 +246,15 @@ class Project:
 
     def transcripts(self) -> list[TranscriptSummary]:
         """Every transcript with its metadata and counts."""
+        from gioia.ops import listing
+
         with self._read() as tx:
             return listing.transcripts(tx)
 
     def cases(self) -> list[CaseSummary]:
         """Every case with its attributes, informants and counts."""
+        from gioia.ops import listing
+
         with self._read() as tx:
             return listing.cases(tx)
 
@@ -260,6 +276,8 @@ class Project:
         ``grep`` is a case-insensitive regular expression; interviewer turns are left
         out unless ``include_interviewer``.
         """
+        from gioia.ops import listing
+
         with self._read() as tx:
             return listing.segments(
                 tx,
@@ -274,6 +292,8 @@ class Project:
     def transcript(self, name: str, *, show_others: bool = False) -> TranscriptView:
         """A transcript segment by segment with the current coder's codings (everyone's
         if no coder, or with ``show_others``)."""
+        from gioia.ops import listing
+
         with self._read() as tx:
             return listing.transcript_view(tx, name, coder=None if show_others else self.coder)
 
@@ -282,6 +302,8 @@ class Project:
     def merge_segments(self, refs: list[str]) -> SegmentEdit:
         """Merge consecutive segments (``T:N``) into the first; codings, memos and quote
         picks are kept (see :func:`gioia.ops.segments.merge`)."""
+        from gioia.ops import segments
+
         with self._write() as tx:
             return segments.merge(tx, refs)
 
@@ -295,6 +317,8 @@ class Project:
     ) -> SegmentEdit:
         """Split a segment at a character offset of its text, before some words, or at
         every sentence; codings, memos and read marks follow the parts."""
+        from gioia.ops import segments
+
         with self._write() as tx:
             return segments.split(tx, ref, at=at, before=before, sentences=sentences)
 
@@ -302,6 +326,8 @@ class Project:
         """Delete a segment and its words (a title line, a false turn); refused while it
         holds codings or memos unless ``force``, which drops them (audited, and listed in
         a CSV file beside the store)."""
+        from gioia.ops import segments
+
         with self._write() as tx:
             outcome = segments.delete_segment(tx, ref, force=force)
             edit = outcome.edit
@@ -327,8 +353,10 @@ class Project:
 
         A concept that does not exist is created only when ``create`` is true.
         """
+        from gioia.ops import tagging
+
         return self._write_retrying(
-            lambda tx: coding.tag(tx, refs, concept, quote=quote, span=span, create=create)
+            lambda tx: tagging.tag(tx, refs, concept, quote=quote, span=span, create=create)
         )
 
     def untag(
@@ -340,26 +368,34 @@ class Project:
         span: tuple[int, int] | None = None,
     ) -> UntagResult:
         """Remove the current coder's codings of a concept from segments."""
+        from gioia.ops import coding
+
         with self._write() as tx:
             return coding.untag(tx, refs, concept, quote=quote, span=span)
 
     def concept_exists(self, name: str) -> bool:
         """Whether a concept of this name exists (case- and space-insensitively)."""
         with self._read() as tx:
-            return find_concept(tx.session, name) is not None
+            return find_concept_row(tx, name) is not None
 
     def add_memo(self, target: str, text: str) -> MemoView:
         """Attach a memo to a segment (``T:N``) or a concept."""
+        from gioia.ops import coding
+
         with self._write() as tx:
             return coding.add_memo(tx, target, text)
 
     def import_codings(self, path: Path) -> CodingsImportResult:
         """Add codings from a CSV/XLSX file (coder, segment, concept[, quote]); all or nothing."""
+        from gioia.ops import tagging
+
         with self._write() as tx:
-            return coding.import_codings(tx, path)
+            return tagging.import_codings(tx, path)
 
     def codings(self, coders: list[str] | None = None) -> list[CodingRow]:
         """Every coding (of these coders, if named) with its context."""
+        from gioia.ops import coding
+
         with self._read() as tx:
             return coding.coding_rows(tx, coders)
 
@@ -369,27 +405,37 @@ class Project:
         self, refs: list[str] | None = None, *, transcript: str | None = None
     ) -> ReviewResult:
         """Mark segments (or a whole transcript) as read by the current coder."""
+        from gioia.ops import reviews
+
         return self._write_retrying(lambda tx: reviews.review(tx, refs, transcript))
 
     def unreview(
         self, refs: list[str] | None = None, *, transcript: str | None = None
     ) -> ReviewResult:
         """Take back the current coder's "read" marks (codings stay)."""
+        from gioia.ops import reviews
+
         with self._write() as tx:
             return reviews.unreview(tx, refs, transcript)
 
     def progress(self) -> list[ProgressRow]:
         """Per coder and transcript: segments reviewed out of those to code, and codings."""
+        from gioia.ops import reviews
+
         with self._read() as tx:
             return reviews.progress(tx)
 
     def coders(self) -> list[CoderSummary]:
         """Every coder with what they have reviewed and coded."""
+        from gioia.ops import reviews
+
         with self._read() as tx:
             return reviews.coders(tx)
 
     def rename_coder(self, old: str, new: str) -> str:
         """Rename a coder; their codings, reviews and events follow."""
+        from gioia.ops import reviews
+
         with self._write() as tx:
             return reviews.rename_coder(tx, old, new)
 
@@ -397,43 +443,57 @@ class Project:
         self, *, transcript: str | None = None, include_interviewer: bool = False
     ) -> list[int]:
         """The ids of the segments the current coder has not reviewed yet, in reading order."""
+        from gioia.ops import reviews
+
         with self._read() as tx:
             return reviews.queue(tx, transcript=transcript, include_interviewer=include_interviewer)
 
     def first_unreviewed(self, segment_ids: list[int]) -> int | None:
         """The first of these segments the current coder has not reviewed yet."""
+        from gioia.ops import reviews
+
         with self._read() as tx:
             return reviews.first_unreviewed(tx, segment_ids)
 
     def segment_id(self, ref: str) -> int:
         """The id of the segment ``TRANSCRIPT:N``."""
         with self._read() as tx:
-            ((_, segment),) = resolve_refs(tx.session, [ref])
+            (segment,) = resolve_segments(tx, [ref])
             return segment.id
 
     def neighbour(self, segment_id: int, offset: int) -> int | None:
         """The id of the segment ``offset`` places after (before, if negative) this one in
         its transcript, if there is one."""
+        from gioia.ops import reviews
+
         with self._read() as tx:
             return reviews.neighbour(tx, segment_id, offset)
 
     def step(self, segment_id: int, *, show_others: bool = False) -> Step:
         """What a coding session shows for a segment: it, the one before, and context."""
+        from gioia.ops import reviews
+
         with self._read() as tx:
             return reviews.step(tx, segment_id, show_others=show_others)
 
     def concept_choices(self) -> list[ConceptChoice]:
         """Every concept with its theme, the current coder's most recently used first."""
+        from gioia.ops import reviews
+
         with self._read() as tx:
             return reviews.concept_choices(tx)
 
     def concept_info(self, name: str) -> ConceptInfo:
         """A concept's definition, theme and dimension, and two of your codings of it."""
+        from gioia.ops import reviews
+
         with self._read() as tx:
             return reviews.concept_info(tx, name)
 
     def undo(self, events: list[int]) -> list[str]:
         """Reverse the current coder's events (tags, untags, memos, reviews, creations)."""
+        from gioia.ops import undo
+
         with self._write() as tx:
             return undo.undo(tx, events)
 
@@ -441,30 +501,42 @@ class Project:
 
     def add_item(self, level: str, name: str, definition: str | None = None) -> str:
         """Create a concept, theme or dimension (``level``); returns its name as stored."""
+        from gioia.ops import structure
+
         return self._write_retrying(lambda tx: structure.add(tx, level, name, definition))
 
     def rename_item(self, level: str, old: str, new: str) -> str:
         """Rename a concept, theme or dimension."""
+        from gioia.ops import structure
+
         with self._write() as tx:
             return structure.rename(tx, level, old, new)
 
     def describe_item(self, level: str, name: str, definition: str) -> None:
         """Set the definition of a concept, theme or dimension (blank clears it)."""
+        from gioia.ops import structure
+
         with self._write() as tx:
             structure.describe(tx, level, name, definition)
 
     def merge_items(self, level: str, sources: list[str], target: str) -> MergeResult:
         """Merge items into ``target``: codings or children move over without duplicates."""
+        from gioia.ops import structure
+
         with self._write() as tx:
             return structure.merge(tx, level, sources, target)
 
     def delete_item(self, level: str, name: str, *, force: bool = False) -> DeleteResult:
         """Delete an item; refused while it has codings or children unless ``force``."""
+        from gioia.ops import structure
+
         with self._write() as tx:
             return structure.delete_item(tx, level, name, force=force)
 
     def items(self, level: str) -> list[ItemRow]:
         """Every concept, theme or dimension with its parent and counts, by name."""
+        from gioia.ops import structure
+
         with self._read() as tx:
             return structure.items(tx, level)
 
@@ -478,6 +550,8 @@ class Project:
         grep: str | None = None,
     ) -> int:
         """Move the chosen codings of a concept to a new one; returns how many moved."""
+        from gioia.ops import structure
+
         with self._write() as tx:
             return structure.split(tx, source, new, refs=refs, transcript=transcript, grep=grep)
 
@@ -493,6 +567,8 @@ class Project:
 
         The parent is created only when ``create`` is true.
         """
+        from gioia.ops import structure
+
         if (theme is None) == (dimension is None):
             raise InvalidInput("Assign to a theme or to a dimension (one of them).")
         with self._write() as tx:
@@ -503,6 +579,8 @@ class Project:
 
     def unassign(self, names: list[str], *, level: str | None = None) -> int:
         """Take concepts out of their theme or themes out of their dimension."""
+        from gioia.ops import structure
+
         with self._write() as tx:
             changed = 0
             for name in names:
@@ -516,23 +594,33 @@ class Project:
         Counts are of ``coder``'s codings, else the consensus coder's when there is one,
         else everyone's.
         """
+        from gioia.ops import structure
+
         with self._read() as tx:
             return structure.structure(tx, order=order, coder=coder)
 
     def import_structure(self, path: Path, *, mode: str = "merge") -> StructureImportResult:
         """Apply a structure file (.csv, .xlsx, .yaml); all or nothing."""
+        from gioia.ops import structure
+
         with self._write() as tx:
             return structure.import_structure(tx, path, mode=mode)
 
     def export_structure(self, path: Path) -> int:
         """Write the structure to .csv, .xlsx or .yaml; returns the number of concept rows."""
+        from gioia.structure_file import write_structure
+
         return write_structure(self.structure(), path)
 
     def check(self) -> list[Finding]:
         """The structure's warnings against the method's guidance."""
+        from gioia.ops import listing, structure
+
         with self._read() as tx:
             view = structure.structure(tx)
             cases = listing.case_count(tx)
+        from gioia.checks import check_structure
+
         return check_structure(view, cases=cases)
 
     # --- what a paper prints -----------------------------------------------------------
@@ -542,6 +630,8 @@ class Project:
     ) -> list[ConceptQuotes]:
         """The representative quotes of each concept in the structure, in its order:
         the picked ones, else up to ``per_concept`` spread over cases and informants."""
+        from gioia.ops import quotes, structure
+
         with self._read() as tx:
             view = structure.structure(tx)
             return quotes.quotes_table(
@@ -559,6 +649,7 @@ class Project:
     ) -> int:
         """Write the representative-quotes table (.docx, .md, .tex, .csv); returns the
         number of quotes."""
+
         from gioia.publish import write_quotes
 
         rows = self.quotes(per_concept=per_concept, max_words=max_words, coder=coder)
@@ -568,6 +659,7 @@ class Project:
     def write_codebook(self, path: Path, *, coder: str | None = None) -> int:
         """Write the codebook (.docx, .md, .csv, .xlsx): definitions, counts and an example
         per concept; returns the number of concepts."""
+        from gioia.ops import quotes, structure
         from gioia.publish import write_codebook
 
         with self._read() as tx:
@@ -609,6 +701,8 @@ class Project:
 
     def pick_quotes(self, concept: str, refs: list[str]) -> int:
         """Choose a concept's quotes by hand (segments, in order); an empty list clears them."""
+        from gioia.ops import quotes
+
         with self._write() as tx:
             return quotes.pick(tx, concept, refs)
 
@@ -751,6 +845,8 @@ class Project:
         Blind coding: with a current coder, other coders' codings and reviews are left
         out unless ``show_others`` (or ``coder`` names whose events to show).
         """
+        from gioia.ops import listing
+
         with self._read() as tx:
             hide = self.coder if self.coder and not show_others and coder is None else None
             return listing.log(

@@ -1,12 +1,14 @@
-"""The store: SQLAlchemy models, the SQLite/PostgreSQL engine, and migrations on open.
+"""The store: the SQLite/PostgreSQL engine, transactions, and creating, opening and
+migrating a store.
 
-The schema lives in alembic migrations (``migrations/``); these models describe the
-head revision and a test proves the two agree. ``open_store`` is the one way in.
+The tables are in ``gioia.schema`` (Core); the ORM classes in ``gioia.models``. Nothing
+here imports the ORM, so a command that needs none (``init``, ``tag``) never loads it.
+A new store is created from ``gioia.schema`` and stamped at ``SCHEMA_REVISION``; an older
+one is upgraded by the alembic migrations. ``open_store`` is the one way in.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -14,302 +16,39 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
-    JSON,
-    Boolean,
-    CheckConstraint,
-    Date,
-    DateTime,
+    Column,
+    Connection,
     Engine,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
-    Text,
-    UniqueConstraint,
     create_engine,
     event,
-    false,
     inspect,
     text,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from gioia.errors import StoreError
+from gioia.schema import SCHEMA_REVISION, metadata, utcnow
 
-#: The alembic revision these models describe; tests check it is the migrations' head.
-SCHEMA_REVISION = "0005"
+__all__ = ["SCHEMA_REVISION", "Store", "open_store", "utcnow"]
+
 DEFAULT_STORE = "gioia.db"
-NAME_LENGTH = 200
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def utcnow() -> dt.datetime:
-    """The current UTC time, naive, as every timestamp in the store is kept."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class Case(Base):
-    """A case of the study, usually a firm ("Case A")."""
-
-    __tablename__ = "cases"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    name_key: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Informant(Base):
-    """A person interviewed, known by a pseudonym; quotes cite their role."""
-
-    __tablename__ = "informants"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    name_key: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
-    role: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Transcript(Base):
-    """One imported file: its normalised text, which segments point into."""
-
-    __tablename__ = "transcripts"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    name_key: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
-    source: Mapped[str] = mapped_column(String(1000))
-    format: Mapped[str] = mapped_column(String(20))
-    text: Mapped[str] = mapped_column(Text)
-    content_hash: Mapped[str] = mapped_column(String(64))
-    segment_by: Mapped[str] = mapped_column(String(20))
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
-    informant_id: Mapped[int | None] = mapped_column(ForeignKey("informants.id"), index=True)
-    wave: Mapped[str | None] = mapped_column(String(40))
-    interview_date: Mapped[dt.date | None] = mapped_column(Date)
-    imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Segment(Base):
-    """A unit of coding: a span ``[char_start, char_end)`` of its transcript's text."""
-
-    __tablename__ = "segments"
-    __table_args__ = (
-        UniqueConstraint("transcript_id", "position"),
-        CheckConstraint("char_start >= 0 AND char_end > char_start", name="span"),
-    )
-    id: Mapped[int] = mapped_column(primary_key=True)
-    transcript_id: Mapped[int] = mapped_column(ForeignKey("transcripts.id", ondelete="CASCADE"))
-    position: Mapped[int] = mapped_column(Integer)
-    char_start: Mapped[int] = mapped_column(Integer)
-    char_end: Mapped[int] = mapped_column(Integer)
-    speaker: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
-    is_interviewer: Mapped[bool] = mapped_column(Boolean, default=False)
-    informant_id: Mapped[int | None] = mapped_column(ForeignKey("informants.id"), index=True)
-    time_start: Mapped[float | None] = mapped_column(Float)
-    time_end: Mapped[float | None] = mapped_column(Float)
-
-
-class Attribute(Base):
-    """A key/value fact about exactly one case, informant or transcript."""
-
-    __tablename__ = "attributes"
-    __table_args__ = (
-        CheckConstraint(
-            "(CASE WHEN case_id IS NULL THEN 0 ELSE 1 END)"
-            " + (CASE WHEN informant_id IS NULL THEN 0 ELSE 1 END)"
-            " + (CASE WHEN transcript_id IS NULL THEN 0 ELSE 1 END) = 1",
-            name="one_owner",
-        ),
-    )
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE"), index=True
-    )
-    informant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("informants.id", ondelete="CASCADE"), index=True
-    )
-    transcript_id: Mapped[int | None] = mapped_column(
-        ForeignKey("transcripts.id", ondelete="CASCADE"), index=True
-    )
-    key: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    value: Mapped[str] = mapped_column(Text)
-
-
-class Coder(Base):
-    """A person who codes, created on first use; or a consensus coder that holds the
-    team's reconciled coding (``is_consensus``)."""
-
-    __tablename__ = "coders"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    name_key: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
-    is_consensus: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Dimension(Base):
-    """An aggregate dimension (the third column of the data structure).
-
-    ``position`` (here and on themes and concepts) is the researcher's order: the
-    order of the structure file, or of creation.
-    """
-
-    __tablename__ = "dimensions"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    name_key: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
-    definition: Mapped[str | None] = mapped_column(Text)
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Theme(Base):
-    """A 2nd-order theme; belongs to at most one dimension."""
-
-    __tablename__ = "themes"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    name_key: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
-    definition: Mapped[str | None] = mapped_column(Text)
-    dimension_id: Mapped[int | None] = mapped_column(
-        ForeignKey("dimensions.id", ondelete="SET NULL"), index=True
-    )
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Concept(Base):
-    """A 1st-order concept; belongs to at most one theme."""
-
-    __tablename__ = "concepts"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    name_key: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
-    definition: Mapped[str | None] = mapped_column(Text)
-    theme_id: Mapped[int | None] = mapped_column(
-        ForeignKey("themes.id", ondelete="SET NULL"), index=True
-    )
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id"))
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Coding(Base):
-    """A concept applied by a coder to a segment, on the span ``[char_start, char_end)``.
-
-    Offsets are into the transcript's text; a span equal to the segment's means the
-    whole segment, a narrower one is the quote. ``pick_rank`` (1, 2, …) marks the
-    codings picked as the concept's representative quotes, in order.
-    """
-
-    __tablename__ = "codings"
-    __table_args__ = (
-        UniqueConstraint("segment_id", "concept_id", "coder_id", "char_start", "char_end"),
-        CheckConstraint("char_start >= 0 AND char_end > char_start", name="span"),
-    )
-    id: Mapped[int] = mapped_column(primary_key=True)
-    segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id"))
-    concept_id: Mapped[int] = mapped_column(ForeignKey("concepts.id"), index=True)
-    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id"), index=True)
-    char_start: Mapped[int] = mapped_column(Integer)
-    char_end: Mapped[int] = mapped_column(Integer)
-    pick_rank: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Review(Base):
-    """A segment a coder has read: tagged, passed in a session, or marked reviewed.
-
-    This tells "looked and found nothing to code" apart from "not read yet".
-    """
-
-    __tablename__ = "reviews"
-    __table_args__ = (UniqueConstraint("segment_id", "coder_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"))
-    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id"), index=True)
-    reviewed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Memo(Base):
-    """A note by a coder on a segment or on an item of the structure."""
-
-    __tablename__ = "memos"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id"))
-    segment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("segments.id", ondelete="CASCADE"), index=True
-    )
-    concept_id: Mapped[int | None] = mapped_column(
-        ForeignKey("concepts.id", ondelete="CASCADE"), index=True
-    )
-    theme_id: Mapped[int | None] = mapped_column(
-        ForeignKey("themes.id", ondelete="CASCADE"), index=True
-    )
-    dimension_id: Mapped[int | None] = mapped_column(
-        ForeignKey("dimensions.id", ondelete="CASCADE"), index=True
-    )
-    text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Event(Base):
-    """The audit trail: one append-only row per change, written with the change.
-
-    ``concept_id`` and ``transcript_id`` are plain integers, not foreign keys, so the
-    history of a deleted concept or transcript stays readable.
-    """
-
-    __tablename__ = "events"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id"), index=True)
-    action: Mapped[str] = mapped_column(String(40))
-    subject: Mapped[str] = mapped_column(String(40))
-    subject_id: Mapped[int | None] = mapped_column(Integer)
-    concept_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    transcript_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    summary: Mapped[str] = mapped_column(Text)
-    before: Mapped[Any | None] = mapped_column(JSON)
-    after: Mapped[Any | None] = mapped_column(JSON)
-
-
-Index("ix_codings_segment_coder", Coding.segment_id, Coding.coder_id)
-
-
-def core_table(model: type[Base]) -> Table:
-    """A model's table, for Core bulk inserts (they skip the ORM's per-row work)."""
-    return cast(Table, model.__table__)
-
 
 # --- opening a store ---------------------------------------------------------------
 
 
 @dataclass
 class Store:
-    """An open store: its engine, a session factory, and where it lives."""
+    """An open store: its engine and where it lives."""
 
     engine: Engine
-    sessions: sessionmaker[Session]
     location: str
     created: bool = False
 
@@ -318,15 +57,15 @@ class Store:
         return self.engine.dialect.name == "sqlite"
 
     @contextmanager
-    def transaction(self, *, write: bool) -> Iterator[Session]:
-        """A session in one transaction, committed on success, rolled back on error.
+    def transaction(self, *, write: bool) -> Iterator[Connection]:
+        """A connection in one transaction, committed on success, rolled back on error.
 
         On SQLite a writing transaction starts with ``BEGIN IMMEDIATE`` so that two
         processes queue on the busy timeout instead of failing on a lock upgrade.
         """
         engine = self._writer if write else self.engine
-        with self.sessions(bind=engine) as session, session.begin():
-            yield session
+        with engine.begin() as connection:
+            yield connection
 
     @property
     def folder(self) -> Path:
@@ -468,7 +207,7 @@ def open_store(location: str | None = None, *, create: bool = False) -> Store:
     store, unreachable, behind on a server, or written by a newer gioia.
     """
     engine, where = _engine_for(location, create=create)
-    store = Store(engine, sessionmaker(expire_on_commit=False), where)
+    store = Store(engine, where)
     with _reporting(engine, where):
         _bring_to_head(store, create=create)
     return store
@@ -505,18 +244,37 @@ def upgrade_schema(location: str | None) -> tuple[str | None, str]:
     return before, SCHEMA_REVISION
 
 
+#: alembic's own table, as alembic creates it (its metadata kept apart from gioia's).
+_ALEMBIC_VERSION = Table(
+    "alembic_version",
+    MetaData(),
+    Column("version_num", String(32), nullable=False),
+    PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+)
+
+
+def create_at_head(engine: Engine) -> None:
+    """Create every table of ``gioia.schema`` in an empty store and stamp it at
+    ``SCHEMA_REVISION``, in one transaction (no migration is replayed: the tests check
+    the migrations build the same schema)."""
+    with engine.begin() as connection:
+        metadata.create_all(connection, checkfirst=False)
+        _ALEMBIC_VERSION.create(connection, checkfirst=False)
+        connection.execute(_ALEMBIC_VERSION.insert(), {"version_num": SCHEMA_REVISION})
+
+
 def _bring_to_head(store: Store, *, create: bool) -> None:
     revision = read_revision(store.engine)
     if revision == SCHEMA_REVISION:
         return
-    from gioia import migrate
-
     if revision is None:
         if not create:
             raise StoreError(f"No store at {store.location}: run `gioia init` first.")
-        migrate.upgrade(store.engine)
+        create_at_head(store.engine)
         store.created = True
         return
+    from gioia import migrate
+
     if not migrate.is_known(revision):
         raise StoreError(
             f"The store {store.location} was written by a newer gioia (schema {revision}): "

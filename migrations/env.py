@@ -7,7 +7,8 @@ drop tables) and checked afterwards, as SQLite's documentation prescribes.
 from alembic import context
 from sqlalchemy import create_engine
 
-from gioia.store import Base, resolve_location
+from gioia.schema import metadata
+from gioia.store import resolve_location
 
 config = context.config
 engine = config.attributes.get("engine")
@@ -21,7 +22,7 @@ with engine.connect() as connection:
         connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=metadata,
         render_as_batch=sqlite,
         compare_type=True,
     )

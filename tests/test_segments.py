@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from gioia import InvalidInput, NotFound, Project
+from gioia.models import Coder, Memo, Review, Segment, Transcript
 from gioia.ops.importing import ImportOptions
-from gioia.store import Coder, Memo, Review, Segment, Transcript
 
 from .conftest import assert_spans_hold, stored_codings
 

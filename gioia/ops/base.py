@@ -1,42 +1,131 @@
-"""What every use case shares: the transaction context, names, and references."""
+"""What every use case shares: the transaction (its connection, an ORM session when one
+is asked for, the acting coder, the audit trail), names, and finding segments and
+concepts by reference and name.
+
+Nothing here imports the ORM: the hot paths (importing, tagging, loading codings) write
+and read with Core statements on ``tx.connection``; a use case that wants mapped objects
+asks for ``tx.session`` (created then, over the same connection and transaction) and
+finds them with ``gioia.ops.objects``.
+"""
 
 from __future__ import annotations
 
 import difflib
 import re
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
-from sqlalchemy import Subquery, and_, case, func, insert, select
-from sqlalchemy.orm import Session
-
-from gioia.errors import InvalidInput, NotFound
-from gioia.store import (
-    NAME_LENGTH,
-    Coder,
-    Coding,
-    Concept,
-    Event,
-    Review,
-    Segment,
-    Transcript,
-    core_table,
+from sqlalchemy import (
+    Connection,
+    Executable,
+    Result,
+    Subquery,
+    Table,
+    and_,
+    case,
+    func,
+    insert,
+    select,
 )
+
+from gioia import schema
+from gioia.errors import InvalidInput, NotFound
+from gioia.schema import NAME_LENGTH, utcnow
 from gioia.text import name_key
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+#: How many values one ``IN (...)`` holds (SQLite and PostgreSQL limit the parameters
+#: of a statement).
+CHUNK = 500
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_REF = re.compile(r"^(?P<transcript>.+):(?P<position>\d+)$")
+
+
+class Identified(Protocol):
+    """Anything with an id: an ``Actor`` or a mapped coder."""
+
+    @property
+    def id(self) -> int: ...
+
+
+class Actor(NamedTuple):
+    """A coder as a use case needs one: id (-1 for a reader who has no row yet) and name."""
+
+    id: int
+    name: str
 
 
 class Tx:
-    """One open transaction: the session, the acting coder, and the audit trail."""
+    """One open transaction: its connection, the ORM session on demand, the acting
+    coder, and the audit trail."""
 
-    def __init__(self, session: Session, coder_name: str | None, *, writing: bool = True) -> None:
-        self.session = session
+    def __init__(
+        self, connection: Connection, coder_name: str | None, *, writing: bool = True
+    ) -> None:
+        self.connection = connection
         self.coder_name = coder_name
         self.writing = writing
-        self._coder: Coder | None = None
+        self._coder: Actor | None = None
+        self._session: Session | None = None
 
-    def coder(self) -> Coder:
+    @property
+    def session(self) -> Session:
+        """An ORM session in this transaction (the ORM is imported on first use)."""
+        if self._session is None:
+            from sqlalchemy.orm import Session
+
+            self._session = Session(bind=self.connection, expire_on_commit=False)
+        return self._session
+
+    def execute(self, statement: Executable, parameters: Any = None) -> Result[Any]:
+        """Run a Core statement in this transaction, after the session's pending changes."""
+        if self._session is not None:
+            self._session.flush()
+        return self.connection.execute(statement, parameters)
+
+    def insert_many(
+        self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        """Insert ``rows`` (values in the order of ``columns``) with one executemany of the
+        driver: the rows Core's executemany writes, without its work per row. Only the
+        columns whose type converts values (datetimes on SQLite, JSON) run a converter."""
+        if self._session is not None:
+            self._session.flush()
+        dialect = self.connection.dialect
+        compiled = insert(table).compile(
+            dialect=dialect, column_keys=list(columns), for_executemany=True
+        )
+        convert = [table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+        if any(convert):
+            rows = (
+                tuple(v if f is None else f(v) for f, v in zip(convert, row, strict=True))
+                for row in rows
+            )
+        keys = list(columns)
+        if compiled.positiontup is None:  # a driver with named parameters (psycopg)
+            params: list[Any] = [dict(zip(keys, row, strict=True)) for row in rows]
+        elif list(compiled.positiontup) == keys:
+            params = list(rows)
+        else:
+            order = [keys.index(key) for key in compiled.positiontup]
+            params = [tuple(row[i] for i in order) for row in rows]
+        if params:
+            self.connection.exec_driver_sql(str(compiled), params)
+
+    def finish(self) -> None:
+        """Flush what the session holds, before the transaction commits."""
+        if self._session is not None:
+            self._session.flush()
+
+    def close(self) -> None:
+        """Close the session, if one was made (its objects stay readable)."""
+        if self._session is not None:
+            self._session.close()
+
+    def coder(self) -> Actor:
         """The acting coder, created on first use; an error when none is set.
 
         A reading transaction never writes: there, a coder who does not exist yet is a
@@ -46,12 +135,10 @@ class Tx:
             if not self.coder_name:
                 raise InvalidInput("No coder given: pass --coder NAME or set GIOIA_CODER.")
             if self.writing:
-                self._coder = get_or_create_coder(self.session, self.coder_name)
+                self._coder = ensure_coder(self, self.coder_name)
             else:
-                found = self.session.scalar(
-                    select(Coder).where(Coder.name_key == name_key(self.coder_name))
-                )
-                self._coder = found or Coder(id=-1, name=clean_name(self.coder_name, "coder"))
+                found = find_coder_row(self, self.coder_name)
+                self._coder = found or Actor(-1, clean_name(self.coder_name, "coder"))
         return self._coder
 
     def record(
@@ -65,26 +152,59 @@ class Tx:
         transcript_id: int | None = None,
         before: Any = None,
         after: Any = None,
-        coder: Coder | None = None,
+        coder: Identified | None = None,
     ) -> int:
         """Append an event to the audit trail, in this transaction, by ``coder`` (default:
         the acting coder, if any); returns its id."""
         if coder is None and self.coder_name:
             coder = self.coder()
-        event = Event(
+        row = event_row(
+            action,
+            subject,
+            summary,
             coder_id=coder.id if coder else None,
-            action=action,
-            subject=subject,
             subject_id=subject_id,
             concept_id=concept_id,
             transcript_id=transcript_id,
-            summary=summary,
             before=before,
             after=after,
         )
-        self.session.add(event)
-        self.session.flush()
-        return event.id
+        inserted = self.execute(insert(schema.events).returning(schema.events.c.id), row)
+        return int(inserted.scalar_one())
+
+
+def event_row(
+    action: str,
+    subject: str,
+    summary: str,
+    *,
+    coder_id: int | None,
+    subject_id: int | None = None,
+    concept_id: int | None = None,
+    transcript_id: int | None = None,
+    before: Any = None,
+    after: Any = None,
+    at: Any = None,
+) -> dict[str, Any]:
+    """The row of one event, for ``Tx.record`` or a bulk insert of many."""
+    return {
+        "at": at or utcnow(),
+        "coder_id": coder_id,
+        "action": action,
+        "subject": subject,
+        "subject_id": subject_id,
+        "concept_id": concept_id,
+        "transcript_id": transcript_id,
+        "summary": summary,
+        "before": before,
+        "after": after,
+    }
+
+
+def in_chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    """``values`` in slices of at most ``size``, for ``IN (...)`` lists."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def clean_name(name: str, what: str) -> str:
@@ -102,26 +222,71 @@ def clean_name(name: str, what: str) -> str:
     return cleaned
 
 
-def get_or_create_coder(session: Session, name: str) -> Coder:
+def find_coder_row(tx: Tx, name: str) -> Actor | None:
+    """The coder called ``name`` (case- and space-insensitively), if there is one."""
+    coders = schema.coders
+    row = tx.execute(
+        select(coders.c.id, coders.c.name).where(coders.c.name_key == name_key(name))
+    ).first()
+    return Actor(row.id, row.name) if row is not None else None
+
+
+def ensure_coder(tx: Tx, name: str) -> Actor:
     """The coder called ``name`` (case- and space-insensitively), created if new."""
     cleaned = clean_name(name, "coder")
-    key = name_key(cleaned)
-    coder = session.scalar(select(Coder).where(Coder.name_key == key))
-    if coder is None:
-        coder = Coder(name=cleaned, name_key=key)
-        session.add(coder)
-        session.flush()
-    return coder
+    found = find_coder_row(tx, cleaned)
+    if found is not None:
+        return found
+    coders = schema.coders
+    row = {"name": cleaned, "name_key": name_key(cleaned), "created_at": utcnow()}
+    new_id = tx.execute(insert(coders).returning(coders.c.id), row).scalar_one()
+    return Actor(int(new_id), cleaned)
 
 
-def find_coder(session: Session, name: str) -> Coder:
-    """The existing coder called ``name``, or ``NotFound`` listing the coders there are."""
-    coder = session.scalar(select(Coder).where(Coder.name_key == name_key(name)))
-    if coder is None:
-        names = session.scalars(select(Coder.name).order_by(Coder.name)).all()
-        known = ", ".join(names) if names else "none yet"
-        raise NotFound(f"No coder {name!r} (coders: {known}).")
-    return coder
+_REF = re.compile(r"^(?P<transcript>.+):(?P<position>\d+)$")
+
+
+class TranscriptRow(NamedTuple):
+    """A transcript's id, name and text."""
+
+    id: int
+    name: str
+    text: str
+
+
+class SegmentRow(NamedTuple):
+    """A segment with its transcript, as tagging needs it."""
+
+    id: int
+    position: int
+    char_start: int
+    char_end: int
+    transcript: TranscriptRow
+
+    @property
+    def ref(self) -> str:
+        """Its ``TRANSCRIPT:N`` reference."""
+        return f"{self.transcript.name}:{self.position}"
+
+    @property
+    def text(self) -> str:
+        """The words of the segment."""
+        return self.transcript.text[self.char_start : self.char_end]
+
+
+class ConceptRow(NamedTuple):
+    id: int
+    name: str
+
+
+def parse_ref(ref: str) -> tuple[str, int]:
+    """Split ``TRANSCRIPT:N`` into the transcript name and the position N (from 1)."""
+    match = _REF.match(ref.strip())
+    if match is None or int(match["position"]) < 1:
+        raise InvalidInput(
+            f"{ref!r} is not a segment reference: write TRANSCRIPT:N, e.g. case_a_ceo_w1:3."
+        )
+    return match["transcript"], int(match["position"])
 
 
 def suggestion(name: str, candidates: list[str]) -> str:
@@ -138,116 +303,136 @@ def suggestion(name: str, candidates: list[str]) -> str:
     return f" Did you mean {best!r}?" if best is not None and closeness(best) >= 0.75 else ""
 
 
-def find_concept(session: Session, name: str) -> Concept | None:
-    """The concept called ``name`` case- and space-insensitively, if any."""
-    return session.scalar(select(Concept).where(Concept.name_key == name_key(name)))
+def transcript_id(tx: Tx, name: str) -> int:
+    """The id of the transcript called ``name``, or ``NotFound`` with the closest name."""
+    table = schema.transcripts
+    found = tx.execute(select(table.c.id).where(table.c.name_key == name_key(name))).scalar()
+    if found is None:
+        raise _no_such_transcript(tx, name)
+    return int(found)
 
 
-def get_concept(session: Session, name: str, *, hint: str = "") -> Concept:
-    """The concept called ``name``, or ``NotFound`` with the closest name."""
-    concept = find_concept(session, name)
-    if concept is None:
-        names = list(session.scalars(select(Concept.name)).all())
-        raise NotFound(f"No concept {name!r}.{suggestion(name, names)}{hint}")
-    return concept
+def find_transcript(tx: Tx, name: str) -> TranscriptRow:
+    """The transcript called ``name`` with its text, or ``NotFound`` with the closest name."""
+    table = schema.transcripts
+    row = tx.execute(
+        select(table.c.id, table.c.name, table.c.text).where(table.c.name_key == name_key(name))
+    ).first()
+    if row is None:
+        raise _no_such_transcript(tx, name)
+    return TranscriptRow(row.id, row.name, row.text)
 
 
-def create_concept(tx: Tx, name: str, creator: Coder | None = None) -> tuple[Concept, int]:
-    """A new concept (the name must be free) and its event in the audit trail, created by
-    ``creator`` (default: the acting coder)."""
-    cleaned = clean_name(name, "concept")
-    if find_concept(tx.session, cleaned) is not None:
-        raise InvalidInput(f"A concept named {cleaned!r} already exists.")
-    if creator is None and tx.coder_name:
-        creator = tx.coder()
-    concept = Concept(
-        name=cleaned, name_key=name_key(cleaned), created_by_id=creator.id if creator else None
-    )
-    tx.session.add(concept)
-    tx.session.flush()
-    event = tx.record(
-        "create",
-        "concept",
-        f"Created concept {cleaned!r}",
-        subject_id=concept.id,
-        concept_id=concept.id,
-        after={"name": cleaned},
-        coder=creator,
-    )
-    return concept, event
+def _no_such_transcript(tx: Tx, name: str) -> NotFound:
+    names = list(tx.execute(select(schema.transcripts.c.name)).scalars())
+    return NotFound(f"No transcript {name!r}.{suggestion(name, names)}")
 
 
-def parse_ref(ref: str) -> tuple[str, int]:
-    """Split ``TRANSCRIPT:N`` into the transcript name and the position N (from 1)."""
-    match = _REF.match(ref.strip())
-    if match is None or int(match["position"]) < 1:
-        raise InvalidInput(
-            f"{ref!r} is not a segment reference: write TRANSCRIPT:N, e.g. case_a_ceo_w1:3."
+def resolve_segments(tx: Tx, refs: list[str]) -> list[SegmentRow]:
+    """The segments named by ``TRANSCRIPT:N`` references, in the order given: one query
+    per transcript named."""
+    wanted = [parse_ref(ref) for ref in refs]
+    transcripts: dict[str, TranscriptRow] = {}
+    positions: dict[int, set[int]] = {}
+    for name, position in wanted:
+        key = name_key(name)
+        if key not in transcripts:
+            transcripts[key] = find_transcript(tx, name)
+        positions.setdefault(transcripts[key].id, set()).add(position)
+    segments = schema.segments
+    found: dict[tuple[int, int], tuple[int, int, int]] = {}
+    for owner, numbers in positions.items():
+        rows = tx.execute(
+            select(
+                segments.c.position, segments.c.id, segments.c.char_start, segments.c.char_end
+            ).where(segments.c.transcript_id == owner, segments.c.position.in_(numbers))
         )
-    return match["transcript"], int(match["position"])
-
-
-def get_transcript(session: Session, name: str) -> Transcript:
-    """The transcript called ``name``, or ``NotFound`` with the closest name."""
-    transcript = session.scalar(select(Transcript).where(Transcript.name_key == name_key(name)))
-    if transcript is None:
-        names = list(session.scalars(select(Transcript.name)).all())
-        raise NotFound(f"No transcript {name!r}.{suggestion(name, names)}")
-    return transcript
-
-
-def resolve_refs(session: Session, refs: list[str]) -> list[tuple[Transcript, Segment]]:
-    """The segments named by ``TRANSCRIPT:N`` references, in the order given."""
-    found: list[tuple[Transcript, Segment]] = []
-    transcripts: dict[str, Transcript] = {}
-    for ref in refs:
-        name, position = parse_ref(ref)
-        transcript = transcripts.get(name_key(name)) or get_transcript(session, name)
-        transcripts[name_key(name)] = transcript
-        segment = session.scalar(
-            select(Segment).where(
-                Segment.transcript_id == transcript.id, Segment.position == position
-            )
-        )
-        if segment is None:
-            count = session.scalar(
-                select(func.count()).where(Segment.transcript_id == transcript.id)
-            )
+        found.update({(owner, r.position): (r.id, r.char_start, r.char_end) for r in rows})
+    resolved = []
+    for name, position in wanted:
+        transcript = transcripts[name_key(name)]
+        if (transcript.id, position) not in found:
+            count = tx.execute(
+                select(func.count()).where(segments.c.transcript_id == transcript.id)
+            ).scalar()
             raise NotFound(
                 f"No segment {transcript.name}:{position}: "
                 f"{transcript.name} has segments 1 to {count}."
             )
-        found.append((transcript, segment))
-    return found
+        segment_id, start, end = found[(transcript.id, position)]
+        resolved.append(SegmentRow(segment_id, position, start, end, transcript))
+    return resolved
 
 
-def segment_ref(transcript: Transcript, segment: Segment) -> str:
-    """The ``TRANSCRIPT:N`` reference of a segment."""
-    return f"{transcript.name}:{segment.position}"
+def find_concept_row(tx: Tx, name: str) -> ConceptRow | None:
+    """The concept called ``name`` case- and space-insensitively, if any."""
+    concepts = schema.concepts
+    row = tx.execute(
+        select(concepts.c.id, concepts.c.name).where(concepts.c.name_key == name_key(name))
+    ).first()
+    return ConceptRow(row.id, row.name) if row is not None else None
 
 
-def mark_reviewed(session: Session, coder_id: int, segment_ids: set[int]) -> list[int]:
+def no_such_concept(tx: Tx, name: str, hint: str = "") -> NotFound:
+    """The error for a concept that does not exist, naming the closest one."""
+    names = list(tx.execute(select(schema.concepts.c.name)).scalars())
+    return NotFound(f"No concept {name!r}.{suggestion(name, names)}{hint}")
+
+
+def create_concept(tx: Tx, name: str, creator: Identified | None = None) -> tuple[ConceptRow, int]:
+    """A new concept (the name must be free) and its event in the audit trail, created by
+    ``creator`` (default: the acting coder)."""
+    cleaned = clean_name(name, "concept")
+    if find_concept_row(tx, cleaned) is not None:
+        raise InvalidInput(f"A concept named {cleaned!r} already exists.")
+    if creator is None and tx.coder_name:
+        creator = tx.coder()
+    concepts = schema.concepts
+    row = {
+        "name": cleaned,
+        "name_key": name_key(cleaned),
+        "created_by_id": creator.id if creator else None,
+        "position": 0,
+        "created_at": utcnow(),
+    }
+    concept_id = int(tx.execute(insert(concepts).returning(concepts.c.id), row).scalar_one())
+    event = tx.record(
+        "create",
+        "concept",
+        f"Created concept {cleaned!r}",
+        subject_id=concept_id,
+        concept_id=concept_id,
+        after={"name": cleaned},
+        coder=creator,
+    )
+    return ConceptRow(concept_id, cleaned), event
+
+
+def mark_reviewed(tx: Tx, coder_id: int, segment_ids: set[int]) -> list[int]:
     """Record that a coder has read these segments; returns those that were new."""
     if not segment_ids:
         return []
-    already = set(
-        session.scalars(
-            select(Review.segment_id).where(
-                Review.coder_id == coder_id, Review.segment_id.in_(segment_ids)
-            )
-        )
-    )
-    new = sorted(segment_ids - already)
+    reviews = schema.reviews.c
+    query = select(reviews.segment_id).where(reviews.coder_id == coder_id)
+    if len(segment_ids) <= CHUNK:
+        query = query.where(reviews.segment_id.in_(segment_ids))
+    new = sorted(segment_ids - set(tx.execute(query).scalars()))
     if new:
-        rows = [{"segment_id": s, "coder_id": coder_id} for s in new]
-        session.execute(insert(core_table(Review)), rows)
+        at = utcnow()
+        tx.insert_many(
+            schema.reviews,
+            ("segment_id", "coder_id", "reviewed_at"),
+            [(segment_id, coder_id, at) for segment_id in new],
+        )
     return new
 
 
-def record_reviews(tx: Tx, coder: Coder, targets: dict[int, str]) -> tuple[list[int], int | None]:
+def record_reviews(
+    tx: Tx, coder: Identified, targets: dict[int, str]
+) -> tuple[list[int], int | None]:
     """Mark segments (id → reference) read by ``coder``; returns those newly read and the
     event that lists them (None when there were none)."""
-    new = mark_reviewed(tx.session, coder.id, set(targets))
+    new = mark_reviewed(tx, coder.id, set(targets))
     if not new:
         return [], None
     refs = [targets[i] for i in new]
@@ -255,36 +440,55 @@ def record_reviews(tx: Tx, coder: Coder, targets: dict[int, str]) -> tuple[list[
     return new, tx.record("review", "segment", summary, after={"segments": new}, coder=coder)
 
 
+def find_coder_id(tx: Tx, name: str) -> int:
+    """The id of the existing coder called ``name``, or ``NotFound`` listing the coders."""
+    found = find_coder_row(tx, name)
+    if found is None:
+        coders = schema.coders.c
+        names = list(tx.execute(select(coders.name).order_by(coders.name)).scalars())
+        known = ", ".join(names) if names else "none yet"
+        raise NotFound(f"No coder {name!r} (coders: {known}).")
+    return found.id
+
+
 def evidence_coder(tx: Tx, coder: str | None) -> int | None:
     """Whose codings count as the evidence (structure counts, figure, quotes): the coder
     named, else the consensus coder when there is one (the newest, if several), else
     everyone's (None)."""
     if coder is not None:
-        return find_coder(tx.session, coder).id
-    return tx.session.scalar(
-        select(Coder.id).where(Coder.is_consensus.is_(True)).order_by(Coder.id.desc()).limit(1)
-    )
+        return find_coder_id(tx, coder)
+    coders = schema.coders
+    return tx.execute(
+        select(coders.c.id)
+        .where(coders.c.is_consensus.is_(True))
+        .order_by(coders.c.id.desc())
+        .limit(1)
+    ).scalar()
 
 
 def coding_applications(coder_id: int | None = None) -> Subquery:
     """Codings as they count: a coder's concept on a segment once, however many spans
     (quotes) mark it. One row per coder, concept and segment (of ``coder_id`` only, if
     given), with the segment's transcript and whether any of its spans is a quote."""
+    codings, segments = schema.codings.c, schema.segments.c
     quoted = case(
-        (and_(Coding.char_start == Segment.char_start, Coding.char_end == Segment.char_end), 0),
+        (
+            and_(codings.char_start == segments.char_start, codings.char_end == segments.char_end),
+            0,
+        ),
         else_=1,
     )
     query = (
         select(
-            Coding.coder_id,
-            Coding.concept_id,
-            Coding.segment_id,
-            Segment.transcript_id,
+            codings.coder_id,
+            codings.concept_id,
+            codings.segment_id,
+            segments.transcript_id,
             func.max(quoted).label("quoted"),
         )
-        .join(Segment, Segment.id == Coding.segment_id)
-        .group_by(Coding.coder_id, Coding.concept_id, Coding.segment_id, Segment.transcript_id)
+        .join(schema.segments, segments.id == codings.segment_id)
+        .group_by(codings.coder_id, codings.concept_id, codings.segment_id, segments.transcript_id)
     )
     if coder_id is not None:
-        query = query.where(Coding.coder_id == coder_id)
+        query = query.where(codings.coder_id == coder_id)
     return query.subquery()

@@ -18,10 +18,11 @@ from pathlib import Path
 
 from sqlalchemy import delete, insert, select, update
 
+from gioia import schema
+from gioia.models import Coder, Coding, Concept, Memo, Review, Segment, Transcript
 from gioia.ops.base import Tx
 from gioia.output import output_file
 from gioia.relocate import Placement, Relocator
-from gioia.store import Coder, Coding, Concept, Memo, Review, Segment, Transcript, core_table
 from gioia.text import SegmentSpan, name_key, one_line
 from gioia.views import CarriedItem, CarryReport
 
@@ -463,7 +464,7 @@ def apply(
             kept[key] = min(kept.get(key, review.reviewed_at), review.reviewed_at)
     if kept:
         session.execute(
-            insert(core_table(Review)),
+            insert(schema.reviews),
             [{"segment_id": s, "coder_id": c, "reviewed_at": at} for (s, c), at in kept.items()],
         )
     session.execute(delete(Segment).where(Segment.id.in_(list(carry.segments))))

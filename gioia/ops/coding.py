@@ -1,143 +1,34 @@
-"""Coding: tag and untag segments, memos, and codings files in and out."""
+"""Coding with mapped objects: untag segments, memos, and codings files out (tagging and
+codings files in are in ``gioia.ops.tagging``)."""
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass
-from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
-from gioia.errors import ImportFailed, InvalidInput, NotFound
-from gioia.importers.tables import read_table
-from gioia.ops.base import (
-    Tx,
-    clean_name,
-    create_concept,
-    find_concept,
-    get_concept,
-    get_or_create_coder,
-    parse_ref,
-    record_reviews,
-    resolve_refs,
-    segment_ref,
-)
-from gioia.relocate import loose_pattern
-from gioia.store import (
+from gioia.errors import InvalidInput, NotFound
+from gioia.models import (
     Case,
     Coder,
     Coding,
     Concept,
-    Event,
     Informant,
     Memo,
     Segment,
     Transcript,
-    core_table,
-    utcnow,
 )
+from gioia.ops.base import Tx
+from gioia.ops.objects import (
+    find_concept,
+    get_concept,
+    resolve_refs,
+    segment_ref,
+)
+from gioia.ops.tagging import coded_span
+from gioia.schema import utcnow
 from gioia.text import name_key
-from gioia.views import CodingRow, CodingsImportResult, MemoView, TagResult, UntagResult
-
-NEW_CONCEPT_HINT = " Add --new to create it."
-
-
-def locate_quote(text: str, quote: str) -> tuple[int, int] | None:
-    """Where ``quote`` occurs in ``text``: exactly, else ignoring case, spacing and the
-    kind of quotation marks; the first occurrence, as ``[start, end)`` code points."""
-    wanted = quote.strip()
-    if not wanted:
-        return None
-    start = text.find(wanted)
-    if start >= 0:
-        return start, start + len(wanted)
-    match = re.search(loose_pattern(wanted), text, re.IGNORECASE)
-    return (match.start(), match.end()) if match else None
-
-
-def _span(
-    segment: Segment, text: str, quote: str | None, span: tuple[int, int] | None, ref: str
-) -> tuple[int, int]:
-    """Absolute offsets of the coded words: the quote, the relative span, or the segment."""
-    if quote is not None:
-        found = locate_quote(text, quote)
-        if found is None:
-            raise InvalidInput(f"The quote {quote!r} is not in {ref}.")
-        return segment.char_start + found[0], segment.char_start + found[1]
-    if span is not None:
-        start, end = span
-        if not 0 <= start < end <= len(text):
-            raise InvalidInput(
-                f"The span {start}:{end} is not inside {ref}, whose text has {len(text)} "
-                "characters (offsets are from 0, END excluded)."
-            )
-        return segment.char_start + start, segment.char_start + end
-    return segment.char_start, segment.char_end
-
-
-def tag(
-    tx: Tx,
-    refs: list[str],
-    concept_name: str,
-    *,
-    quote: str | None = None,
-    span: tuple[int, int] | None = None,
-    create: bool = False,
-) -> TagResult:
-    """Apply a concept to segments for the acting coder; an existing coding is kept as is."""
-    if quote is not None and span is not None:
-        raise InvalidInput("Give either a quote or a span, not both.")
-    if not refs:
-        raise InvalidInput("No segments given.")
-    coder = tx.coder()
-    concept = find_concept(tx.session, clean_name(concept_name, "concept"))
-    created = concept is None
-    events: list[int] = []
-    if concept is None:
-        if not create:
-            get_concept(tx.session, concept_name, hint=NEW_CONCEPT_HINT)
-        concept, event = create_concept(tx, concept_name)
-        events.append(event)
-    added = existing = 0
-    targets = resolve_refs(tx.session, refs)
-    for transcript, segment in targets:
-        ref = segment_ref(transcript, segment)
-        text = transcript.text[segment.char_start : segment.char_end]
-        start, end = _span(segment, text, quote, span, ref)
-        key = dict(
-            segment_id=segment.id,
-            concept_id=concept.id,
-            coder_id=coder.id,
-            char_start=start,
-            char_end=end,
-        )
-        if tx.session.scalar(select(Coding.id).filter_by(**key)) is not None:
-            existing += 1
-            continue
-        coding = Coding(**key)
-        tx.session.add(coding)
-        tx.session.flush()
-        quoted = (
-            transcript.text[start:end]
-            if (start, end) != (segment.char_start, segment.char_end)
-            else None
-        )
-        event = tx.record(
-            "tag",
-            "coding",
-            f"Tagged {ref} with {concept.name!r}" + (f": {quoted!r}" if quoted else ""),
-            subject_id=coding.id,
-            concept_id=concept.id,
-            transcript_id=transcript.id,
-            after={"segment": ref, "concept": concept.name, "start": start, "end": end},
-        )
-        events.append(event)
-        added += 1
-    _, reviewed = record_reviews(tx, coder, {s.id: segment_ref(t, s) for t, s in targets})
-    if reviewed is not None:
-        events.append(reviewed)
-    return TagResult(concept.name, added, existing, created, tuple(events))
+from gioia.views import CodingRow, MemoView, UntagResult
 
 
 def untag(
@@ -150,16 +41,16 @@ def untag(
 ) -> UntagResult:
     """Remove the acting coder's codings of a concept (only that span, if one is given)."""
     coder = tx.coder()
-    concept = get_concept(tx.session, concept_name)
+    concept = get_concept(tx, concept_name)
     events: list[int] = []
-    for transcript, segment in resolve_refs(tx.session, refs):
+    for transcript, segment in resolve_refs(tx, refs):
         ref = segment_ref(transcript, segment)
         query = select(Coding).filter_by(
             segment_id=segment.id, concept_id=concept.id, coder_id=coder.id
         )
         if quote is not None or span is not None:
             text = transcript.text[segment.char_start : segment.char_end]
-            start, end = _span(segment, text, quote, span, ref)
+            start, end = coded_span((segment.char_start, segment.char_end), text, quote, span, ref)
             query = query.filter_by(char_start=start, char_end=end)
         codings = list(tx.session.scalars(query))
         if not codings:
@@ -192,12 +83,12 @@ def add_memo(tx: Tx, target: str, text: str) -> MemoView:
         raise InvalidInput("A memo cannot be blank.")
     coder = tx.coder()
     memo = Memo(coder_id=coder.id, text=body)
-    if re.fullmatch(r".+:\d+", target.strip()) and find_concept(tx.session, target) is None:
-        ((transcript, segment),) = resolve_refs(tx.session, [target])
+    if re.fullmatch(r".+:\d+", target.strip()) and find_concept(tx, target) is None:
+        ((transcript, segment),) = resolve_refs(tx, [target])
         memo.segment_id = segment.id
         label, transcript_id, concept_id = segment_ref(transcript, segment), transcript.id, None
     else:
-        concept = get_concept(tx.session, target)
+        concept = get_concept(tx, target)
         memo.concept_id = concept.id
         label, transcript_id, concept_id = concept.name, None, concept.id
     tx.session.add(memo)
@@ -212,150 +103,6 @@ def add_memo(tx: Tx, target: str, text: str) -> MemoView:
         after={"target": label, "text": body},
     )
     return MemoView(label, coder.name, body, memo.created_at or utcnow(), event)
-
-
-@dataclass(frozen=True)
-class _Row:
-    number: int
-    coder: str
-    segment: Segment
-    transcript: Transcript
-    concept: str
-    start: int
-    end: int
-
-
-def _transcript_segments(tx: Tx, key: str) -> tuple[Transcript, dict[int, Segment]] | None:
-    """A transcript (by name key) and its segments by position, or None."""
-    transcript = tx.session.scalar(select(Transcript).filter_by(name_key=key))
-    if transcript is None:
-        return None
-    segments = tx.session.scalars(select(Segment).filter_by(transcript_id=transcript.id))
-    return transcript, {s.position: s for s in segments}
-
-
-def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
-    """Add the codings of a CSV/XLSX file (coder, segment, concept[, quote]), all or nothing."""
-    table = read_table(path)
-    table.require("coder", "segment", "concept")
-    session = tx.session
-    problems: list[str] = []
-    rows: list[_Row] = []
-    loaded: dict[str, tuple[Transcript, dict[int, Segment]] | None] = {}
-    for number, record in table.records():
-        try:
-            coder = clean_name(record["coder"], "coder")
-            concept = clean_name(record["concept"], "concept")
-            name, position = parse_ref(record["segment"])
-            key = name_key(name)
-            if key not in loaded:
-                loaded[key] = _transcript_segments(tx, key)
-            entry = loaded[key]
-            if entry is None:
-                raise NotFound(f"no transcript {name!r}.")
-            transcript, by_position = entry
-            segment = by_position.get(position)
-            if segment is None:
-                raise NotFound(f"no segment {transcript.name}:{position}.")
-            text = transcript.text[segment.char_start : segment.char_end]
-            start, end = _span(
-                segment, text, record.get("quote") or None, None, f"{transcript.name}:{position}"
-            )
-        except (InvalidInput, NotFound) as exc:
-            problems.append(f"row {number}: {exc.message[0].lower()}{exc.message[1:]}")
-            continue
-        rows.append(_Row(number, coder, segment, transcript, concept, start, end))
-    if problems:
-        raise ImportFailed(
-            f"{path.name} has {len(problems)} bad row(s); nothing imported.", problems
-        )
-    if not rows:
-        raise ImportFailed(f"{path.name} holds no codings.")
-
-    names = {name_key(r.coder): r.coder for r in rows}
-    coders = {key: get_or_create_coder(session, name) for key, name in names.items()}
-    concepts: dict[str, Concept] = {}
-    created: list[str] = []
-    for row in rows:
-        key = name_key(row.concept)
-        if key not in concepts:
-            found = find_concept(session, row.concept)
-            if found is None:
-                found, _ = create_concept(tx, row.concept, coders[name_key(row.coder)])
-                created.append(found.name)
-            concepts[key] = found
-    present = set(
-        session.execute(
-            select(
-                Coding.segment_id,
-                Coding.concept_id,
-                Coding.coder_id,
-                Coding.char_start,
-                Coding.char_end,
-            ).where(Coding.coder_id.in_([c.id for c in coders.values()]))
-        )
-    )
-    new: dict[tuple[int, int, int, int, int], _Row] = {}
-    duplicates = existing = 0
-    for row in rows:
-        identity = (
-            row.segment.id,
-            concepts[name_key(row.concept)].id,
-            coders[name_key(row.coder)].id,
-            row.start,
-            row.end,
-        )
-        if identity in present:
-            existing += 1
-        elif identity in new:
-            duplicates += 1
-        else:
-            new[identity] = row
-    if new:
-        session.execute(
-            insert(core_table(Coding)),
-            [
-                dict(
-                    segment_id=k[0], concept_id=k[1], coder_id=k[2], char_start=k[3], char_end=k[4]
-                )
-                for k in new
-            ],
-        )
-        session.execute(
-            insert(core_table(Event)),
-            [
-                dict(
-                    coder_id=k[2],
-                    action="tag",
-                    subject="coding",
-                    concept_id=k[1],
-                    transcript_id=row.transcript.id,
-                    summary=f"Tagged {row.transcript.name}:{row.segment.position} with "
-                    f"{concepts[name_key(row.concept)].name!r} (from {path.name} row {row.number})",
-                    after={
-                        "segment": f"{row.transcript.name}:{row.segment.position}",
-                        "concept": concepts[name_key(row.concept)].name,
-                        "start": k[3],
-                        "end": k[4],
-                        "source": path.name,
-                    },
-                )
-                for k, row in new.items()
-            ],
-        )
-    read: dict[int, dict[int, str]] = defaultdict(dict)  # coder -> segment -> reference
-    for (segment_id, _concept, coder_id, _start, _end), row in new.items():
-        read[coder_id][segment_id] = f"{row.transcript.name}:{row.segment.position}"
-    by_id = {c.id: c for c in coders.values()}
-    for coder_id, targets in read.items():
-        record_reviews(tx, by_id[coder_id], targets)
-    return CodingsImportResult(
-        added=len(new),
-        existing=existing,
-        duplicates=duplicates,
-        created_concepts=tuple(created),
-        coders=tuple(sorted(c.name for c in coders.values())),
-    )
 
 
 def coding_rows(tx: Tx, coders: list[str] | None = None) -> list[CodingRow]:

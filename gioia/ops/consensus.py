@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from gioia.errors import InvalidInput
-from gioia.ops.base import Tx, clean_name, find_concept, get_or_create_coder, mark_reviewed
+from gioia.models import Coder, Coding, Review
+from gioia.ops.base import Tx, clean_name, mark_reviewed
+from gioia.ops.objects import find_concept, get_or_create_coder
 from gioia.ops.reliability_data import Scope, coder_codes, load
-from gioia.store import Coder, Coding, Review
 from gioia.text import name_key
 from gioia.views import Pending, ReconcileState
 
@@ -33,7 +34,7 @@ def _start(tx: Tx, into: str, coders: list[str] | None) -> _Work:
     existing = tx.session.scalar(select(Coder).where(Coder.name_key == name_key(cleaned)))
     if existing is not None and not existing.is_consensus:
         raise InvalidInput(f"{existing.name!r} is a coder, not a consensus: choose another name.")
-    consensus = existing or get_or_create_coder(tx.session, cleaned)
+    consensus = existing or get_or_create_coder(tx, cleaned)
     consensus.is_consensus = True
     named = [c for c in coders or [] if name_key(c) != consensus.name_key]
     scope = load(tx, coders=named or None)
@@ -75,12 +76,12 @@ def _state(tx: Tx, work: _Work) -> ReconcileState:
             copied += _copy(
                 tx, work, segment, scope.applied.get((read[0], segment), set()), (read[0],)
             )
-            mark_reviewed(tx.session, consensus.id, {segment})
+            mark_reviewed(tx, consensus.id, {segment})
             continue
         first, second = work.codes(0, segment), work.codes(1, segment)
         copied += _copy(tx, work, segment, first & second, (a_id, b_id))
         if first == second:
-            mark_reviewed(tx.session, consensus.id, {segment})
+            mark_reviewed(tx, consensus.id, {segment})
             continue
         pending.append(
             Pending(
@@ -186,13 +187,13 @@ def _decide(
             raise InvalidInput("Name the concepts to use instead.")
         _, start, end, _ = work.scope.segments[segment]
         for name in concepts:
-            concept = find_concept(tx.session, name)
+            concept = find_concept(tx, name)
             if concept is None:
                 raise InvalidInput(f"No concept {name!r}.")
             work.scope.spans.setdefault((-1, segment, concept.id), []).append((start, end))
             _copy(tx, work, segment, {concept.id}, (-1,))
             names.append(concept.name)
-    mark_reviewed(tx.session, work.consensus.id, {segment})
+    mark_reviewed(tx, work.consensus.id, {segment})
     label = {"a": f"{a}'s", "b": f"{b}'s", "both": "both", "neither": "neither"}.get(
         choice, "other concepts"
     )

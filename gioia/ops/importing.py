@@ -9,12 +9,13 @@ from pathlib import Path
 
 from sqlalchemy import insert, or_, select, update
 
+from gioia import schema
 from gioia.errors import ImportFailed, InvalidInput
 from gioia.importers import read_transcript
 from gioia.importers.manifest import TranscriptMeta
+from gioia.models import Attribute, Case, Informant, Segment, Transcript
 from gioia.ops import carry
 from gioia.ops.base import Tx, clean_name
-from gioia.store import Attribute, Case, Informant, Segment, Transcript, core_table
 from gioia.text import SEGMENTATIONS, SegmentSpan, build_document, name_key
 from gioia.views import CarryReport
 
@@ -132,7 +133,7 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
         tx, spans_speakers={s.speaker for s in spans}, informant=informant, options=options
     )
     session.execute(
-        insert(core_table(Segment)),
+        insert(schema.segments),
         [
             {
                 "transcript_id": transcript.id,

@@ -10,8 +10,7 @@ from dataclasses import replace
 from sqlalchemy import func, or_, select
 
 from gioia.errors import InvalidInput
-from gioia.ops.base import Tx, coding_applications, find_coder, get_concept, get_transcript
-from gioia.store import (
+from gioia.models import (
     Attribute,
     Case,
     Coder,
@@ -22,6 +21,8 @@ from gioia.store import (
     Segment,
     Transcript,
 )
+from gioia.ops.base import Tx, coding_applications
+from gioia.ops.objects import find_coder, get_concept, get_transcript
 from gioia.text import name_key
 from gioia.views import (
     CaseSummary,
@@ -74,7 +75,7 @@ def transcripts(tx: Tx, *, names: list[str] | None = None) -> list[TranscriptSum
         .order_by(Transcript.name_key)
     )
     if names is not None:
-        query = query.where(Transcript.id.in_([get_transcript(tx.session, n).id for n in names]))
+        query = query.where(Transcript.id.in_([get_transcript(tx, n).id for n in names]))
     rows = list(tx.session.execute(query))
     attributes = _attributes(tx, "transcript_id", [row[0].id for row in rows])
     return [
@@ -157,12 +158,12 @@ def segments(
     pattern = compile_grep(grep) if grep else None
     query = select(Segment).join(Transcript, Transcript.id == Segment.transcript_id)
     if transcript is not None:
-        query = query.where(Segment.transcript_id == get_transcript(tx.session, transcript).id)
+        query = query.where(Segment.transcript_id == get_transcript(tx, transcript).id)
     if not include_interviewer:
         query = query.where(Segment.is_interviewer.is_(False))
     if positions is not None:
         query = query.where(Segment.position.between(*positions))
-    concept_id = get_concept(tx.session, concept).id if concept else None
+    concept_id = get_concept(tx, concept).id if concept else None
     coder_id = _visible_coder_id(tx, coder)
     query = query.order_by(Transcript.name_key, Segment.position)
     rows = list(tx.session.scalars(query))
@@ -193,7 +194,7 @@ def _visible_coder_id(tx: Tx, coder: str | None) -> int | None:
 
 def transcript_view(tx: Tx, name: str, *, coder: str | None = None) -> TranscriptView:
     """A transcript's metadata and every segment (interviewer turns included)."""
-    found = get_transcript(tx.session, name)
+    found = get_transcript(tx, name)
     (summary,) = transcripts(tx, names=[found.name])
     return TranscriptView(
         summary,
@@ -292,9 +293,9 @@ def log(
     if since is not None:
         query = query.where(Event.at >= since)
     if coder is not None:
-        query = query.where(Event.coder_id == find_coder(tx.session, coder).id)
+        query = query.where(Event.coder_id == find_coder(tx, coder).id)
     if concept is not None:
-        query = query.where(Event.concept_id == get_concept(tx.session, concept).id)
+        query = query.where(Event.concept_id == get_concept(tx, concept).id)
     query = query.order_by(Event.id.desc())
     if limit is not None:
         query = query.limit(limit)

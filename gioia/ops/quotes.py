@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select, update
 
 from gioia.errors import InvalidInput, NotFound
-from gioia.ops.base import Tx, evidence_coder, resolve_refs, segment_ref
+from gioia.models import Case, Coding, Concept, Informant, Segment, Transcript
+from gioia.ops.base import Tx, evidence_coder
+from gioia.ops.objects import resolve_refs, segment_ref
 from gioia.ops.structure import get_item
-from gioia.store import Case, Coding, Concept, Informant, Segment, Transcript
 from gioia.text import trim_words
 from gioia.views import ConceptQuotes, Quote, StructureView
 
@@ -139,7 +140,7 @@ def pick(tx: Tx, concept_name: str, refs: list[str]) -> int:
     concept = get_item(tx, "concept", concept_name)
     tx.session.execute(update(Coding).where(Coding.concept_id == concept.id).values(pick_rank=None))
     preferred = tx.coder().id if tx.coder_name else None
-    for rank, (transcript, segment) in enumerate(resolve_refs(tx.session, refs), start=1):
+    for rank, (transcript, segment) in enumerate(resolve_refs(tx, refs), start=1):
         codings = list(
             tx.session.scalars(
                 select(Coding).where(

@@ -20,7 +20,9 @@ from sqlalchemy import select
 
 from gioia import agreement as ag
 from gioia.errors import InvalidInput, NotFound
-from gioia.ops.base import Tx, get_concept
+from gioia.models import Dimension, Theme
+from gioia.ops.base import Tx
+from gioia.ops.objects import get_concept
 from gioia.ops.reliability_data import (
     Matrix,
     Scope,
@@ -30,7 +32,6 @@ from gioia.ops.reliability_data import (
     unit_matrix,
     units_in_scope,
 )
-from gioia.store import Dimension, Theme
 from gioia.text import name_key
 from gioia.views import (
     AgreementReport,
@@ -286,7 +287,7 @@ def report(
     matrix = unit_matrix(scope, unit)
     codes = sorted(matrix.applied, key=lambda c: name_key(scope.names[c]))
     if concept is not None:
-        wanted = get_concept(tx.session, concept).id if level == "concept" else None
+        wanted = get_concept(tx, concept).id if level == "concept" else None
         codes = [c for c in codes if c == wanted or name_key(scope.names[c]) == name_key(concept)]
         if not codes:
             raise InvalidInput(f"Nobody in scope applied {concept!r}.")

@@ -19,9 +19,7 @@ import numpy.typing as npt
 from sqlalchemy import or_, select
 
 from gioia.errors import InvalidInput, NotFound
-from gioia.ops.base import Tx, find_coder, get_transcript
-from gioia.ops.structure import LEVELS
-from gioia.store import (
+from gioia.models import (
     Case,
     Coder,
     Coding,
@@ -32,6 +30,9 @@ from gioia.store import (
     Theme,
     Transcript,
 )
+from gioia.ops.base import Tx
+from gioia.ops.objects import find_coder, get_transcript
+from gioia.ops.structure import LEVELS
 from gioia.text import name_key
 from gioia.views import CoderCodes
 
@@ -76,7 +77,7 @@ def _transcripts(
     session = tx.session
     query = select(Transcript.id, Transcript.name, Transcript.text)
     if transcript is not None:
-        query = query.where(Transcript.id == get_transcript(session, transcript).id)
+        query = query.where(Transcript.id == get_transcript(tx, transcript).id)
     if case is not None:
         found = session.scalar(select(Case.id).where(Case.name_key == name_key(case)))
         if found is None:
@@ -120,7 +121,7 @@ def load(
     texts = _transcripts(tx, transcript, case, wave)
     read = _read(tx, list(texts))
     if coders:
-        chosen = {c.id: c for c in (find_coder(session, name) for name in coders)}
+        chosen = {c.id: c for c in (find_coder(tx, name) for name in coders)}
         compared = [(c.id, c.name) for c in chosen.values()]
     else:
         compared = [

@@ -7,19 +7,7 @@ import datetime as dt
 from sqlalchemy import and_, delete, func, select
 
 from gioia.errors import InvalidInput
-from gioia.ops.base import (
-    Tx,
-    clean_name,
-    coding_applications,
-    find_coder,
-    get_concept,
-    get_transcript,
-    record_reviews,
-    resolve_refs,
-    segment_ref,
-)
-from gioia.ops.listing import segments as list_segments
-from gioia.store import (
+from gioia.models import (
     Case,
     Coder,
     Coding,
@@ -31,6 +19,9 @@ from gioia.store import (
     Theme,
     Transcript,
 )
+from gioia.ops.base import Tx, clean_name, coding_applications, record_reviews
+from gioia.ops.listing import segments as list_segments
+from gioia.ops.objects import find_coder, get_concept, get_transcript, resolve_refs, segment_ref
 from gioia.text import name_key
 from gioia.views import (
     CoderSummary,
@@ -48,9 +39,9 @@ def _targets(tx: Tx, refs: list[str] | None, transcript: str | None) -> dict[int
     if bool(refs) == (transcript is not None):
         raise InvalidInput("Give segment references or --transcript, not both and not neither.")
     if refs:
-        return {s.id: segment_ref(t, s) for t, s in resolve_refs(tx.session, refs)}
+        return {s.id: segment_ref(t, s) for t, s in resolve_refs(tx, refs)}
     assert transcript is not None
-    found = get_transcript(tx.session, transcript)
+    found = get_transcript(tx, transcript)
     return {
         id_: f"{found.name}:{position}"
         for id_, position in tx.session.execute(
@@ -186,7 +177,7 @@ def queue(tx: Tx, *, transcript: str | None = None, include_interviewer: bool = 
         .order_by(Transcript.name_key, Segment.position)
     )
     if transcript is not None:
-        query = query.where(Segment.transcript_id == get_transcript(tx.session, transcript).id)
+        query = query.where(Segment.transcript_id == get_transcript(tx, transcript).id)
     if not include_interviewer:
         query = query.where(Segment.is_interviewer.is_(False))
     return list(tx.session.scalars(query))
@@ -246,7 +237,7 @@ def neighbour(tx: Tx, segment_id: int, offset: int) -> int | None:
 def rename_coder(tx: Tx, old: str, new: str) -> str:
     """Rename a coder (the new name must be free, but for case or spacing)."""
     acting = tx.coder() if tx.coder_name else None  # before a rename that may be its own
-    coder = find_coder(tx.session, old)
+    coder = find_coder(tx, old)
     cleaned = clean_name(new, "coder")
     clash = tx.session.scalar(select(Coder).where(Coder.name_key == name_key(cleaned)))
     if clash is not None and clash.id != coder.id:
@@ -287,7 +278,7 @@ def concept_choices(tx: Tx) -> list[ConceptChoice]:
 
 def concept_info(tx: Tx, name: str, *, examples: int = 2) -> ConceptInfo:
     """A concept's definition and place, with a few of the acting coder's own codings."""
-    concept = get_concept(tx.session, name)
+    concept = get_concept(tx, name)
     theme = tx.session.get(Theme, concept.theme_id or -1)
     dimension = tx.session.get(Dimension, theme.dimension_id or -1) if theme else None
     own = list_segments(tx, concept=concept.name, coder=tx.coder().name, include_interviewer=True)

@@ -15,16 +15,10 @@ from sqlalchemy import CursorResult, delete, distinct, exists, func, select, upd
 from sqlalchemy.orm import aliased
 
 from gioia.errors import InvalidInput, NotFound
-from gioia.ops.base import (
-    Tx,
-    clean_name,
-    coding_applications,
-    evidence_coder,
-    resolve_refs,
-    suggestion,
-)
+from gioia.models import Coder, Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
+from gioia.ops.base import Tx, clean_name, coding_applications, evidence_coder, suggestion
 from gioia.ops.listing import compile_grep
-from gioia.store import Coder, Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
+from gioia.ops.objects import resolve_refs
 from gioia.structure_file import read_structure
 from gioia.text import name_key
 from gioia.views import (
@@ -339,7 +333,7 @@ def split(
     )
     rows = tx.session.execute(query).all()
     if refs:
-        wanted = {segment.id for _, segment in resolve_refs(tx.session, refs)}
+        wanted = {segment.id for _, segment in resolve_refs(tx, refs)}
         chosen = [r[0] for r in rows if r[1] in wanted]
     elif transcript is not None:
         key = name_key(transcript)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 
 from gioia.errors import InvalidInput
+from gioia.models import Coding, Concept, Event, Memo, Segment
 from gioia.ops.base import Tx
 from gioia.ops.reviews import remove_reviews
-from gioia.store import Coding, Concept, Event, Memo, Segment
 
 
 def undo(tx: Tx, event_ids: list[int]) -> list[str]:

@@ -1,0 +1,248 @@
+"""The store's schema at the newest revision, as SQLAlchemy Core tables.
+
+This is the one description of the tables: ``gioia init`` creates them from it and
+stamps the revision (no migration replayed), the ORM classes (``gioia.models``) map
+onto them, hot paths write and read them with Core statements, and the alembic
+migrations (``migrations/``) must agree with it (``tests/test_store.py`` runs
+``alembic check``). Importing this module imports no ORM.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+)
+
+#: The alembic revision these tables describe; tests check it is the migrations' head.
+SCHEMA_REVISION = "0005"
+NAME_LENGTH = 200
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> dt.datetime:
+    """The current UTC time, naive, as every timestamp in the store is kept."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _id() -> Column[int]:
+    return Column("id", Integer, primary_key=True)
+
+
+def _name() -> list[Column[str]]:
+    return [
+        Column("name", String(NAME_LENGTH), nullable=False),
+        Column("name_key", String(NAME_LENGTH), nullable=False, unique=True),
+    ]
+
+
+def _created_at() -> Column[dt.datetime]:
+    return Column("created_at", DateTime, nullable=False, default=utcnow)
+
+
+#: A case of the study, usually a firm ("Case A").
+cases = Table("cases", metadata, _id(), *_name(), _created_at())
+
+#: A person interviewed, known by a pseudonym; quotes cite their role.
+informants = Table(
+    "informants",
+    metadata,
+    _id(),
+    *_name(),
+    Column("role", String(NAME_LENGTH)),
+    Column("case_id", ForeignKey("cases.id"), index=True),
+    _created_at(),
+)
+
+#: One imported file: its normalised text, which segments point into.
+transcripts = Table(
+    "transcripts",
+    metadata,
+    _id(),
+    *_name(),
+    Column("source", String(1000), nullable=False),
+    Column("format", String(20), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("segment_by", String(20), nullable=False),
+    Column("case_id", ForeignKey("cases.id"), index=True),
+    Column("informant_id", ForeignKey("informants.id"), index=True),
+    Column("wave", String(40)),
+    Column("interview_date", Date),
+    Column("imported_at", DateTime, nullable=False, default=utcnow),
+)
+
+#: A unit of coding: a span ``[char_start, char_end)`` of its transcript's text.
+segments = Table(
+    "segments",
+    metadata,
+    _id(),
+    Column("transcript_id", ForeignKey("transcripts.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("char_start", Integer, nullable=False),
+    Column("char_end", Integer, nullable=False),
+    Column("speaker", String(NAME_LENGTH)),
+    Column("is_interviewer", Boolean, nullable=False, default=False),
+    Column("informant_id", ForeignKey("informants.id"), index=True),
+    Column("time_start", Float),
+    Column("time_end", Float),
+    UniqueConstraint("transcript_id", "position"),
+    CheckConstraint("char_start >= 0 AND char_end > char_start", name="span"),
+)
+
+#: A key/value fact about exactly one case, informant or transcript.
+attributes = Table(
+    "attributes",
+    metadata,
+    _id(),
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), index=True),
+    Column("informant_id", ForeignKey("informants.id", ondelete="CASCADE"), index=True),
+    Column("transcript_id", ForeignKey("transcripts.id", ondelete="CASCADE"), index=True),
+    Column("key", String(NAME_LENGTH), nullable=False),
+    Column("value", Text, nullable=False),
+    CheckConstraint(
+        "(CASE WHEN case_id IS NULL THEN 0 ELSE 1 END)"
+        " + (CASE WHEN informant_id IS NULL THEN 0 ELSE 1 END)"
+        " + (CASE WHEN transcript_id IS NULL THEN 0 ELSE 1 END) = 1",
+        name="one_owner",
+    ),
+)
+
+#: A person who codes, created on first use; or a consensus coder that holds the
+#: team's reconciled coding (``is_consensus``).
+coders = Table(
+    "coders",
+    metadata,
+    _id(),
+    *_name(),
+    Column("is_consensus", Boolean, nullable=False, default=False, server_default=false()),
+    _created_at(),
+)
+
+#: An aggregate dimension (the third column of the data structure). ``position``
+#: (here and on themes and concepts) is the researcher's order: the order of the
+#: structure file, or of creation.
+dimensions = Table(
+    "dimensions",
+    metadata,
+    _id(),
+    *_name(),
+    Column("definition", Text),
+    Column("position", Integer, nullable=False, default=0),
+    _created_at(),
+)
+
+#: A 2nd-order theme; belongs to at most one dimension.
+themes = Table(
+    "themes",
+    metadata,
+    _id(),
+    *_name(),
+    Column("definition", Text),
+    Column("dimension_id", ForeignKey("dimensions.id", ondelete="SET NULL"), index=True),
+    Column("position", Integer, nullable=False, default=0),
+    _created_at(),
+)
+
+#: A 1st-order concept; belongs to at most one theme.
+concepts = Table(
+    "concepts",
+    metadata,
+    _id(),
+    *_name(),
+    Column("definition", Text),
+    Column("theme_id", ForeignKey("themes.id", ondelete="SET NULL"), index=True),
+    Column("created_by_id", ForeignKey("coders.id")),
+    Column("position", Integer, nullable=False, default=0),
+    _created_at(),
+)
+
+#: A concept applied by a coder to a segment, on the span ``[char_start, char_end)``.
+#: Offsets are into the transcript's text; a span equal to the segment's means the
+#: whole segment, a narrower one is the quote. ``pick_rank`` (1, 2, …) marks the
+#: codings picked as the concept's representative quotes, in order.
+codings = Table(
+    "codings",
+    metadata,
+    _id(),
+    Column("segment_id", ForeignKey("segments.id"), nullable=False),
+    Column("concept_id", ForeignKey("concepts.id"), nullable=False, index=True),
+    Column("coder_id", ForeignKey("coders.id"), nullable=False, index=True),
+    Column("char_start", Integer, nullable=False),
+    Column("char_end", Integer, nullable=False),
+    Column("pick_rank", Integer),
+    _created_at(),
+    UniqueConstraint("segment_id", "concept_id", "coder_id", "char_start", "char_end"),
+    CheckConstraint("char_start >= 0 AND char_end > char_start", name="span"),
+)
+Index("ix_codings_segment_coder", codings.c.segment_id, codings.c.coder_id)
+
+#: A segment a coder has read: tagged, passed in a session, or marked reviewed. This
+#: tells "looked and found nothing to code" apart from "not read yet".
+reviews = Table(
+    "reviews",
+    metadata,
+    _id(),
+    Column("segment_id", ForeignKey("segments.id", ondelete="CASCADE"), nullable=False),
+    Column("coder_id", ForeignKey("coders.id"), nullable=False, index=True),
+    Column("reviewed_at", DateTime, nullable=False, default=utcnow),
+    UniqueConstraint("segment_id", "coder_id"),
+)
+
+#: A note by a coder on a segment or on an item of the structure.
+memos = Table(
+    "memos",
+    metadata,
+    _id(),
+    Column("coder_id", ForeignKey("coders.id")),
+    Column("segment_id", ForeignKey("segments.id", ondelete="CASCADE"), index=True),
+    Column("concept_id", ForeignKey("concepts.id", ondelete="CASCADE"), index=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), index=True),
+    Column("dimension_id", ForeignKey("dimensions.id", ondelete="CASCADE"), index=True),
+    Column("text", Text, nullable=False),
+    _created_at(),
+)
+
+#: The audit trail: one append-only row per change, written with the change.
+#: ``concept_id`` and ``transcript_id`` are plain integers, not foreign keys, so the
+#: history of a deleted concept or transcript stays readable.
+events = Table(
+    "events",
+    metadata,
+    _id(),
+    Column("at", DateTime, nullable=False, default=utcnow, index=True),
+    Column("coder_id", ForeignKey("coders.id"), index=True),
+    Column("action", String(40), nullable=False),
+    Column("subject", String(40), nullable=False),
+    Column("subject_id", Integer),
+    Column("concept_id", Integer, index=True),
+    Column("transcript_id", Integer, index=True),
+    Column("summary", Text, nullable=False),
+    Column("before", JSON),
+    Column("after", JSON),
+)
