@@ -13,50 +13,50 @@ from typing import TYPE_CHECKING, TypeVar
 from gioia import store as store_module
 from gioia.errors import GioiaError, ImportFailed, InvalidInput
 from gioia.importers import SUPPORTED_SUFFIXES
-from gioia.importers.manifest import TranscriptMeta, read_manifest
 from gioia.ops.base import Tx, find_concept_row, resolve_segments
 from gioia.schema import utcnow
 from gioia.store import Store, open_store
-from gioia.views import (
-    AgreementReport,
-    CaseSummary,
-    CoderSummary,
-    CodingRow,
-    CodingsImportResult,
-    ConceptChoice,
-    ConceptInfo,
-    ConceptQuotes,
-    DeleteResult,
-    Disagreement,
-    EventView,
-    FigureResult,
-    ImportResult,
-    ItemRow,
-    MatrixAgreement,
-    MemoView,
-    MergeResult,
-    ProgressRow,
-    ReconcileState,
-    ReviewResult,
-    SegmentEdit,
-    SegmentView,
-    Step,
-    StructureImportResult,
-    StructureView,
-    TagResult,
-    TranscriptSummary,
-    TranscriptView,
-    UntagResult,
-)
 
 if TYPE_CHECKING:
     from gioia.checks import Finding
     from gioia.figure import FigureOptions
+    from gioia.importers.manifest import TranscriptMeta
     from gioia.migrate import Revision
     from gioia.ops.importing import ImportOptions
+    from gioia.views import (
+        AgreementReport,
+        CaseSummary,
+        CoderSummary,
+        CodingRow,
+        CodingsImportResult,
+        ConceptChoice,
+        ConceptInfo,
+        ConceptQuotes,
+        DeleteResult,
+        Disagreement,
+        EventView,
+        FigureResult,
+        ImportResult,
+        ItemRow,
+        MatrixAgreement,
+        MemoView,
+        MergeResult,
+        ProgressRow,
+        ReconcileState,
+        ReviewResult,
+        SegmentEdit,
+        SegmentView,
+        Step,
+        StructureImportResult,
+        StructureView,
+        TagResult,
+        TranscriptSummary,
+        TranscriptView,
+        UntagResult,
+    )
 
 T = TypeVar("T")
-ImportProgress = Callable[[int, int, ImportResult], None]
+ImportProgress = Callable[[int, int, "ImportResult"], None]
 
 
 class Project:
@@ -168,7 +168,9 @@ class Project:
         ``options.force`` what cannot be placed is dropped, audited, and listed in a CSV
         file beside the store.
         """
+        from gioia.importers.manifest import TranscriptMeta
         from gioia.ops import importing
+        from gioia.views import ImportResult
 
         with self._write() as tx:
             outcome = importing.import_file(
@@ -217,6 +219,9 @@ class Project:
         and, when no paths are given, the files to import; a file it does not list gets
         a warning that says so.
         """
+        from gioia.importers.manifest import TranscriptMeta, read_manifest
+        from gioia.views import ImportResult
+
         base = meta or TranscriptMeta()
         listed = read_manifest(manifest) if manifest else {}
         files = expand_paths(paths) if paths else list(listed)
@@ -695,6 +700,7 @@ class Project:
     ) -> FigureResult:
         """Draw the data-structure figure to .svg, .png, .pdf or .dot."""
         from gioia.figure import render
+        from gioia.views import FigureResult
 
         source, left_out = self.figure_dot(options, coder=coder)
         return FigureResult(path, render(source, path), tuple(left_out))

@@ -10,7 +10,6 @@ finds them with ``gioia.ops.objects``.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
@@ -291,6 +290,8 @@ def parse_ref(ref: str) -> tuple[str, int]:
 
 def suggestion(name: str, candidates: list[str]) -> str:
     """`` Did you mean 'X'?`` for the closest candidate (whole or its beginning), or ``""``."""
+    import difflib
+
     key = name_key(name)
 
     def closeness(candidate: str) -> float:

@@ -16,7 +16,6 @@ from sqlalchemy import select
 
 from gioia import schema
 from gioia.errors import GioiaError, ImportFailed, InvalidInput, NotFound
-from gioia.importers.tables import read_table
 from gioia.ops.base import (
     Actor,
     ConceptRow,
@@ -31,7 +30,6 @@ from gioia.ops.base import (
     record_reviews,
     resolve_segments,
 )
-from gioia.relocate import loose_pattern
 from gioia.schema import utcnow
 from gioia.text import name_key
 from gioia.views import CodingsImportResult, TagResult
@@ -49,6 +47,8 @@ def locate_quote(text: str, quote: str) -> tuple[int, int] | None:
     start = text.find(wanted)
     if start >= 0:
         return start, start + len(wanted)
+    from gioia.relocate import loose_pattern
+
     match = re.search(loose_pattern(wanted), text, re.IGNORECASE)
     return (match.start(), match.end()) if match else None
 
@@ -186,6 +186,8 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
     are read with their segments in a few queries; codings, their events and the
     segments marked read go in with one executemany each.
     """
+    from gioia.importers.tables import read_table
+
     table = read_table(path)
     table.require("coder", "segment", "concept")
     coder_name = _memo(lambda name: clean_name(name, "coder"))
