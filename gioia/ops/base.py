@@ -11,7 +11,7 @@ finds them with ``gioia.ops.objects``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from sqlalchemy import (
@@ -97,12 +97,15 @@ class Tx:
         compiled = insert(table).compile(
             dialect=dialect, column_keys=list(columns), for_executemany=True
         )
-        convert = [table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
-        if any(convert):
-            rows = (
-                tuple(v if f is None else f(v) for f, v in zip(convert, row, strict=True))
-                for row in rows
+        convert = [
+            (index, processor)
+            for index, processor in enumerate(
+                table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns
             )
+            if processor is not None
+        ]
+        if convert:
+            rows = (_converted(row, convert) for row in rows)
         keys = list(columns)
         if compiled.positiontup is None:  # a driver with named parameters (psycopg)
             params: list[Any] = [dict(zip(keys, row, strict=True)) for row in rows]
@@ -170,6 +173,15 @@ class Tx:
         )
         inserted = self.execute(insert(schema.events).returning(schema.events.c.id), row)
         return int(inserted.scalar_one())
+
+
+def _converted(
+    row: Sequence[Any], convert: Sequence[tuple[int, Callable[[Any], Any]]]
+) -> tuple[Any, ...]:
+    values = list(row)
+    for index, processor in convert:
+        values[index] = processor(values[index])
+    return tuple(values)
 
 
 def event_row(
