@@ -212,15 +212,15 @@ def copy_store(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
 
 
-def new_store(db: Path, folder: Path, transcripts: int, turns: int, seed: int) -> None:
-    """A store with ``transcripts`` synthetic transcripts of ``turns`` turns each (half of
-    them the interviewer's), written to ``folder`` and imported with ``import_files``."""
+def new_store(location: str, folder: Path, transcripts: int, turns: int, seed: int) -> None:
+    """A store (made at ``location``, which must be new) with ``transcripts`` synthetic
+    transcripts of ``turns`` turns each (half of them the interviewer's), written to
+    ``folder`` and imported with ``import_files``."""
     from gioia.project import Project
 
     shutil.rmtree(folder, ignore_errors=True)
     write_transcripts(folder, transcripts, seed=seed, turns=turns)
-    remove_store(db)
-    with Project.init(str(db)) as project:
+    with Project.init(location) as project:
         results = project.import_files([folder])
     if {r.status for r in results} != {"imported"}:
         raise SystemExit(f"set-up import failed: {[r.error for r in results if r.error]}")
@@ -233,16 +233,15 @@ class StoredSegment:
     interviewer: bool
 
 
-def segment_texts(db: Path) -> list[StoredSegment]:
+def segment_texts(location: str) -> list[StoredSegment]:
     """Every segment of a store in reading order: ``T:N``, its text, interviewer or not."""
-    with sqlite3.connect(db) as connection:
-        texts = dict(connection.execute("SELECT id, text FROM transcripts"))
-        names = dict(connection.execute("SELECT id, name FROM transcripts"))
-        rows = connection.execute(
-            "SELECT transcript_id, position, char_start, char_end, is_interviewer FROM segments "
-            "ORDER BY transcript_id, position"
-        ).fetchall()
-    connection.close()
+    texts = dict(sql(location, "SELECT id, text FROM transcripts"))
+    names = dict(sql(location, "SELECT id, name FROM transcripts"))
+    rows = sql(
+        location,
+        "SELECT transcript_id, position, char_start, char_end, is_interviewer FROM segments "
+        "ORDER BY transcript_id, position",
+    )
     return [
         StoredSegment(f"{names[t]}:{position}", texts[t][start:end], bool(interviewer))
         for t, position, start, end, interviewer in rows

@@ -98,7 +98,7 @@ class Tx:
             dialect=dialect, column_keys=list(columns), for_executemany=True
         )
         convert = [
-            (index, processor)
+            (index, _repeating(processor))
             for index, processor in enumerate(
                 table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns
             )
@@ -173,6 +173,19 @@ class Tx:
         )
         inserted = self.execute(insert(schema.events).returning(schema.events.c.id), row)
         return int(inserted.scalar_one())
+
+
+def _repeating(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``processor`` that converts a value given again (the same object, as a bulk insert's
+    one timestamp) once."""
+    last: list[Any] = [object(), None]
+
+    def convert(value: Any) -> Any:
+        if value is not last[0]:
+            last[0], last[1] = value, processor(value)
+        return last[1]
+
+    return convert
 
 
 def _converted(
@@ -400,25 +413,50 @@ def create_concept(tx: Tx, name: str, creator: Identified | None = None) -> tupl
         raise InvalidInput(f"A concept named {cleaned!r} already exists.")
     if creator is None and tx.coder_name:
         creator = tx.coder()
-    concepts = schema.concepts
-    row = {
-        "name": cleaned,
-        "name_key": name_key(cleaned),
-        "created_by_id": creator.id if creator else None,
-        "position": 0,
-        "created_at": utcnow(),
-    }
-    concept_id = int(tx.execute(insert(concepts).returning(concepts.c.id), row).scalar_one())
-    event = tx.record(
-        "create",
-        "concept",
-        f"Created concept {cleaned!r}",
-        subject_id=concept_id,
-        concept_id=concept_id,
-        after={"name": cleaned},
-        coder=creator,
-    )
-    return ConceptRow(concept_id, cleaned), event
+    ((concept, event),) = create_concepts(tx, [(cleaned, creator)])
+    return concept, event
+
+
+def create_concepts(
+    tx: Tx, new: list[tuple[str, Identified | None]]
+) -> list[tuple[ConceptRow, int]]:
+    """Concepts (cleaned names, known to be free) created by their coder, with an event
+    each, in two statements; returns each concept and its event, in order."""
+    if not new:
+        return []
+    concepts, events = schema.concepts, schema.events
+    at = utcnow()
+    rows = [
+        {
+            "name": name,
+            "name_key": name_key(name),
+            "created_by_id": creator.id if creator else None,
+            "position": 0,
+            "created_at": at,
+        }
+        for name, creator in new
+    ]
+    ids = tx.execute(
+        insert(concepts).returning(concepts.c.id, sort_by_parameter_order=True), rows
+    ).scalars()
+    made = [ConceptRow(int(i), name) for i, (name, _) in zip(ids, new, strict=True)]
+    trail = [
+        event_row(
+            "create",
+            "concept",
+            f"Created concept {concept.name!r}",
+            coder_id=creator.id if creator else None,
+            subject_id=concept.id,
+            concept_id=concept.id,
+            after={"name": concept.name},
+            at=at,
+        )
+        for concept, (_, creator) in zip(made, new, strict=True)
+    ]
+    logged = tx.execute(
+        insert(events).returning(events.c.id, sort_by_parameter_order=True), trail
+    ).scalars()
+    return list(zip(made, map(int, logged), strict=True))
 
 
 def mark_reviewed(tx: Tx, coder_id: int, segment_ids: set[int]) -> list[int]:

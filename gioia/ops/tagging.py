@@ -22,6 +22,7 @@ from gioia.ops.base import (
     Tx,
     clean_name,
     create_concept,
+    create_concepts,
     ensure_coder,
     find_concept_row,
     in_chunks,
@@ -338,11 +339,11 @@ def _concepts(
         query = select(concepts.id, concepts.name, concepts.name_key)
         for r in tx.execute(query.where(concepts.name_key.in_(chunk))):
             found[r.name_key] = ConceptRow(r.id, r.name)
-    created = []
-    for key, row in first.items():
-        if key not in found:
-            found[key], _ = create_concept(tx, row.concept, coders[key_of(row.coder)])
-            created.append(found[key].name)
+    missing = [(key, row) for key, row in first.items() if key not in found]
+    made = create_concepts(tx, [(row.concept, coders[key_of(row.coder)]) for _, row in missing])
+    for (key, _), (concept, _event) in zip(missing, made, strict=True):
+        found[key] = concept
+    created = [concept.name for concept, _ in made]
     return found, created
 
 
