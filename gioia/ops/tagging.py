@@ -153,7 +153,9 @@ class _Row:
 
     number: int
     coder: str
+    coder_key: str
     concept: str
+    concept_key: str
     segment_id: int
     transcript_id: int
     ref: str
@@ -231,7 +233,20 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
         except (InvalidInput, NotFound) as exc:
             problems.append(f"row {number}: {exc.message[0].lower()}{exc.message[1:]}")
             continue
-        rows.append(_Row(number, coder, concept, segment_id, owner, where, start, end))
+        rows.append(
+            _Row(
+                number,
+                coder,
+                key_of(coder),
+                concept,
+                key_of(concept),
+                segment_id,
+                owner,
+                where,
+                start,
+                end,
+            )
+        )
     if problems:
         raise ImportFailed(
             f"{path.name} has {len(problems)} bad row(s); nothing imported.", problems
@@ -240,9 +255,9 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
         raise ImportFailed(f"{path.name} holds no codings.")
 
     # A new coder takes the file's last spelling of the name, a new concept its first.
-    spelled = {key_of(row.coder): row.coder for row in rows}
+    spelled = {row.coder_key: row.coder for row in rows}
     coders = {key: ensure_coder(tx, name) for key, name in spelled.items()}
-    concepts, created = _concepts(tx, rows, coders, key_of)
+    concepts, created = _concepts(tx, rows, coders)
     codings = schema.codings.c
     present = {
         (r.segment_id, r.concept_id, r.coder_id, r.char_start, r.char_end)
@@ -261,8 +276,8 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
     for row in rows:
         identity = (
             row.segment_id,
-            concepts[key_of(row.concept)].id,
-            coders[key_of(row.coder)].id,
+            concepts[row.concept_key].id,
+            coders[row.coder_key].id,
             row.start,
             row.end,
         )
@@ -326,13 +341,13 @@ def _transcript_segments(
 
 
 def _concepts(
-    tx: Tx, rows: list[_Row], coders: dict[str, Actor], key_of: Callable[[str], str]
+    tx: Tx, rows: list[_Row], coders: dict[str, Actor]
 ) -> tuple[dict[str, ConceptRow], list[str]]:
     """The concepts the rows name, by key; those that are new are created (in the order
     of the file, by the coder of the first row that names them) and listed."""
     first: dict[str, _Row] = {}
     for row in rows:
-        first.setdefault(key_of(row.concept), row)
+        first.setdefault(row.concept_key, row)
     concepts = schema.concepts.c
     found: dict[str, ConceptRow] = {}
     for chunk in in_chunks(list(first)):
@@ -340,7 +355,7 @@ def _concepts(
         for r in tx.execute(query.where(concepts.name_key.in_(chunk))):
             found[r.name_key] = ConceptRow(r.id, r.name)
     missing = [(key, row) for key, row in first.items() if key not in found]
-    made = create_concepts(tx, [(row.concept, coders[key_of(row.coder)]) for _, row in missing])
+    made = create_concepts(tx, [(row.concept, coders[row.coder_key]) for _, row in missing])
     for (key, _), (concept, _event) in zip(missing, made, strict=True):
         found[key] = concept
     created = [concept.name for concept, _ in made]
