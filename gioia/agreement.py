@@ -297,21 +297,19 @@ def _coincidences(counts: FloatArray, weights: FloatArray) -> FloatArray:
     diagonal = np.arange(q)
     if q < _MANY_VALUES:
         o: FloatArray = (counts.T * w) @ counts
-    else:  # each unit holds few of the values: sum over its pairs of values present
-        unit, value = np.nonzero(counts)
+    else:  # a unit holds few of the values: add up the pairs of values each unit holds
+        unit, value = np.nonzero(counts)  # the nonzero cells, unit after unit
+        size = np.bincount(unit, minlength=len(counts))[unit]  # the cells of each one's unit
+        left = np.repeat(np.arange(len(unit)), size)  # each cell, once per cell of its unit
+        within = np.arange(len(left)) - np.searchsorted(left, left)  # 0, 1, … in each block
+        right = np.searchsorted(unit, unit[left]) + within  # the unit's cells, in turn
         n = counts[unit, value]
-        starts = np.searchsorted(unit, np.arange(len(counts)))
-        per_unit = np.bincount(unit, minlength=len(counts))
-        # Every pair (i, j) of a unit's nonzero cells, as indices into unit/value/n.
-        left = np.repeat(np.arange(len(unit)), per_unit[unit])
-        offset = np.arange(len(left)) - np.repeat(
-            np.cumsum(per_unit[unit]) - per_unit[unit], per_unit[unit]
+        pairs = np.bincount(
+            value[left] * q + value[right],
+            weights=n[left] * n[right] * w[unit[left]],
+            minlength=q * q,
         )
-        right = starts[unit[left]] + offset
-        pairs = value[left] * q + value[right]
-        o = np.bincount(pairs, weights=n[left] * n[right] * w[unit[left]], minlength=q * q).reshape(
-            q, q
-        )
+        o = pairs.reshape(q, q)
     o[diagonal, diagonal] -= w @ counts
     return o
 
