@@ -309,7 +309,7 @@ def _coincidences(counts: FloatArray, weights: FloatArray) -> FloatArray:
             weights=n[left] * n[right] * w[unit[left]],
             minlength=q * q,
         )
-        o = pairs.reshape(q, q)
+        o = np.asarray(pairs, dtype=np.float64).reshape(q, q)
     o[diagonal, diagonal] -= w @ counts
     return o
 
