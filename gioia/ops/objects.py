@@ -7,7 +7,7 @@ from gioia.models import Coder, Concept, Segment, Transcript
 from gioia.ops.base import (
     Tx,
     ensure_coder,
-    find_coder_id,
+    existing_coder,
     find_concept_row,
     no_such_concept,
     resolve_segments,
@@ -24,7 +24,7 @@ def get_or_create_coder(tx: Tx, name: str) -> Coder:
 
 def find_coder(tx: Tx, name: str) -> Coder:
     """The existing coder called ``name``, or ``NotFound`` listing the coders there are."""
-    coder = tx.session.get(Coder, find_coder_id(tx, name))
+    coder = tx.session.get(Coder, existing_coder(tx, name).id)
     assert coder is not None
     return coder
 

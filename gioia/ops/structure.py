@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 
 from gioia.errors import InvalidInput, NotFound
 from gioia.models import Coder, Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
-from gioia.ops.base import Tx, clean_name, coding_applications, evidence_coder, suggestion
+from gioia.ops.base import LEVELS, Tx, clean_name, coding_applications, evidence_coder, suggestion
 from gioia.ops.listing import compile_grep
 from gioia.ops.objects import resolve_refs
 from gioia.structure_file import read_structure
@@ -34,7 +34,6 @@ from gioia.views import (
 )
 
 Item = Concept | Theme | Dimension
-LEVELS = ("concept", "theme", "dimension")
 
 
 @dataclass(frozen=True)
