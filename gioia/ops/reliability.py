@@ -383,7 +383,15 @@ def report(
     """Agreement per code and overall, at a level and unit, for the coders in scope."""
     if by not in (None, "transcript", "coder-pair"):
         raise InvalidInput(f"Cannot break down by {by!r}: choose transcript or coder-pair.")
-    scope = load(tx, level=level, coders=coders, transcript=transcript, case=case, wave=wave)
+    scope = load(
+        tx,
+        level=level,
+        coders=coders,
+        transcript=transcript,
+        case=case,
+        wave=wave,
+        spans=unit == "character",
+    )
     names = [n for _, n in scope.coders]
     matrix = unit_matrix(scope, unit)
     codes = sorted(matrix.codes, key=lambda c: name_key(scope.names[c]))
