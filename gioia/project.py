@@ -17,6 +17,7 @@ from gioia.importers.manifest import TranscriptMeta, read_manifest
 from gioia.ops import coding, importing, listing, quotes, reviews, structure, undo
 from gioia.ops.base import Tx, find_concept, resolve_refs
 from gioia.ops.importing import ImportOptions
+from gioia.project_analysis import AnalysisMethods
 from gioia.store import Store, open_store
 from gioia.structure_file import write_structure
 from gioia.views import (
@@ -58,7 +59,7 @@ T = TypeVar("T")
 ImportProgress = Callable[[int, int, ImportResult], None]
 
 
-class Project:
+class Project(AnalysisMethods):
     """An open gioia project (one store), acting as one coder (or none, for reading).
 
     Use ``Project.open(...)`` or ``Project.init(...)``, ideally as a context manager.

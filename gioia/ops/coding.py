@@ -36,7 +36,7 @@ from gioia.store import (
     core_table,
     utcnow,
 )
-from gioia.text import name_key
+from gioia.text import loose_word, name_key
 from gioia.views import CodingRow, CodingsImportResult, MemoView, TagResult, UntagResult
 
 NEW_CONCEPT_HINT = " Add --new to create it."
@@ -51,16 +51,9 @@ def locate_quote(text: str, quote: str) -> tuple[int, int] | None:
     start = text.find(wanted)
     if start >= 0:
         return start, start + len(wanted)
-    pattern = r"\s+".join(_loose(word) for word in wanted.split())
+    pattern = r"\s+".join(loose_word(word) for word in wanted.split())
     match = re.search(pattern, text, re.IGNORECASE)
     return (match.start(), match.end()) if match else None
-
-
-_QUOTE_MARKS = {"'": "['‘’]", "‘": "['‘’]", "’": "['‘’]", '"': '["“”]', "“": '["“”]', "”": '["“”]'}
-
-
-def _loose(word: str) -> str:
-    return "".join(_QUOTE_MARKS.get(ch, re.escape(ch)) for ch in word)
 
 
 def _span(

@@ -1,0 +1,188 @@
+"""Loading the evidence the analyses compute from: one place that chooses whose codings
+count (the coder named, else the consensus coder, else everyone's; see
+``evidence_coder``) and reads them with where they are."""
+
+from __future__ import annotations
+
+import numpy as np
+from sqlalchemy import and_, case, func, select
+
+from gioia.analysis.evidence import NO_INFORMANT, Evidence, TranscriptInfo
+from gioia.ops.base import Tx, evidence_coder
+from gioia.ops.structure import level as structure_level
+from gioia.store import (
+    Attribute,
+    Case,
+    Coder,
+    Coding,
+    Concept,
+    Dimension,
+    Informant,
+    Segment,
+    Theme,
+    Transcript,
+)
+from gioia.text import name_key
+
+
+def code_order(tx: Tx, level: str) -> tuple[list[int], list[str], list[str | None]]:
+    """The ids, names and parents (theme or dimension) of a level's items, in structure
+    order: the tree first, then the themes without a dimension, then the concepts without
+    a theme."""
+    structure_level(level)
+    if level == "dimension":
+        rows = tx.session.execute(
+            select(Dimension.id, Dimension.name, None).order_by(Dimension.position, Dimension.id)
+        ).all()
+    elif level == "theme":
+        rows = tx.session.execute(
+            select(Theme.id, Theme.name, Dimension.name)
+            .outerjoin(Dimension, Dimension.id == Theme.dimension_id)
+            .order_by(
+                case((Dimension.id.is_(None), 1), else_=0),
+                Dimension.position,
+                Dimension.id,
+                Theme.position,
+                Theme.id,
+            )
+        ).all()
+    else:
+        rows = tx.session.execute(
+            select(Concept.id, Concept.name, Theme.name)
+            .outerjoin(Theme, Theme.id == Concept.theme_id)
+            .outerjoin(Dimension, Dimension.id == Theme.dimension_id)
+            .order_by(
+                case((Theme.id.is_(None), 2), (Dimension.id.is_(None), 1), else_=0),
+                Dimension.position,
+                Dimension.id,
+                Theme.position,
+                Theme.id,
+                Concept.position,
+                Concept.id,
+            )
+        ).all()
+    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+
+
+def transcript_infos(tx: Tx) -> tuple[dict[int, int], list[TranscriptInfo]]:
+    """Every transcript by name (id → index, and the infos), with informant segments."""
+    counts = dict(
+        tx.session.execute(
+            select(Segment.transcript_id, func.count())
+            .where(Segment.is_interviewer.is_(False))
+            .group_by(Segment.transcript_id)
+        ).all()
+    )
+    rows = tx.session.execute(
+        select(
+            Transcript.id,
+            Transcript.name,
+            Case.name,
+            Informant.name,
+            Informant.role,
+            Transcript.wave,
+            Transcript.interview_date,
+        )
+        .outerjoin(Case, Case.id == Transcript.case_id)
+        .outerjoin(Informant, Informant.id == Transcript.informant_id)
+        .order_by(Transcript.name_key)
+    ).all()
+    imported = {id_: rank for rank, id_ in enumerate(sorted(r[0] for r in rows), start=1)}
+    index = {r[0]: i for i, r in enumerate(rows)}
+    infos = [
+        TranscriptInfo(name, case_, informant, role, wave, date, imported[id_], counts.get(id_, 0))
+        for id_, name, case_, informant, role, wave, date in rows
+    ]
+    return index, infos
+
+
+def load_evidence(tx: Tx, level: str, coder: str | None = None) -> Evidence:
+    """The codings that count at ``level`` (concept, theme or dimension): ``coder``'s,
+    else the consensus coder's when there is one, else everyone's. Codings of a concept
+    outside the tree count at the concept level only."""
+    coder_id = evidence_coder(tx, coder)
+    ids, names, parents = code_order(tx, level)
+    column = {i: n for n, i in enumerate(ids)}
+    t_index, infos = transcript_infos(tx)
+    informant = func.coalesce(Segment.informant_id, Transcript.informant_id)
+    code_column = {
+        "concept": Coding.concept_id,
+        "theme": Concept.theme_id,
+        "dimension": Theme.dimension_id,
+    }[level]
+    query = (
+        select(Segment.transcript_id, informant, Coding.segment_id, Segment.position, code_column)
+        .select_from(Coding)
+        .join(Segment, Segment.id == Coding.segment_id)
+        .join(Transcript, Transcript.id == Segment.transcript_id)
+    )
+    if level != "concept":
+        query = query.join(Concept, Concept.id == Coding.concept_id)
+    if level == "dimension":
+        query = query.join(Theme, Theme.id == Concept.theme_id)
+    if coder_id is not None:
+        query = query.where(Coding.coder_id == coder_id)
+    rows = [r for r in tx.session.execute(query).all() if r[4] is not None]
+    per_informant = dict(
+        tx.session.execute(
+            select(informant, func.count())
+            .select_from(Segment)
+            .join(Transcript, Transcript.id == Segment.transcript_id)
+            .where(Segment.is_interviewer.is_(False))
+            .group_by(informant)
+        ).all()
+    )
+    informant_names = dict(tx.session.execute(select(Informant.id, Informant.name)).all())
+    people = sorted(
+        {i for i in per_informant} | {r[1] for r in rows},
+        key=lambda i: (i is None, (informant_names.get(i) or "").casefold()),
+    )
+    p_index = {p: n for n, p in enumerate(people)}
+    interviewer = select(func.count(func.distinct(Coding.segment_id))).join(
+        Segment, and_(Segment.id == Coding.segment_id, Segment.is_interviewer.is_(True))
+    )
+    if coder_id is not None:
+        interviewer = interviewer.where(Coding.coder_id == coder_id)
+    coded_interviewer = tx.session.scalar(interviewer)
+    evidence_name = tx.session.get(Coder, coder_id).name if coder_id is not None else None
+    arrays = np.array(
+        [(t_index[t], p_index[p], s, pos, column[c]) for t, p, s, pos, c in rows], dtype=np.int64
+    ).reshape(-1, 5)
+    return Evidence(
+        level=level,
+        coder=evidence_name,
+        codes=tuple(names),
+        parents=tuple(parents),
+        transcripts=tuple(infos),
+        informants=tuple(informant_names.get(p) or NO_INFORMANT for p in people),
+        informant_segments=tuple(per_informant.get(p, 0) for p in people),
+        units=sum(i.segments for i in infos) + (coded_interviewer or 0),
+        transcript=arrays[:, 0].copy(),
+        informant=arrays[:, 1].copy(),
+        segment=arrays[:, 2].copy(),
+        position=arrays[:, 3].copy(),
+        code=arrays[:, 4].copy(),
+    )
+
+
+def attribute_values(tx: Tx, key: str) -> dict[str, str]:
+    """Each case's value of the case attribute ``key`` (compared case-insensitively)."""
+    found: dict[str, str] = {}
+    for case_name, attr_key, value in tx.session.execute(
+        select(Case.name, Attribute.key, Attribute.value).join(
+            Attribute, Attribute.case_id == Case.id
+        )
+    ):
+        if name_key(attr_key) == name_key(key):
+            found[case_name] = value
+    return found
+
+
+def case_attribute_keys(tx: Tx) -> list[str]:
+    """Every case attribute's key, in first-seen order."""
+    keys: dict[str, None] = {}
+    for (key,) in tx.session.execute(
+        select(Attribute.key).where(Attribute.case_id.is_not(None)).order_by(Attribute.id)
+    ):
+        keys[key] = None
+    return list(keys)
