@@ -117,16 +117,9 @@ def format_value(value: float, kind: str) -> str:
     return f"{value:.3f}" if kind == "share" else str(int(value))
 
 
-def column_of(matrix: CodeMatrix, name: str) -> int:
-    """The index of the code called ``name`` (compared case-insensitively)."""
+def column_of(matrix: CodeMatrix, name: str) -> int | None:
+    """The index of the code called ``name`` (compared case- and space-insensitively)."""
     from gioia.text import name_key
 
-    for index, code in enumerate(matrix.codes):
-        if name_key(code) == name_key(name):
-            return index
-    raise InvalidInput(f"No {matrix.level} {name!r} in the matrix.")
-
-
-def totals(matrix: CodeMatrix) -> Sequence[float]:
-    """Each code's total over the rows (for count and segments; presence: rows with it)."""
-    return [sum(line[i] for line in matrix.values) for i in range(len(matrix.codes))]
+    wanted = name_key(name)
+    return next((i for i, code in enumerate(matrix.codes) if name_key(code) == wanted), None)

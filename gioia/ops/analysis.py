@@ -19,8 +19,8 @@ from gioia.analysis.fsqca import (
 )
 from gioia.analysis.matrix import CodeMatrix, code_matrix, column_of
 from gioia.analysis.saturation import Saturation, saturation
-from gioia.errors import InvalidInput
-from gioia.ops.base import Tx, resolve_refs, segment_ref
+from gioia.errors import GioiaError, InvalidInput, NotFound
+from gioia.ops.base import Tx, resolve_refs, segment_ref, suggestion
 from gioia.ops.evidence import attribute_values, load_evidence
 from gioia.store import Case, Informant, Segment, Transcript
 
@@ -86,6 +86,11 @@ def calibrate_conditions(tx: Tx, path: Path, coder: str | None = None) -> FsqcaT
             matrix = matrices[key]
             evidence_coder = matrix.coder
             column = column_of(matrix, condition.of)
+            if column is None:
+                raise NotFound(
+                    f"Condition {condition.name}: there is no {condition.source} "
+                    f"{condition.of!r}.{suggestion(condition.of, list(matrix.codes))}"
+                )
             raw = {
                 row: line[column]
                 for row, line in zip(matrix.rows, matrix.values, strict=True)
@@ -100,7 +105,11 @@ def _quotes(tx: Tx, condition: ConditionSpec) -> dict[str, Quote]:
     refs = [ref for score in condition.rubric.values() for ref in score.quotes]
     found: dict[str, Quote] = {}
     informant = func.coalesce(Segment.informant_id, Transcript.informant_id)
-    for ref, (transcript, segment) in zip(refs, resolve_refs(tx.session, refs), strict=True):
+    try:
+        segments = resolve_refs(tx.session, refs)
+    except GioiaError as exc:
+        raise InvalidInput(f"Condition {condition.name}: {exc.message}") from exc
+    for ref, (transcript, segment) in zip(refs, segments, strict=True):
         case_name, role = tx.session.execute(
             select(Case.name, Informant.role)
             .select_from(Segment)
