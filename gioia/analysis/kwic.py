@@ -64,10 +64,12 @@ def context(text: str, start: int, end: int, width: int = 40) -> tuple[str, str,
     right = one_line(text[end:])
     if len(left) > width:
         cut = left[-width:]
-        left = "…" + (cut.split(" ", 1)[1] if " " in cut[1:] else cut)
+        whole = left[-width - 1] == " " or " " not in cut
+        left = "…" + (cut if whole else cut.split(" ", 1)[1])
     if len(right) > width:
         cut = right[:width]
-        right = (cut.rsplit(" ", 1)[0] if " " in cut[:-1] else cut) + "…"
+        whole = right[width] == " " or " " not in cut
+        right = (cut if whole else cut.rsplit(" ", 1)[0]) + "…"
     spaced_left = left + (" " if text[:start][-1:].isspace() and left else "")
     spaced_right = (" " if text[end:][:1].isspace() and right else "") + right
     return spaced_left, one_line(text[start:end]), spaced_right

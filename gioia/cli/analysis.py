@@ -145,7 +145,7 @@ def cooccurrence(
     if as_json:
         echo_json(result)
         return
-    title = (
+    click.echo(
         f"{PLURAL[level].capitalize()} together within {within}s ({_whose(result.coder)}; "
         f"{result.units:,} {within}s)"
     )
@@ -154,7 +154,7 @@ def cooccurrence(
         for p in result.pairs
     ]
     out = console()
-    out.print(text_table(title, ["n", "exp.", "Jaccard"], rows, min(out.width, 120), cell=8))
+    out.print(text_table("Pair", ["n", "exp.", "Jaccard"], rows, min(out.width, 120), cell=8), end="")
     out.print(f"{len(result.pairs)} pair(s).", markup=False)
 
 
@@ -201,7 +201,7 @@ def matrix(
         return
     prefix = level[0].upper()
     heads = [f"{prefix}{i}" for i in range(1, len(result.codes) + 1)]
-    label = max((len(r) for r in result.rows), default=4) + 2
+    label = max([len(rows), *(len(r) for r in result.rows)]) + 2
     cell = max((len(h) for h in heads), default=2) + 2
     if value == "share":
         cell = max(cell, 7)
@@ -239,7 +239,7 @@ def saturation(order: str, level: str, coder: str | None, output: Path | None, a
     if as_json:
         echo_json(result)
         return
-    name = max((len(s.transcript) for s in result.steps), default=9) + 2
+    name = max([len("Interview"), *(len(s.transcript) for s in result.steps)]) + 2
     click.echo(f"New {words} per interview, by {order} ({_whose(result.coder)})")
     click.echo(f"{'#':>3}  {'Interview':<{name}}{'Date':<12}{'New':>5}{'Total':>7}")
     for s in result.steps:
