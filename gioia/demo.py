@@ -24,7 +24,7 @@ AGREEMENT = (
 )
 
 
-def _review_everything(project: Project, coder: str, transcripts: list[str | None]) -> None:
+def review_everything(project: Project, coder: str, transcripts: list[str | None]) -> None:
     """The sample's coders read every informant turn: record it, as a session would."""
     project.coder = coder
     for name in transcripts:
@@ -64,7 +64,7 @@ def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
         for name in CODINGS_FILES:
             result = project.import_codings(sample / name)
             say(f"Imported {result.added} codings by {', '.join(result.coders)} from {name}")
-            _review_everything(project, result.coders[0], [r.transcript for r in results])
+            review_everything(project, result.coders[0], [r.transcript for r in results])
         cases = project.cases()
         say(f"{len(cases)} cases: " + ", ".join(c.name for c in cases))
         tree = project.import_structure(sample / "structure.csv")

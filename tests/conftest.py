@@ -190,3 +190,21 @@ def small_study(project: Project, tmp_path: Path) -> Project:
     (folder / "codings.csv").write_text(codings, encoding="utf-8")
     project.import_codings(folder / "codings.csv")
     return project
+
+
+@pytest.fixture(scope="session")
+def sample_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample study as `gioia demo` builds it (two coders reconciled into a consensus
+    coder, the structure imported) and its report, written once per run (SQLite)."""
+    from gioia.demo import CODINGS_FILES, review_everything
+
+    folder = tmp_path_factory.mktemp("sample-report")
+    with Project.init(str(folder / "gioia.db")) as project:
+        results = project.import_files([], manifest=SAMPLE / "manifest.csv")
+        for name in CODINGS_FILES:
+            coder = project.import_codings(SAMPLE / name).coders[0]
+            review_everything(project, coder, [r.transcript for r in results])
+        project.import_structure(SAMPLE / "structure.csv")
+        project.reconcile_auto("Consensus", "union")
+        project.write_report(folder / "report.html")
+    return folder / "report.html"

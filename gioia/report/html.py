@@ -36,6 +36,7 @@ SECTIONS = (
 )
 MAX_PAIRS = 30
 _SVG_PROLOGUE = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.DOTALL)
+_SVG_ID = re.compile(r'\sid="[^"]*"')
 _PLURAL = {"concept": "concepts", "theme": "themes", "dimension": "dimensions"}
 
 
@@ -59,9 +60,10 @@ def policy(style: str) -> str:
 
 
 def inline_svg(svg: str, label: str) -> str:
-    """An SVG document made fit to sit in the page: no prologue or comments, and labelled
-    for screen readers (CSS scales it to the page)."""
-    body = _SVG_PROLOGUE.sub("", svg).strip()
+    """An SVG document made fit to sit in the page: no prologue, comments or ids (Graphviz
+    numbers its nodes alike in every drawing, and an id must be unique in the page), and
+    labelled for screen readers (CSS scales it to the page)."""
+    body = _SVG_ID.sub("", _SVG_PROLOGUE.sub("", svg)).strip()
     opening = body[: body.index(">")]
     if 'role="img"' in opening:
         return body

@@ -150,10 +150,13 @@ def methods_paragraphs(data: ReportData) -> tuple[list[str], list[str]]:
             + f"New {sat.level}s stopped emerging after interview {sat.last_new.number} of "
             f"{len(sat.steps)} (in order of {'date' if sat.order == 'date' else sat.order}); "
             + (
-                f"the last {_count(sat.after_last, 'interview')} added none (Guest, Bunce & Johnson, 2006)."
+                f"the last {_count(sat.after_last, 'interview')} added none"
+                if sat.after_last > 1
+                else "the last interview added none"
                 if sat.after_last
-                else "the last interview still added one, so saturation is not shown (Guest, Bunce & Johnson, 2006)."
+                else "the last interview still added one, so saturation is not shown"
             )
+            + " (Guest, Bunce & Johnson, 2006)."
         )
     return [" ".join(first), " ".join(coding)], cited
 
