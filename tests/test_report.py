@@ -168,7 +168,7 @@ def test_the_sample_study_report(sample_report: Path) -> None:
     html = sample_report.read_text(encoding="utf-8")
     page = Page(html)
     # 40 quotes (2 per concept) from 38 segments: two segments hold quotes of two concepts.
-    assert html.count(" in context</a>") == 40
+    assert len(re.findall(r'<a href="#seg-\d+">[^<]+:\d+ in context</a>', html)) == 40
     assert len([i for i in page.ids if i.startswith("seg-")]) == 38
     assert "Consensus's codings" in html
     assert "4 case(s), 7 interview(s), 8,350 words." in html
