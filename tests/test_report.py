@@ -170,5 +170,5 @@ def test_the_sample_study_report(sample_report: Path) -> None:
     # 40 quotes (2 per concept) from 38 segments: two segments hold quotes of two concepts.
     assert len(re.findall(r'<a href="#seg-\d+">[^<]+:\d+ in context</a>', html)) == 40
     assert len([i for i in page.ids if i.startswith("seg-")]) == 38
-    assert "Consensus's codings" in html
+    assert "Consensus&#x27;s codings" in html
     assert "4 case(s), 7 interview(s), 8,350 words." in html
