@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -24,6 +25,16 @@ FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--remote-debugging-pipe",
+)
+
+
+# Gives the browser the pipe's ends as fds 3 and 4: each is first copied above 9, so
+# that placing one cannot overwrite the other.
+_LAUNCH = (
+    "import fcntl, os, sys; "
+    "ends = [fcntl.fcntl(int(fd), fcntl.F_DUPFD, 10) for fd in sys.argv[1:3]]; "
+    "os.dup2(ends[0], 3); os.dup2(ends[1], 4); "
+    "os.execv(sys.argv[3], sys.argv[3:])"
 )
 
 
@@ -47,9 +58,11 @@ class Browser:
         # The protocol's pipe is the browser's fd 3 (commands in) and fd 4 (replies out).
         self.process = subprocess.Popen(
             [
-                "sh",
+                sys.executable,
                 "-c",
-                f'exec "$0" "$@" 3<&{to_browser} 4>&{from_browser}',
+                _LAUNCH,
+                str(to_browser),
+                str(from_browser),
                 executable,
                 *FLAGS,
                 f"--user-data-dir={self.profile}",
@@ -106,7 +119,9 @@ class Browser:
         message: dict[str, Any] = json.loads(raw)
         return message
 
-    def send(self, method: str, params: dict[str, Any] | None = None, *, session: bool = False) -> Any:
+    def send(
+        self, method: str, params: dict[str, Any] | None = None, *, session: bool = False
+    ) -> Any:
         """Run one protocol command (on the page's session when ``session``); its result."""
         self._next += 1
         message: dict[str, Any] = {"id": self._next, "method": method, "params": params or {}}
