@@ -26,6 +26,9 @@ class AnalysisMethods:
     if TYPE_CHECKING:
         coder: str | None
 
+        @property
+        def location(self) -> str: ...
+
         def _read(self) -> AbstractContextManager[Tx]: ...
 
         def agreement(self, *, level: str = ...) -> AgreementReport: ...
@@ -167,6 +170,7 @@ class AnalysisMethods:
                     network = ""
         return dataclasses.replace(
             data,
+            store=self.location,
             agreement=tuple(agreement),
             figure_svg=figure,
             figure_note=note,

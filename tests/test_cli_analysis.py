@@ -16,7 +16,9 @@ from gioia import Project
 from tests.conftest import run
 
 
-def test_search_prints_lines_in_context(small_study: Project, store: str, runner: CliRunner) -> None:
+def test_search_prints_lines_in_context(
+    small_study: Project, store: str, runner: CliRunner
+) -> None:
     result = run(runner, store, "search", "buyers")
     assert result.exit_code == 0
     assert result.output == (
@@ -63,7 +65,8 @@ def test_search_tag_asks_first(small_study: Project, store: str, runner: CliRunn
     assert refused.exit_code == 2
     assert "Pass --yes to tag 2 segment(s) without asking." in refused.output
     no_coder = runner.invoke(
-        __import__("gioia.cli", fromlist=["cli"]).cli, ["--store", store, "search", "x", "--tag", "Trust"]
+        __import__("gioia.cli", fromlist=["cli"]).cli,
+        ["--store", store, "search", "x", "--tag", "Trust"],
     )
     assert no_coder.exit_code == 2
     assert "--tag codes as you: pass --coder NAME" in no_coder.output
@@ -71,7 +74,9 @@ def test_search_tag_asks_first(small_study: Project, store: str, runner: CliRunn
         assert len(reopened.codings(["Tom"])) == 3
 
 
-def test_cooccurrence_table_and_files(small_study: Project, store: str, runner: CliRunner, tmp_path: Path) -> None:
+def test_cooccurrence_table_and_files(
+    small_study: Project, store: str, runner: CliRunner, tmp_path: Path
+) -> None:
     result = run(runner, store, "cooccurrence", "--level", "theme", "--coder", "Maria")
     lines = result.output.splitlines()
     assert lines[0] == "Themes together within segments (Maria's codings; 5 segments)"
@@ -109,7 +114,9 @@ def test_cooccurrence_table_and_files(small_study: Project, store: str, runner: 
     assert "Relations" in svg.read_text(encoding="utf-8")
 
 
-def test_matrix_printed_and_traced(small_study: Project, store: str, runner: CliRunner, tmp_path: Path) -> None:
+def test_matrix_printed_and_traced(
+    small_study: Project, store: str, runner: CliRunner, tmp_path: Path
+) -> None:
     result = run(runner, store, "matrix", "--coder", "Maria")
     assert result.output == (
         "Case × theme: segments (Maria's codings)\n"
@@ -120,7 +127,9 @@ def test_matrix_printed_and_traced(small_study: Project, store: str, runner: Cli
         "T2 = Growth\n"
         "T3 = Relations\n"
     )
-    share = run(runner, store, "matrix", "--coder", "Maria", "--value", "share", "--rows", "informant")
+    share = run(
+        runner, store, "matrix", "--coder", "Maria", "--value", "share", "--rows", "informant"
+    )
     assert share.output.splitlines()[2:5] == [
         "Ann          0.500  0.500  0.500",
         "Bob          0.500  0.000  0.500",
@@ -161,7 +170,9 @@ def test_matrix_printed_and_traced(small_study: Project, store: str, runner: Cli
     )
 
 
-def test_saturation_printed_and_plotted(small_study: Project, store: str, runner: CliRunner, tmp_path: Path) -> None:
+def test_saturation_printed_and_plotted(
+    small_study: Project, store: str, runner: CliRunner, tmp_path: Path
+) -> None:
     result = run(runner, store, "saturation", "--coder", "Maria")
     assert result.output == (
         "New concepts per interview, by date (Maria's codings)\n"
@@ -197,7 +208,9 @@ def test_fsqca_calibrate_warns_of_half_memberships(
 ) -> None:
     spec = tmp_path / "spec.yaml"
     spec.write_text(
-        yaml.safe_dump({"conditions": {"TRUST": {"concept": "Trust", "rubric": {"Case A": 1, "Case B": 0.5}}}}),
+        yaml.safe_dump(
+            {"conditions": {"TRUST": {"concept": "Trust", "rubric": {"Case A": 1, "Case B": 0.5}}}}
+        ),
         encoding="utf-8",
     )
     out = tmp_path / "conditions.csv"
@@ -217,10 +230,15 @@ def test_fsqca_calibrate_warns_of_half_memberships(
     assert out.read_text(encoding="utf-8") == "case,TRUST\nCase A,1.000\nCase B,0.500\n"
 
 
-def test_report_command(small_study: Project, store: str, runner: CliRunner, tmp_path: Path) -> None:
+def test_report_command(
+    small_study: Project, store: str, runner: CliRunner, tmp_path: Path
+) -> None:
     out = tmp_path / "study.html"
     result = run(runner, store, "report", "-o", str(out), "--title", "Wine <exporters>")
     size = out.stat().st_size
-    assert result.output == f"Wrote {out} ({size / 1024:,.0f} KB): 3 interview(s), 8 quote(s) in context.\n"
+    assert (
+        result.output
+        == f"Wrote {out} ({size / 1024:,.0f} KB): 3 interview(s), 8 quote(s) in context.\n"
+    )
     page = out.read_text(encoding="utf-8")
     assert "<title>Wine &lt;exporters&gt;</title>" in page

@@ -125,7 +125,11 @@ SPEC = {
         "TRUST": {
             "concept": "Trust",
             "rubric": {
-                "Case A": {"score": 0.67, "rationale": "Trust is built slowly.", "quotes": ["t2:2"]},
+                "Case A": {
+                    "score": 0.67,
+                    "rationale": "Trust is built slowly.",
+                    "quotes": ["t2:2"],
+                },
                 "case b": {"score": 0.5},
             },
         },
@@ -161,7 +165,11 @@ def test_calibrate_a_study(small_study: Project, tmp_path: Path) -> None:
     assert costs["cases"]["Case A"] == {"raw": 0.5, "membership": 0.95}
     trust = written["conditions"]["TRUST"]["cases"]
     assert trust["Case A"]["quotes"] == [
-        {"segment": "t2:2", "text": "Trust takes time. Buyers visit us.", "attribution": "(Case A, Sales Manager)"}
+        {
+            "segment": "t2:2",
+            "text": "Trust takes time. Buyers visit us.",
+            "attribution": "(Case A, Sales Manager)",
+        }
     ]
     assert trust["Case B"]["flag"].startswith("membership exactly 0.5")
     assert written["conditions"]["SIZE"]["cases"]["Case B"] == {"raw": 5.0, "membership": 0.019}
@@ -171,10 +179,38 @@ def test_calibrate_a_study(small_study: Project, tmp_path: Path) -> None:
     ("change", "message"),
     [
         ({"TRUST": {"concept": "Trust", "rubric": {"Case A": 1}}}, "gives no score to Case B"),
-        ({"TRUST": {"concept": "Trust", "rubric": {"Case A": 1, "Case B": 0, "Case Z": 1}}}, "'Case Z', which is not a case"),
-        ({"TRUST": {"concept": "Trust", "rubric": {"Case A": {"score": 1, "quotes": ["t9:1"]}, "Case B": 0}}}, "Condition TRUST: No transcript 't9'"),
-        ({"TRUST": {"concept": "Trusted", "measure": "count", "direct": {"exclusion": 0, "crossover": 1, "inclusion": 2}}}, "Condition TRUST: there is no concept 'Trusted'. Did you mean 'Trust'?"),
-        ({"SIZE": {"attribute": "founded", "direct": {"exclusion": 0, "crossover": 1, "inclusion": 2}}}, "no case attribute 'founded' for Case A, Case B"),
+        (
+            {"TRUST": {"concept": "Trust", "rubric": {"Case A": 1, "Case B": 0, "Case Z": 1}}},
+            "'Case Z', which is not a case",
+        ),
+        (
+            {
+                "TRUST": {
+                    "concept": "Trust",
+                    "rubric": {"Case A": {"score": 1, "quotes": ["t9:1"]}, "Case B": 0},
+                }
+            },
+            "Condition TRUST: No transcript 't9'",
+        ),
+        (
+            {
+                "TRUST": {
+                    "concept": "Trusted",
+                    "measure": "count",
+                    "direct": {"exclusion": 0, "crossover": 1, "inclusion": 2},
+                }
+            },
+            "Condition TRUST: there is no concept 'Trusted'. Did you mean 'Trust'?",
+        ),
+        (
+            {
+                "SIZE": {
+                    "attribute": "founded",
+                    "direct": {"exclusion": 0, "crossover": 1, "inclusion": 2},
+                }
+            },
+            "no case attribute 'founded' for Case A, Case B",
+        ),
     ],
 )
 def test_calibration_errors_name_the_condition(

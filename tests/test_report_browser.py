@@ -142,9 +142,7 @@ def test_the_report_prints_with_no_cut_rows(
 def test_the_cut_row_check_finds_a_cut_row(browser: Browser, tmp_path: Path) -> None:
     """The same check on a table whose tall rows may break: it finds them cut."""
     lines = "<br>".join(f"line{n}" for n in range(40))
-    rows = "".join(
-        f"<tr><td>start{n}x {lines} finish{n}x</td></tr>" for n in range(6)
-    )
+    rows = "".join(f"<tr><td>start{n}x {lines} finish{n}x</td></tr>" for n in range(6))
     page = tmp_path / "tall.html"
     page.write_text(f"<!DOCTYPE html><table><tbody>{rows}</tbody></table>", encoding="utf-8")
     browser.load(page.as_uri(), 1280)

@@ -85,7 +85,8 @@ def to_svg(scene: Scene) -> str:
             )
         elif isinstance(item, Dot):
             parts.append(
-                f'<circle cx="{item.x:.2f}" cy="{item.y:.2f}" r="{item.radius:g}" fill="{item.fill}"/>'
+                f'<circle cx="{item.x:.2f}" cy="{item.y:.2f}" r="{item.radius:g}" '
+                f'fill="{item.fill}"/>'
             )
         else:
             turn = f' transform="rotate(-90 {item.x:.2f} {item.y:.2f})"' if item.vertical else ""

@@ -141,7 +141,8 @@ def network_dot(result: Cooccurrence, max_width: float = 6.5) -> str:
     lines = [
         "graph cooccurrence {",
         f'  graph [layout=neato, overlap=prism, sep="+12", splines=false, outputorder=edgesfirst, '
-        f'forcelabels=true, start=1, size="{max_width:g},{max_width:g}", fontname="Arial", pad=0.2];',
+        f'forcelabels=true, start=1, size="{max_width:g},{max_width:g}", fontname="Arial", '
+        "pad=0.2];",
         '  node [shape=circle, fixedsize=true, style=filled, color="#333333", penwidth=0.6, '
         'fontname="Arial", fontsize=8, label=""];',
         '  edge [color="#555555"];',

@@ -3,7 +3,6 @@ every cell so each number can be traced to its quotes."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np

@@ -227,7 +227,7 @@ def write_fsqca(table: FsqcaTable, path: Path_, spec_file: Path) -> Path:
             cases: dict[str, Any] = {}
             for c in condition.cases:
                 item: dict[str, Any] = {
-                    "raw": c.raw,
+                    "raw": round(c.raw, 6) if isinstance(c.raw, float) else c.raw,
                     "membership": float(format_membership(c.membership)),
                 }
                 if c.rationale:
@@ -248,7 +248,8 @@ def write_fsqca(table: FsqcaTable, path: Path_, spec_file: Path) -> Path:
         head = (
             f"# The calibration behind {Path(path).name}, written by gioia {__version__} on "
             f"{dt.date.today().isoformat()} from {spec_file.name}.\n"
-            '# Direct calibration: Ragin (2008), logistic, as R\'s QCA::calibrate(type = "fuzzy").\n'
+            "# Direct calibration: Ragin (2008), logistic, as R's QCA::calibrate"
+            '(type = "fuzzy").\n'
             f"# Measures from the store are of {whose}.\n"
         )
         body = yaml.safe_dump(

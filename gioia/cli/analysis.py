@@ -120,10 +120,17 @@ def search(
 )
 @click.option("--coder", metavar="NAME", help=CODER_HELP)
 @click.option(
-    "--min-count", type=click.IntRange(min=1), default=1, show_default=True, help="Leave out rarer pairs."
+    "--min-count",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Leave out rarer pairs.",
 )
 @click.option(
-    "-o", "--output", type=OUTPUT, help="A .csv, .xlsx, .graphml or .gexf (Gephi), .png or .svg file."
+    "-o",
+    "--output",
+    type=OUTPUT,
+    help="A .csv, .xlsx, .graphml or .gexf (Gephi), .png or .svg file.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def cooccurrence(
@@ -154,7 +161,9 @@ def cooccurrence(
         for p in result.pairs
     ]
     out = console()
-    out.print(text_table("Pair", ["n", "exp.", "Jaccard"], rows, min(out.width, 120), cell=8), end="")
+    out.print(
+        text_table("Pair", ["n", "exp.", "Jaccard"], rows, min(out.width, 120), cell=8), end=""
+    )
     out.print(f"{len(result.pairs)} pair(s).", markup=False)
 
 
@@ -166,7 +175,9 @@ def cooccurrence(
     show_default=True,
     help="What each row is.",
 )
-@click.option("--level", type=LEVEL, default="theme", show_default=True, help="What each column is.")
+@click.option(
+    "--level", type=LEVEL, default="theme", show_default=True, help="What each column is."
+)
 @click.option(
     "--value",
     type=click.Choice(["count", "segments", "presence", "share"]),
@@ -194,7 +205,9 @@ def matrix(
         if output is not None:
             project.write_matrix(output, result)
     if output is not None:
-        click.echo(f"Wrote {output} ({len(result.rows)} {rows}s × {len(result.codes)} {PLURAL[level]}).")
+        click.echo(
+            f"Wrote {output} ({len(result.rows)} {rows}s × {len(result.codes)} {PLURAL[level]})."
+        )
         return
     if as_json:
         echo_json(result)
@@ -221,11 +234,15 @@ def matrix(
     show_default=True,
     help="Interview order: by date, by name, or as imported (the manifest's order).",
 )
-@click.option("--level", type=LEVEL, default="concept", show_default=True, help="What counts as new.")
+@click.option(
+    "--level", type=LEVEL, default="concept", show_default=True, help="What counts as new."
+)
 @click.option("--coder", metavar="NAME", help=CODER_HELP)
 @click.option("-o", "--output", type=OUTPUT, help="A .csv, .png or .svg file.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def saturation(order: str, level: str, coder: str | None, output: Path | None, as_json: bool) -> None:
+def saturation(
+    order: str, level: str, coder: str | None, output: Path | None, as_json: bool
+) -> None:
     """New codes per interview in the order they were held, the running total, and the
     last interview that added one: the table and plot a methods section cites."""
     with open_project() as project:
@@ -244,7 +261,9 @@ def saturation(order: str, level: str, coder: str | None, output: Path | None, a
     click.echo(f"{'#':>3}  {'Interview':<{name}}{'Date':<12}{'New':>5}{'Total':>7}")
     for s in result.steps:
         date = s.date.isoformat() if s.date else ""
-        click.echo(f"{s.number:>3}  {s.transcript:<{name}}{date:<12}{len(s.new):>5}{s.cumulative:>7}")
+        click.echo(
+            f"{s.number:>3}  {s.transcript:<{name}}{date:<12}{len(s.new):>5}{s.cumulative:>7}"
+        )
     if result.last_new is None:
         click.echo(f"No {words} coded yet.")
         return

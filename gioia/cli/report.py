@@ -11,7 +11,11 @@ from gioia.cli.common import open_project
 
 @click.command()
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .html file."
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The .html file.",
 )
 @click.option("--title", default="Study report", show_default=True, help="The report's title.")
 @click.option(
@@ -20,7 +24,11 @@ from gioia.cli.common import open_project
     help="Count this coder's codings [default: the consensus coder if any, else all].",
 )
 @click.option(
-    "--per-concept", type=click.IntRange(min=1), default=2, show_default=True, help="Quotes per concept."
+    "--per-concept",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Quotes per concept.",
 )
 def report(output: Path, title: str, coder: str | None, per_concept: int) -> None:
     """Write the study report: one self-contained HTML file (no network, no script) with

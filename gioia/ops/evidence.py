@@ -31,9 +31,10 @@ def code_order(tx: Tx, level: str) -> tuple[list[int], list[str], list[str | Non
     a theme."""
     structure_level(level)
     if level == "dimension":
-        rows = tx.session.execute(
-            select(Dimension.id, Dimension.name, None).order_by(Dimension.position, Dimension.id)
+        found = tx.session.execute(
+            select(Dimension.id, Dimension.name).order_by(Dimension.position, Dimension.id)
         ).all()
+        return [r[0] for r in found], [r[1] for r in found], [None] * len(found)
     elif level == "theme":
         rows = tx.session.execute(
             select(Theme.id, Theme.name, Dimension.name)
@@ -122,7 +123,7 @@ def load_evidence(tx: Tx, level: str, coder: str | None = None) -> Evidence:
         query = query.join(Theme, Theme.id == Concept.theme_id)
     if coder_id is not None:
         query = query.where(Coding.coder_id == coder_id)
-    rows = [r for r in tx.session.execute(query).all() if r[4] is not None]
+    rows = tx.session.execute(query).all()
     per_informant = dict(
         tx.session.execute(
             select(informant, func.count())
@@ -144,10 +145,11 @@ def load_evidence(tx: Tx, level: str, coder: str | None = None) -> Evidence:
     if coder_id is not None:
         interviewer = interviewer.where(Coding.coder_id == coder_id)
     coded_interviewer = tx.session.scalar(interviewer)
-    evidence_name = tx.session.get(Coder, coder_id).name if coder_id is not None else None
-    arrays = np.array(
-        [(t_index[t], p_index[p], s, pos, column[c]) for t, p, s, pos, c in rows], dtype=np.int64
-    ).reshape(-1, 5)
+    evidence_name = tx.session.scalar(select(Coder.name).where(Coder.id == coder_id))
+    entries = [
+        (t_index[t], p_index[p], s, pos, column[c]) for t, p, s, pos, c in rows if c is not None
+    ]
+    arrays = np.array(entries, dtype=np.int64).reshape(-1, 5)
     return Evidence(
         level=level,
         coder=evidence_name,

@@ -27,7 +27,7 @@ def gather(tx: Tx, options: ReportOptions) -> ReportData:
     return ReportData(
         options=options,
         generated=utcnow().replace(microsecond=0),
-        store=tx.session.get_bind().url.database or "",
+        store="",
         transcripts=tuple(listing.transcripts(tx)),
         cases=tuple(listing.cases(tx)),
         segment_by=tuple(sorted(set(tx.session.scalars(select(Transcript.segment_by).distinct())))),

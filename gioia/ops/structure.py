@@ -16,10 +16,9 @@ from sqlalchemy.orm import aliased
 
 from gioia.errors import InvalidInput, NotFound
 from gioia.ops.base import Tx, clean_name, evidence_coder, resolve_refs, suggestion
-from gioia.ops.listing import compile_grep
 from gioia.store import Coder, Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
 from gioia.structure_file import read_structure
-from gioia.text import name_key
+from gioia.text import compile_grep, name_key
 from gioia.views import (
     ConceptNode,
     Counts,

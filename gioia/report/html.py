@@ -259,9 +259,10 @@ def _structure(data: ReportData) -> str:
         for t in d.themes:
             rows.append(("theme", [(e(t.name), "indent1"), *_counts(t.counts)]))
             rows.extend(("", [(e(c.name), "indent2"), *_counts(c.counts)]) for c in t.concepts)
-    outside = [*s.themes_without_dimension, *s.concepts_without_theme]
+    outside = [t.name for t in s.themes_without_dimension]
+    outside += [c.name for c in s.concepts_without_theme]
     note = (
-        f'<p class="note">Outside the tree (not in the figure): {e(", ".join(i.name for i in outside))}.</p>'
+        f'<p class="note">Outside the tree (not in the figure): {e(", ".join(outside))}.</p>'
         if outside
         else ""
     )
@@ -304,19 +305,17 @@ def _quotes(data: ReportData, anchors: dict[str, str]) -> str:
 
 
 def _codebook(data: ReportData) -> str:
+    def entry(name: str, kind: str, definition: str | None) -> str:
+        return (
+            f'<dt>{e(name)} <span class="note">({kind})</span></dt><dd>{e(definition or "—")}</dd>'
+        )
+
     lines = ['<dl class="defs">']
-    s = data.structure
-    for d in s.dimensions:
-        lines.append(f'<dt>{e(d.name)} <span class="note">(aggregate dimension)</span></dt>')
-        lines.append(f"<dd>{e(d.definition or '—')}</dd>")
+    for d in data.structure.dimensions:
+        lines.append(entry(d.name, "aggregate dimension", d.definition))
         for t in d.themes:
-            lines.append(
-                f'<dt>{e(t.name)} <span class="note">(theme)</span></dt><dd>{e(t.definition or "—")}</dd>'
-            )
-            for c in t.concepts:
-                lines.append(
-                    f'<dt>{e(c.name)} <span class="note">(concept)</span></dt><dd>{e(c.definition or "—")}</dd>'
-                )
+            lines.append(entry(t.name, "theme", t.definition))
+            lines.extend(entry(c.name, "concept", c.definition) for c in t.concepts)
     lines.append("</dl>")
     return _section("codebook", *lines)
 
@@ -336,10 +335,10 @@ def _agreement(data: ReportData) -> str:
             "<p>"
             + e(
                 f"Unit: {report.unit}. Coders: {', '.join(report.coders)}. "
-                f"{report.units_pairable:,} {report.unit}s compared; {report.units_dropped:,} read by "
-                "fewer than two coders count in chance agreement only. A coder who had not read a "
-                f"{report.unit} is missing there; one who read it and did not apply a code coded it "
-                "absent. Per code: "
+                f"{report.units_pairable:,} {report.unit}s compared; "
+                f"{report.units_dropped:,} read by fewer than two coders count in chance "
+                f"agreement only. A coder who had not read a {report.unit} is missing there; one "
+                "who read it and did not apply a code coded it absent. Per code: "
                 + ("Cohen's κ" if two else "Fleiss' κ")
                 + ", Krippendorff's α (nominal) and Gwet's AC1 on its presence or absence."
             )
@@ -348,7 +347,8 @@ def _agreement(data: ReportData) -> str:
         lines.append(
             "<p><strong>"
             + e(
-                f"Overall: {_number(o['percent'])} agreement, pooled κ {_number(o['pooled_kappa'])} "
+                f"Overall: {_number(o['percent'])} agreement, "
+                f"pooled κ {_number(o['pooled_kappa'])} "
                 f"({interpret_kappa(o['pooled_kappa'])}), mean κ {_number(o['mean_kappa'])}, "
                 f"mean α {_number(o['mean_alpha'])} ({interpret_alpha(o['mean_alpha'])})."
             )
@@ -471,7 +471,8 @@ def _cooccurrence(data: ReportData) -> str:
         )
         more = len(c.pairs) - MAX_PAIRS
         note = (
-            f'<p class="note">{more} less frequent pair(s) left out: `gioia cooccurrence` lists them all.</p>'
+            f'<p class="note">{more} less frequent pair(s) left out: `gioia cooccurrence` '
+            "lists them all.</p>"
             if more > 0
             else ""
         )
@@ -521,8 +522,8 @@ def _saturation(data: ReportData) -> str:
         inline_svg(
             to_svg(saturation_scene(s)), f"Saturation: new and cumulative {words} per interview"
         ),
-        f"<figcaption>New {e(words)} per interview (bars) and in all (line), interviews in order of "
-        f"{e(s.order)}.</figcaption>",
+        f"<figcaption>New {e(words)} per interview (bars) and in all (line), interviews in "
+        f"order of {e(s.order)}.</figcaption>",
         "</figure>",
         _table(head, rows),
     )
