@@ -1,0 +1,211 @@
+"""Analyses and the report on a large study (issue 13).
+
+Targets, at 200 transcripts × 5,000 words with 20 concepts per transcript coded by 2
+coders (about 100,000 codings): search under 1 s, co-occurrence and the matrix under
+2 s, saturation under 1 s, the report under 5 s and under 20 MB. Search also at 1,000
+transcripts × 5,000 words (issue 13, point 1) with ``--search-transcripts``.
+
+Set-up, not timed, all through the API: synthetic transcripts (``benchlib``) in 50 cases
+of 4 interviews (two waves, dated), imported with a manifest; a structure of 300
+concepts in 40 themes in 8 dimensions; each transcript draws 20 of the concepts and
+each coder applies each of them to about 40% of its informant segments, whole or on a
+quote, imported as one codings file.
+
+Measured, ``--rounds`` times after a warm-up: in process (``Project.search`` for a
+common and a rare word, ``cooccurrence`` at the concept and theme level, ``matrix`` case ×
+theme and transcript × concept, ``saturation``, ``write_report``), and as whole processes
+the commands a researcher types (peak memory too). The report's size is its file's.
+
+    .venv/bin/python bench/bench_analysis.py                         # the targets' sizes
+    .venv/bin/python bench/bench_analysis.py --transcripts 40 --rounds 2 --search-transcripts 0
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchlib import (
+    GIOIA,
+    add_work_arguments,
+    bench_env,
+    close_work,
+    concept_names,
+    machine,
+    median,
+    open_work,
+    profile,
+    quote_of,
+    run_process,
+    segment_texts,
+    show,
+    spread,
+    timed,
+    verdict,
+    write_csv,
+    write_transcripts,
+)
+
+WORDS = 5_000
+PER_TRANSCRIPT = 20
+SHARE = 0.4
+
+
+def build(work: Path, transcripts: int, seed: int) -> tuple[Path, int]:
+    """The study's store; returns it and its number of codings."""
+    from gioia.project import Project
+
+    rng = random.Random(seed)
+    folder = work / "transcripts"
+    shutil.rmtree(folder, ignore_errors=True)
+    paths = write_transcripts(folder, transcripts, seed=seed, words=WORDS)
+    manifest = [
+        (
+            p.name,
+            f"Case {i // 4 + 1:03d}",
+            f"Informant {i // 2 + 1:03d}",
+            "Owner",
+            f"{2022 + i % 2}-{1 + i // 20 % 12:02d}-{1 + i % 28:02d}",
+            str(1 + i % 2),
+        )
+        for i, p in enumerate(paths)
+    ]
+    write_csv(folder / "manifest.csv", ("file", "case", "informant", "role", "date", "wave"), manifest)
+    names = concept_names(rng, 300 + 40 + 8)
+    concepts, themes, dimensions = names[:300], names[300:340], names[340:]
+    structure = [(c, themes[i % 40], dimensions[i % 40 % 8]) for i, c in enumerate(concepts)]
+    write_csv(work / "structure.csv", ("concept", "theme", "dimension"), structure)
+    db = work / "gioia.db"
+    for suffix in ("", "-wal", "-shm"):
+        db.with_name(db.name + suffix).unlink(missing_ok=True)
+    with Project.init(str(db)) as project:
+        project.import_files([], manifest=folder / "manifest.csv")
+        project.import_structure(work / "structure.csv")
+    by_transcript: dict[str, list[Any]] = {}
+    for segment in segment_texts(db):
+        if not segment.interviewer:
+            by_transcript.setdefault(segment.ref.rsplit(":", 1)[0], []).append(segment)
+    rows = []
+    for segments in by_transcript.values():
+        chosen = rng.sample(concepts, PER_TRANSCRIPT)
+        for coder in ("Maria", "Tom"):
+            for concept in chosen:
+                for segment in segments:
+                    if rng.random() < SHARE:
+                        quote = quote_of(rng, segment.text) if rng.random() < 0.5 else ""
+                        rows.append((coder, segment.ref, concept, quote))
+    write_csv(work / "codings.csv", ("coder", "segment", "concept", "quote"), rows)
+    with Project.open(str(db)) as project:
+        project.import_codings(work / "codings.csv")
+    return db, len(rows)
+
+
+def in_process(db: Path, work: Path, rounds: int, top: int, profiled: str | None) -> dict[str, list[float]]:
+    from gioia.project import Project
+
+    calls: dict[str, Callable[[Project], Any]] = {
+        "search 'buyers' (common)": lambda p: p.search("buyers"),
+        "search 'Zürich' (rare)": lambda p: p.search("Zürich"),
+        "cooccurrence concepts × segments": lambda p: p.cooccurrence(level="concept"),
+        "cooccurrence themes × segments": lambda p: p.cooccurrence(level="theme"),
+        "matrix case × theme": lambda p: p.matrix(rows="case", level="theme"),
+        "matrix transcript × concept": lambda p: p.matrix(rows="transcript", level="concept"),
+        "saturation concepts by date": lambda p: p.saturation(),
+        "write_report": lambda p: p.write_report(work / "report.html"),
+    }
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    with Project.open(str(db)) as project:
+        for name, call in calls.items():
+            call(project)
+            for _ in range(rounds):
+                seconds, _ = timed(lambda call=call: call(project))  # type: ignore[misc]
+                times[name].append(seconds)
+            show(name, spread(times[name]))
+            if profiled and profiled in name:
+                profile(lambda call=call: call(project), top, name)  # type: ignore[misc]
+    return times
+
+
+def processes(db: Path, work: Path, rounds: int) -> dict[str, tuple[list[float], list[float]]]:
+    env = bench_env(work)
+    log = work / "commands.log"
+    commands = {
+        "gioia search buyers": ["search", "buyers"],
+        "gioia cooccurrence -o pairs.csv": ["cooccurrence", "-o", str(work / "pairs.csv")],
+        "gioia matrix -o matrix.xlsx": ["matrix", "-o", str(work / "matrix.xlsx")],
+        "gioia saturation": ["saturation"],
+        "gioia report -o study.html": ["report", "-o", str(work / "study.html")],
+    }
+    results = {}
+    for name, arguments in commands.items():
+        command = [GIOIA, "--store", str(db), *arguments]
+        run_process(command, log=log, env=env)
+        runs = [run_process(command, log=log, env=env) for _ in range(rounds)]
+        results[name] = ([r.seconds for r in runs], [r.max_rss_mb for r in runs])
+        show(name, f"{spread(results[name][0])}; peak {median(results[name][1]):.0f} MB")
+    return results
+
+
+def search_only(work: Path, transcripts: int, seed: int, rounds: int) -> list[float]:
+    from gioia.project import Project
+
+    folder = work / "many"
+    shutil.rmtree(folder, ignore_errors=True)
+    write_transcripts(folder, transcripts, seed=seed + 1, words=WORDS)
+    db = work / "many.db"
+    for suffix in ("", "-wal", "-shm"):
+        db.with_name(db.name + suffix).unlink(missing_ok=True)
+    with Project.init(str(db)) as project:
+        project.import_files([folder])
+        project.search("buyers")
+        times = [timed(lambda: project.search("buyers"))[0] for _ in range(rounds)]
+        hits = len(project.search("buyers"))
+        rare = [timed(lambda: project.search("Zürich"))[0] for _ in range(rounds)]
+    show(f"search 'buyers' ({hits:,} hits)", spread(times))
+    show("search 'Zürich' (rare)", spread(rare))
+    return [max(a, b) for a, b in zip(times, rare, strict=True)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--transcripts", type=int, default=200)
+    parser.add_argument("--search-transcripts", type=int, default=1000, help="0: skip")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--profile", metavar="NAME", help="profile the in-process call named")
+    add_work_arguments(parser)
+    args = parser.parse_args()
+    work = open_work(args.workdir, "analysis")
+    print(machine())
+    db, codings = build(work, args.transcripts, args.seed)
+    print(f"\n{args.transcripts} transcripts × {WORDS:,} words, {codings:,} codings by 2 coders")
+    print("\nIn process:")
+    times = in_process(db, work, args.rounds, args.top, args.profile)
+    print("\nWhole processes:")
+    runs = processes(db, work, args.rounds)
+    size = (work / "study.html").stat().st_size / 1e6
+    print("\nTargets:")
+    search = max(median(times["search 'buyers' (common)"]), median(runs["gioia search buyers"][0]))
+    show("search < 1 s", verdict(search < 1, f"{search:.2f} s"))
+    for name, key, limit in (
+        ("co-occurrence < 2 s", "gioia cooccurrence -o pairs.csv", 2),
+        ("matrix < 2 s", "gioia matrix -o matrix.xlsx", 2),
+        ("saturation < 1 s", "gioia saturation", 1),
+        ("report < 5 s", "gioia report -o study.html", 5),
+    ):
+        seconds = median(runs[key][0])
+        show(name, verdict(seconds < limit, f"{seconds:.2f} s as a process"))
+    show("report < 20 MB", verdict(size < 20, f"{size:.2f} MB"))
+    if args.search_transcripts:
+        print(f"\nSearch at {args.search_transcripts} transcripts × {WORDS:,} words (in process):")
+        worst = search_only(work, args.search_transcripts, args.seed, args.rounds)
+        show("search < 1 s", verdict(median(worst) < 1, f"{median(worst):.2f} s"))
+    close_work(work, args.keep)
+
+
+if __name__ == "__main__":
+    main()
