@@ -89,5 +89,11 @@ def test_an_empty_pattern(pattern: str) -> None:
 
 
 def test_quotation_marks_are_one(small_study: Project, tmp_path: object) -> None:
-    compiled = search_pattern("don't")
-    assert compiled.search("we don’t sell") is not None
+    found = search_pattern("don't").finditer("we don’t sell, Don't")
+    assert [m.group() for m in found] == ["don’t", "Don't"]
+
+
+def test_a_word_starts_after_a_match_cut_short() -> None:
+    # "a a" inside "ba a a" first matches at 1 (inside "ba"); the search goes on from 2.
+    assert [m.span() for m in search_pattern("a a").finditer("ba a a")] == [(3, 6)]
+    assert [m.group() for m in search_pattern("an*").finditer("banana an anna")] == ["an", "anna"]

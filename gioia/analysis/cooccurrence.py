@@ -123,9 +123,10 @@ def network(result: Cooccurrence) -> nx.Graph:
 
 
 def network_dot(result: Cooccurrence, max_width: float = 6.5) -> str:
-    """The network as DOT for Graphviz's ``neato``: a circle per code that occurs, its
-    area proportional to its frequency and its tint its theme's (dimension's), labelled
-    beside it; a line per pair, as thick as the pair is frequent."""
+    """The network as DOT for Graphviz's ``neato``: an ellipse per code that occurs, its
+    name and frequency inside, at least as large as its frequency asks (area in
+    proportion) and tinted by its theme (dimension); a line per pair, as thick as the pair
+    is frequent."""
     import textwrap
 
     from gioia.figure import TINTS
@@ -141,19 +142,23 @@ def network_dot(result: Cooccurrence, max_width: float = 6.5) -> str:
     lines = [
         "graph cooccurrence {",
         f'  graph [layout=neato, overlap=prism, sep="+12", splines=false, outputorder=edgesfirst, '
-        f'forcelabels=true, start=1, size="{max_width:g},{max_width:g}", fontname="Arial", '
+        f'start=1, size="{max_width:g},{max_width:g}", fontname="Arial", '
         "pad=0.2];",
-        '  node [shape=circle, fixedsize=true, style=filled, color="#333333", penwidth=0.6, '
-        'fontname="Arial", fontsize=8, label=""];',
+        '  node [shape=ellipse, style=filled, color="#333333", penwidth=0.6, '
+        'fontname="Arial", fontsize=8, margin="0.04,0.02"];',
         '  edge [color="#555555"];',
     ]
     for i in present:
         frequency = result.frequencies[i]
-        label = "\n".join(textwrap.wrap(result.codes[i], 24)) + f"\n({frequency})"
-        width = 0.12 + 0.38 * (frequency / top) ** 0.5
+        label = (
+            "\n".join(textwrap.wrap(result.codes[i], 18, break_long_words=False))
+            + f"\n({frequency})"
+        )
+        scale = (frequency / top) ** 0.5
         lines.append(
-            f'  n{i} [width={width:.3f}, fillcolor="{tint[result.parents[i]]}", '
-            f"xlabel={quoted(label)}, tooltip={quoted(result.codes[i])}];"
+            f"  n{i} [width={0.5 + 1.1 * scale:.3f}, height={0.3 + 0.6 * scale:.3f}, "
+            f'fillcolor="{tint[result.parents[i]]}", label={quoted(label)}, '
+            f"tooltip={quoted(result.codes[i])}];"
         )
     index = {code: i for i, code in enumerate(result.codes)}
     for pair in result.pairs:

@@ -78,8 +78,6 @@ def search(
             continue
         starts = [r[2] for r in rows]
         for match in compiled.finditer(text):
-            if match.end() == match.start():
-                continue
             at = bisect_right(starts, match.start()) - 1
             if at < 0:
                 continue
