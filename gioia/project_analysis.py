@@ -14,10 +14,9 @@ if TYPE_CHECKING:
     from gioia.analysis.kwic import SearchHit
     from gioia.analysis.matrix import CodeMatrix
     from gioia.analysis.saturation import Saturation
-    from gioia.figure import FigureOptions
     from gioia.ops.base import Tx
     from gioia.report import ReportData, ReportOptions
-    from gioia.views import AgreementReport, FigureResult
+    from gioia.views import AgreementReport
 
 
 class AnalysisMethods:
@@ -32,10 +31,6 @@ class AnalysisMethods:
         def _read(self) -> AbstractContextManager[Tx]: ...
 
         def agreement(self, *, level: str = ...) -> AgreementReport: ...
-
-        def draw_figure(
-            self, path: Path, options: FigureOptions | None = ..., *, coder: str | None = ...
-        ) -> FigureResult: ...
 
     def search(
         self,
@@ -130,14 +125,15 @@ class AnalysisMethods:
 
     def report_data(self, options: ReportOptions | None = None) -> ReportData:
         """Everything the study report shows: the study read in one transaction, then the
-        agreement at each level (``Project.agreement``), the data-structure figure
-        (``Project.draw_figure``) and the co-occurrence network, drawn as SVG."""
+        agreement at each level (``Project.agreement``), and the data-structure figure
+        (``gioia.figure``, from the structure read) and the co-occurrence network, drawn
+        as SVG."""
         import dataclasses
         import tempfile
 
         from gioia.analysis.cooccurrence import network_dot
         from gioia.errors import GioiaError
-        from gioia.figure import FigureOptions, render
+        from gioia.figure import FigureOptions, render, to_dot
         from gioia.ops.report import gather
         from gioia.report import ReportOptions
         from gioia.report.data import LEVELS, LevelAgreement
@@ -154,12 +150,11 @@ class AnalysisMethods:
         figure = note = network = ""
         with tempfile.TemporaryDirectory(prefix="gioia-report-") as folder:
             try:
-                drawn = self.draw_figure(
-                    Path(folder, "figure.svg"), FigureOptions(counts=True), coder=options.coder
-                )
+                source, left_out = to_dot(data.structure, FigureOptions(counts=True))
+                render(source, Path(folder, "figure.svg"))
                 figure = Path(folder, "figure.svg").read_text(encoding="utf-8")
-                if drawn.left_out:
-                    note = f"Left out of the figure (not in the tree): {', '.join(drawn.left_out)}."
+                if left_out:
+                    note = f"Left out of the figure (not in the tree): {', '.join(left_out)}."
             except GioiaError as exc:
                 note = f"The figure could not be drawn: {exc.message}"
             if data.cooccurrence.pairs:

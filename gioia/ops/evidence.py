@@ -4,10 +4,12 @@ count (the coder named, else the consensus coder, else everyone's; see
 
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 from sqlalchemy import and_, case, func, select
 
-from gioia.analysis.evidence import NO_INFORMANT, Evidence, TranscriptInfo
+from gioia.analysis.evidence import NO_INFORMANT, Evidence, IntArray, TranscriptInfo
 from gioia.ops.base import Tx, evidence_coder
 from gioia.ops.structure import level as structure_level
 from gioia.store import (
@@ -23,6 +25,8 @@ from gioia.store import (
     Transcript,
 )
 from gioia.text import name_key
+
+NONE = -1  # an informant id no row has: the transcript and the segment name nobody
 
 
 def code_order(tx: Tx, level: str) -> tuple[list[int], list[str], list[str | None]]:
@@ -103,9 +107,8 @@ def load_evidence(tx: Tx, level: str, coder: str | None = None) -> Evidence:
     outside the tree count at the concept level only."""
     coder_id = evidence_coder(tx, coder)
     ids, names, parents = code_order(tx, level)
-    column = {i: n for n, i in enumerate(ids)}
     t_index, infos = transcript_infos(tx)
-    informant = func.coalesce(Segment.informant_id, Transcript.informant_id)
+    informant = func.coalesce(Segment.informant_id, Transcript.informant_id, NONE)
     code_column = {
         "concept": Coding.concept_id,
         "theme": Concept.theme_id,
@@ -116,6 +119,7 @@ def load_evidence(tx: Tx, level: str, coder: str | None = None) -> Evidence:
         .select_from(Coding)
         .join(Segment, Segment.id == Coding.segment_id)
         .join(Transcript, Transcript.id == Segment.transcript_id)
+        .where(code_column.is_not(None))
     )
     if level != "concept":
         query = query.join(Concept, Concept.id == Coding.concept_id)
@@ -123,7 +127,10 @@ def load_evidence(tx: Tx, level: str, coder: str | None = None) -> Evidence:
         query = query.join(Theme, Theme.id == Concept.theme_id)
     if coder_id is not None:
         query = query.where(Coding.coder_id == coder_id)
-    rows = tx.session.execute(query).all()
+    # Core rows straight into one array: the ORM's per-row work is most of the time here.
+    rows = tx.session.connection().execute(query).all()
+    raw = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=5 * len(rows))
+    raw = raw.reshape(-1, 5)
     per_informant = dict(
         tx.session.execute(
             select(informant, func.count())
@@ -135,10 +142,9 @@ def load_evidence(tx: Tx, level: str, coder: str | None = None) -> Evidence:
     )
     informant_names = dict(tx.session.execute(select(Informant.id, Informant.name)).all())
     people = sorted(
-        {i for i in per_informant} | {r[1] for r in rows},
-        key=lambda i: (i is None, (informant_names.get(i) or "").casefold()),
+        set(per_informant) | set(np.unique(raw[:, 1]).tolist()),
+        key=lambda i: (i == NONE, (informant_names.get(i) or "").casefold()),
     )
-    p_index = {p: n for n, p in enumerate(people)}
     interviewer = select(func.count(func.distinct(Coding.segment_id))).join(
         Segment, and_(Segment.id == Coding.segment_id, Segment.is_interviewer.is_(True))
     )
@@ -146,10 +152,6 @@ def load_evidence(tx: Tx, level: str, coder: str | None = None) -> Evidence:
         interviewer = interviewer.where(Coding.coder_id == coder_id)
     coded_interviewer = tx.session.scalar(interviewer)
     evidence_name = tx.session.scalar(select(Coder.name).where(Coder.id == coder_id))
-    entries = [
-        (t_index[t], p_index[p], s, pos, column[c]) for t, p, s, pos, c in rows if c is not None
-    ]
-    arrays = np.array(entries, dtype=np.int64).reshape(-1, 5)
     return Evidence(
         level=level,
         coder=evidence_name,
@@ -159,12 +161,24 @@ def load_evidence(tx: Tx, level: str, coder: str | None = None) -> Evidence:
         informants=tuple(informant_names.get(p) or NO_INFORMANT for p in people),
         informant_segments=tuple(per_informant.get(p, 0) for p in people),
         units=sum(i.segments for i in infos) + (coded_interviewer or 0),
-        transcript=arrays[:, 0].copy(),
-        informant=arrays[:, 1].copy(),
-        segment=arrays[:, 2].copy(),
-        position=arrays[:, 3].copy(),
-        code=arrays[:, 4].copy(),
+        transcript=_renumber(raw[:, 0], t_index),
+        informant=_renumber(raw[:, 1], {p: n for n, p in enumerate(people)}),
+        segment=raw[:, 2].copy(),
+        position=raw[:, 3].copy(),
+        code=_renumber(raw[:, 4], {i: n for n, i in enumerate(ids)}),
     )
+
+
+def _renumber(values: IntArray, index: dict[int, int]) -> IntArray:
+    """``values`` (ids) as their positions in ``index``."""
+    if not len(values):
+        empty: IntArray = np.zeros(0, dtype=np.int64)
+        return empty
+    keys = np.fromiter(index, dtype=np.int64, count=len(index))
+    order = np.argsort(keys)
+    positions: IntArray = np.fromiter(index.values(), dtype=np.int64, count=len(index))
+    found: IntArray = positions[order][np.searchsorted(keys[order], values)]
+    return found
 
 
 def attribute_values(tx: Tx, key: str) -> dict[str, str]:

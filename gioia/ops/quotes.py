@@ -66,7 +66,7 @@ def _candidates(
         query = query.where(or_(Coding.coder_id == coder_id, Coding.pick_rank.is_not(None)))
     wanted = set(concept_ids)
     found: dict[int, dict[tuple[int, int, int], _Candidate]] = {c: {} for c in concept_ids}
-    for row in tx.session.execute(query):
+    for row in tx.session.connection().execute(query):  # Core rows: no ORM work per row
         (coding_id, concept_id, start, end, rank, segment_id, position, seg_start, seg_end) = row[
             :9
         ]
