@@ -242,3 +242,86 @@ def test_report_command(
     )
     page = out.read_text(encoding="utf-8")
     assert "<title>Wine &lt;exporters&gt;</title>" in page
+
+
+def test_the_readme_s_analysis_commands(
+    sample_report: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    """The command lines README.md shows, on the sample study as `gioia demo` builds it."""
+    import shutil
+
+    from tests.conftest import SAMPLE
+
+    store = str(tmp_path / "gioia.db")
+    shutil.copyfile(sample_report.parent / "gioia.db", store)
+    shutil.copyfile(SAMPLE / "fsqca.yaml", tmp_path / "fsqca.yaml")
+    search = run(runner, store, "search", "sample*", "--case", "Case B")
+    assert search.output.splitlines()[0] == "case_b_export_w1:16 · Case B · Marta Iglesias"
+    assert search.output.splitlines()[-1] == "5 match(es) in 5 segment(s) of 2 transcript(s)."
+    tag = run(
+        runner,
+        store,
+        "search",
+        "sample*",
+        "--tag",
+        "Free samples and shipping eat the margin",
+        "--yes",
+        coder="Ana",
+    )
+    assert tag.output.splitlines()[-2].startswith("Tagged ")
+    matrix = run(runner, store, "matrix")
+    assert matrix.output.splitlines()[:3] == [
+        "Case × theme: segments (Consensus's codings)",
+        "Case      T1  T2  T3  T4  T5  T6",
+        "Case A     4   4   5   6   4   2",
+    ]
+    run(
+        runner,
+        store,
+        "matrix",
+        "--rows",
+        "informant",
+        "--level",
+        "concept",
+        "--value",
+        "share",
+        "-o",
+        "matrix.xlsx",
+    )
+    cooccurrence = run(runner, store, "cooccurrence", "--level", "theme")
+    assert cooccurrence.output.splitlines()[2].split() == [
+        "Internationalisation",
+        "drive",
+        "×",
+        "Cost-benefit",
+        "calculus",
+        "2",
+        "2.3",
+        "0.071",
+    ]
+    run(runner, store, "cooccurrence", "--level", "theme", "-o", "network.graphml")
+    saturation = run(runner, store, "saturation")
+    assert saturation.output.splitlines()[-1] == (
+        "Last new concept: interview 4 (case_a_ceo_w2) of 7; the 3 after it added none."
+    )
+    run(runner, store, "saturation", "-o", "saturation.png")
+    run(runner, store, "fsqca", "calibrate", "fsqca.yaml", "-o", "conditions.csv")
+    assert (tmp_path / "conditions.csv").read_text(encoding="utf-8") == (
+        "case,READY,LARGE,STAYED\n"
+        "Case A,0.276,0.202,1.000\n"
+        "Case B,0.950,0.743,0.000\n"
+        "Case C,0.930,0.072,0.000\n"
+        "Case D,0.152,0.922,1.000\n"
+    )
+    report = run(
+        runner, store, "report", "-o", "study.html", "--title", "Exporters on a B2B marketplace"
+    )
+    assert report.output.endswith("7 interview(s), 40 quote(s) in context.\n")
+    assert {p.name for p in tmp_path.iterdir()} >= {
+        "matrix.xlsx",
+        "network.graphml",
+        "saturation.png",
+        "conditions.csv",
+        "conditions.spec.yaml",
+        "study.html",
+    }

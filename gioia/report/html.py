@@ -205,10 +205,10 @@ def _cases(data: ReportData) -> str:
                 "",
                 [
                     (e(t.name), ""),
-                    (e(t.case or ""), ""),
+                    (e(t.case or ""), "nowrap"),
                     (e(t.role or ""), ""),
                     (e(t.wave or ""), ""),
-                    (t.date.isoformat() if t.date else "", "date"),
+                    (t.date.isoformat() if t.date else "", "nowrap"),
                     (str(t.segments), "n"),
                     (f"{t.words:,}", "n"),
                     (str(t.codings), "n"),
@@ -425,9 +425,9 @@ def _matrix(data: ReportData) -> str:
         "matrix",
         f"<p>Coded segments per case and {e(m.level)} ({e(whose)}), after Miles, Huberman "
         "&amp; Saldaña (2014); “Segments” is the case's informant segments. Shading rises with "
-        "the count. `gioia matrix -o matrix.xlsx` lists the segments behind every cell.</p>",
+        "the count. <code>gioia matrix -o matrix.xlsx</code> lists the segments behind every cell.</p>",
         _table(head, rows),
-        f'<ol class="legend">{legend}</ol>',
+        f'<ul class="legend">{legend}</ul>',
     )
 
 
@@ -442,7 +442,7 @@ def _cooccurrence(data: ReportData) -> str:
         parts += [
             "<figure>",
             inline_svg(data.network_svg, f"Network of {_PLURAL[c.level]} coded together"),
-            f"<figcaption>Circle area: segments coded with the {e(c.level)}; line width: "
+            f"<figcaption>Ellipse size: segments coded with the {e(c.level)}; line width: "
             "segments coded with both.</figcaption>",
             "</figure>",
         ]
@@ -471,7 +471,7 @@ def _cooccurrence(data: ReportData) -> str:
         )
         more = len(c.pairs) - MAX_PAIRS
         note = (
-            f'<p class="note">{more} less frequent pair(s) left out: `gioia cooccurrence` '
+            f'<p class="note">{more} less frequent pair(s) left out: <code>gioia cooccurrence</code> '
             "lists them all.</p>"
             if more > 0
             else ""
@@ -497,8 +497,8 @@ def _saturation(data: ReportData) -> str:
             [
                 (str(step.number), "n"),
                 (e(step.transcript), ""),
-                (e(step.case or ""), ""),
-                (step.date.isoformat() if step.date else "", "date"),
+                (e(step.case or ""), "nowrap"),
+                (step.date.isoformat() if step.date else "", "nowrap"),
                 (str(len(step.new)), "n"),
                 (str(step.cumulative), "n"),
                 (e("; ".join(step.new)), ""),
