@@ -41,6 +41,7 @@ from benchlib import (
     open_work,
     profile,
     quote_of,
+    remove_store,
     run_process,
     segment_texts,
     show,
@@ -83,8 +84,7 @@ def build(work: Path, transcripts: int, seed: int) -> tuple[Path, int]:
     structure = [(c, themes[i % 40], dimensions[i % 40 % 8]) for i, c in enumerate(concepts)]
     write_csv(work / "structure.csv", ("concept", "theme", "dimension"), structure)
     db = work / "gioia.db"
-    for suffix in ("", "-wal", "-shm"):
-        db.with_name(db.name + suffix).unlink(missing_ok=True)
+    remove_store(db)
     with Project.init(str(db)) as project:
         project.import_files([], manifest=folder / "manifest.csv")
         project.import_structure(work / "structure.csv")
@@ -181,8 +181,7 @@ def search_only(work: Path, transcripts: int, seed: int, rounds: int) -> list[fl
     shutil.rmtree(folder, ignore_errors=True)
     write_transcripts(folder, transcripts, seed=seed + 1, words=WORDS)
     db = work / "many.db"
-    for suffix in ("", "-wal", "-shm"):
-        db.with_name(db.name + suffix).unlink(missing_ok=True)
+    remove_store(db)
     with Project.init(str(db)) as project:
         project.import_files([folder])
         project.search("buyers")

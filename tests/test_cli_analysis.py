@@ -13,6 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from gioia import Project
+from gioia.cli import cli
 from tests.conftest import run
 
 
@@ -59,13 +60,13 @@ def test_search_tag_codes_the_hits_in_one_audited_step(
 
 def test_search_tag_asks_first(small_study: Project, store: str, runner: CliRunner) -> None:
     refused = runner.invoke(
-        __import__("gioia.cli", fromlist=["cli"]).cli,
+        cli,
         ["--store", store, "--coder", "Tom", "search", "trust", "--tag", "Trust"],
     )
     assert refused.exit_code == 2
     assert "Pass --yes to tag 2 segment(s) without asking." in refused.output
     no_coder = runner.invoke(
-        __import__("gioia.cli", fromlist=["cli"]).cli,
+        cli,
         ["--store", store, "search", "x", "--tag", "Trust"],
     )
     assert no_coder.exit_code == 2
@@ -161,7 +162,7 @@ def test_matrix_printed_and_traced(
     table = python_docx.Document(str(docx)).tables[0]
     assert [c.text for c in table.rows[1].cells] == ["Case A", "2", "1", "2"]
     wrong = runner.invoke(
-        __import__("gioia.cli", fromlist=["cli"]).cli,
+        cli,
         ["--store", store, "matrix", "-o", str(tmp_path / "matrix.txt")],
     )
     assert wrong.exit_code == 1
@@ -215,7 +216,7 @@ def test_fsqca_calibrate_warns_of_half_memberships(
     )
     out = tmp_path / "conditions.csv"
     result = CliRunner().invoke(
-        __import__("gioia.cli", fromlist=["cli"]).cli,
+        cli,
         ["--store", store, "fsqca", "calibrate", str(spec), "-o", str(out)],
     )
     assert result.exit_code == 0

@@ -425,7 +425,8 @@ def _matrix(data: ReportData) -> str:
         "matrix",
         f"<p>Coded segments per case and {e(m.level)} ({e(whose)}), after Miles, Huberman "
         "&amp; Saldaña (2014); “Segments” is the case's informant segments. Shading rises with "
-        "the count. <code>gioia matrix -o matrix.xlsx</code> lists the segments behind every cell.</p>",
+        "the count. <code>gioia matrix -o matrix.xlsx</code> lists the segments behind "
+        "every cell.</p>",
         _table(head, rows),
         f'<ul class="legend">{legend}</ul>',
     )
@@ -471,8 +472,8 @@ def _cooccurrence(data: ReportData) -> str:
         )
         more = len(c.pairs) - MAX_PAIRS
         note = (
-            f'<p class="note">{more} less frequent pair(s) left out: <code>gioia cooccurrence</code> '
-            "lists them all.</p>"
+            f'<p class="note">{more} less frequent pair(s) left out: '
+            "<code>gioia cooccurrence</code> lists them all.</p>"
             if more > 0
             else ""
         )
