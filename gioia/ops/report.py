@@ -6,9 +6,12 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
+from gioia.analysis.cooccurrence import cooccurrence
+from gioia.analysis.matrix import code_matrix
+from gioia.analysis.saturation import saturation
 from gioia.ops import listing, quotes, reviews, structure
-from gioia.ops.analysis import cooccurrence_of, matrix_of, saturation_of
 from gioia.ops.base import Tx, evidence_coder, parse_ref
+from gioia.ops.evidence import load_evidence
 from gioia.report.data import Consensus, ReportData, ReportOptions, Turn
 from gioia.store import Coder, Event, Segment, Transcript, utcnow
 from gioia.text import name_key
@@ -17,13 +20,15 @@ from gioia.text import name_key
 def gather(tx: Tx, options: ReportOptions) -> ReportData:
     """The study's cases, interviews, structure, quotes with their context, coders, the
     consensus, and the matrix, co-occurrence and saturation (agreement and the figure
-    come from ``Project.agreement`` and ``Project.figure_dot``)."""
+    come from ``Project.agreement`` and ``gioia.figure``)."""
     coder = options.coder
     view = structure.structure(tx, coder=coder)
     rows = quotes.quotes_table(
         tx, view, per_concept=options.per_concept, max_words=options.max_words, coder=coder
     )
     refs = [q.ref for row in rows for q in row.quotes]
+    levels = {options.matrix_level, options.cooccurrence_level, options.saturation_level}
+    evidence = {level: load_evidence(tx, level, coder) for level in levels}  # each read once
     return ReportData(
         options=options,
         generated=utcnow().replace(microsecond=0),
@@ -36,15 +41,9 @@ def gather(tx: Tx, options: ReportOptions) -> ReportData:
         contexts=contexts(tx, refs, options.context_turns),
         coders=tuple(reviews.coders(tx)),
         consensus=consensus(tx, coder),
-        matrix=matrix_of(
-            tx, rows="case", level=options.matrix_level, value="segments", coder=coder
-        ),
-        cooccurrence=cooccurrence_of(
-            tx, level=options.cooccurrence_level, within="segment", coder=coder
-        ),
-        saturation=saturation_of(
-            tx, level=options.saturation_level, order=options.saturation_order, coder=coder
-        ),
+        matrix=code_matrix(evidence[options.matrix_level], "case", "segments"),
+        cooccurrence=cooccurrence(evidence[options.cooccurrence_level], "segment"),
+        saturation=saturation(evidence[options.saturation_level], options.saturation_order),
     )
 
 
