@@ -43,7 +43,8 @@ def search(
         query = query.where(Transcript.id == get_transcript(tx.session, transcript).id)
     if case is not None:
         query = query.where(Transcript.case_id == _case_id(tx, case))
-    texts = {row[0]: row[1:] for row in tx.session.execute(query.order_by(Transcript.name_key))}
+    found = tx.session.connection().execute(query.order_by(Transcript.name_key))  # Core rows
+    texts = {row[0]: row[1:] for row in found}
     segments = select(
         Segment.id,
         Segment.transcript_id,
@@ -57,9 +58,15 @@ def search(
         segments = segments.where(Segment.transcript_id.in_(texts))
     by_transcript: dict[int, list[tuple[int, int, int, int, str | None, bool]]] = defaultdict(list)
     speakers: set[str] = set()
-    for id_, transcript_id, position, start, end, label, interviewer in tx.session.execute(
-        segments
-    ):
+    for (
+        id_,
+        transcript_id,
+        position,
+        start,
+        end,
+        label,
+        interviewer,
+    ) in tx.session.connection().execute(segments):
         if label:
             speakers.add(label)
         if speaker is not None:
