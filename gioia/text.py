@@ -77,14 +77,6 @@ def compile_grep(pattern: str) -> re.Pattern[str]:
         raise InvalidInput(f"{pattern!r} is not a valid regular expression: {exc}.") from exc
 
 
-_QUOTE_MARKS = {"'": "['‘’]", "‘": "['‘’]", "’": "['‘’]", '"': '["“”]', "“": '["“”]', "”": '["“”]'}
-
-
-def loose_word(word: str) -> str:
-    """A regular expression for ``word`` that takes any kind of quotation mark for one."""
-    return "".join(_QUOTE_MARKS.get(ch, re.escape(ch)) for ch in word)
-
-
 def name_key(name: str) -> str:
     """Return the key under which names are unique, ignoring case and spacing."""
     folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
@@ -206,6 +198,16 @@ def _keeps_sentence(text: str, start: int, stop: int) -> bool:
         return True  # an initial, as in "J. K. Rowling"
     at_line_start = word_start == start or text[word_start - 1] == "\n"
     return at_line_start and word.isdigit() and len(word) <= 3
+
+
+def one_line(text: str, limit: int = 50) -> str:
+    """``text`` on one line (whitespace collapsed), cut after a word with "…" when it is
+    longer than ``limit`` characters; for naming a passage in a message."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
 
 
 def trim_words(text: str, max_words: int) -> str:

@@ -166,3 +166,11 @@ def test_an_empty_study(project: Project) -> None:
     assert project.matrix().rows == ()
     empty = project.saturation()
     assert (empty.steps, empty.total, empty.last_new) == ((), 0, None)
+
+
+def test_a_coder_s_concept_on_a_segment_counts_once(small_study: Project) -> None:
+    # A second span (a quote) of Maria's Export start on t1:2 adds no coding to count.
+    small_study.tag(["t1:2"], "Export start", quote="wine to Japan")
+    count = small_study.matrix(rows="transcript", level="concept", value="count")
+    assert count.values[0] == (2.0, 0.0, 2.0, 1.0, 1.0)
+    assert small_study.cooccurrence(level="concept", coder="Maria").frequencies == (1, 1, 2, 2, 2)

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from gioia.errors import InvalidInput
-from gioia.text import compile_grep, loose_word
+from gioia.relocate import loose_pattern
+from gioia.text import compile_grep
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def search_pattern(pattern: str, regex: bool = False) -> Pattern:
         stem, star = (word[:-1], True) if word.endswith("*") else (word, False)
         if not stem.strip("*"):
             raise InvalidInput(f"{word!r} is not a word to search for: put * after a word's start.")
-        words.append(loose_word(stem) + (r"\w*" if star else ""))
+        words.append(loose_pattern(stem) + (r"\w*" if star else ""))
     return Pattern(re.compile(r"\s+".join(words) + r"(?!\w)", re.IGNORECASE), word_start=True)
 
 

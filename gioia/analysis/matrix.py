@@ -18,7 +18,8 @@ VALUES = ("count", "segments", "presence", "share")
 class CodeMatrix:
     """Rows (cases, informants, transcripts or waves) × codes of one level.
 
-    ``value`` says what a cell holds: ``count`` codings, distinct coded ``segments``,
+    ``value`` says what a cell holds: ``count`` codings (a coder's concept on a segment
+    once, however many quotes mark it), distinct coded ``segments``,
     ``presence`` (1 or 0), or ``share``: coded segments over the row's informant segments.
     ``row_segments`` is each row's informant segments; ``refs`` each cell's segments
     (``TRANSCRIPT:N``, in reading order).

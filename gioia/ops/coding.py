@@ -23,6 +23,7 @@ from gioia.ops.base import (
     resolve_refs,
     segment_ref,
 )
+from gioia.relocate import loose_pattern
 from gioia.store import (
     Case,
     Coder,
@@ -36,7 +37,7 @@ from gioia.store import (
     core_table,
     utcnow,
 )
-from gioia.text import loose_word, name_key
+from gioia.text import name_key
 from gioia.views import CodingRow, CodingsImportResult, MemoView, TagResult, UntagResult
 
 NEW_CONCEPT_HINT = " Add --new to create it."
@@ -51,8 +52,7 @@ def locate_quote(text: str, quote: str) -> tuple[int, int] | None:
     start = text.find(wanted)
     if start >= 0:
         return start, start + len(wanted)
-    pattern = r"\s+".join(loose_word(word) for word in wanted.split())
-    match = re.search(pattern, text, re.IGNORECASE)
+    match = re.search(loose_pattern(wanted), text, re.IGNORECASE)
     return (match.start(), match.end()) if match else None
 
 

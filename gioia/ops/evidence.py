@@ -114,8 +114,18 @@ def load_evidence(tx: Tx, level: str, coder: str | None = None) -> Evidence:
         "theme": Concept.theme_id,
         "dimension": Theme.dimension_id,
     }[level]
+    # A coder's concept on a segment counts once, however many quotes mark it.
     query = (
-        select(Segment.transcript_id, informant, Coding.segment_id, Segment.position, code_column)
+        select(
+            Segment.transcript_id,
+            informant,
+            Coding.segment_id,
+            Segment.position,
+            code_column,
+            Coding.coder_id,
+            Coding.concept_id,
+        )
+        .distinct()
         .select_from(Coding)
         .join(Segment, Segment.id == Coding.segment_id)
         .join(Transcript, Transcript.id == Segment.transcript_id)
@@ -129,8 +139,8 @@ def load_evidence(tx: Tx, level: str, coder: str | None = None) -> Evidence:
         query = query.where(Coding.coder_id == coder_id)
     # Core rows straight into one array: the ORM's per-row work is most of the time here.
     rows = tx.session.connection().execute(query).all()
-    raw = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=5 * len(rows))
-    raw = raw.reshape(-1, 5)
+    raw = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=7 * len(rows))
+    raw = raw.reshape(-1, 7)
     per_informant = dict(
         tx.session.execute(
             select(informant, func.count())
