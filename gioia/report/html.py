@@ -13,7 +13,6 @@ from html import escape
 from importlib.resources import files
 
 from gioia import __version__
-from gioia.agreement import interpret_alpha, interpret_kappa
 from gioia.analysis.chart import to_svg
 from gioia.analysis.matrix import format_value
 from gioia.analysis.saturation import saturation_scene
@@ -321,76 +320,39 @@ def _codebook(data: ReportData) -> str:
 
 
 def _agreement(data: ReportData) -> str:
+    """Each level's report as the agreement command's one renderer lays it out
+    (``gioia.agreement_document``): what was compared, the convention, a row per code,
+    the overall figures and the notes."""
+    from gioia.agreement_document import Table, agreement_document
+
     lines: list[str] = []
     for level in data.agreement:
         lines.append(f"<h3>{e(_PLURAL[level.level].capitalize())}</h3>")
-        report = level.report
-        if report is None:
+        if level.report is None:
             lines.append(f'<p class="note">{e(level.reason)}</p>')
             continue
-        two = len(report.coders) == 2
-        kappa = "cohen_kappa" if two else "fleiss_kappa"
-        o = report.overall
-        lines.append(
-            "<p>"
-            + e(
-                f"Unit: {report.unit}. Coders: {', '.join(report.coders)}. "
-                f"{report.units_pairable:,} {report.unit}s compared; "
-                f"{report.units_dropped:,} read by fewer than two coders count in chance "
-                f"agreement only. A coder who had not read a {report.unit} is missing there; one "
-                "who read it and did not apply a code coded it absent. Per code: "
-                + ("Cohen's κ" if two else "Fleiss' κ")
-                + ", Krippendorff's α (nominal) and Gwet's AC1 on its presence or absence."
-            )
-            + "</p>"
-        )
-        lines.append(
-            "<p><strong>"
-            + e(
-                f"Overall: {_number(o['percent'])} agreement, "
-                f"pooled κ {_number(o['pooled_kappa'])} "
-                f"({interpret_kappa(o['pooled_kappa'])}), mean κ {_number(o['mean_kappa'])}, "
-                f"mean α {_number(o['mean_alpha'])} ({interpret_alpha(o['mean_alpha'])})."
-            )
-            + "</strong></p>"
-        )
-        head = [
-            ("Code", ""),
-            ("Units", "n"),
-            ("Both" if two else "All", "n"),
-            ("Neither", "n"),
-            ("%", "n"),
-            ("κ", "n"),
-            ("α", "n"),
-            ("AC1", "n"),
-        ]
-        rows = (
-            (
-                "",
-                [
-                    (e(code.code), ""),
-                    (str(code.units), "n"),
-                    (str(code.both), "n"),
-                    (str(code.neither), "n"),
-                    (_number(code.coefficients["percent"]), "n"),
-                    (_number(code.coefficients[kappa]), "n"),
-                    (_number(code.coefficients["krippendorff_alpha"]), "n"),
-                    (_number(code.coefficients["gwet_ac1"]), "n"),
-                ],
-            )
-            for code in report.codes
-        )
-        lines.append(_table(head, rows))
+        for block in agreement_document(level.report).blocks:
+            if isinstance(block, Table):
+                head = [(e(c.title), "n" if c.numeric else "") for c in block.columns]
+                rows = (
+                    (
+                        "",
+                        [
+                            (e(v), "n" if c.numeric else "")
+                            for v, c in zip(row, block.columns, strict=True)
+                        ],
+                    )
+                    for row in block.rows
+                )
+                lines.append(_table(head, rows, e(block.title)))
+            else:
+                lines.append(f"<p>{e(block)}</p>")
     lines.append(
         '<p class="note">κ after Landis &amp; Koch (1977); α: .800 and above reliable, .667 '
-        "to .800 for tentative conclusions only (Krippendorff, 2004).</p>"
+        "to .800 for tentative conclusions only (Krippendorff, 2004). Every figure is "
+        "defined in gioia's docs/agreement.md.</p>"
     )
     return _section("agreement", *lines)
-
-
-def _number(coefficient: object) -> str:
-    value = getattr(coefficient, "value", None)
-    return "—" if value is None else f"{value:.3f}"
 
 
 def _matrix(data: ReportData) -> str:

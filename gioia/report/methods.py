@@ -130,7 +130,7 @@ def methods_paragraphs(data: ReportData) -> tuple[list[str], list[str]]:
             f"Inter-coder agreement was computed on the {first_report.unit} level, counting a "
             "coder who had not read a segment as missing and one who read it without coding "
             "as \u201cabsent\u201d "
-            f"({first_report.units_pairable:,} {first_report.unit}s compared): "
+            f"({first_report.units_compared:,} {first_report.unit}s compared): "
             + "; ".join(agreement)
             + " (Cohen, 1960; Krippendorff, 2004; κ interpreted after Landis & Koch, 1977)."
         )
