@@ -528,11 +528,12 @@ class Project:
     def draw_figure(
         self, path: Path, options: FigureOptions | None = None, *, coder: str | None = None
     ) -> FigureResult:
-        """Draw the data-structure figure to .svg, .png, .pdf or .dot."""
-        from gioia.figure import render
+        """Draw the data-structure figure to .svg, .png, .pdf or .dot (one file per part
+        when it is split); each file's size and smallest text are in the result."""
+        from gioia.figure import FigureOptions, draw
 
-        source, left_out = self.figure_dot(options, coder=coder)
-        return FigureResult(path, render(source, path), tuple(left_out))
+        options = options or FigureOptions()
+        return draw(self.structure(order=options.order, coder=coder), path, options)
 
     def pick_quotes(self, concept: str, refs: list[str]) -> int:
         """Choose a concept's quotes by hand (segments, in order); an empty list clears them."""

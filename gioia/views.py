@@ -188,11 +188,17 @@ class Counts:
 
 @dataclass(frozen=True)
 class ConceptNode:
-    """A 1st-order concept in the structure."""
+    """A 1st-order concept in the structure.
+
+    ``themes`` are all the themes it is under, its first (primary) theme first: more than
+    one only where the project allows shared concepts, and the concept then appears under
+    each of them in the tree.
+    """
 
     name: str
     definition: str | None
     counts: Counts
+    themes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -203,6 +209,7 @@ class ThemeNode:
     definition: str | None
     counts: Counts
     concepts: tuple[ConceptNode, ...]
+    dimensions: tuple[str, ...] = ()  # all its dimensions, its first first (see ConceptNode)
 
 
 @dataclass(frozen=True)
@@ -226,12 +233,34 @@ class StructureView:
 
 
 @dataclass(frozen=True)
-class FigureResult:
-    """A drawn figure: where, with which layout engine, and what was left out."""
+class FigureFile:
+    """One written figure: where, its part letter when split ("" if whole), its size in
+    inches, its smallest text in points, the dimensions it draws, and whether it fits the
+    page asked for."""
 
     path: Path
+    label: str
+    width: float
+    height: float
+    smallest: float
+    dimensions: tuple[str, ...]
+    fits: bool
+
+
+@dataclass(frozen=True)
+class FigureResult:
+    """A drawn figure: its file (or files, when split), the engine that drew it, what was
+    left out (outside the tree) and the warnings (too large, a word too long)."""
+
+    files: tuple[FigureFile, ...]
     engine: str
     left_out: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def path(self) -> Path:
+        """The (first) file written."""
+        return self.files[0].path
 
 
 @dataclass(frozen=True)
