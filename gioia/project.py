@@ -14,7 +14,18 @@ from gioia.checks import Finding, check_structure
 from gioia.errors import GioiaError, ImportFailed, InvalidInput
 from gioia.importers import SUPPORTED_SUFFIXES
 from gioia.importers.manifest import TranscriptMeta, read_manifest
-from gioia.ops import coding, importing, listing, quotes, reviews, structure, undo
+from gioia.ops import (
+    coding,
+    importing,
+    listing,
+    parents,
+    quotes,
+    reviews,
+    structure,
+    structure_import,
+    tree,
+    undo,
+)
 from gioia.ops.base import Tx, find_concept, resolve_refs
 from gioia.ops.importing import ImportOptions
 from gioia.store import Store, open_store
@@ -393,7 +404,7 @@ class Project:
     def items(self, level: str) -> list[ItemRow]:
         """Every concept, theme or dimension with its parent and counts, by name."""
         with self._read() as tx:
-            return structure.items(tx, level)
+            return tree.items(tx, level)
 
     def split_concept(
         self,
@@ -428,14 +439,49 @@ class Project:
             assert dimension is not None
             return structure.assign(tx, "theme", names, dimension, create=create)
 
-    def unassign(self, names: list[str], *, level: str | None = None) -> int:
-        """Take concepts out of their theme or themes out of their dimension."""
+    def unassign(
+        self,
+        names: list[str],
+        *,
+        level: str | None = None,
+        theme: str | None = None,
+        dimension: str | None = None,
+    ) -> int:
+        """Take concepts out of their theme or themes out of their dimension; name the
+        theme (dimension) for an item under several."""
+        if theme is not None and dimension is not None:
+            raise InvalidInput("Take items out of a theme or of a dimension (one of them).")
+        if theme is not None or dimension is not None:
+            level = "concept" if theme is not None else "theme"
         with self._write() as tx:
             changed = 0
             for name in names:
                 word = level or structure.level_of(tx, name)
-                changed += structure.unassign(tx, word, [name])
+                changed += structure.unassign(tx, word, [name], theme or dimension)
             return changed
+
+    def parents(self, name: str, *, level: str = "concept") -> tuple[str, ...]:
+        """The themes a concept is under (``level="theme"``: the dimensions a theme is
+        under), its first (primary) one first; several only with shared concepts."""
+        with self._read() as tx:
+            return parents.parent_names(tx, level, name)
+
+    def settings(self) -> dict[str, str]:
+        """The project's settings and their values (``allow_shared``: "true"/"false")."""
+        with self._read() as tx:
+            return parents.settings(tx)
+
+    def shared_allowed(self) -> bool:
+        """Whether concepts may be under several themes (and themes several dimensions)."""
+        with self._read() as tx:
+            return parents.shared_allowed(tx)
+
+    def allow_shared(self, on: bool = True) -> bool:
+        """Let concepts be under several themes, or (``on=False``) not: refused while some
+        are. Off by default, since the Gioia method expects a tree. Returns whether the
+        setting changed."""
+        with self._write() as tx:
+            return parents.allow_shared(tx, on)
 
     def structure(self, *, order: str = "structure", coder: str | None = None) -> StructureView:
         """The tree dimension > theme > concept with counts, and what hangs outside it.
@@ -444,12 +490,20 @@ class Project:
         else everyone's.
         """
         with self._read() as tx:
-            return structure.structure(tx, order=order, coder=coder)
+            return tree.structure(tx, order=order, coder=coder)
 
-    def import_structure(self, path: Path, *, mode: str = "merge") -> StructureImportResult:
-        """Apply a structure file (.csv, .xlsx, .yaml); all or nothing."""
+    def import_structure(
+        self, path: Path, *, mode: str = "merge", allow_shared: bool = False, move: bool = False
+    ) -> StructureImportResult:
+        """Apply a structure file (.csv, .xlsx, .yaml); all or nothing.
+
+        ``allow_shared`` turns shared concepts on (one row per concept and theme);
+        ``move`` lets a merge move items to another parent (refused otherwise).
+        """
         with self._write() as tx:
-            return structure.import_structure(tx, path, mode=mode)
+            return structure_import.import_structure(
+                tx, path, mode=mode, allow_shared=allow_shared, move=move
+            )
 
     def export_structure(self, path: Path) -> int:
         """Write the structure to .csv, .xlsx or .yaml; returns the number of concept rows."""
@@ -458,7 +512,7 @@ class Project:
     def check(self) -> list[Finding]:
         """The structure's warnings against the method's guidance."""
         with self._read() as tx:
-            view = structure.structure(tx)
+            view = tree.structure(tx)
             cases = listing.case_count(tx)
         return check_structure(view, cases=cases)
 
@@ -470,7 +524,7 @@ class Project:
         """The representative quotes of each concept in the structure, in its order:
         the picked ones, else up to ``per_concept`` spread over cases and informants."""
         with self._read() as tx:
-            view = structure.structure(tx)
+            view = tree.structure(tx)
             return quotes.quotes_table(
                 tx, view, per_concept=per_concept, max_words=max_words, coder=coder
             )
@@ -498,7 +552,7 @@ class Project:
         from gioia.publish import write_codebook
 
         with self._read() as tx:
-            view = structure.structure(tx, coder=coder)
+            view = tree.structure(tx, coder=coder)
             examples = {
                 row.concept: row.quotes[0]
                 for row in quotes.quotes_table(tx, view, per_concept=1, max_words=40, coder=coder)

@@ -316,13 +316,19 @@ class ItemRow:
 
 @dataclass(frozen=True)
 class StructureImportResult:
-    """What a structure file changed."""
+    """What a structure file changed: items created, assignments, definitions changed,
+    themes and dimensions removed (replace), warnings; the items moved to another parent
+    (``--move``), how many items are under more than one parent afterwards, and whether
+    the import turned shared concepts on."""
 
     created: dict[str, int]
     assigned: int
     defined: int
     removed: int
     warnings: tuple[str, ...]
+    moved: tuple[str, ...] = ()
+    shared: int = 0
+    allowed_shared: bool = False
 
 
 @dataclass(frozen=True)
