@@ -697,10 +697,11 @@ class Project:
             return consensus.reconcile_auto(tx, into, mode, coders)
 
     def write_agreement(self, path: Path, report: AgreementReport) -> None:
-        """Write an agreement report to .docx or .md."""
-        from gioia.publish import write_agreement
+        """Write an agreement report to .docx or .md, its codes in the order of the
+        structure and grouped by theme (concepts) or dimension (themes)."""
+        from gioia.publish import by_structure, write_agreement
 
-        write_agreement(report, path)
+        write_agreement(report, path, by_structure(report, self.structure()))
 
     # --- audit trail and schema ------------------------------------------------------
 

@@ -276,12 +276,15 @@ class Quote:
 
 @dataclass(frozen=True)
 class ConceptQuotes:
-    """The representative quotes of one concept, with its place in the structure."""
+    """The representative quotes of one concept, with its place in the structure: the
+    concept's other themes and the theme's other dimensions, where shared."""
 
     dimension: str
     theme: str
     concept: str
     quotes: tuple[Quote, ...]
+    also_under: tuple[str, ...] = ()
+    theme_also_under: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from gioia.figure.metrics import text_width
 from gioia.figure.model import (
     HEADINGS,
     INSET,
+    PAD_X,
     SHARES,
     TINTS,
     Box,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 HEADING_GAP = 6.0  # under the headings, pt
+MAX_FAN = 54.0  # the widest gap between the concepts and the themes, pt
 RULE_GAP = 4.0  # above and below the rule under the headings (boxed style), pt
 
 
@@ -75,19 +77,34 @@ def layout_lr(
     """The figure ``width`` points wide, as tall as it needs to be."""
     gap = style.column_gap
     widths = _widths(cols, style, width - 2 * INSET - 2 * gap)
-    lefts = [INSET, INSET + widths[0] + gap, INSET + widths[0] + widths[1] + 2 * gap]
+
+    def measured(index: int, key: Key) -> Label:
+        item = graph.nodes[key]["item"]
+        small = count_line(item) if counts and index == 0 else ""
+        return measure(item, widths[index], style, bold=index == 2, small=small)
+
+    labels = {key: measured(i, key) for i, column in enumerate(cols.all()) for key in column}
+    # Room the concepts' lines do not use widens the gap their lines fan out in.
+    widest = max(
+        (
+            text_width(line, size)
+            for key in cols.concepts
+            for lines, size in ((labels[key].lines, style.size), (labels[key].small, style.small))
+            for line in lines
+        ),
+        default=0.0,
+    )
+    fan = min(widths[0] - math.ceil(widest + 2 * PAD_X + 2), MAX_FAN - gap)
+    if fan > 0:
+        widths[0] -= fan
+        labels.update((key, measured(0, key)) for key in cols.concepts)
+    lefts = [INSET, INSET + widths[0] + gap + max(fan, 0)]
+    lefts.append(lefts[1] + widths[1] + gap)
     heading_texts, heading_height = headings(
         [x + w / 2 for x, w in zip(lefts, widths, strict=True)], widths, style, INSET
     )
     rule = heading_height + RULE_GAP
     y0 = rule + RULE_GAP if boxed else heading_height + HEADING_GAP
-
-    labels: dict[Key, Label] = {}
-    for index, column in enumerate(cols.all()):
-        for key in column:
-            item = graph.nodes[key]["item"]
-            small = count_line(item) if counts and index == 0 else ""
-            labels[key] = measure(item, widths[index], style, bold=index == 2, small=small)
     placed = _place(graph, cols, labels, style, y0, boxed)
 
     tint = _tints(graph, cols, color)
