@@ -41,9 +41,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("concept_id", "theme_id", name=op.f("pk_concept_extra_themes")),
     )
-    op.create_index(
-        op.f("ix_concept_extra_themes_theme_id"), "concept_extra_themes", ["theme_id"]
-    )
+    op.create_index(op.f("ix_concept_extra_themes_theme_id"), "concept_extra_themes", ["theme_id"])
     op.create_table(
         "theme_extra_dimensions",
         sa.Column("theme_id", sa.Integer(), nullable=False),
@@ -61,9 +59,7 @@ def upgrade() -> None:
             name=op.f("fk_theme_extra_dimensions_theme_id_themes"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint(
-            "theme_id", "dimension_id", name=op.f("pk_theme_extra_dimensions")
-        ),
+        sa.PrimaryKeyConstraint("theme_id", "dimension_id", name=op.f("pk_theme_extra_dimensions")),
     )
     op.create_index(
         op.f("ix_theme_extra_dimensions_dimension_id"),
