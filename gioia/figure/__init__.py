@@ -82,7 +82,8 @@ class FigureOptions:
             (self.split, SPLITS, "split"),
         ):
             if value not in allowed:
-                raise InvalidInput(f"Unknown {what} {value!r}: use {' or '.join(allowed)}.")
+                choices = f"{', '.join(allowed[:-1])} or {allowed[-1]}"
+                raise InvalidInput(f"Unknown {what} {value!r}: use {choices}.")
         if not self.font.strip() or not self.font.isprintable() or set(self.font) & set('"\\,<>'):
             raise InvalidInput(f"{self.font!r} is not a font name: give one family, such as Arial.")
         if not self.max_width >= MIN_WIDTH:  # also refuses NaN
@@ -138,8 +139,8 @@ def lay_out(structure: StructureView, options: FigureOptions = FigureOptions()) 
         pages = [_labelled(p, chr(ord("a") + i)) for i, p in enumerate(pages)]
     warnings = [_too_large(p, options, len(pages) > 1) for p in pages if not p.fits(*limits)]
     warnings += [
-        f"{name!r} has a word wider than its box at {p.smallest:g} pt: shorten it or give "
-        "the figure more width."
+        f"{name!r} has a word too long for its box at {p.smallest:g} pt, so it is "
+        "hyphenated: shorten it or give the figure more width."
         for p in pages
         for name in p.overflows
     ]

@@ -150,7 +150,7 @@ def _widths(cols: Columns, style: Style, room: float) -> list[float]:
     ):
         names = [key[1] for key in column]
         needed = narrowest(names, style.size, bold, lines, room * share)
-        widths.append(max(needed, _heading_room(heading, style)))
+        widths.append(min(max(needed, _heading_room(heading, style)), math.floor(room * share)))
     return [room - sum(widths), *widths]
 
 

@@ -84,9 +84,9 @@ def wrap(text: str, room: float, size: float, bold: bool = False) -> list[str]:
 
     Greedy breaking gives the fewest lines; the room is then narrowed as far as it can be
     without adding a line, so the lines come out of even length. A word wider than the room
-    keeps a line of its own (the caller widens the box or warns).
+    is broken with a hyphen where the room ends (the caller warns).
     """
-    words = text.split()
+    words = [piece for word in text.split() for piece in _pieces(word, room, size, bold)]
     widths = [text_width(word, size, bold) for word in words]
     space = text_width(" ", size, bold)
 
@@ -103,7 +103,7 @@ def wrap(text: str, room: float, size: float, bold: bool = False) -> list[str]:
         return lines
 
     best = greedy(room)
-    low, high = 0.0, room
+    low, high = max(widths, default=0.0), room
     while high - low > 0.5:
         middle = (low + high) / 2
         lines = greedy(middle)
@@ -112,3 +112,15 @@ def wrap(text: str, room: float, size: float, bold: bool = False) -> list[str]:
         else:
             low = middle
     return best
+
+
+def _pieces(word: str, room: float, size: float, bold: bool) -> list[str]:
+    """``word``, or its parts each ending in a hyphen, no part wider than ``room``."""
+    pieces = []
+    while len(word) > 1 and text_width(word, size, bold) > room:
+        cut = 1
+        while cut < len(word) - 1 and text_width(word[: cut + 1] + "-", size, bold) <= room:
+            cut += 1
+        pieces.append(word[:cut] + "-")
+        word = word[cut:]
+    return [*pieces, word]

@@ -64,13 +64,15 @@ INSET = 1.0  # between the page's edge and the outermost lines, pt
 
 @dataclass(frozen=True)
 class Text:
-    """One line of text centred on ``x``; ``y`` is the middle of its line."""
+    """One line of text centred on ``x``; ``y`` is the middle of its line; ``small``
+    for the counts under a concept's name."""
 
     x: float
     y: float
     text: str
     size: float
     bold: bool = False
+    small: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,7 @@ class Page:
     lines: tuple[Line, ...]
     texts: tuple[Text, ...]  # the headings, outside any box
     dimensions: tuple[str, ...]
-    overflows: tuple[str, ...] = ()  # labels with a word wider than their box
+    overflows: tuple[str, ...] = ()  # labels with a word hyphenated to fit their box
     label: str = ""  # "a", "b", … when the structure is split over several figures
 
     @property
@@ -140,7 +142,7 @@ class Label:
     small: list[str]
     height: float
     bold: bool
-    overflow: bool = False
+    overflow: bool = False  # a word had to be hyphenated to fit
 
 
 def measure(
@@ -157,11 +159,8 @@ def measure(
     lines = wrap(item.name, room, style.size, bold)
     small_lines = wrap(small, room, style.small) if small else []
     height = len(lines) * style.lead + len(small_lines) * style.small * LEADING + 2 * style.pad
-    widest = max(
-        [text_width(line, style.size, bold) for line in lines]
-        + [text_width(line, style.small) for line in small_lines]
-    )
-    return Label(lines, small_lines, math.ceil(height), bold, widest > room + 0.01)
+    broken = any(text_width(word, style.size, bold) > room for word in item.name.split())
+    return Label(lines, small_lines, math.ceil(height), bold, broken)
 
 
 def box(
@@ -175,13 +174,13 @@ def box(
     style: Style,
 ) -> Box:
     """A placed box with its text centred in it, every line ``LEADING`` apart."""
-    sizes = [(line, style.size, label.bold) for line in label.lines]
-    sizes += [(line, style.small, False) for line in label.small]
-    text_height = sum(size * LEADING for _, size, _ in sizes)
+    sizes = [(line, style.size, label.bold, False) for line in label.lines]
+    sizes += [(line, style.small, False, True) for line in label.small]
+    text_height = sum(size * LEADING for _, size, _, _ in sizes)
     y = y0 + (height - text_height) / 2
     texts = []
-    for line, size, bold in sizes:
-        texts.append(Text(x0 + width / 2, y + size * LEADING / 2, line, size, bold))
+    for line, size, bold, small in sizes:
+        texts.append(Text(x0 + width / 2, y + size * LEADING / 2, line, size, bold, small))
         y += size * LEADING
     return Box(key, x0, y0, x0 + width, y0 + height, fill, tuple(texts))
 
@@ -214,11 +213,11 @@ def headings(
 
 
 def narrowest(names: list[str], size: float, bold: bool, lines: int, most: float) -> float:
-    """The narrowest box width (whole points, at most ``most`` unless a word needs more)
-    in which every name wraps to ``lines`` lines or fewer."""
+    """The narrowest box width (whole points, at most ``most``) in which every name wraps
+    to ``lines`` lines or fewer with its words whole, else ``most``."""
     words = [text_width(word, size, bold) for name in names for word in name.split()]
-    low = math.ceil(max(words, default=0.0) + 2 * PAD_X + 0.5)
-    high = max(low, math.floor(most))
+    high = math.floor(most)
+    low = min(high, math.ceil(max(words, default=0.0) + 2 * PAD_X + 0.5))
 
     def fits(width: int) -> bool:
         return all(len(wrap(name, width - 2 * PAD_X, size, bold)) <= lines for name in names)

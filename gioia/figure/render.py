@@ -93,7 +93,7 @@ def dot_source(page: Page, *, font: str = "Arial", engine: str = "dot", dpi: int
             height=_number(text.size * LEADING / 72, 4),
             fontsize=_number(text.size),
             fontname=bold if text.bold else regular,
-            **{"class": "text bold" if text.bold else "text"},
+            **{"class": "text bold" if text.bold else "text small" if text.small else "text"},
         )
 
     ids: dict[tuple[str, str], str] = {}
