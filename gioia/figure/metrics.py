@@ -9,6 +9,8 @@ in any of the fonts the figure names.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # Code points 32-126, then 160-255; regular and bold.
 # fmt: off
 _REGULAR = (
@@ -73,13 +75,25 @@ def _advance(char: str, bold: bool) -> int:
     return widths[bold] if widths else _UNKNOWN
 
 
+@lru_cache(maxsize=65536)
+def _units(text: str, bold: bool) -> int:
+    return sum(_advance(char, bold) for char in text)
+
+
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """The width of one line of ``text`` at ``size`` points, in points, in the widest of
     the fonts the figure names."""
-    return sum(_advance(char, bold) for char in text) * size / 1000
+    return _units(text, bold) * size / 1000
 
 
 def wrap(text: str, room: float, size: float, bold: bool = False) -> list[str]:
+    """``text`` broken at spaces into balanced lines at most ``room`` points wide (see
+    :func:`_wrapped`)."""
+    return list(_wrapped(text, room, size, bold))
+
+
+@lru_cache(maxsize=16384)
+def _wrapped(text: str, room: float, size: float, bold: bool) -> tuple[str, ...]:
     """``text`` broken at spaces into balanced lines at most ``room`` points wide.
 
     Greedy breaking gives the fewest lines; the room is then narrowed as far as it can be
@@ -111,15 +125,19 @@ def wrap(text: str, room: float, size: float, bold: bool = False) -> list[str]:
             best, high = lines, middle
         else:
             low = middle
-    return best
+    return tuple(best)
 
 
 def _pieces(word: str, room: float, size: float, bold: bool) -> list[str]:
     """``word``, or its parts each ending in a hyphen, no part wider than ``room``."""
     pieces = []
+    hyphen = text_width("-", size, bold)
     while len(word) > 1 and text_width(word, size, bold) > room:
-        cut = 1
-        while cut < len(word) - 1 and text_width(word[: cut + 1] + "-", size, bold) <= room:
+        cut, width = 1, text_width(word[0], size, bold)
+        while cut < len(word) - 1:
+            width += _advance(word[cut], bold) * size / 1000
+            if width + hyphen > room:
+                break
             cut += 1
         pieces.append(word[:cut] + "-")
         word = word[cut:]
