@@ -18,13 +18,13 @@ import sysconfig
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import combinations, pairwise
 from pathlib import Path
 
 import pytest
 
 from gioia.errors import GioiaError, InvalidInput
-from gioia.figure import HEADINGS, TINTS, Engine, FigureOptions, draw, find_engine, lay_out, to_dot
+from gioia.figure import TINTS, Engine, FigureOptions, draw, find_engine, lay_out, to_dot
 from gioia.figure import render as figure_render
 from gioia.figure.graph import Columns, columns, crossings, structure_graph
 from gioia.figure.metrics import text_width, wrap
@@ -242,7 +242,7 @@ def crossing(a: tuple[Point, Point], b: tuple[Point, Point]) -> bool:
 
 
 def crossings_drawn(drawing: Drawing) -> list[tuple[int, int]]:
-    pieces = [list(zip(e, e[1:], strict=False)) for e in drawing.edges]
+    pieces = [list(pairwise(e)) for e in drawing.edges]
     return [
         (i, j)
         for (i, first), (j, second) in combinations(enumerate(pieces), 2)
@@ -327,7 +327,7 @@ def check_geometry(structure: StructureView, drawing: Drawing, direction: str) -
     axis = (1, 3) if direction == "lr" else (0, 2)
     for key in keys:
         under = children_of(pairs, key)
-        if under and key[0] == "dimension" or (under and direction == "lr"):
+        if under and (key[0] == "dimension" or direction == "lr"):
             low = min(drawing.boxes[c][axis[0]] for c in under)
             high = max(drawing.boxes[c][axis[1]] for c in under)
             box = drawing.boxes[key]
@@ -337,7 +337,7 @@ def check_geometry(structure: StructureView, drawing: Drawing, direction: str) -
         assert {(line.anchor, line.family) for line in lines} == {("middle", FONT_LIST)}
         assert all(abs(line.x - (box[0] + box[2]) / 2) <= 1 for line in lines), key
         same = [line for line in lines if line.size == lines[0].size]
-        steps = {round(b.y - a.y, 1) for a, b in zip(same, same[1:], strict=False)}
+        steps = {round(b.y - a.y, 1) for a, b in pairwise(same)}
         assert steps <= {round(lines[0].size * 1.2, 1)}, key  # one line spacing
         assert box[1] <= min(line.y for line in lines) and max(line.y for line in lines) <= box[3]
 
@@ -398,7 +398,7 @@ def check_part(structure: StructureView, drawing: Drawing, direction: str) -> No
     assert min(line.size for lines in drawing.texts.values() for line in lines) >= 8
     extents = group_extents(structure, drawing)
     if direction == "lr":  # groups one under the other, one gap between each two
-        gaps = [b[1] - a[3] for a, b in zip(extents, extents[1:], strict=False)]
+        gaps = [b[1] - a[3] for a, b in pairwise(extents)]
         assert not gaps or (max(gaps) - min(gaps) <= 1 and min(gaps) >= 12)
         assert max(h.y for h in drawing.headings) < min(b[1] for b in drawing.boxes.values())
     else:  # each theme's concepts in rows under it, within its column, centred on it
@@ -433,10 +433,10 @@ def test_gaps_between_dimension_groups_are_equal_when_boxes_overhang(
     (drawing,) = drawn(structure, FigureOptions(), engine, tmp_path)
     check_geometry(structure, drawing, "lr")
     extents = group_extents(structure, drawing)
-    gaps = [b[1] - a[3] for a, b in zip(extents, extents[1:], strict=False)]
+    gaps = [b[1] - a[3] for a, b in pairwise(extents)]
     assert len(gaps) == 3 and max(gaps) - min(gaps) <= 1 and min(gaps) >= 21
     dims = [drawing.boxes[("dimension", d.name)] for d in structure.dimensions]
-    assert all(b[1] - a[3] >= 21 for a, b in zip(dims, dims[1:], strict=False))
+    assert all(b[1] - a[3] >= 21 for a, b in pairwise(dims))
 
 
 @pytest.mark.parametrize("max_width", [6.5, 3.5, 2.0])
