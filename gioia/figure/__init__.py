@@ -204,14 +204,17 @@ def draw(
 
 
 def _first(attempts: Iterable[list[Page]], limits: tuple[float, float]) -> list[Page]:
-    """The first attempt whose pages fit with every word whole, else the first whose pages
-    fit, else the last (the tightest)."""
+    """The first attempt whose pages fit with every word whole, else of those whose pages
+    fit the one with the fewest words hyphenated, else the last (the tightest)."""
     tried = []
     for pages in attempts:
         if all(p.good(*limits) for p in pages):
             return pages
         tried.append(pages)
-    return next((pages for pages in tried if all(p.fits(*limits) for p in pages)), tried[-1])
+    fitting = [pages for pages in tried if all(p.fits(*limits) for p in pages)]
+    if not fitting:
+        return tried[-1]
+    return min(fitting, key=lambda pages: sum(len(p.overflows) for p in pages))
 
 
 def _split(

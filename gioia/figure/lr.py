@@ -138,7 +138,8 @@ def layout_lr(
 def _widths(cols: Columns, style: Style, room: float) -> list[float]:
     """The widths of the concept, theme and dimension columns: the theme and dimension
     columns as narrow as keeps their labels to the style's lines (and their headings'
-    words whole), at most their share; the concepts take the rest."""
+    words whole), at most their share, or a third of the room for a long word; the
+    concepts take the rest."""
     widths = []
     for column, heading, lines, share, bold in zip(
         (cols.themes, cols.dimensions),
@@ -149,8 +150,16 @@ def _widths(cols: Columns, style: Style, room: float) -> list[float]:
         strict=True,
     ):
         names = [key[1] for key in column]
-        needed = narrowest(names, style.size, bold, lines, room * share)
-        widths.append(min(max(needed, _heading_room(heading, style)), math.floor(room * share)))
+        most = math.floor(room * share)
+        needed = narrowest(names, style.size, bold, lines, most)
+        words = [text_width(w, style.size, bold) for name in names for w in name.split()]
+        whole = math.ceil(max(words, default=0.0) + 2 * PAD_X + 1)
+        widths.append(
+            max(
+                min(max(needed, _heading_room(heading, style)), most),
+                min(whole, math.floor(room / 3)),
+            )
+        )
     return [room - sum(widths), *widths]
 
 
