@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -281,3 +282,52 @@ def test_figure_command(
         f"Wrote {tmp_path / 'part-c.pdf'} (part c: Relationship trajectory): 6.49 × 2.47 in, "
         "smallest text 9 pt (layout by graphviz-pure+svglib).",
     ]
+
+
+def test_readme_shared_concepts(store: str, runner: CliRunner, tmp_path: Path) -> None:
+    """The commands of the README's "Concepts under more than one theme"."""
+    themes = tmp_path / "themes.csv"
+    themes.write_bytes(
+        (Path(__file__).parent / "data" / "synthetic_b2b_shared_structure.csv").read_bytes()
+    )
+    concept = "Trust is built over many years"
+    outputs = [
+        run(runner, store, *args).output
+        for args in (
+            ("structure", "import", str(themes), "--allow-shared"),
+            ("assign", concept, "--theme", "Power and dependence"),
+            ("unassign", concept, "--theme", "Power and dependence"),
+            ("settings",),
+        )
+    ]
+    assert outputs == [
+        "Shared concepts are now allowed in this project (allow-shared on).\n"
+        "Imported themes.csv (merge): created 93 concept(s), 8 theme(s), 3 dimension(s); "
+        "112 assignment(s), 0 definition(s) changed; 11 item(s) under more than one parent.\n",
+        "Assigned 1 item(s) to 'Power and dependence'.\n",
+        "Unassigned 1 item(s) out of 'Power and dependence'.\n",
+        "allow-shared: on\n",
+    ]
+    out = run(runner, store, "settings", "allow-shared", "off")
+    assert out.exit_code == 1 and out.output.startswith("Error: 11 item(s) are under more")
+
+
+def test_readme_figure_for_one_column(study: str, runner: CliRunner, tmp_path: Path) -> None:
+    out = run(
+        runner,
+        study,
+        "figure",
+        "-o",
+        str(tmp_path / "figure.pdf"),
+        "--max-width",
+        "3.5",
+        "--split",
+        "dimension",
+    )
+    engine = "dot" if shutil.which("dot") else "graphviz-pure+svglib"
+    assert out.stdout == (
+        f"Wrote {tmp_path / 'figure-a.pdf'} (part a: Exporter disposition, Platform value "
+        f"proposition): 3.49 × 8.46 in, smallest text 8 pt (layout by {engine}).\n"
+        f"Wrote {tmp_path / 'figure-b.pdf'} (part b: Relationship trajectory): 3.49 × 3.54 in, "
+        f"smallest text 8 pt (layout by {engine}).\n"
+    )
