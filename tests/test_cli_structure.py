@@ -243,7 +243,7 @@ def test_figure_command(
     monkeypatch.setenv("GIOIA_DOT", str(Path(sysconfig.get_path("scripts")) / "graphviz-pure"))
     out = run(runner, study, "figure", "-o", str(tmp_path / "f.svg"), "--counts")
     assert out.output == (
-        f"Wrote {tmp_path / 'f.svg'}: 6.49 × 7.99 in, smallest text 8 pt (layout by "
+        f"Wrote {tmp_path / 'f.svg'}: 6.49 × 8.00 in, smallest text 8 pt (layout by "
         "graphviz-pure).\n"
     )
     svg = (tmp_path / "f.svg").read_text()
@@ -268,18 +268,18 @@ def test_figure_command(
     out = run(runner, study, "figure", "-o", str(tmp_path / "tall.svg"), "--max-height", "4")
     assert out.stderr == (
         "warning: left out of the figure (not in the tree): Loose end\n"
-        "warning: The figure is 6.49 × 5.24 in with 8 pt text, more than 6.5 × 4 in: split it "
+        "warning: The figure is 6.49 × 5.25 in with 8 pt text, more than 6.5 × 4 in: split it "
         "with --split dimension, allow more with --max-height or --max-width, or merge "
         "concepts (text is never set below 8 pt).\n"
     )
     parts = ["--max-height", "4", "--split", "dimension", "--style", "boxed", "--color"]
     out = run(runner, study, "figure", "-o", str(tmp_path / "part.pdf"), *parts)
     assert out.stdout.splitlines() == [
-        f"Wrote {tmp_path / 'part-a.pdf'} (part a: Exporter disposition): 6.49 × 2.75 in, "
+        f"Wrote {tmp_path / 'part-a.pdf'} (part a: Exporter disposition): 6.49 × 2.76 in, "
         "smallest text 9 pt (layout by graphviz-pure+svglib).",
-        f"Wrote {tmp_path / 'part-b.pdf'} (part b: Platform value proposition): 6.49 × 2.75 in, "
+        f"Wrote {tmp_path / 'part-b.pdf'} (part b: Platform value proposition): 6.49 × 2.76 in, "
         "smallest text 9 pt (layout by graphviz-pure+svglib).",
-        f"Wrote {tmp_path / 'part-c.pdf'} (part c: Relationship trajectory): 6.49 × 2.47 in, "
+        f"Wrote {tmp_path / 'part-c.pdf'} (part c: Relationship trajectory): 6.49 × 2.49 in, "
         "smallest text 9 pt (layout by graphviz-pure+svglib).",
     ]
 
@@ -327,7 +327,7 @@ def test_readme_figure_for_one_column(study: str, runner: CliRunner, tmp_path: P
     engine = "dot" if shutil.which("dot") else "graphviz-pure+svglib"
     assert out.stdout == (
         f"Wrote {tmp_path / 'figure-a.pdf'} (part a: Exporter disposition, Platform value "
-        f"proposition): 3.49 × 8.46 in, smallest text 8 pt (layout by {engine}).\n"
-        f"Wrote {tmp_path / 'figure-b.pdf'} (part b: Relationship trajectory): 3.49 × 3.54 in, "
+        f"proposition): 3.49 × 8.47 in, smallest text 8 pt (layout by {engine}).\n"
+        f"Wrote {tmp_path / 'figure-b.pdf'} (part b: Relationship trajectory): 3.49 × 3.56 in, "
         f"smallest text 8 pt (layout by {engine}).\n"
     )

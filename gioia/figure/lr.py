@@ -101,7 +101,7 @@ def layout_lr(
     lefts = [INSET, INSET + widths[0] + gap + max(fan, 0)]
     lefts.append(lefts[1] + widths[1] + gap)
     heading_texts, heading_height = headings(
-        [x + w / 2 for x, w in zip(lefts, widths, strict=True)], widths, style, INSET
+        [x + w / 2 for x, w in zip(lefts, widths, strict=True)], widths, style, INSET + 1
     )
     rule = heading_height + RULE_GAP
     y0 = rule + RULE_GAP if boxed else heading_height + HEADING_GAP
