@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -331,3 +334,43 @@ def test_readme_figure_for_one_column(study: str, runner: CliRunner, tmp_path: P
         f"Wrote {tmp_path / 'figure-b.pdf'} (part b: Relationship trajectory): 3.49 × 3.56 in, "
         f"smallest text 8 pt (layout by {engine}).\n"
     )
+
+
+def test_agreement_file_follows_the_structure(
+    study: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    target = tmp_path / "agreement.md"
+    run(runner, study, "agreement", "-o", str(target))
+    rows = [line.split(" | ")[0].removeprefix("| ") for line in target.read_text().splitlines()]
+    structure = list(csv.DictReader((SAMPLE / "structure.csv").open(encoding="utf-8")))
+    expected: list[str] = []
+    for row in structure:
+        heading = f"**Theme: {row['theme']}**"
+        if heading not in expected:
+            expected.append(heading)
+        expected.append(row["concept"].replace("_", "\\_"))
+    assert rows[4 : 4 + len(expected)] == expected
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex")
+def test_quotes_tex_of_the_sample_compiles_without_overfull_boxes(
+    study: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    run(runner, study, "quotes", "-o", str(tmp_path / "quotes.tex"))
+    (tmp_path / "paper.tex").write_text(
+        "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n"
+        "\\usepackage[letterpaper,margin=1in]{geometry}\n"
+        "\\usepackage{array,booktabs,longtable}\n"
+        "\\begin{document}\n\\input{quotes.tex}\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "paper.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout[-2000:]
+    log = (tmp_path / "paper.log").read_text(errors="replace")
+    assert "Overfull" not in log and "Underfull \\hbox" not in log
+    assert re.search(r"Output written on paper\.pdf \((\d+) pages", log)
