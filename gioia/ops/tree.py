@@ -14,7 +14,7 @@ from sqlalchemy import and_, case, distinct, func, select
 
 from gioia.errors import InvalidInput
 from gioia.ops.base import Tx, evidence_coder
-from gioia.ops.parents import links, parent_map
+from gioia.ops.parents import extras, links, parent_map
 from gioia.store import Coder, Coding, Concept, Dimension, Segment, Theme, Transcript
 from gioia.text import name_key
 from gioia.views import ConceptNode, Counts, DimensionNode, ItemRow, StructureView, ThemeNode
@@ -22,9 +22,10 @@ from gioia.views import ConceptNode, Counts, DimensionNode, ItemRow, StructureVi
 ORDERS = ("structure", "alpha", "count")
 
 
-def _counts(tx: Tx, level: str, coder_id: int | None) -> dict[Any, Counts]:
-    """Counts per concept, theme or dimension; a coding reaching a dimension through two
-    of its themes counts once."""
+def _counts(tx: Tx, level: str, coder_id: int | None, shared: bool) -> dict[Any, Counts]:
+    """Counts per concept, theme or dimension. In a tree each coding reaches one theme
+    and one dimension; with ``shared`` items it can reach a dimension through two of its
+    themes, and counts there once."""
     informant = func.coalesce(Segment.informant_id, Transcript.informant_id)
     quoted = ~and_(Coding.char_start == Segment.char_start, Coding.char_end == Segment.char_end)
     query = (
@@ -33,9 +34,14 @@ def _counts(tx: Tx, level: str, coder_id: int | None) -> dict[Any, Counts]:
         .join(Segment, Segment.id == Coding.segment_id)
         .join(Transcript, Transcript.id == Segment.transcript_id)
     )
-    if level == "concept":
-        group = Coding.concept_id
-    else:
+    group: Any = Coding.concept_id
+    if level != "concept" and not shared:
+        query = query.join(Concept, Concept.id == Coding.concept_id)
+        group = Concept.theme_id
+        if level == "dimension":
+            query = query.join(Theme, Theme.id == Concept.theme_id)
+            group = Theme.dimension_id
+    elif level != "concept":
         themes = links("concept")
         query = query.join(themes, themes.c.child == Coding.concept_id)
         group = themes.c.parent
@@ -43,20 +49,22 @@ def _counts(tx: Tx, level: str, coder_id: int | None) -> dict[Any, Counts]:
             dimensions = links("theme")
             query = query.join(dimensions, dimensions.c.child == themes.c.parent)
             group = dimensions.c.parent
+    once = shared and level == "dimension"  # else no coding comes twice to one group
     query = query.add_columns(
         group,
-        func.count(distinct(Coding.id)),
+        func.count(distinct(Coding.id)) if once else func.count(),
         func.count(distinct(Coding.segment_id)),
         func.count(distinct(Segment.transcript_id)),
         func.count(distinct(Transcript.case_id)),
         func.count(distinct(informant)),
-        func.count(distinct(case((quoted, Coding.id)))),
+        func.count(distinct(case((quoted, Coding.id)))) if once else func.count(case((quoted, 1))),
     ).group_by(group)
     if coder_id is not None:
         query = query.where(Coding.coder_id == coder_id)
     return {
         key: Counts(int(n), int(s), int(t), int(c), int(i), int(q))
         for key, n, s, t, c, i, q in tx.session.execute(query)
+        if key is not None
     }
 
 
@@ -70,7 +78,10 @@ def structure(tx: Tx, *, coder: str | None = None, order: str = "structure") -> 
     if order not in ORDERS:
         raise InvalidInput(f"Cannot order by {order!r}: choose structure, alpha or count.")
     coder_id = evidence_coder(tx, coder)
-    counts = {level: _counts(tx, level, coder_id) for level in ("concept", "theme", "dimension")}
+    shared = bool(extras(tx))
+    counts = {
+        level: _counts(tx, level, coder_id, shared) for level in ("concept", "theme", "dimension")
+    }
 
     def sort(nodes: list[Any]) -> tuple[Any, ...]:
         if order == "alpha":
