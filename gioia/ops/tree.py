@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import distinct, func, select
 
 from gioia.errors import InvalidInput
-from gioia.ops.base import Tx, evidence_coder
+from gioia.ops.base import Tx, coding_applications, evidence_coder
 from gioia.ops.parents import extras, links, parent_map
-from gioia.store import Coder, Coding, Concept, Dimension, Segment, Theme, Transcript
+from gioia.store import Coder, Concept, Dimension, Segment, Theme, Transcript
 from gioia.text import name_key
 from gioia.views import ConceptNode, Counts, DimensionNode, ItemRow, StructureView, ThemeNode
 
@@ -23,46 +23,54 @@ ORDERS = ("structure", "alpha", "count")
 
 
 def _counts(tx: Tx, level: str, coder_id: int | None, shared: bool) -> dict[Any, Counts]:
-    """Counts per concept, theme or dimension. In a tree each coding reaches one theme
-    and one dimension; with ``shared`` items it can reach a dimension through two of its
-    themes, and counts there once."""
-    informant = func.coalesce(Segment.informant_id, Transcript.informant_id)
-    quoted = ~and_(Coding.char_start == Segment.char_start, Coding.char_end == Segment.char_end)
-    query = (
-        select()
-        .select_from(Coding)
-        .join(Segment, Segment.id == Coding.segment_id)
-        .join(Transcript, Transcript.id == Segment.transcript_id)
+    """Counts per concept, theme or dimension, a coder's concept on a segment once (see
+    ``coding_applications``). In a tree each application reaches one theme and one
+    dimension; with ``shared`` items it can reach a dimension through two of its themes,
+    and counts there once."""
+    applied = coding_applications(coder_id)
+    rows = select(
+        applied.c.concept_id.label("group"),
+        applied.c.coder_id,
+        applied.c.concept_id,
+        applied.c.segment_id,
+        applied.c.transcript_id,
+        applied.c.quoted,
     )
-    group: Any = Coding.concept_id
     if level != "concept" and not shared:
-        query = query.join(Concept, Concept.id == Coding.concept_id)
-        group = Concept.theme_id
+        rows = rows.join(Concept, Concept.id == applied.c.concept_id)
+        group: Any = Concept.theme_id
         if level == "dimension":
-            query = query.join(Theme, Theme.id == Concept.theme_id)
+            rows = rows.join(Theme, Theme.id == Concept.theme_id)
             group = Theme.dimension_id
+        rows = rows.with_only_columns(group.label("group"), *list(rows.selected_columns)[1:])
     elif level != "concept":
         themes = links("concept")
-        query = query.join(themes, themes.c.child == Coding.concept_id)
+        rows = rows.join(themes, themes.c.child == applied.c.concept_id)
         group = themes.c.parent
         if level == "dimension":
             dimensions = links("theme")
-            query = query.join(dimensions, dimensions.c.child == themes.c.parent)
+            rows = rows.join(dimensions, dimensions.c.child == themes.c.parent)
             group = dimensions.c.parent
-    once = shared and level == "dimension"  # else no coding comes twice to one group
-    query = query.add_columns(
-        group,
-        func.count(distinct(Coding.id)) if once else func.count(),
-        func.count(distinct(Coding.segment_id)),
-        func.count(distinct(Segment.transcript_id)),
-        func.count(distinct(Transcript.case_id)),
-        func.count(distinct(informant)),
-        func.count(distinct(case((quoted, Coding.id)))) if once else func.count(case((quoted, 1))),
-    ).group_by(group)
-    if coder_id is not None:
-        query = query.where(Coding.coder_id == coder_id)
+        rows = rows.with_only_columns(group.label("group"), *list(rows.selected_columns)[1:])
+        rows = rows.distinct()
+    reached = rows.subquery()
+    informant = func.coalesce(Segment.informant_id, Transcript.informant_id)
+    query = (
+        select(
+            reached.c.group,
+            func.count(),
+            func.count(distinct(reached.c.segment_id)),
+            func.count(distinct(reached.c.transcript_id)),
+            func.count(distinct(Transcript.case_id)),
+            func.count(distinct(informant)),
+            func.sum(reached.c.quoted),
+        )
+        .join(Segment, Segment.id == reached.c.segment_id)
+        .join(Transcript, Transcript.id == reached.c.transcript_id)
+        .group_by(reached.c.group)
+    )
     return {
-        key: Counts(int(n), int(s), int(t), int(c), int(i), int(q))
+        key: Counts(int(n), int(s), int(t), int(c), int(i), int(q or 0))
         for key, n, s, t, c, i, q in tx.session.execute(query)
         if key is not None
     }
