@@ -6,13 +6,13 @@ import csv
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from .conftest import SAMPLE, run
+from .test_publish import compile_latex
 
 
 @pytest.fixture
@@ -357,20 +357,6 @@ def test_quotes_tex_of_the_sample_compiles_without_overfull_boxes(
     study: str, runner: CliRunner, tmp_path: Path
 ) -> None:
     run(runner, study, "quotes", "-o", str(tmp_path / "quotes.tex"))
-    (tmp_path / "paper.tex").write_text(
-        "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n"
-        "\\usepackage[letterpaper,margin=1in]{geometry}\n"
-        "\\usepackage{array,booktabs,longtable}\n"
-        "\\begin{document}\n\\input{quotes.tex}\n\\end{document}\n",
-        encoding="utf-8",
-    )
-    done = subprocess.run(
-        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "paper.tex"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stdout[-2000:]
-    log = (tmp_path / "paper.log").read_text(errors="replace")
+    log = compile_latex(tmp_path, "quotes.tex")
     assert "Overfull" not in log and "Underfull \\hbox" not in log
     assert re.search(r"Output written on paper\.pdf \((\d+) pages", log)
