@@ -205,7 +205,7 @@ def test_quotes_are_set_typographically(text: str, printed: str) -> None:
 
 
 QUOTES_TEX = r"""% Needs \usepackage{array,booktabs,longtable} (and \usepackage[T1]{fontenc})
-\begin{longtable}{>{\raggedright\arraybackslash}p{\dimexpr 0.444\linewidth-2\tabcolsep}>{\raggedright\arraybackslash}p{\dimexpr 0.556\linewidth-2\tabcolsep}}
+\begin{longtable}{>{\raggedright\arraybackslash}p{\dimexpr 0.446\linewidth-2\tabcolsep}>{\raggedright\arraybackslash}p{\dimexpr 0.554\linewidth-2\tabcolsep}}
 \caption{Representative quotes underlying the data structure} \\
 \toprule
 \textbf{1st-Order Concepts} & \textbf{Representative Quotes} \\

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal, TypeAlias
 
 from gioia.views import Quote
@@ -16,10 +17,9 @@ from gioia.views import Quote
 Cell: TypeAlias = tuple[str, ...] | None
 RowKind = Literal["heading", "dimension", "theme", "item", "total"]
 
-_CHAR = 0.06  # the width of an average character of 9 pt text, inches
-_BOLD_CHAR = 0.075  # of 9 pt bold text, inches
-_PADDING = 0.16  # a cell's left and right margins together, inches
+_PADDING = 0.2  # a cell's left and right margins together, and a little room, inches
 _TEXT_MIN = 0.8  # the narrowest text column, inches
+_LONGEST = 1.6  # a longer word than this may wrap inside its column, inches
 
 
 @dataclass(frozen=True)
@@ -62,10 +62,18 @@ class Table:
         cell), so that definitions and quotes get the room and short names do not.
         """
         least, weight = self._measure()
-        room = max(total - sum(least), 0.0)
+        room = total - sum(least)
         share = sum(weight) or 1.0
-        widths = [w + room * k / share for w, k in zip(least, weight, strict=True)]
-        scale = total / sum(widths)
+        if room >= 0:
+            widths = [w + room * k / share for w, k in zip(least, weight, strict=True)]
+        else:  # too narrow: text columns give up room in proportion, numbers keep theirs
+            numbers = sum(w for w, c in zip(least, self.columns, strict=True) if c.numeric)
+            texts = (sum(least) - numbers) or 1.0
+            scale = max(total - numbers, 0.0) / texts
+            widths = [
+                w if c.numeric else w * scale for w, c in zip(least, self.columns, strict=True)
+            ]
+        scale = total / (sum(widths) or 1.0)
         return [round(w * scale, 3) for w in widths]
 
     def least_width(self) -> float:
@@ -78,18 +86,25 @@ class Table:
         least, weight = [], []
         for index, column in enumerate(self.columns):
             texts = [" ".join(row.cells[index] or ()) for row in body]
-            words = [w for text in [column.title, *texts] for w in text.split()]
-            longest = max((len(w) for w in words), default=4)
-            if column.numeric:  # the title is bold
-                title = max((len(w) for w in column.title.split()), default=0) * _BOLD_CHAR
-                least.append(max(title, longest * _CHAR) + _PADDING)
+            title = max((_inches(w, True) for w in column.title.split()), default=0.0)
+            longest = max((_inches(w, False) for t in texts for w in t.split()), default=0.0)
+            if column.numeric:  # its title and its numbers whole
+                least.append(max(title, longest) + _PADDING)
                 weight.append(0.0)
             else:
-                least.append(max(_TEXT_MIN, min(longest, 24) * _CHAR + _PADDING))
+                least.append(max(_TEXT_MIN, min(max(title, longest), _LONGEST) + _PADDING))
                 filled = [len(text) for text in texts if text]
                 average = sum(filled) / len(filled) if filled else 0.0
                 weight.append(math.sqrt(max(average, len(column.title), 1.0)))
         return least, weight
+
+
+@lru_cache(maxsize=8192)
+def _inches(word: str, bold: bool) -> float:
+    """The width of ``word`` in 9 pt Times (the metrics of Times New Roman), inches."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
+
+    return float(stringWidth(word, "Times-Bold" if bold else "Times-Roman", 9)) / 72
 
 
 def heading_text(row: Row) -> str:
