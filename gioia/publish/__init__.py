@@ -1,5 +1,5 @@
-"""The tables a paper prints: representative quotes, the codebook, the cases and the
-agreement report.
+"""The tables a paper prints: representative quotes, the codebook and the cases; and
+the documents of paragraphs and tables that reports are (the agreement report).
 
 Each ``write_…`` function picks the format from the file's suffix. Word, Markdown and
 LaTeX print one table, built once as a :class:`~gioia.publish.table.Table`
@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from gioia.output import output_file
 from gioia.publish.build import (
@@ -31,34 +30,26 @@ from gioia.publish.build import (
     quote_records,
     quotes_table,
 )
-from gioia.publish.table import Column, Row, Table, capitalised, clean
-from gioia.publish.text_formats import latex, markdown, write_csv
-from gioia.views import (
-    AgreementReport,
-    CaseSummary,
-    CodeAgreement,
-    ConceptQuotes,
-    Quote,
-    StructureView,
-)
-
-if TYPE_CHECKING:
-    from gioia.agreement import Coefficient
+from gioia.publish.table import Column, Document, Row, Table
+from gioia.publish.text_formats import latex, markdown, markdown_document, write_csv
+from gioia.views import CaseSummary, ConceptQuotes, Quote, StructureView
 
 __all__ = [
     "CODEBOOK_COLUMNS",
     "QUOTE_COLUMNS",
-    "by_structure",
-    "write_agreement",
+    "Column",
+    "Document",
+    "Row",
+    "Table",
     "write_cases",
     "write_codebook",
+    "write_document",
     "write_quotes",
 ]
 
 QUOTES_TITLE = "Representative quotes underlying the data structure"
 CODEBOOK_TITLE = "Codebook: aggregate dimensions, 2nd-order themes and 1st-order concepts"
 CASES_TITLE = "Cases and informants"
-AGREEMENT_TITLE = "Inter-coder agreement"
 
 
 def write_quotes(
@@ -146,136 +137,12 @@ def _write_table(table: Table, path: Path, suffix: str) -> None:
         path.write_text(latex(table), encoding="utf-8")
 
 
-# The agreement report ---------------------------------------------------------------
-
-
-def by_structure(
-    report: AgreementReport, structure: StructureView
-) -> list[tuple[str | None, list[CodeAgreement]]]:
-    """The report's codes in the order of the structure, grouped by their parent: concepts
-    under each theme, themes under each dimension (dimensions in one group); codes that
-    are not in the structure last, by name, under None. A shared code comes once, under
-    its first parent."""
-    placed: list[tuple[str | None, str]] = []
-    if report.level == "concept":
-        placed = [
-            (t.name, c.name) for d in structure.dimensions for t in d.themes for c in t.concepts
-        ]
-        placed += [(t.name, c.name) for t in structure.themes_without_dimension for c in t.concepts]
-    elif report.level == "theme":
-        placed = [(d.name, t.name) for d in structure.dimensions for t in d.themes]
-    else:
-        placed = [(None, d.name) for d in structure.dimensions]
-    codes = {code.code: code for code in report.codes}
-    groups: dict[str | None, list[CodeAgreement]] = {}
-    seen: set[str] = set()
-    for parent, name in placed:
-        if name in codes and name not in seen:
-            seen.add(name)
-            groups.setdefault(parent, []).append(codes[name])
-    rest = [code for code in report.codes if code.code not in seen]
-    ordered: list[tuple[str | None, list[CodeAgreement]]] = [
-        (parent, listed) for parent, listed in groups.items() if parent is not None
-    ]
-    if rest or None in groups:
-        ordered.append((None, [*groups.get(None, []), *rest]))
-    return ordered
-
-
-def write_agreement(
-    report: AgreementReport,
-    path: str | os.PathLike[str],
-    groups: Sequence[tuple[str | None, Sequence[CodeAgreement]]] | None = None,
-) -> None:
-    """Write the agreement report to .docx or .md: a row per code with its counts,
-    coefficients and interpretation, then the overall figures and any exclusive groups.
-
-    ``groups`` (see :func:`by_structure`) orders the codes and puts a heading row over
-    each group ("Theme: …" over concepts, "Dimension: …" over themes); by default the
-    report's order, with no headings.
-    """
-    from gioia.agreement import interpret_alpha, interpret_kappa
-
-    two = len(report.coders) == 2
-    kappa = "cohen_kappa" if two else "fleiss_kappa"
-    onlys = [f"Only {clean(c)}" for c in report.coders] if two else ["Some"]
-    columns = (
-        Column(capitalised(report.level)),
-        Column("Units", True),
-        Column("Both" if two else "All", True),
-        *(Column(title, True) for title in onlys),
-        Column("Neither", True),
-        Column("% agr.", True),
-        Column("Cohen's κ (SE)" if two else "Fleiss' κ", True),
-        Column("Gwet's AC1", True),
-        Column("Kripp. α", True),
-        Column("Interpretation"),
-    )
-    parent_level = {"concept": "Theme", "theme": "Dimension"}.get(report.level, "")
-    body: list[Row] = []
-    for parent, codes in groups if groups is not None else [(None, report.codes)]:
-        if parent is not None:
-            body.append(Row(((f"{parent_level}: {clean(parent)}",),), "theme"))
-        elif groups is not None and parent_level:
-            body.append(Row(((f"Not under a {parent_level.lower()}",),), "theme"))
-        for code in codes:
-            c = code.coefficients
-            shown_kappa = _number(c[kappa]) + (
-                f" ({_number(c['cohen_kappa_se'])})" if two and c["cohen_kappa_se"].defined else ""
-            )
-            only = (
-                [str(code.only.get(name, 0)) for name in report.coders]
-                if two
-                else [str(code.units - code.both - code.neither)]
-            )
-            notes = [f"κ {interpret_kappa(c[kappa])}; α {interpret_alpha(c['krippendorff_alpha'])}"]
-            if code.note:
-                notes.append(code.note)
-            body.append(
-                Row(
-                    (
-                        (clean(code.code),),
-                        (str(code.units),),
-                        (str(code.both),),
-                        *((n,) for n in only),
-                        (str(code.neither),),
-                        (_number(c["percent"]),),
-                        (shown_kappa,),
-                        (_number(c["gwet_ac1"]),),
-                        (_number(c["krippendorff_alpha"]),),
-                        tuple(notes),
-                    )
-                )
-            )
-    o = report.overall
-    overall = (
-        f"Overall: agreement {_number(o['percent'])}, pooled κ {_number(o['pooled_kappa'])}, "
-        f"mean κ {_number(o['mean_kappa'])}, mean α {_number(o['mean_alpha'])} "
-        f"({report.units_pairable} units compared, {report.units_dropped} read by one coder only)"
-    )
-    body.append(Row(((overall,),), "heading"))
-    for group in report.groups:
-        g = group.coefficients
-        figures = ", ".join(
-            f"{label} {_number(g[key])}"
-            for label, key in (
-                ("Fleiss' κ", "fleiss_kappa"),
-                ("AC1", "gwet_ac1"),
-                ("κn", "brennan_prediger"),
-                ("α", "krippendorff_alpha"),
-            )
-        )
-        line = (
-            f"{clean(group.group)} as one variable ({len(group.categories)} categories, "
-            f"{group.units} units, {group.violations} left out): {figures}"
-        )
-        body.append(Row(((line,),), "heading"))
-    coders = " and ".join(clean(c) for c in report.coders)
-    title = f"{AGREEMENT_TITLE}: {report.level}s, {report.unit} units, coders {coders}"
+def write_document(document: Document, path: str | os.PathLike[str]) -> None:
+    """Write a report of paragraphs and tables (the agreement report) to .docx or .md."""
     with output_file(path, (".docx", ".md")) as out:
-        _write_table(Table(title, columns, tuple(body)), out.temp, out.suffix)
+        if out.suffix == ".docx":
+            from gioia.publish.word import write_docx_document
 
-
-def _number(value: Coefficient) -> str:
-    """A coefficient with three decimals, or "undefined"."""
-    return "undefined" if value.value is None else f"{value.value:.3f}"
+            write_docx_document(document, out.temp)
+        else:
+            out.temp.write_text(markdown_document(document), encoding="utf-8")

@@ -107,10 +107,12 @@ def _inches(word: str, bold: bool) -> float:
     return float(stringWidth(word, "Times-Bold" if bold else "Times-Roman", 9)) / 72
 
 
-def heading_text(row: Row) -> str:
-    """The text of a heading row."""
-    cell = row.cells[0]
-    return cell[0] if cell else ""
+@dataclass(frozen=True)
+class Document:
+    """A titled report of paragraphs and tables, in order (Word or Markdown)."""
+
+    title: str
+    blocks: tuple[str | Table, ...]
 
 
 # Quotes -----------------------------------------------------------------------------

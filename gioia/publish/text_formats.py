@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from gioia.publish.table import Row, Table
+from gioia.publish.table import Document, Row, Table
 
 _MD_SPECIAL = re.compile(r"([\\|*_`<])")
 
@@ -53,6 +53,14 @@ def markdown(table: Table) -> str:
                 cells = [f"**{c}**" if c else c for c in cells]
             lines.append(line(cells))
     return "\n".join(lines) + "\n"
+
+
+def markdown_document(document: Document) -> str:
+    """The title in bold, then each paragraph and table (a table under its title)."""
+    parts = [f"**{_md(document.title)}**"]
+    for block in document.blocks:
+        parts.append(markdown(block).rstrip("\n") if isinstance(block, Table) else _md(block))
+    return "\n\n".join(parts) + "\n"
 
 
 _TEX = {

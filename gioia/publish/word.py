@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from gioia.publish.table import Row, Table
+from gioia.publish.table import Document, Row, Table
 
 FONT = "Times New Roman"
 PORTRAIT_WIDTH = 6.5
@@ -46,35 +46,62 @@ _AFTER_TBL_BORDERS = (
 
 
 def write_docx(table: Table, path: Path) -> None:
-    """Write ``table`` to the Word document ``path``."""
+    """Write ``table`` to the Word document ``path``: its title a caption, "Table 1
+    (continued)" at the head of later pages."""
+    write_docx_document(Document(table.title, (table,)), path)
+
+
+def write_docx_document(document: Document, path: Path) -> None:
+    """Write a document of paragraphs and tables to ``path``. A document of one table is
+    that table under its caption; any other has its title first, each table under a
+    caption of its own (Table 1, Table 2, …) and "Title (continued)" on later pages."""
     import docx
     from docx.enum.section import WD_ORIENT
     from docx.shared import Inches, Pt, RGBColor
 
-    document = docx.Document()
-    properties = document.core_properties
-    properties.title, properties.author, properties.comments = table.title, "", ""
+    word = docx.Document()
+    properties = word.core_properties
+    properties.title, properties.author, properties.comments = document.title, "", ""
     for name, size in (("Normal", 10), ("Caption", 10), ("Header", 10)):
-        style = document.styles[name]
+        style = word.styles[name]
         style.font.name, style.font.size = FONT, Pt(size)
         style.font.bold = style.font.italic = False
         style.font.color.rgb = RGBColor(0, 0, 0)
         _east_asian_font(style)
 
-    section = document.sections[0]
+    tables = [block for block in document.blocks if isinstance(block, Table)]
+    section = word.sections[0]
     text_width = PORTRAIT_WIDTH
-    if table.least_width() > PORTRAIT_WIDTH:
+    if max((t.least_width() for t in tables), default=0.0) > PORTRAIT_WIDTH:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = section.page_height, section.page_width
         text_width = LANDSCAPE_WIDTH
     section.left_margin = section.right_margin = Inches(1)
     section.top_margin = section.bottom_margin = Inches(1)
-    _caption(document, table.title)
-    _continued(section)
+    alone = document.blocks == (tables[0],) if tables else False
+    _continued(section, None if alone else document.title)
+    if not alone:
+        title = word.add_paragraph()
+        title.add_run(document.title).bold = True
+        title.paragraph_format.keep_with_next = True
+    number = 0
+    for block in document.blocks:
+        if isinstance(block, Table):
+            number += 1
+            _caption(word, block.title, number)
+            _table(word, block, text_width)
+        else:
+            word.add_paragraph(block).paragraph_format.space_after = Pt(6)
+    word.save(str(path))
+
+
+def _table(word: Any, table: Table, text_width: float) -> None:
+    """One real table, its header row repeated on every page and no row split."""
+    from docx.shared import Inches
 
     widths = [Inches(w) for w in table.widths(text_width)]
-    grid = document.add_table(rows=1 + len(table.rows), cols=len(table.columns))
-    grid.style = document.styles["Table Grid"]
+    grid = word.add_table(rows=1 + len(table.rows), cols=len(table.columns))
+    grid.style = word.styles["Table Grid"]
     grid.autofit = False
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width
@@ -97,7 +124,6 @@ def write_docx(table: Table, path: Path) -> None:
         insideH=("single", 2, "A6A6A6"),
         insideV=("nil", 0, "auto"),
     )
-    document.save(str(path))
 
 
 def _row(row: Any, spec: Row, widths: list[Any], table: Table) -> None:
@@ -163,26 +189,33 @@ def _fill(
         run.font.size = Pt(9)
 
 
-def _caption(document: Any, title: str) -> None:
-    """The title as a caption: "Table 1. Title", the number a SEQ field in a bookmark."""
+def _caption(document: Any, title: str, number: int) -> None:
+    """The title as a caption: "Table 1. Title", the number a SEQ field (the first in a
+    bookmark, for the "(continued)" line to refer to)."""
     from docx.shared import Pt
 
     paragraph = document.add_paragraph(style="Caption")
     paragraph.paragraph_format.keep_with_next = True
     paragraph.paragraph_format.space_after = Pt(6)
     paragraph.add_run("Table ").bold = True
-    start, end = _bookmark()
-    paragraph._p.append(start)
-    paragraph._p.append(_field(" SEQ Table \\* ARABIC ", "1", bold=True))
-    paragraph._p.append(end)
+    field = _field(" SEQ Table \\* ARABIC ", str(number), bold=True)
+    if number == 1:
+        start, end = _bookmark()
+        paragraph._p.extend((start, field, end))
+    else:
+        paragraph._p.append(field)
     paragraph.add_run(". ").bold = True
     paragraph.add_run(title)
 
 
-def _continued(section: Any) -> None:
-    """ "Table 1 (continued)" at the head of every page but the first."""
+def _continued(section: Any, title: str | None) -> None:
+    """ "Table 1 (continued)" (or "Title (continued)") at the head of every page but the
+    first."""
     section.different_first_page_header_footer = True
     paragraph = section.header.paragraphs[0]
+    if title is not None:
+        paragraph.add_run(f"{title} (continued)").italic = True
+        return
     paragraph.add_run("Table ").italic = True
     paragraph._p.append(_field(f" REF {_BOOKMARK} \\h ", "1", italic=True))
     paragraph.add_run(" (continued)").italic = True
