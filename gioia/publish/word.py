@@ -1,10 +1,12 @@
-"""A :class:`Table` as a Word document a journal takes.
+"""A :class:`Table` (or a :class:`Document` of paragraphs and tables) as a Word
+document a journal takes.
 
-US Letter with one-inch margins (landscape only when the table cannot fit 6.5 inches
-with every word whole); the title is a Word caption ("Table 1", a SEQ field) in the
-body font; the header row repeats on every page and pages after the first say "Table 1
-(continued)" at their head; no row splits across pages, and dimension and theme rows
-keep with the row after them; rules are horizontal only; column widths follow content.
+US Letter with one-inch margins (landscape when the table cannot fit 6.5 inches with
+every word whole and an inch to spare for its text); the title is a Word caption
+("Table 1", a SEQ field) in the body font; the header row repeats on every page and
+pages after the first say "Table 1 (continued)" at their head; no row splits across
+pages, and dimension and theme rows keep with the row after them; rules are horizontal
+only; column widths follow content.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from gioia.publish.table import Document, Row, Table
 FONT = "Times New Roman"
 PORTRAIT_WIDTH = 6.5
 LANDSCAPE_WIDTH = 9.0
+SLACK = 1.0  # a table with less room than this for its text beyond the least goes landscape
 _BOOKMARK = "gioia_table_number"
 
 # Elements that come after w:shd in w:tcPr and after w:tblBorders in w:tblPr
@@ -72,7 +75,7 @@ def write_docx_document(document: Document, path: Path) -> None:
     tables = [block for block in document.blocks if isinstance(block, Table)]
     section = word.sections[0]
     text_width = PORTRAIT_WIDTH
-    if max((t.least_width() for t in tables), default=0.0) > PORTRAIT_WIDTH:
+    if max((t.least_width() for t in tables), default=0.0) > PORTRAIT_WIDTH - SLACK:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = section.page_height, section.page_width
         text_width = LANDSCAPE_WIDTH
