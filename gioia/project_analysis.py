@@ -4,9 +4,10 @@ fsQCA calibration and the study report; each reads in one transaction (the ops i
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from gioia.project_base import ProjectBase
 
 if TYPE_CHECKING:
     from gioia.analysis.cooccurrence import Cooccurrence
@@ -14,21 +15,17 @@ if TYPE_CHECKING:
     from gioia.analysis.kwic import SearchHit
     from gioia.analysis.matrix import CodeMatrix
     from gioia.analysis.saturation import Saturation
-    from gioia.ops.base import Tx
     from gioia.report import ReportData, ReportOptions
     from gioia.views import AgreementReport
 
 
-class AnalysisMethods:
+class AnalysisMethods(ProjectBase):
     """Mixed into ``Project``: the analyses beyond the structure."""
 
     if TYPE_CHECKING:
-        coder: str | None
 
         @property
         def location(self) -> str: ...
-
-        def _read(self) -> AbstractContextManager[Tx]: ...
 
         def agreement(self, *, level: str = ...) -> AgreementReport: ...
 
@@ -126,14 +123,14 @@ class AnalysisMethods:
     def report_data(self, options: ReportOptions | None = None) -> ReportData:
         """Everything the study report shows: the study read in one transaction, then the
         agreement at each level (``Project.agreement``), and the data-structure figure
-        (``gioia.figure``, from the structure read) and the co-occurrence network, drawn
-        as SVG."""
+        (``gioia.figure.draw``, from the structure read; a figure split in parts gives
+        one SVG per part) and the co-occurrence network, drawn as SVG."""
         import dataclasses
         import tempfile
 
-        from gioia.analysis.cooccurrence import network_dot
+        from gioia.analysis.cooccurrence import draw_network, network_dot
         from gioia.errors import GioiaError
-        from gioia.figure import FigureOptions, render, to_dot
+        from gioia.figure import FigureOptions, draw
         from gioia.ops.report import gather
         from gioia.report import ReportOptions
         from gioia.report.data import LEVELS, LevelAgreement
@@ -150,19 +147,17 @@ class AnalysisMethods:
         figure = note = network = ""
         with tempfile.TemporaryDirectory(prefix="gioia-report-") as folder:
             try:
-                source, left_out = to_dot(data.structure, FigureOptions(counts=True))
-                render(source, Path(folder, "figure.svg"))
-                figure = Path(folder, "figure.svg").read_text(encoding="utf-8")
-                if left_out:
-                    note = f"Left out of the figure (not in the tree): {', '.join(left_out)}."
+                drawn = draw(data.structure, Path(folder, "figure.svg"), FigureOptions(counts=True))
+                figure = "\n".join(f.path.read_text(encoding="utf-8") for f in drawn.files)
+                if drawn.left_out:
+                    note = f"Left out of the figure (not in the tree): {', '.join(drawn.left_out)}."
             except GioiaError as exc:
                 note = f"The figure could not be drawn: {exc.message}"
-            if data.cooccurrence.pairs:
-                try:
-                    render(network_dot(data.cooccurrence), Path(folder, "network.svg"))
-                    network = Path(folder, "network.svg").read_text(encoding="utf-8")
-                except GioiaError:
-                    network = ""
+        if data.cooccurrence.pairs:
+            try:
+                network = draw_network(network_dot(data.cooccurrence), "svg").decode()
+            except GioiaError:
+                network = ""
         return dataclasses.replace(
             data,
             store=self.location,

@@ -36,7 +36,7 @@ FIGURE = """
   const box = svg.getBoundingClientRect();
   const style = getComputedStyle(svg);
   return [Math.round(box.width), Math.round(box.height), style.display, style.visibility,
-          svg.textContent.includes("Exporter disposition")];
+          svg.textContent.includes("Someone has to look after the platform every day")];
 })()
 """
 

@@ -169,3 +169,33 @@ def network_dot(result: Cooccurrence, max_width: float = 6.5) -> str:
         )
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def draw_network(source: str, fmt: str) -> bytes:
+    """The network's DOT laid out by Graphviz's ``neato`` (the engine the figure uses: see
+    ``gioia.figure.render.find_engine``) as ``svg`` or ``png`` (300 dpi, recorded)."""
+    import io
+    import subprocess
+
+    from PIL import Image
+
+    from gioia.errors import GioiaError
+    from gioia.figure.render import PNG_DPI, find_engine
+
+    engine = find_engine()
+    args = [engine.path, "-Kneato", f"-T{fmt}", *([f"-Gdpi={PNG_DPI}"] if fmt == "png" else [])]
+    try:
+        done = subprocess.run(args, input=source.encode(), capture_output=True, check=False)
+    except OSError as error:
+        raise GioiaError(f"Could not run {engine.path}: {error.strerror}.") from error
+    if done.returncode != 0 or not done.stdout:
+        raise GioiaError(
+            f"{engine.path} could not draw the network; its messages follow.",
+            details=done.stderr.decode(errors="replace").splitlines(),
+        )
+    if fmt != "png":
+        return done.stdout
+    with Image.open(io.BytesIO(done.stdout)) as image:
+        out = io.BytesIO()
+        image.save(out, format="PNG", dpi=(PNG_DPI, PNG_DPI))
+    return out.getvalue()

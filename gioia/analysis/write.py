@@ -9,12 +9,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from gioia.analysis.cooccurrence import Cooccurrence, network, network_dot
+from gioia.analysis.cooccurrence import Cooccurrence, draw_network, network, network_dot
 from gioia.analysis.fsqca import FsqcaTable, format_membership
 from gioia.analysis.matrix import CodeMatrix, format_value
 from gioia.analysis.saturation import Saturation, saturation_scene
 from gioia.output import output_file
-from gioia.publish import _write_csv
+from gioia.publish.text_formats import write_csv
 
 MATRIX_FORMATS = (".csv", ".xlsx", ".docx")
 COOCCURRENCE_FORMATS = (".csv", ".xlsx", ".graphml", ".gexf", ".png", ".svg")
@@ -71,7 +71,7 @@ def write_matrix(matrix: CodeMatrix, path: Path_) -> None:
             for row, line in zip(matrix.rows, matrix.values, strict=True)
         ]
         if out.suffix == ".csv":
-            _write_csv(out.temp, header, body)
+            write_csv(out.temp, header, body)
         elif out.suffix == ".xlsx":
             workbook = _workbook()
             _sheet(workbook, "Matrix", header, body, {1: 28})
@@ -107,17 +107,18 @@ def matrix_title(matrix: CodeMatrix) -> str:
 
 
 def _matrix_docx(matrix: CodeMatrix, path: Path) -> None:
-    from gioia.publish import _Column, _Row, _Table, _write_docx
+    from gioia.publish.table import Column, Row, Table
+    from gioia.publish.word import write_docx
 
     columns = (
-        _Column(matrix.rows_kind.capitalize(), 1.2),
-        *(_Column(code, 0.7, numeric=True) for code in matrix.codes),
+        Column(matrix.rows_kind.capitalize()),
+        *(Column(code, numeric=True) for code in matrix.codes),
     )
     rows = tuple(
-        _Row(((row,), *((format_value(v, matrix.value),) for v in line)))
+        Row(((row,), *((format_value(v, matrix.value),) for v in line)))
         for row, line in zip(matrix.rows, matrix.values, strict=True)
     )
-    _write_docx(_Table(matrix_title(matrix), columns, rows), path)
+    write_docx(Table(matrix_title(matrix), columns, rows), path)
 
 
 def write_cooccurrence(result: Cooccurrence, path: Path_) -> None:
@@ -128,7 +129,7 @@ def write_cooccurrence(result: Cooccurrence, path: Path_) -> None:
             [p.a, p.b, p.count, round(p.jaccard, 4), round(p.expected, 4)] for p in result.pairs
         ]
         if out.suffix == ".csv":
-            _write_csv(out.temp, PAIR_COLUMNS, rows)
+            write_csv(out.temp, PAIR_COLUMNS, rows)
         elif out.suffix == ".xlsx":
             workbook = _workbook()
             _sheet(workbook, "Pairs", PAIR_COLUMNS, rows, {1: 40, 2: 40})
@@ -157,9 +158,7 @@ def write_cooccurrence(result: Cooccurrence, path: Path_) -> None:
                     data["viz"] = {"size": float(data["frequency"])}
                 nx.write_gexf(graph, out.temp)
         else:
-            from gioia.figure import render
-
-            render(network_dot(result), out.temp)
+            out.temp.write_bytes(draw_network(network_dot(result), out.suffix[1:]))
 
 
 def write_saturation(result: Saturation, path: Path_) -> None:
@@ -180,7 +179,7 @@ def write_saturation(result: Saturation, path: Path_) -> None:
                 ]
                 for s in result.steps
             )
-            _write_csv(out.temp, SATURATION_COLUMNS, rows)
+            write_csv(out.temp, SATURATION_COLUMNS, rows)
         elif out.suffix == ".svg":
             out.temp.write_text(to_svg(saturation_scene(result)), encoding="utf-8")
         else:
@@ -209,7 +208,7 @@ def write_fsqca(table: FsqcaTable, path: Path_, spec_file: Path) -> Path:
             [case, *(format_membership(c.cases[i].membership) for c in table.conditions)]
             for i, case in enumerate(table.cases)
         ]
-        _write_csv(out.temp, header, rows)
+        write_csv(out.temp, header, rows)
         flagged = set(table.half_memberships())
         conditions: dict[str, Any] = {}
         for condition in table.conditions:

@@ -56,6 +56,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report", "Write the study report: one HTML file to share."),
     "log": ("coding", "Show the audit trail."),
     "db": ("store", "Show or upgrade the store's schema."),
+    "settings": ("store", "Show or change the project's settings (allow-shared)."),
     "demo": ("store", "Build a sample project to explore."),
 }
 

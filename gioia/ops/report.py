@@ -9,7 +9,7 @@ from sqlalchemy import select
 from gioia.analysis.cooccurrence import cooccurrence
 from gioia.analysis.matrix import code_matrix
 from gioia.analysis.saturation import saturation
-from gioia.ops import listing, quotes, reviews, structure
+from gioia.ops import listing, quotes, reviews, tree
 from gioia.ops.base import Tx, evidence_coder, parse_ref
 from gioia.ops.evidence import load_evidence
 from gioia.report.data import Consensus, ReportData, ReportOptions, Turn
@@ -22,7 +22,7 @@ def gather(tx: Tx, options: ReportOptions) -> ReportData:
     consensus, and the matrix, co-occurrence and saturation (agreement and the figure
     come from ``Project.agreement`` and ``gioia.figure``)."""
     coder = options.coder
-    view = structure.structure(tx, coder=coder)
+    view = tree.structure(tx, coder=coder)
     rows = quotes.quotes_table(
         tx, view, per_concept=options.per_concept, max_words=options.max_words, coder=coder
     )
