@@ -120,6 +120,26 @@ class Concept(Base):
     created_at: Mapped[dt.datetime]
 
 
+class ConceptExtraTheme(Base):
+    __table__ = schema.concept_extra_themes
+    concept_id: Mapped[int]
+    theme_id: Mapped[int]
+    position: Mapped[int]
+
+
+class ThemeExtraDimension(Base):
+    __table__ = schema.theme_extra_dimensions
+    theme_id: Mapped[int]
+    dimension_id: Mapped[int]
+    position: Mapped[int]
+
+
+class Setting(Base):
+    __table__ = schema.settings
+    key: Mapped[str]
+    value: Mapped[str]
+
+
 class Coding(Base):
     __table__ = schema.codings
     id: Mapped[int]

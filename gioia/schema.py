@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 
 #: The alembic revision these tables describe; tests check it is the migrations' head.
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 NAME_LENGTH = 200
 
 NAMING_CONVENTION = {
@@ -180,6 +180,39 @@ concepts = Table(
     Column("created_by_id", ForeignKey("coders.id")),
     Column("position", Integer, nullable=False, default=0),
     _created_at(),
+)
+
+#: A theme a concept is under besides its primary one (``concepts.theme_id``): only
+#: where the project allows shared concepts (the ``allow_shared`` setting); the Gioia
+#: tree has none. ``position`` orders a concept's extra themes.
+concept_extra_themes = Table(
+    "concept_extra_themes",
+    metadata,
+    Column("concept_id", ForeignKey("concepts.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+#: A dimension a theme is under besides its primary one (``themes.dimension_id``).
+theme_extra_dimensions = Table(
+    "theme_extra_dimensions",
+    metadata,
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "dimension_id",
+        ForeignKey("dimensions.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+#: A project setting: a name and its value as text (``allow_shared``: "true").
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(60), primary_key=True),
+    Column("value", Text, nullable=False),
 )
 
 #: A concept applied by a coder to a segment, on the span ``[char_start, char_end)``.

@@ -36,8 +36,6 @@ from gioia.text import name_key
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-#: The levels of the data structure, first-order up.
-LEVELS = ("concept", "theme", "dimension")
 T = TypeVar("T")
 #: How many values one ``IN (...)`` holds (SQLite and PostgreSQL limit the parameters
 #: of a statement).

@@ -18,11 +18,12 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import ColumnElement, Select, null, select
+from sqlalchemy import ColumnElement, Select, select
 
 from gioia import schema
 from gioia.errors import InvalidInput, NotFound
-from gioia.ops.base import LEVELS, Tx, existing_coder, transcript_id
+from gioia.ops.base import Tx, existing_coder, transcript_id
+from gioia.ops.levels import LEVELS, parent_map
 from gioia.text import name_key
 from gioia.views import CoderCodes
 
@@ -63,7 +64,7 @@ class Scope:
     reviewed: dict[int, set[int]]  # coder -> segments read (reviewed or coded)
     codings: Codings
     names: dict[int, str] = field(default_factory=dict)  # code -> name
-    groups: dict[int, int | None] = field(default_factory=dict)  # code -> its parent
+    groups: dict[int, tuple[int, ...]] = field(default_factory=dict)  # code -> its parents
 
     @cached_property
     def applied(self) -> dict[tuple[int, int], set[int]]:
@@ -191,13 +192,15 @@ def load(
 
 
 def _at_level(found: IntArray, concepts: IntArray, codes: IntArray) -> tuple[IntArray, IntArray]:
-    """The codings (rows of ``found``, concept in column 2) whose concept has a code at
-    the level, and that code; ``concepts`` are sorted, ``codes`` theirs."""
-    if not len(concepts):
-        return found[:0], codes[:0]
-    at = np.minimum(np.searchsorted(concepts, found[:, 2]), len(concepts) - 1)
-    has = concepts[at] == found[:, 2]
-    return found[has], codes[at[has]]
+    """Each coding (a row of ``found``, its concept in column 2) once per code its concept
+    has at the level (none, one, or several where concepts are shared), and that code;
+    ``concepts`` are sorted, ``codes`` are theirs."""
+    first = np.searchsorted(concepts, found[:, 2], side="left")
+    last = np.searchsorted(concepts, found[:, 2], side="right")
+    times = last - first
+    rows = np.repeat(np.arange(len(found)), times)
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(times) - times, times)
+    return found[rows], codes[np.repeat(first, times) + within]
 
 
 def _compared(tx: Tx, coders: list[str] | None, readers: set[int]) -> list[tuple[int, str]]:
@@ -248,39 +251,34 @@ def _segments(
 
 
 def _level_codes(tx: Tx, level: str) -> tuple[IntArray, IntArray]:
-    """Each concept (sorted ids) and its code at ``level``: itself, its theme, or its
-    theme's dimension; concepts without one are left out."""
-    concepts, themes = schema.concepts.c, schema.themes.c
-    if level == "concept":
-        query = select(concepts.id, concepts.id)
-    elif level == "theme":
-        query = select(concepts.id, concepts.theme_id).where(concepts.theme_id.is_not(None))
-    else:
-        query = (
-            select(concepts.id, themes.dimension_id)
-            .join(schema.themes, themes.id == concepts.theme_id)
-            .where(themes.dimension_id.is_not(None))
-        )
-    pairs = tx.fetch_array(query.order_by(concepts.id), 2)
-    return pairs[:, 0], pairs[:, 1]
+    """The codes a coding of each concept applies at ``level`` (the concept itself, its
+    themes, or their dimensions; several where the project shares concepts), as pairs
+    sorted by concept: concepts without one are left out."""
+    concepts = schema.concepts.c
+    ids = tx.execute(select(concepts.id).order_by(concepts.id)).scalars().all()
+    held: dict[int, list[int]] = {c: [c] for c in ids}
+    if level != "concept":
+        held = parent_map(tx, "concept")
+    if level == "dimension":
+        dimensions = parent_map(tx, "theme")
+        held = {
+            c: list(dict.fromkeys(d for t in themes for d in dimensions.get(t, ())))
+            for c, themes in held.items()
+        }
+    pairs = [(c, code) for c in sorted(held) for code in held[c]]
+    array = np.array(pairs, dtype=np.int64).reshape(len(pairs), 2)
+    return array[:, 0], array[:, 1]
 
 
-def _code_names(tx: Tx, level: str) -> tuple[dict[int, str], dict[int, int | None]]:
-    """Each code's name and parent (a concept's theme, a theme's dimension)."""
-    query: Select[Any]
-    if level == "concept":
-        c = schema.concepts.c
-        query = select(c.id, c.name, c.theme_id.label("parent"))
-    elif level == "theme":
-        c = schema.themes.c
-        query = select(c.id, c.name, c.dimension_id.label("parent"))
-    else:
-        c = schema.dimensions.c
-        query = select(c.id, c.name, null().label("parent"))
-    names, groups = {}, {}
-    for row in tx.execute(query):
-        names[row.id], groups[row.id] = row.name, row.parent
-    return names, groups
+def _code_names(tx: Tx, level: str) -> tuple[dict[int, str], dict[int, tuple[int, ...]]]:
+    """Each code's name, and the groups it belongs to (its themes, or dimensions)."""
+    table = {"concept": schema.concepts, "theme": schema.themes, "dimension": schema.dimensions}
+    c = table[level].c
+    names = {row.id: row.name for row in tx.execute(select(c.id, c.name))}
+    if level == "dimension":
+        return names, {}
+    parents = parent_map(tx, level)
+    return names, {code: tuple(parents.get(code, ())) for code in names}
 
 
 @dataclass

@@ -1,0 +1,47 @@
+"""The levels of the data structure and how they link, read with Core statements: a
+concept's themes and a theme's dimensions, the primary parent first (see
+``gioia.ops.parents`` for changing them)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import Column, Table, select
+
+from gioia import schema
+from gioia.ops.base import Tx
+
+#: The levels of the data structure, first-order up.
+LEVELS = ("concept", "theme", "dimension")
+
+#: For concepts and themes: the child table and its primary parent's column; the table
+#: of its extra parents with its child and parent columns.
+_LINKS: dict[str, tuple[Table, Column[int], Table, Column[int], Column[int]]] = {
+    "concept": (
+        schema.concepts,
+        schema.concepts.c.theme_id,
+        schema.concept_extra_themes,
+        schema.concept_extra_themes.c.concept_id,
+        schema.concept_extra_themes.c.theme_id,
+    ),
+    "theme": (
+        schema.themes,
+        schema.themes.c.dimension_id,
+        schema.theme_extra_dimensions,
+        schema.theme_extra_dimensions.c.theme_id,
+        schema.theme_extra_dimensions.c.dimension_id,
+    ),
+}
+
+
+def parent_map(tx: Tx, word: str) -> dict[int, list[int]]:
+    """Every child's parent ids (concepts' themes or themes' dimensions), primary first."""
+    child, primary, extra, extra_child, extra_parent = _LINKS[word]
+    found: dict[int, list[int]] = defaultdict(list)
+    query = select(child.c.id.label("child"), primary.label("parent"))
+    for row in tx.execute(query.where(primary.is_not(None))):
+        found[row.child].append(row.parent)
+    more = select(extra_child.label("child"), extra_parent.label("parent"))
+    for row in tx.execute(more.order_by(extra_child, extra.c.position, extra_parent)):
+        found[row.child].append(row.parent)
+    return dict(found)
