@@ -113,12 +113,12 @@ def main() -> None:
     print(f"# Structure, figure, merge — {machine()}")
     started = time.perf_counter()
     template = work / "template.db"
-    new_store(template, work / "transcripts", args.transcripts, args.segments, args.seed)
+    new_store(str(template), work / "transcripts", args.transcripts, args.segments, args.seed)
     rng = random.Random(args.seed)
     concepts, rows = structure_rows(rng, args.concepts, args.themes, args.dimensions)
     structure_csv, codings_csv = work / "structure.csv", work / "codings.csv"
     write_csv(structure_csv, ("concept", "theme", "dimension", "concept_definition"), rows)
-    segments = segment_texts(template)
+    segments = segment_texts(str(template))
     codings = [
         *draw_codings(rng, segments, count=args.merged, concepts=concepts[:1]),
         *draw_codings(rng, segments, count=args.merged, concepts=concepts[1:2]),

@@ -202,7 +202,7 @@ def close_work(work: Path, keep: bool) -> None:
 
 def remove_store(db: Path) -> None:
     """Delete a SQLite store with its WAL and shared-memory files."""
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", "-lock"):
         db.with_name(db.name + suffix).unlink(missing_ok=True)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,6 +36,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from gioia.errors import StoreError
+
+try:
+    import fcntl
+except ImportError:  # Windows: writers queue on SQLite's busy timeout alone
+    fcntl = None  # type: ignore[assignment]
 from gioia.schema import SCHEMA_REVISION, metadata, utcnow
 
 __all__ = ["SCHEMA_REVISION", "Store", "open_store", "utcnow"]
@@ -61,11 +67,41 @@ class Store:
         """A connection in one transaction, committed on success, rolled back on error.
 
         On SQLite a writing transaction starts with ``BEGIN IMMEDIATE`` so that two
-        processes queue on the busy timeout instead of failing on a lock upgrade.
+        processes queue instead of failing on a lock upgrade; they queue on the lock file
+        beside the store (see ``_turn``), and on SQLite's busy timeout where there is none.
         """
-        engine = self._writer if write else self.engine
-        with engine.begin() as connection:
+        if not write:
+            with self.engine.begin() as connection:
+                yield connection
+            return
+        with self._turn(), self._writer.begin() as connection:
             yield connection
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """Wait for this writer's turn on a SQLite store, first come, first served: a
+        ticket from ``<store>-lock``, then the lock of the ticket before it (see
+        ``WriterQueue``). SQLite's busy timeout alone retries at growing intervals (up to
+        100 ms apart) and can pass a writer over many times. Without POSIX locks
+        (Windows) or a lock file that cannot be opened, the busy timeout alone."""
+        path = self.lock_path
+        queue = WriterQueue.open(path) if path is not None else None
+        if queue is None:
+            yield
+            return
+        try:
+            queue.wait()
+            yield
+        finally:
+            queue.close()
+
+    @property
+    def lock_path(self) -> Path | None:
+        """The lock file writers queue on: ``<store>-lock`` beside a SQLite store."""
+        if not self.is_sqlite or not self.engine.url.database:
+            return None
+        database = Path(self.engine.url.database)
+        return database.with_name(database.name + "-lock")
 
     @property
     def folder(self) -> Path:
@@ -81,6 +117,72 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+@dataclass
+class WriterQueue:
+    """Writers to one SQLite store in the order they came, across processes: each takes
+    a ticket (a counter in the lock file, read and increased under a lock of its first
+    bytes), locks the byte of its ticket, and waits until the byte of the ticket before
+    it is free (its writer has committed, or is gone). POSIX record locks are released
+    when their process ends, so a crashed writer never blocks the queue; the order is
+    the only thing this adds: SQLite's own locks still make the writes one at a time."""
+
+    handle: int
+    ticket: int
+
+    RING = 1 << 16  # tickets reuse their bytes after this many
+    FIRST = 8  # the counter's bytes come first
+    POLL = (0.0001, 0.002)  # seconds between looks at the ticket before: first, at most
+    PATIENCE = 30.0  # then go on: SQLite's busy timeout takes over
+
+    @classmethod
+    def open(cls, path: Path) -> WriterQueue | None:
+        """A place in the queue of ``path``'s writers, or None where there is none."""
+        if fcntl is None:
+            return None
+        try:
+            handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            return None
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_EX, cls.FIRST, 0)
+            ticket = int.from_bytes(
+                os.pread(handle, cls.FIRST, 0).ljust(cls.FIRST, b"\0"), "little"
+            )
+            os.pwrite(handle, ((ticket + 1) % (1 << 62)).to_bytes(cls.FIRST, "little"), 0)
+            fcntl.lockf(handle, fcntl.LOCK_UN, cls.FIRST, 0)
+            fcntl.lockf(handle, fcntl.LOCK_EX, 1, cls._byte(ticket))
+        except OSError:
+            os.close(handle)
+            return None
+        return cls(handle, ticket)
+
+    @classmethod
+    def _byte(cls, ticket: int) -> int:
+        return cls.FIRST + ticket % cls.RING
+
+    def wait(self) -> None:
+        """Until the writer before this one is done (or ``PATIENCE`` has passed)."""
+        assert fcntl is not None
+        before = self._byte(self.ticket - 1)
+        deadline = time.monotonic() + self.PATIENCE
+        pause, longest = self.POLL
+        while True:
+            try:
+                fcntl.lockf(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, before)
+            except OSError:
+                if time.monotonic() < deadline:
+                    time.sleep(pause)
+                    pause = min(pause * 2, longest)
+                    continue
+                return
+            fcntl.lockf(self.handle, fcntl.LOCK_UN, 1, before)
+            return
+
+    def close(self) -> None:
+        """Leave the queue: the next writer goes."""
+        os.close(self.handle)
 
 
 def resolve_location(location: str | None) -> str:

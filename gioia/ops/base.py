@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from sqlalchemy import (
     Connection,
     Executable,
+    Insert,
     Result,
     Select,
     Subquery,
     Table,
     and_,
+    bindparam,
     case,
     func,
     insert,
@@ -199,8 +202,7 @@ class Tx:
             before=before,
             after=after,
         )
-        inserted = self.execute(insert(schema.events).returning(schema.events.c.id), row)
-        return int(inserted.scalar_one())
+        return int(self.execute(_returning_id(schema.events), row).scalar_one())
 
 
 def _repeating(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -274,12 +276,23 @@ def clean_name(name: str, what: str) -> str:
     return cleaned
 
 
+# The statements every tag runs are built once (``cache``), not per call: building a
+# statement costs about as much as running it on SQLite.
+
+
+@cache
+def _by_name_key(table: Table) -> Select[Any]:
+    return select(table.c.id, table.c.name).where(table.c.name_key == bindparam("key"))
+
+
+@cache
+def _returning_id(table: Table) -> Insert:
+    return insert(table).returning(table.c.id)
+
+
 def find_coder_row(tx: Tx, name: str) -> Actor | None:
     """The coder called ``name`` (case- and space-insensitively), if there is one."""
-    coders = schema.coders
-    row = tx.execute(
-        select(coders.c.id, coders.c.name).where(coders.c.name_key == name_key(name))
-    ).first()
+    row = tx.execute(_by_name_key(schema.coders), {"key": name_key(name)}).first()
     return Actor(row.id, row.name) if row is not None else None
 
 
@@ -298,32 +311,21 @@ def ensure_coder(tx: Tx, name: str) -> Actor:
 _REF = re.compile(r"^(?P<transcript>.+):(?P<position>\d+)$")
 
 
-class TranscriptRow(NamedTuple):
-    """A transcript's id, name and text."""
-
-    id: int
-    name: str
-    text: str
-
-
 class SegmentRow(NamedTuple):
-    """A segment with its transcript, as tagging needs it."""
+    """A segment as tagging needs it: where it is, its transcript, and its words."""
 
     id: int
     position: int
     char_start: int
     char_end: int
-    transcript: TranscriptRow
+    transcript_id: int
+    transcript: str
+    text: str
 
     @property
     def ref(self) -> str:
         """Its ``TRANSCRIPT:N`` reference."""
-        return f"{self.transcript.name}:{self.position}"
-
-    @property
-    def text(self) -> str:
-        """The words of the segment."""
-        return self.transcript.text[self.char_start : self.char_end]
+        return f"{self.transcript}:{self.position}"
 
 
 class ConceptRow(NamedTuple):
@@ -366,64 +368,63 @@ def transcript_id(tx: Tx, name: str) -> int:
     return int(found)
 
 
-def find_transcript(tx: Tx, name: str) -> TranscriptRow:
-    """The transcript called ``name`` with its text, or ``NotFound`` with the closest name."""
-    table = schema.transcripts
-    row = tx.execute(
-        select(table.c.id, table.c.name, table.c.text).where(table.c.name_key == name_key(name))
-    ).first()
-    if row is None:
-        raise _no_such_transcript(tx, name)
-    return TranscriptRow(row.id, row.name, row.text)
-
-
 def _no_such_transcript(tx: Tx, name: str) -> NotFound:
     names = list(tx.execute(select(schema.transcripts.c.name)).scalars())
     return NotFound(f"No transcript {name!r}.{suggestion(name, names)}")
 
 
-def resolve_segments(tx: Tx, refs: list[str]) -> list[SegmentRow]:
-    """The segments named by ``TRANSCRIPT:N`` references, in the order given: one query
-    per transcript named."""
-    wanted = [parse_ref(ref) for ref in refs]
-    transcripts: dict[str, TranscriptRow] = {}
-    positions: dict[int, set[int]] = {}
-    for name, position in wanted:
-        key = name_key(name)
-        if key not in transcripts:
-            transcripts[key] = find_transcript(tx, name)
-        positions.setdefault(transcripts[key].id, set()).add(position)
-    segments = schema.segments
-    found: dict[tuple[int, int], tuple[int, int, int]] = {}
-    for owner, numbers in positions.items():
-        rows = tx.execute(
-            select(
-                segments.c.position, segments.c.id, segments.c.char_start, segments.c.char_end
-            ).where(segments.c.transcript_id == owner, segments.c.position.in_(numbers))
+@cache
+def _segments_named() -> Select[Any]:
+    """Segments of the transcript ``key`` at ``positions``, with their words."""
+    transcripts, segments = schema.transcripts.c, schema.segments.c
+    length = segments.char_end - segments.char_start
+    return (
+        select(
+            segments.id,
+            segments.position,
+            segments.char_start,
+            segments.char_end,
+            transcripts.id.label("transcript_id"),
+            transcripts.name,
+            func.substr(transcripts.text, segments.char_start + 1, length).label("words"),
         )
-        found.update({(owner, r.position): (r.id, r.char_start, r.char_end) for r in rows})
-    resolved = []
+        .join(schema.transcripts, transcripts.id == segments.transcript_id)
+        .where(
+            transcripts.name_key == bindparam("key"),
+            segments.position.in_(bindparam("positions", expanding=True)),
+        )
+    )
+
+
+def resolve_segments(tx: Tx, refs: list[str]) -> list[SegmentRow]:
+    """The segments named by ``TRANSCRIPT:N`` references, in the order given, with their
+    words: one query per transcript named (its text is not read, only the segments')."""
+    wanted = [parse_ref(ref) for ref in refs]
+    positions: dict[str, tuple[str, set[int]]] = {}
     for name, position in wanted:
-        transcript = transcripts[name_key(name)]
-        if (transcript.id, position) not in found:
-            count = tx.execute(
-                select(func.count()).where(segments.c.transcript_id == transcript.id)
-            ).scalar()
-            raise NotFound(
-                f"No segment {transcript.name}:{position}: "
-                f"{transcript.name} has segments 1 to {count}."
+        positions.setdefault(name_key(name), (name, set()))[1].add(position)
+    transcripts, segments = schema.transcripts.c, schema.segments.c
+    found: dict[tuple[str, int], SegmentRow] = {}
+    for key, (name, numbers) in positions.items():
+        rows = tx.execute(_segments_named(), {"key": key, "positions": sorted(numbers)}).all()
+        if not rows:
+            transcript_id(tx, name)  # NotFound, with the closest name, if there is none
+        for r in rows:
+            found[(key, r.position)] = SegmentRow(
+                r.id, r.position, r.char_start, r.char_end, r.transcript_id, r.name, r.words
             )
-        segment_id, start, end = found[(transcript.id, position)]
-        resolved.append(SegmentRow(segment_id, position, start, end, transcript))
-    return resolved
+    for name, position in wanted:
+        if (name_key(name), position) not in found:
+            owner = transcript_id(tx, name)
+            title = tx.execute(select(transcripts.name).where(transcripts.id == owner)).scalar()
+            count = tx.execute(select(func.count()).where(segments.transcript_id == owner)).scalar()
+            raise NotFound(f"No segment {title}:{position}: {title} has segments 1 to {count}.")
+    return [found[(name_key(name), position)] for name, position in wanted]
 
 
 def find_concept_row(tx: Tx, name: str) -> ConceptRow | None:
     """The concept called ``name`` case- and space-insensitively, if any."""
-    concepts = schema.concepts
-    row = tx.execute(
-        select(concepts.c.id, concepts.c.name).where(concepts.c.name_key == name_key(name))
-    ).first()
+    row = tx.execute(_by_name_key(schema.concepts), {"key": name_key(name)}).first()
     return ConceptRow(row.id, row.name) if row is not None else None
 
 
@@ -487,23 +488,42 @@ def create_concepts(
     return list(zip(made, map(int, logged), strict=True))
 
 
+def insert_new(tx: Tx, table: Table, returning: str) -> Insert:
+    """An INSERT that leaves out a row whose unique key is there already (``ON CONFLICT
+    DO NOTHING``, on SQLite and PostgreSQL), returning the column ``returning`` of the
+    rows it added: which are new, in one statement; two writers adding the same row
+    never fail."""
+    return _insert_new(tx.connection.dialect.name, table, returning)
+
+
+@cache
+def _insert_new(dialect: str, table: Table, returning: str) -> Insert:
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table).on_conflict_do_nothing().returning(table.c[returning])
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(table).on_conflict_do_nothing().returning(table.c[returning])
+
+
 def mark_reviewed(tx: Tx, coder_id: int, segment_ids: set[int]) -> list[int]:
     """Record that a coder has read these segments; returns those that were new."""
     if not segment_ids:
         return []
-    reviews = schema.reviews.c
-    query = select(reviews.segment_id).where(reviews.coder_id == coder_id)
-    if len(segment_ids) <= CHUNK:
-        query = query.where(reviews.segment_id.in_(segment_ids))
-    new = sorted(segment_ids - set(tx.execute(query).scalars()))
-    if new:
-        at = utcnow()
-        tx.insert_many(
-            schema.reviews,
-            ("segment_id", "coder_id", "reviewed_at"),
-            [(segment_id, coder_id, at) for segment_id in new],
-        )
-    return new
+    reviews = schema.reviews
+    at = utcnow()
+    rows = [(segment_id, coder_id, at) for segment_id in sorted(segment_ids)]
+    if len(rows) <= CHUNK:
+        adding = insert_new(tx, reviews, "segment_id")
+        keys = ("segment_id", "coder_id", "reviewed_at")
+        added = tx.execute(adding, [dict(zip(keys, row, strict=True)) for row in rows])
+        return sorted(added.scalars())
+    query = select(reviews.c.segment_id).where(reviews.c.coder_id == coder_id)
+    already = set(tx.execute(query).scalars())
+    new = [row for row in rows if row[0] not in already]
+    tx.insert_many(reviews, ("segment_id", "coder_id", "reviewed_at"), new)
+    return [row[0] for row in new]
 
 
 def record_reviews(

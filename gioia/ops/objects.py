@@ -54,7 +54,7 @@ def resolve_refs(tx: Tx, refs: list[str]) -> list[tuple[Transcript, Segment]]:
     """The segments named by ``TRANSCRIPT:N`` references, in the order given."""
     found = []
     for row in resolve_segments(tx, refs):
-        transcript = tx.session.get(Transcript, row.transcript.id)
+        transcript = tx.session.get(Transcript, row.transcript_id)
         segment = tx.session.get(Segment, row.id)
         assert transcript is not None and segment is not None
         found.append((transcript, segment))

@@ -26,6 +26,7 @@ from gioia.ops.base import (
     ensure_coder,
     find_concept_row,
     in_chunks,
+    insert_new,
     no_such_concept,
     parse_ref,
     record_reviews,
@@ -108,32 +109,27 @@ def tag(
     for segment in targets:
         bounds = (segment.char_start, segment.char_end)
         start, end = coded_span(bounds, segment.text, quote, span, segment.ref)
-        key = {
+        row = {
             "segment_id": segment.id,
             "concept_id": concept.id,
             "coder_id": coder.id,
             "char_start": start,
             "char_end": end,
+            "created_at": utcnow(),
         }
-        found = tx.execute(
-            select(codings.c.id).where(
-                *(codings.c[column] == value for column, value in key.items())
-            )
-        ).first()
-        if found is not None:
+        coding = tx.execute(insert_new(tx, codings, "id"), row).scalar()
+        if coding is None:  # the coder had it already
             existing += 1
             continue
-        inserted = tx.execute(
-            codings.insert().returning(codings.c.id), {**key, "created_at": utcnow()}
-        )
-        quoted = segment.transcript.text[start:end] if (start, end) != bounds else None
+        words = segment.text[start - bounds[0] : end - bounds[0]]
         event = tx.record(
             "tag",
             "coding",
-            f"Tagged {segment.ref} with {concept.name!r}" + (f": {quoted!r}" if quoted else ""),
-            subject_id=inserted.scalar_one(),
+            f"Tagged {segment.ref} with {concept.name!r}"
+            + (f": {words!r}" if (start, end) != bounds else ""),
+            subject_id=coding,
             concept_id=concept.id,
-            transcript_id=segment.transcript.id,
+            transcript_id=segment.transcript_id,
             after={"segment": segment.ref, "concept": concept.name, "start": start, "end": end},
         )
         events.append(event)
