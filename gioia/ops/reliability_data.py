@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, Select, select
 from gioia import schema
 from gioia.errors import InvalidInput, NotFound
 from gioia.ops.base import Tx, existing_coder, transcript_id
-from gioia.ops.levels import LEVELS, parent_map
+from gioia.ops.levels import LEVELS, codes_at_level, level_codes, parent_map
 from gioia.text import name_key
 from gioia.views import CoderCodes
 
@@ -178,7 +178,8 @@ def load(
     read = read[np.isin(read[:, 1], units)]
     reviewed = {c: set(read[read[:, 0] == c, 1].tolist()) for c, _ in compared}
     found = found[np.isin(found[:, 0], ids) & np.isin(found[:, 1], units)]
-    found, codes = _at_level(found, *_level_codes(tx, level))
+    rows, codes = codes_at_level(found[:, 2], *level_codes(tx, level))
+    found = found[rows]
     scope = Scope(
         level,
         compared,
@@ -189,18 +190,6 @@ def load(
     )
     scope.names, scope.groups = _code_names(tx, level)
     return scope
-
-
-def _at_level(found: IntArray, concepts: IntArray, codes: IntArray) -> tuple[IntArray, IntArray]:
-    """Each coding (a row of ``found``, its concept in column 2) once per code its concept
-    has at the level (none, one, or several where concepts are shared), and that code;
-    ``concepts`` are sorted, ``codes`` are theirs."""
-    first = np.searchsorted(concepts, found[:, 2], side="left")
-    last = np.searchsorted(concepts, found[:, 2], side="right")
-    times = last - first
-    rows = np.repeat(np.arange(len(found)), times)
-    within = np.arange(len(rows)) - np.repeat(np.cumsum(times) - times, times)
-    return found[rows], codes[np.repeat(first, times) + within]
 
 
 def _compared(tx: Tx, coders: list[str] | None, readers: set[int]) -> list[tuple[int, str]]:
@@ -248,26 +237,6 @@ def _segments(
         for segment, transcript, start, end, position, asking in rows
         if not asking or segment in seen
     }
-
-
-def _level_codes(tx: Tx, level: str) -> tuple[IntArray, IntArray]:
-    """The codes a coding of each concept applies at ``level`` (the concept itself, its
-    themes, or their dimensions; several where the project shares concepts), as pairs
-    sorted by concept: concepts without one are left out."""
-    concepts = schema.concepts.c
-    ids = tx.execute(select(concepts.id).order_by(concepts.id)).scalars().all()
-    held: dict[int, list[int]] = {c: [c] for c in ids}
-    if level != "concept":
-        held = parent_map(tx, "concept")
-    if level == "dimension":
-        dimensions = parent_map(tx, "theme")
-        held = {
-            c: list(dict.fromkeys(d for t in themes for d in dimensions.get(t, ())))
-            for c, themes in held.items()
-        }
-    pairs = [(c, code) for c in sorted(held) for code in held[c]]
-    array = np.array(pairs, dtype=np.int64).reshape(len(pairs), 2)
-    return array[:, 0], array[:, 1]
 
 
 def _code_names(tx: Tx, level: str) -> tuple[dict[int, str], dict[int, tuple[int, ...]]]:
