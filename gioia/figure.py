@@ -24,6 +24,7 @@ DIRECTIONS = ("lr", "tb")
 ORDERS = ("structure", "alpha", "count")
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot"}
 MIN_WIDTH = 2.0
+MAX_WIDTH = 100.0
 PNG_DPI = 300
 # One light tint per dimension, cycled: each keeps black text readable.
 TINTS = ("#dce9f5", "#fbe3cd", "#dcefd5", "#eae1f2", "#f8dde6", "#f3ebc8", "#d5eeeb", "#e6e2da")
@@ -80,8 +81,11 @@ class FigureOptions:
             raise InvalidInput(f"Unknown order {self.order!r}: use structure, alpha or count.")
         if not self.font.strip() or not self.font.isprintable() or {'"', "\\"} & set(self.font):
             raise InvalidInput(f"{self.font!r} is not a font name: give one family, such as Arial.")
-        if not self.max_width >= MIN_WIDTH:  # also refuses NaN
-            raise InvalidInput(f"A figure must be at least {MIN_WIDTH:g} inches wide.")
+        if not MIN_WIDTH <= self.max_width <= MAX_WIDTH:  # also refuses NaN
+            raise InvalidInput(
+                f"A figure is between {MIN_WIDTH:g} and {MAX_WIDTH:g} inches wide "
+                f"(not {self.max_width:g})."
+            )
 
 
 @dataclass(frozen=True)

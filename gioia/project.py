@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 from gioia import store as store_module
 from gioia.checks import Finding, check_structure
-from gioia.errors import GioiaError, ImportFailed, InvalidInput
+from gioia.errors import GioiaError, ImportFailed, InvalidInput, WriteConflict
 from gioia.importers import SUPPORTED_SUFFIXES
-from gioia.importers.manifest import TranscriptMeta, read_manifest
+from gioia.importers.manifest import TranscriptMeta, checked_meta, read_manifest
 from gioia.ops import coding, importing, listing, quotes, reviews, structure, undo
 from gioia.ops.base import Tx, find_concept, resolve_refs
 from gioia.ops.importing import ImportOptions
@@ -40,6 +40,7 @@ from gioia.views import (
     ProgressRow,
     ReconcileState,
     ReviewResult,
+    SchemaUpgrade,
     SegmentView,
     Step,
     StructureImportResult,
@@ -69,9 +70,19 @@ class Project:
         self.coder = coder
 
     @classmethod
-    def open(cls, location: str | None = None, *, coder: str | None = None) -> Project:
-        """Open an existing store (path or URL; default ``GIOIA_STORE`` or ``./gioia.db``)."""
-        return cls(open_store(location), coder)
+    def open(
+        cls,
+        location: str | None = None,
+        *,
+        coder: str | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> Project:
+        """Open an existing store (path or URL; default ``GIOIA_STORE`` or ``./gioia.db``).
+
+        A SQLite store from an older gioia is backed up and upgraded (see ``upgrade``);
+        ``on_wait`` is told when a write waits for another process to finish.
+        """
+        return cls(open_store(location, on_wait=on_wait), coder)
 
     @classmethod
     def init(cls, location: str | None = None, *, coder: str | None = None) -> Project:
@@ -84,8 +95,8 @@ class Project:
         return store_module.schema_revisions(location)
 
     @staticmethod
-    def upgrade_schema(location: str | None = None) -> tuple[str | None, str]:
-        """Upgrade the store's schema, backing up a SQLite file first; (before, after)."""
+    def upgrade_schema(location: str | None = None) -> SchemaUpgrade:
+        """Upgrade the store's schema, backing up a SQLite file first."""
         return store_module.upgrade_schema(location)
 
     @staticmethod
@@ -99,6 +110,11 @@ class Project:
     def created(self) -> bool:
         """Whether opening this project created its store."""
         return self._store.created
+
+    @property
+    def upgrade(self) -> SchemaUpgrade | None:
+        """What opening this project upgraded (and where the old store was backed up)."""
+        return self._store.upgrade
 
     @property
     def location(self) -> str:
@@ -129,12 +145,10 @@ class Project:
         """Run ``work`` in a write transaction, once more if it lost a race on a unique
         name or coding to another process (on PostgreSQL two writers can both find a
         name free; the second sees the first's row when it tries again)."""
-        from sqlalchemy.exc import IntegrityError
-
         try:
             with self._write() as tx:
                 return work(tx)
-        except IntegrityError:
+        except WriteConflict:
             with self._write() as tx:
                 return work(tx)
 
@@ -175,7 +189,7 @@ class Project:
         With a manifest, its rows give each file's metadata (``meta`` fills the gaps)
         and, when no paths are given, the files to import.
         """
-        base = meta or TranscriptMeta()
+        base = checked_meta(meta or TranscriptMeta())
         listed = read_manifest(manifest) if manifest else {}
         files = expand_paths(paths) if paths else list(listed)
         if not files:

@@ -488,3 +488,13 @@ class ReconcileState:
     copied: int
     decided: int
     pending: tuple[Pending, ...]
+
+
+@dataclass(frozen=True)
+class SchemaUpgrade:
+    """A store's schema brought from ``before`` to ``after``; ``backup`` is the copy of
+    the old SQLite file made first (None on a server, or when nothing changed)."""
+
+    before: str | None
+    after: str
+    backup: Path | None

@@ -454,8 +454,9 @@ def test_unknown_suffix(tmp_path: Path) -> None:
         ({"order": "size"}, "Unknown order 'size': use structure, alpha or count."),
         ({"font": 'Ar"ial'}, "'Ar\"ial' is not a font name: give one family, such as Arial."),
         ({"font": " "}, "' ' is not a font name: give one family, such as Arial."),
-        ({"max_width": 1.5}, "A figure must be at least 2 inches wide."),
-        ({"max_width": float("nan")}, "A figure must be at least 2 inches wide."),
+        ({"max_width": 1.5}, "A figure is between 2 and 100 inches wide (not 1.5)."),
+        ({"max_width": float("nan")}, "A figure is between 2 and 100 inches wide (not nan)."),
+        ({"max_width": float("inf")}, "A figure is between 2 and 100 inches wide (not inf)."),
     ],
 )
 def test_invalid_options(options: dict[str, object], message: str) -> None:

@@ -102,19 +102,17 @@ def test_unreachable_server_fails_fast() -> None:
     with pytest.raises(StoreError) as error:
         Project.open("postgresql+psycopg://gioia:secret@127.0.0.1:9/study")
     assert time.monotonic() - started < 10
-    message = error.value.message
-    assert message.startswith(
-        "Cannot open the store postgresql+psycopg://gioia:***@127.0.0.1:9/study: "
+    assert error.value.message == (
+        "Cannot reach the database server of postgresql+psycopg://gioia:***@127.0.0.1:9/study "
+        "(Connection refused): check that it is running and that the URL's host and port "
+        "are right."
     )
-    assert "secret" not in message and "\n" not in message
 
 
 def test_foreign_keys_are_enforced(project: Project) -> None:
-    from sqlalchemy.exc import IntegrityError
-
     from gioia.store import Segment
 
-    with pytest.raises(IntegrityError), project._write() as tx:
+    with pytest.raises(StoreError, match=r"(?i)foreign key"), project._write() as tx:
         tx.session.add(Segment(transcript_id=4242, position=1, char_start=0, char_end=3))
         tx.session.flush()
 

@@ -90,11 +90,19 @@ class GioiaGroup(click.Group):
                 raise
             where = f"{exc.filename}: " if exc.filename else ""
             raise click.ClickException(f"{where}{exc.strerror or exc}.") from exc
-        except Exception as exc:
+        except MemoryError as exc:
             if _debug(ctx):
                 raise
             raise click.ClickException(
-                f"gioia failed unexpectedly ({type(exc).__name__}: {exc}); "
+                "gioia ran out of memory: close other programs or split the input; "
+                "nothing more was written."
+            ) from exc
+        except Exception as exc:
+            if _debug(ctx):
+                raise
+            said = (str(exc).strip().splitlines() or [""])[0]  # never SQL or parameters
+            raise click.ClickException(
+                f"gioia failed unexpectedly ({type(exc).__name__}: {said}); "
                 "run again with --debug for the traceback and report it."
             ) from exc
 

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from gioia.cli.common import console, echo_json, interactive, open_project, text_table
+from gioia.cli.common import (
+    RESAMPLES,
+    SEED,
+    console,
+    echo_json,
+    interactive,
+    open_project,
+    text_table,
+)
 from gioia.errors import GioiaError
 
 if TYPE_CHECKING:
@@ -54,11 +62,11 @@ def _n(value: Coefficient) -> str:
 )
 @click.option(
     "--bootstrap",
-    type=click.IntRange(min=100),
+    type=RESAMPLES,
     metavar="N",
     help="Bootstrap α with N resamples: 95% interval, P(α < .800) and P(α < .667).",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of the bootstrap.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (every number).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print a CSV row per code.")
 @click.option(
@@ -240,8 +248,8 @@ def _table(report: AgreementReport) -> None:
     help="How the values are measured.",
 )
 @click.option("--units-in-rows", is_flag=True, help="A row per unit and a column per coder.")
-@click.option("--bootstrap", type=click.IntRange(min=100), metavar="N", help="Bootstrap α.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--bootstrap", type=RESAMPLES, metavar="N", help="Bootstrap α.")
+@click.option("--seed", type=SEED, default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def matrix(
     file: Path, level: str, units_in_rows: bool, bootstrap: int | None, seed: int, as_json: bool

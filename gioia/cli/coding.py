@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gioia.cli.common import console, echo_json, format_time, interactive, open_project, settings
+from gioia.cli.common import (
+    COUNT,
+    console,
+    echo_json,
+    format_time,
+    interactive,
+    open_project,
+    settings,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -118,14 +126,16 @@ def show(transcript: str, show_others: bool, as_json: bool) -> None:
 
 
 def _span(value: str | None) -> tuple[int, int] | None:
+    import re
+
     if value is None:
         return None
-    start, sep, end = value.partition(":")
-    if not sep or not start.strip().isdigit() or not end.strip().isdigit():
+    match = re.fullmatch(r"\s*([0-9]{1,10})\s*:\s*([0-9]{1,10})\s*", value)
+    if match is None:
         raise click.BadParameter(
             f"{value!r} is not START:END (code points in the segment).", param_hint="--span"
         )
-    return int(start), int(end)
+    return int(match[1]), int(match[2])
 
 
 @click.command()
@@ -269,7 +279,7 @@ def codings_export(output: Path | None, only: tuple[str, ...]) -> None:
 )
 @click.option("--coder", "by", metavar="NAME", help="Only this coder's events.")
 @click.option("--concept", "-c", help="Only events about this concept.")
-@click.option("--limit", "-n", type=click.IntRange(min=1), help="Only the newest N events.")
+@click.option("--limit", "-n", type=COUNT, help="Only the newest N events.")
 @click.option("--show-others", is_flag=True, help="Show other coders' codings too (not blind).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def log(

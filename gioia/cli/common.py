@@ -8,6 +8,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
+from gioia.limits import MAX_BOOTSTRAP, MAX_INTEGER
+
+#: A count the user gives (--per-concept, --limit): from 1 to the store's largest integer.
+COUNT = click.IntRange(min=1, max=MAX_INTEGER)
+#: Bootstrap resamples.
+RESAMPLES = click.IntRange(min=100, max=MAX_BOOTSTRAP)
+#: A random seed.
+SEED = click.IntRange(min=0, max=2**32 - 1)
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
@@ -35,7 +44,19 @@ def open_project() -> Project:
     from gioia.project import Project
 
     options = settings()
-    return Project.open(options.store, coder=options.coder)
+    project = Project.open(options.store, coder=options.coder, on_wait=_say_waiting)
+    done = project.upgrade
+    if done is not None:
+        click.echo(
+            f"Upgraded the store {project.location} from schema {done.before} to "
+            f"{done.after}; the old store is backed up at {done.backup}.",
+            err=True,
+        )
+    return project
+
+
+def _say_waiting(message: str) -> None:
+    click.echo(message, err=True)
 
 
 def console(stderr: bool = False) -> Console:

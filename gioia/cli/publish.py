@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gioia.cli.common import open_project
+from gioia.cli.common import COUNT, open_project
 
 OUTPUT = click.Path(dir_okay=False, path_type=Path)
 
@@ -15,14 +15,14 @@ OUTPUT = click.Path(dir_okay=False, path_type=Path)
 @click.option("-o", "--output", type=OUTPUT, help="A .docx, .md, .tex or .csv file.")
 @click.option(
     "--per-concept",
-    type=click.IntRange(min=1),
+    type=COUNT,
     default=3,
     show_default=True,
     help="Quotes per concept (when none are picked).",
 )
 @click.option(
     "--max-words",
-    type=click.IntRange(min=1),
+    type=COUNT,
     default=60,
     show_default=True,
     help="Trim longer quotes at a sentence boundary.",
@@ -106,7 +106,7 @@ def codebook(output: Path, coder: str | None) -> None:
 @click.option("--font", default="Arial", show_default=True, help="The font family.")
 @click.option(
     "--max-width",
-    type=click.FloatRange(min=2.0),
+    type=click.FloatRange(min=2.0, max=100.0),
     default=6.5,
     show_default=True,
     help="The widest the figure may be, in inches (a journal page: 6.5).",

@@ -41,11 +41,12 @@ def upgrade() -> None:
     """Upgrade the store's schema (a SQLite store is backed up first)."""
     from gioia.project import Project
 
-    before, after = Project.upgrade_schema(settings().store)
-    if before == after:
-        click.echo(f"The store is at {after} already; nothing to do.")
+    done = Project.upgrade_schema(settings().store)
+    if done.before == done.after:
+        click.echo(f"The store is at {done.after} already; nothing to do.")
     else:
-        click.echo(f"Upgraded the store from {before} to {after}.")
+        backup = f"; the old store is backed up at {done.backup}" if done.backup else ""
+        click.echo(f"Upgraded the store from {done.before} to {done.after}{backup}.")
 
 
 @db.command()

@@ -11,9 +11,9 @@ from sqlalchemy import func, insert, select
 
 from gioia.errors import ImportFailed, InvalidInput, NotFound
 from gioia.importers.tables import read_table
+from gioia.limits import MEMO_LENGTH, clean_name, clean_text
 from gioia.ops.base import (
     Tx,
-    clean_name,
     create_concept,
     find_concept,
     get_concept,
@@ -194,7 +194,7 @@ def untag(
 
 def add_memo(tx: Tx, target: str, text: str) -> MemoView:
     """Attach a memo to a segment (``T:N``) or a concept (by name)."""
-    body = text.strip()
+    body = clean_text(text, "A memo", MEMO_LENGTH)
     if not body:
         raise InvalidInput("A memo cannot be blank.")
     coder = tx.coder()

@@ -7,9 +7,9 @@ import datetime as dt
 from sqlalchemy import and_, delete, func, select
 
 from gioia.errors import InvalidInput
+from gioia.limits import clean_name
 from gioia.ops.base import (
     Tx,
-    clean_name,
     find_coder,
     get_concept,
     get_transcript,

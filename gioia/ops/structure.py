@@ -15,7 +15,8 @@ from sqlalchemy import CursorResult, and_, case, delete, distinct, exists, func,
 from sqlalchemy.orm import aliased
 
 from gioia.errors import InvalidInput, NotFound
-from gioia.ops.base import Tx, clean_name, evidence_coder, resolve_refs, suggestion
+from gioia.limits import DEFINITION_LENGTH, clean_name, clean_text
+from gioia.ops.base import Tx, evidence_coder, resolve_refs, suggestion
 from gioia.ops.listing import compile_grep
 from gioia.store import Coder, Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
 from gioia.structure_file import read_structure
@@ -115,8 +116,9 @@ def add(tx: Tx, word: str, name: str, definition: str | None = None) -> str:
         "name_key": name_key(cleaned),
         "position": (last or 0) + 1,
     }
-    if definition and definition.strip():
-        fields["definition"] = definition.strip()
+    described = clean_text(definition or "", "A definition", DEFINITION_LENGTH)
+    if described:
+        fields["definition"] = described
     if word == "concept" and creator is not None:
         fields["created_by_id"] = creator.id
     item = lvl.model(**fields)
@@ -158,9 +160,10 @@ def rename(tx: Tx, word: str, old: str, new: str) -> str:
 
 def describe(tx: Tx, word: str, name: str, definition: str) -> None:
     """Set (or, with a blank text, clear) an item's definition."""
+    described = clean_text(definition, "A definition", DEFINITION_LENGTH)
     item = get_item(tx, word, name)
     before = item.definition
-    item.definition = definition.strip() or None
+    item.definition = described or None
     tx.record(
         "describe",
         word,
