@@ -211,7 +211,8 @@ def _server_error(error: BaseException, location: str) -> GioiaError:
 def _server_part(said: str) -> str:
     """The part of a connection error that says what went wrong, without the address
     the message repeats ("connection to server at …, port 5432 failed: ")."""
-    return said.rsplit("failed: ", 1)[-1].replace("FATAL:", "").strip()
+    part = said.rsplit("failed: ", 1)[-1].replace("FATAL:", "").strip()
+    return part.removeprefix("connection is bad:").strip()
 
 
 def _unexpected(error: BaseException, location: str) -> StoreError:

@@ -37,6 +37,10 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _TEXT_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+def _article(word: str) -> str:
+    return "An" if word[:1].lower() in "aeio" else "A"
+
+
 def _control_error(what: str, found: str) -> InvalidInput:
     return InvalidInput(
         f"{what} cannot hold control characters (it holds U+{ord(found):04X}): remove it."
@@ -48,15 +52,15 @@ def clean_name(name: str, what: str) -> str:
     control characters; ``what`` says whose name it is ("concept", "speaker", …)."""
     control = _CONTROL.search(name.replace("\n", " ").replace("\t", " ").replace("\r", " "))
     if control is not None:
-        raise _control_error(f"A {what} name", control.group())
+        raise _control_error(f"{_article(what)} {what} name", control.group())
     cleaned = " ".join(name.split())
     if not cleaned:
-        raise InvalidInput(f"A {what} name cannot be blank.")
+        raise InvalidInput(f"{_article(what)} {what} name cannot be blank.")
     length = max(len(cleaned), len(name_key(cleaned)))
     if length > NAME_LENGTH:
         raise InvalidInput(
-            f"A {what} name is at most {NAME_LENGTH} characters (this one has {length:,}): "
-            "keep the label short and put the rest in its definition."
+            f"{_article(what)} {what} name is at most {NAME_LENGTH} characters (this one has "
+            f"{length:,}): keep the label short and put the rest in its definition."
         )
     return cleaned
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from gioia import store as store_module
 from gioia.checks import Finding, check_structure
-from gioia.errors import GioiaError, ImportFailed, InvalidInput, WriteConflict
+from gioia.errors import GioiaError, ImportFailed, InvalidInput, StoreError, WriteConflict
 from gioia.importers import SUPPORTED_SUFFIXES
 from gioia.importers.manifest import TranscriptMeta, checked_meta, read_manifest
 from gioia.ops import coding, importing, listing, quotes, reviews, structure, undo
@@ -185,7 +185,8 @@ class Project:
     ) -> list[ImportResult]:
         """Import files and folders, each file in its own transaction.
 
-        A bad file is reported in its result (status ``failed``) and the others go on.
+        A bad file is reported in its result (status ``failed``) and the others go on;
+        a failure of the store itself (a full disk, …) stops the batch.
         With a manifest, its rows give each file's metadata (``meta`` fills the gaps)
         and, when no paths are given, the files to import.
         """
@@ -201,8 +202,14 @@ class Project:
             file_meta = listed.get(path.resolve(), TranscriptMeta()).overlaid(base)
             try:
                 result = self.import_file(path, file_meta, options)
+            except (StoreError, WriteConflict):
+                raise  # the store failed (full, read-only, busy, gone): the next file would too
             except GioiaError as exc:
                 result = ImportResult(str(path), "failed", error=exc.message)
+            except MemoryError:
+                result = ImportResult(
+                    str(path), "failed", error=f"{path.name} is too large to read in memory."
+                )
             results.append(result)
             if progress is not None:
                 progress(number, len(files), result)

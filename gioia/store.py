@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -377,7 +378,7 @@ def _display(location: str) -> str:
     try:
         return make_url(location).render_as_string(hide_password=True)
     except (ArgumentError, ValueError):
-        return location.split("@", 1)[-1] if "@" in location else location
+        return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", location)
 
 
 def _server_engine(location: str) -> Engine:

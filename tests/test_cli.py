@@ -19,13 +19,6 @@ from .conftest import SAMPLE, run
 INTERVIEW = "Interviewer: Why the platform?\n\nAnna Rossi: To be found by buyers.\n"
 
 
-@pytest.fixture
-def sample_store(store: str, runner: CliRunner) -> str:
-    result = run(runner, store, "import", "--manifest", str(SAMPLE / "manifest.csv"))
-    assert result.exit_code == 0, result.output
-    return store
-
-
 def test_version_and_module_entry_point() -> None:
     result = CliRunner().invoke(cli, ["--version"])
     assert result.output == f"gioia, version {__version__}\n"
