@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 
 from gioia.errors import StoreError, StoreFull
-from gioia.failures import NOTHING_WRITTEN, busy_timeout, describe_writer, translate
+from gioia.failures import busy_timeout, describe_writer, first_line, translate
 
 HEADER = b"SQLite format 3\x00"
 #: How long a writer waits for the lock before it says that it is waiting (seconds).
@@ -151,10 +151,11 @@ def backup(source: Path) -> Path:
         full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
         if isinstance(exc, sqlite3.Error):
             full = isinstance(translate(exc, str(source), source), StoreFull)
-        reason = "the disk is full" if full else f"{exc}"
+        reason = "the disk is full" if full else first_line(exc)
         kind = StoreFull if full else StoreError
         raise kind(
             f"Cannot back up the store {source} before upgrading it ({reason}): the partial "
-            f"backup was removed and the store is unchanged; {NOTHING_WRITTEN}."
+            "backup was removed and the store is unchanged. Free some space (or check the "
+            "disk) and run the command again."
         ) from exc
     return target
