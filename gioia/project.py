@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from gioia import store as store_module
 from gioia.checks import Finding, check_structure
 from gioia.errors import GioiaError, ImportFailed, InvalidInput, StoreError, WriteConflict
 from gioia.importers import SUPPORTED_SUFFIXES
 from gioia.importers.manifest import TranscriptMeta, checked_meta, read_manifest
-from gioia.ops import coding, importing, listing, quotes, reviews, structure, undo
-from gioia.ops.base import Tx, find_concept, resolve_refs
+from gioia.ops import coding, importing, listing, reviews, structure, undo
+from gioia.ops.base import find_concept, resolve_refs
 from gioia.ops.importing import ImportOptions
-from gioia.store import Store, open_store
-from gioia.structure_file import write_structure
+from gioia.publishing import Publishing
+from gioia.store import open_store
 from gioia.views import (
     AgreementReport,
     CaseSummary,
@@ -27,11 +25,9 @@ from gioia.views import (
     CodingsImportResult,
     ConceptChoice,
     ConceptInfo,
-    ConceptQuotes,
     DeleteResult,
     Disagreement,
     EventView,
-    FigureResult,
     ImportResult,
     ItemRow,
     MatrixAgreement,
@@ -52,22 +48,18 @@ from gioia.views import (
 )
 
 if TYPE_CHECKING:
-    from gioia.figure import FigureOptions
     from gioia.migrate import Revision
 
-T = TypeVar("T")
 ImportProgress = Callable[[int, int, ImportResult], None]
 
 
-class Project:
+class Project(Publishing):
     """An open gioia project (one store), acting as one coder (or none, for reading).
 
     Use ``Project.open(...)`` or ``Project.init(...)``, ideally as a context manager.
+    The methods that write files are in :class:`~gioia.publishing.Publishing`, what
+    every method shares in :class:`~gioia.project_base.ProjectBase`.
     """
-
-    def __init__(self, store: Store, coder: str | None = None) -> None:
-        self._store = store
-        self.coder = coder
 
     @classmethod
     def open(
@@ -105,57 +97,6 @@ class Project:
         from gioia.migrate import history
 
         return history()
-
-    @property
-    def created(self) -> bool:
-        """Whether opening this project created its store."""
-        return self._store.created
-
-    @property
-    def upgrade(self) -> SchemaUpgrade | None:
-        """What opening this project upgraded (and where the old store was backed up)."""
-        return self._store.upgrade
-
-    @property
-    def location(self) -> str:
-        """Where the store is: a file path or a URL without its password."""
-        return self._store.location
-
-    def close(self) -> None:
-        """Release the store's connections."""
-        self._store.close()
-
-    def __enter__(self) -> Project:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[Tx]:
-        with self._store.transaction(write=True) as session:
-            yield Tx(session, self.coder)
-
-    def _write_retrying(self, work: Callable[[Tx], T]) -> T:
-        """Run ``work`` in a write transaction, once more if it lost a race on a unique
-        name or coding to another process (on PostgreSQL two writers can both find a
-        name free; the second sees the first's row when it tries again)."""
-        try:
-            with self._write() as tx:
-                return work(tx)
-        except WriteConflict:
-            with self._write() as tx:
-                return work(tx)
-
-    @contextmanager
-    def _read(self) -> Iterator[Tx]:
-        with self._store.transaction(write=False) as session:
-            yield Tx(session, self.coder, writing=False)
 
     # --- import ------------------------------------------------------------------
 
@@ -472,93 +413,12 @@ class Project:
         with self._write() as tx:
             return structure.import_structure(tx, path, mode=mode)
 
-    def export_structure(self, path: Path) -> int:
-        """Write the structure to .csv, .xlsx or .yaml; returns the number of concept rows."""
-        return write_structure(self.structure(), path)
-
     def check(self) -> list[Finding]:
         """The structure's warnings against the method's guidance."""
         with self._read() as tx:
             view = structure.structure(tx)
             cases = listing.case_count(tx)
         return check_structure(view, cases=cases)
-
-    # --- what a paper prints -----------------------------------------------------------
-
-    def quotes(
-        self, *, per_concept: int = 3, max_words: int = 60, coder: str | None = None
-    ) -> list[ConceptQuotes]:
-        """The representative quotes of each concept in the structure, in its order:
-        the picked ones, else up to ``per_concept`` spread over cases and informants."""
-        with self._read() as tx:
-            view = structure.structure(tx)
-            return quotes.quotes_table(
-                tx, view, per_concept=per_concept, max_words=max_words, coder=coder
-            )
-
-    def write_quotes(
-        self,
-        path: Path,
-        *,
-        per_concept: int = 3,
-        max_words: int = 60,
-        with_wave: bool = False,
-        coder: str | None = None,
-    ) -> int:
-        """Write the representative-quotes table (.docx, .md, .tex, .csv); returns the
-        number of quotes."""
-        from gioia.publish import write_quotes
-
-        rows = self.quotes(per_concept=per_concept, max_words=max_words, coder=coder)
-        write_quotes(rows, path, with_wave=with_wave)
-        return sum(len(r.quotes) for r in rows)
-
-    def write_codebook(self, path: Path, *, coder: str | None = None) -> int:
-        """Write the codebook (.docx, .md, .csv, .xlsx): definitions, counts and an example
-        per concept; returns the number of concepts."""
-        from gioia.publish import write_codebook
-
-        with self._read() as tx:
-            view = structure.structure(tx, coder=coder)
-            examples = {
-                row.concept: row.quotes[0]
-                for row in quotes.quotes_table(tx, view, per_concept=1, max_words=40, coder=coder)
-                if row.quotes
-            }
-        write_codebook(view, examples, path)
-        return len(examples)
-
-    def write_cases(self, path: Path) -> int:
-        """Write the cases table (.docx, .md, .csv); returns the number of cases."""
-        from gioia.publish import write_cases
-
-        cases = self.cases()
-        per_wave = {case.name: case.interviews_per_wave for case in cases}
-        write_cases(cases, path, interviews_per_wave=per_wave)
-        return len(cases)
-
-    def figure_dot(
-        self, options: FigureOptions | None = None, *, coder: str | None = None
-    ) -> tuple[str, list[str]]:
-        """The data-structure figure as DOT, and the names left out (outside the tree)."""
-        from gioia.figure import FigureOptions, to_dot
-
-        options = options or FigureOptions()
-        return to_dot(self.structure(order=options.order, coder=coder), options)
-
-    def draw_figure(
-        self, path: Path, options: FigureOptions | None = None, *, coder: str | None = None
-    ) -> FigureResult:
-        """Draw the data-structure figure to .svg, .png, .pdf or .dot."""
-        from gioia.figure import render
-
-        source, left_out = self.figure_dot(options, coder=coder)
-        return FigureResult(path, render(source, path), tuple(left_out))
-
-    def pick_quotes(self, concept: str, refs: list[str]) -> int:
-        """Choose a concept's quotes by hand (segments, in order); an empty list clears them."""
-        with self._write() as tx:
-            return quotes.pick(tx, concept, refs)
 
     # --- agreement and consensus -------------------------------------------------------
 
@@ -661,12 +521,6 @@ class Project:
 
         with self._write() as tx:
             return consensus.reconcile_auto(tx, into, mode, coders)
-
-    def write_agreement(self, path: Path, report: AgreementReport) -> None:
-        """Write an agreement report to .docx or .md."""
-        from gioia.publish import write_agreement
-
-        write_agreement(report, path)
 
     # --- audit trail and schema ------------------------------------------------------
 

@@ -14,7 +14,6 @@ into .xlsx when saving.
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -24,7 +23,8 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-from gioia.errors import InvalidInput
+from gioia.output import check_suffix
+from gioia.spreadsheet import append_row, write_csv
 from gioia.views import (
     AgreementReport,
     CaseSummary,
@@ -42,6 +42,11 @@ if TYPE_CHECKING:
 QUOTES_TITLE = "Representative quotes underlying the data structure"
 CODEBOOK_TITLE = "Codebook: aggregate dimensions, 2nd-order themes and 1st-order concepts"
 CASES_TITLE = "Cases and informants"
+
+QUOTE_FORMATS = (".docx", ".md", ".tex", ".csv")
+CODEBOOK_FORMATS = (".docx", ".md", ".csv", ".xlsx")
+CASES_FORMATS = (".docx", ".md", ".csv")
+AGREEMENT_FORMATS = (".docx", ".md")
 
 QUOTE_COLUMNS = ("dimension", "theme", "concept", "quote", "case", "role", "wave", "segment")
 COUNT_COLUMNS = ("codings", "segments", "transcripts", "cases", "informants")
@@ -132,9 +137,9 @@ def write_quotes(
     (columns :data:`QUOTE_COLUMNS`) and one with an empty quote for a concept
     without quotes. Empty ``rows`` give a table with only its header.
     """
-    suffix = _suffix(path, (".docx", ".md", ".tex", ".csv"))
+    suffix = check_suffix(path, QUOTE_FORMATS)
     if suffix == ".csv":
-        _write_csv(path, QUOTE_COLUMNS, _quote_records(rows))
+        write_csv(path, QUOTE_COLUMNS, _quote_records(rows))
     else:
         _write_table(_quotes_table(rows, with_wave, title), path, suffix)
 
@@ -155,10 +160,10 @@ def write_codebook(
     :data:`CODEBOOK_COLUMNS`. An empty structure gives a table with only its
     header.
     """
-    suffix = _suffix(path, (".docx", ".md", ".csv", ".xlsx"))
+    suffix = check_suffix(path, CODEBOOK_FORMATS)
     entries = _codebook_entries(structure, examples)
     if suffix == ".csv":
-        _write_csv(path, CODEBOOK_COLUMNS, map(_codebook_record, entries))
+        write_csv(path, CODEBOOK_COLUMNS, map(_codebook_record, entries))
     elif suffix == ".xlsx":
         _write_codebook_xlsx(path, entries)
     else:
@@ -182,23 +187,13 @@ def write_cases(
     several entries in a cell joined by "; ". No cases give a table with only
     its header.
     """
-    suffix = _suffix(path, (".docx", ".md", ".csv"))
+    suffix = check_suffix(path, CASES_FORMATS)
     table = _cases_table(cases, interviews_per_wave, title)
     if suffix == ".csv":
         records = (["; ".join(cell or ()) for cell in row.cells] for row in table.rows)
-        _write_csv(path, [c.title for c in table.columns], records)
+        write_csv(path, [c.title for c in table.columns], records)
     else:
         _write_table(table, path, suffix)
-
-
-def _suffix(path: str | os.PathLike[str], allowed: tuple[str, ...]) -> str:
-    """Return the lower-cased suffix of ``path``, or raise if it is not ``allowed``."""
-    name = Path(path)
-    suffix = name.suffix.lower()
-    if suffix not in allowed:
-        choices = ", ".join(allowed[:-1]) + " or " + allowed[-1]
-        raise InvalidInput(f"Cannot write {suffix or name.name}: choose {choices}.")
-    return suffix
 
 
 # The tables -------------------------------------------------------------------
@@ -370,15 +365,6 @@ def _write_table(table: _Table, path: str | os.PathLike[str], suffix: str) -> No
         Path(path).write_text(_markdown(table), encoding="utf-8")
     else:
         Path(path).write_text(_latex(table), encoding="utf-8")
-
-
-def _write_csv(
-    path: str | os.PathLike[str], header: Sequence[str], records: Iterable[Sequence[Any]]
-) -> None:
-    with Path(path).open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(records)
 
 
 _MD_SPECIAL = re.compile(r"([\\|*_`<])")
@@ -637,9 +623,9 @@ def _write_codebook_xlsx(path: str | os.PathLike[str], entries: Sequence[_Entry]
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Codebook"
-    sheet.append(list(CODEBOOK_COLUMNS))
+    append_row(sheet, CODEBOOK_COLUMNS)
     for entry in entries:
-        sheet.append(_codebook_record(entry))
+        append_row(sheet, _codebook_record(entry))
     wide = {"dimension": 28, "theme": 28, "concept": 32, "definition": 50, "example": 60}
     for index, name in enumerate(CODEBOOK_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = wide.get(name, 12)
@@ -662,7 +648,7 @@ def write_agreement(report: AgreementReport, path: str | os.PathLike[str]) -> No
     coefficients and interpretation, then the overall figures and any exclusive groups."""
     from gioia.agreement import interpret_alpha, interpret_kappa
 
-    suffix = _suffix(path, (".docx", ".md"))
+    suffix = check_suffix(path, AGREEMENT_FORMATS)
     two = len(report.coders) == 2
     kappa = "cohen_kappa" if two else "fleiss_kappa"
     onlys = [f"Only {_clean(c)}" for c in report.coders] if two else ["Some"]

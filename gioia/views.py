@@ -148,6 +148,24 @@ class CodingRow:
     role: str
     text: str
 
+    def cells(self) -> tuple[str, ...]:
+        """The row's values in the order of ``CODING_COLUMNS``."""
+        return tuple(getattr(self, column) for column in CODING_COLUMNS)
+
+
+#: The columns of a codings export, in order.
+CODING_COLUMNS = (
+    "coder",
+    "segment",
+    "concept",
+    "quote",
+    "transcript",
+    "case",
+    "informant",
+    "role",
+    "text",
+)
+
 
 @dataclass(frozen=True)
 class MemoView:
@@ -232,6 +250,7 @@ class FigureResult:
     path: Path
     engine: str
     left_out: tuple[str, ...]
+    replaced: bool = False
 
 
 @dataclass(frozen=True)
@@ -498,3 +517,13 @@ class SchemaUpgrade:
     before: str | None
     after: str
     backup: Path | None
+
+
+@dataclass(frozen=True)
+class Written:
+    """A file gioia wrote: where, whether it replaced a file that was there, and how
+    many rows or items it holds."""
+
+    path: Path
+    replaced: bool
+    count: int

@@ -317,7 +317,13 @@ def test_codings_import_export_memo_and_log(
     assert len(lines) >= 91
     target = tmp_path / "out.csv"
     result = run(runner, sample_store, "codings", "export", "-o", str(target), "--only", "Tom")
-    assert result.output == f"Wrote 0 coding(s) to {target}.\n"
+    assert (result.exit_code, result.output) == (1, "Error: No coder 'Tom' (coders: Maria).\n")
+    assert not target.exists()
+    result = run(runner, sample_store, "codings", "export", "-o", str(target), "--only", "maria")
+    assert result.output == f"Wrote {target} (90 coding(s)).\n"
+    result = run(runner, sample_store, "codings", "export", "-o", str(target))
+    assert result.output == f"Replaced {target} (90 coding(s)).\n"
+    assert target.read_text(encoding="utf-8").splitlines() == lines
     result = run(
         runner, sample_store, "memo", "case_a_ceo_w1:2", "--text", "Family firm.", coder="Maria"
     )

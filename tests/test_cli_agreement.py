@@ -61,7 +61,7 @@ def test_agreement_table_json_csv_and_files(study: str, runner: CliRunner, tmp_p
     assert rows[0].startswith("code,units,both,only_Maria,only_Tom,neither,percent,cohen_kappa")
     assert len(rows) == 21
     out = run(runner, study, "agreement", "--level", "theme", "-o", str(tmp_path / "a.md"))
-    assert out.output == f"Wrote the agreement report to {tmp_path / 'a.md'}.\n"
+    assert out.output == f"Wrote {tmp_path / 'a.md'} (the agreement report, 6 code(s)).\n"
     assert (
         (tmp_path / "a.md")
         .read_text()

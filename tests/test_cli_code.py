@@ -32,7 +32,7 @@ def study(store: str, runner: CliRunner) -> str:
 def state(store: str, coder: str) -> tuple[list[tuple[str, str, str]], int]:
     """The coder's codings (segment, concept, quote) and the number of segments reviewed."""
     with Project.open(store, coder=coder) as project:
-        codings = [(r.segment, r.concept, r.quote) for r in project.codings([coder])]
+        codings = [(r.segment, r.concept, r.quote) for r in project.codings() if r.coder == coder]
         reviewed = sum(r.reviewed for r in project.progress() if r.coder == coder)
     return codings, reviewed
 

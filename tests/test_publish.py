@@ -527,10 +527,22 @@ WRITERS = {
 @pytest.mark.parametrize(
     ("kind", "name", "message"),
     [
-        ("quotes", "quotes.xlsx", "Cannot write .xlsx: choose .docx, .md, .tex or .csv."),
-        ("codebook", "codebook.tex", "Cannot write .tex: choose .docx, .md, .csv or .xlsx."),
-        ("cases", "cases.xyz", "Cannot write .xyz: choose .docx, .md or .csv."),
-        ("cases", "cases", "Cannot write cases: choose .docx, .md or .csv."),
+        (
+            "quotes",
+            "quotes.xlsx",
+            "Cannot write quotes.xlsx: give a file name ending in .docx, .md, .tex or .csv.",
+        ),
+        (
+            "codebook",
+            "codebook.tex",
+            "Cannot write codebook.tex: give a file name ending in .docx, .md, .csv or .xlsx.",
+        ),
+        (
+            "cases",
+            "cases.xyz",
+            "Cannot write cases.xyz: give a file name ending in .docx, .md or .csv.",
+        ),
+        ("cases", "cases", "Cannot write cases: give a file name ending in .docx, .md or .csv."),
     ],
 )
 def test_unknown_suffix(tmp_path: Path, kind: str, name: str, message: str) -> None:

@@ -14,7 +14,9 @@ from gioia.cli.common import (
     console,
     echo_json,
     interactive,
+    no_clobber_option,
     open_project,
+    say_written,
     text_table,
 )
 from gioia.errors import GioiaError
@@ -75,6 +77,7 @@ def _n(value: Coefficient) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to a .docx or .md file.",
 )
+@no_clobber_option
 @click.pass_context
 def agreement(
     ctx: click.Context,
@@ -92,6 +95,7 @@ def agreement(
     as_json: bool,
     as_csv: bool,
     output: Path | None,
+    no_clobber: bool,
 ) -> None:
     """Inter-coder agreement per code and overall, with every coefficient.
 
@@ -117,9 +121,9 @@ def agreement(
             seed=seed,
         )
         if output is not None:
-            project.write_agreement(output, report)
+            written = project.write_agreement(output, report, no_clobber=no_clobber)
     if output is not None:
-        click.echo(f"Wrote the agreement report to {output}.")
+        say_written(output, written.replaced, f"the agreement report, {written.count} code(s)")
     elif as_json:
         echo_json(report)
     elif as_csv:

@@ -15,7 +15,9 @@ from gioia.cli.common import (
     echo_json,
     format_time,
     interactive,
+    no_clobber_option,
     open_project,
+    say_written,
     settings,
 )
 
@@ -243,32 +245,25 @@ def codings_import(file: Path) -> None:
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this CSV file (default: standard output).",
+    help="Write to this .csv or .xlsx file (default: CSV on standard output).",
 )
 @click.option("--only", "only", multiple=True, metavar="CODER", help="Only this coder's codings.")
-def codings_export(output: Path | None, only: tuple[str, ...]) -> None:
-    """Export codings as CSV.
+@no_clobber_option
+def codings_export(output: Path | None, only: tuple[str, ...], no_clobber: bool) -> None:
+    """Export codings as CSV or Excel, as `gioia codings import` reads them.
 
     Columns: coder, segment, concept, quote, transcript, case, informant, role, text.
     """
-    import csv
-    import dataclasses
-
-    from gioia.views import CodingRow
-
     with open_project() as project:
+        if output is not None:
+            written = project.export_codings(output, list(only) or None, no_clobber=no_clobber)
+            say_written(output, written.replaced, f"{written.count} coding(s)")
+            return
         rows = project.codings(list(only) or None)
-    columns = [f.name for f in dataclasses.fields(CodingRow)]
-    handle = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
-    try:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        writer.writerows([getattr(row, c) for c in columns] for row in rows)
-    finally:
-        if output:
-            handle.close()
-    if output:
-        click.echo(f"Wrote {len(rows)} coding(s) to {output}.")
+    from gioia.spreadsheet import write_csv
+    from gioia.views import CODING_COLUMNS
+
+    write_csv(sys.stdout, CODING_COLUMNS, (row.cells() for row in rows))
 
 
 @click.command()

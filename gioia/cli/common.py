@@ -18,10 +18,17 @@ RESAMPLES = click.IntRange(min=100, max=MAX_BOOTSTRAP)
 SEED = click.IntRange(min=0, max=2**32 - 1)
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console
     from rich.text import Text
 
     from gioia.project import Project
+
+#: ``--no-clobber`` for every command that writes a file with ``-o``.
+no_clobber_option = click.option(
+    "--no-clobber", is_flag=True, help="Refuse to write over an existing file."
+)
 
 
 class Settings(NamedTuple):
@@ -57,6 +64,11 @@ def open_project() -> Project:
 
 def _say_waiting(message: str) -> None:
     click.echo(message, err=True)
+
+
+def say_written(path: Path, replaced: bool, what: str) -> None:
+    """``Wrote F (what).``, or ``Replaced F (what).`` when a file was there before."""
+    click.echo(f"{'Replaced' if replaced else 'Wrote'} {path} ({what}).")
 
 
 def console(stderr: bool = False) -> Console:

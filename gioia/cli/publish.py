@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gioia.cli.common import COUNT, open_project
+from gioia.cli.common import COUNT, no_clobber_option, open_project, say_written
 
 OUTPUT = click.Path(dir_okay=False, path_type=Path)
 
@@ -33,6 +33,7 @@ OUTPUT = click.Path(dir_okay=False, path_type=Path)
     metavar="NAME",
     help="Only this coder's codings [default: the consensus coder if any, else all].",
 )
+@no_clobber_option
 @click.pass_context
 def quotes(
     ctx: click.Context,
@@ -41,6 +42,7 @@ def quotes(
     max_words: int,
     with_wave: bool,
     coder: str | None,
+    no_clobber: bool,
 ) -> None:
     """Write the table of representative quotes, grouped by dimension and theme.
 
@@ -52,10 +54,15 @@ def quotes(
     if output is None:
         raise click.UsageError("Give the file to write with -o FILE.")
     with open_project() as project:
-        n = project.write_quotes(
-            output, per_concept=per_concept, max_words=max_words, with_wave=with_wave, coder=coder
+        written = project.write_quotes(
+            output,
+            per_concept=per_concept,
+            max_words=max_words,
+            with_wave=with_wave,
+            coder=coder,
+            no_clobber=no_clobber,
         )
-    click.echo(f"Wrote {n} quote(s) to {output}.")
+    say_written(output, written.replaced, f"{written.count} quote(s)")
 
 
 @quotes.command("pick")
@@ -80,11 +87,14 @@ def pick(concept: str, refs: tuple[str, ...]) -> None:
     metavar="NAME",
     help="Only this coder's codings [default: the consensus coder if any, else all].",
 )
-def codebook(output: Path, coder: str | None) -> None:
+@no_clobber_option
+def codebook(output: Path, coder: str | None, no_clobber: bool) -> None:
     """Write the codebook: dimensions, themes and concepts with definitions and examples."""
     with open_project() as project:
-        n = project.write_codebook(output, coder=coder)
-    click.echo(f"Wrote the codebook ({n} concept(s) with an example) to {output}.")
+        written = project.write_codebook(output, coder=coder, no_clobber=no_clobber)
+    say_written(
+        output, written.replaced, f"the codebook, {written.count} concept(s) with an example"
+    )
 
 
 @click.command()
@@ -123,6 +133,7 @@ def codebook(output: Path, coder: str | None) -> None:
     metavar="NAME",
     help="Count this coder's codings [default: the consensus coder if any, else all].",
 )
+@no_clobber_option
 def figure(
     output: Path | None,
     counts: bool,
@@ -132,6 +143,7 @@ def figure(
     max_width: float,
     order: str,
     coder: str | None,
+    no_clobber: bool,
 ) -> None:
     """Draw the data-structure figure: concepts, themes and dimensions in three columns.
 
@@ -148,14 +160,14 @@ def figure(
             source, left_out = project.figure_dot(options, coder=coder)
             click.echo(source, nl=False)
         else:
-            result = project.draw_figure(output, options, coder=coder)
+            result = project.draw_figure(output, options, coder=coder, no_clobber=no_clobber)
             left_out = list(result.left_out)
     if left_out:
         click.echo(
             f"warning: left out of the figure (not in the tree): {', '.join(left_out)}", err=True
         )
     if output is not None:
-        click.echo(f"Wrote {output} (layout by {result.engine}).")
+        say_written(output, result.replaced, f"layout by {result.engine}")
 
 
 COMMANDS = [quotes, codebook, figure]

@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gioia.cli.common import console, echo_json, open_project, text_table
+from gioia.cli.common import (
+    console,
+    echo_json,
+    no_clobber_option,
+    open_project,
+    say_written,
+    text_table,
+)
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -252,11 +259,12 @@ def structure_import(file: Path, mode: str) -> None:
     required=True,
     help="A .csv, .xlsx or .yaml file.",
 )
-def structure_export(output: Path) -> None:
+@no_clobber_option
+def structure_export(output: Path, no_clobber: bool) -> None:
     """Export the structure (concept, theme, dimension and definitions)."""
     with open_project() as project:
-        rows = project.export_structure(output)
-    click.echo(f"Wrote {rows} concept row(s) to {output}.")
+        written = project.export_structure(output, no_clobber=no_clobber)
+    say_written(output, written.replaced, f"{written.count} concept row(s)")
 
 
 @click.command()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gioia.cli.common import console, echo_json, open_project
+from gioia.cli.common import console, echo_json, no_clobber_option, open_project, say_written
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -189,14 +189,15 @@ def transcripts(as_json: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the cases table for a paper to a .docx, .md or .csv file.",
 )
-def cases(as_json: bool, output: Path | None) -> None:
+@no_clobber_option
+def cases(as_json: bool, output: Path | None, no_clobber: bool) -> None:
     """List the cases with their informants, counts and attributes."""
     from rich.table import Table
 
     with open_project() as project:
         if output is not None:
-            n = project.write_cases(output)
-            click.echo(f"Wrote {n} case(s) to {output}.")
+            written = project.write_cases(output, no_clobber=no_clobber)
+            say_written(output, written.replaced, f"{written.count} case(s)")
             return
         rows = project.cases()
     if as_json:
