@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -194,6 +194,31 @@ class Project(Publishing):
                 include_interviewer=include_interviewer,
                 coder=None if show_others else self.coder,
             )
+
+    def iter_segments(
+        self,
+        *,
+        transcript: str | None = None,
+        uncoded: bool = False,
+        concept: str | None = None,
+        grep: str | None = None,
+        include_interviewer: bool = False,
+        show_others: bool = False,
+    ) -> Generator[SegmentView, None, None]:
+        """The segments of ``segments``, as they are read from the store: the first come
+        at once however large the transcript. One read transaction lasts until the
+        iteration ends (close the iterator to end it early)."""
+        with self._read() as tx:
+            for page in listing.segment_pages(
+                tx,
+                transcript=transcript,
+                uncoded=uncoded,
+                concept=concept,
+                grep=grep,
+                include_interviewer=include_interviewer,
+                coder=None if show_others else self.coder,
+            ):
+                yield from page
 
     def transcript(self, name: str, *, show_others: bool = False) -> TranscriptView:
         """A transcript segment by segment with the current coder's codings (everyone's

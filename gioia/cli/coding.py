@@ -13,6 +13,7 @@ from gioia.cli.common import (
     COUNT,
     console,
     echo_json,
+    echo_json_items,
     format_time,
     interactive,
     no_clobber_option,
@@ -80,23 +81,32 @@ def segments(
     show_others: bool,
     as_json: bool,
 ) -> None:
-    """List segments (references TRANSCRIPT:N) with your concepts."""
-    with open_project() as project:
-        rows = project.segments(
-            transcript=transcript,
-            uncoded=uncoded,
-            concept=concept,
-            grep=grep,
-            include_interviewer=include_interviewer,
-            show_others=show_others,
-        )
-    if as_json:
-        echo_json(rows)
-        return
-    out = console()
-    for segment in rows:
-        _print_segment(out, segment, preview=True, with_coder=show_others or not settings().coder)
-    out.print(f"{len(rows)} segment(s).", markup=False)
+    """List segments (references TRANSCRIPT:N) with your concepts, as they are read."""
+    from contextlib import closing
+
+    with (
+        open_project() as project,
+        closing(
+            project.iter_segments(
+                transcript=transcript,
+                uncoded=uncoded,
+                concept=concept,
+                grep=grep,
+                include_interviewer=include_interviewer,
+                show_others=show_others,
+            )
+        ) as rows,
+    ):
+        if as_json:
+            echo_json_items(rows)
+            return
+        out = console()
+        with_coder = show_others or not settings().coder
+        count = 0
+        for segment in rows:
+            _print_segment(out, segment, preview=True, with_coder=with_coder)
+            count += 1
+        out.print(f"{count} segment(s).", markup=False)
 
 
 @click.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
@@ -97,6 +98,23 @@ def echo_json(value: Any) -> None:
             for v in value
         ]
     click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=_plain))
+
+
+def echo_json_items(items: Iterable[Any]) -> None:
+    """Print dataclasses as a JSON list, each as soon as it comes (the same text as
+    ``echo_json`` of the whole list)."""
+    import dataclasses
+    import json
+    import textwrap
+
+    opened = False
+    for item in items:
+        is_value = dataclasses.is_dataclass(item) and not isinstance(item, type)
+        value = dataclasses.asdict(item) if is_value else item
+        text = json.dumps(value, indent=2, ensure_ascii=False, default=_plain)
+        click.echo(("[\n" if not opened else ",\n") + textwrap.indent(text, "  "), nl=False)
+        opened = True
+    click.echo("\n]" if opened else "[]")
 
 
 def interactive() -> bool:

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gioia.errors import ImportFailed
-from gioia.importers.decode import decode_bytes
+from gioia.importers.archive import open_archive
+from gioia.importers.decode import read_text
+from gioia.spreadsheet import restore
 
 
 @dataclass(frozen=True)
@@ -58,15 +60,35 @@ def read_table(path: Path) -> Table:
 
 
 def _read_csv(path: Path) -> Table:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFailed(f"{path.name}: cannot read ({exc.strerror}).") from exc
-    text, _warnings = decode_bytes(data, path.name)
+    """Read a CSV file whole or not at all: a row that cannot be parsed (a quote never
+    closed, a cell beyond the size limit) is an error naming where it starts. Cells that
+    gioia's exports protected from spreadsheets (``'=…``) read back as written."""
+    text, _warnings = read_text(path)
     header = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=header.count)
-    lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    lines: list[list[str]] = []
+    start = 1
+    try:
+        for cells in reader:
+            lines.append([restore(c) for c in cells])
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise ImportFailed(
+            f"{path.name}: the row that starts on line {start} cannot be read "
+            f"({_csv_problem(str(exc))}); nothing imported."
+        ) from None
     return _table(path.name, lines)
+
+
+def _csv_problem(said: str) -> str:
+    if "field larger than field limit" in said:
+        return f"a cell is longer than {csv.field_size_limit():,} characters, the limit"
+    if "unexpected end of data" in said:
+        return "a quote opens a cell that is never closed"
+    if "expected after" in said:
+        return 'a quote inside a quoted cell must be doubled ("")'
+    return said
 
 
 def _read_xlsx(path: Path) -> Table:
@@ -74,6 +96,7 @@ def _read_xlsx(path: Path) -> Table:
 
     from openpyxl import load_workbook
 
+    open_archive(path).close()  # refuses a workbook that expands beyond the limits
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

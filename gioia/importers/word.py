@@ -14,14 +14,13 @@ read cell by cell as paragraphs.
 
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from gioia.errors import ImportFailed
+from gioia.importers.archive import open_archive
 from gioia.importers.base import ParsedTranscript
-from gioia.importers.decode import read_bytes
 from gioia.importers.plain import Block, Label, is_name, parse_blocks, parse_timestamp
 from gioia.text import name_key, normalize_text
 
@@ -36,19 +35,24 @@ _HEADER_WORDS = frozenset(
 
 
 def read_docx(path: Path) -> ParsedTranscript:
-    """Read a .docx transcript."""
+    """Read a .docx transcript, once its zip directory is within the archive limits
+    (:mod:`gioia.importers.archive`): a zip bomb is refused before anything is read."""
     import docx  # python-docx: imported here so that importing gioia stays cheap
 
-    data = read_bytes(path)
     reason = None
-    if not zipfile.is_zipfile(io.BytesIO(data)):
+    try:
+        is_zip = zipfile.is_zipfile(path)
+    except OSError as error:
+        raise ImportFailed(f"{path.name} cannot be read ({error.strerror or error}).") from None
+    if not is_zip:
         reason = (
             "not a zip archive; an old .doc or a password-protected file "
             "must be saved again as .docx"
         )
     else:
+        open_archive(path).close()  # refuses what expands beyond the limits
         try:
-            document = docx.Document(io.BytesIO(data))
+            document = docx.Document(str(path))
         except (KeyError, ValueError):
             reason = "the zip archive holds no Word document"
         except zipfile.BadZipFile:
