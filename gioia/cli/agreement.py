@@ -145,24 +145,26 @@ COLUMNS = (
 
 
 def _csv(report: AgreementReport) -> None:
-    import csv
+    from decimal import Decimal
 
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    from gioia.spreadsheet import write_csv
+
     only = [f"only_{c}" for c in report.coders]
-    writer.writerow(["code", "units", "both", *only, "neither", *COLUMNS, "note"])
-    for code in report.codes:
-        values = [code.coefficients[k].value for k in COLUMNS]
-        writer.writerow(
-            [
-                code.code,
-                code.units,
-                code.both,
-                *(code.only[c] for c in report.coders),
-                code.neither,
-                *("" if v is None else f"{v:.6f}" for v in values),
-                code.note or "",
-            ]
-        )
+    header = ["code", "units", "both", *only, "neither", *COLUMNS, "note"]
+    rows = (
+        [
+            code.code,
+            code.units,
+            code.both,
+            *(code.only[c] for c in report.coders),
+            code.neither,
+            *(None if v is None else Decimal(f"{v:.6f}") for v in values),  # numbers, not text
+            code.note or "",
+        ]
+        for code in report.codes
+        for values in [[code.coefficients[k].value for k in COLUMNS]]
+    )
+    write_csv(sys.stdout, header, rows)
 
 
 def _reading(value: Coefficient, interpret: Any) -> str:
