@@ -31,10 +31,11 @@ MAX_INTEGER = 2**31 - 1
 #: The most bootstrap resamples an agreement may ask for.
 MAX_BOOTSTRAP = 100_000
 
-# C0 controls, DEL and C1 controls (U+009B starts a terminal escape like ESC [ does).
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# C0 controls, DEL and C1 controls (U+009B starts a terminal escape like ESC [ does),
+# and lone surrogates (a byte that was not UTF-8 in a command line: no text can hold it).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 # In longer texts line ends and tabs are allowed.
-_TEXT_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_TEXT_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _article(word: str) -> str:
@@ -42,6 +43,8 @@ def _article(word: str) -> str:
 
 
 def _control_error(what: str, found: str) -> InvalidInput:
+    if "\ud800" <= found <= "\udfff":
+        return InvalidInput(f"{what} is not valid text (it holds a byte that is not UTF-8).")
     return InvalidInput(
         f"{what} cannot hold control characters (it holds U+{ord(found):04X}): remove it."
     )

@@ -43,7 +43,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from gioia import sqlite
-from gioia.errors import StoreError
+from gioia.errors import InvalidInput, StoreError
 from gioia.failures import busy_timeout, translate
 from gioia.limits import FILE_NAME_LENGTH, NAME_LENGTH, WAVE_LENGTH
 from gioia.views import SchemaUpgrade
@@ -339,6 +339,11 @@ class Store:
                 yield session
         except (DBAPIError, sqlite3.Error) as exc:
             raise translate(exc, self.location, self.path) from exc
+        except UnicodeEncodeError as exc:  # a lone surrogate: bytes that were not UTF-8
+            raise InvalidInput(
+                "A text given is not valid Unicode (it holds a byte that is not UTF-8); "
+                "nothing was written."
+            ) from exc
 
     @cached_property
     def _writer(self) -> Engine:

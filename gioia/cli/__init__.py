@@ -72,6 +72,16 @@ class GioiaGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl([(name, COMMANDS[name][1]) for name in self.list_commands(ctx)])
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for arg in args:  # a byte that is not UTF-8 reaches Python as a lone surrogate
+            bad = next((c for c in arg if "\ud800" <= c <= "\udfff"), None)
+            if bad is not None:
+                escaped = 0xDC80 <= ord(bad) <= 0xDCFF
+                what = f"byte 0x{ord(bad) - 0xDC00:02X}" if escaped else f"U+{ord(bad):04X}"
+                shown = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in arg)
+                raise click.UsageError(f"The argument {shown!r} is not UTF-8 text ({what}).")
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
