@@ -91,22 +91,45 @@ def _csv_problem(said: str) -> str:
     return said
 
 
-def _read_xlsx(path: Path) -> Table:
-    import zipfile
+#: The most rows and cells gioia reads from a spreadsheet (Excel's own row limit, and
+#: a bound on the cells a hostile sheet could make it pad out).
+MAX_ROWS = 1_048_576
+MAX_CELLS = 2_000_000
 
+
+def _read_xlsx(path: Path) -> Table:
+    """Read the first sheet of a workbook, within ``MAX_ROWS`` and ``MAX_CELLS``; what
+    openpyxl cannot parse is an ``ImportFailed`` naming the file."""
     from openpyxl import load_workbook
 
     open_archive(path).close()  # refuses a workbook that expands beyond the limits
+    lines: list[list[str]] = []
+    cells = 0
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFailed(f"{path.name} is not an Excel workbook ({exc}).") from exc
-    sheet = workbook.worksheets[0]
-    lines = [
-        ["" if cell is None else str(cell) for cell in row]
-        for row in sheet.iter_rows(values_only=True)
-    ]
-    workbook.close()
+        try:
+            sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()  # rows as long as their cells, not as the sheet claims
+            for row in sheet.iter_rows(values_only=True):
+                cells += len(row)
+                if len(lines) >= MAX_ROWS or cells > MAX_CELLS:
+                    raise ImportFailed(
+                        f"{path.name} has more than {MAX_ROWS:,} rows or {MAX_CELLS:,} cells; "
+                        "gioia reads no more."
+                    )
+                values = ["" if cell is None else str(cell) for cell in row]
+                while values and not values[-1]:
+                    values.pop()
+                lines.append(values)
+        finally:
+            workbook.close()
+    except ImportFailed:
+        raise
+    except Exception as exc:  # openpyxl raises whatever its parsers meet in a damaged file
+        said = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ImportFailed(
+            f"{path.name} is not an Excel workbook gioia can read ({said})."
+        ) from exc
     return _table(path.name, lines)
 
 
