@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from gioia import Project, StoreError
 from gioia.migrate import alembic_config, head, history
@@ -335,3 +335,19 @@ def test_a_backup_that_fills_the_disk_is_removed_with_its_journal(tmp_path: Path
         "the disk) and run the command again.\n"
     ), done.stderr
     assert _fingerprint(tmp_path) == before
+
+
+def test_a_reader_sees_one_state_of_the_store_while_writers_commit(project: Project) -> None:
+    from gioia.store import Concept
+
+    project.add_item("concept", "Trust")
+    with project._read() as tx:
+        count = len(tx.session.scalars(select(Concept.id)).all())
+        with Project.open(project._store.engine.url.render_as_string(hide_password=False)) as other:
+            other.add_item("concept", "Speed")  # committed while the reader is open
+        assert len(tx.session.scalars(select(Concept.id)).all()) == count == 1
+        if not project._store.is_sqlite:
+            setting = tx.session.execute(text("SHOW transaction_isolation")).scalar()
+            read_only = tx.session.execute(text("SHOW transaction_read_only")).scalar()
+            assert (setting, read_only) == ("repeatable read", "on")
+    assert [c.name for c in project.items("concept")] == ["Speed", "Trust"]
