@@ -554,4 +554,5 @@ def _bring_to_head(store: Store, revision: str | None) -> None:
     except BaseException:
         copy.unlink(missing_ok=True)  # the upgrade is one transaction: the store is as it was
         raise
-    store.upgrade = SchemaUpgrade(revision, SCHEMA_REVISION, copy)
+    shown = copy if _is_url(store.location) else Path(store.location).with_name(copy.name)
+    store.upgrade = SchemaUpgrade(revision, SCHEMA_REVISION, shown)
