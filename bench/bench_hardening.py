@@ -13,8 +13,10 @@ and review segments in a loop (each tag one transaction). For each run: wall sec
 the reader's own CPU seconds (``getrusage`` of the child). On ``nproc`` processors shared
 by 1 + W busy processes, a reader can expect about nproc / (1 + W) of a processor, so
 the wall time the CPU explains is CPU seconds × (1 + W) / nproc; "unexplained" is the
-rest. Writers use the server's CPU too, so the figure is an upper bound of what
-contention alone causes.
+rest. The machine's 1-minute load while the readers run is taken instead of 1 + W when it
+is higher (other processes, the server's backends). Writers use the server's CPU too, and
+a reader's own server-side work is not in its CPU seconds, so "unexplained" is an upper
+bound of what waiting (not the CPU) costs.
 
 ``--source DIR`` runs another checkout's ``gioia`` package (``PYTHONPATH``) for a
 before/after on the same data (``git archive COMMIT | tar -x -C DIR``).
@@ -212,13 +214,18 @@ def readers(args: argparse.Namespace, work: Path) -> None:
         ]
         time.sleep(3)  # the writers have loaded their segments and are tagging
         busy: dict[str, list[Run]] = {name: [] for name in commands}
+        loads: list[float] = []  # runnable processes (1-minute load) while the readers ran
         for _ in range(args.rounds):
             for name, command in commands.items():
                 busy[name].append(run_process(command, log=log, env=env))
+                loads.append(os.getloadavg()[0])
         tags = sum(int((w.communicate()[0] or "0").strip() or 0) for w in writers)
         cpus = os.cpu_count() or 1
-        share = (1 + args.writers) / cpus
-        print(f"Writers: {args.writers}, {tags:,} tags in {seconds:.0f} s; {cpus} processors")
+        share = max(median(loads), 1 + args.writers) / cpus
+        print(
+            f"Writers: {args.writers}, {tags:,} tags in {seconds:.0f} s; {cpus} processors; "
+            f"load while the readers ran {median(loads):.1f} (median)"
+        )
         for name in commands:
             wall_alone = median([r.seconds for r in alone[name]])
             wall_busy = median([r.seconds for r in busy[name]])

@@ -108,12 +108,12 @@ def test_captions(tmp_path: Path, vtt: bytes, srt: bytes) -> None:
 DOCX = (SAMPLE / "case_a_ceo_w2.docx").read_bytes()
 
 
-def _with_document(xml: bytes) -> bytes:
+def _with_member(archive: bytes, member: str, data: bytes) -> bytes:
+    """The zip ``archive`` with ``member`` holding ``data`` instead."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(DOCX)) as source, zipfile.ZipFile(out, "w") as target:
+    with zipfile.ZipFile(io.BytesIO(archive)) as source, zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
-            data = xml if info.filename == "word/document.xml" else source.read(info)
-            target.writestr(info, data)
+            target.writestr(info, data if info.filename == member else source.read(info))
     return out.getvalue()
 
 
@@ -124,7 +124,9 @@ with zipfile.ZipFile(io.BytesIO(DOCX)) as _docx:
 @FUZZ
 @given(
     zipped=mutated(DOCX),
-    xml=EDITS.map(lambda edits: _with_document(_edit(DOCUMENT_XML, edits))),
+    xml=EDITS.map(
+        lambda edits: _with_member(DOCX, "word/document.xml", _edit(DOCUMENT_XML, edits))
+    ),
 )
 def test_word_files(tmp_path: Path, zipped: bytes, xml: bytes) -> None:
     _answers(read_transcript, tmp_path / "w.docx", zipped)
@@ -164,21 +166,14 @@ with zipfile.ZipFile(io.BytesIO(WORKBOOK)) as _xlsx:
     SHEET_XML = _xlsx.read("xl/worksheets/sheet1.xml")
 
 
-def _with_sheet(xml: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(WORKBOOK)) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            data = xml if info.filename == "xl/worksheets/sheet1.xml" else source.read(info)
-            target.writestr(info, data)
-    return out.getvalue()
-
-
 @FUZZ
 @given(
     table=mutated((SAMPLE / "structure.csv").read_bytes()),
     yaml=mutated(STRUCTURE_YAML),
     workbook=mutated(WORKBOOK),
-    sheet=EDITS.map(lambda edits: _with_sheet(_edit(SHEET_XML, edits))),
+    sheet=EDITS.map(
+        lambda edits: _with_member(WORKBOOK, "xl/worksheets/sheet1.xml", _edit(SHEET_XML, edits))
+    ),
 )
 def test_structure_files(
     tmp_path: Path, table: bytes, yaml: bytes, workbook: bytes, sheet: bytes

@@ -15,6 +15,7 @@ read cell by cell as paragraphs.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -53,18 +54,25 @@ def read_docx(path: Path) -> ParsedTranscript:
         open_archive(path).close()  # refuses what expands beyond the limits
         try:
             document = docx.Document(str(path))
+            blocks = _blocks(document, _bold_styles(document))
         except (KeyError, ValueError):
             reason = "the zip archive holds no Word document"
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, zlib.error, EOFError):
             reason = "the zip archive is damaged"
         except SyntaxError as error:  # lxml's XMLSyntaxError
-            reason = f"its XML is damaged: {error}"
+            reason = f"its XML is damaged: {_first_line(error)}"
+        except Exception as error:  # python-docx meets anything in a damaged file
+            reason = f"it cannot be read: {_first_line(error)}"
     if reason is not None:
         raise ImportFailed(f"{path.name} is not a Word document ({reason}).")
-    turns, warnings = parse_blocks(_blocks(document, _bold_styles(document)))
+    turns, warnings = parse_blocks(blocks)
     if not turns:
         raise ImportFailed(f"{path.name} has no transcript text to import.")
     return ParsedTranscript(turns, "docx", warnings)
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0].strip()
 
 
 def _bold_styles(document: Any) -> frozenset[str]:
