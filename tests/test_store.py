@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, select, text
 from gioia import Project, StoreError
 from gioia.migrate import alembic_config, head, history
 from gioia.store import SCHEMA_REVISION, open_store
+from gioia.views import SchemaUpgrade
 
 
 def test_schema_revision_is_the_migrations_head() -> None:
@@ -166,7 +167,7 @@ def test_a_store_at_the_first_revision_is_upgraded_with_its_data(
             f"is at schema 0001, this gioia needs {SCHEMA_REVISION}: run `gioia db upgrade` "
             "once everyone has upgraded gioia."
         )
-        assert Project.upgrade_schema(empty_store) == ("0001", SCHEMA_REVISION)
+        assert Project.upgrade_schema(empty_store) == SchemaUpgrade("0001", SCHEMA_REVISION, None)
     with Project.open(empty_store) as project:
         (row,) = project.codings()
         assert (row.coder, row.segment, row.concept, row.quote, row.text) == (
