@@ -129,7 +129,8 @@ class Publishing(ProjectBase):
         self, path: Path, report: AgreementReport, *, no_clobber: bool = False
     ) -> Written:
         """Write an agreement report to .docx or .md; ``count`` is the number of codes."""
-        from gioia.publish import AGREEMENT_FORMATS, write_agreement
+        from gioia.agreement_document import write_agreement
+        from gioia.publish import AGREEMENT_FORMATS
 
         with self._output(path, AGREEMENT_FORMATS, no_clobber) as out:
             write_agreement(report, out.temp)

@@ -13,16 +13,21 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 #: What a spreadsheet takes as the start of a formula (OWASP's list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _QUOTE = "'"
+_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 
 
 def neutralise(text: str) -> str:
-    """``text`` as a spreadsheet shows it and never runs it."""
+    """``text`` as a spreadsheet shows it and never runs it (a plain number, "-0.25",
+    stays as it is: a spreadsheet reads it as the number it is)."""
+    if _NUMBER.fullmatch(text):
+        return text
     unquoted = text.lstrip(_QUOTE)
     if unquoted.startswith(FORMULA_STARTS) and (
         text.startswith(FORMULA_STARTS) or text.startswith(_QUOTE)
