@@ -61,6 +61,8 @@ def check_output(
     database nor one of ``protect``, and (with ``no_clobber``) it does not exist yet."""
     target = Path(path)
     check_suffix(target, formats)
+    if "\x00" in str(target):
+        raise InvalidInput(f"{str(target)!r} is not a file name: it holds a NUL character.")
     if target.is_dir():
         raise InvalidInput(f"{target} is a folder: give a file name.")
     if not target.parent.is_dir():

@@ -9,14 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gioia import store as store_module
-from gioia.checks import Finding, check_structure
-from gioia.errors import GioiaError, ImportFailed, InvalidInput, StoreError, WriteConflict
+from gioia.errors import GioiaError, ImportFailed, StoreError, WriteConflict
 from gioia.importers import SUPPORTED_SUFFIXES
 from gioia.importers.manifest import TranscriptMeta, checked_meta, read_manifest
-from gioia.ops import carry, coding, importing, listing, reviews, segments, structure, undo
+from gioia.ops import carry, coding, importing, listing, reviews, segments, undo
 from gioia.ops.base import find_concept, resolve_refs
 from gioia.ops.importing import ImportOptions
-from gioia.publishing import Publishing
+from gioia.project_publish import PublishMethods
 from gioia.store import open_store
 from gioia.views import (
     AgreementReport,
@@ -26,14 +25,11 @@ from gioia.views import (
     CodingsImportResult,
     ConceptChoice,
     ConceptInfo,
-    DeleteResult,
     Disagreement,
     EventView,
     ImportResult,
-    ItemRow,
     MatrixAgreement,
     MemoView,
-    MergeResult,
     ProgressRow,
     ReconcileState,
     ReviewResult,
@@ -41,8 +37,6 @@ from gioia.views import (
     SegmentEdit,
     SegmentView,
     Step,
-    StructureImportResult,
-    StructureView,
     TagResult,
     TranscriptSummary,
     TranscriptView,
@@ -55,12 +49,13 @@ if TYPE_CHECKING:
 ImportProgress = Callable[[int, int, ImportResult], None]
 
 
-class Project(Publishing):
+class Project(PublishMethods):
     """An open gioia project (one store), acting as one coder (or none, for reading).
 
     Use ``Project.open(...)`` or ``Project.init(...)``, ideally as a context manager.
-    The methods that write files are in :class:`~gioia.publishing.Publishing`, what
-    every method shares in :class:`~gioia.project_base.ProjectBase`.
+    Its methods on the structure are in :class:`~gioia.project_structure.StructureMethods`,
+    those that write what a paper prints in :class:`~gioia.project_publish.PublishMethods`,
+    what every method shares in :class:`~gioia.project_base.ProjectBase`.
     """
 
     @classmethod
@@ -423,100 +418,6 @@ class Project(Publishing):
         """Reverse the current coder's events (tags, untags, memos, reviews, creations)."""
         with self._write() as tx:
             return undo.undo(tx, events)
-
-    # --- the structure -----------------------------------------------------------------
-
-    def add_item(self, level: str, name: str, definition: str | None = None) -> str:
-        """Create a concept, theme or dimension (``level``); returns its name as stored."""
-        return self._write_retrying(lambda tx: structure.add(tx, level, name, definition))
-
-    def rename_item(self, level: str, old: str, new: str) -> str:
-        """Rename a concept, theme or dimension."""
-        with self._write() as tx:
-            return structure.rename(tx, level, old, new)
-
-    def describe_item(self, level: str, name: str, definition: str) -> None:
-        """Set the definition of a concept, theme or dimension (blank clears it)."""
-        with self._write() as tx:
-            structure.describe(tx, level, name, definition)
-
-    def merge_items(self, level: str, sources: list[str], target: str) -> MergeResult:
-        """Merge items into ``target``: codings or children move over without duplicates."""
-        with self._write() as tx:
-            return structure.merge(tx, level, sources, target)
-
-    def delete_item(self, level: str, name: str, *, force: bool = False) -> DeleteResult:
-        """Delete an item; refused while it has codings or children unless ``force``."""
-        with self._write() as tx:
-            return structure.delete_item(tx, level, name, force=force)
-
-    def items(self, level: str) -> list[ItemRow]:
-        """Every concept, theme or dimension with its parent and counts, by name."""
-        with self._read() as tx:
-            return structure.items(tx, level)
-
-    def split_concept(
-        self,
-        source: str,
-        new: str,
-        *,
-        refs: list[str] | None = None,
-        transcript: str | None = None,
-        grep: str | None = None,
-    ) -> int:
-        """Move the chosen codings of a concept to a new one; returns how many moved."""
-        with self._write() as tx:
-            return structure.split(tx, source, new, refs=refs, transcript=transcript, grep=grep)
-
-    def assign(
-        self,
-        names: list[str],
-        *,
-        theme: str | None = None,
-        dimension: str | None = None,
-        create: bool = False,
-    ) -> int:
-        """Put concepts under ``theme`` or themes under ``dimension``; returns how many moved.
-
-        The parent is created only when ``create`` is true.
-        """
-        if (theme is None) == (dimension is None):
-            raise InvalidInput("Assign to a theme or to a dimension (one of them).")
-        with self._write() as tx:
-            if theme is not None:
-                return structure.assign(tx, "concept", names, theme, create=create)
-            assert dimension is not None
-            return structure.assign(tx, "theme", names, dimension, create=create)
-
-    def unassign(self, names: list[str], *, level: str | None = None) -> int:
-        """Take concepts out of their theme or themes out of their dimension."""
-        with self._write() as tx:
-            changed = 0
-            for name in names:
-                word = level or structure.level_of(tx, name)
-                changed += structure.unassign(tx, word, [name])
-            return changed
-
-    def structure(self, *, order: str = "structure", coder: str | None = None) -> StructureView:
-        """The tree dimension > theme > concept with counts, and what hangs outside it.
-
-        Counts are of ``coder``'s codings, else the consensus coder's when there is one,
-        else everyone's.
-        """
-        with self._read() as tx:
-            return structure.structure(tx, order=order, coder=coder)
-
-    def import_structure(self, path: Path, *, mode: str = "merge") -> StructureImportResult:
-        """Apply a structure file (.csv, .xlsx, .yaml); all or nothing."""
-        with self._write() as tx:
-            return structure.import_structure(tx, path, mode=mode)
-
-    def check(self) -> list[Finding]:
-        """The structure's warnings against the method's guidance."""
-        with self._read() as tx:
-            view = structure.structure(tx)
-            cases = listing.case_count(tx)
-        return check_structure(view, cases=cases)
 
     # --- agreement and consensus -------------------------------------------------------
 

@@ -49,7 +49,7 @@ from gioia.limits import FILE_NAME_LENGTH, NAME_LENGTH, WAVE_LENGTH
 from gioia.views import SchemaUpgrade
 
 #: The alembic revision these models describe; tests check it is the migrations' head.
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 DEFAULT_STORE = "gioia.db"
 
 NAMING_CONVENTION = {
@@ -214,6 +214,44 @@ class Concept(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ConceptExtraTheme(Base):
+    """A theme a concept is under besides its primary one (``concepts.theme_id``).
+
+    Only where the project allows shared concepts (``Setting`` ``allow_shared``); the
+    Gioia tree has none. ``position`` orders a concept's extra themes.
+    """
+
+    __tablename__ = "concept_extra_themes"
+    concept_id: Mapped[int] = mapped_column(
+        ForeignKey("concepts.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_id: Mapped[int] = mapped_column(
+        ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ThemeExtraDimension(Base):
+    """A dimension a theme is under besides its primary one (``themes.dimension_id``)."""
+
+    __tablename__ = "theme_extra_dimensions"
+    theme_id: Mapped[int] = mapped_column(
+        ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True
+    )
+    dimension_id: Mapped[int] = mapped_column(
+        ForeignKey("dimensions.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Setting(Base):
+    """A project setting: a name and its value as text (``allow_shared``: "true")."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class Coding(Base):

@@ -98,7 +98,7 @@ def test_wrote_replaced_and_no_clobber(
     target = tmp_path / f"out{suffix}"
     first = run(runner, str(coded), *command, "-o", str(target))
     assert first.exit_code == 0, first.output
-    assert first.output.startswith(f"Wrote {target} (")
+    assert first.output.startswith((f"Wrote {target} (", f"Wrote {target}: "))  # figure: size
     written = _digest(target)
     refused = run(runner, str(coded), *command, "-o", str(target), "--no-clobber")
     assert (refused.exit_code, refused.output) == (
@@ -107,7 +107,7 @@ def test_wrote_replaced_and_no_clobber(
     )
     assert _digest(target) == written
     again = run(runner, str(coded), *command, "-o", str(target))
-    assert again.output.startswith(f"Replaced {target} (")
+    assert again.output.startswith((f"Replaced {target} (", f"Replaced {target}: "))
     assert _files(tmp_path) == ["gioia.db", target.name]
 
 
@@ -126,6 +126,51 @@ def test_a_figure_that_fails_to_draw_leaves_no_file_and_keeps_the_old_one(
     run(runner, str(coded), "figure", "-o", str(fig))
     assert fig.read_text(encoding="utf-8") == "<svg>the old figure</svg>"
     assert _files(tmp_path) == ["fig.svg", "gioia.db"]
+
+
+SPLIT = ("--max-height", "4", "--split", "dimension")  # the sample's figure in three parts
+
+
+def test_a_split_figure_checks_every_part_before_writing_any(
+    runner: CliRunner, tmp_path: Path, coded: Path
+) -> None:
+    store = tmp_path / "fig-b.svg"  # a store named like the figure's second part
+    coded.rename(store)
+    before = _digest(store)
+    result = run(runner, str(store), "figure", "-o", str(tmp_path / "fig.svg"), *SPLIT)
+    assert (result.exit_code, result.output) == (
+        1,
+        f"Error: {store} is a database (a gioia store?): gioia never writes over one; "
+        "choose another file name.\n",
+    )
+    assert _digest(store) == before
+    assert _files(tmp_path) == ["fig-b.svg"]
+
+
+def test_a_split_figure_says_wrote_or_replaced_for_each_part(
+    runner: CliRunner, tmp_path: Path, coded: Path
+) -> None:
+    parts = [tmp_path / f"fig-{letter}.svg" for letter in "abc"]
+    parts[2].write_text("<svg>the old part c</svg>", encoding="utf-8")
+    figure = ["figure", "-o", str(tmp_path / "fig.svg"), *SPLIT]
+    refused = run(runner, str(coded), *figure, "--no-clobber")
+    assert (refused.exit_code, refused.output) == (
+        1,
+        f"Error: {parts[2]} exists already (--no-clobber): choose another name.\n",
+    )
+    assert _files(tmp_path) == ["fig-c.svg", "gioia.db"]
+    first = run(runner, str(coded), *figure)
+    assert [line.split(" (part")[0] for line in first.stdout.splitlines()] == [
+        f"Wrote {parts[0]}",
+        f"Wrote {parts[1]}",
+        f"Replaced {parts[2]}",
+    ]
+    assert parts[2].read_text(encoding="utf-8").startswith("<?xml")
+    again = run(runner, str(coded), *figure)
+    assert [line.split(" (part")[0] for line in again.stdout.splitlines()] == [
+        f"Replaced {part}" for part in parts
+    ]
+    assert _files(tmp_path) == ["fig-a.svg", "fig-b.svg", "fig-c.svg", "gioia.db"]
 
 
 FULL_DISK = """

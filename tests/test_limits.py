@@ -172,6 +172,7 @@ def test_command_line_numbers_are_checked_against_the_range(
         ["agreement", "--bootstrap", "1000001"],
         ["agreement", "--seed", "-1"],
         ["figure", "-o", "f.svg", "--max-width", "inf"],
+        ["figure", "-o", "f.svg", "--max-height", "inf"],
         ["tag", "case_a_ceo_w1:1", "-c", "Trust", "--span", "1:99999999999"],
         ["tag", "case_a_ceo_w1:1", "-c", "Trust", "--span", "²:3"],
     ):
@@ -186,3 +187,20 @@ def test_command_line_numbers_are_checked_against_the_range(
         1,
         "Error: 'case_a_ceo_w1:99999999999': segment numbers go up to 2,147,483,647.\n",
     )
+
+
+def test_a_file_name_holding_a_nul_character_is_a_usage_error(
+    runner: CliRunner, sample_store: str
+) -> None:
+    for args, option in (
+        (["structure", "export", "-o", "s\x00.csv"], "'-o' / '--output'"),
+        (["figure", "-o", "f\x00.svg"], "'-o' / '--output'"),
+        (["import", "a\x00.txt"], "'[PATHS]...'"),
+    ):
+        result = runner.invoke(cli, ["--store", sample_store, *args])
+        name = repr(next(a for a in args if "\x00" in a))
+        assert result.exit_code == 2, (args, result.output)
+        assert result.output.splitlines()[-1] == (
+            f"Error: Invalid value for {option}: {name} is not a file name: it holds a NUL "
+            "character."
+        )

@@ -52,6 +52,7 @@ COMMANDS = [
     lambda s, t, n: ["agreement", "--seed", str(n), "--bootstrap", str(n), "-c", s],
     lambda s, t, n: ["agreement", "--wave", s, "--case", t],
     lambda s, t, n: ["figure", "--max-width", f"{n}{s}", "--font", t],
+    lambda s, t, n: ["figure", "--max-height", f"{n}{s}", "--split", "dimension"],
     lambda s, t, n: ["structure", "export", "-o", f"{s}.csv"],
     lambda s, t, n: ["codings", "export", "--only", s],
     lambda s, t, n: ["import", "extra.txt", "--case", s, "--wave", t, "--replace"],

@@ -11,6 +11,7 @@ import click
 from gioia.cli.common import (
     RESAMPLES,
     SEED,
+    FilePath,
     console,
     echo_json,
     interactive,
@@ -72,7 +73,7 @@ def _coders(value: str | None) -> list[str] | None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     help="Write the whole report (every column, the bootstrap, groups and breakdown) to a "
     ".docx or .md file.",
 )
@@ -165,7 +166,7 @@ def _short(title: str) -> str:
 
 
 @agreement.command("matrix")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=FilePath(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--level-of-measurement",
     "level",

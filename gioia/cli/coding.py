@@ -11,6 +11,7 @@ import click
 
 from gioia.cli.common import (
     COUNT,
+    FilePath,
     console,
     echo_json,
     echo_json_items,
@@ -235,7 +236,7 @@ def codings() -> None:
 
 
 @codings.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=FilePath(exists=True, dir_okay=False, path_type=Path))
 def codings_import(file: Path) -> None:
     """Add codings from a file with columns coder, segment, concept[, quote] (all or nothing)."""
     with open_project() as project:
@@ -254,7 +255,7 @@ def codings_import(file: Path) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     help="Write to this .csv or .xlsx file (default: CSV on standard output).",
 )
 @click.option("--only", "only", multiple=True, metavar="CODER", help="Only this coder's codings.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -25,6 +26,18 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from gioia.project import Project
+
+
+class FilePath(click.Path):
+    """``click.Path`` that refuses a name holding a NUL character (no system can open one)
+    with a usage error, where ``click.Path`` itself fails on it."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if "\x00" in os.fsdecode(value):
+            name = os.fsdecode(value)
+            self.fail(f"{name!r} is not a file name: it holds a NUL character.", param, ctx)
+        return super().convert(value, param, ctx)
+
 
 #: ``--no-clobber`` for every command that writes a file with ``-o``.
 no_clobber_option = click.option(
@@ -67,9 +80,14 @@ def _say_waiting(message: str) -> None:
     click.echo(message, err=True)
 
 
+def wrote(replaced: bool) -> str:
+    """What writing a file did: "Replaced" a file that was there, else "Wrote"."""
+    return "Replaced" if replaced else "Wrote"
+
+
 def say_written(path: Path, replaced: bool, what: str) -> None:
     """``Wrote F (what).``, or ``Replaced F (what).`` when a file was there before."""
-    click.echo(f"{'Replaced' if replaced else 'Wrote'} {path} ({what}).")
+    click.echo(f"{wrote(replaced)} {path} ({what}).")
 
 
 def console(stderr: bool = False) -> Console:

@@ -1,36 +1,36 @@
-"""The part of ``Project`` that writes files: what a paper prints and the exports.
+"""``Project``'s use cases for what a paper prints (quotes, codebook, cases, figure, the
+agreement report) and the codings export.
 
 Every file goes through ``ProjectBase._output`` (:mod:`gioia.output`): its suffix is
 checked, it is never written over the store, and it appears whole or not at all. Each
-method returns what it wrote (:class:`~gioia.views.Written`), including whether it
-replaced a file.
+method returns what it wrote (:class:`~gioia.views.Written`, or the figure's
+:class:`~gioia.views.FigureResult`), including whether it replaced a file.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gioia.ops import coding, listing, quotes, structure
-from gioia.project_base import ProjectBase
-from gioia.views import (
-    CODING_COLUMNS,
-    AgreementReport,
-    ConceptQuotes,
-    FigureResult,
-    StructureView,
-    Written,
-)
+from gioia.ops import coding, listing, quotes, tree
+from gioia.project_structure import StructureMethods
+from gioia.views import CODING_COLUMNS, AgreementReport, ConceptQuotes, FigureResult, Written
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from gioia.figure import FigureOptions
+    from gioia.output import Output
 
 #: The formats ``export_codings`` writes.
 CODINGS_FORMATS = (".csv", ".xlsx")
 
 
-class Publishing(ProjectBase):
-    """Tables, the figure, the agreement report and the exports of a project."""
+class PublishMethods(StructureMethods):
+    """The figure, the tables and the reports, written to files."""
+
+    # --- what a paper prints -----------------------------------------------------------
 
     def quotes(
         self, *, per_concept: int = 3, max_words: int = 60, coder: str | None = None
@@ -38,7 +38,7 @@ class Publishing(ProjectBase):
         """The representative quotes of each concept in the structure, in its order:
         the picked ones, else up to ``per_concept`` spread over cases and informants."""
         with self._read() as tx:
-            view = structure.structure(tx)
+            view = tree.structure(tx)
             return quotes.quotes_table(
                 tx, view, per_concept=per_concept, max_words=max_words, coder=coder
             )
@@ -71,7 +71,7 @@ class Publishing(ProjectBase):
 
         with self._output(path, CODEBOOK_FORMATS, no_clobber) as out:
             with self._read() as tx:
-                view = structure.structure(tx, coder=coder)
+                view = tree.structure(tx, coder=coder)
                 examples = {
                     row.concept: row.quotes[0]
                     for row in quotes.quotes_table(
@@ -100,9 +100,7 @@ class Publishing(ProjectBase):
         from gioia.figure import FigureOptions, to_dot
 
         options = options or FigureOptions()
-        with self._read() as tx:
-            view = structure.structure(tx, order=options.order, coder=coder)
-        return to_dot(view, options)
+        return to_dot(self.structure(order=options.order, coder=coder), options)
 
     def draw_figure(
         self,
@@ -112,40 +110,37 @@ class Publishing(ProjectBase):
         coder: str | None = None,
         no_clobber: bool = False,
     ) -> FigureResult:
-        """Draw the data-structure figure to .svg, .png, .pdf or .dot."""
-        from gioia.figure import FORMATS, render
+        """Draw the data-structure figure to .svg, .png, .pdf or .dot (one file per part
+        when it is split); each file's size, smallest text and whether it replaced a
+        file are in the result."""
+        from gioia.figure import FigureOptions, draw
 
-        with self._output(path, tuple(FORMATS), no_clobber) as out:
-            source, left_out = self.figure_dot(options, coder=coder)
-            engine = render(source, out.temp)
-        return FigureResult(out.path, engine, tuple(left_out), out.replaced)
+        options = options or FigureOptions()
+
+        def output(target: Path, formats: Sequence[str]) -> AbstractContextManager[Output]:
+            return self._output(target, formats, no_clobber)
+
+        return draw(self.structure(order=options.order, coder=coder), path, options, output=output)
 
     def pick_quotes(self, concept: str, refs: list[str]) -> int:
         """Choose a concept's quotes by hand (segments, in order); an empty list clears them."""
         with self._write() as tx:
             return quotes.pick(tx, concept, refs)
 
+    # --- reports and exports -----------------------------------------------------------
+
     def write_agreement(
         self, path: Path, report: AgreementReport, *, no_clobber: bool = False
     ) -> Written:
-        """Write an agreement report to .docx or .md; ``count`` is the number of codes."""
-        from gioia.agreement_document import write_agreement
+        """Write an agreement report to .docx or .md, its codes in the order of the
+        structure and grouped by theme (concepts) or dimension (themes); ``count`` is
+        the number of codes."""
+        from gioia.agreement_document import structure_groups, write_agreement
         from gioia.publish import AGREEMENT_FORMATS
 
         with self._output(path, AGREEMENT_FORMATS, no_clobber) as out:
-            write_agreement(report, out.temp)
+            write_agreement(report, out.temp, structure_groups(report, self.structure()))
         return Written(out.path, out.replaced, len(report.codes))
-
-    def export_structure(self, path: Path, *, no_clobber: bool = False) -> Written:
-        """Write the structure to .csv, .xlsx or .yaml; ``count`` is the number of concept
-        rows."""
-        from gioia.structure_file import SUFFIXES, write_structure
-
-        with self._output(path, SUFFIXES, no_clobber) as out:
-            with self._read() as tx:
-                view: StructureView = structure.structure(tx)
-            rows = write_structure(view, out.temp)
-        return Written(out.path, out.replaced, rows)
 
     def export_codings(
         self, path: Path, coders: list[str] | None = None, *, no_clobber: bool = False
