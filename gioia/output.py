@@ -11,10 +11,11 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeAlias
 
 from gioia.errors import InvalidInput, OutputFailed
 
@@ -29,6 +30,11 @@ class Output:
     temp: Path
     suffix: str
     replaced: bool
+
+
+#: How a writer that names its files itself (a split figure's parts, a CSV and its record)
+#: opens each: :func:`output_file`, or ``Project``'s, which also protects the store.
+Opener: TypeAlias = Callable[[Path, Sequence[str]], AbstractContextManager[Output]]
 
 
 def is_sqlite_file(path: Path) -> bool:

@@ -15,6 +15,7 @@ from gioia.importers.manifest import TranscriptMeta, checked_meta, read_manifest
 from gioia.ops import carry, coding, importing, listing, reviews, segments, undo
 from gioia.ops.base import find_concept, resolve_refs
 from gioia.ops.importing import ImportOptions
+from gioia.project_analysis import AnalysisMethods
 from gioia.project_publish import PublishMethods
 from gioia.store import open_store
 from gioia.views import (
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
 ImportProgress = Callable[[int, int, ImportResult], None]
 
 
-class Project(PublishMethods):
+class Project(AnalysisMethods, PublishMethods):
     """An open gioia project (one store), acting as one coder (or none, for reading).
 
     Use ``Project.open(...)`` or ``Project.init(...)``, ideally as a context manager.

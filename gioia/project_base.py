@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from gioia.errors import WriteConflict
 from gioia.ops.base import Tx
-from gioia.output import Output, output_file
+from gioia.output import Opener, Output, output_file
 from gioia.store import Store
 from gioia.views import SchemaUpgrade
 
@@ -82,3 +82,8 @@ class ProjectBase:
         store's own files, whatever their name."""
         with output_file(path, formats, no_clobber=no_clobber, protect=self._store.files()) as out:
             yield out
+
+    def _opener(self, no_clobber: bool) -> Opener:
+        """``_output`` for a writer that names its files itself (a split figure's parts,
+        a CSV and the record beside it)."""
+        return lambda path, formats: self._output(path, formats, no_clobber)

@@ -9,7 +9,6 @@ method returns what it wrote (:class:`~gioia.views.Written`, or the figure's
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,10 +17,7 @@ from gioia.project_structure import StructureMethods
 from gioia.views import CODING_COLUMNS, AgreementReport, ConceptQuotes, FigureResult, Written
 
 if TYPE_CHECKING:
-    from contextlib import AbstractContextManager
-
     from gioia.figure import FigureOptions
-    from gioia.output import Output
 
 #: The formats ``export_codings`` writes.
 CODINGS_FORMATS = (".csv", ".xlsx")
@@ -117,10 +113,8 @@ class PublishMethods(StructureMethods):
 
         options = options or FigureOptions()
 
-        def output(target: Path, formats: Sequence[str]) -> AbstractContextManager[Output]:
-            return self._output(target, formats, no_clobber)
-
-        return draw(self.structure(order=options.order, coder=coder), path, options, output=output)
+        view = self.structure(order=options.order, coder=coder)
+        return draw(view, path, options, output=self._opener(no_clobber))
 
     def pick_quotes(self, concept: str, refs: list[str]) -> int:
         """Choose a concept's quotes by hand (segments, in order); an empty list clears them."""

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from gioia.errors import ImportFailed
-from gioia.importers.decode import read_text
 from gioia.importers.tables import read_table
+from gioia.importers.yaml_file import compose_yaml
 from gioia.output import check_suffix
 from gioia.spreadsheet import write_csv, write_xlsx
 from gioia.text import name_key
@@ -90,16 +90,7 @@ def _yaml_rows(path: Path, problems: list[str]) -> list[StructureRow]:
     a concept may be a plain string or ``{name, definition}``."""
     import yaml
 
-    text, _warnings = read_text(path)
-    try:
-        root = yaml.compose(text, Loader=_loader(path.name))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
-        raise ImportFailed(f"{path.name} is not valid YAML:{where}: {problem}.") from exc
-    except RecursionError as exc:
-        raise ImportFailed(f"{path.name} nests lists or mappings too deeply to read.") from exc
+    root = compose_yaml(path)
     dimensions = _child(root, "dimensions")
     if not isinstance(dimensions, yaml.SequenceNode):
         raise ImportFailed(f"{path.name} needs a top-level 'dimensions:' list.")
@@ -116,24 +107,6 @@ def _yaml_rows(path: Path, problems: list[str]) -> list[StructureRow]:
                     )
                 )
     return rows
-
-
-def _loader(name: str) -> Any:
-    """A safe YAML loader that refuses aliases: ``*a`` repeats what ``&a`` names, and a
-    few nested aliases make a 12 KB file expand to gigabytes (a "billion laughs")."""
-    import yaml
-
-    class NoAliases(yaml.SafeLoader):
-        def compose_node(self, parent: Any, index: Any) -> Any:
-            if self.check_event(yaml.AliasEvent):
-                event = self.peek_event()  # type: ignore[no-untyped-call]
-                raise ImportFailed(
-                    f"{name} line {event.start_mark.line + 1} uses a YAML alias "
-                    f"(*{event.anchor}): gioia does not read aliases, write the names out."
-                )
-            return super().compose_node(parent, index)
-
-    return NoAliases
 
 
 def _child(node: Any, key: str) -> Any:

@@ -379,6 +379,9 @@ def test_demo_builds_the_sample_study(runner: CliRunner, tmp_path: Path) -> None
     assert "Imported 7 interviews (196 segments) listed in manifest.csv" in result.output
     assert "Imported 90 codings by Maria from codings_maria.csv" in result.output
     assert "Built the consensus coder Consensus: 82 agreed codings copied" in result.output
+    assert f"Wrote {tmp_path / 'demo' / 'quotes.docx'} (57 representative quotes)\n" in (
+        result.output
+    )
     with Project.open(str(tmp_path / "demo" / "gioia.db")) as project:
         assert len(project.codings(["Maria", "Tom"])) == 180
         # The union of both coders' concepts: 98 on segments, held on their 115 distinct
@@ -394,12 +397,19 @@ def test_demo_builds_the_sample_study(runner: CliRunner, tmp_path: Path) -> None
         "cases.docx",
         "codebook.docx",
         "codebook.md",
+        "cooccurrence.graphml",
+        "cooccurrence.png",
         "figure.png",
         "figure.svg",
         "gioia.db",
+        "matrix.xlsx",
         "quotes.docx",
         "quotes.md",
+        "report.html",
+        "saturation.png",
     ]
+    report = (tmp_path / "demo" / "report.html").read_text(encoding="utf-8")
+    assert "<title>Exporters on a B2B marketplace (sample study)</title>" in report
     again = runner.invoke(cli, ["demo", "--out", str(tmp_path / "demo")])
     assert (again.exit_code, again.output) == (
         1,

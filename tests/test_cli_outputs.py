@@ -29,6 +29,10 @@ WRITERS = [
     (["structure", "export"], ".yaml"),
     (["codings", "export"], ".csv"),
     (["agreement"], ".md"),
+    (["matrix"], ".xlsx"),
+    (["cooccurrence"], ".graphml"),
+    (["saturation"], ".svg"),
+    (["report"], ".html"),
 ]
 
 
@@ -126,6 +130,42 @@ def test_a_figure_that_fails_to_draw_leaves_no_file_and_keeps_the_old_one(
     run(runner, str(coded), "figure", "-o", str(fig))
     assert fig.read_text(encoding="utf-8") == "<svg>the old figure</svg>"
     assert _files(tmp_path) == ["fig.svg", "gioia.db"]
+
+
+FSQCA_SPEC = """conditions:
+  READY:
+    theme: Organisational readiness
+    measure: share
+    direct: {exclusion: 0.05, crossover: 0.15, inclusion: 0.3}
+"""
+
+
+def test_fsqca_opens_its_csv_and_its_record_before_writing_either(
+    runner: CliRunner, tmp_path: Path, coded: Path
+) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(FSQCA_SPEC, encoding="utf-8")
+    out, record = tmp_path / "fs.csv", tmp_path / "fs.spec.yaml"
+    record.write_text("# an old record\n", encoding="utf-8")
+    command = ["fsqca", "calibrate", str(spec), "-o", str(out)]
+    refused = run(runner, str(coded), *command, "--no-clobber")
+    assert (refused.exit_code, refused.output) == (
+        1,
+        f"Error: {record} exists already (--no-clobber): choose another name.\n",
+    )
+    assert _files(tmp_path) == ["fs.spec.yaml", "gioia.db", "spec.yaml"]
+    done = run(runner, str(coded), *command)
+    assert done.stdout == (
+        f"Wrote {out} (4 case(s) × 1 condition(s)).\nReplaced {record} (the calibration record).\n"
+    )
+    assert record.read_text(encoding="utf-8").startswith("# The calibration behind fs.csv,")
+    store = tmp_path / "fs.csv"
+    coded.rename(store)  # the store where the CSV would go
+    refused = run(runner, str(store), *command)
+    assert refused.output == (
+        f"Error: {store} is a database (a gioia store?): gioia never writes over one; "
+        "choose another file name.\n"
+    )
 
 
 SPLIT = ("--max-height", "4", "--split", "dimension")  # the sample's figure in three parts

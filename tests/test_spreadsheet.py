@@ -160,3 +160,42 @@ def test_csv_on_standard_output_is_neutralised(
     (code,) = [row for row in agreement if row[0] == "code"]
     assert code[1] == "'=SUM(1,2)"
     assert "1.000000" in code  # numbers as numbers
+
+
+def test_analysis_exports_hold_no_formula(project: Project, tmp_path: Path) -> None:
+    _hostile(project, tmp_path)
+    project.tag(["hostile:2"], "@Pair", create=True)
+    project.assign(["@Pair"], theme=NAMES["theme"])
+    project.write_matrix(tmp_path / "matrix.csv", project.matrix(level="concept"))
+    project.write_cooccurrence(tmp_path / "pairs.csv", project.cooccurrence())
+    project.write_saturation(tmp_path / "saturation.csv", project.saturation())
+    # A text cell is guarded at its start only: a formula must begin the cell.
+    assert _rows(tmp_path / "matrix.csv") == [
+        ["case", "'@Pair", "'=SUM(1,2)"],
+        ["'-Case", "1", "2"],
+    ]
+    assert _rows(tmp_path / "pairs.csv")[1] == ["'@Pair", "'=SUM(1,2)", "1", "0.5", "1.0"]
+    assert _rows(tmp_path / "saturation.csv")[1] == [
+        "1",
+        "hostile",
+        "'-Case",
+        "",
+        "2",
+        "2",
+        "'@Pair; =SUM(1,2)",
+    ]
+    for name, write, result in (
+        ("matrix", project.write_matrix, project.matrix(level="concept")),
+        ("pairs", project.write_cooccurrence, project.cooccurrence()),
+    ):
+        write(tmp_path / f"{name}.xlsx", result)  # type: ignore[operator]
+        cells = [
+            cell
+            for sheet in load_workbook(tmp_path / f"{name}.xlsx").worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+        ]
+        assert [c.coordinate for c in cells if c.data_type == "f"] == []
+        looks = [c for c in cells if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+        assert looks and all(c.data_type == "s" and c.quotePrefix for c in looks)
+        assert any(c.data_type == "n" for c in cells)  # counts stay numbers

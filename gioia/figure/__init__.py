@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager, ExitStack
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING
 
 from gioia.errors import InvalidInput
 from gioia.figure.model import HEADINGS, MIN_SIZE, STYLES, TINTS, Page, Style, count_line
 from gioia.figure.render import FORMATS, PNG_DPI, Engine, draw_page, find_engine, font_list
-from gioia.output import Output, check_suffix, output_file
+from gioia.output import Opener, check_suffix, output_file
 from gioia.views import FigureFile, FigureResult, StructureView
 
 if TYPE_CHECKING:
@@ -41,9 +41,6 @@ __all__ = [
     "lay_out",
     "to_dot",
 ]
-
-#: How a file to write is opened: :func:`gioia.output.output_file` or one like it.
-Opener: TypeAlias = Callable[[Path, Sequence[str]], AbstractContextManager[Output]]
 
 DIRECTIONS = ("lr", "tb")
 ORDERS = ("structure", "alpha", "count")

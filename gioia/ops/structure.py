@@ -16,9 +16,8 @@ from gioia.errors import InvalidInput, NotFound
 from gioia.limits import DEFINITION_LENGTH, clean_name, clean_text
 from gioia.ops import parents
 from gioia.ops.base import Tx, resolve_refs, suggestion
-from gioia.ops.listing import compile_grep
 from gioia.store import Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
-from gioia.text import name_key
+from gioia.text import compile_grep, name_key
 from gioia.views import DeleteResult, MergeResult
 
 Item = Concept | Theme | Dimension
