@@ -45,7 +45,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from gioia.errors import StoreError
 
 #: The alembic revision these models describe; tests check it is the migrations' head.
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 DEFAULT_STORE = "gioia.db"
 NAME_LENGTH = 200
 
@@ -291,6 +291,15 @@ class Event(Base):
     summary: Mapped[str] = mapped_column(Text)
     before: Mapped[Any | None] = mapped_column(JSON)
     after: Mapped[Any | None] = mapped_column(JSON)
+
+
+class Setting(Base):
+    """A setting of the store, by key: ``store_id`` is the store's identity (a UUID made
+    when the store is created), from which exports derive stable GUIDs."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 Index("ix_codings_segment_coder", Coding.segment_id, Coding.coder_id)
