@@ -1,0 +1,316 @@
+"""Importing a REFI-QDA project's sources: transcripts, and selections as codings.
+
+A text source becomes a transcript segmented into speaker turns as the text importer
+does (a ``.txt`` read as stored, BOM and CRLF included; a source with only a Word file
+through the Word importer), or, for a source gioia itself wrote and nobody changed, with
+the segments gioia recorded in ``gioia.json``. Each selection becomes one coding per
+turn it covers, with its exact span, by the coder the options choose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from gioia.errors import GioiaError
+from gioia.importers.decode import decode_raw
+from gioia.importers.manifest import TranscriptMeta
+from gioia.ops.base import Tx, clean_name
+from gioia.ops.importing import (
+    ImportOptions,
+    content_hash,
+    get_or_create_case,
+    get_or_create_informant,
+    link_speakers,
+    store_attributes,
+)
+from gioia.refi import model as m
+from gioia.refi.align import Document, labelled_document, read_document
+from gioia.refi.model import parse_time
+from gioia.refi.package import Package
+from gioia.refi.positions import Positions
+from gioia.refi.report import ImportReport, Skipped
+from gioia.store import Coding, Segment, Transcript, core_table, utcnow
+from gioia.text import build_document, name_key
+
+SEGMENT_BY = "turn"
+
+
+@dataclass
+class SourceText:
+    """A text source ready to store: its name, text and segments, and how its
+    positions map onto them."""
+
+    source: m.Source
+    name: str
+    raw: str
+    document: Document
+    format: str
+    file: str
+    segment_by: str = SEGMENT_BY
+    recorded: list[list[Any]] | None = None
+    """Segments as gioia recorded them (speaker, interviewer, informant), if it did."""
+    positions: Positions = field(init=False)
+    transcript_id: int = 0
+    segment_ids: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.positions = Positions(self.raw)
+
+
+def read_sources(package: Package, report: ImportReport) -> list[SourceText]:
+    """Every text source with text, read and segmented; the others are skipped with the
+    reason in the report."""
+    recorded = (package.sidecar or {}).get("transcripts", {})
+    found: list[SourceText] = []
+    names: set[str] = set()
+    for source in package.project.sources:
+        label = source.name or source.plain_path or source.rich_path or source.guid
+        if source.kind != "TextSource":
+            report.skipped.append(
+                Skipped(f"source {label}", f"a {source.kind[:-6].lower()} source: gioia codes text")
+            )
+            continue
+        try:
+            text = _read_source(package, source, label, recorded.get(source.guid), report)
+        except GioiaError as exc:
+            report.skipped.append(Skipped(f"source {label}", exc.message))
+            continue
+        if text is None:
+            continue
+        text.name = _unique_name(text.name, names, report)
+        found.append(text)
+    return found
+
+
+def _unique_name(name: str, names: set[str], report: ImportReport) -> str:
+    unique, number = name, 2
+    while name_key(unique) in names:
+        unique, number = f"{name} ({number})", number + 1
+    if unique != name:
+        report.warnings.append(f"Two sources are named {name!r}: the second is {unique!r}.")
+    names.add(name_key(unique))
+    return unique
+
+
+def _source_name(source: m.Source, member: str | None) -> str:
+    if source.name and source.name.strip():
+        return clean_name(source.name[:200], "transcript")
+    if member:
+        return clean_name(PurePosixPath(member).stem, "transcript")
+    return clean_name(f"Source {source.guid[:8]}", "transcript")
+
+
+def _read_source(
+    package: Package,
+    source: m.Source,
+    label: str,
+    recorded: dict[str, Any] | None,
+    report: ImportReport,
+) -> SourceText | None:
+    """The source's text and segments; None (with the reason reported) if it has none."""
+    member, problem = package.member(source.plain_path)
+    if problem and member:
+        report.warnings.append(f"Source {label}: {problem}.")
+    if source.content is not None:
+        raw, file_name = source.content, f"{label}.txt"
+    elif member is not None:
+        raw, warnings = decode_raw(package.files[member], member)
+        report.warnings.extend(f"Source {label}: {w}" for w in warnings)
+        file_name = PurePosixPath(member).name
+    else:
+        rich, rich_problem = package.member(source.rich_path)
+        if rich is not None and rich.lower().endswith(".docx"):
+            return _word_source(package, source, rich)
+        why = problem or rich_problem or "it names no text file"
+        report.skipped.append(Skipped(f"source {label}", why))
+        return None
+    if raw.startswith("\ufeff"):
+        raw = raw[1:]
+    if not raw.strip():
+        report.skipped.append(Skipped(f"source {label}", "its text is empty"))
+        return None
+    name = _source_name(source, member)
+    if recorded is not None:
+        written = hashlib.sha256(raw.encode()).hexdigest() == recorded.get("sha256")
+        document = written and labelled_document(
+            raw,
+            recorded.get("labels", []),
+            [(r[0], r[1], r[2], r[5], r[6]) for r in recorded.get("segments", [])],
+        )
+        if document:
+            return SourceText(
+                source,
+                name,
+                raw,
+                document,
+                recorded.get("format", "txt"),
+                recorded.get("source", file_name),
+                recorded.get("segment_by", SEGMENT_BY),
+                recorded.get("segments"),
+            )
+        report.warnings.append(
+            f"Source {label} changed since gioia wrote it: segmented into turns anew."
+        )
+    document = read_document(raw, SEGMENT_BY)
+    report.warnings.extend(f"Source {label}: {w}" for w in document.warnings)
+    if not document.spans:
+        report.skipped.append(Skipped(f"source {label}", "its text holds no turns"))
+        return None
+    return SourceText(source, name, raw, document, "txt", file_name)
+
+
+def _word_source(package: Package, source: m.Source, member: str) -> SourceText:
+    """A source with only a Word file: read by the Word importer; its positions are
+    taken against the text gioia reads from it."""
+    from gioia.importers.word import parse_docx
+
+    parsed = parse_docx(package.files[member], PurePosixPath(member).name)
+    text, spans = build_document(parsed.turns, SEGMENT_BY)
+    document = Document(text, spans, text, [(0, 0, len(text))], warnings=list(parsed.warnings))
+    name = _source_name(source, member)
+    return SourceText(source, name, text, document, "docx", PurePosixPath(member).name)
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What a transcript's case and variables say about it."""
+
+    case: str | None = None
+    informant: str | None = None
+    role: str | None = None
+    wave: str | None = None
+    date: dt.date | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+    """Prefixed as a manifest's: ``case.KEY``, ``informant.KEY``, ``KEY``."""
+
+
+def store_transcript(tx: Tx, text: SourceText, meta: Metadata, informants: dict[str, int]) -> None:
+    """Write the transcript and its segments (ids into ``text.segment_ids``)."""
+    options = ImportOptions()
+    case = get_or_create_case(tx, meta.case) if meta.case else None
+    informant = (
+        get_or_create_informant(
+            tx, TranscriptMeta(case=meta.case, informant=meta.informant, role=meta.role), case
+        )
+        if meta.informant
+        else None
+    )
+    document = text.document
+    transcript = Transcript(
+        name=text.name,
+        name_key=name_key(text.name),
+        source=text.file[:1000],
+        format=text.format,
+        text=document.text,
+        content_hash=content_hash(document.text, text.segment_by),
+        segment_by=text.segment_by,
+        case_id=case.id if case else None,
+        informant_id=informant.id if informant else None,
+        wave=meta.wave,
+        interview_date=meta.date,
+        imported_at=parse_time(text.source.created) or utcnow(),
+    )
+    tx.session.add(transcript)
+    tx.session.flush()
+    text.transcript_id = transcript.id
+    if text.recorded is not None:
+        rows = [(row[3], informants.get(row[4]) if row[4] else None) for row in text.recorded]
+    else:
+        linked = link_speakers(
+            tx,
+            spans_speakers={s.speaker for s in document.spans},
+            informant=informant,
+            options=options,
+        )
+        rows = [(options.is_interviewer(s.speaker), linked.get(s.speaker)) for s in document.spans]
+    tx.session.execute(
+        insert(core_table(Segment)),
+        [
+            {
+                "transcript_id": transcript.id,
+                "position": position,
+                "char_start": span.start,
+                "char_end": span.end,
+                "speaker": span.speaker,
+                "is_interviewer": interviewer,
+                "informant_id": speaker,
+                "time_start": span.time_start,
+                "time_end": span.time_end,
+            }
+            for position, (span, (interviewer, speaker)) in enumerate(
+                zip(document.spans, rows, strict=True), start=1
+            )
+        ],
+    )
+    ids = dict(
+        tx.session.execute(
+            select(Segment.position, Segment.id).where(Segment.transcript_id == transcript.id)
+        ).all()
+    )
+    text.segment_ids = [ids[position] for position in range(1, len(document.spans) + 1)]
+    store_attributes(tx, TranscriptMeta(attributes=meta.attributes), transcript, case, informant)
+    tx.record(
+        "import",
+        "transcript",
+        f"Imported {text.name} from {text.source.name or text.file} "
+        f"({len(document.spans)} segments)",
+        subject_id=transcript.id,
+        transcript_id=transcript.id,
+        after={"source": text.file, "segments": len(document.spans), "segment_by": text.segment_by},
+    )
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A selection placed on the stored text: the coding spans per segment."""
+
+    parts: list[tuple[int, int, int]]
+    """(segment id, start, end) for each segment the selection covers."""
+    trimmed: bool
+
+
+def place(text: SourceText, selection: m.Selection, convention: str) -> Placed | str:
+    """Where a selection lands (per segment), or why it cannot be imported."""
+    positions = text.positions
+    length = positions.utf16_length if convention == "utf16" else positions.length
+    if not 0 <= selection.start < selection.end <= length:
+        return (
+            f"its span {selection.start}-{selection.end} is not inside the text "
+            f"({length} {'UTF-16 units' if convention == 'utf16' else 'characters'})"
+        )
+    start = positions.to_codepoints(selection.start, convention)
+    end = positions.to_codepoints(selection.end, convention)
+    located = text.document.locate(start, end)
+    if located is None:
+        return "it covers only a speaker label or blank space"
+    a, b, trimmed = located
+    parts = [(text.segment_ids[i], x, y) for i, x, y in text.document.split(a, b)]
+    if not parts:
+        return "it covers only blank space between turns"
+    return Placed(parts, trimmed)
+
+
+def insert_codings(tx: Tx, rows: dict[tuple[int, int, int, int, int], tuple[Any, ...]]) -> None:
+    """Write codings: (segment, concept, coder, start, end) → (created at, pick rank)."""
+    if rows:
+        tx.session.execute(
+            insert(core_table(Coding)),
+            [
+                {
+                    "segment_id": k[0],
+                    "concept_id": k[1],
+                    "coder_id": k[2],
+                    "char_start": k[3],
+                    "char_end": k[4],
+                    "created_at": created or utcnow(),
+                    "pick_rank": rank,
+                }
+                for k, (created, rank) in rows.items()
+            ],
+        )
