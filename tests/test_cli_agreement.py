@@ -11,8 +11,7 @@ from click.testing import CliRunner
 from gioia.cli import cli
 
 from .conftest import SAMPLE, run
-
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "agreement_examples.json"
+from .shared import shared_file
 
 
 @pytest.fixture
@@ -82,9 +81,9 @@ def test_agreement_errors(study: str, runner: CliRunner) -> None:
     assert out.exit_code == 2
 
 
-@pytest.mark.skipif(not REFERENCE.is_file(), reason="../shared/reference is not here")
 def test_matrix_reproduces_the_published_example(runner: CliRunner, tmp_path: Path) -> None:
-    example = json.loads(REFERENCE.read_text())["examples"][0]
+    reference = shared_file("reference", "agreement_examples.json")
+    example = json.loads(reference.read_text())["examples"][0]
     path = tmp_path / "kalpha.csv"
     lines = ["coder," + ",".join(f"u{n}" for n in range(1, 13))]
     for i, row in enumerate(example["data"], start=1):

@@ -10,8 +10,7 @@ import pytest
 from gioia import InvalidInput, NotFound, Project
 
 from .conftest import SAMPLE
-
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "agreement_examples.json"
+from .shared import shared_file
 
 
 def _both_coders(project: Project) -> Project:
@@ -45,9 +44,8 @@ def _code(project: Project, coder: str, rows: dict[str, list[str | None]]) -> No
 @pytest.fixture
 def krippendorff_2011(project: Project, tmp_path: Path) -> Project:
     """Krippendorff's 4 observers × 12 units, values 1–5 as the concepts of one theme."""
-    if not REFERENCE.is_file():
-        pytest.skip("../shared/reference/agreement_examples.json is not here")
-    example = json.loads(REFERENCE.read_text())["examples"][0]
+    reference = shared_file("reference", "agreement_examples.json")
+    example = json.loads(reference.read_text())["examples"][0]
     _study(project, tmp_path, 12)
     for number in range(1, 6):
         project.add_item("concept", f"K{number}")
@@ -62,7 +60,8 @@ def krippendorff_2011(project: Project, tmp_path: Path) -> Project:
 
 
 def test_a_published_example_through_the_store(krippendorff_2011: Project) -> None:
-    expected = json.loads(REFERENCE.read_text())["examples"][0]["expected"]
+    reference = shared_file("reference", "agreement_examples.json")
+    expected = json.loads(reference.read_text())["examples"][0]["expected"]
     report = krippendorff_2011.agreement(exclusive=True)
     (group,) = report.groups
     assert (group.group, group.categories, group.units, group.violations) == (

@@ -47,6 +47,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "agreement": ("agreement", "Inter-coder agreement per code and overall."),
     "disagreements": ("agreement", "List the segments where the coders differ."),
     "reconcile": ("agreement", "Build a consensus coder from two coders."),
+    "export": ("refi", "Export for NVivo, ATLAS.ti, MAXQDA, QualCoder (REFI-QDA)."),
+    "import-project": ("refi", "Import a project coded in NVivo, ATLAS.ti, MAXQDA, …"),
     "log": ("coding", "Show the audit trail."),
     "db": ("store", "Show or upgrade the store's schema."),
     "demo": ("store", "Build a sample project to explore."),

@@ -8,16 +8,19 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from gioia.cli.common import console, echo_json, interactive, open_project, text_table
+from gioia.cli.common import (
+    console,
+    echo_json,
+    interactive,
+    open_project,
+    split_names,
+    text_table,
+)
 from gioia.errors import GioiaError
 
 if TYPE_CHECKING:
     from gioia.agreement import Coefficient
     from gioia.views import AgreementReport, CoderCodes, MatrixAgreement, Pending
-
-
-def _coders(value: str | None) -> list[str] | None:
-    return [c.strip() for c in value.split(",") if c.strip()] if value else None
 
 
 def _n(value: Coefficient) -> str:
@@ -98,7 +101,7 @@ def agreement(
         report = project.agreement(
             level=level,
             unit=unit,
-            coders=_coders(coders),
+            coders=split_names(coders),
             transcript=transcript,
             case=case,
             wave=wave,
@@ -301,7 +304,7 @@ def disagreements(
     codes and quotes (marked «like this»)."""
     with open_project() as project:
         found = project.disagreements(
-            level=level, coders=_coders(coders), concept=concept, transcript=transcript
+            level=level, coders=split_names(coders), concept=concept, transcript=transcript
         )
     if as_json:
         echo_json(found)
@@ -361,13 +364,13 @@ def reconcile(into: str, coders: str | None, auto: str | None) -> None:
     """
     with open_project() as project:
         if auto:
-            state = project.reconcile_auto(into, auto, coders=_coders(coders))
+            state = project.reconcile_auto(into, auto, coders=split_names(coders))
             click.echo(
                 f"{state.into}: {state.copied} agreed coding(s) copied, "
                 f"{state.decided} disagreement(s) settled ({auto})."
             )
             return
-        state = project.reconcile(into, coders=_coders(coders))
+        state = project.reconcile(into, coders=split_names(coders))
         a, b = state.coders
         click.echo(
             f"{state.into}: {state.copied} agreed coding(s) copied; "

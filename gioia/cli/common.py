@@ -66,6 +66,11 @@ def echo_json(value: Any) -> None:
     click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=_plain))
 
 
+def split_names(value: str | None) -> list[str] | None:
+    """``A,B,…`` as a list of names (None for no value)."""
+    return [c.strip() for c in value.split(",") if c.strip()] if value else None
+
+
 def interactive() -> bool:
     """Whether a person can answer a question on this terminal."""
     return sys.stdin.isatty()

@@ -139,7 +139,7 @@ def build_codes(
     """The code tree of the structure, the concepts' GUIDs by id, and gioia's record of
     each code's level, position, creator and creation time (by GUID)."""
     levels: dict[str, list[Any]] = {}
-    creators = dict(tx.session.execute(select(Coder.id, Coder.name)).all())
+    creators: dict[int | None, str] = dict(tx.session.execute(select(Coder.id, Coder.name)).all())
 
     def code(level: str, item: Concept | Theme | Dimension) -> m.Code:
         key = guid(level, item.id)
@@ -330,7 +330,7 @@ def _attributes(tx: Tx, column: Any) -> dict[int, list[tuple[str, str]]]:
 def _informants(tx: Tx) -> dict[str, list[Any]]:
     """Every informant by name: role, case, creation time, attributes (for gioia.json)."""
     attributes = _attributes(tx, Attribute.informant_id)
-    case_names = dict(tx.session.execute(select(Case.id, Case.name)).all())
+    case_names: dict[int | None, str] = dict(tx.session.execute(select(Case.id, Case.name)).all())
     return {
         informant.name: [
             informant.role,
@@ -420,7 +420,9 @@ def _sources(
 ) -> dict[str, tuple[m.Source, dict[str, Any], str]]:
     """Each transcript as a source, by GUID: the source, its gioia.json entry, its text;
     and, in ``placed``, where each segment went."""
-    informant_names = dict(tx.session.execute(select(Informant.id, Informant.name)).all())
+    informant_names: dict[int | None, str] = dict(
+        tx.session.execute(select(Informant.id, Informant.name)).all()
+    )
     attributes = _attributes(tx, Attribute.transcript_id)
     segments: dict[int, list[Segment]] = defaultdict(list)
     for segment in tx.session.scalars(

@@ -109,6 +109,8 @@ def import_project(tx: Tx, package: Package, options: ProjectImportOptions) -> I
         coder_source=options.coder_from,
         reviews=options.reviews,
         from_gioia=bool(sidecar),
+        users=len(project.users),
+        sources=len(project.sources),
     )
     texts = read_sources(package, report)
     coded = {
@@ -433,7 +435,7 @@ def _codings(
                 )
                 coder = _coder_for(tx, users, first or second, report) or fallback()
                 chosen[coder.name] += 1
-                if second is not None:
+                if first is not None and second is not None:
                     other[(_coder_for(tx, users, second, report) or coder).name] += 1
                 created = parse_time(coding.created or selection.created)
                 for segment, a, b in placed.parts:
@@ -537,19 +539,20 @@ def _reviews(
             else {}
         )
         now = utcnow()
-        for segment, _concept, coder, _a, _b in codings:
+        for segment, _concept, coder_id, _a, _b in codings:
             if options.reviews == "sources":
                 for other in segments_of[segment].segment_ids:
-                    rows.setdefault((other, coder), now)
+                    rows.setdefault((other, coder_id), now)
             else:
-                rows.setdefault((segment, coder), now)
+                rows.setdefault((segment, coder_id), now)
     if options.merge and rows:
         coders = {coder for _, coder in rows}
-        have = set(
-            tx.session.execute(
+        have = {
+            (segment, coder)
+            for segment, coder in tx.session.execute(
                 select(Review.segment_id, Review.coder_id).where(Review.coder_id.in_(coders))
-            ).tuples()
-        )
+            )
+        }
         rows = {key: when for key, when in rows.items() if key not in have}
     if rows:
         tx.session.execute(

@@ -77,13 +77,12 @@ def make_structure(
     for word in ("dimension", "theme", "concept"):
         model = level(word).model
         rows = {name_key(row.name): row for _, _, row in planned if row.level == word}
-        found = {
-            key: item
-            for item in tx.session.scalars(select(model).where(model.name_key.in_(list(rows))))
-            for key in [item.name_key]
-        }
+        stored: list[Any] = list(
+            tx.session.scalars(select(model).where(model.name_key.in_(list(rows))))
+        )
+        found = {item.name_key: item for item in stored}
         last = tx.session.scalar(select(func.max(model.position))) or 0
-        new = []
+        new: list[tuple[_Row, dict[str, Any]]] = []
         for key, row in rows.items():
             item = found.get(key)
             if item is not None:

@@ -100,7 +100,9 @@ class Placement:
     """The concept its codings go to (itself, or a concept of its name), if any."""
     concept_theme: str | None = None
     """That concept's theme, if any."""
-    notes: tuple[str, ...] = ()
+    notes: tuple[tuple[str, str], ...] = ()
+    """(kind, what happened): kinds are ``flattened``, ``renamed``, ``left out``,
+    ``no theme`` and ``codings`` (a concept of its name holds its codings)."""
 
 
 @dataclass(frozen=True)
@@ -112,12 +114,6 @@ class Mapping:
 
     def by_guid(self) -> dict[str, Placement]:
         return {p.guid: p for p in self.placements}
-
-    def count(self, role: str) -> int:
-        """How many items of a level the mapping makes (concepts of coded themes too)."""
-        if role == "concept":
-            return sum(p.concept is not None for p in self.placements)
-        return sum(p.role == role for p in self.placements)
 
 
 def clean_code_name(name: str) -> str:
@@ -177,7 +173,7 @@ def map_codes(codes: list[Code], rule: Rule, coded: set[str]) -> Mapping:
     while stack:
         code, depth, parent_code, above, theme_above = stack.pop()
         label = clean_code_name(code.name)
-        notes: list[str] = []
+        notes: list[tuple[str, str]] = []
         if rule.given is not None:
             given = rule.given.get(code.guid)
             rank: int | None = ROLES.index(given) if given in ROLES else None
@@ -188,18 +184,18 @@ def map_codes(codes: list[Code], rule: Rule, coded: set[str]) -> Mapping:
         limit, holder = above if above is not None else (_FOLDER + 1, "")
         if not code.codable:
             rank = None
-            notes.append("not codable (a folder): left out")
+            notes.append((LEFT_OUT, "not codable: a folder"))
         elif limit == 0:
             rank = 0
-            notes.append(f"flattened: a concept beside {holder!r}, which it was under")
+            notes.append(("flattened", f"a concept beside {holder!r}, which it was under"))
         elif rank is not None and rank >= limit:
             rank = limit - 1
             notes.append(
-                f"flattened: a {ROLES[rank]}, as it is under the {ROLES[limit]} {holder!r}"
+                ("flattened", f"a {ROLES[rank]}, as it is under the {ROLES[limit]} {holder!r}")
             )
         elif rank is None or rank >= _FOLDER:
             rank = None
-            notes.append("a folder above or between the levels: left out")
+            notes.append((LEFT_OUT, "a folder above or between the levels"))
         role = LEFT_OUT if rank is None else ROLES[rank]
         name = None
         parent = None
@@ -208,14 +204,14 @@ def map_codes(codes: list[Code], rule: Rule, coded: set[str]) -> Mapping:
             if rank == 0:
                 parent = theme_above
                 if parent is None and above is not None and above[0] == 2:
-                    notes.append(f"directly under the dimension {above[1]!r}: no theme")
+                    notes.append(("no theme", f"directly under the dimension {above[1]!r}"))
             elif rank == 1 and above is not None and above[0] == 2:
                 parent = above[1]
         concept, concept_theme = (name, parent) if rank == 0 else (None, None)
         if rank != 0 and code.guid in coded:
             concept = _unique(label, taken["concept"], parent_code, notes)
             concept_theme = name if rank == 1 else (theme_above if rank is None else None)
-            notes.append(f"carries codings: they go to the concept {concept!r}")
+            notes.append(("codings", f"its codings go to the concept {concept!r}"))
         placements.append(
             Placement(
                 code.guid,
@@ -241,7 +237,7 @@ def map_codes(codes: list[Code], rule: Rule, coded: set[str]) -> Mapping:
     return Mapping(rule, tuple(placements))
 
 
-def _unique(label: str, taken: set[str], parent: str | None, notes: list[str]) -> str:
+def _unique(label: str, taken: set[str], parent: str | None, notes: list[tuple[str, str]]) -> str:
     """``label``, or with its parent's name (and a number) when a level has it already."""
     name = label
     if name_key(name) in taken:
@@ -249,6 +245,6 @@ def _unique(label: str, taken: set[str], parent: str | None, notes: list[str]) -
         name, number = base, 2
         while name_key(name) in taken:
             name, number = clean_code_name(f"{base} {number}"), number + 1
-        notes.append(f"renamed {name!r}: the name is used twice")
+        notes.append(("renamed", f"{name!r}: the name is used twice"))
     taken.add(name_key(name))
     return name

@@ -42,6 +42,8 @@ class ImportReport:
     origin: str | None
     rule: str
     placements: tuple[Placement, ...] = ()
+    users: int = 0
+    sources: int = 0
     coders: tuple[str, ...] = ()
     coder_source: str = "selection"
     coder_counts: dict[str, int] = field(default_factory=dict)
