@@ -658,16 +658,16 @@ class Project:
         from gioia.ops import refi_export
 
         with self._exporting() as tx:
-            export = refi_export.export_project(tx, path.stem, coders=coders, positions=positions)
-        return refi_export.write_export(export, path, protect=self._protected())
+            return refi_export.export_project(
+                tx, path, coders=coders, positions=positions, protect=self._protected()
+            )
 
     def export_qdc(self, path: Path) -> ExportResult:
         """Write the structure as a REFI-QDA codebook (``.qdc``)."""
         from gioia.ops import refi_export
 
         with self._exporting() as tx:
-            export = refi_export.export_codebook(tx)
-        return refi_export.write_export(export, path, protect=self._protected())
+            return refi_export.export_codebook(tx, path, protect=self._protected())
 
     def import_project(
         self,

@@ -235,9 +235,14 @@ def test_a_zip_without_a_project_is_named(tmp_path: Path) -> None:
 
 
 def test_written_packages_are_deterministic(tmp_path: Path) -> None:
-    data = project_xml(sample_project())
+    project = sample_project()
+
+    def rest() -> tuple[list[tuple[str, bytes]], dict[str, Any]]:
+        return [(f"{guid(10)}.txt", b"Trust me")], {"gioia": 1}
+
     for name in ("one.qdpx", "two.qdpx"):
-        write_package(tmp_path / name, data, [(f"{guid(10)}.txt", b"Trust me")], {"gioia": 1})
+        write_package(tmp_path / name, project, iter(project.sources), rest)
     assert (tmp_path / "one.qdpx").read_bytes() == (tmp_path / "two.qdpx").read_bytes()
     with zipfile.ZipFile(tmp_path / "one.qdpx") as archive:
         assert archive.namelist() == ["project.qde", f"sources/{guid(10)}.txt", "gioia.json"]
+        assert archive.read("project.qde") == project_xml(project)

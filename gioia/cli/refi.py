@@ -123,26 +123,24 @@ def import_project(
     from gioia.errors import GioiaError
     from gioia.ops.refi_import import ProjectImportOptions
     from gioia.project import Project
-    from gioia.store import resolve_location
 
-    location = resolve_location(settings().store)
-    new = "://" not in location and not Path(location).exists()
     options = ProjectImportOptions(levels, positions, coder_from, reviews, merge)
-    project = Project.init(location, coder=settings().coder) if new else open_project()
+    project = Project.init(settings().store, coder=settings().coder)
+    created = project.created and "://" not in project.location
     try:
         with project:
             report = project.import_project(file, options, dry_run=dry_run)
     except GioiaError:
-        if new:
-            _remove_store(Path(location))
+        if created:
+            _remove_store(Path(project.location))
         raise
-    if dry_run and new:
-        _remove_store(Path(location))
+    if dry_run and created:
+        _remove_store(Path(project.location))
     if as_json:
         echo_json(report)
         return
-    if new and not dry_run:
-        click.echo(f"Created the store {location}.")
+    if project.created and not dry_run:
+        click.echo(f"Created the store {project.location}.")
     _report(report)
 
 

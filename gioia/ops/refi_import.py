@@ -18,17 +18,16 @@ from typing import Any
 from sqlalchemy import exists, insert, select
 
 from gioia.errors import ImportFailed, InvalidInput
-from gioia.importers.decode import decode_raw
-from gioia.importers.manifest import TranscriptMeta
 from gioia.ops.base import Tx, get_or_create_coder
-from gioia.ops.importing import get_or_create_case, get_or_create_informant, store_attributes
+from gioia.ops.refi_memos import make_memos
 from gioia.ops.refi_sources import (
-    Metadata,
     SourceText,
+    coder_for,
     insert_codings,
+    make_informants,
+    make_transcripts,
     place,
     read_sources,
-    store_transcript,
 )
 from gioia.ops.refi_structure import make_structure
 from gioia.refi import model as m
@@ -49,7 +48,6 @@ from gioia.store import (
     core_table,
     utcnow,
 )
-from gioia.text import name_key
 
 CODER_SOURCES = ("selection", "coding")
 REVIEWS = ("coded", "sources")
@@ -139,12 +137,12 @@ def import_project(tx: Tx, package: Package, options: ProjectImportOptions) -> I
             after={"file": package.name, "codes": len(mapping.placements)},
         )
         return report
-    informants = _informants(tx, sidecar)
-    _transcripts(tx, project, texts, sidecar, informants, options.merge, report)
+    informants = make_informants(tx, sidecar)
+    make_transcripts(tx, project, texts, sidecar, informants, options.merge, report)
     convention = _convention(texts, sidecar, options, report)
     codings = _codings(tx, texts, concepts, users, convention, sidecar, options, report)
     _reviews(tx, texts, codings, users, sidecar, options)
-    _memos(tx, package, texts, items, users, report)
+    make_memos(tx, package, texts, items, users, report)
     report.transcripts = tuple(text.name for text in texts)
     report.segments = sum(len(text.segment_ids) for text in texts)
     report.cases = len(project.cases)
@@ -187,178 +185,6 @@ def _coders(
     return found
 
 
-def _coder_for(
-    tx: Tx, users: dict[str, Coder], guid: str | None, report: ImportReport
-) -> Coder | None:
-    """The coder of a user GUID; a GUID the file does not list becomes a coder too."""
-    if guid is None:
-        return None
-    if guid not in users:
-        users[guid] = get_or_create_coder(tx.session, f"User {guid[:8]}")
-        report.warnings.append(
-            f"The user {guid} is not among the file's users: the coder {users[guid].name!r}."
-        )
-    return users[guid]
-
-
-# --- cases, informants, transcripts ---------------------------------------------------------
-
-
-def _informants(tx: Tx, sidecar: dict[str, Any]) -> dict[str, int]:
-    """The informants gioia recorded (none for another program's file), by name."""
-    found = {}
-    for name, (role, case_name, created, attributes) in sidecar.get("informants", {}).items():
-        case = get_or_create_case(tx, case_name) if case_name else None
-        informant = get_or_create_informant(tx, TranscriptMeta(informant=name, role=role), case)
-        informant.created_at = parse_time(created) or informant.created_at
-        store_attributes(
-            tx,
-            TranscriptMeta(attributes={f"informant.{k}": v for k, v in attributes.items()}),
-            None,
-            None,
-            informant,
-        )
-        found[name] = informant.id
-    return found
-
-
-_BUILTIN_NAMES = {
-    "informant": "informant",
-    "role": "role",
-    "wave": "wave",
-    "interview date": "date",
-}
-
-
-def _meanings(project: m.Project, sidecar: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    """What each variable is to gioia: (scope, key); gioia's record, else its name."""
-    recorded = sidecar.get("variables", {})
-    meanings = {}
-    for variable in project.variables:
-        if variable.guid in recorded:
-            scope, key = recorded[variable.guid]
-        elif variable.name.strip().casefold() in _BUILTIN_NAMES:
-            scope, key = "builtin", _BUILTIN_NAMES[variable.name.strip().casefold()]
-        elif variable.name.casefold().startswith("informant "):
-            scope, key = "informant", variable.name[len("informant ") :].strip()
-        else:
-            scope, key = "any", variable.name.strip()
-        meanings[variable.guid] = (scope, key)
-    return meanings
-
-
-def _metadata(
-    values: list[m.VariableValue],
-    meanings: dict[str, tuple[str, str]],
-    case: str | None,
-    recorded: bool,
-) -> Metadata:
-    """A transcript's case, informant, role, wave, date and attributes from its values."""
-    builtin: dict[str, str] = {}
-    attributes: dict[str, str] = {}
-    for value in values:
-        scope, key = meanings.get(value.variable, ("any", value.variable))
-        if scope == "builtin":
-            builtin[key] = value.value
-        elif scope == "informant":
-            if not recorded:
-                attributes[f"informant.{key}"] = value.value
-        elif key:
-            attributes[key] = value.value
-    date = None
-    if builtin.get("date"):
-        try:
-            date = dt.date.fromisoformat(builtin["date"][:10])
-        except ValueError:
-            attributes["Interview date"] = builtin["date"]
-    informant = builtin.get("informant") or None
-    if informant is None:
-        attributes = {k: v for k, v in attributes.items() if not k.startswith("informant.")}
-    return Metadata(
-        case, informant, builtin.get("role") or None, builtin.get("wave") or None, date, attributes
-    )
-
-
-def _transcripts(
-    tx: Tx,
-    project: m.Project,
-    texts: list[SourceText],
-    sidecar: dict[str, Any],
-    informants: dict[str, int],
-    merge: bool,
-    report: ImportReport,
-) -> None:
-    """Cases with their attributes, then every transcript with its metadata."""
-    meanings = _meanings(project, sidecar)
-    case_of: dict[str, str] = {}
-    created = sidecar.get("cases", {})
-    for number, case in enumerate(project.cases, start=1):
-        name = (case.name or "").strip() or f"Case {number}"
-        made = get_or_create_case(tx, name)
-        made.created_at = parse_time(created.get(case.guid)) or made.created_at
-        attributes = {
-            f"case.{meanings.get(v.variable, ('', v.variable))[1]}": v.value for v in case.values
-        }
-        if case.description:
-            attributes["case.Description"] = case.description.strip()
-        store_attributes(tx, TranscriptMeta(attributes=attributes), None, made, None)
-        if case.other_refs:
-            report.skipped.append(
-                Skipped(
-                    f"case {name}: {case.other_refs} code or selection reference(s)",
-                    "gioia's cases hold transcripts only",
-                )
-            )
-        for source in case.sources:
-            if source in case_of and case_of[source] != made.name:
-                report.warnings.append(
-                    f"A source is in the cases {case_of[source]!r} and {made.name!r}: gioia "
-                    f"gives a transcript one case, {case_of[source]!r}."
-                )
-            case_of.setdefault(source, made.name)
-    keep = []
-    for text in texts:
-        existing = tx.session.scalar(
-            select(Transcript).where(Transcript.name_key == name_key(text.name))
-        )
-        if existing is not None:
-            if not merge or existing.text != text.document.text:
-                report.skipped.append(
-                    Skipped(
-                        f"source {text.name}",
-                        "the store has a transcript of that name with other text",
-                    )
-                )
-                continue
-            _reuse(tx, text, existing)
-        else:
-            meta = _metadata(
-                text.source.values, meanings, case_of.get(text.source.guid), bool(sidecar)
-            )
-            store_transcript(tx, text, meta, informants)
-        keep.append(text)
-    texts[:] = keep
-
-
-def _reuse(tx: Tx, text: SourceText, transcript: Transcript) -> None:
-    """Code onto a transcript the store has already (a merge): its own segments."""
-    from gioia.store import Segment
-    from gioia.text import SegmentSpan
-
-    segments = list(
-        tx.session.scalars(
-            select(Segment).where(Segment.transcript_id == transcript.id).order_by(Segment.position)
-        )
-    )
-    text.document.spans[:] = [
-        SegmentSpan(s.char_start, s.char_end, s.speaker, i, s.time_start, s.time_end)
-        for i, s in enumerate(segments)
-    ]
-    text.document.__post_init__()
-    text.transcript_id = transcript.id
-    text.segment_ids = [s.id for s in segments]
-
-
 # --- codings -----------------------------------------------------------------------------
 
 
@@ -398,53 +224,66 @@ def _codings(
     picks = sidecar.get("picks", {})
     fallback = _fallback_coder(tx, users, report)
     rows: dict[Key, tuple[Any, ...]] = {}
-    per_transcript: dict[tuple[int, int], int] = Counter()
+    per_transcript: Counter[tuple[int, int]] = Counter()
     skipped: Counter[str] = Counter()
     chosen: Counter[str] = Counter()
     other: Counter[str] = Counter()
     existing = _existing(tx, texts) if options.merge else set()
+    by_selection = options.coder_from == "selection"
+    attributed: dict[tuple[str | None, str | None], tuple[Coder, str | None]] = {}
+
+    def attribute(first: str | None, second: str | None) -> tuple[Coder, str | None]:
+        """The coder of a coding, and whom the other attribute names (if both say)."""
+        found = attributed.get((first, second))
+        if found is None:
+            coder = coder_for(tx, users, first or second, report) or fallback()
+            named = coder_for(tx, users, second, report) if first and second else None
+            found = attributed[(first, second)] = (coder, named.name if named else None)
+        return found
+
     for text in texts:
-        selections = list(text.source.selections)
+        selections = text.source.selections
         if text.source.codings:
-            whole = m.Selection(
-                f"{text.source.guid}-whole", 0, len(text.raw), codings=text.source.codings
-            )
-            selections.append(whole)
+            whole = m.Selection(f"{text.source.guid}-whole", 0, len(text.raw))
+            whole.codings = text.source.codings
+            selections = [*selections, whole]
+        report.selections += len(selections)
         for selection in selections:
-            report.selections += 1
-            report.codings_read += len(selection.codings)
-            if not selection.codings:
+            codings = selection.codings
+            report.codings_read += len(codings)
+            if not codings:
                 if not (selection.notes or selection.description):
                     skipped["it has no coding and no note"] += 1
                 continue
             placed = place(text, selection, convention)
             if isinstance(placed, str):
-                skipped[placed] += len(selection.codings)
+                skipped[placed] += len(codings)
                 continue
             report.split += len(placed.parts) > 1
             report.trimmed += placed.trimmed
-            for coding in selection.codings:
+            rank = picks.get(selection.guid)
+            for coding in codings:
                 concept = concepts.get(coding.code)
                 if concept is None:
                     skipped["its code is not in the code book"] += 1
                     continue
-                first, second = (
-                    (selection.creating_user, coding.creating_user)
-                    if options.coder_from == "selection"
-                    else (coding.creating_user, selection.creating_user)
-                )
-                coder = _coder_for(tx, users, first or second, report) or fallback()
+                if by_selection:
+                    coder, named = attribute(selection.creating_user, coding.creating_user)
+                else:
+                    coder, named = attribute(coding.creating_user, selection.creating_user)
                 chosen[coder.name] += 1
-                if first is not None and second is not None:
-                    other[(_coder_for(tx, users, second, report) or coder).name] += 1
+                if named is not None:
+                    other[named] += 1
                 created = parse_time(coding.created or selection.created)
                 for segment, a, b in placed.parts:
                     key = (segment, concept, coder.id, a, b)
                     if key in existing:
                         report.codings_existing += 1
                     elif key not in rows:
-                        rows[key] = (created, picks.get(selection.guid))
+                        rows[key] = (created, rank)
                         per_transcript[(coder.id, text.transcript_id)] += 1
+        # what is left of the selections is what memos need
+        text.source.selections = [s for s in text.source.selections if s.notes or s.description]
     insert_codings(tx, rows)
     names = {coder.id: coder.name for coder in users.values()}
     by_id = {text.transcript_id: text.name for text in texts}
@@ -562,102 +401,3 @@ def _reviews(
                 for (s, c), when in rows.items()
             ],
         )
-
-
-# --- memos -----------------------------------------------------------------------------
-
-
-def _note_text(package: Package, note: m.Note) -> str:
-    if note.text is not None:
-        return note.text.strip()
-    member, _ = package.member(note.plain_path)
-    if member is None:
-        return ""
-    return decode_raw(package.files[member], member)[0].lstrip("\ufeff").strip()
-
-
-def _memos(
-    tx: Tx,
-    package: Package,
-    texts: list[SourceText],
-    items: dict[str, tuple[str, int]],
-    users: dict[str, Coder],
-    report: ImportReport,
-) -> None:
-    """Notes as memos where they belong; descriptions of selections, sources and the
-    project too."""
-    project = package.project
-    notes = {note.guid: note for note in project.notes}
-    used: set[str] = set()
-    memos: list[tuple[str, dict[str, int], str | None, str | None]] = []
-
-    def attach(guid: str, target: dict[str, int], prefix: str = "") -> None:
-        note = notes.get(guid)
-        if note is None or guid in used:
-            return
-        used.add(guid)
-        memos.append((prefix + _note_text(package, note), target, note.creating_user, note.created))
-
-    codes = {code.guid: code for code, _ in m.walk_codes(project.codes)}
-    for guid, code in codes.items():
-        level, item = items.get(guid, (None, 0))
-        for note in code.notes:
-            if level is None:
-                attach(note, {}, f"On the code {code.name}: ")
-            else:
-                attach(note, {f"{level}_id": item})
-    for text in texts:
-        for selection in text.source.selections:
-            placed = (
-                place(text, selection, report.convention)
-                if selection.notes or selection.description
-                else None
-            )
-            target = (
-                {"segment_id": placed.parts[0][0]} if placed and not isinstance(placed, str) else {}
-            )
-            prefix = "" if target else f"On {text.name}: "
-            for note in selection.notes:
-                attach(note, target, prefix)
-            if selection.description:
-                memos.append(
-                    (
-                        selection.description.strip(),
-                        target,
-                        selection.creating_user,
-                        selection.created,
-                    )
-                )
-        for note in text.source.notes:
-            attach(note, {}, f"On {text.name}: ")
-        if text.source.description:
-            memos.append((f"On {text.name}: {text.source.description.strip()}", {}, None, None))
-    for note in project.project_notes:
-        attach(note, {})
-    for guid in notes:
-        attach(guid, {})
-    if project.description:
-        memos.append((project.description.strip(), {}, project.creating_user, None))
-    for body, target, user, created in memos:
-        if not body.strip():
-            report.skipped.append(Skipped("a note", "its text is empty"))
-            continue
-        coder = _coder_for(tx, users, user, report)
-        memo = Memo(
-            coder_id=coder.id if coder else None,
-            text=body,
-            created_at=parse_time(created) or utcnow(),
-            **target,
-        )
-        tx.session.add(memo)
-        tx.session.flush()
-        tx.record(
-            "memo",
-            "memo",
-            f"Memo from {report.file}",
-            subject_id=memo.id,
-            concept_id=target.get("concept_id"),
-            after={"text": body, "source": report.file},
-            coder=coder,
-        )
-        report.memos += 1

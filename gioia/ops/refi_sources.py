@@ -20,7 +20,7 @@ from sqlalchemy import insert, select
 from gioia.errors import GioiaError
 from gioia.importers.decode import decode_raw
 from gioia.importers.manifest import TranscriptMeta
-from gioia.ops.base import Tx, clean_name
+from gioia.ops.base import Tx, clean_name, get_or_create_coder
 from gioia.ops.importing import (
     ImportOptions,
     content_hash,
@@ -35,10 +35,11 @@ from gioia.refi.model import parse_time
 from gioia.refi.package import Package
 from gioia.refi.positions import Positions
 from gioia.refi.report import ImportReport, Skipped
-from gioia.store import Coding, Segment, Transcript, core_table, utcnow
+from gioia.store import Coder, Coding, Segment, Transcript, core_table, utcnow
 from gioia.text import build_document, name_key
 
 SEGMENT_BY = "turn"
+_BATCH = 10_000
 
 
 @dataclass
@@ -297,8 +298,11 @@ def place(text: SourceText, selection: m.Selection, convention: str) -> Placed |
 
 
 def insert_codings(tx: Tx, rows: dict[tuple[int, int, int, int, int], tuple[Any, ...]]) -> None:
-    """Write codings: (segment, concept, coder, start, end) → (created at, pick rank)."""
-    if rows:
+    """Write codings: (segment, concept, coder, start, end) → (created at, pick rank), in
+    batches (so the parameters of 100,000 rows are never all held at once)."""
+    now = utcnow()
+    keys = list(rows)
+    for first in range(0, len(keys), _BATCH):
         tx.session.execute(
             insert(core_table(Coding)),
             [
@@ -308,9 +312,178 @@ def insert_codings(tx: Tx, rows: dict[tuple[int, int, int, int, int], tuple[Any,
                     "coder_id": k[2],
                     "char_start": k[3],
                     "char_end": k[4],
-                    "created_at": created or utcnow(),
-                    "pick_rank": rank,
+                    "created_at": rows[k][0] or now,
+                    "pick_rank": rows[k][1],
                 }
-                for k, (created, rank) in rows.items()
+                for k in keys[first : first + _BATCH]
             ],
         )
+
+
+def coder_for(
+    tx: Tx, users: dict[str, Coder], guid: str | None, report: ImportReport
+) -> Coder | None:
+    """The coder of a user GUID; a GUID the file does not list becomes a coder too."""
+    if guid is None:
+        return None
+    if guid not in users:
+        users[guid] = get_or_create_coder(tx.session, f"User {guid[:8]}")
+        report.warnings.append(
+            f"The user {guid} is not among the file's users: the coder {users[guid].name!r}."
+        )
+    return users[guid]
+
+
+def make_informants(tx: Tx, sidecar: dict[str, Any]) -> dict[str, int]:
+    """The informants gioia recorded (none for another program's file), by name."""
+    found = {}
+    for name, (role, case_name, created, attributes) in sidecar.get("informants", {}).items():
+        case = get_or_create_case(tx, case_name) if case_name else None
+        informant = get_or_create_informant(tx, TranscriptMeta(informant=name, role=role), case)
+        informant.created_at = parse_time(created) or informant.created_at
+        store_attributes(
+            tx,
+            TranscriptMeta(attributes={f"informant.{k}": v for k, v in attributes.items()}),
+            None,
+            None,
+            informant,
+        )
+        found[name] = informant.id
+    return found
+
+
+_BUILTIN_NAMES = {
+    "informant": "informant",
+    "role": "role",
+    "wave": "wave",
+    "interview date": "date",
+}
+
+
+def variable_meanings(project: m.Project, sidecar: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """What each variable is to gioia: (scope, key); gioia's record, else its name."""
+    recorded = sidecar.get("variables", {})
+    meanings = {}
+    for variable in project.variables:
+        if variable.guid in recorded:
+            scope, key = recorded[variable.guid]
+        elif variable.name.strip().casefold() in _BUILTIN_NAMES:
+            scope, key = "builtin", _BUILTIN_NAMES[variable.name.strip().casefold()]
+        elif variable.name.casefold().startswith("informant "):
+            scope, key = "informant", variable.name[len("informant ") :].strip()
+        else:
+            scope, key = "any", variable.name.strip()
+        meanings[variable.guid] = (scope, key)
+    return meanings
+
+
+def metadata(
+    values: list[m.VariableValue],
+    meanings: dict[str, tuple[str, str]],
+    case: str | None,
+    recorded: bool,
+) -> Metadata:
+    """A transcript's case, informant, role, wave, date and attributes from its values."""
+    builtin: dict[str, str] = {}
+    attributes: dict[str, str] = {}
+    for value in values:
+        scope, key = meanings.get(value.variable, ("any", value.variable))
+        if scope == "builtin":
+            builtin[key] = value.value
+        elif scope == "informant":
+            if not recorded:
+                attributes[f"informant.{key}"] = value.value
+        elif key:
+            attributes[key] = value.value
+    date = None
+    if builtin.get("date"):
+        try:
+            date = dt.date.fromisoformat(builtin["date"][:10])
+        except ValueError:
+            attributes["Interview date"] = builtin["date"]
+    informant = builtin.get("informant") or None
+    if informant is None:
+        attributes = {k: v for k, v in attributes.items() if not k.startswith("informant.")}
+    return Metadata(
+        case, informant, builtin.get("role") or None, builtin.get("wave") or None, date, attributes
+    )
+
+
+def make_transcripts(
+    tx: Tx,
+    project: m.Project,
+    texts: list[SourceText],
+    sidecar: dict[str, Any],
+    informants: dict[str, int],
+    merge: bool,
+    report: ImportReport,
+) -> None:
+    """Cases with their attributes, then every transcript with its metadata."""
+    meanings = variable_meanings(project, sidecar)
+    case_of: dict[str, str] = {}
+    created = sidecar.get("cases", {})
+    for number, case in enumerate(project.cases, start=1):
+        name = (case.name or "").strip() or f"Case {number}"
+        made = get_or_create_case(tx, name)
+        made.created_at = parse_time(created.get(case.guid)) or made.created_at
+        attributes = {
+            f"case.{meanings.get(v.variable, ('', v.variable))[1]}": v.value for v in case.values
+        }
+        if case.description:
+            attributes["case.Description"] = case.description.strip()
+        store_attributes(tx, TranscriptMeta(attributes=attributes), None, made, None)
+        if case.other_refs:
+            report.skipped.append(
+                Skipped(
+                    f"case {name}: {case.other_refs} code or selection reference(s)",
+                    "gioia's cases hold transcripts only",
+                )
+            )
+        for source in case.sources:
+            if source in case_of and case_of[source] != made.name:
+                report.warnings.append(
+                    f"A source is in the cases {case_of[source]!r} and {made.name!r}: gioia "
+                    f"gives a transcript one case, {case_of[source]!r}."
+                )
+            case_of.setdefault(source, made.name)
+    keep = []
+    for text in texts:
+        existing = tx.session.scalar(
+            select(Transcript).where(Transcript.name_key == name_key(text.name))
+        )
+        if existing is not None:
+            if not merge or existing.text != text.document.text:
+                report.skipped.append(
+                    Skipped(
+                        f"source {text.name}",
+                        "the store has a transcript of that name with other text",
+                    )
+                )
+                continue
+            _reuse(tx, text, existing)
+        else:
+            meta = metadata(
+                text.source.values, meanings, case_of.get(text.source.guid), bool(sidecar)
+            )
+            store_transcript(tx, text, meta, informants)
+        keep.append(text)
+    texts[:] = keep
+
+
+def _reuse(tx: Tx, text: SourceText, transcript: Transcript) -> None:
+    """Code onto a transcript the store has already (a merge): its own segments."""
+    from gioia.store import Segment
+    from gioia.text import SegmentSpan
+
+    segments = list(
+        tx.session.scalars(
+            select(Segment).where(Segment.transcript_id == transcript.id).order_by(Segment.position)
+        )
+    )
+    text.document.spans[:] = [
+        SegmentSpan(s.char_start, s.char_end, s.speaker, i, s.time_start, s.time_end)
+        for i, s in enumerate(segments)
+    ]
+    text.document.__post_init__()
+    text.transcript_id = transcript.id
+    text.segment_ids = [s.id for s in segments]

@@ -9,6 +9,8 @@ as the file holds them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 from dataclasses import dataclass, field
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -174,16 +176,21 @@ def walk_codes(codes: list[Code], depth: int = 1) -> list[tuple[Code, int]]:
 
 def iso(moment: dt.datetime | None) -> str | None:
     """A stored (naive UTC) time as ``xsd:dateTime``, microseconds kept when there are."""
-    if moment is None:
-        return None
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
-    return f"{text}.{moment.microsecond:06d}Z" if moment.microsecond else f"{text}Z"
+    return None if moment is None else f"{moment.isoformat()}Z"
 
 
+_PLAIN_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{6})?Z")
+
+
+@functools.lru_cache(maxsize=4096)
 def parse_time(value: str | None) -> dt.datetime | None:
-    """An ``xsd:dateTime`` as a naive UTC time (as the store keeps times), or None."""
+    """An ``xsd:dateTime`` as a naive UTC time (as the store keeps times), or None.
+
+    Cached: a program often stamps many codings with one time."""
     if not value:
         return None
+    if _PLAIN_UTC.fullmatch(value):  # the usual shape, read directly
+        return dt.datetime.fromisoformat(value[:-1])
     text = value.strip().replace("Z", "+00:00")
     date, sep, rest = text.partition("T")
     if "." in rest:  # at most microseconds

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from gioia.errors import ImportFailed
-from gioia.importers.archive import open_archive, read_member
+from gioia.importers.archive import iter_member, open_archive, read_member
 from gioia.importers.decode import read_bytes
-from gioia.refi.model import Project
+from gioia.refi.model import Project, Source
 from gioia.refi.xmlread import read_xml
+from gioia.refi.xmlwrite import write_project
 
 #: gioia's own member of a ``.qdpx``: what REFI-QDA has no place for (see ``ops.refi_export``).
 SIDECAR = "gioia.json"
@@ -86,7 +88,7 @@ def read_package(path: Path) -> Package:
         if not projects:
             raise ImportFailed(f"{path.name} holds no project.qde: it is not a REFI-QDA project.")
         main = "project.qde" if "project.qde" in projects else sorted(projects)[0]
-        project = read_xml(read_member(archive, main), f"{path.name}: {main}")
+        project = read_xml(iter_member(archive, main), f"{path.name}: {main}")
         if project.codebook_only:
             raise ImportFailed(f"{path.name}: {main} holds a codebook, not a project.")
         files = {
@@ -106,15 +108,28 @@ def read_package(path: Path) -> Package:
 
 
 def write_package(
-    target: Path, project_xml: bytes, sources: list[tuple[str, bytes]], sidecar: dict[str, Any]
-) -> None:
-    """Write a ``.qdpx``: ``project.qde``, the sources (``sources/NAME``), gioia's member."""
-    members = [("project.qde", project_xml)]
-    members += [(f"{SOURCES_FOLDER}/{name}", data) for name, data in sources]
-    members.append((SIDECAR, json.dumps(sidecar, ensure_ascii=False, sort_keys=True).encode()))
+    target: Path,
+    project: Project,
+    sources: Iterable[Source],
+    rest: Callable[[], tuple[list[tuple[str, bytes]], dict[str, Any]]],
+) -> dict[str, Any]:
+    """Write a ``.qdpx``: ``project.qde`` with ``sources`` streamed into it, then what
+    ``rest()`` gives once they are written: the sources' files (``sources/NAME``) and
+    gioia's member, which it returns."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
+        with archive.open(_member("project.qde"), "w", force_zip64=True) as handle:
+            write_project(handle, project, sources)
+        files, sidecar = rest()
+        for name, data in files:
+            archive.writestr(_member(f"{SOURCES_FOLDER}/{name}"), data)
+        data = json.dumps(sidecar, ensure_ascii=False, sort_keys=True).encode()
+        archive.writestr(_member(SIDECAR), data)
+    return sidecar
+
+
+def _member(name: str) -> zipfile.ZipInfo:
+    """A member with fixed time and mode, so the same content gives the same bytes."""
+    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info

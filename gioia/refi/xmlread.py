@@ -1,17 +1,18 @@
 """Reading QDA-XML (``project.qde``, ``.qdc``) into :mod:`gioia.refi.model`, safely.
 
-The XML is parsed with ``defusedxml`` in one streaming pass: a DTD, entity declarations
-(billion laughs) and external references are refused before anything is expanded, and
-finished elements are cleared as the parse goes so a large project stays small in memory.
-Element names are matched without their namespace, so the project and codebook schemas
-(and files that leave the namespace out) read alike.
+The XML is parsed by ``defusedxml``'s parser: a DTD, entity declarations (billion laughs)
+and external references are refused before anything is expanded. Its expat handlers for
+elements and text are gioia's own, which build the model as the parse goes (no element
+tree: a large project stays small in memory and quick to read). Element names are matched
+without their namespace, so the project and codebook schemas (and files that leave the
+namespace out) read alike.
 """
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterable
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import ParseError
 
 from gioia.errors import ImportFailed
 from gioia.refi.model import (
@@ -46,26 +47,36 @@ _VALUE_KINDS = {
 }
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+_TEXT = frozenset({"Description", "PlainTextContent", *_VALUE_KINDS})
+_CHUNK = 1 << 20
 
 
-def read_xml(data: bytes, where: str) -> Project:
-    """The project or codebook in ``data`` (the file ``where``, for messages).
+def read_xml(data: bytes | Iterable[bytes], where: str) -> Project:
+    """The project or codebook in ``data``, bytes or chunks of them (the file ``where``,
+    for messages).
 
     Raises ``ImportFailed`` naming ``where`` when the XML is damaged, declares a DTD or
     entities, or is not a REFI-QDA project or codebook.
     """
     import defusedxml
-    from defusedxml.ElementTree import iterparse
+    from defusedxml.ElementTree import DefusedXMLParser
 
     reader = _Reader(where)
+    parser = DefusedXMLParser(target=reader, forbid_dtd=True)
+    expat = parser.parser
+    expat.ordered_attributes = False
+    expat.StartElementHandler = reader.start
+    expat.EndElementHandler = reader.end
+    expat.CharacterDataHandler = reader.data
+    chunks = (
+        (data[at : at + _CHUNK] for at in range(0, len(data), _CHUNK))
+        if isinstance(data, bytes)
+        else data
+    )
     try:
-        for event, element in iterparse(io.BytesIO(data), events=("start", "end"), forbid_dtd=True):
-            if event == "start":
-                reader.start(element)
-            else:
-                reader.end(element)
+        for chunk in chunks:
+            parser.feed(chunk)
+        parser.close()
     except ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
         reason = str(exc).split(":")[0]
@@ -83,23 +94,30 @@ def read_xml(data: bytes, where: str) -> Project:
 
 
 class _Reader:
-    """The state of one streaming parse: what the open elements belong to."""
+    """The state of one parse: the open elements and the objects they add to."""
 
     def __init__(self, where: str) -> None:
         self.where = where
         self.project: Project | None = None
         self.path: list[str] = []  # local names of the open elements
         self.owners: list[Any] = []  # the model object each open element adds to
-        self.values: list[VariableValue] = []
+        self.text: list[str] | None = None  # the text of an open text element
+        self._names: dict[str, str] = {}
+        self._shared: dict[str, str] = {}  # one copy of each user, code and time
 
-    def _require(self, element: Element, *names: str) -> list[str]:
+    def _share(self, value: str | None) -> str | None:
+        """One string object for the values that repeat (a project has 100,000 codings
+        but few users, codes and times)."""
+        return None if value is None else self._shared.setdefault(value, value)
+
+    def _require(self, attrs: dict[str, str], name: str, *names: str) -> list[str]:
         found = []
-        for name in names:
-            value = element.get(name)
+        for key in names:
+            value = attrs.get(key)
             if value is None:
                 raise ImportFailed(
-                    f"{self.where}: a <{_local(element.tag)}> has no {name!r} attribute, "
-                    "which the standard requires."
+                    f"{self.where}: a <{name}> has no {key!r} attribute, which the standard "
+                    "requires."
                 )
             found.append(value)
         return found
@@ -111,11 +129,22 @@ class _Reader:
                 return owner
         return None
 
-    def start(self, element: Element) -> None:
-        name = _local(element.tag)
+    def data(self, text: str) -> None:
+        if self.text is not None:
+            self.text.append(text)
+
+    def close(self) -> None:
+        """The end of the document (the parser's target)."""
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        name = self._names.get(tag)
+        if name is None:
+            name = self._names[tag] = tag.rpartition("}")[2]
         parent = self.path[-1] if self.path else None
         self.path.append(name)
         owner: Any = self.owners[-1] if self.owners else None
+        if name in _TEXT:
+            self.text = []
         project = self.project
         if project is None:
             if name not in ("Project", "CodeBook"):
@@ -124,79 +153,84 @@ class _Reader:
                     f"(its root element is <{name}>)."
                 )
             project = self.project = Project(
-                name=element.get("name", ""),
-                origin=element.get("origin"),
-                creating_user=element.get("creatingUserGUID"),
-                base_path=element.get("basePath"),
+                name=attrs.get("name", ""),
+                origin=attrs.get("origin"),
+                creating_user=attrs.get("creatingUserGUID"),
+                base_path=attrs.get("basePath"),
                 codebook_only=name == "CodeBook",
             )
             owner = project
-        elif name == "User":
-            (guid,) = self._require(element, "guid")
-            project.users.append(User(guid, element.get("name") or "", element.get("id")))
-        elif name == "Code" and parent in ("Codes", "Code"):
-            guid, code_name = self._require(element, "guid", "name")
-            code = Code(guid, code_name, element.get("isCodable", "true").lower() != "false")
-            holder = self._owner(Code)
-            (holder.children if holder is not None else project.codes).append(code)
-            owner = code
-        elif name == "Variable":
-            guid, variable_name = self._require(element, "guid", "name")
-            owner = Variable(guid, variable_name, element.get("typeOfVariable", "Text"))
-            project.variables.append(owner)
-        elif name == "Case":
-            (guid,) = self._require(element, "guid")
-            owner = Case(guid, element.get("name"))
-            project.cases.append(owner)
-        elif name in SOURCE_KINDS and parent == "Sources":
-            (guid,) = self._require(element, "guid")
-            owner = Source(
-                guid,
-                name,
-                name=element.get("name"),
-                plain_path=element.get("plainTextPath"),
-                rich_path=element.get("richTextPath") or element.get("path"),
-                creating_user=element.get("creatingUser"),
-                created=element.get("creationDateTime"),
-            )
-            project.sources.append(owner)
-        elif name == "Note" and parent == "Notes":
-            (guid,) = self._require(element, "guid")
-            owner = Note(
-                guid,
-                element.get("name"),
-                plain_path=element.get("plainTextPath"),
-                creating_user=element.get("creatingUser"),
-                created=element.get("creationDateTime"),
-            )
-            project.notes.append(owner)
         elif name == "PlainTextSelection" and isinstance(owner, Source):
-            guid, start, end = self._require(element, "guid", "startPosition", "endPosition")
+            guid, start, end = self._require(attrs, name, "guid", "startPosition", "endPosition")
             owner = Selection(
                 guid,
                 _position(start, self.where, guid),
                 _position(end, self.where, guid),
-                name=element.get("name"),
-                creating_user=element.get("creatingUser"),
-                created=element.get("creationDateTime"),
+                name=attrs.get("name"),
+                creating_user=self._share(attrs.get("creatingUser")),
+                created=self._share(attrs.get("creationDateTime")),
             )
             self.owners[-1].selections.append(owner)
-        elif name in _OTHER_SELECTIONS and isinstance(owner, Source):
-            owner.other_selections += 1
         elif name == "Coding" and isinstance(owner, Selection | Source):
-            (guid,) = self._require(element, "guid")
-            coding = Coding(guid, "", element.get("creatingUser"), element.get("creationDateTime"))
+            (guid,) = self._require(attrs, name, "guid")
+            coding = Coding(
+                guid,
+                "",
+                self._share(attrs.get("creatingUser")),
+                self._share(attrs.get("creationDateTime")),
+            )
             owner.codings.append(coding)
             owner = coding
         elif name == "CodeRef" and isinstance(owner, Coding):
-            (owner.code,) = self._require(element, "targetGUID")
+            owner.code = self._share(self._require(attrs, name, "targetGUID")[0]) or ""
+        elif name == "Code" and parent in ("Codes", "Code"):
+            guid, code_name = self._require(attrs, name, "guid", "name")
+            code = Code(guid, code_name, attrs.get("isCodable", "true").lower() != "false")
+            holder = self._owner(Code)
+            (holder.children if holder is not None else project.codes).append(code)
+            owner = code
+        elif name == "User":
+            (guid,) = self._require(attrs, name, "guid")
+            project.users.append(User(guid, attrs.get("name") or "", attrs.get("id")))
+        elif name == "Variable":
+            guid, variable_name = self._require(attrs, name, "guid", "name")
+            owner = Variable(guid, variable_name, attrs.get("typeOfVariable", "Text"))
+            project.variables.append(owner)
+        elif name == "Case":
+            (guid,) = self._require(attrs, name, "guid")
+            owner = Case(guid, attrs.get("name"))
+            project.cases.append(owner)
+        elif name in SOURCE_KINDS and parent == "Sources":
+            (guid,) = self._require(attrs, name, "guid")
+            owner = Source(
+                guid,
+                name,
+                name=attrs.get("name"),
+                plain_path=attrs.get("plainTextPath"),
+                rich_path=attrs.get("richTextPath") or attrs.get("path"),
+                creating_user=attrs.get("creatingUser"),
+                created=attrs.get("creationDateTime"),
+            )
+            project.sources.append(owner)
+        elif name == "Note" and parent == "Notes":
+            (guid,) = self._require(attrs, name, "guid")
+            owner = Note(
+                guid,
+                attrs.get("name"),
+                plain_path=attrs.get("plainTextPath"),
+                creating_user=attrs.get("creatingUser"),
+                created=attrs.get("creationDateTime"),
+            )
+            project.notes.append(owner)
+        elif name in _OTHER_SELECTIONS and isinstance(owner, Source):
+            owner.other_selections += 1
         elif name in ("CodeRef", "SelectionRef") and isinstance(owner, Case):
             owner.other_refs += 1
         elif name == "SourceRef" and isinstance(owner, Case):
-            owner.sources.append(self._require(element, "targetGUID")[0])
+            owner.sources.append(self._require(attrs, name, "targetGUID")[0])
         elif name == "NoteRef":
-            (target,) = self._require(element, "targetGUID")
-            holder = self._owner(Selection, Source, Code, Case)
+            (target,) = self._require(attrs, name, "targetGUID")
+            holder = self._owner(Selection, Source, Code, Case, Note)
             if holder is None and parent == "Project":
                 project.project_notes.append(target)
             elif isinstance(holder, Selection | Source | Code):
@@ -206,43 +240,45 @@ class _Reader:
             owner.values.append(value)
             owner = value
         elif name == "VariableRef" and isinstance(owner, VariableValue):
-            (owner.variable,) = self._require(element, "targetGUID")
+            (owner.variable,) = self._require(attrs, name, "targetGUID")
         elif name == "Set" and parent == "Sets":
-            guid, set_name = self._require(element, "guid", "name")
+            guid, set_name = self._require(attrs, name, "guid", "name")
             owner = CodeSet(guid, set_name)
             project.sets.append(owner)
         elif name == "MemberCode" and isinstance(owner, CodeSet):
-            owner.codes.append(element.get("targetGUID") or element.get("guid") or "")
+            owner.codes.append(attrs.get("targetGUID") or attrs.get("guid") or "")
         elif name == "MemberSource" and isinstance(owner, CodeSet):
-            owner.sources.append(element.get("targetGUID") or "")
+            owner.sources.append(attrs.get("targetGUID") or "")
         elif name == "Link":
             project.links += 1
         elif name == "Graph":
             project.graphs += 1
         self.owners.append(owner)
 
-    def end(self, element: Element) -> None:
+    def end(self, tag: str) -> None:
         name = self.path.pop()
         owner = self.owners.pop()
         holder = self.owners[-1] if self.owners else None
-        text = element.text or ""
-        if name == "Description" and holder is not None and text.strip():
-            if isinstance(holder, Code | Source | Selection | Case | CodeSet | Project):
-                holder.description = text
-        elif name == "PlainTextContent" and isinstance(holder, Source | Note):
-            if isinstance(holder, Source):
-                holder.content = text
-            else:
-                holder.text = text
-        elif name in _VALUE_KINDS and isinstance(holder, VariableValue):
-            holder.value, holder.kind = text.strip(), _VALUE_KINDS[name]
+        if name in _TEXT:
+            text = "".join(self.text or [])
+            self.text = None
+            if name == "Description":
+                if text.strip() and isinstance(
+                    holder, Code | Source | Selection | Case | CodeSet | Project
+                ):
+                    holder.description = text
+            elif name == "PlainTextContent":
+                if isinstance(holder, Source):
+                    holder.content = text
+                elif isinstance(holder, Note):
+                    holder.text = text
+            elif isinstance(holder, VariableValue):
+                holder.value, holder.kind = text.strip(), _VALUE_KINDS[name]
         elif name == "Coding" and isinstance(owner, Coding) and not owner.code:
             raise ImportFailed(
-                f"{self.where}: the coding {owner.guid} has no <CodeRef>, which the "
-                "standard requires."
+                f"{self.where}: the coding {owner.guid} has no <CodeRef>, which the standard "
+                "requires."
             )
-        if name in ("PlainTextSelection", "Code", "TextSource", "Note", "Case", "Coding"):
-            element.clear()
 
 
 def _position(value: str, where: str, guid: str) -> int:

@@ -7,7 +7,10 @@ project gives the same bytes.
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Iterable
+from typing import IO
 
 from gioia.refi.model import (
     CODEBOOK_NS,
@@ -24,6 +27,7 @@ from gioia.refi.model import (
 )
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_SAFE = re.compile(r"[0-9A-Za-z{}:.+-]*")
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTR_ESCAPES = str.maketrans(
     {
@@ -60,10 +64,15 @@ def _attrs(**values: str | int | None) -> str:
 
 
 class _Out:
-    """Lines of XML, indented by depth."""
+    """Lines of XML, indented by depth, written to ``handle`` as they pile up."""
 
-    def __init__(self) -> None:
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
         self.parts: list[str] = ['<?xml version="1.0" encoding="utf-8"?>\n']
+
+    def flush(self) -> None:
+        self.handle.write("".join(self.parts).encode("utf-8"))
+        self.parts.clear()
 
     def empty(self, depth: int, tag: str, attrs: str = "") -> None:
         self.parts.append(f"{'  ' * depth}<{tag}{attrs}/>\n")
@@ -77,13 +86,21 @@ class _Out:
     def text(self, depth: int, tag: str, value: str) -> None:
         self.parts.append(f"{'  ' * depth}<{tag}>{_text(value)}</{tag}>\n")
 
-    def bytes(self) -> bytes:
-        return "".join(self.parts).encode("utf-8")
-
 
 def project_xml(project: Project) -> bytes:
     """The ``project.qde`` of ``project``, valid against ``Project.xsd``."""
-    out = _Out()
+    buffer = io.BytesIO()
+    write_project(buffer, project)
+    return buffer.getvalue()
+
+
+def write_project(
+    handle: IO[bytes], project: Project, sources: Iterable[Source] | None = None
+) -> None:
+    """Write the ``project.qde`` of ``project`` to ``handle``; its sources are
+    ``sources`` if given (made as they are written; the notes, sets and description are
+    read after them), else ``project.sources``."""
+    out = _Out(handle)
     out.open(
         0,
         "Project",
@@ -113,10 +130,14 @@ def project_xml(project: Project) -> bytes:
         for case in project.cases:
             _case(out, 2, case)
         out.close(1, "Cases")
-    if project.sources:
-        out.open(1, "Sources")
-        for source in project.sources:
-            _source(out, 2, source)
+    opened = False
+    for source in project.sources if sources is None else sources:
+        if not opened:
+            out.open(1, "Sources")
+            opened = True
+        _source(out, 2, source)
+        out.flush()
+    if opened:
         out.close(1, "Sources")
     if project.notes:
         out.open(1, "Notes")
@@ -133,13 +154,14 @@ def project_xml(project: Project) -> bytes:
     for guid in project.project_notes:
         out.empty(1, "NoteRef", _attrs(targetGUID=guid))
     out.close(0, "Project")
-    return out.bytes()
+    out.flush()
 
 
 def codebook_xml(project: Project) -> bytes:
     """The ``.qdc`` codebook of ``project`` (codes, definitions, sets), valid against
     ``Codebook.xsd``."""
-    out = _Out()
+    buffer = io.BytesIO()
+    out = _Out(buffer)
     out.open(0, "CodeBook", _attrs(xmlns=CODEBOOK_NS, origin=project.origin))
     _codes(out, 1, project.codes, notes=False)
     if project.sets:
@@ -148,7 +170,8 @@ def codebook_xml(project: Project) -> bytes:
             _set(out, 2, code_set, member="guid")
         out.close(1, "Sets")
     out.close(0, "CodeBook")
-    return out.bytes()
+    out.flush()
+    return buffer.getvalue()
 
 
 def _codes(out: _Out, depth: int, codes: list[Code], *, notes: bool) -> None:
@@ -199,28 +222,33 @@ def _case(out: _Out, depth: int, case: Case) -> None:
     out.close(depth, "Case")
 
 
+def _a(value: str) -> str:
+    """An attribute's value, escaped unless it is plainly safe (GUIDs, numbers, times)."""
+    if _SAFE.fullmatch(value):
+        return value
+    return _NOT_XML.sub("", value).translate(_ATTR_ESCAPES)
+
+
 def _coding(out: _Out, depth: int, coding: Coding) -> None:
-    out.open(
-        depth,
-        "Coding",
-        _attrs(
-            guid=coding.guid, creatingUser=coding.creating_user, creationDateTime=coding.created
-        ),
+    pad = "  " * depth
+    user = f' creatingUser="{_a(coding.creating_user)}"' if coding.creating_user else ""
+    created = f' creationDateTime="{_a(coding.created)}"' if coding.created else ""
+    out.parts.append(
+        f'{pad}<Coding guid="{_a(coding.guid)}"{user}{created}>\n'
+        f'{pad}  <CodeRef targetGUID="{_a(coding.code)}"/>\n{pad}</Coding>\n'
     )
-    out.empty(depth + 1, "CodeRef", _attrs(targetGUID=coding.code))
-    out.close(depth, "Coding")
 
 
 def _selection(out: _Out, depth: int, selection: Selection) -> None:
-    attrs = _attrs(
-        guid=selection.guid,
-        name=selection.name,
-        startPosition=selection.start,
-        endPosition=selection.end,
-        creatingUser=selection.creating_user,
-        creationDateTime=selection.created,
+    """A selection, written directly (an export writes one per coding)."""
+    pad = "  " * depth
+    name = f' name="{_a(selection.name)}"' if selection.name is not None else ""
+    user = f' creatingUser="{_a(selection.creating_user)}"' if selection.creating_user else ""
+    created = f' creationDateTime="{_a(selection.created)}"' if selection.created else ""
+    out.parts.append(
+        f'{pad}<PlainTextSelection guid="{_a(selection.guid)}"{name} '
+        f'startPosition="{selection.start}" endPosition="{selection.end}"{user}{created}>\n'
     )
-    out.open(depth, "PlainTextSelection", attrs)
     if selection.description:
         out.text(depth + 1, "Description", selection.description)
     for coding in selection.codings:
