@@ -15,10 +15,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, insert, select
+from sqlalchemy import exists, select
 
 from gioia.errors import ImportFailed, InvalidInput
-from gioia.ops.base import Tx, get_or_create_coder
+from gioia.ops.base import Tx, bulk_insert, get_or_create_coder
 from gioia.ops.refi_memos import make_memos
 from gioia.ops.refi_sources import (
     SourceText,
@@ -45,7 +45,6 @@ from gioia.store import (
     Review,
     Theme,
     Transcript,
-    core_table,
     utcnow,
 )
 
@@ -230,18 +229,21 @@ def _codings(
     other: Counter[str] = Counter()
     existing = _existing(tx, texts) if options.merge else set()
     by_selection = options.coder_from == "selection"
-    attributed: dict[tuple[str | None, str | None], tuple[Coder, str | None]] = {}
+    attributed: dict[tuple[str | None, str | None], tuple[int, str, str | None]] = {}
 
-    def attribute(first: str | None, second: str | None) -> tuple[Coder, str | None]:
-        """The coder of a coding, and whom the other attribute names (if both say)."""
+    def attribute(first: str | None, second: str | None) -> tuple[int, str, str | None]:
+        """The coder of a coding (id and name), and whom the other attribute names (if
+        both say)."""
         found = attributed.get((first, second))
         if found is None:
             coder = coder_for(tx, users, first or second, report) or fallback()
             named = coder_for(tx, users, second, report) if first and second else None
-            found = attributed[(first, second)] = (coder, named.name if named else None)
+            found = (coder.id, coder.name, named.name if named else None)
+            attributed[(first, second)] = found
         return found
 
     for text in texts:
+        transcript = text.transcript_id
         selections = text.source.selections
         if text.source.codings:
             whole = m.Selection(f"{text.source.guid}-whole", 0, len(text.raw))
@@ -268,20 +270,20 @@ def _codings(
                     skipped["its code is not in the code book"] += 1
                     continue
                 if by_selection:
-                    coder, named = attribute(selection.creating_user, coding.creating_user)
+                    coder, name, named = attribute(selection.creating_user, coding.creating_user)
                 else:
-                    coder, named = attribute(coding.creating_user, selection.creating_user)
-                chosen[coder.name] += 1
+                    coder, name, named = attribute(coding.creating_user, selection.creating_user)
+                chosen[name] += 1
                 if named is not None:
                     other[named] += 1
                 created = parse_time(coding.created or selection.created)
                 for segment, a, b in placed.parts:
-                    key = (segment, concept, coder.id, a, b)
+                    key = (segment, concept, coder, a, b)
                     if key in existing:
                         report.codings_existing += 1
                     elif key not in rows:
                         rows[key] = (created, rank)
-                        per_transcript[(coder.id, text.transcript_id)] += 1
+                        per_transcript[(coder, transcript)] += 1
         # what is left of the selections is what memos need
         text.source.selections = [s for s in text.source.selections if s.notes or s.description]
     insert_codings(tx, rows)
@@ -393,11 +395,9 @@ def _reviews(
             )
         }
         rows = {key: when for key, when in rows.items() if key not in have}
-    if rows:
-        tx.session.execute(
-            insert(core_table(Review)),
-            [
-                {"segment_id": s, "coder_id": c, "reviewed_at": when}
-                for (s, c), when in rows.items()
-            ],
-        )
+    bulk_insert(
+        tx.session,
+        Review,
+        ("segment_id", "coder_id", "reviewed_at"),
+        [(segment, coder, when) for (segment, coder), when in rows.items()],
+    )

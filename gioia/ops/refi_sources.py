@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from gioia.errors import GioiaError
 from gioia.importers.decode import decode_raw
 from gioia.importers.manifest import TranscriptMeta
-from gioia.ops.base import Tx, clean_name, get_or_create_coder
+from gioia.ops.base import Tx, bulk_insert, clean_name, get_or_create_coder
 from gioia.ops.importing import (
     ImportOptions,
     content_hash,
@@ -35,11 +35,10 @@ from gioia.refi.model import parse_time
 from gioia.refi.package import Package
 from gioia.refi.positions import Positions
 from gioia.refi.report import ImportReport, Skipped
-from gioia.store import Coder, Coding, Segment, Transcript, core_table, utcnow
+from gioia.store import Coder, Coding, Segment, Transcript, utcnow
 from gioia.text import build_document, name_key
 
 SEGMENT_BY = "turn"
-_BATCH = 10_000
 
 
 @dataclass
@@ -230,20 +229,32 @@ def store_transcript(tx: Tx, text: SourceText, meta: Metadata, informants: dict[
             options=options,
         )
         rows = [(options.is_interviewer(s.speaker), linked.get(s.speaker)) for s in document.spans]
-    tx.session.execute(
-        insert(core_table(Segment)),
+    bulk_insert(
+        tx.session,
+        Segment,
+        (
+            "transcript_id",
+            "position",
+            "char_start",
+            "char_end",
+            "speaker",
+            "is_interviewer",
+            "informant_id",
+            "time_start",
+            "time_end",
+        ),
         [
-            {
-                "transcript_id": transcript.id,
-                "position": position,
-                "char_start": span.start,
-                "char_end": span.end,
-                "speaker": span.speaker,
-                "is_interviewer": interviewer,
-                "informant_id": speaker,
-                "time_start": span.time_start,
-                "time_end": span.time_end,
-            }
+            (
+                transcript.id,
+                position,
+                span.start,
+                span.end,
+                span.speaker,
+                interviewer,
+                speaker,
+                span.time_start,
+                span.time_end,
+            )
             for position, (span, (interviewer, speaker)) in enumerate(
                 zip(document.spans, rows, strict=True), start=1
             )
@@ -298,26 +309,22 @@ def place(text: SourceText, selection: m.Selection, convention: str) -> Placed |
 
 
 def insert_codings(tx: Tx, rows: dict[tuple[int, int, int, int, int], tuple[Any, ...]]) -> None:
-    """Write codings: (segment, concept, coder, start, end) → (created at, pick rank), in
-    batches (so the parameters of 100,000 rows are never all held at once)."""
+    """Write codings: (segment, concept, coder, start, end) → (created at, pick rank)."""
     now = utcnow()
-    keys = list(rows)
-    for first in range(0, len(keys), _BATCH):
-        tx.session.execute(
-            insert(core_table(Coding)),
-            [
-                {
-                    "segment_id": k[0],
-                    "concept_id": k[1],
-                    "coder_id": k[2],
-                    "char_start": k[3],
-                    "char_end": k[4],
-                    "created_at": rows[k][0] or now,
-                    "pick_rank": rows[k][1],
-                }
-                for k in keys[first : first + _BATCH]
-            ],
-        )
+    bulk_insert(
+        tx.session,
+        Coding,
+        (
+            "segment_id",
+            "concept_id",
+            "coder_id",
+            "char_start",
+            "char_end",
+            "created_at",
+            "pick_rank",
+        ),
+        [(*key, created or now, rank) for key, (created, rank) in rows.items()],
+    )
 
 
 def coder_for(

@@ -14,11 +14,13 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from gioia.importers.plain import parse_text
 from gioia.text import SegmentSpan, build_document, normalize_text
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # The characters ``normalize_text`` drops or changes; see its docstring.
 _JUNK = re.compile("[\ufeff\u200b\u2060\u00ad\x00-\x08\x0e-\x1f\x7f]")
@@ -31,6 +33,8 @@ _TRAILING_SPACE = re.compile(r"[^\S\n]+(?=\n|\Z)")
 def _offsets(length: int, weights: dict[int, int]) -> np.ndarray:
     """Where each offset of a string lands after each character ``i`` became
     ``weights.get(i, 1)`` characters: ``result[i]`` for ``i`` in ``0..length``."""
+    import numpy as np
+
     counts = np.ones(length, dtype=np.int64)
     if weights:
         counts[np.fromiter(weights, dtype=np.int64)] = np.fromiter(weights.values(), dtype=np.int64)
@@ -85,6 +89,8 @@ def normalize_with_offsets(raw: str) -> tuple[str, np.ndarray]:
     if drops:
         steps.append(_offsets(len(text), drops))
         text = _TRAILING_SPACE.sub("", text)
+    import numpy as np
+
     offsets = np.arange(len(raw) + 1, dtype=np.int64)
     for step in steps:
         offsets = step[offsets]
@@ -178,7 +184,7 @@ def read_document(raw: str, segment_by: str = "turn") -> Document:
                     cursor = found + len(line)
             offset += len(line) + 1
         at += len(turn.text) + 2
-    identity = bool(np.array_equal(offsets, np.arange(len(raw) + 1)))
+    identity = source == raw  # normalising changed nothing
     return Document(text, spans, source, pieces, None if identity else offsets, warnings)
 
 

@@ -48,6 +48,7 @@ _VALUE_KINDS = {
 
 
 _TEXT = frozenset({"Description", "PlainTextContent", *_VALUE_KINDS})
+_HOT = frozenset({"PlainTextSelection", "Coding", "CodeRef"})
 _CHUNK = 1 << 20
 
 
@@ -67,7 +68,7 @@ def read_xml(data: bytes | Iterable[bytes], where: str) -> Project:
     expat.ordered_attributes = False
     expat.StartElementHandler = reader.start
     expat.EndElementHandler = reader.end
-    expat.CharacterDataHandler = reader.data
+    reader.expat = expat  # the text handler is set inside text elements only
     chunks = (
         (data[at : at + _CHUNK] for at in range(0, len(data), _CHUNK))
         if isinstance(data, bytes)
@@ -102,6 +103,7 @@ class _Reader:
         self.path: list[str] = []  # local names of the open elements
         self.owners: list[Any] = []  # the model object each open element adds to
         self.text: list[str] | None = None  # the text of an open text element
+        self.expat: Any = None
         self._names: dict[str, str] = {}
         self._shared: dict[str, str] = {}  # one copy of each user, code and time
 
@@ -140,11 +142,47 @@ class _Reader:
         name = self._names.get(tag)
         if name is None:
             name = self._names[tag] = tag.rpartition("}")[2]
-        parent = self.path[-1] if self.path else None
+        owners = self.owners
+        owner: Any = owners[-1] if owners else None
+        kind = type(owner)
+        # the three elements of every coding first: a project has 100,000 of them
+        if name == "CodeRef" and kind is Coding:
+            if "targetGUID" not in attrs:
+                self._require(attrs, name, "targetGUID")
+            owner.code = self._shared.setdefault(attrs["targetGUID"], attrs["targetGUID"])
+        elif name == "Coding" and (kind is Selection or kind is Source):
+            if "guid" not in attrs:
+                self._require(attrs, name, "guid")
+            coding = Coding(
+                attrs["guid"],
+                "",
+                self._share(attrs.get("creatingUser")),
+                self._share(attrs.get("creationDateTime")),
+            )
+            owner.codings.append(coding)
+            owner = coding
+        elif name == "PlainTextSelection" and kind is Source:
+            guid, start, end = self._require(attrs, name, "guid", "startPosition", "endPosition")
+            owner = Selection(
+                guid,
+                _position(start, self.where, guid),
+                _position(end, self.where, guid),
+                name=attrs.get("name"),
+                creating_user=self._share(attrs.get("creatingUser")),
+                created=self._share(attrs.get("creationDateTime")),
+            )
+            owners[-1].selections.append(owner)
+        else:
+            owner = self._start_other(name, attrs, owner)
         self.path.append(name)
-        owner: Any = self.owners[-1] if self.owners else None
+        owners.append(owner)
+
+    def _start_other(self, name: str, attrs: dict[str, str], owner: Any) -> Any:
+        """Every element but those of a coding: returns what its children add to."""
+        parent = self.path[-1] if self.path else None
         if name in _TEXT:
             self.text = []
+            self.expat.CharacterDataHandler = self.data
         project = self.project
         if project is None:
             if name not in ("Project", "CodeBook"):
@@ -160,29 +198,6 @@ class _Reader:
                 codebook_only=name == "CodeBook",
             )
             owner = project
-        elif name == "PlainTextSelection" and isinstance(owner, Source):
-            guid, start, end = self._require(attrs, name, "guid", "startPosition", "endPosition")
-            owner = Selection(
-                guid,
-                _position(start, self.where, guid),
-                _position(end, self.where, guid),
-                name=attrs.get("name"),
-                creating_user=self._share(attrs.get("creatingUser")),
-                created=self._share(attrs.get("creationDateTime")),
-            )
-            self.owners[-1].selections.append(owner)
-        elif name == "Coding" and isinstance(owner, Selection | Source):
-            (guid,) = self._require(attrs, name, "guid")
-            coding = Coding(
-                guid,
-                "",
-                self._share(attrs.get("creatingUser")),
-                self._share(attrs.get("creationDateTime")),
-            )
-            owner.codings.append(coding)
-            owner = coding
-        elif name == "CodeRef" and isinstance(owner, Coding):
-            owner.code = self._share(self._require(attrs, name, "targetGUID")[0]) or ""
         elif name == "Code" and parent in ("Codes", "Code"):
             guid, code_name = self._require(attrs, name, "guid", "name")
             code = Code(guid, code_name, attrs.get("isCodable", "true").lower() != "false")
@@ -253,15 +268,23 @@ class _Reader:
             project.links += 1
         elif name == "Graph":
             project.graphs += 1
-        self.owners.append(owner)
+        return owner
 
     def end(self, tag: str) -> None:
         name = self.path.pop()
         owner = self.owners.pop()
+        if name in _HOT:
+            if name == "Coding" and type(owner) is Coding and not owner.code:
+                raise ImportFailed(
+                    f"{self.where}: the coding {owner.guid} has no <CodeRef>, which the "
+                    "standard requires."
+                )
+            return
         holder = self.owners[-1] if self.owners else None
         if name in _TEXT:
             text = "".join(self.text or [])
             self.text = None
+            self.expat.CharacterDataHandler = None
             if name == "Description":
                 if text.strip() and isinstance(
                     holder, Code | Source | Selection | Case | CodeSet | Project
@@ -274,11 +297,6 @@ class _Reader:
                     holder.text = text
             elif isinstance(holder, VariableValue):
                 holder.value, holder.kind = text.strip(), _VALUE_KINDS[name]
-        elif name == "Coding" and isinstance(owner, Coding) and not owner.code:
-            raise ImportFailed(
-                f"{self.where}: the coding {owner.guid} has no <CodeRef>, which the standard "
-                "requires."
-            )
 
 
 def _position(value: str, where: str, guid: str) -> int:
