@@ -140,3 +140,29 @@ def write_qdpx(path: Path, project_xml: str, files: dict[str, bytes] | None = No
 def guid(number: int) -> str:
     """A GUID for hand-made files: ``00000000-0000-0000-0000-<number>``."""
     return f"00000000-0000-0000-0000-{number:012d}"
+
+
+def readme_output(command: str) -> list[str]:
+    """The output README.md shows under ``$ command`` (up to the next prompt or the end
+    of its console block); ``…`` stands for lines left out."""
+    from .shared import REPO
+
+    lines = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+    start = lines.index(f"$ {command}") + 1
+    shown = []
+    for line in lines[start:]:
+        if line.startswith("$ ") or line.startswith("```"):
+            break
+        shown.append(line)
+    return shown
+
+
+def assert_shown(shown: list[str], output: str) -> None:
+    """Every line README shows is in ``output``, in order; ``…`` may stand for any lines."""
+    lines = output.splitlines()
+    at = 0
+    for line in shown:
+        if line == "…":
+            continue
+        assert line in lines[at:], f"README shows {line!r}, which the command did not print"
+        at = lines.index(line, at) + 1

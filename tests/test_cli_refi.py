@@ -13,6 +13,7 @@ from gioia import Project
 from gioia.cli import cli
 
 from .conftest import SAMPLE, run
+from .refi_helpers import readme_output
 from .test_refi_import import foreign
 
 
@@ -179,3 +180,34 @@ def test_the_report_as_json(runner: CliRunner, tmp_path: Path) -> None:
     report = json.loads(out.output)
     assert (report["codings_created"], report["positions"]["convention"]) == (5, "utf16")
     assert report["placements"][0]["role"] == "dimension"
+
+
+def test_the_readme_way_out_and_back_on_the_demo(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gioia.demo import build_demo
+
+    report = build_demo(tmp_path / "demo", say=lambda line: None)
+    monkeypatch.chdir(tmp_path / "demo")
+    monkeypatch.setenv("GIOIA_STORE", str(report.store))
+    for command in (
+        "gioia export qdpx -o study.qdpx",
+        "gioia export qdpx -o study-nvivo.qdpx --positions utf16 --coders Maria,Tom",
+        "gioia export qdc -o codebook.qdc",
+    ):
+        out = runner.invoke(cli, command.split()[1:], catch_exceptions=False)
+        assert out.exit_code == 0
+        if readme_output(command):  # what README shows is what it prints
+            assert out.output.splitlines() == readme_output(command)
+    out = runner.invoke(
+        cli, ["--store", "copy.db", "import-project", "study.qdpx"], catch_exceptions=False
+    )
+    assert out.exit_code == 0
+    with Project.open(str(report.store)) as original, Project.open("copy.db") as copy:
+        for level, unit in (("concept", "segment"), ("theme", "character")):
+            assert copy.agreement(level=level, unit=unit).overall == (
+                original.agreement(level=level, unit=unit).overall
+            )
+    mine = runner.invoke(cli, ["agreement"], catch_exceptions=False).output
+    theirs = runner.invoke(cli, ["--store", "copy.db", "agreement"], catch_exceptions=False)
+    assert theirs.output == mine

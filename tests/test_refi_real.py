@@ -3,9 +3,11 @@ their README measured, read back through gioia. Never copied into the repository
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
+from click.testing import CliRunner
 from sqlalchemy import select
 
 from gioia import Project
@@ -14,6 +16,8 @@ from gioia.refi.report import ImportReport
 from gioia.store import Coding, Segment, Transcript
 from gioia.text import normalize_text
 
+from .conftest import run
+from .refi_helpers import assert_shown, readme_output
 from .shared import shared_file
 
 
@@ -23,8 +27,6 @@ def _imported(project: Project, name: str) -> ImportReport:
 
 def _source_texts(path: Path) -> dict[str, str]:
     """The sources' text as stored in the package (BOM dropped), by transcript name."""
-    import re
-
     with zipfile.ZipFile(path) as archive:
         qde = archive.read("project.qde").decode("utf-8-sig")
         found = {}
@@ -36,54 +38,46 @@ def _source_texts(path: Path) -> dict[str, str]:
 
 
 def test_nvivo_for_windows_303_codings_at_their_utf16_positions(
-    project: Project, tmp_path: Path
+    store: str, runner: CliRunner, tmp_path: Path
 ) -> None:
     path = shared_file("refi", "nvivo-windows-12.6.qdpx")
-    report = project.import_project(path)
-    assert report.coders == ("Gergo", "floriansipos")
-    assert report.positions is not None
-    assert (report.positions.convention, report.positions.decided) == ("utf16", True)
-    assert report.positions.scores == {"codepoints": 49, "utf16": 300}
-    assert (report.selections, report.codings_read, report.codings_created) == (303, 303, 303)
-    assert (report.split, report.trimmed, report.skipped) == (0, 0, [])
-    # the selections' creators split 297/6; every coding names Gergo
-    assert report.coder_counts == {"floriansipos": 297, "Gergo": 6}
-    assert report.other_attribution == {"Gergo": 303}
-    sources = _source_texts(path)
-    with project._read() as tx:
-        rows = tx.session.execute(
-            select(Transcript.name, Transcript.text, Coding.char_start, Coding.char_end)
-            .join(Segment, Segment.transcript_id == Transcript.id)
-            .join(Coding, Coding.segment_id == Segment.id)
-        ).all()
-    assert len(rows) == 303
-    import re
-
-    with zipfile.ZipFile(path) as archive:
-        qde = archive.read("project.qde").decode("utf-8-sig")
-    spans = [
-        (int(a), int(b))
-        for a, b in re.findall(
-            r'<PlainTextSelection [^>]*startPosition="(\d+)" endPosition="(\d+)"', qde
+    out = run(runner, store, "import-project", str(path))
+    assert out.exit_code == 0
+    command = "gioia --store nvivo.db import-project nvivo-windows-12.6.qdpx"
+    assert_shown(readme_output(command)[1:], out.output)  # the store line aside
+    with Project.open(store) as project:
+        with project._read() as tx:
+            rows = tx.session.execute(
+                select(Transcript.name, Transcript.text, Coding.char_start, Coding.char_end)
+                .join(Segment, Segment.transcript_id == Transcript.id)
+                .join(Coding, Coding.segment_id == Segment.id)
+            ).all()
+        assert len(rows) == 303
+        assert [c.name for c in project.coders()] == ["floriansipos", "Gergo"]
+        with zipfile.ZipFile(path) as archive:
+            qde = archive.read("project.qde").decode("utf-8-sig")
+        spans = [
+            (int(a), int(b))
+            for a, b in re.findall(
+                r'<PlainTextSelection [^>]*startPosition="(\d+)" endPosition="(\d+)"', qde
+            )
+        ]
+        raw = _source_texts(path)["videos_10_selected"].encode("utf-16-le")
+        expected = sorted(
+            normalize_text(raw[2 * a : 2 * b].decode("utf-16-le")).strip() for a, b in spans
         )
-    ]
-    raw = sources["videos_10_selected"].encode("utf-16-le")
-    expected = sorted(
-        normalize_text(raw[2 * a : 2 * b].decode("utf-16-le")).strip() for a, b in spans
-    )
-    assert sorted(text[a:b] for _, text, a, b in rows) == expected
-    assert {name for name, *_ in rows} == {"videos_10_selected"}
-    # the code tree as reported
-    assert (report.count("dimension"), report.count("theme"), report.count("concept")) == (
-        2,
-        25,
-        125,
-    )
-    left_out = [(p.code, p.notes) for p in report.placements if p.role == "left out"]
-    assert left_out == [("Attituderoots", (("left out", "not codable: a folder"),))]
-    assert len(report.placements) == 152
-    assert report.definitions == 82
-    _exports_valid_again(project, tmp_path)
+        assert sorted(text[a:b] for _, text, a, b in rows) == expected
+        assert {name for name, *_ in rows} == {"videos_10_selected"}
+        # the code tree as reported
+        structure = project.structure()
+        assert len(structure.dimensions) == 2
+        assert (
+            sum(len(d.themes) for d in structure.dimensions)
+            + len(structure.themes_without_dimension)
+            == 25
+        )
+        assert len(project.items("concept")) == 125
+        _exports_valid_again(project, tmp_path)
 
 
 def test_nvivo_for_mac_262_codes_seven_deep(project: Project) -> None:
@@ -104,6 +98,21 @@ def test_nvivo_for_mac_262_codes_seven_deep(project: Project) -> None:
     # both users are coders (beside Maria, who ran the import)
     assert [c.name for c in project.coders()] == ["chrisp", "cp", "Maria"]
     assert len(project.items("concept")) == 237
+
+
+def test_nvivo_for_mac_by_depths_as_the_readme_shows(runner: CliRunner, tmp_path: Path) -> None:
+    path = shared_file("refi", "nvivo-mac-15-codebook.qdpx")
+    location = tmp_path / "mac.db"
+    out = run(runner, str(location), "import-project", str(path), "--levels", "2,3,4", "--dry-run")
+    lines = out.output.splitlines()
+    assert lines[-1] == "Dry run: nothing was written."
+    # counted by hand on the tree: 16 codes with children at depth 2, 22 at depth 3
+    assert (
+        "Structure (depth 2 dimensions, depth 3 themes, depth 4 and below concepts): "
+        "16 dimension(s), 22 theme(s), 221 concept(s)."
+    ) in lines
+    assert "  rq1_definition → left out" in lines
+    assert not location.exists()
 
 
 def test_qc_205_codings_despite_its_paths(project: Project, tmp_path: Path) -> None:

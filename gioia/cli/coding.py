@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gioia.cli.common import console, echo_json, format_time, interactive, open_project, settings
+from gioia.cli.common import console, echo_json, interactive, open_project, settings
+from gioia.text import format_time
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -76,14 +76,6 @@ def interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def format_time(seconds: float | None) -> str:
-    """``h:mm:ss`` for a time in seconds, or an empty string."""
-    if seconds is None:
-        return ""
-    whole = int(seconds)
-    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
-
-
 def text_table(
     title: str,
     heads: list[str],

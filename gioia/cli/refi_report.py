@@ -131,5 +131,8 @@ def _tree(report: ImportReport) -> list[str]:
         became = p.role if p.name in (None, p.code) else f"{p.role} {p.name!r}"
         if p.concept is not None and p.role != "concept":
             became += f", codings to the concept {p.concept!r}"
+        marks = [kind for kind, _ in p.notes if kind in ("flattened", "renamed", "no theme")]
+        if marks:
+            became += f" ({', '.join(dict.fromkeys(marks))})"
         lines.append(f"{'  ' * p.depth}{p.code} → {became}")
     return lines

@@ -34,6 +34,7 @@ from gioia.store import (
     Theme,
     Transcript,
 )
+from gioia.text import format_time
 
 #: The variables gioia writes for a transcript's own metadata: key in gioia.json → name.
 BUILTIN_VARIABLES = {
@@ -69,12 +70,6 @@ class Guids:
     def pair(self, kind: str, key: object) -> tuple[str, str]:
         digest = hashlib.sha256(self._namespace + f"{kind}:{key}".encode()).hexdigest()
         return self._format(digest[:32]), self._format(digest[32:])
-
-
-def format_time(seconds: float) -> str:
-    """``h:mm:ss``, as a speaker label in a transcript writes a time."""
-    whole = int(seconds)
-    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
 def speaker_label(segment: Segment, previous: Segment | None, gap: str) -> str:

@@ -1,10 +1,12 @@
-"""Importing a REFI-QDA project's sources: transcripts, and selections as codings.
+"""Importing a REFI-QDA project's sources: transcripts with their cases and metadata,
+and selections as codings.
 
 A text source becomes a transcript segmented into speaker turns as the text importer
 does (a ``.txt`` read as stored, BOM and CRLF included; a source with only a Word file
 through the Word importer), or, for a source gioia itself wrote and nobody changed, with
-the segments gioia recorded in ``gioia.json``. Each selection becomes one coding per
-turn it covers, with its exact span, by the coder the options choose.
+the segments gioia recorded in ``gioia.json``. Cases and their variables become cases
+and attributes; a source's variables its informant, role, wave, date and attributes.
+Each selection becomes one coding per turn it covers, with its exact span.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from gioia.refi.package import Package
 from gioia.refi.positions import Positions
 from gioia.refi.report import ImportReport, Skipped
 from gioia.store import Coder, Coding, Segment, Transcript, utcnow
-from gioia.text import build_document, name_key
+from gioia.text import SegmentSpan, build_document, name_key
 
 SEGMENT_BY = "turn"
 
@@ -479,18 +481,16 @@ def make_transcripts(
 
 def _reuse(tx: Tx, text: SourceText, transcript: Transcript) -> None:
     """Code onto a transcript the store has already (a merge): its own segments."""
-    from gioia.store import Segment
-    from gioia.text import SegmentSpan
-
     segments = list(
         tx.session.scalars(
             select(Segment).where(Segment.transcript_id == transcript.id).order_by(Segment.position)
         )
     )
-    text.document.spans[:] = [
-        SegmentSpan(s.char_start, s.char_end, s.speaker, i, s.time_start, s.time_end)
-        for i, s in enumerate(segments)
-    ]
-    text.document.__post_init__()
+    text.document.use_segments(
+        [
+            SegmentSpan(s.char_start, s.char_end, s.speaker, i, s.time_start, s.time_end)
+            for i, s in enumerate(segments)
+        ]
+    )
     text.transcript_id = transcript.id
     text.segment_ids = [s.id for s in segments]

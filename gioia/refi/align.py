@@ -116,7 +116,12 @@ class Document:
 
     def __post_init__(self) -> None:
         self._starts = [piece[0] for piece in self.pieces]
-        self._segment_starts = [span.start for span in self.spans]
+        self.use_segments(self.spans)
+
+    def use_segments(self, spans: list[SegmentSpan]) -> None:
+        """Cut selections at these segments (a transcript's own, when the store has it)."""
+        self.spans = spans
+        self._segment_starts = [span.start for span in spans]
 
     def locate(self, start: int, end: int) -> tuple[int, int, bool] | None:
         """The stored span ``[a, b)`` that the source's code points ``[start, end)`` hold,

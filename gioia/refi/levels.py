@@ -112,9 +112,6 @@ class Mapping:
     rule: Rule
     placements: tuple[Placement, ...]
 
-    def by_guid(self) -> dict[str, Placement]:
-        return {p.guid: p for p in self.placements}
-
 
 def clean_code_name(name: str) -> str:
     """A code's name as gioia can hold it: spaces collapsed, control characters out,
