@@ -10,7 +10,17 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from gioia.errors import InvalidInput, NotFound
-from gioia.store import NAME_LENGTH, Coder, Concept, Event, Review, Segment, Transcript, core_table
+from gioia.store import (
+    NAME_LENGTH,
+    Coder,
+    Coding,
+    Concept,
+    Event,
+    Review,
+    Segment,
+    Transcript,
+    core_table,
+)
 from gioia.text import name_key
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -214,6 +224,23 @@ def resolve_refs(session: Session, refs: list[str]) -> list[tuple[Transcript, Se
 def segment_ref(transcript: Transcript, segment: Segment) -> str:
     """The ``TRANSCRIPT:N`` reference of a segment."""
     return f"{transcript.name}:{segment.position}"
+
+
+def coding_keys(session: Session, condition: Any) -> set[tuple[int, int, int, int, int]]:
+    """The codings matching ``condition`` as (segment, concept, coder, start, end): what
+    makes a coding the same coding."""
+    return {
+        (segment, concept, coder, start, end)
+        for segment, concept, coder, start, end in session.execute(
+            select(
+                Coding.segment_id,
+                Coding.concept_id,
+                Coding.coder_id,
+                Coding.char_start,
+                Coding.char_end,
+            ).where(condition)
+        )
+    }
 
 
 def bulk_insert(

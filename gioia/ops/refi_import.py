@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import exists, select
 
 from gioia.errors import ImportFailed, InvalidInput
-from gioia.ops.base import Tx, bulk_insert, get_or_create_coder
+from gioia.ops.base import Tx, bulk_insert, coding_keys, get_or_create_coder
 from gioia.ops.refi_memos import make_memos
 from gioia.ops.refi_sources import (
     SourceText,
@@ -39,6 +39,7 @@ from gioia.refi.report import ImportReport, Skipped
 from gioia.store import (
     Case,
     Coder,
+    Coding,
     Concept,
     Dimension,
     Memo,
@@ -329,23 +330,10 @@ def _fallback_coder(tx: Tx, users: dict[str, Coder], report: ImportReport) -> An
 
 def _existing(tx: Tx, texts: list[SourceText]) -> set[Key]:
     """The codings already on the transcripts an import codes onto (a merge)."""
-    from gioia.store import Coding
-
     ids = [segment for text in texts for segment in text.segment_ids]
     found: set[Key] = set()
     for chunk in range(0, len(ids), 5000):
-        found.update(
-            tuple(row)  # type: ignore[misc]
-            for row in tx.session.execute(
-                select(
-                    Coding.segment_id,
-                    Coding.concept_id,
-                    Coding.coder_id,
-                    Coding.char_start,
-                    Coding.char_end,
-                ).where(Coding.segment_id.in_(ids[chunk : chunk + 5000]))
-            )
-        )
+        found |= coding_keys(tx.session, Coding.segment_id.in_(ids[chunk : chunk + 5000]))
     return found
 
 

@@ -179,30 +179,13 @@ def _word_source(package: Package, source: m.Source, member: str) -> SourceText:
     return SourceText(source, name, text, document, "docx", PurePosixPath(member).name)
 
 
-@dataclass(frozen=True)
-class Metadata:
-    """What a transcript's case and variables say about it."""
-
-    case: str | None = None
-    informant: str | None = None
-    role: str | None = None
-    wave: str | None = None
-    date: dt.date | None = None
-    attributes: dict[str, str] = field(default_factory=dict)
-    """Prefixed as a manifest's: ``case.KEY``, ``informant.KEY``, ``KEY``."""
-
-
-def store_transcript(tx: Tx, text: SourceText, meta: Metadata, informants: dict[str, int]) -> None:
+def store_transcript(
+    tx: Tx, text: SourceText, meta: TranscriptMeta, informants: dict[str, int]
+) -> None:
     """Write the transcript and its segments (ids into ``text.segment_ids``)."""
     options = ImportOptions()
     case = get_or_create_case(tx, meta.case) if meta.case else None
-    informant = (
-        get_or_create_informant(
-            tx, TranscriptMeta(case=meta.case, informant=meta.informant, role=meta.role), case
-        )
-        if meta.informant
-        else None
-    )
+    informant = get_or_create_informant(tx, meta, case) if meta.informant else None
     document = text.document
     transcript = Transcript(
         name=text.name,
@@ -391,7 +374,7 @@ def metadata(
     meanings: dict[str, tuple[str, str]],
     case: str | None,
     recorded: bool,
-) -> Metadata:
+) -> TranscriptMeta:
     """A transcript's case, informant, role, wave, date and attributes from its values."""
     builtin: dict[str, str] = {}
     attributes: dict[str, str] = {}
@@ -413,7 +396,7 @@ def metadata(
     informant = builtin.get("informant") or None
     if informant is None:
         attributes = {k: v for k, v in attributes.items() if not k.startswith("informant.")}
-    return Metadata(
+    return TranscriptMeta(
         case, informant, builtin.get("role") or None, builtin.get("wave") or None, date, attributes
     )
 
