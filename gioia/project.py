@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -14,7 +15,7 @@ from gioia.checks import Finding, check_structure
 from gioia.errors import GioiaError, ImportFailed, InvalidInput
 from gioia.importers import SUPPORTED_SUFFIXES
 from gioia.importers.manifest import TranscriptMeta, read_manifest
-from gioia.ops import coding, importing, listing, quotes, reviews, structure, undo
+from gioia.ops import carry, coding, importing, listing, quotes, reviews, segments, structure, undo
 from gioia.ops.base import Tx, find_concept, resolve_refs
 from gioia.ops.importing import ImportOptions
 from gioia.store import Store, open_store
@@ -40,6 +41,7 @@ from gioia.views import (
     ProgressRow,
     ReconcileState,
     ReviewResult,
+    SegmentEdit,
     SegmentView,
     Step,
     StructureImportResult,
@@ -153,14 +155,41 @@ class Project:
         meta: TranscriptMeta | None = None,
         options: ImportOptions | None = None,
     ) -> ImportResult:
-        """Import one transcript file in one transaction; raises on a bad file."""
+        """Import one transcript file in one transaction; raises on a bad file.
+
+        Replacing a transcript (``options.replace``) carries its codings, quote picks,
+        memos and read marks over to the new text (see ``ImportResult.carried``); with
+        ``options.force`` what cannot be placed is dropped, audited, and listed in a CSV
+        file beside the store.
+        """
         with self._write() as tx:
             outcome = importing.import_file(
                 tx, path, meta or TranscriptMeta(), options or ImportOptions()
             )
+            carried = outcome.carried
+            if outcome.dropped and carried is not None:
+                export = self._export_dropped(outcome.transcript, outcome.dropped)
+                carried = dataclasses.replace(carried, export=str(export))
         return ImportResult(
-            str(path), outcome.status, outcome.transcript, outcome.segments, outcome.warnings
+            str(path),
+            outcome.status,
+            outcome.transcript,
+            outcome.segments,
+            outcome.warnings,
+            carried=carried,
         )
+
+    def _export_dropped(self, transcript: str, rows: Sequence[dict[str, str]]) -> Path:
+        """Write the codings and memos dropped from a transcript beside the store (inside
+        the transaction that drops them: if the file cannot be written, nothing is lost)."""
+        stamp = store_module.utcnow().strftime("%Y%m%d-%H%M%S")
+        path = self._store.folder / f"{transcript}-dropped-{stamp}.csv"
+        number = 1
+        while path.exists():  # a second drop in the same second
+            number += 1
+            path = path.with_name(f"{transcript}-dropped-{stamp}-{number}.csv")
+        carry.write_dropped(path, rows)
+        return path
 
     def import_files(
         self,
@@ -175,7 +204,8 @@ class Project:
 
         A bad file is reported in its result (status ``failed``) and the others go on.
         With a manifest, its rows give each file's metadata (``meta`` fills the gaps)
-        and, when no paths are given, the files to import.
+        and, when no paths are given, the files to import; a file it does not list gets
+        a warning that says so.
         """
         base = meta or TranscriptMeta()
         listed = read_manifest(manifest) if manifest else {}
@@ -190,7 +220,15 @@ class Project:
             try:
                 result = self.import_file(path, file_meta, options)
             except GioiaError as exc:
-                result = ImportResult(str(path), "failed", error=exc.message)
+                result = ImportResult(
+                    str(path), "failed", error=exc.message, details=tuple(exc.details)
+                )
+            if manifest is not None and path.resolve() not in listed:
+                unlisted = (
+                    f"not listed in {manifest.name}: imported without the case, informant, "
+                    "role, date or wave a manifest row gives.",
+                )
+                result = dataclasses.replace(result, warnings=unlisted + result.warnings)
             results.append(result)
             if progress is not None:
                 progress(number, len(files), result)
@@ -240,6 +278,41 @@ class Project:
         if no coder, or with ``show_others``)."""
         with self._read() as tx:
             return listing.transcript_view(tx, name, coder=None if show_others else self.coder)
+
+    # --- editing segments ------------------------------------------------------------
+
+    def merge_segments(self, refs: list[str]) -> SegmentEdit:
+        """Merge consecutive segments (``T:N``) into the first; codings, memos and quote
+        picks are kept (see :func:`gioia.ops.segments.merge`)."""
+        with self._write() as tx:
+            return segments.merge(tx, refs)
+
+    def split_segment(
+        self,
+        ref: str,
+        *,
+        at: int | None = None,
+        before: str | None = None,
+        sentences: bool = False,
+    ) -> SegmentEdit:
+        """Split a segment at a character offset of its text, before some words, or at
+        every sentence; codings, memos and read marks follow the parts."""
+        with self._write() as tx:
+            return segments.split(tx, ref, at=at, before=before, sentences=sentences)
+
+    def delete_segment(self, ref: str, *, force: bool = False) -> SegmentEdit:
+        """Delete a segment and its words (a title line, a false turn); refused while it
+        holds codings or memos unless ``force``, which drops them (audited, and listed in
+        a CSV file beside the store)."""
+        with self._write() as tx:
+            outcome = segments.delete_segment(tx, ref, force=force)
+            edit = outcome.edit
+            if outcome.dropped:
+                name = edit.before[0].rsplit(":", 1)[0]
+                export = self._export_dropped(name, outcome.dropped)
+                carried = dataclasses.replace(edit.carried, export=str(export))
+                edit = dataclasses.replace(edit, carried=carried)
+        return edit
 
     # --- coding ------------------------------------------------------------------
 

@@ -163,7 +163,7 @@ def test_reconcile_from_standard_input_and_resume(study: str, runner: CliRunner)
         runner, study, "reconcile", "--into", "Consensus", input="a # Maria is right\nmaybe\nb\nx\n"
     )
     lines = out.output.splitlines()
-    assert lines[0] == "Consensus: 142 agreed coding(s) copied; 13 disagreement(s) to decide."
+    assert lines[0] == "Consensus: 82 agreed coding(s) copied; 13 disagreement(s) to decide."
     assert "Error: 'maybe' is not a choice: a, b, both, neither or other." in lines
     assert lines[-1] == "Stopped; run the same command to resume."
     again = run(runner, study, "reconcile", "--into", "Consensus", input="x\n")

@@ -96,7 +96,8 @@ def test_import_a_project_into_a_new_store(runner: CliRunner, tmp_path: Path) ->
         "creatingUser says Tom 2, Maria 1: --coder-from coding uses it.",
         "Transcripts: 2 with 5 segments (speaker turns): interview, second.",
         "Codings: 5 made of 6 read; 1 selection(s) crossed turns: one coding per turn; 1 "
-        "selection(s) began or ended in a speaker label: they start and end on the turn's text.",
+        "selection(s) began or ended in a speaker label or a title: they start and end on the "
+        "turn's text.",
         "Read marks: each coder has read the segments they coded (--reviews).",
         "Memos: 6 from notes and descriptions; definitions: 2 from code descriptions.",
     ]

@@ -87,8 +87,8 @@ def report_lines(report: ImportReport) -> list[str]:
             line += f"; {report.split:,} selection(s) crossed turns: one coding per turn"
         if report.trimmed:
             line += (
-                f"; {report.trimmed:,} selection(s) began or ended in a speaker label: they "
-                "start and end on the turn's text"
+                f"; {report.trimmed:,} selection(s) began or ended in a speaker label or a "
+                "title: they start and end on the turn's text"
             )
         lines.append(line + ".")
         if not report.from_gioia:

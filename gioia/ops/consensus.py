@@ -109,7 +109,10 @@ def _text(scope: Scope, segment: int) -> str:
 
 
 def _copy(tx: Tx, work: _Work, segment: int, codes: set[int], sources: tuple[int, ...]) -> int:
-    """Copy the sources' codings of these codes on a segment (every distinct span)."""
+    """Copy the sources' codings of these codes on a segment, each code once: on the
+    distinct quotes the sources marked, or on the whole segment when they marked none.
+    Returns how many codes the consensus newly applies there."""
+    _, segment_start, segment_end, _ = work.scope.segments[segment]
     present: set[tuple[int, int, int]] = {
         (concept, start, end)
         for concept, start, end in tx.session.execute(
@@ -118,22 +121,28 @@ def _copy(tx: Tx, work: _Work, segment: int, codes: set[int], sources: tuple[int
             )
         )
     }
+    applied = {concept for concept, _, _ in present}
     added = 0
     for code in sorted(codes):
-        for source in sources:
-            for start, end in work.scope.spans.get((source, segment, code), ()):
-                if (code, start, end) not in present:
-                    tx.session.add(
-                        Coding(
-                            segment_id=segment,
-                            concept_id=code,
-                            coder_id=work.consensus.id,
-                            char_start=start,
-                            char_end=end,
-                        )
+        spans = {
+            span for source in sources for span in work.scope.spans.get((source, segment, code), ())
+        }
+        quotes = spans - {(segment_start, segment_end)}
+        for start, end in sorted(quotes or spans):
+            if (code, start, end) not in present:
+                tx.session.add(
+                    Coding(
+                        segment_id=segment,
+                        concept_id=code,
+                        coder_id=work.consensus.id,
+                        char_start=start,
+                        char_end=end,
                     )
-                    present.add((code, start, end))
-                    added += 1
+                )
+                present.add((code, start, end))
+        if spans and code not in applied:
+            applied.add(code)
+            added += 1
     return added
 
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 from sqlalchemy import func, or_, select
 
 from gioia.errors import InvalidInput
-from gioia.ops.base import Tx, find_coder, get_concept, get_transcript
+from gioia.ops.base import Tx, coding_applications, find_coder, get_concept, get_transcript
 from gioia.store import (
     Attribute,
     Case,
@@ -59,10 +59,10 @@ def transcripts(tx: Tx, *, names: list[str] | None = None) -> list[TranscriptSum
         .group_by(Segment.transcript_id)
         .subquery()
     )
+    applied = coding_applications()
     coding_counts = (
-        select(Segment.transcript_id, func.count().label("n"))
-        .join(Coding, Coding.segment_id == Segment.id)
-        .group_by(Segment.transcript_id)
+        select(applied.c.transcript_id, func.count().label("n"))
+        .group_by(applied.c.transcript_id)
         .subquery()
     )
     query = (

@@ -285,7 +285,7 @@ def place(text: SourceText, selection: m.Selection, convention: str) -> Placed |
     end = positions.to_codepoints(selection.end, convention)
     located = text.document.locate(start, end)
     if located is None:
-        return "it covers only a speaker label or blank space"
+        return "it covers only what gioia does not keep of the text (a speaker label, a title)"
     a, b, trimmed = located
     parts = [(text.segment_ids[i], x, y) for i, x, y in text.document.split(a, b)]
     if not parts:

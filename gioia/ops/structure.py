@@ -11,11 +11,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, case, delete, distinct, exists, func, select, update
+from sqlalchemy import CursorResult, delete, distinct, exists, func, select, update
 from sqlalchemy.orm import aliased
 
 from gioia.errors import InvalidInput, NotFound
-from gioia.ops.base import Tx, clean_name, evidence_coder, resolve_refs, suggestion
+from gioia.ops.base import (
+    Tx,
+    clean_name,
+    coding_applications,
+    evidence_coder,
+    resolve_refs,
+    suggestion,
+)
 from gioia.ops.listing import compile_grep
 from gioia.store import Coder, Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
 from gioia.structure_file import read_structure
@@ -455,33 +462,27 @@ def level_of(tx: Tx, name: str) -> str:
 
 
 def _counts(tx: Tx, group: Any, coder_id: int | None) -> dict[Any, Counts]:
+    """Counts per ``group`` (a column of Concept or Theme): a coder's concept on a
+    segment counts once however many quotes mark it (see ``coding_applications``)."""
+    applied = coding_applications(coder_id)
     informant = func.coalesce(Segment.informant_id, Transcript.informant_id)
-    quoted = case(
-        (
-            and_(Coding.char_start == Segment.char_start, Coding.char_end == Segment.char_end),
-            0,
-        ),
-        else_=1,
-    )
     query = (
         select(
             group,
             func.count(),
-            func.count(distinct(Coding.segment_id)),
-            func.count(distinct(Segment.transcript_id)),
+            func.count(distinct(applied.c.segment_id)),
+            func.count(distinct(applied.c.transcript_id)),
             func.count(distinct(Transcript.case_id)),
             func.count(distinct(informant)),
-            func.sum(quoted),
+            func.sum(applied.c.quoted),
         )
-        .select_from(Coding)
-        .join(Segment, Segment.id == Coding.segment_id)
-        .join(Transcript, Transcript.id == Segment.transcript_id)
-        .join(Concept, Concept.id == Coding.concept_id)
+        .select_from(applied)
+        .join(Segment, Segment.id == applied.c.segment_id)
+        .join(Transcript, Transcript.id == applied.c.transcript_id)
+        .join(Concept, Concept.id == applied.c.concept_id)
         .outerjoin(Theme, Theme.id == Concept.theme_id)
         .group_by(group)
     )
-    if coder_id is not None:
-        query = query.where(Coding.coder_id == coder_id)
     return {
         key: Counts(int(n), int(s), int(t), int(c), int(i), int(q or 0))
         for key, n, s, t, c, i, q in tx.session.execute(query)

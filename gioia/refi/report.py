@@ -63,7 +63,8 @@ class ImportReport:
     split: int = 0
     """Selections that crossed turns, each made one coding per turn."""
     trimmed: int = 0
-    """Selections whose start or end fell in a speaker label, moved to the turn's text."""
+    """Selections whose start or end fell in text gioia does not keep (a speaker label, a
+    title), moved to the turn's text."""
     memos: int = 0
     definitions: int = 0
     reviews: str = "coded"
