@@ -427,3 +427,21 @@ def test_a_changed_source_is_segmented_anew(project: Project, tmp_path: Path) ->
         report = again.import_project(edited)
     changed = [w for w in report.warnings if "changed since gioia wrote it" in w]
     assert len(changed) == 1
+
+
+def test_what_gioia_has_no_place_for_is_named(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "sets.qdpx"
+    write_qdpx(
+        path,
+        f'<Project xmlns="urn:QDA-XML:project:1.0" name="s"><CodeBook><Codes>'
+        f'<Code guid="{guid(1)}" name="A" isCodable="true"/></Codes></CodeBook>'
+        f'<Links><Link guid="{guid(3)}"/></Links>'
+        f'<Sets><Set guid="{guid(2)}" name="S"><MemberCode targetGUID="{guid(1)}"/></Set></Sets>'
+        f'<Graphs><Graph guid="{guid(4)}"/></Graphs></Project>',
+    )
+    report = project.import_project(path)
+    assert [(s.what, s.reason) for s in report.skipped] == [
+        ("1 set(s) of codes or sources", "gioia has no sets"),
+        ("1 link(s)", "gioia has no links between items"),
+        ("1 graph(s)", "gioia draws its own figure"),
+    ]

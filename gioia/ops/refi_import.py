@@ -111,6 +111,13 @@ def import_project(tx: Tx, package: Package, options: ProjectImportOptions) -> I
         sources=len(project.sources),
     )
     texts = read_sources(package, report)
+    for count, what, why in (
+        (len(project.sets), "set(s) of codes or sources", "gioia has no sets"),
+        (project.links, "link(s)", "gioia has no links between items"),
+        (project.graphs, "graph(s)", "gioia draws its own figure"),
+    ):
+        if count:
+            report.skipped.append(Skipped(f"{count} {what}", why))
     coded = {
         coding.code
         for text in texts
