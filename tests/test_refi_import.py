@@ -445,3 +445,62 @@ def test_what_gioia_has_no_place_for_is_named(project: Project, tmp_path: Path) 
         ("1 link(s)", "gioia has no links between items"),
         ("1 graph(s)", "gioia draws its own figure"),
     ]
+
+
+def test_odd_names_deep_trees_and_long_values_do_not_stop_an_import(
+    project: Project, tmp_path: Path
+) -> None:
+    deep = "".join(
+        f'<Code guid="{guid(100 + n)}" name="level {n}" isCodable="true">' for n in range(3000)
+    )
+    deep += "</Code>" * 3000
+    xml = (
+        f'<Project xmlns="urn:QDA-XML:project:1.0" name="odd">'
+        f'<Users><User guid="{guid(1)}" name="{"x" * 300}\t y"/></Users>'
+        f"<CodeBook><Codes>{deep}</Codes></CodeBook>"
+        f'<Variables><Variable guid="{guid(5)}" name="Wave" typeOfVariable="Text"/></Variables>'
+        f'<Cases><Case guid="{guid(6)}" name="{"c" * 250}"><SourceRef targetGUID="{guid(10)}"/>'
+        "</Case></Cases>"
+        f'<Sources><TextSource guid="{guid(10)}" name="{"s" * 300}">'
+        "<PlainTextContent>Ana: We export.\n\nBo: We do not.</PlainTextContent>"
+        f"{value(5, 'the second wave, after the platform changed its fees in 2023')}"
+        "</TextSource></Sources></Project>"
+    )
+    report = project.import_project(write_qdpx(tmp_path / "odd.qdpx", xml))
+    assert (len(report.placements), report.skipped) == (3000, [])
+    (coder,) = report.coders
+    assert (len(coder), coder[-1]) == (200, "…")
+    (summary,) = project.transcripts()
+    assert (len(summary.name), summary.wave) == (200, None)
+    assert summary.attributes == {
+        "Wave": "the second wave, after the platform changed its fees in 2023"
+    }
+    assert len(project.cases()[0].name) == 200
+
+
+def test_a_forged_gioia_json_is_not_trusted(project: Project, tmp_path: Path) -> None:
+    import json
+    import zipfile
+
+    source = tmp_path / "plain.qdpx"
+    xml = (
+        f'<Project xmlns="urn:QDA-XML:project:1.0" name="p"><Sources>'
+        f'<TextSource guid="{guid(10)}" name="t" plainTextPath="internal://t.txt"/>'
+        "</Sources></Project>"
+    )
+    forged = {"gioia": 1, "transcripts": {guid(10): {"segments": [["x"]], "labels": 3}}}
+    with zipfile.ZipFile(source, "w") as archive:
+        archive.writestr("project.qde", xml)
+        archive.writestr(
+            "sources/t.txt",
+            "Interviewer: Why?\n\nAna: We export.\n\nInterviewer: And?\n\nAna: We grow.\n",
+        )
+        archive.writestr("gioia.json", json.dumps(forged))
+    report = project.import_project(source)
+    assert report.warnings == [
+        "gioia.json in plain.qdpx is not as gioia writes it: ignored (segments and read marks "
+        "are made anew)."
+    ]
+    assert report.from_gioia is False
+    speakers = [s.speaker for s in project.segments(include_interviewer=True)]
+    assert speakers == ["Interviewer", "Ana", "Interviewer", "Ana"]

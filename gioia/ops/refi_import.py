@@ -31,7 +31,7 @@ from gioia.ops.refi_sources import (
 )
 from gioia.ops.refi_structure import make_structure
 from gioia.refi import model as m
-from gioia.refi.levels import Rule, map_codes, parse_rule
+from gioia.refi.levels import Rule, clean_code_name, map_codes, parse_rule
 from gioia.refi.model import parse_time
 from gioia.refi.package import Package
 from gioia.refi.positions import CONVENTIONS, detect
@@ -110,6 +110,8 @@ def import_project(tx: Tx, package: Package, options: ProjectImportOptions) -> I
         users=len(project.users),
         sources=len(project.sources),
     )
+    if package.sidecar_problem:
+        report.warnings.append(package.sidecar_problem)
     texts = read_sources(package, report)
     for count, what, why in (
         (len(project.sets), "set(s) of codes or sources", "gioia has no sets"),
@@ -180,7 +182,9 @@ def _coders(
     found: dict[str, Coder] = {}
     for user in project.users:
         known = recorded.get(user.guid, {})
-        name = known.get("name") or user.name.strip() or user.id or f"User {user.guid[:8]}"
+        name = clean_code_name(
+            known.get("name") or user.name.strip() or user.id or f"User {user.guid[:8]}"
+        )
         coder = get_or_create_coder(tx.session, name)
         if known.get("consensus") or (user.id or "").casefold() == "consensus":
             coder.is_consensus = True
@@ -394,5 +398,5 @@ def _reviews(
         tx.session,
         Review,
         ("segment_id", "coder_id", "reviewed_at"),
-        [(segment, coder, when) for (segment, coder), when in rows.items()],
+        [(segment, coder, when) for (segment, coder), when in sorted(rows.items())],
     )

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from gioia.errors import GioiaError
 from gioia.importers.decode import decode_raw
 from gioia.importers.manifest import TranscriptMeta
-from gioia.ops.base import Tx, bulk_insert, clean_name, get_or_create_coder
+from gioia.ops.base import Tx, bulk_insert, get_or_create_coder
 from gioia.ops.importing import (
     ImportOptions,
     content_hash,
@@ -33,6 +33,7 @@ from gioia.ops.importing import (
 )
 from gioia.refi import model as m
 from gioia.refi.align import Document, labelled_document, read_document
+from gioia.refi.levels import clean_code_name
 from gioia.refi.model import parse_time
 from gioia.refi.package import Package
 from gioia.refi.positions import Positions
@@ -41,6 +42,7 @@ from gioia.store import Coder, Coding, Segment, Transcript, utcnow
 from gioia.text import SegmentSpan, build_document, name_key
 
 SEGMENT_BY = "turn"
+WAVE_LENGTH = 40  # gioia.store.Transcript.wave
 
 
 @dataclass
@@ -102,10 +104,10 @@ def _unique_name(name: str, names: set[str], report: ImportReport) -> str:
 
 def _source_name(source: m.Source, member: str | None) -> str:
     if source.name and source.name.strip():
-        return clean_name(source.name[:200], "transcript")
+        return clean_code_name(source.name)
     if member:
-        return clean_name(PurePosixPath(member).stem, "transcript")
-    return clean_name(f"Source {source.guid[:8]}", "transcript")
+        return clean_code_name(PurePosixPath(member).stem)
+    return clean_code_name(f"Source {source.guid[:8]}")
 
 
 def _read_source(
@@ -294,7 +296,8 @@ def place(text: SourceText, selection: m.Selection, convention: str) -> Placed |
 
 
 def insert_codings(tx: Tx, rows: dict[tuple[int, int, int, int, int], tuple[Any, ...]]) -> None:
-    """Write codings: (segment, concept, coder, start, end) → (created at, pick rank)."""
+    """Write codings: (segment, concept, coder, start, end) → (created at, pick rank), in
+    the order of their unique key (the index then grows at its end)."""
     now = utcnow()
     bulk_insert(
         tx.session,
@@ -308,7 +311,7 @@ def insert_codings(tx: Tx, rows: dict[tuple[int, int, int, int, int], tuple[Any,
             "created_at",
             "pick_rank",
         ),
-        [(*key, created or now, rank) for key, (created, rank) in rows.items()],
+        [(*key, created or now, rank) for key, (created, rank) in sorted(rows.items())],
     )
 
 
@@ -393,11 +396,20 @@ def metadata(
             date = dt.date.fromisoformat(builtin["date"][:10])
         except ValueError:
             attributes["Interview date"] = builtin["date"]
-    informant = builtin.get("informant") or None
+    informant = clean_code_name(builtin["informant"]) if builtin.get("informant") else None
     if informant is None:
         attributes = {k: v for k, v in attributes.items() if not k.startswith("informant.")}
+    wave = builtin.get("wave") or None
+    if wave is not None and len(wave) > WAVE_LENGTH:  # not a wave: kept as an attribute
+        attributes["Wave"], wave = wave, None
+    role = clean_code_name(builtin["role"]) if builtin.get("role") else None
     return TranscriptMeta(
-        case, informant, builtin.get("role") or None, builtin.get("wave") or None, date, attributes
+        case,
+        informant,
+        role,
+        wave,
+        date,
+        {clean_code_name(key): value for key, value in attributes.items()},
     )
 
 
@@ -415,11 +427,12 @@ def make_transcripts(
     case_of: dict[str, str] = {}
     created = sidecar.get("cases", {})
     for number, case in enumerate(project.cases, start=1):
-        name = (case.name or "").strip() or f"Case {number}"
+        name = clean_code_name(case.name or "") if (case.name or "").strip() else f"Case {number}"
         made = get_or_create_case(tx, name)
         made.created_at = parse_time(created.get(case.guid)) or made.created_at
         attributes = {
-            f"case.{meanings.get(v.variable, ('', v.variable))[1]}": v.value for v in case.values
+            f"case.{clean_code_name(meanings.get(v.variable, ('', v.variable))[1])}": v.value
+            for v in case.values
         }
         if case.description:
             attributes["case.Description"] = case.description.strip()

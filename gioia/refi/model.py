@@ -165,12 +165,15 @@ class Project:
     codebook_only: bool = False
 
 
-def walk_codes(codes: list[Code], depth: int = 1) -> list[tuple[Code, int]]:
-    """Every code of a tree with its depth (1 at the top), parents before children."""
+def walk_codes(codes: list[Code]) -> list[tuple[Code, int]]:
+    """Every code of a tree with its depth (1 at the top), parents before children, in
+    order; without recursion (a tree can be thousands deep)."""
     found: list[tuple[Code, int]] = []
-    for code in codes:
+    stack = [(code, 1) for code in reversed(codes)]
+    while stack:
+        code, depth = stack.pop()
         found.append((code, depth))
-        found.extend(walk_codes(code.children, depth + 1))
+        stack.extend((child, depth + 1) for child in reversed(code.children))
     return found
 
 

@@ -41,6 +41,7 @@ class Package:
     files: dict[str, bytes] = field(default_factory=dict)
     """Member names of the archive → bytes, for the sources' text and Word files."""
     sidecar: dict[str, Any] | None = None
+    sidecar_problem: str | None = None
 
     def member(self, path: str | None) -> tuple[str | None, str | None]:
         """The archive member a source path names, and a warning when the path is not
@@ -96,15 +97,70 @@ def read_package(path: Path) -> Package:
             for name in names
             if name != main and PurePosixPath(name).suffix.lower() in (".txt", ".docx")
         }
-        sidecar = None
+        sidecar, problem = None, None
         if SIDECAR in names:
             try:
                 sidecar = json.loads(read_member(archive, SIDECAR))
             except ValueError:
                 sidecar = None
-            if not isinstance(sidecar, dict) or sidecar.get("gioia") != SIDECAR_VERSION:
+            if not _recorded_by_gioia(sidecar):
                 sidecar = None
-    return Package(project, path.name, files, sidecar)
+                problem = (
+                    f"{SIDECAR} in {path.name} is not as gioia writes it: ignored (segments "
+                    "and read marks are made anew)."
+                )
+    return Package(project, path.name, files, sidecar, problem)
+
+
+def _rows(value: Any, width: int) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(row, list) and len(row) == width for row in value
+    )
+
+
+def _recorded_by_gioia(data: Any) -> bool:
+    """Whether ``data`` is a ``gioia.json`` as gioia writes it (its shapes checked, so that
+    a damaged or forged one is ignored rather than trusted)."""
+    if not isinstance(data, dict) or data.get("gioia") != SIDECAR_VERSION:
+        return False
+    parts = (
+        "coders",
+        "codes",
+        "variables",
+        "cases",
+        "informants",
+        "transcripts",
+        "reviews",
+        "picks",
+    )
+    if not all(isinstance(data.get(key, {}), dict) for key in parts):
+        return False
+    if not all(_rows([row], 4) for row in data.get("codes", {}).values()):
+        return False
+    if not all(_rows([row], 2) for row in data.get("variables", {}).values()):
+        return False
+    if not all(
+        _rows([row], 4) and isinstance(row[3], dict) for row in data.get("informants", {}).values()
+    ):
+        return False
+    for entry in data.get("transcripts", {}).values():
+        if not (
+            isinstance(entry, dict)
+            and _rows(entry.get("labels"), 2)
+            and _rows(entry.get("segments"), 7)
+            and all(
+                isinstance(a, int)
+                and isinstance(b, int)
+                and (speaker is None or (isinstance(speaker, str) and len(speaker) <= 200))
+                for a, b, speaker, *_ in entry["segments"]
+            )
+            and entry.get("segment_by") in ("turn", "paragraph", "sentence")
+        ):
+            return False
+    reviews = data.get("reviews", {}).values()
+    if not all(isinstance(by, dict) and all(_rows(v, 2) for v in by.values()) for by in reviews):
+        return False
+    return all(isinstance(rank, int) for rank in data.get("picks", {}).values())
 
 
 def write_package(
