@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from gioia.errors import InvalidInput
 from gioia.ops.base import Tx, clean_name, find_concept, get_or_create_coder, mark_reviewed
-from gioia.ops.reliability import Scope, coder_codes, load
+from gioia.ops.reliability_data import Scope, coder_codes, load
 from gioia.store import Coder, Coding, Review
 from gioia.text import name_key
 from gioia.views import Pending, ReconcileState
