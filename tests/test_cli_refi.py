@@ -15,6 +15,7 @@ from gioia.cli import cli
 from .conftest import SAMPLE, run
 from .refi_helpers import readme_output
 from .test_refi_import import foreign
+from .test_refi_xml import schema
 
 
 @pytest.fixture
@@ -200,6 +201,11 @@ def test_the_readme_way_out_and_back_on_the_demo(
         assert out.exit_code == 0
         if readme_output(command):  # what README shows is what it prints
             assert out.output.splitlines() == readme_output(command)
+    # the exported demo is valid against both schemas
+    for name in ("study.qdpx", "study-nvivo.qdpx"):
+        with zipfile.ZipFile(name) as archive:
+            schema("Project.xsd").validate(archive.read("project.qde").decode())
+    schema("Codebook.xsd").validate(Path("codebook.qdc").read_text(encoding="utf-8"))
     out = runner.invoke(
         cli, ["--store", "copy.db", "import-project", "study.qdpx"], catch_exceptions=False
     )
