@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from gioia import store as store_module
-from gioia.checks import Finding, check_structure
-from gioia.errors import GioiaError, ImportFailed, InvalidInput
+from gioia.errors import GioiaError, ImportFailed
 from gioia.importers import SUPPORTED_SUFFIXES
 from gioia.importers.manifest import TranscriptMeta, read_manifest
-from gioia.ops import carry, coding, importing, listing, quotes, reviews, segments, structure, undo
-from gioia.ops.base import Tx, find_concept, resolve_refs
+from gioia.ops import carry, coding, importing, listing, reviews, segments, undo
+from gioia.ops.base import find_concept, resolve_refs
 from gioia.ops.importing import ImportOptions
-from gioia.store import Store, open_store
-from gioia.structure_file import write_structure
+from gioia.project_analysis import AnalysisMethods
+from gioia.project_exchange import ExchangeMethods
+from gioia.project_publish import PublishMethods
+from gioia.store import open_store
 from gioia.views import (
     AgreementReport,
     CaseSummary,
@@ -28,24 +28,17 @@ from gioia.views import (
     CodingsImportResult,
     ConceptChoice,
     ConceptInfo,
-    ConceptQuotes,
-    DeleteResult,
     Disagreement,
     EventView,
-    FigureResult,
     ImportResult,
-    ItemRow,
     MatrixAgreement,
     MemoView,
-    MergeResult,
     ProgressRow,
     ReconcileState,
     ReviewResult,
     SegmentEdit,
     SegmentView,
     Step,
-    StructureImportResult,
-    StructureView,
     TagResult,
     TranscriptSummary,
     TranscriptView,
@@ -53,24 +46,16 @@ from gioia.views import (
 )
 
 if TYPE_CHECKING:
-    from gioia.figure import FigureOptions
     from gioia.migrate import Revision
-    from gioia.ops.refi_import import ProjectImportOptions
-    from gioia.refi.report import ExportResult, ImportReport
 
-T = TypeVar("T")
 ImportProgress = Callable[[int, int, ImportResult], None]
 
 
-class Project:
+class Project(AnalysisMethods, PublishMethods, ExchangeMethods):
     """An open gioia project (one store), acting as one coder (or none, for reading).
 
     Use ``Project.open(...)`` or ``Project.init(...)``, ideally as a context manager.
     """
-
-    def __init__(self, store: Store, coder: str | None = None) -> None:
-        self._store = store
-        self.coder = coder
 
     @classmethod
     def open(cls, location: str | None = None, *, coder: str | None = None) -> Project:
@@ -123,29 +108,6 @@ class Project:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[Tx]:
-        with self._store.transaction(write=True) as session:
-            yield Tx(session, self.coder)
-
-    def _write_retrying(self, work: Callable[[Tx], T]) -> T:
-        """Run ``work`` in a write transaction, once more if it lost a race on a unique
-        name or coding to another process (on PostgreSQL two writers can both find a
-        name free; the second sees the first's row when it tries again)."""
-        from sqlalchemy.exc import IntegrityError
-
-        try:
-            with self._write() as tx:
-                return work(tx)
-        except IntegrityError:
-            with self._write() as tx:
-                return work(tx)
-
-    @contextmanager
-    def _read(self) -> Iterator[Tx]:
-        with self._store.transaction(write=False) as session:
-            yield Tx(session, self.coder, writing=False)
 
     # --- import ------------------------------------------------------------------
 
@@ -439,181 +401,6 @@ class Project:
         with self._write() as tx:
             return undo.undo(tx, events)
 
-    # --- the structure -----------------------------------------------------------------
-
-    def add_item(self, level: str, name: str, definition: str | None = None) -> str:
-        """Create a concept, theme or dimension (``level``); returns its name as stored."""
-        return self._write_retrying(lambda tx: structure.add(tx, level, name, definition))
-
-    def rename_item(self, level: str, old: str, new: str) -> str:
-        """Rename a concept, theme or dimension."""
-        with self._write() as tx:
-            return structure.rename(tx, level, old, new)
-
-    def describe_item(self, level: str, name: str, definition: str) -> None:
-        """Set the definition of a concept, theme or dimension (blank clears it)."""
-        with self._write() as tx:
-            structure.describe(tx, level, name, definition)
-
-    def merge_items(self, level: str, sources: list[str], target: str) -> MergeResult:
-        """Merge items into ``target``: codings or children move over without duplicates."""
-        with self._write() as tx:
-            return structure.merge(tx, level, sources, target)
-
-    def delete_item(self, level: str, name: str, *, force: bool = False) -> DeleteResult:
-        """Delete an item; refused while it has codings or children unless ``force``."""
-        with self._write() as tx:
-            return structure.delete_item(tx, level, name, force=force)
-
-    def items(self, level: str) -> list[ItemRow]:
-        """Every concept, theme or dimension with its parent and counts, by name."""
-        with self._read() as tx:
-            return structure.items(tx, level)
-
-    def split_concept(
-        self,
-        source: str,
-        new: str,
-        *,
-        refs: list[str] | None = None,
-        transcript: str | None = None,
-        grep: str | None = None,
-    ) -> int:
-        """Move the chosen codings of a concept to a new one; returns how many moved."""
-        with self._write() as tx:
-            return structure.split(tx, source, new, refs=refs, transcript=transcript, grep=grep)
-
-    def assign(
-        self,
-        names: list[str],
-        *,
-        theme: str | None = None,
-        dimension: str | None = None,
-        create: bool = False,
-    ) -> int:
-        """Put concepts under ``theme`` or themes under ``dimension``; returns how many moved.
-
-        The parent is created only when ``create`` is true.
-        """
-        if (theme is None) == (dimension is None):
-            raise InvalidInput("Assign to a theme or to a dimension (one of them).")
-        with self._write() as tx:
-            if theme is not None:
-                return structure.assign(tx, "concept", names, theme, create=create)
-            assert dimension is not None
-            return structure.assign(tx, "theme", names, dimension, create=create)
-
-    def unassign(self, names: list[str], *, level: str | None = None) -> int:
-        """Take concepts out of their theme or themes out of their dimension."""
-        with self._write() as tx:
-            changed = 0
-            for name in names:
-                word = level or structure.level_of(tx, name)
-                changed += structure.unassign(tx, word, [name])
-            return changed
-
-    def structure(self, *, order: str = "structure", coder: str | None = None) -> StructureView:
-        """The tree dimension > theme > concept with counts, and what hangs outside it.
-
-        Counts are of ``coder``'s codings, else the consensus coder's when there is one,
-        else everyone's.
-        """
-        with self._read() as tx:
-            return structure.structure(tx, order=order, coder=coder)
-
-    def import_structure(self, path: Path, *, mode: str = "merge") -> StructureImportResult:
-        """Apply a structure file (.csv, .xlsx, .yaml); all or nothing."""
-        with self._write() as tx:
-            return structure.import_structure(tx, path, mode=mode)
-
-    def export_structure(self, path: Path) -> int:
-        """Write the structure to .csv, .xlsx or .yaml; returns the number of concept rows."""
-        return write_structure(self.structure(), path)
-
-    def check(self) -> list[Finding]:
-        """The structure's warnings against the method's guidance."""
-        with self._read() as tx:
-            view = structure.structure(tx)
-            cases = listing.case_count(tx)
-        return check_structure(view, cases=cases)
-
-    # --- what a paper prints -----------------------------------------------------------
-
-    def quotes(
-        self, *, per_concept: int = 3, max_words: int = 60, coder: str | None = None
-    ) -> list[ConceptQuotes]:
-        """The representative quotes of each concept in the structure, in its order:
-        the picked ones, else up to ``per_concept`` spread over cases and informants."""
-        with self._read() as tx:
-            view = structure.structure(tx)
-            return quotes.quotes_table(
-                tx, view, per_concept=per_concept, max_words=max_words, coder=coder
-            )
-
-    def write_quotes(
-        self,
-        path: Path,
-        *,
-        per_concept: int = 3,
-        max_words: int = 60,
-        with_wave: bool = False,
-        coder: str | None = None,
-    ) -> int:
-        """Write the representative-quotes table (.docx, .md, .tex, .csv); returns the
-        number of quotes."""
-        from gioia.publish import write_quotes
-
-        rows = self.quotes(per_concept=per_concept, max_words=max_words, coder=coder)
-        write_quotes(rows, path, with_wave=with_wave)
-        return sum(len(r.quotes) for r in rows)
-
-    def write_codebook(self, path: Path, *, coder: str | None = None) -> int:
-        """Write the codebook (.docx, .md, .csv, .xlsx): definitions, counts and an example
-        per concept; returns the number of concepts."""
-        from gioia.publish import write_codebook
-
-        with self._read() as tx:
-            view = structure.structure(tx, coder=coder)
-            examples = {
-                row.concept: row.quotes[0]
-                for row in quotes.quotes_table(tx, view, per_concept=1, max_words=40, coder=coder)
-                if row.quotes
-            }
-        write_codebook(view, examples, path)
-        return len(examples)
-
-    def write_cases(self, path: Path) -> int:
-        """Write the cases table (.docx, .md, .csv); returns the number of cases."""
-        from gioia.publish import write_cases
-
-        cases = self.cases()
-        per_wave = {case.name: case.interviews_per_wave for case in cases}
-        write_cases(cases, path, interviews_per_wave=per_wave)
-        return len(cases)
-
-    def figure_dot(
-        self, options: FigureOptions | None = None, *, coder: str | None = None
-    ) -> tuple[str, list[str]]:
-        """The data-structure figure as DOT, and the names left out (outside the tree)."""
-        from gioia.figure import FigureOptions, to_dot
-
-        options = options or FigureOptions()
-        return to_dot(self.structure(order=options.order, coder=coder), options)
-
-    def draw_figure(
-        self, path: Path, options: FigureOptions | None = None, *, coder: str | None = None
-    ) -> FigureResult:
-        """Draw the data-structure figure to .svg, .png, .pdf or .dot."""
-        from gioia.figure import render
-
-        source, left_out = self.figure_dot(options, coder=coder)
-        return FigureResult(path, render(source, path), tuple(left_out))
-
-    def pick_quotes(self, concept: str, refs: list[str]) -> int:
-        """Choose a concept's quotes by hand (segments, in order); an empty list clears them."""
-        with self._write() as tx:
-            return quotes.pick(tx, concept, refs)
-
     # --- agreement and consensus -------------------------------------------------------
 
     def agreement(
@@ -732,71 +519,11 @@ class Project:
             return consensus.reconcile_auto(tx, into, mode, coders)
 
     def write_agreement(self, path: Path, report: AgreementReport) -> None:
-        """Write an agreement report to .docx or .md."""
-        from gioia.agreement_document import write_agreement
+        """Write an agreement report to .docx or .md, its codes in the order of the
+        structure and grouped by theme (concepts) or dimension (themes)."""
+        from gioia.agreement_document import structure_groups, write_agreement
 
-        write_agreement(report, path)
-
-    # --- REFI-QDA: other QDA programs --------------------------------------------------
-
-    def export_qdpx(
-        self, path: Path, *, coders: list[str] | None = None, positions: str = "codepoints"
-    ) -> ExportResult:
-        """Write the project as a REFI-QDA ``.qdpx`` (see :mod:`gioia.ops.refi_export`)."""
-        from gioia.ops import refi_export
-
-        with self._exporting() as tx:
-            return refi_export.export_project(
-                tx, path, coders=coders, positions=positions, protect=self._protected()
-            )
-
-    def export_qdc(self, path: Path) -> ExportResult:
-        """Write the structure as a REFI-QDA codebook (``.qdc``)."""
-        from gioia.ops import refi_export
-
-        with self._exporting() as tx:
-            return refi_export.export_codebook(tx, path, protect=self._protected())
-
-    def import_project(
-        self,
-        path: Path,
-        options: ProjectImportOptions | None = None,
-        *,
-        dry_run: bool = False,
-    ) -> ImportReport:
-        """Bring a REFI-QDA project (``.qdpx``) or codebook (``.qdc``) in, in one
-        transaction: a broken file leaves the store as it was. ``dry_run`` reports what
-        the import would do and then rolls it back."""
-        from gioia.ops import refi_import
-        from gioia.refi.package import read_package
-
-        package = read_package(path)
-        options = options or refi_import.ProjectImportOptions()
-        try:
-            with self._write() as tx:
-                report = refi_import.import_project(tx, package, options)
-                if dry_run:
-                    raise _RolledBack(report)
-        except _RolledBack as rolled_back:
-            rolled_back.report.dry_run = True
-            return rolled_back.report
-        return report
-
-    @contextmanager
-    def _exporting(self) -> Iterator[Tx]:
-        """A read transaction, after giving the store its identity if it has none."""
-        from gioia.ops import refi_export
-
-        with self._read() as tx:
-            known = refi_export.store_identity(tx) is not None
-        if not known:
-            with self._write() as tx:
-                refi_export.ensure_store_identity(tx)
-        with self._read() as tx:
-            yield tx
-
-    def _protected(self) -> list[str]:
-        return [] if "://" in self.location else [self.location]
+        write_agreement(report, path, structure_groups(report, self.structure()))
 
     # --- audit trail and schema ------------------------------------------------------
 
@@ -819,14 +546,6 @@ class Project:
             return listing.log(
                 tx, since=since, coder=coder, concept=concept, limit=limit, blind_for=hide
             )
-
-
-class _RolledBack(Exception):
-    """Raised inside a transaction to roll it back on purpose (a dry run)."""
-
-    def __init__(self, report: ImportReport) -> None:
-        super().__init__("dry run")
-        self.report = report
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:

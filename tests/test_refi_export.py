@@ -287,6 +287,9 @@ def test_the_warnings_say_what_the_format_cannot_carry(exported: dict[str, Any])
         "programs ignore it.",
         "1 transcript(s) hold characters outside the Basic Multilingual Plane (emoji): NVivo "
         "for Windows counts positions in UTF-16, so for NVivo export with --positions utf16.",
+        "1 concept(s) under more than one theme and 1 theme(s) under more than one "
+        "dimension: the code tree shows each under its first parent only (gioia.json keeps "
+        "the others, for gioia).",
     )
     codebook = exported["qdc"]
     assert codebook.warnings == (

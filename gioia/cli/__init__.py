@@ -48,10 +48,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "agreement": ("agreement", "Inter-coder agreement per code and overall."),
     "disagreements": ("agreement", "List the segments where the coders differ."),
     "reconcile": ("agreement", "Build a consensus coder from two coders."),
+    "search": ("analysis", "Find words in the transcripts, in context; tag the hits."),
+    "cooccurrence": ("analysis", "Which codes occur together; the network for Gephi."),
+    "matrix": ("analysis", "The case × code matrix, traced to segments."),
+    "saturation": ("analysis", "New codes per interview, in interview order."),
+    "fsqca": ("analysis", "Calibrate conditions per case for fuzzy-set QCA."),
+    "report": ("report", "Write the study report: one HTML file to share."),
     "export": ("refi", "Export for NVivo, ATLAS.ti, MAXQDA, QualCoder (REFI-QDA)."),
     "import-project": ("refi", "Import a project coded in NVivo, ATLAS.ti, MAXQDA, …"),
     "log": ("coding", "Show the audit trail."),
     "db": ("store", "Show or upgrade the store's schema."),
+    "settings": ("store", "Show or change the project's settings (allow-shared)."),
     "demo": ("store", "Build a sample project to explore."),
 }
 

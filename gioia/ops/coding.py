@@ -135,10 +135,10 @@ def tag(
         )
         events.append(event)
         added += 1
-    _, reviewed = record_reviews(tx, coder, {s.id: segment_ref(t, s) for t, s in targets})
+    new, reviewed = record_reviews(tx, coder, {s.id: segment_ref(t, s) for t, s in targets})
     if reviewed is not None:
         events.append(reviewed)
-    return TagResult(concept.name, added, existing, created, tuple(events))
+    return TagResult(concept.name, added, existing, created, tuple(events), len(new))
 
 
 def untag(

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter, defaultdict
 from dataclasses import replace
 
 from sqlalchemy import func, or_, select
 
-from gioia.errors import InvalidInput
 from gioia.ops.base import Tx, coding_applications, find_coder, get_concept, get_transcript
 from gioia.store import (
     Attribute,
@@ -22,7 +20,7 @@ from gioia.store import (
     Segment,
     Transcript,
 )
-from gioia.text import name_key
+from gioia.text import compile_grep, name_key
 from gioia.views import (
     CaseSummary,
     CodingMark,
@@ -32,14 +30,6 @@ from gioia.views import (
     TranscriptSummary,
     TranscriptView,
 )
-
-
-def compile_grep(pattern: str) -> re.Pattern[str]:
-    """A case-insensitive regular expression, or a clear error if it does not compile."""
-    try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error as exc:
-        raise InvalidInput(f"{pattern!r} is not a valid regular expression: {exc}.") from exc
 
 
 def _attributes(tx: Tx, column: str, ids: list[int]) -> dict[int, dict[str, str]]:
@@ -163,7 +153,7 @@ def segments(
     if positions is not None:
         query = query.where(Segment.position.between(*positions))
     concept_id = get_concept(tx.session, concept).id if concept else None
-    coder_id = _visible_coder_id(tx, coder)
+    coder_id = visible_coder_id(tx, coder)
     query = query.order_by(Transcript.name_key, Segment.position)
     rows = list(tx.session.scalars(query))
     marks = _marks(tx, [s.id for s in rows], coder_id)
@@ -183,7 +173,7 @@ def segments(
     return views
 
 
-def _visible_coder_id(tx: Tx, coder: str | None) -> int | None:
+def visible_coder_id(tx: Tx, coder: str | None) -> int | None:
     """Whose codings to show: everyone's (None), or one coder's (-1: a coder with none yet)."""
     if coder is None:
         return None
@@ -281,7 +271,7 @@ def log(
     ``blind_for`` a coder leaves out the other coders' codings, memos and reviews."""
     query = select(Event, Coder.name).outerjoin(Coder, Coder.id == Event.coder_id)
     if blind_for is not None:
-        me = _visible_coder_id(tx, blind_for)
+        me = visible_coder_id(tx, blind_for)
         query = query.where(
             or_(
                 Event.coder_id.is_(None),

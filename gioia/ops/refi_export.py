@@ -36,7 +36,17 @@ from gioia.refi.package import SIDECAR_VERSION, write_package
 from gioia.refi.positions import CONVENTIONS
 from gioia.refi.report import ExportResult
 from gioia.refi.xmlwrite import codebook_xml
-from gioia.store import Coder, Concept, Dimension, Event, Memo, Setting, Theme
+from gioia.store import (
+    Coder,
+    Concept,
+    ConceptExtraTheme,
+    Dimension,
+    Event,
+    Memo,
+    Setting,
+    Theme,
+    ThemeExtraDimension,
+)
 
 ORIGIN = f"gioia {__version__}"
 STORE_ID = "store_id"
@@ -177,6 +187,12 @@ def export_project(
             if item is not None:
                 note_refs[(level, item)].append(guid("memo", memo.id))
     codes, concepts, levels = build_codes(tx, guid, note_refs)
+    extra = _extra_parents(tx, guid)
+    settings = {
+        key: value
+        for key, value in tx.session.execute(select(Setting.key, Setting.value))
+        if key != STORE_ID
+    }
     sources = Sources(tx, guid, users, concepts, memos, positions)
     project = m.Project(
         name=path.stem,
@@ -214,6 +230,8 @@ def export_project(
             "transcripts": sources.recorded,
             "reviews": sources.reviews(),
             "picks": sources.picks,
+            "settings": settings,
+            "extra": extra,
         }
         return sources.files, sidecar
 
@@ -228,7 +246,47 @@ def export_project(
         memos=len(memos),
         cases=len(sources.cases),
         positions=positions,
-        warnings=tuple(_cannot_carry(tx, sidecar, sources.wide, positions)),
+        warnings=tuple(_cannot_carry(tx, sidecar, sources.wide, positions)) + _shared(extra),
+    )
+
+
+def _extra_parents(tx: Tx, guid: Guids) -> dict[str, list[list[Any]]]:
+    """A concept's themes and a theme's dimensions beyond the first (shared concepts), as
+    GUIDs with their order, for gioia.json."""
+    return {
+        "concept_themes": [
+            [guid("concept", concept), guid("theme", theme), position]
+            for concept, theme, position in tx.session.execute(
+                select(
+                    ConceptExtraTheme.concept_id,
+                    ConceptExtraTheme.theme_id,
+                    ConceptExtraTheme.position,
+                ).order_by(ConceptExtraTheme.concept_id, ConceptExtraTheme.theme_id)
+            )
+        ],
+        "theme_dimensions": [
+            [guid("theme", theme), guid("dimension", dimension), position]
+            for theme, dimension, position in tx.session.execute(
+                select(
+                    ThemeExtraDimension.theme_id,
+                    ThemeExtraDimension.dimension_id,
+                    ThemeExtraDimension.position,
+                ).order_by(ThemeExtraDimension.theme_id, ThemeExtraDimension.dimension_id)
+            )
+        ],
+    }
+
+
+def _shared(extra: dict[str, list[list[Any]]]) -> tuple[str, ...]:
+    """The warning for items under more than one parent, if there are."""
+    concepts = len({row[0] for row in extra["concept_themes"]})
+    themes = len({row[0] for row in extra["theme_dimensions"]})
+    if not concepts and not themes:
+        return ()
+    return (
+        f"{concepts} concept(s) under more than one theme and {themes} theme(s) under more "
+        "than one dimension: the code tree shows each under its first parent only (gioia.json "
+        "keeps the others, for gioia).",
     )
 
 

@@ -29,7 +29,7 @@ from gioia.ops.refi_sources import (
     place,
     read_sources,
 )
-from gioia.ops.refi_structure import make_structure
+from gioia.ops.refi_structure import make_structure, restore_extras
 from gioia.refi import model as m
 from gioia.refi.levels import Rule, clean_code_name, map_codes, parse_rule
 from gioia.refi.model import parse_time
@@ -138,6 +138,8 @@ def import_project(tx: Tx, package: Package, options: ProjectImportOptions) -> I
     concepts, items = make_structure(
         tx, project, mapping, sidecar.get("codes", {}) if not options.merge else {}, report
     )
+    if sidecar and not options.merge:
+        restore_extras(tx, sidecar, items)
     if project.codebook_only:
         tx.record(
             "import",

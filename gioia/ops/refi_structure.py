@@ -13,13 +13,21 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from gioia.ops.base import Tx
+from gioia.ops.base import Tx, bulk_insert
 from gioia.ops.structure import describe, level
 from gioia.refi import model as m
 from gioia.refi.levels import Mapping
 from gioia.refi.model import parse_time
 from gioia.refi.report import ImportReport
-from gioia.store import Coder, Event, core_table, utcnow
+from gioia.store import (
+    Coder,
+    ConceptExtraTheme,
+    Event,
+    Setting,
+    ThemeExtraDimension,
+    core_table,
+    utcnow,
+)
 from gioia.text import name_key
 
 _PARENT = {"concept": ("theme_id", "theme"), "theme": ("dimension_id", "dimension")}
@@ -177,3 +185,23 @@ def _record(tx: Tx, word: str, new: list[tuple[_Row, dict[str, Any]]]) -> None:
             for row, _ in new
         ],
     )
+
+
+def restore_extras(tx: Tx, sidecar: dict[str, Any], items: dict[str, tuple[str, int]]) -> None:
+    """Put back what gioia recorded beyond the tree: the settings (shared concepts allowed)
+    and the themes and dimensions items have beyond their first."""
+    for key, value in sidecar.get("settings", {}).items():
+        if tx.session.get(Setting, key) is None:
+            tx.session.add(Setting(key=key, value=value))
+    extra = sidecar.get("extra", {})
+    for model, rows, columns in (
+        (ConceptExtraTheme, extra.get("concept_themes", []), ("concept_id", "theme_id")),
+        (ThemeExtraDimension, extra.get("theme_dimensions", []), ("theme_id", "dimension_id")),
+    ):
+        found = [
+            (items[child][1], items[parent][1], position)
+            for child, parent, position in rows
+            if child in items and parent in items
+        ]
+        bulk_insert(tx.session, model, (*columns, "position"), found)
+    tx.session.flush()

@@ -6,38 +6,18 @@ One set of functions serves the three levels; a level is named by its word
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, distinct, exists, func, select, update
+from sqlalchemy import CursorResult, delete, exists, func, select, update
 from sqlalchemy.orm import aliased
 
 from gioia.errors import InvalidInput, NotFound
-from gioia.ops.base import (
-    Tx,
-    clean_name,
-    coding_applications,
-    evidence_coder,
-    resolve_refs,
-    suggestion,
-)
-from gioia.ops.listing import compile_grep
-from gioia.store import Coder, Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
-from gioia.structure_file import read_structure
-from gioia.text import name_key
-from gioia.views import (
-    ConceptNode,
-    Counts,
-    DeleteResult,
-    DimensionNode,
-    ItemRow,
-    MergeResult,
-    StructureImportResult,
-    StructureView,
-    ThemeNode,
-)
+from gioia.ops import parents
+from gioia.ops.base import Tx, clean_name, resolve_refs, suggestion
+from gioia.store import Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
+from gioia.text import compile_grep, name_key
+from gioia.views import DeleteResult, MergeResult
 
 Item = Concept | Theme | Dimension
 LEVELS = ("concept", "theme", "dimension")
@@ -92,11 +72,11 @@ def get_item(tx: Tx, word: str, name: str, *, hint: str = "") -> Item:
 
 
 def _children(tx: Tx, lvl: Level, item: Item) -> int:
+    """How many items are under ``item`` (as their first parent or another)."""
     if lvl.child is None:
         return 0
-    child = level(lvl.child)
-    column = _parent_column(child)
-    return tx.session.scalar(select(func.count()).where(column == item.id)) or 0
+    under = parents.links(lvl.child)
+    return tx.session.scalar(select(func.count()).where(under.c.parent == item.id)) or 0
 
 
 def _changed(result: Any) -> int:
@@ -200,23 +180,18 @@ def merge(tx: Tx, word: str, sources: list[str], target: str) -> MergeResult:
             m, d = _move_codings(tx, item.id, into.id)
         else:
             assert lvl.child is not None
-            column = _parent_column(level(lvl.child))
-            m = _changed(
-                tx.session.execute(
-                    update(level(lvl.child).model)
-                    .where(column == item.id)
-                    .values({column: into.id})
-                )
-            )
-            d = 0
+            m, d = parents.move_children(tx, lvl.child, item.id, into.id), 0
         moved, duplicates = moved + m, duplicates + d
         tx.session.execute(
             update(Memo).where(memo_column == item.id).values({memo_column: into.id})
         )
-        if lvl.parent is not None:
-            column = _parent_column(lvl)
-            if getattr(into, column.key) is None and getattr(item, column.key) is not None:
-                setattr(into, column.key, getattr(item, column.key))
+        if lvl.parent is not None:  # the target takes the source's place in the tree
+            assert isinstance(into, Concept | Theme) and isinstance(item, Concept | Theme)
+            held = parents.parent_ids(tx, word, item)
+            if not parents.shared_allowed(tx):
+                held = held[:1] if getattr(into, _parent_column(lvl).key) is None else []
+            for parent in held:
+                parents.add_parent(tx, word, into, parent)
         tx.session.delete(item)
     tx.session.flush()
     names = tuple(i.name for i in items)
@@ -297,10 +272,7 @@ def delete_item(tx: Tx, word: str, name: str, *, force: bool = False) -> DeleteR
         tx.session.execute(delete(Coding).where(Coding.concept_id == item.id))
     if children:
         assert lvl.child is not None
-        column = _parent_column(level(lvl.child))
-        tx.session.execute(
-            update(level(lvl.child).model).where(column == item.id).values({column: None})
-        )
+        parents.orphan_children(tx, lvl.child, item.id)
     tx.record(
         "delete",
         word,
@@ -357,7 +329,8 @@ def split(
     name = add(tx, "concept", new)
     created = find_item(tx, "concept", name)
     assert isinstance(created, Concept)
-    created.theme_id = concept.theme_id
+    for theme in parents.parent_ids(tx, "concept", concept):
+        parents.add_parent(tx, "concept", created, theme)
     tx.session.execute(
         update(Coding)
         .where(Coding.id.in_(chosen))
@@ -384,7 +357,11 @@ def split(
 
 
 def assign(tx: Tx, word: str, names: list[str], parent: str, *, create: bool = False) -> int:
-    """Put concepts under a theme, or themes under a dimension; returns how many moved."""
+    """Put concepts under a theme, or themes under a dimension; returns how many changed.
+
+    An item that has a parent already moves, unless the project allows shared concepts:
+    then it is added under this parent too.
+    """
     lvl = level(word)
     if lvl.parent is None:
         raise InvalidInput("Dimensions are the top of the structure: they have no parent.")
@@ -395,53 +372,77 @@ def assign(tx: Tx, word: str, names: list[str], parent: str, *, create: bool = F
             get_item(tx, lvl.parent, parent, hint=hint)
         add(tx, lvl.parent, parent)
         holder = get_item(tx, lvl.parent, parent)
-    column = _parent_column(lvl)
+    shared = parents.shared_allowed(tx)
     changed = 0
     for name in names:
         item = get_item(tx, word, name)
-        before = getattr(item, column.key)
-        if before == holder.id:
+        assert isinstance(item, Concept | Theme)
+        before = [name_of(tx, lvl.parent, p) for p in parents.parent_ids(tx, word, item)]
+        if holder.name in before:
             continue
-        setattr(item, column.key, holder.id)
+        if shared:
+            parents.add_parent(tx, word, item, holder.id)
+        else:
+            parents.set_only_parent(tx, word, item, holder.id)
+        after = [*before, holder.name] if shared else [holder.name]
         changed += 1
+        also = f" (also under {', '.join(map(repr, before))})" if shared and before else ""
         tx.record(
             "assign",
             word,
-            f"Assigned {word} {item.name!r} to {lvl.parent} {holder.name!r}",
+            f"Assigned {word} {item.name!r} to {lvl.parent} {holder.name!r}{also}",
             subject_id=item.id,
             concept_id=item.id if word == "concept" else None,
-            before={lvl.parent: _name_of(tx, lvl.parent, before)},
-            after={lvl.parent: holder.name},
+            before={lvl.parent: before[0] if before else None, f"{lvl.parent}s": before},
+            after={lvl.parent: after[0], f"{lvl.parent}s": after},
         )
     return changed
 
 
-def unassign(tx: Tx, word: str, names: list[str]) -> int:
-    """Take concepts out of their theme, or themes out of their dimension."""
+def unassign(tx: Tx, word: str, names: list[str], parent: str | None = None) -> int:
+    """Take concepts out of their theme, or themes out of their dimension; an item under
+    several must be told which (``parent``)."""
     lvl = level(word)
     if lvl.parent is None:
         raise InvalidInput("Dimensions have no parent to be taken out of.")
-    column = _parent_column(lvl)
+    holder = get_item(tx, lvl.parent, parent) if parent is not None else None
     changed = 0
     for name in names:
         item = get_item(tx, word, name)
-        before = getattr(item, column.key)
-        if before is None:
+        assert isinstance(item, Concept | Theme)
+        held = parents.parent_ids(tx, word, item)
+        before = [name_of(tx, lvl.parent, p) for p in held]
+        if holder is not None and holder.id not in held:
+            under = f"it is under {', '.join(map(repr, before))}" if before else "it has none"
+            raise InvalidInput(
+                f"The {word} {item.name!r} is not under {lvl.parent} {holder.name!r} ({under})."
+            )
+        if holder is None and len(held) > 1:
+            raise InvalidInput(
+                f"The {word} {item.name!r} is under {len(held)} {lvl.parent}s "
+                f"({', '.join(map(repr, before))}): name the one to take it out of with "
+                f"--{lvl.parent}."
+            )
+        if not held:
             continue
-        setattr(item, column.key, None)
+        taken = holder.id if holder is not None else held[0]
+        parents.remove_parent(tx, word, item, taken)
+        gone = name_of(tx, lvl.parent, taken)
         changed += 1
         tx.record(
             "unassign",
             word,
-            f"Took {word} {item.name!r} out of {lvl.parent} {_name_of(tx, lvl.parent, before)!r}",
+            f"Took {word} {item.name!r} out of {lvl.parent} {gone!r}",
             subject_id=item.id,
             concept_id=item.id if word == "concept" else None,
-            before={lvl.parent: _name_of(tx, lvl.parent, before)},
+            before={lvl.parent: before[0], f"{lvl.parent}s": before},
+            after={f"{lvl.parent}s": [b for b in before if b != gone]},
         )
     return changed
 
 
-def _name_of(tx: Tx, word: str, id_: int | None) -> str | None:
+def name_of(tx: Tx, word: str, id_: int | None) -> str | None:
+    """The name of the item with this id at a level (None for None)."""
     if id_ is None:
         return None
     model = level(word).model
@@ -456,177 +457,3 @@ def level_of(tx: Tx, name: str) -> str:
     if not found:
         raise NotFound(f"No concept or theme {name!r}.")
     raise InvalidInput(f"{name!r} is both a concept and a theme: pass --level concept or theme.")
-
-
-# --- reading the structure ---------------------------------------------------------
-
-
-def _counts(tx: Tx, group: Any, coder_id: int | None) -> dict[Any, Counts]:
-    """Counts per ``group`` (a column of Concept or Theme): a coder's concept on a
-    segment counts once however many quotes mark it (see ``coding_applications``)."""
-    applied = coding_applications(coder_id)
-    informant = func.coalesce(Segment.informant_id, Transcript.informant_id)
-    query = (
-        select(
-            group,
-            func.count(),
-            func.count(distinct(applied.c.segment_id)),
-            func.count(distinct(applied.c.transcript_id)),
-            func.count(distinct(Transcript.case_id)),
-            func.count(distinct(informant)),
-            func.sum(applied.c.quoted),
-        )
-        .select_from(applied)
-        .join(Segment, Segment.id == applied.c.segment_id)
-        .join(Transcript, Transcript.id == applied.c.transcript_id)
-        .join(Concept, Concept.id == applied.c.concept_id)
-        .outerjoin(Theme, Theme.id == Concept.theme_id)
-        .group_by(group)
-    )
-    return {
-        key: Counts(int(n), int(s), int(t), int(c), int(i), int(q or 0))
-        for key, n, s, t, c, i, q in tx.session.execute(query)
-    }
-
-
-def structure(tx: Tx, *, coder: str | None = None, order: str = "structure") -> StructureView:
-    """The tree dimension > theme > concept with counts: of one coder's codings if named,
-    else of the consensus coder's when there is one, else of everyone's.
-
-    ``order``: ``structure`` (the order items were made in), ``alpha`` or ``count``
-    (segments, most first).
-    """
-    if order not in ("structure", "alpha", "count"):
-        raise InvalidInput(f"Cannot order by {order!r}: choose structure, alpha or count.")
-    coder_id = evidence_coder(tx, coder)
-    by_concept = _counts(tx, Concept.id, coder_id)
-    by_theme = _counts(tx, Concept.theme_id, coder_id)
-    by_dimension = _counts(tx, Theme.dimension_id, coder_id)
-
-    def sort(nodes: list[Any]) -> tuple[Any, ...]:
-        if order == "alpha":
-            nodes = sorted(nodes, key=lambda n: name_key(n.name))
-        elif order == "count":
-            nodes = sorted(nodes, key=lambda n: (-n.counts.segments, name_key(n.name)))
-        return tuple(nodes)
-
-    concepts: dict[int | None, list[ConceptNode]] = defaultdict(list)
-    for c in tx.session.scalars(select(Concept).order_by(Concept.position, Concept.id)):
-        concepts[c.theme_id].append(
-            ConceptNode(c.name, c.definition, by_concept.get(c.id, Counts()))
-        )
-    themes: dict[int | None, list[ThemeNode]] = defaultdict(list)
-    for t in tx.session.scalars(select(Theme).order_by(Theme.position, Theme.id)):
-        themes[t.dimension_id].append(
-            ThemeNode(t.name, t.definition, by_theme.get(t.id, Counts()), sort(concepts[t.id]))
-        )
-    dimensions = [
-        DimensionNode(d.name, d.definition, by_dimension.get(d.id, Counts()), sort(themes[d.id]))
-        for d in tx.session.scalars(select(Dimension).order_by(Dimension.position, Dimension.id))
-    ]
-    evidence = tx.session.get(Coder, coder_id) if coder_id is not None else None
-    return StructureView(
-        sort(dimensions),
-        sort(themes[None]),
-        sort(concepts[None]),
-        evidence.name if evidence else None,
-    )
-
-
-def items(tx: Tx, word: str, *, coder: str | None = None) -> list[ItemRow]:
-    """Every item of a level, by name, with its parent and counts."""
-    view = structure(tx, coder=coder, order="alpha")
-    rows: list[ItemRow] = []
-    for d in view.dimensions:
-        if word == "dimension":
-            rows.append(ItemRow(d.name, d.definition, None, len(d.themes), d.counts))
-        for t in d.themes:
-            if word == "theme":
-                rows.append(ItemRow(t.name, t.definition, d.name, len(t.concepts), t.counts))
-            if word == "concept":
-                rows.extend(ItemRow(c.name, c.definition, t.name, 0, c.counts) for c in t.concepts)
-    for t in view.themes_without_dimension:
-        if word == "theme":
-            rows.append(ItemRow(t.name, t.definition, None, len(t.concepts), t.counts))
-        if word == "concept":
-            rows.extend(ItemRow(c.name, c.definition, t.name, 0, c.counts) for c in t.concepts)
-    if word == "concept":
-        rows.extend(
-            ItemRow(c.name, c.definition, None, 0, c.counts) for c in view.concepts_without_theme
-        )
-    level(word)
-    return sorted(rows, key=lambda r: name_key(r.name))
-
-
-def import_structure(tx: Tx, path: Path, *, mode: str = "merge") -> StructureImportResult:
-    """Apply a structure file. ``merge`` adds and regroups what the file names and keeps
-    the rest; ``replace`` makes the tree exactly the file's (concepts it does not name
-    stay, unassigned; themes and dimensions it does not name are deleted)."""
-    if mode not in ("merge", "replace"):
-        raise InvalidInput(f"{mode!r} is not a mode: choose merge or replace.")
-    parsed = read_structure(path)
-    created = {"concept": 0, "theme": 0, "dimension": 0}
-    assigned = defined = removed = 0
-    if mode == "replace":
-        tx.session.execute(update(Concept).values(theme_id=None))
-        tx.session.execute(update(Theme).values(dimension_id=None))
-    cache: dict[tuple[str, str], Item] = {}
-
-    def ensure(word: str, name: str, definition: str) -> Item:
-        nonlocal defined
-        key = (word, name_key(name))
-        if key in cache:
-            return cache[key]
-        item = find_item(tx, word, name)
-        if item is None:
-            add(tx, word, name, definition or None)
-            created[word] += 1
-            item = get_item(tx, word, name)
-        elif definition and item.definition != definition:
-            describe(tx, word, item.name, definition)
-            defined += 1
-        cache[key] = item
-        return item
-
-    for row in parsed.rows:
-        dimension = ensure("dimension", row.dimension, row.dimension_definition)
-        theme = ensure("theme", row.theme, row.theme_definition)
-        concept = ensure("concept", row.concept, row.concept_definition)
-        assert isinstance(theme, Theme) and isinstance(concept, Concept)
-        if theme.dimension_id != dimension.id:
-            theme.dimension_id = dimension.id
-            assigned += 1
-        if concept.theme_id != theme.id:
-            concept.theme_id = theme.id
-            assigned += 1
-    tx.session.flush()
-    _reorder(tx, [key for key in cache])
-    if mode == "replace":
-        named = set(cache)
-        for word in ("theme", "dimension"):
-            model = level(word).model
-            for name, key in tx.session.execute(select(model.name, model.name_key)).all():
-                if (word, key) not in named:
-                    delete_item(tx, word, name, force=True)
-                    removed += 1
-    tx.record(
-        "import",
-        "structure",
-        f"Imported the structure from {path.name} ({mode}): {len(parsed.rows)} concept rows",
-        after={"file": path.name, "mode": mode, "created": created, "assigned": assigned},
-    )
-    return StructureImportResult(created, assigned, defined, removed, parsed.warnings)
-
-
-def _reorder(tx: Tx, named: list[tuple[str, str]]) -> None:
-    """Put the items a file named first, in its order; the others after, as they were."""
-    for word in LEVELS:
-        model = level(word).model
-        first = [key for w, key in named if w == word]
-        rank = {key: i for i, key in enumerate(first)}
-        items = cast(
-            "list[Item]", list(tx.session.scalars(select(model).order_by(model.position, model.id)))
-        )
-        items.sort(key=lambda item: rank.get(item.name_key, len(rank)))
-        for position, item in enumerate(items, start=1):
-            item.position = position

@@ -157,6 +157,12 @@ def _recorded_by_gioia(data: Any) -> bool:
             and entry.get("segment_by") in ("turn", "paragraph", "sentence")
         ):
             return False
+    settings = data.get("settings", {})
+    if not isinstance(settings, dict) or not all(isinstance(v, str) for v in settings.values()):
+        return False
+    extra = data.get("extra", {})
+    if not isinstance(extra, dict) or not all(_rows(rows, 3) for rows in extra.values()):
+        return False
     reviews = data.get("reviews", {}).values()
     if not all(isinstance(by, dict) and all(_rows(v, 2) for v in by.values()) for by in reviews):
         return False
