@@ -253,28 +253,30 @@ def export_project(
 def _extra_parents(tx: Tx, guid: Guids) -> dict[str, list[list[Any]]]:
     """A concept's themes and a theme's dimensions beyond the first (shared concepts), as
     GUIDs with their order, for gioia.json."""
-    return {
-        "concept_themes": [
-            [guid("concept", concept), guid("theme", theme), position]
-            for concept, theme, position in tx.session.execute(
-                select(
-                    ConceptExtraTheme.concept_id,
-                    ConceptExtraTheme.theme_id,
-                    ConceptExtraTheme.position,
-                ).order_by(ConceptExtraTheme.concept_id, ConceptExtraTheme.theme_id)
+    found: dict[str, list[list[Any]]] = {}
+    for key, (child, parent, position), (child_kind, parent_kind) in (
+        (
+            "concept_themes",
+            (ConceptExtraTheme.concept_id, ConceptExtraTheme.theme_id, ConceptExtraTheme.position),
+            ("concept", "theme"),
+        ),
+        (
+            "theme_dimensions",
+            (
+                ThemeExtraDimension.theme_id,
+                ThemeExtraDimension.dimension_id,
+                ThemeExtraDimension.position,
+            ),
+            ("theme", "dimension"),
+        ),
+    ):
+        found[key] = [
+            [guid(child_kind, a), guid(parent_kind, b), rank]
+            for a, b, rank in tx.session.execute(
+                select(child, parent, position).order_by(child, parent)
             )
-        ],
-        "theme_dimensions": [
-            [guid("theme", theme), guid("dimension", dimension), position]
-            for theme, dimension, position in tx.session.execute(
-                select(
-                    ThemeExtraDimension.theme_id,
-                    ThemeExtraDimension.dimension_id,
-                    ThemeExtraDimension.position,
-                ).order_by(ThemeExtraDimension.theme_id, ThemeExtraDimension.dimension_id)
-            )
-        ],
-    }
+        ]
+    return found
 
 
 def _shared(extra: dict[str, list[list[Any]]]) -> tuple[str, ...]:
