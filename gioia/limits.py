@@ -68,6 +68,18 @@ def clean_name(name: str, what: str) -> str:
     return cleaned
 
 
+def fit_name(name: str, blank: str) -> str:
+    """A name from another program's file made into one gioia holds, where ``clean_name``
+    would refuse it: control characters as spaces, spaces collapsed, ``blank`` for an
+    empty one, and cut with "…" to ``NAME_LENGTH`` characters (also once case-folded)."""
+    fitted = " ".join(_CONTROL.sub(" ", name).split()) or blank
+    if len(fitted) > NAME_LENGTH:
+        fitted = fitted[: NAME_LENGTH - 1] + "…"
+    while len(name_key(fitted)) > NAME_LENGTH:  # "ß" folds to "ss"
+        fitted = fitted[:-2].rstrip() + "…"
+    return fitted
+
+
 def clean_label(value: str, what: str, limit: int = NAME_LENGTH) -> str:
     """A short label (role, wave, attribute name, speaker) with its spaces collapsed;
     an error if it holds control characters or is longer than ``limit``. ``what`` is

@@ -16,6 +16,7 @@ from gioia.ops import carry, coding, importing, listing, reviews, segments, undo
 from gioia.ops.base import find_concept, resolve_refs
 from gioia.ops.importing import ImportOptions
 from gioia.project_analysis import AnalysisMethods
+from gioia.project_exchange import ExchangeMethods
 from gioia.project_publish import PublishMethods
 from gioia.store import open_store
 from gioia.views import (
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 ImportProgress = Callable[[int, int, ImportResult], None]
 
 
-class Project(AnalysisMethods, PublishMethods):
+class Project(AnalysisMethods, PublishMethods, ExchangeMethods):
     """An open gioia project (one store), acting as one coder (or none, for reading).
 
     Use ``Project.open(...)`` or ``Project.init(...)``, ideally as a context manager.

@@ -25,9 +25,6 @@ class AnalysisMethods(ProjectBase):
 
     if TYPE_CHECKING:
 
-        @property
-        def location(self) -> str: ...
-
         def agreement(self, *, level: str = ...) -> AgreementReport: ...
 
     def search(

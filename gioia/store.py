@@ -49,7 +49,7 @@ from gioia.limits import FILE_NAME_LENGTH, NAME_LENGTH, WAVE_LENGTH
 from gioia.views import SchemaUpgrade
 
 #: The alembic revision these models describe; tests check it is the migrations' head.
-SCHEMA_REVISION = "0006"
+SCHEMA_REVISION = "0007"
 DEFAULT_STORE = "gioia.db"
 
 NAMING_CONVENTION = {
@@ -247,7 +247,9 @@ class ThemeExtraDimension(Base):
 
 
 class Setting(Base):
-    """A project setting: a name and its value as text (``allow_shared``: "true")."""
+    """A project setting: a name and its value as text (``allow_shared``: "true"); also
+    ``store_id``, the store's identity (a UUID made with the store, schema 0007), from
+    which exports derive stable GUIDs."""
 
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(60), primary_key=True)

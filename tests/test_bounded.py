@@ -248,3 +248,45 @@ def test_captions_whose_every_cue_is_invalid_are_refused(tmp_path: Path, suffix:
     parsed = read_transcript(path)
     assert [t.text for t in parsed.turns] == ["hello there and more"]
     assert len(parsed.warnings) == 1
+
+
+def test_a_refi_project_is_checked_before_it_is_read(tmp_path: Path) -> None:
+    from gioia.refi.package import read_package
+
+    bomb = _bomb(tmp_path / "study.qdpx", "project.qde", 150)
+    ratio = 150 * MB / zipfile.ZipFile(bomb).getinfo("project.qde").compress_size
+    with pytest.raises(ImportFailed) as error:
+        read_package(bomb)
+    assert error.value.message == (
+        f"study.qdpx: project.qde is compressed {ratio:,.0f}:1, beyond the limit of "
+        "100:1 (a zip bomb?; set GIOIA_MAX_ARCHIVE_RATIO to allow more)."
+    )
+
+
+def test_a_word_source_inside_an_archive_is_checked_too(tmp_path: Path) -> None:
+    from gioia.importers.word import parse_docx
+
+    inner = _bomb(tmp_path / "inner.docx", "word/document.xml", 150, _word_parts())
+    ratio = 150 * MB / zipfile.ZipFile(inner).getinfo("word/document.xml").compress_size
+    with pytest.raises(ImportFailed) as error:
+        parse_docx(inner.read_bytes(), "Interview 3.docx")
+    assert error.value.message == (
+        f"Interview 3.docx: word/document.xml is compressed {ratio:,.0f}:1, beyond the limit "
+        "of 100:1 (a zip bomb?; set GIOIA_MAX_ARCHIVE_RATIO to allow more)."
+    )
+
+
+def test_a_refi_codebook_beyond_the_text_limit_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gioia.refi.package import read_package
+
+    monkeypatch.setenv("GIOIA_MAX_TEXT_MB", "1")
+    codebook = tmp_path / "codebook.qdc"
+    codebook.write_bytes(b"<CodeBook>" + b" " * MB + b"</CodeBook>")
+    with pytest.raises(ImportFailed) as error:
+        read_package(codebook)
+    assert error.value.message == (
+        "codebook.qdc is larger than 1 MB, the limit for a text file "
+        "(set GIOIA_MAX_TEXT_MB to allow more)."
+    )

@@ -33,6 +33,8 @@ WRITERS = [
     (["cooccurrence"], ".graphml"),
     (["saturation"], ".svg"),
     (["report"], ".html"),
+    (["export", "qdpx"], ".qdpx"),
+    (["export", "qdc"], ".qdc"),
 ]
 
 

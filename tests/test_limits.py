@@ -10,7 +10,8 @@ from click.testing import CliRunner
 from gioia import ImportFailed, InvalidInput, NotFound, Project
 from gioia.cli import cli
 from gioia.importers.manifest import TranscriptMeta, read_manifest
-from gioia.limits import MAX_INTEGER, clean_label, clean_name, clean_text
+from gioia.limits import MAX_INTEGER, clean_label, clean_name, clean_text, fit_name
+from gioia.text import name_key
 
 from .conftest import run
 
@@ -204,3 +205,11 @@ def test_a_file_name_holding_a_nul_character_is_a_usage_error(
             f"Error: Invalid value for {option}: {name} is not a file name: it holds a NUL "
             "character."
         )
+
+
+def test_a_name_from_another_program_is_fitted_not_refused() -> None:
+    assert fit_name("  a\tb\x00c\x9bd  ", "(unnamed)") == "a b c d"
+    assert fit_name(" \x85 ", "(unnamed)") == "(unnamed)"
+    folded = fit_name("ß" * 150, "(unnamed)")  # 150 characters, 300 once case-folded
+    assert (folded[-1], len(name_key(folded))) == ("…", 199)
+    assert clean_name(folded, "concept") == folded

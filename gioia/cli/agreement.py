@@ -18,16 +18,13 @@ from gioia.cli.common import (
     no_clobber_option,
     open_project,
     say_written,
+    split_names,
     text_table,
 )
 from gioia.errors import GioiaError
 
 if TYPE_CHECKING:
     from gioia.views import AgreementReport, CoderCodes, MatrixAgreement, Pending
-
-
-def _coders(value: str | None) -> list[str] | None:
-    return [c.strip() for c in value.split(",") if c.strip()] if value else None
 
 
 @click.group(invoke_without_command=True)
@@ -111,7 +108,7 @@ def agreement(
         report = project.agreement(
             level=level,
             unit=unit,
-            coders=_coders(coders),
+            coders=split_names(coders),
             transcript=transcript,
             case=case,
             wave=wave,
@@ -281,7 +278,7 @@ def disagreements(
     codes and quotes (marked «like this»)."""
     with open_project() as project:
         found = project.disagreements(
-            level=level, coders=_coders(coders), concept=concept, transcript=transcript
+            level=level, coders=split_names(coders), concept=concept, transcript=transcript
         )
     if as_json:
         echo_json(found)
@@ -341,13 +338,13 @@ def reconcile(into: str, coders: str | None, auto: str | None) -> None:
     """
     with open_project() as project:
         if auto:
-            state = project.reconcile_auto(into, auto, coders=_coders(coders))
+            state = project.reconcile_auto(into, auto, coders=split_names(coders))
             click.echo(
                 f"{state.into}: {state.copied} agreed coding(s) copied, "
                 f"{state.decided} disagreement(s) settled ({auto})."
             )
             return
-        state = project.reconcile(into, coders=_coders(coders))
+        state = project.reconcile(into, coders=split_names(coders))
         a, b = state.coders
         click.echo(
             f"{state.into}: {state.copied} agreed coding(s) copied; "

@@ -15,13 +15,13 @@ from gioia.cli.common import (
     console,
     echo_json,
     echo_json_items,
-    format_time,
     interactive,
     no_clobber_option,
     open_project,
     say_written,
     settings,
 )
+from gioia.text import format_time
 
 if TYPE_CHECKING:
     from rich.console import Console

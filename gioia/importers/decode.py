@@ -58,9 +58,25 @@ def read_text(path: Path) -> tuple[str, list[str]]:
             size = os.fstat(handle.fileno()).st_size
             if size > limit:
                 raise _too_large(path.name, limit)
-            return _decode(handle, path.name, limit)
+            return _finished(*_decode(handle, path.name, limit), path.name)
     except OSError as error:
         raise ImportFailed(f"{path.name} cannot be read ({error.strerror or error}).") from None
+
+
+def read_bytes(path: Path) -> bytes:
+    """The content of the text file ``path`` (an XML codebook), refused before it is read
+    when larger than ``max_text_bytes()``; an unreadable file is an ``ImportFailed``."""
+    limit = max_text_bytes()
+    try:
+        with path.open("rb") as handle:
+            if os.fstat(handle.fileno()).st_size > limit:
+                raise _too_large(path.name, limit)
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise ImportFailed(f"{path.name} cannot be read ({error.strerror or error}).") from None
+    if len(data) > limit:  # it grew while being read
+        raise _too_large(path.name, limit)
+    return data
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, list[str]]:
@@ -70,6 +86,13 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, list[str]]:
     anything else is read as Windows-1252 with a warning. Binary content,
     bytes that no encoding explains and empty files are an ``ImportFailed``.
     """
+    return _finished(*decode_raw(data, name), name)
+
+
+def decode_raw(data: bytes, name: str) -> tuple[str, list[str]]:
+    """Decode as :func:`decode_bytes` does, without normalising: the text as stored (CRLF
+    and all), the byte-order mark left out. Offsets that other programs count over a
+    file (REFI-QDA selections) are offsets into this text."""
     return _decode(io.BytesIO(data), name, max(len(data), 1))
 
 
@@ -91,9 +114,9 @@ def _decode(handle: BinaryIO, name: str, limit: int) -> tuple[str, list[str]]:
                     f"{name} starts with a {label} byte-order mark but is not valid {label} "
                     f"(byte {error.start}): save it again as UTF-8."
                 ) from None
-            return _finished(text, name, [])
+            return text, []
     try:
-        return _finished(_stream(handle, 0, "utf-8", name, limit, check_nul=True), name, [])
+        return _stream(handle, 0, "utf-8", name, limit, check_nul=True), []
     except UnicodeDecodeError:
         pass
     try:
@@ -105,7 +128,7 @@ def _decode(handle: BinaryIO, name: str, limit: int) -> tuple[str, list[str]]:
             f"{name} is neither UTF-8 nor Windows-1252 text "
             f"(byte 0x{byte:02X} at position {error.start}): save it as UTF-8."
         ) from None
-    return _finished(text, name, [CP1252_WARNING])
+    return text, [CP1252_WARNING]
 
 
 def _stream(
@@ -151,7 +174,8 @@ def _refuse_controls(text: str, name: str) -> None:
         )
 
 
-def _finished(text: str, name: str, warnings: list[str]) -> tuple[str, list[str]]:
+def _finished(text: str, warnings: list[str], name: str) -> tuple[str, list[str]]:
+    """The decoded text normalised, or an error if nothing is left."""
     text = normalize_text(text)
     if not text.strip():
         raise ImportFailed(f"{name} is empty.")
