@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 from gioia import store as store_module
-from gioia.errors import GioiaError, ImportFailed
+from gioia.errors import GioiaError, ImportFailed, StoreError, WriteConflict
 from gioia.importers import SUPPORTED_SUFFIXES
 from gioia.ops.base import find_concept_row, resolve_segments
 from gioia.project_analysis import AnalysisMethods
+from gioia.project_exchange import ExchangeMethods
 from gioia.project_publish import PublishMethods
 from gioia.schema import utcnow
 from gioia.store import open_store
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         ProgressRow,
         ReconcileState,
         ReviewResult,
+        SchemaUpgrade,
         SegmentEdit,
         SegmentView,
         Step,
@@ -50,16 +51,29 @@ if TYPE_CHECKING:
 ImportProgress = Callable[[int, int, "ImportResult"], None]
 
 
-class Project(AnalysisMethods, PublishMethods):
+class Project(AnalysisMethods, PublishMethods, ExchangeMethods):
     """An open gioia project (one store), acting as one coder (or none, for reading).
 
     Use ``Project.open(...)`` or ``Project.init(...)``, ideally as a context manager.
+    Its methods on the structure are in :class:`~gioia.project_structure.StructureMethods`,
+    those that write what a paper prints in :class:`~gioia.project_publish.PublishMethods`,
+    what every method shares in :class:`~gioia.project_base.ProjectBase`.
     """
 
     @classmethod
-    def open(cls, location: str | None = None, *, coder: str | None = None) -> Project:
-        """Open an existing store (path or URL; default ``GIOIA_STORE`` or ``./gioia.db``)."""
-        return cls(open_store(location), coder)
+    def open(
+        cls,
+        location: str | None = None,
+        *,
+        coder: str | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> Project:
+        """Open an existing store (path or URL; default ``GIOIA_STORE`` or ``./gioia.db``).
+
+        A SQLite store from an older gioia is backed up and upgraded (see ``upgrade``);
+        ``on_wait`` is told when a write waits for another process to finish.
+        """
+        return cls(open_store(location, on_wait=on_wait), coder)
 
     @classmethod
     def init(cls, location: str | None = None, *, coder: str | None = None) -> Project:
@@ -72,8 +86,8 @@ class Project(AnalysisMethods, PublishMethods):
         return store_module.schema_revisions(location)
 
     @staticmethod
-    def upgrade_schema(location: str | None = None) -> tuple[str | None, str]:
-        """Upgrade the store's schema, backing up a SQLite file first; (before, after)."""
+    def upgrade_schema(location: str | None = None) -> SchemaUpgrade:
+        """Upgrade the store's schema, backing up a SQLite file first."""
         return store_module.upgrade_schema(location)
 
     @staticmethod
@@ -82,31 +96,6 @@ class Project(AnalysisMethods, PublishMethods):
         from gioia.migrate import history
 
         return history()
-
-    @property
-    def created(self) -> bool:
-        """Whether opening this project created its store."""
-        return self._store.created
-
-    @property
-    def location(self) -> str:
-        """Where the store is: a file path or a URL without its password."""
-        return self._store.location
-
-    def close(self) -> None:
-        """Release the store's connections."""
-        self._store.close()
-
-    def __enter__(self) -> Project:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # --- import ------------------------------------------------------------------
 
@@ -169,15 +158,16 @@ class Project(AnalysisMethods, PublishMethods):
     ) -> list[ImportResult]:
         """Import files and folders, each file in its own transaction.
 
-        A bad file is reported in its result (status ``failed``) and the others go on.
+        A bad file is reported in its result (status ``failed``) and the others go on;
+        a failure of the store itself (a full disk, …) stops the batch.
         With a manifest, its rows give each file's metadata (``meta`` fills the gaps)
         and, when no paths are given, the files to import; a file it does not list gets
         a warning that says so.
         """
-        from gioia.importers.manifest import TranscriptMeta, read_manifest
+        from gioia.importers.manifest import TranscriptMeta, checked_meta, read_manifest
         from gioia.views import ImportResult
 
-        base = meta or TranscriptMeta()
+        base = checked_meta(meta or TranscriptMeta())
         listed = read_manifest(manifest) if manifest else {}
         files = expand_paths(paths) if paths else list(listed)
         if not files:
@@ -189,9 +179,15 @@ class Project(AnalysisMethods, PublishMethods):
             file_meta = listed.get(path.resolve(), TranscriptMeta()).overlaid(base)
             try:
                 result = self.import_file(path, file_meta, options)
+            except (StoreError, WriteConflict):
+                raise  # the store failed (full, read-only, busy, gone): the next file would too
             except GioiaError as exc:
                 result = ImportResult(
                     str(path), "failed", error=exc.message, details=tuple(exc.details)
+                )
+            except MemoryError:
+                result = ImportResult(
+                    str(path), "failed", error=f"{path.name} is too large to read in memory."
                 )
             if manifest is not None and path.resolve() not in listed:
                 unlisted = (
@@ -248,6 +244,33 @@ class Project(AnalysisMethods, PublishMethods):
                 include_interviewer=include_interviewer,
                 coder=None if show_others else self.coder,
             )
+
+    def iter_segments(
+        self,
+        *,
+        transcript: str | None = None,
+        uncoded: bool = False,
+        concept: str | None = None,
+        grep: str | None = None,
+        include_interviewer: bool = False,
+        show_others: bool = False,
+    ) -> Generator[SegmentView, None, None]:
+        """The segments of ``segments``, as they are read from the store: the first come
+        at once however large the transcript. One read transaction lasts until the
+        iteration ends (close the iterator to end it early)."""
+        from gioia.ops import listing
+
+        with self._read() as tx:
+            for page in listing.segment_pages(
+                tx,
+                transcript=transcript,
+                uncoded=uncoded,
+                concept=concept,
+                grep=grep,
+                include_interviewer=include_interviewer,
+                coder=None if show_others else self.coder,
+            ):
+                yield from page
 
     def transcript(self, name: str, *, show_others: bool = False) -> TranscriptView:
         """A transcript segment by segment with the current coder's codings (everyone's
@@ -573,13 +596,6 @@ class Project(AnalysisMethods, PublishMethods):
 
         with self._write() as tx:
             return consensus.reconcile_auto(tx, into, mode, coders)
-
-    def write_agreement(self, path: Path, report: AgreementReport) -> None:
-        """Write an agreement report to .docx or .md, its codes in the order of the
-        structure and grouped by theme (concepts) or dimension (themes)."""
-        from gioia.agreement_document import structure_groups, write_agreement
-
-        write_agreement(report, path, structure_groups(report, self.structure()))
 
     # --- audit trail and schema ------------------------------------------------------
 

@@ -1,23 +1,59 @@
-"""What every part of ``Project`` shares: the store, the acting coder and transactions."""
+"""What every part of ``Project`` shares: the open store, the acting coder, one
+transaction per public method, and the files a method writes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
 from typing import TypeVar
 
+from gioia.errors import WriteConflict
 from gioia.ops.base import Tx
+from gioia.output import Opener, Output, output_file
 from gioia.store import Store
+from gioia.views import SchemaUpgrade
 
 T = TypeVar("T")
 
 
 class ProjectBase:
-    """An open store and the coder acting on it; one transaction per public method."""
+    """An open store acting as one coder (or none, for reading)."""
 
     def __init__(self, store: Store, coder: str | None = None) -> None:
         self._store = store
         self.coder = coder
+
+    @property
+    def created(self) -> bool:
+        """Whether opening this project created its store."""
+        return self._store.created
+
+    @property
+    def upgrade(self) -> SchemaUpgrade | None:
+        """What opening this project upgraded (and where the old store was backed up)."""
+        return self._store.upgrade
+
+    @property
+    def location(self) -> str:
+        """Where the store is: a file path or a URL without its password."""
+        return self._store.location
+
+    def close(self) -> None:
+        """Release the store's connections."""
+        self._store.close()
+
+    def __enter__(self: T) -> T:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
 
     @contextmanager
     def _write(self) -> Iterator[Tx]:
@@ -33,12 +69,10 @@ class ProjectBase:
         """Run ``work`` in a write transaction, once more if it lost a race on a unique
         name or coding to another process (on PostgreSQL two writers can both find a
         name free; the second sees the first's row when it tries again)."""
-        from sqlalchemy.exc import IntegrityError
-
         try:
             with self._write() as tx:
                 return work(tx)
-        except IntegrityError:
+        except WriteConflict:
             with self._write() as tx:
                 return work(tx)
 
@@ -50,3 +84,15 @@ class ProjectBase:
                 yield tx
             finally:
                 tx.close()
+
+    @contextmanager
+    def _output(self, path: Path, formats: Sequence[str], no_clobber: bool) -> Iterator[Output]:
+        """Where to write ``path`` (see :func:`gioia.output.output_file`): never over the
+        store's own files, whatever their name."""
+        with output_file(path, formats, no_clobber=no_clobber, protect=self._store.files()) as out:
+            yield out
+
+    def _opener(self, no_clobber: bool) -> Opener:
+        """``_output`` for a writer that names its files itself (a split figure's parts,
+        a CSV and the record beside it)."""
+        return lambda path, formats: self._output(path, formats, no_clobber)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from gioia.errors import InvalidInput
 from gioia.project_base import ProjectBase
+from gioia.views import Written
 
 if TYPE_CHECKING:
     from gioia.checks import Finding
@@ -183,11 +184,14 @@ class StructureMethods(ProjectBase):
                 tx, path, mode=mode, allow_shared=allow_shared, move=move
             )
 
-    def export_structure(self, path: Path) -> int:
-        """Write the structure to .csv, .xlsx or .yaml; returns the number of concept rows."""
-        from gioia.structure_file import write_structure
+    def export_structure(self, path: Path, *, no_clobber: bool = False) -> Written:
+        """Write the structure to .csv, .xlsx or .yaml; ``count`` is the number of concept
+        rows."""
+        from gioia.structure_file import SUFFIXES, write_structure
 
-        return write_structure(self.structure(), path)
+        with self._output(path, SUFFIXES, no_clobber) as out:
+            rows = write_structure(self.structure(), out.temp)
+        return Written(out.path, out.replaced, rows)
 
     def check(self) -> list[Finding]:
         """The structure's warnings against the method's guidance."""

@@ -30,9 +30,10 @@ from sqlalchemy import (
     false,
 )
 
+from gioia.limits import FILE_NAME_LENGTH, NAME_LENGTH, WAVE_LENGTH
+
 #: The alembic revision these tables describe; tests check it is the migrations' head.
-SCHEMA_REVISION = "0006"
-NAME_LENGTH = 200
+SCHEMA_REVISION = "0007"
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -85,14 +86,14 @@ transcripts = Table(
     metadata,
     _id(),
     *_name(),
-    Column("source", String(1000), nullable=False),
+    Column("source", String(FILE_NAME_LENGTH), nullable=False),
     Column("format", String(20), nullable=False),
     Column("text", Text, nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("segment_by", String(20), nullable=False),
     Column("case_id", ForeignKey("cases.id"), index=True),
     Column("informant_id", ForeignKey("informants.id"), index=True),
-    Column("wave", String(40)),
+    Column("wave", String(WAVE_LENGTH)),
     Column("interview_date", Date),
     Column("imported_at", DateTime, nullable=False, default=utcnow),
 )
@@ -207,7 +208,9 @@ theme_extra_dimensions = Table(
     Column("position", Integer, nullable=False, default=0),
 )
 
-#: A project setting: a name and its value as text (``allow_shared``: "true").
+#: A project setting: a name and its value as text (``allow_shared``: "true"); also
+#: ``store_id``, the store's identity (a UUID made with the store, schema 0007), from
+#: which exports derive stable GUIDs.
 settings = Table(
     "settings",
     metadata,

@@ -10,9 +10,10 @@ one is upgraded by the alembic migrations. ``open_store`` is the one way in.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -28,20 +29,22 @@ from sqlalchemy import (
     String,
     Table,
     create_engine,
-    event,
     inspect,
     text,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
-from gioia.errors import StoreError
+from gioia import sqlite
+from gioia.errors import InvalidInput, StoreError
+from gioia.failures import busy_timeout, translate
+from gioia.views import SchemaUpgrade
 
 try:
     import fcntl
 except ImportError:  # Windows: writers queue on SQLite's busy timeout alone
     fcntl = None  # type: ignore[assignment]
-from gioia.schema import SCHEMA_REVISION, metadata, utcnow
+from gioia.schema import SCHEMA_REVISION, metadata, settings, utcnow
 
 __all__ = ["SCHEMA_REVISION", "Store", "open_store", "utcnow"]
 
@@ -52,11 +55,16 @@ DEFAULT_STORE = "gioia.db"
 
 @dataclass
 class Store:
-    """An open store: its engine and where it lives."""
+    """An open store: its engine and where it lives (``path``: the SQLite file).
+    ``upgrade`` tells what opening it upgraded, and where the backup is; ``on_busy`` is
+    called once when a write has to wait for another process."""
 
     engine: Engine
     location: str
+    path: Path | None = None
     created: bool = False
+    upgrade: SchemaUpgrade | None = None
+    on_busy: Callable[[], None] | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -69,13 +77,24 @@ class Store:
         On SQLite a writing transaction starts with ``BEGIN IMMEDIATE`` so that two
         processes queue instead of failing on a lock upgrade; they queue on the lock file
         beside the store (see ``_turn``), and on SQLite's busy timeout where there is none.
+        On PostgreSQL a reading one is a read-only snapshot (``REPEATABLE READ``), so a
+        reader sees one state of the store however many writers commit meanwhile. The
+        store's failures come out as gioia errors (:mod:`gioia.failures`).
         """
-        if not write:
-            with self.engine.begin() as connection:
+        try:
+            if not write:
+                with self._reader.begin() as connection:
+                    yield connection
+                return
+            with self._turn(), self._writer.begin() as connection:
                 yield connection
-            return
-        with self._turn(), self._writer.begin() as connection:
-            yield connection
+        except (DBAPIError, sqlite3.Error) as exc:
+            raise translate(exc, self.location, self.path) from exc
+        except UnicodeEncodeError as exc:  # a lone surrogate: bytes that were not UTF-8
+            raise InvalidInput(
+                "A text given is not valid Unicode (it holds a byte that is not UTF-8); "
+                "nothing was written."
+            ) from exc
 
     @contextmanager
     def _turn(self) -> Iterator[None]:
@@ -90,7 +109,7 @@ class Store:
             yield
             return
         try:
-            queue.wait()
+            queue.wait(self.on_busy)
             yield
         finally:
             queue.close()
@@ -98,10 +117,9 @@ class Store:
     @property
     def lock_path(self) -> Path | None:
         """The lock file writers queue on: ``<store>-lock`` beside a SQLite store."""
-        if not self.is_sqlite or not self.engine.url.database:
+        if self.path is None:
             return None
-        database = Path(self.engine.url.database)
-        return database.with_name(database.name + "-lock")
+        return self.path.with_name(self.path.name + "-lock")
 
     @property
     def folder(self) -> Path:
@@ -114,6 +132,21 @@ class Store:
     @cached_property
     def _writer(self) -> Engine:
         return self.engine.execution_options(sqlite_begin="IMMEDIATE")
+
+    @cached_property
+    def _reader(self) -> Engine:
+        if self.engine.dialect.name != "postgresql":
+            return self.engine
+        return self.engine.execution_options(
+            isolation_level="REPEATABLE READ", postgresql_readonly=True
+        )
+
+    def files(self) -> list[Path]:
+        """The files the store is made of (none for a server store): never written over."""
+        if self.path is None:
+            return []
+        suffixes = ("", "-wal", "-shm", "-journal", "-lock")
+        return [Path(f"{self.path}{suffix}") for suffix in suffixes]
 
     def close(self) -> None:
         self.engine.dispose()
@@ -134,7 +167,6 @@ class WriterQueue:
     RING = 1 << 16  # tickets reuse their bytes after this many
     FIRST = 8  # the counter's bytes come first
     POLL = (0.0001, 0.002)  # seconds between looks at the ticket before: first, at most
-    PATIENCE = 30.0  # then go on: SQLite's busy timeout takes over
 
     @classmethod
     def open(cls, path: Path) -> WriterQueue | None:
@@ -162,17 +194,26 @@ class WriterQueue:
     def _byte(cls, ticket: int) -> int:
         return cls.FIRST + ticket % cls.RING
 
-    def wait(self) -> None:
-        """Until the writer before this one is done (or ``PATIENCE`` has passed)."""
+    def wait(self, on_busy: Callable[[], None] | None = None) -> None:
+        """Until the writer before this one is done, or the busy timeout has passed (then
+        SQLite's own busy timeout takes over); ``on_busy`` is called once if the wait
+        lasts longer than ``sqlite.FIRST_WAIT``."""
         assert fcntl is not None
         before = self._byte(self.ticket - 1)
-        deadline = time.monotonic() + self.PATIENCE
+        started = time.monotonic()
+        deadline = started + busy_timeout()
+        told = on_busy is None
         pause, longest = self.POLL
         while True:
             try:
                 fcntl.lockf(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, before)
             except OSError:
-                if time.monotonic() < deadline:
+                now = time.monotonic()
+                if not told and now - started > sqlite.FIRST_WAIT:
+                    told = True
+                    assert on_busy is not None
+                    on_busy()
+                if now < deadline:
                     time.sleep(pause)
                     pause = min(pause * 2, longest)
                     continue
@@ -200,67 +241,29 @@ def _display(location: str) -> str:
         return location
     try:
         return make_url(location).render_as_string(hide_password=True)
-    except ArgumentError:
-        return location
-
-
-def _sqlite_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # SQLAlchemy's begin event emits BEGIN
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA busy_timeout = 30000")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
-
-    return engine
+    except (ArgumentError, ValueError):
+        return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", location)
 
 
 def _server_engine(location: str) -> Engine:
     try:
         url = make_url(location)
-    except ArgumentError as exc:
-        raise StoreError(f"{location!r} is not a store path or database URL.") from exc
+        url.port  # noqa: B018 -- parsing the port raises ValueError for "…:abc/…"
+    except (ArgumentError, ValueError) as exc:
+        raise StoreError(f"{_display(location)!r} is not a store path or database URL.") from exc
     connect_args: dict[str, Any] = {}
     if url.get_backend_name() == "postgresql":
         connect_args["connect_timeout"] = 5
+        connect_args["application_name"] = "gioia"
+        connect_args["options"] = f"-c lock_timeout={int(busy_timeout() * 1000)}"
     try:
         return create_engine(url, connect_args=connect_args, pool_pre_ping=True)
     except ModuleNotFoundError as exc:
         raise StoreError(
             f"The driver for {_display(location)} is not installed: pip install 'gioia[postgres]'."
         ) from exc
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:
         raise StoreError(f"{_display(location)} is not a database URL gioia can open.") from exc
-
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-def _check_sqlite_file(path: Path, *, create: bool) -> None:
-    if not path.parent.is_dir() and create:
-        raise StoreError(
-            f"Cannot create the store {path}: the folder {path.parent} does not exist."
-        )
-    if not path.exists():
-        if not create:
-            raise StoreError(f"No store at {path}: run `gioia init` first.")
-        return
-    if path.is_dir():
-        raise StoreError(f"{path} is a folder, not a store file.")
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    if header and header != SQLITE_HEADER:
-        raise StoreError(f"{path} is not a gioia store (not a SQLite database).")
 
 
 def read_revision(engine: Engine) -> str | None:
@@ -276,74 +279,116 @@ def read_revision(engine: Engine) -> str | None:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def _engine_for(location: str | None, *, create: bool) -> tuple[Engine, str]:
-    where = resolve_location(location)
-    if _is_url(where) and not where.startswith("sqlite"):
-        return _server_engine(where), _display(where)
-    path = Path(make_url(where).database or "") if _is_url(where) else Path(where)
-    path = path.expanduser().absolute()
-    _check_sqlite_file(path, create=create)
-    return _sqlite_engine(path), _display(where)
+def _sqlite_path(location: str) -> Path:
+    path = Path(make_url(location).database or "") if _is_url(location) else Path(location)
+    return path.expanduser().absolute()
 
 
 @contextmanager
-def _reporting(engine: Engine, location: str) -> Iterator[None]:
-    """Turn driver errors while opening into one-line ``StoreError``s."""
+def _reporting(engine: Engine, location: str, path: Path | None) -> Iterator[None]:
+    """Turn driver errors while opening into one-line gioia errors."""
     try:
         yield
-    except DBAPIError as exc:
+    except (DBAPIError, sqlite3.Error) as exc:
         engine.dispose()
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        if "file is not a database" in reason:
-            raise StoreError(f"{location} is not a gioia store (not a SQLite database).") from exc
-        raise StoreError(f"Cannot open the store {location}: {reason}") from exc
+        raise translate(exc, location, path) from exc
     except BaseException:
         engine.dispose()
         raise
 
 
-def open_store(location: str | None = None, *, create: bool = False) -> Store:
+def _check_revision(revision: str | None, location: str, *, create: bool) -> None:
+    """Refuse a store with no schema (unless creating) or from a newer gioia."""
+    if revision is None and not create:
+        raise StoreError(f"No store at {location}: run `gioia init` first.")
+    if revision not in (None, SCHEMA_REVISION):
+        from gioia import migrate
+
+        if not migrate.is_known(revision):
+            raise StoreError(
+                f"The store {location} was written by a newer gioia (schema {revision}): "
+                "upgrade gioia to open it."
+            )
+
+
+def open_store(
+    location: str | None = None,
+    *,
+    create: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+) -> Store:
     """Open (with ``create``: make) the store, migrating a SQLite store that is behind.
 
-    Raises ``StoreError`` with the command to run where the store is missing, not a
-    store, unreachable, behind on a server, or written by a newer gioia.
+    A SQLite file is recognised by reading only, so a file that is not a gioia store is
+    left as it was. Raises ``StoreError`` with the command to run where the store is
+    missing, not a store, unreachable, behind on a server, or written by a newer gioia.
+    ``on_wait`` is told when a write has to wait for another process.
     """
-    engine, where = _engine_for(location, create=create)
-    store = Store(engine, where)
-    with _reporting(engine, where):
-        _bring_to_head(store, create=create)
+    where = resolve_location(location)
+    display = _display(where)
+    if _is_url(where) and not where.startswith("sqlite"):
+        engine = _server_engine(where)
+        store = Store(engine, display)
+        with _reporting(engine, display, None):
+            revision = read_revision(engine)
+            _check_revision(revision, display, create=create)
+            _bring_to_head(store, revision)
+        return store
+    path = _sqlite_path(where)
+    sqlite.check_file(path, create=create)
+    revision = sqlite.recognise(path, display)
+    _check_revision(revision, display, create=create)
+
+    def busy() -> None:
+        if on_wait is not None:
+            on_wait(sqlite.waiting_message(path, display))
+
+    engine = sqlite.engine(path, busy)
+    store = Store(engine, display, path, on_busy=busy)
+    with _reporting(engine, display, path):
+        _bring_to_head(store, revision)
     return store
 
 
 def schema_revisions(location: str | None) -> tuple[str | None, str]:
     """The store's schema revision (None before ``gioia init``) and this gioia's."""
-    engine, where = _engine_for(location, create=False)
-    with _reporting(engine, where):
-        revision = read_revision(engine)
-    engine.dispose()
-    return revision, SCHEMA_REVISION
+    where = resolve_location(location)
+    if _is_url(where) and not where.startswith("sqlite"):
+        engine = _server_engine(where)
+        with _reporting(engine, _display(where), None):
+            revision = read_revision(engine)
+        engine.dispose()
+        return revision, SCHEMA_REVISION
+    path = _sqlite_path(where)
+    sqlite.check_file(path, create=False)
+    return sqlite.recognise(path, _display(where)), SCHEMA_REVISION
 
 
-def upgrade_schema(location: str | None) -> tuple[str | None, str]:
+def upgrade_schema(location: str | None) -> SchemaUpgrade:
     """Upgrade the store to this gioia's schema (backing up a SQLite file first)."""
-    from gioia import migrate
-
-    engine, where = _engine_for(location, create=False)
-    with _reporting(engine, where):
+    store = open_store(location, create=False) if _is_sqlite(location) else None
+    if store is not None:  # opening a SQLite store upgrades it
+        store.close()
+        return store.upgrade or SchemaUpgrade(SCHEMA_REVISION, SCHEMA_REVISION, None)
+    where = resolve_location(location)
+    display = _display(where)
+    engine = _server_engine(where)
+    with _reporting(engine, display, None):
         before = read_revision(engine)
         if before is None:
-            raise StoreError(f"No store at {where}: run `gioia init` first.")
+            raise StoreError(f"No store at {display}: run `gioia init` first.")
+        _check_revision(before, display, create=False)
         if before != SCHEMA_REVISION:
-            if not migrate.is_known(before):
-                raise StoreError(
-                    f"The store {where} was written by a newer gioia (schema {before}): "
-                    "upgrade gioia instead."
-                )
-            if engine.dialect.name == "sqlite":
-                backup_sqlite(engine)
+            from gioia import migrate
+
             migrate.upgrade(engine)
     engine.dispose()
-    return before, SCHEMA_REVISION
+    return SchemaUpgrade(before, SCHEMA_REVISION, None)
+
+
+def _is_sqlite(location: str | None) -> bool:
+    where = resolve_location(location)
+    return not _is_url(where) or where.startswith("sqlite")
 
 
 #: alembic's own table, as alembic creates it (its metadata kept apart from gioia's).
@@ -356,48 +401,40 @@ _ALEMBIC_VERSION = Table(
 
 
 def create_at_head(engine: Engine) -> None:
-    """Create every table of ``gioia.schema`` in an empty store and stamp it at
-    ``SCHEMA_REVISION``, in one transaction (no migration is replayed: the tests check
-    the migrations build the same schema)."""
+    """Create every table of ``gioia.schema`` in an empty store, give it its identity
+    (``store_id``, as migration 0007 does) and stamp it at ``SCHEMA_REVISION``, in one
+    transaction (no migration is replayed: the tests check the migrations build the same
+    schema)."""
+    import uuid
+
     with engine.begin() as connection:
         metadata.create_all(connection, checkfirst=False)
+        connection.execute(settings.insert(), {"key": "store_id", "value": str(uuid.uuid4())})
         _ALEMBIC_VERSION.create(connection, checkfirst=False)
         connection.execute(_ALEMBIC_VERSION.insert(), {"version_num": SCHEMA_REVISION})
 
 
-def _bring_to_head(store: Store, *, create: bool) -> None:
-    revision = read_revision(store.engine)
+def _bring_to_head(store: Store, revision: str | None) -> None:
+    """Create the schema in an empty store, or upgrade a SQLite store that is behind
+    (after a backup); a server store that is behind is refused."""
     if revision == SCHEMA_REVISION:
         return
     if revision is None:
-        if not create:
-            raise StoreError(f"No store at {store.location}: run `gioia init` first.")
         create_at_head(store.engine)
         store.created = True
         return
-    from gioia import migrate
-
-    if not migrate.is_known(revision):
-        raise StoreError(
-            f"The store {store.location} was written by a newer gioia (schema {revision}): "
-            "upgrade gioia to open it."
-        )
-    if not store.is_sqlite:
+    if store.path is None:
         raise StoreError(
             f"The store {store.location} is at schema {revision}, this gioia needs "
             f"{SCHEMA_REVISION}: run `gioia db upgrade` once everyone has upgraded gioia."
         )
-    backup_sqlite(store.engine)
-    migrate.upgrade(store.engine)
+    from gioia import migrate
 
-
-def backup_sqlite(engine: Engine) -> Path:
-    """Copy a SQLite store to ``<file>.backup-<UTC time>`` beside it, WAL included."""
-    source = Path(engine.url.database or "")
-    stamp = utcnow().strftime("%Y%m%d-%H%M%S")
-    target = source.with_name(f"{source.name}.backup-{stamp}")
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    dst.close()
-    src.close()
-    return target
+    copy = sqlite.backup(store.path)
+    try:
+        migrate.upgrade(store.engine)
+    except BaseException:
+        copy.unlink(missing_ok=True)  # the upgrade is one transaction: the store is as it was
+        raise
+    shown = copy if _is_url(store.location) else Path(store.location).with_name(copy.name)
+    store.upgrade = SchemaUpgrade(revision, SCHEMA_REVISION, shown)

@@ -8,15 +8,23 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from gioia.cli.common import console, echo_json, interactive, open_project, text_table
+from gioia.cli.common import (
+    RESAMPLES,
+    SEED,
+    FilePath,
+    console,
+    echo_json,
+    interactive,
+    no_clobber_option,
+    open_project,
+    say_written,
+    split_names,
+    text_table,
+)
 from gioia.errors import GioiaError
 
 if TYPE_CHECKING:
     from gioia.views import AgreementReport, CoderCodes, MatrixAgreement, Pending
-
-
-def _coders(value: str | None) -> list[str] | None:
-    return [c.strip() for c in value.split(",") if c.strip()] if value else None
 
 
 @click.group(invoke_without_command=True)
@@ -49,12 +57,12 @@ def _coders(value: str | None) -> list[str] | None:
 )
 @click.option(
     "--bootstrap",
-    type=click.IntRange(min=100),
+    type=RESAMPLES,
     metavar="N",
     help="Bootstrap α with N resamples of the segments (transcripts for --unit transcript): "
     "95% interval, P(α < .800) and P(α < .667).",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of the bootstrap.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (every number).")
 @click.option(
     "--csv", "as_csv", is_flag=True, help="Print every number as CSV (a row per code, group, …)."
@@ -62,10 +70,11 @@ def _coders(value: str | None) -> list[str] | None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     help="Write the whole report (every column, the bootstrap, groups and breakdown) to a "
     ".docx or .md file.",
 )
+@no_clobber_option
 @click.pass_context
 def agreement(
     ctx: click.Context,
@@ -83,6 +92,7 @@ def agreement(
     as_json: bool,
     as_csv: bool,
     output: Path | None,
+    no_clobber: bool,
 ) -> None:
     """Inter-coder agreement per code and overall, with every coefficient.
 
@@ -98,7 +108,7 @@ def agreement(
         report = project.agreement(
             level=level,
             unit=unit,
-            coders=_coders(coders),
+            coders=split_names(coders),
             transcript=transcript,
             case=case,
             wave=wave,
@@ -109,9 +119,9 @@ def agreement(
             seed=seed,
         )
         if output is not None:
-            project.write_agreement(output, report)
+            written = project.write_agreement(output, report, no_clobber=no_clobber)
     if output is not None:
-        click.echo(f"Wrote the agreement report to {output}.")
+        say_written(output, written.replaced, f"the agreement report, {written.count} code(s)")
     elif as_json:
         echo_json(report)
     elif as_csv:
@@ -121,14 +131,11 @@ def agreement(
 
 
 def _csv(report: AgreementReport) -> None:
-    import csv
-
     from gioia.agreement_document import agreement_records
+    from gioia.spreadsheet import write_csv
 
     header, records = agreement_records(report)
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(records)
+    write_csv(sys.stdout, header, records)
 
 
 def _table(report: AgreementReport) -> None:
@@ -156,7 +163,7 @@ def _short(title: str) -> str:
 
 
 @agreement.command("matrix")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=FilePath(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--level-of-measurement",
     "level",
@@ -179,8 +186,8 @@ def _short(title: str) -> str:
     help="The possible values, comma-separated (labels in their order), or how many there "
     "are [default: the values seen]. AC1 and Brennan–Prediger depend on their number.",
 )
-@click.option("--bootstrap", type=click.IntRange(min=100), metavar="N", help="Bootstrap α.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--bootstrap", type=RESAMPLES, metavar="N", help="Bootstrap α.")
+@click.option("--seed", type=SEED, default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def matrix(
     file: Path,
@@ -271,7 +278,7 @@ def disagreements(
     codes and quotes (marked «like this»)."""
     with open_project() as project:
         found = project.disagreements(
-            level=level, coders=_coders(coders), concept=concept, transcript=transcript
+            level=level, coders=split_names(coders), concept=concept, transcript=transcript
         )
     if as_json:
         echo_json(found)
@@ -331,13 +338,13 @@ def reconcile(into: str, coders: str | None, auto: str | None) -> None:
     """
     with open_project() as project:
         if auto:
-            state = project.reconcile_auto(into, auto, coders=_coders(coders))
+            state = project.reconcile_auto(into, auto, coders=split_names(coders))
             click.echo(
                 f"{state.into}: {state.copied} agreed coding(s) copied, "
                 f"{state.decided} disagreement(s) settled ({auto})."
             )
             return
-        state = project.reconcile(into, coders=_coders(coders))
+        state = project.reconcile(into, coders=split_names(coders))
         a, b = state.coders
         click.echo(
             f"{state.into}: {state.copied} agreed coding(s) copied; "

@@ -9,12 +9,23 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gioia.cli.common import console, echo_json, interactive, open_project, settings, text_table
+from gioia.cli.common import (
+    COUNT,
+    FilePath,
+    console,
+    echo_json,
+    interactive,
+    no_clobber_option,
+    open_project,
+    say_written,
+    settings,
+    text_table,
+)
 
 if TYPE_CHECKING:
     from gioia.analysis.kwic import SearchHit
 
-OUTPUT = click.Path(dir_okay=False, path_type=Path)
+OUTPUT = FilePath(dir_okay=False, path_type=Path)
 LEVEL = click.Choice(["concept", "theme", "dimension"])
 CODER_HELP = "Count this coder's codings [default: the consensus coder if any, else all]."
 PLURAL = {"concept": "concepts", "theme": "themes", "dimension": "dimensions"}
@@ -121,7 +132,7 @@ def search(
 @click.option("--coder", metavar="NAME", help=CODER_HELP)
 @click.option(
     "--min-count",
-    type=click.IntRange(min=1),
+    type=COUNT,
     default=1,
     show_default=True,
     help="Leave out rarer pairs.",
@@ -132,9 +143,16 @@ def search(
     type=OUTPUT,
     help="A .csv, .xlsx, .graphml or .gexf (Gephi), .png or .svg file.",
 )
+@no_clobber_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def cooccurrence(
-    level: str, within: str, coder: str | None, min_count: int, output: Path | None, as_json: bool
+    level: str,
+    within: str,
+    coder: str | None,
+    min_count: int,
+    output: Path | None,
+    no_clobber: bool,
+    as_json: bool,
 ) -> None:
     """Which codes occur together: for each pair, the segments (or transcripts) holding
     both, the count expected were they independent, and Jaccard's coefficient.
@@ -145,9 +163,9 @@ def cooccurrence(
     with open_project() as project:
         result = project.cooccurrence(level=level, within=within, coder=coder, min_count=min_count)
         if output is not None:
-            project.write_cooccurrence(output, result)
+            written = project.write_cooccurrence(output, result, no_clobber=no_clobber)
     if output is not None:
-        click.echo(f"Wrote {output} ({len(result.pairs)} pair(s) of {PLURAL[level]}).")
+        say_written(output, written.replaced, f"{written.count} pair(s) of {PLURAL[level]}")
         return
     if as_json:
         echo_json(result)
@@ -189,9 +207,16 @@ def cooccurrence(
 @click.option(
     "-o", "--output", type=OUTPUT, help="A .csv, .xlsx (with each cell's segments) or .docx file."
 )
+@no_clobber_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with each cell's segments).")
 def matrix(
-    rows: str, level: str, value: str, coder: str | None, output: Path | None, as_json: bool
+    rows: str,
+    level: str,
+    value: str,
+    coder: str | None,
+    output: Path | None,
+    no_clobber: bool,
+    as_json: bool,
 ) -> None:
     """The cross-case matrix (Miles & Huberman): rows × codes, a number per cell.
 
@@ -203,11 +228,10 @@ def matrix(
     with open_project() as project:
         result = project.matrix(rows=rows, level=level, value=value, coder=coder)
         if output is not None:
-            project.write_matrix(output, result)
+            written = project.write_matrix(output, result, no_clobber=no_clobber)
     if output is not None:
-        click.echo(
-            f"Wrote {output} ({len(result.rows)} {rows}s × {len(result.codes)} {PLURAL[level]})."
-        )
+        shape = f"{written.count} {rows}s × {len(result.codes)} {PLURAL[level]}"
+        say_written(output, written.replaced, shape)
         return
     if as_json:
         echo_json(result)
@@ -239,19 +263,27 @@ def matrix(
 )
 @click.option("--coder", metavar="NAME", help=CODER_HELP)
 @click.option("-o", "--output", type=OUTPUT, help="A .csv, .png or .svg file.")
+@no_clobber_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def saturation(
-    order: str, level: str, coder: str | None, output: Path | None, as_json: bool
+    order: str,
+    level: str,
+    coder: str | None,
+    output: Path | None,
+    no_clobber: bool,
+    as_json: bool,
 ) -> None:
     """New codes per interview in the order they were held, the running total, and the
     last interview that added one: the table and plot a methods section cites."""
     with open_project() as project:
         result = project.saturation(level=level, order=order, coder=coder)
         if output is not None:
-            project.write_saturation(output, result)
+            written = project.write_saturation(output, result, no_clobber=no_clobber)
     words = PLURAL[level]
     if output is not None:
-        click.echo(f"Wrote {output} ({len(result.steps)} interview(s), {result.total} {words}).")
+        say_written(
+            output, written.replaced, f"{written.count} interview(s), {result.total} {words}"
+        )
         return
     if as_json:
         echo_json(result)
@@ -284,10 +316,11 @@ def fsqca() -> None:
 
 
 @fsqca.command("calibrate")
-@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("spec", type=FilePath(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=OUTPUT, required=True, help="The .csv to write.")
 @click.option("--coder", metavar="NAME", help=CODER_HELP + " Overrides the spec's coder.")
-def calibrate(spec: Path, output: Path, coder: str | None) -> None:
+@no_clobber_option
+def calibrate(spec: Path, output: Path, coder: str | None, no_clobber: bool) -> None:
     """Calibrate the conditions SPEC.yaml names, for every case, and write the CSV that R's
     QCA package and fs/QCA read (case first, then a column per condition).
 
@@ -309,11 +342,9 @@ def calibrate(spec: Path, output: Path, coder: str | None) -> None:
     with rationales, raw values and quotes, is written beside the CSV (.spec.yaml).
     """
     with open_project() as project:
-        table, record = project.write_fsqca(spec, output, coder=coder)
-    click.echo(
-        f"Wrote {output} ({len(table.cases)} case(s) × {len(table.conditions)} condition(s)) "
-        f"and the calibration record {record}."
-    )
+        table, csv, record = project.write_fsqca(spec, output, coder=coder, no_clobber=no_clobber)
+    say_written(csv.path, csv.replaced, f"{csv.count} case(s) × {record.count} condition(s)")
+    say_written(record.path, record.replaced, "the calibration record")
     for case, condition in table.half_memberships():
         click.echo(
             f"warning: {case} is exactly 0.5 in {condition}: fsQCA can place it neither in nor "

@@ -9,7 +9,19 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gioia.cli.common import console, echo_json, format_time, interactive, open_project, settings
+from gioia.cli.common import (
+    COUNT,
+    FilePath,
+    console,
+    echo_json,
+    echo_json_items,
+    interactive,
+    no_clobber_option,
+    open_project,
+    say_written,
+    settings,
+)
+from gioia.text import format_time
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -70,23 +82,32 @@ def segments(
     show_others: bool,
     as_json: bool,
 ) -> None:
-    """List segments (references TRANSCRIPT:N) with your concepts."""
-    with open_project() as project:
-        rows = project.segments(
-            transcript=transcript,
-            uncoded=uncoded,
-            concept=concept,
-            grep=grep,
-            include_interviewer=include_interviewer,
-            show_others=show_others,
-        )
-    if as_json:
-        echo_json(rows)
-        return
-    out = console()
-    for segment in rows:
-        _print_segment(out, segment, preview=True, with_coder=show_others or not settings().coder)
-    out.print(f"{len(rows)} segment(s).", markup=False)
+    """List segments (references TRANSCRIPT:N) with your concepts, as they are read."""
+    from contextlib import closing
+
+    with (
+        open_project() as project,
+        closing(
+            project.iter_segments(
+                transcript=transcript,
+                uncoded=uncoded,
+                concept=concept,
+                grep=grep,
+                include_interviewer=include_interviewer,
+                show_others=show_others,
+            )
+        ) as rows,
+    ):
+        if as_json:
+            echo_json_items(rows)
+            return
+        out = console()
+        with_coder = show_others or not settings().coder
+        count = 0
+        for segment in rows:
+            _print_segment(out, segment, preview=True, with_coder=with_coder)
+            count += 1
+        out.print(f"{count} segment(s).", markup=False)
 
 
 @click.command()
@@ -118,14 +139,16 @@ def show(transcript: str, show_others: bool, as_json: bool) -> None:
 
 
 def _span(value: str | None) -> tuple[int, int] | None:
+    import re
+
     if value is None:
         return None
-    start, sep, end = value.partition(":")
-    if not sep or not start.strip().isdigit() or not end.strip().isdigit():
+    match = re.fullmatch(r"\s*([0-9]{1,10})\s*:\s*([0-9]{1,10})\s*", value)
+    if match is None:
         raise click.BadParameter(
             f"{value!r} is not START:END (code points in the segment).", param_hint="--span"
         )
-    return int(start), int(end)
+    return int(match[1]), int(match[2])
 
 
 @click.command()
@@ -213,7 +236,7 @@ def codings() -> None:
 
 
 @codings.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=FilePath(exists=True, dir_okay=False, path_type=Path))
 def codings_import(file: Path) -> None:
     """Add codings from a file with columns coder, segment, concept[, quote] (all or nothing)."""
     with open_project() as project:
@@ -232,33 +255,26 @@ def codings_import(file: Path) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this CSV file (default: standard output).",
+    type=FilePath(dir_okay=False, path_type=Path),
+    help="Write to this .csv or .xlsx file (default: CSV on standard output).",
 )
 @click.option("--only", "only", multiple=True, metavar="CODER", help="Only this coder's codings.")
-def codings_export(output: Path | None, only: tuple[str, ...]) -> None:
-    """Export codings as CSV.
+@no_clobber_option
+def codings_export(output: Path | None, only: tuple[str, ...], no_clobber: bool) -> None:
+    """Export codings as CSV or Excel, as `gioia codings import` reads them.
 
     Columns: coder, segment, concept, quote, transcript, case, informant, role, text.
     """
-    import csv
-    import dataclasses
-
-    from gioia.views import CodingRow
-
     with open_project() as project:
+        if output is not None:
+            written = project.export_codings(output, list(only) or None, no_clobber=no_clobber)
+            say_written(output, written.replaced, f"{written.count} coding(s)")
+            return
         rows = project.codings(list(only) or None)
-    columns = [f.name for f in dataclasses.fields(CodingRow)]
-    handle = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
-    try:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        writer.writerows([getattr(row, c) for c in columns] for row in rows)
-    finally:
-        if output:
-            handle.close()
-    if output:
-        click.echo(f"Wrote {len(rows)} coding(s) to {output}.")
+    from gioia.spreadsheet import write_csv
+    from gioia.views import CODING_COLUMNS
+
+    write_csv(sys.stdout, CODING_COLUMNS, (row.cells() for row in rows))
 
 
 @click.command()
@@ -269,7 +285,7 @@ def codings_export(output: Path | None, only: tuple[str, ...]) -> None:
 )
 @click.option("--coder", "by", metavar="NAME", help="Only this coder's events.")
 @click.option("--concept", "-c", help="Only events about this concept.")
-@click.option("--limit", "-n", type=click.IntRange(min=1), help="Only the newest N events.")
+@click.option("--limit", "-n", type=COUNT, help="Only the newest N events.")
 @click.option("--show-others", is_flag=True, help="Show other coders' codings too (not blind).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def log(

@@ -6,23 +6,23 @@ from pathlib import Path
 
 import click
 
-from gioia.cli.common import open_project
+from gioia.cli.common import COUNT, FilePath, no_clobber_option, open_project, say_written, wrote
 
-OUTPUT = click.Path(dir_okay=False, path_type=Path)
+OUTPUT = FilePath(dir_okay=False, path_type=Path)
 
 
 @click.group(invoke_without_command=True)
 @click.option("-o", "--output", type=OUTPUT, help="A .docx, .md, .tex or .csv file.")
 @click.option(
     "--per-concept",
-    type=click.IntRange(min=1),
+    type=COUNT,
     default=3,
     show_default=True,
     help="Quotes per concept (when none are picked).",
 )
 @click.option(
     "--max-words",
-    type=click.IntRange(min=1),
+    type=COUNT,
     default=60,
     show_default=True,
     help="Trim longer quotes at a sentence boundary.",
@@ -33,6 +33,7 @@ OUTPUT = click.Path(dir_okay=False, path_type=Path)
     metavar="NAME",
     help="Only this coder's codings [default: the consensus coder if any, else all].",
 )
+@no_clobber_option
 @click.pass_context
 def quotes(
     ctx: click.Context,
@@ -41,6 +42,7 @@ def quotes(
     max_words: int,
     with_wave: bool,
     coder: str | None,
+    no_clobber: bool,
 ) -> None:
     """Write the table of representative quotes, grouped by dimension and theme.
 
@@ -52,10 +54,15 @@ def quotes(
     if output is None:
         raise click.UsageError("Give the file to write with -o FILE.")
     with open_project() as project:
-        n = project.write_quotes(
-            output, per_concept=per_concept, max_words=max_words, with_wave=with_wave, coder=coder
+        written = project.write_quotes(
+            output,
+            per_concept=per_concept,
+            max_words=max_words,
+            with_wave=with_wave,
+            coder=coder,
+            no_clobber=no_clobber,
         )
-    click.echo(f"Wrote {n} quote(s) to {output}.")
+    say_written(output, written.replaced, f"{written.count} quote(s)")
 
 
 @quotes.command("pick")
@@ -80,11 +87,14 @@ def pick(concept: str, refs: tuple[str, ...]) -> None:
     metavar="NAME",
     help="Only this coder's codings [default: the consensus coder if any, else all].",
 )
-def codebook(output: Path, coder: str | None) -> None:
+@no_clobber_option
+def codebook(output: Path, coder: str | None, no_clobber: bool) -> None:
     """Write the codebook: dimensions, themes and concepts with definitions and examples."""
     with open_project() as project:
-        n = project.write_codebook(output, coder=coder)
-    click.echo(f"Wrote the codebook ({n} concept(s) with an example) to {output}.")
+        written = project.write_codebook(output, coder=coder, no_clobber=no_clobber)
+    say_written(
+        output, written.replaced, f"the codebook, {written.count} concept(s) with an example"
+    )
 
 
 @click.command()
@@ -106,14 +116,14 @@ def codebook(output: Path, coder: str | None) -> None:
 @click.option("--font", default="Arial", show_default=True, help="The font family.")
 @click.option(
     "--max-width",
-    type=click.FloatRange(min=2.0),
+    type=click.FloatRange(min=2.0, max=100.0),
     default=6.5,
     show_default=True,
     help="The widest the figure may be, in inches (a journal page: 6.5).",
 )
 @click.option(
     "--max-height",
-    type=click.FloatRange(min=2.0),
+    type=click.FloatRange(min=2.0, max=100.0),
     default=8.5,
     show_default=True,
     help="The tallest the figure may be, in inches (a 9 in page less room for a caption).",
@@ -145,6 +155,7 @@ def codebook(output: Path, coder: str | None) -> None:
     metavar="NAME",
     help="Count this coder's codings [default: the consensus coder if any, else all].",
 )
+@no_clobber_option
 def figure(
     output: Path | None,
     counts: bool,
@@ -157,6 +168,7 @@ def figure(
     style: str,
     split: str,
     coder: str | None,
+    no_clobber: bool,
 ) -> None:
     """Draw the data-structure figure: concepts, themes and dimensions in three columns.
 
@@ -184,7 +196,7 @@ def figure(
             click.echo(source, nl=False)
             warnings: tuple[str, ...] = ()
         else:
-            result = project.draw_figure(output, options, coder=coder)
+            result = project.draw_figure(output, options, coder=coder, no_clobber=no_clobber)
             left_out = list(result.left_out)
             warnings = result.warnings
     if left_out:
@@ -197,7 +209,8 @@ def figure(
         for drawn in result.files:
             part = f" (part {drawn.label}: {', '.join(drawn.dimensions)})" if drawn.label else ""
             click.echo(
-                f"Wrote {drawn.path}{part}: {drawn.width:.2f} × {drawn.height:.2f} in, "
+                f"{wrote(drawn.replaced)} {drawn.path}{part}: "
+                f"{drawn.width:.2f} × {drawn.height:.2f} in, "
                 f"smallest text {drawn.smallest:g} pt (layout by {result.engine})."
             )
 

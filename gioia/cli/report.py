@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from gioia.cli.common import open_project
+from gioia.cli.common import COUNT, FilePath, no_clobber_option, open_project, wrote
 
 
 @click.command()
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     required=True,
     help="The .html file.",
 )
@@ -25,12 +25,13 @@ from gioia.cli.common import open_project
 )
 @click.option(
     "--per-concept",
-    type=click.IntRange(min=1),
+    type=COUNT,
     default=2,
     show_default=True,
     help="Quotes per concept.",
 )
-def report(output: Path, title: str, coder: str | None, per_concept: int) -> None:
+@no_clobber_option
+def report(output: Path, title: str, coder: str | None, per_concept: int, no_clobber: bool) -> None:
     """Write the study report: one self-contained HTML file (no network, no script) with
     the cases and interviews, the figure, the structure with counts, quotes in context,
     the codebook, agreement, the case × theme matrix, co-occurrence, saturation and a
@@ -38,14 +39,15 @@ def report(output: Path, title: str, coder: str | None, per_concept: int) -> Non
     from gioia.report import ReportOptions
 
     with open_project() as project:
-        data = project.write_report(
-            output, ReportOptions(title=title, coder=coder, per_concept=per_concept)
+        data, written = project.write_report(
+            output,
+            ReportOptions(title=title, coder=coder, per_concept=per_concept),
+            no_clobber=no_clobber,
         )
-    size = output.stat().st_size
     quotes = sum(len(row.quotes) for row in data.quotes)
     click.echo(
-        f"Wrote {output} ({size / 1024:,.0f} KB): {len(data.transcripts)} interview(s), "
-        f"{quotes} quote(s) in context."
+        f"{wrote(written.replaced)} {output} ({written.count / 1024:,.0f} KB): "
+        f"{len(data.transcripts)} interview(s), {quotes} quote(s) in context."
     )
 
 

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gioia.cli.common import console, echo_json, open_project, text_table
+from gioia.cli.common import (
+    FilePath,
+    console,
+    echo_json,
+    no_clobber_option,
+    open_project,
+    say_written,
+    text_table,
+)
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -243,7 +251,7 @@ def structure(ctx: click.Context, order: str, coder: str | None, as_json: bool) 
 
 
 @structure.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=FilePath(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--mode",
     type=click.Choice(["merge", "replace"]),
@@ -282,15 +290,16 @@ def structure_import(file: Path, mode: str, allow_shared: bool, move: bool) -> N
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     required=True,
     help="A .csv, .xlsx or .yaml file.",
 )
-def structure_export(output: Path) -> None:
+@no_clobber_option
+def structure_export(output: Path, no_clobber: bool) -> None:
     """Export the structure (concept, theme, dimension and definitions)."""
     with open_project() as project:
-        rows = project.export_structure(output)
-    click.echo(f"Wrote {rows} concept row(s) to {output}.")
+        written = project.export_structure(output, no_clobber=no_clobber)
+    say_written(output, written.replaced, f"{written.count} concept row(s)")
 
 
 @click.command()

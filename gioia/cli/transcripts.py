@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gioia.cli.common import console, echo_json, open_project
+from gioia.cli.common import (
+    FilePath,
+    console,
+    echo_json,
+    no_clobber_option,
+    open_project,
+    say_written,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,7 +35,7 @@ def _attributes(values: tuple[str, ...]) -> dict[str, str]:
 
 
 @click.command("import")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=FilePath(path_type=Path))
 @click.option("--case", help="The case (firm) these transcripts belong to.")
 @click.option("--informant", help="The informant interviewed (a pseudonym).")
 @click.option("--role", help="The informant's role, as quotes will cite it.")
@@ -48,7 +55,7 @@ def _attributes(values: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option(
     "--manifest",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=FilePath(exists=True, dir_okay=False, path_type=Path),
     help="CSV/XLSX with a row per file: file, case, informant, role, date, wave, ….",
 )
 @click.option(
@@ -280,17 +287,18 @@ def transcripts(as_json: bool) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     help="Write the cases table for a paper to a .docx, .md or .csv file.",
 )
-def cases(as_json: bool, output: Path | None) -> None:
+@no_clobber_option
+def cases(as_json: bool, output: Path | None, no_clobber: bool) -> None:
     """List the cases with their informants, counts and attributes."""
     from rich.table import Table
 
     with open_project() as project:
         if output is not None:
-            n = project.write_cases(output)
-            click.echo(f"Wrote {n} case(s) to {output}.")
+            written = project.write_cases(output, no_clobber=no_clobber)
+            say_written(output, written.replaced, f"{written.count} case(s)")
             return
         rows = project.cases()
     if as_json:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, cast
 
 from sqlalchemy import (
     Connection,
@@ -33,7 +33,8 @@ from sqlalchemy import (
 
 from gioia import schema
 from gioia.errors import InvalidInput, NotFound
-from gioia.schema import NAME_LENGTH, utcnow
+from gioia.limits import MAX_INTEGER, clean_name
+from gioia.schema import utcnow
 from gioia.text import name_key
 
 if TYPE_CHECKING:
@@ -43,8 +44,6 @@ T = TypeVar("T")
 #: How many values one ``IN (...)`` holds (SQLite and PostgreSQL limit the parameters
 #: of a statement).
 CHUNK = 500
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class Identified(Protocol):
@@ -261,21 +260,6 @@ def in_chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
         yield values[start : start + size]
 
 
-def clean_name(name: str, what: str) -> str:
-    """``name`` stripped, or an error if it is blank, too long or holds control characters."""
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise InvalidInput(f"A {what} name cannot be blank.")
-    if len(cleaned) > NAME_LENGTH:
-        raise InvalidInput(
-            f"A {what} name is at most {NAME_LENGTH} characters (this one has {len(cleaned)}): "
-            "keep the label short and put the rest in its definition."
-        )
-    if _CONTROL.search(name.strip().replace("\n", " ").replace("\t", " ")):
-        raise InvalidInput(f"A {what} name cannot hold control characters.")
-    return cleaned
-
-
 # The statements every tag runs are built once (``cache``), not per call: building a
 # statement costs about as much as running it on SQLite.
 
@@ -308,7 +292,7 @@ def ensure_coder(tx: Tx, name: str) -> Actor:
     return Actor(int(new_id), cleaned)
 
 
-_REF = re.compile(r"^(?P<transcript>.+):(?P<position>\d+)$")
+_REF = re.compile(r"^(?P<transcript>.+):(?P<position>[0-9]+)$")
 
 
 class SegmentRow(NamedTuple):
@@ -336,11 +320,14 @@ class ConceptRow(NamedTuple):
 def parse_ref(ref: str) -> tuple[str, int]:
     """Split ``TRANSCRIPT:N`` into the transcript name and the position N (from 1)."""
     match = _REF.match(ref.strip())
-    if match is None or int(match["position"]) < 1:
+    digits = match["position"].lstrip("0") if match else ""
+    if match is None or not digits:
         raise InvalidInput(
             f"{ref!r} is not a segment reference: write TRANSCRIPT:N, e.g. case_a_ceo_w1:3."
         )
-    return match["transcript"], int(match["position"])
+    if len(digits) > len(str(MAX_INTEGER)) or int(digits) > MAX_INTEGER:
+        raise InvalidInput(f"{ref!r}: segment numbers go up to {MAX_INTEGER:,}.")
+    return match["transcript"], int(digits)
 
 
 def suggestion(name: str, candidates: list[str]) -> str:
@@ -505,6 +492,21 @@ def _insert_new(dialect: str, table: Table, returning: str) -> Insert:
     from sqlalchemy.dialects import sqlite
 
     return sqlite.insert(table).on_conflict_do_nothing().returning(table.c[returning])
+
+
+def coding_keys(tx: Tx, condition: Any) -> set[tuple[int, int, int, int, int]]:
+    """The codings matching ``condition`` as (segment, concept, coder, start, end): what
+    makes a coding the same coding."""
+    codings = schema.codings.c
+    query = select(
+        codings.segment_id,
+        codings.concept_id,
+        codings.coder_id,
+        codings.char_start,
+        codings.char_end,
+    ).where(condition)
+    rows = cast(Iterable[tuple[int, int, int, int, int]], tx.execute(query))
+    return set(rows)
 
 
 def mark_reviewed(tx: Tx, coder_id: int, segment_ids: set[int]) -> list[int]:

@@ -8,6 +8,7 @@ import re
 from sqlalchemy import func, select
 
 from gioia.errors import InvalidInput, NotFound
+from gioia.limits import MEMO_LENGTH, clean_text
 from gioia.models import (
     Case,
     Coder,
@@ -20,6 +21,7 @@ from gioia.models import (
 )
 from gioia.ops.base import Tx
 from gioia.ops.objects import (
+    find_coder,
     find_concept,
     get_concept,
     resolve_refs,
@@ -27,7 +29,6 @@ from gioia.ops.objects import (
 )
 from gioia.ops.tagging import coded_span
 from gioia.schema import utcnow
-from gioia.text import name_key
 from gioia.views import CodingRow, MemoView, UntagResult
 
 
@@ -78,7 +79,7 @@ def untag(
 
 def add_memo(tx: Tx, target: str, text: str) -> MemoView:
     """Attach a memo to a segment (``T:N``) or a concept (by name)."""
-    body = text.strip()
+    body = clean_text(text, "A memo", MEMO_LENGTH)
     if not body:
         raise InvalidInput("A memo cannot be blank.")
     coder = tx.coder()
@@ -120,7 +121,7 @@ def coding_rows(tx: Tx, coders: list[str] | None = None) -> list[CodingRow]:
         .order_by(Transcript.name, Segment.position, Coder.name, Concept.name, Coding.char_start)
     )
     if coders:
-        query = query.where(Coder.name_key.in_([name_key(c) for c in coders]))
+        query = query.where(Coder.id.in_([find_coder(tx, c).id for c in coders]))
     rows = []
     for coding, segment, transcript, concept, coder, case, informant in tx.session.execute(query):
         whole = (coding.char_start, coding.char_end) == (segment.char_start, segment.char_end)

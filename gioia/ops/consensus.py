@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from gioia.errors import InvalidInput
+from gioia.limits import DEFINITION_LENGTH, clean_name, clean_text
 from gioia.models import Coder, Coding, Review
-from gioia.ops.base import Tx, clean_name, mark_reviewed
+from gioia.ops.base import Tx, mark_reviewed
 from gioia.ops.objects import find_concept, get_or_create_coder
 from gioia.ops.reliability_data import Scope, coder_codes, load
 from gioia.text import name_key
@@ -159,6 +160,7 @@ def resolve(
 ) -> str:
     """Decide one disagreement: keep A's concepts, B's, both, neither (only the agreed
     ones), or other concepts; recorded with the note. Returns the summary."""
+    note = clean_text(note, "A note", DEFINITION_LENGTH) if note else None
     work = _start(tx, into, coders)
     segment = next((s for s, v in work.scope.segments.items() if v[3] == ref), None)
     if segment is None:
@@ -202,7 +204,7 @@ def _decide(
     tx.record(
         "reconcile",
         "segment",
-        summary + (f" ({note.strip()})" if note and note.strip() else ""),
+        summary + (f" ({note})" if note else ""),
         subject_id=segment,
         after={"choice": choice, "concepts": names, "note": note, "coders": [a, b]},
         coder=work.consensus,

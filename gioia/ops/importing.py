@@ -13,8 +13,9 @@ from sqlalchemy import Row, insert, or_, select, update
 from gioia import schema
 from gioia.errors import ImportFailed, InvalidInput
 from gioia.importers import ParsedTranscript, read_transcript
-from gioia.importers.manifest import TranscriptMeta
-from gioia.ops.base import Tx, clean_name
+from gioia.importers.manifest import TranscriptMeta, checked_meta
+from gioia.limits import FILE_NAME_LENGTH, clean_label, clean_name
+from gioia.ops.base import Tx
 from gioia.schema import utcnow
 from gioia.text import SEGMENTATIONS, SegmentSpan, build_document, name_key
 
@@ -70,6 +71,11 @@ class Outcome:
     dropped: tuple[dict[str, str], ...] = ()
 
 
+def content_hash(text: str, segment_by: str) -> str:
+    """What tells a re-import whether a transcript is unchanged: its text and segmentation."""
+    return hashlib.sha256(f"{segment_by}\n{text}".encode()).hexdigest()
+
+
 def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions) -> Outcome:
     """Read, segment and store one file; ``ImportFailed``/``InvalidInput`` leave nothing.
 
@@ -80,12 +86,15 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
         raise ImportFailed(
             f"{path} does not exist." if not path.exists() else f"{path} is not a file."
         )
+    meta = checked_meta(meta)
+    source = clean_label(path.name, "The file name", FILE_NAME_LENGTH)
+    name = clean_name(path.stem, "transcript")
     parsed = read_transcript(path)
     if not parsed.turns:
         raise ImportFailed(f"{path.name} holds no transcript text.")
     text, spans = build_document(parsed.turns, options.segment_by)
-    name = clean_name(path.stem, "transcript")
-    digest = hashlib.sha256(f"{options.segment_by}\n{text}".encode()).hexdigest()
+    _check_speakers(path, [span.speaker for span in spans])
+    digest = content_hash(text, options.segment_by)
     table = schema.transcripts
     stored = tx.execute(
         select(table.c.id, table.c.content_hash).where(table.c.name_key == name_key(name))
@@ -96,19 +105,19 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
         status = "updated" if updated else "unchanged"
         return Outcome(_transcript_name(tx, stored.id), status, 0, tuple(warnings))
     if stored is not None:
-        document = (text, spans, digest)
+        document = (text, spans, digest, source)
         return _replace(tx, stored.id, name, path, parsed, document, meta, options, warnings)
-    case = _get_or_create_case(tx, meta.case) if meta.case else None
-    informant = _get_or_create_informant(tx, meta, case) if meta.informant else None
+    case = get_or_create_case(tx, meta.case) if meta.case else None
+    informant = get_or_create_informant(tx, meta, case) if meta.informant else None
     row = {
         "name": name,
         "name_key": name_key(name),
         "imported_at": utcnow(),
-        **_fields(path, parsed.format, text, digest, options, meta, case, informant),
+        **_fields(source, parsed.format, text, digest, options, meta, case, informant),
     }
     transcript_id = int(tx.execute(insert(table).returning(table.c.id), row).scalar_one())
     _insert_segments(tx, transcript_id, spans, informant, options)
-    _store_attributes(tx, meta, transcript_id, case, informant)
+    store_attributes(tx, meta, transcript_id, case, informant)
     tx.record(
         "import",
         "transcript",
@@ -126,14 +135,14 @@ def _replace(
     name: str,
     path: Path,
     parsed: ParsedTranscript,
-    document: tuple[str, list[SegmentSpan], str],
+    document: tuple[str, list[SegmentSpan], str, str],
     meta: TranscriptMeta,
     options: ImportOptions,
     warnings: list[str],
 ) -> Outcome:
-    """Replace a transcript's text and segments (``document``: text, segments, digest),
-    carrying its work over."""
-    text, spans, digest = document
+    """Replace a transcript's text and segments (``document``: text, segments, digest,
+    source file name), carrying its work over."""
+    text, spans, digest, source = document
     from gioia.models import Segment, Transcript
     from gioia.ops import carry
 
@@ -161,14 +170,14 @@ def _replace(
     )
     # What the import does not say about the transcript stays as it was.
     meta = _stored_meta(tx, transcript_id).overlaid(meta)
-    case = _get_or_create_case(tx, meta.case) if meta.case else None
-    informant = _get_or_create_informant(tx, meta, case) if meta.informant else None
-    fields = _fields(path, parsed.format, text, digest, options, meta, case, informant)
+    case = get_or_create_case(tx, meta.case) if meta.case else None
+    informant = get_or_create_informant(tx, meta, case) if meta.informant else None
+    fields = _fields(source, parsed.format, text, digest, options, meta, case, informant)
     for field_name, value in fields.items():
         setattr(transcript, field_name, value)
     tx.session.flush()
     _insert_segments(tx, transcript_id, spans, informant, options)
-    _store_attributes(tx, meta, transcript_id, case, informant)
+    store_attributes(tx, meta, transcript_id, case, informant)
     segments = schema.segments.c
     new_ids = {
         r.position: r.id
@@ -204,7 +213,7 @@ def _replace(
 
 
 def _fields(
-    path: Path,
+    source: str,
     file_format: str,
     text: str,
     digest: str,
@@ -215,7 +224,7 @@ def _fields(
 ) -> dict[str, object]:
     """The columns of a transcript row that an import sets (new or replacing)."""
     return {
-        "source": path.name,
+        "source": source,
         "format": file_format,
         "text": text,
         "content_hash": digest,
@@ -239,7 +248,7 @@ def _insert_segments(
     interviewer = {
         speaker: options.is_interviewer(speaker) for speaker in {s.speaker for s in spans}
     }
-    speakers = _link_speakers(tx, interviewer, informant)
+    speakers = link_speakers(tx, interviewer, informant)
     tx.insert_many(
         schema.segments,
         (
@@ -268,6 +277,18 @@ def _insert_segments(
             for position, span in enumerate(spans, start=1)
         ],
     )
+
+
+def _check_speakers(path: Path, speakers: list[str | None]) -> None:
+    """Refuse the file when a speaker label is beyond the limits (too long, controls)."""
+    seen: set[str] = set()
+    for position, speaker in enumerate(speakers, start=1):
+        if speaker is not None and speaker not in seen:
+            seen.add(speaker)
+            try:
+                clean_label(speaker, "A speaker name")
+            except InvalidInput as exc:
+                raise ImportFailed(f"{path.name}, segment {position}: {exc.message}") from None
 
 
 def speaker_warnings(text: str, spans: list[SegmentSpan], options: ImportOptions) -> list[str]:
@@ -356,9 +377,9 @@ def _update_metadata(tx: Tx, transcript_id: int, meta: TranscriptMeta) -> bool:
     stored = tx.execute(select(table).where(table.c.id == transcript_id)).one()
     case_id, informant_id = stored.case_id, stored.informant_id
     if meta.case:
-        case_id = _get_or_create_case(tx, meta.case).id
+        case_id = get_or_create_case(tx, meta.case).id
     if meta.informant:
-        informant_id = _get_or_create_informant(tx, meta, _case(tx, case_id)).id
+        informant_id = get_or_create_informant(tx, meta, _case(tx, case_id)).id
     changes = {
         "case_id": case_id,
         "informant_id": informant_id,
@@ -368,7 +389,7 @@ def _update_metadata(tx: Tx, transcript_id: int, meta: TranscriptMeta) -> bool:
     tx.execute(update(table).where(table.c.id == transcript_id).values(changes))
     case = _case(tx, case_id)
     informant = _informant(tx, informant_id)
-    _store_attributes(tx, meta, transcript_id, case, informant)
+    store_attributes(tx, meta, transcript_id, case, informant)
     after = _metadata(tx, transcript_id)
     if after == before:
         return False
@@ -449,7 +470,8 @@ def _metadata(tx: Tx, transcript_id: int) -> dict[str, object]:
     }
 
 
-def _get_or_create_case(tx: Tx, name: str) -> Named:
+def get_or_create_case(tx: Tx, name: str) -> Named:
+    """The case called ``name``, created (and recorded) if new."""
     cleaned = clean_name(name, "case")
     cases = schema.cases
     found = tx.execute(
@@ -463,7 +485,8 @@ def _get_or_create_case(tx: Tx, name: str) -> Named:
     return Named(case_id, cleaned)
 
 
-def _get_or_create_informant(tx: Tx, meta: TranscriptMeta, case: Named | None) -> Named:
+def get_or_create_informant(tx: Tx, meta: TranscriptMeta, case: Named | None) -> Named:
+    """The informant ``meta`` names (with its role), created if new, in ``case``."""
     assert meta.informant
     cleaned = clean_name(meta.informant, "informant")
     informants = schema.informants
@@ -502,7 +525,7 @@ def _get_or_create_informant(tx: Tx, meta: TranscriptMeta, case: Named | None) -
     return Named(found.id, found.name)
 
 
-def _link_speakers(
+def link_speakers(
     tx: Tx, interviewer: dict[str | None, bool], informant: Named | None
 ) -> dict[str | None, int]:
     """Which informant each speaker label names: a known informant's name, or else the
@@ -522,13 +545,15 @@ def _link_speakers(
     return linked
 
 
-def _store_attributes(
+def store_attributes(
     tx: Tx,
     meta: TranscriptMeta,
-    transcript_id: int,
+    transcript_id: int | None,
     case: Named | None,
     informant: Named | None,
 ) -> None:
+    """Store ``meta``'s attributes: ``case.KEY`` on the case, ``informant.KEY`` on the
+    informant, any other on the transcript (a new value replaces the old)."""
     attributes = schema.attributes
     for key, value in meta.attributes.items():
         owner: dict[str, int]
@@ -541,6 +566,8 @@ def _store_attributes(
                 raise ImportFailed(f"Attribute {key!r} needs an informant.")
             owner, key = {"informant_id": informant.id}, key.removeprefix("informant.")
         else:
+            if transcript_id is None:
+                raise ImportFailed(f"Attribute {key!r} needs a transcript.")
             owner = {"transcript_id": transcript_id}
         column = next(iter(owner))
         existing = tx.execute(

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import and_, delete, func, select
 
 from gioia.errors import InvalidInput
+from gioia.limits import clean_name
 from gioia.models import (
     Case,
     Coder,
@@ -19,7 +20,7 @@ from gioia.models import (
     Theme,
     Transcript,
 )
-from gioia.ops.base import Tx, clean_name, coding_applications, record_reviews
+from gioia.ops.base import Tx, coding_applications, record_reviews
 from gioia.ops.listing import segments as list_segments
 from gioia.ops.objects import find_coder, get_concept, get_transcript, resolve_refs, segment_ref
 from gioia.text import name_key

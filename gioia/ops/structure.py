@@ -13,9 +13,10 @@ from sqlalchemy import CursorResult, delete, exists, func, select, update
 from sqlalchemy.orm import aliased
 
 from gioia.errors import InvalidInput, NotFound
+from gioia.limits import DEFINITION_LENGTH, clean_name, clean_text
 from gioia.models import Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
 from gioia.ops import parents
-from gioia.ops.base import Tx, clean_name, suggestion
+from gioia.ops.base import Tx, suggestion
 from gioia.ops.objects import resolve_refs
 from gioia.text import compile_grep, name_key
 from gioia.views import DeleteResult, MergeResult
@@ -102,8 +103,9 @@ def add(tx: Tx, word: str, name: str, definition: str | None = None) -> str:
         "name_key": name_key(cleaned),
         "position": (last or 0) + 1,
     }
-    if definition and definition.strip():
-        fields["definition"] = definition.strip()
+    described = clean_text(definition or "", "A definition", DEFINITION_LENGTH)
+    if described:
+        fields["definition"] = described
     if word == "concept" and creator is not None:
         fields["created_by_id"] = creator.id
     item = lvl.model(**fields)
@@ -145,9 +147,10 @@ def rename(tx: Tx, word: str, old: str, new: str) -> str:
 
 def describe(tx: Tx, word: str, name: str, definition: str) -> None:
     """Set (or, with a blank text, clear) an item's definition."""
+    described = clean_text(definition, "A definition", DEFINITION_LENGTH)
     item = get_item(tx, word, name)
     before = item.definition
-    item.definition = definition.strip() or None
+    item.definition = described or None
     tx.record(
         "describe",
         word,

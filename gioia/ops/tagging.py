@@ -16,11 +16,11 @@ from sqlalchemy import select
 
 from gioia import schema
 from gioia.errors import GioiaError, ImportFailed, InvalidInput, NotFound
+from gioia.limits import clean_name
 from gioia.ops.base import (
     Actor,
     ConceptRow,
     Tx,
-    clean_name,
     create_concept,
     create_concepts,
     ensure_coder,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gioia.publish.build import CODEBOOK_COLUMNS, COUNT_COLUMNS, Entry, codebook_record
+from gioia.spreadsheet import append_row
 
 _WIDE = {"dimension": 18, "theme": 18, "concept": 24, "definition": 40, "example": 44}
 _NARROW = {name: 11 for name in COUNT_COLUMNS} | {"level": 10, "example_wave": 13}
@@ -26,9 +27,9 @@ def write_codebook_xlsx(path: Path, entries: Sequence[Entry]) -> None:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Codebook"
-    sheet.append(list(CODEBOOK_COLUMNS))
+    append_row(sheet, CODEBOOK_COLUMNS)
     for entry in entries:
-        sheet.append(codebook_record(entry))
+        append_row(sheet, codebook_record(entry))
     widths = [_WIDE.get(name, _NARROW.get(name, 12)) for name in CODEBOOK_COLUMNS]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
