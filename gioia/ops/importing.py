@@ -249,6 +249,15 @@ def _insert_segments(
         speaker: options.is_interviewer(speaker) for speaker in {s.speaker for s in spans}
     }
     speakers = link_speakers(tx, interviewer, informant)
+    people = [(interviewer[s.speaker], speakers.get(s.speaker)) for s in spans]
+    insert_segments(tx, transcript_id, spans, people)
+
+
+def insert_segments(
+    tx: Tx, transcript_id: int, spans: list[SegmentSpan], people: list[tuple[bool, int | None]]
+) -> None:
+    """Write a transcript's segments in one executemany, numbered from 1; ``people`` gives
+    each its (interviewer or not, informant id)."""
     tx.insert_many(
         schema.segments,
         (
@@ -269,12 +278,14 @@ def _insert_segments(
                 span.start,
                 span.end,
                 span.speaker,
-                interviewer[span.speaker],
-                speakers.get(span.speaker),
+                interviewer,
+                informant_id,
                 span.time_start,
                 span.time_end,
             )
-            for position, span in enumerate(spans, start=1)
+            for position, (span, (interviewer, informant_id)) in enumerate(
+                zip(spans, people, strict=True), start=1
+            )
         ],
     )
 

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import exists, select
 
 from gioia import schema
 from gioia.errors import ImportFailed, InvalidInput
 from gioia.models import Case, Coder, Coding, Concept, Dimension, Memo, Review, Theme, Transcript
-from gioia.ops.base import Tx, coding_keys
+from gioia.ops.base import Tx
 from gioia.ops.objects import get_or_create_coder
 from gioia.ops.refi_memos import make_memos
 from gioia.ops.refi_sources import (
@@ -69,6 +70,21 @@ class ProjectImportOptions:
         if self.reviews not in REVIEWS:
             raise InvalidInput(f"--reviews is coded or sources, not {self.reviews!r}.")
         return parse_rule(self.levels)
+
+
+def coding_keys(tx: Tx, condition: Any) -> set[tuple[int, int, int, int, int]]:
+    """The codings matching ``condition`` as (segment, concept, coder, start, end): what
+    makes a coding the same coding."""
+    codings = schema.codings.c
+    query = select(
+        codings.segment_id,
+        codings.concept_id,
+        codings.coder_id,
+        codings.char_start,
+        codings.char_end,
+    ).where(condition)
+    rows = cast(Iterable[tuple[int, int, int, int, int]], tx.execute(query))
+    return set(rows)
 
 
 def _require_empty(tx: Tx, name: str) -> None:

@@ -31,6 +31,7 @@ from gioia.ops.importing import (
     content_hash,
     get_or_create_case,
     get_or_create_informant,
+    insert_segments,
     link_speakers,
     store_attributes,
 )
@@ -215,36 +216,7 @@ def store_transcript(
         asking = {s.speaker: options.is_interviewer(s.speaker) for s in document.spans}
         linked = link_speakers(tx, asking, informant)
         rows = [(asking[s.speaker], linked.get(s.speaker)) for s in document.spans]
-    tx.insert_many(
-        schema.segments,
-        (
-            "transcript_id",
-            "position",
-            "char_start",
-            "char_end",
-            "speaker",
-            "is_interviewer",
-            "informant_id",
-            "time_start",
-            "time_end",
-        ),
-        [
-            (
-                transcript.id,
-                position,
-                span.start,
-                span.end,
-                span.speaker,
-                interviewer,
-                speaker,
-                span.time_start,
-                span.time_end,
-            )
-            for position, (span, (interviewer, speaker)) in enumerate(
-                zip(document.spans, rows, strict=True), start=1
-            )
-        ],
-    )
+    insert_segments(tx, transcript.id, document.spans, rows)
     ids = dict(
         tx.session.execute(
             select(Segment.position, Segment.id).where(Segment.transcript_id == transcript.id)

@@ -19,10 +19,9 @@ import numpy.typing as npt
 from sqlalchemy import select
 
 from gioia import agreement as ag
+from gioia import schema
 from gioia.errors import InvalidInput, NotFound
-from gioia.models import Dimension, Theme
-from gioia.ops.base import Tx
-from gioia.ops.objects import get_concept
+from gioia.ops.base import Tx, find_concept_row, no_such_concept
 from gioia.ops.reliability_data import (
     Matrix,
     Scope,
@@ -359,10 +358,18 @@ def _violations(
     ]
 
 
+def _concept_id(tx: Tx, name: str) -> int:
+    """The id of the concept called ``name``, or ``NotFound`` with the closest name."""
+    found = find_concept_row(tx, name)
+    if found is None:
+        raise no_such_concept(tx, name)
+    return found.id
+
+
 def _parent_names(tx: Tx, level: str) -> dict[int, str]:
     """The names of the groups: themes for concepts, dimensions for themes."""
-    model = Theme if level == "concept" else Dimension
-    return {id_: name for id_, name in tx.session.execute(select(model.id, model.name))}
+    table = schema.themes if level == "concept" else schema.dimensions
+    return {int(row.id): str(row.name) for row in tx.execute(select(table.c.id, table.c.name))}
 
 
 def report(
@@ -396,7 +403,7 @@ def report(
     matrix = unit_matrix(scope, unit)
     codes = sorted(matrix.codes, key=lambda c: name_key(scope.names[c]))
     if concept is not None:
-        wanted = get_concept(tx, concept).id if level == "concept" else None
+        wanted = _concept_id(tx, concept) if level == "concept" else None
         codes = [c for c in codes if c == wanted or name_key(scope.names[c]) == name_key(concept)]
         if not codes:
             raise InvalidInput(f"Nobody in scope applied {concept!r}.")
