@@ -1,147 +1,50 @@
-"""``Project``: every use case of gioia, one transaction per public method."""
+"""``Project``: every use case of gioia, one transaction per public method.
+
+The class is put together from parts by noun: this module holds importing, reading
+segments, coding and shaping the structure; ``project_team`` the team's work (memos,
+blind coding, review coverage, sessions, undo, the trail); ``project_publish`` what
+is read off the structure (the tree, quotes, codebook, figure, agreement, consensus).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
-from typing import TYPE_CHECKING, TypeVar
 
-from gioia import store as store_module
-from gioia.checks import Finding, check_structure
 from gioia.errors import GioiaError, ImportFailed, InvalidInput
 from gioia.importers import SUPPORTED_SUFFIXES
 from gioia.importers.manifest import TranscriptMeta, read_manifest
-from gioia.ops import coding, importing, listing, quotes, reviews, structure, undo
-from gioia.ops.base import Tx, find_concept, resolve_refs
+from gioia.ops import coding, importing, listing, structure
+from gioia.ops.base import visible_concept
 from gioia.ops.importing import ImportOptions
-from gioia.store import Store, open_store
-from gioia.structure_file import write_structure
+from gioia.project_base import ProjectBase
+from gioia.project_publish import PublishMixin
+from gioia.project_team import TeamMixin
 from gioia.views import (
-    AgreementReport,
     CaseSummary,
-    CoderSummary,
     CodingRow,
     CodingsImportResult,
-    ConceptChoice,
-    ConceptInfo,
-    ConceptQuotes,
     DeleteResult,
-    Disagreement,
-    EventView,
-    FigureResult,
     ImportResult,
-    ItemRow,
-    MatrixAgreement,
-    MemoView,
     MergeResult,
-    ProgressRow,
-    ReconcileState,
-    ReviewResult,
     SegmentView,
-    Step,
-    StructureImportResult,
-    StructureView,
     TagResult,
     TranscriptSummary,
     TranscriptView,
     UntagResult,
 )
 
-if TYPE_CHECKING:
-    from gioia.figure import FigureOptions
-    from gioia.migrate import Revision
-
-T = TypeVar("T")
 ImportProgress = Callable[[int, int, ImportResult], None]
 
 
-class Project:
+class Project(TeamMixin, PublishMixin, ProjectBase):
     """An open gioia project (one store), acting as one coder (or none, for reading).
 
     Use ``Project.open(...)`` or ``Project.init(...)``, ideally as a context manager.
+    Readers show the acting coder only what blind coding lets them see (see
+    :mod:`gioia.ops.visibility`); ``show_others=True`` lifts the blind for one call and
+    is recorded in the audit trail. With no coder, nothing is hidden.
     """
-
-    def __init__(self, store: Store, coder: str | None = None) -> None:
-        self._store = store
-        self.coder = coder
-
-    @classmethod
-    def open(cls, location: str | None = None, *, coder: str | None = None) -> Project:
-        """Open an existing store (path or URL; default ``GIOIA_STORE`` or ``./gioia.db``)."""
-        return cls(open_store(location), coder)
-
-    @classmethod
-    def init(cls, location: str | None = None, *, coder: str | None = None) -> Project:
-        """Create the store (or open it, if it exists already) at the newest schema."""
-        return cls(open_store(location, create=True), coder)
-
-    @staticmethod
-    def schema_revisions(location: str | None = None) -> tuple[str | None, str]:
-        """The store's schema revision (None before ``init``) and the one this gioia needs."""
-        return store_module.schema_revisions(location)
-
-    @staticmethod
-    def upgrade_schema(location: str | None = None) -> tuple[str | None, str]:
-        """Upgrade the store's schema, backing up a SQLite file first; (before, after)."""
-        return store_module.upgrade_schema(location)
-
-    @staticmethod
-    def schema_history() -> list[Revision]:
-        """Every schema migration, oldest first."""
-        from gioia.migrate import history
-
-        return history()
-
-    @property
-    def created(self) -> bool:
-        """Whether opening this project created its store."""
-        return self._store.created
-
-    @property
-    def location(self) -> str:
-        """Where the store is: a file path or a URL without its password."""
-        return self._store.location
-
-    def close(self) -> None:
-        """Release the store's connections."""
-        self._store.close()
-
-    def __enter__(self) -> Project:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[Tx]:
-        with self._store.transaction(write=True) as session:
-            yield Tx(session, self.coder)
-
-    def _write_retrying(self, work: Callable[[Tx], T]) -> T:
-        """Run ``work`` in a write transaction, once more if it lost a race on a unique
-        name or coding to another process (on PostgreSQL two writers can both find a
-        name free; the second sees the first's row when it tries again)."""
-        from sqlalchemy.exc import IntegrityError
-
-        try:
-            with self._write() as tx:
-                return work(tx)
-        except IntegrityError:
-            with self._write() as tx:
-                return work(tx)
-
-    @contextmanager
-    def _read(self) -> Iterator[Tx]:
-        with self._store.transaction(write=False) as session:
-            yield Tx(session, self.coder, writing=False)
 
     # --- import ------------------------------------------------------------------
 
@@ -194,14 +97,14 @@ class Project:
                 progress(number, len(files), result)
         return results
 
-    def transcripts(self) -> list[TranscriptSummary]:
-        """Every transcript with its metadata and counts."""
-        with self._read() as tx:
+    def transcripts(self, *, show_others: bool = False) -> list[TranscriptSummary]:
+        """Every transcript with its metadata and counts (of the codings you may see)."""
+        with self._read(show_others=show_others, reading="transcripts") as tx:
             return listing.transcripts(tx)
 
-    def cases(self) -> list[CaseSummary]:
+    def cases(self, *, show_others: bool = False) -> list[CaseSummary]:
         """Every case with its attributes, informants and counts."""
-        with self._read() as tx:
+        with self._read(show_others=show_others, reading="cases") as tx:
             return listing.cases(tx)
 
     # --- reading segments ---------------------------------------------------------
@@ -216,13 +119,12 @@ class Project:
         include_interviewer: bool = False,
         show_others: bool = False,
     ) -> list[SegmentView]:
-        """Segments in reading order with the current coder's codings (everyone's if no
-        coder, or with ``show_others``).
+        """Segments in reading order with the codings and memos you may see.
 
         ``grep`` is a case-insensitive regular expression; interviewer turns are left
         out unless ``include_interviewer``.
         """
-        with self._read() as tx:
+        with self._read(show_others=show_others, reading="segments") as tx:
             return listing.segments(
                 tx,
                 transcript=transcript,
@@ -230,14 +132,12 @@ class Project:
                 concept=concept,
                 grep=grep,
                 include_interviewer=include_interviewer,
-                coder=None if show_others else self.coder,
             )
 
     def transcript(self, name: str, *, show_others: bool = False) -> TranscriptView:
-        """A transcript segment by segment with the current coder's codings (everyone's
-        if no coder, or with ``show_others``)."""
-        with self._read() as tx:
-            return listing.transcript_view(tx, name, coder=None if show_others else self.coder)
+        """A transcript segment by segment with the codings and memos you may see."""
+        with self._read(show_others=show_others, reading=f"the transcript {name}") as tx:
+            return listing.transcript_view(tx, name)
 
     # --- coding ------------------------------------------------------------------
 
@@ -250,9 +150,10 @@ class Project:
         span: tuple[int, int] | None = None,
         create: bool = False,
     ) -> TagResult:
-        """Code segments (``T:N``) with a concept, whole or on a quote or span.
+        """Code segments (``T:N``) with a concept, whole or on a quote or span; the
+        segments are marked as reviewed by you (``reviewed`` says how many newly).
 
-        A concept that does not exist is created only when ``create`` is true.
+        A concept that does not exist (for you) is created only when ``create`` is true.
         """
         return self._write_retrying(
             lambda tx: coding.tag(tx, refs, concept, quote=quote, span=span, create=create)
@@ -271,100 +172,24 @@ class Project:
             return coding.untag(tx, refs, concept, quote=quote, span=span)
 
     def concept_exists(self, name: str) -> bool:
-        """Whether a concept of this name exists (case- and space-insensitively)."""
+        """Whether a concept of this name exists for you (case- and space-insensitively)."""
         with self._read() as tx:
-            return find_concept(tx.session, name) is not None
-
-    def add_memo(self, target: str, text: str) -> MemoView:
-        """Attach a memo to a segment (``T:N``) or a concept."""
-        with self._write() as tx:
-            return coding.add_memo(tx, target, text)
+            return visible_concept(tx, name) is not None
 
     def import_codings(self, path: Path) -> CodingsImportResult:
-        """Add codings from a CSV/XLSX file (coder, segment, concept[, quote]); all or nothing."""
+        """Add codings from a CSV/XLSX file (coder, segment, concept[, quote]), all or
+        nothing; the segments coded are marked as reviewed by their coders."""
         with self._write() as tx:
             return coding.import_codings(tx, path)
 
-    def codings(self, coders: list[str] | None = None) -> list[CodingRow]:
-        """Every coding (of these coders, if named) with its context."""
-        with self._read() as tx:
+    def codings(
+        self, coders: list[str] | None = None, *, show_others: bool = False
+    ) -> list[CodingRow]:
+        """Every coding you may see (of these coders, if named) with its context."""
+        with self._read(show_others=show_others, reading="codings") as tx:
             return coding.coding_rows(tx, coders)
 
-    # --- review coverage and sessions --------------------------------------------------
-
-    def review(
-        self, refs: list[str] | None = None, *, transcript: str | None = None
-    ) -> ReviewResult:
-        """Mark segments (or a whole transcript) as read by the current coder."""
-        return self._write_retrying(lambda tx: reviews.review(tx, refs, transcript))
-
-    def unreview(
-        self, refs: list[str] | None = None, *, transcript: str | None = None
-    ) -> ReviewResult:
-        """Take back the current coder's "read" marks (codings stay)."""
-        with self._write() as tx:
-            return reviews.unreview(tx, refs, transcript)
-
-    def progress(self) -> list[ProgressRow]:
-        """Per coder and transcript: segments reviewed out of those to code, and codings."""
-        with self._read() as tx:
-            return reviews.progress(tx)
-
-    def coders(self) -> list[CoderSummary]:
-        """Every coder with what they have reviewed and coded."""
-        with self._read() as tx:
-            return reviews.coders(tx)
-
-    def rename_coder(self, old: str, new: str) -> str:
-        """Rename a coder; their codings, reviews and events follow."""
-        with self._write() as tx:
-            return reviews.rename_coder(tx, old, new)
-
-    def queue(
-        self, *, transcript: str | None = None, include_interviewer: bool = False
-    ) -> list[int]:
-        """The ids of the segments the current coder has not reviewed yet, in reading order."""
-        with self._read() as tx:
-            return reviews.queue(tx, transcript=transcript, include_interviewer=include_interviewer)
-
-    def first_unreviewed(self, segment_ids: list[int]) -> int | None:
-        """The first of these segments the current coder has not reviewed yet."""
-        with self._read() as tx:
-            return reviews.first_unreviewed(tx, segment_ids)
-
-    def segment_id(self, ref: str) -> int:
-        """The id of the segment ``TRANSCRIPT:N``."""
-        with self._read() as tx:
-            ((_, segment),) = resolve_refs(tx.session, [ref])
-            return segment.id
-
-    def neighbour(self, segment_id: int, offset: int) -> int | None:
-        """The id of the segment ``offset`` places after (before, if negative) this one in
-        its transcript, if there is one."""
-        with self._read() as tx:
-            return reviews.neighbour(tx, segment_id, offset)
-
-    def step(self, segment_id: int, *, show_others: bool = False) -> Step:
-        """What a coding session shows for a segment: it, the one before, and context."""
-        with self._read() as tx:
-            return reviews.step(tx, segment_id, show_others=show_others)
-
-    def concept_choices(self) -> list[ConceptChoice]:
-        """Every concept with its theme, the current coder's most recently used first."""
-        with self._read() as tx:
-            return reviews.concept_choices(tx)
-
-    def concept_info(self, name: str) -> ConceptInfo:
-        """A concept's definition, theme and dimension, and two of your codings of it."""
-        with self._read() as tx:
-            return reviews.concept_info(tx, name)
-
-    def undo(self, events: list[int]) -> list[str]:
-        """Reverse the current coder's events (tags, untags, memos, reviews, creations)."""
-        with self._write() as tx:
-            return undo.undo(tx, events)
-
-    # --- the structure -----------------------------------------------------------------
+    # --- shaping the structure ---------------------------------------------------------
 
     def add_item(self, level: str, name: str, definition: str | None = None) -> str:
         """Create a concept, theme or dimension (``level``); returns its name as stored."""
@@ -386,14 +211,10 @@ class Project:
             return structure.merge(tx, level, sources, target)
 
     def delete_item(self, level: str, name: str, *, force: bool = False) -> DeleteResult:
-        """Delete an item; refused while it has codings or children unless ``force``."""
+        """Delete an item; refused while it has codings, children or memos unless
+        ``force`` (the trail keeps what went)."""
         with self._write() as tx:
             return structure.delete_item(tx, level, name, force=force)
-
-    def items(self, level: str) -> list[ItemRow]:
-        """Every concept, theme or dimension with its parent and counts, by name."""
-        with self._read() as tx:
-            return structure.items(tx, level)
 
     def split_concept(
         self,
@@ -436,238 +257,6 @@ class Project:
                 word = level or structure.level_of(tx, name)
                 changed += structure.unassign(tx, word, [name])
             return changed
-
-    def structure(self, *, order: str = "structure", coder: str | None = None) -> StructureView:
-        """The tree dimension > theme > concept with counts, and what hangs outside it.
-
-        Counts are of ``coder``'s codings, else the consensus coder's when there is one,
-        else everyone's.
-        """
-        with self._read() as tx:
-            return structure.structure(tx, order=order, coder=coder)
-
-    def import_structure(self, path: Path, *, mode: str = "merge") -> StructureImportResult:
-        """Apply a structure file (.csv, .xlsx, .yaml); all or nothing."""
-        with self._write() as tx:
-            return structure.import_structure(tx, path, mode=mode)
-
-    def export_structure(self, path: Path) -> int:
-        """Write the structure to .csv, .xlsx or .yaml; returns the number of concept rows."""
-        return write_structure(self.structure(), path)
-
-    def check(self) -> list[Finding]:
-        """The structure's warnings against the method's guidance."""
-        with self._read() as tx:
-            view = structure.structure(tx)
-            cases = listing.case_count(tx)
-        return check_structure(view, cases=cases)
-
-    # --- what a paper prints -----------------------------------------------------------
-
-    def quotes(
-        self, *, per_concept: int = 3, max_words: int = 60, coder: str | None = None
-    ) -> list[ConceptQuotes]:
-        """The representative quotes of each concept in the structure, in its order:
-        the picked ones, else up to ``per_concept`` spread over cases and informants."""
-        with self._read() as tx:
-            view = structure.structure(tx)
-            return quotes.quotes_table(
-                tx, view, per_concept=per_concept, max_words=max_words, coder=coder
-            )
-
-    def write_quotes(
-        self,
-        path: Path,
-        *,
-        per_concept: int = 3,
-        max_words: int = 60,
-        with_wave: bool = False,
-        coder: str | None = None,
-    ) -> int:
-        """Write the representative-quotes table (.docx, .md, .tex, .csv); returns the
-        number of quotes."""
-        from gioia.publish import write_quotes
-
-        rows = self.quotes(per_concept=per_concept, max_words=max_words, coder=coder)
-        write_quotes(rows, path, with_wave=with_wave)
-        return sum(len(r.quotes) for r in rows)
-
-    def write_codebook(self, path: Path, *, coder: str | None = None) -> int:
-        """Write the codebook (.docx, .md, .csv, .xlsx): definitions, counts and an example
-        per concept; returns the number of concepts."""
-        from gioia.publish import write_codebook
-
-        with self._read() as tx:
-            view = structure.structure(tx, coder=coder)
-            examples = {
-                row.concept: row.quotes[0]
-                for row in quotes.quotes_table(tx, view, per_concept=1, max_words=40, coder=coder)
-                if row.quotes
-            }
-        write_codebook(view, examples, path)
-        return len(examples)
-
-    def write_cases(self, path: Path) -> int:
-        """Write the cases table (.docx, .md, .csv); returns the number of cases."""
-        from gioia.publish import write_cases
-
-        cases = self.cases()
-        per_wave = {case.name: case.interviews_per_wave for case in cases}
-        write_cases(cases, path, interviews_per_wave=per_wave)
-        return len(cases)
-
-    def figure_dot(
-        self, options: FigureOptions | None = None, *, coder: str | None = None
-    ) -> tuple[str, list[str]]:
-        """The data-structure figure as DOT, and the names left out (outside the tree)."""
-        from gioia.figure import FigureOptions, to_dot
-
-        options = options or FigureOptions()
-        return to_dot(self.structure(order=options.order, coder=coder), options)
-
-    def draw_figure(
-        self, path: Path, options: FigureOptions | None = None, *, coder: str | None = None
-    ) -> FigureResult:
-        """Draw the data-structure figure to .svg, .png, .pdf or .dot."""
-        from gioia.figure import render
-
-        source, left_out = self.figure_dot(options, coder=coder)
-        return FigureResult(path, render(source, path), tuple(left_out))
-
-    def pick_quotes(self, concept: str, refs: list[str]) -> int:
-        """Choose a concept's quotes by hand (segments, in order); an empty list clears them."""
-        with self._write() as tx:
-            return quotes.pick(tx, concept, refs)
-
-    # --- agreement and consensus -------------------------------------------------------
-
-    def agreement(
-        self,
-        *,
-        level: str = "concept",
-        unit: str = "segment",
-        coders: list[str] | None = None,
-        transcript: str | None = None,
-        case: str | None = None,
-        wave: str | None = None,
-        exclusive: bool = False,
-        by: str | None = None,
-        concept: str | None = None,
-        bootstrap: int | None = None,
-        seed: int = 0,
-    ) -> AgreementReport:
-        """Inter-coder agreement per code and overall (see :mod:`gioia.ops.reliability`)."""
-        from gioia.ops import reliability
-
-        with self._read() as tx:
-            return reliability.report(
-                tx,
-                level=level,
-                unit=unit,
-                coders=coders,
-                transcript=transcript,
-                case=case,
-                wave=wave,
-                exclusive=exclusive,
-                by=by,
-                concept=concept,
-                bootstrap=bootstrap,
-                seed=seed,
-            )
-
-    def disagreements(
-        self,
-        *,
-        level: str = "concept",
-        coders: list[str] | None = None,
-        concept: str | None = None,
-        transcript: str | None = None,
-    ) -> list[Disagreement]:
-        """Every segment where the coders who read it differ on a code, by code."""
-        from gioia.ops import reliability
-
-        with self._read() as tx:
-            return reliability.disagreements(
-                tx, level=level, coders=coders, concept=concept, transcript=transcript
-            )
-
-    @staticmethod
-    def matrix_agreement(
-        path: Path,
-        *,
-        level: str = "nominal",
-        units_in_rows: bool = False,
-        bootstrap: int | None = None,
-        seed: int = 0,
-    ) -> MatrixAgreement:
-        """Every coefficient for a coders × units file a researcher brings (no store)."""
-        from gioia.importers.matrix import read_matrix
-        from gioia.ops import reliability
-
-        coders, data = read_matrix(path, units_in_rows=units_in_rows, numeric=level != "nominal")
-        return reliability.matrix_agreement(data, coders, level, bootstrap, seed)
-
-    def reconcile(self, into: str, *, coders: list[str] | None = None) -> ReconcileState:
-        """Start or resume building the consensus coder ``into`` from two coders."""
-        from gioia.ops import consensus
-
-        with self._write() as tx:
-            return consensus.reconcile(tx, into, coders)
-
-    def resolve(
-        self,
-        into: str,
-        ref: str,
-        choice: str,
-        *,
-        coders: list[str] | None = None,
-        concepts: list[str] | None = None,
-        note: str | None = None,
-    ) -> str:
-        """Decide one disagreement for the consensus coder: a, b, both, neither or other."""
-        from gioia.ops import consensus
-
-        with self._write() as tx:
-            return consensus.resolve(
-                tx, into, ref, choice, coders=coders, concepts=concepts, note=note
-            )
-
-    def reconcile_auto(
-        self, into: str, mode: str, *, coders: list[str] | None = None
-    ) -> ReconcileState:
-        """Build the consensus coder at once: ``union`` or ``intersection`` of two coders."""
-        from gioia.ops import consensus
-
-        with self._write() as tx:
-            return consensus.reconcile_auto(tx, into, mode, coders)
-
-    def write_agreement(self, path: Path, report: AgreementReport) -> None:
-        """Write an agreement report to .docx or .md."""
-        from gioia.publish import write_agreement
-
-        write_agreement(report, path)
-
-    # --- audit trail and schema ------------------------------------------------------
-
-    def log(
-        self,
-        *,
-        since: dt.datetime | None = None,
-        coder: str | None = None,
-        concept: str | None = None,
-        limit: int | None = None,
-        show_others: bool = False,
-    ) -> list[EventView]:
-        """The audit trail, oldest first, filtered by time, coder or concept.
-
-        Blind coding: with a current coder, other coders' codings and reviews are left
-        out unless ``show_others`` (or ``coder`` names whose events to show).
-        """
-        with self._read() as tx:
-            hide = self.coder if self.coder and not show_others and coder is None else None
-            return listing.log(
-                tx, since=since, coder=coder, concept=concept, limit=limit, blind_for=hide
-            )
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:

@@ -31,15 +31,20 @@ from gioia.views import (
     ConceptNode,
     ConceptQuotes,
     Counts,
+    MemoView,
     Quote,
     StructureView,
     ThemeNode,
 )
 
+#: The memos on each item of the structure, by (level, name).
+ItemMemos: TypeAlias = Mapping[tuple[str, str], Sequence[MemoView]]
+
 if TYPE_CHECKING:
     from gioia.agreement import Coefficient
 
 QUOTES_TITLE = "Representative quotes underlying the data structure"
+MEMOS_TITLE = "Memos"
 CODEBOOK_TITLE = "Codebook: aggregate dimensions, 2nd-order themes and 1st-order concepts"
 CASES_TITLE = "Cases and informants"
 
@@ -114,6 +119,7 @@ class _Entry:
     definition: str
     counts: Counts
     example: Quote | None
+    memos: tuple[str, ...] = ()
 
 
 def write_quotes(
@@ -145,6 +151,7 @@ def write_codebook(
     path: str | os.PathLike[str],
     *,
     title: str = CODEBOOK_TITLE,
+    memos: ItemMemos | None = None,
 ) -> None:
     """Write the codebook to .docx, .md, .csv or .xlsx.
 
@@ -152,17 +159,42 @@ def write_codebook(
     definition, its counts and, for a concept, its example from ``examples``
     (by concept name). Themes without a dimension and concepts without a
     theme follow under their own heading. CSV and Excel have the columns
-    :data:`CODEBOOK_COLUMNS`. An empty structure gives a table with only its
-    header.
+    :data:`CODEBOOK_COLUMNS`, and "memos" at the end when ``memos`` is given
+    (each memo "Author: text"; the table gets a Memos column). An empty
+    structure gives a table with only its header.
     """
     suffix = _suffix(path, (".docx", ".md", ".csv", ".xlsx"))
-    entries = _codebook_entries(structure, examples)
+    entries = _codebook_entries(structure, examples, memos or {})
+    columns = (*CODEBOOK_COLUMNS, "memos") if memos is not None else CODEBOOK_COLUMNS
     if suffix == ".csv":
-        _write_csv(path, CODEBOOK_COLUMNS, map(_codebook_record, entries))
+        records = (_codebook_record(e)[: len(columns)] for e in entries)
+        _write_csv(path, columns, records)
     elif suffix == ".xlsx":
-        _write_codebook_xlsx(path, entries)
+        _write_codebook_xlsx(path, entries, columns)
     else:
-        _write_table(_codebook_table(entries, title), path, suffix)
+        _write_table(_codebook_table(entries, title, memos is not None), path, suffix)
+
+
+def write_memos(memos: Sequence[MemoView], path: str | os.PathLike[str]) -> None:
+    """Write memos to .md or .docx: one row per memo with what it is on, its author,
+    its date (and "edited" when it was changed) and its text, in the order given."""
+    suffix = _suffix(path, (".docx", ".md"))
+    columns = (
+        _Column("On", 1.4),
+        _Column("Author", 0.8),
+        _Column("Date", 0.9),
+        _Column("Memo", 3.4),
+    )
+    body = []
+    for memo in memos:
+        on = memo.target if memo.kind == "segment" else f"{memo.kind.capitalize()}: {memo.target}"
+        date = f"{memo.created_at:%Y-%m-%d}" + (
+            f" (edited {memo.updated_at:%Y-%m-%d})" if memo.updated_at else ""
+        )
+        text = tuple(p.strip() for p in memo.text.split("\n") if p.strip())
+        who = (memo.coder or "") + (" (shared)" if memo.shared else "")
+        body.append(_Row(((_clean(on),), (_clean(who),), (date,), text)))
+    _write_table(_Table(MEMOS_TITLE, columns, tuple(body)), path, suffix)
 
 
 def write_cases(
@@ -245,26 +277,60 @@ def _quote_fields(quote: Quote | None) -> list[str]:
     return [quote.text, quote.case or "", quote.role or "", quote.wave or "", quote.ref]
 
 
-def _codebook_entries(structure: StructureView, examples: Mapping[str, Quote]) -> list[_Entry]:
+def _codebook_entries(
+    structure: StructureView, examples: Mapping[str, Quote], memos: ItemMemos
+) -> list[_Entry]:
     """Every dimension, theme and concept in structure order, then what hangs outside."""
     entries: list[_Entry] = []
+
+    def notes(level: str, name: str) -> tuple[str, ...]:
+        return tuple(f"{m.coder}: {_clean(m.text)}" for m in memos.get((level, name), ()))
 
     def add_concepts(dimension: str, theme: str, concepts: Iterable[ConceptNode]) -> None:
         for c in concepts:
             example = examples.get(c.name)
             entries.append(
-                _Entry("concept", dimension, theme, c.name, c.definition or "", c.counts, example)
+                _Entry(
+                    "concept",
+                    dimension,
+                    theme,
+                    c.name,
+                    c.definition or "",
+                    c.counts,
+                    example,
+                    notes("concept", c.name),
+                )
             )
 
     def add_themes(dimension: str, themes: Iterable[ThemeNode]) -> None:
         for t in themes:
             entries.append(
-                _Entry("theme", dimension, t.name, "", t.definition or "", t.counts, None)
+                _Entry(
+                    "theme",
+                    dimension,
+                    t.name,
+                    "",
+                    t.definition or "",
+                    t.counts,
+                    None,
+                    notes("theme", t.name),
+                )
             )
             add_concepts(dimension, t.name, t.concepts)
 
     for d in structure.dimensions:
-        entries.append(_Entry("dimension", d.name, "", "", d.definition or "", d.counts, None))
+        entries.append(
+            _Entry(
+                "dimension",
+                d.name,
+                "",
+                "",
+                d.definition or "",
+                d.counts,
+                None,
+                notes("dimension", d.name),
+            )
+        )
         add_themes(d.name, d.themes)
     add_themes("", structure.themes_without_dimension)
     add_concepts("", "", structure.concepts_without_theme)
@@ -272,18 +338,20 @@ def _codebook_entries(structure: StructureView, examples: Mapping[str, Quote]) -
 
 
 def _codebook_record(entry: _Entry) -> list[str | int]:
+    """A codebook row for CSV and Excel, its memos last (cut off when not wanted)."""
     place = [entry.level, entry.dimension, entry.theme, entry.concept, entry.definition]
     counts = [getattr(entry.counts, name) for name in COUNT_COLUMNS]
-    return [*place, *counts, *_quote_fields(entry.example)]
+    return [*place, *counts, *_quote_fields(entry.example), "\n".join(entry.memos)]
 
 
-def _codebook_table(entries: Sequence[_Entry], title: str) -> _Table:
+def _codebook_table(entries: Sequence[_Entry], title: str, with_memos: bool = False) -> _Table:
     columns = (
         _Column("Level", 0.75),
         _Column("Code", 1.35),
         _Column("Definition", 1.62),
         _Column("Example", 1.9),
         *(_Column(name.capitalize(), width, numeric=True) for name, width in _COUNT_WIDTHS),
+        *((_Column("Memos", 1.9),) if with_memos else ()),
     )
     body: list[_Row] = []
     section = ""  # the heading of the items outside the tree being listed
@@ -305,6 +373,8 @@ def _codebook_table(entries: Sequence[_Entry], title: str) -> _Table:
             (_quoted(entry.example, False),) if entry.example else (),
         ]
         cells += [(str(getattr(entry.counts, c)),) for c in COUNT_COLUMNS]
+        if with_memos:
+            cells.append(entry.memos)
         kind = entry.level if entry.level != "concept" else "item"
         body.append(_Row(tuple(cells), kind))
     return _Table(title, columns, tuple(body))
@@ -627,7 +697,9 @@ _AFTER_TBL_BORDERS = (
 )
 
 
-def _write_codebook_xlsx(path: str | os.PathLike[str], entries: Sequence[_Entry]) -> None:
+def _write_codebook_xlsx(
+    path: str | os.PathLike[str], entries: Sequence[_Entry], columns: Sequence[str]
+) -> None:
     """One sheet: a bold, frozen header, wrapped text and widths that suit each column."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -637,11 +709,18 @@ def _write_codebook_xlsx(path: str | os.PathLike[str], entries: Sequence[_Entry]
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Codebook"
-    sheet.append(list(CODEBOOK_COLUMNS))
+    sheet.append(list(columns))
     for entry in entries:
-        sheet.append(_codebook_record(entry))
-    wide = {"dimension": 28, "theme": 28, "concept": 32, "definition": 50, "example": 60}
-    for index, name in enumerate(CODEBOOK_COLUMNS, start=1):
+        sheet.append(_codebook_record(entry)[: len(columns)])
+    wide = {
+        "dimension": 28,
+        "theme": 28,
+        "concept": 32,
+        "definition": 50,
+        "example": 60,
+        "memos": 60,
+    }
+    for index, name in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = wide.get(name, 12)
     top = Alignment(vertical="top", wrap_text=True)
     for line in sheet.iter_rows():

@@ -45,7 +45,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from gioia.errors import StoreError
 
 #: The alembic revision these models describe; tests check it is the migrations' head.
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 DEFAULT_STORE = "gioia.db"
 NAME_LENGTH = 200
 
@@ -251,7 +251,10 @@ class Review(Base):
 
 
 class Memo(Base):
-    """A note by a coder on a segment or on an item of the structure."""
+    """A note by a coder on a segment or on an item of the structure.
+
+    Under blind coding a memo is private to its author until ``shared``.
+    """
 
     __tablename__ = "memos"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -269,14 +272,25 @@ class Memo(Base):
         ForeignKey("dimensions.id", ondelete="CASCADE"), index=True
     )
     text: Mapped[str] = mapped_column(Text)
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Setting(Base):
+    """A project-wide choice, such as the phase of blind coding (``phase``)."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class Event(Base):
     """The audit trail: one append-only row per change, written with the change.
 
     ``concept_id`` and ``transcript_id`` are plain integers, not foreign keys, so the
-    history of a deleted concept or transcript stays readable.
+    history of a deleted concept or transcript stays readable. An undo names the event
+    it reverses in ``reverses_id`` (so an event is undone once at most).
     """
 
     __tablename__ = "events"
@@ -291,6 +305,7 @@ class Event(Base):
     summary: Mapped[str] = mapped_column(Text)
     before: Mapped[Any | None] = mapped_column(JSON)
     after: Mapped[Any | None] = mapped_column(JSON)
+    reverses_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 Index("ix_codings_segment_coder", Coding.segment_id, Coding.coder_id)

@@ -165,13 +165,13 @@ def test_reconcile_from_standard_input_and_resume(study: str, runner: CliRunner)
     )
     lines = out.output.splitlines()
     assert lines[0] == "Consensus: 142 agreed coding(s) copied; 13 disagreement(s) to decide."
-    assert "Error: 'maybe' is not a choice: a, b, both, neither or other." in lines
+    assert "Type a, b, both, neither or = CONCEPT; CONCEPT (? for help)." in lines
     assert lines[-1] == "Stopped; run the same command to resume."
     again = run(runner, study, "reconcile", "--into", "Consensus", input="x\n")
     assert again.output.splitlines()[0] == (
         "Consensus: 0 agreed coding(s) copied; 11 disagreement(s) to decide."
     )
-    log = json.loads(run(runner, study, "log", "--coder", "Consensus", "--json").output)
+    log = json.loads(run(runner, study, "log", "--by", "Consensus", "--json").output)
     assert log[1]["summary"].endswith("(Maria is right)")
     done = run(runner, study, "reconcile", "--into", "Consensus", "--auto", "intersection")
     assert done.output == (

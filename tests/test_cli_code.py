@@ -77,7 +77,7 @@ def test_a_session_through_a_pipe(study: str, runner: CliRunner) -> None:
         in out
     )
     assert "There is no concept 'zz': write +zz to create it." in out
-    assert "Memo added to case_a_ceo_w1:2." in out
+    assert "Memo #1 added to case_a_ceo_w1:2." in out
     assert "Family mill  (not in the structure)" in out
     assert out[-1] == "Saved. 13 segment(s) still to review here."
     assert state(study, "Ann") == ([("case_a_ceo_w1:2", "Family mill", "")], 1)
@@ -159,8 +159,12 @@ def test_review_progress_and_coders_commands(study: str, runner: CliRunner) -> N
         "Renamed coder 'Ann' to 'Anna'.\n"
     )
     table = run(runner, study, "coders").output.splitlines()
-    assert table[0].split() == ["Coder", "Reviewed", "Codings", "Concepts", "Transcripts"]
-    assert table[1].split() == ["Anna", "13", "0", "0", "0"]
+    assert table[0] == (
+        "Phase: blind open coding (each coder's new concept names, codings and memos are "
+        "private until the structure adopts the concepts or the memos are shared)."
+    )
+    assert table[1].split() == ["Coder", "Reviewed", "Codings", "Concepts", "Transcripts"]
+    assert table[2].split() == ["Anna", "13", "0", "0", "0"]
 
 
 def _spawn_session(store: str, coder: str, *args: str) -> subprocess.Popen[str]:
@@ -272,7 +276,7 @@ def test_a_full_session_in_a_terminal(study: str) -> None:
     assert ("case_a_ceo_w1:2", "Family mill", "a family mill") in state(study, "Ann")[0]
     key("u\r", "Undid: Tagged case_a_ceo_w1:2 with 'Family mill': 'a family mill'")
     assert len(state(study, "Ann")[0]) == 3
-    key("m A family firm since 1962.\r", "Memo added to case_a_ceo_w1:2")
+    key("m A family firm since 1962.\r", "added to case_a_ceo_w1:2")
     key("\r", "queue 2/14")
     key("b\r", "queue 1/14")
     key("x\r", "Saved. 13 segment(s) still to review here.")

@@ -267,14 +267,28 @@ def test_attributes_go_to_case_informant_and_transcript(project: Project, tmp_pa
 
 def test_import_is_audited(project: Project, tmp_path: Path) -> None:
     project.import_file(write(tmp_path, "a.txt", INTERVIEW), TranscriptMeta(case="Case A"))
-    (create, imported) = project.log()
-    assert (create.action, create.summary, create.coder) == (
+    (coder, create, imported) = project.log()
+    assert (coder.summary, coder.after) == ("Created coder 'Maria'", {"name": "Maria"})
+    assert (create.action, create.summary, create.coder, create.after) == (
         "create",
         "Created case 'Case A'",
         "Maria",
+        {"name": "Case A"},
     )
     assert (imported.action, imported.summary) == ("import", "Imported a from a.txt (4 segments)")
-    assert imported.after == {"source": "a.txt", "segments": 4, "segment_by": "turn"}
+    assert imported.after == {
+        "source": "a.txt",
+        "segments": 4,
+        "segment_by": "turn",
+        "content_hash": imported.after["content_hash"],
+        "case": "Case A",
+        "informant": None,
+        "role": None,
+        "wave": None,
+        "date": None,
+        "attributes": {},
+    }
+    assert len(imported.after["content_hash"]) == 64
 
 
 def test_an_excel_manifest(project: Project, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ def study(sample_project: Project) -> Project:
     sample_project.import_codings(SAMPLE / "codings_maria.csv")
     sample_project.import_codings(SAMPLE / "codings_tom.csv")
     sample_project.import_structure(SAMPLE / "structure.csv")
+    sample_project.coder = None  # the project lead writes the paper
     return sample_project
 
 
@@ -67,8 +68,8 @@ def test_picks_follow_a_merge(study: Project) -> None:
 
 
 def test_quotes_of_one_coder(study: Project) -> None:
-    rows = study.quotes(coder="Tom", per_concept=50)
+    rows = study.quotes(evidence="Tom", per_concept=50)
     toms = {(r.concept, r.segment) for r in study.codings(["Tom"])}
     assert {(row.concept, q.ref) for row in rows for q in row.quotes} == toms
     with pytest.raises(NotFound, match=r"^No coder 'Zed' \(coders: Maria, Tom\)\.$"):
-        study.quotes(coder="Zed")
+        study.quotes(evidence="Zed")

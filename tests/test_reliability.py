@@ -40,6 +40,7 @@ def _code(project: Project, coder: str, rows: dict[str, list[str | None]]) -> No
                 project.review([ref])
             else:
                 project.tag([ref], concept, create=True)
+    project.coder = None  # the lead compares them
 
 
 @pytest.fixture
@@ -163,6 +164,13 @@ def test_bad_requests(sample_project: Project) -> None:
     with pytest.raises(InvalidInput) as error:
         sample_project.agreement()
     assert error.value.message == (
+        "Comparing coders shows other coders' work, which is hidden from Maria during blind "
+        "open coding: pass --show-others to see them (recorded in the audit trail)."
+    )
+    sample_project.coder = None
+    with pytest.raises(InvalidInput) as error:
+        sample_project.agreement()
+    assert error.value.message == (
         "Agreement needs two or more coders who reviewed segments in scope (found: none)."
     )
     sample_project.import_codings(SAMPLE / "codings_maria.csv")
@@ -211,7 +219,7 @@ def test_reconcile_step_by_step_and_resume(sample_project: Project) -> None:
     assert (state.copied, state.decided, len(state.pending)) == (142, 0, 13)
     first = state.pending[0]
     summary = sample_project.resolve("Consensus", first.ref, "a", note="Maria read it closer.")
-    assert summary.startswith(f"Reconciled {first.ref} into Consensus: Maria's (")
+    assert summary.summary.startswith(f"Reconciled {first.ref} into Consensus: Maria's (")
     with pytest.raises(InvalidInput, match="'maybe' is not a choice"):
         sample_project.resolve("Consensus", state.pending[1].ref, "maybe")
     sample_project.resolve(
@@ -237,7 +245,7 @@ def test_auto_union_and_the_consensus_as_default_evidence(sample_project: Projec
     assert view.evidence == "Consensus"
     consensus = view.dimensions[0].counts
     assert consensus.codings < everyone
-    assert sample_project.structure(coder="Maria").dimensions[0].counts.codings != consensus.codings
+    assert sample_project.structure(evidence="Maria").dimensions[0].counts.codings != consensus.codings
     assert "Consensus" not in sample_project.agreement().coders
 
 

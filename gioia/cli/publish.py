@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gioia.cli.common import open_project
+from gioia.cli.common import evidence_option, open_project, show_others_option
 
 OUTPUT = click.Path(dir_okay=False, path_type=Path)
 
@@ -28,11 +28,8 @@ OUTPUT = click.Path(dir_okay=False, path_type=Path)
     help="Trim longer quotes at a sentence boundary.",
 )
 @click.option("--wave", "with_wave", is_flag=True, help="Cite the wave too: (Case A, CEO, wave 2).")
-@click.option(
-    "--coder",
-    metavar="NAME",
-    help="Only this coder's codings [default: the consensus coder if any, else all].",
-)
+@evidence_option
+@show_others_option
 @click.pass_context
 def quotes(
     ctx: click.Context,
@@ -40,7 +37,8 @@ def quotes(
     per_concept: int,
     max_words: int,
     with_wave: bool,
-    coder: str | None,
+    evidence: str | None,
+    show_others: bool,
 ) -> None:
     """Write the table of representative quotes, grouped by dimension and theme.
 
@@ -53,7 +51,12 @@ def quotes(
         raise click.UsageError("Give the file to write with -o FILE.")
     with open_project() as project:
         n = project.write_quotes(
-            output, per_concept=per_concept, max_words=max_words, with_wave=with_wave, coder=coder
+            output,
+            per_concept=per_concept,
+            max_words=max_words,
+            with_wave=with_wave,
+            evidence=evidence,
+            show_others=show_others,
         )
     click.echo(f"Wrote {n} quote(s) to {output}.")
 
@@ -75,15 +78,15 @@ def pick(concept: str, refs: tuple[str, ...]) -> None:
 @click.option(
     "-o", "--output", type=OUTPUT, required=True, help="A .docx, .md, .csv or .xlsx file."
 )
-@click.option(
-    "--coder",
-    metavar="NAME",
-    help="Only this coder's codings [default: the consensus coder if any, else all].",
-)
-def codebook(output: Path, coder: str | None) -> None:
+@click.option("--memos", "with_memos", is_flag=True, help="Add a column of memos on each item.")
+@evidence_option
+@show_others_option
+def codebook(output: Path, with_memos: bool, evidence: str | None, show_others: bool) -> None:
     """Write the codebook: dimensions, themes and concepts with definitions and examples."""
     with open_project() as project:
-        n = project.write_codebook(output, coder=coder)
+        n = project.write_codebook(
+            output, evidence=evidence, with_memos=with_memos, show_others=show_others
+        )
     click.echo(f"Wrote the codebook ({n} concept(s) with an example) to {output}.")
 
 
@@ -118,11 +121,8 @@ def codebook(output: Path, coder: str | None) -> None:
     show_default=True,
     help="Order of the items in each column.",
 )
-@click.option(
-    "--coder",
-    metavar="NAME",
-    help="Count this coder's codings [default: the consensus coder if any, else all].",
-)
+@evidence_option
+@show_others_option
 def figure(
     output: Path | None,
     counts: bool,
@@ -131,7 +131,8 @@ def figure(
     font: str,
     max_width: float,
     order: str,
-    coder: str | None,
+    evidence: str | None,
+    show_others: bool,
 ) -> None:
     """Draw the data-structure figure: concepts, themes and dimensions in three columns.
 
@@ -145,10 +146,14 @@ def figure(
     )
     with open_project() as project:
         if output is None:
-            source, left_out = project.figure_dot(options, coder=coder)
+            source, left_out = project.figure_dot(
+                options, evidence=evidence, show_others=show_others
+            )
             click.echo(source, nl=False)
         else:
-            result = project.draw_figure(output, options, coder=coder)
+            result = project.draw_figure(
+                output, options, evidence=evidence, show_others=show_others
+            )
             left_out = list(result.left_out)
     if left_out:
         click.echo(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gioia.cli.common import console, echo_json, open_project
+from gioia.cli.common import console, echo_json, open_project, show_others_option
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -149,13 +149,15 @@ def _report(out: Console, result: ImportResult) -> None:
 
 
 @click.command()
+@show_others_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def transcripts(as_json: bool) -> None:
-    """List the transcripts with their case, informant and counts."""
+def transcripts(show_others: bool, as_json: bool) -> None:
+    """List the transcripts with their case, informant and counts (of your codings,
+    during blind coding)."""
     from rich.table import Table
 
     with open_project() as project:
-        rows = project.transcripts()
+        rows = project.transcripts(show_others=show_others)
     if as_json:
         echo_json(rows)
         return
@@ -189,16 +191,17 @@ def transcripts(as_json: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the cases table for a paper to a .docx, .md or .csv file.",
 )
-def cases(as_json: bool, output: Path | None) -> None:
+@show_others_option
+def cases(as_json: bool, output: Path | None, show_others: bool) -> None:
     """List the cases with their informants, counts and attributes."""
     from rich.table import Table
 
     with open_project() as project:
         if output is not None:
-            n = project.write_cases(output)
+            n = project.write_cases(output, show_others=show_others)
             click.echo(f"Wrote {n} case(s) to {output}.")
             return
-        rows = project.cases()
+        rows = project.cases(show_others=show_others)
     if as_json:
         echo_json(rows)
         return

@@ -7,13 +7,24 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, insert, select
 
 from gioia.errors import ImportFailed, InvalidInput
 from gioia.importers import read_transcript
 from gioia.importers.manifest import TranscriptMeta
 from gioia.ops.base import Tx, clean_name
-from gioia.store import Attribute, Case, Coding, Informant, Memo, Segment, Transcript, core_table
+from gioia.store import (
+    Attribute,
+    Case,
+    Coder,
+    Coding,
+    Informant,
+    Memo,
+    Review,
+    Segment,
+    Transcript,
+    core_table,
+)
 from gioia.text import SEGMENTATIONS, build_document, name_key
 
 DEFAULT_INTERVIEWER_LABELS = ("Interviewer", "Q", "I")
@@ -71,6 +82,7 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
 
     transcript = session.scalar(select(Transcript).where(Transcript.name_key == name_key(name)))
     status = "imported"
+    before: dict[str, object] | None = None
     if transcript is not None:
         if transcript.content_hash == digest:
             updated = _update_metadata(tx, transcript, meta)
@@ -82,6 +94,7 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
                 "different content (or segmentation); pass --replace to replace it."
             )
         _refuse_losing_work(tx, path, transcript)
+        before = _replaced(tx, transcript)
         session.execute(delete(Segment).where(Segment.transcript_id == transcript.id))
         session.execute(delete(Attribute).where(Attribute.transcript_id == transcript.id))
         status = "replaced"
@@ -122,13 +135,21 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
         ],
     )
     _store_attributes(tx, meta, transcript, case, informant)
+    session.flush()
     tx.record(
         "import" if status == "imported" else "replace",
         "transcript",
         f"{status.capitalize()} {name} from {path.name} ({len(spans)} segments)",
         subject_id=transcript.id,
         transcript_id=transcript.id,
-        after={"source": path.name, "segments": len(spans), "segment_by": options.segment_by},
+        before=before,
+        after={
+            "source": path.name,
+            "segments": len(spans),
+            "segment_by": options.segment_by,
+            "content_hash": digest,
+            **_metadata(tx, transcript),
+        },
     )
     return Outcome(name, status, len(spans), tuple(parsed.warnings))
 
@@ -150,6 +171,32 @@ def _refuse_losing_work(tx: Tx, path: Path, transcript: Transcript) -> None:
             f"{path.name}: replacing {transcript.name!r} would lose its {' and '.join(lost)}; "
             "export them (`gioia codings export`) and remove them first."
         )
+
+
+def _replaced(tx: Tx, transcript: Transcript) -> dict[str, object]:
+    """What the trail keeps of a transcript about to be replaced: its source, segments,
+    metadata, and whose reviews of its segments go with them."""
+    reviews = {
+        coder: n
+        for coder, n in tx.session.execute(
+            select(Coder.name, func.count())
+            .select_from(Review)
+            .join(Segment, Segment.id == Review.segment_id)
+            .join(Coder, Coder.id == Review.coder_id)
+            .where(Segment.transcript_id == transcript.id)
+            .group_by(Coder.name)
+            .order_by(Coder.name)
+        )
+    }
+    segments = tx.session.scalar(select(func.count()).where(Segment.transcript_id == transcript.id))
+    return {
+        "source": transcript.source,
+        "segments": segments,
+        "segment_by": transcript.segment_by,
+        "content_hash": transcript.content_hash,
+        **_metadata(tx, transcript),
+        "reviews": reviews,
+    }
 
 
 def _update_metadata(tx: Tx, transcript: Transcript, meta: TranscriptMeta) -> bool:
@@ -182,16 +229,18 @@ def _update_metadata(tx: Tx, transcript: Transcript, meta: TranscriptMeta) -> bo
 
 
 def _metadata(tx: Tx, transcript: Transcript) -> dict[str, object]:
+    """A transcript's case, informant, role, wave, date and the attributes of the three
+    (``case.KEY``, ``informant.KEY``, ``KEY``); only its own, never another's."""
+    owners = [("", Attribute.transcript_id, transcript.id)]
+    if transcript.case_id is not None:
+        owners.append(("case.", Attribute.case_id, transcript.case_id))
+    if transcript.informant_id is not None:
+        owners.append(("informant.", Attribute.informant_id, transcript.informant_id))
     attributes = {
-        key: value
+        f"{prefix}{key}": value
+        for prefix, column, owner in owners
         for key, value in tx.session.execute(
-            select(Attribute.key, Attribute.value).where(
-                or_(
-                    Attribute.transcript_id == transcript.id,
-                    Attribute.case_id == transcript.case_id,
-                    Attribute.informant_id == transcript.informant_id,
-                )
-            )
+            select(Attribute.key, Attribute.value).where(column == owner).order_by(Attribute.key)
         )
     }
     informant = tx.session.get(Informant, transcript.informant_id or -1)
@@ -213,7 +262,13 @@ def _get_or_create_case(tx: Tx, name: str) -> Case:
         case = Case(name=cleaned, name_key=name_key(cleaned))
         tx.session.add(case)
         tx.session.flush()
-        tx.record("create", "case", f"Created case {cleaned!r}", subject_id=case.id)
+        tx.record(
+            "create",
+            "case",
+            f"Created case {cleaned!r}",
+            subject_id=case.id,
+            after={"name": cleaned},
+        )
     return case
 
 
@@ -243,11 +298,25 @@ def _get_or_create_informant(tx: Tx, meta: TranscriptMeta, case: Case | None) ->
             f"Informant {informant.name!r} belongs to another case; "
             "give this informant another name or fix the case."
         )
+    was = (informant.role, informant.case_id)
     if informant.case_id is None and case is not None:
         informant.case_id = case.id
     if meta.role and not informant.role:
         informant.role = meta.role
+    if (informant.role, informant.case_id) != was:
+        tx.record(
+            "update",
+            "informant",
+            f"Completed informant {informant.name!r}",
+            subject_id=informant.id,
+            before={"role": was[0], "case": _case_name(tx, was[1])},
+            after={"role": informant.role, "case": _case_name(tx, informant.case_id)},
+        )
     return informant
+
+
+def _case_name(tx: Tx, case_id: int | None) -> str | None:
+    return tx.session.scalar(select(Case.name).where(Case.id == case_id)) if case_id else None
 
 
 def _link_speakers(

@@ -7,9 +7,10 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import replace
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from gioia.errors import InvalidInput
+from gioia.ops import memos
 from gioia.ops.base import Tx, find_coder, get_concept, get_transcript
 from gioia.store import (
     Attribute,
@@ -22,12 +23,12 @@ from gioia.store import (
     Segment,
     Transcript,
 )
-from gioia.text import name_key
 from gioia.views import (
     CaseSummary,
     CodingMark,
     EventView,
     InformantSummary,
+    MemoView,
     SegmentView,
     TranscriptSummary,
     TranscriptView,
@@ -53,7 +54,8 @@ def _attributes(tx: Tx, column: str, ids: list[int]) -> dict[int, dict[str, str]
 
 
 def transcripts(tx: Tx, *, names: list[str] | None = None) -> list[TranscriptSummary]:
-    """Every transcript (or those named) with metadata and counts, by name."""
+    """Every transcript (or those named) with metadata and counts (of the codings the
+    acting coder may see), by name."""
     segment_counts = (
         select(Segment.transcript_id, func.count().label("n"))
         .group_by(Segment.transcript_id)
@@ -62,6 +64,7 @@ def transcripts(tx: Tx, *, names: list[str] | None = None) -> list[TranscriptSum
     coding_counts = (
         select(Segment.transcript_id, func.count().label("n"))
         .join(Coding, Coding.segment_id == Segment.id)
+        .where(tx.viewer.own(Coding.coder_id))
         .group_by(Segment.transcript_id)
         .subquery()
     )
@@ -149,11 +152,12 @@ def segments(
     concept: str | None = None,
     grep: str | None = None,
     include_interviewer: bool = False,
-    coder: str | None = None,
     positions: tuple[int, int] | None = None,
+    only_coder: int | None = None,
 ) -> list[SegmentView]:
-    """Segments in reading order, with the codings of ``coder`` (all coders if None);
-    ``positions`` limits them to a range of positions (both ends included)."""
+    """Segments in reading order, with the codings and memos the acting coder may see
+    (only ``only_coder``'s codings, if given); ``positions`` limits them to a range of
+    positions (both ends included)."""
     pattern = compile_grep(grep) if grep else None
     query = select(Segment).join(Transcript, Transcript.id == Segment.transcript_id)
     if transcript is not None:
@@ -162,17 +166,18 @@ def segments(
         query = query.where(Segment.is_interviewer.is_(False))
     if positions is not None:
         query = query.where(Segment.position.between(*positions))
-    concept_id = get_concept(tx.session, concept).id if concept else None
-    coder_id = _visible_coder_id(tx, coder)
+    concept_id = get_concept(tx, concept).id if concept else None
     query = query.order_by(Transcript.name_key, Segment.position)
     rows = list(tx.session.scalars(query))
-    marks = _marks(tx, [s.id for s in rows], coder_id)
+    ids = [s.id for s in rows]
+    marks = _marks(tx, ids, only_coder)
+    notes = memos.on_segments(tx, ids)
     texts = _texts(tx, {s.transcript_id for s in rows})
     views = []
     for segment in rows:
         name, text = texts[segment.transcript_id]
         segment_marks = marks.get(segment.id, [])
-        view = _view(segment, name, text, segment_marks)
+        view = _view(segment, name, text, segment_marks, notes.get(segment.id, ()))
         if uncoded and view.codings:
             continue
         if concept_id is not None and all(cid != concept_id for cid, _ in segment_marks):
@@ -183,29 +188,21 @@ def segments(
     return views
 
 
-def _visible_coder_id(tx: Tx, coder: str | None) -> int | None:
-    """Whose codings to show: everyone's (None), or one coder's (-1: a coder with none yet)."""
-    if coder is None:
-        return None
-    found = tx.session.scalar(select(Coder.id).where(Coder.name_key == name_key(coder)))
-    return -1 if found is None else found
-
-
-def transcript_view(tx: Tx, name: str, *, coder: str | None = None) -> TranscriptView:
+def transcript_view(tx: Tx, name: str) -> TranscriptView:
     """A transcript's metadata and every segment (interviewer turns included)."""
     found = get_transcript(tx.session, name)
     (summary,) = transcripts(tx, names=[found.name])
     return TranscriptView(
-        summary,
-        tuple(segments(tx, transcript=found.name, include_interviewer=True, coder=coder)),
+        summary, tuple(segments(tx, transcript=found.name, include_interviewer=True))
     )
 
 
 _Marks = dict[int, list[tuple[int, CodingMark]]]
 
 
-def _marks(tx: Tx, segment_ids: list[int], coder_id: int | None) -> _Marks:
-    """The codings on these segments as (concept id, mark) pairs, quotes filled in later."""
+def _marks(tx: Tx, segment_ids: list[int], only_coder: int | None) -> _Marks:
+    """The codings the acting coder may see on these segments (only ``only_coder``'s, if
+    given) as (concept id, mark) pairs, quotes filled in later."""
     if not segment_ids:
         return {}
     query = (
@@ -213,10 +210,11 @@ def _marks(tx: Tx, segment_ids: list[int], coder_id: int | None) -> _Marks:
         .join(Concept, Concept.id == Coding.concept_id)
         .join(Coder, Coder.id == Coding.coder_id)
         .join(Segment, Segment.id == Coding.segment_id)
+        .where(tx.viewer.own(Coding.coder_id))
         .order_by(Coding.segment_id, Concept.name_key, Coder.name_key, Coding.char_start)
     )
-    if coder_id is not None:
-        query = query.where(Coding.coder_id == coder_id)
+    if only_coder is not None:
+        query = query.where(Coding.coder_id == only_coder)
     if len(segment_ids) <= 500:
         query = query.where(Coding.segment_id.in_(segment_ids))
     wanted = set(segment_ids)
@@ -247,7 +245,11 @@ def _texts(tx: Tx, transcript_ids: set[int]) -> dict[int, tuple[str, str]]:
 
 
 def _view(
-    segment: Segment, transcript: str, text: str, marks: list[tuple[int, CodingMark]]
+    segment: Segment,
+    transcript: str,
+    text: str,
+    marks: list[tuple[int, CodingMark]],
+    notes: tuple[MemoView, ...],
 ) -> SegmentView:
     body = text[segment.char_start : segment.char_end]
     return SegmentView(
@@ -265,6 +267,7 @@ def _view(
             mark if mark.quote is None else replace(mark, quote=body[mark.start : mark.end])
             for _, mark in marks
         ),
+        memos=notes,
     )
 
 
@@ -272,29 +275,23 @@ def log(
     tx: Tx,
     *,
     since: dt.datetime | None = None,
-    coder: str | None = None,
+    by: str | None = None,
     concept: str | None = None,
     limit: int | None = None,
-    blind_for: str | None = None,
 ) -> list[EventView]:
-    """The audit trail, oldest first (the newest ``limit`` events if a limit is given);
-    ``blind_for`` a coder leaves out the other coders' codings, memos and reviews."""
-    query = select(Event, Coder.name).outerjoin(Coder, Coder.id == Event.coder_id)
-    if blind_for is not None:
-        me = _visible_coder_id(tx, blind_for)
-        query = query.where(
-            or_(
-                Event.coder_id.is_(None),
-                Event.coder_id == me,
-                Event.subject.not_in(("coding", "segment", "memo")),
-            )
-        )
+    """The audit trail the acting coder may read, oldest first (the newest ``limit``
+    events if a limit is given), of changes ``by`` a coder and about a concept."""
+    query = (
+        select(Event, Coder.name)
+        .outerjoin(Coder, Coder.id == Event.coder_id)
+        .where(tx.viewer.event_clause())
+    )
     if since is not None:
         query = query.where(Event.at >= since)
-    if coder is not None:
-        query = query.where(Event.coder_id == find_coder(tx.session, coder).id)
+    if by is not None:
+        query = query.where(Event.coder_id == find_coder(tx.session, by).id)
     if concept is not None:
-        query = query.where(Event.concept_id == get_concept(tx.session, concept).id)
+        query = query.where(Event.concept_id == get_concept(tx, concept).id)
     query = query.order_by(Event.id.desc())
     if limit is not None:
         query = query.limit(limit)

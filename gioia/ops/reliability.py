@@ -44,6 +44,7 @@ from gioia.views import (
 )
 
 UNITS = ("segment", "transcript", "character")
+COMPARING = "Comparing coders shows other coders' work, which is"
 TWO_ONLY = "Defined for two coders; see Fleiss' κ."
 FloatArray = npt.NDArray[np.float64]
 
@@ -73,7 +74,9 @@ def load(
     wave: str | None = None,
 ) -> Scope:
     """The reliability data in scope (interviewer turns left out); an error unless two or
-    more coders are compared."""
+    more coders are compared, or when the acting coder is blind to the others' work."""
+    if tx.viewer.blind:
+        raise tx.viewer.hidden(COMPARING)
     if level not in LEVELS:
         raise InvalidInput(f"{level!r} is not a level: choose concept, theme or dimension.")
     session = tx.session
@@ -478,7 +481,7 @@ def report(
     matrices = unit_matrices(scope, unit)
     codes = sorted({c for m in matrices for c in m.applied}, key=lambda c: name_key(scope.names[c]))
     if concept is not None:
-        wanted = get_concept(tx.session, concept).id if level == "concept" else None
+        wanted = get_concept(tx, concept).id if level == "concept" else None
         codes = [c for c in codes if c == wanted or name_key(scope.names[c]) == name_key(concept)]
         if not codes:
             raise InvalidInput(f"Nobody in scope applied {concept!r}.")

@@ -6,30 +6,29 @@ One set of functions serves the three levels; a level is named by its word
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, case, delete, distinct, exists, func, select, update
+from sqlalchemy import (
+    CursorResult,
+    delete,
+    exists,
+    func,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import aliased
 
 from gioia.errors import InvalidInput, NotFound
-from gioia.ops.base import Tx, clean_name, evidence_coder, resolve_refs, suggestion
+from gioia.ops.base import Tx, clean_name, resolve_refs, suggestion
 from gioia.ops.listing import compile_grep
+from gioia.ops.memos import snapshots as memo_snapshots
 from gioia.store import Coder, Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
-from gioia.structure_file import read_structure
 from gioia.text import name_key
 from gioia.views import (
-    ConceptNode,
-    Counts,
     DeleteResult,
-    DimensionNode,
-    ItemRow,
     MergeResult,
-    StructureImportResult,
-    StructureView,
-    ThemeNode,
 )
 
 Item = Concept | Theme | Dimension
@@ -63,23 +62,28 @@ def level(word: str) -> Level:
         ) from None
 
 
-def _parent_column(lvl: Level) -> Any:
+def parent_column(lvl: Level) -> Any:
     return {"concept": Concept.theme_id, "theme": Theme.dimension_id}[lvl.word]
 
 
 def find_item(tx: Tx, word: str, name: str) -> Item | None:
-    """The concept, theme or dimension called ``name`` (case- and space-insensitively)."""
+    """The concept, theme or dimension called ``name`` (case- and space-insensitively),
+    whoever may see it: names are unique at each level."""
     model = level(word).model
     found = tx.session.scalar(select(model).where(model.name_key == name_key(name)))
     return cast("Item | None", found)
 
 
 def get_item(tx: Tx, word: str, name: str, *, hint: str = "") -> Item:
-    """The item called ``name``, or ``NotFound`` with the closest name at that level."""
+    """The item called ``name`` that the acting coder may see, or ``NotFound`` with the
+    closest name they may see at that level."""
     found = find_item(tx, word, name)
+    if isinstance(found, Concept) and not tx.viewer.sees_concept(tx.session, found):
+        found = None
     if found is None:
         model = level(word).model
-        names = list(tx.session.scalars(select(model.name)))
+        visible = tx.viewer.concept_clause() if word == "concept" else true()
+        names = list(tx.session.scalars(select(model.name).where(visible)))
         raise NotFound(f"No {word} {name!r}.{suggestion(name, names)}{hint}")
     return found
 
@@ -88,7 +92,7 @@ def _children(tx: Tx, lvl: Level, item: Item) -> int:
     if lvl.child is None:
         return 0
     child = level(lvl.child)
-    column = _parent_column(child)
+    column = parent_column(child)
     return tx.session.scalar(select(func.count()).where(column == item.id)) or 0
 
 
@@ -174,7 +178,8 @@ def describe(tx: Tx, word: str, name: str, definition: str) -> None:
 
 def merge(tx: Tx, word: str, sources: list[str], target: str) -> MergeResult:
     """Merge items into ``target``: their codings or children move over without
-    duplicates, their memos follow, and they are deleted. One event."""
+    duplicates, their memos follow, and they are deleted. One event, which names the
+    duplicate codings dropped (with their picks) and the memos moved."""
     lvl = level(word)
     into = get_item(tx, word, target)
     items = [get_item(tx, word, name) for name in sources]
@@ -182,18 +187,23 @@ def merge(tx: Tx, word: str, sources: list[str], target: str) -> MergeResult:
         raise InvalidInput(f"Name the {word}s to merge into {into.name!r}.")
     if any(i.id == into.id for i in items):
         raise InvalidInput(f"Cannot merge {into.name!r} into itself.")
-    moved = duplicates = 0
-    memo_column = {
-        "concept": Memo.concept_id,
-        "theme": Memo.theme_id,
-        "dimension": Memo.dimension_id,
-    }[word]
+    moved = 0
+    dropped: list[dict[str, Any]] = []
+    memo_column = _MEMO_COLUMNS[word]
+    memos = [m["id"] for m in memo_snapshots(tx, memo_column, [i.id for i in items])]
+    before = []
     for item in items:
+        source: dict[str, Any] = {"id": item.id, "name": item.name, "definition": item.definition}
+        if lvl.parent is not None:
+            source[lvl.parent] = name_of(tx, lvl.parent, getattr(item, parent_column(lvl).key))
         if word == "concept":
-            m, d = _move_codings(tx, item.id, into.id)
+            source["codings"] = _codings_of(tx, item)
+            m, lost = _move_codings(tx, item.id, into.id)
+            dropped += lost
         else:
             assert lvl.child is not None
-            column = _parent_column(level(lvl.child))
+            source[f"{lvl.child}s"] = child_names(tx, lvl, item)
+            column = parent_column(level(lvl.child))
             m = _changed(
                 tx.session.execute(
                     update(level(lvl.child).model)
@@ -201,34 +211,40 @@ def merge(tx: Tx, word: str, sources: list[str], target: str) -> MergeResult:
                     .values({column: into.id})
                 )
             )
-            d = 0
-        moved, duplicates = moved + m, duplicates + d
+        before.append(source)
+        moved += m
         tx.session.execute(
             update(Memo).where(memo_column == item.id).values({memo_column: into.id})
         )
         if lvl.parent is not None:
-            column = _parent_column(lvl)
+            column = parent_column(lvl)
             if getattr(into, column.key) is None and getattr(item, column.key) is not None:
                 setattr(into, column.key, getattr(item, column.key))
         tx.session.delete(item)
     tx.session.flush()
     names = tuple(i.name for i in items)
     what = "coding(s)" if word == "concept" else f"{lvl.child}(s)"
+    after: dict[str, Any] = {"target": into.name, "moved": moved, "duplicates": len(dropped)}
+    if dropped:
+        after["dropped"] = dropped
+    if memos:
+        after["memos"] = memos
     tx.record(
         "merge",
         word,
         f"Merged {word}(s) {', '.join(map(repr, names))} into {into.name!r} "
-        f"({moved} {what} moved, {duplicates} duplicate(s) dropped)",
+        f"({moved} {what} moved, {len(dropped)} duplicate(s) dropped)",
         subject_id=into.id,
         concept_id=into.id if word == "concept" else None,
-        before={"sources": [{"id": i.id, "name": i.name} for i in items]},
-        after={"target": into.name, "moved": moved, "duplicates": duplicates},
+        before={"sources": before},
+        after=after,
     )
-    return MergeResult(into.name, names, moved, duplicates)
+    return MergeResult(into.name, names, moved, len(dropped))
 
 
-def _move_codings(tx: Tx, source_id: int, target_id: int) -> tuple[int, int]:
-    """Move a concept's codings to another; a coding the target has already is dropped."""
+def _move_codings(tx: Tx, source_id: int, target_id: int) -> tuple[int, list[dict[str, Any]]]:
+    """Move a concept's codings to another; a coding the target has already is dropped
+    (returned as snapshots for the trail)."""
     other = aliased(Coding)
     already = (
         exists()
@@ -249,36 +265,72 @@ def _move_codings(tx: Tx, source_id: int, target_id: int) -> tuple[int, int]:
             .execution_options(synchronize_session=False)
         )
     )
-    dropped = _changed(
-        tx.session.execute(
-            delete(Coding)
-            .where(Coding.concept_id == source_id)
-            .execution_options(synchronize_session=False)
-        )
+    dropped = coding_snapshots(tx, Coding.concept_id == source_id)
+    tx.session.execute(
+        delete(Coding)
+        .where(Coding.concept_id == source_id)
+        .execution_options(synchronize_session=False)
     )
     return moved, dropped
 
 
+_MEMO_COLUMNS = {"concept": Memo.concept_id, "theme": Memo.theme_id, "dimension": Memo.dimension_id}
+
+
+def coding_snapshots(tx: Tx, where: Any) -> list[dict[str, Any]]:
+    """What the trail keeps of the codings that match ``where`` (before they go): coder,
+    segment, concept, span and picked rank."""
+    rows = tx.session.execute(
+        select(Coding, Coder.name, Concept.name, Transcript.name, Segment.position)
+        .join(Coder, Coder.id == Coding.coder_id)
+        .join(Concept, Concept.id == Coding.concept_id)
+        .join(Segment, Segment.id == Coding.segment_id)
+        .join(Transcript, Transcript.id == Segment.transcript_id)
+        .where(where)
+        .order_by(Transcript.name_key, Segment.position, Coding.id)
+    )
+    return [
+        {
+            "coder": coder,
+            "segment": f"{transcript}:{position}",
+            "concept": concept,
+            "start": coding.char_start,
+            "end": coding.char_end,
+            **({"pick_rank": coding.pick_rank} if coding.pick_rank else {}),
+        }
+        for coding, coder, concept, transcript, position in rows
+    ]
+
+
+def child_names(tx: Tx, lvl: Level, item: Item) -> list[str]:
+    if lvl.child is None:
+        return []
+    child = level(lvl.child)
+    column = parent_column(child)
+    return list(
+        tx.session.scalars(
+            select(child.model.name).where(column == item.id).order_by(child.model.position)
+        )
+    )
+
+
 def delete_item(tx: Tx, word: str, name: str, *, force: bool = False) -> DeleteResult:
-    """Delete an item; refused while it has codings or children unless ``force``, which
-    deletes its codings (a concept) or leaves its children unassigned."""
+    """Delete an item; refused while it has codings, children or memos unless ``force``,
+    which deletes its codings (a concept) and memos or leaves its children unassigned.
+    The event keeps everything that went."""
     lvl = level(word)
     item = get_item(tx, word, name)
     codings = _codings_of(tx, item) if word == "concept" else 0
-    children = _children(tx, lvl, item)
-    memo_column = {
-        "concept": Memo.concept_id,
-        "theme": Memo.theme_id,
-        "dimension": Memo.dimension_id,
-    }[word]
-    memos = tx.session.scalar(select(func.count()).where(memo_column == item.id)) or 0
+    children = child_names(tx, lvl, item)
+    memo_column = _MEMO_COLUMNS[word]
+    memos = memo_snapshots(tx, memo_column, [item.id])
     if (codings or children or memos) and not force:
         held = " and ".join(
             part
             for part in (
                 f"{codings} coding(s)" if codings else "",
-                f"{children} {lvl.child}(s)" if children else "",
-                f"{memos} memo(s)" if memos else "",
+                f"{len(children)} {lvl.child}(s)" if children else "",
+                f"{len(memos)} memo(s)" if memos else "",
             )
             if part
         )
@@ -286,27 +338,36 @@ def delete_item(tx: Tx, word: str, name: str, *, force: bool = False) -> DeleteR
             f"The {word} {item.name!r} has {held}: merge it into another {word}, "
             "or pass --force to delete it anyway."
         )
+    before: dict[str, Any] = {"name": item.name, "definition": item.definition}
+    if lvl.parent is not None:
+        before[lvl.parent] = name_of(tx, lvl.parent, getattr(item, parent_column(lvl).key))
     if codings:
+        before["codings"] = coding_snapshots(tx, Coding.concept_id == item.id)
         tx.session.execute(delete(Coding).where(Coding.concept_id == item.id))
     if children:
         assert lvl.child is not None
-        column = _parent_column(level(lvl.child))
+        before[f"{lvl.child}s"] = children
+        column = parent_column(level(lvl.child))
         tx.session.execute(
             update(level(lvl.child).model).where(column == item.id).values({column: None})
         )
+    if memos:
+        before["memos"] = memos
+        tx.session.execute(delete(Memo).where(memo_column == item.id))
     tx.record(
         "delete",
         word,
         f"Deleted {word} {item.name!r}"
         + (f" and its {codings} coding(s)" if codings else "")
-        + (f"; its {children} {lvl.child}(s) are unassigned" if children else ""),
+        + (f" and {len(memos)} memo(s)" if memos else "")
+        + (f"; its {len(children)} {lvl.child}(s) are unassigned" if children else ""),
         subject_id=item.id,
         concept_id=item.id if word == "concept" else None,
-        before={"name": item.name, "definition": item.definition, "codings": codings},
+        before=before,
     )
     tx.session.delete(item)
     tx.session.flush()
-    return DeleteResult(item.name, codings, children)
+    return DeleteResult(item.name, codings, len(children), len(memos))
 
 
 def split(
@@ -328,7 +389,7 @@ def split(
         select(Coding.id, Segment.id, Segment.char_start, Segment.char_end, Transcript)
         .join(Segment, Segment.id == Coding.segment_id)
         .join(Transcript, Transcript.id == Segment.transcript_id)
-        .where(Coding.concept_id == concept.id)
+        .where(Coding.concept_id == concept.id, tx.viewer.own(Coding.coder_id))
     )
     rows = tx.session.execute(query).all()
     if refs:
@@ -347,10 +408,12 @@ def split(
         )
     if len(chosen) == len(rows):
         raise InvalidInput(f"That would move every coding of {concept.name!r}: rename it instead.")
+    moving = coding_snapshots(tx, Coding.id.in_(chosen))
     name = add(tx, "concept", new)
     created = find_item(tx, "concept", name)
     assert isinstance(created, Concept)
-    created.theme_id = concept.theme_id
+    if concept.theme_id is not None:
+        assign(tx, "concept", [name], name_of(tx, "theme", concept.theme_id) or "")
     tx.session.execute(
         update(Coding)
         .where(Coding.id.in_(chosen))
@@ -363,7 +426,8 @@ def split(
         f"Split {len(chosen)} coding(s) of {concept.name!r} off into {name!r}",
         subject_id=concept.id,
         concept_id=concept.id,
-        after={"new": name, "codings": len(chosen)},
+        before={"concept": concept.name, "codings": moving},
+        after={"concept": name, "codings": len(chosen)},
     )
     tx.record(
         "split",
@@ -371,7 +435,8 @@ def split(
         f"Took {len(chosen)} coding(s) from {concept.name!r}",
         subject_id=created.id,
         concept_id=created.id,
-        after={"from": concept.name, "codings": len(chosen)},
+        before={"concept": concept.name, "codings": len(chosen)},
+        after={"concept": name, "codings": moving},
     )
     return len(chosen)
 
@@ -388,7 +453,7 @@ def assign(tx: Tx, word: str, names: list[str], parent: str, *, create: bool = F
             get_item(tx, lvl.parent, parent, hint=hint)
         add(tx, lvl.parent, parent)
         holder = get_item(tx, lvl.parent, parent)
-    column = _parent_column(lvl)
+    column = parent_column(lvl)
     changed = 0
     for name in names:
         item = get_item(tx, word, name)
@@ -403,7 +468,7 @@ def assign(tx: Tx, word: str, names: list[str], parent: str, *, create: bool = F
             f"Assigned {word} {item.name!r} to {lvl.parent} {holder.name!r}",
             subject_id=item.id,
             concept_id=item.id if word == "concept" else None,
-            before={lvl.parent: _name_of(tx, lvl.parent, before)},
+            before={lvl.parent: name_of(tx, lvl.parent, before)},
             after={lvl.parent: holder.name},
         )
     return changed
@@ -414,7 +479,7 @@ def unassign(tx: Tx, word: str, names: list[str]) -> int:
     lvl = level(word)
     if lvl.parent is None:
         raise InvalidInput("Dimensions have no parent to be taken out of.")
-    column = _parent_column(lvl)
+    column = parent_column(lvl)
     changed = 0
     for name in names:
         item = get_item(tx, word, name)
@@ -426,15 +491,16 @@ def unassign(tx: Tx, word: str, names: list[str]) -> int:
         tx.record(
             "unassign",
             word,
-            f"Took {word} {item.name!r} out of {lvl.parent} {_name_of(tx, lvl.parent, before)!r}",
+            f"Took {word} {item.name!r} out of {lvl.parent} {name_of(tx, lvl.parent, before)!r}",
             subject_id=item.id,
             concept_id=item.id if word == "concept" else None,
-            before={lvl.parent: _name_of(tx, lvl.parent, before)},
+            before={lvl.parent: name_of(tx, lvl.parent, before)},
+            after={lvl.parent: None},
         )
     return changed
 
 
-def _name_of(tx: Tx, word: str, id_: int | None) -> str | None:
+def name_of(tx: Tx, word: str, id_: int | None) -> str | None:
     if id_ is None:
         return None
     model = level(word).model
@@ -449,183 +515,3 @@ def level_of(tx: Tx, name: str) -> str:
     if not found:
         raise NotFound(f"No concept or theme {name!r}.")
     raise InvalidInput(f"{name!r} is both a concept and a theme: pass --level concept or theme.")
-
-
-# --- reading the structure ---------------------------------------------------------
-
-
-def _counts(tx: Tx, group: Any, coder_id: int | None) -> dict[Any, Counts]:
-    informant = func.coalesce(Segment.informant_id, Transcript.informant_id)
-    quoted = case(
-        (
-            and_(Coding.char_start == Segment.char_start, Coding.char_end == Segment.char_end),
-            0,
-        ),
-        else_=1,
-    )
-    query = (
-        select(
-            group,
-            func.count(),
-            func.count(distinct(Coding.segment_id)),
-            func.count(distinct(Segment.transcript_id)),
-            func.count(distinct(Transcript.case_id)),
-            func.count(distinct(informant)),
-            func.sum(quoted),
-        )
-        .select_from(Coding)
-        .join(Segment, Segment.id == Coding.segment_id)
-        .join(Transcript, Transcript.id == Segment.transcript_id)
-        .join(Concept, Concept.id == Coding.concept_id)
-        .outerjoin(Theme, Theme.id == Concept.theme_id)
-        .group_by(group)
-    )
-    if coder_id is not None:
-        query = query.where(Coding.coder_id == coder_id)
-    return {
-        key: Counts(int(n), int(s), int(t), int(c), int(i), int(q or 0))
-        for key, n, s, t, c, i, q in tx.session.execute(query)
-    }
-
-
-def structure(tx: Tx, *, coder: str | None = None, order: str = "structure") -> StructureView:
-    """The tree dimension > theme > concept with counts: of one coder's codings if named,
-    else of the consensus coder's when there is one, else of everyone's.
-
-    ``order``: ``structure`` (the order items were made in), ``alpha`` or ``count``
-    (segments, most first).
-    """
-    if order not in ("structure", "alpha", "count"):
-        raise InvalidInput(f"Cannot order by {order!r}: choose structure, alpha or count.")
-    coder_id = evidence_coder(tx, coder)
-    by_concept = _counts(tx, Concept.id, coder_id)
-    by_theme = _counts(tx, Concept.theme_id, coder_id)
-    by_dimension = _counts(tx, Theme.dimension_id, coder_id)
-
-    def sort(nodes: list[Any]) -> tuple[Any, ...]:
-        if order == "alpha":
-            nodes = sorted(nodes, key=lambda n: name_key(n.name))
-        elif order == "count":
-            nodes = sorted(nodes, key=lambda n: (-n.counts.segments, name_key(n.name)))
-        return tuple(nodes)
-
-    concepts: dict[int | None, list[ConceptNode]] = defaultdict(list)
-    for c in tx.session.scalars(select(Concept).order_by(Concept.position, Concept.id)):
-        concepts[c.theme_id].append(
-            ConceptNode(c.name, c.definition, by_concept.get(c.id, Counts()))
-        )
-    themes: dict[int | None, list[ThemeNode]] = defaultdict(list)
-    for t in tx.session.scalars(select(Theme).order_by(Theme.position, Theme.id)):
-        themes[t.dimension_id].append(
-            ThemeNode(t.name, t.definition, by_theme.get(t.id, Counts()), sort(concepts[t.id]))
-        )
-    dimensions = [
-        DimensionNode(d.name, d.definition, by_dimension.get(d.id, Counts()), sort(themes[d.id]))
-        for d in tx.session.scalars(select(Dimension).order_by(Dimension.position, Dimension.id))
-    ]
-    evidence = tx.session.get(Coder, coder_id) if coder_id is not None else None
-    return StructureView(
-        sort(dimensions),
-        sort(themes[None]),
-        sort(concepts[None]),
-        evidence.name if evidence else None,
-    )
-
-
-def items(tx: Tx, word: str, *, coder: str | None = None) -> list[ItemRow]:
-    """Every item of a level, by name, with its parent and counts."""
-    view = structure(tx, coder=coder, order="alpha")
-    rows: list[ItemRow] = []
-    for d in view.dimensions:
-        if word == "dimension":
-            rows.append(ItemRow(d.name, d.definition, None, len(d.themes), d.counts))
-        for t in d.themes:
-            if word == "theme":
-                rows.append(ItemRow(t.name, t.definition, d.name, len(t.concepts), t.counts))
-            if word == "concept":
-                rows.extend(ItemRow(c.name, c.definition, t.name, 0, c.counts) for c in t.concepts)
-    for t in view.themes_without_dimension:
-        if word == "theme":
-            rows.append(ItemRow(t.name, t.definition, None, len(t.concepts), t.counts))
-        if word == "concept":
-            rows.extend(ItemRow(c.name, c.definition, t.name, 0, c.counts) for c in t.concepts)
-    if word == "concept":
-        rows.extend(
-            ItemRow(c.name, c.definition, None, 0, c.counts) for c in view.concepts_without_theme
-        )
-    level(word)
-    return sorted(rows, key=lambda r: name_key(r.name))
-
-
-def import_structure(tx: Tx, path: Path, *, mode: str = "merge") -> StructureImportResult:
-    """Apply a structure file. ``merge`` adds and regroups what the file names and keeps
-    the rest; ``replace`` makes the tree exactly the file's (concepts it does not name
-    stay, unassigned; themes and dimensions it does not name are deleted)."""
-    if mode not in ("merge", "replace"):
-        raise InvalidInput(f"{mode!r} is not a mode: choose merge or replace.")
-    parsed = read_structure(path)
-    created = {"concept": 0, "theme": 0, "dimension": 0}
-    assigned = defined = removed = 0
-    if mode == "replace":
-        tx.session.execute(update(Concept).values(theme_id=None))
-        tx.session.execute(update(Theme).values(dimension_id=None))
-    cache: dict[tuple[str, str], Item] = {}
-
-    def ensure(word: str, name: str, definition: str) -> Item:
-        nonlocal defined
-        key = (word, name_key(name))
-        if key in cache:
-            return cache[key]
-        item = find_item(tx, word, name)
-        if item is None:
-            add(tx, word, name, definition or None)
-            created[word] += 1
-            item = get_item(tx, word, name)
-        elif definition and item.definition != definition:
-            describe(tx, word, item.name, definition)
-            defined += 1
-        cache[key] = item
-        return item
-
-    for row in parsed.rows:
-        dimension = ensure("dimension", row.dimension, row.dimension_definition)
-        theme = ensure("theme", row.theme, row.theme_definition)
-        concept = ensure("concept", row.concept, row.concept_definition)
-        assert isinstance(theme, Theme) and isinstance(concept, Concept)
-        if theme.dimension_id != dimension.id:
-            theme.dimension_id = dimension.id
-            assigned += 1
-        if concept.theme_id != theme.id:
-            concept.theme_id = theme.id
-            assigned += 1
-    tx.session.flush()
-    _reorder(tx, [key for key in cache])
-    if mode == "replace":
-        named = set(cache)
-        for word in ("theme", "dimension"):
-            model = level(word).model
-            for name, key in tx.session.execute(select(model.name, model.name_key)).all():
-                if (word, key) not in named:
-                    delete_item(tx, word, name, force=True)
-                    removed += 1
-    tx.record(
-        "import",
-        "structure",
-        f"Imported the structure from {path.name} ({mode}): {len(parsed.rows)} concept rows",
-        after={"file": path.name, "mode": mode, "created": created, "assigned": assigned},
-    )
-    return StructureImportResult(created, assigned, defined, removed, parsed.warnings)
-
-
-def _reorder(tx: Tx, named: list[tuple[str, str]]) -> None:
-    """Put the items a file named first, in its order; the others after, as they were."""
-    for word in LEVELS:
-        model = level(word).model
-        first = [key for w, key in named if w == word]
-        rank = {key: i for i, key in enumerate(first)}
-        items = cast(
-            "list[Item]", list(tx.session.scalars(select(model).order_by(model.position, model.id)))
-        )
-        items.sort(key=lambda item: rank.get(item.name_key, len(rank)))
-        for position, item in enumerate(items, start=1):
-            item.position = position

@@ -1,0 +1,319 @@
+"""What is read off the structure, as part of ``Project``: the tree and its items, the
+quotes, codebook, cases table and figure a paper prints, agreement and consensus.
+
+``evidence`` names whose codings count (see ``gioia.ops.base.evidence_coder``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gioia.checks import Finding, check_structure
+from gioia.ops import listing, memos, quotes, structure_import, structure_view
+from gioia.project_base import ProjectBase
+from gioia.structure_file import write_structure
+from gioia.views import (
+    AgreementReport,
+    ConceptQuotes,
+    Decision,
+    Disagreement,
+    FigureResult,
+    ItemInfo,
+    ItemRow,
+    MatrixAgreement,
+    ReconcileState,
+    StructureImportResult,
+    StructureView,
+)
+
+if TYPE_CHECKING:
+    from gioia.figure import FigureOptions
+
+
+class PublishMixin(ProjectBase):
+    """The structure read back, the tables and figure of a paper, agreement, consensus."""
+
+    # --- the structure -----------------------------------------------------------------
+
+    def structure(
+        self, *, order: str = "structure", evidence: str | None = None, show_others: bool = False
+    ) -> StructureView:
+        """The tree dimension > theme > concept with counts, and what hangs outside it.
+
+        Counts are of the ``evidence`` coder's codings; by default your own during blind
+        coding, else the consensus coder's when there is one, else everyone's.
+        """
+        with self._read(show_others=show_others, reading="the structure") as tx:
+            return structure_view.structure(tx, order=order, coder=evidence)
+
+    def items(
+        self, level: str, *, evidence: str | None = None, show_others: bool = False
+    ) -> list[ItemRow]:
+        """Every concept, theme or dimension with its parent and counts, by name."""
+        with self._read(show_others=show_others, reading=f"the {level}s") as tx:
+            return structure_view.items(tx, level, coder=evidence)
+
+    def item_info(
+        self, level: str, name: str, *, evidence: str | None = None, show_others: bool = False
+    ) -> ItemInfo:
+        """A concept's, theme's or dimension's definition, place, children, counts,
+        memos and (a concept's) examples."""
+        with self._read(show_others=show_others, reading=f"the {level} {name!r}") as tx:
+            return structure_view.item_info(tx, level, name, coder=evidence)
+
+    def import_structure(self, path: Path, *, mode: str = "merge") -> StructureImportResult:
+        """Apply a structure file (.csv, .xlsx, .yaml); all or nothing."""
+        with self._write() as tx:
+            return structure_import.import_structure(tx, path, mode=mode)
+
+    def export_structure(self, path: Path, *, show_others: bool = False) -> int:
+        """Write the structure to .csv, .xlsx or .yaml; returns the number of concept rows."""
+        return write_structure(self.structure(show_others=show_others), path)
+
+    def check(self, *, show_others: bool = False) -> list[Finding]:
+        """The structure's warnings against the method's guidance."""
+        with self._read(show_others=show_others, reading="the structure's check") as tx:
+            view = structure_view.structure(tx)
+            cases = listing.case_count(tx)
+        return check_structure(view, cases=cases)
+
+    # --- what a paper prints -----------------------------------------------------------
+
+    def quotes(
+        self,
+        *,
+        per_concept: int = 3,
+        max_words: int = 60,
+        evidence: str | None = None,
+        show_others: bool = False,
+    ) -> list[ConceptQuotes]:
+        """The representative quotes of each concept in the structure, in its order:
+        the picked ones, else up to ``per_concept`` spread over cases and informants."""
+        with self._read(show_others=show_others, reading="the quotes") as tx:
+            view = structure_view.structure(tx, coder=evidence)
+            return quotes.quotes_table(
+                tx, view, per_concept=per_concept, max_words=max_words, coder=evidence
+            )
+
+    def write_quotes(
+        self,
+        path: Path,
+        *,
+        per_concept: int = 3,
+        max_words: int = 60,
+        with_wave: bool = False,
+        evidence: str | None = None,
+        show_others: bool = False,
+    ) -> int:
+        """Write the representative-quotes table (.docx, .md, .tex, .csv); returns the
+        number of quotes."""
+        from gioia.publish import write_quotes
+
+        rows = self.quotes(
+            per_concept=per_concept,
+            max_words=max_words,
+            evidence=evidence,
+            show_others=show_others,
+        )
+        write_quotes(rows, path, with_wave=with_wave)
+        return sum(len(r.quotes) for r in rows)
+
+    def write_codebook(
+        self,
+        path: Path,
+        *,
+        evidence: str | None = None,
+        with_memos: bool = False,
+        show_others: bool = False,
+    ) -> int:
+        """Write the codebook (.docx, .md, .csv, .xlsx): definitions, counts, an example
+        per concept and (``with_memos``) the memos on each item you may read; returns
+        the number of concepts with an example."""
+        from gioia.publish import write_codebook
+
+        with self._read(show_others=show_others, reading="the codebook") as tx:
+            view = structure_view.structure(tx, coder=evidence)
+            examples = {
+                row.concept: row.quotes[0]
+                for row in quotes.quotes_table(
+                    tx, view, per_concept=1, max_words=40, coder=evidence
+                )
+                if row.quotes
+            }
+            notes = memos.on_structure(tx) if with_memos else None
+        write_codebook(view, examples, path, memos=notes)
+        return len(examples)
+
+    def write_cases(self, path: Path, *, show_others: bool = False) -> int:
+        """Write the cases table (.docx, .md, .csv); returns the number of cases."""
+        from gioia.publish import write_cases
+
+        with self._read(show_others=show_others, reading="cases") as tx:
+            cases = listing.cases(tx)
+        per_wave = {case.name: case.interviews_per_wave for case in cases}
+        write_cases(cases, path, interviews_per_wave=per_wave)
+        return len(cases)
+
+    def figure_dot(
+        self,
+        options: FigureOptions | None = None,
+        *,
+        evidence: str | None = None,
+        show_others: bool = False,
+    ) -> tuple[str, list[str]]:
+        """The data-structure figure as DOT, and the names left out (outside the tree)."""
+        from gioia.figure import FigureOptions, to_dot
+
+        options = options or FigureOptions()
+        view = self.structure(order=options.order, evidence=evidence, show_others=show_others)
+        return to_dot(view, options)
+
+    def draw_figure(
+        self,
+        path: Path,
+        options: FigureOptions | None = None,
+        *,
+        evidence: str | None = None,
+        show_others: bool = False,
+    ) -> FigureResult:
+        """Draw the data-structure figure to .svg, .png, .pdf or .dot."""
+        from gioia.figure import render
+
+        source, left_out = self.figure_dot(options, evidence=evidence, show_others=show_others)
+        return FigureResult(path, render(source, path), tuple(left_out))
+
+    def pick_quotes(self, concept: str, refs: list[str]) -> int:
+        """Choose a concept's quotes by hand (segments, in order); an empty list clears them."""
+        with self._write() as tx:
+            return quotes.pick(tx, concept, refs)
+
+    # --- agreement and consensus: they compare coders, so they lift the blind ----------
+
+    def agreement(
+        self,
+        *,
+        level: str = "concept",
+        unit: str = "segment",
+        coders: list[str] | None = None,
+        transcript: str | None = None,
+        case: str | None = None,
+        wave: str | None = None,
+        exclusive: bool = False,
+        by: str | None = None,
+        concept: str | None = None,
+        bootstrap: int | None = None,
+        seed: int = 0,
+        show_others: bool = False,
+    ) -> AgreementReport:
+        """Inter-coder agreement per code and overall (see :mod:`gioia.ops.reliability`).
+
+        It compares coders' work: a coder gets it only with ``show_others``.
+        """
+        from gioia.ops import reliability
+
+        with self._read(show_others=show_others, reading="the agreement") as tx:
+            return reliability.report(
+                tx,
+                level=level,
+                unit=unit,
+                coders=coders,
+                transcript=transcript,
+                case=case,
+                wave=wave,
+                exclusive=exclusive,
+                by=by,
+                concept=concept,
+                bootstrap=bootstrap,
+                seed=seed,
+            )
+
+    def disagreements(
+        self,
+        *,
+        level: str = "concept",
+        coders: list[str] | None = None,
+        concept: str | None = None,
+        transcript: str | None = None,
+        show_others: bool = False,
+    ) -> list[Disagreement]:
+        """Every segment where the coders who read it differ on a code, by code (a coder
+        gets them only with ``show_others``)."""
+        from gioia.ops import reliability
+
+        with self._read(show_others=show_others, reading="the disagreements") as tx:
+            return reliability.disagreements(
+                tx, level=level, coders=coders, concept=concept, transcript=transcript
+            )
+
+    @staticmethod
+    def matrix_agreement(
+        path: Path,
+        *,
+        level: str = "nominal",
+        units_in_rows: bool = False,
+        bootstrap: int | None = None,
+        seed: int = 0,
+    ) -> MatrixAgreement:
+        """Every coefficient for a coders × units file a researcher brings (no store)."""
+        from gioia.importers.matrix import read_matrix
+        from gioia.ops import reliability
+
+        coders, data = read_matrix(path, units_in_rows=units_in_rows, numeric=level != "nominal")
+        return reliability.matrix_agreement(data, coders, level, bootstrap, seed)
+
+    def reconcile(
+        self, into: str, *, coders: list[str] | None = None, show_others: bool = False
+    ) -> ReconcileState:
+        """Start or resume building the consensus coder ``into`` from two coders."""
+        from gioia.ops import consensus
+
+        with self._write(show_others=show_others, reading=f"reconcile into {into}") as tx:
+            return consensus.reconcile(tx, into, coders)
+
+    def resolve(
+        self,
+        into: str,
+        ref: str,
+        choice: str,
+        *,
+        coders: list[str] | None = None,
+        concepts: list[str] | None = None,
+        note: str | None = None,
+        show_others: bool = False,
+    ) -> Decision:
+        """Decide one disagreement for the consensus coder: a, b, both, neither or other
+        (``concepts``: a coder's quote of one is kept, else the whole segment)."""
+        from gioia.ops import consensus
+
+        with self._write(show_others=show_others, reading=f"reconcile {ref} into {into}") as tx:
+            return consensus.resolve(
+                tx, into, ref, choice, coders=coders, concepts=concepts, note=note
+            )
+
+    def undo_decision(self, into: str, event: int, *, show_others: bool = False) -> list[str]:
+        """Take back a decision (its event) of the consensus coder ``into``."""
+        from gioia.ops import consensus
+
+        with self._write(show_others=show_others, reading=f"reconcile into {into}") as tx:
+            return consensus.undo_decision(tx, into, event)
+
+    def reconcile_auto(
+        self,
+        into: str,
+        mode: str,
+        *,
+        coders: list[str] | None = None,
+        show_others: bool = False,
+    ) -> ReconcileState:
+        """Build the consensus coder at once: ``union`` or ``intersection`` of two coders."""
+        from gioia.ops import consensus
+
+        with self._write(show_others=show_others, reading=f"reconcile into {into}") as tx:
+            return consensus.reconcile_auto(tx, into, mode, coders)
+
+    def write_agreement(self, path: Path, report: AgreementReport) -> None:
+        """Write an agreement report to .docx or .md."""
+        from gioia.publish import write_agreement
+
+        write_agreement(report, path)
