@@ -104,13 +104,13 @@ class TeamMixin(ProjectBase):
 
     def progress(self, *, show_others: bool = False) -> list[ProgressRow]:
         """Per coder and transcript: segments reviewed out of those to code, and codings
-        (another coder's codings are None during blind coding)."""
+        (yours only, during blind coding)."""
         with self._read(show_others=show_others, reading="progress") as tx:
             return reviews.progress(tx)
 
     def coders(self, *, show_others: bool = False) -> list[CoderSummary]:
-        """Every coder with what they have reviewed and coded (another coder's codings
-        are None during blind coding)."""
+        """Every coder with what they have reviewed and coded (you only, during blind
+        coding)."""
         with self._read(show_others=show_others, reading="coders") as tx:
             return reviews.coders(tx)
 

@@ -330,18 +330,18 @@ class ProgressRow:
     transcript: str
     reviewed: int
     total: int
-    codings: int | None  # None: hidden by blind coding
+    codings: int
 
 
 @dataclass(frozen=True)
 class CoderSummary:
-    """A coder and how much they have done (None: hidden by blind coding)."""
+    """A coder and how much they have done; ``consensus`` for a consensus coder."""
 
     name: str
     reviewed: int
-    codings: int | None
-    concepts: int | None
-    transcripts: int | None
+    codings: int
+    concepts: int
+    transcripts: int
     consensus: bool = False
 
 

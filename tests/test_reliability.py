@@ -245,7 +245,9 @@ def test_auto_union_and_the_consensus_as_default_evidence(sample_project: Projec
     assert view.evidence == "Consensus"
     consensus = view.dimensions[0].counts
     assert consensus.codings < everyone
-    assert sample_project.structure(evidence="Maria").dimensions[0].counts.codings != consensus.codings
+    assert (
+        sample_project.structure(evidence="Maria").dimensions[0].counts.codings != consensus.codings
+    )
     assert "Consensus" not in sample_project.agreement().coders
 
 

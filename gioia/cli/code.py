@@ -59,17 +59,12 @@ def review(refs: tuple[str, ...], transcript: str | None, undo: bool) -> None:
             )
 
 
-def _count(value: int | None) -> str:
-    """A count, or "—" where blind coding hides it."""
-    return "—" if value is None else str(value)
-
-
 @click.command()
 @show_others_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def progress(show_others: bool, as_json: bool) -> None:
-    """Show, per coder and transcript, the segments reviewed and the codings (another
-    coder's codings are — during blind coding)."""
+    """Show, per coder and transcript, the segments reviewed and the codings (yours
+    only, during blind coding)."""
     from rich.table import Table
 
     with open_project() as project:
@@ -85,7 +80,7 @@ def progress(show_others: bool, as_json: bool) -> None:
     for row in rows:
         share = f"{row.reviewed / row.total:.0%}" if row.total else "—"
         table.add_row(
-            row.coder, row.transcript, f"{row.reviewed}/{row.total}", share, _count(row.codings)
+            row.coder, row.transcript, f"{row.reviewed}/{row.total}", share, str(row.codings)
         )
     out = console()
     out.print(table)
@@ -101,8 +96,8 @@ def progress(show_others: bool, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def coders(ctx: click.Context, show_others: bool, as_json: bool) -> None:
-    """List the coders with what they have reviewed and coded, and the phase of blind
-    coding (another coder's codings are — during blind coding)."""
+    """Show the phase of blind coding, and the coders with what they have reviewed and
+    coded (you only, during blind coding)."""
     if ctx.invoked_subcommand is not None:
         return
     from rich.table import Table
@@ -124,9 +119,9 @@ def coders(ctx: click.Context, show_others: bool, as_json: bool) -> None:
         table.add_row(
             name,
             str(row.reviewed),
-            _count(row.codings),
-            _count(row.concepts),
-            _count(row.transcripts),
+            str(row.codings),
+            str(row.concepts),
+            str(row.transcripts),
         )
     out.print(table)
 

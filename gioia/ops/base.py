@@ -291,10 +291,8 @@ def evidence_coder(tx: Tx, coder: str | None) -> int | None:
     one (the newest, if several), else everyone's (None)."""
     viewer = tx.viewer
     if coder is not None:
-        found = find_coder(tx.session, coder)
-        if not viewer.sees_coder(found.id):
-            raise viewer.hidden(f"{found.name}'s codings are")
-        return found.id
+        viewer.check_coder(coder, f"{coder}'s codings are")
+        return find_coder(tx.session, coder).id if viewer.unblinded else viewer.me
     if viewer.blind:
         return viewer.me
     return tx.session.scalar(

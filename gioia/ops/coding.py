@@ -352,7 +352,7 @@ def coding_rows(tx: Tx, coders: list[str] | None = None) -> list[CodingRow]:
     context, in reading order."""
     viewer = tx.viewer
     for name in coders or []:
-        viewer.check_coder(tx.session, name)
+        viewer.check_coder(name, f"{name}'s codings are")
     query = (
         select(Coding, Segment, Transcript, Concept.name, Coder.name, Case.name, Informant)
         .join(Segment, Segment.id == Coding.segment_id)

@@ -289,6 +289,7 @@ def log(
     if since is not None:
         query = query.where(Event.at >= since)
     if by is not None:
+        tx.viewer.check_coder(by, f"{by}'s changes are")
         query = query.where(Event.coder_id == find_coder(tx.session, by).id)
     if concept is not None:
         query = query.where(Event.concept_id == get_concept(tx, concept).id)
@@ -296,7 +297,17 @@ def log(
     if limit is not None:
         query = query.limit(limit)
     rows = tx.session.execute(query).all()
+    viewer = tx.viewer
     return [
-        EventView(e.id, e.at, name, e.action, e.subject, e.summary, e.before, e.after)
+        EventView(
+            e.id,
+            e.at,
+            name,
+            e.action,
+            e.subject,
+            e.summary,
+            e.before if e.coder_id == viewer.me else viewer.redact(e.before),
+            e.after if e.coder_id == viewer.me else viewer.redact(e.after),
+        )
         for e, name in reversed(rows)
     ]

@@ -161,7 +161,7 @@ def pick(tx: Tx, concept_name: str, refs: list[str]) -> int:
     tx.session.flush()
     tx.record(
         "pick",
-        "concept",
+        "coding",
         f"Picked {len(refs)} quote(s) for {concept.name!r}"
         if refs
         else f"Cleared the picked quotes of {concept.name!r}",

@@ -102,8 +102,8 @@ def remove_reviews(tx: Tx, coder_id: int, segment_ids: list[int]) -> None:
 
 
 def progress(tx: Tx) -> list[ProgressRow]:
-    """Per coder and transcript: segments reviewed out of those to code, and codings
-    (None where blind coding hides them: another coder's)."""
+    """Per coder (those the acting coder may see: only themselves, when blind) and
+    transcript: segments reviewed out of those to code, and codings."""
     viewer = tx.viewer
     totals = dict(
         tx.session.execute(
@@ -132,7 +132,7 @@ def progress(tx: Tx) -> list[ProgressRow]:
     names = dict(tx.session.execute(select(Transcript.id, Transcript.name)).all())
     rows = []
     for coder_id, coder in tx.session.execute(
-        select(Coder.id, Coder.name).order_by(Coder.name_key)
+        select(Coder.id, Coder.name).where(viewer.own(Coder.id)).order_by(Coder.name_key)
     ):
         for transcript_id, name in sorted(names.items(), key=lambda item: item[1]):
             rows.append(
@@ -141,17 +141,15 @@ def progress(tx: Tx) -> list[ProgressRow]:
                     name,
                     reviewed.get((coder_id, transcript_id), 0),
                     totals.get(transcript_id, 0),
-                    codings.get((coder_id, transcript_id), 0)
-                    if viewer.sees_coder(coder_id)
-                    else None,
+                    codings.get((coder_id, transcript_id), 0),
                 )
             )
     return rows
 
 
 def coders(tx: Tx) -> list[CoderSummary]:
-    """Every coder with segments reviewed, codings, concepts used and transcripts coded
-    (None where blind coding hides them: another coder's)."""
+    """Every coder the acting coder may see (only themselves, when blind) with segments
+    reviewed, codings, concepts used and transcripts coded."""
     viewer = tx.viewer
     counts = {
         coder: (n, concepts, transcripts)
@@ -175,16 +173,12 @@ def coders(tx: Tx) -> list[CoderSummary]:
             .group_by(Review.coder_id)
         )
     }
-    hidden: tuple[int | None, int | None, int | None] = (None, None, None)
     return [
-        CoderSummary(
-            name,
-            reviewed.get(id_, 0),
-            *(counts.get(id_, (0, 0, 0)) if viewer.sees_coder(id_) else hidden),
-            consensus=consensus,
-        )
+        CoderSummary(name, reviewed.get(id_, 0), *counts.get(id_, (0, 0, 0)), consensus)
         for id_, name, consensus in tx.session.execute(
-            select(Coder.id, Coder.name, Coder.is_consensus).order_by(Coder.name_key)
+            select(Coder.id, Coder.name, Coder.is_consensus)
+            .where(viewer.own(Coder.id))
+            .order_by(Coder.name_key)
         )
     ]
 

@@ -111,7 +111,7 @@ def add(tx: Tx, word: str, name: str, definition: str | None = None) -> str:
     cleaned = clean_name(name, word)
     existing = find_item(tx, word, cleaned)
     if existing is not None:
-        raise InvalidInput(f"A {word} named {existing.name!r} already exists.")
+        _refuse_clash(tx, word, cleaned, existing, "")
     creator = tx.coder() if tx.coder_name else None
     last = tx.session.scalar(select(func.max(lvl.model.position)))
     fields: dict[str, Any] = {
@@ -137,15 +137,23 @@ def add(tx: Tx, word: str, name: str, definition: str | None = None) -> str:
     return cleaned
 
 
+def _refuse_clash(tx: Tx, word: str, name: str, existing: Item, hint: str) -> None:
+    """Refuse a name that is taken; a concept another coder keeps private is not named."""
+    if isinstance(existing, Concept) and not tx.viewer.sees_concept(tx.session, existing):
+        raise InvalidInput(
+            f"The concept name {name!r} is taken by another coder's concept, not in the "
+            "structure yet: choose another name."
+        )
+    raise InvalidInput(f"A {word} named {existing.name!r} already exists{hint}.")
+
+
 def rename(tx: Tx, word: str, old: str, new: str) -> str:
     """Rename an item; the new name must be free (a change of case or spacing is fine)."""
     item = get_item(tx, word, old)
     cleaned = clean_name(new, word)
     clash = find_item(tx, word, cleaned)
     if clash is not None and clash.id != item.id:
-        raise InvalidInput(
-            f"A {word} named {clash.name!r} already exists: merge them with `gioia {word} merge`."
-        )
+        _refuse_clash(tx, word, cleaned, clash, f": merge them with `gioia {word} merge`")
     before = item.name
     item.name, item.name_key = cleaned, name_key(cleaned)
     tx.record(

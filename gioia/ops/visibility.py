@@ -136,6 +136,28 @@ class Viewer:
         )
         return or_(Event.coder_id == self.me, and_(others, concept_seen))
 
+    def redact(self, value: Any) -> Any:
+        """An event's before or after without other coders' items (a coding or memo as
+        ``{"coder": …}``, or their counts of reviews), for a blind viewer."""
+        if self.unblinded:
+            return value
+        if isinstance(value, list):
+            return [
+                self.redact(item)
+                for item in value
+                if not (isinstance(item, dict) and item.get("coder", self.name) != self.name)
+            ]
+        if isinstance(value, dict):
+            return {
+                key: (
+                    {k: v for k, v in item.items() if k == self.name}
+                    if key == "reviews" and isinstance(item, dict)
+                    else self.redact(item)
+                )
+                for key, item in value.items()
+            }
+        return value
+
     def hidden(self, lead: str) -> InvalidInput:
         """The error for asking, blind, to see another coder's work; ``lead`` ends with
         its verb ("Ben's codings are")."""
@@ -144,14 +166,12 @@ class Viewer:
             "pass --show-others to see them (recorded in the audit trail)."
         )
 
-    def check_coder(self, session: Session, name: str) -> None:
-        """Refuse to show the codings of the coder called ``name`` unless this viewer may."""
-        if self.unblinded:
+    def check_coder(self, name: str, lead: str) -> None:
+        """Refuse, blind, to show the work of a coder called ``name`` who is not you
+        (whether or not they exist: that is theirs too); ``lead`` as for ``hidden``."""
+        if self.unblinded or name_key(name) == name_key(self.name or ""):
             return
-        found = session.scalar(select(Coder).where(Coder.name_key == name_key(name)))
-        if found is not None and found.id != self.me:
-            raise self.hidden(f"{found.name}'s codings are")
-
+        raise self.hidden(lead)
 
 def record_unblinding(tx: Tx, reading: str) -> int:
     """Record in the trail that the acting coder looked at other coders' work."""
