@@ -345,13 +345,15 @@ def _codebook_record(entry: _Entry) -> list[str | int]:
 
 
 def _codebook_table(entries: Sequence[_Entry], title: str, with_memos: bool = False) -> _Table:
+    # the text columns share what the counts leave of a landscape page (9 inches)
+    widths = (0.75, 1.3, 1.15, 1.3, 1.12) if with_memos else (0.75, 1.35, 1.62, 1.9)
     columns = (
-        _Column("Level", 0.75),
-        _Column("Code", 1.35),
-        _Column("Definition", 1.62),
-        _Column("Example", 1.9),
+        *(
+            _Column(title, width)
+            for title, width in zip(("Level", "Code", "Definition", "Example"), widths)
+        ),
         *(_Column(name.capitalize(), width, numeric=True) for name, width in _COUNT_WIDTHS),
-        *((_Column("Memos", 1.9),) if with_memos else ()),
+        *((_Column("Memos", widths[-1]),) if with_memos else ()),
     )
     body: list[_Row] = []
     section = ""  # the heading of the items outside the tree being listed

@@ -525,10 +525,12 @@ class Decision:
 @dataclass(frozen=True)
 class ReconcileState:
     """Where a reconciliation stands: agreed codings copied by this call, segments settled
-    before it (``decided``), and the disagreements left to decide."""
+    before it (``decided``), the disagreements left to decide, and the segments this
+    call settled (marked as reviewed by the consensus coder: nothing to decide there)."""
 
     into: str
     coders: tuple[str, str]
     copied: int
     decided: int
     pending: tuple[Pending, ...]
+    settled: int = 0

@@ -100,7 +100,10 @@ API_READS: dict[str, list[Callable[[Project, Path], Any]]] = {
         lambda p, d: p.codings(["Ana"]),
         lambda p, d: p.codings(["Ben"]),
     ],
-    "concept_exists": [lambda p, d: p.concept_exists(BEN_OWN), lambda p, d: p.concept_exists(ANA_OWN)],
+    "concept_exists": [
+        lambda p, d: p.concept_exists(BEN_OWN),
+        lambda p, d: p.concept_exists(ANA_OWN),
+    ],
     "memos": [
         lambda p, d: p.memos(),
         lambda p, d: p.memos(SEG),
@@ -293,7 +296,9 @@ def test_every_command_that_reads_is_blind(store: str, tmp_path: Path) -> None:
     assert "Ana: the chains push them abroad." in session
     assert f"Error: No concept {BEN_OWN!r}." in session
     assert BEN_MEMO not in session and "Ben" not in session
-    shown = CliRunner().invoke(cli, ["--store", store, "--coder", "Ana", "show", T, "--show-others"])
+    shown = CliRunner().invoke(
+        cli, ["--store", store, "--coder", "Ana", "show", T, "--show-others"]
+    )
     assert f"{BEN_OWN} [Ben]" in shown.output and BEN_MEMO in shown.output
 
 

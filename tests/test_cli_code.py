@@ -318,3 +318,34 @@ def test_going_to_the_last_segment_returns_to_the_queue(study: str, runner: CliR
         "case_a_ceo_w1 · Case A · Lorenzo Bellandi (CEO) · 28/28 · queue 14/14",
         "case_a_ceo_w1 · Case A · Lorenzo Bellandi (CEO) · 2/28 · queue 1/14",
     ]
+
+
+def test_a_quote_for_two_concepts_and_memos_in_a_session(study: str, runner: CliRunner) -> None:
+    lines = [
+        'q "we cannot depend on them alone any more" +Chains; ' + HOME,
+        "m",  # no memo yet
+        "m Compare with wave 2.",
+        "m",
+        "x",
+    ]
+    result = run(
+        runner,
+        study,
+        "code",
+        "--from",
+        "case_a_ceo_w1:4",
+        input="\n".join(lines) + "\n",
+        coder="Ann",
+    )
+    out = result.output.splitlines()
+    assert "  ▸ Chains: “we cannot depend on them alone any more”" in out
+    assert f"  ▸ {HOME}: “we cannot depend on them alone any" in out  # wrapped at 80
+    assert "No memo on this segment: m TEXT writes one." in out
+    assert "  ✎ 1 memo(s) here: m to read" in out
+    memo_at = out.index("> m", out.index("Memo #1 added to case_a_ceo_w1:4."))
+    assert out[memo_at + 1].startswith("  ✎ #1 Ann, 20")
+    assert out[memo_at + 2] == "    Compare with wave 2."
+    assert state(study, "Ann")[0] == [
+        ("case_a_ceo_w1:4", "Chains", "we cannot depend on them alone any more"),
+        ("case_a_ceo_w1:4", HOME, "we cannot depend on them alone any more"),
+    ]

@@ -408,6 +408,7 @@ def reconcile(into: str, coders: str | None, auto: str | None, show_others: bool
                 f"{state.into}: {state.copied} agreed coding(s) copied, "
                 f"{state.decided} disagreement(s) settled ({auto})."
             )
+            _say_settled(state.into, state.settled + state.decided)
             return
         state = project.reconcile(into, coders=_coders(coders), show_others=show_others)
         pair = [*state.coders]
@@ -415,6 +416,7 @@ def reconcile(into: str, coders: str | None, auto: str | None, show_others: bool
             f"{state.into}: {state.copied} agreed coding(s) copied; "
             f"{len(state.pending)} disagreement(s) to decide."
         )
+        _say_settled(state.into, state.settled)
         ask = _asker(project, show_others) if interactive() else _lines(iter(sys.stdin))
         decided: list[tuple[int, int]] = []  # (index in pending, event) to undo
         number, shown = 0, -1
@@ -458,10 +460,15 @@ def reconcile(into: str, coders: str | None, auto: str | None, show_others: bool
             except GioiaError as exc:  # a concept that does not exist: say so, ask again
                 click.echo(f"Error: {exc.message}")
                 continue
-            click.echo(decision.summary)
+            click.echo(f"{decision.summary}; marked as reviewed by {into}.")
             decided.append((number, decision.event))
             number += 1
     click.echo(f"All disagreements of {pair[0]} and {pair[1]} are decided in {into}.")
+
+
+def _say_settled(into: str, settled: int) -> None:
+    if settled:
+        click.echo(f"Marked {settled} segment(s) as reviewed by {into}.")
 
 
 def _show_pending(item: Pending, number: int, total: int) -> None:

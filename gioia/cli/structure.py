@@ -160,15 +160,18 @@ def _print_info(info: ItemInfo) -> None:
     )
     c = info.counts
     whose = f"{info.evidence}'s codings" if info.evidence else "every coder's codings"
-    out.print(
-        f"  {c.codings} coding(s) on {c.segments} segment(s) in {c.transcripts} transcript(s), "
-        f"{c.cases} case(s), {c.informants} informant(s) ({whose})",
-        markup=False,
-        soft_wrap=True,
-    )
+    lines = [
+        f"{c.codings} coding(s) on {c.segments} segment(s) in {c.transcripts} transcript(s), "
+        f"{c.cases} case(s), {c.informants} informant(s) ({whose})"
+    ]
     if info.children:
         kind = "Concepts" if info.level == "theme" else "Themes"
-        out.print(f"  {kind}: {'; '.join(info.children)}", markup=False, soft_wrap=True)
+        lines.append(f"{kind}: {'; '.join(info.children)}")
+    for line in lines:
+        out.print(
+            textwrap.fill(line, width, initial_indent="  ", subsequent_indent="    "),
+            markup=False,
+        )
     from gioia.cli.coding import memo_line
 
     for memo in info.memos:

@@ -120,7 +120,7 @@ def _state(tx: Tx, work: _Work) -> ReconcileState:
             },
             coder=consensus,
         )
-    return ReconcileState(consensus.name, (a, b), len(copied), done, tuple(pending))
+    return ReconcileState(consensus.name, (a, b), len(copied), done, tuple(pending), len(settled))
 
 
 def _text(scope: Scope, segment: int) -> str:
@@ -260,4 +260,6 @@ def reconcile_auto(tx: Tx, into: str, mode: str, coders: list[str] | None = None
     choice = "both" if mode == "union" else "neither"
     for item in state.pending:
         _decide(tx, work, refs[item.ref], choice, [], f"--auto {mode}")
-    return ReconcileState(state.into, state.coders, state.copied, len(state.pending), ())
+    return ReconcileState(
+        state.into, state.coders, state.copied, len(state.pending), (), state.settled
+    )

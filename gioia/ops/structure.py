@@ -170,7 +170,11 @@ def rename(tx: Tx, word: str, old: str, new: str) -> str:
 
 def describe(tx: Tx, word: str, name: str, definition: str) -> None:
     """Set (or, with a blank text, clear) an item's definition."""
-    item = get_item(tx, word, name)
+    define(tx, word, get_item(tx, word, name), definition)
+
+
+def define(tx: Tx, word: str, item: Item, definition: str) -> None:
+    """Set (or clear) the definition of ``item``, a concept, theme or dimension."""
     before = item.definition
     item.definition = definition.strip() or None
     tx.record(

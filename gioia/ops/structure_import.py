@@ -14,10 +14,9 @@ from gioia.ops.structure import (
     LEVELS,
     Item,
     add,
+    define,
     delete_item,
-    describe,
     find_item,
-    get_item,
     level,
     name_of,
     parent_column,
@@ -46,13 +45,14 @@ def import_structure(tx: Tx, path: Path, *, mode: str = "merge") -> StructureImp
         key = (word, name_key(name))
         if key in cache:
             return cache[key]
-        item = find_item(tx, word, name)
+        item = find_item(tx, word, name)  # the file names it: whoever may see it
         if item is None:
             add(tx, word, name, definition or None)
             created[word] += 1
-            item = get_item(tx, word, name)
+            item = find_item(tx, word, name)
+            assert item is not None
         elif definition and item.definition != definition:
-            describe(tx, word, item.name, definition)
+            define(tx, word, item, definition)
             defined += 1
         cache[key] = item
         return item

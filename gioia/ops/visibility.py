@@ -173,6 +173,7 @@ class Viewer:
             return
         raise self.hidden(lead)
 
+
 def record_unblinding(tx: Tx, reading: str) -> int:
     """Record in the trail that the acting coder looked at other coders' work."""
     coder = tx.coder()
