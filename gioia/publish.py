@@ -350,7 +350,9 @@ def _codebook_table(entries: Sequence[_Entry], title: str, with_memos: bool = Fa
     columns = (
         *(
             _Column(title, width)
-            for title, width in zip(("Level", "Code", "Definition", "Example"), widths)
+            for title, width in zip(
+                ("Level", "Code", "Definition", "Example"), widths[:4], strict=True
+            )
         ),
         *(_Column(name.capitalize(), width, numeric=True) for name, width in _COUNT_WIDTHS),
         *((_Column("Memos", widths[-1]),) if with_memos else ()),
