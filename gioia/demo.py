@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +48,8 @@ class DemoReport:
 
 def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
     """Build the sample study in ``out`` (new or empty): the store with transcripts,
-    codings and structure, and the figure and tables a paper prints."""
+    codings and structure, the figure and tables a paper prints, and a copy of the
+    study's files (``study/``) to try the commands on."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise GioiaError(f"{out} is not an empty folder: choose another --out.")
     out.mkdir(parents=True, exist_ok=True)
@@ -99,6 +101,12 @@ def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
         for name in ("figure.svg", "figure.png"):
             drawn = project.draw_figure(out / name)
             say(f"Wrote {out / name}, the data-structure figure (layout by {drawn.engine})")
+    study = out / "study"
+    study.mkdir()
+    for source in sorted(sample.iterdir()):
+        if source.is_file() and source.name != "README.md":
+            shutil.copyfile(source, study / source.name)
+    say(f"Copied the study's files to {study} (transcripts, manifest, codings, structure)")
     where = shlex.quote(str(store))
     first = results[0].transcript or ""
     return DemoReport(

@@ -410,7 +410,11 @@ def test_demo_builds_the_sample_study(runner: CliRunner, tmp_path: Path) -> None
         "gioia.db",
         "quotes.docx",
         "quotes.md",
+        "study",
     ]
+    assert sorted(p.name for p in (tmp_path / "demo" / "study").iterdir()) == sorted(
+        p.name for p in SAMPLE.iterdir() if p.name != "README.md"
+    )
     again = runner.invoke(cli, ["demo", "--out", str(tmp_path / "demo")])
     assert (again.exit_code, again.output) == (
         1,

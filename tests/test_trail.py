@@ -434,10 +434,12 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
     assert (coder, action, subject) == ("Consensus", "reconcile", "segment")
     assert before == {
         "segment": f"{A}:4",
-        "Maria": sorted(pending[f"{A}:4"].first.codes),
-        "Tomás": [],
+        "coders": {"Maria": sorted(pending[f"{A}:4"].first.codes), "Tomás": []},
     }
     assert (after["choice"], after["concepts"], after["note"]) == ("other", [HOME], "Maria's words")
+    assert [(c["concept"], c["start"], c["end"]) for c in after["added"]] == [
+        (HOME, *_quote_span(store).values())  # Maria's quote of it, not the whole segment
+    ]
     with Project.open(store) as reader:
         kept = [
             (r.concept, r.quote) for r in reader.codings(["Consensus"]) if r.segment == f"{A}:4"

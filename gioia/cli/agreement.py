@@ -22,7 +22,7 @@ from gioia.errors import GioiaError
 if TYPE_CHECKING:
     from gioia.agreement import Coefficient
     from gioia.project import Project
-    from gioia.views import AgreementReport, CoderCodes, MatrixAgreement, Pending
+    from gioia.views import AgreementReport, CoderCodes, Decision, MatrixAgreement, Pending
 
 
 def _coders(value: str | None) -> list[str] | None:
@@ -368,6 +368,7 @@ def _indented(text: str, width: int) -> str:
 
 
 PROMPT = "a / b / both / neither / = CONCEPT; … [# note] (? for help) > "
+DONE_PROMPT = "All decided: Enter to finish, u to take the last decision back > "
 RECONCILE_HELP = """\
 Decide what the consensus coder keeps on this segment:
   a            the concepts of the first coder (a) on it
@@ -420,20 +421,21 @@ def reconcile(into: str, coders: str | None, auto: str | None, show_others: bool
         ask = _asker(project, show_others) if interactive() else _lines(iter(sys.stdin))
         decided: list[tuple[int, int]] = []  # (index in pending, event) to undo
         number, shown = 0, -1
-        while number < len(state.pending):
-            item = state.pending[number]
-            if shown != number:
-                _show_pending(item, number + 1, len(state.pending))
+        while number < len(state.pending) or decided:
+            done = number == len(state.pending)  # still time to take the last one back
+            if not done and shown != number:
+                _show_pending(state.pending[number], number + 1, len(state.pending))
                 shown = number
-            line = ask()
-            if line is None or line.strip() == "x":
+            line = ask(DONE_PROMPT if done else PROMPT)
+            text = (line or "").strip()
+            if done and text in ("", "x"):
+                break
+            if line is None or text == "x":
                 click.echo("Stopped; run the same command to resume.")
                 return
-            text = line.strip()
             if text == "?":
                 click.echo(RECONCILE_HELP)
-                continue
-            if text == "u":
+            elif text == "u":
                 if not decided:
                     click.echo("Nothing to undo in this run.")
                     continue
@@ -441,29 +443,37 @@ def reconcile(into: str, coders: str | None, auto: str | None, show_others: bool
                 for undone in project.undo_decision(into, event, show_others=show_others):
                     click.echo(f"Undid: {undone}")
                 shown = -1
-                continue
-            parsed = _parse_decision(text)
-            if parsed is None:
-                click.echo("Type a, b, both, neither or = CONCEPT; CONCEPT (? for help).")
-                continue
-            choice, concepts, note = parsed
-            try:
-                decision = project.resolve(
-                    into,
-                    item.ref,
-                    choice,
-                    coders=pair,
-                    concepts=concepts,
-                    note=note,
-                    show_others=show_others,
-                )
-            except GioiaError as exc:  # a concept that does not exist: say so, ask again
-                click.echo(f"Error: {exc.message}")
-                continue
-            click.echo(f"{decision.summary}; marked as reviewed by {into}.")
-            decided.append((number, decision.event))
-            number += 1
+            elif done:
+                click.echo("Every disagreement is decided: u takes the last decision back.")
+            elif decision := _decide(project, into, state.pending[number], text, pair, show_others):
+                click.echo(f"{decision.summary}; marked as reviewed by {into}.")
+                decided.append((number, decision.event))
+                number += 1
     click.echo(f"All disagreements of {pair[0]} and {pair[1]} are decided in {into}.")
+
+
+def _decide(
+    project: Project, into: str, item: Pending, text: str, pair: list[str], show_others: bool
+) -> Decision | None:
+    """Carry out one decision line, or say why it is not one (and return None)."""
+    parsed = _parse_decision(text)
+    if parsed is None:
+        click.echo("Type a, b, both, neither or = CONCEPT; CONCEPT (? for help).")
+        return None
+    choice, concepts, note = parsed
+    try:
+        return project.resolve(
+            into,
+            item.ref,
+            choice,
+            coders=pair,
+            concepts=concepts,
+            note=note,
+            show_others=show_others,
+        )
+    except GioiaError as exc:  # a concept that does not exist: say so, ask again
+        click.echo(f"Error: {exc.message}")
+        return None
 
 
 def _say_settled(into: str, settled: int) -> None:
@@ -480,11 +490,11 @@ def _show_pending(item: Pending, number: int, total: int) -> None:
         click.echo(f"  {key}) {coder.coder}: {'; '.join(coder.codes) or '(nothing)'}")
 
 
-def _lines(lines: Iterator[str]) -> Callable[[], str | None]:
+def _lines(lines: Iterator[str]) -> Callable[[str], str | None]:
     """Decisions read from a pipe, echoed after the prompt as a person would see them."""
 
-    def ask() -> str | None:
-        click.echo(PROMPT, nl=False)
+    def ask(prompt: str) -> str | None:
+        click.echo(prompt, nl=False)
         line = next(lines, None)
         click.echo(line.rstrip("\n") if line is not None else "")
         return line
@@ -492,7 +502,7 @@ def _lines(lines: Iterator[str]) -> Callable[[], str | None]:
     return ask
 
 
-def _asker(project: Project, show_others: bool) -> Callable[[], str | None]:
+def _asker(project: Project, show_others: bool) -> Callable[[str], str | None]:
     """Decisions typed at a terminal, with concept names completed after =."""
     from prompt_toolkit import PromptSession
 
@@ -504,9 +514,9 @@ def _asker(project: Project, show_others: bool) -> Callable[[], str | None]:
         completer=completer, complete_while_typing=True, key_bindings=submit_with_completion()
     )
 
-    def ask() -> str | None:
+    def ask(text: str) -> str | None:
         try:
-            return prompt.prompt(PROMPT)
+            return prompt.prompt(text)
         except (EOFError, KeyboardInterrupt):
             return None
 

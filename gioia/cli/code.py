@@ -108,8 +108,14 @@ def coders(ctx: click.Context, show_others: bool, as_json: bool) -> None:
     if as_json:
         echo_json({"phase": phase, "coders": [dataclasses.asdict(row) for row in rows]})
         return
+    import textwrap
+
     out = console()
-    out.print(f"Phase: blind {phase} coding ({PHASES[phase]}).", markup=False, soft_wrap=True)
+    about = f"Phase: blind {phase} coding ({PHASES[phase]})."
+    out.print(textwrap.fill(about, max(out.width - 1, 40), subsequent_indent="  "), markup=False)
+    if not rows:
+        out.print("No coder has reviewed or coded anything yet.", markup=False)
+        return
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column("Coder")
     for column in ("Reviewed", "Codings", "Concepts", "Transcripts"):

@@ -223,9 +223,11 @@ class _AddByDefault(click.Group):
     """A group whose first argument, when it is not one of its commands, goes to ``add``:
     `gioia memo T:N --text …` adds, `gioia memo list` lists."""
 
+    default = "add"
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
-            args = ["add", *args]
+            args = [self.default, *args]
         return super().parse_args(ctx, args)
 
 

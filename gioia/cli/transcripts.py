@@ -139,6 +139,8 @@ def _report(out: Console, result: ImportResult) -> None:
         return
     if result.status == "unchanged":
         out.print(f"unchanged  {name}", markup=False)
+    elif result.status == "updated":
+        out.print(f"updated    {name} → {result.transcript} (its metadata)", markup=False)
     else:
         out.print(
             f"{result.status:<10} {name} → {result.transcript} ({result.segments} segments)",

@@ -222,16 +222,27 @@ def _decide(
         subject_id=segment,
         before={
             "segment": ref,
-            a: sorted(work.scope.names[c] for c in first),
-            b: sorted(work.scope.names[c] for c in second),
+            "coders": {
+                a: sorted(work.scope.names[c] for c in first),
+                b: sorted(work.scope.names[c] for c in second),
+            },
         },
         after={
             "segment": ref,
             "choice": choice,
             "concepts": names,
             "note": note,
-            "coders": [a, b],
-            "added": added,
+            "added": [
+                {
+                    "id": c.id,
+                    "concept": work.scope.names[c.concept_id],
+                    "start": c.char_start,
+                    "end": c.char_end,
+                }
+                for c in tx.session.scalars(
+                    select(Coding).where(Coding.id.in_(added)).order_by(Coding.id)
+                )
+            ],
         },
         coder=work.consensus,
     )

@@ -120,7 +120,7 @@ def _undecide(tx: Tx, event: Event) -> None:
     """Take back a reconciliation decision: the codings it gave the consensus coder, and
     the segment's mark as settled."""
     after = event.after or {}
-    added = list(after.get("added", []))
+    added = [coding["id"] for coding in after.get("added", [])]
     if added:
         removed = tx.session.execute(delete(Coding).where(Coding.id.in_(added)))
         if getattr(removed, "rowcount", 0) != len(added):
