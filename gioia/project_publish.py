@@ -286,7 +286,7 @@ class PublishMixin(ProjectBase):
         (``concepts``: a coder's quote of one is kept, else the whole segment)."""
         from gioia.ops import consensus
 
-        with self._write(show_others=show_others, reading=f"reconcile {ref} into {into}") as tx:
+        with self._write(show_others=show_others, reading=f"reconcile into {into}") as tx:
             return consensus.resolve(
                 tx, into, ref, choice, coders=coders, concepts=concepts, note=note
             )

@@ -367,3 +367,29 @@ def test_an_unchanged_file_creates_no_case(project: Project, tmp_path: Path) -> 
         ("unchanged", None),
     ]
     assert [c.name for c in project.cases()] == ["Case A"]
+
+
+def test_a_metadata_update_records_only_its_own_transcript(
+    project: Project, tmp_path: Path
+) -> None:
+    """A transcript with no case and no informant: its update event must not take in the
+    attributes of other transcripts' cases and informants (a `== None` filter did)."""
+    project.import_file(
+        write(tmp_path, "a.txt", INTERVIEW),
+        TranscriptMeta(
+            case="Case A",
+            informant="Anna Rossi",
+            attributes={"case.industry": "Wine", "informant.tenure": "12", "language": "Italian"},
+        ),
+    )
+    project.import_file(write(tmp_path, "b.txt", INTERVIEW.replace("platform", "market")))
+    project.import_file(
+        tmp_path / "b.txt", TranscriptMeta(wave="2", attributes={"language": "Spanish"})
+    )
+    update = project.log()[-1]
+    blank = {"case": None, "informant": None, "role": None, "date": None}
+    assert (update.action, update.before, update.after) == (
+        "update",
+        {**blank, "wave": None, "attributes": {}},
+        {**blank, "wave": "2", "attributes": {"language": "Spanish"}},
+    )

@@ -114,13 +114,11 @@ def edit(tx: Tx, memo_id: int, text: str) -> MemoView:
     memo, kind, label = _own(tx, memo_id)
     before = memo.text
     memo.text, memo.updated_at = body, utcnow()
-    event = tx.record(
+    event = _record(
+        tx,
+        memo,
         "edit",
-        "memo",
         f"Edited memo #{memo.id} on {label}",
-        subject_id=memo.id,
-        concept_id=memo.concept_id,
-        transcript_id=_transcript_of(tx, memo),
         before={"target": label, "text": before},
         after={"target": label, "text": body},
     )
@@ -133,13 +131,11 @@ def share(tx: Tx, memo_id: int) -> MemoView:
     event = None
     if not memo.shared:
         memo.shared = True
-        event = tx.record(
+        event = _record(
+            tx,
+            memo,
             "share",
-            "memo",
             f"Shared memo #{memo.id} on {label}",
-            subject_id=memo.id,
-            concept_id=memo.concept_id,
-            transcript_id=_transcript_of(tx, memo),
             before={"target": label, "shared": False},
             after={"target": label, "shared": True},
         )
@@ -150,15 +146,7 @@ def delete(tx: Tx, memo_id: int) -> MemoView:
     """Delete one of the acting coder's memos (its text stays in the trail)."""
     memo, kind, label = _own(tx, memo_id)
     view = _view(memo, kind, label, tx.coder().name, None)
-    event = tx.record(
-        "delete",
-        "memo",
-        f"Deleted memo #{memo.id} on {label}",
-        subject_id=memo.id,
-        concept_id=memo.concept_id,
-        transcript_id=_transcript_of(tx, memo),
-        before=snapshot(tx, memo),
-    )
+    event = _record(tx, memo, "delete", f"Deleted memo #{memo.id} on {label}", snapshot(tx, memo))
     tx.session.delete(memo)
     tx.session.flush()
     return MemoView(**{**view.__dict__, "event": event})
@@ -207,10 +195,25 @@ def _label(tx: Tx, memo: Memo) -> tuple[str, str]:
     raise AssertionError("a memo is on something")
 
 
-def _transcript_of(tx: Tx, memo: Memo) -> int | None:
-    if memo.segment_id is None:
-        return None
-    return tx.session.scalar(select(Segment.transcript_id).where(Segment.id == memo.segment_id))
+def _record(
+    tx: Tx, memo: Memo, action: str, summary: str, before: Any = None, after: Any = None
+) -> int:
+    """An event about a memo, filed under its concept or transcript."""
+    transcript = None
+    if memo.segment_id is not None:
+        transcript = tx.session.scalar(
+            select(Segment.transcript_id).where(Segment.id == memo.segment_id)
+        )
+    return tx.record(
+        action,
+        "memo",
+        summary,
+        subject_id=memo.id,
+        concept_id=memo.concept_id,
+        transcript_id=transcript,
+        before=before,
+        after=after,
+    )
 
 
 def _view(memo: Memo, kind: str, label: str, coder: str | None, event: int | None) -> MemoView:
