@@ -25,6 +25,18 @@ AGREEMENT = (
 )
 
 
+CORRECTED = "case_a_ceo_w1.txt"
+
+
+def corrected_transcript(text: str) -> str:
+    """The CEO's first interview as a transcriber sends it back corrected: with a title
+    line, "anymore" for "any more", and a heading inside a turn (to try `import
+    --replace` and `gioia segment`)."""
+    return "Interview: Case A, CEO, 14 March 2024\n\n" + text.replace(
+        "depend on them alone any more", "depend on them alone anymore"
+    ).replace("Interviewer: Is that why", "Part Two: The platform\n\nInterviewer: Is that why")
+
+
 def _review_everything(project: Project, coder: str, transcripts: list[str | None]) -> None:
     """The sample's coders read every informant turn: record it, as a session would."""
     project.coder = coder
@@ -48,8 +60,9 @@ class DemoReport:
 
 def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
     """Build the sample study in ``out`` (new or empty): the store with transcripts,
-    codings and structure, the figure and tables a paper prints, and a copy of the
-    study's files (``study/``) to try the commands on."""
+    codings and structure, the figure and tables a paper prints, a copy of the study's
+    files (``study/``) and a corrected transcript (``corrected/``) to try the commands
+    on."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise GioiaError(f"{out} is not an empty folder: choose another --out.")
     out.mkdir(parents=True, exist_ok=True)
@@ -107,6 +120,11 @@ def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
         if source.is_file() and source.name != "README.md":
             shutil.copyfile(source, study / source.name)
     say(f"Copied the study's files to {study} (transcripts, manifest, codings, structure)")
+    corrected = out / "corrected"
+    corrected.mkdir()
+    original = (sample / CORRECTED).read_text(encoding="utf-8")
+    (corrected / CORRECTED).write_text(corrected_transcript(original), encoding="utf-8")
+    say(f"Wrote {corrected / CORRECTED}, the interview as a transcriber corrected it")
     where = shlex.quote(str(store))
     first = results[0].transcript or ""
     return DemoReport(

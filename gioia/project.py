@@ -8,13 +8,15 @@ is read off the structure (the tree, quotes, codebook, figure, agreement, consen
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from gioia import store as store_module
 from gioia.errors import GioiaError, ImportFailed, InvalidInput
 from gioia.importers import SUPPORTED_SUFFIXES
 from gioia.importers.manifest import TranscriptMeta, read_manifest
-from gioia.ops import coding, importing, listing, structure
+from gioia.ops import carry, coding, importing, listing, segments, structure
 from gioia.ops.base import visible_concept
 from gioia.ops.importing import ImportOptions
 from gioia.project_base import ProjectBase
@@ -27,6 +29,7 @@ from gioia.views import (
     DeleteResult,
     ImportResult,
     MergeResult,
+    SegmentEdit,
     SegmentView,
     TagResult,
     TranscriptSummary,
@@ -54,14 +57,41 @@ class Project(TeamMixin, PublishMixin, ProjectBase):
         meta: TranscriptMeta | None = None,
         options: ImportOptions | None = None,
     ) -> ImportResult:
-        """Import one transcript file in one transaction; raises on a bad file."""
+        """Import one transcript file in one transaction; raises on a bad file.
+
+        Replacing a transcript (``options.replace``) carries its codings, quote picks,
+        memos and read marks over to the new text (see ``ImportResult.carried``); with
+        ``options.force`` what cannot be placed is dropped, audited, and listed in a CSV
+        file beside the store.
+        """
         with self._write() as tx:
             outcome = importing.import_file(
                 tx, path, meta or TranscriptMeta(), options or ImportOptions()
             )
+            carried = outcome.carried
+            if outcome.dropped and carried is not None:
+                export = self._export_dropped(outcome.transcript, outcome.dropped)
+                carried = dataclasses.replace(carried, export=str(export))
         return ImportResult(
-            str(path), outcome.status, outcome.transcript, outcome.segments, outcome.warnings
+            str(path),
+            outcome.status,
+            outcome.transcript,
+            outcome.segments,
+            outcome.warnings,
+            carried=carried,
         )
+
+    def _export_dropped(self, transcript: str, rows: Sequence[dict[str, str]]) -> Path:
+        """Write the codings and memos dropped from a transcript beside the store (inside
+        the transaction that drops them: if the file cannot be written, nothing is lost)."""
+        stamp = store_module.utcnow().strftime("%Y%m%d-%H%M%S")
+        path = self._store.folder / f"{transcript}-dropped-{stamp}.csv"
+        number = 1
+        while path.exists():  # a second drop in the same second
+            number += 1
+            path = path.with_name(f"{transcript}-dropped-{stamp}-{number}.csv")
+        carry.write_dropped(path, rows)
+        return path
 
     def import_files(
         self,
@@ -76,7 +106,8 @@ class Project(TeamMixin, PublishMixin, ProjectBase):
 
         A bad file is reported in its result (status ``failed``) and the others go on.
         With a manifest, its rows give each file's metadata (``meta`` fills the gaps)
-        and, when no paths are given, the files to import.
+        and, when no paths are given, the files to import; a file it does not list gets
+        a warning that says so.
         """
         base = meta or TranscriptMeta()
         listed = read_manifest(manifest) if manifest else {}
@@ -91,7 +122,15 @@ class Project(TeamMixin, PublishMixin, ProjectBase):
             try:
                 result = self.import_file(path, file_meta, options)
             except GioiaError as exc:
-                result = ImportResult(str(path), "failed", error=exc.message)
+                result = ImportResult(
+                    str(path), "failed", error=exc.message, details=tuple(exc.details)
+                )
+            if manifest is not None and path.resolve() not in listed:
+                unlisted = (
+                    f"not listed in {manifest.name}: imported without the case, informant, "
+                    "role, date or wave a manifest row gives.",
+                )
+                result = dataclasses.replace(result, warnings=unlisted + result.warnings)
             results.append(result)
             if progress is not None:
                 progress(number, len(files), result)
@@ -138,6 +177,41 @@ class Project(TeamMixin, PublishMixin, ProjectBase):
         """A transcript segment by segment with the codings and memos you may see."""
         with self._read(show_others=show_others, reading=f"the transcript {name}") as tx:
             return listing.transcript_view(tx, name)
+
+    # --- editing segments ------------------------------------------------------------
+
+    def merge_segments(self, refs: list[str]) -> SegmentEdit:
+        """Merge consecutive segments (``T:N``) into the first; codings, memos and quote
+        picks are kept (see :func:`gioia.ops.segments.merge`)."""
+        with self._write() as tx:
+            return segments.merge(tx, refs)
+
+    def split_segment(
+        self,
+        ref: str,
+        *,
+        at: int | None = None,
+        before: str | None = None,
+        sentences: bool = False,
+    ) -> SegmentEdit:
+        """Split a segment at a character offset of its text, before some words, or at
+        every sentence; codings, memos and read marks follow the parts."""
+        with self._write() as tx:
+            return segments.split(tx, ref, at=at, before=before, sentences=sentences)
+
+    def delete_segment(self, ref: str, *, force: bool = False) -> SegmentEdit:
+        """Delete a segment and its words (a title line, a false turn); refused while it
+        holds codings or memos unless ``force``, which drops them (audited, and listed in
+        a CSV file beside the store)."""
+        with self._write() as tx:
+            outcome = segments.delete_segment(tx, ref, force=force)
+            edit = outcome.edit
+            if outcome.dropped:
+                name = edit.before[0].rsplit(":", 1)[0]
+                export = self._export_dropped(name, outcome.dropped)
+                carried = dataclasses.replace(edit.carried, export=str(export))
+                edit = dataclasses.replace(edit, carried=carried)
+        return edit
 
     # --- coding ------------------------------------------------------------------
 

@@ -343,6 +343,14 @@ class Store:
         with self.sessions(bind=engine) as session, session.begin():
             yield session
 
+    @property
+    def folder(self) -> Path:
+        """Where files that belong with the store are written: a SQLite store's folder,
+        else the current folder."""
+        if self.is_sqlite and self.engine.url.database:
+            return Path(self.engine.url.database).parent
+        return Path.cwd()
+
     @cached_property
     def _writer(self) -> Engine:
         return self.engine.execution_options(sqlite_begin="IMMEDIATE")

@@ -192,6 +192,16 @@ def _keeps_sentence(text: str, start: int, stop: int) -> bool:
     return at_line_start and word.isdigit() and len(word) <= 3
 
 
+def one_line(text: str, limit: int = 50) -> str:
+    """``text`` on one line (whitespace collapsed), cut after a word with "…" when it is
+    longer than ``limit`` characters; for naming a passage in a message."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
+
+
 def trim_words(text: str, max_words: int) -> str:
     """Return ``text`` cut to at most ``max_words`` words, as a quote is shortened.
 

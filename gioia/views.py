@@ -117,8 +117,52 @@ class CaseSummary:
 
 
 @dataclass(frozen=True)
+class CarriedItem:
+    """A coding or a segment memo of a changed transcript, and where it went.
+
+    ``status``: ``kept`` (the same words in the segment its segment became, whatever its
+    number now), ``moved`` (the same words in another segment), ``changed`` (the words
+    differ: found ignoring spacing and case, or by position), ``merged`` (now the same
+    as another coding, stored once), ``copied`` (a whole-segment coding given to a part
+    of a split segment), ``not placed`` (its words are gone) or ``dropped`` (not placed,
+    and removed with force).
+    ``how`` tells how the words were found: exact, loose or nearest.
+    """
+
+    kind: str  # "coding" or "memo"
+    coder: str
+    concept: str | None
+    before: str
+    after: str | None
+    status: str
+    how: str | None
+    old_text: str
+    new_text: str | None
+    picked: bool = False
+
+
+@dataclass(frozen=True)
+class CarryReport:
+    """What a replacement or a segment edit did to the work on the transcript: every
+    coding and memo, the read marks kept and dropped, and the file listing what was
+    dropped (if anything was)."""
+
+    items: tuple[CarriedItem, ...] = ()
+    reviews_kept: int = 0
+    reviews_dropped: int = 0
+    export: str | None = None
+
+    def count(self, status: str, kind: str = "coding") -> int:
+        """How many items of ``kind`` have ``status``."""
+        return sum(1 for i in self.items if i.status == status and i.kind == kind)
+
+
+@dataclass(frozen=True)
 class ImportResult:
-    """What happened to one file: imported, replaced, unchanged or failed."""
+    """What happened to one file: imported, replaced, unchanged or failed.
+
+    A replaced transcript that held work has ``carried``: where each coding and memo went.
+    """
 
     path: str
     status: str
@@ -126,6 +170,21 @@ class ImportResult:
     segments: int = 0
     warnings: tuple[str, ...] = ()
     error: str | None = None
+    details: tuple[str, ...] = ()
+    carried: CarryReport | None = None
+
+
+@dataclass(frozen=True)
+class SegmentEdit:
+    """A merge, split or deletion of segments: the segments it made (references after
+    the edit), what it did to codings and memos, and the segments renumbered."""
+
+    action: str
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+    carried: CarryReport
+    renumbered: int
+    event: int
 
 
 @dataclass(frozen=True)
@@ -191,7 +250,9 @@ class EventView:
 
 @dataclass(frozen=True)
 class Counts:
-    """How much evidence stands behind an item of the structure."""
+    """How much evidence stands behind an item of the structure. ``codings`` counts a
+    coder's concept on a segment once, however many quotes mark it; ``quotes`` those of
+    them that mark a quote."""
 
     codings: int = 0
     segments: int = 0

@@ -128,3 +128,72 @@ def run(
     """Run gioia on ``store`` and return the click Result (exceptions not caught)."""
     options = ["--store", store] + (["--coder", coder] if coder else [])
     return runner.invoke(cli, [*options, *args], input=input, catch_exceptions=False)
+
+
+def stored_codings(project: Project) -> list[tuple[object, ...]]:
+    """Every coding as stored, in reading order: (segment reference, concept, coder,
+    start, end, the words coded, pick rank)."""
+    from sqlalchemy import select
+
+    from gioia.store import Coder, Coding, Concept, Segment, Transcript
+
+    with project._read() as tx:
+        rows = tx.session.execute(
+            select(
+                Transcript.name,
+                Segment.position,
+                Concept.name,
+                Coder.name,
+                Coding.char_start,
+                Coding.char_end,
+                Transcript.text,
+                Coding.pick_rank,
+            )
+            .join(Segment, Segment.id == Coding.segment_id)
+            .join(Transcript, Transcript.id == Segment.transcript_id)
+            .join(Concept, Concept.id == Coding.concept_id)
+            .join(Coder, Coder.id == Coding.coder_id)
+            .order_by(
+                Transcript.name, Segment.position, Coding.char_start, Coding.char_end, Coder.name
+            )
+        )
+        return [
+            (f"{name}:{position}", concept, coder, start, end, text[start:end], rank)
+            for name, position, concept, coder, start, end, text, rank in rows
+        ]
+
+
+def assert_spans_hold(project: Project) -> None:
+    """The invariants of offsets: in each transcript the segments are in order, do not
+    overlap, neither start nor end on whitespace and cover every other character; every
+    coding lies inside its segment and on no whitespace at its ends."""
+    from sqlalchemy import select
+
+    from gioia.store import Coding, Segment, Transcript
+
+    with project._read() as tx:
+        for transcript in tx.session.scalars(select(Transcript)):
+            text = transcript.text
+            segments = list(
+                tx.session.scalars(
+                    select(Segment)
+                    .where(Segment.transcript_id == transcript.id)
+                    .order_by(Segment.position)
+                )
+            )
+            assert [s.position for s in segments] == list(range(1, len(segments) + 1))
+            covered = 0
+            for segment in segments:
+                assert text[covered : segment.char_start].strip() == ""
+                piece = text[segment.char_start : segment.char_end]
+                assert piece and piece == piece.strip()
+                covered = segment.char_end
+            assert text[covered:].strip() == ""
+            spans = {s.id: (s.char_start, s.char_end) for s in segments}
+            for coding in tx.session.scalars(
+                select(Coding).where(Coding.segment_id.in_(list(spans)))
+            ):
+                start, end = spans[coding.segment_id]
+                assert start <= coding.char_start < coding.char_end <= end
+                words = text[coding.char_start : coding.char_end]
+                assert words == words.strip()

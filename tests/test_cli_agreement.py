@@ -165,7 +165,7 @@ def test_reconcile_from_standard_input_and_resume(study: str, runner: CliRunner)
         runner, study, "reconcile", "--into", "Consensus", input="a # Maria is right\nmaybe\nb\nx\n"
     )
     lines = out.output.splitlines()
-    assert lines[0] == "Consensus: 142 agreed coding(s) copied; 13 disagreement(s) to decide."
+    assert lines[0] == "Consensus: 82 agreed coding(s) copied; 13 disagreement(s) to decide."
     assert "Type a, b, both, neither or = CONCEPT; CONCEPT (? for help)." in lines
     assert lines[-1] == "Stopped; run the same command to resume."
     again = run(runner, study, "reconcile", "--into", "Consensus", input="x\n")
@@ -197,7 +197,7 @@ def test_reconcile_help_undo_and_other_concepts(study: str, runner: CliRunner) -
     out = run(runner, study, "reconcile", "--into", "Consensus", input="\n".join(lines) + "\n")
     said = out.output.splitlines()
     assert said[:2] == [
-        "Consensus: 142 agreed coding(s) copied; 13 disagreement(s) to decide.",
+        "Consensus: 82 agreed coding(s) copied; 13 disagreement(s) to decide.",
         "Marked 85 segment(s) as reviewed by Consensus.",
     ]
     assert "  u            undo the last decision (again: the one before)" in said

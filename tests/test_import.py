@@ -110,20 +110,6 @@ def test_changed_content_needs_replace(project: Project, tmp_path: Path) -> None
     assert [s.text for s in project.transcript("anna").segments][-1] == "Thank you."
 
 
-def test_replacing_a_coded_transcript_is_refused(project: Project, tmp_path: Path) -> None:
-    path = write(tmp_path, "anna.txt", INTERVIEW)
-    project.import_file(path)
-    project.tag(["anna:2", "anna:4"], "Small fee", create=True)
-    path.write_text(INTERVIEW.replace("three", "four"))
-    with pytest.raises(ImportFailed) as error:
-        project.import_file(path, options=ImportOptions(replace=True))
-    assert error.value.message == (
-        "anna.txt: replacing 'anna' would lose its 2 coding(s); export them "
-        "(`gioia codings export`) and remove them first."
-    )
-    assert "three" in project.transcript("anna").segments[1].text
-
-
 def test_paragraph_continues_a_turn_and_segment_modes(project: Project, tmp_path: Path) -> None:
     path = write(tmp_path, "anna.txt", INTERVIEW)
     turns = project.import_file(path)
@@ -334,15 +320,6 @@ def test_code_point_offsets_through_the_store(project: Project, tmp_path: Path) 
         assert (coding.char_start, coding.char_end) == (21, 32)
 
 
-def test_replacing_a_transcript_with_memos_is_refused(project: Project, tmp_path: Path) -> None:
-    path = write(tmp_path, "anna.txt", INTERVIEW)
-    project.import_file(path)
-    project.add_memo("anna:2", "Ask about the fee.")
-    path.write_text(INTERVIEW.replace("three", "four"))
-    with pytest.raises(ImportFailed, match=r"would lose its 1 memo\(s\);"):
-        project.import_file(path, options=ImportOptions(replace=True))
-
-
 def test_reimporting_with_new_metadata_updates_it(project: Project, tmp_path: Path) -> None:
     path = write(tmp_path, "anna.txt", INTERVIEW)
     project.import_file(path)
@@ -392,4 +369,79 @@ def test_a_metadata_update_records_only_its_own_transcript(
         "update",
         {**blank, "wave": None, "attributes": {}},
         {**blank, "wave": "2", "attributes": {"language": "Spanish"}},
+    )
+
+
+def test_the_sample_folder_names_the_one_file_its_manifest_leaves_out(project: Project) -> None:
+    results = project.import_files([SAMPLE], manifest=SAMPLE / "manifest.csv")
+    assert [(Path(r.path).name, r.warnings[0]) for r in results if r.warnings] == [
+        (
+            "README.md",
+            "not listed in manifest.csv: imported without the case, informant, role, date "
+            "or wave a manifest row gives.",
+        )
+    ]
+
+
+def test_a_file_the_manifest_does_not_list_is_named(project: Project, tmp_path: Path) -> None:
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    write(folder, "a.txt", INTERVIEW)
+    write(folder, "b.txt", INTERVIEW.replace("Anna Rossi", "Bo Lind"))
+    manifest = write(folder, "manifest.csv", "file,case\na.txt,Case A\n")
+    results = project.import_files([folder], manifest=manifest)
+    assert [(Path(r.path).name, r.status, r.warnings) for r in results] == [
+        ("a.txt", "imported", ()),
+        (
+            "b.txt",
+            "imported",
+            (
+                "not listed in manifest.csv: imported without the case, informant, role, "
+                "date or wave a manifest row gives.",
+            ),
+        ),
+    ]
+    assert [(t.name, t.case) for t in project.transcripts()] == [("a", "Case A"), ("b", None)]
+
+
+def test_a_file_with_no_informant_turn_is_warned_about(project: Project, tmp_path: Path) -> None:
+    text = (
+        "Interviewer: Why export?\n\nexport manager: The home market is flat.\n\n"
+        "Interviewer: And now?\n\nexport manager: We grow abroad."
+    )
+    result = project.import_file(write(tmp_path, "em.txt", text))
+    assert result.warnings == (
+        "no informant turn: every segment is the interviewer's ('Interviewer'), so nothing "
+        "here is offered for coding; check the speaker labels, or name the interviewer's "
+        "with --interviewer.",
+    )
+    assert project.segments(transcript="em") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [
+        (
+            "Interviewer: " + "Could you tell me about the firm? " * 4 + "\n\n"
+            "Anna: Yes.\n\nInterviewer: "
+            + "And the buyers, where are they from? " * 3
+            + "\n\nAnna: Asia.",
+            # 245 of 254 characters
+            "the interviewer's turns hold 96% of the text",
+        ),
+        (
+            "Anna: " + "We grew abroad, slowly. " * 30 + "\n\nInterviewer: Ok, and then?\n\n"
+            "Anna: " + "Then faster. " * 20,
+            # 978 of 991 characters
+            "'Anna' holds 99% of the text",
+        ),
+    ],
+)
+def test_one_speaker_holding_nearly_all_the_text_is_warned_about(
+    project: Project, tmp_path: Path, text: str, warning: str
+) -> None:
+    result = project.import_file(write(tmp_path, "x.txt", text))
+    assert result.warnings == (
+        f"{warning}: check that every speaker's label was found (a label not taken as a "
+        "speaker's is read as part of the turn before it).",
     )

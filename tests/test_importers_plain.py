@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -219,14 +220,41 @@ def test_paragraphs_without_labels(tmp_path: Path) -> None:
     ]
 
 
-def test_text_before_the_first_label(tmp_path: Path) -> None:
-    text = "Date: 12 May\nLocation: Milan\n\nInterview 3\n\nI: Hello?\n\nR: Hi.\n\nI: Bye."
+def test_title_block_before_the_first_label_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "x.txt"
+    path.write_text(
+        "Date: 12 May\nLocation: Milan\n\nInterview 3\n\nI: Hello?\n\nR: Hi.\n\nI: Bye."
+    )
+    parsed = read_transcript(path)
+    assert parsed.turns == [Turn("I", "Hello?"), Turn("R", "Hi."), Turn("I", "Bye.")]
+    assert parsed.warnings == [
+        "lines 1-4 before the first speaker left out as a title or metadata block: "
+        "'Date: 12 May / Location: Milan / Interview 3'."
+    ]
+
+
+def test_a_title_with_a_colon_is_not_a_speaker(tmp_path: Path) -> None:
+    path = tmp_path / "x.txt"
+    path.write_text(
+        "Interview: Clinic C, IT Lead\n\nInterviewer: Who decides?\n\n"
+        "Export manager: I do.\n\nInterviewer: Alone?\n\nExport manager: Yes.\n\n"
+        "Interviewer: Since when?\n\nExport manager: 2019."
+    )
+    parsed = read_transcript(path)
+    assert [t.speaker for t in parsed.turns] == ["Interviewer", "Export manager"] * 3
+    assert parsed.warnings == [
+        "line 1 before the first speaker left out as a title or metadata block: "
+        "'Interview: Clinic C, IT Lead'."
+    ]
+
+
+def test_long_text_before_the_first_label_stays(tmp_path: Path) -> None:
+    intro = "We met at the mill. " * 12
+    text = f"{intro.strip()}\n\nI: Hello?\n\nR: Hi."
     assert read(tmp_path, text) == [
-        Turn(None, "Date: 12 May\nLocation: Milan"),
-        Turn(None, "Interview 3"),
+        Turn(None, intro.strip()),
         Turn("I", "Hello?"),
         Turn("R", "Hi."),
-        Turn("I", "Bye."),
     ]
 
 
@@ -386,10 +414,77 @@ _LINES = st.lists(
 
 
 @given(_LINES)
-def test_plain_text_loses_nothing(lines: list[str]) -> None:
+def test_plain_text_loses_nothing_but_a_title_block_it_names(lines: list[str]) -> None:
     text = normalize_text("\n".join(lines))
     turns, warnings = parse_blocks(text_blocks(text)[0])
-    assert warnings == []
+    if warnings:  # the lines before the first speaker, named in the warning
+        (warning,) = warnings
+        last = re.match(r"lines? (?:\d+-)?(\d+) before the first speaker left out", warning)
+        assert last is not None
+        text = "\n".join(text.split("\n")[int(last.group(1)) :])
     kept = "".join((turn.speaker or "") + turn.text for turn in turns)
     assert "".join(kept.split()) == "".join(text.split())
     assert all(turn.text and turn.text == turn.text.strip() for turn in turns)
+
+
+# Speakers whatever the case of their label; prose that is not a speaker
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Export manager", "export manager", "EXPORT MANAGER", "Head of sales", "Sales Director"],
+)
+def test_a_role_that_opens_many_paragraphs_is_a_speaker_whatever_its_case(
+    tmp_path: Path, label: str
+) -> None:
+    text = "".join(f"Interviewer: Question {n}?\n\n{label}: Answer {n}.\n\n" for n in (1, 2, 3))
+    assert read(tmp_path, text) == [
+        turn
+        for n in (1, 2, 3)
+        for turn in (Turn("Interviewer", f"Question {n}?"), Turn(label, f"Answer {n}."))
+    ]
+
+
+@pytest.mark.parametrize("label", ["Respondent 3", "P3", "R", "Participant 12", "Int"])
+def test_numbered_and_short_role_labels(tmp_path: Path, label: str) -> None:
+    text = f"Interviewer: Why?\n\n{label}: Because.\n\nInterviewer: And then?\n\n{label}: We grew."
+    assert [t.speaker for t in read(tmp_path, text)] == ["Interviewer", label] * 2
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "Note",
+        "However",
+        "What we did",
+        "In other words",
+        "For example",
+        "Step 2",
+        "notes",
+        "I think",
+    ],
+)
+def test_prose_that_opens_many_paragraphs_is_not_a_speaker(tmp_path: Path, prose: str) -> None:
+    text = "Interviewer: Tell me.\n\n" + "".join(
+        f"Anna Rossi: Part {n}.\n\n{prose}: detail {n}.\n\n" for n in (1, 2, 3)
+    )
+    turns = read(tmp_path, text)
+    assert [t.speaker for t in turns] == ["Interviewer", "Anna Rossi", "Anna Rossi", "Anna Rossi"]
+    assert turns[1].text == f"Part 1.\n\n{prose}: detail 1."
+
+
+def test_a_heading_inside_a_turn_is_not_a_speaker(tmp_path: Path) -> None:
+    text = "Interviewer: Why?\n\nAnna: Because.\n\nPart Two: The platform\n\nInterviewer: And?"
+    assert read(tmp_path, text) == [
+        Turn("Interviewer", "Why?"),
+        Turn("Anna", "Because.\n\nPart Two: The platform"),
+        Turn("Interviewer", "And?"),
+    ]
+
+
+def test_a_lower_case_label_twice_is_not_yet_a_speaker(tmp_path: Path) -> None:
+    text = (
+        "Interviewer: Why?\n\nexport manager: Because.\n\n"
+        "Interviewer: Then?\n\nexport manager: Yes."
+    )
+    assert [t.speaker for t in read(tmp_path, text)] == ["Interviewer", "Interviewer"]

@@ -157,9 +157,11 @@ def test_two_column_table_with_header_row(tmp_path: Path) -> None:
     )
     document.add_paragraph("End of interview.")
     parsed = save(document, tmp_path)
-    assert parsed.warnings == []
+    assert parsed.warnings == [
+        "paragraph 1 before the first speaker left out as a title or metadata block: "
+        "'Interview with the CEO, 12 May.'."
+    ]
     assert parsed.turns == [
-        Turn(None, "Interview with the CEO, 12 May."),
         Turn("Interviewer", "How did you choose?"),
         Turn("Anna Rossi", "We looked at three.\n\nThen one."),
         Turn("Marco", "Note: I agree.\n\nEnd of interview."),
@@ -287,3 +289,22 @@ def test_empty_document(tmp_path: Path) -> None:
     with pytest.raises(ImportFailed) as error:
         save(document, tmp_path, "empty.docx")
     assert str(error.value) == "empty.docx has no transcript text to import."
+
+
+def test_a_title_and_metadata_before_the_first_speaker_are_left_out(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_heading("Interview: Clinic C, IT Lead", level=1)
+    document.add_paragraph("Recorded 12 May 2023, 48 minutes")
+    bold_paragraph(document, "Interviewer:", " Who chose the system?")
+    bold_paragraph(document, "IT lead:", " I did, with the head nurse.")
+    bold_paragraph(document, "Interviewer:", " Why that one?")
+    bold_paragraph(document, "IT lead:", " It was the only one with an API.")
+    bold_paragraph(document, "Interviewer:", " And now?")
+    bold_paragraph(document, "IT lead:", " We would choose it again.")
+    parsed = save(document, tmp_path)
+    assert parsed.warnings == [
+        "paragraphs 1-2 before the first speaker left out as a title or metadata block: "
+        "'Interview: Clinic C, IT Lead / Recorded 12 May 2023, 48 minutes'."
+    ]
+    assert [t.speaker for t in parsed.turns] == ["Interviewer", "IT lead"] * 3
+    assert parsed.turns[1].text == "I did, with the head nurse."

@@ -131,7 +131,7 @@ def mismatch(expected: list[str], actual: list[str]) -> str | None:
             return f"these lines are not in the output, in this order: {chunk}"
         position = found + len(chunk)
     rest = [line for line in got[position:] if line]
-    if not open_end and rest and chunks[-1]:
+    if not open_end and rest:  # nothing shown after a command: it prints nothing
         return f"the output goes on after the lines shown: {rest[:3]}"
     return None
 
@@ -278,6 +278,8 @@ def test_the_readme_checks_catch_drift() -> None:
     assert mismatch(["a", "c"], ["a", "b", "c"]) is not None
     assert mismatch(["…", "b"], ["a", "b"]) is None
     assert mismatch(["a"], ["a", "b"]) == "the output goes on after the lines shown: ['b']"
+    assert mismatch([], ["a"]) == "the output goes on after the lines shown: ['a']"
+    assert mismatch(["…"], ["a"]) is None
     assert typed(["x", "> +Trust", "> ", "y"]) == "+Trust\n\n"
     (step,) = steps(f"{ILLUSTRATION}\n```bash\nrm -rf /\n```\n```console\n$ gioia init\nok\n```")
     assert (step.line, step.command, step.expected) == (6, "gioia init", ["ok"])

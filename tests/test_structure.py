@@ -80,12 +80,13 @@ def test_tree_counts(coded: Project) -> None:
     assert family_firm.counts == Counts(
         codings=2, segments=2, transcripts=2, cases=2, informants=2, quotes=0
     )
+    # Maria's whole-segment coding and her quote on B count once.
     assert family_business.counts == Counts(
-        codings=3, segments=2, transcripts=2, cases=2, informants=2, quotes=1
+        codings=2, segments=2, transcripts=2, cases=2, informants=2, quotes=1
     )
-    assert ownership.counts == Counts(5, 2, 2, 2, 2, 1)
+    assert ownership.counts == Counts(4, 2, 2, 2, 2, 1)
     assert trust.counts == Counts(1, 1, 1, 1, 1, 0)
-    assert dimension.counts == Counts(6, 3, 3, 3, 3, 1)
+    assert dimension.counts == Counts(5, 3, 3, 3, 3, 1)
     assert coded.structure(evidence="Tom").dimensions[0].counts == Counts(1, 1, 1, 1, 1, 0)
     by_count = coded.structure(order="alpha").dimensions[0].themes[0].concepts
     assert [c.name for c in by_count] == ["Family business", "Family firm"]

@@ -283,3 +283,13 @@ def test_split_sentences_accented_capitals() -> None:
 @given(TEXT)
 def test_split_sentences_invariants(text: str) -> None:
     check_spans(text, split_sentences(text))
+
+
+def test_one_line_cuts_after_a_word() -> None:
+    from gioia.text import one_line
+
+    assert one_line("a  b\nc") == "a b c"
+    assert one_line("They came from Asia, mostly. Some from the U.S. too.") == (
+        "They came from Asia, mostly. Some from the U.S.…"
+    )
+    assert one_line("x" * 60, 10) == "x" * 9 + "…"

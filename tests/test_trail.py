@@ -56,6 +56,9 @@ WRITES = {
     "resolve",
     "undo_decision",
     "reconcile_auto",
+    "merge_segments",
+    "split_segment",
+    "delete_segment",
 }
 #: Public members that neither read nor write a store's content.
 OTHERS = {
@@ -454,6 +457,25 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
     events = trail.new("reconcile_auto")
     assert {e[1] for e in events} == {"reconcile"}
     assert all(e[4]["choice"] == "both" for e in events if e[2] == "segment")
+
+    # --- correcting segments: each edit with the segments before and after -------------
+    lead.split_segment(f"{B}:2", before="I joined six years ago")
+    ((_, action, subject, before, after),) = trail.new("split_segment")
+    assert (action, subject, before["segment"]["segment"]) == ("split", "segment", f"{B}:2")
+    assert [part["segment"] for part in after["segments"]] == [f"{B}:2", f"{B}:3"]
+    assert after["segments"][1]["text"].startswith("I joined six years ago")
+    assert before["segment"]["text"] == " ".join(part["text"] for part in after["segments"])
+    lead.merge_segments([f"{B}:2", f"{B}:3"])
+    ((_, action, _, before, after),) = trail.new("merge_segments")
+    assert (action, after["segment"]["text"]) == (
+        "merge",
+        " ".join(part["text"] for part in before["segments"]),
+    )
+    lead.delete_segment(f"{B}:1")
+    ((_, action, _, before, after),) = trail.new("delete_segment")
+    assert (action, before["segment"]) == ("delete", f"{B}:1")
+    assert before["removed_text"].startswith("Thanks, Marta. Can you start by telling me")
+    assert after["renumbered"]["by"] == -1
 
     assert trail.walked == WRITES
     for project in (lead, maria, tom):

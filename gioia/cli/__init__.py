@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "transcripts": ("transcripts", "List the transcripts with their counts."),
     "cases": ("transcripts", "List the cases (or write the cases table)."),
     "segments": ("coding", "List segments with your concepts."),
+    "segment": ("segments", "Merge, split or delete segments."),
     "show": ("coding", "Print a transcript with your concepts."),
     "tag": ("coding", "Code segments with a concept."),
     "untag": ("coding", "Remove your coding of a concept from segments."),

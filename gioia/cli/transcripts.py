@@ -14,7 +14,7 @@ from gioia.cli.common import console, echo_json, open_project, show_others_optio
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from gioia.views import ImportResult
+    from gioia.views import CarryReport, ImportResult
 
 
 def _attributes(values: tuple[str, ...]) -> dict[str, str]:
@@ -65,7 +65,18 @@ def _attributes(values: tuple[str, ...]) -> dict[str, str]:
     metavar="LABEL",
     help="A speaker label of the interviewer [default: Interviewer, Q, I].",
 )
-@click.option("--replace", is_flag=True, help="Replace transcripts whose content changed.")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace transcripts whose content changed, carrying their codings, memos and "
+    "read marks over to the new text.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="With --replace: drop the codings and memos whose words are gone from the new "
+    "text (they are listed in the trail and in a file beside the store).",
+)
 def import_(
     paths: tuple[Path, ...],
     case: str | None,
@@ -78,12 +89,16 @@ def import_(
     segment_by: str,
     interviewers: tuple[str, ...],
     replace: bool,
+    force: bool,
 ) -> None:
     """Import transcripts from files or folders.
 
     Reads .txt, .md, .docx, .vtt and .srt.
     Each file is one transaction: a bad file is reported and skipped, and the exit
-    code is 1 if any failed. Re-importing identical content changes nothing.
+    code is 1 if any failed. Re-importing identical content changes nothing. With
+    --replace, each coding's words are found again in the new text (exactly, then
+    ignoring spacing and case, then by position) and the report lists what moved,
+    what changed and what could not be placed.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -92,10 +107,12 @@ def import_(
 
     if not paths and manifest is None:
         raise click.UsageError("Give files or folders to import, or --manifest.")
+    if force and not replace:
+        raise click.UsageError("--force goes with --replace.")
     meta = TranscriptMeta(
         case, informant, role, wave, date.date() if date else None, _attributes(attr)
     )
-    options = ImportOptions(segment_by, interviewers or DEFAULT_INTERVIEWER_LABELS, replace)
+    options = ImportOptions(segment_by, interviewers or DEFAULT_INTERVIEWER_LABELS, replace, force)
     out, err = console(), console(stderr=True)
     with (
         open_project() as project,
@@ -136,6 +153,8 @@ def _report(out: Console, result: ImportResult) -> None:
         error = result.error or ""
         line = error if error.startswith(name) else f"{name}: {error}"
         out.print(f"failed     {line}", markup=False, soft_wrap=True)
+        for detail in result.details:
+            out.print(f"           {detail}", markup=False, soft_wrap=True)
         return
     if result.status == "unchanged":
         out.print(f"unchanged  {name}", markup=False)
@@ -148,6 +167,81 @@ def _report(out: Console, result: ImportResult) -> None:
         )
     for warning in result.warnings:
         out.print(f"warning    {name}: {warning}", markup=False, soft_wrap=True)
+    if result.carried is not None:
+        report_carried(out, result.carried)
+
+
+def report_carried(out: Console, carried: CarryReport) -> None:
+    """What happened to the codings and memos of a changed transcript: the counts, then
+    a line for each one that moved, changed, merged or was dropped (another coder's by
+    its place only, when a coder is acting: blind coding)."""
+    parts = []
+    for kind, label in (("coding", "codings"), ("memo", "memos")):
+        counts = Counter(item.status for item in carried.items if item.kind == kind)
+        if counts:
+            parts.append(f"{label} " + ", ".join(f"{n} {status}" for status, n in counts.items()))
+    if carried.reviews_kept or carried.reviews_dropped:
+        dropped = f", {carried.reviews_dropped} dropped" if carried.reviews_dropped else ""
+        parts.append(f"read marks {carried.reviews_kept} kept{dropped}")
+    out.print(f"{'carried':<10} {'; '.join(parts)}", markup=False, soft_wrap=True)
+    from gioia.cli.common import settings
+    from gioia.text import name_key
+
+    viewer = settings().coder
+    for item in carried.items:
+        if item.status == "kept":
+            continue
+        where = (
+            item.before if item.after in (None, item.before) else f"{item.before} → {item.after}"
+        )
+        if viewer is not None and name_key(item.coder) != name_key(viewer):
+            # Blind coding: another coder's work by its place only.
+            out.print(f"{item.status:<10} {where}  a {item.kind} by {item.coder}", markup=False)
+            continue
+        what = f"{item.concept!r}" if item.kind == "coding" else "memo"
+        if item.new_text is not None and item.new_text != item.old_text:
+            # Found again in a corrected text: show what was corrected.
+            before, after = (
+                _difference(item.old_text, item.new_text)
+                if item.how is not None
+                else (item.old_text, item.new_text)
+            )
+            words = f"{_short(before)} → {_short(after)}"
+        else:
+            words = _short(item.old_text)
+        picked = " (a picked quote)" if item.picked else ""
+        out.print(
+            f"{item.status:<10} {where}  {what} by {item.coder}{picked}: {words}",
+            markup=False,
+            soft_wrap=True,
+        )
+    if carried.export:
+        out.print(f"Wrote what was dropped to {carried.export}.", markup=False, soft_wrap=True)
+
+
+def _difference(old: str, new: str, context: int = 15) -> tuple[str, str]:
+    """The parts of two texts that differ, with a few words around them ("…" where
+    the rest, the same in both, is left out)."""
+    from gioia.relocate import common_ends
+
+    a, b = " ".join(old.split()), " ".join(new.split())
+    head, tail = common_ends(a, b)
+    start = a.rfind(" ", 0, head - context) + 1 if head > context else 0
+    end_a = a.find(" ", len(a) - tail + context) if tail > context else -1
+    end_b = -1 if end_a < 0 else len(b) - (len(a) - end_a)
+
+    def cut(text: str, end: int) -> str:
+        piece = text[start:end] if end >= 0 else text[start:]
+        return ("…" if start else "") + piece + (" …" if end >= 0 else "")
+
+    return cut(a, end_a), cut(b, end_b)
+
+
+def _short(text: str) -> str:
+    """A passage on one line, quoted."""
+    from gioia.text import one_line
+
+    return f'"{one_line(text)}"'
 
 
 @click.command()

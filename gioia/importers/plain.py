@@ -29,20 +29,27 @@ file:
    Interviewee, Respondent, Participant, Moderator, Facilitator, Researcher,
    Speaker, Question, Answer, Q, A, I, R, P, Int, Resp, optionally numbered
    (``P1``, ``Speaker 2``); or
-3. starts at least two blocks.
+3. starts at least two blocks and looks like a name; or
+4. in the colon or bracket shape, opens at least three paragraphs (``RECURRING``)
+   and looks like a role in any case ("Export manager", "head of sales",
+   "EXPORT MANAGER"): no word that often ends in a colon first ("Note",
+   "However", "Step 2") and no pronoun, verb or question word ("What we did").
 
 A speaker who talks once is a label too when the candidate starts a
 paragraph, has the colon or bracket shape, and the file has another sure
 speaker. Rule 3 and this one need a name that looks like one (each word
-capitalised, except particles such as "de" or "of") and is not a word that
-often ends in a colon ("Note", "Summary", "Yes") or a sound annotation
-("[Laughter]"). A name alone on its line or a bold run must also be followed
-by text rather than by another likely label, so that a recurring one-word
-answer does not become a speaker.
+capitalised, except particles such as "de" or "of") and neither is nor starts
+with a word that often ends in a colon ("Note", "Summary", "Yes") or a sound
+annotation ("[Laughter]"). A name alone on its line or a bold run must also be
+followed by text rather than by another likely label, so that a recurring
+one-word answer does not become a speaker.
 
-Text before the first label gives one turn without speaker per paragraph;
-after a label, text without a label continues the turn (lines joined by
-``\\n``, paragraphs by a blank line). A text file without any blank line
+Before the first sure speaker, a title or metadata block (short paragraphs
+without a label, or with a label used once before words that do not end a
+sentence: "Interview: Clinic C, IT Lead") is left out with a warning that
+names it. Other text before the first label gives one turn without speaker
+per paragraph; after a label, text without a label continues the turn (lines
+joined by ``\\n``, paragraphs by a blank line). A text file without any blank line
 (Word's "Plain text" export) has one paragraph per line. In Markdown, heading
 lines (``# Interview 3``) are titles, not what was said: they are left out,
 with a warning naming them.
@@ -88,6 +95,14 @@ _MARKDOWN_BOLD = re.compile(r"(\*\*|__)([^*_\n]{1,60}?)\1[ \t]*")
 _MARKDOWN_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 
 _NAME_PUNCTUATION = frozenset(".'\u2019&-")
+#: A label in any case (a role such as "Export manager") that opens this many
+#: paragraphs of a file is a speaker's.
+RECURRING = 3
+#: A title or metadata block before the first speaker is left out when each of its
+#: paragraphs is at most this long.
+TITLE_BLOCK_CHARACTERS = 200
+_SENTENCE_ENDS = (".", "!", "?", "…")
+_CLOSING_MARKS = "\"'\u201d\u2019)]"
 _KNOWN_ROLE = re.compile(
     r"(?:interviewer|interviewee|respondent|participant|moderator|facilitator|researcher"
     r"|speaker|question|answer|q|a|i|r|p|int|resp)(?: ?\d{1,3})?"
@@ -107,7 +122,21 @@ _NOT_SPEAKERS = frozenset({
     "laughter", "laughs", "laughing", "crosstalk", "inaudible", "unintelligible", "unclear",
     "music", "applause", "pause", "silence", "noise", "cough", "coughs", "sighs",
     "overlapping", "overtalk", "yeah", "yep", "right", "sure", "exactly", "absolutely", "true",
-    "thanks", "hmm", "mhm", "uh", "um",
+    "thanks", "hmm", "mhm", "uh", "um", "however", "therefore", "moreover", "furthermore",
+    "meanwhile", "instead", "otherwise", "besides", "anyway", "actually", "honestly", "frankly",
+    "again", "still", "indeed", "hence", "thus", "consequently", "nevertheless", "nonetheless",
+    "additionally", "lastly", "overall", "meaning", "caveat", "disclaimer", "hint", "step",
+    "part", "section", "chapter", "appendix",
+    "in short", "in other words", "for example", "for instance", "in fact", "of course",
+    "by the way", "on the other hand", "that said", "in summary", "in sum", "in brief",
+})
+# Words that make a phrase ending in a colon a piece of prose, not a role.
+_PROSE_WORDS = frozenset({
+    "i", "we", "you", "he", "she", "it", "they", "me", "us", "them", "my", "our", "your",
+    "his", "its", "their", "this", "that", "these", "those", "there", "here", "is", "are",
+    "was", "were", "be", "been", "am", "do", "does", "did", "have", "has", "had", "will",
+    "would", "can", "could", "should", "may", "might", "must", "what", "why", "how", "when",
+    "where", "which", "who", "whom", "not", "if", "because", "as", "than", "then",
 })
 _PARTICLES = frozenset({
     "of", "the", "and", "for", "de", "da", "di", "del", "della", "dos", "das", "du", "la", "le",
@@ -228,33 +257,67 @@ def is_name(name: str) -> bool:
     )
 
 
-def _looks_like_name(name: str) -> bool:
-    """Whether ``name`` is capitalised like a name and not a word that often ends in a colon."""
+def _looks_like_role(name: str) -> bool:
+    """Whether ``name``, in any case, can be a role or a name rather than the start of a
+    sentence: no word that often ends in a colon first, no pronoun, verb or question
+    word ("Export manager", "head of sales", "IT lead", but not "However", "What we
+    did"). A word in capitals inside a label that is not all capitals is an acronym."""
     words = name.split()
-    if name_key(name) in _NOT_SPEAKERS or words[0][0].islower() or words[-1][0].islower():
+    shouting = name.isupper()
+    return (
+        name_key(name) not in _NOT_SPEAKERS
+        and words[0].casefold() not in _NOT_SPEAKERS
+        and not any(
+            word.casefold() in _PROSE_WORDS and (shouting or len(word) < 2 or not word.isupper())
+            for word in words
+        )
+    )
+
+
+def _looks_like_name(name: str) -> bool:
+    """Whether ``name`` is capitalised like a name and neither is nor starts with a word
+    that often ends in a colon ("Note", "Step 2")."""
+    words = name.split()
+    if name_key(name) in _NOT_SPEAKERS or words[0].casefold() in _NOT_SPEAKERS:
+        return False
+    if words[0][0].islower() or words[-1][0].islower():
         return False
     return all(not word[0].islower() or word.casefold() in _PARTICLES for word in words)
+
+
+def sure_speakers(candidates: Sequence[Label | None], paragraph_starts: Sequence[bool]) -> set[str]:
+    """The name keys of the candidates that are speakers by rules 1 to 4 of the module
+    docstring (not the speakers who talk once)."""
+    keys = [None if label is None else name_key(label.speaker) for label in candidates]
+    counts = Counter(key for key in keys if key is not None)
+    opening = Counter(
+        key
+        for label, key, starts in zip(candidates, keys, paragraph_starts, strict=True)
+        if label is not None and key is not None and starts and not label.alone
+    )
+
+    def sure(label: Label, key: str) -> bool:
+        if label.sure or (not label.alone and _KNOWN_ROLE.fullmatch(key)):
+            return True
+        if counts[key] >= 2 and _looks_like_name(label.speaker):
+            return True
+        return opening[key] >= RECURRING and _looks_like_role(label.speaker)
+
+    return {
+        key
+        for label, key in zip(candidates, keys, strict=True)
+        if label is not None and key is not None and sure(label, key)
+    }
 
 
 def choose_labels(
     candidates: Sequence[Label | None], paragraph_starts: Sequence[bool]
 ) -> list[Label | None]:
     """Keep the candidates that are speaker labels (rules in the module docstring)."""
-    keys = [None if label is None else name_key(label.speaker) for label in candidates]
-    counts = Counter(key for key in keys if key is not None)
-
-    def sure(label: Label, key: str) -> bool:
-        if label.sure or (not label.alone and _KNOWN_ROLE.fullmatch(key)):
-            return True
-        return counts[key] >= 2 and _looks_like_name(label.speaker)
-
-    sure_keys = {
-        key
-        for label, key in zip(candidates, keys, strict=True)
-        if label is not None and key is not None and sure(label, key)
-    }
+    sure_keys = sure_speakers(candidates, paragraph_starts)
     chosen: list[Label | None] = []
-    for label, key, starts in zip(candidates, keys, paragraph_starts, strict=True):
+    for label, starts in zip(candidates, paragraph_starts, strict=True):
+        key = None if label is None else name_key(label.speaker)
         keep = label is not None and (
             key in sure_keys
             or (
@@ -290,10 +353,12 @@ def parse_blocks(blocks: Sequence[Block]) -> tuple[list[Turn], list[str]]:
         else label
         for i, label in enumerate(found)
     ]
-    labels = choose_labels(candidates, [block.new_paragraph for block in blocks])
+    paragraph_starts = [block.new_paragraph for block in blocks]
+    labels = choose_labels(candidates, paragraph_starts)
+    skip, warnings = _title_block(blocks, labels, sure_speakers(candidates, paragraph_starts))
+    blocks, labels = blocks[skip:], labels[skip:]
 
     turns: list[Turn] = []
-    warnings: list[str] = []
     speaker: str | None = None
     start: float | None = None
     parts: list[str] = []
@@ -323,6 +388,34 @@ def parse_blocks(blocks: Sequence[Block]) -> tuple[list[Turn], list[str]]:
         parts.append(block.text)
     close()
     return turns, warnings
+
+
+def _title_block(
+    blocks: Sequence[Block], labels: Sequence[Label | None], sure: set[str]
+) -> tuple[int, list[str]]:
+    """How many blocks before the first sure speaker are a title or metadata block to
+    leave out, and a warning that names them. They are when every one is short and
+    has no label, or a label used once before words that do not end a sentence
+    ("Interview: Clinic C, IT Lead", "Date: 12 May"); otherwise they stay."""
+    first = next(
+        (i for i, label in enumerate(labels) if label and name_key(label.speaker) in sure), 0
+    )
+    leading = list(zip(blocks[:first], labels[:first], strict=True))
+    if not leading or not all(
+        len(block.text) <= TITLE_BLOCK_CHARACTERS
+        and (label is None or not label.rest.rstrip(_CLOSING_MARKS).endswith(_SENTENCE_ENDS))
+        for block, label in leading
+    ):
+        return 0, []
+    lines = [block.line for block, _ in leading if block.line is not None]
+    if lines:
+        where = f"line {lines[0]}" if lines[0] == lines[-1] else f"lines {lines[0]}-{lines[-1]}"
+    else:
+        where = "paragraph 1" if first == 1 else f"paragraphs 1-{first}"
+    title = " / ".join(" ".join(block.text.split()) for block, _ in leading)
+    return first, [
+        f"{where} before the first speaker left out as a title or metadata block: {title!r}."
+    ]
 
 
 def text_blocks(text: str, *, markdown: bool = False) -> tuple[list[Block], list[str]]:

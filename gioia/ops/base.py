@@ -6,12 +6,22 @@ import difflib
 import re
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Subquery, and_, case, func, insert, select
 from sqlalchemy.orm import Session
 
 from gioia.errors import InvalidInput, NotFound
 from gioia.ops.visibility import Viewer
-from gioia.store import NAME_LENGTH, Coder, Concept, Event, Review, Segment, Transcript, core_table
+from gioia.store import (
+    NAME_LENGTH,
+    Coder,
+    Coding,
+    Concept,
+    Event,
+    Review,
+    Segment,
+    Transcript,
+    core_table,
+)
 from gioia.text import name_key
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -298,3 +308,27 @@ def evidence_coder(tx: Tx, coder: str | None) -> int | None:
     return tx.session.scalar(
         select(Coder.id).where(Coder.is_consensus.is_(True)).order_by(Coder.id.desc()).limit(1)
     )
+
+
+def coding_applications(coder_id: int | None = None) -> Subquery:
+    """Codings as they count: a coder's concept on a segment once, however many spans
+    (quotes) mark it. One row per coder, concept and segment (of ``coder_id`` only, if
+    given), with the segment's transcript and whether any of its spans is a quote."""
+    quoted = case(
+        (and_(Coding.char_start == Segment.char_start, Coding.char_end == Segment.char_end), 0),
+        else_=1,
+    )
+    query = (
+        select(
+            Coding.coder_id,
+            Coding.concept_id,
+            Coding.segment_id,
+            Segment.transcript_id,
+            func.max(quoted).label("quoted"),
+        )
+        .join(Segment, Segment.id == Coding.segment_id)
+        .group_by(Coding.coder_id, Coding.concept_id, Coding.segment_id, Segment.transcript_id)
+    )
+    if coder_id is not None:
+        query = query.where(Coding.coder_id == coder_id)
+    return query.subquery()

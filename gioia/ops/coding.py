@@ -24,6 +24,7 @@ from gioia.ops.base import (
     segment_ref,
     visible_concept,
 )
+from gioia.relocate import loose_pattern
 from gioia.store import (
     Case,
     Coder,
@@ -50,16 +51,8 @@ def locate_quote(text: str, quote: str) -> tuple[int, int] | None:
     start = text.find(wanted)
     if start >= 0:
         return start, start + len(wanted)
-    pattern = r"\s+".join(_loose(word) for word in wanted.split())
-    match = re.search(pattern, text, re.IGNORECASE)
+    match = re.search(loose_pattern(wanted), text, re.IGNORECASE)
     return (match.start(), match.end()) if match else None
-
-
-_QUOTE_MARKS = {"'": "['‘’]", "‘": "['‘’]", "’": "['‘’]", '"': '["“”]', "“": '["“”]', "”": '["“”]'}
-
-
-def _loose(word: str) -> str:
-    return "".join(_QUOTE_MARKS.get(ch, re.escape(ch)) for ch in word)
 
 
 def _span(

@@ -72,7 +72,8 @@ def _state(tx: Tx, work: _Work) -> ReconcileState:
     decided = set(
         tx.session.scalars(select(Review.segment_id).where(Review.coder_id == consensus.id))
     )
-    copied: list[int] = []
+    copied = 0  # codes newly applied by the consensus
+    made: list[int] = []  # the codings that hold them
     settled: list[int] = []
     done = 0
     pending: list[Pending] = []
@@ -84,13 +85,15 @@ def _state(tx: Tx, work: _Work) -> ReconcileState:
             done += 1
             continue
         if len(read) == 1:  # one coder's reading is all there is: it stands as it is
-            copied += _copy(
+            codes, ids = _copy(
                 tx, work, segment, scope.applied.get((read[0], segment), set()), (read[0],)
             )
+            copied, made = copied + codes, made + ids
             settled.append(segment)
             continue
         first, second = work.codes(0, segment), work.codes(1, segment)
-        copied += _copy(tx, work, segment, first & second, (a_id, b_id))
+        codes, ids = _copy(tx, work, segment, first & second, (a_id, b_id))
+        copied, made = copied + codes, made + ids
         if first == second:
             settled.append(segment)
             continue
@@ -108,19 +111,19 @@ def _state(tx: Tx, work: _Work) -> ReconcileState:
         tx.record(
             "reconcile",
             "coder",
-            f"Copied {len(copied)} agreed coding(s) of {a} and {b} into {consensus.name}; "
+            f"Copied {copied} agreed coding(s) of {a} and {b} into {consensus.name}; "
             f"{len(settled)} segment(s) settled",
             subject_id=consensus.id,
             before={"coders": [a, b], "settled": done},
             after={
                 "coders": [a, b],
-                "copied": len(copied),
-                "codings": copied,
+                "copied": copied,
+                "codings": made,
                 "segments": sorted(settled),
             },
             coder=consensus,
         )
-    return ReconcileState(consensus.name, (a, b), len(copied), done, tuple(pending), len(settled))
+    return ReconcileState(consensus.name, (a, b), copied, done, tuple(pending), len(settled))
 
 
 def _text(scope: Scope, segment: int) -> str:
@@ -130,9 +133,12 @@ def _text(scope: Scope, segment: int) -> str:
 
 def _copy(
     tx: Tx, work: _Work, segment: int, codes: set[int], sources: tuple[int, ...]
-) -> list[int]:
-    """Copy the sources' codings of these codes on a segment (every distinct span);
-    returns the ids of the consensus codings made."""
+) -> tuple[int, list[int]]:
+    """Copy the sources' codings of these codes on a segment, each code once: on the
+    distinct quotes the sources marked, or on the whole segment when they marked none.
+    Returns how many codes the consensus newly applies there, and the ids of the
+    codings made."""
+    _, segment_start, segment_end, _ = work.scope.segments[segment]
     present: set[tuple[int, int, int]] = {
         (concept, start, end)
         for concept, start, end in tx.session.execute(
@@ -141,23 +147,31 @@ def _copy(
             )
         )
     }
-    added: list[Coding] = []
+    applied = {concept for concept, _, _ in present}
+    made: list[Coding] = []
+    added = 0
     for code in sorted(codes):
-        for source in sources:
-            for start, end in work.scope.spans.get((source, segment, code), ()):
-                if (code, start, end) not in present:
-                    coding = Coding(
-                        segment_id=segment,
-                        concept_id=code,
-                        coder_id=work.consensus.id,
-                        char_start=start,
-                        char_end=end,
-                    )
-                    tx.session.add(coding)
-                    added.append(coding)
-                    present.add((code, start, end))
+        spans = {
+            span for source in sources for span in work.scope.spans.get((source, segment, code), ())
+        }
+        quotes = spans - {(segment_start, segment_end)}
+        for start, end in sorted(quotes or spans):
+            if (code, start, end) not in present:
+                coding = Coding(
+                    segment_id=segment,
+                    concept_id=code,
+                    coder_id=work.consensus.id,
+                    char_start=start,
+                    char_end=end,
+                )
+                tx.session.add(coding)
+                made.append(coding)
+                present.add((code, start, end))
+        if spans and code not in applied:
+            applied.add(code)
+            added += 1
     tx.session.flush()
-    return [coding.id for coding in added]
+    return added, [coding.id for coding in made]
 
 
 def resolve(
@@ -196,7 +210,7 @@ def _decide(
         "neither": (first & second, (a_id, b_id)),
         "other": (first & second, (a_id, b_id)),
     }[choice]
-    added = _copy(tx, work, segment, kept, sources)
+    _, added = _copy(tx, work, segment, kept, sources)
     names = sorted(work.scope.names[c] for c in kept)
     if choice == "other":
         if not concepts:
@@ -207,7 +221,7 @@ def _decide(
             spans = work.scope.spans  # a coder's quote of this concept is kept, else the whole
             if not any((c, segment, concept.id) in spans for c in (a_id, b_id)):
                 spans[(-1, segment, concept.id)] = [(start, end)]
-            added += _copy(tx, work, segment, {concept.id}, (a_id, b_id, -1))
+            added += _copy(tx, work, segment, {concept.id}, (a_id, b_id, -1))[1]
             names.append(concept.name)
     mark_reviewed(tx.session, work.consensus.id, {segment})
     label = {"a": f"{a}'s", "b": f"{b}'s", "both": "both", "neither": "neither"}.get(

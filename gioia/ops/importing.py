@@ -7,36 +7,33 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import insert, select, update
 
 from gioia.errors import ImportFailed, InvalidInput
 from gioia.importers import read_transcript
 from gioia.importers.manifest import TranscriptMeta
+from gioia.ops import carry
 from gioia.ops.base import Tx, clean_name
-from gioia.store import (
-    Attribute,
-    Case,
-    Coder,
-    Coding,
-    Informant,
-    Memo,
-    Review,
-    Segment,
-    Transcript,
-    core_table,
-)
-from gioia.text import SEGMENTATIONS, build_document, name_key
+from gioia.store import Attribute, Case, Informant, Segment, Transcript, core_table
+from gioia.text import SEGMENTATIONS, SegmentSpan, build_document, name_key
+from gioia.views import CarryReport
 
 DEFAULT_INTERVIEWER_LABELS = ("Interviewer", "Q", "I")
+#: A speaker holding this share of a file's text (or more) is probably hiding others;
+#: so is the interviewer holding this much of it (informants usually talk most).
+NEARLY_ALL = 0.97
+INTERVIEWER_MOST = 0.5
 
 
 @dataclass(frozen=True)
 class ImportOptions:
-    """How files are segmented, which labels are the interviewer's, and replacement."""
+    """How files are segmented, which labels are the interviewer's, and replacement
+    (``force``: drop the codings and memos whose words are gone from the new text)."""
 
     segment_by: str = "turn"
     interviewer_labels: tuple[str, ...] = DEFAULT_INTERVIEWER_LABELS
     replace: bool = False
+    force: bool = False
 
     def __post_init__(self) -> None:
         if self.segment_by not in SEGMENTATIONS:
@@ -58,12 +55,15 @@ class ImportOptions:
 
 @dataclass(frozen=True)
 class Outcome:
-    """The result of importing one file."""
+    """The result of importing one file; a replacement that held work has ``carried``
+    and, when some of it was dropped, the rows of the file that lists it."""
 
     transcript: str
     status: str
     segments: int
     warnings: tuple[str, ...]
+    carried: CarryReport | None = None
+    dropped: tuple[dict[str, str], ...] = ()
 
 
 def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions) -> Outcome:
@@ -81,22 +81,37 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
     session = tx.session
 
     transcript = session.scalar(select(Transcript).where(Transcript.name_key == name_key(name)))
+    warnings = [*parsed.warnings, *speaker_warnings(text, spans, options)]
     status = "imported"
+    plan: carry.CarryPlan | None = None
     before: dict[str, object] | None = None
     if transcript is not None:
         if transcript.content_hash == digest:
             updated = _update_metadata(tx, transcript, meta)
             status = "updated" if updated else "unchanged"
-            return Outcome(transcript.name, status, 0, tuple(parsed.warnings))
+            return Outcome(transcript.name, status, 0, tuple(warnings))
         if not options.replace:
             raise ImportFailed(
                 f"{path.name}: a transcript named {transcript.name!r} already exists with "
                 "different content (or segmentation); pass --replace to replace it."
             )
-        _refuse_losing_work(tx, path, transcript)
-        before = _replaced(tx, transcript)
-        session.execute(delete(Segment).where(Segment.transcript_id == transcript.id))
-        session.execute(delete(Attribute).where(Attribute.transcript_id == transcript.id))
+        plan = carry.plan(tx, transcript, text, spans)
+        _refuse_losing_work(path, plan, options, tx.coder_name)
+        before = {
+            "source": transcript.source,
+            "segments": len(plan.segments),
+            "segment_by": transcript.segment_by,
+            "content_hash": transcript.content_hash,
+            **_metadata(tx, transcript),
+        }
+        # Out of the way of the new segments' positions until the work has moved over.
+        session.execute(
+            update(Segment)
+            .where(Segment.transcript_id == transcript.id)
+            .values(position=-Segment.position)
+        )
+        # What the import does not say about the transcript stays as it was.
+        meta = _stored_meta(tx, transcript).overlaid(meta)
         status = "replaced"
     else:
         transcript = Transcript(name=name, name_key=name_key(name))
@@ -136,67 +151,105 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
     )
     _store_attributes(tx, meta, transcript, case, informant)
     session.flush()
+    after: dict[str, object] = {
+        "source": path.name,
+        "segments": len(spans),
+        "segment_by": options.segment_by,
+        "content_hash": digest,
+        **_metadata(tx, transcript),
+    }
+    report: CarryReport | None = None
+    rows: list[dict[str, str]] = []
+    if plan is not None:
+        new_ids = dict(
+            session.execute(
+                select(Segment.position, Segment.id).where(
+                    Segment.transcript_id == transcript.id, Segment.position > 0
+                )
+            ).all()
+        )
+        report, rows = carry.apply(tx, plan, new_ids)
+        work_before, work_after = carry.trail(plan, report, new_ids)
+        before = {**(before or {}), **work_before}
+        after.update(work_after)
+        if not report.items and not report.reviews_kept and not report.reviews_dropped:
+            report = None
     tx.record(
         "import" if status == "imported" else "replace",
         "transcript",
-        f"{status.capitalize()} {name} from {path.name} ({len(spans)} segments)",
+        f"{status.capitalize()} {name} from {path.name} ({len(spans)} segments)"
+        + (f"; {_carried_summary(report)}" if report else ""),
         subject_id=transcript.id,
         transcript_id=transcript.id,
         before=before,
-        after={
-            "source": path.name,
-            "segments": len(spans),
-            "segment_by": options.segment_by,
-            "content_hash": digest,
-            **_metadata(tx, transcript),
-        },
+        after=after,
     )
-    return Outcome(name, status, len(spans), tuple(parsed.warnings))
+    return Outcome(name, status, len(spans), tuple(warnings), report, tuple(rows))
 
 
-def _refuse_losing_work(tx: Tx, path: Path, transcript: Transcript) -> None:
-    """Refuse to replace a transcript whose segments carry codings or memos."""
-    lost = []
-    for model, what in ((Coding, "coding(s)"), (Memo, "memo(s)")):
-        count = tx.session.scalar(
-            select(func.count())
-            .select_from(model)
-            .join(Segment, Segment.id == model.segment_id)
-            .where(Segment.transcript_id == transcript.id)
-        )
-        if count:
-            lost.append(f"{count} {what}")
-    if lost:
-        raise ImportFailed(
-            f"{path.name}: replacing {transcript.name!r} would lose its {' and '.join(lost)}; "
-            "export them (`gioia codings export`) and remove them first."
-        )
+def speaker_warnings(text: str, spans: list[SegmentSpan], options: ImportOptions) -> list[str]:
+    """Warnings about speakers that were probably missed (their turns then run on inside
+    another speaker's): no turn but the interviewer's, and, in a file of three turns or
+    more, one speaker holding nearly all the text or the interviewer holding most of it."""
+    if not spans:
+        return []
+    if all(options.is_interviewer(span.speaker) for span in spans):
+        labels = ", ".join(sorted({repr(span.speaker) for span in spans}))
+        return [
+            f"no informant turn: every segment is the interviewer's ({labels}), so nothing "
+            "here is offered for coding; check the speaker labels, or name the "
+            "interviewer's with --interviewer."
+        ]
+    if len({span.turn for span in spans}) < 3:
+        return []
+    held: dict[str, int] = {}
+    for span in spans:
+        if span.speaker is not None:
+            held[span.speaker] = held.get(span.speaker, 0) + span.end - span.start
+    total = sum(span.end - span.start for span in spans)
+    asking = sum(n for speaker, n in held.items() if options.is_interviewer(speaker))
+    speaker, most = max(held.items(), key=lambda item: item[1], default=("", 0))
+    check = (
+        "check that every speaker's label was found (a label not taken as a speaker's "
+        "is read as part of the turn before it)."
+    )
+    if most >= NEARLY_ALL * total:
+        return [f"{speaker!r} holds {most / total:.0%} of the text: {check}"]
+    if asking >= INTERVIEWER_MOST * total:
+        return [f"the interviewer's turns hold {asking / total:.0%} of the text: {check}"]
+    return []
 
 
-def _replaced(tx: Tx, transcript: Transcript) -> dict[str, object]:
-    """What the trail keeps of a transcript about to be replaced: its source, segments,
-    metadata, and whose reviews of its segments go with them."""
-    reviews = {
-        coder: n
-        for coder, n in tx.session.execute(
-            select(Coder.name, func.count())
-            .select_from(Review)
-            .join(Segment, Segment.id == Review.segment_id)
-            .join(Coder, Coder.id == Review.coder_id)
-            .where(Segment.transcript_id == transcript.id)
-            .group_by(Coder.name)
-            .order_by(Coder.name)
-        )
-    }
-    segments = tx.session.scalar(select(func.count()).where(Segment.transcript_id == transcript.id))
-    return {
-        "source": transcript.source,
-        "segments": segments,
-        "segment_by": transcript.segment_by,
-        "content_hash": transcript.content_hash,
-        **_metadata(tx, transcript),
-        "reviews": reviews,
-    }
+def _carried_summary(report: CarryReport) -> str:
+    """The codings carried over, in a few words."""
+    parts = [
+        f"{report.count(status)} {status}"
+        for status in ("kept", "moved", "changed", "merged", "dropped")
+        if report.count(status)
+    ]
+    return f"codings {', '.join(parts) or 'none'}"
+
+
+def _refuse_losing_work(
+    path: Path, plan: carry.CarryPlan, options: ImportOptions, viewer: str | None
+) -> None:
+    """Refuse a replacement that would lose codings or memos, unless ``force``."""
+    lost = plan.unplaced
+    if not lost or options.force:
+        return
+    codings = sum(1 for item in lost if item.kind == "coding")
+    memos = len(lost) - codings
+    what = " and ".join(
+        part
+        for part in (f"{codings} coding(s)" if codings else "", f"{memos} memo(s)" if memos else "")
+        if part
+    )
+    raise ImportFailed(
+        f"{path.name}: the words of {what} of {plan.transcript.name!r} are not in the new "
+        "text, so they cannot be carried over; correct the file, or pass --force to drop "
+        "them (they go to the audit trail and to a file beside the store).",
+        carry.unplaced_lines(lost, viewer),
+    )
 
 
 def _update_metadata(tx: Tx, transcript: Transcript, meta: TranscriptMeta) -> bool:
@@ -226,6 +279,19 @@ def _update_metadata(tx: Tx, transcript: Transcript, meta: TranscriptMeta) -> bo
         after=after,
     )
     return True
+
+
+def _stored_meta(tx: Tx, transcript: Transcript) -> TranscriptMeta:
+    """The case, informant, role, wave and date stored for a transcript."""
+    informant = tx.session.get(Informant, transcript.informant_id or -1)
+    case = tx.session.get(Case, transcript.case_id or -1)
+    return TranscriptMeta(
+        case=case.name if case else None,
+        informant=informant.name if informant else None,
+        role=informant.role if informant else None,
+        wave=transcript.wave,
+        date=transcript.interview_date,
+    )
 
 
 def _metadata(tx: Tx, transcript: Transcript) -> dict[str, object]:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from gioia.errors import InvalidInput
 from gioia.ops import memos
-from gioia.ops.base import Tx, find_coder, get_concept, get_transcript
+from gioia.ops.base import Tx, coding_applications, find_coder, get_concept, get_transcript
 from gioia.store import (
     Attribute,
     Case,
@@ -61,11 +61,11 @@ def transcripts(tx: Tx, *, names: list[str] | None = None) -> list[TranscriptSum
         .group_by(Segment.transcript_id)
         .subquery()
     )
+    applied = coding_applications()
     coding_counts = (
-        select(Segment.transcript_id, func.count().label("n"))
-        .join(Coding, Coding.segment_id == Segment.id)
-        .where(tx.viewer.own(Coding.coder_id))
-        .group_by(Segment.transcript_id)
+        select(applied.c.transcript_id, func.count().label("n"))
+        .where(tx.viewer.own(applied.c.coder_id))
+        .group_by(applied.c.transcript_id)
         .subquery()
     )
     query = (

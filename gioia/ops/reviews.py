@@ -11,6 +11,7 @@ from gioia.ops import memos
 from gioia.ops.base import (
     Tx,
     clean_name,
+    coding_applications,
     find_coder,
     get_concept,
     get_transcript,
@@ -121,12 +122,13 @@ def progress(tx: Tx) -> list[ProgressRow]:
             .group_by(Review.coder_id, Segment.transcript_id)
         )
     }
+    applied = coding_applications()
     codings = {
         (coder, transcript): n
         for coder, transcript, n in tx.session.execute(
-            select(Coding.coder_id, Segment.transcript_id, func.count())
-            .join(Segment, Segment.id == Coding.segment_id)
-            .group_by(Coding.coder_id, Segment.transcript_id)
+            select(applied.c.coder_id, applied.c.transcript_id, func.count()).group_by(
+                applied.c.coder_id, applied.c.transcript_id
+            )
         )
     }
     names = dict(tx.session.execute(select(Transcript.id, Transcript.name)).all())
@@ -151,17 +153,16 @@ def coders(tx: Tx) -> list[CoderSummary]:
     """Every coder the acting coder may see (only themselves, when blind) with segments
     reviewed, codings, concepts used and transcripts coded."""
     viewer = tx.viewer
+    applied = coding_applications()
     counts = {
         coder: (n, concepts, transcripts)
         for coder, n, concepts, transcripts in tx.session.execute(
             select(
-                Coding.coder_id,
+                applied.c.coder_id,
                 func.count(),
-                func.count(func.distinct(Coding.concept_id)),
-                func.count(func.distinct(Segment.transcript_id)),
-            )
-            .join(Segment, Segment.id == Coding.segment_id)
-            .group_by(Coding.coder_id)
+                func.count(func.distinct(applied.c.concept_id)),
+                func.count(func.distinct(applied.c.transcript_id)),
+            ).group_by(applied.c.coder_id)
         )
     }
     reviewed = {

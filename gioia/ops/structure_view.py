@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import distinct, func, select
 
 from gioia.errors import InvalidInput
 from gioia.ops import memos
-from gioia.ops.base import Tx, evidence_coder
+from gioia.ops.base import Tx, coding_applications, evidence_coder
 from gioia.ops.listing import segments as list_segments
 from gioia.ops.structure import child_names, get_item, level, name_of
-from gioia.store import Coder, Coding, Concept, Dimension, Segment, Theme, Transcript
+from gioia.store import Coder, Concept, Dimension, Segment, Theme, Transcript
 from gioia.text import name_key
 from gioia.views import (
     ConceptNode,
@@ -27,33 +27,28 @@ from gioia.views import (
 
 
 def _counts(tx: Tx, group: Any, coder_id: int | None) -> dict[Any, Counts]:
+    """Counts per ``group`` (a column of Concept or Theme): a coder's concept on a
+    segment counts once however many quotes mark it (see ``coding_applications``)."""
+    applied = coding_applications(coder_id)
     informant = func.coalesce(Segment.informant_id, Transcript.informant_id)
-    quoted = case(
-        (
-            and_(Coding.char_start == Segment.char_start, Coding.char_end == Segment.char_end),
-            0,
-        ),
-        else_=1,
-    )
     query = (
         select(
             group,
             func.count(),
-            func.count(distinct(Coding.segment_id)),
-            func.count(distinct(Segment.transcript_id)),
+            func.count(distinct(applied.c.segment_id)),
+            func.count(distinct(applied.c.transcript_id)),
             func.count(distinct(Transcript.case_id)),
             func.count(distinct(informant)),
-            func.sum(quoted),
+            func.sum(applied.c.quoted),
         )
-        .select_from(Coding)
-        .join(Segment, Segment.id == Coding.segment_id)
-        .join(Transcript, Transcript.id == Segment.transcript_id)
-        .join(Concept, Concept.id == Coding.concept_id)
+        .select_from(applied)
+        .join(Segment, Segment.id == applied.c.segment_id)
+        .join(Transcript, Transcript.id == applied.c.transcript_id)
+        .join(Concept, Concept.id == applied.c.concept_id)
         .outerjoin(Theme, Theme.id == Concept.theme_id)
+        .where(tx.viewer.own(applied.c.coder_id))
         .group_by(group)
     )
-    if coder_id is not None:
-        query = query.where(Coding.coder_id == coder_id)
     return {
         key: Counts(int(n), int(s), int(t), int(c), int(i), int(q or 0))
         for key, n, s, t, c, i, q in tx.session.execute(query)

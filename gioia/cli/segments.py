@@ -1,0 +1,71 @@
+"""`gioia segment merge|split|delete`: correct the segments of a transcript after import."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from gioia.cli.common import console, open_project
+
+if TYPE_CHECKING:
+    from gioia.views import SegmentEdit
+
+
+@click.group()
+def segment() -> None:
+    """Merge, split or delete segments; codings, memos and read marks are kept.
+
+    Segments after the one edited are renumbered: their T:N references change.
+    """
+
+
+@segment.command("merge")
+@click.argument("refs", nargs=-1, required=True, metavar="T:N T:N+1...")
+def merge(refs: tuple[str, ...]) -> None:
+    """Merge consecutive segments into the first (a turn cut in two)."""
+    with open_project() as project:
+        edit = project.merge_segments(list(refs))
+    _report(edit, f"Merged {', '.join(edit.before)} into {edit.after[0]}")
+
+
+@segment.command("split")
+@click.argument("ref", metavar="T:N")
+@click.option("--at", type=int, metavar="N", help="Split before character N of its text (from 0).")
+@click.option("--before", "before", metavar="WORDS", help="Split before these words.")
+@click.option("--sentences", is_flag=True, help="Split at every sentence.")
+def split(ref: str, at: int | None, before: str | None, sentences: bool) -> None:
+    """Split a segment in two (or into its sentences)."""
+    if sum((at is not None, before is not None, sentences)) != 1:
+        raise click.UsageError("Give one of --at N, --before WORDS or --sentences.")
+    with open_project() as project:
+        edit = project.split_segment(ref, at=at, before=before, sentences=sentences)
+    _report(edit, f"Split {edit.before[0]} into {', '.join(edit.after)}")
+
+
+@segment.command("delete")
+@click.argument("ref", metavar="T:N")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Delete it even if it holds codings or memos (they are dropped, audited, and "
+    "listed in a file beside the store).",
+)
+def delete(ref: str, force: bool) -> None:
+    """Delete a segment and its words (a heading, a false turn)."""
+    with open_project() as project:
+        edit = project.delete_segment(ref, force=force)
+    _report(edit, f"Deleted {edit.before[0]}")
+
+
+def _report(edit: SegmentEdit, done: str) -> None:
+    from gioia.cli.transcripts import report_carried
+
+    out = console()
+    later = f"; {edit.renumbered} later segment(s) renumbered" if edit.renumbered else ""
+    out.print(f"{done}{later}.", markup=False, soft_wrap=True)
+    if edit.carried.items or edit.carried.reviews_dropped:
+        report_carried(out, edit.carried)
+
+
+COMMANDS = [segment]

@@ -1,0 +1,491 @@
+"""Editing segments after import: merge, split and delete, with the work on them kept.
+
+Offsets stay true: a merge or a split changes segment boundaries only, so every
+coding keeps its span; a deletion takes the segment's words out of the transcript's
+text and moves every later span back. Segments after the edit are renumbered, so
+their ``T:N`` references change (the event says how). ``Transcript.content_hash``
+stays that of the imported file, so importing the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, insert, select, update
+
+from gioia.errors import InvalidInput
+from gioia.ops.base import Tx, resolve_refs, segment_ref
+from gioia.ops.carry import OldSegment, WorkCoding, coding_state, drop_work, load_work
+from gioia.ops.coding import locate_quote
+from gioia.store import Coder, Coding, Memo, Review, Segment, Transcript, core_table
+from gioia.text import one_line, split_sentences
+from gioia.views import CarriedItem, CarryReport, SegmentEdit
+
+
+@dataclass(frozen=True)
+class DeleteOutcome:
+    """A deletion, and the rows of the export of what it dropped."""
+
+    edit: SegmentEdit
+    dropped: tuple[dict[str, str], ...]
+
+
+def _state(transcript: Transcript, segment: Segment) -> dict[str, object]:
+    """A segment as the trail records it."""
+    return {
+        "segment": segment_ref(transcript, segment),
+        "id": segment.id,
+        "start": segment.char_start,
+        "end": segment.char_end,
+        "speaker": segment.speaker,
+        "text": transcript.text[segment.char_start : segment.char_end],
+    }
+
+
+def _renumber(tx: Tx, transcript_id: int, after: int, by: int) -> int:
+    """Move the positions of the segments after ``after`` by ``by``; returns how many.
+
+    In two steps (through negative positions) so that no row ever takes a position
+    another still holds: SQLite and PostgreSQL check uniqueness row by row.
+    """
+    later = (Segment.transcript_id == transcript_id, Segment.position > after)
+    count = tx.session.scalar(select(func.count()).where(*later)) or 0
+    if count and by:
+        tx.session.execute(
+            update(Segment)
+            .where(*later)
+            .values(position=-Segment.position)
+            .execution_options(synchronize_session=False)
+        )
+        tx.session.execute(
+            update(Segment)
+            .where(Segment.transcript_id == transcript_id, Segment.position < 0)
+            .values(position=-Segment.position + by)
+            .execution_options(synchronize_session=False)
+        )
+    return count
+
+
+def _item(
+    coding: WorkCoding, before: str, after: str, status: str, text: str, new_text: str | None
+) -> CarriedItem:
+    return CarriedItem(
+        "coding",
+        coding.coder,
+        coding.concept,
+        before,
+        after,
+        status,
+        None,
+        text,
+        new_text,
+        coding.pick_rank is not None,
+    )
+
+
+def merge(tx: Tx, refs: list[str]) -> SegmentEdit:
+    """Merge consecutive segments of one transcript into the first of them.
+
+    Codings keep their spans; a coder's whole-segment codings of one concept on every
+    part become one whole-segment coding of the merged segment. Memos move over; a
+    coder keeps their read mark only if they had read every part.
+    """
+    targets = resolve_refs(tx.session, refs)
+    if len(targets) < 2:
+        raise InvalidInput("Name two or more consecutive segments to merge, e.g. T:3 T:4.")
+    transcript = targets[0][0]
+    if any(t.id != transcript.id for t, _ in targets):
+        raise InvalidInput("Only segments of one transcript can be merged.")
+    parts = sorted((s for _, s in targets), key=lambda s: s.position)
+    positions = [s.position for s in parts]
+    if positions != list(range(positions[0], positions[0] + len(parts))):
+        raise InvalidInput(
+            f"Segments {', '.join(segment_ref(transcript, s) for s in parts)} are not "
+            "consecutive: merge neighbours only."
+        )
+    first, rest = parts[0], parts[1:]
+    text = transcript.text
+    work = load_work(tx, [s.id for s in parts])
+    before_refs = tuple(segment_ref(transcript, s) for s in parts)
+    before = {
+        "segments": [_state(transcript, s) for s in parts],
+        "codings": [coding_state(c, _ref_of(transcript, parts, c), text) for c in work.codings],
+    }
+    merged_ref = segment_ref(transcript, first)
+    spans = {s.id: (s.char_start, s.char_end) for s in parts}
+    first.char_end = parts[-1].char_end
+    if parts[-1].time_end is not None:
+        first.time_end = parts[-1].time_end
+
+    whole: dict[tuple[int, int], list[WorkCoding]] = defaultdict(list)
+    for coding in work.codings:
+        if (coding.start, coding.end) == spans[coding.segment_id]:
+            whole[(coding.coder_id, coding.concept_id)].append(coding)
+    joined = {
+        c.id: group[0]
+        for group in whole.values()
+        if {c.segment_id for c in group} == set(spans)
+        for c in group
+    }
+    items = []
+    after_codings: list[dict[str, object]] = []
+    for coding in work.codings:
+        old_ref = _ref_of(transcript, parts, coding)
+        words = text[coding.start : coding.end]
+        keeper = joined.get(coding.id)
+        span = (coding.start, coding.end)
+        if keeper is None:
+            status = "kept" if coding.segment_id == first.id else "moved"
+            tx.session.execute(
+                update(Coding).where(Coding.id == coding.id).values(segment_id=first.id)
+            )
+            items.append(_item(coding, old_ref, merged_ref, status, words, words))
+        elif keeper.id == coding.id:
+            status, span = "changed", (first.char_start, first.char_end)
+            picked = [c.pick_rank for c in work.codings if joined.get(c.id) is keeper]
+            ranks = [r for r in picked if r is not None]
+            tx.session.execute(
+                update(Coding)
+                .where(Coding.id == coding.id)
+                .values(
+                    segment_id=first.id,
+                    char_start=span[0],
+                    char_end=span[1],
+                    pick_rank=min(ranks) if ranks else None,
+                )
+            )
+            items.append(_item(coding, old_ref, merged_ref, status, words, text[span[0] : span[1]]))
+        else:
+            status, span = "merged", (first.char_start, first.char_end)
+            tx.session.execute(delete(Coding).where(Coding.id == coding.id))
+            items.append(_item(coding, old_ref, merged_ref, status, words, None))
+        after_codings.append(_coding_after((keeper or coding).id, merged_ref, span, status))
+    for memo in work.memos:
+        old_ref = _ref_of_id(transcript, parts, memo.segment_id)
+        status = "kept" if memo.segment_id == first.id else "moved"
+        items.append(
+            CarriedItem(
+                "memo", memo.coder, None, old_ref, merged_ref, status, None, memo.text, memo.text
+            )
+        )
+    tx.session.execute(
+        update(Memo).where(Memo.segment_id.in_([s.id for s in rest])).values(segment_id=first.id)
+    )
+    readers: dict[int, set[int]] = defaultdict(set)
+    for review in work.reviews:
+        readers[review.coder_id].add(review.segment_id)
+    partial = [coder for coder, read in readers.items() if read != set(spans)]
+    if partial:
+        tx.session.execute(
+            delete(Review).where(Review.segment_id == first.id, Review.coder_id.in_(partial))
+        )
+    for segment in rest:
+        tx.session.delete(segment)
+    tx.session.flush()
+    renumbered = _renumber(tx, transcript.id, positions[-1], -len(rest))
+    report = CarryReport(
+        tuple(items), reviews_kept=len(readers) - len(partial), reviews_dropped=len(partial)
+    )
+    speakers = sorted({s.speaker or "" for s in parts})
+    note = f"; it keeps the speaker {first.speaker!r}" if len(speakers) > 1 else ""
+    event = tx.record(
+        "merge",
+        "segment",
+        f"Merged {', '.join(before_refs)} into {merged_ref}{note}",
+        subject_id=first.id,
+        transcript_id=transcript.id,
+        before=before,
+        after={
+            "segment": _state(transcript, first),
+            "codings": after_codings,
+            "renumbered": {"after": positions[-1], "by": -len(rest), "segments": renumbered},
+            "read marks withdrawn": sorted(
+                tx.session.scalars(select(Coder.name).where(Coder.id.in_(partial)))
+            ),
+        },
+    )
+    return SegmentEdit("merge", before_refs, (merged_ref,), report, renumbered, event)
+
+
+def _ref_of(transcript: Transcript, parts: list[Segment], coding: WorkCoding) -> str:
+    return _ref_of_id(transcript, parts, coding.segment_id)
+
+
+def _ref_of_id(transcript: Transcript, parts: list[Segment], segment_id: int) -> str:
+    position = next(s.position for s in parts if s.id == segment_id)
+    return f"{transcript.name}:{position}"
+
+
+def split(
+    tx: Tx,
+    ref: str,
+    *,
+    at: int | None = None,
+    before: str | None = None,
+    sentences: bool = False,
+) -> SegmentEdit:
+    """Split a segment at a character (``at``, from 0 in its text), before some words
+    (``before``), or at every sentence (``sentences``).
+
+    A whole-segment coding becomes a whole-segment coding of every part; a quote goes
+    with the part that holds it (a cut inside a quote is refused, or with ``sentences``
+    skipped); memos stay with the first part; read marks go to every part.
+    """
+    if sum((at is not None, before is not None, sentences)) != 1:
+        raise InvalidInput(
+            "Split at a character (--at N), before words (--before), or at sentences."
+        )
+    ((transcript, segment),) = resolve_refs(tx.session, [ref])
+    ref = segment_ref(transcript, segment)
+    text = transcript.text
+    start, end = segment.char_start, segment.char_end
+    own = text[start:end]
+    if at is not None:
+        if not 0 < at < len(own):
+            raise InvalidInput(
+                f"Cannot split {ref} at {at}: give an offset from 1 to {len(own) - 1} "
+                f"(its text has {len(own)} characters, counted from 0)."
+            )
+        cuts = [start + at]
+    elif before is not None:
+        found = locate_quote(own, before)
+        if found is None:
+            raise InvalidInput(f"The words {before!r} are not in {ref}.")
+        if found[0] == 0:
+            raise InvalidInput(f"{ref} starts with {before!r}: there is nothing before it.")
+        cuts = [start + found[0]]
+    else:
+        cuts = [start + a for a, _ in split_sentences(own)[1:]]
+    work = load_work(tx, [segment.id])
+    quotes = [c for c in work.codings if (c.start, c.end) != (start, end)]
+    inside = [(cut, c) for cut in cuts for c in quotes if c.start < cut < c.end]
+    if inside and not sentences:
+        cut, coding = inside[0]
+        raise InvalidInput(
+            f"Splitting {ref} at {cut - start} would cut {coding.coder}'s quote of "
+            f"{coding.concept!r} ({text[coding.start : coding.end]!r}): split elsewhere."
+        )
+    cuts = [cut for cut in cuts if all(cut != c for c, _ in inside)]
+    pieces = _pieces(text, start, end, cuts)
+    if len(pieces) < 2:
+        raise InvalidInput(f"{ref} has nothing to split there: each part needs some text.")
+    before_state = {
+        "segment": _state(transcript, segment),
+        "codings": [coding_state(c, ref, text) for c in work.codings],
+    }
+    renumbered = _renumber(tx, transcript.id, segment.position, len(pieces) - 1)
+    time_end = segment.time_end
+    segment.char_start, segment.char_end = pieces[0]
+    if len(pieces) > 1:
+        segment.time_end = None
+    new_rows = [
+        Segment(
+            transcript_id=transcript.id,
+            position=segment.position + k,
+            char_start=a,
+            char_end=b,
+            speaker=segment.speaker,
+            is_interviewer=segment.is_interviewer,
+            informant_id=segment.informant_id,
+            time_end=time_end if k == len(pieces) - 1 else None,
+        )
+        for k, (a, b) in enumerate(pieces[1:], start=1)
+    ]
+    tx.session.add_all(new_rows)
+    tx.session.flush()
+    parts = [segment, *new_rows]
+    refs = [segment_ref(transcript, s) for s in parts]
+    items: list[CarriedItem] = []
+    after_codings: list[dict[str, object]] = []
+    for coding in work.codings:
+        words = text[coding.start : coding.end]
+        if (coding.start, coding.end) == (start, end):
+            tx.session.execute(
+                update(Coding)
+                .where(Coding.id == coding.id)
+                .values(char_start=pieces[0][0], char_end=pieces[0][1])
+            )
+            items.append(_item(coding, ref, refs[0], "changed", words, _words(text, pieces[0])))
+            after_codings.append(_coding_after(coding.id, refs[0], pieces[0], "changed"))
+            copies = [
+                {
+                    "segment_id": part.id,
+                    "concept_id": coding.concept_id,
+                    "coder_id": coding.coder_id,
+                    "char_start": part.char_start,
+                    "char_end": part.char_end,
+                }
+                for part in new_rows
+            ]
+            tx.session.execute(insert(core_table(Coding)), copies)
+            for part, part_ref in zip(new_rows, refs[1:], strict=True):
+                span = (part.char_start, part.char_end)
+                items.append(_item(coding, ref, part_ref, "copied", words, _words(text, span)))
+                after_codings.append(_coding_after(None, part_ref, span, "copied"))
+            continue
+        index = next(k for k, (a, b) in enumerate(pieces) if a <= coding.start < b)
+        if index:
+            tx.session.execute(
+                update(Coding).where(Coding.id == coding.id).values(segment_id=parts[index].id)
+            )
+        status = "kept" if index == 0 else "moved"
+        items.append(_item(coding, ref, refs[index], status, words, words))
+        after_codings.append(
+            _coding_after(coding.id, refs[index], (coding.start, coding.end), status)
+        )
+    for memo in work.memos:
+        items.append(
+            CarriedItem("memo", memo.coder, None, ref, refs[0], "kept", None, memo.text, memo.text)
+        )
+    readers = [r.coder_id for r in work.reviews]
+    if readers:
+        tx.session.execute(
+            insert(core_table(Review)),
+            [{"segment_id": part.id, "coder_id": c} for part in new_rows for c in readers],
+        )
+    report = CarryReport(tuple(items), reviews_kept=len(readers))
+    event = tx.record(
+        "split",
+        "segment",
+        f"Split {ref} into {', '.join(refs)}",
+        subject_id=segment.id,
+        transcript_id=transcript.id,
+        before=before_state,
+        after={
+            "segments": [_state(transcript, s) for s in parts],
+            "codings": after_codings,
+            "renumbered": {
+                "after": segment.position,
+                "by": len(pieces) - 1,
+                "segments": renumbered,
+            },
+        },
+    )
+    return SegmentEdit("split", (ref,), tuple(refs), report, renumbered, event)
+
+
+def _pieces(text: str, start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
+    """The parts of ``[start, end)`` between the cuts, without whitespace at their ends;
+    an error if one would be blank."""
+    pieces = []
+    for a, b in zip([start, *cuts], [*cuts, end], strict=True):
+        piece = text[a:b]
+        stripped = piece.strip()
+        if not stripped:
+            return []
+        a += len(piece) - len(piece.lstrip())
+        pieces.append((a, a + len(stripped)))
+    return pieces
+
+
+def _words(text: str, span: tuple[int, int]) -> str:
+    return text[span[0] : span[1]]
+
+
+def _coding_after(
+    coding_id: int | None, ref: str, span: tuple[int, int], status: str
+) -> dict[str, object]:
+    return {"id": coding_id, "segment": ref, "start": span[0], "end": span[1], "status": status}
+
+
+def delete_segment(tx: Tx, ref: str, *, force: bool = False) -> DeleteOutcome:
+    """Delete a segment and its words (a title line, a false turn); later offsets move
+    back. Refused while it holds codings or memos, unless ``force``, which drops them
+    (audited, and listed in the export the caller writes)."""
+    ((transcript, segment),) = resolve_refs(tx.session, [ref])
+    ref = segment_ref(transcript, segment)
+    work = load_work(tx, [segment.id])
+    if (work.codings or work.memos) and not force:
+        held = " and ".join(
+            part
+            for part in (
+                f"{len(work.codings)} coding(s)" if work.codings else "",
+                f"{len(work.memos)} memo(s)" if work.memos else "",
+            )
+            if part
+        )
+        raise InvalidInput(
+            f"{ref} holds {held}: merge it into a neighbour (`gioia segment merge`), or "
+            "pass --force to drop them (they go to the audit trail and to a file beside "
+            "the store)."
+        )
+    neighbours = {
+        s.position: s
+        for s in tx.session.scalars(
+            select(Segment).where(
+                Segment.transcript_id == transcript.id,
+                Segment.position.in_([segment.position - 1, segment.position + 1]),
+            )
+        )
+    }
+    after_it, before_it = neighbours.get(segment.position + 1), neighbours.get(segment.position - 1)
+    if after_it is None and before_it is None:
+        raise InvalidInput(
+            f"{ref} is the only segment of {transcript.name}: there would be nothing left."
+        )
+    text = transcript.text
+    if after_it is not None:
+        cut = (segment.char_start, after_it.char_start)
+    else:
+        assert before_it is not None
+        cut = (before_it.char_end, segment.char_end)
+    state = _state(transcript, segment)
+    old = OldSegment(segment.id, segment.position, segment.char_start, segment.char_end)
+    items, rows = drop_work(
+        tx, transcript, text, {segment.id: old}, work.codings, work.memos, "its segment was deleted"
+    )
+    tx.session.delete(segment)
+    tx.session.flush()
+    shift = cut[1] - cut[0]
+    transcript.text = text[: cut[0]] + text[cut[1] :]
+    _shift_spans(tx, transcript.id, cut[1], len(text), shift)
+    renumbered = _renumber(tx, transcript.id, old.position, -1)
+    event = tx.record(
+        "delete",
+        "segment",
+        f"Deleted {ref}"
+        + (f" ({segment.speaker})" if segment.speaker else "")
+        + f": {one_line(str(state['text']))!r}"
+        + (f", dropping {len(items)} coding(s) or memo(s)" if items else ""),
+        subject_id=old.id,
+        transcript_id=transcript.id,
+        before={
+            **state,
+            "removed": list(cut),
+            "removed_text": text[cut[0] : cut[1]],
+            "codings": [coding_state(c, ref, text) for c in work.codings],
+            "memos": [{"id": m.id, "coder": m.coder, "text": m.text} for m in work.memos],
+            "read by": len(work.reviews),
+        },
+        after={
+            "characters": len(transcript.text),
+            "renumbered": {"after": old.position, "by": -1, "segments": renumbered},
+        },
+    )
+    report = CarryReport(tuple(items), reviews_dropped=len(work.reviews))
+    edit = SegmentEdit("delete", (ref,), (), report, renumbered, event)
+    return DeleteOutcome(edit, tuple(rows))
+
+
+def _shift_spans(tx: Tx, transcript_id: int, at: int, length: int, by: int) -> None:
+    """Move back by ``by`` the segments and codings of a transcript that start at or
+    after ``at``. Codings go through offsets above every old one (``length``, the old
+    text's), so that none meets another's span on the way: uniqueness is checked row
+    by row."""
+    tx.session.execute(
+        update(Segment)
+        .where(Segment.transcript_id == transcript_id, Segment.char_start >= at)
+        .values(char_start=Segment.char_start - by, char_end=Segment.char_end - by)
+        .execution_options(synchronize_session=False)
+    )
+    of_transcript = Coding.segment_id.in_(
+        select(Segment.id).where(Segment.transcript_id == transcript_id)
+    )
+    for lower, step in ((at, length), (length, -length - by)):
+        tx.session.execute(
+            update(Coding)
+            .where(of_transcript, Coding.char_start >= lower)
+            .values(char_start=Coding.char_start + step, char_end=Coding.char_end + step)
+            .execution_options(synchronize_session=False)
+        )
