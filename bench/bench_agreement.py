@@ -141,7 +141,7 @@ def main() -> None:
     connection.close()
     print(
         f"set-up (not timed, {time.perf_counter() - started:.0f} s): {report.units_in_scope} "
-        f"segments in scope, {report.units_pairable} pairable, {len(report.coders)} coders, "
+        f"segments in scope, {report.units_compared} pairable, {len(report.coders)} coders, "
         f"{len(report.codes)} concepts applied, {codings} codings; mean α "
         f"{report.overall['mean_alpha'].value:.3f}, percent agreement "
         f"{report.overall['percent'].value:.3f}"

@@ -77,7 +77,9 @@ class Coefficient:
 
 @dataclass(frozen=True)
 class TwoCoderResult:
-    """Agreement of two coders over the ``units`` both of them coded."""
+    """Agreement of two coders; ``units`` counts those both coded. ``cohen_terms`` are
+    Cohen's observed and chance agreement (po, pe), ``None`` when no unit was coded by
+    both, for pooling κ over codes."""
 
     units: int
     percent: Coefficient
@@ -87,6 +89,7 @@ class TwoCoderResult:
     brennan_prediger: Coefficient
     gwet_ac1: Coefficient
     krippendorff_alpha: Coefficient
+    cohen_terms: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -116,8 +119,8 @@ class Bootstrap:
     """Bootstrap distribution of α: 95% percentile interval and P(α < minimum).
 
     ``undefined`` resamples (every value the same) are left out of the interval and the
-    probabilities. ``low``, ``high`` are ``None`` with a ``reason`` when there is no
-    interval.
+    probabilities. ``low``, ``high`` are ``None`` (and ``p_below`` empty) with a
+    ``reason`` when there is no interval.
     """
 
     alpha: Coefficient
@@ -248,7 +251,7 @@ def _chance_corrected(pa: float, pe: float, reason: str) -> Coefficient:
 
 
 def _multi_rater(
-    counts: FloatArray, q: int
+    counts: FloatArray, q: int, weights: FloatArray
 ) -> tuple[int, Coefficient, Coefficient, Coefficient, Coefficient]:
     """Percent agreement, Fleiss' κ, AC1 and Brennan–Prediger from per-unit counts.
 
@@ -256,18 +259,19 @@ def _multi_rater(
     units with r_u ≥ 2 of Σ_k n_uk(n_uk − 1) / (r_u(r_u − 1)); π_k the mean over units
     with r_u ≥ 1 of n_uk / r_u. Fleiss pe = Σ π_k²; AC1 pe = Σ π_k(1 − π_k) / (q − 1);
     Brennan–Prediger pe = 1/q. With two coders these are Scott's π, Gwet's two-rater AC1
-    and κ_n.
+    and κ_n. A unit counts ``weights[u]`` times.
     """
     r = counts.sum(axis=1)
-    units = int(np.count_nonzero(r >= 2))
+    units = int(weights[r >= 2].sum())
     if not units:
         none = Coefficient.undefined(_NO_PAIRS)
         return 0, none, none, none, none
     pairs = r * (r - 1)
     agreeing = (counts * (counts - 1)).sum(axis=1)
-    pa = float(np.divide(agreeing, pairs, out=np.zeros_like(r), where=pairs > 0).sum()) / units
-    inverse = np.divide(1.0, r, out=np.zeros_like(r), where=r > 0)
-    pi = (counts.T @ inverse) / np.count_nonzero(r)
+    share = np.divide(agreeing, pairs, out=np.zeros_like(r), where=pairs > 0)
+    pa = float(share @ weights) / units
+    inverse = np.divide(weights, r, out=np.zeros_like(r), where=r > 0)
+    pi = (counts.T @ inverse) / float(weights[r > 0].sum())
     fleiss = _chance_corrected(pa, float(pi @ pi), _ALL_SAME)
     if q < 2:
         ac1 = bp = Coefficient.undefined(_ONE_CATEGORY)
@@ -277,19 +281,48 @@ def _multi_rater(
     return units, Coefficient(pa), fleiss, ac1, bp
 
 
-def _coincidences(counts: FloatArray, multiplicity: FloatArray | None = None) -> FloatArray:
-    """Krippendorff's coincidence matrix o_ck = Σ_u (n_uc n_uk − [c = k] n_uc) / (m_u − 1).
+def _coincidences(counts: FloatArray, weights: FloatArray) -> FloatArray:
+    """Krippendorff's coincidence matrix o_ck = Σ_u (n_uc n_uk − [c = k] n_uc) / (m_u − 1),
+    a unit counting ``weights[u]`` times.
 
-    Units with fewer than two values add nothing. ``multiplicity`` (``… × units``) weights
-    each unit, giving a stack of matrices (one per bootstrap resample).
+    Units with fewer than two values add nothing.
     """
-    w = 1.0 / np.maximum(counts.sum(axis=1) - 1, 1)
-    if multiplicity is not None:
-        w = multiplicity * w
-    o: FloatArray = (counts.T * w[..., None, :]) @ counts
+    w = weights / np.maximum(counts.sum(axis=1) - 1, 1)
+    o: FloatArray = (counts.T * w) @ counts
     diagonal = np.arange(counts.shape[1])
-    o[..., diagonal, diagonal] -= w @ counts
+    o[diagonal, diagonal] -= w @ counts
     return o
+
+
+def cluster_coincidences(counts: FloatArray, clusters: npt.ArrayLike) -> FloatArray:
+    """One coincidence matrix per cluster of units (``clusters`` labels each unit), for
+    the clusters with a pairable unit: ``clusters × q × q``, summing to the whole data's.
+
+    Runs of consecutive units of one cluster with the same values are added at once, so a
+    segment of a few thousand characters costs a few runs, not its characters.
+    """
+    labels = np.asarray(clusters)
+    m = counts.sum(axis=1)
+    pairable = m >= 2
+    counts, labels, m = counts[pairable], labels[pairable], m[pairable]
+    q = counts.shape[1]
+    if not len(counts):
+        return np.zeros((0, q, q))
+    starts = np.ones(len(counts), dtype=bool)
+    starts[1:] = (labels[1:] != labels[:-1]) | (counts[1:] != counts[:-1]).any(axis=1)
+    first = np.flatnonzero(starts)
+    lengths = np.diff(np.append(first, len(counts)))
+    runs = counts[first]
+    weight = lengths / (m[first] - 1)
+    per_run = runs[:, :, None] * runs[:, None, :]
+    diagonal = np.arange(q)
+    per_run[:, diagonal, diagonal] -= runs
+    which = np.unique(labels[first], return_inverse=True)[1].ravel()
+    order = np.argsort(which, kind="stable")
+    grouped = which[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    out: FloatArray = np.add.reduceat((per_run * weight[:, None, None])[order], starts, axis=0)
+    return out
 
 
 def _disagreement(o: FloatArray, values: FloatArray, level: Level) -> tuple[FloatArray, FloatArray]:
@@ -315,7 +348,9 @@ def _disagreement(o: FloatArray, values: FloatArray, level: Level) -> tuple[Floa
     return observed, expected
 
 
-def _alpha(counts: FloatArray, values: FloatArray, level: Level) -> Coefficient:
+def _alpha(
+    counts: FloatArray, values: FloatArray, level: Level, weights: FloatArray
+) -> Coefficient:
     """Krippendorff's α = 1 − (n − 1) Σ o_ck δ_ck / Σ n_c n_k δ_ck (Krippendorff 2011).
 
     The expected disagreement is exactly 0 when one value is all there is: absent values
@@ -323,7 +358,7 @@ def _alpha(counts: FloatArray, values: FloatArray, level: Level) -> Coefficient:
     """
     if level not in LEVELS:
         raise ValueError(f"Unknown level {level!r}: use one of {', '.join(LEVELS)}.")
-    o = _coincidences(counts)
+    o = _coincidences(counts, weights)
     if o.sum() < 2:
         return Coefficient.undefined(_NO_PAIRS)
     observed, expected = _disagreement(o, values, level)
@@ -357,76 +392,174 @@ def _cohen(table: FloatArray) -> tuple[Coefficient, Coefficient, float, float]:
     return kappa, Coefficient(math.sqrt(max(float(var), 0.0))), po, pe
 
 
+def _cohen_missing(
+    table: FloatArray, first: FloatArray, second: FloatArray, single: int
+) -> tuple[Coefficient, Coefficient, float, float]:
+    """Cohen's κ when some units were coded by one coder only (Gwet 2014, Conger's κ for
+    two raters): po over the units both coded, pe = Σ_k p_Ak p_Bk with each coder's
+    shares p_k taken over every unit that coder coded. The standard error is undefined:
+    the large-sample formula assumes complete data."""
+    n = float(table.sum())
+    if n == 0:
+        none = Coefficient.undefined(_NOT_BOTH)
+        return none, none, 0.0, 0.0
+    po = float(np.trace(table)) / n
+    pe = float((first / first.sum()) @ (second / second.sum()))
+    kappa = _chance_corrected(po, pe, _ONE_SHARED)
+    se = Coefficient.undefined(
+        f"The large-sample standard error assumes complete data, but {single} unit(s) were"
+        " coded by one coder only."
+    )
+    return kappa, (se if kappa.defined else kappa), po, pe
+
+
 # --- public API -----------------------------------------------------------------------
 
 
 def alpha(
-    data: npt.ArrayLike, level: Level = "nominal", categories: npt.ArrayLike | None = None
+    data: npt.ArrayLike,
+    level: Level = "nominal",
+    categories: npt.ArrayLike | None = None,
+    weights: npt.ArrayLike | None = None,
 ) -> Coefficient:
-    """Krippendorff's α of ``coders × units`` data (NaN = missing) at ``level``."""
+    """Krippendorff's α of ``coders × units`` data (NaN = missing) at ``level``; a unit
+    (column) counts ``weights[u]`` times (see :func:`distinct_units`)."""
     counts, values = unit_counts(data, categories)
-    return _alpha(counts, values, level)
+    return _alpha(counts, values, level, _weights(weights, counts))
+
+
+def distinct_units(data: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """The distinct units (columns) of ``coders × units`` data and how many times each
+    occurs: every coefficient gives the same on them with those ``weights``, and
+    thousands of characters coded alike are computed once."""
+    x = _array(data, "Reliability data (coders × units)")
+    rated = ~np.isnan(x)
+    values = np.unique(x[rated])
+    base = len(values) + 1
+    if base ** len(x) >= 2**62:  # too many coders to number the columns: sort them
+        columns, times = np.unique(np.where(rated, x, np.inf), axis=1, return_counts=True)
+        columns[np.isinf(columns)] = np.nan
+        return columns, times.astype(np.float64)
+    digits = np.where(rated, np.searchsorted(values, np.where(rated, x, 0.0)), len(values))
+    key = (digits * (base ** np.arange(len(x), dtype=np.int64))[:, None]).sum(axis=0)
+    _, first, times = np.unique(key, return_index=True, return_counts=True)
+    return x[:, first], times.astype(np.float64)
+
+
+def _weights(weights: npt.ArrayLike | None, counts: FloatArray) -> FloatArray:
+    if weights is None:
+        return np.ones(len(counts))
+    w = np.asarray(weights, dtype=np.float64)
+    if w.shape != (len(counts),) or (w < 0).any():
+        raise ValueError("Give one weight per unit, none negative.")
+    return w
 
 
 def many_coders(
-    data: npt.ArrayLike, categories: npt.ArrayLike | None = None, level: Level = "nominal"
+    data: npt.ArrayLike,
+    categories: npt.ArrayLike | None = None,
+    level: Level = "nominal",
+    q: int | None = None,
+    weights: npt.ArrayLike | None = None,
 ) -> ManyCoderResult:
     """Percent agreement, Fleiss' κ, AC1, Brennan–Prediger (Gwet's forms with missing
-    values; q = number of ``categories``, else of values present) and α at ``level``.
+    values; ``q`` possible categories, by default the number of ``categories``, else of
+    values present) and α at ``level`` (which unused categories do not change); a unit
+    counts ``weights[u]`` times.
 
     For agreement per code, call it per code on a ``coders × units`` presence array with
     ``categories=(0, 1)``: a few milliseconds for 10 coders × 20,000 segments.
     """
     counts, values = unit_counts(data, categories)
-    units, percent, fleiss, ac1, bp = _multi_rater(counts, len(values))
-    return ManyCoderResult(units, level, percent, fleiss, ac1, bp, _alpha(counts, values, level))
+    w = _weights(weights, counts)
+    units, percent, fleiss, ac1, bp = _multi_rater(counts, _possible(q, values), w)
+    return ManyCoderResult(units, level, percent, fleiss, ac1, bp, _alpha(counts, values, level, w))
+
+
+def _possible(q: int | None, values: FloatArray) -> int:
+    """The number of possible categories: ``q`` when given (at least those present)."""
+    if q is None:
+        return len(values)
+    if q < len(values):
+        raise ValueError(f"{len(values)} categories occur, more than the {q} possible.")
+    return q
 
 
 def two_coders(
-    a: npt.ArrayLike, b: npt.ArrayLike, categories: npt.ArrayLike | None = None
+    a: npt.ArrayLike,
+    b: npt.ArrayLike,
+    categories: npt.ArrayLike | None = None,
+    q: int | None = None,
+    weights: npt.ArrayLike | None = None,
 ) -> TwoCoderResult:
-    """Two coders' agreement over the units both coded (a unit either left blank drops):
-    Cohen's κ with its standard error (see :func:`_cohen`), and Scott's π, κ_n, AC1 and
-    α (nominal) as :func:`many_coders` computes them for two coders.
+    """Two coders' agreement in Gwet's (2014) forms with missing values: Cohen's κ with
+    po over the units both coded and each coder's category shares over every unit they
+    coded (plain Cohen's κ, with its standard error, when no value is missing; see
+    :func:`_cohen`), and Scott's π, κ_n, AC1 and α (nominal) as :func:`many_coders`
+    computes them for two coders. A unit counts ``weights[u]`` times.
     """
-    x = _both_coded(a, b)
+    x = _array([np.ravel(a), np.ravel(b)], "Two coders' values")
     values = _values(x, categories)
     first, second = _one_hot(x, values)
-    kappa, se, _, _ = _cohen(first.T @ second)
+    w = _weights(weights, first)
+    coded_a, coded_b = first.sum(axis=1) > 0, second.sum(axis=1) > 0
+    both = coded_a & coded_b
+    single = int(w[coded_a ^ coded_b].sum())
+    table = first[both].T @ (second[both] * w[both, None])
+    if single:
+        kappa, se, po, pe = _cohen_missing(table, w @ first, w @ second, single)
+    else:
+        kappa, se, po, pe = _cohen(table)
     counts = first + second
-    units, percent, scott, ac1, bp = _multi_rater(counts, len(values))
+    _, percent, scott, ac1, bp = _multi_rater(counts, _possible(q, values), w)
     return TwoCoderResult(
-        units, percent, kappa, se, scott, bp, ac1, _alpha(counts, values, "nominal")
+        int(w[both].sum()),
+        percent,
+        kappa,
+        se,
+        scott,
+        bp,
+        ac1,
+        _alpha(counts, values, "nominal", w),
+        (po, pe) if table.sum() > 0 else None,
     )
 
 
 def pooled_kappa(tables: Sequence[npt.ArrayLike]) -> Pooled:
-    """Pooled κ over codes, one two-coder contingency table per code (de Vries et al.
-    2008): κ_pooled = (p̄o − p̄e)/(1 − p̄e), p̄o and p̄e Cohen's po and pe averaged over
-    the codes with at least one unit. ``mean`` averages the defined per-code κ.
-    """
-    per_code: list[Coefficient] = []
-    po_sum = pe_sum = 0.0
-    used = 0
+    """Pooled κ over codes from one two-coder contingency table per code (complete
+    data); see :func:`pool_kappa`."""
+    kappas: list[Coefficient] = []
+    terms: list[tuple[float, float] | None] = []
     for table in tables:
         t = _square(table)
         kappa, _, po, pe = _cohen(t)
-        per_code.append(kappa)
-        if t.sum() > 0:
-            po_sum, pe_sum, used = po_sum + po, pe_sum + pe, used + 1
+        kappas.append(kappa)
+        terms.append((po, pe) if t.sum() > 0 else None)
+    return pool_kappa(kappas, terms)
+
+
+def pool_kappa(
+    kappas: Sequence[Coefficient], terms: Sequence[tuple[float, float] | None]
+) -> Pooled:
+    """Pooled κ over codes (de Vries et al. 2008): κ_pooled = (p̄o − p̄e)/(1 − p̄e), with
+    each code's Cohen po and pe (``terms``, ``None`` for a code with no unit coded by
+    both) averaged over the codes that have them; ``mean`` averages the defined κ."""
+    used = [t for t in terms if t is not None]
     if not used:
         pooled = Coefficient.undefined("No code has a unit coded by both coders.")
     else:
         pooled = _chance_corrected(
-            po_sum / used, pe_sum / used, "In every code both coders used one category only."
+            sum(po for po, _ in used) / len(used),
+            sum(pe for _, pe in used) / len(used),
+            "In every code both coders used one category only.",
         )
-    defined = [c.value for c in per_code if c.value is not None]
+    defined = [c.value for c in kappas if c.value is not None]
     mean = (
         Coefficient(float(np.mean(defined)))
         if defined
         else Coefficient.undefined("No code has a defined κ.")
     )
-    return Pooled(pooled, mean, tuple(per_code))
+    return Pooled(pooled, mean, tuple(kappas))
 
 
 def bootstrap_alpha(
@@ -436,33 +569,49 @@ def bootstrap_alpha(
     level: Level = "nominal",
     minimums: Sequence[float] = (0.800, 0.667),
     categories: npt.ArrayLike | None = None,
+    clusters: npt.ArrayLike | None = None,
 ) -> Bootstrap:
-    """Unit-level bootstrap of Krippendorff's α, not Krippendorff's KALPHA algorithm
-    (which resamples pairs of values and holds the expected disagreement fixed).
+    """Bootstrap of Krippendorff's α over independent units, not Krippendorff's KALPHA
+    algorithm (which resamples pairs of values and holds the expected disagreement fixed).
 
-    Each of the ``n`` resamples draws the pairable units with replacement, as
-    multinomial counts of the distinct unit profiles (the same distribution, drawn
-    cheaply), and recomputes α, expected disagreement and ordinal metric included, from
-    the weighted coincidence matrices, a block of resamples at a time. Gives the 95%
-    percentile interval and, per minimum, the share of resamples with α < minimum
-    (Hayes & Krippendorff's q). Reproducible for a given ``seed``: 1,000 resamples of
-    5,000 units take a few tens of milliseconds.
+    ``clusters`` labels each unit (column) with the independent unit it belongs to (the
+    segment of a character); by default each unit is its own. Each of the ``n``
+    resamples draws the clusters that hold a pairable unit with replacement, as
+    multinomial counts of the distinct cluster coincidence matrices (the same
+    distribution, drawn cheaply), and recomputes α, expected disagreement and ordinal
+    metric included, from their sum: so the resampled statistic is the estimate's own.
+    Gives the 95% percentile interval and, per minimum, the share of resamples with
+    α < minimum (Hayes & Krippendorff's q). An interval that does not contain the
+    estimate (too few clusters or resamples for the percentiles to mean anything) is not
+    given: its ``reason`` says so. Reproducible for a given ``seed``: 1,000 resamples of 5,000
+    units take a few tens of milliseconds.
     """
     if n < 1:
         raise ValueError("The bootstrap needs at least one resample.")
     counts, values = unit_counts(data, categories)
-    estimate = _alpha(counts, values, level)
+    estimate = _alpha(counts, values, level, np.ones(len(counts)))
     if not estimate.defined:
         return Bootstrap(estimate, None, None, {}, 0, 0, estimate.reason)
-    pairable = counts[counts.sum(axis=1) >= 2]
-    profiles, frequency = np.unique(pairable, axis=0, return_counts=True)
-    draws = np.random.default_rng(seed).multinomial(
-        len(pairable), frequency / len(pairable), size=n
-    )
-    block = max(1, _BLOCK_CELLS // (profiles.size + len(values) ** 2))
+    q = len(values)
+    if clusters is None:  # each unit its own: units with the same values are one profile
+        pairable = counts[counts.sum(axis=1) >= 2]
+        distinct, frequency = np.unique(pairable, axis=0, return_counts=True)
+        per_profile = cluster_coincidences(distinct, np.arange(len(distinct)))
+        profiles, drawn = per_profile.reshape(len(distinct), q * q), len(pairable)
+    else:
+        labels = np.asarray(clusters)
+        if labels.shape != (len(counts),):
+            raise ValueError("Give one cluster label per unit.")
+        per_cluster = cluster_coincidences(counts, labels)
+        profiles, frequency = np.unique(
+            per_cluster.reshape(len(per_cluster), q * q), axis=0, return_counts=True
+        )
+        drawn = len(per_cluster)
+    draws = np.random.default_rng(seed).multinomial(drawn, frequency / drawn, size=n)
+    block = max(1, _BLOCK_CELLS // (len(profiles) + q * q))
     parts = [
         _disagreement(
-            _coincidences(profiles, draws[i : i + block].astype(np.float64)), values, level
+            (draws[i : i + block].astype(np.float64) @ profiles).reshape(-1, q, q), values, level
         )
         for i in range(0, n, block)
     ]
@@ -473,9 +622,17 @@ def bootstrap_alpha(
     undefined = n - int(ok.sum())
     if not alphas.size:
         return Bootstrap(estimate, None, None, {}, n, undefined, "No resample has a defined α.")
-    low, high = np.quantile(alphas, [0.025, 0.975])
+    low, high = (float(v) for v in np.quantile(alphas, [0.025, 0.975]))
     p_below = {float(m): float(np.mean(alphas < m)) for m in minimums}
-    return Bootstrap(estimate, float(low), float(high), p_below, n, undefined)
+    assert estimate.value is not None
+    if not low - _EPS <= estimate.value <= high + _EPS:
+        reason = (
+            f"The resamples' 95% range [{low:.3f}, {high:.3f}] does not contain the estimate"
+            f" {estimate.value:.3f}: {drawn} independent unit(s) and {n} resample(s) are too"
+            " few for a percentile interval."
+        )
+        return Bootstrap(estimate, None, None, {}, n, undefined, reason)
+    return Bootstrap(estimate, low, high, p_below, n, undefined)
 
 
 # --- interpretation -------------------------------------------------------------------
@@ -522,15 +679,9 @@ def kappa_paradox(
     kappa: float | Coefficient,
     high: float = 0.85,
     low: float = 0.40,
-) -> str | None:
-    """A one-sentence note when agreement is high (≥ ``high``) but κ low (< ``low``): the
-    "kappa paradox" of extreme prevalence (Feinstein & Cicchetti 1990), else ``None``.
-    """
+) -> bool:
+    """Whether agreement is high (≥ ``high``) but κ low (< ``low``): the "kappa paradox"
+    of extreme prevalence (Feinstein & Cicchetti 1990), where chance agreement is high
+    and κ low despite agreement."""
     p, k = _number(percent), _number(kappa)
-    if p is None or k is None or p < high - _EPS or k >= low:
-        return None
-    return (
-        f"Coders agree on {p:.0%} of units yet κ is only {k:.2f}: when one category"
-        " dominates, chance agreement is high and κ is low despite agreement (the kappa"
-        " paradox), so report Gwet's AC1 beside it."
-    )
+    return p is not None and k is not None and p >= high - _EPS and k < low

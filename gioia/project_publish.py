@@ -251,16 +251,31 @@ class PublishMixin(ProjectBase):
         path: Path,
         *,
         level: str = "nominal",
-        units_in_rows: bool = False,
+        units_in: str = "columns",
+        categories: list[str] | int | None = None,
         bootstrap: int | None = None,
         seed: int = 0,
     ) -> MatrixAgreement:
-        """Every coefficient for a coders × units file a researcher brings (no store)."""
+        """Every coefficient for a reliability-data file a researcher brings (no store):
+        units in ``columns`` (a row per coder) or ``rows``; ``categories`` lists the
+        possible values or gives their count (default: the values seen)."""
         from gioia.importers.matrix import read_matrix
         from gioia.ops import reliability
 
-        coders, data = read_matrix(path, units_in_rows=units_in_rows, numeric=level != "nominal")
-        return reliability.matrix_agreement(data, coders, level, bootstrap, seed)
+        reliability.check_level(level)
+        table = read_matrix(path, units_in=units_in, level=level, categories=categories)
+        return reliability.matrix_agreement(
+            table.data,
+            table.coders,
+            level,
+            layout=table.layout,
+            categories=table.labels,
+            values=table.values,
+            q=table.q,
+            categories_from=table.categories_from,
+            bootstrap=bootstrap,
+            seed=seed,
+        )
 
     def reconcile(
         self, into: str, *, coders: list[str] | None = None, show_others: bool = False
@@ -314,6 +329,6 @@ class PublishMixin(ProjectBase):
 
     def write_agreement(self, path: Path, report: AgreementReport) -> None:
         """Write an agreement report to .docx or .md."""
-        from gioia.publish import write_agreement
+        from gioia.agreement_document import write_agreement
 
         write_agreement(report, path)

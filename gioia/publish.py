@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from gioia.errors import InvalidInput
 from gioia.views import (
-    AgreementReport,
     CaseSummary,
     ConceptNode,
     ConceptQuotes,
@@ -39,9 +38,6 @@ from gioia.views import (
 
 #: The memos on each item of the structure, by (level, name).
 ItemMemos: TypeAlias = Mapping[tuple[str, str], Sequence[MemoView]]
-
-if TYPE_CHECKING:
-    from gioia.agreement import Coefficient
 
 QUOTES_TITLE = "Representative quotes underlying the data structure"
 MEMOS_TITLE = "Memos"
@@ -106,6 +102,14 @@ class _Table:
     title: str
     columns: tuple[_Column, ...]
     rows: tuple[_Row, ...]
+
+
+@dataclass(frozen=True)
+class _Document:
+    """A titled report of paragraphs and tables, in order (Word or Markdown)."""
+
+    title: str
+    blocks: tuple[str | _Table, ...]
 
 
 @dataclass(frozen=True)
@@ -446,6 +450,28 @@ def _write_table(table: _Table, path: str | os.PathLike[str], suffix: str) -> No
         Path(path).write_text(_latex(table), encoding="utf-8")
 
 
+def _write_document(document: _Document, path: str | os.PathLike[str], suffix: str) -> None:
+    """A report of paragraphs and tables as .docx or .md."""
+    if suffix == ".docx":
+        tables = [b for b in document.blocks if isinstance(b, _Table)]
+        word, text_width = _docx_start(
+            document.title, max((sum(c.width for c in t.columns) for t in tables), default=0)
+        )
+        _docx_paragraph(word, document.title, bold=True)
+        for block in document.blocks:
+            if isinstance(block, _Table):
+                _docx_paragraph(word, block.title, bold=True)
+                _docx_table(word, block, text_width)
+            else:
+                _docx_paragraph(word, block, bold=False)
+        word.save(str(path))
+        return
+    parts = [f"**{_md(document.title)}**"]
+    for block in document.blocks:
+        parts.append(_markdown(block).rstrip("\n") if isinstance(block, _Table) else _md(block))
+    Path(path).write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+
+
 def _write_csv(
     path: str | os.PathLike[str], header: Sequence[str], records: Iterable[Sequence[Any]]
 ) -> None:
@@ -556,14 +582,56 @@ def _text(row: _Row) -> str:
 
 
 def _write_docx(table: _Table, path: str | os.PathLike[str]) -> None:
-    """A Word document: a bold title paragraph and one real table.
+    """A Word document: a bold title paragraph and one real table (see _docx_table)."""
+    document, text_width = _docx_start(table.title, sum(c.width for c in table.columns))
+    _docx_paragraph(document, table.title, bold=True)
+    _docx_table(document, table, text_width)
+    document.save(str(path))
 
-    The header row repeats on every page; rules are horizontal only (heavier
-    above and below the table and under the header); heading and dimension
-    rows are shaded; a continued cell is merged with the one above.
-    """
+
+def _docx_start(title: str, natural: float) -> tuple[Any, float]:
+    """A Word document in the house style, landscape when a table's natural width does
+    not fit a portrait page; and its text width in inches."""
     import docx
     from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+    from docx.shared import Inches, Pt
+
+    document = docx.Document()
+    properties = document.core_properties
+    properties.title, properties.author, properties.comments = title, "", ""
+    normal = document.styles["Normal"]
+    normal.font.name = _FONT
+    normal.font.size = Pt(10)
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), _FONT)
+    fonts.set(qn("w:cs"), _FONT)
+    section = document.sections[0]
+    text_width = _PORTRAIT_WIDTH
+    if natural > _PORTRAIT_WIDTH + 0.5:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = section.page_height, section.page_width
+        text_width = _LANDSCAPE_WIDTH
+    section.left_margin = section.right_margin = Inches(1)
+    section.top_margin = section.bottom_margin = Inches(1)
+    return document, text_width
+
+
+def _docx_paragraph(document: Any, text: str, *, bold: bool) -> None:
+    """A paragraph; a bold one (a title) stays with what follows it."""
+    from docx.shared import Pt
+
+    paragraph = document.add_paragraph()
+    paragraph.add_run(text).bold = bold
+    paragraph.paragraph_format.space_after = Pt(6)
+    paragraph.paragraph_format.keep_with_next = bold
+
+
+def _docx_table(document: Any, table: _Table, text_width: float) -> None:
+    """One real table: the header row repeats on every page; rules are horizontal only
+    (heavier above and below the table and under the header); heading and dimension
+    rows are shaded; a continued cell is merged with the one above.
+    """
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -587,31 +655,7 @@ def _write_docx(table: _Table, path: str | os.PathLike[str]) -> None:
         fill.set(qn("w:fill"), "EDEDED")
         cell._tc.get_or_add_tcPr().insert_element_before(fill, *_AFTER_TC_SHD)
 
-    document = docx.Document()
-    properties = document.core_properties
-    properties.title, properties.author, properties.comments = table.title, "", ""
-    normal = document.styles["Normal"]
-    normal.font.name = _FONT
-    normal.font.size = Pt(10)
-    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), _FONT)
-    fonts.set(qn("w:cs"), _FONT)
-
     natural = sum(c.width for c in table.columns)
-    section = document.sections[0]
-    text_width = _PORTRAIT_WIDTH
-    if natural > _PORTRAIT_WIDTH + 0.5:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = section.page_height, section.page_width
-        text_width = _LANDSCAPE_WIDTH
-    section.left_margin = section.right_margin = Inches(1)
-    section.top_margin = section.bottom_margin = Inches(1)
-
-    title = document.add_paragraph()
-    title.add_run(table.title).bold = True
-    title.paragraph_format.space_after = Pt(6)
-    title.paragraph_format.keep_with_next = True
-
     grid = document.add_table(rows=1 + len(table.rows), cols=len(table.columns))
     grid.style = document.styles["Table Grid"]
     grid.autofit = False
@@ -672,7 +716,6 @@ def _write_docx(table: _Table, path: str | os.PathLike[str]) -> None:
         insideV=("nil", 0, "auto"),
     )
     grid._tbl.tblPr.insert_element_before(borders, *_AFTER_TBL_BORDERS)
-    document.save(str(path))
 
 
 # Elements that come after w:shd in w:tcPr and after w:tblBorders in w:tblPr
@@ -735,90 +778,3 @@ def _write_codebook_xlsx(
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     workbook.save(path)
-
-
-AGREEMENT_TITLE = "Inter-coder agreement"
-
-
-def write_agreement(report: AgreementReport, path: str | os.PathLike[str]) -> None:
-    """Write the agreement report to .docx or .md: a row per code with its counts,
-    coefficients and interpretation, then the overall figures and any exclusive groups."""
-    from gioia.agreement import interpret_alpha, interpret_kappa
-
-    suffix = _suffix(path, (".docx", ".md"))
-    two = len(report.coders) == 2
-    kappa = "cohen_kappa" if two else "fleiss_kappa"
-    onlys = [f"Only {_clean(c)}" for c in report.coders] if two else ["Some"]
-    columns = (
-        _Column(_capitalised(report.level), 1.9),
-        _Column("Units", 0.45, True),
-        _Column("Both" if two else "All", 0.45, True),
-        *(_Column(title, 0.55, True) for title in onlys),
-        _Column("Neither", 0.5, True),
-        _Column("% agr.", 0.5, True),
-        _Column("Cohen's κ (SE)" if two else "Fleiss' κ", 0.75, True),
-        _Column("Gwet's AC1", 0.5, True),
-        _Column("Kripp. α", 0.5, True),
-        _Column("Interpretation", 1.3),
-    )
-    body: list[_Row] = []
-    for code in report.codes:
-        c = code.coefficients
-        shown_kappa = _number(c[kappa]) + (
-            f" ({_number(c['cohen_kappa_se'])})" if two and c["cohen_kappa_se"].defined else ""
-        )
-        only = (
-            [str(code.only.get(name, 0)) for name in report.coders]
-            if two
-            else [str(code.units - code.both - code.neither)]
-        )
-        notes = [f"κ {interpret_kappa(c[kappa])}; α {interpret_alpha(c['krippendorff_alpha'])}"]
-        if code.note:
-            notes.append(code.note)
-        body.append(
-            _Row(
-                (
-                    (_clean(code.code),),
-                    (str(code.units),),
-                    (str(code.both),),
-                    *((n,) for n in only),
-                    (str(code.neither),),
-                    (_number(c["percent"]),),
-                    (shown_kappa,),
-                    (_number(c["gwet_ac1"]),),
-                    (_number(c["krippendorff_alpha"]),),
-                    tuple(notes),
-                )
-            )
-        )
-    o = report.overall
-    overall = (
-        f"Overall: agreement {_number(o['percent'])}, pooled κ {_number(o['pooled_kappa'])}, "
-        f"mean κ {_number(o['mean_kappa'])}, mean α {_number(o['mean_alpha'])} "
-        f"({report.units_pairable} units compared, {report.units_dropped} read by one coder only)"
-    )
-    body.append(_Row(((overall,),), "heading"))
-    for group in report.groups:
-        g = group.coefficients
-        figures = ", ".join(
-            f"{label} {_number(g[key])}"
-            for label, key in (
-                ("Fleiss' κ", "fleiss_kappa"),
-                ("AC1", "gwet_ac1"),
-                ("κn", "brennan_prediger"),
-                ("α", "krippendorff_alpha"),
-            )
-        )
-        line = (
-            f"{_clean(group.group)} as one variable ({len(group.categories)} categories, "
-            f"{group.units} units, {group.violations} left out): {figures}"
-        )
-        body.append(_Row(((line,),), "heading"))
-    coders = " and ".join(_clean(c) for c in report.coders)
-    title = f"{AGREEMENT_TITLE}: {report.level}s, {report.unit} units, coders {coders}"
-    _write_table(_Table(title, columns, tuple(body)), path, suffix)
-
-
-def _number(value: Coefficient) -> str:
-    """A coefficient with three decimals, or "undefined"."""
-    return "undefined" if value.value is None else f"{value.value:.3f}"

@@ -459,13 +459,27 @@ class ItemInfo:
 
 
 @dataclass(frozen=True)
+class AlphaBootstrap:
+    """The bootstrap of a row's α: the 95% percentile interval (``low``, ``high``) and the
+    share of resamples below each minimum (``below``, keyed "0.800"), or the ``reason``
+    there is none; ``undefined`` resamples (no α) are left out."""
+
+    low: float | None
+    high: float | None
+    below: dict[str, float]
+    undefined: int
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class CodeAgreement:
     """Agreement on one code (applied or not on each unit), with all coefficients.
 
-    ``both``/``only``/``neither`` count units for two coders (``only`` per coder);
-    with more coders ``both`` counts units where every coder who read it applied it.
-    ``alpha_interval`` is the bootstrap's 95% interval and ``alpha_below`` the
-    probability that α is below each minimum, when a bootstrap was asked for.
+    ``units`` counts the units compared (read by two or more coders) and ``both``/
+    ``only``/``neither`` split them for two coders (``only`` per coder); with more coders
+    ``both`` counts units where every coder who read it applied it. ``applied`` counts,
+    per coder, the units they applied the code to, compared or not. ``kappa_paradox``
+    marks a code two or more coders used whose agreement is high but κ low.
     """
 
     code: str
@@ -474,31 +488,35 @@ class CodeAgreement:
     only: dict[str, int]
     neither: int
     used_by: tuple[str, ...]
+    applied: dict[str, int]
     coefficients: dict[str, Coefficient]
-    alpha_interval: tuple[float, float] | None = None
-    alpha_below: dict[str, float] | None = None
-    note: str | None = None
+    bootstrap: AlphaBootstrap | None = None
+    kappa_paradox: bool = False
 
 
 @dataclass(frozen=True)
 class GroupAgreement:
-    """Agreement when a group's codes are the exclusive categories of one variable."""
+    """Agreement when a group's codes are the exclusive categories of one variable;
+    ``violations`` counts the units left out because a coder applied two of them."""
 
     group: str
     categories: tuple[str, ...]
     units: int
     violations: int
     coefficients: dict[str, Coefficient]
+    bootstrap: AlphaBootstrap | None = None
 
 
 @dataclass(frozen=True)
 class Violation:
-    """A unit where a coder applied two categories of one exclusive group."""
+    """A unit where a coder applied two categories of one exclusive group (for character
+    units: the segment, with how many of its characters)."""
 
     group: str
     unit: str
     coder: str
     codes: tuple[str, ...]
+    characters: int | None = None
 
 
 @dataclass(frozen=True)
@@ -511,21 +529,43 @@ class BreakdownRow:
 
 
 @dataclass(frozen=True)
+class BootstrapPlan:
+    """How a report's α were bootstrapped: ``resamples`` draws, with replacement, of the
+    independent units (``resampled``: segments, or transcripts), from ``seed``."""
+
+    resamples: int
+    seed: int
+    resampled: str
+
+
+@dataclass(frozen=True)
 class AgreementReport:
-    """Inter-coder agreement at one level and unit: per code, overall, and the inputs."""
+    """Inter-coder agreement at one level and unit: per code, overall, and the inputs.
+
+    Of the ``units_in_scope``, ``units_compared`` were read by two or more coders,
+    ``units_read_by_one`` by one coder only (they count in chance agreement only) and
+    ``units_read_by_none`` by nobody; ``missing`` counts, per coder, the units compared
+    that coder did not read. ``convention`` names how missing values are treated
+    (``"gwet-2014"``: see docs/agreement.md).
+    """
 
     level: str
     unit: str
     coders: tuple[str, ...]
+    convention: str
     units_in_scope: int
-    units_pairable: int
-    units_dropped: int
+    units_compared: int
+    units_read_by_one: int
+    units_read_by_none: int
     missing: dict[str, int]
     codes: tuple[CodeAgreement, ...]
     overall: dict[str, Coefficient]
     groups: tuple[GroupAgreement, ...] = ()
     violations: tuple[Violation, ...] = ()
     breakdown: tuple[BreakdownRow, ...] = ()
+    breakdown_by: str | None = None
+    bootstrap: BootstrapPlan | None = None
+    exclusive: bool = False
 
 
 @dataclass(frozen=True)
@@ -553,15 +593,26 @@ class Disagreement:
 
 @dataclass(frozen=True)
 class MatrixAgreement:
-    """All coefficients for a reliability-data table a researcher brings."""
+    """All coefficients for a reliability-data table a researcher brings: how it was read
+    (``layout``), its ``categories`` and where they came from (``categories_from``:
+    "given", "count given" or "values seen"), and its units: ``pairable`` with values
+    from two or more coders, ``single`` with one value, ``empty`` with none."""
 
     coders: tuple[str, ...]
     units: int
     pairable: int
+    single: int
+    empty: int
     level: str
+    layout: str
+    categories: tuple[str, ...]
+    q: int
+    categories_from: str
+    convention: str
     coefficients: dict[str, Coefficient]
-    alpha_interval: tuple[float, float] | None = None
-    alpha_below: dict[str, float] | None = None
+    bootstrap: AlphaBootstrap | None = None
+    resamples: int | None = None
+    seed: int | None = None
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,6 @@ cross-check, and the properties every coefficient must have."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import krippendorff
@@ -16,6 +14,8 @@ from hypothesis import strategies as st
 from gioia import agreement as ag
 from gioia.agreement import Coefficient
 
+from .reference import EXAMPLES, GWET_MISSING, example
+
 # The reasons given for undefined coefficients, pinned.
 ALL_SAME = "Every rating falls in the same category, so chance agreement is 1."
 NO_DISAGREEMENT = "Every pairable value is the same, so the expected disagreement is 0."
@@ -23,121 +23,135 @@ ONE_CATEGORY = "Only one category is possible: pass every possible value as `cat
 ONE_SHARED = "Both coders used one and the same category only, so chance agreement is 1."
 NO_PAIRS = "No unit was coded by two or more coders."
 
-REFERENCE = Path(__file__).parents[2] / "shared" / "reference" / "agreement_examples.json"
 close = pytest.approx
 
 
-# --- published worked examples ----------------------------------------------------------
+def reliability_matrix(example: dict[str, Any]) -> np.ndarray:
+    """The example's data as coders × units (NaN = missing)."""
+    form, data = example["form"], example["data"]
+    if form == "table":
+        return ag.from_table(data)
+    if form == "counts":
+        return ag.from_counts(data)
+    values = np.array(data, dtype=np.float64)  # null -> NaN
+    return values.T if example.get("layout") == "units-in-rows" else values
 
 
-def _reference_cases() -> list[Any]:
-    if not REFERENCE.exists():
-        reason = f"{REFERENCE} is absent: the shared reference examples are not beside the repo."
-        return [pytest.param(None, "", 0.0, marks=pytest.mark.skip(reason=reason))]
-    examples = json.loads(REFERENCE.read_text(encoding="utf-8"))["examples"]
+# --- published worked examples (tests/data, never skipped) -----------------------------
+
+
+def _published_cases() -> list[Any]:
     return [
-        pytest.param(example, key, value, id=f"{example['name'][:32]}:{key}")
-        for example in examples
-        for key, value in example["expected"].items()
+        pytest.param(e, key, value, id=f"{e['name'][:40]}:{key}")
+        for e in EXAMPLES
+        for key, value in e["expected"].items()
     ]
 
 
-def _computed(example: dict[str, Any]) -> dict[str, Coefficient]:
+def _computed(example: dict[str, Any]) -> dict[str, float | None]:
     """Every coefficient the example's form allows, under the file's key names."""
-    form, data = example["form"], example["data"]
-    if form == "matrix":
-        values = np.array(data, dtype=np.float64)  # null -> NaN
-        categories = example.get("categories")
-    else:
-        values = ag.from_table(data) if form == "table" else ag.from_counts(data)
-        categories = range(len(data[0]))
+    values = reliability_matrix(example)
+    categories = example.get("categories")
+    if example["form"] != "matrix":
+        categories = range(len(example["data"][0]))
     multi = ag.many_coders(values, categories)
     out = {
-        "percent_agreement": multi.percent,
-        "fleiss_kappa": multi.fleiss_kappa,
-        "gwet_ac1": multi.gwet_ac1,
-        "brennan_prediger": multi.brennan_prediger,
+        "percent_agreement": multi.percent.value,
+        "fleiss_kappa": multi.fleiss_kappa.value,
+        "gwet_ac1": multi.gwet_ac1.value,
+        "brennan_prediger": multi.brennan_prediger.value,
     }
     for level in ag.LEVELS:
-        out[f"krippendorff_alpha_{level}"] = ag.alpha(values, level, categories)
-    if form != "counts" and len(values) == 2:  # coder identity is known: Cohen applies
+        out[f"krippendorff_alpha_{level}"] = ag.alpha(values, level, categories).value
+    if example["form"] != "counts" and len(values) == 2:  # coder identity is known: Cohen
         two = ag.two_coders(values[0], values[1], categories)
+        kappa, se = two.cohen_kappa.value, two.cohen_kappa_se.value
         out |= {
-            "percent_agreement": two.percent,
-            "cohen_kappa": two.cohen_kappa,
-            "cohen_kappa_se": two.cohen_kappa_se,
-            "scott_pi": two.scott_pi,
-            "brennan_prediger": two.brennan_prediger,
-            "gwet_ac1": two.gwet_ac1,
-            "krippendorff_alpha_nominal": two.krippendorff_alpha,
+            "percent_agreement": two.percent.value,
+            "cohen_kappa": kappa,
+            "cohen_kappa_se": se,
+            "scott_pi": two.scott_pi.value,
+            "brennan_prediger": two.brennan_prediger.value,
+            "gwet_ac1": two.gwet_ac1.value,
+            "krippendorff_alpha_nominal": two.krippendorff_alpha.value,
         }
+        if kappa is not None and se is not None:  # the 95% limits SAS prints
+            out["cohen_kappa_low"] = kappa - 1.959964 * se
+            out["cohen_kappa_high"] = kappa + 1.959964 * se
     return out
 
 
-@pytest.mark.parametrize(("example", "key", "expected"), _reference_cases())
-def test_shared_reference_example(example: dict[str, Any], key: str, expected: float) -> None:
+def test_the_published_examples_are_in_the_repository() -> None:
+    assert len(EXAMPLES) == 9
+    assert sum(len(e["expected"]) for e in EXAMPLES) == 33
+    for e in EXAMPLES:
+        assert e["citation"] and e["where"], e["name"]
+        assert set(e.get("derived", {}).get("keys", [])) <= set(e["expected"]), e["name"]
+
+
+@pytest.mark.parametrize(("example", "key", "expected"), _published_cases())
+def test_published_example(example: dict[str, Any], key: str, expected: float) -> None:
     computed = _computed(example)
     assert key in computed, f"No computation for {key!r}: add it to _computed."
     tol = example.get("tol", {})
-    assert computed[key].value == close(expected, abs=tol.get(key, tol.get("*", 1e-6)))
+    assert computed[key] == close(expected, abs=tol.get(key, tol.get("*", 1e-6)))
 
 
-# Hayes & Krippendorff (2007), Communication Methods and Measures 1(1), Table 1: five
-# observers, 40 news articles, ordinal 0-3, "." missing. Published α (ordinal) = .7598.
-HAYES_2007 = """
-1 1 2 . 2|1 1 0 1 .|2 3 3 3 .|. 0 0 . 0|0 0 0 . 0|0 0 0 . 0|1 0 2 . 1|1 . 2 0 .|2 2 2 . 2|2 1 1 1 .
-. 1 0 0 .|0 0 0 0 .|1 2 2 2 .|3 3 2 2 3|1 1 1 . 1|1 1 1 . 1|2 1 2 . 2|1 2 3 3 .|1 1 0 1 .|0 0 0 . 0
-0 0 1 1 .|0 0 . 0 0|2 3 3 3 .|0 0 0 0 .|1 2 . 2 2|0 1 1 1 .|0 0 0 1 0|1 2 1 2 .|1 1 2 2 .|1 1 2 . 2
-1 1 0 . 0|2 1 2 1 .|2 2 . 2 2|3 2 2 2 .|2 2 2 . 2|2 2 3 . 2|2 2 2 . 2|2 2 . 1 2|2 2 2 2 .|1 1 1 . 1
-"""
+@pytest.mark.parametrize(
+    "example", GWET_MISSING, ids=[f"{len(e['data'])}x{len(e['data'][0])}" for e in GWET_MISSING]
+)
+def test_gwet_forms_with_missing_values_match_irrcac(example: dict[str, Any]) -> None:
+    """Fleiss' κ, AC1, Brennan–Prediger, percent agreement and (two coders) Cohen's κ with
+    missing values, against irrCAC's values recorded in tests/data/gwet_missing.json."""
+    data = np.array(example["data"], dtype=np.float64)
+    categories = example["categories"]
+    expected = example["expected"]
+    multi = ag.many_coders(data, categories)
+    assert multi.percent.value == close(expected["percent_agreement"], abs=1e-12)
+    assert multi.fleiss_kappa.value == close(expected["fleiss_kappa"], abs=1e-12)
+    assert multi.gwet_ac1.value == close(expected["gwet_ac1"], abs=1e-12)
+    assert multi.brennan_prediger.value == close(expected["brennan_prediger"], abs=1e-12)
+    if len(data) == 2:
+        two = ag.two_coders(data[0], data[1], categories)
+        assert two.cohen_kappa.value == close(expected["conger_kappa"], abs=1e-12)
+        assert two.scott_pi.value == close(expected["fleiss_kappa"], abs=1e-12)
+        assert two.gwet_ac1.value == close(expected["gwet_ac1"], abs=1e-12)
+        assert two.percent.value == close(expected["percent_agreement"], abs=1e-12)
 
 
-def _units(text: str) -> np.ndarray:
-    units = [u.split() for u in text.replace("\n", "|").split("|") if u.strip()]
-    return np.array([[np.nan if v == "." else float(v) for v in u] for u in units]).T
+def test_the_irrcac_examples_have_missing_values_and_both_kinds_of_q() -> None:
+    missing = [bool(np.isnan(np.array(e["data"], dtype=np.float64)).any()) for e in GWET_MISSING]
+    assert missing.count(True) == 9
+    assert {len(e["data"]) for e in GWET_MISSING} == {2, 3, 4, 5}
+    assert {len(e["categories"]) for e in GWET_MISSING} == {2, 4, 5}
 
 
-def test_hayes_krippendorff_2007_ordinal_alpha() -> None:
-    data = _units(HAYES_2007)
-    assert data.shape == (5, 40)
-    assert ag.alpha(data, "ordinal").value == close(0.7598, abs=5e-5)
+def test_cohen_kappa_with_missing_values_has_no_large_sample_error() -> None:
+    data = np.array(GWET_MISSING[1]["data"], dtype=np.float64)
+    two = ag.two_coders(data[0], data[1], (1, 2))
+    single = int((np.isnan(data).sum(axis=0) == 1).sum())
+    assert single > 0
+    assert two.units == int((~np.isnan(data)).all(axis=0).sum())
+    assert two.cohen_kappa_se.reason == (
+        "The large-sample standard error assumes complete data, but "
+        f"{single} unit(s) were coded by one coder only."
+    )
+    complete = data[:, ~np.isnan(data).any(axis=0)]
+    assert ag.two_coders(complete[0], complete[1], (1, 2)).cohen_kappa_se.defined
 
 
-def test_krippendorff_2011_binary_two_observers() -> None:
-    # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", A: α = 0.095.
-    a = [0, 1, 0, 0, 0, 0, 0, 0, 1, 0]
-    b = [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]
-    assert ag.alpha([a, b]).value == close(0.095, abs=5e-4)
-    assert ag.two_coders(a, b).krippendorff_alpha.value == close(16 / 168)
-
-
-def test_cohen_kappa_and_standard_error_sas_agreement_study() -> None:
-    # SAS/STAT PROC FREQ, "Getting Started: Agreement Study" (two dermatologists, skin
-    # condition): κ = 0.3449, ASE = 0.0724, 95% limits 0.2030 and 0.4868. SAS's ASE is
-    # the Fleiss, Cohen & Everitt (1969) large-sample standard error.
-    table = [[10, 4, 1, 0], [5, 10, 12, 2], [2, 4, 12, 5], [0, 2, 6, 13]]
-    a, b = ag.from_table(table)
-    result = ag.two_coders(a, b)
-    kappa, se = result.cohen_kappa.value, result.cohen_kappa_se.value
-    assert kappa is not None and se is not None
-    assert kappa == close(0.3449, abs=5e-5)
-    assert se == close(0.0724, abs=5e-5)
-    assert (kappa - 1.959964 * se, kappa + 1.959964 * se) == close((0.2030, 0.4868), abs=5e-5)
-
-
-def test_fleiss_1971_psychiatric_diagnoses() -> None:
-    # Fleiss (1971), Psychological Bulletin 76(5), Table 1: 30 patients, 6 psychiatrists,
-    # 5 diagnoses; published κ = .430 (R irr::kappam.fleiss gives 0.4302445).
-    rows = [
-        "444444", "222555", "233335", "555555", "222444", "113333", "333355", "113334",
-        "114444", "555555", "144444", "124444", "222333", "144444", "224445", "333335",
-        "111455", "111112", "224444", "133555", "555555", "244444", "224555", "114444",
-        "144445", "222224", "111155", "224444", "133333", "555555",
-    ]  # fmt: skip
-    data = np.array([[int(c) for c in row] for row in rows], dtype=np.float64).T
-    kappa = ag.many_coders(data).fleiss_kappa.value
-    assert kappa == close(0.430, abs=5e-4)
-    assert kappa == close(0.4302445, abs=1e-7)
+def test_a_count_of_categories_counts_those_never_used() -> None:
+    # q = 5 where at most 4 values occur: irrCAC's values for the declared five.
+    e = next(e for e in GWET_MISSING if len(e["categories"]) == 5 and len(e["data"]) == 2)
+    data = np.array(e["data"], dtype=np.float64)
+    by_count = ag.many_coders(data, q=5)
+    assert by_count.brennan_prediger.value == close(e["expected"]["brennan_prediger"], abs=1e-12)
+    assert by_count.gwet_ac1.value == close(e["expected"]["gwet_ac1"], abs=1e-12)
+    pair = ag.two_coders(data[0], data[1], q=5)
+    assert pair.brennan_prediger.value == close(e["expected"]["brennan_prediger"], abs=1e-12)
+    seen = len(np.unique(data[~np.isnan(data)]))
+    with pytest.raises(ValueError, match=rf"^{seen} categories occur, more than the 2 possible\.$"):
+        ag.many_coders(data, q=2)
 
 
 # --- the krippendorff package as a cross-check -------------------------------------------
@@ -157,17 +171,22 @@ def reliability_data(
     return x
 
 
-@settings(deadline=None)
+@settings(deadline=None, max_examples=150)
 @given(reliability_data(), st.sampled_from(ag.LEVELS))
 def test_alpha_matches_the_krippendorff_package(data: np.ndarray, level: ag.Level) -> None:
     ours = ag.alpha(data, level)
     assume(ours.defined)
     assert ours.value == close(krippendorff.alpha(data, level_of_measurement=level), abs=1e-9)
+    # Every row of a report computes α through many_coders (and two_coders for a pair).
+    assert ag.many_coders(data, level=level).krippendorff_alpha.value == close(ours.value)
+    if level == "nominal" and len(data) == 2:
+        assert ag.two_coders(data[0], data[1]).krippendorff_alpha.value == close(ours.value)
 
 
 @pytest.mark.parametrize("level", ag.LEVELS)
 def test_hayes_2007_every_level_matches_the_package(level: ag.Level) -> None:
-    data = _units(HAYES_2007)
+    data = reliability_matrix(example("Hayes & Krippendorff"))
+    assert data.shape == (5, 40)
     expected = krippendorff.alpha(data, level_of_measurement=level)
     assert ag.alpha(data, level).value == close(expected, abs=1e-12)
 
@@ -192,6 +211,41 @@ def _same(
             assert second[name] is None, name
         else:
             assert second[name] == close(value, abs=tol), name
+
+
+@settings(deadline=None)
+@given(reliability_data(coders=(2, 4), values=3), st.integers(1, 4))
+def test_distinct_units_with_their_weights_give_the_same(data: np.ndarray, times: int) -> None:
+    """Thousands of characters coded alike are computed once: the distinct columns with
+    their multiplicities give every coefficient of the data repeated."""
+    repeated = np.tile(data, times)
+    columns, weights = ag.distinct_units(repeated)
+    assert weights.sum() == repeated.shape[1]
+    assert len(np.unique(np.nan_to_num(columns, nan=9), axis=1).T) == columns.shape[1]
+    _same(
+        _coefficients(ag.many_coders(repeated, range(3), "ordinal")),
+        _coefficients(ag.many_coders(columns, range(3), "ordinal", weights=weights)),
+    )
+    _same(
+        _coefficients(ag.two_coders(repeated[0], repeated[1], range(3))),
+        _coefficients(ag.two_coders(columns[0], columns[1], range(3), weights=weights)),
+        1e-7,
+    )
+    _same(
+        {"alpha": ag.alpha(columns, "interval", range(3), weights).value},
+        {"alpha": ag.alpha(repeated, "interval", range(3)).value},
+    )
+
+
+def test_distinct_units_of_many_coders_and_bad_weights() -> None:
+    many = np.tile(np.array([[0.0], [1.0]]), (20, 50))  # 40 coders: 3**40 ≥ 2**62
+    many[0, ::2] = np.nan
+    columns, weights = ag.distinct_units(many)
+    assert columns.shape == (40, 2) and sorted(weights.tolist()) == [25.0, 25.0]
+    with pytest.raises(ValueError, match="one weight per unit"):
+        ag.many_coders([[0, 1], [0, 1]], weights=[1])
+    with pytest.raises(ValueError, match="none negative"):
+        ag.alpha([[0, 1], [0, 1]], weights=[1, -1])
 
 
 @st.composite
@@ -234,13 +288,15 @@ def test_coder_order_changes_nothing(data: np.ndarray, rnd: Any, level: ag.Level
 
 @settings(deadline=None)
 @given(reliability_data(coders=(2, 2)))
-def test_two_coders_are_symmetric_and_agree_with_the_multi_rater_forms(data: np.ndarray) -> None:
+def test_two_coders_are_symmetric_and_use_the_multi_rater_forms(data: np.ndarray) -> None:
+    """One convention: a pair's π, AC1, κn, α and agreement are the multi-rater forms
+    with missing values (Gwet 2014), units coded by one coder included."""
     forward = _coefficients(ag.two_coders(data[0], data[1], range(5)))
     backward = _coefficients(ag.two_coders(data[1], data[0], range(5)))
     # The standard error is the square root of a difference: ~1e-8 of noise around 0.
     _same({"se": forward.pop("cohen_kappa_se")}, {"se": backward.pop("cohen_kappa_se")}, 1e-7)
     _same(forward, backward)
-    multi = _coefficients(ag.many_coders(data[:, ~np.isnan(data).any(axis=0)], range(5)))
+    multi = _coefficients(ag.many_coders(data, range(5)))
     same_as = {
         "percent": "percent",
         "scott_pi": "fleiss_kappa",
@@ -373,29 +429,33 @@ def test_invalid_input_is_an_error() -> None:
 
 # --- pooled κ ----------------------------------------------------------------------------
 
-# po = .85, pe = .50, κ = .70 and po = .90, pe = .905, κ = −.005/.095.
-TABLES = [[[40, 10], [5, 45]], [[90, 5], [5, 0]]]
+
+def test_pooled_kappa_of_one_code_is_its_published_kappa() -> None:
+    cohen = example("Cohen: two raters")
+    published = cohen["expected"]["cohen_kappa"]
+    for tables in ([cohen["data"]], [cohen["data"]] * 3):
+        pooled = ag.pooled_kappa(tables)
+        assert pooled.pooled.value == close(published, abs=1e-12)
+        assert pooled.mean.value == close(published, abs=1e-12)
 
 
 def test_pooled_kappa_averages_po_and_pe_over_codes() -> None:
-    pooled = ag.pooled_kappa(TABLES)
-    assert pooled.pooled.value == close((0.875 - 0.7025) / (1 - 0.7025))
-    assert pooled.mean.value == close((0.70 - 0.005 / 0.095) / 2)
-    assert [k.value for k in pooled.per_code] == close([0.70, -0.005 / 0.095])
-    single = ag.pooled_kappa(TABLES[:1])
-    assert single.pooled.value == close(0.70)
-    assert single.mean.value == close(0.70)
-
-
-def test_a_code_nobody_used_leaves_pooled_kappa_unchanged() -> None:
-    unused = [[100, 0], [0, 0]]
-    empty = [[0, 0], [0, 0]]
-    pooled = ag.pooled_kappa([*TABLES, unused, empty])
-    assert pooled.pooled.value == close(ag.pooled_kappa(TABLES).pooled.value)
-    assert pooled.per_code[2].reason == ONE_SHARED
-    assert pooled.per_code[3].reason == "No unit was coded by both coders."
-    assert pooled.mean.value == close(ag.pooled_kappa(TABLES).mean.value)
-    assert ag.pooled_kappa([unused]).pooled.reason is not None
+    # Worked by hand (de Vries et al. 2008): the first table has po = 85/100, pe = .50;
+    # the second po = 90/100, pe = .95 × .95 + .05 × .05 = .905. Pooled κ =
+    # (.875 − .7025)/(1 − .7025) = 69/119; their κ are 7/10 and −1/19.
+    tables = [[[40, 10], [5, 45]], [[90, 5], [5, 0]]]
+    pooled = ag.pooled_kappa(tables)
+    assert pooled.pooled.value == close(69 / 119, abs=1e-12)
+    assert [k.value for k in pooled.per_code] == close([7 / 10, -1 / 19], abs=1e-12)
+    assert pooled.mean.value == close((7 / 10 - 1 / 19) / 2, abs=1e-12)
+    unused, empty = [[100, 0], [0, 0]], [[0, 0], [0, 0]]
+    more = ag.pooled_kappa([*tables, empty])
+    assert (more.pooled.value, more.mean.value) == close((69 / 119, (7 / 10 - 1 / 19) / 2))
+    assert more.per_code[2].reason == "No unit was coded by both coders."
+    assert ag.pooled_kappa([unused]).per_code[0].reason == ONE_SHARED
+    assert ag.pooled_kappa([unused]).pooled.reason == (
+        "In every code both coders used one category only."
+    )
     assert ag.pooled_kappa([empty]).pooled.reason == "No code has a unit coded by both coders."
     assert ag.pooled_kappa([]).mean.reason == "No code has a defined κ."
 
@@ -416,33 +476,125 @@ def test_bootstrap_is_reproducible_and_brackets_alpha(level: ag.Level) -> None:
     first = ag.bootstrap_alpha(data, 500, seed=7, level=level)
     assert first == ag.bootstrap_alpha(data, 500, seed=7, level=level)
     assert first != ag.bootstrap_alpha(data, 500, seed=8, level=level)
-    assert first.alpha == ag.alpha(data, level)
+    assert first.alpha.value == close(krippendorff.alpha(data, level_of_measurement=level))
     assert first.low is not None and first.high is not None and first.alpha.value is not None
     assert first.low < first.alpha.value < first.high
     assert first.p_below.keys() == {0.8, 0.667}
-    assert 0 <= first.p_below[0.667] <= first.p_below[0.8] <= 1
     assert (first.resamples, first.undefined, first.reason) == (500, 0, None)
+
+
+def _plain_quantiles(data: np.ndarray, clusters: np.ndarray, level: ag.Level) -> np.ndarray:
+    """Resample the clusters with replacement and compute α with the krippendorff package:
+    the textbook loop, 2,000 times."""
+    rng = np.random.default_rng(3)
+    ids = np.unique(clusters[(~np.isnan(data)).sum(axis=0) >= 2])
+    members = {c: np.flatnonzero(clusters == c) for c in ids}
+    alphas = []
+    for draw in rng.integers(0, len(ids), (2000, len(ids))):
+        columns = np.concatenate([members[ids[d]] for d in draw])
+        alphas.append(krippendorff.alpha(data[:, columns], level_of_measurement=level))
+    return np.quantile(alphas, [0.025, 0.975])
 
 
 @pytest.mark.parametrize("level", ["nominal", "ordinal"])
 def test_bootstrap_matches_a_plain_unit_resampling_loop(level: ag.Level) -> None:
     data = _simulated(200, 0.75, seed=2)
     data[1, ::9] = np.nan  # some units with one value: they drop
-    pairable = data[:, ~np.isnan(data).any(axis=0)]
-    rng = np.random.default_rng(3)
-    draws = rng.integers(0, pairable.shape[1], (2000, pairable.shape[1]))
-    plain = np.array([ag.alpha(pairable[:, d], level).value for d in draws], dtype=np.float64)
     fast = ag.bootstrap_alpha(data, 2000, seed=4, level=level)
-    assert (fast.low, fast.high) == close(tuple(np.quantile(plain, [0.025, 0.975])), abs=0.015)
-    assert fast.p_below[0.8] == close(float(np.mean(plain < 0.8)), abs=0.03)
+    expected = _plain_quantiles(data, np.arange(200), level)
+    assert (fast.low, fast.high) == close(tuple(expected), abs=0.015)
 
 
-def test_weighted_coincidences_equal_repeated_units() -> None:
+def test_cluster_bootstrap_matches_a_plain_cluster_resampling_loop() -> None:
+    # 60 "segments" of 1 to 30 "characters", each coded over a run of its characters.
+    rng = np.random.default_rng(6)
+    lengths = rng.integers(1, 31, 60)
+    clusters = np.repeat(np.arange(60), lengths)
+    data = np.zeros((2, len(clusters)))
+    for c in range(60):
+        where = np.flatnonzero(clusters == c)
+        for coder in range(2):
+            start = rng.integers(0, len(where))
+            data[coder, where[start : start + rng.integers(0, len(where))]] = 1
+    fast = ag.bootstrap_alpha(data, 2000, seed=5, clusters=clusters)
+    assert fast.alpha.value == close(krippendorff.alpha(data, level_of_measurement="nominal"))
+    expected = _plain_quantiles(data, clusters, "nominal")
+    assert (fast.low, fast.high) == close(tuple(expected), abs=0.02)
+
+
+def test_the_interval_follows_the_clusters_not_their_size() -> None:
+    """Segments ten times longer, coded the same, give about the same interval (α differs
+    only by its small-sample factor n − 1): characters are not independent, so their
+    number adds no information, while resampling them as if independent would narrow
+    the interval about √10 times."""
+    short = _simulated(40, 0.7, seed=9)
+    clusters = np.arange(40)
+    long = np.repeat(short, 10, axis=1)
+    first = ag.bootstrap_alpha(short, 1000, seed=2, clusters=clusters)
+    second = ag.bootstrap_alpha(long, 1000, seed=2, clusters=np.repeat(clusters, 10))
+    assert second.alpha.value == close(krippendorff.alpha(long, level_of_measurement="nominal"))
+    assert first.low is not None and first.high is not None
+    assert (second.low, second.high) == close((first.low, first.high), abs=0.01)
+    as_units = ag.bootstrap_alpha(long, 1000, seed=2)
+    assert as_units.low is not None and as_units.high is not None
+    ratio = (as_units.high - as_units.low) / (first.high - first.low)
+    assert ratio == close(1 / np.sqrt(10), abs=0.06)
+
+
+def test_the_interval_narrows_with_more_independent_units() -> None:
+    data = _simulated(50, 0.7, seed=11)
+    widths = []
+    for times in (1, 4, 16):
+        found = ag.bootstrap_alpha(np.tile(data, times), 2000, seed=1)
+        assert found.low is not None and found.high is not None and found.alpha.value is not None
+        assert found.low <= found.alpha.value <= found.high
+        widths.append(found.high - found.low)
+    # The width of a percentile interval shrinks as 1/√n: halving for four times the units.
+    assert widths[1] / widths[0] == close(0.5, abs=0.08)
+    assert widths[2] / widths[1] == close(0.5, abs=0.08)
+
+
+@settings(deadline=None, max_examples=60)
+@given(reliability_data(coders=(2, 3), values=3), st.sampled_from(ag.LEVELS), st.integers(1, 6))
+def test_every_interval_contains_its_estimate(data: np.ndarray, level: ag.Level, size: int) -> None:
+    clusters = np.arange(data.shape[1]) // size
+    found = ag.bootstrap_alpha(data, 200, seed=0, level=level, clusters=clusters)
+    if found.low is not None and found.high is not None:
+        assert found.alpha.value is not None
+        assert found.low - 1e-9 <= found.alpha.value <= found.high + 1e-9
+    else:
+        assert found.reason is not None
+
+
+def test_cluster_coincidences_add_up_to_the_whole() -> None:
     rng = np.random.default_rng(5)
-    counts = rng.integers(0, 3, (30, 4)).astype(np.float64)
-    times = rng.integers(0, 4, 30)
-    weighted = ag._coincidences(counts, times[None, :].astype(np.float64))[0]
-    assert weighted == close(ag._coincidences(np.repeat(counts, times, axis=0)))
+    data = rng.integers(0, 3, (3, 200)).astype(np.float64)
+    data[rng.random(data.shape) < 0.3] = np.nan
+    counts, _ = ag.unit_counts(data)
+    clusters = np.sort(rng.integers(0, 17, 200))
+    per_cluster = ag.cluster_coincidences(counts, clusters)
+    assert (counts.sum(axis=1) == 1).any()  # units with one value add nothing
+    pairable_clusters = np.unique(clusters[counts.sum(axis=1) >= 2])
+    assert per_cluster.shape == (len(pairable_clusters), 3, 3)
+    whole = ag.cluster_coincidences(counts, np.zeros(200))
+    assert per_cluster.sum(axis=0) == close(whole[0], abs=1e-12)
+    # Krippendorff's coincidence matrix has the pairable values as its total.
+    assert whole[0].sum() == counts[counts.sum(axis=1) >= 2].sum()
+
+
+def test_too_few_resamples_give_no_interval() -> None:
+    data = _simulated(30, 0.6, seed=4)
+    found = ag.bootstrap_alpha(data, 1, seed=0)
+    assert found.alpha.value is not None
+    assert (found.low, found.high, found.p_below) == (None, None, {})
+    assert found.reason is not None
+    assert found.reason.startswith("The resamples' 95% range [")
+    assert found.reason.endswith(
+        f"does not contain the estimate {found.alpha.value:.3f}: 30 independent unit(s) and"
+        " 1 resample(s) are too few for a percentile interval."
+    )
+    with pytest.raises(ValueError, match="one cluster label per unit"):
+        ag.bootstrap_alpha(data, 10, clusters=[0, 1])
 
 
 def test_bootstrap_of_undefined_alpha_says_why() -> None:
@@ -453,9 +605,11 @@ def test_bootstrap_of_undefined_alpha_says_why() -> None:
 
 
 def test_bootstrap_leaves_out_resamples_without_alpha() -> None:
-    # Two units, one value each way: a resample of the same unit twice has no α.
+    # Two units, one value each way: a resample of the same unit twice has no α; the
+    # multinomial draws of seed 0 give 205 such resamples out of 400 (P = 1/2 each).
     result = ag.bootstrap_alpha([[0, 1], [0, 1]], 400, seed=0)
-    assert 0 < result.undefined < 400
+    draws = np.random.default_rng(0).multinomial(2, [0.5, 0.5], size=400)
+    assert result.undefined == int((draws.max(axis=1) == 2).sum())
     assert result.low == result.high == 1.0
 
 
@@ -494,14 +648,14 @@ def test_krippendorff_thresholds() -> None:
         ag.interpret_alpha(float("nan"))
 
 
-def test_kappa_paradox_points_to_ac1() -> None:
-    # 100 units, code present only 3 times: agreement .94, κ ≈ −.03, AC1 ≈ .94.
+def test_kappa_paradox() -> None:
+    # 100 units, code present only 3 times: agreement .94, κ = −.0309 (Feinstein &
+    # Cicchetti's first paradox), AC1 high.
     a, b = ag.from_table([[94, 3], [3, 0]])
     result = ag.two_coders(a, b)
-    note = ag.kappa_paradox(result.percent, result.cohen_kappa)
-    assert note is not None and "AC1" in note and "94%" in note
-    assert note.endswith(".") and ". " not in note  # one sentence
-    assert result.gwet_ac1.value is not None and result.gwet_ac1.value > 0.9
-    assert ag.kappa_paradox(0.95, 0.80) is None
-    assert ag.kappa_paradox(0.70, 0.10) is None
-    assert ag.kappa_paradox(0.90, Coefficient.undefined("why")) is None
+    assert result.percent.value == close(0.94)
+    assert result.cohen_kappa.value == close((0.94 - 0.9418) / (1 - 0.9418))
+    assert ag.kappa_paradox(result.percent, result.cohen_kappa)
+    assert not ag.kappa_paradox(0.95, 0.80)
+    assert not ag.kappa_paradox(0.70, 0.10)
+    assert not ag.kappa_paradox(0.90, Coefficient.undefined("why"))

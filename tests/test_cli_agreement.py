@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -12,8 +16,7 @@ from gioia import Project
 from gioia.cli import cli
 
 from .conftest import SAMPLE, run
-
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "agreement_examples.json"
+from .reference import GWET_MISSING, example
 
 
 @pytest.fixture
@@ -32,8 +35,14 @@ def study(store: str, runner: CliRunner) -> str:
 def test_agreement_table_json_csv_and_files(study: str, runner: CliRunner, tmp_path: Path) -> None:
     out = run(runner, study, "agreement")
     lines = out.output.splitlines()
-    assert lines[0] == "Concepts, segment units: Maria, Tom; 98 compared, 0 read by fewer than two."
-    assert lines[1].split() == [
+    assert lines[:3] == [
+        "Concepts, segment units: Maria, Tom; 98 compared, 0 read by one coder only, 0 read by "
+        "none.",
+        "Missing values: Gwet's (2014) forms. A unit read by one coder only counts in chance "
+        "agreement only; Krippendorff's α leaves it out (Krippendorff 2011).",
+        "Agreement per concept",
+    ]
+    assert lines[3].split() == [
         "Concept",
         "n",
         "both",
@@ -51,16 +60,27 @@ def test_agreement_table_json_csv_and_files(study: str, runner: CliRunner, tmp_p
         "0.907 (reliable)."
     )
     data = json.loads(run(runner, study, "agreement", "--json").output)
-    assert (data["units_pairable"], data["units_dropped"], data["missing"]) == (
+    assert (data["convention"], data["units_compared"], data["units_read_by_one"]) == (
+        "gwet-2014",
         98,
         0,
-        {"Maria": 0, "Tom": 0},
     )
+    assert (data["units_read_by_none"], data["missing"]) == (0, {"Maria": 0, "Tom": 0})
     assert data["overall"]["pooled_kappa"]["value"] == pytest.approx(0.906, abs=5e-4)
     assert len(data["codes"]) == 20
-    rows = run(runner, study, "agreement", "--csv").output.splitlines()
-    assert rows[0].startswith("code,units,both,only_Maria,only_Tom,neither,percent,cohen_kappa")
-    assert len(rows) == 21
+    rows = list(csv.reader(io.StringIO(run(runner, study, "agreement", "--csv").output)))
+    assert rows[0][:9] == [
+        "kind",
+        "name",
+        "level",
+        "unit",
+        "convention",
+        "units",
+        "read_by_one",
+        "read_by_none",
+        "both",
+    ]
+    assert [r[0] for r in rows[1:]] == ["report", *["code"] * 20, "overall"]
     out = run(runner, study, "agreement", "--level", "theme", "-o", str(tmp_path / "a.md"))
     assert out.output == f"Wrote the agreement report to {tmp_path / 'a.md'}.\n"
     assert (
@@ -68,6 +88,137 @@ def test_agreement_table_json_csv_and_files(study: str, runner: CliRunner, tmp_p
         .read_text()
         .startswith("**Inter-coder agreement: themes, segment units, coders Maria and Tom**")
     )
+
+
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+_NUMBER = re.compile(r"(?<![\w.])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w%]|\.\d)")
+
+
+def _numbers(text: str) -> set[str]:
+    """The numbers a text shows (years of references left out)."""
+    return set(_NUMBER.findall(_YEAR.sub("", text)))
+
+
+def _json_numbers(value: Any) -> set[str]:
+    """Every number of a JSON document as the screen would show it."""
+    if isinstance(value, dict):
+        return set().union(set(), *(_json_numbers(v) for v in value.values()))
+    if isinstance(value, list):  # its length too: a count of categories, say
+        return {str(len(value))}.union(*(_json_numbers(v) for v in value))
+    if isinstance(value, bool) or value is None:
+        return set()
+    if isinstance(value, int):
+        return {str(value), f"{value:,}"}
+    if isinstance(value, float):
+        return {f"{value:.3f}", f"{value:,.0f}" if value.is_integer() else f"{value:.3f}"}
+    return _numbers(str(value))
+
+
+def _csv_numbers(text: str) -> set[str]:
+    found: set[str] = set()
+    for row in csv.reader(io.StringIO(text)):
+        for cell in row:
+            if re.fullmatch(r"-?\d+", cell):
+                found |= {cell, f"{int(cell):,}"}
+            elif re.fullmatch(r"-?\d+\.\d+", cell):
+                found.add(f"{float(cell):.3f}")
+            else:
+                found |= _numbers(cell)
+    return found
+
+
+def _docx_text(path: Path) -> str:
+    import docx
+
+    document = docx.Document(str(path))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ("--level", "theme", "--bootstrap", "200", "--exclusive", "--by", "coder-pair"),
+        (
+            "--unit",
+            "character",
+            "--bootstrap",
+            "100",
+            "--exclusive",
+            "-c",
+            "A video call is not the same as shaking hands",
+        ),
+    ],
+)
+def test_files_carry_every_number_the_screen_shows(
+    study: str, runner: CliRunner, tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    screen = run(runner, study, "agreement", *options).output
+    shown = _numbers(screen)
+    resamples = options[options.index("--bootstrap") + 1]
+    assert {"0.879", "0.958", resamples} <= shown or {"0.546", resamples} <= shown
+    run(runner, study, "agreement", *options, "-o", str(tmp_path / "a.md"))
+    run(runner, study, "agreement", *options, "-o", str(tmp_path / "a.docx"))
+    markdown = (tmp_path / "a.md").read_text(encoding="utf-8")
+    assert shown <= _numbers(markdown.replace("\\", ""))
+    assert shown <= _numbers(_docx_text(tmp_path / "a.docx"))
+    data = json.loads(run(runner, study, "agreement", *options, "--json").output)
+    assert shown <= _json_numbers(data)
+    assert shown <= _csv_numbers(run(runner, study, "agreement", *options, "--csv").output)
+    # Every line of the screen that is not a table row is in the files word for word.
+    prose = [line for line in screen.splitlines() if line.endswith(".") and ": " in line]
+    assert len(prose) >= 3
+    for line in prose:
+        assert line in _docx_text(tmp_path / "a.docx")
+
+
+def test_the_counts_name_units_read_by_one_and_by_none(
+    store: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text("".join(f"Anna: Answer {n}.\n\n" for n in range(1, 6)), encoding="utf-8")
+    run(runner, store, "import", str(path))
+    run(runner, store, "tag", "t:1", "t:2", "-c", "Trust", "--new", coder="Ann")
+    run(runner, store, "review", "t:3", coder="Ann")
+    run(runner, store, "tag", "t:1", "-c", "Trust", "--new", coder="Ben")
+    run(runner, store, "review", "t:2", coder="Ben")
+    first = (
+        "Concepts, segment units: Ann, Ben; 2 compared, 1 read by one coder only, 2 read by none."
+    )
+    assert run(runner, store, "agreement").output.splitlines()[0] == first
+    run(runner, store, "agreement", "-o", str(tmp_path / "a.md"))
+    assert first in (tmp_path / "a.md").read_text(encoding="utf-8")
+    records = list(csv.DictReader(io.StringIO(run(runner, store, "agreement", "--csv").output)))
+    assert (records[0]["units"], records[0]["read_by_one"], records[0]["read_by_none"]) == (
+        "2",
+        "1",
+        "2",
+    )
+
+
+def test_the_kappa_paradox_note_is_said_once(store: str, runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text("".join(f"Anna: Answer {n}.\n\n" for n in range(1, 21)), encoding="utf-8")
+    run(runner, store, "import", str(path))
+    run(runner, store, "tag", "t:1", "-c", "Rare", "--new", coder="Ann")
+    run(runner, store, "tag", "t:2", "-c", "Rare", "--new", coder="Ben")
+    run(runner, store, "tag", "t:3", "t:4", "-c", "Lonely", "--new", coder="Ben")
+    run(runner, store, "tag", "t:5", "-c", "Other", "--new", coder="Ben")
+    run(runner, store, "tag", "t:6", "-c", "Other", "--new", coder="Ann")  # new to Ann: open coding
+    for coder in ("Ann", "Ben"):
+        run(runner, store, "review", "-t", "t", coder=coder)
+    screen = run(runner, store, "agreement").output
+    paradox = [line for line in screen.splitlines() if "kappa paradox" in line]
+    assert paradox == [
+        "Agreement is high but κ low for Other and Rare: when one category dominates, chance "
+        "agreement is high and κ low despite agreement (the kappa paradox, Feinstein & "
+        "Cicchetti 1990): Gwet's AC1 is given beside κ."
+    ]
+    assert "Used by one coder only: Lonely (Ben, 2 segments)." in screen.splitlines()
+    run(runner, store, "agreement", "-o", str(tmp_path / "a.md"))
+    markdown = (tmp_path / "a.md").read_text(encoding="utf-8")
+    assert markdown.count("kappa paradox") == 1
+    assert "Used by one coder only: Lonely (Ben, 2 segments)." in markdown
 
 
 def test_agreement_errors(study: str, runner: CliRunner) -> None:
@@ -81,74 +232,194 @@ def test_agreement_errors(study: str, runner: CliRunner) -> None:
     assert (out.exit_code, out.output) == (1, "Error: No coder 'Zed' (coders: Maria, Tom).\n")
     out = run(runner, study, "agreement", "--unit", "word")
     assert out.exit_code == 2
-
-
-@pytest.mark.skipif(not REFERENCE.is_file(), reason="../shared/reference is not here")
-def test_matrix_reproduces_the_published_example(runner: CliRunner, tmp_path: Path) -> None:
-    example = json.loads(REFERENCE.read_text())["examples"][0]
-    path = tmp_path / "kalpha.csv"
-    lines = ["coder," + ",".join(f"u{n}" for n in range(1, 13))]
-    for i, row in enumerate(example["data"], start=1):
-        lines.append(f"obs{i}," + ",".join("" if v is None else str(v) for v in row))
-    path.write_text("\n".join(lines) + "\n")
-    result = runner.invoke(
-        cli, ["agreement", "matrix", str(path), "--json"], catch_exceptions=False
+    out = run(runner, study, "agreement", "--json", "--csv")
+    assert (out.exit_code, out.output.splitlines()[-1]) == (
+        2,
+        "Error: Choose one output: --json, --csv or -o FILE.",
     )
-    data = json.loads(result.output)
-    expected = example["expected"]
-    assert data["coefficients"]["krippendorff_alpha"]["value"] == pytest.approx(
+
+
+# --- agreement matrix ----------------------------------------------------------------------
+
+
+def _write(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
+    lines = [",".join(header)]
+    lines += [",".join("" if v is None else str(v) for v in row) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _kalpha(tmp_path: Path, data: list[list[Any]], name: str = "kalpha.csv") -> Path:
+    """A row per coder, a column per unit."""
+    units = [f"u{n}" for n in range(1, len(data[0]) + 1)]
+    rows = [[f"obs{i}", *row] for i, row in enumerate(data, start=1)]
+    return _write(tmp_path / name, ["coder", *units], rows)
+
+
+def _matrix(*args: str) -> Any:
+    return CliRunner().invoke(cli, ["agreement", "matrix", *args], catch_exceptions=False)
+
+
+def test_matrix_reproduces_the_published_example(tmp_path: Path) -> None:
+    published = example("Krippendorff: nominal data")
+    path = _kalpha(tmp_path, published["data"])
+    data = json.loads(_matrix(str(path), "--json").output)
+    expected, tol = published["expected"], published["tol"]
+    c = data["coefficients"]
+    assert c["krippendorff_alpha"]["value"] == pytest.approx(
         expected["krippendorff_alpha_nominal"], abs=1e-9
     )
-    assert data["coefficients"]["fleiss_kappa"]["value"] == pytest.approx(
-        expected["fleiss_kappa"], abs=1e-5
+    for key, name in (
+        ("fleiss_kappa", "fleiss_kappa"),
+        ("gwet_ac1", "gwet_ac1"),
+        ("brennan_prediger", "brennan_prediger"),
+        ("percent", "percent_agreement"),
+    ):
+        assert c[key]["value"] == pytest.approx(expected[name], abs=tol[name])
+    assert (data["units"], data["pairable"], data["single"], data["empty"]) == (12, 11, 1, 0)
+    assert (data["q"], data["categories_from"]) == (5, "values seen")
+    lines = _matrix(str(path), "--level-of-measurement", "interval").output.splitlines()
+    assert lines[:3] == [
+        "Read kalpha.csv as a row per coder, a column per unit: 4 coders, 12 units (11 "
+        "pairable, 1 with one value, 0 with none).",
+        "Categories: 1, 2, 3, 4, 5; q = 5 (the values seen; give --categories for the whole "
+        "scale).",
+        "Missing values: Gwet's (2014) forms. A unit read by one coder only counts in chance "
+        "agreement only; Krippendorff's α leaves it out (Krippendorff 2011).",
+    ]
+    interval = f"{expected['krippendorff_alpha_interval']:.3f}"
+    assert f"Krippendorff's α (interval)  {interval}" in lines
+
+
+def test_matrix_units_in_rows_as_kalpha_reads_them(tmp_path: Path) -> None:
+    published = example("Hayes & Krippendorff")
+    path = _write(
+        tmp_path / "hayes.csv",
+        ["article", *(f"obs{i}" for i in range(1, 6))],
+        [[f"a{n}", *row] for n, row in enumerate(published["data"], start=1)],
     )
-    interval = runner.invoke(
-        cli, ["agreement", "matrix", str(path), "--level-of-measurement", "interval"]
-    ).output
-    assert f"Krippendorff's α (interval)  {expected['krippendorff_alpha_interval']:.3f}" in interval
-    assert interval.splitlines()[0] == "4 coders, 12 units, 11 pairable."
-    rows = tmp_path / "rows.csv"
-    rows.write_text(
-        "unit,"
-        + ",".join(f"obs{i}" for i in range(1, 5))
-        + "\n"
-        + "\n".join(
-            f"u{u + 1}," + ",".join("" if r[u] is None else str(r[u]) for r in example["data"])
-            for u in range(12)
+    out = _matrix(str(path), "--units-in", "rows", "--level-of-measurement", "ordinal")
+    lines = out.output.splitlines()
+    assert lines[0].startswith("Read hayes.csv as a row per unit, a column per coder: 5 coders, 40")
+    alpha = next(line for line in lines if line.startswith("Krippendorff's α (ordinal)"))
+    assert float(alpha.split()[-1]) == pytest.approx(0.7598, abs=5e-4)
+    # Read the other way, the first line says so: 40 "coders" of 5 units.
+    wrong = CliRunner().invoke(cli, ["agreement", "matrix", str(path)]).output.splitlines()
+    assert wrong[0].startswith("Read hayes.csv as a row per coder, a column per unit: 40 coders, 5")
+
+
+def test_matrix_categories_as_a_list_or_a_count(tmp_path: Path) -> None:
+    derived = next(e for e in GWET_MISSING if len(e["categories"]) == 5 and len(e["data"]) == 2)
+    path = _kalpha(tmp_path, derived["data"])
+    expected = derived["expected"]
+    for given in ("1,2,3,4,5", "5"):
+        data = json.loads(_matrix(str(path), "--categories", given, "--json").output)
+        c = data["coefficients"]
+        assert c["brennan_prediger"]["value"] == pytest.approx(
+            expected["brennan_prediger"], abs=1e-12
         )
-        + "\n"
+        assert c["gwet_ac1"]["value"] == pytest.approx(expected["gwet_ac1"], abs=1e-12)
+        assert c["cohen_kappa"]["value"] == pytest.approx(expected["conger_kappa"], abs=1e-12)
+        assert data["q"] == 5
+    assert data["categories_from"] == "count given"
+    seen = json.loads(_matrix(str(path), "--json").output)
+    assert seen["q"] < 5
+    assert seen["coefficients"]["brennan_prediger"]["value"] != pytest.approx(
+        expected["brennan_prediger"], abs=1e-3
     )
-    same = runner.invoke(cli, ["agreement", "matrix", str(rows), "--units-in-rows", "--json"])
-    assert json.loads(same.output)["coefficients"] == data["coefficients"]
 
 
-def test_matrix_bad_files(runner: CliRunner, tmp_path: Path) -> None:
-    ragged = tmp_path / "ragged.csv"
-    ragged.write_text("coder,u1,u2\na,1,2\nb,1\n")
-    out = runner.invoke(cli, ["agreement", "matrix", str(ragged)])
+def test_matrix_labels_in_order_are_ordinal_ranks(tmp_path: Path) -> None:
+    published = example("Krippendorff: nominal data")
+    words = ["very low", "low", "mid", "high", "very high"]
+    data = [[None if v is None else words[v - 1] for v in row] for row in published["data"]]
+    path = _kalpha(tmp_path, data)
+    out = _matrix(
+        str(path), "--level-of-measurement", "ordinal", "--categories", ",".join(words), "--json"
+    )
+    result = json.loads(out.output)
+    assert result["categories"] == words
+    assert result["coefficients"]["krippendorff_alpha"]["value"] == pytest.approx(
+        published["expected"]["krippendorff_alpha_ordinal"], abs=1e-9
+    )
+
+
+def test_matrix_bootstrap(tmp_path: Path) -> None:
+    path = _kalpha(tmp_path, example("Krippendorff: nominal data")["data"])
+    lines = _matrix(str(path), "--bootstrap", "500", "--seed", "2").output.splitlines()
+    assert "Bootstrap of α: 500 resamples of the units (seed 2)" in lines
+    interval = next(line for line in lines if line.startswith("α 95% interval"))
+    low, high = (float(v) for v in re.findall(r"-?\d\.\d{3}", interval))
+    assert low <= 0.743 <= high
+
+
+@pytest.mark.parametrize(
+    ("rows", "options", "message"),
+    [
+        (
+            [["a", 1, "high"], ["b", 1, 2]],
+            ("--level-of-measurement", "interval"),
+            "Error: bad.csv, row 2, column 'u2': 'high' is not a number (list labels in their "
+            "order with --categories).",
+        ),
+        (
+            [["a", 1, "inf"], ["b", "nan", 2]],
+            (),
+            "Error: bad.csv, row 2, column 'u2': 'inf' is not a finite number (1 more cell(s) "
+            "like it).",
+        ),
+        (
+            [["a", 1, 3], ["b", 1, 2]],
+            ("--categories", "1,2"),
+            "Error: bad.csv, row 2, column 'u2': '3' is not one of the categories given (1, 2).",
+        ),
+        (
+            [["a", 1, 3], ["b", 1, 2]],
+            ("--categories", "2"),
+            "Error: bad.csv holds 3 different values, more than the 2 categories given.",
+        ),
+        (
+            [["a", "low", "high"], ["b", "low", "low"]],
+            ("--categories", "low,high", "--level-of-measurement", "ratio"),
+            "Error: The ratio level needs numbers, not labels: list numbers.",
+        ),
+        (
+            [["a", 1], ["b", 2]],
+            ("--units-in", "rows"),
+            "Error: bad.csv holds 1 coder(s) read as a row per unit, a column per coder; "
+            "agreement needs two (see --units-in).",
+        ),
+    ],
+)
+def test_matrix_refuses_bad_cells_in_one_line(
+    tmp_path: Path, rows: list[list[Any]], options: tuple[str, ...], message: str
+) -> None:
+    units = [f"u{n}" for n in range(1, len(rows[0]))]
+    path = _write(tmp_path / "bad.csv", ["coder", *units], rows)
+    out = CliRunner().invoke(cli, ["agreement", "matrix", str(path), *options])
+    assert (out.exit_code, out.output) == (1, message + "\n")
+
+
+def test_matrix_bad_files(tmp_path: Path) -> None:
+    ragged = _write(tmp_path / "ragged.csv", ["coder", "u1", "u2"], [["a", 1, 2], ["b", 1]])
+    out = CliRunner().invoke(cli, ["agreement", "matrix", str(ragged)])
     assert (out.exit_code, out.output) == (
         1,
         "Error: ragged.csv has 1 ragged row(s).\n  row 3: 2 cells, but the header has 3.\n",
     )
-    words = tmp_path / "words.csv"
-    words.write_text("coder,u1,u2\na,1,high\nb,1,2\n")
-    out = runner.invoke(
-        cli, ["agreement", "matrix", str(words), "--level-of-measurement", "interval"]
+    words = _write(tmp_path / "words.csv", ["coder", "u1", "u2"], [["a", 1, "high"], ["b", 1, 2]])
+    assert CliRunner().invoke(cli, ["agreement", "matrix", str(words)]).exit_code == 0
+    lonely = _write(
+        tmp_path / "lonely.csv", ["coder", "u1", "u2"], [["a", 1, None], ["b", None, 2]]
     )
-    assert out.output == (
-        "Error: words.csv has values that are not numbers.\n"
-        "  row 2, column 'u2': 'high' is not a number.\n"
-    )
-    nominal = runner.invoke(cli, ["agreement", "matrix", str(words)])
-    assert nominal.exit_code == 0
-    lonely = tmp_path / "lonely.csv"
-    lonely.write_text("coder,u1,u2\na,1,\nb,,2\n")
-    out = runner.invoke(cli, ["agreement", "matrix", str(lonely)])
+    out = CliRunner().invoke(cli, ["agreement", "matrix", str(lonely)])
     assert out.output == "Error: Every unit is unpairable: no unit has values from two coders.\n"
-    same = tmp_path / "same.csv"
-    same.write_text("coder,u1,u2\na,1,1\nb,1,1\n")
-    out = runner.invoke(cli, ["agreement", "matrix", str(same)]).output
+    same = _write(tmp_path / "same.csv", ["coder", "u1", "u2"], [["a", 1, 1], ["b", 1, 1]])
+    out = CliRunner().invoke(cli, ["agreement", "matrix", str(same)]).output
     assert "Krippendorff's α (nominal)   undefined: Every pairable value is the same" in out
+
+
+# --- disagreements and reconcile ------------------------------------------------------------
 
 
 def test_disagreements_command(study: str, runner: CliRunner) -> None:
@@ -279,3 +550,26 @@ def test_decision_completion() -> None:
         ("Buyers want to taste before they trust", -3),  # then f…r…e anywhere
     ]
     assert list(completer.get_completions(Document("b"), CompleteEvent())) == []
+
+
+def test_reconcile_keeps_an_interviewer_turn_both_coded(
+    store: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "i.txt"
+    path.write_text(
+        "Interviewer: So buyers found you on the platform?\n\nAnna: Yes, exactly that.\n",
+        encoding="utf-8",
+    )
+    run(runner, store, "import", str(path))
+    for coder in ("Ann", "Ben"):
+        run(runner, store, "tag", "i:1", "-c", "Found by new buyers", "--new", coder=coder)
+        run(runner, store, "review", "-t", "i", coder=coder)
+    out = run(runner, store, "reconcile", "--into", "Consensus", "--auto", "union")
+    assert out.output == (
+        "Consensus: 1 agreed coding(s) copied, 0 disagreement(s) settled (union).\n"
+        "Marked 2 segment(s) as reviewed by Consensus.\n"
+    )
+    tree = json.loads(run(runner, store, "structure", "--json").output)
+    assert tree["evidence"] == "Consensus"
+    (concept,) = tree["concepts_without_theme"]
+    assert (concept["name"], concept["counts"]["codings"]) == ("Found by new buyers", 1)

@@ -1,17 +1,28 @@
-"""Agreement from the store: reliability data at each level and unit, and consensus."""
+"""Agreement from the store: reliability data at each level and unit, and consensus.
+
+Published examples (tests/data) are laid out in a store, coded through the API, and must
+come back with their published values at segment, transcript and character units.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import krippendorff
+import numpy as np
 import pytest
+from click.testing import CliRunner
 
 from gioia import InvalidInput, NotFound, Project
+from gioia.cli import cli
+from gioia.views import AgreementReport
 
 from .conftest import SAMPLE
+from .reference import GWET_MISSING, example
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "agreement_examples.json"
+close = pytest.approx
 
 
 def _both_coders(project: Project) -> Project:
@@ -25,10 +36,16 @@ def _both_coders(project: Project) -> Project:
     return project
 
 
+def _transcript(project: Project, tmp_path: Path, name: str, texts: list[str]) -> list[str]:
+    """A transcript of one informant turn per text; its segment references."""
+    path = tmp_path / f"{name}.txt"
+    path.write_text("".join(f"Anna: {text}\n\n" for text in texts), encoding="utf-8")
+    project.import_file(path)
+    return [f"{name}:{n}" for n in range(1, len(texts) + 1)]
+
+
 def _study(project: Project, tmp_path: Path, units: int) -> None:
-    text = "".join(f"Anna: Answer number {n}.\n\n" for n in range(1, units + 1))
-    (tmp_path / "t.txt").write_text(text)
-    project.import_file(tmp_path / "t.txt")
+    _transcript(project, tmp_path, "t", [f"Answer number {n}." for n in range(1, units + 1)])
 
 
 def _code(project: Project, coder: str, rows: dict[str, list[str | None]]) -> None:
@@ -43,54 +60,145 @@ def _code(project: Project, coder: str, rows: dict[str, list[str | None]]) -> No
     project.coder = None  # the lead compares them
 
 
-@pytest.fixture
-def krippendorff_2011(project: Project, tmp_path: Path) -> Project:
-    """Krippendorff's 4 observers × 12 units, values 1–5 as the concepts of one theme."""
-    if not REFERENCE.is_file():
-        pytest.skip("../shared/reference/agreement_examples.json is not here")
-    example = json.loads(REFERENCE.read_text())["examples"][0]
-    _study(project, tmp_path, 12)
+def _lay_out(
+    project: Project, data: list[list[Any]], refs: list[str], concept: dict[Any, str | None]
+) -> None:
+    """Reliability data (a row per coder, None = not read) as codings on ``refs``: each
+    value read is coded with ``concept[value]`` (None: read, nothing applied)."""
+    for number, row in enumerate(data, start=1):
+        project.coder = f"Coder {number}"
+        read = [ref for ref, value in zip(refs, row, strict=True) if value is not None]
+        project.review(read)
+        for value, name in concept.items():
+            tagged = [ref for ref, v in zip(refs, row, strict=True) if v == value]
+            if name is not None and tagged:
+                project.tag(tagged, name, create=True)
+    project.coder = None
+
+
+def _units_for(project: Project, tmp_path: Path, unit: str, count: int) -> list[str]:
+    """``count`` units to lay data out on: segments of one transcript, one-segment
+    transcripts, or one-character segments (so that a character is a unit)."""
+    if unit == "transcript":
+        return [_transcript(project, tmp_path, f"u{n}", [f"Unit {n}."])[0] for n in range(count)]
+    texts = [chr(ord("a") + n) for n in range(count)] if unit == "character" else None
+    return _transcript(project, tmp_path, "t", texts or [f"Unit {n}." for n in range(count)])
+
+
+# --- published examples through the store ------------------------------------------------
+
+
+def _agreement_json(store: str, *options: str) -> dict[str, Any]:
+    """``gioia agreement --json`` on the store: what a researcher would copy."""
+    result = CliRunner().invoke(
+        cli, ["--store", store, "agreement", *options, "--json"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.output)
+    return data
+
+
+def _values(coefficients: dict[str, Any]) -> dict[str, float | None]:
+    return {key: c["value"] for key, c in coefficients.items()}
+
+
+@pytest.mark.parametrize("unit", ["segment", "transcript", "character"])
+def test_krippendorff_2011_as_a_theme_through_the_store(
+    project: Project, store: str, tmp_path: Path, unit: str
+) -> None:
+    """Krippendorff's 4 observers × 12 units, values 1–5 as the concepts of one theme,
+    tagged through the API and read back with `gioia agreement --json`."""
+    published = example("Krippendorff: nominal data")
+    refs = _units_for(project, tmp_path, unit, 12)
     for number in range(1, 6):
         project.add_item("concept", f"K{number}")
     project.assign([f"K{n}" for n in range(1, 6)], theme="Scale", create=True)
-    for coder, values in enumerate(example["data"], start=1):
-        project.coder = f"Observer {coder}"
-        for unit, value in enumerate(values, start=1):
-            if value is not None:
-                project.tag([f"t:{unit}"], f"K{value}")
-    project.coder = None
-    return project
-
-
-def test_a_published_example_through_the_store(krippendorff_2011: Project) -> None:
-    expected = json.loads(REFERENCE.read_text())["examples"][0]["expected"]
-    report = krippendorff_2011.agreement(exclusive=True)
-    (group,) = report.groups
-    assert (group.group, group.categories, group.units, group.violations) == (
+    _lay_out(project, published["data"], refs, {v: f"K{v}" for v in range(1, 6)})
+    report = _agreement_json(store, "--exclusive", "--unit", unit)
+    (group,) = report["groups"]
+    assert (group["group"], group["categories"], group["units"], group["violations"]) == (
         "Scale",
-        ("K1", "K2", "K3", "K4", "K5"),
+        ["K1", "K2", "K3", "K4", "K5"],
         11,
         0,
     )
-    g = group.coefficients
-    assert g["krippendorff_alpha"].value == pytest.approx(
-        expected["krippendorff_alpha_nominal"], abs=1e-9
+    expected, tol = published["expected"], published["tol"]
+    g = _values(group["coefficients"])
+    assert g["krippendorff_alpha"] == close(expected["krippendorff_alpha_nominal"], abs=1e-9)
+    assert g["fleiss_kappa"] == close(expected["fleiss_kappa"], abs=tol["fleiss_kappa"])
+    assert g["gwet_ac1"] == close(expected["gwet_ac1"], abs=tol["gwet_ac1"])
+    assert g["brennan_prediger"] == close(expected["brennan_prediger"], abs=tol["brennan_prediger"])
+    assert g["percent"] == close(expected["percent_agreement"], abs=1e-6)
+    counts = [report[f"units_{k}"] for k in ("in_scope", "compared", "read_by_one", "read_by_none")]
+    assert counts == [12, 11, 1, 0]
+    assert report["missing"] == {"Coder 1": 2, "Coder 2": 1, "Coder 3": 1, "Coder 4": 0}
+
+
+@pytest.mark.parametrize("unit", ["segment", "transcript", "character"])
+def test_krippendorff_2011_binary_as_one_concept(
+    project: Project, store: str, tmp_path: Path, unit: str
+) -> None:
+    published = example("Krippendorff: binary data")
+    refs = _units_for(project, tmp_path, unit, 10)
+    _lay_out(project, published["data"], refs, {0: None, 1: "Trust"})
+    (code,) = _agreement_json(store, "--unit", unit)["codes"]
+    alpha = code["coefficients"]["krippendorff_alpha"]["value"]
+    tol = published["tol"]["krippendorff_alpha_nominal"]
+    assert alpha == close(published["expected"]["krippendorff_alpha_nominal"], abs=tol)
+    assert (code["units"], code["both"], code["only"], code["neither"]) == (
+        10,
+        1,
+        {"Coder 1": 1, "Coder 2": 3},
+        5,
     )
-    assert g["fleiss_kappa"].value == pytest.approx(expected["fleiss_kappa"], abs=1e-5)
-    assert g["gwet_ac1"].value == pytest.approx(expected["gwet_ac1"], abs=1e-5)
-    assert g["brennan_prediger"].value == pytest.approx(expected["brennan_prediger"], abs=1e-5)
-    assert g["percent"].value == pytest.approx(expected["percent_agreement"], abs=1e-6)
-    assert (report.units_in_scope, report.units_pairable, report.units_dropped) == (12, 11, 1)
-    assert report.missing == {"Observer 1": 2, "Observer 2": 1, "Observer 3": 1, "Observer 4": 0}
+
+
+@pytest.mark.parametrize("unit", ["segment", "transcript", "character"])
+def test_a_code_with_missing_values_matches_irrcac(
+    project: Project, store: str, tmp_path: Path, unit: str
+) -> None:
+    """Two coders, 20 units, some read by one coder only: the per-code row has Gwet's
+    missing-data forms (irrCAC's values) and Krippendorff's α (the krippendorff package)."""
+    derived = GWET_MISSING[1]
+    data = derived["data"]
+    refs = _units_for(project, tmp_path, unit, len(data[0]))
+    _lay_out(project, data, refs, {1: None, 2: "Trust"})
+    report = _agreement_json(store, "--unit", unit)
+    (code,) = report["codes"]
+    c, expected = _values(code["coefficients"]), derived["expected"]
+    assert c["percent"] == close(expected["percent_agreement"], abs=1e-12)
+    assert c["cohen_kappa"] == close(expected["conger_kappa"], abs=1e-12)
+    assert c["scott_pi"] == close(expected["fleiss_kappa"], abs=1e-12)
+    assert c["fleiss_kappa"] == close(expected["fleiss_kappa"], abs=1e-12)
+    assert c["gwet_ac1"] == close(expected["gwet_ac1"], abs=1e-12)
+    assert c["brennan_prediger"] == close(expected["brennan_prediger"], abs=1e-12)
+    matrix = np.array(data, dtype=np.float64)
+    alpha = krippendorff.alpha(matrix, level_of_measurement="nominal")
+    assert c["krippendorff_alpha"] == close(alpha, abs=1e-12)
+    single = int((np.isnan(matrix).sum(axis=0) == 1).sum())
+    assert code["coefficients"]["cohen_kappa_se"] == {
+        "value": None,
+        "reason": "The large-sample standard error assumes complete data, but "
+        f"{single} unit(s) were coded by one coder only.",
+    }
+    assert (report["units_compared"], report["units_read_by_one"]) == (20 - single, single)
+    # One convention for every row: the overall figures are those of the one code.
+    assert report["overall"]["percent"]["value"] == c["percent"]
+    assert report["overall"]["pooled_kappa"]["value"] == close(c["cohen_kappa"], abs=1e-12)
+    assert report["convention"] == "gwet-2014"
+
+
+# --- units, counts and the missing-data convention ---------------------------------------
 
 
 def test_missing_is_not_absent(project: Project, tmp_path: Path) -> None:
-    _study(project, tmp_path, 4)
+    _study(project, tmp_path, 5)
     _code(project, "Ann", {"t:1": ["Trust"], "t:2": [None], "t:3": ["Trust"]})
     _code(project, "Ben", {"t:1": ["Trust"], "t:2": ["Trust"], "t:4": [None]})
     report = project.agreement()
     assert report.coders == ("Ann", "Ben")
-    assert (report.units_in_scope, report.units_pairable, report.units_dropped) == (4, 2, 2)
+    counts = (report.units_in_scope, report.units_compared, report.units_read_by_one)
+    assert (*counts, report.units_read_by_none) == (5, 2, 2, 1)
     (code,) = report.codes
     assert (code.code, code.units, code.both, code.only, code.neither) == (
         "Trust",
@@ -99,9 +207,25 @@ def test_missing_is_not_absent(project: Project, tmp_path: Path) -> None:
         {"Ann": 0, "Ben": 1},
         0,
     )
+    assert code.applied == {"Ann": 2, "Ben": 2}
     assert code.coefficients["percent"].value == 0.5
-    assert code.coefficients["cohen_kappa"].value == 0.0
+    # Cohen's κ with each coder's shares over every unit they read (Gwet 2014): Ann
+    # applied it on 2 of 3, Ben on 2 of 3, so pe = (2/3)(2/3) + (1/3)(1/3) = 5/9.
+    assert code.coefficients["cohen_kappa"].value == close((0.5 - 5 / 9) / (1 - 5 / 9))
     assert report.missing == {"Ann": 0, "Ben": 0}
+
+
+def test_a_coded_segment_counts_as_read(project: Project, tmp_path: Path) -> None:
+    _study(project, tmp_path, 2)
+    _code(project, "Ann", {"t:1": ["Trust"], "t:2": [None]})
+    _code(project, "Ben", {"t:1": ["Trust"], "t:2": ["Trust"]})
+    project.coder = "Ben"
+    project.unreview(["t:1"])  # Ben takes back the "read" mark; his coding stays
+    project.coder = None
+    report = project.agreement()
+    assert report.units_compared == 2
+    (code,) = report.codes
+    assert (code.both, code.only) == (1, {"Ann": 0, "Ben": 1})
 
 
 def test_theme_level_and_exclusive_violations(project: Project, tmp_path: Path) -> None:
@@ -125,39 +249,143 @@ def test_theme_level_and_exclusive_violations(project: Project, tmp_path: Path) 
         ("Speed", "Slowness", "none"),
     )
     (violation,) = exclusive.violations
-    assert (violation.unit, violation.coder, violation.codes) == (
+    assert (violation.unit, violation.coder, violation.codes, violation.characters) == (
         "t:2",
         "Ann",
         ("Speed", "Slowness"),
+        None,
+    )
+    by_character = project.agreement(exclusive=True, unit="character")
+    (violation,) = by_character.violations
+    assert (violation.unit, violation.coder, violation.characters) == ("t:2", "Ann", 16)
+    (group,) = by_character.groups
+    assert (group.units, group.violations) == (32, 16)  # "Answer number N." × 3, one left out
+
+
+def test_characters_of_every_transcript_form_one_matrix(project: Project, tmp_path: Path) -> None:
+    """α at character units is Krippendorff's α over all characters, not a mean of the
+    transcripts' α: checked against the krippendorff package on the same characters."""
+    first = _transcript(project, tmp_path, "a", ["abcdefghij", "klmnopqrst"])
+    second = _transcript(project, tmp_path, "b", ["uvwxyz", "0123456789ABCDEF"])
+    project.coder = None  # the lead's concept: every coder sees it
+    project.add_item("concept", "Trust")
+    project.coder = "Ann"
+    project.tag([first[0]], "Trust", quote="cdefg")
+    project.tag([second[1]], "Trust")
+    project.review([*first, *second])
+    project.coder = "Ben"
+    project.tag([first[0]], "Trust", quote="efghij")
+    project.tag([second[1]], "Trust", quote="23456789AB")
+    project.review([*first, *second])
+    project.coder = None
+    report = project.agreement(unit="character")
+    (code,) = report.codes
+    ann = [0, 0, 1, 1, 1, 1, 1, 0, 0, 0] + [0] * 10 + [0] * 6 + [1] * 16
+    ben = [0, 0, 0, 0, 1, 1, 1, 1, 1, 1] + [0] * 10 + [0] * 6 + [0, 0] + [1] * 10 + [0] * 4
+    pooled = krippendorff.alpha([ann, ben], level_of_measurement="nominal")
+    assert code.coefficients["krippendorff_alpha"].value == close(pooled, abs=1e-12)
+    assert (report.units_in_scope, report.units_compared, code.units) == (42, 42, 42)
+    assert (code.both, code.only, code.neither) == (13, {"Ann": 8, "Ben": 3}, 18)
+    per_transcript = [
+        krippendorff.alpha([ann[:20], ben[:20]], level_of_measurement="nominal"),
+        krippendorff.alpha([ann[20:], ben[20:]], level_of_measurement="nominal"),
+    ]
+    assert code.coefficients["krippendorff_alpha"].value != close(
+        (20 * per_transcript[0] + 22 * per_transcript[1]) / 42, abs=1e-3
+    )
+    assert code.coefficients["cohen_kappa_se"].reason == (
+        "Characters are not independent units: see the bootstrap of α, which resamples segments."
     )
 
 
-def test_transcript_and_character_units(sample_project: Project) -> None:
+def test_the_demo_character_alpha_is_over_all_characters(sample_project: Project) -> None:
     _both_coders(sample_project)
-    by_transcript = sample_project.agreement(unit="transcript")
-    assert (by_transcript.units_in_scope, by_transcript.units_pairable) == (7, 7)
-    characters = sample_project.agreement(
-        unit="character", concept="Buyers want to taste before they trust"
-    )
-    (code,) = characters.codes
-    assert code.units == characters.units_pairable > 1000
-    assert code.both + sum(code.only.values()) + code.neither == code.units
-    assert 0 < code.coefficients["krippendorff_alpha"].value < 1  # type: ignore[operator]
+    concept = "Buyers look at our reviews and ratings before they write"
+    report = sample_project.agreement(unit="character", concept=concept, bootstrap=500)
+    (code,) = report.codes
+    alpha = code.coefficients["krippendorff_alpha"].value
+    assert alpha == close(0.829, abs=5e-4)
+    assert code.bootstrap is not None
+    assert code.bootstrap.low is not None and code.bootstrap.high is not None
+    assert code.bootstrap.low <= alpha <= code.bootstrap.high
+    assert report.bootstrap is not None and report.bootstrap.resampled == "segment"
+
+
+@pytest.mark.parametrize(
+    ("level", "unit", "intervals"),
+    [
+        ("concept", "segment", 26),
+        ("concept", "transcript", 23),
+        ("concept", "character", 26),
+        ("theme", "segment", 9),
+        ("theme", "character", 9),
+    ],
+)
+def test_every_demo_interval_contains_its_estimate(
+    sample_project: Project, level: str, unit: str, intervals: int
+) -> None:
+    """Every code and exclusive group of the demo: the interval contains α, or α itself is
+    undefined and the bootstrap says the same."""
+    _both_coders(sample_project)
+    sample_project.import_structure(SAMPLE / "structure.csv")
+    report = sample_project.agreement(level=level, unit=unit, exclusive=True, bootstrap=200)
+    rows = [(c.coefficients, c.bootstrap) for c in report.codes]
+    rows += [(g.coefficients, g.bootstrap) for g in report.groups]
+    assert len(rows) == (26 if level == "concept" else 9)
+    inside = 0
+    for coefficients, boot in rows:
+        alpha = coefficients["krippendorff_alpha"]
+        assert boot is not None
+        if boot.low is None or boot.high is None:
+            assert (alpha.value, boot.reason) == (None, alpha.reason)
+            continue
+        assert alpha.value is not None
+        assert boot.low - 1e-9 <= alpha.value <= boot.high + 1e-9
+        inside += 1
+    assert inside == intervals
+
+
+def test_longer_segments_do_not_narrow_the_character_interval(
+    project: Project, tmp_path: Path
+) -> None:
+    """The bootstrap resamples segments: the same codings on segments ten times longer
+    give about the same interval, though they hold ten times the characters."""
+    data = GWET_MISSING[8]["data"]  # two coders, 40 units, binary
+    widths = []
+    for name, size in (("short", 3), ("long", 30)):
+        refs = _transcript(project, tmp_path, name, ["x" * size] * len(data[0]))
+        for number, row in enumerate(data, start=1):
+            project.coder = f"{name} {number}"
+            project.review([r for r, v in zip(refs, row, strict=True) if v is not None])
+            tagged = [r for r, v in zip(refs, row, strict=True) if v == 2]
+            project.tag(tagged, "Trust", create=True)
+        project.coder = None
+        report = project.agreement(
+            unit="character", coders=[f"{name} 1", f"{name} 2"], bootstrap=1000, seed=4
+        )
+        boot = report.codes[0].bootstrap
+        assert boot is not None and boot.low is not None and boot.high is not None
+        alpha = report.codes[0].coefficients["krippendorff_alpha"].value
+        assert alpha is not None and boot.low <= alpha <= boot.high
+        widths.append(boot.high - boot.low)
+    assert widths[1] == close(widths[0], abs=0.02)
 
 
 def test_breakdowns_and_bootstrap(sample_project: Project) -> None:
     _both_coders(sample_project)
     report = sample_project.agreement(by="transcript", bootstrap=200, seed=3)
+    assert report.breakdown_by == "transcript"
     assert [row.label for row in report.breakdown][:2] == ["case_a_ceo_w1", "case_a_ceo_w2"]
-    assert sum(row.units for row in report.breakdown) == report.units_pairable
-    code = next(c for c in report.codes if c.alpha_interval is not None)
-    low, high = code.alpha_interval  # type: ignore[misc]
-    assert low <= high
-    assert set(code.alpha_below or {}) == {"0.800", "0.667"}
+    assert [row.units for row in report.breakdown] == [14, 12, 13, 15, 15, 14, 15]
+    assert sum(row.units for row in report.breakdown) == report.units_compared
+    code = next(c for c in report.codes if c.code == "Buyers want to taste before they trust")
+    assert code.bootstrap is not None
+    assert set(code.bootstrap.below) == {"0.800", "0.667"}
     again = sample_project.agreement(by="transcript", bootstrap=200, seed=3)
     assert again.codes == report.codes
     pairs = sample_project.agreement(by="coder-pair")
     assert [row.label for row in pairs.breakdown] == ["Maria / Tom"]
+    assert pairs.breakdown[0].overall == pairs.overall
 
 
 def test_bad_requests(sample_project: Project) -> None:
@@ -182,6 +410,8 @@ def test_bad_requests(sample_project: Project) -> None:
     sample_project.add_item("concept", "Never used")
     with pytest.raises(InvalidInput, match=r"^Nobody in scope applied 'Never used'\.$"):
         sample_project.agreement(concept="Never used")
+    with pytest.raises(InvalidInput, match=r"^Cannot break down by 'case'"):
+        sample_project.agreement(by="case")
 
 
 def test_undefined_is_said_not_zero(project: Project, tmp_path: Path) -> None:
@@ -195,6 +425,40 @@ def test_undefined_is_said_not_zero(project: Project, tmp_path: Path) -> None:
         "Both coders used one and the same category only, so chance agreement is 1.",
     )
     assert code.coefficients["percent"].value == 1.0
+
+
+def _paradox(project: Project, tmp_path: Path) -> AgreementReport:
+    """20 units: Rare used once by each coder, never together; Lonely by Ben only."""
+    _study(project, tmp_path, 20)
+    _code(project, "Ann", {"t:1": ["Rare"], "t:5": ["Shared"]})
+    _code(
+        project, "Ben", {"t:2": ["Rare"], "t:3": ["Lonely"], "t:4": ["Lonely"], "t:5": ["Shared"]}
+    )
+    for coder in ("Ann", "Ben"):
+        project.coder = coder
+        project.review(transcript="t")
+    project.coder = None
+    return project.agreement()
+
+
+def test_the_kappa_paradox_and_codes_one_coder_used(project: Project, tmp_path: Path) -> None:
+    lonely, rare, shared = _paradox(project, tmp_path).codes
+    # Rare: agreement 18/20 = .90, pe = .05² + .95² = .905, κ = −.005/.095 = −1/19.
+    assert rare.coefficients["percent"].value == close(0.9)
+    assert rare.coefficients["cohen_kappa"].value == close(-1 / 19)
+    assert (rare.used_by, rare.kappa_paradox) == (("Ann", "Ben"), True)
+    # Lonely: as high an agreement and κ 0, but one coder used it: plain disagreement.
+    assert lonely.coefficients["percent"].value == close(0.9)
+    assert lonely.coefficients["cohen_kappa"].value == close(0.0)
+    assert (lonely.used_by, lonely.applied, lonely.kappa_paradox) == (
+        ("Ben",),
+        {"Ann": 0, "Ben": 2},
+        False,
+    )
+    assert (shared.coefficients["cohen_kappa"].value, shared.kappa_paradox) == (1.0, False)
+
+
+# --- disagreements and consensus -------------------------------------------------------
 
 
 def test_disagreements(sample_project: Project) -> None:
@@ -239,17 +503,66 @@ def test_reconcile_step_by_step_and_resume(sample_project: Project) -> None:
 def test_auto_union_and_the_consensus_as_default_evidence(sample_project: Project) -> None:
     _both_coders(sample_project)
     sample_project.import_structure(SAMPLE / "structure.csv")
-    everyone = sample_project.structure().dimensions[0].counts.codings
     state = sample_project.reconcile_auto("Consensus", "union")
-    assert (state.decided, state.pending) == (13, ())
+    assert (state.copied, state.decided, state.pending) == (82, 13, ())
     view = sample_project.structure()
     assert view.evidence == "Consensus"
-    consensus = view.dimensions[0].counts
-    assert consensus.codings < everyone
-    assert (
-        sample_project.structure(evidence="Maria").dimensions[0].counts.codings != consensus.codings
-    )
+    # 115 rows of codings; a concept on a segment counts once, however many quotes mark it.
+    assert len(sample_project.codings(["Consensus"])) == 115
+    assert sum(d.counts.codings for d in view.dimensions) == 98
+    maria = sample_project.structure(evidence="Maria")  # 90 concepts on segments in her file
+    assert sum(d.counts.codings for d in maria.dimensions) == 90
     assert "Consensus" not in sample_project.agreement().coders
+
+
+def _interview(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "i.txt"
+    path.write_text(
+        "Interviewer: So the platform found you buyers you could never reach?\n\n"
+        "Anna: Yes, exactly that.\n\n"
+        "Interviewer: And the fee?\n\n"
+        "Anna: Small.\n",
+        encoding="utf-8",
+    )
+    project.import_file(path)
+
+
+@pytest.mark.parametrize("mode", [None, "union", "intersection"])
+def test_evidence_on_an_interviewer_turn_reaches_the_consensus(
+    project: Project, tmp_path: Path, mode: str | None
+) -> None:
+    """Both coders code the interviewer's question (the informant's "Yes, exactly that"
+    only makes sense with it): agreement compares it, reconciliation keeps it, and the
+    structure counts it as the consensus's evidence."""
+    _interview(project, tmp_path)
+    project.add_item("concept", "Found by new buyers")
+    project.assign(["Found by new buyers"], theme="Visibility", create=True)
+    for coder in ("Ann", "Ben"):
+        project.coder = coder
+        project.tag(["i:1"], "Found by new buyers")
+        project.review(transcript="i")
+    project.coder = None
+    report = project.agreement()
+    assert (report.units_in_scope, report.units_compared) == (3, 3)  # i:3 nobody read
+    (code,) = report.codes
+    assert (code.both, code.neither) == (1, 2)
+    state = (
+        project.reconcile("Consensus")
+        if mode is None
+        else project.reconcile_auto("Consensus", mode)
+    )
+    assert (state.copied, state.pending) == (1, ())
+    codings = project.codings(["Consensus"])
+    assert [(c.segment, c.concept) for c in codings] == [("i:1", "Found by new buyers")]
+    view = project.structure()
+    assert view.evidence == "Consensus"
+    (theme,) = view.themes_without_dimension
+    (concept,) = theme.concepts
+    assert (concept.name, concept.counts.codings, theme.counts.codings) == (
+        "Found by new buyers",
+        1,
+        1,
+    )
 
 
 def test_every_unit_unpairable(project: Project, tmp_path: Path) -> None:
@@ -268,4 +581,18 @@ def test_an_unknown_wave_is_named(sample_project: Project) -> None:
     with pytest.raises(NotFound) as error:
         sample_project.agreement(wave="9")
     assert error.value.message == "No transcript in wave '9' (waves: 1, 2)."
-    assert sample_project.agreement(wave="2").units_pairable == 57
+    assert sample_project.agreement(wave="2").units_compared == 57
+
+
+def test_a_row_without_an_interval_says_why(project: Project, tmp_path: Path) -> None:
+    from gioia.agreement_document import agreement_document
+
+    _paradox(project, tmp_path)
+    report = project.agreement(bootstrap=1, seed=4)  # one resample: no percentile interval
+    rare = next(c for c in report.codes if c.code == "Rare")
+    assert rare.bootstrap is not None and rare.coefficients["krippendorff_alpha"].defined
+    assert (rare.bootstrap.low, rare.bootstrap.high, rare.bootstrap.below) == (None, None, {})
+    reason = rare.bootstrap.reason
+    assert reason is not None and reason.startswith("The resamples' 95% range [")
+    blocks = agreement_document(report).blocks
+    assert f"No interval for Rare: {reason}" in blocks

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,17 +20,12 @@ from gioia.cli.common import (
 from gioia.errors import GioiaError
 
 if TYPE_CHECKING:
-    from gioia.agreement import Coefficient
     from gioia.project import Project
     from gioia.views import AgreementReport, CoderCodes, Decision, MatrixAgreement, Pending
 
 
 def _coders(value: str | None) -> list[str] | None:
     return [c.strip() for c in value.split(",") if c.strip()] if value else None
-
-
-def _n(value: Coefficient) -> str:
-    return "—" if value.value is None else f"{value.value:.3f}"
 
 
 @click.group(invoke_without_command=True)
@@ -65,16 +60,20 @@ def _n(value: Coefficient) -> str:
     "--bootstrap",
     type=click.IntRange(min=100),
     metavar="N",
-    help="Bootstrap α with N resamples: 95% interval, P(α < .800) and P(α < .667).",
+    help="Bootstrap α with N resamples of the segments (transcripts for --unit transcript): "
+    "95% interval, P(α < .800) and P(α < .667).",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (every number).")
-@click.option("--csv", "as_csv", is_flag=True, help="Print a CSV row per code.")
+@click.option(
+    "--csv", "as_csv", is_flag=True, help="Print every number as CSV (a row per code, group, …)."
+)
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to a .docx or .md file.",
+    help="Write the whole report (every column, the bootstrap, groups and breakdown) to a "
+    ".docx or .md file.",
 )
 @show_others_option
 @click.pass_context
@@ -98,8 +97,9 @@ def agreement(
 ) -> None:
     """Inter-coder agreement per code and overall, with every coefficient.
 
-    A coder who has not reviewed a segment is missing there; one who reviewed it and
-    applied nothing coded "absent".
+    A coder who has not read (reviewed or coded) a unit is missing there; one who read it
+    and applied nothing coded "absent". Units read by one coder count in chance agreement
+    only (Gwet 2014); see docs/agreement.md for every definition.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -132,113 +132,39 @@ def agreement(
         _table(report)
 
 
-COLUMNS = (
-    "percent",
-    "cohen_kappa",
-    "cohen_kappa_se",
-    "scott_pi",
-    "fleiss_kappa",
-    "brennan_prediger",
-    "gwet_ac1",
-    "krippendorff_alpha",
-)
-
-
 def _csv(report: AgreementReport) -> None:
     import csv
 
+    from gioia.agreement_document import agreement_records
+
+    header, records = agreement_records(report)
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    only = [f"only_{c}" for c in report.coders]
-    writer.writerow(["code", "units", "both", *only, "neither", *COLUMNS, "note"])
-    for code in report.codes:
-        values = [code.coefficients[k].value for k in COLUMNS]
-        writer.writerow(
-            [
-                code.code,
-                code.units,
-                code.both,
-                *(code.only[c] for c in report.coders),
-                code.neither,
-                *("" if v is None else f"{v:.6f}" for v in values),
-                code.note or "",
-            ]
-        )
-
-
-def _reading(value: Coefficient, interpret: Any) -> str:
-    """A coefficient's interpretation, or why it is undefined."""
-    return str(interpret(value)) if value.value is not None else f"undefined ({value.reason})"
+    writer.writerow(header)
+    writer.writerows(records)
 
 
 def _table(report: AgreementReport) -> None:
-    from gioia.agreement import interpret_alpha, interpret_kappa
+    """The report's document on the terminal: its paragraphs, and its tables without the
+    columns of long text that only files carry."""
+    from gioia.agreement_document import agreement_document
 
-    two = len(report.coders) == 2
-    kappa = "cohen_kappa" if two else "fleiss_kappa"
     out = console()
-    out.print(
-        f"{report.level.capitalize()}s, {report.unit} units: {', '.join(report.coders)}; "
-        f"{report.units_pairable} compared, {report.units_dropped} read by fewer than two.",
-        markup=False,
-        soft_wrap=True,
-    )
-    short = [c[:6] for c in report.coders]
-    heads = ["n", "both", *short, "none"] if two else ["n", "all", "none"]
-    heads += ["%", "κ" if two else "Fleiss", "α", "AC1"]
-    rows = []
-    for code in report.codes:
-        c = code.coefficients
-        counts = (
-            [code.units, code.both, *(code.only[n] for n in report.coders), code.neither]
-            if two
-            else [code.units, code.both, code.neither]
-        )
-        values = [_n(c[k]) for k in ("percent", kappa, "krippendorff_alpha", "gwet_ac1")]
-        rows.append((code.code, 0, "", [*map(str, counts), *values]))
-    out.print(text_table(report.level.capitalize(), heads, rows, out.width), end="")
-    o = report.overall
-    out.print(
-        f"Overall: agreement {_n(o['percent'])}, pooled κ {_n(o['pooled_kappa'])} "
-        f"({interpret_kappa(o['pooled_kappa'])}), mean κ {_n(o['mean_kappa'])}, "
-        f"mean α {_n(o['mean_alpha'])} ({interpret_alpha(o['mean_alpha'])}).",
-        markup=False,
-        soft_wrap=True,
-    )
-    for code in report.codes:
-        c = code.coefficients
-        reading = f"κ {_reading(c[kappa], interpret_kappa)}, "
-        reading += f"α {_reading(c['krippendorff_alpha'], interpret_alpha)}"
-        if code.note:
-            reading += f"; {code.note}"
-        if code.alpha_interval:
-            low, high = code.alpha_interval
-            below = ", ".join(
-                f"P(α<{k[1:] if k.startswith('0') else k})={p:.3f}"
-                for k, p in (code.alpha_below or {}).items()
-            )
-            reading += f"; α 95% CI [{low:.3f}, {high:.3f}], {below}"
-        out.print(f"  {code.code}: {reading}", markup=False, soft_wrap=False)
-    for group in report.groups:
-        g = group.coefficients
-        out.print(
-            f"{group.group} as one variable ({group.units} units, {group.violations} left out): "
-            f"Fleiss' κ {_n(g['fleiss_kappa'])}, AC1 {_n(g['gwet_ac1'])}, "
-            f"κn {_n(g['brennan_prediger'])}, α {_n(g['krippendorff_alpha'])}",
-            markup=False,
-        )
-    for violation in report.violations:
-        out.print(
-            f"  {violation.unit}: {violation.coder} applied {len(violation.codes)} "
-            f"categories of {violation.group}",
-            markup=False,
-        )
-    for row in report.breakdown:
-        b = row.overall
-        out.print(
-            f"{row.label}: {row.units} units, agreement {_n(b['percent'])}, "
-            f"pooled κ {_n(b['pooled_kappa'])}, mean α {_n(b['mean_alpha'])}",
-            markup=False,
-        )
+    for block in agreement_document(report).blocks:
+        if isinstance(block, str):
+            out.print(block, markup=False, soft_wrap=True)
+            continue
+        out.print(block.title, markup=False, soft_wrap=True)
+        shown = [i for i, c in enumerate(block.columns) if not c.files_only]
+        heads = [_short(block.columns[i].title) for i in shown[1:]]
+        rows = [(row[0], 0, "", [row[i] for i in shown[1:]]) for row in block.rows]
+        widest = max((len(cell) + 1 for _, _, _, cells in rows for cell in cells), default=0)
+        table = text_table(block.columns[0].title, heads, rows, out.width, max(6, widest))
+        out.print(table, end="")
+
+
+def _short(title: str) -> str:
+    """A column title narrow enough for the terminal (a coder's name is cut)."""
+    return title if len(title) <= 7 else title[:6]
 
 
 @agreement.command("matrix")
@@ -251,27 +177,54 @@ def _table(report: AgreementReport) -> None:
     show_default=True,
     help="How the values are measured.",
 )
-@click.option("--units-in-rows", is_flag=True, help="A row per unit and a column per coder.")
+@click.option(
+    "--units-in",
+    type=click.Choice(["columns", "rows"]),
+    default="columns",
+    show_default=True,
+    help="columns: a row per coder, a column per unit (Krippendorff's layout); rows: a row "
+    "per unit, a column per coder (the KALPHA macro's).",
+)
+@click.option(
+    "--categories",
+    metavar="LIST|COUNT",
+    help="The possible values, comma-separated (labels in their order), or how many there "
+    "are [default: the values seen]. AC1 and Brennan–Prediger depend on their number.",
+)
 @click.option("--bootstrap", type=click.IntRange(min=100), metavar="N", help="Bootstrap α.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def matrix(
-    file: Path, level: str, units_in_rows: bool, bootstrap: int | None, seed: int, as_json: bool
+    file: Path,
+    level: str,
+    units_in: str,
+    categories: str | None,
+    bootstrap: int | None,
+    seed: int,
+    as_json: bool,
 ) -> None:
-    """Every coefficient for a table you bring: a row per coder, a column per unit
-    (blank = missing), as the KALPHA macro reads it."""
+    """Every coefficient for reliability data you bring (CSV or Excel; a blank cell is a
+    missing value), under the same missing-data convention as `gioia agreement`."""
+    from gioia.importers.matrix import parse_categories
     from gioia.project import Project
 
     result = Project.matrix_agreement(
-        file, level=level, units_in_rows=units_in_rows, bootstrap=bootstrap, seed=seed
+        file,
+        level=level,
+        units_in=units_in,
+        categories=parse_categories(categories),
+        bootstrap=bootstrap,
+        seed=seed,
     )
     if as_json:
         echo_json(result)
         return
-    _matrix_lines(result)
+    _matrix_lines(result, file)
 
 
-def _matrix_lines(result: MatrixAgreement) -> None:
+def _matrix_lines(result: MatrixAgreement, file: Path) -> None:
+    from gioia.agreement_document import MISSING, number
+
     names = {
         "percent": "Percent agreement",
         "cohen_kappa": "Cohen's κ",
@@ -282,17 +235,34 @@ def _matrix_lines(result: MatrixAgreement) -> None:
         "gwet_ac1": "Gwet's AC1",
         "krippendorff_alpha": f"Krippendorff's α ({result.level})",
     }
-    click.echo(f"{len(result.coders)} coders, {result.units} units, {result.pairable} pairable.")
+    source = {
+        "given": "given",
+        "count given": "their number given, the values seen",
+        "values seen": "the values seen; give --categories for the whole scale",
+    }[result.categories_from]
+    click.echo(
+        f"Read {file.name} as {result.layout}: {len(result.coders)} coders, {result.units} "
+        f"units ({result.pairable} pairable, {result.single} with one value, {result.empty} "
+        "with none)."
+    )
+    click.echo(f"Categories: {', '.join(result.categories)}; q = {result.q} ({source}).")
+    click.echo(MISSING[result.convention])
     for key, label in names.items():
         if key in result.coefficients:
             value = result.coefficients[key]
-            shown = _n(value) if value.value is not None else f"undefined: {value.reason}"
+            shown = number(value) if value.value is not None else f"undefined: {value.reason}"
             click.echo(f"{label:<28} {shown}")
-    if result.alpha_interval:
-        low, high = result.alpha_interval
-        click.echo(f"{'α 95% bootstrap interval':<28} [{low:.3f}, {high:.3f}]")
-        for minimum, p in (result.alpha_below or {}).items():
-            click.echo(f"{'P(α < ' + minimum + ')':<28} {p:.3f}")
+    boot = result.bootstrap
+    if boot is not None:
+        click.echo(
+            f"Bootstrap of α: {result.resamples:,} resamples of the units (seed {result.seed})"
+        )
+        if boot.low is None or boot.high is None:
+            click.echo(f"{'α 95% interval':<28} none: {boot.reason}")
+            return
+        click.echo(f"{'α 95% interval':<28} [{boot.low:.3f}, {boot.high:.3f}]")
+        for minimum, p in boot.below.items():
+            click.echo(f"{'P(α < ' + minimum[1:] + ')':<28} {p:.3f}")
 
 
 @click.command()

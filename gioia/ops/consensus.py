@@ -9,7 +9,7 @@ from sqlalchemy import select
 from gioia.errors import InvalidInput
 from gioia.ops import undo
 from gioia.ops.base import Tx, clean_name, get_concept, mark_reviewed
-from gioia.ops.reliability import COMPARING, Scope, coder_codes, load
+from gioia.ops.reliability_data import COMPARING, Scope, coder_codes, load
 from gioia.store import Coder, Coding, Review
 from gioia.text import name_key
 from gioia.views import Decision, Pending, ReconcileState
