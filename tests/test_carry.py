@@ -250,7 +250,7 @@ def test_replace_is_audited_with_before_and_after(project: Project, coded: Path)
         ("anna:5", 133, 142, "changed", "loose"),
     ]
     assert (replaced.before["reviews"], replaced.after["reviews"]) == (4, 4)
-    assert replaced.after["memos"] == [{"id": 1, "segment": "anna:5"}]
+    assert replaced.after["memos"] == [{"id": 1, "segment": "anna:5", "coder": "Maria"}]
     assert replaced.after["dropped"] == 1
 
 

@@ -5,7 +5,8 @@ events to show. A project codes in one of two blind phases:
 
 - **open coding**: codings and memos are private to their coder, and so are the new
   concept names a coder makes, until the structure adopts them (puts them under a
-  theme) or the coder shares nothing but uses a name someone else made;
+  theme); a coder who uses a name another keeps private shares that concept from then
+  on (names are unique);
 - **codebook coding**: the concept list is shared; codings and memos stay private.
 
 Only ``show_others`` (``--show-others``) lifts the blind for one call, and the call is
