@@ -4,9 +4,9 @@ Targets (issue 3), with 300 concepts in 40 themes in 8 dimensions and 100,000 co
 (a) ``gioia structure`` under 1 s, as a whole process and as ``Project.structure()`` in
 process; (b) ``gioia figure -o x.svg`` under 3 s, with the layout engine's share: the
 figure is drawn by the system's Graphviz ``dot`` (if on PATH) and by the bundled
-``graphviz-pure`` (``GIOIA_DOT``), and ``gioia.figure.render`` is timed on its own in
-process; (c) ``Project.merge_items("concept", [a], b)`` of two concepts with 10,000
-codings each under 1 s.
+``graphviz-pure`` (``GIOIA_DOT``), and gioia's layout (``lay_out``) and the engine's
+drawing (``render.draw_page``) are timed on their own in process; (c)
+``Project.merge_items("concept", [a], b)`` of two concepts with 10,000 codings each under 1 s.
 
 Set-up, not timed, all through the API: 200 synthetic transcripts of 100 turns
 (20,000 segments, ``Project.import_files``); a structure CSV (concept, theme, dimension,
@@ -18,7 +18,8 @@ Measured: whole processes in turn (structure, figure with dot, figure with graph
 ...) with the wrapper of ``benchlib.run_process``, ``--rounds`` times after one warm-up
 each, with two for context: ``structure --json`` (no table drawn) and the imports
 ``gioia structure`` needs; in process, ``Project.structure()`` (the first call, then the
-median of the others), ``Project.figure_dot()`` and ``render`` per engine; the merge
+median of the others), ``Project.figure_dot()``, ``lay_out`` and ``draw_page`` per engine;
+the merge
 ``--rounds`` times, each on a fresh copy of the store. ``--profile`` profiles what is
 named.
 
@@ -104,7 +105,8 @@ def main() -> None:
     add_work_arguments(parser, top=25)
     args = parser.parse_args()
 
-    from gioia.figure import find_engine, render
+    from gioia.figure import find_engine, lay_out
+    from gioia.figure.render import draw_page
     from gioia.project import Project
 
     work = open_work(args.workdir, "structure")
@@ -173,7 +175,7 @@ def main() -> None:
         size = (work / f"figure-{name}.svg").stat().st_size
         print(f"figure drawn by {name}: {size / 1000:.0f} kB of SVG")
 
-    # In process: structure, figure_dot and render per engine.
+    # In process: structure, figure_dot, the layout and the drawing per engine.
     inside: dict[str, list[float]] = {}
     first: dict[str, float] = {}
 
@@ -184,14 +186,13 @@ def main() -> None:
     with Project.open(str(db)) as project:
         measure("Project.structure()", project.structure)
         measure("Project.figure_dot()", project.figure_dot)
-        source, _ = project.figure_dot()
+        view = project.structure()
+    measure("lay_out (gioia's layout)", lambda: lay_out(view))
+    page = lay_out(view).pages[0]
     for name, path in engines.items():
         os.environ["GIOIA_DOT"] = path or "dot"
         engine = find_engine()
-        measure(
-            f"render(..., x.svg) ({name})",
-            lambda e=engine: render(source, db.with_suffix(".svg"), e),
-        )
+        measure(f"draw_page(svg) ({name})", lambda e=engine: draw_page(page, "svg", e, "Arial"))
     os.environ.pop("GIOIA_DOT")
 
     # (c) the merge, each on a fresh copy.
@@ -225,10 +226,12 @@ def main() -> None:
     )
     for name in engines:
         figure = median([r.seconds for r in runs[f"gioia figure -o x.svg ({name})"]])
-        layout = median(inside[f"render(..., x.svg) ({name})"])
+        drawing = median(inside[f"draw_page(svg) ({name})"])
         show(
             f"(b) gioia figure ({name}), under 3 s:",
-            verdict(figure < TARGET_FIGURE, f"{figure:.3f} s; render {layout / figure:.0%} of it"),
+            verdict(
+                figure < TARGET_FIGURE, f"{figure:.3f} s; the engine {drawing / figure:.0%} of it"
+            ),
         )
     merge = median(merges)
     show(

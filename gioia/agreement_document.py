@@ -9,17 +9,18 @@ printing.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gioia import publish
 from gioia.agreement import interpret_alpha, interpret_kappa
-from gioia.publish import _Column, _Document, _Row, _suffix, _Table, _write_document
 
 if TYPE_CHECKING:
     from gioia.agreement import Coefficient
-    from gioia.views import AgreementReport, AlphaBootstrap, CodeAgreement
+    from gioia.views import AgreementReport, AlphaBootstrap, CodeAgreement, StructureView
 
 TITLE = "Inter-coder agreement"
 MISSING = {
@@ -348,19 +349,72 @@ def _breakdown_table(report: AgreementReport) -> Table:
     return Table(title, columns, rows)
 
 
-def write_agreement(report: AgreementReport, path: str | os.PathLike[str]) -> None:
-    """Write the report to .docx or .md: the document the terminal shows, all columns."""
-    suffix = _suffix(path, (".docx", ".md"))
+def write_agreement(
+    report: AgreementReport,
+    path: str | os.PathLike[str],
+    groups: Sequence[tuple[str | None, Sequence[CodeAgreement]]] | None = None,
+) -> None:
+    """Write the report to .docx or .md: the document the terminal shows, all columns.
+
+    ``groups`` (see :func:`structure_groups`) orders the codes and puts a heading row
+    over each group in the table of codes ("Theme: …" over concepts, "Dimension: …" over
+    themes); by default the report's order, with no headings.
+    """
+    if groups is not None:
+        report = dataclasses.replace(report, codes=tuple(c for _, cs in groups for c in cs))
     document = agreement_document(report)
-    blocks: list[str | _Table] = []
+    parent = {"concept": "Theme", "theme": "Dimension"}.get(report.level)
+    headings: dict[str, str] = {}
+    for name, codes in groups or ():
+        if codes and parent is not None:
+            headings[codes[0].code] = (
+                f"{parent}: {name}" if name is not None else f"Not under a {parent.lower()}"
+            )
+    blocks: list[str | publish.Table] = []
     for block in document.blocks:
         if isinstance(block, str):
             blocks.append(block)
             continue
-        columns = tuple(_Column(c.title, c.width, c.numeric) for c in block.columns)
-        rows = tuple(_Row(tuple((cell,) for cell in row)) for row in block.rows)
-        blocks.append(_Table(block.title, columns, rows))
-    _write_document(_Document(document.title, tuple(blocks)), path, suffix)
+        columns = tuple(publish.Column(c.title, c.numeric) for c in block.columns)
+        rows: list[publish.Row] = []
+        for row in block.rows:
+            if block.title.startswith("Agreement per") and row[0] in headings:
+                rows.append(publish.Row(((headings.pop(row[0]),),), "theme"))
+            rows.append(publish.Row(tuple((cell,) for cell in row)))
+        blocks.append(publish.Table(block.title, columns, tuple(rows)))
+    publish.write_document(publish.Document(document.title, tuple(blocks)), path)
+
+
+def structure_groups(
+    report: AgreementReport, structure: StructureView
+) -> list[tuple[str | None, list[CodeAgreement]]]:
+    """The report's codes in the order of the structure, grouped by their parent: concepts
+    under each theme, themes under each dimension (dimensions in one group); codes that
+    are not in the structure last, in the report's order, under None. A shared code comes
+    once, under its first parent."""
+    placed: list[tuple[str | None, str]] = []
+    if report.level == "concept":
+        themes = [t for d in structure.dimensions for t in d.themes]
+        themes += list(structure.themes_without_dimension)
+        placed = [(t.name, c.name) for t in themes for c in t.concepts]
+    elif report.level == "theme":
+        placed = [(d.name, t.name) for d in structure.dimensions for t in d.themes]
+    else:
+        placed = [(None, d.name) for d in structure.dimensions]
+    codes = {code.code: code for code in report.codes}
+    groups: dict[str | None, list[CodeAgreement]] = {}
+    seen: set[str] = set()
+    for parent, name in placed:
+        if name in codes and name not in seen:
+            seen.add(name)
+            groups.setdefault(parent, []).append(codes[name])
+    ordered: list[tuple[str | None, list[CodeAgreement]]] = [
+        (parent, listed) for parent, listed in groups.items() if parent is not None
+    ]
+    rest = [code for code in report.codes if code.code not in seen]
+    if rest or None in groups:
+        ordered.append((None, [*groups.get(None, []), *rest]))
+    return ordered
 
 
 # --- CSV ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from gioia.text import name_key
-from gioia.views import ConceptNode, StructureView, ThemeNode
+from gioia.views import ConceptNode, StructureView
 
 MAX_CONCEPTS = 25
 NEAR_DUPLICATE = 0.88
@@ -29,13 +29,12 @@ def _quoted(names: list[str]) -> str:
 def check_structure(view: StructureView, *, cases: int) -> list[Finding]:
     """Every warning for the structure; ``cases`` is how many cases the study has."""
     findings: list[Finding] = []
-    themes: list[ThemeNode] = [t for d in view.dimensions for t in d.themes]
+    # A shared concept (theme) appears under each of its themes (dimensions): once here.
+    themes = list({t.name: t for d in view.dimensions for t in d.themes}.values())
     all_themes = [*themes, *view.themes_without_dimension]
-    placed = [c for t in themes for c in t.concepts]
-    concepts: list[ConceptNode] = [
-        *[c for t in all_themes for c in t.concepts],
-        *view.concepts_without_theme,
-    ]
+    placed = list({c.name: c for t in themes for c in t.concepts}.values())
+    every = [*(c for t in all_themes for c in t.concepts), *view.concepts_without_theme]
+    concepts: list[ConceptNode] = list({c.name: c for c in every}.values())
 
     def add(code: str, message: str, advice: str) -> None:
         findings.append(Finding(code, message, advice))
@@ -52,6 +51,25 @@ def check_structure(view: StructureView, *, cases: int) -> list[Finding]:
             f"Theme {t.name!r} is not under a dimension.",
             f"gioia assign {t.name!r} --dimension DIMENSION",
         )
+    for c in concepts:
+        if len(c.themes) > 1:
+            add(
+                "shared-concept",
+                f"Concept {c.name!r} is under {len(c.themes)} themes ({_quoted(list(c.themes))}): "
+                "the Gioia method puts each concept under one theme.",
+                "report it as a deviation (thematic analysis allows it), or keep one theme: "
+                f"gioia unassign {c.name!r} --theme {c.themes[-1]!r}",
+            )
+    for t in all_themes:
+        if len(t.dimensions) > 1:
+            add(
+                "shared-theme",
+                f"Theme {t.name!r} is under {len(t.dimensions)} dimensions "
+                f"({_quoted(list(t.dimensions))}): the Gioia method puts each theme under one "
+                "dimension.",
+                "report it as a deviation, or keep one dimension: "
+                f"gioia unassign {t.name!r} --dimension {t.dimensions[-1]!r}",
+            )
     for d in view.dimensions:
         if not d.themes:
             add(

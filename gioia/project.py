@@ -1,9 +1,11 @@
 """``Project``: every use case of gioia, one transaction per public method.
 
 The class is put together from parts by noun: this module holds importing, reading
-segments, coding and shaping the structure; ``project_team`` the team's work (memos,
-blind coding, review coverage, sessions, undo, the trail); ``project_publish`` what
-is read off the structure (the tree, quotes, codebook, figure, agreement, consensus).
+and editing segments, and coding; ``project_team`` the team's work (memos, blind
+coding, review coverage, sessions, undo, the trail); ``project_structure`` the
+structure (items, the tree, structure files, shared concepts, checks);
+``project_publish`` what a paper prints, agreement and consensus; ``project_base`` the
+store and its transactions.
 """
 
 from __future__ import annotations
@@ -13,22 +15,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from gioia import store as store_module
-from gioia.errors import GioiaError, ImportFailed, InvalidInput
+from gioia.errors import GioiaError, ImportFailed
 from gioia.importers import SUPPORTED_SUFFIXES
 from gioia.importers.manifest import TranscriptMeta, read_manifest
-from gioia.ops import carry, coding, importing, listing, segments, structure
+from gioia.ops import carry, coding, importing, listing, segments
 from gioia.ops.base import visible_concept
 from gioia.ops.importing import ImportOptions
-from gioia.project_base import ProjectBase
-from gioia.project_publish import PublishMixin
+from gioia.project_publish import PublishMethods
 from gioia.project_team import TeamMixin
 from gioia.views import (
     CaseSummary,
     CodingRow,
     CodingsImportResult,
-    DeleteResult,
     ImportResult,
-    MergeResult,
     SegmentEdit,
     SegmentView,
     TagResult,
@@ -40,7 +39,7 @@ from gioia.views import (
 ImportProgress = Callable[[int, int, ImportResult], None]
 
 
-class Project(TeamMixin, PublishMixin, ProjectBase):
+class Project(TeamMixin, PublishMethods):
     """An open gioia project (one store), acting as one coder (or none, for reading).
 
     Use ``Project.open(...)`` or ``Project.init(...)``, ideally as a context manager.
@@ -262,75 +261,6 @@ class Project(TeamMixin, PublishMixin, ProjectBase):
         """Every coding you may see (of these coders, if named) with its context."""
         with self._read(show_others=show_others, reading="codings") as tx:
             return coding.coding_rows(tx, coders)
-
-    # --- shaping the structure ---------------------------------------------------------
-
-    def add_item(self, level: str, name: str, definition: str | None = None) -> str:
-        """Create a concept, theme or dimension (``level``); returns its name as stored."""
-        return self._write_retrying(lambda tx: structure.add(tx, level, name, definition))
-
-    def rename_item(self, level: str, old: str, new: str) -> str:
-        """Rename a concept, theme or dimension."""
-        with self._write() as tx:
-            return structure.rename(tx, level, old, new)
-
-    def describe_item(self, level: str, name: str, definition: str) -> None:
-        """Set the definition of a concept, theme or dimension (blank clears it)."""
-        with self._write() as tx:
-            structure.describe(tx, level, name, definition)
-
-    def merge_items(self, level: str, sources: list[str], target: str) -> MergeResult:
-        """Merge items into ``target``: codings or children move over without duplicates."""
-        with self._write() as tx:
-            return structure.merge(tx, level, sources, target)
-
-    def delete_item(self, level: str, name: str, *, force: bool = False) -> DeleteResult:
-        """Delete an item; refused while it has codings, children or memos unless
-        ``force`` (the trail keeps what went)."""
-        with self._write() as tx:
-            return structure.delete_item(tx, level, name, force=force)
-
-    def split_concept(
-        self,
-        source: str,
-        new: str,
-        *,
-        refs: list[str] | None = None,
-        transcript: str | None = None,
-        grep: str | None = None,
-    ) -> int:
-        """Move the chosen codings of a concept to a new one; returns how many moved."""
-        with self._write() as tx:
-            return structure.split(tx, source, new, refs=refs, transcript=transcript, grep=grep)
-
-    def assign(
-        self,
-        names: list[str],
-        *,
-        theme: str | None = None,
-        dimension: str | None = None,
-        create: bool = False,
-    ) -> int:
-        """Put concepts under ``theme`` or themes under ``dimension``; returns how many moved.
-
-        The parent is created only when ``create`` is true.
-        """
-        if (theme is None) == (dimension is None):
-            raise InvalidInput("Assign to a theme or to a dimension (one of them).")
-        with self._write() as tx:
-            if theme is not None:
-                return structure.assign(tx, "concept", names, theme, create=create)
-            assert dimension is not None
-            return structure.assign(tx, "theme", names, dimension, create=create)
-
-    def unassign(self, names: list[str], *, level: str | None = None) -> int:
-        """Take concepts out of their theme or themes out of their dimension."""
-        with self._write() as tx:
-            changed = 0
-            for name in names:
-                word = level or structure.level_of(tx, name)
-                changed += structure.unassign(tx, word, [name])
-            return changed
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:

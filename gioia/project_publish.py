@@ -1,5 +1,5 @@
-"""What is read off the structure, as part of ``Project``: the tree and its items, the
-quotes, codebook, cases table and figure a paper prints, agreement and consensus.
+"""``Project``'s use cases for what a paper prints (quotes, codebook, cases, figure),
+agreement and consensus.
 
 ``evidence`` names whose codings count (see ``gioia.ops.base.evidence_coder``).
 """
@@ -9,74 +9,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gioia.checks import Finding, check_structure
-from gioia.ops import listing, memos, quotes, structure_import, structure_view
-from gioia.project_base import ProjectBase
-from gioia.structure_file import write_structure
+from gioia.ops import listing, memos, quotes, tree
+from gioia.project_structure import StructureMethods
 from gioia.views import (
     AgreementReport,
     ConceptQuotes,
     Decision,
     Disagreement,
     FigureResult,
-    ItemInfo,
-    ItemRow,
     MatrixAgreement,
     ReconcileState,
-    StructureImportResult,
-    StructureView,
 )
 
 if TYPE_CHECKING:
     from gioia.figure import FigureOptions
 
 
-class PublishMixin(ProjectBase):
-    """The structure read back, the tables and figure of a paper, agreement, consensus."""
-
-    # --- the structure -----------------------------------------------------------------
-
-    def structure(
-        self, *, order: str = "structure", evidence: str | None = None, show_others: bool = False
-    ) -> StructureView:
-        """The tree dimension > theme > concept with counts, and what hangs outside it.
-
-        Counts are of the ``evidence`` coder's codings; by default your own during blind
-        coding, else the consensus coder's when there is one, else everyone's.
-        """
-        with self._read(show_others=show_others, reading="the structure") as tx:
-            return structure_view.structure(tx, order=order, coder=evidence)
-
-    def items(
-        self, level: str, *, evidence: str | None = None, show_others: bool = False
-    ) -> list[ItemRow]:
-        """Every concept, theme or dimension with its parent and counts, by name."""
-        with self._read(show_others=show_others, reading=f"the {level}s") as tx:
-            return structure_view.items(tx, level, coder=evidence)
-
-    def item_info(
-        self, level: str, name: str, *, evidence: str | None = None, show_others: bool = False
-    ) -> ItemInfo:
-        """A concept's, theme's or dimension's definition, place, children, counts,
-        memos and (a concept's) examples."""
-        with self._read(show_others=show_others, reading=f"the {level} {name!r}") as tx:
-            return structure_view.item_info(tx, level, name, coder=evidence)
-
-    def import_structure(self, path: Path, *, mode: str = "merge") -> StructureImportResult:
-        """Apply a structure file (.csv, .xlsx, .yaml); all or nothing."""
-        with self._write() as tx:
-            return structure_import.import_structure(tx, path, mode=mode)
-
-    def export_structure(self, path: Path, *, show_others: bool = False) -> int:
-        """Write the structure to .csv, .xlsx or .yaml; returns the number of concept rows."""
-        return write_structure(self.structure(show_others=show_others), path)
-
-    def check(self, *, show_others: bool = False) -> list[Finding]:
-        """The structure's warnings against the method's guidance."""
-        with self._read(show_others=show_others, reading="the structure's check") as tx:
-            view = structure_view.structure(tx)
-            cases = listing.case_count(tx)
-        return check_structure(view, cases=cases)
+class PublishMethods(StructureMethods):
+    """The figure and the tables, written to files; agreement and consensus."""
 
     # --- what a paper prints -----------------------------------------------------------
 
@@ -91,7 +41,7 @@ class PublishMixin(ProjectBase):
         """The representative quotes of each concept in the structure, in its order:
         the picked ones, else up to ``per_concept`` spread over cases and informants."""
         with self._read(show_others=show_others, reading="the quotes") as tx:
-            view = structure_view.structure(tx, coder=evidence)
+            view = tree.structure(tx, coder=evidence)
             return quotes.quotes_table(
                 tx, view, per_concept=per_concept, max_words=max_words, coder=evidence
             )
@@ -133,7 +83,7 @@ class PublishMixin(ProjectBase):
         from gioia.publish import write_codebook
 
         with self._read(show_others=show_others, reading="the codebook") as tx:
-            view = structure_view.structure(tx, coder=evidence)
+            view = tree.structure(tx, coder=evidence)
             examples = {
                 row.concept: row.quotes[0]
                 for row in quotes.quotes_table(
@@ -177,11 +127,13 @@ class PublishMixin(ProjectBase):
         evidence: str | None = None,
         show_others: bool = False,
     ) -> FigureResult:
-        """Draw the data-structure figure to .svg, .png, .pdf or .dot."""
-        from gioia.figure import render
+        """Draw the data-structure figure to .svg, .png, .pdf or .dot (one file per part
+        when it is split); each file's size and smallest text are in the result."""
+        from gioia.figure import FigureOptions, draw
 
-        source, left_out = self.figure_dot(options, evidence=evidence, show_others=show_others)
-        return FigureResult(path, render(source, path), tuple(left_out))
+        options = options or FigureOptions()
+        view = self.structure(order=options.order, evidence=evidence, show_others=show_others)
+        return draw(view, path, options)
 
     def pick_quotes(self, concept: str, refs: list[str]) -> int:
         """Choose a concept's quotes by hand (segments, in order); an empty list clears them."""
@@ -327,8 +279,12 @@ class PublishMixin(ProjectBase):
         with self._write(show_others=show_others, reading=f"reconcile into {into}") as tx:
             return consensus.reconcile_auto(tx, into, mode, coders)
 
-    def write_agreement(self, path: Path, report: AgreementReport) -> None:
-        """Write an agreement report to .docx or .md."""
-        from gioia.agreement_document import write_agreement
+    def write_agreement(
+        self, path: Path, report: AgreementReport, *, show_others: bool = False
+    ) -> None:
+        """Write an agreement report to .docx or .md, its codes in the order of the
+        structure and grouped by theme (concepts) or dimension (themes)."""
+        from gioia.agreement_document import structure_groups, write_agreement
 
-        write_agreement(report, path)
+        view = self.structure(show_others=show_others)
+        write_agreement(report, path, structure_groups(report, view))

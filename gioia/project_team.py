@@ -79,12 +79,10 @@ class TeamMixin(ProjectBase):
         show_others: bool = False,
     ) -> int:
         """Write the memos you may read to .md or .docx; returns how many."""
-        from gioia.output import output_file
         from gioia.publish import write_memos
 
         rows = self.memos(target, level=level, show_others=show_others)
-        with output_file(path, (".md", ".docx"), protect=[self.location]) as out:
-            write_memos(rows, out.temp)
+        write_memos(rows, path)
         return len(rows)
 
     # --- review coverage and sessions --------------------------------------------------

@@ -45,7 +45,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from gioia.errors import StoreError
 
 #: The alembic revision these models describe; tests check it is the migrations' head.
-SCHEMA_REVISION = "0006"
+SCHEMA_REVISION = "0007"
 DEFAULT_STORE = "gioia.db"
 NAME_LENGTH = 200
 
@@ -213,6 +213,45 @@ class Concept(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class ConceptExtraTheme(Base):
+    """A theme a concept is under besides its primary one (``concepts.theme_id``).
+
+    Only where the project allows shared concepts (``Setting`` ``allow_shared``); the
+    Gioia tree has none. ``position`` orders a concept's extra themes.
+    """
+
+    __tablename__ = "concept_extra_themes"
+    concept_id: Mapped[int] = mapped_column(
+        ForeignKey("concepts.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_id: Mapped[int] = mapped_column(
+        ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ThemeExtraDimension(Base):
+    """A dimension a theme is under besides its primary one (``themes.dimension_id``)."""
+
+    __tablename__ = "theme_extra_dimensions"
+    theme_id: Mapped[int] = mapped_column(
+        ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True
+    )
+    dimension_id: Mapped[int] = mapped_column(
+        ForeignKey("dimensions.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Setting(Base):
+    """A project setting: a name and its value as text (``allow_shared``: "true";
+    ``phase``: "open" or "codebook", the phase of blind coding)."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 class Coding(Base):
     """A concept applied by a coder to a segment, on the span ``[char_start, char_end)``.
 
@@ -275,14 +314,6 @@ class Memo(Base):
     shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-
-
-class Setting(Base):
-    """A project-wide choice, such as the phase of blind coding (``phase``)."""
-
-    __tablename__ = "settings"
-    key: Mapped[str] = mapped_column(String(40), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
 
 
 class Event(Base):

@@ -44,8 +44,12 @@ class StructureFile:
     warnings: tuple[str, ...]
 
 
-def read_structure(path: Path) -> StructureFile:
-    """Read and check a structure file; ``ImportFailed`` lists every conflict at once."""
+def read_structure(path: Path, *, allow_shared: bool = False) -> StructureFile:
+    """Read and check a structure file; ``ImportFailed`` lists every conflict at once.
+
+    With ``allow_shared`` a concept may be under several themes (a row for each) and a
+    theme under several dimensions; without it, each is a conflict.
+    """
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise ImportFailed(f"{path.name}: cannot read {suffix!r} (use .csv, .xlsx or .yaml).")
@@ -56,7 +60,7 @@ def read_structure(path: Path) -> StructureFile:
     else:
         rows = _table_rows(path, problems)
         where = "row"
-    return _checked(path.name, rows, problems, where)
+    return _checked(path.name, rows, problems, where, allow_shared)
 
 
 def _table_rows(path: Path, problems: list[str]) -> list[StructureRow]:
@@ -136,11 +140,14 @@ def _named(node: Any) -> tuple[str, str]:
     )
 
 
-def _checked(file: str, rows: list[StructureRow], problems: list[str], where: str) -> StructureFile:
+def _checked(
+    file: str, rows: list[StructureRow], problems: list[str], where: str, allow_shared: bool
+) -> StructureFile:
     seen: dict[tuple[str, ...], int] = {}
     kept: list[StructureRow] = []
     warnings: list[str] = []
     parents: dict[tuple[str, str], tuple[str, int]] = {}  # (level, key) -> (parent, row)
+    shared = 0  # rows that put an item under a second parent
     spellings: dict[tuple[str, str], tuple[str, int]] = {}  # (level, key) -> (name, row)
     for row in rows:
         values = (row.concept, row.theme, row.dimension)
@@ -167,15 +174,22 @@ def _checked(file: str, rows: list[StructureRow], problems: list[str], where: st
         ):
             key = (level_name, name_key(name))
             first_parent = parents.setdefault(key, (parent, row.number))
-            if name_key(first_parent[0]) != name_key(parent):
+            if name_key(first_parent[0]) != name_key(parent) and not allow_shared:
+                shared += 1
                 problems.append(
                     f"{where} {row.number}: {level_name} {name!r} is under {parent_level} "
                     f"{parent!r} here but under {first_parent[0]!r} in {where} {first_parent[1]}."
                 )
         kept.append(row)
     if problems:
+        hint = (
+            " To keep an item under several parents, as thematic analysis does, import "
+            "with --allow-shared."
+            if shared
+            else ""
+        )
         raise ImportFailed(
-            f"{file} has {len(problems)} conflict(s); nothing imported.",
+            f"{file} has {len(problems)} conflict(s); nothing imported.{hint}",
             sorted(problems, key=_order),
         )
     if not kept:

@@ -207,7 +207,7 @@ def trim_words(text: str, max_words: int) -> str:
 
     Text within the limit comes back unchanged. Otherwise it is cut after the
     last sentence (see :func:`split_sentences`) that ends within the limit, or
-    after the last word within it when no sentence does, and " …" is appended.
+    after the last word within it when no sentence does, and " […]" marks the cut.
     """
     if max_words < 1:
         raise InvalidInput(f"Cannot trim to {max_words} words: give at least 1.")
@@ -216,4 +216,24 @@ def trim_words(text: str, max_words: int) -> str:
         return text
     limit = words[max_words - 1].end()
     cut = max((end for _, end in split_sentences(text) if end <= limit), default=limit)
-    return text[:cut] + " …"
+    return text[:cut].rstrip(" ,;:–—-") + " […]"
+
+
+# A stage direction ("(laughs)", "[pause]") or a filler ("Um,", "you know,") at the start
+# of a quote, and the same at its end; quotes are printed without them.
+_STAGE = r"[(\[][^()\[\]]{1,40}[)\]]"
+_FILLER = r"(?:um+|uh+|erm*|er|hmm+|mm+|ah+|oh|well|so|okay|ok|yeah|you know|i mean)"
+_LEADING = re.compile(
+    rf"^(?:\s*{_STAGE}|\s*{_FILLER}\s*(?:[,…]|\.\.\.)+|\s*(?:\.\.\.|…))+\s*", re.IGNORECASE
+)
+_TRAILING = re.compile(
+    rf"(?:\s*{_STAGE}|,\s*{_FILLER}(?=[\s.?!…]*$))+(?=[\s.?!…]*$)", re.IGNORECASE
+)
+
+
+def clean_quote(text: str) -> str:
+    """``text`` with stage directions and fillers trimmed at its edges, and its runs of
+    whitespace as single spaces; the text itself if nothing would be left."""
+    text = " ".join(text.split())
+    cleaned = _TRAILING.sub("", _LEADING.sub("", text)).strip()
+    return cleaned if re.search(r"\w", cleaned) else text

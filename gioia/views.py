@@ -264,11 +264,17 @@ class Counts:
 
 @dataclass(frozen=True)
 class ConceptNode:
-    """A 1st-order concept in the structure."""
+    """A 1st-order concept in the structure.
+
+    ``themes`` are all the themes it is under, its first (primary) theme first: more than
+    one only where the project allows shared concepts, and the concept then appears under
+    each of them in the tree.
+    """
 
     name: str
     definition: str | None
     counts: Counts
+    themes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -279,6 +285,7 @@ class ThemeNode:
     definition: str | None
     counts: Counts
     concepts: tuple[ConceptNode, ...]
+    dimensions: tuple[str, ...] = ()  # all its dimensions, its first first (see ConceptNode)
 
 
 @dataclass(frozen=True)
@@ -302,12 +309,34 @@ class StructureView:
 
 
 @dataclass(frozen=True)
-class FigureResult:
-    """A drawn figure: where, with which layout engine, and what was left out."""
+class FigureFile:
+    """One written figure: where, its part letter when split ("" if whole), its size in
+    inches, its smallest text in points, the dimensions it draws, and whether it fits the
+    page asked for."""
 
     path: Path
+    label: str
+    width: float
+    height: float
+    smallest: float
+    dimensions: tuple[str, ...]
+    fits: bool
+
+
+@dataclass(frozen=True)
+class FigureResult:
+    """A drawn figure: its file (or files, when split), the engine that drew it, what was
+    left out (outside the tree) and the warnings (too large, a word too long)."""
+
+    files: tuple[FigureFile, ...]
     engine: str
     left_out: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def path(self) -> Path:
+        """The (first) file written."""
+        return self.files[0].path
 
 
 @dataclass(frozen=True)
@@ -323,12 +352,15 @@ class Quote:
 
 @dataclass(frozen=True)
 class ConceptQuotes:
-    """The representative quotes of one concept, with its place in the structure."""
+    """The representative quotes of one concept, with its place in the structure: the
+    concept's other themes and the theme's other dimensions, where shared."""
 
     dimension: str
     theme: str
     concept: str
     quotes: tuple[Quote, ...]
+    also_under: tuple[str, ...] = ()
+    theme_also_under: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -364,14 +396,19 @@ class ItemRow:
 
 @dataclass(frozen=True)
 class StructureImportResult:
-    """What a structure file changed."""
+    """What a structure file changed: items created, assignments, definitions changed,
+    themes and dimensions removed (replace), warnings; the items moved to another parent
+    (``--move``), how many items are under more than one parent afterwards, and whether
+    the import turned shared concepts on."""
 
     created: dict[str, int]
     assigned: int
     defined: int
     removed: int
     warnings: tuple[str, ...]
-    moved: tuple[str, ...] = ()  # items taken from one parent to another
+    moved: tuple[str, ...] = ()  # items taken (or, refused, to be taken) to another parent
+    shared: int = 0
+    allowed_shared: bool = False
 
 
 @dataclass(frozen=True)

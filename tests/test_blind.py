@@ -84,6 +84,9 @@ def _file(write: Callable[[Path], Any], path: Path) -> str:
 #: Every public Project method that reads the store, and how this test calls it.
 API_READS: dict[str, list[Callable[[Project, Path], Any]]] = {
     "phase": [lambda p, d: p.phase()],
+    "settings": [lambda p, d: p.settings()],
+    "shared_allowed": [lambda p, d: p.shared_allowed()],
+    "parents": [lambda p, d: p.parents(ADOPTED), lambda p, d: p.parents(BEN_OWN)],
     "transcripts": [lambda p, d: p.transcripts()],
     "cases": [lambda p, d: p.cases()],
     "segments": [

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import re
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from .conftest import SAMPLE, run
+from .test_publish import compile_latex
 
 
 @pytest.fixture
@@ -165,9 +169,40 @@ def test_structure_import_conflicts(store: str, runner: CliRunner, tmp_path: Pat
     out = run(runner, store, "structure", "import", str(path))
     assert (out.exit_code, out.output) == (
         1,
-        "Error: s.csv has 1 conflict(s); nothing imported.\n"
+        "Error: s.csv has 1 conflict(s); nothing imported. To keep an item under several "
+        "parents, as thematic analysis does, import with --allow-shared.\n"
         "  row 3: concept 'A' is under theme 'U' here but under 'T' in row 2.\n",
     )
+    out = run(runner, store, "structure", "import", str(path), "--allow-shared")
+    assert out.output == (
+        "Shared concepts are now allowed in this project (allow-shared on).\n"
+        "Imported s.csv (merge): created 1 concept(s), 2 theme(s), 1 dimension(s); "
+        "4 assignment(s), 0 definition(s) changed; 1 item(s) under more than one parent.\n"
+    )
+    assert run(runner, store, "settings").output == "allow-shared: on\n"
+    tree = run(runner, store, "structure").output.splitlines()
+    assert [line[:30].rstrip() for line in tree[1:6]] == [
+        "D",
+        "  T",
+        "    A (also under U)",
+        "  U",
+        "    A (also under T)",
+    ]
+    assert tree[6] == "1 dimensions, 2 themes, 1 concepts."
+    out = run(runner, store, "unassign", "A")
+    assert out.exit_code == 1 and "name the one to take it out of with --theme" in out.output
+    out = run(runner, store, "unassign", "A", "--theme", "U")
+    assert out.output == "Unassigned 1 item(s) out of 'U'.\n"
+    assert run(runner, store, "settings", "allow-shared", "off").output == (
+        "allow-shared is now off.\n"
+    )
+    assert run(runner, store, "settings", "allow-shared").output == "allow-shared: off\n"
+    moved = tmp_path / "moved.csv"
+    moved.write_text("concept,theme,dimension\nA,U,D\n")
+    out = run(runner, store, "structure", "import", str(moved))
+    assert out.exit_code == 1 and "pass --move to move them" in out.output
+    out = run(runner, store, "structure", "import", str(moved), "--move")
+    assert out.output.splitlines()[0] == "Moved concept 'A' from 'T' to 'U' (row 2)."
 
 
 def test_quotes_codebook_and_cases_files(study: str, runner: CliRunner, tmp_path: Path) -> None:
@@ -175,7 +210,7 @@ def test_quotes_codebook_and_cases_files(study: str, runner: CliRunner, tmp_path
     out = run(runner, study, "quotes", "-o", str(target), "--per-concept", "2", "--max-words", "8")
     assert out.output == f"Wrote 40 quote(s) to {target}.\n"
     lines = target.read_text().splitlines()
-    assert lines[0] == "dimension,theme,concept,quote,case,role,wave,segment"
+    assert lines[0] == "dimension,theme,concept,quote,case,role,wave,segment,also_under"
     assert len(lines) == 41
     out = run(
         runner,
@@ -189,9 +224,12 @@ def test_quotes_codebook_and_cases_files(study: str, runner: CliRunner, tmp_path
     assert out.output == "Picked 1 quote(s) for 'Buyers want to taste before they trust'.\n"
     run(runner, study, "quotes", "-o", str(target))
     picked = [r for r in target.read_text().splitlines() if "Buyers want to taste" in r]
-    assert len(picked) == 1 and picked[0].endswith(",Case B,Export Manager,2,case_b_export_w2:10")
+    assert len(picked) == 1 and picked[0].endswith(",Case B,Export Manager,2,case_b_export_w2:10,")
     out = run(runner, study, "quotes", "-o", str(tmp_path / "q.pdf"))
-    assert out.exit_code == 1 and out.output.startswith("Error: Cannot write .pdf")
+    assert (out.exit_code, out.output) == (
+        1,
+        "Error: Cannot write q.pdf: give a file name ending in .docx, .md, .tex or .csv.\n",
+    )
     assert run(runner, study, "quotes").exit_code == 2
     out = run(runner, study, "codebook", "-o", str(tmp_path / "codebook.xlsx"))
     assert out.output == (
@@ -201,6 +239,9 @@ def test_quotes_codebook_and_cases_files(study: str, runner: CliRunner, tmp_path
     assert out.output == f"Wrote 4 case(s) to {tmp_path / 'cases.md'}.\n"
     table = (tmp_path / "cases.md").read_text()
     assert "| Case C | Cheese | Portugal | 12 | 1974 | no |" in table
+    assert table.splitlines()[-1] == (
+        "| **Total** |  |  |  |  |  | **5 informants** | **3** | **4** | **7** |"
+    )
 
 
 def test_figure_command(
@@ -210,7 +251,10 @@ def test_figure_command(
 
     monkeypatch.setenv("GIOIA_DOT", str(Path(sysconfig.get_path("scripts")) / "graphviz-pure"))
     out = run(runner, study, "figure", "-o", str(tmp_path / "f.svg"), "--counts")
-    assert out.output == f"Wrote {tmp_path / 'f.svg'} (layout by graphviz-pure).\n"
+    assert out.output == (
+        f"Wrote {tmp_path / 'f.svg'}: 6.49 × 8.00 in, smallest text 8 pt (layout by "
+        "graphviz-pure).\n"
+    )
     svg = (tmp_path / "f.svg").read_text()
     assert "Order Concepts" in svg and "n = 10 segments, 4 informants" in svg
     again = tmp_path / "g.svg"
@@ -218,7 +262,8 @@ def test_figure_command(
     assert again.read_bytes() == (tmp_path / "f.svg").read_bytes()
     run(runner, study, "concept", "add", "Loose end")
     dot = run(runner, study, "figure")
-    assert dot.output.startswith("digraph gioia {")
+    assert dot.output.startswith("// Laid out by gioia: render with `dot -Kneato -n2 -Tsvg`")
+    assert "\ndigraph gioia {" in dot.output
     assert "Loose end" not in dot.stdout
     assert dot.stderr == "warning: left out of the figure (not in the tree): Loose end\n"
     run(runner, study, "figure", "-o", str(tmp_path / "f.png"))
@@ -229,6 +274,100 @@ def test_figure_command(
         assert image.width / 300 <= 6.5
     bad = run(runner, study, "figure", "-o", str(tmp_path / "f.gif"))
     assert bad.exit_code == 1 and bad.output.startswith("Error: ")
+    out = run(runner, study, "figure", "-o", str(tmp_path / "tall.svg"), "--max-height", "4")
+    assert out.stderr == (
+        "warning: left out of the figure (not in the tree): Loose end\n"
+        "warning: The figure is 6.49 × 5.25 in with 8 pt text, more than 6.5 × 4 in: split it "
+        "with --split dimension, allow more with --max-height or --max-width, or merge "
+        "concepts (text is never set below 8 pt).\n"
+    )
+    parts = ["--max-height", "4", "--split", "dimension", "--style", "boxed", "--color"]
+    out = run(runner, study, "figure", "-o", str(tmp_path / "part.pdf"), *parts)
+    assert out.stdout.splitlines() == [
+        f"Wrote {tmp_path / 'part-a.pdf'} (part a: Exporter disposition): 6.49 × 2.76 in, "
+        "smallest text 9 pt (layout by graphviz-pure+svglib).",
+        f"Wrote {tmp_path / 'part-b.pdf'} (part b: Platform value proposition): 6.49 × 2.76 in, "
+        "smallest text 9 pt (layout by graphviz-pure+svglib).",
+        f"Wrote {tmp_path / 'part-c.pdf'} (part c: Relationship trajectory): 6.49 × 2.49 in, "
+        "smallest text 9 pt (layout by graphviz-pure+svglib).",
+    ]
+
+
+def test_readme_shared_concepts(store: str, runner: CliRunner, tmp_path: Path) -> None:
+    """The commands of the README's "Concepts under more than one theme"."""
+    themes = tmp_path / "themes.csv"
+    themes.write_bytes(
+        (Path(__file__).parent / "data" / "synthetic_b2b_shared_structure.csv").read_bytes()
+    )
+    concept = "Trust is built over many years"
+    outputs = [
+        run(runner, store, *args).output
+        for args in (
+            ("structure", "import", str(themes), "--allow-shared"),
+            ("assign", concept, "--theme", "Power and dependence"),
+            ("unassign", concept, "--theme", "Power and dependence"),
+            ("settings",),
+        )
+    ]
+    assert outputs == [
+        "Shared concepts are now allowed in this project (allow-shared on).\n"
+        "Imported themes.csv (merge): created 93 concept(s), 8 theme(s), 3 dimension(s); "
+        "112 assignment(s), 0 definition(s) changed; 11 item(s) under more than one parent.\n",
+        "Assigned 1 item(s) to 'Power and dependence'.\n",
+        "Unassigned 1 item(s) out of 'Power and dependence'.\n",
+        "allow-shared: on\n",
+    ]
+    out = run(runner, store, "settings", "allow-shared", "off")
+    assert out.exit_code == 1 and out.output.startswith("Error: 11 item(s) are under more")
+
+
+def test_readme_figure_for_one_column(study: str, runner: CliRunner, tmp_path: Path) -> None:
+    out = run(
+        runner,
+        study,
+        "figure",
+        "-o",
+        str(tmp_path / "figure.pdf"),
+        "--max-width",
+        "3.5",
+        "--split",
+        "dimension",
+    )
+    engine = "dot" if shutil.which("dot") else "graphviz-pure+svglib"
+    assert out.stdout == (
+        f"Wrote {tmp_path / 'figure-a.pdf'} (part a: Exporter disposition, Platform value "
+        f"proposition): 3.49 × 8.47 in, smallest text 8 pt (layout by {engine}).\n"
+        f"Wrote {tmp_path / 'figure-b.pdf'} (part b: Relationship trajectory): 3.49 × 3.56 in, "
+        f"smallest text 8 pt (layout by {engine}).\n"
+    )
+
+
+def test_agreement_file_follows_the_structure(
+    study: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    target = tmp_path / "agreement.md"
+    run(runner, study, "agreement", "-o", str(target))
+    lines = target.read_text().splitlines()
+    start = lines.index("**Agreement per concept**") + 4  # the title, a blank, the header
+    rows = [line.split(" | ")[0].removeprefix("| ") for line in lines[start:]]
+    structure = list(csv.DictReader((SAMPLE / "structure.csv").open(encoding="utf-8")))
+    expected: list[str] = []
+    for row in structure:
+        heading = f"**Theme: {row['theme']}**"
+        if heading not in expected:
+            expected.append(heading)
+        expected.append(row["concept"].replace("_", "\\_"))
+    assert rows[: len(expected)] == expected
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex")
+def test_quotes_tex_of_the_sample_compiles_without_overfull_boxes(
+    study: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    run(runner, study, "quotes", "-o", str(tmp_path / "quotes.tex"))
+    log = compile_latex(tmp_path, "quotes.tex")
+    assert "Overfull" not in log and "Underfull \\hbox" not in log
+    assert re.search(r"Output written on paper\.pdf \((\d+) pages", log)
 
 
 def test_evidence_is_its_own_option(study: str, runner: CliRunner) -> None:
@@ -280,9 +419,43 @@ def test_a_merge_import_says_what_it_moves(study: str, runner: CliRunner, tmp_pa
         "concept,theme,dimension\n"
         "Buyers want to taste before they trust,Cost-benefit calculus,Platform value proposition\n"
     )
-    out = run(runner, study, "structure", "import", str(path))
-    assert out.output.splitlines() == [
+    refused = run(runner, study, "structure", "import", str(path))
+    assert refused.exit_code == 1 and "would move 1 item(s)" in refused.output
+    out = run(runner, study, "structure", "import", str(path), "--move")
+    assert out.output.splitlines()[-1] == (
+        "Imported move.csv (merge): created nothing; 1 assignment(s), 0 definition(s) changed."
+    )
+    assert (
         "Moved concept 'Buyers want to taste before they trust' from 'Trust building at a "
-        "distance' to 'Cost-benefit calculus'.",
-        "Imported move.csv (merge): created nothing; 1 assignment(s), 0 definition(s) changed.",
+        "distance' to 'Cost-benefit calculus' (row 2)." in out.output.splitlines()
+    )
+    log = json.loads(run(runner, study, "log", "--json", "-n", "2").output)
+    assert [
+        (e["action"], e["before"], e["after"]["parents"] if e["action"] == "import" else e["after"])
+        for e in log
+    ] == [
+        (
+            "move",
+            {"themes": ["Trust building at a distance"]},
+            {"themes": ["Cost-benefit calculus"]},
+        ),
+        (
+            "import",
+            {
+                "parents": [
+                    {
+                        "level": "concept",
+                        "name": "Buyers want to taste before they trust",
+                        "from": ["Trust building at a distance"],
+                    }
+                ]
+            },
+            [
+                {
+                    "level": "concept",
+                    "name": "Buyers want to taste before they trust",
+                    "to": ["Cost-benefit calculus"],
+                }
+            ],
+        ),
     ]

@@ -36,10 +36,17 @@ def test_quotes_follow_the_structure_and_spread_over_cases(study: Project) -> No
         "CEO",
         "1",
     )
+    assert first.quotes[2] == Quote(
+        "When she left, she gave me the password and a document with […]",
+        "case_c_marketing_w2:4",
+        "Case C",
+        "Marketing Assistant",
+        "2",
+    )
     for row in rows:
         assert 1 <= len(row.quotes) <= 3
-        assert len({q.ref for q in row.quotes}) == len(row.quotes)
-        assert all(len(q.text.split()) <= 13 for q in row.quotes)  # 12 words and "…"
+        assert len({(q.ref, q.text) for q in row.quotes}) == len(row.quotes)
+        assert all(len(q.text.split()) <= 13 for q in row.quotes)  # 12 words and "[…]"
 
 
 def test_picked_quotes_win_and_are_stored(study: Project) -> None:
@@ -67,9 +74,13 @@ def test_picks_follow_a_merge(study: Project) -> None:
     assert [q.ref for q in row.quotes] == ["case_a_ceo_w1:4"]
 
 
-def test_quotes_of_one_coder(study: Project) -> None:
+def test_quotes_of_one_coder_are_spans_unless_a_concept_has_none(study: Project) -> None:
     rows = study.quotes(evidence="Tom", per_concept=50)
-    toms = {(r.concept, r.segment) for r in study.codings(["Tom"])}
-    assert {(row.concept, q.ref) for row in rows for q in row.quotes} == toms
+    toms = study.codings(["Tom"])
+    spans = {(r.concept, r.segment) for r in toms if r.quote}
+    with_spans = {concept for concept, _ in spans}
+    whole = {(r.concept, r.segment) for r in toms if r.concept not in with_spans}
+    assert {(row.concept, q.ref) for row in rows for q in row.quotes} == spans | whole
+    assert (len(spans), len(whole)) == (43, 11)
     with pytest.raises(NotFound, match=r"^No coder 'Zed' \(coders: Maria, Tom\)\.$"):
         study.quotes(evidence="Zed")

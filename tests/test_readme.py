@@ -5,8 +5,9 @@ type them on the sample study, and prints what the README says it prints.
   ``$``, are its output: each must be there, in order, with ``…`` standing for lines
   left out; a line that starts with a prompt (``> `` of `gioia code`, the decision
   prompt of `gioia reconcile`) is typed in, as through a pipe. ```bash blocks run line by
-  line; ```python blocks run as Python. All share one folder and environment, so later
-  blocks see what earlier ones made (``export`` sets a variable).
+  line; ```python blocks run as Python; a ```csv NAME block is a file the reader saves as
+  NAME. All share one folder and environment, so later blocks see what earlier ones made
+  (``export`` sets a variable).
 - A block after ``<!-- illustration -->`` is only shown (installing, running the tests):
   the marker is explicit and rare.
 - ``gioia …`` in running text and tables is a synopsis: its commands, options and
@@ -38,7 +39,7 @@ ILLUSTRATION = "<!-- illustration -->"
 MAX_ILLUSTRATIONS = 3
 PROMPTS = ("> ", DECISION_PROMPT, DONE_PROMPT)
 ELISION = "…"
-_FENCE = re.compile(r"^```(\w*)\s*$")
+_FENCE = re.compile(r"^```(\w*)\s*(\S*)\s*$")
 _TIME = re.compile(r"\d{4}-\d\d-\d\d( \d\d:\d\d(:\d\d)?)?")
 
 
@@ -47,7 +48,7 @@ class Step:
     """One command of the README, where it is, and what it must print."""
 
     line: int
-    kind: str  # console, bash or python
+    kind: str  # console, bash, python or file
     command: str
     expected: list[str] = field(default_factory=list)
 
@@ -85,6 +86,8 @@ def steps(text: str) -> Iterator[Step]:
                     yield Step(start + offset + 1, kind, line)
         elif kind == "python":
             yield Step(start + 1, kind, "\n".join(body))
+        elif fence[2]:  # a file to save, e.g. ```csv themes.csv
+            yield Step(start, "file", fence[2], body)
 
 
 def typed(expected: list[str]) -> str | None:
@@ -145,6 +148,11 @@ class Shell:
         self.runner = CliRunner()
 
     def run(self, step: Step) -> None:
+        if step.kind == "file":
+            (self.folder / step.command).write_text(
+                "".join(f"{line}\n" for line in step.expected), encoding="utf-8"
+            )
+            return
         if step.kind == "python":
             code = compile(step.command, f"README.md:{step.line}", "exec")
             exec(code, {"__name__": "readme"})

@@ -240,7 +240,10 @@ def test_structure_file_conflicts_are_all_listed(project: Project, tmp_path: Pat
     )
     with pytest.raises(ImportFailed) as error:
         project.import_structure(path)
-    assert error.value.message == "s.csv has 5 conflict(s); nothing imported."
+    assert error.value.message == (
+        "s.csv has 5 conflict(s); nothing imported. To keep an item under several parents, "
+        "as thematic analysis does, import with --allow-shared."
+    )
     assert error.value.details == [
         "row 3: concept 'Speed' is under theme 'Engagement' here but under 'Readiness' in row 2.",
         "row 4: theme 'Readiness' is under dimension 'Outcomes' here but under 'Disposition' "

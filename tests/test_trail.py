@@ -32,6 +32,7 @@ WRITES = {
     "import_files",
     "import_structure",
     "import_codings",
+    "allow_shared",
     "set_phase",
     "tag",
     "untag",
@@ -71,7 +72,7 @@ OTHERS = {
     "schema_history",
     "upgrade_schema",
     "matrix_agreement",  # a file a researcher brings, no store
-    "write_agreement",  # writes a report already computed
+    "write_agreement",  # writes a report computed already (the structure gives its order)
 }
 
 
@@ -151,26 +152,36 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
     lead.import_structure(SAMPLE / "structure.csv")
     events = trail.new("import_structure")
     moves = [e for e in events if e[1] == "assign" and e[2] == "concept"]
-    assert len(moves) == 20 and all(e[3] == {"theme": None} for e in moves)
+    assert len(moves) == 20 and all(e[3] == {"themes": []} for e in moves)
     moving = tmp_path / "moving.csv"
     moving.write_text(f"concept,theme,dimension\n{HOME},{OTHER_THEME},Exporter disposition\n")
-    result = lead.import_structure(moving)
-    assert result.moved == (f"concept {HOME!r} from {THEME!r} to {OTHER_THEME!r}",)
+    with pytest.raises(InvalidInput, match="would move 1 item"):  # a move must be asked for
+        lead.import_structure(moving)
+    result = lead.import_structure(moving, move=True)
+    assert result.moved == (f"concept {HOME!r} from {THEME!r} to {OTHER_THEME!r} (row 2)",)
     assert trail.new("import_structure") == [
-        (None, "assign", "concept", {"theme": THEME}, {"theme": OTHER_THEME}),
+        (None, "move", "concept", {"themes": [THEME]}, {"themes": [OTHER_THEME]}),
         (
             None,
             "import",
             "structure",
-            {"parents": [{"level": "concept", "name": HOME, "from": THEME}]},
+            {"parents": [{"level": "concept", "name": HOME, "from": [THEME]}]},
             {
                 "file": "moving.csv",
                 "mode": "merge",
                 "created": {"concept": 0, "theme": 0, "dimension": 0},
-                "parents": [{"level": "concept", "name": HOME, "to": OTHER_THEME}],
+                "assigned": 1,
+                "moved": 1,
+                "parents": [{"level": "concept", "name": HOME, "to": [OTHER_THEME]}],
             },
         ),
     ]
+    lead.allow_shared(True)
+    assert trail.new("allow_shared") == [
+        (None, "setting", "project", {"allow_shared": False}, {"allow_shared": True})
+    ]
+    lead.allow_shared(False)
+    trail.new("allow_shared")
     lead.set_phase("codebook")
     assert trail.new("set_phase") == [
         (None, "phase", "project", {"phase": "open"}, {"phase": "codebook"})
@@ -318,11 +329,23 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
     ]
     lead.assign(["Quick replies"], theme=OTHER_THEME)
     assert trail.new("assign") == [
-        (None, "assign", "concept", {"theme": None}, {"theme": OTHER_THEME})
+        (
+            None,
+            "assign",
+            "concept",
+            {"theme": None, "themes": []},
+            {"theme": OTHER_THEME, "themes": [OTHER_THEME]},
+        )
     ]
     lead.unassign(["Quick replies"])
     assert trail.new("unassign") == [
-        (None, "unassign", "concept", {"theme": OTHER_THEME}, {"theme": None})
+        (
+            None,
+            "unassign",
+            "concept",
+            {"theme": OTHER_THEME, "themes": [OTHER_THEME]},
+            {"themes": []},
+        )
     ]
     maria.tag([f"{A}:4"], "Quick replies")
     maria.add_memo("Quick replies", "Close to the daily care.")
@@ -355,7 +378,7 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
                 "id": before["sources"][0]["id"],
                 "name": "Quick replies",
                 "definition": "Same day.",
-                "theme": None,
+                "themes": [],
                 "codings": 1,
             }
         ]
@@ -377,11 +400,11 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
     events = trail.new("split_concept")
     assert [e[1:3] for e in events] == [
         ("create", "concept"),
-        ("assign", "concept"),
         ("split", "concept"),
         ("split", "concept"),
     ]
-    assert events[2][3] == {
+    assert events[2][4]["themes"] == [THEME]  # the new concept goes where its source is
+    assert events[1][3] == {
         "concept": FOUND,
         "codings": [
             {
@@ -408,7 +431,7 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
     assert [(m["coder"], m["text"]) for m in before["memos"]] == [
         ("Maria", "Keep apart from the fairs.")
     ]
-    assert (before["name"], before["theme"]) == ("Found abroad", THEME)
+    assert (before["name"], before["themes"]) == ("Found abroad", [THEME])
     lead.add_item("theme", "Spare theme")
     trail.new("add_item")
     maria.add_memo("Spare theme", "Nothing yet.")
@@ -420,7 +443,7 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
     deleted = [e for e in events if e[1] == "delete" and e[3]["name"] == "Spare theme"]
     assert [m["text"] for m in deleted[0][3]["memos"]] == ["Nothing yet."]
     unassigned = [e[3] for e in events if e[1] == "unassign" and e[2] == "concept"]
-    assert {"theme": OTHER_THEME} in unassigned  # DAILY left the tree, with its theme named
+    assert {"themes": [OTHER_THEME]} in unassigned  # DAILY left the tree, its theme named
 
     # --- reconciliation: copies, decisions with their spans, undo of a decision ----------
     for coder in (maria, tom):

@@ -50,6 +50,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "reconcile": ("agreement", "Build a consensus coder from two coders."),
     "log": ("coding", "Show the audit trail."),
     "db": ("store", "Show or upgrade the store's schema."),
+    "settings": ("store", "Show or change the project's settings (allow-shared)."),
     "demo": ("store", "Build a sample project to explore."),
 }
 

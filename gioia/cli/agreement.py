@@ -121,7 +121,7 @@ def agreement(
             show_others=show_others,
         )
         if output is not None:
-            project.write_agreement(output, report)
+            project.write_agreement(output, report, show_others=show_others)
     if output is not None:
         click.echo(f"Wrote the agreement report to {output}.")
     elif as_json:

@@ -103,7 +103,7 @@ def codebook(output: Path, with_memos: bool, evidence: str | None, show_others: 
     type=click.Choice(["lr", "tb"]),
     default="lr",
     show_default=True,
-    help="Columns left to right, or rows top to bottom.",
+    help="Columns left to right, or dimensions on top with each theme's concepts under it.",
 )
 @click.option("--color", is_flag=True, help="One light tint per dimension (default: grayscale).")
 @click.option("--font", default="Arial", show_default=True, help="The font family.")
@@ -115,11 +115,33 @@ def codebook(output: Path, with_memos: bool, evidence: str | None, show_others: 
     help="The widest the figure may be, in inches (a journal page: 6.5).",
 )
 @click.option(
+    "--max-height",
+    type=click.FloatRange(min=2.0),
+    default=8.5,
+    show_default=True,
+    help="The tallest the figure may be, in inches (a 9 in page less room for a caption).",
+)
+@click.option(
     "--order",
     type=click.Choice(["structure", "alpha", "count"]),
     default="structure",
     show_default=True,
     help="Order of the items in each column.",
+)
+@click.option(
+    "--style",
+    type=click.Choice(["plain", "boxed"]),
+    default="plain",
+    show_default=True,
+    help="boxed: each dimension a box spanning its themes, and a rule under the headings.",
+)
+@click.option(
+    "--split",
+    type=click.Choice(["none", "dimension"]),
+    default="none",
+    show_default=True,
+    help="dimension: when the figure cannot fit at 8 pt, one figure per group of "
+    "dimensions (FILE-a, FILE-b, …).",
 )
 @evidence_option
 @show_others_option
@@ -130,19 +152,32 @@ def figure(
     color: bool,
     font: str,
     max_width: float,
+    max_height: float,
     order: str,
+    style: str,
+    split: str,
     evidence: str | None,
     show_others: bool,
 ) -> None:
     """Draw the data-structure figure: concepts, themes and dimensions in three columns.
 
-    Uses Graphviz `dot` when it is installed, else the layout engine that comes with
+    gioia lays it out to fit the page (narrower columns for themes and dimensions,
+    tighter spacing, then text down to 8 pt), and says the size of what it wrote. It is
+    drawn by Graphviz `dot` when it is installed, else by the engine that comes with
     gioia; set GIOIA_DOT to choose the executable.
     """
     from gioia.figure import FigureOptions
 
     options = FigureOptions(
-        counts=counts, direction=direction, color=color, font=font, max_width=max_width, order=order
+        counts=counts,
+        direction=direction,
+        color=color,
+        font=font,
+        max_width=max_width,
+        max_height=max_height,
+        order=order,
+        style=style,
+        split=split,
     )
     with open_project() as project:
         if output is None:
@@ -150,17 +185,26 @@ def figure(
                 options, evidence=evidence, show_others=show_others
             )
             click.echo(source, nl=False)
+            warnings: tuple[str, ...] = ()
         else:
             result = project.draw_figure(
                 output, options, evidence=evidence, show_others=show_others
             )
             left_out = list(result.left_out)
+            warnings = result.warnings
     if left_out:
         click.echo(
             f"warning: left out of the figure (not in the tree): {', '.join(left_out)}", err=True
         )
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
     if output is not None:
-        click.echo(f"Wrote {output} (layout by {result.engine}).")
+        for drawn in result.files:
+            part = f" (part {drawn.label}: {', '.join(drawn.dimensions)})" if drawn.label else ""
+            click.echo(
+                f"Wrote {drawn.path}{part}: {drawn.width:.2f} × {drawn.height:.2f} in, "
+                f"smallest text {drawn.smallest:g} pt (layout by {result.engine})."
+            )
 
 
 COMMANDS = [quotes, codebook, figure]

@@ -1,4 +1,4 @@
-"""Commands on the store itself: init, db, demo."""
+"""Commands on the store itself: init, db, settings, demo."""
 
 from __future__ import annotations
 
@@ -57,6 +57,35 @@ def history() -> None:
         click.echo(f"{revision.revision}  {revision.doc}")
 
 
+@click.command("settings")
+@click.argument("name", required=False, metavar="[NAME")
+@click.argument("value", required=False, type=click.Choice(["on", "off"]), metavar="[on|off]]")
+def settings_command(name: str | None, value: str | None) -> None:
+    """Show the project's settings, or turn one on or off.
+
+    allow-shared: let a concept be under several themes (and a theme under several
+    dimensions), as thematic analysis allows; off by default, since the Gioia method
+    expects a tree.
+    """
+    from gioia.cli.common import open_project
+
+    with open_project() as project:
+        if name is None or value is None:
+            current = project.settings()
+            shown = {key.replace("_", "-"): v for key, v in current.items()}
+            if name is not None and name not in shown:
+                raise click.BadParameter(f"choose one of {', '.join(shown)}", param_hint="NAME")
+            for key, setting in shown.items():
+                if name in (None, key):
+                    click.echo(f"{key}: {'on' if setting == 'true' else 'off'}")
+            return
+        if name != "allow-shared":
+            raise click.BadParameter("choose allow-shared", param_hint="NAME")
+        changed = project.allow_shared(value == "on")
+    state = "now" if changed else "already"
+    click.echo(f"allow-shared is {state} {value}.")
+
+
 @click.command()
 @click.option(
     "--out",
@@ -82,4 +111,4 @@ def demo(ctx: click.Context, out: Path) -> None:
         out_console.print(f"  {line}", soft_wrap=True)
 
 
-COMMANDS = [init, db, demo]
+COMMANDS = [init, db, settings_command, demo]

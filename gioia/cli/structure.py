@@ -193,10 +193,18 @@ def _tree(view: StructureView, width: int) -> Text:
     for d in view.dimensions:
         rows.append((d.name, 0, "bold", _numbers(d.counts)))
         for t in d.themes:
-            rows.append((t.name, 2, "cyan", _numbers(t.counts)))
-            rows.extend((c.name, 4, "", _numbers(c.counts)) for c in t.concepts)
+            rows.append((_also(t.name, t.dimensions, d.name), 2, "cyan", _numbers(t.counts)))
+            rows.extend(
+                (_also(c.name, c.themes, t.name), 4, "", _numbers(c.counts)) for c in t.concepts
+            )
     heads = ["Cod.", "Seg.", "Cases", "Tr.", "Inf."]
     return text_table("Dimension > theme > concept", heads, rows, width)
+
+
+def _also(name: str, parents: tuple[str, ...], here: str) -> str:
+    """A shared item's name with its other parents: "Trust (also under Risk)"."""
+    others = [p for p in parents if p != here]
+    return f"{name} (also under {', '.join(others)})" if others else name
 
 
 def _numbers(counts: Counts, n: int = 5) -> list[str]:
@@ -232,7 +240,11 @@ def split(
 @click.option("--dimension", help="Put these themes under this dimension.")
 @click.option("--new", "create", is_flag=True, help="Create the theme or dimension if needed.")
 def assign(names: tuple[str, ...], theme: str | None, dimension: str | None, create: bool) -> None:
-    """Put concepts under a theme (--theme) or themes under a dimension (--dimension)."""
+    """Put concepts under a theme (--theme) or themes under a dimension (--dimension).
+
+    An item moves from its parent, or, with `gioia settings allow-shared on`, is added
+    under this one too.
+    """
     if (theme is None) == (dimension is None):
         raise click.UsageError("Give --theme or --dimension (one of them).")
     with open_project() as project:
@@ -247,11 +259,21 @@ def assign(names: tuple[str, ...], theme: str | None, dimension: str | None, cre
     type=click.Choice(["concept", "theme"]),
     help="Whether the names are concepts or themes (found out if not given).",
 )
-def unassign(names: tuple[str, ...], level: str | None) -> None:
-    """Take concepts out of their theme, or themes out of their dimension."""
+@click.option("--theme", help="Take these concepts out of this theme (one of several).")
+@click.option("--dimension", help="Take these themes out of this dimension (one of several).")
+def unassign(
+    names: tuple[str, ...], level: str | None, theme: str | None, dimension: str | None
+) -> None:
+    """Take concepts out of their theme, or themes out of their dimension.
+
+    An item under several (allow-shared) needs --theme or --dimension to say which.
+    """
+    if theme is not None and dimension is not None:
+        raise click.UsageError("Give --theme or --dimension, not both.")
     with open_project() as project:
-        changed = project.unassign(list(names), level=level)
-    click.echo(f"Unassigned {changed} item(s).")
+        changed = project.unassign(list(names), level=level, theme=theme, dimension=dimension)
+    where = f" out of {theme or dimension!r}" if theme or dimension else ""
+    click.echo(f"Unassigned {changed} item(s){where}.")
 
 
 @click.group(invoke_without_command=True)
@@ -279,8 +301,8 @@ def structure(
         return
     out = console()
     out.print(_tree(view, out.width), end="")
-    concepts = sum(len(t.concepts) for d in view.dimensions for t in d.themes)
-    themes = sum(len(d.themes) for d in view.dimensions)
+    concepts = len({c.name for d in view.dimensions for t in d.themes for c in t.concepts})
+    themes = len({t.name for d in view.dimensions for t in d.themes})
     out.print(
         f"{len(view.dimensions)} dimensions, {themes} themes, {concepts} concepts.", markup=False
     )
@@ -301,12 +323,21 @@ def structure(
     show_default=True,
     help="merge: add and regroup, keep the rest; replace: the tree becomes the file's.",
 )
-def structure_import(file: Path, mode: str) -> None:
+@click.option(
+    "--allow-shared",
+    is_flag=True,
+    help="Let a concept be under several themes (a row for each), and turn that on for "
+    "the project.",
+)
+@click.option("--move", is_flag=True, help="Let a merge move items to another parent.")
+def structure_import(file: Path, mode: str, allow_shared: bool, move: bool) -> None:
     """Import the structure from .csv, .xlsx or .yaml (concept, theme, dimension[, definitions])."""
     with open_project() as project:
-        result = project.import_structure(file, mode=mode)
+        result = project.import_structure(file, mode=mode, allow_shared=allow_shared, move=move)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if result.allowed_shared:
+        click.echo("Shared concepts are now allowed in this project (allow-shared on).")
     for moved in result.moved:
         click.echo(f"Moved {moved}.")
     made = ", ".join(f"{n} {word}(s)" for word, n in result.created.items() if n) or "nothing"
@@ -314,6 +345,7 @@ def structure_import(file: Path, mode: str) -> None:
         f"Imported {file.name} ({mode}): created {made}; {result.assigned} assignment(s), "
         f"{result.defined} definition(s) changed"
         + (f", {result.removed} removed" if result.removed else "")
+        + (f"; {result.shared} item(s) under more than one parent" if result.shared else "")
         + "."
     )
 

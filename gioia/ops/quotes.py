@@ -11,7 +11,7 @@ from gioia.errors import InvalidInput, NotFound
 from gioia.ops.base import Tx, evidence_coder, resolve_refs, segment_ref
 from gioia.ops.structure import coding_snapshots, get_item
 from gioia.store import Case, Coding, Concept, Informant, Segment, Transcript
-from gioia.text import trim_words
+from gioia.text import clean_quote, trim_words
 from gioia.views import ConceptQuotes, Quote, StructureView
 
 
@@ -74,8 +74,9 @@ def _candidates(tx: Tx, concept_id: int, coder_id: int | None) -> list[_Candidat
 
 
 def _spread(candidates: list[_Candidate], n: int) -> list[_Candidate]:
-    """Up to ``n`` candidates: the picked ones in their order, else a greedy choice that
-    prefers a new case, then a new informant, a new segment and a marked quote."""
+    """Up to ``n`` candidates: the picked ones in their order, else a greedy choice among
+    the marked quotes (whole segments only when the concept has no quote) that prefers a
+    new case, then a new informant and a new segment."""
     picked = sorted((c for c in candidates if c.pick_rank), key=lambda c: c.pick_rank or 0)
     if picked:
         return picked[:n]
@@ -83,7 +84,7 @@ def _spread(candidates: list[_Candidate], n: int) -> list[_Candidate]:
     cases: set[str | None] = set()
     informants: set[int | None] = set()
     segments: set[int] = set()
-    remaining = list(candidates)
+    remaining = [c for c in candidates if c.quoted] or list(candidates)
     while remaining and len(chosen) < n:
         best = max(
             remaining,
@@ -91,7 +92,6 @@ def _spread(candidates: list[_Candidate], n: int) -> list[_Candidate]:
                 c.case not in cases,
                 c.informant not in informants,
                 c.segment_id not in segments,
-                c.quoted,
             ),
         )
         chosen.append(best)
@@ -110,25 +110,41 @@ def quotes_table(
     max_words: int = 60,
     coder: str | None = None,
 ) -> list[ConceptQuotes]:
-    """The representative quotes of every concept in the structure, in its order."""
+    """The representative quotes of every concept in the structure, in its order; a
+    concept under several themes comes under each, with the others named.
+
+    A quote is printed without the stage directions and fillers at its edges, and cut
+    at a sentence boundary (marked "[…]") when it is longer than ``max_words``.
+    """
     if per_concept < 1 or max_words < 1:
         raise InvalidInput("--per-concept and --max-words must be at least 1.")
     coder_id = evidence_coder(tx, coder)
     ids = {name: id_ for name, id_ in tx.session.execute(select(Concept.name, Concept.id))}
+    chosen: dict[str, tuple[Quote, ...]] = {}
     rows = []
     for d in view.dimensions:
         for t in d.themes:
             for c in t.concepts:
-                chosen = _spread(_candidates(tx, ids[c.name], coder_id), per_concept)
+                if c.name not in chosen:
+                    picks = _spread(_candidates(tx, ids[c.name], coder_id), per_concept)
+                    chosen[c.name] = tuple(
+                        Quote(
+                            trim_words(clean_quote(q.text), max_words),
+                            q.ref,
+                            q.case,
+                            q.role,
+                            q.wave,
+                        )
+                        for q in picks
+                    )
                 rows.append(
                     ConceptQuotes(
                         d.name,
                         t.name,
                         c.name,
-                        tuple(
-                            Quote(trim_words(q.text, max_words), q.ref, q.case, q.role, q.wave)
-                            for q in chosen
-                        ),
+                        chosen[c.name],
+                        tuple(other for other in c.themes if other != t.name),
+                        tuple(other for other in t.dimensions if other != d.name),
                     )
                 )
     return rows

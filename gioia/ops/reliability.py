@@ -177,8 +177,8 @@ def _groups(
     one nominal variable, "none" where a coder read the unit and applied none of them; a
     unit where a coder applied two of them is left out and named."""
     members: dict[int, list[int]] = defaultdict(list)
-    for code, parent in sorted(scope.groups.items()):
-        if parent is not None:
+    for code, held in sorted(scope.groups.items()):
+        for parent in held:
             members[parent].append(code)
     parent_names = _parent_names(tx, scope.level)
     names = [n for _, n in scope.coders]

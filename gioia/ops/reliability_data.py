@@ -20,6 +20,7 @@ from sqlalchemy import or_, select
 
 from gioia.errors import InvalidInput, NotFound
 from gioia.ops.base import Tx, find_coder, get_transcript
+from gioia.ops.parents import parent_map
 from gioia.ops.structure import LEVELS
 from gioia.store import (
     Case,
@@ -54,7 +55,7 @@ class Scope:
     applied: dict[tuple[int, int], set[int]] = field(default_factory=dict)  # coder, seg -> codes
     spans: dict[tuple[int, int, int], list[tuple[int, int]]] = field(default_factory=dict)
     names: dict[int, str] = field(default_factory=dict)  # code -> name
-    groups: dict[int, int | None] = field(default_factory=dict)  # code -> its parent
+    groups: dict[int, tuple[int, ...]] = field(default_factory=dict)  # code -> its parents
 
     def restricted(self, coders: list[tuple[int, str]]) -> Scope:
         """The same data for some of the coders (a pair of a breakdown)."""
@@ -166,44 +167,62 @@ def load(
         texts,
         {c: read.get(c, set()) & segments.keys() for c, _ in compared},
     )
-    code = {"concept": Concept.id, "theme": Concept.theme_id, "dimension": Theme.dimension_id}
     query = (
-        select(Coding.coder_id, Coding.segment_id, code[level], Coding.char_start, Coding.char_end)
-        .join(Concept, Concept.id == Coding.concept_id)
-        .outerjoin(Theme, Theme.id == Concept.theme_id)
+        select(Coding.coder_id, Coding.segment_id, Coding.concept_id)
+        .add_columns(Coding.char_start, Coding.char_end)
         .join(Segment, Segment.id == Coding.segment_id)
         .where(
             Segment.transcript_id.in_(list(texts)), Coding.coder_id.in_([c for c, _ in compared])
         )
     )
+    codes_of = _codes_of_concepts(tx, level)
     applied, spans = scope.applied, scope.spans
-    for coder_id, segment_id, code_id, start, end in session.connection().execute(query):
-        if code_id is None:
-            continue
-        codes = applied.get((coder_id, segment_id))
-        if codes is None:
-            codes = applied[(coder_id, segment_id)] = set()
-        codes.add(code_id)
-        where = spans.get((coder_id, segment_id, code_id))
-        if where is None:
-            spans[(coder_id, segment_id, code_id)] = [(start, end)]
-        else:
-            where.append((start, end))
+    for coder_id, segment_id, concept_id, start, end in session.connection().execute(query):
+        for code_id in codes_of.get(concept_id, ()):
+            codes = applied.get((coder_id, segment_id))
+            if codes is None:
+                codes = applied[(coder_id, segment_id)] = set()
+            codes.add(code_id)
+            where = spans.get((coder_id, segment_id, code_id))
+            if where is None:
+                spans[(coder_id, segment_id, code_id)] = [(start, end)]
+            else:
+                where.append((start, end))
     scope.names, scope.groups = _code_names(tx, level)
     return scope
 
 
-def _code_names(tx: Tx, level: str) -> tuple[dict[int, str], dict[int, int | None]]:
+def _codes_of_concepts(tx: Tx, level: str) -> dict[int, tuple[int, ...]]:
+    """The codes a coding of each concept applies at ``level``: the concept itself, its
+    themes, or their dimensions (several where the project shares concepts)."""
+    concepts: dict[int, tuple[int, ...]] = {
+        id_: (id_,) for id_ in tx.session.scalars(select(Concept.id))
+    }
     if level == "concept":
-        rows = tx.session.execute(select(Concept.id, Concept.name, Concept.theme_id))
+        return concepts
+    themes = {c: tuple(ts) for c, ts in parent_map(tx, "concept").items()}
+    if level == "theme":
+        return themes
+    dimensions = parent_map(tx, "theme")
+    return {
+        c: tuple(dict.fromkeys(d for t in ts for d in dimensions.get(t, ())))
+        for c, ts in themes.items()
+    }
+
+
+def _code_names(tx: Tx, level: str) -> tuple[dict[int, str], dict[int, tuple[int, ...]]]:
+    """Each code's name, and the groups it belongs to (its themes, or dimensions)."""
+    if level == "concept":
+        rows = select(Concept.id, Concept.name)
     elif level == "theme":
-        rows = tx.session.execute(select(Theme.id, Theme.name, Theme.dimension_id))
+        rows = select(Theme.id, Theme.name)
     else:
-        rows = tx.session.execute(select(Dimension.id, Dimension.name, Dimension.id))
-    names, groups = {}, {}
-    for id_, name, parent in rows:
-        names[id_], groups[id_] = name, (parent if level != "dimension" else None)
-    return names, groups
+        rows = select(Dimension.id, Dimension.name)
+    names = {id_: name for id_, name in tx.session.execute(rows)}
+    if level == "dimension":
+        return names, {}
+    held = parent_map(tx, level)
+    return names, {code: tuple(held.get(code, ())) for code in names}
 
 
 @dataclass

@@ -9,27 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import (
-    CursorResult,
-    delete,
-    exists,
-    func,
-    select,
-    true,
-    update,
-)
+from sqlalchemy import CursorResult, delete, exists, func, select, true, update
 from sqlalchemy.orm import aliased
 
 from gioia.errors import InvalidInput, NotFound
+from gioia.ops import parents
 from gioia.ops.base import Tx, clean_name, resolve_refs, suggestion
 from gioia.ops.listing import compile_grep
 from gioia.ops.memos import snapshots as memo_snapshots
 from gioia.store import Coder, Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
 from gioia.text import name_key
-from gioia.views import (
-    DeleteResult,
-    MergeResult,
-)
+from gioia.views import DeleteResult, MergeResult
 
 Item = Concept | Theme | Dimension
 LEVELS = ("concept", "theme", "dimension")
@@ -89,11 +79,11 @@ def get_item(tx: Tx, word: str, name: str, *, hint: str = "") -> Item:
 
 
 def _children(tx: Tx, lvl: Level, item: Item) -> int:
+    """How many items are under ``item`` (as their first parent or another)."""
     if lvl.child is None:
         return 0
-    child = level(lvl.child)
-    column = parent_column(child)
-    return tx.session.scalar(select(func.count()).where(column == item.id)) or 0
+    under = parents.links(lvl.child)
+    return tx.session.scalar(select(func.count()).where(under.c.parent == item.id)) or 0
 
 
 def _changed(result: Any) -> int:
@@ -207,7 +197,7 @@ def merge(tx: Tx, word: str, sources: list[str], target: str) -> MergeResult:
     for item in items:
         source: dict[str, Any] = {"id": item.id, "name": item.name, "definition": item.definition}
         if lvl.parent is not None:
-            source[lvl.parent] = name_of(tx, lvl.parent, getattr(item, parent_column(lvl).key))
+            source[f"{lvl.parent}s"] = parent_names(tx, word, item)
         if word == "concept":
             source["codings"] = _codings_of(tx, item)
             m, lost = _move_codings(tx, item.id, into.id)
@@ -215,23 +205,19 @@ def merge(tx: Tx, word: str, sources: list[str], target: str) -> MergeResult:
         else:
             assert lvl.child is not None
             source[f"{lvl.child}s"] = child_names(tx, lvl, item)
-            column = parent_column(level(lvl.child))
-            m = _changed(
-                tx.session.execute(
-                    update(level(lvl.child).model)
-                    .where(column == item.id)
-                    .values({column: into.id})
-                )
-            )
+            m = parents.move_children(tx, lvl.child, item.id, into.id)
         before.append(source)
         moved += m
         tx.session.execute(
             update(Memo).where(memo_column == item.id).values({memo_column: into.id})
         )
-        if lvl.parent is not None:
-            column = parent_column(lvl)
-            if getattr(into, column.key) is None and getattr(item, column.key) is not None:
-                setattr(into, column.key, getattr(item, column.key))
+        if lvl.parent is not None:  # the target takes the source's place in the tree
+            assert isinstance(into, Concept | Theme) and isinstance(item, Concept | Theme)
+            held = parents.parent_ids(tx, word, item)
+            if not parents.shared_allowed(tx):
+                held = held[:1] if getattr(into, parent_column(lvl).key) is None else []
+            for parent in held:
+                parents.add_parent(tx, word, into, parent)
         tx.session.delete(item)
     tx.session.flush()
     names = tuple(i.name for i in items)
@@ -315,15 +301,28 @@ def coding_snapshots(tx: Tx, where: Any) -> list[dict[str, Any]]:
 
 
 def child_names(tx: Tx, lvl: Level, item: Item) -> list[str]:
+    """The names of the items under ``item`` (as their first parent or another)."""
     if lvl.child is None:
         return []
     child = level(lvl.child)
-    column = parent_column(child)
+    under = parents.links(lvl.child)
     return list(
         tx.session.scalars(
-            select(child.model.name).where(column == item.id).order_by(child.model.position)
+            select(child.model.name)
+            .join(under, under.c.child == child.model.id)
+            .where(under.c.parent == item.id)
+            .order_by(child.model.position, child.model.id)
         )
     )
+
+
+def parent_names(tx: Tx, word: str, item: Item) -> list[str]:
+    """The names of an item's parents, its first (primary) one first."""
+    lvl = level(word)
+    if lvl.parent is None:
+        return []
+    assert isinstance(item, Concept | Theme)
+    return [name_of(tx, lvl.parent, p) or "" for p in parents.parent_ids(tx, word, item)]
 
 
 def delete_item(tx: Tx, word: str, name: str, *, force: bool = False) -> DeleteResult:
@@ -352,17 +351,14 @@ def delete_item(tx: Tx, word: str, name: str, *, force: bool = False) -> DeleteR
         )
     before: dict[str, Any] = {"name": item.name, "definition": item.definition}
     if lvl.parent is not None:
-        before[lvl.parent] = name_of(tx, lvl.parent, getattr(item, parent_column(lvl).key))
+        before[f"{lvl.parent}s"] = parent_names(tx, word, item)
     if codings:
         before["codings"] = coding_snapshots(tx, Coding.concept_id == item.id)
         tx.session.execute(delete(Coding).where(Coding.concept_id == item.id))
     if children:
         assert lvl.child is not None
         before[f"{lvl.child}s"] = children
-        column = parent_column(level(lvl.child))
-        tx.session.execute(
-            update(level(lvl.child).model).where(column == item.id).values({column: None})
-        )
+        parents.orphan_children(tx, lvl.child, item.id)
     if memos:
         before["memos"] = memos
         tx.session.execute(delete(Memo).where(memo_column == item.id))
@@ -424,8 +420,8 @@ def split(
     name = add(tx, "concept", new)
     created = find_item(tx, "concept", name)
     assert isinstance(created, Concept)
-    if concept.theme_id is not None:
-        assign(tx, "concept", [name], name_of(tx, "theme", concept.theme_id) or "")
+    for theme in parents.parent_ids(tx, "concept", concept):
+        parents.add_parent(tx, "concept", created, theme)
     tx.session.execute(
         update(Coding)
         .where(Coding.id.in_(chosen))
@@ -448,13 +444,17 @@ def split(
         subject_id=created.id,
         concept_id=created.id,
         before={"concept": concept.name, "codings": len(chosen)},
-        after={"concept": name, "codings": moving},
+        after={"concept": name, "codings": moving, "themes": parent_names(tx, "concept", created)},
     )
     return len(chosen)
 
 
 def assign(tx: Tx, word: str, names: list[str], parent: str, *, create: bool = False) -> int:
-    """Put concepts under a theme, or themes under a dimension; returns how many moved."""
+    """Put concepts under a theme, or themes under a dimension; returns how many changed.
+
+    An item that has a parent already moves, unless the project allows shared concepts:
+    then it is added under this parent too.
+    """
     lvl = level(word)
     if lvl.parent is None:
         raise InvalidInput("Dimensions are the top of the structure: they have no parent.")
@@ -465,54 +465,77 @@ def assign(tx: Tx, word: str, names: list[str], parent: str, *, create: bool = F
             get_item(tx, lvl.parent, parent, hint=hint)
         add(tx, lvl.parent, parent)
         holder = get_item(tx, lvl.parent, parent)
-    column = parent_column(lvl)
+    shared = parents.shared_allowed(tx)
     changed = 0
     for name in names:
         item = get_item(tx, word, name)
-        before = getattr(item, column.key)
-        if before == holder.id:
+        assert isinstance(item, Concept | Theme)
+        before = [name_of(tx, lvl.parent, p) for p in parents.parent_ids(tx, word, item)]
+        if holder.name in before:
             continue
-        setattr(item, column.key, holder.id)
+        if shared:
+            parents.add_parent(tx, word, item, holder.id)
+        else:
+            parents.set_only_parent(tx, word, item, holder.id)
+        after = [*before, holder.name] if shared else [holder.name]
         changed += 1
+        also = f" (also under {', '.join(map(repr, before))})" if shared and before else ""
         tx.record(
             "assign",
             word,
-            f"Assigned {word} {item.name!r} to {lvl.parent} {holder.name!r}",
+            f"Assigned {word} {item.name!r} to {lvl.parent} {holder.name!r}{also}",
             subject_id=item.id,
             concept_id=item.id if word == "concept" else None,
-            before={lvl.parent: name_of(tx, lvl.parent, before)},
-            after={lvl.parent: holder.name},
+            before={lvl.parent: before[0] if before else None, f"{lvl.parent}s": before},
+            after={lvl.parent: after[0], f"{lvl.parent}s": after},
         )
     return changed
 
 
-def unassign(tx: Tx, word: str, names: list[str]) -> int:
-    """Take concepts out of their theme, or themes out of their dimension."""
+def unassign(tx: Tx, word: str, names: list[str], parent: str | None = None) -> int:
+    """Take concepts out of their theme, or themes out of their dimension; an item under
+    several must be told which (``parent``)."""
     lvl = level(word)
     if lvl.parent is None:
         raise InvalidInput("Dimensions have no parent to be taken out of.")
-    column = parent_column(lvl)
+    holder = get_item(tx, lvl.parent, parent) if parent is not None else None
     changed = 0
     for name in names:
         item = get_item(tx, word, name)
-        before = getattr(item, column.key)
-        if before is None:
+        assert isinstance(item, Concept | Theme)
+        held = parents.parent_ids(tx, word, item)
+        before = [name_of(tx, lvl.parent, p) for p in held]
+        if holder is not None and holder.id not in held:
+            under = f"it is under {', '.join(map(repr, before))}" if before else "it has none"
+            raise InvalidInput(
+                f"The {word} {item.name!r} is not under {lvl.parent} {holder.name!r} ({under})."
+            )
+        if holder is None and len(held) > 1:
+            raise InvalidInput(
+                f"The {word} {item.name!r} is under {len(held)} {lvl.parent}s "
+                f"({', '.join(map(repr, before))}): name the one to take it out of with "
+                f"--{lvl.parent}."
+            )
+        if not held:
             continue
-        setattr(item, column.key, None)
+        taken = holder.id if holder is not None else held[0]
+        parents.remove_parent(tx, word, item, taken)
+        gone = name_of(tx, lvl.parent, taken)
         changed += 1
         tx.record(
             "unassign",
             word,
-            f"Took {word} {item.name!r} out of {lvl.parent} {name_of(tx, lvl.parent, before)!r}",
+            f"Took {word} {item.name!r} out of {lvl.parent} {gone!r}",
             subject_id=item.id,
             concept_id=item.id if word == "concept" else None,
-            before={lvl.parent: name_of(tx, lvl.parent, before)},
-            after={lvl.parent: None},
+            before={lvl.parent: before[0], f"{lvl.parent}s": before},
+            after={f"{lvl.parent}s": [b for b in before if b != gone]},
         )
     return changed
 
 
 def name_of(tx: Tx, word: str, id_: int | None) -> str | None:
+    """The name of the item with this id at a level (None for None)."""
     if id_ is None:
         return None
     model = level(word).model

@@ -1,14 +1,15 @@
-"""Structure files applied to the store: every regrouping recorded with the parent an
-item had."""
+"""Applying a structure file to the store (``gioia structure import``): every item
+that changes parents gets its own event with the parents it had."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import select
 
 from gioia.errors import InvalidInput
+from gioia.ops import parents
 from gioia.ops.base import Tx
 from gioia.ops.structure import (
     LEVELS,
@@ -19,33 +20,48 @@ from gioia.ops.structure import (
     find_item,
     level,
     name_of,
-    parent_column,
 )
-from gioia.store import Concept
+from gioia.store import Concept, Theme
 from gioia.structure_file import read_structure
 from gioia.text import name_key
 from gioia.views import StructureImportResult
 
+ABOVE = {"concept": "theme", "theme": "dimension"}
 
-def import_structure(tx: Tx, path: Path, *, mode: str = "merge") -> StructureImportResult:
+
+def import_structure(
+    tx: Tx, path: Path, *, mode: str = "merge", allow_shared: bool = False, move: bool = False
+) -> StructureImportResult:
     """Apply a structure file. ``merge`` adds and regroups what the file names and keeps
     the rest; ``replace`` makes the tree exactly the file's (concepts it does not name
-    stay, unassigned; themes and dimensions it does not name are deleted). Every item
-    that changes parent gets its own event with the parent it had; ``moved`` lists
-    those taken from one parent to another."""
+    stay, unassigned; themes and dimensions it does not name are deleted).
+
+    ``allow_shared`` turns the project's shared concepts on, so that a concept may be
+    under several themes (one row per concept and theme) and a theme under several
+    dimensions. Without shared concepts, a merge that would move a concept to another
+    theme (or a theme to another dimension) is refused, naming each, unless ``move``:
+    then it moves them. The file names its items: it may adopt a concept a coder keeps
+    private (open coding), which every coder then sees.
+    """
     if mode not in ("merge", "replace"):
         raise InvalidInput(f"{mode!r} is not a mode: choose merge or replace.")
-    parsed = read_structure(path)
+    turned_on = allow_shared and parents.allow_shared(tx, True)
+    shared = parents.shared_allowed(tx)
+    parsed = read_structure(path, allow_shared=shared)
     created = {"concept": 0, "theme": 0, "dimension": 0}
-    defined = removed = 0
+    assigned = defined = removed = 0
+    had = _parents(tx)
+    if mode == "replace":
+        parents.clear(tx)
     cache: dict[tuple[str, str], Item] = {}
+    moves: list[str] = []
 
     def ensure(word: str, name: str, definition: str) -> Item:
         nonlocal defined
         key = (word, name_key(name))
         if key in cache:
             return cache[key]
-        item = find_item(tx, word, name)  # the file names it: whoever may see it
+        item = find_item(tx, word, name)
         if item is None:
             add(tx, word, name, definition or None)
             created[word] += 1
@@ -57,23 +73,33 @@ def import_structure(tx: Tx, path: Path, *, mode: str = "merge") -> StructureImp
         cache[key] = item
         return item
 
-    wanted: dict[tuple[str, int], tuple[Item, Item | None]] = {}  # (level, id) -> item, parent
     for row in parsed.rows:
         dimension = ensure("dimension", row.dimension, row.dimension_definition)
         theme = ensure("theme", row.theme, row.theme_definition)
         concept = ensure("concept", row.concept, row.concept_definition)
-        wanted[("theme", theme.id)] = (theme, dimension)
-        wanted[("concept", concept.id)] = (concept, theme)
-    if mode == "replace":  # the concepts it does not name leave the tree
-        for concept in tx.session.scalars(select(Concept).where(Concept.theme_id.is_not(None))):
-            wanted.setdefault(("concept", concept.id), (concept, None))
-    changes = [
-        change
-        for (word, _), (item, parent) in wanted.items()
-        if (change := _regroup(tx, word, item, parent, path.name)) is not None
-    ]
+        assert isinstance(theme, Theme) and isinstance(concept, Concept)
+        for word, child, parent in (("theme", theme, dimension), ("concept", concept, theme)):
+            current = parents.parent_ids(tx, word, child)
+            if parent.id in current:
+                continue
+            assigned += 1
+            if not current or shared:
+                parents.add_parent(tx, word, child, parent.id)
+                continue
+            before = name_of(tx, ABOVE[word], current[0])
+            moves.append(
+                f"{word} {child.name!r} from {before!r} to {parent.name!r} (row {row.number})"
+            )
+            if move:
+                parents.set_only_parent(tx, word, child, parent.id)
+    if moves and not move:
+        raise InvalidInput(
+            f"{path.name} would move {len(moves)} item(s) to another parent: "
+            f"{'; '.join(moves)}. Nothing imported: pass --move to move them, or "
+            "--allow-shared to keep them under both."
+        )
     tx.session.flush()
-    _reorder(tx, [key for key in cache])
+    _reorder(tx, list(cache))
     if mode == "replace":
         named = set(cache)
         for word in ("theme", "dimension"):
@@ -82,57 +108,79 @@ def import_structure(tx: Tx, path: Path, *, mode: str = "merge") -> StructureImp
                 if (word, key) not in named:
                     delete_item(tx, word, name, force=True)
                     removed += 1
-    moved = tuple(
-        f"{c['level']} {c['name']!r} from {c['from']!r} to {c['to']!r}"
-        for c in changes
-        if c["from"] is not None and c["to"] is not None
-    )
+    changes = _record_regrouping(tx, had, _parents(tx), path.name)
     tx.record(
         "import",
         "structure",
-        f"Imported the structure from {path.name} ({mode}): {len(parsed.rows)} concept rows"
-        + (f", {len(moved)} item(s) moved to another parent" if moved else ""),
+        f"Imported the structure from {path.name} ({mode}): {len(parsed.rows)} concept rows",
         before={"parents": [{k: c[k] for k in ("level", "name", "from")} for c in changes]},
         after={
             "file": path.name,
             "mode": mode,
             "created": created,
+            "assigned": assigned,
+            "moved": len(moves),
             "parents": [{k: c[k] for k in ("level", "name", "to")} for c in changes],
         },
     )
-    return StructureImportResult(created, len(changes), defined, removed, parsed.warnings, moved)
-
-
-def _regroup(
-    tx: Tx, word: str, item: Item, parent: Item | None, source: str
-) -> dict[str, Any] | None:
-    """Put ``item`` under ``parent`` (None: under nothing), recorded with the parent it
-    had; returns the change, or None when it was there already."""
-    lvl = level(word)
-    assert lvl.parent is not None
-    column = parent_column(lvl)
-    old = getattr(item, column.key)
-    new = parent.id if parent is not None else None
-    if old == new:
-        return None
-    setattr(item, column.key, new)
-    before, after = name_of(tx, lvl.parent, old), parent.name if parent else None
-    if after is None:
-        summary = f"Took {word} {item.name!r} out of {lvl.parent} {before!r}"
-    elif before is None:
-        summary = f"Assigned {word} {item.name!r} to {lvl.parent} {after!r}"
-    else:
-        summary = f"Moved {word} {item.name!r} from {lvl.parent} {before!r} to {after!r}"
-    tx.record(
-        "assign" if after is not None else "unassign",
-        word,
-        f"{summary} ({source})",
-        subject_id=item.id,
-        concept_id=item.id if word == "concept" else None,
-        before={lvl.parent: before},
-        after={lvl.parent: after},
+    return StructureImportResult(
+        created,
+        assigned,
+        defined,
+        removed,
+        parsed.warnings,
+        moved=tuple(moves),
+        shared=sum(1 for _ in parents.extras(tx)),
+        allowed_shared=turned_on,
     )
-    return {"level": word, "name": item.name, "from": before, "to": after}
+
+
+_Parents = dict[tuple[str, int], tuple[str, list[str]]]
+
+
+def _parents(tx: Tx) -> _Parents:
+    """Every concept's and theme's parents by name, the first (primary) one first."""
+    found: _Parents = {}
+    for word in ABOVE:
+        model, above = level(word).model, level(ABOVE[word]).model
+        names = dict(tx.session.execute(select(above.id, above.name)).all())
+        held = parents.parent_map(tx, word)
+        for id_, name in tx.session.execute(select(model.id, model.name)):
+            found[(word, id_)] = (name, [names[p] for p in held.get(id_, [])])
+    return found
+
+
+def _record_regrouping(
+    tx: Tx, had: _Parents, has: _Parents, source: str
+) -> list[dict[str, object]]:
+    """An event for each item (still there) whose parents changed, with the parents it
+    had; returns the changes."""
+    changes: list[dict[str, object]] = []
+    for (word, id_), (name, after) in has.items():
+        before = had.get((word, id_), (name, []))[1]
+        if before == after:
+            continue
+        above = ABOVE[word]
+        if not before:
+            action, summary = "assign", f"Assigned {word} {name!r} to {above} {after[0]!r}"
+        elif not after:
+            action, summary = "unassign", f"Took {word} {name!r} out of {above} {before[0]!r}"
+        else:
+            action = "move"
+            summary = f"Moved {word} {name!r} from {above} {before[0]!r} to {after[0]!r}"
+            if len(after) > 1:
+                summary = f"Put {word} {name!r} under {above}s {', '.join(map(repr, after))}"
+        tx.record(
+            action,
+            word,
+            f"{summary} ({source})",
+            subject_id=id_,
+            concept_id=id_ if word == "concept" else None,
+            before={f"{above}s": before},
+            after={f"{above}s": after},
+        )
+        changes.append({"level": word, "name": name, "from": list(before), "to": list(after)})
+    return changes
 
 
 def _reorder(tx: Tx, named: list[tuple[str, str]]) -> None:

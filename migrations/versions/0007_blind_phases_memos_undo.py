@@ -1,7 +1,8 @@
-"""Blind coding phases (settings), shared and edited memos, undo that happens once
+"""Shared and edited memos, undo that happens once (the phase of blind coding is a row
+of the settings table)
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01 10:00:00
 """
 
@@ -10,19 +11,13 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "settings",
-        sa.Column("key", sa.String(length=40), nullable=False),
-        sa.Column("value", sa.Text(), nullable=False),
-        sa.PrimaryKeyConstraint("key", name=op.f("pk_settings")),
-    )
     op.add_column(
         "memos", sa.Column("shared", sa.Boolean(), nullable=False, server_default=sa.false())
     )
@@ -38,4 +33,3 @@ def downgrade() -> None:
     with op.batch_alter_table("memos", schema=None) as batch_op:
         batch_op.drop_column("updated_at")
         batch_op.drop_column("shared")
-    op.drop_table("settings")
