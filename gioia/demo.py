@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING
 
 from gioia.errors import GioiaError
 from gioia.project import Project
+from gioia.report.data import ReportOptions
 from gioia.resources import bundled_path
 
 if TYPE_CHECKING:
     from gioia.agreement import Coefficient
 
 CODINGS_FILES = ("codings_maria.csv", "codings_tom.csv")
+REPORT_TITLE = "Exporters on a B2B marketplace (sample study)"
 AGREEMENT = (
     ("concept", "segment"),
     ("concept", "character"),
@@ -37,7 +39,7 @@ def corrected_transcript(text: str) -> str:
     ).replace("Interviewer: Is that why", "Part Two: The platform\n\nInterviewer: Is that why")
 
 
-def _review_everything(project: Project, coder: str, transcripts: list[str | None]) -> None:
+def review_everything(project: Project, coder: str, transcripts: list[str | None]) -> None:
     """The sample's coders read every informant turn: record it, as a session would."""
     project.coder = coder
     for name in transcripts:
@@ -79,7 +81,7 @@ def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
         for name in CODINGS_FILES:
             result = project.import_codings(sample / name)
             say(f"Imported {result.added} codings by {', '.join(result.coders)} from {name}")
-            _review_everything(project, result.coders[0], [r.transcript for r in results])
+            review_everything(project, result.coders[0], [r.transcript for r in results])
         cases = project.cases()
         say(f"{len(cases)} cases: " + ", ".join(c.name for c in cases))
         tree = project.import_structure(sample / "structure.csv")
@@ -114,12 +116,26 @@ def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
         for name in ("figure.svg", "figure.png"):
             drawn = project.draw_figure(out / name)
             say(f"Wrote {out / name}, the data-structure figure (layout by {drawn.engine})")
+        matrix = project.matrix(rows="case", level="theme")
+        project.write_matrix(out / "matrix.xlsx", matrix)
+        say(f"Wrote {out / 'matrix.xlsx'}, the case × theme matrix traced to its segments")
+        network = project.cooccurrence(level="theme")
+        for name in ("cooccurrence.png", "cooccurrence.graphml"):
+            project.write_cooccurrence(out / name, network)
+            say(f"Wrote {out / name}, the network of themes coded together")
+        project.write_saturation(out / "saturation.png", project.saturation())
+        say(f"Wrote {out / 'saturation.png'}, new concepts per interview")
+        data = project.write_report(out / "report.html", ReportOptions(title=REPORT_TITLE))
+        say(f"Wrote {out / 'report.html'}, the study report ({len(data.transcripts)} interviews)")
     study = out / "study"
     study.mkdir()
     for source in sorted(sample.iterdir()):
         if source.is_file() and source.name != "README.md":
             shutil.copyfile(source, study / source.name)
-    say(f"Copied the study's files to {study} (transcripts, manifest, codings, structure)")
+    say(
+        f"Copied the study's files to {study} "
+        "(transcripts, manifest, codings, structure, fsQCA spec)"
+    )
     corrected = out / "corrected"
     corrected.mkdir()
     original = (sample / CORRECTED).read_text(encoding="utf-8")
@@ -140,6 +156,9 @@ def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
             "gioia check",
             "gioia agreement --level theme",
             "gioia disagreements",
+            'gioia search "samples"',
+            "gioia matrix",
+            "gioia saturation",
             "gioia log -n 10",
         ),
     )

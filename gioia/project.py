@@ -21,6 +21,7 @@ from gioia.importers.manifest import TranscriptMeta, read_manifest
 from gioia.ops import carry, coding, importing, listing, segments
 from gioia.ops.base import visible_concept
 from gioia.ops.importing import ImportOptions
+from gioia.project_analysis import AnalysisMethods
 from gioia.project_publish import PublishMethods
 from gioia.project_team import TeamMixin
 from gioia.views import (
@@ -39,7 +40,7 @@ from gioia.views import (
 ImportProgress = Callable[[int, int, ImportResult], None]
 
 
-class Project(TeamMixin, PublishMethods):
+class Project(TeamMixin, PublishMethods, AnalysisMethods):
     """An open gioia project (one store), acting as one coder (or none, for reading).
 
     Use ``Project.open(...)`` or ``Project.init(...)``, ideally as a context manager.

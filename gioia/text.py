@@ -69,6 +69,14 @@ def normalize_text(s: str) -> str:
     return "\n".join(line.rstrip() for line in s.split("\n"))  # a regex is 5× slower
 
 
+def compile_grep(pattern: str) -> re.Pattern[str]:
+    """A case-insensitive regular expression, or a clear error if it does not compile."""
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise InvalidInput(f"{pattern!r} is not a valid regular expression: {exc}.") from exc
+
+
 def name_key(name: str) -> str:
     """Return the key under which names are unique, ignoring case and spacing."""
     folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())

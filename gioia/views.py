@@ -189,14 +189,15 @@ class SegmentEdit:
 
 @dataclass(frozen=True)
 class TagResult:
-    """Codings added and already present for one ``tag`` call."""
+    """Codings added and already present for one ``tag`` call, and segments newly marked
+    reviewed."""
 
     concept: str
     added: int
     existing: int
     created_concept: bool
     events: tuple[int, ...] = ()
-    reviewed: int = 0  # segments newly marked as read by the coder
+    reviewed: int = 0  # segments the coder had not reviewed before, now marked reviewed
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,86 @@ def run(
     return runner.invoke(cli, [*options, *args], input=input, catch_exceptions=False)
 
 
+SMALL_STUDY = {
+    "t1.txt": "Interviewer: How did you start?\n\nAnn: We started exporting wine to Japan. "
+    "Buyers want samples.\n\nInterviewer: And the platform?\n\nAnn: The platform fee is high. "
+    "Exporters pay too much.\n",
+    "t2.txt": "Interviewer: Tell me about trust.\n\nBob: Trust takes time. Buyers visit us.\n\n"
+    "Interviewer: Costs?\n\nBob: Samples cost money.\n",
+    "t3.txt": "Interviewer: Anything else?\n\nCara: The export market is hard. Trust matters.\n",
+}
+# Manifest order t3, t1, t2 (import order); dates order t1, t2, t3.
+SMALL_MANIFEST = (
+    "file,case,informant,role,date,wave,case.employees\n"
+    "t3.txt,Case B,Cara,Owner,2022-03-01,2,5\n"
+    "t1.txt,Case A,Ann,CEO,2022-01-10,1,40\n"
+    "t2.txt,Case A,Bob,Sales Manager,2022-02-10,1,40\n"
+)
+# (coder, segment, concept): Maria codes every informant turn, Tom two of them.
+SMALL_CODINGS = (
+    ("Maria", "t1:2", "Export start"),
+    ("Maria", "t1:2", "Buyer contact"),
+    ("Maria", "t1:4", "Fees"),
+    ("Maria", "t2:2", "Trust"),
+    ("Maria", "t2:2", "Buyer contact"),
+    ("Maria", "t2:4", "Sample costs"),
+    ("Maria", "t3:2", "Export start"),
+    ("Maria", "t3:2", "Trust"),
+    ("Tom", "t1:2", "Export start"),
+    ("Tom", "t1:4", "Fees"),
+    ("Tom", "t1:4", "Trust"),
+)
+# concept -> (theme, dimension), in the structure's order.
+SMALL_STRUCTURE = {
+    "Fees": ("Costs", "Economics"),
+    "Sample costs": ("Costs", "Economics"),
+    "Export start": ("Growth", "Economics"),
+    "Trust": ("Relations", "Social"),
+    "Buyer contact": ("Relations", "Social"),
+}
+
+
+@pytest.fixture
+def small_study(project: Project, tmp_path: Path) -> Project:
+    """Three short interviews in two cases, coded by Maria (every informant turn) and Tom
+    (two turns), with a structure of 5 concepts, 3 themes and 2 dimensions."""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    for name, text in SMALL_STUDY.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "manifest.csv").write_text(SMALL_MANIFEST, encoding="utf-8")
+    results = project.import_files([], manifest=folder / "manifest.csv")
+    assert [r.status for r in results] == ["imported"] * 3
+    structure = "concept,theme,dimension\n" + "".join(
+        f"{concept},{theme},{dimension}\n"
+        for concept, (theme, dimension) in SMALL_STRUCTURE.items()
+    )
+    (folder / "structure.csv").write_text(structure, encoding="utf-8")
+    project.import_structure(folder / "structure.csv")
+    codings = "coder,segment,concept\n" + "".join(",".join(row) + "\n" for row in SMALL_CODINGS)
+    (folder / "codings.csv").write_text(codings, encoding="utf-8")
+    project.import_codings(folder / "codings.csv")
+    return project
+
+
+@pytest.fixture(scope="session")
+def sample_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample study as `gioia demo` builds it (two coders reconciled into a consensus
+    coder, the structure imported) and its report, written once per run (SQLite)."""
+    from gioia.demo import CODINGS_FILES, review_everything
+
+    folder = tmp_path_factory.mktemp("sample-report")
+    with Project.init(str(folder / "gioia.db")) as project:
+        results = project.import_files([], manifest=SAMPLE / "manifest.csv")
+        for name in CODINGS_FILES:
+            coder = project.import_codings(SAMPLE / name).coders[0]
+            review_everything(project, coder, [r.transcript for r in results])
+        project.import_structure(SAMPLE / "structure.csv")
+        project.reconcile_auto("Consensus", "union")
+        project.write_report(folder / "report.html")
+    return folder / "report.html"
+
+
 def stored_codings(project: Project) -> list[tuple[object, ...]]:
     """Every coding as stored, in reading order: (segment reference, concept, coder,
     start, end, the words coded, pick rank)."""

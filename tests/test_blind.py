@@ -9,6 +9,8 @@ method is in one of the two lists.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -78,7 +80,24 @@ def _outcome(call: Callable[[], Any]) -> Any:
 
 def _file(write: Callable[[Path], Any], path: Path) -> str:
     write(path)
-    return path.read_text(encoding="utf-8")
+    return _undated(path.read_text(encoding="utf-8"))
+
+
+def _undated(text: str) -> str:
+    """A report's text without the minute it was written."""
+    return re.sub(r"Written \d{4}-\d\d-\d\d \d\d:\d\d UTC", "Written DATE UTC", text)
+
+
+def _spec(folder: Path, concept: str) -> Path:
+    """An fsQCA spec with one condition: the segments of ``concept`` per case."""
+    path = folder / f"spec{len(concept)}.yaml"
+    path.write_text(
+        "conditions:\n  X:\n"
+        f"    concept: {concept}\n    measure: segments\n"
+        "    direct: {exclusion: 0, crossover: 0.5, inclusion: 2}\n",
+        encoding="utf-8",
+    )
+    return path
 
 
 #: Every public Project method that reads the store, and how this test calls it.
@@ -162,6 +181,31 @@ API_READS: dict[str, list[Callable[[Project, Path], Any]]] = {
     ],
     "agreement": [lambda p, d: p.agreement()],
     "disagreements": [lambda p, d: p.disagreements()],
+    "search": [
+        lambda p, d: p.search("chains"),
+        lambda p, d: p.search("the", uncoded=True),
+        lambda p, d: p.search("one hour", transcript=T, include_interviewer=True),
+    ],
+    "cooccurrence": [
+        lambda p, d: p.cooccurrence(),
+        lambda p, d: p.cooccurrence(level="theme", within="transcript"),
+        lambda p, d: p.cooccurrence(evidence="Ben"),
+    ],
+    "matrix": [
+        lambda p, d: p.matrix(),
+        lambda p, d: p.matrix(rows="transcript", level="concept", value="count"),
+        lambda p, d: p.matrix(evidence="Ben"),
+    ],
+    "saturation": [lambda p, d: p.saturation(), lambda p, d: p.saturation(level="theme")],
+    "calibrate_fsqca": [
+        lambda p, d: p.calibrate_fsqca(_spec(d, ADOPTED)),
+        lambda p, d: p.calibrate_fsqca(_spec(d, BEN_OWN)),
+    ],
+    "write_fsqca": [
+        lambda p, d: _file(lambda f: p.write_fsqca(_spec(d, ADOPTED), f), d / "conditions.csv")
+    ],
+    "report_data": [lambda p, d: dataclasses.replace(p.report_data(), generated=None)],
+    "write_report": [lambda p, d: _file(p.write_report, d / "report.html")],
 }
 
 
@@ -199,7 +243,8 @@ def test_every_api_read_is_blind(store: str, tmp_path: Path) -> None:
     )
     assert BEN_MEMO not in repr(after)
     asked = [k for k, v in after.items() if "QX" in repr(v)]  # only errors echoing the name
-    assert all(after[k][0] == "error" and after[k][1].startswith("No ") for k in asked), asked
+    echoed = ("No ", "Condition X: there is no ")
+    assert all(after[k][0] == "error" and after[k][1].startswith(echoed) for k in asked), asked
     # and the test would see Ben's work if it were shown: show_others shows it
     unblinded = _api_snapshot(store, tmp_path / "open", show_others=True)
     assert {r.coder for r in unblinded["codings"]} == {"Ana", "Ben"}
@@ -253,6 +298,17 @@ CLI_READS: list[tuple[str, ...]] = [
     ("agreement",),
     ("disagreements",),
     ("reconcile", "--into", "Consensus"),
+    ("search", "chains"),
+    ("search", "the", "--uncoded", "--json"),
+    ("cooccurrence", "--level", "concept"),
+    ("cooccurrence", "-o", "FILE.csv"),
+    ("matrix", "--level", "concept", "--rows", "transcript"),
+    ("matrix", "--evidence", "Ben"),
+    ("matrix", "-o", "FILE.csv"),
+    ("saturation",),
+    ("saturation", "-o", "FILE.csv"),
+    ("fsqca", "calibrate", "SPEC", "-o", "FILE.csv"),
+    ("report", "-o", "FILE.html"),
     ("code", "-t", T, "--from", SEG),  # a session that only reads: see INPUT
 ]
 SESSION_INPUT = f"?\nd {ADOPTED}\nm\ns\ng {SEG2}\nd {BEN_OWN}\nx\n"
@@ -266,12 +322,13 @@ def _cli_snapshot(store: str, folder: Path) -> list[tuple[int, str, str]]:
         target = next((a for a in args if a.startswith("FILE")), None)
         path = folder / f"{number}{target[4:]}" if target else None
         line = [str(path) if a == target else a for a in args]
+        line = [str(_spec(folder, ADOPTED)) if a == "SPEC" else a for a in line]
         result = runner.invoke(
             cli,
             ["--store", store, "--coder", "Ana", *line],
             input=SESSION_INPUT if args[0] == "code" else None,
         )
-        content = path.read_text(encoding="utf-8") if path and path.exists() else ""
+        content = _undated(path.read_text(encoding="utf-8")) if path and path.exists() else ""
         found.append((result.exit_code, result.output.replace(str(folder), "DIR"), content))
     return found
 

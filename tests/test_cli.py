@@ -407,17 +407,24 @@ def test_demo_builds_the_sample_study(runner: CliRunner, tmp_path: Path) -> None
         "cases.docx",
         "codebook.docx",
         "codebook.md",
+        "cooccurrence.graphml",
+        "cooccurrence.png",
         "corrected",
         "figure.png",
         "figure.svg",
         "gioia.db",
+        "matrix.xlsx",
         "quotes.docx",
         "quotes.md",
+        "report.html",
+        "saturation.png",
         "study",
     ]
     assert sorted(p.name for p in (tmp_path / "demo" / "study").iterdir()) == sorted(
         p.name for p in SAMPLE.iterdir() if p.name != "README.md"
     )
+    report = (tmp_path / "demo" / "report.html").read_text(encoding="utf-8")
+    assert "<title>Exporters on a B2B marketplace (sample study)</title>" in report
     again = runner.invoke(cli, ["demo", "--out", str(tmp_path / "demo")])
     assert (again.exit_code, again.output) == (
         1,

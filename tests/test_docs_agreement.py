@@ -41,7 +41,8 @@ def _sessions(text: str) -> list[tuple[str, list[str]]]:
 def _agreement_section() -> str:
     text = README.read_text(encoding="utf-8")
     start = text.index("### Agreement and consensus")
-    return text[start : text.index("\n## ", start)]
+    ends = [text.find(heading, start + 1) for heading in ("\n## ", "\n### ")]
+    return text[start : min(end for end in ends if end >= 0)]
 
 
 def _shown_in(expected: list[str], actual: list[str]) -> None:

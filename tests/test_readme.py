@@ -3,13 +3,15 @@ type them on the sample study, and prints what the README says it prints.
 
 - In ```console blocks a line ``$ COMMAND`` runs and the lines after it, up to the next
   ``$``, are its output: each must be there, in order, with ``…`` standing for lines
-  left out; a line that starts with a prompt (``> `` of `gioia code`, the decision
-  prompt of `gioia reconcile`) is typed in, as through a pipe. ```bash blocks run line by
-  line; ```python blocks run as Python; a ```csv NAME block is a file the reader saves as
-  NAME. All share one folder and environment, so later blocks see what earlier ones made
-  (``export`` sets a variable).
+  left out (and, inside a line, for what varies, as a file's size); a line that starts
+  with a prompt (``> `` of `gioia code`, the decision prompt of `gioia reconcile`) is
+  typed in, as through a pipe. ```bash blocks run line by line; ```python blocks run as
+  Python; a ```csv NAME block is a file the reader saves as NAME. All share one folder
+  and environment, so later blocks see what earlier ones made (``export`` sets a
+  variable).
 - A block after ``<!-- illustration -->`` is only shown (installing, running the tests):
   the marker is explicit and rare.
+- Besides ``gioia``, only ``cat FILE`` runs (it prints a file the commands wrote).
 - ``gioia …`` in running text and tables is a synopsis: its commands, options and
   arguments must exist.
 
@@ -116,6 +118,10 @@ def mismatch(expected: list[str], actual: list[str]) -> str | None:
         while lines and not lines[0]:
             lines.pop(0)
     chunks: list[list[str]] = [[]]
+
+    def same(at: int, chunk: list[str]) -> bool:
+        return all(_matches(line, got[at + n]) for n, line in enumerate(chunk))
+
     for line in shown:
         if line == ELISION:
             chunks.append([])
@@ -129,7 +135,9 @@ def mismatch(expected: list[str], actual: list[str]) -> str | None:
             continue
         anchored = index == 0 and not open_start
         candidates = [position] if anchored else range(position, len(got) - len(chunk) + 1)
-        found = next((at for at in candidates if got[at : at + len(chunk)] == chunk), None)
+        found = next(
+            (at for at in candidates if at + len(chunk) <= len(got) and same(at, chunk)), None
+        )
         if found is None:
             return f"these lines are not in the output, in this order: {chunk}"
         position = found + len(chunk)
@@ -137,6 +145,16 @@ def mismatch(expected: list[str], actual: list[str]) -> str | None:
     if not open_end and rest:  # nothing shown after a command: it prints nothing
         return f"the output goes on after the lines shown: {rest[:3]}"
     return None
+
+
+def _matches(shown: str, line: str) -> bool:
+    """A shown line is the line printed, or its pattern with ``…`` for what varies."""
+    if shown == line:
+        return True
+    if ELISION not in shown:
+        return False
+    pattern = ".*".join(re.escape(part) for part in shown.split(ELISION))
+    return re.fullmatch(pattern, line) is not None
 
 
 class Shell:
@@ -161,6 +179,11 @@ class Shell:
         if words[0] == "export":
             name, _, value = words[1].partition("=")
             self.env[name] = value
+            return
+        if words[0] == "cat" and len(words) == 2:
+            text = (self.folder / words[1]).read_text(encoding="utf-8")
+            why = mismatch(step.expected, text.splitlines())
+            assert why is None, f"README.md:{step.line}: {words[1]} holds otherwise: {why}"
             return
         if words[0] != "gioia":
             raise AssertionError(
@@ -251,7 +274,7 @@ def check_synopsis(span: str) -> str | None:
         arguments = [p for p in params if isinstance(p, click.Argument)]
         skip = False
         for word in words:
-            if skip:
+            if skip and not word.startswith("-"):  # `[--level]` shows no value
                 skip = False
                 continue
             if word.startswith("-"):
@@ -288,6 +311,9 @@ def test_the_readme_checks_catch_drift() -> None:
     assert mismatch(["a"], ["a", "b"]) == "the output goes on after the lines shown: ['b']"
     assert mismatch([], ["a"]) == "the output goes on after the lines shown: ['a']"
     assert mismatch(["…"], ["a"]) is None
+    assert mismatch(["Wrote f (… KB)."], ["Wrote f (12 KB)."]) is None
+    assert mismatch(["Wrote f (… KB)."], ["Wrote g (12 KB)."]) is not None
+    assert check_synopsis("gioia matrix [--level] [--value count|share]") is None
     assert typed(["x", "> +Trust", "> ", "y"]) == "+Trust\n\n"
     (step,) = steps(f"{ILLUSTRATION}\n```bash\nrm -rf /\n```\n```console\n$ gioia init\nok\n```")
     assert (step.line, step.command, step.expected) == (6, "gioia init", ["ok"])

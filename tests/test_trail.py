@@ -73,6 +73,9 @@ OTHERS = {
     "upgrade_schema",
     "matrix_agreement",  # a file a researcher brings, no store
     "write_agreement",  # writes a report computed already (the structure gives its order)
+    "write_matrix",  # these three write a result computed already, no store
+    "write_cooccurrence",
+    "write_saturation",
 }
 
 

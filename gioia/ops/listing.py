@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter, defaultdict
 from dataclasses import replace
 
 from sqlalchemy import func, select
 
-from gioia.errors import InvalidInput
 from gioia.ops import memos
 from gioia.ops.base import Tx, coding_applications, find_coder, get_concept, get_transcript
 from gioia.store import (
@@ -23,6 +21,7 @@ from gioia.store import (
     Segment,
     Transcript,
 )
+from gioia.text import compile_grep
 from gioia.views import (
     CaseSummary,
     CodingMark,
@@ -33,14 +32,6 @@ from gioia.views import (
     TranscriptSummary,
     TranscriptView,
 )
-
-
-def compile_grep(pattern: str) -> re.Pattern[str]:
-    """A case-insensitive regular expression, or a clear error if it does not compile."""
-    try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error as exc:
-        raise InvalidInput(f"{pattern!r} is not a valid regular expression: {exc}.") from exc
 
 
 def _attributes(tx: Tx, column: str, ids: list[int]) -> dict[int, dict[str, str]]:

@@ -20,7 +20,9 @@ class _Candidate:
     coding_id: int
     segment_id: int
     ref: str
-    text: str
+    transcript_id: int
+    start: int
+    end: int
     quoted: bool
     case: str | None
     informant: int | None
@@ -29,15 +31,25 @@ class _Candidate:
     pick_rank: int | None
 
 
-def _candidates(tx: Tx, concept_id: int, coder_id: int | None) -> list[_Candidate]:
-    """The concept's codings as quote candidates, one per distinct span, in reading order."""
+def _candidates(
+    tx: Tx, concept_ids: list[int], coder_id: int | None
+) -> dict[int, list[_Candidate]]:
+    """Each concept's codings as quote candidates, one per distinct span, in reading
+    order: one query for every concept, without the transcripts' texts."""
     informant = func.coalesce(Segment.informant_id, Transcript.informant_id)
     query = (
         select(
-            Coding,
-            Segment,
+            Coding.id,
+            Coding.concept_id,
+            Coding.char_start,
+            Coding.char_end,
+            Coding.pick_rank,
+            Segment.id,
+            Segment.position,
+            Segment.char_start,
+            Segment.char_end,
+            Transcript.id,
             Transcript.name,
-            Transcript.text,
             Transcript.wave,
             Case.name,
             informant,
@@ -47,30 +59,41 @@ def _candidates(tx: Tx, concept_id: int, coder_id: int | None) -> list[_Candidat
         .join(Transcript, Transcript.id == Segment.transcript_id)
         .outerjoin(Case, Case.id == Transcript.case_id)
         .outerjoin(Informant, Informant.id == informant)
-        .where(Coding.concept_id == concept_id, tx.viewer.own(Coding.coder_id))
+        .where(tx.viewer.own(Coding.coder_id))
         .order_by(Transcript.name_key, Segment.position, Coding.char_start, Coding.id)
     )
+    if len(concept_ids) <= 500:
+        query = query.where(Coding.concept_id.in_(concept_ids))
     if coder_id is not None:  # picked codings stand whoever coded them
         query = query.where(or_(Coding.coder_id == coder_id, Coding.pick_rank.is_not(None)))
-    found: dict[tuple[int, int, int], _Candidate] = {}
-    for coding, segment, name, text, wave, case, informant_id, role in tx.session.execute(query):
-        key = (segment.id, coding.char_start, coding.char_end)
-        quoted = (coding.char_start, coding.char_end) != (segment.char_start, segment.char_end)
+    wanted = set(concept_ids)
+    found: dict[int, dict[tuple[int, int, int], _Candidate]] = {c: {} for c in concept_ids}
+    for row in tx.session.connection().execute(query):  # Core rows: no ORM work per row
+        (coding_id, concept_id, start, end, rank, segment_id, position, seg_start, seg_end) = row[
+            :9
+        ]
+        transcript_id, name, wave, case_name, informant_id, role = row[9:]
+        if concept_id not in wanted:
+            continue
+        key = (segment_id, start, end)
         candidate = _Candidate(
-            coding.id,
-            segment.id,
-            f"{name}:{segment.position}",
-            text[coding.char_start : coding.char_end],
-            quoted,
-            case,
+            coding_id,
+            segment_id,
+            f"{name}:{position}",
+            transcript_id,
+            start,
+            end,
+            (start, end) != (seg_start, seg_end),
+            case_name,
             informant_id,
             role,
             wave,
-            coding.pick_rank,
+            rank,
         )
-        if key not in found or (candidate.pick_rank and not found[key].pick_rank):
-            found[key] = candidate
-    return list(found.values())
+        spans = found[concept_id]
+        if key not in spans or (candidate.pick_rank and not spans[key].pick_rank):
+            spans[key] = candidate
+    return {c: list(spans.values()) for c, spans in found.items()}
 
 
 def _spread(candidates: list[_Candidate], n: int) -> list[_Candidate]:
@@ -120,34 +143,43 @@ def quotes_table(
         raise InvalidInput("--per-concept and --max-words must be at least 1.")
     coder_id = evidence_coder(tx, coder)
     ids = {name: id_ for name, id_ in tx.session.execute(select(Concept.name, Concept.id))}
-    chosen: dict[str, tuple[Quote, ...]] = {}
-    rows = []
-    for d in view.dimensions:
-        for t in d.themes:
-            for c in t.concepts:
-                if c.name not in chosen:
-                    picks = _spread(_candidates(tx, ids[c.name], coder_id), per_concept)
-                    chosen[c.name] = tuple(
-                        Quote(
-                            trim_words(clean_quote(q.text), max_words),
-                            q.ref,
-                            q.case,
-                            q.role,
-                            q.wave,
-                        )
-                        for q in picks
-                    )
-                rows.append(
-                    ConceptQuotes(
-                        d.name,
-                        t.name,
-                        c.name,
-                        chosen[c.name],
-                        tuple(other for other in c.themes if other != t.name),
-                        tuple(other for other in t.dimensions if other != d.name),
-                    )
-                )
-    return rows
+    concepts = list(
+        dict.fromkeys(c.name for d in view.dimensions for t in d.themes for c in t.concepts)
+    )
+    candidates = _candidates(tx, [ids[name] for name in concepts], coder_id)
+    picks = {name: _spread(candidates[ids[name]], per_concept) for name in concepts}
+    needed = {q.transcript_id for chosen in picks.values() for q in chosen}
+    texts = dict(
+        tx.session.execute(
+            select(Transcript.id, Transcript.text).where(Transcript.id.in_(needed))
+        ).all()
+    )
+    quoted = {
+        name: tuple(
+            Quote(
+                trim_words(clean_quote(texts[q.transcript_id][q.start : q.end]), max_words),
+                q.ref,
+                q.case,
+                q.role,
+                q.wave,
+            )
+            for q in chosen
+        )
+        for name, chosen in picks.items()
+    }
+    return [
+        ConceptQuotes(
+            d.name,
+            t.name,
+            c.name,
+            quoted[c.name],
+            tuple(other for other in c.themes if other != t.name),
+            tuple(other for other in t.dimensions if other != d.name),
+        )
+        for d in view.dimensions
+        for t in d.themes
+        for c in t.concepts
+    ]
 
 
 def pick(tx: Tx, concept_name: str, refs: list[str]) -> int:

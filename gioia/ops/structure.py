@@ -15,10 +15,9 @@ from sqlalchemy.orm import aliased
 from gioia.errors import InvalidInput, NotFound
 from gioia.ops import parents
 from gioia.ops.base import Tx, clean_name, resolve_refs, suggestion
-from gioia.ops.listing import compile_grep
 from gioia.ops.memos import snapshots as memo_snapshots
 from gioia.store import Coder, Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
-from gioia.text import name_key
+from gioia.text import compile_grep, name_key
 from gioia.views import DeleteResult, MergeResult
 
 Item = Concept | Theme | Dimension

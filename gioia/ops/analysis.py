@@ -1,0 +1,127 @@
+"""Analyses over the evidence: co-occurrence, case × code matrices, saturation, and the
+fsQCA calibration of conditions per case (the computations are in ``gioia.analysis``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from gioia.analysis.cooccurrence import Cooccurrence, cooccurrence
+from gioia.analysis.evidence import NO_CASE
+from gioia.analysis.fsqca import (
+    CalibratedCondition,
+    ConditionSpec,
+    FsqcaTable,
+    Quote,
+    calibrate,
+    parse_spec,
+)
+from gioia.analysis.matrix import CodeMatrix, code_matrix, column_of
+from gioia.analysis.saturation import Saturation, saturation
+from gioia.errors import GioiaError, InvalidInput, NotFound
+from gioia.ops.base import Tx, resolve_refs, segment_ref, suggestion
+from gioia.ops.evidence import attribute_values, load_evidence
+from gioia.store import Case, Informant, Segment, Transcript
+
+
+def cooccurrence_of(
+    tx: Tx, *, level: str, within: str, coder: str | None, min_count: int = 1
+) -> Cooccurrence:
+    """Co-occurrence of the codes of ``level`` within segments or transcripts."""
+    return cooccurrence(load_evidence(tx, level, coder), within, min_count)
+
+
+def matrix_of(tx: Tx, *, rows: str, level: str, value: str, coder: str | None) -> CodeMatrix:
+    """The ``rows`` × codes matrix of ``level`` holding ``value``."""
+    return code_matrix(load_evidence(tx, level, coder), rows, value)
+
+
+def saturation_of(tx: Tx, *, level: str, order: str, coder: str | None) -> Saturation:
+    """New codes of ``level`` per interview in ``order``."""
+    return saturation(load_evidence(tx, level, coder), order)
+
+
+def read_spec_file(path: Path) -> object:
+    """The YAML data of a calibration spec file."""
+    import yaml
+
+    from gioia.errors import ImportFailed
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ImportFailed(f"No spec file {path}.") from None
+    except UnicodeDecodeError:
+        raise ImportFailed(f"{path} is not UTF-8 text.") from None
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" (line {where.line + 1})" if where is not None else ""
+        raise ImportFailed(
+            f"{path} is not valid YAML{line}: {getattr(exc, 'problem', exc)}."
+        ) from exc
+
+
+def calibrate_conditions(tx: Tx, path: Path, coder: str | None = None) -> FsqcaTable:
+    """Calibrate the conditions of the spec at ``path`` for every case of the study."""
+    spec = parse_spec(read_spec_file(path), path.name)
+    coder = coder or spec.coder
+    cases = list(tx.session.scalars(select(Case.name).order_by(Case.name_key)))
+    if not cases:
+        raise InvalidInput(
+            "The study has no cases: give transcripts a case (a manifest's case column)."
+        )
+    matrices: dict[tuple[str, str], CodeMatrix] = {}
+    conditions: list[CalibratedCondition] = []
+    evidence_coder: str | None = None
+    for condition in spec.conditions:
+        if condition.source == "attribute":
+            raw: dict[str, str | float] = dict(attribute_values(tx, condition.of))
+        else:
+            key = (condition.source, condition.measure)
+            if key not in matrices:
+                matrices[key] = matrix_of(
+                    tx, rows="case", level=condition.source, value=condition.measure, coder=coder
+                )
+            matrix = matrices[key]
+            evidence_coder = matrix.coder
+            column = column_of(matrix, condition.of)
+            if column is None:
+                raise NotFound(
+                    f"Condition {condition.name}: there is no {condition.source} "
+                    f"{condition.of!r}.{suggestion(condition.of, list(matrix.codes))}"
+                )
+            raw = {
+                row: line[column]
+                for row, line in zip(matrix.rows, matrix.values, strict=True)
+                if row != NO_CASE
+            }
+        conditions.append(calibrate(condition, cases, raw, _quotes(tx, condition)))
+    return FsqcaTable(tuple(cases), tuple(conditions), evidence_coder)
+
+
+def _quotes(tx: Tx, condition: ConditionSpec) -> dict[str, Quote]:
+    """The anchor quotes a rubric cites, by reference, with their attribution."""
+    refs = [ref for score in condition.rubric.values() for ref in score.quotes]
+    found: dict[str, Quote] = {}
+    informant = func.coalesce(Segment.informant_id, Transcript.informant_id)
+    try:
+        segments = resolve_refs(tx.session, refs)
+    except GioiaError as exc:
+        raise InvalidInput(f"Condition {condition.name}: {exc.message}") from exc
+    for ref, (transcript, segment) in zip(refs, segments, strict=True):
+        case_name, role = tx.session.execute(
+            select(Case.name, Informant.role)
+            .select_from(Segment)
+            .join(Transcript, Transcript.id == Segment.transcript_id)
+            .outerjoin(Case, Case.id == Transcript.case_id)
+            .outerjoin(Informant, Informant.id == informant)
+            .where(Segment.id == segment.id)
+        ).one()
+        who = ", ".join(part for part in (case_name, role) if part)
+        found[ref] = Quote(
+            segment_ref(transcript, segment),
+            transcript.text[segment.char_start : segment.char_end],
+            f"({who})" if who else "",
+        )
+    return found

@@ -1,0 +1,122 @@
+"""Text search over the transcripts: a scan of each transcript's text, the matches mapped
+to their segments (a match never crosses from one segment into the next)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+
+from sqlalchemy import select
+
+from gioia.analysis.kwic import SearchHit, context, search_pattern
+from gioia.errors import NotFound
+from gioia.ops.base import Tx, get_transcript, suggestion
+from gioia.store import Case, Coding, Segment, Transcript
+from gioia.text import name_key
+
+
+def search(
+    tx: Tx,
+    pattern: str,
+    *,
+    regex: bool = False,
+    transcript: str | None = None,
+    case: str | None = None,
+    speaker: str | None = None,
+    uncoded: bool = False,
+    include_interviewer: bool = False,
+    width: int = 40,
+) -> list[SearchHit]:
+    """Every match of ``pattern`` in reading order, as keyword-in-context lines.
+
+    Interviewer turns are left out unless ``include_interviewer`` or ``speaker`` names
+    whose turns to search; ``uncoded`` keeps segments without a coding the acting coder
+    may see (their own, when blind).
+    """
+    compiled = search_pattern(pattern, regex)
+    query = select(Transcript.id, Transcript.name, Transcript.text, Case.name).outerjoin(
+        Case, Case.id == Transcript.case_id
+    )
+    if transcript is not None:
+        query = query.where(Transcript.id == get_transcript(tx.session, transcript).id)
+    if case is not None:
+        query = query.where(Transcript.case_id == _case_id(tx, case))
+    found = tx.session.connection().execute(query.order_by(Transcript.name_key))  # Core rows
+    texts = {row[0]: row[1:] for row in found}
+    segments = select(
+        Segment.id,
+        Segment.transcript_id,
+        Segment.position,
+        Segment.char_start,
+        Segment.char_end,
+        Segment.speaker,
+        Segment.is_interviewer,
+    ).order_by(Segment.transcript_id, Segment.char_start)
+    if transcript is not None or case is not None:
+        segments = segments.where(Segment.transcript_id.in_(texts))
+    by_transcript: dict[int, list[tuple[int, int, int, int, str | None, bool]]] = defaultdict(list)
+    speakers: set[str] = set()
+    for (
+        id_,
+        transcript_id,
+        position,
+        start,
+        end,
+        label,
+        interviewer,
+    ) in tx.session.connection().execute(segments):
+        if label:
+            speakers.add(label)
+        if speaker is not None:
+            if not label or name_key(label) != name_key(speaker):
+                continue
+        elif interviewer and not include_interviewer:
+            continue
+        by_transcript[transcript_id].append((id_, position, start, end, label, interviewer))
+    if speaker is not None and not any(name_key(s) == name_key(speaker) for s in speakers):
+        raise NotFound(f"No turn is by {speaker!r}.{suggestion(speaker, sorted(speakers))}")
+    coded = _coded_segments(tx) if uncoded else set()
+    hits: list[SearchHit] = []
+    for transcript_id, (name, text, case_name) in texts.items():
+        rows = [r for r in by_transcript.get(transcript_id, []) if r[0] not in coded]
+        if not rows:
+            continue
+        starts = [r[2] for r in rows]
+        for match in compiled.finditer(text):
+            at = bisect_right(starts, match.start()) - 1
+            if at < 0:
+                continue
+            _, position, start, end, label, interviewer = rows[at]
+            if match.end() > end:
+                continue
+            body = text[start:end]
+            left, word, right = context(body, match.start() - start, match.end() - start, width)
+            hits.append(
+                SearchHit(
+                    f"{name}:{position}",
+                    name,
+                    case_name,
+                    label,
+                    interviewer,
+                    match.start() - start,
+                    match.end() - start,
+                    left,
+                    word,
+                    right,
+                )
+            )
+    return hits
+
+
+def _case_id(tx: Tx, name: str) -> int:
+    found = tx.session.scalar(select(Case.id).where(Case.name_key == name_key(name)))
+    if found is None:
+        names = list(tx.session.scalars(select(Case.name)))
+        raise NotFound(f"No case {name!r}.{suggestion(name, names)}")
+    return found
+
+
+def _coded_segments(tx: Tx) -> set[int]:
+    """The segments with a coding the acting coder may see."""
+    query = select(Coding.segment_id).distinct().where(tx.viewer.own(Coding.coder_id))
+    return set(tx.session.scalars(query))

@@ -1,0 +1,219 @@
+"""The analysis use cases of ``Project``: search, co-occurrence, matrices, saturation,
+fsQCA calibration and the study report; each reads in one transaction (the ops in
+``gioia.ops.search``, ``gioia.ops.analysis`` and ``gioia.ops.report``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gioia.project_base import ProjectBase
+
+if TYPE_CHECKING:
+    from gioia.analysis.cooccurrence import Cooccurrence
+    from gioia.analysis.fsqca import FsqcaTable
+    from gioia.analysis.kwic import SearchHit
+    from gioia.analysis.matrix import CodeMatrix
+    from gioia.analysis.saturation import Saturation
+    from gioia.report import ReportData, ReportOptions
+    from gioia.views import AgreementReport
+
+
+class AnalysisMethods(ProjectBase):
+    """Mixed into ``Project``: the analyses beyond the structure."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def location(self) -> str: ...
+
+        def agreement(self, *, level: str = ..., show_others: bool = ...) -> AgreementReport: ...
+
+    def search(
+        self,
+        pattern: str,
+        *,
+        regex: bool = False,
+        transcript: str | None = None,
+        case: str | None = None,
+        speaker: str | None = None,
+        uncoded: bool = False,
+        include_interviewer: bool = False,
+        show_others: bool = False,
+        width: int = 40,
+    ) -> list[SearchHit]:
+        """Every match of ``pattern`` (whole words, ``*`` for a word's start; or a regular
+        expression) as keyword-in-context lines, in reading order. ``uncoded`` keeps the
+        segments without a coding the acting coder may see (their own, when blind;
+        anyone's, with no coder or with ``show_others``)."""
+        from gioia.ops.search import search
+
+        with self._read(show_others=show_others, reading="search") as tx:
+            return search(
+                tx,
+                pattern,
+                regex=regex,
+                transcript=transcript,
+                case=case,
+                speaker=speaker,
+                uncoded=uncoded,
+                include_interviewer=include_interviewer,
+                width=width,
+            )
+
+    def cooccurrence(
+        self,
+        *,
+        level: str = "concept",
+        within: str = "segment",
+        evidence: str | None = None,
+        min_count: int = 1,
+        show_others: bool = False,
+    ) -> Cooccurrence:
+        """For each pair of codes, the segments (or transcripts) where both occur, with
+        Jaccard and the expected count; of ``evidence``'s codings, else (see
+        ``evidence_coder``) yours when blind, the consensus coder's, or everyone's."""
+        from gioia.ops.analysis import cooccurrence_of
+
+        with self._read(show_others=show_others, reading="co-occurrence") as tx:
+            return cooccurrence_of(
+                tx, level=level, within=within, coder=evidence, min_count=min_count
+            )
+
+    def matrix(
+        self,
+        *,
+        rows: str = "case",
+        level: str = "theme",
+        value: str = "segments",
+        evidence: str | None = None,
+        show_others: bool = False,
+    ) -> CodeMatrix:
+        """The cross-case matrix: ``rows`` (case, informant, transcript, wave) × the codes
+        of ``level``, each cell a count, segments, presence or share, with its segments."""
+        from gioia.ops.analysis import matrix_of
+
+        with self._read(show_others=show_others, reading="the matrix") as tx:
+            return matrix_of(tx, rows=rows, level=level, value=value, coder=evidence)
+
+    def saturation(
+        self,
+        *,
+        level: str = "concept",
+        order: str = "date",
+        evidence: str | None = None,
+        show_others: bool = False,
+    ) -> Saturation:
+        """New codes per interview in ``order`` (date, name, manifest), the cumulative
+        curve and the last interview that added one."""
+        from gioia.ops.analysis import saturation_of
+
+        with self._read(show_others=show_others, reading="saturation") as tx:
+            return saturation_of(tx, level=level, order=order, coder=evidence)
+
+    def calibrate_fsqca(
+        self, spec: Path, *, evidence: str | None = None, show_others: bool = False
+    ) -> FsqcaTable:
+        """Calibrate the conditions a spec file (YAML) names, for every case, from
+        ``evidence``'s codings (else the spec's ``coder``, else as ``evidence_coder``)."""
+        from gioia.ops.analysis import calibrate_conditions
+
+        with self._read(show_others=show_others, reading="fsQCA calibration") as tx:
+            return calibrate_conditions(tx, spec, evidence)
+
+    def write_fsqca(
+        self,
+        spec: Path,
+        path: Path,
+        *,
+        evidence: str | None = None,
+        show_others: bool = False,
+    ) -> tuple[FsqcaTable, Path]:
+        """Calibrate the spec's conditions and write the CSV that R's QCA and fs/QCA read,
+        with the calibration record beside it; returns the table and the record's path."""
+        from gioia.analysis.write import write_fsqca
+
+        table = self.calibrate_fsqca(spec, evidence=evidence, show_others=show_others)
+        return table, write_fsqca(table, path, spec)
+
+    def report_data(
+        self, options: ReportOptions | None = None, *, show_others: bool = False
+    ) -> ReportData:
+        """Everything the study report shows: the study read in one transaction, then the
+        agreement at each level (``Project.agreement``), and the data-structure figure
+        (``gioia.figure.draw``, from the structure read; a figure split in parts gives
+        one SVG per part) and the co-occurrence network, drawn as SVG. Blind, a coder's
+        report holds their own work only (and no agreement); ``show_others`` lifts it."""
+        import dataclasses
+        import tempfile
+
+        from gioia.analysis.cooccurrence import draw_network, network_dot
+        from gioia.errors import GioiaError
+        from gioia.figure import FigureOptions, draw
+        from gioia.ops.report import gather
+        from gioia.report import ReportOptions
+        from gioia.report.data import LEVELS, LevelAgreement
+
+        options = options or ReportOptions()
+        with self._read(show_others=show_others, reading="the report") as tx:
+            data = gather(tx, options)
+        agreement = []
+        for level in LEVELS:
+            try:
+                report = self.agreement(level=level, show_others=show_others)
+                agreement.append(LevelAgreement(level, report))
+            except GioiaError as exc:
+                agreement.append(LevelAgreement(level, None, exc.message))
+        figure = note = network = ""
+        with tempfile.TemporaryDirectory(prefix="gioia-report-") as folder:
+            try:
+                drawn = draw(data.structure, Path(folder, "figure.svg"), FigureOptions(counts=True))
+                figure = "\n".join(f.path.read_text(encoding="utf-8") for f in drawn.files)
+                if drawn.left_out:
+                    note = f"Left out of the figure (not in the tree): {', '.join(drawn.left_out)}."
+            except GioiaError as exc:
+                note = f"The figure could not be drawn: {exc.message}"
+        if data.cooccurrence.pairs:
+            try:
+                network = draw_network(network_dot(data.cooccurrence), "svg").decode()
+            except GioiaError:
+                network = ""
+        return dataclasses.replace(
+            data,
+            store=self.location,
+            agreement=tuple(agreement),
+            figure_svg=figure,
+            figure_note=note,
+            network_svg=network,
+        )
+
+    def write_report(
+        self, path: Path, options: ReportOptions | None = None, *, show_others: bool = False
+    ) -> ReportData:
+        """Write the study report: one self-contained HTML file (no network, no script)."""
+        from gioia.report import write_report
+
+        data = self.report_data(options, show_others=show_others)
+        write_report(data, path)
+        return data
+
+    @staticmethod
+    def write_matrix(path: Path, matrix: CodeMatrix) -> None:
+        """Write a matrix to .csv, .xlsx (with the segments behind each cell) or .docx."""
+        from gioia.analysis.write import write_matrix
+
+        write_matrix(matrix, path)
+
+    @staticmethod
+    def write_cooccurrence(path: Path, result: Cooccurrence) -> None:
+        """Write co-occurrence to .csv, .xlsx, .graphml, .gexf, or draw it to .png, .svg."""
+        from gioia.analysis.write import write_cooccurrence
+
+        write_cooccurrence(result, path)
+
+    @staticmethod
+    def write_saturation(path: Path, result: Saturation) -> None:
+        """Write saturation to .csv, or plot it to .png or .svg."""
+        from gioia.analysis.write import write_saturation
+
+        write_saturation(result, path)
