@@ -167,7 +167,7 @@ def breakdown_worker(folder: Path, db: Path, what_ifs: list[str]) -> None:
     phases.wrap(importing, "build_document", "build_document (segments)")
     phases.wrap(Session, "scalar", "transcript looked up (Session.scalar)")
     phases.wrap(Session, "flush", "transcript row written (Session.flush)")
-    phases.wrap(importing, "_link_speakers", "speakers linked (_link_speakers)")
+    phases.wrap(importing, "link_speakers", "speakers linked (link_speakers)")
     phases.wrap(Session, "execute", "segments bulk INSERT (Session.execute)")
     phases.wrap(SessionTransaction, "commit", "commit (flushes the event; COMMIT)")
     phases.watch_engine(project._store.engine, prefix="  inside the above: ")

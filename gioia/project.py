@@ -22,6 +22,7 @@ from gioia.ops import carry, coding, importing, listing, segments
 from gioia.ops.base import visible_concept
 from gioia.ops.importing import ImportOptions
 from gioia.project_analysis import AnalysisMethods
+from gioia.project_exchange import ExchangeMethods
 from gioia.project_publish import PublishMethods
 from gioia.project_team import TeamMixin
 from gioia.views import (
@@ -40,7 +41,7 @@ from gioia.views import (
 ImportProgress = Callable[[int, int, ImportResult], None]
 
 
-class Project(TeamMixin, PublishMethods, AnalysisMethods):
+class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
     """An open gioia project (one store), acting as one coder (or none, for reading).
 
     Use ``Project.open(...)`` or ``Project.init(...)``, ideally as a context manager.

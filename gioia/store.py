@@ -45,7 +45,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from gioia.errors import StoreError
 
 #: The alembic revision these models describe; tests check it is the migrations' head.
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0008"
 DEFAULT_STORE = "gioia.db"
 NAME_LENGTH = 200
 
@@ -245,7 +245,9 @@ class ThemeExtraDimension(Base):
 
 class Setting(Base):
     """A project setting: a name and its value as text (``allow_shared``: "true";
-    ``phase``: "open" or "codebook", the phase of blind coding)."""
+    ``phase``: "open" or "codebook", the phase of blind coding); also ``store_id``, the
+    store's identity (a UUID made with the store, schema 0007), from which exports
+    derive stable GUIDs."""
 
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(60), primary_key=True)

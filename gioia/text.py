@@ -69,6 +69,14 @@ def normalize_text(s: str) -> str:
     return "\n".join(line.rstrip() for line in s.split("\n"))  # a regex is 5× slower
 
 
+def format_time(seconds: float | None) -> str:
+    """``h:mm:ss`` for a time in seconds (as speaker labels write it), or an empty string."""
+    if seconds is None:
+        return ""
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
 def compile_grep(pattern: str) -> re.Pattern[str]:
     """A case-insensitive regular expression, or a clear error if it does not compile."""
     try:

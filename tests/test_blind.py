@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -78,14 +79,25 @@ def _outcome(call: Callable[[], Any]) -> Any:
         return ("error", exc.message)
 
 
-def _file(write: Callable[[Path], Any], path: Path) -> str:
-    write(path)
-    return _undated(path.read_text(encoding="utf-8"))
-
-
 def _undated(text: str) -> str:
     """A report's text without the minute it was written."""
     return re.sub(r"Written \d{4}-\d\d-\d\d \d\d:\d\d UTC", "Written DATE UTC", text)
+
+
+def _content(path: Path) -> str:
+    """What a written file holds: its text, or every member of a REFI-QDA zip."""
+    if path.suffix != ".qdpx":
+        return _undated(path.read_text(encoding="utf-8"))
+    with zipfile.ZipFile(path) as archive:
+        return "".join(
+            f"{name}\n{archive.read(name).decode('utf-8', 'replace')}\n"
+            for name in sorted(archive.namelist())
+        )
+
+
+def _written(write: Callable[[Path], Any], path: Path) -> str:
+    write(path)
+    return _content(path)
 
 
 def _spec(folder: Path, concept: str) -> Path:
@@ -135,7 +147,7 @@ API_READS: dict[str, list[Callable[[Project, Path], Any]]] = {
         lambda p, d: p.memos(THEME),
         lambda p, d: p.memos(level="theme"),
     ],
-    "write_memos": [lambda p, d: _file(lambda f: p.write_memos(f), d / "memos.md")],
+    "write_memos": [lambda p, d: _written(lambda f: p.write_memos(f), d / "memos.md")],
     "progress": [lambda p, d: p.progress()],
     "coders": [lambda p, d: p.coders()],
     "queue": [lambda p, d: p.queue(), lambda p, d: p.queue(transcript=T)],
@@ -163,16 +175,16 @@ API_READS: dict[str, list[Callable[[Project, Path], Any]]] = {
         lambda p, d: p.structure(order="count"),
         lambda p, d: p.structure(evidence="Ben"),
     ],
-    "export_structure": [lambda p, d: _file(p.export_structure, d / "structure.yaml")],
+    "export_structure": [lambda p, d: _written(p.export_structure, d / "structure.yaml")],
     "check": [lambda p, d: p.check()],
     "quotes": [lambda p, d: p.quotes(), lambda p, d: p.quotes(evidence="Ben")],
-    "write_quotes": [lambda p, d: _file(p.write_quotes, d / "quotes.md")],
+    "write_quotes": [lambda p, d: _written(p.write_quotes, d / "quotes.md")],
     "write_codebook": [
-        lambda p, d: _file(lambda f: p.write_codebook(f, with_memos=True), d / "codebook.csv")
+        lambda p, d: _written(lambda f: p.write_codebook(f, with_memos=True), d / "codebook.csv")
     ],
-    "write_cases": [lambda p, d: _file(p.write_cases, d / "cases.md")],
+    "write_cases": [lambda p, d: _written(p.write_cases, d / "cases.md")],
     "figure_dot": [lambda p, d: p.figure_dot()],
-    "draw_figure": [lambda p, d: _file(p.draw_figure, d / "figure.dot")],
+    "draw_figure": [lambda p, d: _written(p.draw_figure, d / "figure.dot")],
     "log": [
         lambda p, d: p.log(),
         lambda p, d: p.log(concept=ADOPTED),
@@ -202,10 +214,15 @@ API_READS: dict[str, list[Callable[[Project, Path], Any]]] = {
         lambda p, d: p.calibrate_fsqca(_spec(d, BEN_OWN)),
     ],
     "write_fsqca": [
-        lambda p, d: _file(lambda f: p.write_fsqca(_spec(d, ADOPTED), f), d / "conditions.csv")
+        lambda p, d: _written(lambda f: p.write_fsqca(_spec(d, ADOPTED), f), d / "conditions.csv")
     ],
+    "export_qdpx": [
+        lambda p, d: _written(p.export_qdpx, d / "study.qdpx"),
+        lambda p, d: _written(lambda f: p.export_qdpx(f, coders=["Ben"]), d / "ben.qdpx"),
+    ],
+    "export_qdc": [lambda p, d: _written(p.export_qdc, d / "codebook.qdc")],
     "report_data": [lambda p, d: dataclasses.replace(p.report_data(), generated=None)],
-    "write_report": [lambda p, d: _file(p.write_report, d / "report.html")],
+    "write_report": [lambda p, d: _written(p.write_report, d / "report.html")],
 }
 
 
@@ -309,6 +326,9 @@ CLI_READS: list[tuple[str, ...]] = [
     ("saturation", "-o", "FILE.csv"),
     ("fsqca", "calibrate", "SPEC", "-o", "FILE.csv"),
     ("report", "-o", "FILE.html"),
+    ("export", "qdpx", "-o", "FILE.qdpx"),
+    ("export", "qdpx", "-o", "FILE.qdpx", "--coders", "Ben"),
+    ("export", "qdc", "-o", "FILE.qdc"),
     ("code", "-t", T, "--from", SEG),  # a session that only reads: see INPUT
 ]
 SESSION_INPUT = f"?\nd {ADOPTED}\nm\ns\ng {SEG2}\nd {BEN_OWN}\nx\n"
@@ -328,7 +348,7 @@ def _cli_snapshot(store: str, folder: Path) -> list[tuple[int, str, str]]:
             ["--store", store, "--coder", "Ana", *line],
             input=SESSION_INPUT if args[0] == "code" else None,
         )
-        content = _undated(path.read_text(encoding="utf-8")) if path and path.exists() else ""
+        content = _content(path) if path and path.exists() else ""
         found.append((result.exit_code, result.output.replace(str(folder), "DIR"), content))
     return found
 

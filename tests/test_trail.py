@@ -15,9 +15,11 @@ import pytest
 
 from gioia import InvalidInput, Project
 from gioia.importers.manifest import TranscriptMeta
+from gioia.ops.refi_import import ProjectImportOptions
 
 from .conftest import SAMPLE
 from .test_blind import API_READS
+from .test_refi_import import foreign
 
 A, B = "case_a_ceo_w1", "case_b_export_w1"
 HOME = "The home market is not enough any more"
@@ -60,6 +62,7 @@ WRITES = {
     "merge_segments",
     "split_segment",
     "delete_segment",
+    "import_project",
 }
 #: Public members that neither read nor write a store's content.
 OTHERS = {
@@ -502,6 +505,48 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
     assert (action, before["segment"]) == ("delete", f"{B}:1")
     assert before["removed_text"].startswith("Thanks, Marta. Can you start by telling me")
     assert after["renumbered"]["by"] == -1
+
+    # --- a REFI-QDA project merged in: every item, coding, memo and read mark an event --
+    lead.import_project(foreign(tmp_path), ProjectImportOptions(merge=True))
+    events = trail.new("import_project")
+    assert [e[1:3] for e in events if e[1] in ("create", "tag")] == [
+        ("create", "coder"),  # Tom is known as Tomás here: the file's Tom is new
+        ("create", "dimension"),
+        ("create", "theme"),
+        ("create", "concept"),
+        ("create", "concept"),
+        ("create", "concept"),
+        ("create", "case"),
+        ("create", "informant"),
+        ("tag", "coding"),
+        ("tag", "coding"),
+        ("tag", "coding"),
+    ]
+    made = {e[4]["name"]: e[4]["parent"] for e in events if e[2] == "concept"}
+    assert made == {"Trust": "Relations", "Price": "Relations", "Loose": None}
+    tagged = [
+        (e[0], c["segment"], c["concept"]) for e in events if e[1] == "tag" for c in e[4]["codings"]
+    ]
+    assert tagged == [
+        ("Maria", "interview:2", "Trust"),
+        ("Maria", "interview:4", "Trust"),
+        ("Tom", "interview:2", "Price"),
+        ("Tom", "interview:3", "Price"),
+        ("Tom", "second:1", "Loose"),
+    ]
+    assert [(e[0], len(e[4]["segments"])) for e in events if e[1] == "review"] == [
+        ("Maria", 2),
+        ("Tom", 3),
+    ]
+    assert [e[4]["text"] for e in events if e[1] == "memo"] == [
+        "Trust first.",
+        "Short answer.",
+        "On interview: Noisy recording.",
+        "On interview: Recorded at the fair.",
+        "Overall impression.",
+        "Not attached.",
+    ]
+    assert events[-1][1:3] == ("import", "project") and events[-1][4]["codings"] == 5
 
     assert trail.walked == WRITES
     for project in (lead, maria, tom):

@@ -54,6 +54,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "saturation": ("analysis", "New codes per interview, in interview order."),
     "fsqca": ("analysis", "Calibrate conditions per case for fuzzy-set QCA."),
     "report": ("report", "Write the study report: one HTML file to share."),
+    "export": ("refi", "Export for NVivo, ATLAS.ti, MAXQDA, QualCoder (REFI-QDA)."),
+    "import-project": ("refi", "Import a project coded in NVivo, ATLAS.ti, MAXQDA, …"),
     "log": ("coding", "Show the audit trail."),
     "db": ("store", "Show or upgrade the store's schema."),
     "settings": ("store", "Show or change the project's settings (allow-shared)."),

@@ -15,6 +15,7 @@ from gioia.cli.common import (
     interactive,
     open_project,
     show_others_option,
+    split_names,
     text_table,
 )
 from gioia.errors import GioiaError
@@ -22,10 +23,6 @@ from gioia.errors import GioiaError
 if TYPE_CHECKING:
     from gioia.project import Project
     from gioia.views import AgreementReport, CoderCodes, Decision, MatrixAgreement, Pending
-
-
-def _coders(value: str | None) -> list[str] | None:
-    return [c.strip() for c in value.split(",") if c.strip()] if value else None
 
 
 @click.group(invoke_without_command=True)
@@ -109,7 +106,7 @@ def agreement(
         report = project.agreement(
             level=level,
             unit=unit,
-            coders=_coders(coders),
+            coders=split_names(coders),
             transcript=transcript,
             case=case,
             wave=wave,
@@ -290,7 +287,7 @@ def disagreements(
     with open_project() as project:
         found = project.disagreements(
             level=level,
-            coders=_coders(coders),
+            coders=split_names(coders),
             concept=concept,
             transcript=transcript,
             show_others=show_others,
@@ -373,7 +370,7 @@ def reconcile(into: str, coders: str | None, auto: str | None, show_others: bool
     with open_project() as project:
         if auto:
             state = project.reconcile_auto(
-                into, auto, coders=_coders(coders), show_others=show_others
+                into, auto, coders=split_names(coders), show_others=show_others
             )
             click.echo(
                 f"{state.into}: {state.copied} agreed coding(s) copied, "
@@ -381,7 +378,7 @@ def reconcile(into: str, coders: str | None, auto: str | None, show_others: bool
             )
             _say_settled(state.into, state.settled + state.decided)
             return
-        state = project.reconcile(into, coders=_coders(coders), show_others=show_others)
+        state = project.reconcile(into, coders=split_names(coders), show_others=show_others)
         pair = [*state.coders]
         click.echo(
             f"{state.into}: {state.copied} agreed coding(s) copied; "

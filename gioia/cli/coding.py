@@ -12,13 +12,13 @@ import click
 from gioia.cli.common import (
     console,
     echo_json,
-    format_time,
     interactive,
     moved_coder_option,
     open_project,
     settings,
     show_others_option,
 )
+from gioia.text import format_time
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -67,17 +67,14 @@ def echo_json(value: Any) -> None:
     click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=_plain))
 
 
+def split_names(value: str | None) -> list[str] | None:
+    """``A,B,…`` as a list of names (None for no value)."""
+    return [c.strip() for c in value.split(",") if c.strip()] if value else None
+
+
 def interactive() -> bool:
     """Whether a person can answer a question on this terminal."""
     return sys.stdin.isatty()
-
-
-def format_time(seconds: float | None) -> str:
-    """``h:mm:ss`` for a time in seconds, or an empty string."""
-    if seconds is None:
-        return ""
-    whole = int(seconds)
-    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
 def text_table(

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Protocol
 
 import click
 
-from gioia.cli.common import console, format_time
+from gioia.cli.common import console
 from gioia.errors import GioiaError
-from gioia.text import name_key
+from gioia.text import format_time, name_key
 from gioia.views import ConceptChoice
 
 if TYPE_CHECKING:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -70,10 +71,17 @@ def open_archive(path: Path, limits: ArchiveLimits | None = None) -> zipfile.Zip
 def read_member(archive: zipfile.ZipFile, name: str, limits: ArchiveLimits | None = None) -> bytes:
     """The bytes of one member, read in chunks and never beyond its declared size or the
     total limit (a forged directory cannot make it read more)."""
+    return b"".join(iter_member(archive, name, limits))
+
+
+def iter_member(
+    archive: zipfile.ZipFile, name: str, limits: ArchiveLimits | None = None
+) -> Iterator[bytes]:
+    """The bytes of one member in chunks, as ``read_member`` checks them, for a reader
+    that need not hold the whole member at once."""
     limits = limits or archive_limits()
     info = archive.getinfo(name)
     cap = min(info.file_size, limits.max_total)
-    chunks: list[bytes] = []
     size = 0
     where = Path(archive.filename or "archive").name
     try:
@@ -85,10 +93,9 @@ def read_member(archive: zipfile.ZipFile, name: str, limits: ArchiveLimits | Non
                         f"{where}: {name} holds more than its directory says "
                         f"({info.file_size:,} bytes); the archive is damaged or forged."
                     )
-                chunks.append(chunk)
+                yield chunk
     except (zipfile.BadZipFile, EOFError, OSError) as exc:  # zlib.error is not an OSError
         raise ImportFailed(f"{where}: {name} cannot be read ({exc}).") from exc
-    return b"".join(chunks)
 
 
 def _check_directory(path: Path, archive: zipfile.ZipFile, limits: ArchiveLimits) -> None:

@@ -39,6 +39,17 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, list[str]]:
     anything else is read as Windows-1252 with a warning. Binary content,
     bytes that no encoding explains and empty files are an ``ImportFailed``.
     """
+    text, warnings = decode_raw(data, name)
+    text = normalize_text(text)
+    if not text.strip():
+        raise ImportFailed(f"{name} is empty.")
+    return text, warnings
+
+
+def decode_raw(data: bytes, name: str) -> tuple[str, list[str]]:
+    """Decode as :func:`decode_bytes` does, without normalising: the text as stored (CRLF
+    and all), the byte-order mark left out. Offsets that other programs count over a
+    file (REFI-QDA selections) are offsets into this text."""
     warnings: list[str] = []
     for bom, encoding, label in _BOMS:
         if data.startswith(bom):
@@ -74,9 +85,6 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, list[str]]:
             f"{name} looks like a binary file, not text "
             f"(it contains the control character U+{ord(control.group()):04X})."
         )
-    text = normalize_text(text)
-    if not text.strip():
-        raise ImportFailed(f"{name} is empty.")
     return text, warnings
 
 

@@ -445,14 +445,19 @@ def text_blocks(text: str, *, markdown: bool = False) -> tuple[list[Block], list
     return blocks, warnings
 
 
+def parse_text(text: str, *, markdown: bool = False) -> tuple[list[Turn], list[str]]:
+    """The turns of decoded, normalised text, and warnings (a file's reading, without the
+    file: also for text that comes from elsewhere, such as a REFI-QDA source)."""
+    blocks, block_warnings = text_blocks(text, markdown=markdown)
+    turns, turn_warnings = parse_blocks(blocks)
+    return turns, block_warnings + turn_warnings
+
+
 def read_plain(path: Path) -> ParsedTranscript:
     """Read a .txt or .md transcript."""
     text, warnings = read_text(path)
     markdown = path.suffix.lower() == ".md"
-    blocks, block_warnings = text_blocks(text, markdown=markdown)
-    turns, turn_warnings = parse_blocks(blocks)
+    turns, parse_warnings = parse_text(text, markdown=markdown)
     if not turns:
         raise ImportFailed(f"{path.name} has no transcript text to import.")
-    return ParsedTranscript(
-        turns, "md" if markdown else "txt", warnings + block_warnings + turn_warnings
-    )
+    return ParsedTranscript(turns, "md" if markdown else "txt", warnings + parse_warnings)

@@ -37,9 +37,13 @@ _HEADER_WORDS = frozenset(
 
 def read_docx(path: Path) -> ParsedTranscript:
     """Read a .docx transcript."""
+    return parse_docx(read_bytes(path), path.name)
+
+
+def parse_docx(data: bytes, name: str) -> ParsedTranscript:
+    """Read the bytes of the .docx file ``name`` (a file on disk or inside an archive)."""
     import docx  # python-docx: imported here so that importing gioia stays cheap
 
-    data = read_bytes(path)
     reason = None
     if not zipfile.is_zipfile(io.BytesIO(data)):
         reason = (
@@ -56,10 +60,10 @@ def read_docx(path: Path) -> ParsedTranscript:
         except SyntaxError as error:  # lxml's XMLSyntaxError
             reason = f"its XML is damaged: {error}"
     if reason is not None:
-        raise ImportFailed(f"{path.name} is not a Word document ({reason}).")
+        raise ImportFailed(f"{name} is not a Word document ({reason}).")
     turns, warnings = parse_blocks(_blocks(document, _bold_styles(document)))
     if not turns:
-        raise ImportFailed(f"{path.name} has no transcript text to import.")
+        raise ImportFailed(f"{name} has no transcript text to import.")
     return ParsedTranscript(turns, "docx", warnings)
 
 

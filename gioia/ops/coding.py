@@ -14,6 +14,7 @@ from gioia.importers.tables import read_table
 from gioia.ops.base import (
     Tx,
     clean_name,
+    coding_keys,
     create_concept,
     find_concept,
     get_concept,
@@ -260,17 +261,7 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
                 found, _ = create_concept(tx, row.concept, coders[name_key(row.coder)])
                 created.append(found.name)
             concepts[key] = found
-    present = set(
-        session.execute(
-            select(
-                Coding.segment_id,
-                Coding.concept_id,
-                Coding.coder_id,
-                Coding.char_start,
-                Coding.char_end,
-            ).where(Coding.coder_id.in_([c.id for c in coders.values()]))
-        )
-    )
+    present = coding_keys(session, Coding.coder_id.in_([c.id for c in coders.values()]))
     new: dict[tuple[int, int, int, int, int], _Row] = {}
     duplicates = existing = 0
     for row in rows:

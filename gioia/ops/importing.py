@@ -66,6 +66,11 @@ class Outcome:
     dropped: tuple[dict[str, str], ...] = ()
 
 
+def content_hash(text: str, segment_by: str) -> str:
+    """What tells a re-import whether a transcript is unchanged: its text and segmentation."""
+    return hashlib.sha256(f"{segment_by}\n{text}".encode()).hexdigest()
+
+
 def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions) -> Outcome:
     """Read, segment and store one file; ``ImportFailed``/``InvalidInput`` leave nothing."""
     if not path.is_file():
@@ -77,7 +82,7 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
         raise ImportFailed(f"{path.name} holds no transcript text.")
     text, spans = build_document(parsed.turns, options.segment_by)
     name = clean_name(path.stem, "transcript")
-    digest = hashlib.sha256(f"{options.segment_by}\n{text}".encode()).hexdigest()
+    digest = content_hash(text, options.segment_by)
     session = tx.session
 
     transcript = session.scalar(select(Transcript).where(Transcript.name_key == name_key(name)))
@@ -115,8 +120,8 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
         status = "replaced"
     else:
         transcript = Transcript(name=name, name_key=name_key(name))
-    case = _get_or_create_case(tx, meta.case) if meta.case else None
-    informant = _get_or_create_informant(tx, meta, case) if meta.informant else None
+    case = get_or_create_case(tx, meta.case) if meta.case else None
+    informant = get_or_create_informant(tx, meta, case) if meta.informant else None
     transcript.source = path.name
     transcript.format = parsed.format
     transcript.text = text
@@ -129,7 +134,7 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
     session.add(transcript)
     session.flush()
 
-    speakers = _link_speakers(
+    speakers = link_speakers(
         tx, spans_speakers={s.speaker for s in spans}, informant=informant, options=options
     )
     session.execute(
@@ -149,7 +154,7 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
             for position, span in enumerate(spans, start=1)
         ],
     )
-    _store_attributes(tx, meta, transcript, case, informant)
+    store_attributes(tx, meta, transcript, case, informant)
     session.flush()
     after: dict[str, object] = {
         "source": path.name,
@@ -256,15 +261,15 @@ def _update_metadata(tx: Tx, transcript: Transcript, meta: TranscriptMeta) -> bo
     """Apply the metadata given to an unchanged transcript; whether anything changed."""
     before = _metadata(tx, transcript)
     if meta.case:
-        transcript.case_id = _get_or_create_case(tx, meta.case).id
+        transcript.case_id = get_or_create_case(tx, meta.case).id
     if meta.informant:
         case = tx.session.get(Case, transcript.case_id or -1)
-        transcript.informant_id = _get_or_create_informant(tx, meta, case).id
+        transcript.informant_id = get_or_create_informant(tx, meta, case).id
     transcript.wave = meta.wave or transcript.wave
     transcript.interview_date = meta.date or transcript.interview_date
     case = tx.session.get(Case, transcript.case_id or -1)
     informant = tx.session.get(Informant, transcript.informant_id or -1)
-    _store_attributes(tx, meta, transcript, case, informant)
+    store_attributes(tx, meta, transcript, case, informant)
     tx.session.flush()
     after = _metadata(tx, transcript)
     if after == before:
@@ -321,7 +326,8 @@ def _metadata(tx: Tx, transcript: Transcript) -> dict[str, object]:
     }
 
 
-def _get_or_create_case(tx: Tx, name: str) -> Case:
+def get_or_create_case(tx: Tx, name: str) -> Case:
+    """The case called ``name``, created (and recorded) if new."""
     cleaned = clean_name(name, "case")
     case = tx.session.scalar(select(Case).where(Case.name_key == name_key(cleaned)))
     if case is None:
@@ -338,7 +344,8 @@ def _get_or_create_case(tx: Tx, name: str) -> Case:
     return case
 
 
-def _get_or_create_informant(tx: Tx, meta: TranscriptMeta, case: Case | None) -> Informant:
+def get_or_create_informant(tx: Tx, meta: TranscriptMeta, case: Case | None) -> Informant:
+    """The informant ``meta`` names (with its role), created if new, in ``case``."""
     assert meta.informant
     cleaned = clean_name(meta.informant, "informant")
     informant = tx.session.scalar(select(Informant).where(Informant.name_key == name_key(cleaned)))
@@ -385,7 +392,7 @@ def _case_name(tx: Tx, case_id: int | None) -> str | None:
     return tx.session.scalar(select(Case.name).where(Case.id == case_id)) if case_id else None
 
 
-def _link_speakers(
+def link_speakers(
     tx: Tx, *, spans_speakers: set[str | None], informant: Informant | None, options: ImportOptions
 ) -> dict[str | None, int]:
     """Which informant each speaker label names: a known informant's name, or else the
@@ -402,13 +409,15 @@ def _link_speakers(
     return linked
 
 
-def _store_attributes(
+def store_attributes(
     tx: Tx,
     meta: TranscriptMeta,
-    transcript: Transcript,
+    transcript: Transcript | None,
     case: Case | None,
     informant: Informant | None,
 ) -> None:
+    """Store ``meta``'s attributes: ``case.KEY`` on the case, ``informant.KEY`` on the
+    informant, any other on the transcript (a new value replaces the old)."""
     for key, value in meta.attributes.items():
         owner: dict[str, int]
         if key.startswith("case."):
@@ -420,6 +429,8 @@ def _store_attributes(
                 raise ImportFailed(f"Attribute {key!r} needs an informant.")
             owner, key = {"informant_id": informant.id}, key.removeprefix("informant.")
         else:
+            if transcript is None:
+                raise ImportFailed(f"Attribute {key!r} needs a transcript.")
             owner = {"transcript_id": transcript.id}
         column = next(iter(owner))
         existing = tx.session.scalar(

@@ -50,7 +50,7 @@ def import_structure(
     parsed = read_structure(path, allow_shared=shared)
     created = {"concept": 0, "theme": 0, "dimension": 0}
     assigned = defined = removed = 0
-    had = _parents(tx)
+    had = item_parents(tx)
     if mode == "replace":
         parents.clear(tx)
     cache: dict[tuple[str, str], Item] = {}
@@ -108,7 +108,7 @@ def import_structure(
                 if (word, key) not in named:
                     delete_item(tx, word, name, force=True)
                     removed += 1
-    changes = _record_regrouping(tx, had, _parents(tx), path.name)
+    changes = record_regrouping(tx, had, item_parents(tx), path.name)
     tx.record(
         "import",
         "structure",
@@ -135,12 +135,12 @@ def import_structure(
     )
 
 
-_Parents = dict[tuple[str, int], tuple[str, list[str]]]
+ItemParents = dict[tuple[str, int], tuple[str, list[str]]]
 
 
-def _parents(tx: Tx) -> _Parents:
+def item_parents(tx: Tx) -> ItemParents:
     """Every concept's and theme's parents by name, the first (primary) one first."""
-    found: _Parents = {}
+    found: ItemParents = {}
     for word in ABOVE:
         model, above = level(word).model, level(ABOVE[word]).model
         names = dict(tx.session.execute(select(above.id, above.name)).all())
@@ -150,8 +150,8 @@ def _parents(tx: Tx) -> _Parents:
     return found
 
 
-def _record_regrouping(
-    tx: Tx, had: _Parents, has: _Parents, source: str
+def record_regrouping(
+    tx: Tx, had: ItemParents, has: ItemParents, source: str
 ) -> list[dict[str, object]]:
     """An event for each item (still there) whose parents changed, with the parents it
     had; returns the changes."""

@@ -1,0 +1,214 @@
+"""Making the structure a REFI-QDA code tree maps to (see :mod:`gioia.refi.levels`).
+
+Items are written in bulk, dimensions before themes before concepts, each with its
+"create" event. An item the store has already (a merge) is the same item: it keeps its
+place, and gets the file's definition only if it had none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, insert, select
+
+from gioia.ops.base import Tx, bulk_insert
+from gioia.ops.structure import describe, level
+from gioia.refi import model as m
+from gioia.refi.levels import Mapping
+from gioia.refi.model import parse_time
+from gioia.refi.report import ImportReport
+from gioia.store import (
+    Coder,
+    ConceptExtraTheme,
+    Event,
+    Setting,
+    ThemeExtraDimension,
+    core_table,
+    utcnow,
+)
+from gioia.text import name_key
+
+_PARENT = {"concept": ("theme_id", "theme"), "theme": ("dimension_id", "dimension")}
+
+
+@dataclass
+class _Row:
+    """One item of the structure to find or make."""
+
+    level: str
+    name: str
+    definition: str | None
+    parent: str | None
+    extra: list[Any] | None
+    id: int = 0
+
+
+def _rows(
+    mapping: Mapping, codes: dict[str, m.Code], recorded: dict[str, Any]
+) -> Iterator[tuple[str, str, _Row]]:
+    """(code GUID, what the row is to the code: "item" or "concept", row) in tree order."""
+    for placement in mapping.placements:
+        code = codes[placement.guid]
+        definition = code.description.strip() if code.description else None
+        if placement.name is not None:
+            row = _Row(
+                placement.role,
+                placement.name,
+                definition or None,
+                placement.parent,
+                recorded.get(code.guid),
+            )
+            yield code.guid, "item", row
+        if placement.concept is not None and placement.role != "concept":
+            yield (
+                code.guid,
+                "concept",
+                _Row("concept", placement.concept, None, placement.concept_theme, None),
+            )
+
+
+def make_structure(
+    tx: Tx,
+    project: m.Project,
+    mapping: Mapping,
+    recorded: dict[str, Any],
+    report: ImportReport,
+) -> tuple[dict[str, int], dict[str, tuple[str, int]]]:
+    """Find or make every item; returns, by code GUID, the concept its codings go to and
+    the item its notes go to."""
+    codes = {code.guid: code for code, _ in m.walk_codes(project.codes)}
+    planned = list(_rows(mapping, codes, recorded))
+    coders = dict(tx.session.execute(select(Coder.name, Coder.id)).all())
+    ids: dict[tuple[str, str], int] = {}
+    for word in ("dimension", "theme", "concept"):
+        model = level(word).model
+        rows = {name_key(row.name): row for _, _, row in planned if row.level == word}
+        stored: list[Any] = list(
+            tx.session.scalars(select(model).where(model.name_key.in_(list(rows))))
+        )
+        found = {item.name_key: item for item in stored}
+        last = tx.session.scalar(select(func.max(model.position))) or 0
+        new: list[tuple[_Row, dict[str, Any]]] = []
+        for key, row in rows.items():
+            item = found.get(key)
+            if item is not None:
+                row.id = item.id
+                _merge_into(tx, word, item, row, ids, report)
+                continue
+            position = last + len(new) + 1
+            fields: dict[str, Any] = {
+                "name": row.name,
+                "name_key": key,
+                "definition": row.definition,
+                "position": position,
+                "created_at": utcnow(),
+            }
+            if row.extra:
+                _level, fields["position"], creator, created = row.extra
+                fields["created_at"] = parse_time(created) or fields["created_at"]
+                if word == "concept":
+                    fields["created_by_id"] = coders.get(creator)
+            if word in _PARENT:
+                column, above = _PARENT[word]
+                fields[column] = ids.get((above, name_key(row.parent))) if row.parent else None
+            new.append((row, fields))
+        if new:
+            tx.session.execute(insert(core_table(model)), [fields for _, fields in new])
+            made = dict(
+                tx.session.execute(
+                    select(model.name_key, model.id).where(
+                        model.name_key.in_([fields["name_key"] for _, fields in new])
+                    )
+                ).all()
+            )
+            for row, fields in new:
+                row.id = made[fields["name_key"]]
+            _record(tx, word, new)
+            report.definitions += sum(row.definition is not None for row, _ in new)
+        for key, row in rows.items():
+            ids[(word, key)] = row.id
+    concepts: dict[str, int] = {}
+    items: dict[str, tuple[str, int]] = {}
+    for guid, what, row in planned:
+        row_id = ids[(row.level, name_key(row.name))]
+        if what == "item":
+            items[guid] = (row.level, row_id)
+        else:
+            items.setdefault(guid, ("concept", row_id))
+        if row.level == "concept":
+            concepts[guid] = row_id
+    return concepts, items
+
+
+def _merge_into(
+    tx: Tx, word: str, item: Any, row: _Row, ids: dict[tuple[str, str], int], report: ImportReport
+) -> None:
+    """An item the store has: the file's definition if it has none; its place kept."""
+    if row.definition and not item.definition:
+        describe(tx, word, item.name, row.definition)
+        report.definitions += 1
+    if word in _PARENT and row.parent:
+        column, above = _PARENT[word]
+        wanted = ids.get((above, name_key(row.parent)))
+        current = getattr(item, column)
+        if current is None:
+            setattr(item, column, wanted)
+        elif current != wanted:
+            report.warnings.append(
+                f"The {word} {item.name!r} stays where it is in the store (the file puts it "
+                f"under the {above} {row.parent!r})."
+            )
+
+
+def _record(tx: Tx, word: str, new: list[tuple[_Row, dict[str, Any]]]) -> None:
+    """A "create" event for each item made."""
+    coder = tx.coder().id if tx.coder_name else None
+    tx.session.execute(
+        insert(core_table(Event)),
+        [
+            {
+                "coder_id": coder,
+                "action": "create",
+                "subject": word,
+                "subject_id": row.id,
+                "concept_id": row.id if word == "concept" else None,
+                "summary": f"Created {word} {row.name!r}"
+                + (
+                    f" in {_PARENT[word][1]} {row.parent!r}"
+                    if word in _PARENT and row.parent
+                    else ""
+                ),
+                "after": {"name": row.name, "definition": row.definition, "parent": row.parent},
+            }
+            for row, _ in new
+        ],
+    )
+
+
+def restore_extras(tx: Tx, sidecar: dict[str, Any], items: dict[str, tuple[str, int]]) -> None:
+    """Put back what gioia recorded beyond the tree: the settings (shared concepts allowed)
+    and the themes and dimensions items have beyond their first."""
+    for key, value in sidecar.get("settings", {}).items():
+        if tx.session.get(Setting, key) is None:
+            tx.session.add(Setting(key=key, value=value))
+            tx.record(
+                "setting",
+                "project",
+                f"Set {key} to {value!r} as the file records it",
+                before={key: None},
+                after={key: value},
+            )
+    extra = sidecar.get("extra", {})
+    for model, rows, columns in (
+        (ConceptExtraTheme, extra.get("concept_themes", []), ("concept_id", "theme_id")),
+        (ThemeExtraDimension, extra.get("theme_dimensions", []), ("theme_id", "dimension_id")),
+    ):
+        found = [
+            (items[child][1], items[parent][1], position)
+            for child, parent, position in rows
+            if child in items and parent in items
+        ]
+        bulk_insert(tx.session, model, (*columns, "position"), found)
+    tx.session.flush()
