@@ -106,8 +106,8 @@ def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
             f"{state.decided} disagreements settled by union"
         )
         for name in ("quotes.docx", "quotes.md"):
-            n = project.write_quotes(out / name)
-            say(f"Wrote {out / name} ({n} representative quotes)")
+            written = project.write_quotes(out / name)
+            say(f"Wrote {out / name} ({written.count} representative quotes)")
         for name in ("codebook.docx", "codebook.md"):
             project.write_codebook(out / name)
             say(f"Wrote {out / name}")
@@ -125,7 +125,7 @@ def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
             say(f"Wrote {out / name}, the network of themes coded together")
         project.write_saturation(out / "saturation.png", project.saturation())
         say(f"Wrote {out / 'saturation.png'}, new concepts per interview")
-        data = project.write_report(out / "report.html", ReportOptions(title=REPORT_TITLE))
+        data, _ = project.write_report(out / "report.html", ReportOptions(title=REPORT_TITLE))
         say(f"Wrote {out / 'report.html'}, the study report ({len(data.transcripts)} interviews)")
     study = out / "study"
     study.mkdir()

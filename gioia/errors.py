@@ -29,3 +29,27 @@ class InvalidInput(GioiaError):
 
 class ImportFailed(GioiaError):
     """A file could not be read as a transcript, codings table or manifest."""
+
+
+class StoreFull(StoreError):
+    """The disk (or the database server's) has no room for what the command writes."""
+
+
+class StoreReadOnly(StoreError):
+    """The store, or the folder it is in, cannot be written."""
+
+
+class StoreBusy(StoreError):
+    """Another process held the store's write lock for longer than gioia waits."""
+
+
+class StoreUnreachable(StoreError):
+    """The database server cannot be reached, refused the login, or went away."""
+
+
+class WriteConflict(StoreError):
+    """Another process changed the same item at the same moment (a unique name taken)."""
+
+
+class OutputFailed(GioiaError):
+    """A file gioia writes (figure, table, export) could not be written."""

@@ -8,14 +8,16 @@ file is untouched when writing fails.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeAlias
 
-from gioia.errors import InvalidInput
+from gioia.errors import InvalidInput, OutputFailed
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -30,6 +32,11 @@ class Output:
     replaced: bool
 
 
+#: How a writer that names its files itself (a split figure's parts, a CSV and its record)
+#: opens each: :func:`output_file`, or ``Project``'s, which also protects the store.
+Opener: TypeAlias = Callable[[Path, Sequence[str]], AbstractContextManager[Output]]
+
+
 def is_sqlite_file(path: Path) -> bool:
     """Whether ``path`` is a SQLite database file (read only: its first 16 bytes)."""
     try:
@@ -37,6 +44,16 @@ def is_sqlite_file(path: Path) -> bool:
             return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
     except OSError:
         return False
+
+
+def check_suffix(path: str | os.PathLike[str], formats: Sequence[str]) -> str:
+    """The lower-cased suffix of ``path``, one of ``formats`` (".csv", …), or an error."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in formats:
+        choices = formats[0] if len(formats) == 1 else f"{', '.join(formats[:-1])} or {formats[-1]}"
+        raise InvalidInput(f"Cannot write {target.name}: give a file name ending in {choices}.")
+    return suffix
 
 
 def check_output(
@@ -49,10 +66,9 @@ def check_output(
     """Refuse ``path`` unless its suffix is one of ``formats`` (".csv", …), it is not a
     database nor one of ``protect``, and (with ``no_clobber``) it does not exist yet."""
     target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix not in formats:
-        choices = formats[0] if len(formats) == 1 else f"{', '.join(formats[:-1])} or {formats[-1]}"
-        raise InvalidInput(f"Cannot write {target.name}: give a file name ending in {choices}.")
+    check_suffix(target, formats)
+    if "\x00" in str(target):
+        raise InvalidInput(f"{str(target)!r} is not a file name: it holds a NUL character.")
     if target.is_dir():
         raise InvalidInput(f"{target} is a folder: give a file name.")
     if not target.parent.is_dir():
@@ -81,22 +97,42 @@ def output_file(
 
     The temporary file is in the same folder and keeps the suffix (some writers choose
     their format by it); it replaces ``path`` when the block succeeds and is removed
-    when it fails.
+    when it fails. A failure to write (a full disk, no permission) is an
+    ``OutputFailed`` that says the old file is unchanged.
     """
     target = check_output(path, formats, no_clobber=no_clobber, protect=protect)
     replaced = target.exists()
-    handle, temp_name = tempfile.mkstemp(
-        prefix=f".{target.stem}.", suffix=f".part{target.suffix}", dir=target.parent
-    )
+    try:
+        handle, temp_name = tempfile.mkstemp(
+            prefix=f".{target.stem}.", suffix=f".part{target.suffix}", dir=target.parent
+        )
+    except OSError as exc:
+        raise _failed(target, exc, replaced) from exc
     os.close(handle)
     temp = Path(temp_name)
     try:
         yield Output(target, temp, target.suffix.lower(), replaced)
         os.chmod(temp, _file_mode(target))
         os.replace(temp, target)
-    except BaseException:
+    except BaseException as exc:
         temp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+            raise _failed(target, exc, replaced) from exc
         raise
+
+
+def _failed(target: Path, error: OSError, replaced: bool) -> OutputFailed:
+    reasons = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is used up",
+        errno.EFBIG: "the file is larger than this system allows",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EROFS: "the disk is read-only",
+    }
+    reason = reasons.get(error.errno or 0, error.strerror or str(error))
+    kept = f"{target} is unchanged" if replaced else "nothing was written"
+    return OutputFailed(f"Cannot write {target} ({reason}); {kept}.")
 
 
 def _same_file(one: Path, other: Path) -> bool:

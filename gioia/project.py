@@ -11,13 +11,14 @@ store and its transactions.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gioia import store as store_module
-from gioia.errors import GioiaError, ImportFailed
+from gioia.errors import GioiaError, ImportFailed, StoreError, WriteConflict
 from gioia.importers import SUPPORTED_SUFFIXES
-from gioia.importers.manifest import TranscriptMeta, read_manifest
+from gioia.importers.manifest import TranscriptMeta, checked_meta, read_manifest
 from gioia.ops import carry, coding, importing, listing, segments
 from gioia.ops.base import visible_concept
 from gioia.ops.importing import ImportOptions
@@ -30,6 +31,7 @@ from gioia.views import (
     CodingRow,
     CodingsImportResult,
     ImportResult,
+    SchemaUpgrade,
     SegmentEdit,
     SegmentView,
     TagResult,
@@ -37,6 +39,9 @@ from gioia.views import (
     TranscriptView,
     UntagResult,
 )
+
+if TYPE_CHECKING:
+    from gioia.migrate import Revision
 
 ImportProgress = Callable[[int, int, ImportResult], None]
 
@@ -49,6 +54,43 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
     :mod:`gioia.ops.visibility`); ``show_others=True`` lifts the blind for one call and
     is recorded in the audit trail. With no coder, nothing is hidden.
     """
+
+    @classmethod
+    def open(
+        cls,
+        location: str | None = None,
+        *,
+        coder: str | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> Project:
+        """Open an existing store (path or URL; default ``GIOIA_STORE`` or ``./gioia.db``).
+
+        A SQLite store from an older gioia is backed up and upgraded (see ``upgrade``);
+        ``on_wait`` is told when a write waits for another process to finish.
+        """
+        return cls(store_module.open_store(location, on_wait=on_wait), coder)
+
+    @classmethod
+    def init(cls, location: str | None = None, *, coder: str | None = None) -> Project:
+        """Create the store (or open it, if it exists already) at the newest schema."""
+        return cls(store_module.open_store(location, create=True), coder)
+
+    @staticmethod
+    def schema_revisions(location: str | None = None) -> tuple[str | None, str]:
+        """The store's schema revision (None before ``init``) and the one this gioia needs."""
+        return store_module.schema_revisions(location)
+
+    @staticmethod
+    def upgrade_schema(location: str | None = None) -> SchemaUpgrade:
+        """Upgrade the store's schema, backing up a SQLite file first."""
+        return store_module.upgrade_schema(location)
+
+    @staticmethod
+    def schema_history() -> list[Revision]:
+        """Every schema migration, oldest first."""
+        from gioia.migrate import history
+
+        return history()
 
     # --- import ------------------------------------------------------------------
 
@@ -105,12 +147,13 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
     ) -> list[ImportResult]:
         """Import files and folders, each file in its own transaction.
 
-        A bad file is reported in its result (status ``failed``) and the others go on.
+        A bad file is reported in its result (status ``failed``) and the others go on;
+        a failure of the store itself (a full disk, …) stops the batch.
         With a manifest, its rows give each file's metadata (``meta`` fills the gaps)
         and, when no paths are given, the files to import; a file it does not list gets
         a warning that says so.
         """
-        base = meta or TranscriptMeta()
+        base = checked_meta(meta or TranscriptMeta())
         listed = read_manifest(manifest) if manifest else {}
         files = expand_paths(paths) if paths else list(listed)
         if not files:
@@ -122,9 +165,15 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
             file_meta = listed.get(path.resolve(), TranscriptMeta()).overlaid(base)
             try:
                 result = self.import_file(path, file_meta, options)
+            except (StoreError, WriteConflict):
+                raise  # the store failed (full, read-only, busy, gone): the next file would too
             except GioiaError as exc:
                 result = ImportResult(
                     str(path), "failed", error=exc.message, details=tuple(exc.details)
+                )
+            except MemoryError:
+                result = ImportResult(
+                    str(path), "failed", error=f"{path.name} is too large to read in memory."
                 )
             if manifest is not None and path.resolve() not in listed:
                 unlisted = (
@@ -173,6 +222,30 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
                 grep=grep,
                 include_interviewer=include_interviewer,
             )
+
+    def iter_segments(
+        self,
+        *,
+        transcript: str | None = None,
+        uncoded: bool = False,
+        concept: str | None = None,
+        grep: str | None = None,
+        include_interviewer: bool = False,
+        show_others: bool = False,
+    ) -> Generator[SegmentView, None, None]:
+        """The segments of ``segments``, as they are read from the store: the first come
+        at once however large the transcript. One read transaction lasts until the
+        iteration ends (close the iterator to end it early)."""
+        with self._read(show_others=show_others, reading="segments") as tx:
+            for page in listing.segment_pages(
+                tx,
+                transcript=transcript,
+                uncoded=uncoded,
+                concept=concept,
+                grep=grep,
+                include_interviewer=include_interviewer,
+            ):
+                yield from page
 
     def transcript(self, name: str, *, show_others: bool = False) -> TranscriptView:
         """A transcript segment by segment with the codings and memos you may see."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gioia.project_base import ProjectBase
+from gioia.views import Written
 
 if TYPE_CHECKING:
     from gioia.analysis.cooccurrence import Cooccurrence
@@ -23,9 +24,6 @@ class AnalysisMethods(ProjectBase):
     """Mixed into ``Project``: the analyses beyond the structure."""
 
     if TYPE_CHECKING:
-
-        @property
-        def location(self) -> str: ...
 
         def agreement(self, *, level: str = ..., show_others: bool = ...) -> AgreementReport: ...
 
@@ -127,14 +125,17 @@ class AnalysisMethods(ProjectBase):
         path: Path,
         *,
         evidence: str | None = None,
+        no_clobber: bool = False,
         show_others: bool = False,
-    ) -> tuple[FsqcaTable, Path]:
+    ) -> tuple[FsqcaTable, Written, Written]:
         """Calibrate the spec's conditions and write the CSV that R's QCA and fs/QCA read,
-        with the calibration record beside it; returns the table and the record's path."""
+        with the calibration record beside it; returns the table and what was written
+        (the CSV, then the record)."""
         from gioia.analysis.write import write_fsqca
 
         table = self.calibrate_fsqca(spec, evidence=evidence, show_others=show_others)
-        return table, write_fsqca(table, path, spec)
+        csv, record = write_fsqca(table, path, spec, output=self._opener(no_clobber))
+        return table, csv, record
 
     def report_data(
         self, options: ReportOptions | None = None, *, show_others: bool = False
@@ -188,32 +189,49 @@ class AnalysisMethods(ProjectBase):
         )
 
     def write_report(
-        self, path: Path, options: ReportOptions | None = None, *, show_others: bool = False
-    ) -> ReportData:
-        """Write the study report: one self-contained HTML file (no network, no script)."""
-        from gioia.report import write_report
+        self,
+        path: Path,
+        options: ReportOptions | None = None,
+        *,
+        no_clobber: bool = False,
+        show_others: bool = False,
+    ) -> tuple[ReportData, Written]:
+        """Write the study report: one self-contained HTML file (no network, no script);
+        returns what it shows and what was written (``count``: its size in bytes)."""
+        from gioia.report import FORMATS, write_report
 
-        data = self.report_data(options, show_others=show_others)
-        write_report(data, path)
-        return data
+        with self._output(path, FORMATS, no_clobber) as out:
+            data = self.report_data(options, show_others=show_others)
+            size = write_report(data, out.temp)
+        return data, Written(out.path, out.replaced, size)
 
-    @staticmethod
-    def write_matrix(path: Path, matrix: CodeMatrix) -> None:
-        """Write a matrix to .csv, .xlsx (with the segments behind each cell) or .docx."""
-        from gioia.analysis.write import write_matrix
+    def write_matrix(self, path: Path, matrix: CodeMatrix, *, no_clobber: bool = False) -> Written:
+        """Write a matrix to .csv, .xlsx (with the segments behind each cell) or .docx;
+        ``count`` is its rows."""
+        from gioia.analysis.write import MATRIX_FORMATS, write_matrix
 
-        write_matrix(matrix, path)
+        with self._output(path, MATRIX_FORMATS, no_clobber) as out:
+            write_matrix(matrix, out.temp)
+        return Written(out.path, out.replaced, len(matrix.rows))
 
-    @staticmethod
-    def write_cooccurrence(path: Path, result: Cooccurrence) -> None:
-        """Write co-occurrence to .csv, .xlsx, .graphml, .gexf, or draw it to .png, .svg."""
-        from gioia.analysis.write import write_cooccurrence
+    def write_cooccurrence(
+        self, path: Path, result: Cooccurrence, *, no_clobber: bool = False
+    ) -> Written:
+        """Write co-occurrence to .csv, .xlsx, .graphml, .gexf, or draw it to .png, .svg;
+        ``count`` is its pairs."""
+        from gioia.analysis.write import COOCCURRENCE_FORMATS, write_cooccurrence
 
-        write_cooccurrence(result, path)
+        with self._output(path, COOCCURRENCE_FORMATS, no_clobber) as out:
+            write_cooccurrence(result, out.temp)
+        return Written(out.path, out.replaced, len(result.pairs))
 
-    @staticmethod
-    def write_saturation(path: Path, result: Saturation) -> None:
-        """Write saturation to .csv, or plot it to .png or .svg."""
-        from gioia.analysis.write import write_saturation
+    def write_saturation(
+        self, path: Path, result: Saturation, *, no_clobber: bool = False
+    ) -> Written:
+        """Write saturation to .csv, or plot it to .png or .svg; ``count`` is its
+        interviews."""
+        from gioia.analysis.write import SATURATION_FORMATS, write_saturation
 
-        write_saturation(result, path)
+        with self._output(path, SATURATION_FORMATS, no_clobber) as out:
+            write_saturation(result, out.temp)
+        return Written(out.path, out.replaced, len(result.steps))

@@ -1,22 +1,21 @@
-"""What every part of ``Project`` shares: the open store, the acting coder, and the
-transactions (one per public method)."""
+"""What every part of ``Project`` shares: the open store, the acting coder, one
+transaction per public method (blind for the acting coder), and the files a method
+writes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
-from gioia import store as store_module
+from gioia.errors import WriteConflict
 from gioia.ops.base import Tx
 from gioia.ops.visibility import record_unblinding
-from gioia.store import Store, open_store
-
-if TYPE_CHECKING:
-    from typing_extensions import Self
-
-    from gioia.migrate import Revision
+from gioia.output import Opener, Output, output_file
+from gioia.store import Store
+from gioia.views import SchemaUpgrade
 
 T = TypeVar("T")
 
@@ -29,37 +28,15 @@ class ProjectBase:
         self.coder = coder
         self._unblinded: set[tuple[str, str]] = set()  # (coder, reading) recorded already
 
-    @classmethod
-    def open(cls, location: str | None = None, *, coder: str | None = None) -> Self:
-        """Open an existing store (path or URL; default ``GIOIA_STORE`` or ``./gioia.db``)."""
-        return cls(open_store(location), coder)
-
-    @classmethod
-    def init(cls, location: str | None = None, *, coder: str | None = None) -> Self:
-        """Create the store (or open it, if it exists already) at the newest schema."""
-        return cls(open_store(location, create=True), coder)
-
-    @staticmethod
-    def schema_revisions(location: str | None = None) -> tuple[str | None, str]:
-        """The store's schema revision (None before ``init``) and the one this gioia needs."""
-        return store_module.schema_revisions(location)
-
-    @staticmethod
-    def upgrade_schema(location: str | None = None) -> tuple[str | None, str]:
-        """Upgrade the store's schema, backing up a SQLite file first; (before, after)."""
-        return store_module.upgrade_schema(location)
-
-    @staticmethod
-    def schema_history() -> list[Revision]:
-        """Every schema migration, oldest first."""
-        from gioia.migrate import history
-
-        return history()
-
     @property
     def created(self) -> bool:
         """Whether opening this project created its store."""
         return self._store.created
+
+    @property
+    def upgrade(self) -> SchemaUpgrade | None:
+        """What opening this project upgraded (and where the old store was backed up)."""
+        return self._store.upgrade
 
     @property
     def location(self) -> str:
@@ -70,7 +47,7 @@ class ProjectBase:
         """Release the store's connections."""
         self._store.close()
 
-    def __enter__(self) -> Self:
+    def __enter__(self: T) -> T:
         return self
 
     def __exit__(
@@ -99,12 +76,10 @@ class ProjectBase:
         """Run ``work`` in a write transaction, once more if it lost a race on a unique
         name or coding to another process (on PostgreSQL two writers can both find a
         name free; the second sees the first's row when it tries again)."""
-        from sqlalchemy.exc import IntegrityError
-
         try:
             with self._write() as tx:
                 return work(tx)
-        except IntegrityError:
+        except WriteConflict:
             with self._write() as tx:
                 return work(tx)
 
@@ -118,3 +93,15 @@ class ProjectBase:
             return
         with self._store.transaction(write=False) as session:
             yield Tx(session, self.coder, writing=False, show_others=show_others)
+
+    @contextmanager
+    def _output(self, path: Path, formats: Sequence[str], no_clobber: bool) -> Iterator[Output]:
+        """Where to write ``path`` (see :func:`gioia.output.output_file`): never over the
+        store's own files, whatever their name."""
+        with output_file(path, formats, no_clobber=no_clobber, protect=self._store.files()) as out:
+            yield out
+
+    def _opener(self, no_clobber: bool) -> Opener:
+        """``_output`` for a writer that names its files itself (a split figure's parts,
+        a CSV and the record beside it)."""
+        return lambda path, formats: self._output(path, formats, no_clobber)

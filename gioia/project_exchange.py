@@ -20,17 +20,13 @@ if TYPE_CHECKING:
 class ExchangeMethods(ProjectBase):
     """Mixed into ``Project``: projects exchanged with NVivo, ATLAS.ti, MAXQDA, QualCoder."""
 
-    if TYPE_CHECKING:
-
-        @property
-        def location(self) -> str: ...
-
     def export_qdpx(
         self,
         path: Path,
         *,
         coders: list[str] | None = None,
         positions: str = "codepoints",
+        no_clobber: bool = False,
         show_others: bool = False,
     ) -> ExportResult:
         """Write the project as a REFI-QDA ``.qdpx`` (see :mod:`gioia.ops.refi_export`);
@@ -39,16 +35,18 @@ class ExchangeMethods(ProjectBase):
 
         with self._exporting(show_others, "the REFI-QDA export") as tx:
             return refi_export.export_project(
-                tx, path, coders=coders, positions=positions, protect=self._protected()
+                tx, path, coders=coders, positions=positions, output=self._opener(no_clobber)
             )
 
-    def export_qdc(self, path: Path, *, show_others: bool = False) -> ExportResult:
+    def export_qdc(
+        self, path: Path, *, no_clobber: bool = False, show_others: bool = False
+    ) -> ExportResult:
         """Write the structure as a REFI-QDA codebook (``.qdc``): the concepts the acting
         coder may see, unless ``show_others``."""
         from gioia.ops import refi_export
 
         with self._exporting(show_others, "the REFI-QDA codebook") as tx:
-            return refi_export.export_codebook(tx, path, protect=self._protected())
+            return refi_export.export_codebook(tx, path, output=self._opener(no_clobber))
 
     def import_project(
         self,
@@ -87,9 +85,6 @@ class ExchangeMethods(ProjectBase):
                 refi_export.ensure_store_identity(tx)
         with self._read(show_others=show_others, reading=reading) as tx:
             yield tx
-
-    def _protected(self) -> list[str]:
-        return [] if "://" in self.location else [self.location]
 
 
 class _RolledBack(Exception):

@@ -1,7 +1,11 @@
-"""``Project``'s use cases for what a paper prints (quotes, codebook, cases, figure),
-agreement and consensus.
+"""``Project``'s use cases for what a paper prints (quotes, codebook, cases, figure, the
+agreement report), the codings export, agreement and consensus.
 
-``evidence`` names whose codings count (see ``gioia.ops.base.evidence_coder``).
+``evidence`` names whose codings count (see ``gioia.ops.base.evidence_coder``). Every
+file goes through ``ProjectBase._output`` (:mod:`gioia.output`): its suffix is checked,
+it is never written over the store, and it appears whole or not at all. Each method
+returns what it wrote (:class:`~gioia.views.Written`, or the figure's
+:class:`~gioia.views.FigureResult`), including whether it replaced a file.
 """
 
 from __future__ import annotations
@@ -9,9 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gioia.ops import listing, memos, quotes, tree
+from gioia.ops import coding, listing, memos, quotes, tree
 from gioia.project_structure import StructureMethods
 from gioia.views import (
+    CODING_COLUMNS,
     AgreementReport,
     ConceptQuotes,
     Decision,
@@ -19,14 +24,19 @@ from gioia.views import (
     FigureResult,
     MatrixAgreement,
     ReconcileState,
+    Written,
 )
 
 if TYPE_CHECKING:
     from gioia.figure import FigureOptions
 
+#: The formats ``export_codings`` writes.
+CODINGS_FORMATS = (".csv", ".xlsx")
+
 
 class PublishMethods(StructureMethods):
-    """The figure and the tables, written to files; agreement and consensus."""
+    """The figure, the tables and the reports, written to files; agreement and
+    consensus."""
 
     # --- what a paper prints -----------------------------------------------------------
 
@@ -54,20 +64,22 @@ class PublishMethods(StructureMethods):
         max_words: int = 60,
         with_wave: bool = False,
         evidence: str | None = None,
+        no_clobber: bool = False,
         show_others: bool = False,
-    ) -> int:
-        """Write the representative-quotes table (.docx, .md, .tex, .csv); returns the
-        number of quotes."""
-        from gioia.publish import write_quotes
+    ) -> Written:
+        """Write the representative-quotes table (.docx, .md, .tex, .csv); ``count`` is
+        the number of quotes."""
+        from gioia.publish import QUOTE_FORMATS, write_quotes
 
-        rows = self.quotes(
-            per_concept=per_concept,
-            max_words=max_words,
-            evidence=evidence,
-            show_others=show_others,
-        )
-        write_quotes(rows, path, with_wave=with_wave)
-        return sum(len(r.quotes) for r in rows)
+        with self._output(path, QUOTE_FORMATS, no_clobber) as out:
+            rows = self.quotes(
+                per_concept=per_concept,
+                max_words=max_words,
+                evidence=evidence,
+                show_others=show_others,
+            )
+            write_quotes(rows, out.temp, with_wave=with_wave)
+        return Written(out.path, out.replaced, sum(len(r.quotes) for r in rows))
 
     def write_codebook(
         self,
@@ -75,35 +87,40 @@ class PublishMethods(StructureMethods):
         *,
         evidence: str | None = None,
         with_memos: bool = False,
+        no_clobber: bool = False,
         show_others: bool = False,
-    ) -> int:
+    ) -> Written:
         """Write the codebook (.docx, .md, .csv, .xlsx): definitions, counts, an example
-        per concept and (``with_memos``) the memos on each item you may read; returns
-        the number of concepts with an example."""
-        from gioia.publish import write_codebook
+        per concept and (``with_memos``) the memos on each item you may read; ``count``
+        is the number of concepts with an example."""
+        from gioia.publish import CODEBOOK_FORMATS, write_codebook
 
-        with self._read(show_others=show_others, reading="the codebook") as tx:
-            view = tree.structure(tx, coder=evidence)
-            examples = {
-                row.concept: row.quotes[0]
-                for row in quotes.quotes_table(
-                    tx, view, per_concept=1, max_words=40, coder=evidence
-                )
-                if row.quotes
-            }
-            notes = memos.on_structure(tx) if with_memos else None
-        write_codebook(view, examples, path, memos=notes)
-        return len(examples)
+        with self._output(path, CODEBOOK_FORMATS, no_clobber) as out:
+            with self._read(show_others=show_others, reading="the codebook") as tx:
+                view = tree.structure(tx, coder=evidence)
+                examples = {
+                    row.concept: row.quotes[0]
+                    for row in quotes.quotes_table(
+                        tx, view, per_concept=1, max_words=40, coder=evidence
+                    )
+                    if row.quotes
+                }
+                notes = memos.on_structure(tx) if with_memos else None
+            write_codebook(view, examples, out.temp, memos=notes)
+        return Written(out.path, out.replaced, len(examples))
 
-    def write_cases(self, path: Path, *, show_others: bool = False) -> int:
-        """Write the cases table (.docx, .md, .csv); returns the number of cases."""
-        from gioia.publish import write_cases
+    def write_cases(
+        self, path: Path, *, no_clobber: bool = False, show_others: bool = False
+    ) -> Written:
+        """Write the cases table (.docx, .md, .csv); ``count`` is the number of cases."""
+        from gioia.publish import CASES_FORMATS, write_cases
 
-        with self._read(show_others=show_others, reading="cases") as tx:
-            cases = listing.cases(tx)
-        per_wave = {case.name: case.interviews_per_wave for case in cases}
-        write_cases(cases, path, interviews_per_wave=per_wave)
-        return len(cases)
+        with self._output(path, CASES_FORMATS, no_clobber) as out:
+            with self._read(show_others=show_others, reading="cases") as tx:
+                cases = listing.cases(tx)
+            per_wave = {case.name: case.interviews_per_wave for case in cases}
+            write_cases(cases, out.temp, interviews_per_wave=per_wave)
+        return Written(out.path, out.replaced, len(cases))
 
     def figure_dot(
         self,
@@ -125,15 +142,17 @@ class PublishMethods(StructureMethods):
         options: FigureOptions | None = None,
         *,
         evidence: str | None = None,
+        no_clobber: bool = False,
         show_others: bool = False,
     ) -> FigureResult:
         """Draw the data-structure figure to .svg, .png, .pdf or .dot (one file per part
-        when it is split); each file's size and smallest text are in the result."""
+        when it is split); each file's size, smallest text and whether it replaced a
+        file are in the result."""
         from gioia.figure import FigureOptions, draw
 
         options = options or FigureOptions()
         view = self.structure(order=options.order, evidence=evidence, show_others=show_others)
-        return draw(view, path, options)
+        return draw(view, path, options, output=self._opener(no_clobber))
 
     def pick_quotes(self, concept: str, refs: list[str]) -> int:
         """Choose a concept's quotes by hand (segments, in order); an empty list clears them."""
@@ -279,12 +298,44 @@ class PublishMethods(StructureMethods):
         with self._write(show_others=show_others, reading=f"reconcile into {into}") as tx:
             return consensus.reconcile_auto(tx, into, mode, coders)
 
-    def write_agreement(
-        self, path: Path, report: AgreementReport, *, show_others: bool = False
-    ) -> None:
-        """Write an agreement report to .docx or .md, its codes in the order of the
-        structure and grouped by theme (concepts) or dimension (themes)."""
-        from gioia.agreement_document import structure_groups, write_agreement
+    # --- reports and exports -----------------------------------------------------------
 
-        view = self.structure(show_others=show_others)
-        write_agreement(report, path, structure_groups(report, view))
+    def write_agreement(
+        self,
+        path: Path,
+        report: AgreementReport,
+        *,
+        no_clobber: bool = False,
+        show_others: bool = False,
+    ) -> Written:
+        """Write an agreement report to .docx or .md, its codes in the order of the
+        structure and grouped by theme (concepts) or dimension (themes); ``count`` is
+        the number of codes."""
+        from gioia.agreement_document import structure_groups, write_agreement
+        from gioia.publish import AGREEMENT_FORMATS
+
+        with self._output(path, AGREEMENT_FORMATS, no_clobber) as out:
+            view = self.structure(show_others=show_others)
+            write_agreement(report, out.temp, structure_groups(report, view))
+        return Written(out.path, out.replaced, len(report.codes))
+
+    def export_codings(
+        self,
+        path: Path,
+        coders: list[str] | None = None,
+        *,
+        no_clobber: bool = False,
+        show_others: bool = False,
+    ) -> Written:
+        """Write every coding you may see (of these coders, if named) to .csv or .xlsx
+        with the columns ``CODING_COLUMNS``, as ``gioia codings import`` reads them back."""
+        from gioia.spreadsheet import write_csv, write_xlsx
+
+        with self._output(path, CODINGS_FORMATS, no_clobber) as out:
+            with self._read(show_others=show_others, reading="codings") as tx:
+                rows = [row.cells() for row in coding.coding_rows(tx, coders)]
+            if out.suffix == ".xlsx":
+                write_xlsx(out.temp, "codings", CODING_COLUMNS, rows)
+            else:
+                write_csv(out.temp, CODING_COLUMNS, rows)
+        return Written(out.path, out.replaced, len(rows))

@@ -9,7 +9,6 @@ from gioia.checks import Finding, check_structure
 from gioia.errors import InvalidInput
 from gioia.ops import listing, parents, structure, structure_import, tree
 from gioia.project_base import ProjectBase
-from gioia.structure_file import write_structure
 from gioia.views import (
     DeleteResult,
     ItemInfo,
@@ -17,6 +16,7 @@ from gioia.views import (
     MergeResult,
     StructureImportResult,
     StructureView,
+    Written,
 )
 
 
@@ -168,9 +168,16 @@ class StructureMethods(ProjectBase):
                 tx, path, mode=mode, allow_shared=allow_shared, move=move
             )
 
-    def export_structure(self, path: Path, *, show_others: bool = False) -> int:
-        """Write the structure to .csv, .xlsx or .yaml; returns the number of concept rows."""
-        return write_structure(self.structure(show_others=show_others), path)
+    def export_structure(
+        self, path: Path, *, no_clobber: bool = False, show_others: bool = False
+    ) -> Written:
+        """Write the structure (as the acting coder may see it) to .csv, .xlsx or .yaml;
+        ``count`` is the number of concept rows."""
+        from gioia.structure_file import SUFFIXES, write_structure
+
+        with self._output(path, SUFFIXES, no_clobber) as out:
+            rows = write_structure(self.structure(show_others=show_others), out.temp)
+        return Written(out.path, out.replaced, rows)
 
     def check(self, *, show_others: bool = False) -> list[Finding]:
         """The structure's warnings against the method's guidance."""

@@ -18,6 +18,7 @@ from gioia.views import (
     ProgressRow,
     ReviewResult,
     Step,
+    Written,
 )
 
 
@@ -76,14 +77,16 @@ class TeamMixin(ProjectBase):
         target: str | None = None,
         *,
         level: str | None = None,
+        no_clobber: bool = False,
         show_others: bool = False,
-    ) -> int:
-        """Write the memos you may read to .md or .docx; returns how many."""
-        from gioia.publish import write_memos
+    ) -> Written:
+        """Write the memos you may read to .md or .docx; ``count`` is how many."""
+        from gioia.publish import MEMO_FORMATS, write_memos
 
-        rows = self.memos(target, level=level, show_others=show_others)
-        write_memos(rows, path)
-        return len(rows)
+        with self._output(path, MEMO_FORMATS, no_clobber) as out:
+            rows = self.memos(target, level=level, show_others=show_others)
+            write_memos(rows, out.temp)
+        return Written(out.path, out.replaced, len(rows))
 
     # --- review coverage and sessions --------------------------------------------------
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -33,7 +34,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     create_engine,
-    event,
     false,
     inspect,
     text,
@@ -42,12 +42,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from gioia.errors import StoreError
+from gioia import sqlite
+from gioia.errors import InvalidInput, StoreError
+from gioia.failures import busy_timeout, translate
+from gioia.limits import FILE_NAME_LENGTH, NAME_LENGTH, WAVE_LENGTH
+from gioia.views import SchemaUpgrade
 
 #: The alembic revision these models describe; tests check it is the migrations' head.
 SCHEMA_REVISION = "0008"
 DEFAULT_STORE = "gioia.db"
-NAME_LENGTH = 200
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -96,14 +99,14 @@ class Transcript(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     name_key: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
-    source: Mapped[str] = mapped_column(String(1000))
+    source: Mapped[str] = mapped_column(String(FILE_NAME_LENGTH))
     format: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     segment_by: Mapped[str] = mapped_column(String(20))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     informant_id: Mapped[int | None] = mapped_column(ForeignKey("informants.id"), index=True)
-    wave: Mapped[str | None] = mapped_column(String(40))
+    wave: Mapped[str | None] = mapped_column(String(WAVE_LENGTH))
     interview_date: Mapped[dt.date | None] = mapped_column(Date)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -354,12 +357,15 @@ def core_table(model: type[Base]) -> Table:
 
 @dataclass
 class Store:
-    """An open store: its engine, a session factory, and where it lives."""
+    """An open store: its engine, a session factory, and where it lives (``path``: the
+    SQLite file). ``upgrade`` tells what opening it upgraded, and where the backup is."""
 
     engine: Engine
     sessions: sessionmaker[Session]
     location: str
+    path: Path | None = None
     created: bool = False
+    upgrade: SchemaUpgrade | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -370,11 +376,22 @@ class Store:
         """A session in one transaction, committed on success, rolled back on error.
 
         On SQLite a writing transaction starts with ``BEGIN IMMEDIATE`` so that two
-        processes queue on the busy timeout instead of failing on a lock upgrade.
+        processes queue on the busy timeout instead of failing on a lock upgrade; on
+        PostgreSQL a reading one is a read-only snapshot (``REPEATABLE READ``), so a
+        reader sees one state of the store however many writers commit meanwhile. The
+        store's failures come out as gioia errors (:mod:`gioia.failures`).
         """
-        engine = self._writer if write else self.engine
-        with self.sessions(bind=engine) as session, session.begin():
-            yield session
+        engine = self._writer if write else self._reader
+        try:
+            with self.sessions(bind=engine) as session, session.begin():
+                yield session
+        except (DBAPIError, sqlite3.Error) as exc:
+            raise translate(exc, self.location, self.path) from exc
+        except UnicodeEncodeError as exc:  # a lone surrogate: bytes that were not UTF-8
+            raise InvalidInput(
+                "A text given is not valid Unicode (it holds a byte that is not UTF-8); "
+                "nothing was written."
+            ) from exc
 
     @property
     def folder(self) -> Path:
@@ -387,6 +404,20 @@ class Store:
     @cached_property
     def _writer(self) -> Engine:
         return self.engine.execution_options(sqlite_begin="IMMEDIATE")
+
+    @cached_property
+    def _reader(self) -> Engine:
+        if self.engine.dialect.name != "postgresql":
+            return self.engine
+        return self.engine.execution_options(
+            isolation_level="REPEATABLE READ", postgresql_readonly=True
+        )
+
+    def files(self) -> list[Path]:
+        """The files the store is made of (none for a server store): never written over."""
+        if self.path is None:
+            return []
+        return [Path(f"{self.path}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
 
     def close(self) -> None:
         self.engine.dispose()
@@ -407,67 +438,29 @@ def _display(location: str) -> str:
         return location
     try:
         return make_url(location).render_as_string(hide_password=True)
-    except ArgumentError:
-        return location
-
-
-def _sqlite_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # SQLAlchemy's begin event emits BEGIN
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA busy_timeout = 30000")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
-
-    return engine
+    except (ArgumentError, ValueError):
+        return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", location)
 
 
 def _server_engine(location: str) -> Engine:
     try:
         url = make_url(location)
-    except ArgumentError as exc:
-        raise StoreError(f"{location!r} is not a store path or database URL.") from exc
+        url.port  # noqa: B018 -- parsing the port raises ValueError for "…:abc/…"
+    except (ArgumentError, ValueError) as exc:
+        raise StoreError(f"{_display(location)!r} is not a store path or database URL.") from exc
     connect_args: dict[str, Any] = {}
     if url.get_backend_name() == "postgresql":
         connect_args["connect_timeout"] = 5
+        connect_args["application_name"] = "gioia"
+        connect_args["options"] = f"-c lock_timeout={int(busy_timeout() * 1000)}"
     try:
         return create_engine(url, connect_args=connect_args, pool_pre_ping=True)
     except ModuleNotFoundError as exc:
         raise StoreError(
             f"The driver for {_display(location)} is not installed: pip install 'gioia[postgres]'."
         ) from exc
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:
         raise StoreError(f"{_display(location)} is not a database URL gioia can open.") from exc
-
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-def _check_sqlite_file(path: Path, *, create: bool) -> None:
-    if not path.parent.is_dir() and create:
-        raise StoreError(
-            f"Cannot create the store {path}: the folder {path.parent} does not exist."
-        )
-    if not path.exists():
-        if not create:
-            raise StoreError(f"No store at {path}: run `gioia init` first.")
-        return
-    if path.is_dir():
-        raise StoreError(f"{path} is a folder, not a store file.")
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    if header and header != SQLITE_HEADER:
-        raise StoreError(f"{path} is not a gioia store (not a SQLite database).")
 
 
 def read_revision(engine: Engine) -> str | None:
@@ -483,109 +476,139 @@ def read_revision(engine: Engine) -> str | None:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def _engine_for(location: str | None, *, create: bool) -> tuple[Engine, str]:
-    where = resolve_location(location)
-    if _is_url(where) and not where.startswith("sqlite"):
-        return _server_engine(where), _display(where)
-    path = Path(make_url(where).database or "") if _is_url(where) else Path(where)
-    path = path.expanduser().absolute()
-    _check_sqlite_file(path, create=create)
-    return _sqlite_engine(path), _display(where)
+def _sqlite_path(location: str) -> Path:
+    path = Path(make_url(location).database or "") if _is_url(location) else Path(location)
+    return path.expanduser().absolute()
 
 
 @contextmanager
-def _reporting(engine: Engine, location: str) -> Iterator[None]:
-    """Turn driver errors while opening into one-line ``StoreError``s."""
+def _reporting(engine: Engine, location: str, path: Path | None) -> Iterator[None]:
+    """Turn driver errors while opening into one-line gioia errors."""
     try:
         yield
-    except DBAPIError as exc:
+    except (DBAPIError, sqlite3.Error) as exc:
         engine.dispose()
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        if "file is not a database" in reason:
-            raise StoreError(f"{location} is not a gioia store (not a SQLite database).") from exc
-        raise StoreError(f"Cannot open the store {location}: {reason}") from exc
+        raise translate(exc, location, path) from exc
     except BaseException:
         engine.dispose()
         raise
 
 
-def open_store(location: str | None = None, *, create: bool = False) -> Store:
+def _check_revision(revision: str | None, location: str, *, create: bool) -> None:
+    """Refuse a store with no schema (unless creating) or from a newer gioia."""
+    if revision is None and not create:
+        raise StoreError(f"No store at {location}: run `gioia init` first.")
+    if revision not in (None, SCHEMA_REVISION):
+        from gioia import migrate
+
+        if not migrate.is_known(revision):
+            raise StoreError(
+                f"The store {location} was written by a newer gioia (schema {revision}): "
+                "upgrade gioia to open it."
+            )
+
+
+def open_store(
+    location: str | None = None,
+    *,
+    create: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+) -> Store:
     """Open (with ``create``: make) the store, migrating a SQLite store that is behind.
 
-    Raises ``StoreError`` with the command to run where the store is missing, not a
-    store, unreachable, behind on a server, or written by a newer gioia.
+    A SQLite file is recognised by reading only, so a file that is not a gioia store is
+    left as it was. Raises ``StoreError`` with the command to run where the store is
+    missing, not a store, unreachable, behind on a server, or written by a newer gioia.
+    ``on_wait`` is told when a write has to wait for another process.
     """
-    engine, where = _engine_for(location, create=create)
-    store = Store(engine, sessionmaker(expire_on_commit=False), where)
-    with _reporting(engine, where):
-        _bring_to_head(store, create=create)
+    where = resolve_location(location)
+    display = _display(where)
+    if _is_url(where) and not where.startswith("sqlite"):
+        engine = _server_engine(where)
+        store = Store(engine, sessionmaker(expire_on_commit=False), display)
+        with _reporting(engine, display, None):
+            revision = read_revision(engine)
+            _check_revision(revision, display, create=create)
+            _bring_to_head(store, revision)
+        return store
+    path = _sqlite_path(where)
+    sqlite.check_file(path, create=create)
+    revision = sqlite.recognise(path, display)
+    _check_revision(revision, display, create=create)
+
+    def busy() -> None:
+        if on_wait is not None:
+            on_wait(sqlite.waiting_message(path, display))
+
+    engine = sqlite.engine(path, busy)
+    store = Store(engine, sessionmaker(expire_on_commit=False), display, path)
+    with _reporting(engine, display, path):
+        _bring_to_head(store, revision)
     return store
 
 
 def schema_revisions(location: str | None) -> tuple[str | None, str]:
     """The store's schema revision (None before ``gioia init``) and this gioia's."""
-    engine, where = _engine_for(location, create=False)
-    with _reporting(engine, where):
-        revision = read_revision(engine)
-    engine.dispose()
-    return revision, SCHEMA_REVISION
+    where = resolve_location(location)
+    if _is_url(where) and not where.startswith("sqlite"):
+        engine = _server_engine(where)
+        with _reporting(engine, _display(where), None):
+            revision = read_revision(engine)
+        engine.dispose()
+        return revision, SCHEMA_REVISION
+    path = _sqlite_path(where)
+    sqlite.check_file(path, create=False)
+    return sqlite.recognise(path, _display(where)), SCHEMA_REVISION
 
 
-def upgrade_schema(location: str | None) -> tuple[str | None, str]:
+def upgrade_schema(location: str | None) -> SchemaUpgrade:
     """Upgrade the store to this gioia's schema (backing up a SQLite file first)."""
-    from gioia import migrate
-
-    engine, where = _engine_for(location, create=False)
-    with _reporting(engine, where):
+    store = open_store(location, create=False) if _is_sqlite(location) else None
+    if store is not None:  # opening a SQLite store upgrades it
+        store.close()
+        return store.upgrade or SchemaUpgrade(SCHEMA_REVISION, SCHEMA_REVISION, None)
+    where = resolve_location(location)
+    display = _display(where)
+    engine = _server_engine(where)
+    with _reporting(engine, display, None):
         before = read_revision(engine)
         if before is None:
-            raise StoreError(f"No store at {where}: run `gioia init` first.")
+            raise StoreError(f"No store at {display}: run `gioia init` first.")
+        _check_revision(before, display, create=False)
         if before != SCHEMA_REVISION:
-            if not migrate.is_known(before):
-                raise StoreError(
-                    f"The store {where} was written by a newer gioia (schema {before}): "
-                    "upgrade gioia instead."
-                )
-            if engine.dialect.name == "sqlite":
-                backup_sqlite(engine)
+            from gioia import migrate
+
             migrate.upgrade(engine)
     engine.dispose()
-    return before, SCHEMA_REVISION
+    return SchemaUpgrade(before, SCHEMA_REVISION, None)
 
 
-def _bring_to_head(store: Store, *, create: bool) -> None:
-    revision = read_revision(store.engine)
+def _is_sqlite(location: str | None) -> bool:
+    where = resolve_location(location)
+    return not _is_url(where) or where.startswith("sqlite")
+
+
+def _bring_to_head(store: Store, revision: str | None) -> None:
+    """Create the schema in an empty store, or upgrade a SQLite store that is behind
+    (after a backup); a server store that is behind is refused."""
     if revision == SCHEMA_REVISION:
         return
     from gioia import migrate
 
     if revision is None:
-        if not create:
-            raise StoreError(f"No store at {store.location}: run `gioia init` first.")
         migrate.upgrade(store.engine)
         store.created = True
         return
-    if not migrate.is_known(revision):
-        raise StoreError(
-            f"The store {store.location} was written by a newer gioia (schema {revision}): "
-            "upgrade gioia to open it."
-        )
-    if not store.is_sqlite:
+    if store.path is None:
         raise StoreError(
             f"The store {store.location} is at schema {revision}, this gioia needs "
             f"{SCHEMA_REVISION}: run `gioia db upgrade` once everyone has upgraded gioia."
         )
-    backup_sqlite(store.engine)
-    migrate.upgrade(store.engine)
-
-
-def backup_sqlite(engine: Engine) -> Path:
-    """Copy a SQLite store to ``<file>.backup-<UTC time>`` beside it, WAL included."""
-    source = Path(engine.url.database or "")
-    stamp = utcnow().strftime("%Y%m%d-%H%M%S")
-    target = source.with_name(f"{source.name}.backup-{stamp}")
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    dst.close()
-    src.close()
-    return target
+    copy = sqlite.backup(store.path)
+    try:
+        migrate.upgrade(store.engine)
+    except BaseException:
+        copy.unlink(missing_ok=True)  # the upgrade is one transaction: the store is as it was
+        raise
+    shown = copy if _is_url(store.location) else Path(store.location).with_name(copy.name)
+    store.upgrade = SchemaUpgrade(revision, SCHEMA_REVISION, shown)

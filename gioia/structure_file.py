@@ -7,14 +7,15 @@ conflict with its row (YAML: its line).
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gioia.errors import ImportFailed, InvalidInput
-from gioia.importers.decode import decode_bytes
+from gioia.errors import ImportFailed
 from gioia.importers.tables import read_table
+from gioia.importers.yaml_file import compose_yaml
+from gioia.output import check_suffix
+from gioia.spreadsheet import write_csv, write_xlsx
 from gioia.text import name_key
 from gioia.views import StructureView
 
@@ -89,11 +90,7 @@ def _yaml_rows(path: Path, problems: list[str]) -> list[StructureRow]:
     a concept may be a plain string or ``{name, definition}``."""
     import yaml
 
-    text, _warnings = decode_bytes(path.read_bytes(), path.name)
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        raise ImportFailed(f"{path.name} is not valid YAML ({exc}).") from exc
+    root = compose_yaml(path)
     dimensions = _child(root, "dimensions")
     if not isinstance(dimensions, yaml.SequenceNode):
         raise ImportFailed(f"{path.name} needs a top-level 'dimensions:' list.")
@@ -215,31 +212,19 @@ def structure_rows(view: StructureView) -> list[StructureRow]:
 
 def write_structure(view: StructureView, path: Path) -> int:
     """Write the structure's complete chains to .csv, .xlsx or .yaml; returns the rows."""
-    suffix = path.suffix.lower()
+    suffix = check_suffix(path, SUFFIXES)
     rows = structure_rows(view)
     header = [*COLUMNS, *DEFINITIONS]
     cells = [[getattr(r, c) for c in header] for r in rows]
     if suffix == ".csv":
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle, lineterminator="\n").writerows([header, *cells])
+        write_csv(path, header, cells)
     elif suffix == ".xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        assert sheet is not None
-        sheet.title = "structure"
-        for line in [header, *cells]:
-            sheet.append(line)
-        workbook.save(path)
-    elif suffix in (".yaml", ".yml"):
+        write_xlsx(path, "structure", header, cells)
+    else:
         import yaml
 
-        path.write_text(
-            yaml.safe_dump(_nested(view), sort_keys=False, allow_unicode=True, width=100)
-        )
-    else:
-        raise InvalidInput(f"Cannot write {suffix or path.name!r}: choose .csv, .xlsx or .yaml.")
+        text = yaml.safe_dump(_nested(view), sort_keys=False, allow_unicode=True, width=100)
+        path.write_text(text, encoding="utf-8")
     return len(rows)
 
 

@@ -234,6 +234,24 @@ class CodingRow:
     role: str
     text: str
 
+    def cells(self) -> tuple[str, ...]:
+        """The row's values in the order of ``CODING_COLUMNS``."""
+        return tuple(getattr(self, column) for column in CODING_COLUMNS)
+
+
+#: The columns of a codings export, in order.
+CODING_COLUMNS = (
+    "coder",
+    "segment",
+    "concept",
+    "quote",
+    "transcript",
+    "case",
+    "informant",
+    "role",
+    "text",
+)
+
 
 @dataclass(frozen=True)
 class EventView:
@@ -312,8 +330,8 @@ class StructureView:
 @dataclass(frozen=True)
 class FigureFile:
     """One written figure: where, its part letter when split ("" if whole), its size in
-    inches, its smallest text in points, the dimensions it draws, and whether it fits the
-    page asked for."""
+    inches, its smallest text in points, the dimensions it draws, whether it fits the
+    page asked for, and whether it replaced a file that was there."""
 
     path: Path
     label: str
@@ -322,6 +340,7 @@ class FigureFile:
     smallest: float
     dimensions: tuple[str, ...]
     fits: bool
+    replaced: bool = False
 
 
 @dataclass(frozen=True)
@@ -684,3 +703,23 @@ class ReconcileState:
     decided: int
     pending: tuple[Pending, ...]
     settled: int = 0
+
+
+@dataclass(frozen=True)
+class SchemaUpgrade:
+    """A store's schema brought from ``before`` to ``after``; ``backup`` is the copy of
+    the old SQLite file made first (None on a server, or when nothing changed)."""
+
+    before: str | None
+    after: str
+    backup: Path | None
+
+
+@dataclass(frozen=True)
+class Written:
+    """A file gioia wrote: where, whether it replaced a file that was there, and how
+    many rows or items it holds."""
+
+    path: Path
+    replaced: bool
+    count: int

@@ -1,7 +1,8 @@
 """Alembic environment: gioia passes its engine in ``config.attributes['engine']``.
 
 On SQLite, foreign keys are switched off while migrating (batch migrations copy and
-drop tables) and checked afterwards, as SQLite's documentation prescribes.
+drop tables) and checked afterwards, as SQLite's documentation prescribes. Every
+migration of an upgrade runs in one transaction, on SQLite too.
 """
 
 from alembic import context
@@ -24,6 +25,10 @@ with engine.connect() as connection:
         target_metadata=Base.metadata,
         render_as_batch=sqlite,
         compare_type=True,
+        # SQLite can roll DDL back, but alembic assumes it cannot and commits after each
+        # migration: one transaction for the whole upgrade leaves a store that fails
+        # half-way (a full disk) at its old revision, whole.
+        transactional_ddl=True,
     )
     with context.begin_transaction():
         context.run_migrations()

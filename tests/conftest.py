@@ -130,6 +130,14 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+@pytest.fixture
+def sample_store(store: str, runner: CliRunner) -> str:
+    """A store with the sample study imported through the command line."""
+    result = run(runner, store, "import", "--manifest", str(SAMPLE / "manifest.csv"))
+    assert result.exit_code == 0, result.output
+    return store
+
+
 def run(
     runner: CliRunner, store: str, *args: str, input: str | None = None, coder: str | None = None
 ):  # type: ignore[no-untyped-def]

@@ -128,6 +128,11 @@ API_READS: dict[str, list[Callable[[Project, Path], Any]]] = {
         lambda p, d: p.segments(concept=BEN_OWN),
         lambda p, d: p.segments(grep="chains"),
     ],
+    "iter_segments": [
+        lambda p, d: list(p.iter_segments()),
+        lambda p, d: list(p.iter_segments(transcript=T, include_interviewer=True)),
+        lambda p, d: list(p.iter_segments(concept=BEN_OWN)),
+    ],
     "transcript": [lambda p, d: p.transcript(T)],
     "codings": [
         lambda p, d: p.codings(),
@@ -146,6 +151,10 @@ API_READS: dict[str, list[Callable[[Project, Path], Any]]] = {
         lambda p, d: p.memos(BEN_OWN),
         lambda p, d: p.memos(THEME),
         lambda p, d: p.memos(level="theme"),
+    ],
+    "export_codings": [
+        lambda p, d: _written(p.export_codings, d / "codings.csv"),
+        lambda p, d: _written(lambda f: p.export_codings(f, ["Ben"]), d / "ben.csv"),
     ],
     "write_memos": [lambda p, d: _written(lambda f: p.write_memos(f), d / "memos.md")],
     "progress": [lambda p, d: p.progress()],

@@ -19,13 +19,6 @@ from .conftest import SAMPLE, run
 INTERVIEW = "Interviewer: Why the platform?\n\nAnna Rossi: To be found by buyers.\n"
 
 
-@pytest.fixture
-def sample_store(store: str, runner: CliRunner) -> str:
-    result = run(runner, store, "import", "--manifest", str(SAMPLE / "manifest.csv"))
-    assert result.exit_code == 0, result.output
-    return store
-
-
 def test_version_and_module_entry_point() -> None:
     result = CliRunner().invoke(cli, ["--version"])
     assert result.output == f"gioia, version {__version__}\n"
@@ -82,11 +75,12 @@ def test_server_down_is_one_line(runner: CliRunner) -> None:
     result = runner.invoke(
         cli, ["transcripts"], env={"GIOIA_STORE": "postgresql+psycopg://me:pw@127.0.0.1:9/study"}
     )
-    assert result.exit_code == 1
-    assert result.output.startswith(
-        "Error: Cannot open the store postgresql+psycopg://me:***@127.0.0.1:9/study: "
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: Cannot reach the database server of postgresql+psycopg://me:***@127.0.0.1:9/study "
+        "(Connection refused): check that it is running and that the URL's host and port are "
+        "right.\n",
     )
-    assert result.output.count("\n") == 1
 
 
 def test_debug_shows_the_traceback(runner: CliRunner) -> None:
@@ -330,7 +324,13 @@ def test_codings_import_export_memo_and_log(
     assert len(lines) >= 91
     target = tmp_path / "out.csv"
     result = run(runner, sample_store, "codings", "export", "-o", str(target), "--only", "Tom")
-    assert result.output == f"Wrote 0 coding(s) to {target}.\n"
+    assert (result.exit_code, result.output) == (1, "Error: No coder 'Tom' (coders: Maria).\n")
+    assert not target.exists()
+    result = run(runner, sample_store, "codings", "export", "-o", str(target), "--only", "maria")
+    assert result.output == f"Wrote {target} (90 coding(s)).\n"
+    result = run(runner, sample_store, "codings", "export", "-o", str(target))
+    assert result.output == f"Replaced {target} (90 coding(s)).\n"
+    assert target.read_text(encoding="utf-8").splitlines() == lines
     result = run(
         runner, sample_store, "memo", "case_a_ceo_w1:2", "--text", "Family firm.", coder="Maria"
     )
@@ -392,6 +392,9 @@ def test_demo_builds_the_sample_study(runner: CliRunner, tmp_path: Path) -> None
     assert "Imported 7 interviews (196 segments) listed in manifest.csv" in result.output
     assert "Imported 90 codings by Maria from codings_maria.csv" in result.output
     assert "Built the consensus coder Consensus: 82 agreed codings copied" in result.output
+    assert f"Wrote {tmp_path / 'demo' / 'quotes.docx'} (57 representative quotes)\n" in (
+        result.output
+    )
     with Project.open(str(tmp_path / "demo" / "gioia.db")) as project:
         assert len(project.codings(["Maria", "Tom"])) == 180
         # The union of both coders' concepts: 98 on segments, held on their 115 distinct

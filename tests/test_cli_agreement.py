@@ -82,7 +82,7 @@ def test_agreement_table_json_csv_and_files(study: str, runner: CliRunner, tmp_p
     ]
     assert [r[0] for r in rows[1:]] == ["report", *["code"] * 20, "overall"]
     out = run(runner, study, "agreement", "--level", "theme", "-o", str(tmp_path / "a.md"))
-    assert out.output == f"Wrote the agreement report to {tmp_path / 'a.md'}.\n"
+    assert out.output == f"Wrote {tmp_path / 'a.md'} (the agreement report, 6 code(s)).\n"
     assert (
         (tmp_path / "a.md")
         .read_text()

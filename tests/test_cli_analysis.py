@@ -223,8 +223,8 @@ def test_fsqca_calibrate_warns_of_half_memberships(
     )
     assert result.exit_code == 0
     assert result.stdout == (
-        f"Wrote {out} (2 case(s) × 1 condition(s)) and the calibration record "
-        f"{tmp_path / 'conditions.spec.yaml'}.\n"
+        f"Wrote {out} (2 case(s) × 1 condition(s)).\n"
+        f"Wrote {tmp_path / 'conditions.spec.yaml'} (the calibration record).\n"
     )
     assert result.stderr == (
         "warning: Case B is exactly 0.5 in TRUST: fsQCA can place it neither in nor out of "
@@ -308,7 +308,11 @@ def test_the_readme_s_analysis_commands(
         "Last new concept: interview 4 (case_a_ceo_w2) of 7; the 3 after it added none."
     )
     run(runner, store, "saturation", "-o", "saturation.png")
-    run(runner, store, "fsqca", "calibrate", "fsqca.yaml", "-o", "conditions.csv")
+    fsqca = run(runner, store, "fsqca", "calibrate", "fsqca.yaml", "-o", "conditions.csv")
+    assert fsqca.output == (
+        "Wrote conditions.csv (4 case(s) × 3 condition(s)).\n"
+        "Wrote conditions.spec.yaml (the calibration record).\n"
+    )
     assert (tmp_path / "conditions.csv").read_text(encoding="utf-8") == (
         "case,READY,LARGE,STAYED\n"
         "Case A,0.276,0.202,1.000\n"

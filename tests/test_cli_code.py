@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from gioia import Project
+from gioia.cli import cli
 
 from .conftest import SAMPLE, run
 
@@ -32,7 +33,7 @@ def study(store: str, runner: CliRunner) -> str:
 def state(store: str, coder: str) -> tuple[list[tuple[str, str, str]], int]:
     """The coder's codings (segment, concept, quote) and the number of segments reviewed."""
     with Project.open(store, coder=coder) as project:
-        codings = [(r.segment, r.concept, r.quote) for r in project.codings([coder])]
+        codings = [(r.segment, r.concept, r.quote) for r in project.codings() if r.coder == coder]
         reviewed = sum(r.reviewed for r in project.progress() if r.coder == coder)
     return codings, reviewed
 
@@ -349,3 +350,30 @@ def test_a_quote_for_two_concepts_and_memos_in_a_session(study: str, runner: Cli
         ("case_a_ceo_w1:4", "Chains", "we cannot depend on them alone any more"),
         ("case_a_ceo_w1:4", HOME, "we cannot depend on them alone any more"),
     ]
+
+
+def test_bad_bytes_and_control_characters_do_not_end_a_session(
+    study: str, runner: CliRunner
+) -> None:
+    script = (
+        b"+Caf\xe9 culture\n"  # Latin-1, not UTF-8: skipped with a message
+        b"m before\x00after\n"  # a NUL in a memo: refused, on PostgreSQL too
+        b"+Family \xc2\x9b mill\n"  # a C1 control (CSI) in a name: refused
+        b"+Family mill\n"
+        b"x\n"
+    )
+    result = runner.invoke(
+        cli,
+        ["--store", study, "--coder", "Ann", "code", "-t", "case_a_ceo_w1"],
+        input=script,
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    out = result.output.splitlines()
+    assert "Error: that line is not UTF-8 text (byte 0xE9 at position 4); it was skipped." in out
+    assert "Error: A memo cannot hold control characters (it holds U+0000): remove it." in out
+    assert (
+        "Error: A concept name cannot hold control characters (it holds U+009B): remove it." in out
+    )
+    assert out[-1] == "Saved. 13 segment(s) still to review here."
+    assert state(study, "Ann") == ([("case_a_ceo_w1:2", "Family mill", "")], 1)

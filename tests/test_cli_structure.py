@@ -150,8 +150,9 @@ def test_check_and_strict(study: str, runner: CliRunner) -> None:
 def test_structure_export(study: str, runner: CliRunner, tmp_path: Path) -> None:
     target = tmp_path / "s.csv"
     out = run(runner, study, "structure", "export", str(target))  # as the README shows it
-    assert out.output == f"Wrote 20 concept row(s) to {target}.\n"
-    assert run(runner, study, "structure", "export", "-o", str(target)).exit_code == 0
+    assert out.output == f"Wrote {target} (20 concept row(s)).\n"
+    again = run(runner, study, "structure", "export", "-o", str(target))
+    assert again.output == f"Replaced {target} (20 concept row(s)).\n"
     neither = run(runner, study, "structure", "export")
     assert (neither.exit_code, neither.output.splitlines()[-1]) == (
         2,
@@ -208,7 +209,7 @@ def test_structure_import_conflicts(store: str, runner: CliRunner, tmp_path: Pat
 def test_quotes_codebook_and_cases_files(study: str, runner: CliRunner, tmp_path: Path) -> None:
     target = tmp_path / "quotes.csv"
     out = run(runner, study, "quotes", "-o", str(target), "--per-concept", "2", "--max-words", "8")
-    assert out.output == f"Wrote 40 quote(s) to {target}.\n"
+    assert out.output == f"Wrote {target} (40 quote(s)).\n"
     lines = target.read_text().splitlines()
     assert lines[0] == "dimension,theme,concept,quote,case,role,wave,segment,also_under"
     assert len(lines) == 41
@@ -233,10 +234,10 @@ def test_quotes_codebook_and_cases_files(study: str, runner: CliRunner, tmp_path
     assert run(runner, study, "quotes").exit_code == 2
     out = run(runner, study, "codebook", "-o", str(tmp_path / "codebook.xlsx"))
     assert out.output == (
-        f"Wrote the codebook (20 concept(s) with an example) to {tmp_path / 'codebook.xlsx'}.\n"
+        f"Wrote {tmp_path / 'codebook.xlsx'} (the codebook, 20 concept(s) with an example).\n"
     )
     out = run(runner, study, "cases", "-o", str(tmp_path / "cases.md"))
-    assert out.output == f"Wrote 4 case(s) to {tmp_path / 'cases.md'}.\n"
+    assert out.output == f"Wrote {tmp_path / 'cases.md'} (4 case(s)).\n"
     table = (tmp_path / "cases.md").read_text()
     assert "| Case C | Cheese | Portugal | 12 | 1974 | no |" in table
     assert table.splitlines()[-1] == (

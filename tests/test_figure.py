@@ -782,8 +782,9 @@ def test_unknown_suffix(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as error:
         draw(sample_structure(), tmp_path / "figure.jpg")
     assert error.value.message == (
-        "Cannot write a figure to 'figure.jpg': name a .svg, .png, .pdf or .dot file."
+        "Cannot write figure.jpg: give a file name ending in .svg, .png, .pdf or .dot."
     )
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(
@@ -799,9 +800,11 @@ def test_unknown_suffix(tmp_path: Path) -> None:
             "'Arial, Helvetica' is not a font name: give one family, such as Arial.",
         ),
         ({"font": " "}, "' ' is not a font name: give one family, such as Arial."),
-        ({"max_width": 1.5}, "A figure must be at least 2 inches wide."),
-        ({"max_width": float("nan")}, "A figure must be at least 2 inches wide."),
-        ({"max_height": 1}, "A figure must be at least 2 inches tall."),
+        ({"max_width": 1.5}, "A figure is between 2 and 100 inches wide (not 1.5)."),
+        ({"max_width": float("nan")}, "A figure is between 2 and 100 inches wide (not nan)."),
+        ({"max_width": float("inf")}, "A figure is between 2 and 100 inches wide (not inf)."),
+        ({"max_height": 1}, "A figure is between 2 and 100 inches tall (not 1)."),
+        ({"max_height": 101}, "A figure is between 2 and 100 inches tall (not 101)."),
     ],
 )
 def test_invalid_options(options: dict[str, object], message: str) -> None:

@@ -145,7 +145,8 @@ SPEC = {
 def test_calibrate_a_study(small_study: Project, tmp_path: Path) -> None:
     spec = tmp_path / "spec.yaml"
     spec.write_text(yaml.safe_dump(SPEC, sort_keys=False), encoding="utf-8")
-    table, record = small_study.write_fsqca(spec, tmp_path / "conditions.csv")
+    table, csv, record = small_study.write_fsqca(spec, tmp_path / "conditions.csv")
+    assert (csv.path, csv.replaced, csv.count) == (tmp_path / "conditions.csv", False, 2)
     # COSTS: Maria's share of Costs is 2/4 in Case A (full membership, 0.95) and 0/1 in
     # Case B: (0 − 0.25) / (0.25 − 0.1) = −5/3 of the way down, 1 / (1 + 19^(5/3)) = 0.007.
     # SIZE: Case A has 40 employees, 15/25 of the way up: 19^0.6 / (1 + 19^0.6) = 0.854;
@@ -157,8 +158,12 @@ def test_calibrate_a_study(small_study: Project, tmp_path: Path) -> None:
         "case,COSTS,TRUST,SIZE\nCase A,0.950,0.670,0.854\nCase B,0.007,0.500,0.019\n"
     )
     assert table.half_memberships() == [("Case B", "TRUST")]
-    assert record == tmp_path / "conditions.spec.yaml"
-    written = yaml.safe_load(record.read_text(encoding="utf-8"))
+    assert (record.path, record.replaced, record.count) == (
+        tmp_path / "conditions.spec.yaml",
+        False,
+        3,
+    )
+    written = yaml.safe_load(record.path.read_text(encoding="utf-8"))
     costs = written["conditions"]["COSTS"]
     assert costs["anchors"] == {"exclusion": 0.1, "crossover": 0.25, "inclusion": 0.5}
     assert costs["rationale"] == "Half of a case's turns on costs is full membership."
@@ -226,5 +231,5 @@ def test_calibration_errors_name_the_condition(
 def test_a_spec_that_is_not_yaml(small_study: Project, tmp_path: Path) -> None:
     spec = tmp_path / "spec.yaml"
     spec.write_text("conditions: [unclosed\n", encoding="utf-8")
-    with pytest.raises(ImportFailed, match=r"spec.yaml is not valid YAML \(line 2\)"):
+    with pytest.raises(ImportFailed, match=r"^spec.yaml is not valid YAML: line 2, column 1: "):
         small_study.calibrate_fsqca(spec)

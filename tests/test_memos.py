@@ -138,7 +138,16 @@ def test_memo_commands(store: str, runner: CliRunner, tmp_path: Path) -> None:
     assert "  ✎ #1 Ana: The chains squeeze." in listed.output.splitlines()
     for name in ("memos.md", "memos.docx"):
         out = run(runner, store, "memo", "list", "-o", str(tmp_path / name), coder="Ana")
-        assert out.output == f"Wrote 2 memo(s) to {tmp_path / name}.\n"
+        assert out.output == f"Wrote {tmp_path / name} (2 memo(s)).\n"
+    again = run(runner, store, "memo", "list", "-o", str(tmp_path / "memos.md"), coder="Ana")
+    assert again.output == f"Replaced {tmp_path / 'memos.md'} (2 memo(s)).\n"
+    kept = run(
+        runner, store, "memo", "list", "-o", str(tmp_path / "memos.md"), "--no-clobber", coder="Ana"
+    )
+    assert (kept.exit_code, kept.output) == (
+        1,
+        f"Error: {tmp_path / 'memos.md'} exists already (--no-clobber): choose another name.\n",
+    )
     table = (tmp_path / "memos.md").read_text().splitlines()
     assert table[:4] == [
         "**Memos**",

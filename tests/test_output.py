@@ -82,3 +82,9 @@ def test_folders_are_named(tmp_path: Path) -> None:
         check_output(tmp_path / "out.csv", (".csv",))
     with pytest.raises(InvalidInput, match="does not exist"):
         check_output(tmp_path / "missing" / "out.csv", (".csv",))
+
+
+def test_a_name_holding_a_nul_character_is_refused() -> None:
+    with pytest.raises(InvalidInput) as error:
+        check_output("a\x00.csv", (".csv",))
+    assert error.value.message == "'a\\x00.csv' is not a file name: it holds a NUL character."

@@ -48,7 +48,7 @@ ILLUSTRATION = "<!-- illustration -->"
 MAX_ILLUSTRATIONS = 3
 PROMPTS = ("> ", DECISION_PROMPT, DONE_PROMPT)
 ELISION = "…"
-_FENCE = re.compile(r"^```(\w*)\s*(\S*)\s*$")
+_FENCE = re.compile(r"^( *)```(\w*)\s*(\S*)\s*$")
 _TIME = re.compile(r"\d{4}-\d\d-\d\d( \d\d:\d\d(:\d\d)?)?")
 
 
@@ -71,13 +71,13 @@ def steps(text: str) -> Iterator[Step]:
         if fence is None:
             number += 1
             continue
-        kind, start = fence[1], number + 1
-        end = next(n for n in range(start, len(lines)) if lines[n].startswith("```"))
+        indent, kind, start = len(fence[1]), fence[2], number + 1
+        end = next(n for n in range(start, len(lines)) if lines[n].lstrip().startswith("```"))
         before = next((lines[n] for n in range(number - 1, -1, -1) if lines[n].strip()), "")
         number = end + 1
         if before.strip() == ILLUSTRATION:
             continue
-        body = lines[start:end]
+        body = [line[indent:] for line in lines[start:end]]  # a block inside a list item
         if kind == "console":
             step: Step | None = None
             for offset, line in enumerate(body):
@@ -95,8 +95,8 @@ def steps(text: str) -> Iterator[Step]:
                     yield Step(start + offset + 1, kind, line)
         elif kind == "python":
             yield Step(start + 1, kind, "\n".join(body))
-        elif fence[2]:  # a file to save, e.g. ```csv themes.csv
-            yield Step(start, "file", fence[2], body)
+        elif fence[3]:  # a file to save, e.g. ```csv themes.csv
+            yield Step(start, "file", fence[3], body)
 
 
 def typed(expected: list[str]) -> str | None:
@@ -251,7 +251,7 @@ def _synopses(text: str) -> Iterator[tuple[int, str]]:
     """``gioia …`` in running text and tables, outside fenced blocks."""
     inside = False
     for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith("```"):
+        if line.lstrip().startswith("```"):
             inside = not inside
             continue
         if not inside:
@@ -347,3 +347,5 @@ def test_the_readme_checks_catch_drift() -> None:
     assert typed(["x", "> +Trust", "> ", "y"]) == "+Trust\n\n"
     (step,) = steps(f"{ILLUSTRATION}\n```bash\nrm -rf /\n```\n```console\n$ gioia init\nok\n```")
     assert (step.line, step.command, step.expected) == (6, "gioia init", ["ok"])
+    (step,) = steps("- in a list item:\n\n  ```console\n  $ gioia init\n  ok\n  ```\n")
+    assert (step.line, step.command, step.expected) == (4, "gioia init", ["ok"])

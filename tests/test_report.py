@@ -37,7 +37,9 @@ class Page(HTMLParser):
 
 
 def test_every_section_linked_and_self_contained(small_study: Project, tmp_path: Path) -> None:
-    data = small_study.write_report(tmp_path / "study.html")
+    data, written = small_study.write_report(tmp_path / "study.html")
+    assert (written.path, written.replaced) == (tmp_path / "study.html", False)
+    assert written.count == (tmp_path / "study.html").stat().st_size
     html = (tmp_path / "study.html").read_text(encoding="utf-8")
     page = Page(html)
     sections = [key for key, _ in SECTIONS]

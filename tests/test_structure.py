@@ -279,7 +279,7 @@ def test_export_and_import_round_trip(
 ) -> None:
     coded.describe_item("theme", "Ownership", "Who owns | decides.")
     path = tmp_path / f"structure{suffix}"
-    assert coded.export_structure(path) == 3
+    assert coded.export_structure(path).count == 3
     with Project.init(str(tmp_path / "other.db")) as other:
         result = other.import_structure(path)
         assert result.created == {"concept": 3, "theme": 2, "dimension": 1}

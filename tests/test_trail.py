@@ -70,6 +70,7 @@ OTHERS = {
     "init",
     "close",
     "created",
+    "upgrade",
     "location",
     "schema_revisions",
     "schema_history",

@@ -1,5 +1,8 @@
 """Writing the analyses to files: each writer picks the format by the file's suffix and
-writes through ``gioia.output.output_file`` (checked, atomic, never over a store)."""
+writes the path it is given (``Project`` gives the temporary file of
+``gioia.output.output_file``: checked, atomic, never over the store); the fsQCA CSV and
+its record beside it are opened with the opener given. CSV and Excel cells go through
+:mod:`gioia.spreadsheet` (never formulas)."""
 
 from __future__ import annotations
 
@@ -13,8 +16,9 @@ from gioia.analysis.cooccurrence import Cooccurrence, draw_network, network, net
 from gioia.analysis.fsqca import FsqcaTable, format_membership
 from gioia.analysis.matrix import CodeMatrix, format_value
 from gioia.analysis.saturation import Saturation, saturation_scene
-from gioia.output import output_file
-from gioia.publish.text_formats import write_csv
+from gioia.output import Opener, check_suffix, output_file
+from gioia.spreadsheet import append_row, write_csv
+from gioia.views import Written
 
 MATRIX_FORMATS = (".csv", ".xlsx", ".docx")
 COOCCURRENCE_FORMATS = (".csv", ".xlsx", ".graphml", ".gexf", ".png", ".svg")
@@ -37,9 +41,9 @@ def _sheet(
     from openpyxl.utils import get_column_letter
 
     sheet = workbook.create_sheet(title)
-    sheet.append(list(header))
+    append_row(sheet, list(header))
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, list(row))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="top", wrap_text=True)
@@ -64,34 +68,34 @@ def _cell(value: float, kind: str) -> float | int:
 def write_matrix(matrix: CodeMatrix, path: Path_) -> None:
     """Write the matrix to .csv (rows × codes), .xlsx (the matrix, and a second sheet with
     the segments behind every cell) or .docx (a table; a wide one on a landscape page)."""
-    with output_file(path, MATRIX_FORMATS) as out:
-        header = [matrix.rows_kind, *matrix.codes]
-        body = [
-            [row, *(_cell(v, matrix.value) for v in line)]
-            for row, line in zip(matrix.rows, matrix.values, strict=True)
+    suffix = check_suffix(path, MATRIX_FORMATS)
+    header = [matrix.rows_kind, *matrix.codes]
+    body = [
+        [row, *(_cell(v, matrix.value) for v in line)]
+        for row, line in zip(matrix.rows, matrix.values, strict=True)
+    ]
+    if suffix == ".csv":
+        write_csv(path, header, body)
+    elif suffix == ".xlsx":
+        workbook = _workbook()
+        _sheet(workbook, "Matrix", header, body, {1: 28})
+        traces = (
+            [row, code, _cell(matrix.values[r][c], matrix.value), len(refs), "; ".join(refs)]
+            for r, row in enumerate(matrix.rows)
+            for c, code in enumerate(matrix.codes)
+            if (refs := matrix.refs[r][c])
+        )
+        trace_header = [
+            matrix.rows_kind,
+            matrix.level,
+            matrix.value,
+            "segments",
+            "segment_refs",
         ]
-        if out.suffix == ".csv":
-            write_csv(out.temp, header, body)
-        elif out.suffix == ".xlsx":
-            workbook = _workbook()
-            _sheet(workbook, "Matrix", header, body, {1: 28})
-            traces = (
-                [row, code, _cell(matrix.values[r][c], matrix.value), len(refs), "; ".join(refs)]
-                for r, row in enumerate(matrix.rows)
-                for c, code in enumerate(matrix.codes)
-                if (refs := matrix.refs[r][c])
-            )
-            trace_header = [
-                matrix.rows_kind,
-                matrix.level,
-                matrix.value,
-                "segments",
-                "segment_refs",
-            ]
-            _sheet(workbook, "Segments", trace_header, traces, {1: 24, 2: 40, 5: 80})
-            workbook.save(out.temp)
-        else:
-            _matrix_docx(matrix, out.temp)
+        _sheet(workbook, "Segments", trace_header, traces, {1: 24, 2: 40, 5: 80})
+        workbook.save(path)
+    else:
+        _matrix_docx(matrix, Path(path))
 
 
 def matrix_title(matrix: CodeMatrix) -> str:
@@ -124,66 +128,64 @@ def _matrix_docx(matrix: CodeMatrix, path: Path) -> None:
 def write_cooccurrence(result: Cooccurrence, path: Path_) -> None:
     """Write co-occurrence to .csv or .xlsx (one row per pair; .xlsx adds the codes), to
     .graphml or .gexf for Gephi, or draw the network to .png or .svg."""
-    with output_file(path, COOCCURRENCE_FORMATS) as out:
-        rows = [
-            [p.a, p.b, p.count, round(p.jaccard, 4), round(p.expected, 4)] for p in result.pairs
-        ]
-        if out.suffix == ".csv":
-            write_csv(out.temp, PAIR_COLUMNS, rows)
-        elif out.suffix == ".xlsx":
-            workbook = _workbook()
-            _sheet(workbook, "Pairs", PAIR_COLUMNS, rows, {1: 40, 2: 40})
-            codes = (
-                [code, parent or "", frequency]
-                for code, parent, frequency in zip(
-                    result.codes, result.parents, result.frequencies, strict=True
-                )
+    suffix = check_suffix(path, COOCCURRENCE_FORMATS)
+    rows = [[p.a, p.b, p.count, round(p.jaccard, 4), round(p.expected, 4)] for p in result.pairs]
+    if suffix == ".csv":
+        write_csv(path, PAIR_COLUMNS, rows)
+    elif suffix == ".xlsx":
+        workbook = _workbook()
+        _sheet(workbook, "Pairs", PAIR_COLUMNS, rows, {1: 40, 2: 40})
+        codes = (
+            [code, parent or "", frequency]
+            for code, parent, frequency in zip(
+                result.codes, result.parents, result.frequencies, strict=True
             )
-            _sheet(
-                workbook,
-                "Codes",
-                (result.level, "parent", f"{result.within}s"),
-                codes,
-                {1: 40, 2: 40},
-            )
-            workbook.save(out.temp)
-        elif out.suffix in (".graphml", ".gexf"):
-            import networkx as nx
+        )
+        _sheet(
+            workbook,
+            "Codes",
+            (result.level, "parent", f"{result.within}s"),
+            codes,
+            {1: 40, 2: 40},
+        )
+        workbook.save(path)
+    elif suffix in (".graphml", ".gexf"):
+        import networkx as nx
 
-            graph = network(result)
-            if out.suffix == ".graphml":
-                nx.write_graphml(graph, out.temp)
-            else:
-                for _, data in graph.nodes(data=True):
-                    data["viz"] = {"size": float(data["frequency"])}
-                nx.write_gexf(graph, out.temp)
+        graph = network(result)
+        if suffix == ".graphml":
+            nx.write_graphml(graph, path)
         else:
-            out.temp.write_bytes(draw_network(network_dot(result), out.suffix[1:]))
+            for _, data in graph.nodes(data=True):
+                data["viz"] = {"size": float(data["frequency"])}
+            nx.write_gexf(graph, path)
+    else:
+        Path(path).write_bytes(draw_network(network_dot(result), suffix[1:]))
 
 
 def write_saturation(result: Saturation, path: Path_) -> None:
     """Write saturation to .csv (one row per interview) or plot it to .png or .svg."""
     from gioia.analysis.chart import to_png, to_svg
 
-    with output_file(path, SATURATION_FORMATS) as out:
-        if out.suffix == ".csv":
-            rows = (
-                [
-                    s.number,
-                    s.transcript,
-                    s.case or "",
-                    s.date.isoformat() if s.date else "",
-                    len(s.new),
-                    s.cumulative,
-                    "; ".join(s.new),
-                ]
-                for s in result.steps
-            )
-            write_csv(out.temp, SATURATION_COLUMNS, rows)
-        elif out.suffix == ".svg":
-            out.temp.write_text(to_svg(saturation_scene(result)), encoding="utf-8")
-        else:
-            out.temp.write_bytes(to_png(saturation_scene(result)))
+    suffix = check_suffix(path, SATURATION_FORMATS)
+    if suffix == ".csv":
+        rows = (
+            [
+                s.number,
+                s.transcript,
+                s.case or "",
+                s.date.isoformat() if s.date else "",
+                len(s.new),
+                s.cumulative,
+                "; ".join(s.new),
+            ]
+            for s in result.steps
+        )
+        write_csv(path, SATURATION_COLUMNS, rows)
+    elif suffix == ".svg":
+        Path(path).write_text(to_svg(saturation_scene(result)), encoding="utf-8")
+    else:
+        Path(path).write_bytes(to_png(saturation_scene(result)))
 
 
 def spec_path(csv_path: Path_) -> Path:
@@ -192,17 +194,22 @@ def spec_path(csv_path: Path_) -> Path:
     return target.with_name(f"{target.stem}.spec.yaml")
 
 
-def write_fsqca(table: FsqcaTable, path: Path_, spec_file: Path) -> Path:
+def write_fsqca(
+    table: FsqcaTable, path: Path_, spec_file: Path, *, output: Opener = output_file
+) -> tuple[Written, Written]:
     """Write the case × condition CSV (case first, ASCII headers, ``.`` decimals) and,
     beside it, the calibration record: each condition's source, method, anchors,
     rationale, and per case the raw measure, membership, rubric rationale and quotes.
-    Returns the record's path."""
+
+    Both files are opened with ``output`` before either is written, and appear together
+    or not at all. Returns what was written: the CSV (``count``: its cases) and the
+    record (``count``: its conditions)."""
     import yaml
 
     from gioia import __version__
 
     record = spec_path(path)
-    with output_file(path, (".csv",)) as out, output_file(record, (".yaml",)) as side:
+    with output(Path(path), (".csv",)) as out, output(record, (".yaml",)) as side:
         header = ["case", *(c.spec.name for c in table.conditions)]
         rows = [
             [case, *(format_membership(c.cases[i].membership) for c in table.conditions)]
@@ -258,4 +265,7 @@ def write_fsqca(table: FsqcaTable, path: Path_, spec_file: Path) -> Path:
             width=100,
         )
         side.temp.write_text(head + body, encoding="utf-8")
-    return record
+    return (
+        Written(out.path, out.replaced, len(table.cases)),
+        Written(side.path, side.replaced, len(table.conditions)),
+    )

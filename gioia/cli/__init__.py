@@ -82,6 +82,16 @@ class GioiaGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl([(name, COMMANDS[name][1]) for name in self.list_commands(ctx)])
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for arg in args:  # a byte that is not UTF-8 reaches Python as a lone surrogate
+            bad = next((c for c in arg if "\ud800" <= c <= "\udfff"), None)
+            if bad is not None:
+                escaped = 0xDC80 <= ord(bad) <= 0xDCFF
+                what = f"byte 0x{ord(bad) - 0xDC00:02X}" if escaped else f"U+{ord(bad):04X}"
+                shown = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in arg)
+                raise click.UsageError(f"The argument {shown!r} is not UTF-8 text ({what}).")
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -100,11 +110,19 @@ class GioiaGroup(click.Group):
                 raise
             where = f"{exc.filename}: " if exc.filename else ""
             raise click.ClickException(f"{where}{exc.strerror or exc}.") from exc
-        except Exception as exc:
+        except MemoryError as exc:
             if _debug(ctx):
                 raise
             raise click.ClickException(
-                f"gioia failed unexpectedly ({type(exc).__name__}: {exc}); "
+                "gioia ran out of memory: close other programs or split the input; "
+                "nothing more was written."
+            ) from exc
+        except Exception as exc:
+            if _debug(ctx):
+                raise
+            said = (str(exc).strip().splitlines() or [""])[0]  # never SQL or parameters
+            raise click.ClickException(
+                f"gioia failed unexpectedly ({type(exc).__name__}: {said}); "
                 "run again with --debug for the traceback and report it."
             ) from exc
 

@@ -10,10 +10,15 @@ from typing import TYPE_CHECKING
 import click
 
 from gioia.cli.common import (
+    RESAMPLES,
+    SEED,
+    FilePath,
     console,
     echo_json,
     interactive,
+    no_clobber_option,
     open_project,
+    say_written,
     show_others_option,
     split_names,
     text_table,
@@ -55,12 +60,12 @@ if TYPE_CHECKING:
 )
 @click.option(
     "--bootstrap",
-    type=click.IntRange(min=100),
+    type=RESAMPLES,
     metavar="N",
     help="Bootstrap α with N resamples of the segments (transcripts for --unit transcript): "
     "95% interval, P(α < .800) and P(α < .667).",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of the bootstrap.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (every number).")
 @click.option(
     "--csv", "as_csv", is_flag=True, help="Print every number as CSV (a row per code, group, …)."
@@ -68,10 +73,11 @@ if TYPE_CHECKING:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     help="Write the whole report (every column, the bootstrap, groups and breakdown) to a "
     ".docx or .md file.",
 )
+@no_clobber_option
 @show_others_option
 @click.pass_context
 def agreement(
@@ -90,6 +96,7 @@ def agreement(
     as_json: bool,
     as_csv: bool,
     output: Path | None,
+    no_clobber: bool,
     show_others: bool,
 ) -> None:
     """Inter-coder agreement per code and overall, with every coefficient.
@@ -118,9 +125,11 @@ def agreement(
             show_others=show_others,
         )
         if output is not None:
-            project.write_agreement(output, report, show_others=show_others)
+            written = project.write_agreement(
+                output, report, no_clobber=no_clobber, show_others=show_others
+            )
     if output is not None:
-        click.echo(f"Wrote the agreement report to {output}.")
+        say_written(output, written.replaced, f"the agreement report, {written.count} code(s)")
     elif as_json:
         echo_json(report)
     elif as_csv:
@@ -130,14 +139,11 @@ def agreement(
 
 
 def _csv(report: AgreementReport) -> None:
-    import csv
-
     from gioia.agreement_document import agreement_records
+    from gioia.spreadsheet import write_csv
 
     header, records = agreement_records(report)
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(records)
+    write_csv(sys.stdout, header, records)
 
 
 def _table(report: AgreementReport) -> None:
@@ -165,7 +171,7 @@ def _short(title: str) -> str:
 
 
 @agreement.command("matrix")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=FilePath(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--level-of-measurement",
     "level",
@@ -188,8 +194,8 @@ def _short(title: str) -> str:
     help="The possible values, comma-separated (labels in their order), or how many there "
     "are [default: the values seen]. AC1 and Brennan–Prediger depend on their number.",
 )
-@click.option("--bootstrap", type=click.IntRange(min=100), metavar="N", help="Bootstrap α.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--bootstrap", type=RESAMPLES, metavar="N", help="Bootstrap α.")
+@click.option("--seed", type=SEED, default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def matrix(
     file: Path,

@@ -10,11 +10,15 @@ from typing import TYPE_CHECKING
 import click
 
 from gioia.cli.common import (
+    COUNT,
+    FilePath,
     console,
     echo_json,
     evidence_option,
     interactive,
+    no_clobber_option,
     open_project,
+    say_written,
     settings,
     show_others_option,
     text_table,
@@ -23,7 +27,7 @@ from gioia.cli.common import (
 if TYPE_CHECKING:
     from gioia.analysis.kwic import SearchHit
 
-OUTPUT = click.Path(dir_okay=False, path_type=Path)
+OUTPUT = FilePath(dir_okay=False, path_type=Path)
 LEVEL = click.Choice(["concept", "theme", "dimension"])
 PLURAL = {"concept": "concepts", "theme": "themes", "dimension": "dimensions"}
 
@@ -135,7 +139,7 @@ def search(
 @show_others_option
 @click.option(
     "--min-count",
-    type=click.IntRange(min=1),
+    type=COUNT,
     default=1,
     show_default=True,
     help="Leave out rarer pairs.",
@@ -146,6 +150,7 @@ def search(
     type=OUTPUT,
     help="A .csv, .xlsx, .graphml or .gexf (Gephi), .png or .svg file.",
 )
+@no_clobber_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def cooccurrence(
     level: str,
@@ -154,6 +159,7 @@ def cooccurrence(
     show_others: bool,
     min_count: int,
     output: Path | None,
+    no_clobber: bool,
     as_json: bool,
 ) -> None:
     """Which codes occur together: for each pair, the segments (or transcripts) holding
@@ -171,9 +177,9 @@ def cooccurrence(
             show_others=show_others,
         )
         if output is not None:
-            project.write_cooccurrence(output, result)
+            written = project.write_cooccurrence(output, result, no_clobber=no_clobber)
     if output is not None:
-        click.echo(f"Wrote {output} ({len(result.pairs)} pair(s) of {PLURAL[level]}).")
+        say_written(output, written.replaced, f"{written.count} pair(s) of {PLURAL[level]}")
         return
     if as_json:
         echo_json(result)
@@ -216,6 +222,7 @@ def cooccurrence(
 @click.option(
     "-o", "--output", type=OUTPUT, help="A .csv, .xlsx (with each cell's segments) or .docx file."
 )
+@no_clobber_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with each cell's segments).")
 def matrix(
     rows: str,
@@ -224,6 +231,7 @@ def matrix(
     evidence: str | None,
     show_others: bool,
     output: Path | None,
+    no_clobber: bool,
     as_json: bool,
 ) -> None:
     """The cross-case matrix (Miles & Huberman): rows × codes, a number per cell.
@@ -238,11 +246,10 @@ def matrix(
             rows=rows, level=level, value=value, evidence=evidence, show_others=show_others
         )
         if output is not None:
-            project.write_matrix(output, result)
+            written = project.write_matrix(output, result, no_clobber=no_clobber)
     if output is not None:
-        click.echo(
-            f"Wrote {output} ({len(result.rows)} {rows}s × {len(result.codes)} {PLURAL[level]})."
-        )
+        shape = f"{written.count} {rows}s × {len(result.codes)} {PLURAL[level]}"
+        say_written(output, written.replaced, shape)
         return
     if as_json:
         echo_json(result)
@@ -275,6 +282,7 @@ def matrix(
 @evidence_option
 @show_others_option
 @click.option("-o", "--output", type=OUTPUT, help="A .csv, .png or .svg file.")
+@no_clobber_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def saturation(
     order: str,
@@ -282,6 +290,7 @@ def saturation(
     evidence: str | None,
     show_others: bool,
     output: Path | None,
+    no_clobber: bool,
     as_json: bool,
 ) -> None:
     """New codes per interview in the order they were held, the running total, and the
@@ -291,10 +300,12 @@ def saturation(
             level=level, order=order, evidence=evidence, show_others=show_others
         )
         if output is not None:
-            project.write_saturation(output, result)
+            written = project.write_saturation(output, result, no_clobber=no_clobber)
     words = PLURAL[level]
     if output is not None:
-        click.echo(f"Wrote {output} ({len(result.steps)} interview(s), {result.total} {words}).")
+        say_written(
+            output, written.replaced, f"{written.count} interview(s), {result.total} {words}"
+        )
         return
     if as_json:
         echo_json(result)
@@ -327,11 +338,14 @@ def fsqca() -> None:
 
 
 @fsqca.command("calibrate")
-@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("spec", type=FilePath(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=OUTPUT, required=True, help="The .csv to write.")
 @evidence_option
 @show_others_option
-def calibrate(spec: Path, output: Path, evidence: str | None, show_others: bool) -> None:
+@no_clobber_option
+def calibrate(
+    spec: Path, output: Path, evidence: str | None, show_others: bool, no_clobber: bool
+) -> None:
     """Calibrate the conditions SPEC.yaml names, for every case, and write the CSV that R's
     QCA package and fs/QCA read (case first, then a column per condition).
 
@@ -353,13 +367,11 @@ def calibrate(spec: Path, output: Path, evidence: str | None, show_others: bool)
     with rationales, raw values and quotes, is written beside the CSV (.spec.yaml).
     """
     with open_project() as project:
-        table, record = project.write_fsqca(
-            spec, output, evidence=evidence, show_others=show_others
+        table, csv, record = project.write_fsqca(
+            spec, output, evidence=evidence, no_clobber=no_clobber, show_others=show_others
         )
-    click.echo(
-        f"Wrote {output} ({len(table.cases)} case(s) × {len(table.conditions)} condition(s)) "
-        f"and the calibration record {record}."
-    )
+    say_written(csv.path, csv.replaced, f"{csv.count} case(s) × {record.count} condition(s)")
+    say_written(record.path, record.replaced, "the calibration record")
     for case, condition in table.half_memberships():
         click.echo(
             f"warning: {case} is exactly 0.5 in {condition}: fsQCA can place it neither in nor "

@@ -33,7 +33,8 @@ def code(
         from gioia.cli.session import PlainIO, Session, SessionIO, TerminalIO
 
         width = shutil.get_terminal_size((80, 24)).columns
-        io: SessionIO = TerminalIO() if sys.stdin.isatty() else PlainIO(sys.stdin, width)
+        lines = getattr(sys.stdin, "buffer", sys.stdin)  # bytes: a line not UTF-8 is skipped
+        io: SessionIO = TerminalIO() if sys.stdin.isatty() else PlainIO(lines, width)
         session = Session(project, io, queue, show_others=show_others)
         session.run(first)
         left = len(project.queue(transcript=transcript, include_interviewer=include_interviewer))

@@ -10,11 +10,16 @@ from typing import TYPE_CHECKING
 import click
 
 from gioia.cli.common import (
+    COUNT,
+    FilePath,
     console,
     echo_json,
+    echo_json_items,
     interactive,
     moved_coder_option,
+    no_clobber_option,
     open_project,
+    say_written,
     settings,
     show_others_option,
 )
@@ -90,23 +95,33 @@ def segments(
     show_others: bool,
     as_json: bool,
 ) -> None:
-    """List segments (references TRANSCRIPT:N) with your concepts and memos."""
-    with open_project() as project:
-        rows = project.segments(
-            transcript=transcript,
-            uncoded=uncoded,
-            concept=concept,
-            grep=grep,
-            include_interviewer=include_interviewer,
-            show_others=show_others,
-        )
-    if as_json:
-        echo_json(rows)
-        return
-    out = console()
-    for segment in rows:
-        _print_segment(out, segment, preview=True, with_coder=show_others or not settings().coder)
-    out.print(f"{len(rows)} segment(s).", markup=False)
+    """List segments (references TRANSCRIPT:N) with your concepts and memos, as they are
+    read."""
+    from contextlib import closing
+
+    with (
+        open_project() as project,
+        closing(
+            project.iter_segments(
+                transcript=transcript,
+                uncoded=uncoded,
+                concept=concept,
+                grep=grep,
+                include_interviewer=include_interviewer,
+                show_others=show_others,
+            )
+        ) as rows,
+    ):
+        if as_json:
+            echo_json_items(rows)
+            return
+        out = console()
+        with_coder = show_others or not settings().coder
+        count = 0
+        for segment in rows:
+            _print_segment(out, segment, preview=True, with_coder=with_coder)
+            count += 1
+        out.print(f"{count} segment(s).", markup=False)
 
 
 @click.command()
@@ -138,14 +153,16 @@ def show(transcript: str, show_others: bool, as_json: bool) -> None:
 
 
 def _span(value: str | None) -> tuple[int, int] | None:
+    import re
+
     if value is None:
         return None
-    start, sep, end = value.partition(":")
-    if not sep or not start.strip().isdigit() or not end.strip().isdigit():
+    match = re.fullmatch(r"\s*([0-9]{1,10})\s*:\s*([0-9]{1,10})\s*", value)
+    if match is None:
         raise click.BadParameter(
             f"{value!r} is not START:END (code points in the segment).", param_hint="--span"
         )
-    return int(start), int(end)
+    return int(match[1]), int(match[2])
 
 
 @click.command()
@@ -267,19 +284,27 @@ def memo_add(target: str, text: str, level: str | None, share: bool) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     help="Write them to a .md or .docx file.",
 )
+@no_clobber_option
 @show_others_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def memo_list(
-    target: str | None, level: str | None, output: Path | None, show_others: bool, as_json: bool
+    target: str | None,
+    level: str | None,
+    output: Path | None,
+    no_clobber: bool,
+    show_others: bool,
+    as_json: bool,
 ) -> None:
     """List the memos you may read: yours, and the shared ones during blind coding."""
     with open_project() as project:
         if output is not None:
-            n = project.write_memos(output, target, level=level, show_others=show_others)
-            click.echo(f"Wrote {n} memo(s) to {output}.")
+            written = project.write_memos(
+                output, target, level=level, no_clobber=no_clobber, show_others=show_others
+            )
+            say_written(output, written.replaced, f"{written.count} memo(s)")
             return
         rows = project.memos(target, level=level, show_others=show_others)
     if as_json:
@@ -338,7 +363,7 @@ def codings() -> None:
 
 
 @codings.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=FilePath(exists=True, dir_okay=False, path_type=Path))
 def codings_import(file: Path) -> None:
     """Add codings from a file with columns coder, segment, concept[, quote] (all or nothing)."""
     with open_project() as project:
@@ -360,34 +385,32 @@ def codings_import(file: Path) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this CSV file (default: standard output).",
+    type=FilePath(dir_okay=False, path_type=Path),
+    help="Write to this .csv or .xlsx file (default: CSV on standard output).",
 )
 @click.option("--only", "only", multiple=True, metavar="CODER", help="Only this coder's codings.")
+@no_clobber_option
 @show_others_option
-def codings_export(output: Path | None, only: tuple[str, ...], show_others: bool) -> None:
-    """Export the codings you may see as CSV (yours, during blind coding).
+def codings_export(
+    output: Path | None, only: tuple[str, ...], no_clobber: bool, show_others: bool
+) -> None:
+    """Export the codings you may see (yours, during blind coding) as CSV or Excel, as
+    `gioia codings import` reads them.
 
     Columns: coder, segment, concept, quote, transcript, case, informant, role, text.
     """
-    import csv
-    import dataclasses
-
-    from gioia.views import CodingRow
-
     with open_project() as project:
+        if output is not None:
+            written = project.export_codings(
+                output, list(only) or None, no_clobber=no_clobber, show_others=show_others
+            )
+            say_written(output, written.replaced, f"{written.count} coding(s)")
+            return
         rows = project.codings(list(only) or None, show_others=show_others)
-    columns = [f.name for f in dataclasses.fields(CodingRow)]
-    handle = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
-    try:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        writer.writerows([getattr(row, c) for c in columns] for row in rows)
-    finally:
-        if output:
-            handle.close()
-    if output:
-        click.echo(f"Wrote {len(rows)} coding(s) to {output}.")
+    from gioia.spreadsheet import write_csv
+    from gioia.views import CODING_COLUMNS
+
+    write_csv(sys.stdout, CODING_COLUMNS, (row.cells() for row in rows))
 
 
 @click.command()
@@ -398,7 +421,7 @@ def codings_export(output: Path | None, only: tuple[str, ...], show_others: bool
 )
 @click.option("--by", metavar="CODER", help="Only the events of this coder.")
 @click.option("--concept", "-c", help="Only events about this concept.")
-@click.option("--limit", "-n", type=click.IntRange(min=1), help="Only the newest N events.")
+@click.option("--limit", "-n", type=COUNT, help="Only the newest N events.")
 @click.option("--changes", is_flag=True, help="Show each change's before and after.")
 @show_others_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")

@@ -3,17 +3,46 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 
+from gioia.limits import MAX_BOOTSTRAP, MAX_INTEGER
+
+#: A count the user gives (--per-concept, --limit): from 1 to the store's largest integer.
+COUNT = click.IntRange(min=1, max=MAX_INTEGER)
+#: Bootstrap resamples.
+RESAMPLES = click.IntRange(min=100, max=MAX_BOOTSTRAP)
+#: A random seed.
+SEED = click.IntRange(min=0, max=2**32 - 1)
+
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console
     from rich.text import Text
 
     from gioia.project import Project
+
+
+class FilePath(click.Path):
+    """``click.Path`` that refuses a name holding a NUL character (no system can open one)
+    with a usage error, where ``click.Path`` itself fails on it."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if "\x00" in os.fsdecode(value):
+            name = os.fsdecode(value)
+            self.fail(f"{name!r} is not a file name: it holds a NUL character.", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+#: ``--no-clobber`` for every command that writes a file with ``-o``.
+no_clobber_option = click.option(
+    "--no-clobber", is_flag=True, help="Refuse to write over an existing file."
+)
 
 
 class Settings(NamedTuple):
@@ -36,7 +65,29 @@ def open_project() -> Project:
     from gioia.project import Project
 
     options = settings()
-    return Project.open(options.store, coder=options.coder)
+    project = Project.open(options.store, coder=options.coder, on_wait=_say_waiting)
+    done = project.upgrade
+    if done is not None:
+        click.echo(
+            f"Upgraded the store {project.location} from schema {done.before} to "
+            f"{done.after}; the old store is backed up at {done.backup}.",
+            err=True,
+        )
+    return project
+
+
+def _say_waiting(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def wrote(replaced: bool) -> str:
+    """What writing a file did: "Replaced" a file that was there, else "Wrote"."""
+    return "Replaced" if replaced else "Wrote"
+
+
+def say_written(path: Path, replaced: bool, what: str) -> None:
+    """``Wrote F (what).``, or ``Replaced F (what).`` when a file was there before."""
+    click.echo(f"{wrote(replaced)} {path} ({what}).")
 
 
 def console(stderr: bool = False) -> Console:
@@ -65,6 +116,23 @@ def echo_json(value: Any) -> None:
             for v in value
         ]
     click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=_plain))
+
+
+def echo_json_items(items: Iterable[Any]) -> None:
+    """Print dataclasses as a JSON list, each as soon as it comes (the same text as
+    ``echo_json`` of the whole list)."""
+    import dataclasses
+    import json
+    import textwrap
+
+    opened = False
+    for item in items:
+        is_value = dataclasses.is_dataclass(item) and not isinstance(item, type)
+        value = dataclasses.asdict(item) if is_value else item
+        text = json.dumps(value, indent=2, ensure_ascii=False, default=_plain)
+        click.echo(("[\n" if not opened else ",\n") + textwrap.indent(text, "  "), nl=False)
+        opened = True
+    click.echo("\n]" if opened else "[]")
 
 
 def split_names(value: str | None) -> list[str] | None:

@@ -6,23 +6,32 @@ from pathlib import Path
 
 import click
 
-from gioia.cli.common import evidence_option, open_project, show_others_option
+from gioia.cli.common import (
+    COUNT,
+    FilePath,
+    evidence_option,
+    no_clobber_option,
+    open_project,
+    say_written,
+    show_others_option,
+    wrote,
+)
 
-OUTPUT = click.Path(dir_okay=False, path_type=Path)
+OUTPUT = FilePath(dir_okay=False, path_type=Path)
 
 
 @click.group(invoke_without_command=True)
 @click.option("-o", "--output", type=OUTPUT, help="A .docx, .md, .tex or .csv file.")
 @click.option(
     "--per-concept",
-    type=click.IntRange(min=1),
+    type=COUNT,
     default=3,
     show_default=True,
     help="Quotes per concept (when none are picked).",
 )
 @click.option(
     "--max-words",
-    type=click.IntRange(min=1),
+    type=COUNT,
     default=60,
     show_default=True,
     help="Trim longer quotes at a sentence boundary.",
@@ -30,6 +39,7 @@ OUTPUT = click.Path(dir_okay=False, path_type=Path)
 @click.option("--wave", "with_wave", is_flag=True, help="Cite the wave too: (Case A, CEO, wave 2).")
 @evidence_option
 @show_others_option
+@no_clobber_option
 @click.pass_context
 def quotes(
     ctx: click.Context,
@@ -39,6 +49,7 @@ def quotes(
     with_wave: bool,
     evidence: str | None,
     show_others: bool,
+    no_clobber: bool,
 ) -> None:
     """Write the table of representative quotes, grouped by dimension and theme.
 
@@ -50,15 +61,16 @@ def quotes(
     if output is None:
         raise click.UsageError("Give the file to write with -o FILE.")
     with open_project() as project:
-        n = project.write_quotes(
+        written = project.write_quotes(
             output,
             per_concept=per_concept,
             max_words=max_words,
             with_wave=with_wave,
             evidence=evidence,
             show_others=show_others,
+            no_clobber=no_clobber,
         )
-    click.echo(f"Wrote {n} quote(s) to {output}.")
+    say_written(output, written.replaced, f"{written.count} quote(s)")
 
 
 @quotes.command("pick")
@@ -81,13 +93,22 @@ def pick(concept: str, refs: tuple[str, ...]) -> None:
 @click.option("--memos", "with_memos", is_flag=True, help="Add a column of memos on each item.")
 @evidence_option
 @show_others_option
-def codebook(output: Path, with_memos: bool, evidence: str | None, show_others: bool) -> None:
+@no_clobber_option
+def codebook(
+    output: Path, with_memos: bool, evidence: str | None, show_others: bool, no_clobber: bool
+) -> None:
     """Write the codebook: dimensions, themes and concepts with definitions and examples."""
     with open_project() as project:
-        n = project.write_codebook(
-            output, evidence=evidence, with_memos=with_memos, show_others=show_others
+        written = project.write_codebook(
+            output,
+            evidence=evidence,
+            with_memos=with_memos,
+            no_clobber=no_clobber,
+            show_others=show_others,
         )
-    click.echo(f"Wrote the codebook ({n} concept(s) with an example) to {output}.")
+    say_written(
+        output, written.replaced, f"the codebook, {written.count} concept(s) with an example"
+    )
 
 
 @click.command()
@@ -109,14 +130,14 @@ def codebook(output: Path, with_memos: bool, evidence: str | None, show_others: 
 @click.option("--font", default="Arial", show_default=True, help="The font family.")
 @click.option(
     "--max-width",
-    type=click.FloatRange(min=2.0),
+    type=click.FloatRange(min=2.0, max=100.0),
     default=6.5,
     show_default=True,
     help="The widest the figure may be, in inches (a journal page: 6.5).",
 )
 @click.option(
     "--max-height",
-    type=click.FloatRange(min=2.0),
+    type=click.FloatRange(min=2.0, max=100.0),
     default=8.5,
     show_default=True,
     help="The tallest the figure may be, in inches (a 9 in page less room for a caption).",
@@ -145,6 +166,7 @@ def codebook(output: Path, with_memos: bool, evidence: str | None, show_others: 
 )
 @evidence_option
 @show_others_option
+@no_clobber_option
 def figure(
     output: Path | None,
     counts: bool,
@@ -158,6 +180,7 @@ def figure(
     split: str,
     evidence: str | None,
     show_others: bool,
+    no_clobber: bool,
 ) -> None:
     """Draw the data-structure figure: concepts, themes and dimensions in three columns.
 
@@ -188,7 +211,7 @@ def figure(
             warnings: tuple[str, ...] = ()
         else:
             result = project.draw_figure(
-                output, options, evidence=evidence, show_others=show_others
+                output, options, evidence=evidence, show_others=show_others, no_clobber=no_clobber
             )
             left_out = list(result.left_out)
             warnings = result.warnings
@@ -202,7 +225,8 @@ def figure(
         for drawn in result.files:
             part = f" (part {drawn.label}: {', '.join(drawn.dimensions)})" if drawn.label else ""
             click.echo(
-                f"Wrote {drawn.path}{part}: {drawn.width:.2f} × {drawn.height:.2f} in, "
+                f"{wrote(drawn.replaced)} {drawn.path}{part}: "
+                f"{drawn.width:.2f} × {drawn.height:.2f} in, "
                 f"smallest text {drawn.smallest:g} pt (layout by {result.engine})."
             )
 

@@ -7,12 +7,21 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gioia.cli.common import echo_json, open_project, settings, show_others_option, split_names
+from gioia.cli.common import (
+    FilePath,
+    echo_json,
+    no_clobber_option,
+    open_project,
+    settings,
+    show_others_option,
+    split_names,
+    wrote,
+)
 
 if TYPE_CHECKING:
     from gioia.refi.report import ExportResult, ImportReport
 
-_OUTPUT = click.Path(dir_okay=False, path_type=Path)
+_OUTPUT = FilePath(dir_okay=False, path_type=Path)
 
 
 @click.group()
@@ -30,8 +39,11 @@ def export() -> None:
     show_default=True,
     help="Count text positions in code points (the standard) or UTF-16 units (NVivo).",
 )
+@no_clobber_option
 @show_others_option
-def export_qdpx(output: Path, coders: str | None, positions: str, show_others: bool) -> None:
+def export_qdpx(
+    output: Path, coders: str | None, positions: str, no_clobber: bool, show_others: bool
+) -> None:
     """Write the whole project as a REFI-QDA project (.qdpx).
 
     The structure is the code tree, coders are users, transcripts are sources with
@@ -40,18 +52,23 @@ def export_qdpx(output: Path, coders: str | None, positions: str, show_others: b
     """
     with open_project() as project:
         result = project.export_qdpx(
-            output, coders=split_names(coders), positions=positions, show_others=show_others
+            output,
+            coders=split_names(coders),
+            positions=positions,
+            no_clobber=no_clobber,
+            show_others=show_others,
         )
     _exported(result, "project")
 
 
 @export.command("qdc")
 @click.option("-o", "--output", type=_OUTPUT, required=True, help="The .qdc file to write.")
+@no_clobber_option
 @show_others_option
-def export_qdc(output: Path, show_others: bool) -> None:
+def export_qdc(output: Path, no_clobber: bool, show_others: bool) -> None:
     """Write the structure as a REFI-QDA codebook (.qdc): codes and definitions."""
     with open_project() as project:
-        result = project.export_qdc(output, show_others=show_others)
+        result = project.export_qdc(output, no_clobber=no_clobber, show_others=show_others)
     _exported(result, "codebook")
 
 
@@ -60,11 +77,12 @@ def _exported(result: ExportResult, what: str) -> None:
         f"{result.dimensions} dimension(s), {result.themes} theme(s), {result.concepts} concept(s)"
     )
     if what == "codebook":
-        click.echo(f"Wrote {result.path}: the codebook of {structure}.")
+        click.echo(f"{wrote(result.replaced)} {result.path}: the codebook of {structure}.")
     else:
         units = "UTF-16 units" if result.positions == "utf16" else "code points"
         click.echo(
-            f"Wrote {result.path}: {result.coders} coder(s), {result.transcripts} "
+            f"{wrote(result.replaced)} {result.path}: {result.coders} coder(s), "
+            f"{result.transcripts} "
             f"transcript(s), {result.codings:,} coding(s), {result.memos} memo(s), "
             f"{result.cases} case(s); {structure}; positions in {units}."
         )
@@ -73,7 +91,7 @@ def _exported(result: ExportResult, what: str) -> None:
 
 
 @click.command("import-project")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=FilePath(dir_okay=False, path_type=Path))
 @click.option(
     "--levels",
     default="leaves",

@@ -6,14 +6,22 @@ from pathlib import Path
 
 import click
 
-from gioia.cli.common import evidence_option, open_project, show_others_option
+from gioia.cli.common import (
+    COUNT,
+    FilePath,
+    evidence_option,
+    no_clobber_option,
+    open_project,
+    show_others_option,
+    wrote,
+)
 
 
 @click.command()
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     required=True,
     help="The .html file.",
 )
@@ -21,14 +29,20 @@ from gioia.cli.common import evidence_option, open_project, show_others_option
 @evidence_option
 @click.option(
     "--per-concept",
-    type=click.IntRange(min=1),
+    type=COUNT,
     default=2,
     show_default=True,
     help="Quotes per concept.",
 )
+@no_clobber_option
 @show_others_option
 def report(
-    output: Path, title: str, evidence: str | None, per_concept: int, show_others: bool
+    output: Path,
+    title: str,
+    evidence: str | None,
+    per_concept: int,
+    no_clobber: bool,
+    show_others: bool,
 ) -> None:
     """Write the study report: one self-contained HTML file (no network, no script) with
     the cases and interviews, the figure, the structure with counts, quotes in context,
@@ -37,16 +51,16 @@ def report(
     from gioia.report import ReportOptions
 
     with open_project() as project:
-        data = project.write_report(
+        data, written = project.write_report(
             output,
             ReportOptions(title=title, evidence=evidence, per_concept=per_concept),
+            no_clobber=no_clobber,
             show_others=show_others,
         )
-    size = output.stat().st_size
     quotes = sum(len(row.quotes) for row in data.quotes)
     click.echo(
-        f"Wrote {output} ({size / 1024:,.0f} KB): {len(data.transcripts)} interview(s), "
-        f"{quotes} quote(s) in context."
+        f"{wrote(written.replaced)} {output} ({written.count / 1024:,.0f} KB): "
+        f"{len(data.transcripts)} interview(s), {quotes} quote(s) in context."
     )
 
 

@@ -68,23 +68,40 @@ class SessionIO(Protocol):
 
 
 class PlainIO:
-    """Lines from a stream, plain text out: for pipes, scripts and tests."""
+    """Lines from a stream, plain text out: for pipes, scripts and tests.
+
+    Lines may come as bytes (standard input read raw): one that is not UTF-8 is
+    reported and skipped, and the session goes on.
+    """
 
     asks = False
 
-    def __init__(self, lines: Iterable[str], width: int = 80) -> None:
+    def __init__(self, lines: Iterable[str | bytes], width: int = 80) -> None:
         self._lines = iter(lines)
         self.width = width
 
     def read(self, prompt: str) -> str | None:
         click.echo(prompt, nl=False)
-        line = next(self._lines, None)
-        if line is None:
-            click.echo()
-            return None
-        line = line.rstrip("\r\n")
-        click.echo(line)
-        return line
+        while True:
+            raw = next(self._lines, None)
+            if raw is None:
+                click.echo()
+                return None
+            try:
+                line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            except UnicodeDecodeError as error:
+                click.echo()
+                byte = raw[error.start] if isinstance(raw, bytes) else 0
+                self.write(
+                    f"Error: that line is not UTF-8 text (byte 0x{byte:02X} at position "
+                    f"{error.start}); it was skipped.",
+                    "red",
+                )
+                click.echo(prompt, nl=False)
+                continue
+            line = line.rstrip("\r\n")
+            click.echo(line)
+            return line
 
     def write(self, text: str, style: str = "") -> None:
         click.echo(text)

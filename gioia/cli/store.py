@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gioia.cli.common import console, settings
+from gioia.cli.common import FilePath, console, settings
 
 
 @click.command()
@@ -41,11 +41,12 @@ def upgrade() -> None:
     """Upgrade the store's schema (a SQLite store is backed up first)."""
     from gioia.project import Project
 
-    before, after = Project.upgrade_schema(settings().store)
-    if before == after:
-        click.echo(f"The store is at {after} already; nothing to do.")
+    done = Project.upgrade_schema(settings().store)
+    if done.before == done.after:
+        click.echo(f"The store is at {done.after} already; nothing to do.")
     else:
-        click.echo(f"Upgraded the store from {before} to {after}.")
+        backup = f"; the old store is backed up at {done.backup}" if done.backup else ""
+        click.echo(f"Upgraded the store from {done.before} to {done.after}{backup}.")
 
 
 @db.command()
@@ -89,7 +90,7 @@ def settings_command(name: str | None, value: str | None) -> None:
 @click.command()
 @click.option(
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=FilePath(file_okay=False, path_type=Path),
     default=Path("gioia-demo"),
     show_default=True,
     help="Folder to build the demo project in (must be empty or new).",

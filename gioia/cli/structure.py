@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING
 import click
 
 from gioia.cli.common import (
+    FilePath,
     console,
     echo_json,
     evidence_option,
+    no_clobber_option,
     open_project,
+    say_written,
     show_others_option,
     text_table,
 )
@@ -315,7 +318,7 @@ def structure(
 
 
 @structure.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=FilePath(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--mode",
     type=click.Choice(["merge", "replace"]),
@@ -351,15 +354,18 @@ def structure_import(file: Path, mode: str, allow_shared: bool, move: bool) -> N
 
 
 @structure.command("export")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.argument("file", type=FilePath(dir_okay=False, path_type=Path), required=False)
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     help="The file to write (the same as FILE).",
 )
+@no_clobber_option
 @show_others_option
-def structure_export(file: Path | None, output: Path | None, show_others: bool) -> None:
+def structure_export(
+    file: Path | None, output: Path | None, no_clobber: bool, show_others: bool
+) -> None:
     """Export the structure to FILE, a .csv, .xlsx or .yaml file (concept, theme,
     dimension and definitions): the file `gioia structure import` reads."""
     if (file is None) == (output is None):
@@ -367,8 +373,8 @@ def structure_export(file: Path | None, output: Path | None, show_others: bool) 
     target = file or output
     assert target is not None
     with open_project() as project:
-        rows = project.export_structure(target, show_others=show_others)
-    click.echo(f"Wrote {rows} concept row(s) to {target}.")
+        written = project.export_structure(target, no_clobber=no_clobber, show_others=show_others)
+    say_written(target, written.replaced, f"{written.count} concept row(s)")
 
 
 @click.command()

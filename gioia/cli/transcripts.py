@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gioia.cli.common import console, echo_json, open_project, show_others_option
+from gioia.cli.common import (
+    FilePath,
+    console,
+    echo_json,
+    no_clobber_option,
+    open_project,
+    say_written,
+    show_others_option,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,7 +36,7 @@ def _attributes(values: tuple[str, ...]) -> dict[str, str]:
 
 
 @click.command("import")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=FilePath(path_type=Path))
 @click.option("--case", help="The case (firm) these transcripts belong to.")
 @click.option("--informant", help="The informant interviewed (a pseudonym).")
 @click.option("--role", help="The informant's role, as quotes will cite it.")
@@ -48,7 +56,7 @@ def _attributes(values: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option(
     "--manifest",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=FilePath(exists=True, dir_okay=False, path_type=Path),
     help="CSV/XLSX with a row per file: file, case, informant, role, date, wave, ….",
 )
 @click.option(
@@ -284,18 +292,19 @@ def transcripts(show_others: bool, as_json: bool) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     help="Write the cases table for a paper to a .docx, .md or .csv file.",
 )
+@no_clobber_option
 @show_others_option
-def cases(as_json: bool, output: Path | None, show_others: bool) -> None:
+def cases(as_json: bool, output: Path | None, no_clobber: bool, show_others: bool) -> None:
     """List the cases with their informants, counts and attributes."""
     from rich.table import Table
 
     with open_project() as project:
         if output is not None:
-            n = project.write_cases(output, show_others=show_others)
-            click.echo(f"Wrote {n} case(s) to {output}.")
+            written = project.write_cases(output, no_clobber=no_clobber, show_others=show_others)
+            say_written(output, written.replaced, f"{written.count} case(s)")
             return
         rows = project.cases(show_others=show_others)
     if as_json:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 from gioia.errors import InvalidInput
 from gioia.figure.model import HEADINGS, MIN_SIZE, STYLES, TINTS, Page, Style, count_line
 from gioia.figure.render import FORMATS, PNG_DPI, Engine, draw_page, find_engine, font_list
+from gioia.output import Opener, check_suffix, output_file
 from gioia.views import FigureFile, FigureResult, StructureView
 
 if TYPE_CHECKING:
@@ -46,6 +48,8 @@ STYLE_NAMES = ("plain", "boxed")
 SPLITS = ("none", "dimension")
 MIN_WIDTH = 2.0
 MIN_HEIGHT = 2.0
+MAX_WIDTH = 100.0  # any page; an infinite one cannot be laid out
+MAX_HEIGHT = 100.0
 
 
 @dataclass(frozen=True)
@@ -86,10 +90,14 @@ class FigureOptions:
                 raise InvalidInput(f"Unknown {what} {value!r}: use {choices}.")
         if not self.font.strip() or not self.font.isprintable() or set(self.font) & set('"\\,<>'):
             raise InvalidInput(f"{self.font!r} is not a font name: give one family, such as Arial.")
-        if not self.max_width >= MIN_WIDTH:  # also refuses NaN
-            raise InvalidInput(f"A figure must be at least {MIN_WIDTH:g} inches wide.")
-        if not self.max_height >= MIN_HEIGHT:
-            raise InvalidInput(f"A figure must be at least {MIN_HEIGHT:g} inches tall.")
+        for inches, least, most, side in (
+            (self.max_width, MIN_WIDTH, MAX_WIDTH, "wide"),
+            (self.max_height, MIN_HEIGHT, MAX_HEIGHT, "tall"),
+        ):
+            if not least <= inches <= most:  # also refuses NaN
+                raise InvalidInput(
+                    f"A figure is between {least:g} and {most:g} inches {side} (not {inches:g})."
+                )
 
 
 @dataclass(frozen=True)
@@ -163,44 +171,47 @@ def draw(
     path: str | os.PathLike[str],
     options: FigureOptions = FigureOptions(),
     engine: Engine | None = None,
+    *,
+    output: Opener = output_file,
 ) -> FigureResult:
     """Draw the figure to ``path`` (.svg, .png, .pdf or .dot); when split, to one file per
-    part, named with the part's letter (``figure-a.svg``, ``figure-b.svg``)."""
-    from gioia.output import output_file
+    part, named with the part's letter (``figure-a.svg``, ``figure-b.svg``).
 
+    Each file is opened with ``output`` (:func:`gioia.output.output_file`; ``Project``
+    passes its own, which also protects the store): every file is checked before any is
+    drawn, and they appear together or not at all.
+    """
     target = Path(path)
-    fmt = FORMATS.get(target.suffix.lower())
-    if fmt is None:
-        raise InvalidInput(
-            f"Cannot write a figure to {target.name!r}: name a .svg, .png, .pdf or .dot file."
-        )
+    fmt = FORMATS[check_suffix(target, tuple(FORMATS))]
     layout = lay_out(structure, options)
-    drawn: list[tuple[Path, Page, bytes]] = []
+    limits = (options.max_width * 72, options.max_height * 72)
     used = "none"
     warnings = list(layout.warnings)
-    for page in layout.pages:
-        data, used, warning = draw_page(page, fmt, engine, options.font)
-        name = target.with_name(f"{target.stem}-{page.label}{target.suffix}")
-        drawn.append((name if page.label else target, page, data))
-        if warning and warning not in warnings:
-            warnings.append(warning)
-    limits = (options.max_width * 72, options.max_height * 72)
     files = []
-    for name, page, data in drawn:
-        with output_file(name, tuple(FORMATS)) as out:
+    with ExitStack() as stack:
+        for page in layout.pages:
+            name = target.with_name(f"{target.stem}-{page.label}{target.suffix}")
+            out = stack.enter_context(output(name if page.label else target, tuple(FORMATS)))
+            files.append((out, page))
+        for out, page in files:
+            data, used, warning = draw_page(page, fmt, engine, options.font)
             out.temp.write_bytes(data)
-        files.append(
-            FigureFile(
-                name,
-                page.label,
-                page.width / 72,
-                page.height / 72,
-                page.smallest,
-                page.dimensions,
-                page.fits(*limits),
-            )
+            if warning and warning not in warnings:
+                warnings.append(warning)
+    drawn = tuple(
+        FigureFile(
+            out.path,
+            page.label,
+            page.width / 72,
+            page.height / 72,
+            page.smallest,
+            page.dimensions,
+            page.fits(*limits),
+            out.replaced,
         )
-    return FigureResult(tuple(files), used, layout.left_out, tuple(warnings))
+        for out, page in files
+    )
+    return FigureResult(drawn, used, layout.left_out, tuple(warnings))
 
 
 def _first(attempts: Iterable[list[Page]], limits: tuple[float, float]) -> list[Page]:

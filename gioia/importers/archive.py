@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from gioia.errors import ImportFailed
 
@@ -48,20 +49,24 @@ def archive_limits() -> ArchiveLimits:
     return ArchiveLimits(max_total=total, max_ratio=ratio, max_members=defaults.max_members)
 
 
-def open_archive(path: Path, limits: ArchiveLimits | None = None) -> zipfile.ZipFile:
-    """Open the zip at ``path`` for reading once its directory is within ``limits``.
+def open_archive(
+    source: Path | BinaryIO, limits: ArchiveLimits | None = None, *, name: str = ""
+) -> zipfile.ZipFile:
+    """Open the zip at ``source`` (a file, or bytes of one inside another archive, called
+    ``name``) for reading once its directory is within ``limits``.
 
     Raises ``ImportFailed`` naming the file and what is wrong: not a zip, damaged, too
     large, too compressed, too many members, or a member name with ``..`` or an absolute
     path.
     """
     limits = limits or archive_limits()
+    name = name or (source.name if isinstance(source, Path) else "archive")
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(source)
     except zipfile.BadZipFile as exc:
-        raise ImportFailed(f"{path.name} is not a zip archive or is damaged ({exc}).") from exc
+        raise ImportFailed(f"{name} is not a zip archive or is damaged ({exc}).") from exc
     try:
-        _check_directory(path, archive, limits)
+        _check_directory(name, archive, limits)
     except BaseException:
         archive.close()
         raise
@@ -98,37 +103,36 @@ def iter_member(
         raise ImportFailed(f"{where}: {name} cannot be read ({exc}).") from exc
 
 
-def _check_directory(path: Path, archive: zipfile.ZipFile, limits: ArchiveLimits) -> None:
+def _check_directory(name: str, archive: zipfile.ZipFile, limits: ArchiveLimits) -> None:
     members = archive.infolist()
     if len(members) > limits.max_members:
         raise ImportFailed(
-            f"{path.name} holds {len(members):,} files, more than the limit of "
-            f"{limits.max_members:,}."
+            f"{name} holds {len(members):,} files, more than the limit of {limits.max_members:,}."
         )
     total = 0
     for info in members:
-        _check_name(path, info.filename)
+        _check_name(name, info.filename)
         total += info.file_size
         if total > limits.max_total:
             raise ImportFailed(
-                f"{path.name} expands to more than {limits.max_total // MB:,} MB, the limit "
+                f"{name} expands to more than {limits.max_total // MB:,} MB, the limit "
                 "(set GIOIA_MAX_ARCHIVE_MB to allow more)."
             )
         if info.file_size > _RATIO_FLOOR:
             ratio = info.file_size / max(info.compress_size, 1)
             if ratio > limits.max_ratio:
                 raise ImportFailed(
-                    f"{path.name}: {info.filename} is compressed {ratio:,.0f}:1, beyond the "
+                    f"{name}: {info.filename} is compressed {ratio:,.0f}:1, beyond the "
                     f"limit of {limits.max_ratio:,.0f}:1 (a zip bomb?; set "
                     "GIOIA_MAX_ARCHIVE_RATIO to allow more)."
                 )
 
 
-def _check_name(path: Path, name: str) -> None:
+def _check_name(archive: str, name: str) -> None:
     member = PurePosixPath(name.replace("\\", "/"))
     drive = len(name) > 1 and name[1] == ":"
     if member.is_absolute() or drive or ".." in member.parts:
         raise ImportFailed(
-            f"{path.name} holds a file named {name!r} that points outside the archive; "
+            f"{archive} holds a file named {name!r} that points outside the archive; "
             "gioia does not read it."
         )

@@ -10,8 +10,9 @@ the label rules of :mod:`gioia.importers.plain`); a cue without a speaker
 continues the one before. Consecutive cues of one speaker make one turn,
 from the first cue's start to the last cue's end, texts joined by a space.
 Tags are dropped and HTML entities decoded. A cue that ends before it starts
-is kept with a warning; a cut-off last cue is left out with a warning; a
-broken timing line anywhere else is an ``ImportFailed`` naming its line.
+is kept with a warning (a file where every cue does is refused); a cut-off
+last cue is left out with a warning; a broken timing line anywhere else is an
+``ImportFailed`` naming its line.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def _parse_cues(lines: list[str], name: str, warnings: list[str]) -> list[_Piece
         )
 
     pieces: list[_Piece] = []
+    backwards: list[int] = []  # timing lines of cues that end before they start
     for k, timing in enumerate(timings):
         match = _TIMING.fullmatch(lines[timing])
         start = parse_timestamp(match.group(1)) if match else None
@@ -96,6 +98,7 @@ def _parse_cues(lines: list[str], name: str, warnings: list[str]) -> list[_Piece
             )
         ident = lines[heads[k]].strip() if heads[k] < timing else None
         if end < start:
+            backwards.append(timing)
             cue = f"cue {ident}" if ident else "a cue"
             warnings.append(
                 f"line {timing + 1}: {cue} ends before it starts "
@@ -115,6 +118,12 @@ def _parse_cues(lines: list[str], name: str, warnings: list[str]) -> list[_Piece
                     f"line {timing + 1}: the last cue has no text; the file may be cut off."
                 )
         pieces.extend(_pieces([line for _, line in text], start, end))
+    if pieces and len(backwards) == len(timings):
+        first = backwards[0]
+        raise ImportFailed(
+            f"{name}: every cue ends before it starts (line {first + 1}: "
+            f"'{lines[first].strip()}'), so these are not captions gioia can place in time."
+        )
     return pieces
 
 

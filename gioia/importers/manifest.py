@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gioia.errors import ImportFailed
+from gioia.errors import ImportFailed, InvalidInput
 from gioia.importers.tables import read_table
+from gioia.limits import VALUE_LENGTH, WAVE_LENGTH, clean_label, clean_name, clean_text
 
 KNOWN_COLUMNS = ("file", "case", "informant", "role", "date", "wave")
 OWNER_PREFIXES = ("case.", "informant.")
@@ -38,6 +39,28 @@ class TranscriptMeta:
             date=other.date or self.date,
             attributes={**self.attributes, **other.attributes},
         )
+
+
+def checked_meta(meta: TranscriptMeta) -> TranscriptMeta:
+    """``meta`` with its names and labels cleaned; ``InvalidInput`` when one is blank
+    where a name is needed, too long, or holds control characters."""
+    attributes = {}
+    for key, value in meta.attributes.items():
+        owner, dot, name = key.rpartition(".") if key.startswith(OWNER_PREFIXES) else ("", "", key)
+        label = clean_label(name, f"The attribute name {name[:40]!r}")
+        if not label:
+            raise InvalidInput(f"An attribute needs a name (KEY=VALUE): {key!r} has none.")
+        attributes[f"{owner}{dot}{label}"] = clean_text(
+            value, f"The value of attribute {label!r}", VALUE_LENGTH
+        )
+    return TranscriptMeta(
+        case=clean_name(meta.case, "case") if meta.case else None,
+        informant=clean_name(meta.informant, "informant") if meta.informant else None,
+        role=clean_label(meta.role, "A role") or None if meta.role else None,
+        wave=clean_label(meta.wave, "The wave", WAVE_LENGTH) or None if meta.wave else None,
+        date=meta.date,
+        attributes=attributes,
+    )
 
 
 def parse_date(value: str, where: str) -> dt.date:
@@ -78,14 +101,19 @@ def read_manifest(path: Path) -> dict[Path, TranscriptMeta]:
             except ImportFailed as exc:
                 problems.append(exc.message)
                 continue
-        found[file] = TranscriptMeta(
-            case=record.get("case") or None,
-            informant=record.get("informant") or None,
-            role=record.get("role") or None,
-            wave=record.get("wave") or None,
-            date=date,
-            attributes={k: v for k, v in record.items() if k not in KNOWN_COLUMNS and v},
-        )
+        try:
+            found[file] = checked_meta(
+                TranscriptMeta(
+                    case=record.get("case") or None,
+                    informant=record.get("informant") or None,
+                    role=record.get("role") or None,
+                    wave=record.get("wave") or None,
+                    date=date,
+                    attributes={k: v for k, v in record.items() if k not in KNOWN_COLUMNS and v},
+                )
+            )
+        except InvalidInput as exc:
+            problems.append(f"{where}: {exc.message}")
     if problems:
         raise ImportFailed(
             f"{path.name} has {len(problems)} bad row(s); nothing imported.", problems

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gioia.errors import ImportFailed
-from gioia.importers.decode import decode_bytes
+from gioia.importers.archive import open_archive
+from gioia.importers.decode import read_text
+from gioia.spreadsheet import restore
 
 
 @dataclass(frozen=True)
@@ -58,32 +60,76 @@ def read_table(path: Path) -> Table:
 
 
 def _read_csv(path: Path) -> Table:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFailed(f"{path.name}: cannot read ({exc.strerror}).") from exc
-    text, _warnings = decode_bytes(data, path.name)
+    """Read a CSV file whole or not at all: a row that cannot be parsed (a quote never
+    closed, a cell beyond the size limit) is an error naming where it starts. Cells that
+    gioia's exports protected from spreadsheets (``'=…``) read back as written."""
+    text, _warnings = read_text(path)
     header = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=header.count)
-    lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    lines: list[list[str]] = []
+    start = 1
+    try:
+        for cells in reader:
+            lines.append([restore(c) for c in cells])
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise ImportFailed(
+            f"{path.name}: the row that starts on line {start} cannot be read "
+            f"({_csv_problem(str(exc))}); nothing imported."
+        ) from None
     return _table(path.name, lines)
 
 
-def _read_xlsx(path: Path) -> Table:
-    import zipfile
+def _csv_problem(said: str) -> str:
+    if "field larger than field limit" in said:
+        return f"a cell is longer than {csv.field_size_limit():,} characters, the limit"
+    if "unexpected end of data" in said:
+        return "a quote opens a cell that is never closed"
+    if "expected after" in said:
+        return 'a quote inside a quoted cell must be doubled ("")'
+    return said
 
+
+#: The most rows and cells gioia reads from a spreadsheet (Excel's own row limit, and
+#: a bound on the cells a hostile sheet could make it pad out).
+MAX_ROWS = 1_048_576
+MAX_CELLS = 2_000_000
+
+
+def _read_xlsx(path: Path) -> Table:
+    """Read the first sheet of a workbook, within ``MAX_ROWS`` and ``MAX_CELLS``; what
+    openpyxl cannot parse is an ``ImportFailed`` naming the file."""
     from openpyxl import load_workbook
 
+    open_archive(path).close()  # refuses a workbook that expands beyond the limits
+    lines: list[list[str]] = []
+    cells = 0
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFailed(f"{path.name} is not an Excel workbook ({exc}).") from exc
-    sheet = workbook.worksheets[0]
-    lines = [
-        ["" if cell is None else str(cell) for cell in row]
-        for row in sheet.iter_rows(values_only=True)
-    ]
-    workbook.close()
+        try:
+            sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()  # rows as long as their cells, not as the sheet claims
+            for row in sheet.iter_rows(values_only=True):
+                cells += len(row)
+                if len(lines) >= MAX_ROWS or cells > MAX_CELLS:
+                    raise ImportFailed(
+                        f"{path.name} has more than {MAX_ROWS:,} rows or {MAX_CELLS:,} cells; "
+                        "gioia reads no more."
+                    )
+                values = ["" if cell is None else str(cell) for cell in row]
+                while values and not values[-1]:
+                    values.pop()
+                lines.append(values)
+        finally:
+            workbook.close()
+    except ImportFailed:
+        raise
+    except Exception as exc:  # openpyxl raises whatever its parsers meet in a damaged file
+        said = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ImportFailed(
+            f"{path.name} is not an Excel workbook gioia can read ({said})."
+        ) from exc
     return _table(path.name, lines)
 
 

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from gioia.errors import ImportFailed
+from gioia.importers.archive import open_archive
 from gioia.importers.base import ParsedTranscript
-from gioia.importers.decode import read_bytes
 from gioia.importers.plain import Block, Label, is_name, parse_blocks, parse_timestamp
 from gioia.text import name_key, normalize_text
 
@@ -36,35 +37,55 @@ _HEADER_WORDS = frozenset(
 
 
 def read_docx(path: Path) -> ParsedTranscript:
-    """Read a .docx transcript."""
-    return parse_docx(read_bytes(path), path.name)
+    """Read a .docx transcript, once its zip directory is within the archive limits
+    (:mod:`gioia.importers.archive`): a zip bomb is refused before anything is read."""
+    try:
+        is_zip = zipfile.is_zipfile(path)
+    except OSError as error:
+        raise ImportFailed(f"{path.name} cannot be read ({error.strerror or error}).") from None
+    return _read(path if is_zip else None, path.name)
 
 
 def parse_docx(data: bytes, name: str) -> ParsedTranscript:
-    """Read the bytes of the .docx file ``name`` (a file on disk or inside an archive)."""
+    """Read the bytes of the .docx file ``name`` (a source inside an archive), within the
+    same limits."""
+    source = io.BytesIO(data)
+    return _read(source if zipfile.is_zipfile(source) else None, name)
+
+
+def _read(source: Path | BinaryIO | None, name: str) -> ParsedTranscript:
+    """The transcript in the zip ``source`` (None: the file is not a zip)."""
     import docx  # python-docx: imported here so that importing gioia stays cheap
 
     reason = None
-    if not zipfile.is_zipfile(io.BytesIO(data)):
+    if source is None:
         reason = (
             "not a zip archive; an old .doc or a password-protected file "
             "must be saved again as .docx"
         )
     else:
+        open_archive(source, name=name).close()  # refuses what expands beyond the limits
         try:
-            document = docx.Document(io.BytesIO(data))
+            document = docx.Document(str(source) if isinstance(source, Path) else source)
+            blocks = _blocks(document, _bold_styles(document))
         except (KeyError, ValueError):
             reason = "the zip archive holds no Word document"
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, zlib.error, EOFError):
             reason = "the zip archive is damaged"
         except SyntaxError as error:  # lxml's XMLSyntaxError
-            reason = f"its XML is damaged: {error}"
+            reason = f"its XML is damaged: {_first_line(error)}"
+        except Exception as error:  # python-docx meets anything in a damaged file
+            reason = f"it cannot be read: {_first_line(error)}"
     if reason is not None:
         raise ImportFailed(f"{name} is not a Word document ({reason}).")
-    turns, warnings = parse_blocks(_blocks(document, _bold_styles(document)))
+    turns, warnings = parse_blocks(blocks)
     if not turns:
         raise ImportFailed(f"{name} has no transcript text to import.")
     return ParsedTranscript(turns, "docx", warnings)
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0].strip()
 
 
 def _bold_styles(document: Any) -> frozenset[str]:

@@ -20,6 +20,7 @@ from gioia.analysis.fsqca import (
 from gioia.analysis.matrix import CodeMatrix, code_matrix, column_of
 from gioia.analysis.saturation import Saturation, saturation
 from gioia.errors import GioiaError, InvalidInput, NotFound
+from gioia.importers.yaml_file import load_yaml
 from gioia.ops.base import Tx, resolve_refs, segment_ref, suggestion
 from gioia.ops.evidence import attribute_values, load_evidence
 from gioia.store import Case, Informant, Segment, Transcript
@@ -42,29 +43,9 @@ def saturation_of(tx: Tx, *, level: str, order: str, coder: str | None) -> Satur
     return saturation(load_evidence(tx, level, coder), order)
 
 
-def read_spec_file(path: Path) -> object:
-    """The YAML data of a calibration spec file."""
-    import yaml
-
-    from gioia.errors import ImportFailed
-
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ImportFailed(f"No spec file {path}.") from None
-    except UnicodeDecodeError:
-        raise ImportFailed(f"{path} is not UTF-8 text.") from None
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" (line {where.line + 1})" if where is not None else ""
-        raise ImportFailed(
-            f"{path} is not valid YAML{line}: {getattr(exc, 'problem', exc)}."
-        ) from exc
-
-
 def calibrate_conditions(tx: Tx, path: Path, coder: str | None = None) -> FsqcaTable:
     """Calibrate the conditions of the spec at ``path`` for every case of the study."""
-    spec = parse_spec(read_spec_file(path), path.name)
+    spec = parse_spec(load_yaml(path), path.name)
     coder = coder or spec.coder
     cases = list(tx.session.scalars(select(Case.name).order_by(Case.name_key)))
     if not cases:

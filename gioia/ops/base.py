@@ -10,22 +10,12 @@ from sqlalchemy import Subquery, and_, case, func, insert, select
 from sqlalchemy.orm import Session
 
 from gioia.errors import InvalidInput, NotFound
+from gioia.limits import MAX_INTEGER, clean_name
 from gioia.ops.visibility import Viewer
-from gioia.store import (
-    NAME_LENGTH,
-    Coder,
-    Coding,
-    Concept,
-    Event,
-    Review,
-    Segment,
-    Transcript,
-    core_table,
-)
+from gioia.store import Coder, Coding, Concept, Event, Review, Segment, Transcript, core_table
 from gioia.text import name_key
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_REF = re.compile(r"^(?P<transcript>.+):(?P<position>\d+)$")
+_REF = re.compile(r"^(?P<transcript>.+):(?P<position>[0-9]+)$")
 
 
 class Tx:
@@ -107,21 +97,6 @@ class Tx:
         self.session.add(event)
         self.session.flush()
         return event.id
-
-
-def clean_name(name: str, what: str) -> str:
-    """``name`` stripped, or an error if it is blank, too long or holds control characters."""
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise InvalidInput(f"A {what} name cannot be blank.")
-    if len(cleaned) > NAME_LENGTH:
-        raise InvalidInput(
-            f"A {what} name is at most {NAME_LENGTH} characters (this one has {len(cleaned)}): "
-            "keep the label short and put the rest in its definition."
-        )
-    if _CONTROL.search(name.strip().replace("\n", " ").replace("\t", " ")):
-        raise InvalidInput(f"A {what} name cannot hold control characters.")
-    return cleaned
 
 
 def get_or_create_coder(tx: Tx, name: str) -> Coder:
@@ -220,11 +195,14 @@ def create_concept(tx: Tx, name: str, creator: Coder | None = None) -> tuple[Con
 def parse_ref(ref: str) -> tuple[str, int]:
     """Split ``TRANSCRIPT:N`` into the transcript name and the position N (from 1)."""
     match = _REF.match(ref.strip())
-    if match is None or int(match["position"]) < 1:
+    digits = match["position"].lstrip("0") if match else ""
+    if match is None or not digits:
         raise InvalidInput(
             f"{ref!r} is not a segment reference: write TRANSCRIPT:N, e.g. case_a_ceo_w1:3."
         )
-    return match["transcript"], int(match["position"])
+    if len(digits) > len(str(MAX_INTEGER)) or int(digits) > MAX_INTEGER:
+        raise InvalidInput(f"{ref!r}: segment numbers go up to {MAX_INTEGER:,}.")
+    return match["transcript"], int(digits)
 
 
 def get_transcript(session: Session, name: str) -> Transcript:

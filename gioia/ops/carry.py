@@ -10,7 +10,6 @@ marks follow their segment, placed the same way.
 from __future__ import annotations
 
 import bisect
-import csv
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from sqlalchemy import delete, insert, select, update
 from gioia.ops.base import Tx
 from gioia.output import output_file
 from gioia.relocate import Placement, Relocator
+from gioia.spreadsheet import write_csv
 from gioia.store import Coder, Coding, Concept, Memo, Review, Segment, Transcript, core_table
 from gioia.text import SegmentSpan, name_key, one_line
 from gioia.views import CarriedItem, CarryReport
@@ -222,13 +222,9 @@ def drop_work(
 
 def write_dropped(path: Path, rows: Sequence[dict[str, str]]) -> None:
     """Write the codings and memos that were dropped to a new CSV file."""
-    with (
-        output_file(path, (".csv",), no_clobber=True) as out,
-        out.temp.open("w", newline="", encoding="utf-8") as handle,
-    ):
-        writer = csv.DictWriter(handle, fieldnames=DROPPED_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+    with output_file(path, (".csv",), no_clobber=True) as out:
+        records = ([row.get(column, "") for column in DROPPED_COLUMNS] for row in rows)
+        write_csv(out.temp, DROPPED_COLUMNS, records)
 
 
 def unplaced_lines(items: Sequence[CarriedItem], viewer: str | None) -> list[str]:

@@ -11,11 +11,12 @@ from sqlalchemy import func, insert, select
 
 from gioia.errors import ImportFailed, InvalidInput, NotFound
 from gioia.importers.tables import read_table
+from gioia.limits import clean_name
 from gioia.ops.base import (
     Tx,
-    clean_name,
     coding_keys,
     create_concept,
+    find_coder,
     find_concept,
     get_concept,
     get_or_create_coder,
@@ -351,7 +352,7 @@ def coding_rows(tx: Tx, coders: list[str] | None = None) -> list[CodingRow]:
         .order_by(Transcript.name, Segment.position, Coder.name, Concept.name, Coding.char_start)
     )
     if coders:
-        query = query.where(Coder.name_key.in_([name_key(c) for c in coders]))
+        query = query.where(Coder.id.in_([find_coder(tx.session, c).id for c in coders]))
     rows = []
     for coding, segment, transcript, concept, coder, case, informant in tx.session.execute(query):
         whole = (coding.char_start, coding.char_end) == (segment.char_start, segment.char_end)

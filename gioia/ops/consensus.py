@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from gioia.errors import InvalidInput
+from gioia.limits import DEFINITION_LENGTH, clean_name, clean_text
 from gioia.ops import undo
-from gioia.ops.base import Tx, clean_name, get_concept, mark_reviewed
+from gioia.ops.base import Tx, get_concept, mark_reviewed
 from gioia.ops.reliability_data import COMPARING, Scope, coder_codes, load
 from gioia.store import Coder, Coding, Review
 from gioia.text import name_key
@@ -186,6 +187,7 @@ def resolve(
 ) -> Decision:
     """Decide one disagreement: keep A's concepts, B's, both, neither (only the agreed
     ones), or other concepts; recorded with the note."""
+    note = clean_text(note, "A note", DEFINITION_LENGTH) if note else None
     work = _start(tx, into, coders)
     segment = next((s for s, v in work.scope.segments.items() if v[3] == ref), None)
     if segment is None:
@@ -232,7 +234,7 @@ def _decide(
     event = tx.record(
         "reconcile",
         "segment",
-        summary + (f" ({note.strip()})" if note and note.strip() else ""),
+        summary + (f" ({note})" if note else ""),
         subject_id=segment,
         before={
             "segment": ref,

@@ -11,9 +11,10 @@ from sqlalchemy import insert, select, update
 
 from gioia.errors import ImportFailed, InvalidInput
 from gioia.importers import read_transcript
-from gioia.importers.manifest import TranscriptMeta
+from gioia.importers.manifest import TranscriptMeta, checked_meta
+from gioia.limits import FILE_NAME_LENGTH, clean_label, clean_name
 from gioia.ops import carry
-from gioia.ops.base import Tx, clean_name
+from gioia.ops.base import Tx
 from gioia.store import Attribute, Case, Informant, Segment, Transcript, core_table
 from gioia.text import SEGMENTATIONS, SegmentSpan, build_document, name_key
 from gioia.views import CarryReport
@@ -77,11 +78,14 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
         raise ImportFailed(
             f"{path} does not exist." if not path.exists() else f"{path} is not a file."
         )
+    meta = checked_meta(meta)
+    source = clean_label(path.name, "The file name", FILE_NAME_LENGTH)
+    name = clean_name(path.stem, "transcript")
     parsed = read_transcript(path)
     if not parsed.turns:
         raise ImportFailed(f"{path.name} holds no transcript text.")
     text, spans = build_document(parsed.turns, options.segment_by)
-    name = clean_name(path.stem, "transcript")
+    _check_speakers(path, [span.speaker for span in spans])
     digest = content_hash(text, options.segment_by)
     session = tx.session
 
@@ -122,7 +126,7 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
         transcript = Transcript(name=name, name_key=name_key(name))
     case = get_or_create_case(tx, meta.case) if meta.case else None
     informant = get_or_create_informant(tx, meta, case) if meta.informant else None
-    transcript.source = path.name
+    transcript.source = source
     transcript.format = parsed.format
     transcript.text = text
     transcript.content_hash = digest
@@ -190,6 +194,18 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
         after=after,
     )
     return Outcome(name, status, len(spans), tuple(warnings), report, tuple(rows))
+
+
+def _check_speakers(path: Path, speakers: list[str | None]) -> None:
+    """Refuse the file when a speaker label is beyond the limits (too long, controls)."""
+    seen: set[str] = set()
+    for position, speaker in enumerate(speakers, start=1):
+        if speaker is not None and speaker not in seen:
+            seen.add(speaker)
+            try:
+                clean_label(speaker, "A speaker name")
+            except InvalidInput as exc:
+                raise ImportFailed(f"{path.name}, segment {position}: {exc.message}") from None
 
 
 def speaker_warnings(text: str, spans: list[SegmentSpan], options: ImportOptions) -> list[str]:

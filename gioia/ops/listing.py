@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import replace
 
 from sqlalchemy import func, select
 
+from gioia.limits import MAX_INTEGER
 from gioia.ops import memos
 from gioia.ops.base import Tx, coding_applications, find_coder, get_concept, get_transcript
 from gioia.store import (
@@ -21,7 +23,7 @@ from gioia.store import (
     Segment,
     Transcript,
 )
-from gioia.text import compile_grep
+from gioia.text import compile_grep, name_key
 from gioia.views import (
     CaseSummary,
     CodingMark,
@@ -135,6 +137,10 @@ def case_count(tx: Tx) -> int:
     return tx.session.scalar(select(func.count()).select_from(Case)) or 0
 
 
+#: Segments read from the store at a time when listing them.
+PAGE = 500
+
+
 def segments(
     tx: Tx,
     *,
@@ -149,34 +155,91 @@ def segments(
     """Segments in reading order, with the codings and memos the acting coder may see
     (only ``only_coder``'s codings, if given); ``positions`` limits them to a range of
     positions (both ends included)."""
+    return [
+        view
+        for page in segment_pages(
+            tx,
+            transcript=transcript,
+            uncoded=uncoded,
+            concept=concept,
+            grep=grep,
+            include_interviewer=include_interviewer,
+            positions=positions,
+            only_coder=only_coder,
+        )
+        for view in page
+    ]
+
+
+def segment_pages(
+    tx: Tx,
+    *,
+    transcript: str | None = None,
+    uncoded: bool = False,
+    concept: str | None = None,
+    grep: str | None = None,
+    include_interviewer: bool = False,
+    positions: tuple[int, int] | None = None,
+    only_coder: int | None = None,
+) -> Iterator[list[SegmentView]]:
+    """The segments of :func:`segments`, a page (``PAGE`` segments read) at a time, so
+    that the first of a transcript of 50 MB can be shown at once. Each transcript's
+    segments are read by position, on the index of (transcript, position)."""
     pattern = compile_grep(grep) if grep else None
-    query = select(Segment).join(Transcript, Transcript.id == Segment.transcript_id)
-    if transcript is not None:
-        query = query.where(Segment.transcript_id == get_transcript(tx.session, transcript).id)
-    if not include_interviewer:
-        query = query.where(Segment.is_interviewer.is_(False))
-    if positions is not None:
-        query = query.where(Segment.position.between(*positions))
+    names = select(Transcript.id, Transcript.name).order_by(Transcript.name_key)
+    if transcript is not None:  # not the whole row: its text may be 50 MB
+        names = names.where(Transcript.name_key == name_key(transcript))
+    chosen = [(row.id, row.name) for row in tx.session.execute(names)]
+    if transcript is not None and not chosen:
+        get_transcript(tx.session, transcript)  # the error, with the closest name
     concept_id = get_concept(tx, concept).id if concept else None
-    query = query.order_by(Transcript.name_key, Segment.position)
-    rows = list(tx.session.scalars(query))
-    ids = [s.id for s in rows]
-    marks = _marks(tx, ids, only_coder)
-    notes = memos.on_segments(tx, ids)
-    texts = _texts(tx, {s.transcript_id for s in rows})
-    views = []
-    for segment in rows:
-        name, text = texts[segment.transcript_id]
-        segment_marks = marks.get(segment.id, [])
-        view = _view(segment, name, text, segment_marks, notes.get(segment.id, ()))
-        if uncoded and view.codings:
-            continue
-        if concept_id is not None and all(cid != concept_id for cid, _ in segment_marks):
-            continue
-        if pattern is not None and not pattern.search(view.text):
-            continue
-        views.append(view)
-    return views
+    low, high = positions or (1, MAX_INTEGER)
+    for transcript_id, name in chosen:
+        query = select(Segment).where(
+            Segment.transcript_id == transcript_id, Segment.position <= high
+        )
+        if not include_interviewer:
+            query = query.where(Segment.is_interviewer.is_(False))
+        text = ""  # the text the pages need so far: the first page's, then all of it
+        after = low - 1
+        while True:
+            rows = list(
+                tx.session.scalars(
+                    query.where(Segment.position > after).order_by(Segment.position).limit(PAGE)
+                )
+            )
+            if not rows:
+                break
+            after = rows[-1].position
+            if len(text) < rows[-1].char_end:
+                whole = len(rows) < PAGE or bool(text)  # the first of several pages: its part
+                text = _text(tx, transcript_id, None if whole else rows[-1].char_end)
+            ids = [s.id for s in rows]
+            marks = _marks(tx, ids, only_coder)
+            notes = memos.on_segments(tx, ids)
+            page = []
+            for segment in rows:
+                segment_marks = marks.get(segment.id, [])
+                view = _view(segment, name, text, segment_marks, notes.get(segment.id, ()))
+                if uncoded and view.codings:
+                    continue
+                if concept_id is not None and all(cid != concept_id for cid, _ in segment_marks):
+                    continue
+                if pattern is not None and not pattern.search(view.text):
+                    continue
+                page.append(view)
+            if page:
+                yield page
+            if len(rows) < PAGE:
+                break
+
+
+def _text(tx: Tx, transcript_id: int, end: int | None) -> str:
+    """A transcript's text, or its first ``end`` characters."""
+    column = Transcript.text if end is None else func.substr(Transcript.text, 1, end)
+    text = tx.session.scalar(select(column).where(Transcript.id == transcript_id))
+    assert text is not None
+    return str(text)
 
 
 def transcript_view(tx: Tx, name: str) -> TranscriptView:
@@ -222,17 +285,6 @@ def _marks(tx: Tx, segment_ids: list[int], only_coder: int | None) -> _Marks:
             )
             found[coding.segment_id].append((coding.concept_id, mark))
     return found
-
-
-def _texts(tx: Tx, transcript_ids: set[int]) -> dict[int, tuple[str, str]]:
-    return {
-        id_: (name, text)
-        for id_, name, text in tx.session.execute(
-            select(Transcript.id, Transcript.name, Transcript.text).where(
-                Transcript.id.in_(transcript_ids)
-            )
-        )
-    }
 
 
 def _view(

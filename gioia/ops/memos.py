@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from gioia.errors import InvalidInput, NotFound
+from gioia.limits import MEMO_LENGTH, clean_text
 from gioia.ops.base import Tx, resolve_refs, segment_ref, suggestion, visible_concept
 from gioia.store import Coder, Concept, Dimension, Memo, Segment, Theme, Transcript, utcnow
 from gioia.text import name_key
@@ -68,7 +69,7 @@ def add(
     tx: Tx, target: str, text: str, *, level: str | None = None, share: bool = False
 ) -> MemoView:
     """Attach a memo by the acting coder to a segment (``T:N``) or an item (by name)."""
-    body = text.strip()
+    body = clean_text(text, "A memo", MEMO_LENGTH)
     if not body:
         raise InvalidInput("A memo cannot be blank.")
     coder = tx.coder()
@@ -108,7 +109,7 @@ def _own(tx: Tx, memo_id: int) -> tuple[Memo, str, str]:
 
 def edit(tx: Tx, memo_id: int, text: str) -> MemoView:
     """Replace the text of one of the acting coder's memos."""
-    body = text.strip()
+    body = clean_text(text, "A memo", MEMO_LENGTH)
     if not body:
         raise InvalidInput("A memo cannot be blank: delete it with `gioia memo delete`.")
     memo, kind, label = _own(tx, memo_id)

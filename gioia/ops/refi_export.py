@@ -29,7 +29,7 @@ from gioia import __version__
 from gioia.errors import InvalidInput
 from gioia.ops.base import Tx, find_coder
 from gioia.ops.refi_export_sources import Guids, Sources
-from gioia.output import output_file
+from gioia.output import Opener, output_file
 from gioia.refi import model as m
 from gioia.refi.model import iso
 from gioia.refi.package import SIDECAR_VERSION, write_package
@@ -134,8 +134,9 @@ def _structure_counts(tx: Tx) -> tuple[int, int, int]:
     return dimensions, themes, concepts or 0
 
 
-def export_codebook(tx: Tx, path: Path, *, protect: list[str]) -> ExportResult:
-    """Write the structure as a codebook (``.qdc``): codes and definitions only."""
+def export_codebook(tx: Tx, path: Path, *, output: Opener = output_file) -> ExportResult:
+    """Write the structure as a codebook (``.qdc``): codes and definitions only, through
+    ``output`` (``Project``'s protects the store)."""
     codes, _, _ = build_codes(tx, _guids(tx), {})
     if not codes:
         raise InvalidInput("The structure is empty: add concepts before exporting a codebook.")
@@ -157,9 +158,11 @@ def export_codebook(tx: Tx, path: Path, *, protect: list[str]) -> ExportResult:
         "A codebook holds the code tree and definitions only: a program that reads it sees "
         "dimensions, themes and concepts as codes nested three deep."
     )
-    with output_file(path, [".qdc"], protect=protect) as out:
+    with output(path, (".qdc",)) as out:
         out.temp.write_bytes(codebook_xml(m.Project(origin=ORIGIN, codes=codes)))
-    return ExportResult(path, *_structure_counts(tx), warnings=tuple(warnings))
+    return ExportResult(
+        out.path, *_structure_counts(tx), warnings=tuple(warnings), replaced=out.replaced
+    )
 
 
 def export_project(
@@ -168,11 +171,12 @@ def export_project(
     *,
     coders: list[str] | None = None,
     positions: str = "codepoints",
-    protect: list[str],
+    output: Opener = output_file,
 ) -> ExportResult:
     """Write the whole project (or these coders' codings, memos and reviews) as a
-    ``.qdpx``, whole or not at all. A blind coder exports their own work only (with the
-    shared memos and the concepts they may see)."""
+    ``.qdpx``, whole or not at all, through ``output`` (``Project``'s protects the
+    store). A blind coder exports their own work only (with the shared memos and the
+    concepts they may see)."""
     if positions not in CONVENTIONS:
         raise InvalidInput(f"Positions are {' or '.join(CONVENTIONS)}, not {positions!r}.")
     viewer = tx.viewer
@@ -250,10 +254,10 @@ def export_project(
         }
         return sources.files, sidecar
 
-    with output_file(path, [".qdpx"], protect=protect) as out:
+    with output(path, (".qdpx",)) as out:
         sidecar = write_package(out.temp, project, each(), rest)
     return ExportResult(
-        path,
+        out.path,
         *_structure_counts(tx),
         coders=len(chosen),
         transcripts=len(sources.transcripts),
@@ -262,6 +266,7 @@ def export_project(
         cases=len(sources.cases),
         positions=positions,
         warnings=tuple(_cannot_carry(tx, sidecar, sources.wide, positions)) + _shared(extra),
+        replaced=out.replaced,
     )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from gioia.errors import GioiaError
 from gioia.importers.decode import decode_raw
 from gioia.importers.manifest import TranscriptMeta
+from gioia.limits import WAVE_LENGTH
 from gioia.ops.base import Tx, bulk_insert, get_or_create_coder
 from gioia.ops.importing import (
     ImportOptions,
@@ -42,7 +43,6 @@ from gioia.store import Coder, Coding, Segment, Transcript, utcnow
 from gioia.text import SegmentSpan, build_document, name_key
 
 SEGMENT_BY = "turn"
-WAVE_LENGTH = 40  # gioia.store.Transcript.wave
 
 
 @dataclass

@@ -7,10 +7,10 @@ import datetime as dt
 from sqlalchemy import and_, delete, func, select
 
 from gioia.errors import InvalidInput
+from gioia.limits import clean_name
 from gioia.ops import memos
 from gioia.ops.base import (
     Tx,
-    clean_name,
     coding_applications,
     find_coder,
     get_concept,

@@ -13,8 +13,9 @@ from sqlalchemy import CursorResult, delete, exists, func, select, true, update
 from sqlalchemy.orm import aliased
 
 from gioia.errors import InvalidInput, NotFound
+from gioia.limits import DEFINITION_LENGTH, clean_name, clean_text
 from gioia.ops import parents
-from gioia.ops.base import Tx, clean_name, resolve_refs, suggestion
+from gioia.ops.base import Tx, resolve_refs, suggestion
 from gioia.ops.memos import snapshots as memo_snapshots
 from gioia.store import Coder, Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
 from gioia.text import compile_grep, name_key
@@ -108,8 +109,9 @@ def add(tx: Tx, word: str, name: str, definition: str | None = None) -> str:
         "name_key": name_key(cleaned),
         "position": (last or 0) + 1,
     }
-    if definition and definition.strip():
-        fields["definition"] = definition.strip()
+    described = clean_text(definition or "", "A definition", DEFINITION_LENGTH)
+    if described:
+        fields["definition"] = described
     if word == "concept" and creator is not None:
         fields["created_by_id"] = creator.id
     item = lvl.model(**fields)
@@ -164,8 +166,9 @@ def describe(tx: Tx, word: str, name: str, definition: str) -> None:
 
 def define(tx: Tx, word: str, item: Item, definition: str) -> None:
     """Set (or clear) the definition of ``item``, a concept, theme or dimension."""
+    described = clean_text(definition, "A definition", DEFINITION_LENGTH)
     before = item.definition
-    item.definition = definition.strip() or None
+    item.definition = described or None
     tx.record(
         "describe",
         word,

@@ -5,7 +5,11 @@ Each ``write_…`` function picks the format from the file's suffix. Word, Markd
 LaTeX print one table, built once as a :class:`~gioia.publish.table.Table`
 (:mod:`.build`) and rendered by one function per format (:mod:`.word`,
 :mod:`.text_formats`); CSV and Excel hold one flat record per line for spreadsheets
-(:mod:`.sheet`). Every file is written through :func:`gioia.output.output_file`.
+(:mod:`.sheet`), every text cell neutralised (:mod:`gioia.spreadsheet`).
+
+These functions write to the path they are given: ``Project`` gives them the temporary
+file of :func:`gioia.output.output_file`, so that a table appears whole or not at all and
+never over the store.
 
 The same input gives the same bytes in .md, .tex and .csv, and the same parts in .docx
 (whose created and modified dates stay the fixed ones of python-docx's template); what
@@ -19,7 +23,7 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from gioia.output import output_file
+from gioia.output import check_suffix
 from gioia.publish.build import (
     CODEBOOK_COLUMNS,
     QUOTE_COLUMNS,
@@ -33,12 +37,18 @@ from gioia.publish.build import (
     quotes_table,
 )
 from gioia.publish.table import Column, Document, Row, Table
-from gioia.publish.text_formats import latex, markdown, markdown_document, write_csv
+from gioia.publish.text_formats import latex, markdown, markdown_document
+from gioia.spreadsheet import write_csv
 from gioia.views import CaseSummary, ConceptQuotes, MemoView, Quote, StructureView
 
 __all__ = [
+    "AGREEMENT_FORMATS",
+    "CASES_FORMATS",
     "CODEBOOK_COLUMNS",
+    "CODEBOOK_FORMATS",
+    "MEMO_FORMATS",
     "QUOTE_COLUMNS",
+    "QUOTE_FORMATS",
     "Column",
     "Document",
     "Row",
@@ -54,6 +64,12 @@ QUOTES_TITLE = "Representative quotes underlying the data structure"
 CODEBOOK_TITLE = "Codebook: aggregate dimensions, 2nd-order themes and 1st-order concepts"
 CASES_TITLE = "Cases and informants"
 MEMOS_TITLE = "Memos"
+
+QUOTE_FORMATS = (".docx", ".md", ".tex", ".csv")
+CODEBOOK_FORMATS = (".docx", ".md", ".csv", ".xlsx")
+CASES_FORMATS = (".docx", ".md", ".csv")
+AGREEMENT_FORMATS = (".docx", ".md")
+MEMO_FORMATS = (".md", ".docx")
 
 
 def write_quotes(
@@ -71,11 +87,11 @@ def write_quotes(
     record per quote (columns :data:`QUOTE_COLUMNS`) and one with an empty quote for a
     concept without quotes. Empty ``rows`` give a table with only its header.
     """
-    with output_file(path, (".docx", ".md", ".tex", ".csv")) as out:
-        if out.suffix == ".csv":
-            write_csv(out.temp, QUOTE_COLUMNS, quote_records(rows))
-        else:
-            _write_table(quotes_table(rows, with_wave, title), out.temp, out.suffix)
+    suffix = check_suffix(path, QUOTE_FORMATS)
+    if suffix == ".csv":
+        write_csv(path, QUOTE_COLUMNS, quote_records(rows))
+    else:
+        _write_table(quotes_table(rows, with_wave, title), Path(path), suffix)
 
 
 def write_codebook(
@@ -98,17 +114,16 @@ def write_codebook(
     """
     from gioia.publish.sheet import write_codebook_xlsx
 
+    suffix = check_suffix(path, CODEBOOK_FORMATS)
     entries = codebook_entries(structure, examples, memos)
     with_memos = memos is not None
     columns = (*CODEBOOK_COLUMNS, "memos") if with_memos else CODEBOOK_COLUMNS
-    with output_file(path, (".docx", ".md", ".csv", ".xlsx")) as out:
-        if out.suffix == ".csv":
-            records = (codebook_record(e, with_memos) for e in entries)
-            write_csv(out.temp, columns, records)
-        elif out.suffix == ".xlsx":
-            write_codebook_xlsx(out.temp, entries, columns)
-        else:
-            _write_table(codebook_table(entries, title, with_memos), out.temp, out.suffix)
+    if suffix == ".csv":
+        write_csv(path, columns, (codebook_record(e, with_memos) for e in entries))
+    elif suffix == ".xlsx":
+        write_codebook_xlsx(Path(path), entries, columns)
+    else:
+        _write_table(codebook_table(entries, title, with_memos), Path(path), suffix)
 
 
 def write_memos(
@@ -116,8 +131,8 @@ def write_memos(
 ) -> None:
     """Write memos to .md or .docx: one row per memo with what it is on, its author,
     its date (and "edited" when it was changed) and its text, in the order given."""
-    with output_file(path, (".md", ".docx")) as out:
-        _write_table(memos_table(memos, title), out.temp, out.suffix)
+    suffix = check_suffix(path, MEMO_FORMATS)
+    _write_table(memos_table(memos, title), Path(path), suffix)
 
 
 def write_cases(
@@ -136,13 +151,13 @@ def write_cases(
     totals. The CSV has the same columns, several entries in a cell joined by "; ". No
     cases give a table with only its header.
     """
+    suffix = check_suffix(path, CASES_FORMATS)
     table = cases_table(cases, interviews_per_wave, title)
-    with output_file(path, (".docx", ".md", ".csv")) as out:
-        if out.suffix == ".csv":
-            records = (["; ".join(cell or ()) for cell in row.cells] for row in table.rows)
-            write_csv(out.temp, [c.title for c in table.columns], records)
-        else:
-            _write_table(table, out.temp, out.suffix)
+    if suffix == ".csv":
+        records = (["; ".join(cell or ()) for cell in row.cells] for row in table.rows)
+        write_csv(path, [c.title for c in table.columns], records)
+    else:
+        _write_table(table, Path(path), suffix)
 
 
 def _write_table(table: Table, path: Path, suffix: str) -> None:
@@ -158,10 +173,9 @@ def _write_table(table: Table, path: Path, suffix: str) -> None:
 
 def write_document(document: Document, path: str | os.PathLike[str]) -> None:
     """Write a report of paragraphs and tables (the agreement report) to .docx or .md."""
-    with output_file(path, (".docx", ".md")) as out:
-        if out.suffix == ".docx":
-            from gioia.publish.word import write_docx_document
+    if check_suffix(path, AGREEMENT_FORMATS) == ".docx":
+        from gioia.publish.word import write_docx_document
 
-            write_docx_document(document, out.temp)
-        else:
-            out.temp.write_text(markdown_document(document), encoding="utf-8")
+        write_docx_document(document, Path(path))
+    else:
+        Path(path).write_text(markdown_document(document), encoding="utf-8")

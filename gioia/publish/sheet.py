@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gioia.publish.build import CODEBOOK_COLUMNS, COUNT_COLUMNS, Entry, codebook_record
+from gioia.spreadsheet import append_row
 
 _WIDE = {
     "dimension": 18,
@@ -35,9 +36,9 @@ def write_codebook_xlsx(
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Codebook"
-    sheet.append(list(columns))
+    append_row(sheet, columns)
     for entry in entries:
-        sheet.append(codebook_record(entry, with_memos="memos" in columns))
+        append_row(sheet, codebook_record(entry, with_memos="memos" in columns))
     widths = [_WIDE.get(name, _NARROW.get(name, 12)) for name in columns]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width

@@ -1,12 +1,9 @@
-"""A :class:`Table` as Markdown or LaTeX, and records as CSV."""
+"""A :class:`Table` as Markdown or LaTeX."""
 
 from __future__ import annotations
 
-import csv
 import re
-from collections.abc import Iterable, Sequence
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterable
 
 from gioia.publish.table import Document, Row, Table
 
@@ -144,11 +141,3 @@ def latex(table: Table) -> str:
         lines.append(" & ".join(cells) + r" \\")
     lines.append(_command("end", "longtable"))
     return "\n".join(lines) + "\n"
-
-
-def write_csv(path: Path, header: Sequence[str], records: Iterable[Sequence[Any]]) -> None:
-    """Records under a header line, in UTF-8."""
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(records)

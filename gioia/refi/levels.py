@@ -21,19 +21,18 @@ at a level stay; a name used twice at one level gets its parent's name added.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 
 from gioia.errors import InvalidInput
+from gioia.limits import NAME_LENGTH, fit_name
 from gioia.refi.model import Code
 from gioia.text import name_key
 
-#: gioia's longest name (``gioia.store.NAME_LENGTH``; a test keeps the two equal).
-MAX_NAME = 200
+#: gioia's longest name.
+MAX_NAME = NAME_LENGTH
 ROLES = ("concept", "theme", "dimension")
 LEFT_OUT = "left out"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _FOLDER = 3  # rank of a code above the dimensions
 
 
@@ -114,10 +113,8 @@ class Mapping:
 
 
 def clean_code_name(name: str) -> str:
-    """A code's name as gioia can hold it: spaces collapsed, control characters out,
-    at most ``MAX_NAME`` characters."""
-    cleaned = " ".join(_CONTROL.sub(" ", name).split()) or "(unnamed code)"
-    return cleaned if len(cleaned) <= MAX_NAME else cleaned[: MAX_NAME - 1] + "…"
+    """A code's name as gioia can hold it (:func:`gioia.limits.fit_name`)."""
+    return fit_name(name, "(unnamed code)")
 
 
 def _leaf_ranks(codes: list[Code]) -> dict[str, int]:

@@ -11,7 +11,8 @@ from gioia.refi.positions import Detection
 
 @dataclass(frozen=True)
 class ExportResult:
-    """A ``.qdpx`` or ``.qdc`` written: what it holds and what it could not."""
+    """A ``.qdpx`` or ``.qdc`` written: what it holds, what it could not, and whether it
+    replaced a file."""
 
     path: Path
     dimensions: int
@@ -24,6 +25,7 @@ class ExportResult:
     cases: int = 0
     positions: str = "codepoints"
     warnings: tuple[str, ...] = ()
+    replaced: bool = False
 
 
 @dataclass(frozen=True)
