@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gioia.errors import GioiaError
+from gioia.output import output_file
 from gioia.project import Project
 from gioia.report.data import ReportOptions
 from gioia.resources import bundled_path
@@ -139,7 +140,8 @@ def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
     corrected = out / "corrected"
     corrected.mkdir()
     original = (sample / CORRECTED).read_text(encoding="utf-8")
-    (corrected / CORRECTED).write_text(corrected_transcript(original), encoding="utf-8")
+    with output_file(corrected / CORRECTED, (".txt",), no_clobber=True) as file:
+        file.temp.write_text(corrected_transcript(original), encoding="utf-8")
     say(f"Wrote {corrected / CORRECTED}, the interview as a transcriber corrected it")
     where = shlex.quote(str(store))
     first = results[0].transcript or ""
