@@ -169,7 +169,9 @@ class Memo(Base):
     theme_id: Mapped[int | None]
     dimension_id: Mapped[int | None]
     text: Mapped[str]
+    shared: Mapped[bool]
     created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime | None]
 
 
 class Event(Base):
@@ -185,3 +187,4 @@ class Event(Base):
     summary: Mapped[str]
     before: Mapped[Any | None]
     after: Mapped[Any | None]
+    reverses_id: Mapped[int | None]

@@ -1,5 +1,6 @@
 """What every part of ``Project`` shares: the open store, the acting coder, one
-transaction per public method, and the files a method writes."""
+transaction per public method (blind for the acting coder), and the files a method
+writes."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import TypeVar
 
 from gioia.errors import WriteConflict
 from gioia.ops.base import Tx
+from gioia.ops.visibility import record_unblinding
 from gioia.output import Opener, Output, output_file
 from gioia.store import Store
 from gioia.views import SchemaUpgrade
@@ -19,11 +21,12 @@ T = TypeVar("T")
 
 
 class ProjectBase:
-    """An open store acting as one coder (or none, for reading)."""
+    """An open store acting as one coder (or none: the project lead, scripts)."""
 
     def __init__(self, store: Store, coder: str | None = None) -> None:
         self._store = store
         self.coder = coder
+        self._unblinded: set[tuple[str, str]] = set()  # (coder, reading) recorded already
 
     @property
     def created(self) -> bool:
@@ -56,14 +59,22 @@ class ProjectBase:
         self.close()
 
     @contextmanager
-    def _write(self) -> Iterator[Tx]:
+    def _write(self, *, show_others: bool = False, reading: str = "") -> Iterator[Tx]:
+        """A write transaction; with ``show_others`` the acting coder sees everyone's
+        work in it, which the trail records (``reading`` says what they looked at; once
+        per reading and coder for this open project)."""
+        seen = (self.coder or "", reading)
         with self._store.transaction(write=True) as connection:
-            tx = Tx(connection, self.coder)
+            tx = Tx(connection, self.coder, show_others=show_others)
             try:
                 yield tx
+                if show_others and self.coder and seen not in self._unblinded:
+                    record_unblinding(tx, reading)
                 tx.finish()
             finally:
                 tx.close()
+        if show_others and self.coder:
+            self._unblinded.add(seen)
 
     def _write_retrying(self, work: Callable[[Tx], T]) -> T:
         """Run ``work`` in a write transaction, once more if it lost a race on a unique
@@ -77,9 +88,15 @@ class ProjectBase:
                 return work(tx)
 
     @contextmanager
-    def _read(self) -> Iterator[Tx]:
+    def _read(self, *, show_others: bool = False, reading: str = "") -> Iterator[Tx]:
+        """A read transaction, blind for the acting coder. Lifting the blind
+        (``show_others``) as a coder is recorded in the audit trail, so it is a write."""
+        if show_others and self.coder and (self.coder, reading) not in self._unblinded:
+            with self._write(show_others=True, reading=reading) as tx:
+                yield tx
+            return
         with self._store.transaction(write=False) as connection:
-            tx = Tx(connection, self.coder, writing=False)
+            tx = Tx(connection, self.coder, writing=False, show_others=show_others)
             try:
                 yield tx
             finally:

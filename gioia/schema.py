@@ -33,7 +33,7 @@ from sqlalchemy import (
 from gioia.limits import FILE_NAME_LENGTH, NAME_LENGTH, WAVE_LENGTH
 
 #: The alembic revision these tables describe; tests check it is the migrations' head.
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0008"
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -208,7 +208,8 @@ theme_extra_dimensions = Table(
     Column("position", Integer, nullable=False, default=0),
 )
 
-#: A project setting: a name and its value as text (``allow_shared``: "true"); also
+#: A project setting: a name and its value as text (``allow_shared``: "true";
+#: ``phase``: "open" or "codebook", the phase of blind coding); also
 #: ``store_id``, the store's identity (a UUID made with the store, schema 0007), from
 #: which exports derive stable GUIDs.
 settings = Table(
@@ -250,7 +251,8 @@ reviews = Table(
     UniqueConstraint("segment_id", "coder_id"),
 )
 
-#: A note by a coder on a segment or on an item of the structure.
+#: A note by a coder on a segment or on an item of the structure; under blind coding
+#: private to its author until ``shared``.
 memos = Table(
     "memos",
     metadata,
@@ -261,12 +263,15 @@ memos = Table(
     Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), index=True),
     Column("dimension_id", ForeignKey("dimensions.id", ondelete="CASCADE"), index=True),
     Column("text", Text, nullable=False),
+    Column("shared", Boolean, nullable=False, default=False, server_default=false()),
     _created_at(),
+    Column("updated_at", DateTime),
 )
 
 #: The audit trail: one append-only row per change, written with the change.
 #: ``concept_id`` and ``transcript_id`` are plain integers, not foreign keys, so the
-#: history of a deleted concept or transcript stays readable.
+#: history of a deleted concept or transcript stays readable. An undo names the event
+#: it reverses in ``reverses_id`` (so an event is undone once at most).
 events = Table(
     "events",
     metadata,
@@ -281,4 +286,5 @@ events = Table(
     Column("summary", Text, nullable=False),
     Column("before", JSON),
     Column("after", JSON),
+    Column("reverses_id", Integer, index=True),
 )

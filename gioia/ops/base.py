@@ -35,6 +35,7 @@ from sqlalchemy import (
 from gioia import schema
 from gioia.errors import InvalidInput, NotFound
 from gioia.limits import MAX_INTEGER, clean_name
+from gioia.ops.visibility import Viewer
 from gioia.schema import utcnow
 from gioia.text import name_key
 
@@ -63,16 +64,32 @@ class Actor(NamedTuple):
 
 class Tx:
     """One open transaction: its connection, the ORM session on demand, the acting
-    coder, and the audit trail."""
+    coder, what they may see (the ``viewer``: blind unless ``show_others``), and the
+    audit trail."""
 
     def __init__(
-        self, connection: Connection, coder_name: str | None, *, writing: bool = True
+        self,
+        connection: Connection,
+        coder_name: str | None,
+        *,
+        writing: bool = True,
+        show_others: bool = False,
     ) -> None:
         self.connection = connection
         self.coder_name = coder_name
         self.writing = writing
+        self.show_others = show_others
         self._coder: Actor | None = None
         self._session: Session | None = None
+        self._viewer: Viewer | None = None
+
+    @property
+    def viewer(self) -> Viewer:
+        """What the acting coder may see (see :mod:`gioia.ops.visibility`)."""
+        if self._viewer is None:
+            acting = self.coder() if self.coder_name else None
+            self._viewer = Viewer.of(self, acting, show_others=self.show_others)
+        return self._viewer
 
     @property
     def session(self) -> Session:
@@ -180,9 +197,11 @@ class Tx:
         before: Any = None,
         after: Any = None,
         coder: Identified | None = None,
+        reverses: int | None = None,
     ) -> int:
         """Append an event to the audit trail, in this transaction, by ``coder`` (default:
-        the acting coder, if any); returns its id."""
+        the acting coder, if any); ``reverses`` names the event an undo reverses. Returns
+        its id."""
         if coder is None and self.coder_name:
             coder = self.coder()
         row = event_row(
@@ -195,6 +214,7 @@ class Tx:
             transcript_id=transcript_id,
             before=before,
             after=after,
+            reverses_id=reverses,
         )
         return int(self.execute(_returning_id(schema.events), row).scalar_one())
 
@@ -258,6 +278,7 @@ def event_row(
     before: Any = None,
     after: Any = None,
     at: Any = None,
+    reverses_id: int | None = None,
 ) -> dict[str, Any]:
     """The row of one event, for ``Tx.record`` or a bulk insert of many."""
     return {
@@ -271,6 +292,7 @@ def event_row(
         "summary": summary,
         "before": before,
         "after": after,
+        "reverses_id": reverses_id,
     }
 
 
@@ -301,15 +323,24 @@ def find_coder_row(tx: Tx, name: str) -> Actor | None:
 
 
 def ensure_coder(tx: Tx, name: str) -> Actor:
-    """The coder called ``name`` (case- and space-insensitively), created if new."""
+    """The coder called ``name`` (case- and space-insensitively), created (and the
+    creation recorded) if new."""
     cleaned = clean_name(name, "coder")
     found = find_coder_row(tx, cleaned)
     if found is not None:
         return found
     coders = schema.coders
     row = {"name": cleaned, "name_key": name_key(cleaned), "created_at": utcnow()}
-    new_id = tx.execute(insert(coders).returning(coders.c.id), row).scalar_one()
-    return Actor(int(new_id), cleaned)
+    made = Actor(int(tx.execute(_returning_id(coders), row).scalar_one()), cleaned)
+    tx.record(
+        "create",
+        "coder",
+        f"Created coder {cleaned!r}",
+        subject_id=made.id,
+        after={"name": cleaned},
+        coder=made,
+    )
+    return made
 
 
 _REF = re.compile(r"^(?P<transcript>.+):(?P<position>[0-9]+)$")
@@ -435,9 +466,19 @@ def find_concept_row(tx: Tx, name: str) -> ConceptRow | None:
     return ConceptRow(row.id, row.name) if row is not None else None
 
 
+def visible_concept_row(tx: Tx, name: str) -> ConceptRow | None:
+    """The concept called ``name``, if there is one the acting coder may see."""
+    found = find_concept_row(tx, name)
+    if found is None or not tx.viewer.sees_concept(tx, found.id):
+        return None
+    return found
+
+
 def no_such_concept(tx: Tx, name: str, hint: str = "") -> NotFound:
-    """The error for a concept that does not exist, naming the closest one."""
-    names = list(tx.execute(select(schema.concepts.c.name)).scalars())
+    """The error for a concept the acting coder cannot see (or that does not exist),
+    naming the closest one they may see."""
+    visible = select(schema.concepts.c.name).where(tx.viewer.concept_clause())
+    names = list(tx.execute(visible).scalars())
     return NotFound(f"No concept {name!r}.{suggestion(name, names)}{hint}")
 
 
@@ -559,10 +600,14 @@ def existing_coder(tx: Tx, name: str) -> Actor:
 
 def evidence_coder(tx: Tx, coder: str | None) -> int | None:
     """Whose codings count as the evidence (structure counts, figure, quotes): the coder
-    named, else the consensus coder when there is one (the newest, if several), else
-    everyone's (None)."""
+    named, else, for a blind coder, their own, else the consensus coder when there is
+    one (the newest, if several), else everyone's (None)."""
+    viewer = tx.viewer
     if coder is not None:
-        return existing_coder(tx, coder).id
+        viewer.check_coder(coder, f"{coder}'s codings are")
+        return existing_coder(tx, coder).id if viewer.unblinded else viewer.me
+    if viewer.blind:
+        return viewer.me
     coders = schema.coders
     return tx.execute(
         select(coders.c.id)

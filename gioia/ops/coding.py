@@ -1,35 +1,29 @@
-"""Coding with mapped objects: untag segments, memos, and codings files out (tagging and
-codings files in are in ``gioia.ops.tagging``)."""
+"""Coding with mapped objects: untag segments, and codings files out (tagging and codings
+files in are in ``gioia.ops.tagging``, memos in ``gioia.ops.memos``)."""
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import func, select
 
-from gioia.errors import InvalidInput, NotFound
-from gioia.limits import MEMO_LENGTH, clean_text
+from gioia.errors import NotFound
 from gioia.models import (
     Case,
     Coder,
     Coding,
     Concept,
     Informant,
-    Memo,
     Segment,
     Transcript,
 )
 from gioia.ops.base import Tx
 from gioia.ops.objects import (
     find_coder,
-    find_concept,
     get_concept,
     resolve_refs,
     segment_ref,
 )
 from gioia.ops.tagging import coded_span
-from gioia.schema import utcnow
-from gioia.views import CodingRow, MemoView, UntagResult
+from gioia.views import CodingRow, UntagResult
 
 
 def untag(
@@ -77,37 +71,12 @@ def untag(
     return UntagResult(len(events), tuple(events))
 
 
-def add_memo(tx: Tx, target: str, text: str) -> MemoView:
-    """Attach a memo to a segment (``T:N``) or a concept (by name)."""
-    body = clean_text(text, "A memo", MEMO_LENGTH)
-    if not body:
-        raise InvalidInput("A memo cannot be blank.")
-    coder = tx.coder()
-    memo = Memo(coder_id=coder.id, text=body)
-    if re.fullmatch(r".+:\d+", target.strip()) and find_concept(tx, target) is None:
-        ((transcript, segment),) = resolve_refs(tx, [target])
-        memo.segment_id = segment.id
-        label, transcript_id, concept_id = segment_ref(transcript, segment), transcript.id, None
-    else:
-        concept = get_concept(tx, target)
-        memo.concept_id = concept.id
-        label, transcript_id, concept_id = concept.name, None, concept.id
-    tx.session.add(memo)
-    tx.session.flush()
-    event = tx.record(
-        "memo",
-        "memo",
-        f"Memo on {label}",
-        subject_id=memo.id,
-        concept_id=concept_id,
-        transcript_id=transcript_id,
-        after={"target": label, "text": body},
-    )
-    return MemoView(label, coder.name, body, memo.created_at or utcnow(), event)
-
-
 def coding_rows(tx: Tx, coders: list[str] | None = None) -> list[CodingRow]:
-    """Every coding (of the named coders, if given) with its context, in reading order."""
+    """Every coding the acting coder may see (of the named coders, if given) with its
+    context, in reading order."""
+    viewer = tx.viewer
+    for name in coders or []:
+        viewer.check_coder(name, f"{name}'s codings are")
     query = (
         select(Coding, Segment, Transcript, Concept.name, Coder.name, Case.name, Informant)
         .join(Segment, Segment.id == Coding.segment_id)
@@ -118,6 +87,7 @@ def coding_rows(tx: Tx, coders: list[str] | None = None) -> list[CodingRow]:
         .outerjoin(
             Informant, Informant.id == func.coalesce(Segment.informant_id, Transcript.informant_id)
         )
+        .where(viewer.own(Coding.coder_id))
         .order_by(Transcript.name, Segment.position, Coder.name, Concept.name, Coding.char_start)
     )
     if coders:

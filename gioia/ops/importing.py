@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Row, insert, or_, select, update
+from sqlalchemy import Row, insert, select, update
 
 from gioia import schema
 from gioia.errors import ImportFailed, InvalidInput
@@ -124,7 +124,13 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
         f"Imported {name} from {path.name} ({len(spans)} segments)",
         subject_id=transcript_id,
         transcript_id=transcript_id,
-        after={"source": path.name, "segments": len(spans), "segment_by": options.segment_by},
+        after={
+            "source": path.name,
+            "segments": len(spans),
+            "segment_by": options.segment_by,
+            "content_hash": digest,
+            **_metadata(tx, transcript_id),
+        },
     )
     return Outcome(name, "imported", len(spans), tuple(warnings))
 
@@ -159,6 +165,7 @@ def _replace(
         "source": transcript.source,
         "segments": len(plan.segments),
         "segment_by": transcript.segment_by,
+        "content_hash": transcript.content_hash,
         **_metadata(tx, transcript_id),
     }
     # Out of the way of the new segments' positions until the work has moved over (an
@@ -194,6 +201,7 @@ def _replace(
         "source": path.name,
         "segments": len(spans),
         "segment_by": options.segment_by,
+        "content_hash": digest,
         **_metadata(tx, transcript_id),
         **work_after,
     }
@@ -463,21 +471,29 @@ def _described(tx: Tx, transcript_id: int) -> Row[Any]:
 
 
 def _metadata(tx: Tx, transcript_id: int) -> dict[str, object]:
+    """A transcript's case, informant, role, wave, date and the attributes of the three
+    (``case.KEY``, ``informant.KEY``, ``KEY``); only its own, never another's."""
     found = _described(tx, transcript_id)
     attributes = schema.attributes.c
-    owners = [attributes.transcript_id == transcript_id]
+    owners = [("", attributes.transcript_id, transcript_id)]
     if found.case_id is not None:
-        owners.append(attributes.case_id == found.case_id)
+        owners.append(("case.", attributes.case_id, found.case_id))
     if found.informant_id is not None:
-        owners.append(attributes.informant_id == found.informant_id)
-    pairs = tx.execute(select(attributes.key, attributes.value).where(or_(*owners)))
+        owners.append(("informant.", attributes.informant_id, found.informant_id))
+    pairs = {
+        f"{prefix}{row.key}": row.value
+        for prefix, column, owner in owners
+        for row in tx.execute(
+            select(attributes.key, attributes.value).where(column == owner).order_by(attributes.key)
+        )
+    }
     return {
         "case": found.case,
         "informant": found.informant,
         "role": found.role,
         "wave": found.wave,
         "date": found.interview_date.isoformat() if found.interview_date else None,
-        "attributes": {pair.key: pair.value for pair in pairs},
+        "attributes": pairs,
     }
 
 
@@ -492,7 +508,9 @@ def get_or_create_case(tx: Tx, name: str) -> Named:
         return Named(found.id, found.name)
     row = {"name": cleaned, "name_key": name_key(cleaned), "created_at": utcnow()}
     case_id = int(tx.execute(insert(cases).returning(cases.c.id), row).scalar_one())
-    tx.record("create", "case", f"Created case {cleaned!r}", subject_id=case_id)
+    tx.record(
+        "create", "case", f"Created case {cleaned!r}", subject_id=case_id, after={"name": cleaned}
+    )
     return Named(case_id, cleaned)
 
 
@@ -533,7 +551,25 @@ def get_or_create_informant(tx: Tx, meta: TranscriptMeta, case: Named | None) ->
         changes["role"] = meta.role
     if changes:
         tx.execute(update(informants).where(informants.c.id == found.id).values(changes))
+        tx.record(
+            "update",
+            "informant",
+            f"Completed informant {found.name!r}",
+            subject_id=found.id,
+            before={"role": found.role, "case": _case_name(tx, found.case_id)},
+            after={
+                "role": changes.get("role", found.role),
+                "case": _case_name(tx, changes.get("case_id", found.case_id)),
+            },
+        )
     return Named(found.id, found.name)
+
+
+def _case_name(tx: Tx, case_id: Any) -> str | None:
+    cases = schema.cases.c
+    if case_id is None:
+        return None
+    return tx.execute(select(cases.name).where(cases.id == case_id)).scalar()
 
 
 def link_speakers(

@@ -12,6 +12,7 @@ from gioia.ops.base import (
     no_such_concept,
     resolve_segments,
     transcript_id,
+    visible_concept_row,
 )
 
 
@@ -35,9 +36,16 @@ def find_concept(tx: Tx, name: str) -> Concept | None:
     return tx.session.get(Concept, row.id) if row is not None else None
 
 
+def visible_concept(tx: Tx, name: str) -> Concept | None:
+    """The concept called ``name``, if there is one the acting coder may see."""
+    row = visible_concept_row(tx, name)
+    return tx.session.get(Concept, row.id) if row is not None else None
+
+
 def get_concept(tx: Tx, name: str, *, hint: str = "") -> Concept:
-    """The concept called ``name``, or ``NotFound`` with the closest name."""
-    concept = find_concept(tx, name)
+    """The concept called ``name`` (one the acting coder may see), or ``NotFound`` with
+    the closest name they may see."""
+    concept = visible_concept(tx, name)
     if concept is None:
         raise no_such_concept(tx, name, hint)
     return concept

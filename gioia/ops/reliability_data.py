@@ -28,6 +28,7 @@ from gioia.text import name_key
 from gioia.views import CoderCodes
 
 UNITS = ("segment", "transcript", "character")
+COMPARING = "Comparing coders shows other coders' work, which is"
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.intp]
@@ -153,11 +154,14 @@ def load(
     wave: str | None = None,
     spans: bool = True,
 ) -> Scope:
-    """The reliability data in scope; an error unless two or more coders are compared.
+    """The reliability data in scope; an error unless two or more coders are compared,
+    or when the acting coder is blind to the others' work.
 
     The reads and the codings come in one query each, as arrays; without ``spans`` (what
     agreement over segments and transcripts needs) the codings' spans are not read.
     """
+    if tx.viewer.blind:
+        raise tx.viewer.hidden(COMPARING)
     if level not in LEVELS:
         raise InvalidInput(f"{level!r} is not a level: choose concept, theme or dimension.")
     texts, where = _transcripts(tx, transcript, case, wave)

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from gioia import schema
 from gioia.errors import GioiaError, ImportFailed, InvalidInput, NotFound
@@ -31,6 +31,7 @@ from gioia.ops.base import (
     parse_ref,
     record_reviews,
     resolve_segments,
+    visible_concept_row,
 )
 from gioia.schema import utcnow
 from gioia.text import name_key
@@ -89,20 +90,26 @@ def tag(
     span: tuple[int, int] | None = None,
     create: bool = False,
 ) -> TagResult:
-    """Apply a concept to segments for the acting coder; an existing coding is kept as is."""
+    """Apply a concept to segments for the acting coder; an existing coding is kept as is.
+
+    During open coding a name another coder made and keeps private is, for you, a new
+    concept (``create`` is needed); the two of you then share it.
+    """
     if quote is not None and span is not None:
         raise InvalidInput("Give either a quote or a span, not both.")
     if not refs:
         raise InvalidInput("No segments given.")
     coder = tx.coder()
-    concept = find_concept_row(tx, clean_name(concept_name, "concept"))
+    concept = visible_concept_row(tx, clean_name(concept_name, "concept"))
     created = concept is None
     events: list[int] = []
     if concept is None:
         if not create:
             raise no_such_concept(tx, concept_name, NEW_CONCEPT_HINT)
-        concept, event = create_concept(tx, concept_name)
-        events.append(event)
+        concept = find_concept_row(tx, concept_name)
+        if concept is None:
+            concept, event = create_concept(tx, concept_name)
+            events.append(event)
     added = existing = 0
     targets = resolve_segments(tx, refs)
     codings = schema.codings
@@ -254,19 +261,7 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
     spelled = {row.coder_key: row.coder for row in rows}
     coders = {key: ensure_coder(tx, name) for key, name in spelled.items()}
     concepts, created = _concepts(tx, rows, coders)
-    codings = schema.codings.c
-    present = {
-        (r.segment_id, r.concept_id, r.coder_id, r.char_start, r.char_end)
-        for r in tx.execute(
-            select(
-                codings.segment_id,
-                codings.concept_id,
-                codings.coder_id,
-                codings.char_start,
-                codings.char_end,
-            ).where(codings.coder_id.in_([c.id for c in coders.values()]))
-        )
-    }
+    present = coding_keys(tx, schema.codings.c.coder_id.in_([c.id for c in coders.values()]))
     new: dict[tuple[int, int, int, int, int], _Row] = {}
     duplicates = existing = 0
     for row in rows:
@@ -288,15 +283,32 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
     for (segment_id, _concept, coder_id, _start, _end), row in new.items():
         read[coder_id][segment_id] = row.ref
     by_id = {c.id: c for c in coders.values()}
+    reviewed = {}
     for coder_id, targets in read.items():
-        record_reviews(tx, by_id[coder_id], targets)
+        marked, _ = record_reviews(tx, by_id[coder_id], targets)
+        reviewed[by_id[coder_id].name] = len(marked)
     return CodingsImportResult(
         added=len(new),
         existing=existing,
         duplicates=duplicates,
         created_concepts=tuple(created),
         coders=tuple(sorted(c.name for c in coders.values())),
+        reviewed=dict(sorted(reviewed.items())),
     )
+
+
+def coding_keys(tx: Tx, condition: Any) -> set[tuple[int, int, int, int, int]]:
+    """The codings matching ``condition`` as (segment, concept, coder, start, end): what
+    makes a coding the same coding."""
+    codings = schema.codings.c
+    query = select(
+        codings.segment_id,
+        codings.concept_id,
+        codings.coder_id,
+        codings.char_start,
+        codings.char_end,
+    ).where(condition)
+    return {(r[0], r[1], r[2], r[3], r[4]) for r in tx.fetch_array(query, 5).tolist()}
 
 
 def _cell(cells: list[str], index: int | None) -> str:
@@ -364,14 +376,33 @@ def _insert_codings(
     new: dict[tuple[int, int, int, int, int], _Row],
     concept_names: dict[int, str],
 ) -> None:
-    """The new codings and one event each (naming the file and row), at one time."""
+    """The new codings and one event each (naming the file and row, and the coding's id),
+    at one time."""
+    if not new:
+        return
+    codings = schema.codings.c
+    before = tx.execute(select(func.max(codings.id))).scalar() or 0
     at = utcnow()
     tx.insert_many(
         schema.codings,
         ("segment_id", "concept_id", "coder_id", "char_start", "char_end", "created_at"),
         [(*identity, at) for identity in new],
     )
-    columns = ("at", "coder_id", "action", "subject", "concept_id", "transcript_id")
+    # The ids the rows got: those above the largest before, matched by what makes a
+    # coding the same coding (another writer's rows meanwhile match none of ours).
+    written = tx.fetch_array(
+        select(
+            codings.id,
+            codings.segment_id,
+            codings.concept_id,
+            codings.coder_id,
+            codings.char_start,
+            codings.char_end,
+        ).where(codings.id > before),
+        6,
+    ).tolist()
+    ids = {tuple(row[1:]): row[0] for row in written}
+    columns = ("at", "coder_id", "action", "subject", "subject_id", "concept_id", "transcript_id")
     tx.insert_many(
         schema.events,
         (*columns, "summary", "after"),
@@ -381,6 +412,7 @@ def _insert_codings(
                 coder_id,
                 "tag",
                 "coding",
+                ids[(segment, concept_id, coder_id, start, end)],
                 concept_id,
                 row.transcript_id,
                 f"Tagged {row.ref} with {concept_names[concept_id]!r} "
@@ -393,6 +425,6 @@ def _insert_codings(
                     "source": path.name,
                 },
             )
-            for (_segment, concept_id, coder_id, start, end), row in new.items()
+            for (segment, concept_id, coder_id, start, end), row in new.items()
         ],
     )
