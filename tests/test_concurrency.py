@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
 from gioia import Project
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, run
 
 WRITER = """
 import sys
@@ -113,3 +117,39 @@ def test_sqlite_writers_take_turns_in_the_order_they_came(tmp_path: Path) -> Non
     later = start("later")
     assert later.wait(timeout=20) == 0
     assert log.read_text().splitlines()[-3:] == ["later ticket 3", "later writes", "later done"]
+
+
+def test_a_writer_waiting_in_the_queue_says_so_then_goes_on(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command whose turn comes after a writer that takes long says, after a second,
+    who it waits for, and writes once that writer is done."""
+    store = tmp_path / "study.db"  # the holder's command line must not look like gioia's
+    Project.init(str(store)).close()
+    monkeypatch.setenv("GIOIA_BUSY_TIMEOUT", "10")
+    script = tmp_path / "queuer.py"
+    script.write_text(QUEUER)
+    log, go_on = tmp_path / "log.txt", tmp_path / "go-on"
+    holder = subprocess.Popen(
+        [sys.executable, str(script), f"{store}-lock", "first", str(go_on)],
+        stdout=log.open("a"),
+        text=True,
+        cwd=str(Path(__file__).resolve().parent.parent),
+    )
+    while "first writes" not in log.read_text():
+        time.sleep(0.01)
+    release = threading.Timer(1.6, go_on.touch)
+    release.start()
+    started = time.monotonic()
+    try:
+        result = run(runner, str(store), "concept", "add", "Trust")
+    finally:
+        release.join()
+        holder.wait(timeout=20)
+    assert 1.5 < time.monotonic() - started < 10
+    name = Path(sys.executable).name
+    assert result.stderr == (
+        f"The store {store} is busy: another program (pid {holder.pid}: {name}) is writing "
+        "to it; waiting up to 10 s…\n"
+    )
+    assert (result.exit_code, result.stdout) == (0, "Added concept 'Trust'.\n")

@@ -11,13 +11,12 @@ finds them with ``gioia.ops.objects``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from sqlalchemy import (
     Connection,
-    Dialect,
     Executable,
     Insert,
     Result,
@@ -35,6 +34,7 @@ from sqlalchemy import (
 from gioia import schema
 from gioia.errors import InvalidInput, NotFound
 from gioia.limits import MAX_INTEGER, clean_name
+from gioia.ops import bulk
 from gioia.ops.visibility import Viewer
 from gioia.schema import utcnow
 from gioia.text import name_key
@@ -108,56 +108,20 @@ class Tx:
 
     def fetch_array(self, query: Select[Any], columns: int) -> Any:
         """The rows of a query of ``columns`` integer columns (none NULL) as a numpy array
-        (rows × columns), read with the driver's cursor (binary on PostgreSQL): SQLAlchemy
-        makes no row object, so hundreds of thousands of rows come in a fraction of a
-        second."""
-        import itertools
-
-        import numpy as np
-
+        (see :func:`gioia.ops.bulk.fetch_array`), after the session's pending changes."""
         if self._session is not None:
             self._session.flush()
-        compiled = query.compile(
-            dialect=self.connection.dialect, compile_kwargs={"render_postcompile": True}
-        )
-        parameters: Any = compiled.params
-        if compiled.positiontup is not None:
-            parameters = tuple(compiled.params[key] for key in compiled.positiontup)
-        raw = self.connection.connection
-        # psycopg reads integers faster in binary (no text to parse).
-        binary = self.connection.dialect.name == "postgresql"
-        cursor = raw.cursor(binary=True) if binary else raw.cursor()
-        try:
-            cursor.execute(str(compiled), parameters)
-            rows = cursor.fetchall()
-        finally:
-            cursor.close()
-        flat = np.fromiter(
-            itertools.chain.from_iterable(rows), dtype=np.int64, count=len(rows) * columns
-        )
-        return flat.reshape(len(rows), columns)
+        return bulk.fetch_array(self.connection, query, columns)
 
     def insert_many(
         self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
     ) -> None:
         """Insert ``rows`` (values in the order of ``columns``) with one executemany of the
-        driver: the rows Core's executemany writes, without its work per row. Only the
-        columns whose type converts values (datetimes on SQLite, JSON) run a converter."""
+        driver (see :func:`gioia.ops.bulk.insert_many`), after the session's pending
+        changes."""
         if self._session is not None:
             self._session.flush()
-        statement, order, processors = _bulk_insert(self.connection.dialect, table, tuple(columns))
-        convert = [(index, _repeating(processor)) for index, processor in processors]
-        if convert:
-            rows = (_converted(row, convert) for row in rows)
-        keys = list(columns)
-        if order is None:  # a driver with named parameters (psycopg)
-            params: list[Any] = [dict(zip(keys, row, strict=True)) for row in rows]
-        elif order == tuple(range(len(keys))):
-            params = list(rows)
-        else:
-            params = [tuple(row[i] for i in order) for row in rows]
-        if params:
-            self.connection.exec_driver_sql(statement, params)
+        bulk.insert_many(self.connection, table, columns, rows)
 
     def finish(self) -> None:
         """Flush what the session holds, before the transaction commits."""
@@ -217,53 +181,6 @@ class Tx:
             reverses_id=reverses,
         )
         return int(self.execute(_returning_id(schema.events), row).scalar_one())
-
-
-@cache
-def _bulk_insert(
-    dialect: Dialect, table: Table, columns: tuple[str, ...]
-) -> tuple[str, tuple[int, ...] | None, list[tuple[int, Callable[[Any], Any]]]]:
-    """An INSERT of ``columns`` into ``table`` compiled once per dialect: its SQL, where
-    each positional parameter comes from in a row (None: named parameters), and the
-    columns whose type converts values, with their converter."""
-    compiled = insert(table).compile(
-        dialect=dialect, column_keys=list(columns), for_executemany=True
-    )
-    order = (
-        None
-        if compiled.positiontup is None
-        else tuple(columns.index(key) for key in compiled.positiontup)
-    )
-    processors: list[tuple[int, Callable[[Any], Any]]] = [
-        (index, processor)
-        for index, processor in enumerate(
-            table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns
-        )
-        if processor is not None
-    ]
-    return str(compiled), order, processors
-
-
-def _repeating(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """``processor`` that converts a value given again (the same object, as a bulk insert's
-    one timestamp) once."""
-    last: list[Any] = [object(), None]
-
-    def convert(value: Any) -> Any:
-        if value is not last[0]:
-            last[0], last[1] = value, processor(value)
-        return last[1]
-
-    return convert
-
-
-def _converted(
-    row: Sequence[Any], convert: Sequence[tuple[int, Callable[[Any], Any]]]
-) -> tuple[Any, ...]:
-    values = list(row)
-    for index, processor in convert:
-        values[index] = processor(values[index])
-    return tuple(values)
 
 
 def event_row(
