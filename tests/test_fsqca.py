@@ -233,3 +233,31 @@ def test_a_spec_that_is_not_yaml(small_study: Project, tmp_path: Path) -> None:
     spec.write_text("conditions: [unclosed\n", encoding="utf-8")
     with pytest.raises(ImportFailed, match=r"^spec.yaml is not valid YAML: line 2, column 1: "):
         small_study.calibrate_fsqca(spec)
+
+
+def test_conditions_follow_shared_concepts(shared_study: Project, tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    conditions = {
+        # Everyone's Trust codings: t1:4 (Tom), t2:2 (Maria) in Case A; t3:2 in Case B.
+        "REPUTATION": {
+            "theme": "Reputation",
+            "measure": "count",
+            "direct": {"exclusion": 0, "crossover": 1, "inclusion": 2},
+        },
+        # Economics in Case A: 7 codings, Fees once though under two of its themes; in
+        # Case B: 2 (Export start and Trust on t3:2).
+        "ECONOMICS": {
+            "dimension": "Economics",
+            "measure": "count",
+            "direct": {"exclusion": 2, "crossover": 5, "inclusion": 7},
+        },
+    }
+    spec.write_text(yaml.safe_dump({"conditions": conditions}, sort_keys=False), encoding="utf-8")
+    table = shared_study.calibrate_fsqca(spec)
+    assert [
+        [(c.case, c.raw, round(c.membership, 12)) for c in condition.cases]
+        for condition in table.conditions
+    ] == [
+        [("Case A", 2.0, 0.95), ("Case B", 1.0, 0.5)],
+        [("Case A", 7.0, 0.95), ("Case B", 2.0, 0.05)],
+    ]

@@ -33,6 +33,8 @@ class CodePair:
 @dataclass(frozen=True)
 class Cooccurrence:
     """Which codes occur together within ``within`` units (segments or transcripts).
+    At theme level a concept under two themes puts both on its segments, so they occur
+    together there.
 
     ``units`` is the number of units that could hold a code (the base of ``expected``);
     ``frequencies`` the units holding each code; ``pairs`` those with ``count`` ≥

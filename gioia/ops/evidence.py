@@ -5,12 +5,14 @@ count (the coder named, else the consensus coder, else everyone's; see
 from __future__ import annotations
 
 from itertools import chain
+from typing import Any
 
 import numpy as np
 from sqlalchemy import and_, case, func, select
 
 from gioia.analysis.evidence import NO_INFORMANT, Evidence, IntArray, TranscriptInfo
 from gioia.ops.base import Tx, evidence_coder
+from gioia.ops.parents import links
 from gioia.ops.structure import level as structure_level
 from gioia.store import (
     Attribute,
@@ -104,17 +106,25 @@ def transcript_infos(tx: Tx) -> tuple[dict[int, int], list[TranscriptInfo]]:
 def load_evidence(tx: Tx, level: str, coder: str | None = None) -> Evidence:
     """The codings that count at ``level`` (concept, theme or dimension): ``coder``'s,
     else the consensus coder's when there is one, else everyone's. Codings of a concept
-    outside the tree count at the concept level only."""
+    outside the tree count at the concept level only.
+
+    Where concepts are under several themes (and themes under several dimensions), a
+    coding counts once for each theme its concept is under, and once for a dimension
+    however many of its themes lead there (``parents.links``)."""
     coder_id = evidence_coder(tx, coder)
     ids, names, parents = code_order(tx, level)
     t_index, infos = transcript_infos(tx)
     informant = func.coalesce(Segment.informant_id, Transcript.informant_id, NONE)
-    code_column = {
-        "concept": Coding.concept_id,
-        "theme": Concept.theme_id,
-        "dimension": Theme.dimension_id,
-    }[level]
-    # A coder's concept on a segment counts once, however many quotes mark it.
+    code_column: Any = Coding.concept_id
+    themes = dimensions = None
+    if level != "concept":
+        themes = links("concept")
+        code_column = themes.c.parent
+    if level == "dimension":
+        dimensions = links("theme")
+        code_column = dimensions.c.parent
+    # A coder's concept on a segment counts once, however many quotes mark it, and once
+    # for each code of the level it reaches.
     query = (
         select(
             Segment.transcript_id,
@@ -129,12 +139,11 @@ def load_evidence(tx: Tx, level: str, coder: str | None = None) -> Evidence:
         .select_from(Coding)
         .join(Segment, Segment.id == Coding.segment_id)
         .join(Transcript, Transcript.id == Segment.transcript_id)
-        .where(code_column.is_not(None))
     )
-    if level != "concept":
-        query = query.join(Concept, Concept.id == Coding.concept_id)
-    if level == "dimension":
-        query = query.join(Theme, Theme.id == Concept.theme_id)
+    if themes is not None:
+        query = query.join(themes, themes.c.child == Coding.concept_id)
+    if dimensions is not None and themes is not None:
+        query = query.join(dimensions, dimensions.c.child == themes.c.parent)
     if coder_id is not None:
         query = query.where(Coding.coder_id == coder_id)
     # Core rows straight into one array: the ORM's per-row work is most of the time here.
