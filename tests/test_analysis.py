@@ -226,3 +226,35 @@ def test_the_report_matrix_follows_shared_concepts(shared_study: Project) -> Non
     data = shared_study.report_data()
     assert (data.matrix.level, data.matrix.codes) == ("theme", SHARED_THEMES)
     assert data.matrix.values == ((2.0, 2.0, 2.0, 3.0), (0.0, 1.0, 1.0, 1.0))
+
+
+def test_the_network_is_drawn_by_the_figure_s_graphviz_runner(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+    import shutil
+
+    from PIL import Image
+
+    from gioia.analysis.cooccurrence import Cooccurrence, draw_network
+    from gioia.errors import GioiaError
+
+    result = Cooccurrence(
+        "theme",
+        "segment",
+        None,
+        10,
+        ("A", "B"),
+        ("X", "Y"),
+        (4, 2),
+        (CodePair("A", "B", 2, 0.5, 0.8),),
+    )
+    with Image.open(io.BytesIO(draw_network(result, "png"))) as image:
+        assert tuple(round(d) for d in image.info["dpi"]) == (300, 300)
+    assert draw_network(result, "svg").count(b'class="node"') == 2
+    monkeypatch.setenv("GIOIA_DOT", "false")  # prints nothing and fails
+    with pytest.raises(GioiaError) as error:
+        draw_network(result, "svg")
+    assert error.value.message == (
+        f"{shutil.which('false')} could not draw the network; its messages follow."
+    )
