@@ -1,5 +1,6 @@
-"""fsQCA calibration: the direct method against values computed by hand from its formula
-and against Ragin's (2008) published example; specs, rubrics and the CSV on a study."""
+"""fsQCA calibration: the direct method against values computed by hand from its formula,
+and as a cross-check against Ragin's (2008) national-income example as commonly
+reproduced; specs, rubrics and the CSV on a study."""
 
 from __future__ import annotations
 
@@ -75,7 +76,10 @@ def test_full_membership_degree() -> None:
 
 
 def test_ragin_2008_national_income() -> None:
-    """Every country of Ragin's Table 5.2 gets its published membership (two decimals)."""
+    """A cross-check beside the hand-computed tests above: every country of Ragin's (2008)
+    direct-method example (the chapter on calibration) gets the membership the example is
+    commonly reproduced with, to two decimals. The values were not re-checked against the
+    printed page (see the data file's header)."""
     lines = (DATA / "ragin2008_national_income.csv").read_text(encoding="utf-8").splitlines()
     rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
     assert len(rows) == 24
