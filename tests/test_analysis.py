@@ -226,6 +226,14 @@ def test_the_report_matrix_follows_shared_concepts(shared_study: Project) -> Non
     data = shared_study.report_data()
     assert (data.matrix.level, data.matrix.codes) == ("theme", SHARED_THEMES)
     assert data.matrix.values == ((2.0, 2.0, 2.0, 3.0), (0.0, 1.0, 1.0, 1.0))
+    from gioia.report.html import render
+
+    page = render(data)
+    note = (
+        " 2 concept(s) are under more than one theme: a coding counts under each theme its "
+        "concept reaches, once.</p>"
+    )
+    assert page.count(note) == 2  # the matrix and co-occurrence say so
 
 
 def test_the_network_is_drawn_by_the_figure_s_graphviz_runner(
