@@ -16,7 +16,11 @@ the wall time the CPU explains is CPU seconds × (1 + W) / nproc; "unexplained" 
 rest. The machine's 1-minute load while the readers run is taken instead of 1 + W when it
 is higher (other processes, the server's backends). Writers use the server's CPU too, and
 a reader's own server-side work is not in its CPU seconds, so "unexplained" is an upper
-bound of what waiting (not the CPU) costs.
+bound of what waiting (not the CPU) costs. To separate the two, a sampler watches the
+reader's server backends (``pg_stat_activity``, every 10 ms): their CPU seconds (from
+``/proc``; the server runs on this machine) are added to the reader's, and the samples
+are counted by what the backend was doing: working, waiting for the client, waiting on a
+lock (a writer holding up the reader) or on another wait event.
 
 ``--source DIR`` runs another checkout's ``gioia`` package (``PYTHONPATH``) for a
 before/after on the same data (``git archive COMMIT | tar -x -C DIR``).
@@ -32,7 +36,10 @@ import os
 import random
 import subprocess
 import sys
+import threading
 import time
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchlib import (
@@ -184,6 +191,71 @@ def _study(url: str, work: Path, transcripts: int, codings: int, seed: int) -> N
                 project.review(transcript=f"interview_{number:04d}")
 
 
+@dataclass
+class BackendWatch:
+    """What the server backends opened after ``since`` did, sampled until stopped."""
+
+    url: str
+    interval: float = 0.01
+    states: Counter[str] = field(default_factory=Counter)
+    ticks: dict[int, int] = field(default_factory=dict)  # backend pid -> CPU clock ticks
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        assert self._thread is not None
+        self._thread.join()
+
+    @property
+    def cpu(self) -> float:
+        return sum(self.ticks.values()) / os.sysconf("SC_CLK_TCK")
+
+    def _sample(self) -> None:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        query = text(
+            "SELECT pid, state, wait_event_type FROM pg_stat_activity "
+            "WHERE application_name = 'gioia' AND backend_start >= :since "
+            "AND pid <> pg_backend_pid()"
+        )
+        with engine.connect() as connection:
+            since = connection.execute(text("SELECT clock_timestamp()")).scalar_one()
+            while not self._stop.is_set():
+                for pid, state, wait in connection.execute(query, {"since": since}):
+                    self.states[_activity(state, wait)] += 1
+                    stat = Path(f"/proc/{pid}/stat")
+                    try:
+                        fields = stat.read_text().rsplit(")", 1)[1].split()
+                    except OSError:
+                        continue  # the backend has just ended: its last sample stands
+                    self.ticks[pid] = int(fields[11]) + int(fields[12])  # utime + stime
+                time.sleep(self.interval)
+        engine.dispose()
+
+
+def _activity(state: str | None, wait: str | None) -> str:
+    if state == "active":
+        return "working" if wait is None else ("lock" if wait == "Lock" else "other wait")
+    return "client"
+
+
+def _watched(
+    command: list[str], log: Path, env: dict[str, str], url: str
+) -> tuple[Run, BackendWatch]:
+    watch = BackendWatch(url)
+    watch.start()
+    try:
+        return run_process(command, log=log, env=env), watch
+    finally:
+        watch.stop()
+
+
 def readers(args: argparse.Namespace, work: Path) -> None:
     if not args.postgres:
         raise SystemExit("readers needs --postgres URL (a server to create a database in)")
@@ -205,9 +277,12 @@ def readers(args: argparse.Namespace, work: Path) -> None:
         alone: dict[str, list[Run]] = {name: [] for name in commands}
         for command in commands.values():
             run_process(command, log=log, env=env)  # warm-up
+        alone_server: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(args.rounds):
             for name, command in commands.items():
-                alone[name].append(run_process(command, log=log, env=env))
+                run, watch = _watched(command, log, env, url)
+                alone[name].append(run)
+                alone_server[name].append(watch.cpu)
         seconds = args.rounds * 2 * max(median([r.seconds for r in alone[n]]) for n in alone)
         seconds = max(seconds * 4, 30.0)
         writers = [
@@ -221,10 +296,13 @@ def readers(args: argparse.Namespace, work: Path) -> None:
         ]
         time.sleep(3)  # the writers have loaded their segments and are tagging
         busy: dict[str, list[Run]] = {name: [] for name in commands}
+        watches: dict[str, list[BackendWatch]] = {name: [] for name in commands}
         loads: list[float] = []  # runnable processes (1-minute load) while the readers ran
         for _ in range(args.rounds):
             for name, command in commands.items():
-                busy[name].append(run_process(command, log=log, env=env))
+                run, watch = _watched(command, log, env, url)
+                busy[name].append(run)
+                watches[name].append(watch)
                 loads.append(os.getloadavg()[0])
         tags = sum(int((w.communicate()[0] or "0").strip() or 0) for w in writers)
         cpus = os.cpu_count() or 1
@@ -236,14 +314,31 @@ def readers(args: argparse.Namespace, work: Path) -> None:
         for name in commands:
             wall_alone = median([r.seconds for r in alone[name]])
             wall_busy = median([r.seconds for r in busy[name]])
-            cpu_busy = median([r.cpu for r in busy[name]])
+            cpu_client = median([r.cpu for r in busy[name]])
+            cpu_server = median([w.cpu for w in watches[name]])
+            cpu_busy = cpu_client + cpu_server
             explained = max(wall_alone, cpu_busy * share)
+            states: Counter[str] = sum((w.states for w in watches[name]), Counter())
+            samples = sum(states.values()) or 1
             show(f"{name} alone", spread([r.seconds for r in alone[name]]))
+            show(
+                f"{name} alone: CPU client + server",
+                f"{median([r.cpu for r in alone[name]]):.2f} s + "
+                f"{median(alone_server[name]):.2f} s",
+            )
             show(f"{name} with {args.writers} writers", spread([r.seconds for r in busy[name]]))
             show(
                 f"{name}: slowdown, what the CPU explains",
-                f"{wall_busy / wall_alone:.1f}×; CPU {cpu_busy:.2f} s × {share:.1f} = "
-                f"{cpu_busy * share:.2f} s; unexplained {max(wall_busy - explained, 0):.2f} s",
+                f"{wall_busy / wall_alone:.1f}×; CPU {cpu_client:.2f} s client + "
+                f"{cpu_server:.2f} s server, × {share:.1f} = {cpu_busy * share:.2f} s; "
+                f"unexplained {max(wall_busy - explained, 0):.2f} s",
+            )
+            show(
+                f"{name}: its backends, {samples:,} samples",
+                ", ".join(
+                    f"{kind} {100 * states[kind] / samples:.1f}%"
+                    for kind in ("working", "client", "lock", "other wait")
+                ),
             )
     finally:
         _database(args.postgres, "gioia_bench_readers", drop=True)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shlex
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gioia.errors import GioiaError
+from gioia.output import output_file
 from gioia.project import Project
 from gioia.report.data import ReportOptions
 from gioia.resources import bundled_path
@@ -24,6 +26,18 @@ AGREEMENT = (
     ("theme", "segment"),
     ("theme", "character"),
 )
+
+
+CORRECTED = "case_a_ceo_w1.txt"
+
+
+def corrected_transcript(text: str) -> str:
+    """The CEO's first interview as a transcriber sends it back corrected: with a title
+    line, "anymore" for "any more", and a heading inside a turn (to try `import
+    --replace` and `gioia segment`)."""
+    return "Interview: Case A, CEO, 14 March 2024\n\n" + text.replace(
+        "depend on them alone any more", "depend on them alone anymore"
+    ).replace("Interviewer: Is that why", "Part Two: The platform\n\nInterviewer: Is that why")
 
 
 def review_everything(project: Project, coder: str, transcripts: list[str | None]) -> None:
@@ -49,7 +63,9 @@ class DemoReport:
 
 def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
     """Build the sample study in ``out`` (new or empty): the store with transcripts,
-    codings and structure, and the figure and tables a paper prints."""
+    codings and structure, the figure and tables a paper prints, a copy of the study's
+    files (``study/``) and a corrected transcript (``corrected/``) to try the commands
+    on."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise GioiaError(f"{out} is not an empty folder: choose another --out.")
     out.mkdir(parents=True, exist_ok=True)
@@ -112,6 +128,21 @@ def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
         say(f"Wrote {out / 'saturation.png'}, new concepts per interview")
         data, _ = project.write_report(out / "report.html", ReportOptions(title=REPORT_TITLE))
         say(f"Wrote {out / 'report.html'}, the study report ({len(data.transcripts)} interviews)")
+    study = out / "study"
+    study.mkdir()
+    for source in sorted(sample.iterdir()):
+        if source.is_file() and source.name != "README.md":
+            shutil.copyfile(source, study / source.name)
+    say(
+        f"Copied the study's files to {study} "
+        "(transcripts, manifest, codings, structure, fsQCA spec)"
+    )
+    corrected = out / "corrected"
+    corrected.mkdir()
+    original = (sample / CORRECTED).read_text(encoding="utf-8")
+    with output_file(corrected / CORRECTED, (".txt",), no_clobber=True) as file:
+        file.temp.write_text(corrected_transcript(original), encoding="utf-8")
+    say(f"Wrote {corrected / CORRECTED}, the interview as a transcriber corrected it")
     where = shlex.quote(str(store))
     first = results[0].transcript or ""
     return DemoReport(

@@ -1,9 +1,16 @@
-"""``Project``: every use case of gioia, one transaction per public method."""
+"""``Project``: every use case of gioia, one transaction per public method.
+
+The class is put together from parts by noun: this module holds importing, reading
+and editing segments, and coding; ``project_team`` the team's work (memos, blind
+coding, review coverage, sessions, undo, the trail); ``project_structure`` the
+structure (items, the tree, structure files, shared concepts, checks);
+``project_publish`` what a paper prints, agreement and consensus; ``project_base`` the
+store and its transactions.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,33 +19,21 @@ from gioia import store as store_module
 from gioia.errors import GioiaError, ImportFailed, StoreError, WriteConflict
 from gioia.importers import SUPPORTED_SUFFIXES
 from gioia.importers.manifest import TranscriptMeta, checked_meta, read_manifest
-from gioia.ops import carry, coding, importing, listing, reviews, segments, undo
-from gioia.ops.base import find_concept, resolve_refs
+from gioia.ops import carry, coding, importing, listing, segments
+from gioia.ops.base import visible_concept
 from gioia.ops.importing import ImportOptions
 from gioia.project_analysis import AnalysisMethods
 from gioia.project_exchange import ExchangeMethods
 from gioia.project_publish import PublishMethods
-from gioia.store import open_store
+from gioia.project_team import TeamMixin
 from gioia.views import (
-    AgreementReport,
     CaseSummary,
-    CoderSummary,
     CodingRow,
     CodingsImportResult,
-    ConceptChoice,
-    ConceptInfo,
-    Disagreement,
-    EventView,
     ImportResult,
-    MatrixAgreement,
-    MemoView,
-    ProgressRow,
-    ReconcileState,
-    ReviewResult,
     SchemaUpgrade,
     SegmentEdit,
     SegmentView,
-    Step,
     TagResult,
     TranscriptSummary,
     TranscriptView,
@@ -51,13 +46,13 @@ if TYPE_CHECKING:
 ImportProgress = Callable[[int, int, ImportResult], None]
 
 
-class Project(AnalysisMethods, PublishMethods, ExchangeMethods):
+class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
     """An open gioia project (one store), acting as one coder (or none, for reading).
 
     Use ``Project.open(...)`` or ``Project.init(...)``, ideally as a context manager.
-    Its methods on the structure are in :class:`~gioia.project_structure.StructureMethods`,
-    those that write what a paper prints in :class:`~gioia.project_publish.PublishMethods`,
-    what every method shares in :class:`~gioia.project_base.ProjectBase`.
+    Readers show the acting coder only what blind coding lets them see (see
+    :mod:`gioia.ops.visibility`); ``show_others=True`` lifts the blind for one call and
+    is recorded in the audit trail. With no coder, nothing is hidden.
     """
 
     @classmethod
@@ -73,12 +68,12 @@ class Project(AnalysisMethods, PublishMethods, ExchangeMethods):
         A SQLite store from an older gioia is backed up and upgraded (see ``upgrade``);
         ``on_wait`` is told when a write waits for another process to finish.
         """
-        return cls(open_store(location, on_wait=on_wait), coder)
+        return cls(store_module.open_store(location, on_wait=on_wait), coder)
 
     @classmethod
     def init(cls, location: str | None = None, *, coder: str | None = None) -> Project:
         """Create the store (or open it, if it exists already) at the newest schema."""
-        return cls(open_store(location, create=True), coder)
+        return cls(store_module.open_store(location, create=True), coder)
 
     @staticmethod
     def schema_revisions(location: str | None = None) -> tuple[str | None, str]:
@@ -191,14 +186,14 @@ class Project(AnalysisMethods, PublishMethods, ExchangeMethods):
                 progress(number, len(files), result)
         return results
 
-    def transcripts(self) -> list[TranscriptSummary]:
-        """Every transcript with its metadata and counts."""
-        with self._read() as tx:
+    def transcripts(self, *, show_others: bool = False) -> list[TranscriptSummary]:
+        """Every transcript with its metadata and counts (of the codings you may see)."""
+        with self._read(show_others=show_others, reading="transcripts") as tx:
             return listing.transcripts(tx)
 
-    def cases(self) -> list[CaseSummary]:
+    def cases(self, *, show_others: bool = False) -> list[CaseSummary]:
         """Every case with its attributes, informants and counts."""
-        with self._read() as tx:
+        with self._read(show_others=show_others, reading="cases") as tx:
             return listing.cases(tx)
 
     # --- reading segments ---------------------------------------------------------
@@ -213,13 +208,12 @@ class Project(AnalysisMethods, PublishMethods, ExchangeMethods):
         include_interviewer: bool = False,
         show_others: bool = False,
     ) -> list[SegmentView]:
-        """Segments in reading order with the current coder's codings (everyone's if no
-        coder, or with ``show_others``).
+        """Segments in reading order with the codings and memos you may see.
 
         ``grep`` is a case-insensitive regular expression; interviewer turns are left
         out unless ``include_interviewer``.
         """
-        with self._read() as tx:
+        with self._read(show_others=show_others, reading="segments") as tx:
             return listing.segments(
                 tx,
                 transcript=transcript,
@@ -227,7 +221,6 @@ class Project(AnalysisMethods, PublishMethods, ExchangeMethods):
                 concept=concept,
                 grep=grep,
                 include_interviewer=include_interviewer,
-                coder=None if show_others else self.coder,
             )
 
     def iter_segments(
@@ -243,7 +236,7 @@ class Project(AnalysisMethods, PublishMethods, ExchangeMethods):
         """The segments of ``segments``, as they are read from the store: the first come
         at once however large the transcript. One read transaction lasts until the
         iteration ends (close the iterator to end it early)."""
-        with self._read() as tx:
+        with self._read(show_others=show_others, reading="segments") as tx:
             for page in listing.segment_pages(
                 tx,
                 transcript=transcript,
@@ -251,15 +244,13 @@ class Project(AnalysisMethods, PublishMethods, ExchangeMethods):
                 concept=concept,
                 grep=grep,
                 include_interviewer=include_interviewer,
-                coder=None if show_others else self.coder,
             ):
                 yield from page
 
     def transcript(self, name: str, *, show_others: bool = False) -> TranscriptView:
-        """A transcript segment by segment with the current coder's codings (everyone's
-        if no coder, or with ``show_others``)."""
-        with self._read() as tx:
-            return listing.transcript_view(tx, name, coder=None if show_others else self.coder)
+        """A transcript segment by segment with the codings and memos you may see."""
+        with self._read(show_others=show_others, reading=f"the transcript {name}") as tx:
+            return listing.transcript_view(tx, name)
 
     # --- editing segments ------------------------------------------------------------
 
@@ -307,9 +298,10 @@ class Project(AnalysisMethods, PublishMethods, ExchangeMethods):
         span: tuple[int, int] | None = None,
         create: bool = False,
     ) -> TagResult:
-        """Code segments (``T:N``) with a concept, whole or on a quote or span.
+        """Code segments (``T:N``) with a concept, whole or on a quote or span; the
+        segments are marked as reviewed by you (``reviewed`` says how many newly).
 
-        A concept that does not exist is created only when ``create`` is true.
+        A concept that does not exist (for you) is created only when ``create`` is true.
         """
         return self._write_retrying(
             lambda tx: coding.tag(tx, refs, concept, quote=quote, span=span, create=create)
@@ -328,237 +320,22 @@ class Project(AnalysisMethods, PublishMethods, ExchangeMethods):
             return coding.untag(tx, refs, concept, quote=quote, span=span)
 
     def concept_exists(self, name: str) -> bool:
-        """Whether a concept of this name exists (case- and space-insensitively)."""
+        """Whether a concept of this name exists for you (case- and space-insensitively)."""
         with self._read() as tx:
-            return find_concept(tx.session, name) is not None
-
-    def add_memo(self, target: str, text: str) -> MemoView:
-        """Attach a memo to a segment (``T:N``) or a concept."""
-        with self._write() as tx:
-            return coding.add_memo(tx, target, text)
+            return visible_concept(tx, name) is not None
 
     def import_codings(self, path: Path) -> CodingsImportResult:
-        """Add codings from a CSV/XLSX file (coder, segment, concept[, quote]); all or nothing."""
+        """Add codings from a CSV/XLSX file (coder, segment, concept[, quote]), all or
+        nothing; the segments coded are marked as reviewed by their coders."""
         with self._write() as tx:
             return coding.import_codings(tx, path)
 
-    def codings(self, coders: list[str] | None = None) -> list[CodingRow]:
-        """Every coding (of these coders, if named) with its context."""
-        with self._read() as tx:
+    def codings(
+        self, coders: list[str] | None = None, *, show_others: bool = False
+    ) -> list[CodingRow]:
+        """Every coding you may see (of these coders, if named) with its context."""
+        with self._read(show_others=show_others, reading="codings") as tx:
             return coding.coding_rows(tx, coders)
-
-    # --- review coverage and sessions --------------------------------------------------
-
-    def review(
-        self, refs: list[str] | None = None, *, transcript: str | None = None
-    ) -> ReviewResult:
-        """Mark segments (or a whole transcript) as read by the current coder."""
-        return self._write_retrying(lambda tx: reviews.review(tx, refs, transcript))
-
-    def unreview(
-        self, refs: list[str] | None = None, *, transcript: str | None = None
-    ) -> ReviewResult:
-        """Take back the current coder's "read" marks (codings stay)."""
-        with self._write() as tx:
-            return reviews.unreview(tx, refs, transcript)
-
-    def progress(self) -> list[ProgressRow]:
-        """Per coder and transcript: segments reviewed out of those to code, and codings."""
-        with self._read() as tx:
-            return reviews.progress(tx)
-
-    def coders(self) -> list[CoderSummary]:
-        """Every coder with what they have reviewed and coded."""
-        with self._read() as tx:
-            return reviews.coders(tx)
-
-    def rename_coder(self, old: str, new: str) -> str:
-        """Rename a coder; their codings, reviews and events follow."""
-        with self._write() as tx:
-            return reviews.rename_coder(tx, old, new)
-
-    def queue(
-        self, *, transcript: str | None = None, include_interviewer: bool = False
-    ) -> list[int]:
-        """The ids of the segments the current coder has not reviewed yet, in reading order."""
-        with self._read() as tx:
-            return reviews.queue(tx, transcript=transcript, include_interviewer=include_interviewer)
-
-    def first_unreviewed(self, segment_ids: list[int]) -> int | None:
-        """The first of these segments the current coder has not reviewed yet."""
-        with self._read() as tx:
-            return reviews.first_unreviewed(tx, segment_ids)
-
-    def segment_id(self, ref: str) -> int:
-        """The id of the segment ``TRANSCRIPT:N``."""
-        with self._read() as tx:
-            ((_, segment),) = resolve_refs(tx.session, [ref])
-            return segment.id
-
-    def neighbour(self, segment_id: int, offset: int) -> int | None:
-        """The id of the segment ``offset`` places after (before, if negative) this one in
-        its transcript, if there is one."""
-        with self._read() as tx:
-            return reviews.neighbour(tx, segment_id, offset)
-
-    def step(self, segment_id: int, *, show_others: bool = False) -> Step:
-        """What a coding session shows for a segment: it, the one before, and context."""
-        with self._read() as tx:
-            return reviews.step(tx, segment_id, show_others=show_others)
-
-    def concept_choices(self) -> list[ConceptChoice]:
-        """Every concept with its theme, the current coder's most recently used first."""
-        with self._read() as tx:
-            return reviews.concept_choices(tx)
-
-    def concept_info(self, name: str) -> ConceptInfo:
-        """A concept's definition, theme and dimension, and two of your codings of it."""
-        with self._read() as tx:
-            return reviews.concept_info(tx, name)
-
-    def undo(self, events: list[int]) -> list[str]:
-        """Reverse the current coder's events (tags, untags, memos, reviews, creations)."""
-        with self._write() as tx:
-            return undo.undo(tx, events)
-
-    # --- agreement and consensus -------------------------------------------------------
-
-    def agreement(
-        self,
-        *,
-        level: str = "concept",
-        unit: str = "segment",
-        coders: list[str] | None = None,
-        transcript: str | None = None,
-        case: str | None = None,
-        wave: str | None = None,
-        exclusive: bool = False,
-        by: str | None = None,
-        concept: str | None = None,
-        bootstrap: int | None = None,
-        seed: int = 0,
-    ) -> AgreementReport:
-        """Inter-coder agreement per code and overall (see :mod:`gioia.ops.reliability`)."""
-        from gioia.ops import reliability
-
-        with self._read() as tx:
-            return reliability.report(
-                tx,
-                level=level,
-                unit=unit,
-                coders=coders,
-                transcript=transcript,
-                case=case,
-                wave=wave,
-                exclusive=exclusive,
-                by=by,
-                concept=concept,
-                bootstrap=bootstrap,
-                seed=seed,
-            )
-
-    def disagreements(
-        self,
-        *,
-        level: str = "concept",
-        coders: list[str] | None = None,
-        concept: str | None = None,
-        transcript: str | None = None,
-    ) -> list[Disagreement]:
-        """Every segment where the coders who read it differ on a code, by code."""
-        from gioia.ops import reliability
-
-        with self._read() as tx:
-            return reliability.disagreements(
-                tx, level=level, coders=coders, concept=concept, transcript=transcript
-            )
-
-    @staticmethod
-    def matrix_agreement(
-        path: Path,
-        *,
-        level: str = "nominal",
-        units_in: str = "columns",
-        categories: list[str] | int | None = None,
-        bootstrap: int | None = None,
-        seed: int = 0,
-    ) -> MatrixAgreement:
-        """Every coefficient for a reliability-data file a researcher brings (no store):
-        units in ``columns`` (a row per coder) or ``rows``; ``categories`` lists the
-        possible values or gives their count (default: the values seen)."""
-        from gioia.importers.matrix import read_matrix
-        from gioia.ops import reliability
-
-        reliability.check_level(level)
-        table = read_matrix(path, units_in=units_in, level=level, categories=categories)
-        return reliability.matrix_agreement(
-            table.data,
-            table.coders,
-            level,
-            layout=table.layout,
-            categories=table.labels,
-            values=table.values,
-            q=table.q,
-            categories_from=table.categories_from,
-            bootstrap=bootstrap,
-            seed=seed,
-        )
-
-    def reconcile(self, into: str, *, coders: list[str] | None = None) -> ReconcileState:
-        """Start or resume building the consensus coder ``into`` from two coders."""
-        from gioia.ops import consensus
-
-        with self._write() as tx:
-            return consensus.reconcile(tx, into, coders)
-
-    def resolve(
-        self,
-        into: str,
-        ref: str,
-        choice: str,
-        *,
-        coders: list[str] | None = None,
-        concepts: list[str] | None = None,
-        note: str | None = None,
-    ) -> str:
-        """Decide one disagreement for the consensus coder: a, b, both, neither or other."""
-        from gioia.ops import consensus
-
-        with self._write() as tx:
-            return consensus.resolve(
-                tx, into, ref, choice, coders=coders, concepts=concepts, note=note
-            )
-
-    def reconcile_auto(
-        self, into: str, mode: str, *, coders: list[str] | None = None
-    ) -> ReconcileState:
-        """Build the consensus coder at once: ``union`` or ``intersection`` of two coders."""
-        from gioia.ops import consensus
-
-        with self._write() as tx:
-            return consensus.reconcile_auto(tx, into, mode, coders)
-
-    # --- audit trail and schema ------------------------------------------------------
-
-    def log(
-        self,
-        *,
-        since: dt.datetime | None = None,
-        coder: str | None = None,
-        concept: str | None = None,
-        limit: int | None = None,
-        show_others: bool = False,
-    ) -> list[EventView]:
-        """The audit trail, oldest first, filtered by time, coder or concept.
-
-        Blind coding: with a current coder, other coders' codings and reviews are left
-        out unless ``show_others`` (or ``coder`` names whose events to show).
-        """
-        with self._read() as tx:
-            hide = self.coder if self.coder and not show_others and coder is None else None
-            return listing.log(
-                tx, since=since, coder=coder, concept=concept, limit=limit, blind_for=hide
-            )
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:

@@ -25,7 +25,7 @@ class AnalysisMethods(ProjectBase):
 
     if TYPE_CHECKING:
 
-        def agreement(self, *, level: str = ...) -> AgreementReport: ...
+        def agreement(self, *, level: str = ..., show_others: bool = ...) -> AgreementReport: ...
 
     def search(
         self,
@@ -42,11 +42,11 @@ class AnalysisMethods(ProjectBase):
     ) -> list[SearchHit]:
         """Every match of ``pattern`` (whole words, ``*`` for a word's start; or a regular
         expression) as keyword-in-context lines, in reading order. ``uncoded`` keeps the
-        segments without a coding of the current coder (anyone's, if no coder or with
-        ``show_others``)."""
+        segments without a coding the acting coder may see (their own, when blind;
+        anyone's, with no coder or with ``show_others``)."""
         from gioia.ops.search import search
 
-        with self._read() as tx:
+        with self._read(show_others=show_others, reading="search") as tx:
             return search(
                 tx,
                 pattern,
@@ -56,7 +56,6 @@ class AnalysisMethods(ProjectBase):
                 speaker=speaker,
                 uncoded=uncoded,
                 include_interviewer=include_interviewer,
-                coder=None if show_others else self.coder,
                 width=width,
             )
 
@@ -65,16 +64,19 @@ class AnalysisMethods(ProjectBase):
         *,
         level: str = "concept",
         within: str = "segment",
-        coder: str | None = None,
+        evidence: str | None = None,
         min_count: int = 1,
+        show_others: bool = False,
     ) -> Cooccurrence:
         """For each pair of codes, the segments (or transcripts) where both occur, with
-        Jaccard and the expected count; of ``coder``'s codings, else the consensus
-        coder's, else everyone's."""
+        Jaccard and the expected count; of ``evidence``'s codings, else (see
+        ``evidence_coder``) yours when blind, the consensus coder's, or everyone's."""
         from gioia.ops.analysis import cooccurrence_of
 
-        with self._read() as tx:
-            return cooccurrence_of(tx, level=level, within=within, coder=coder, min_count=min_count)
+        with self._read(show_others=show_others, reading="co-occurrence") as tx:
+            return cooccurrence_of(
+                tx, level=level, within=within, coder=evidence, min_count=min_count
+            )
 
     def matrix(
         self,
@@ -82,49 +84,67 @@ class AnalysisMethods(ProjectBase):
         rows: str = "case",
         level: str = "theme",
         value: str = "segments",
-        coder: str | None = None,
+        evidence: str | None = None,
+        show_others: bool = False,
     ) -> CodeMatrix:
         """The cross-case matrix: ``rows`` (case, informant, transcript, wave) × the codes
         of ``level``, each cell a count, segments, presence or share, with its segments."""
         from gioia.ops.analysis import matrix_of
 
-        with self._read() as tx:
-            return matrix_of(tx, rows=rows, level=level, value=value, coder=coder)
+        with self._read(show_others=show_others, reading="the matrix") as tx:
+            return matrix_of(tx, rows=rows, level=level, value=value, coder=evidence)
 
     def saturation(
-        self, *, level: str = "concept", order: str = "date", coder: str | None = None
+        self,
+        *,
+        level: str = "concept",
+        order: str = "date",
+        evidence: str | None = None,
+        show_others: bool = False,
     ) -> Saturation:
         """New codes per interview in ``order`` (date, name, manifest), the cumulative
         curve and the last interview that added one."""
         from gioia.ops.analysis import saturation_of
 
-        with self._read() as tx:
-            return saturation_of(tx, level=level, order=order, coder=coder)
+        with self._read(show_others=show_others, reading="saturation") as tx:
+            return saturation_of(tx, level=level, order=order, coder=evidence)
 
-    def calibrate_fsqca(self, spec: Path, *, coder: str | None = None) -> FsqcaTable:
-        """Calibrate the conditions a spec file (YAML) names, for every case."""
+    def calibrate_fsqca(
+        self, spec: Path, *, evidence: str | None = None, show_others: bool = False
+    ) -> FsqcaTable:
+        """Calibrate the conditions a spec file (YAML) names, for every case, from
+        ``evidence``'s codings (else the spec's ``coder``, else as ``evidence_coder``)."""
         from gioia.ops.analysis import calibrate_conditions
 
-        with self._read() as tx:
-            return calibrate_conditions(tx, spec, coder)
+        with self._read(show_others=show_others, reading="fsQCA calibration") as tx:
+            return calibrate_conditions(tx, spec, evidence)
 
     def write_fsqca(
-        self, spec: Path, path: Path, *, coder: str | None = None, no_clobber: bool = False
+        self,
+        spec: Path,
+        path: Path,
+        *,
+        evidence: str | None = None,
+        no_clobber: bool = False,
+        show_others: bool = False,
     ) -> tuple[FsqcaTable, Written, Written]:
         """Calibrate the spec's conditions and write the CSV that R's QCA and fs/QCA read,
         with the calibration record beside it; returns the table and what was written
         (the CSV, then the record)."""
         from gioia.analysis.write import write_fsqca
 
-        table = self.calibrate_fsqca(spec, coder=coder)
+        table = self.calibrate_fsqca(spec, evidence=evidence, show_others=show_others)
         csv, record = write_fsqca(table, path, spec, output=self._opener(no_clobber))
         return table, csv, record
 
-    def report_data(self, options: ReportOptions | None = None) -> ReportData:
+    def report_data(
+        self, options: ReportOptions | None = None, *, show_others: bool = False
+    ) -> ReportData:
         """Everything the study report shows: the study read in one transaction, then the
         agreement at each level (``Project.agreement``), and the data-structure figure
         (``gioia.figure.draw``, from the structure read; a figure split in parts gives
-        one SVG per part) and the co-occurrence network, drawn as SVG."""
+        one SVG per part) and the co-occurrence network, drawn as SVG. Blind, a coder's
+        report holds their own work only (and no agreement); ``show_others`` lifts it."""
         import dataclasses
         import tempfile
 
@@ -136,12 +156,13 @@ class AnalysisMethods(ProjectBase):
         from gioia.report.data import LEVELS, LevelAgreement
 
         options = options or ReportOptions()
-        with self._read() as tx:
+        with self._read(show_others=show_others, reading="the report") as tx:
             data = gather(tx, options)
         agreement = []
         for level in LEVELS:
             try:
-                agreement.append(LevelAgreement(level, self.agreement(level=level)))
+                report = self.agreement(level=level, show_others=show_others)
+                agreement.append(LevelAgreement(level, report))
             except GioiaError as exc:
                 agreement.append(LevelAgreement(level, None, exc.message))
         figure = note = network = ""
@@ -168,14 +189,19 @@ class AnalysisMethods(ProjectBase):
         )
 
     def write_report(
-        self, path: Path, options: ReportOptions | None = None, *, no_clobber: bool = False
+        self,
+        path: Path,
+        options: ReportOptions | None = None,
+        *,
+        no_clobber: bool = False,
+        show_others: bool = False,
     ) -> tuple[ReportData, Written]:
         """Write the study report: one self-contained HTML file (no network, no script);
         returns what it shows and what was written (``count``: its size in bytes)."""
         from gioia.report import FORMATS, write_report
 
         with self._output(path, FORMATS, no_clobber) as out:
-            data = self.report_data(options)
+            data = self.report_data(options, show_others=show_others)
             size = write_report(data, out.temp)
         return data, Written(out.path, out.replaced, size)
 

@@ -1,5 +1,6 @@
 """What every part of ``Project`` shares: the open store, the acting coder, one
-transaction per public method, and the files a method writes."""
+transaction per public method (blind for the acting coder), and the files a method
+writes."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import TypeVar
 
 from gioia.errors import WriteConflict
 from gioia.ops.base import Tx
+from gioia.ops.visibility import record_unblinding
 from gioia.output import Opener, Output, output_file
 from gioia.store import Store
 from gioia.views import SchemaUpgrade
@@ -19,11 +21,12 @@ T = TypeVar("T")
 
 
 class ProjectBase:
-    """An open store acting as one coder (or none, for reading)."""
+    """An open store acting as one coder (or none: the project lead, scripts)."""
 
     def __init__(self, store: Store, coder: str | None = None) -> None:
         self._store = store
         self.coder = coder
+        self._unblinded: set[tuple[str, str]] = set()  # (coder, reading) recorded already
 
     @property
     def created(self) -> bool:
@@ -56,9 +59,18 @@ class ProjectBase:
         self.close()
 
     @contextmanager
-    def _write(self) -> Iterator[Tx]:
+    def _write(self, *, show_others: bool = False, reading: str = "") -> Iterator[Tx]:
+        """A write transaction; with ``show_others`` the acting coder sees everyone's
+        work in it, which the trail records (``reading`` says what they looked at; once
+        per reading and coder for this open project)."""
+        seen = (self.coder or "", reading)
         with self._store.transaction(write=True) as session:
-            yield Tx(session, self.coder)
+            tx = Tx(session, self.coder, show_others=show_others)
+            yield tx
+            if show_others and self.coder and seen not in self._unblinded:
+                record_unblinding(tx, reading)
+        if show_others and self.coder:
+            self._unblinded.add(seen)
 
     def _write_retrying(self, work: Callable[[Tx], T]) -> T:
         """Run ``work`` in a write transaction, once more if it lost a race on a unique
@@ -72,9 +84,15 @@ class ProjectBase:
                 return work(tx)
 
     @contextmanager
-    def _read(self) -> Iterator[Tx]:
+    def _read(self, *, show_others: bool = False, reading: str = "") -> Iterator[Tx]:
+        """A read transaction, blind for the acting coder. Lifting the blind
+        (``show_others``) as a coder is recorded in the audit trail, so it is a write."""
+        if show_others and self.coder and (self.coder, reading) not in self._unblinded:
+            with self._write(show_others=True, reading=reading) as tx:
+                yield tx
+            return
         with self._store.transaction(write=False) as session:
-            yield Tx(session, self.coder, writing=False)
+            yield Tx(session, self.coder, writing=False, show_others=show_others)
 
     @contextmanager
     def _output(self, path: Path, formats: Sequence[str], no_clobber: bool) -> Iterator[Output]:

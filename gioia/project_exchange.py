@@ -27,20 +27,25 @@ class ExchangeMethods(ProjectBase):
         coders: list[str] | None = None,
         positions: str = "codepoints",
         no_clobber: bool = False,
+        show_others: bool = False,
     ) -> ExportResult:
-        """Write the project as a REFI-QDA ``.qdpx`` (see :mod:`gioia.ops.refi_export`)."""
+        """Write the project as a REFI-QDA ``.qdpx`` (see :mod:`gioia.ops.refi_export`);
+        a blind coder's holds their own work, unless ``show_others``."""
         from gioia.ops import refi_export
 
-        with self._exporting() as tx:
+        with self._exporting(show_others, "the REFI-QDA export") as tx:
             return refi_export.export_project(
                 tx, path, coders=coders, positions=positions, output=self._opener(no_clobber)
             )
 
-    def export_qdc(self, path: Path, *, no_clobber: bool = False) -> ExportResult:
-        """Write the structure as a REFI-QDA codebook (``.qdc``)."""
+    def export_qdc(
+        self, path: Path, *, no_clobber: bool = False, show_others: bool = False
+    ) -> ExportResult:
+        """Write the structure as a REFI-QDA codebook (``.qdc``): the concepts the acting
+        coder may see, unless ``show_others``."""
         from gioia.ops import refi_export
 
-        with self._exporting() as tx:
+        with self._exporting(show_others, "the REFI-QDA codebook") as tx:
             return refi_export.export_codebook(tx, path, output=self._opener(no_clobber))
 
     def import_project(
@@ -69,7 +74,7 @@ class ExchangeMethods(ProjectBase):
         return report
 
     @contextmanager
-    def _exporting(self) -> Iterator[Tx]:
+    def _exporting(self, show_others: bool, reading: str) -> Iterator[Tx]:
         """A read transaction, after giving the store its identity if it has none."""
         from gioia.ops import refi_export
 
@@ -78,7 +83,7 @@ class ExchangeMethods(ProjectBase):
         if not known:
             with self._write() as tx:
                 refi_export.ensure_store_identity(tx)
-        with self._read() as tx:
+        with self._read(show_others=show_others, reading=reading) as tx:
             yield tx
 
 

@@ -11,6 +11,7 @@ from gioia.ops import listing, parents, structure, structure_import, tree
 from gioia.project_base import ProjectBase
 from gioia.views import (
     DeleteResult,
+    ItemInfo,
     ItemRow,
     MergeResult,
     StructureImportResult,
@@ -44,14 +45,25 @@ class StructureMethods(ProjectBase):
             return structure.merge(tx, level, sources, target)
 
     def delete_item(self, level: str, name: str, *, force: bool = False) -> DeleteResult:
-        """Delete an item; refused while it has codings or children unless ``force``."""
+        """Delete an item; refused while it has codings, children or memos unless
+        ``force`` (the trail keeps what went)."""
         with self._write() as tx:
             return structure.delete_item(tx, level, name, force=force)
 
-    def items(self, level: str) -> list[ItemRow]:
+    def items(
+        self, level: str, *, evidence: str | None = None, show_others: bool = False
+    ) -> list[ItemRow]:
         """Every concept, theme or dimension with its parent and counts, by name."""
-        with self._read() as tx:
-            return tree.items(tx, level)
+        with self._read(show_others=show_others, reading=f"the {level}s") as tx:
+            return tree.items(tx, level, coder=evidence)
+
+    def item_info(
+        self, level: str, name: str, *, evidence: str | None = None, show_others: bool = False
+    ) -> ItemInfo:
+        """A concept's, theme's or dimension's definition, place, children, counts,
+        memos and (a concept's) examples."""
+        with self._read(show_others=show_others, reading=f"the {level} {name!r}") as tx:
+            return tree.item_info(tx, level, name, coder=evidence)
 
     def split_concept(
         self,
@@ -111,6 +123,8 @@ class StructureMethods(ProjectBase):
         """The themes a concept is under (``level="theme"``: the dimensions a theme is
         under), its first (primary) one first; several only with shared concepts."""
         with self._read() as tx:
+            if level == "concept":
+                structure.get_item(tx, "concept", name)  # one the acting coder may see
             return parents.parent_names(tx, level, name)
 
     def settings(self) -> dict[str, str]:
@@ -130,14 +144,16 @@ class StructureMethods(ProjectBase):
         with self._write() as tx:
             return parents.allow_shared(tx, on)
 
-    def structure(self, *, order: str = "structure", coder: str | None = None) -> StructureView:
+    def structure(
+        self, *, order: str = "structure", evidence: str | None = None, show_others: bool = False
+    ) -> StructureView:
         """The tree dimension > theme > concept with counts, and what hangs outside it.
 
-        Counts are of ``coder``'s codings, else the consensus coder's when there is one,
-        else everyone's.
+        Counts are of the ``evidence`` coder's codings; by default your own during blind
+        coding, else the consensus coder's when there is one, else everyone's.
         """
-        with self._read() as tx:
-            return tree.structure(tx, order=order, coder=coder)
+        with self._read(show_others=show_others, reading="the structure") as tx:
+            return tree.structure(tx, order=order, coder=evidence)
 
     def import_structure(
         self, path: Path, *, mode: str = "merge", allow_shared: bool = False, move: bool = False
@@ -152,18 +168,20 @@ class StructureMethods(ProjectBase):
                 tx, path, mode=mode, allow_shared=allow_shared, move=move
             )
 
-    def export_structure(self, path: Path, *, no_clobber: bool = False) -> Written:
-        """Write the structure to .csv, .xlsx or .yaml; ``count`` is the number of concept
-        rows."""
+    def export_structure(
+        self, path: Path, *, no_clobber: bool = False, show_others: bool = False
+    ) -> Written:
+        """Write the structure (as the acting coder may see it) to .csv, .xlsx or .yaml;
+        ``count`` is the number of concept rows."""
         from gioia.structure_file import SUFFIXES, write_structure
 
         with self._output(path, SUFFIXES, no_clobber) as out:
-            rows = write_structure(self.structure(), out.temp)
+            rows = write_structure(self.structure(show_others=show_others), out.temp)
         return Written(out.path, out.replaced, rows)
 
-    def check(self) -> list[Finding]:
+    def check(self, *, show_others: bool = False) -> list[Finding]:
         """The structure's warnings against the method's guidance."""
-        with self._read() as tx:
+        with self._read(show_others=show_others, reading="the structure's check") as tx:
             view = tree.structure(tx)
             cases = listing.case_count(tx)
         return check_structure(view, cases=cases)

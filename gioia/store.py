@@ -49,7 +49,7 @@ from gioia.limits import FILE_NAME_LENGTH, NAME_LENGTH, WAVE_LENGTH
 from gioia.views import SchemaUpgrade
 
 #: The alembic revision these models describe; tests check it is the migrations' head.
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0008"
 DEFAULT_STORE = "gioia.db"
 
 NAMING_CONVENTION = {
@@ -247,9 +247,10 @@ class ThemeExtraDimension(Base):
 
 
 class Setting(Base):
-    """A project setting: a name and its value as text (``allow_shared``: "true"); also
-    ``store_id``, the store's identity (a UUID made with the store, schema 0007), from
-    which exports derive stable GUIDs."""
+    """A project setting: a name and its value as text (``allow_shared``: "true";
+    ``phase``: "open" or "codebook", the phase of blind coding); also ``store_id``, the
+    store's identity (a UUID made with the store, schema 0007), from which exports
+    derive stable GUIDs."""
 
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
@@ -294,7 +295,10 @@ class Review(Base):
 
 
 class Memo(Base):
-    """A note by a coder on a segment or on an item of the structure."""
+    """A note by a coder on a segment or on an item of the structure.
+
+    Under blind coding a memo is private to its author until ``shared``.
+    """
 
     __tablename__ = "memos"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -312,14 +316,17 @@ class Memo(Base):
         ForeignKey("dimensions.id", ondelete="CASCADE"), index=True
     )
     text: Mapped[str] = mapped_column(Text)
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class Event(Base):
     """The audit trail: one append-only row per change, written with the change.
 
     ``concept_id`` and ``transcript_id`` are plain integers, not foreign keys, so the
-    history of a deleted concept or transcript stays readable.
+    history of a deleted concept or transcript stays readable. An undo names the event
+    it reverses in ``reverses_id`` (so an event is undone once at most).
     """
 
     __tablename__ = "events"
@@ -334,6 +341,7 @@ class Event(Base):
     summary: Mapped[str] = mapped_column(Text)
     before: Mapped[Any | None] = mapped_column(JSON)
     after: Mapped[Any | None] = mapped_column(JSON)
+    reverses_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 Index("ix_codings_segment_coder", Coding.segment_id, Coding.coder_id)

@@ -10,6 +10,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from gioia.agreement import Coefficient
 
+#: The phases of blind coding a project can be in, and what each keeps private.
+PHASES = {
+    "open": "each coder's new concept names, codings and memos are private until the "
+    "structure adopts the concepts or the memos are shared",
+    "codebook": "the concept list is shared; codings and memos are private until shared",
+}
+
 
 @dataclass(frozen=True)
 class CodingMark:
@@ -23,6 +30,22 @@ class CodingMark:
     start: int
     end: int
     quote: str | None
+
+
+@dataclass(frozen=True)
+class MemoView:
+    """A memo: its number, what it is on (``kind``: segment, concept, theme or
+    dimension; ``target``: ``T:N`` or the item's name), its author and text."""
+
+    id: int
+    kind: str
+    target: str
+    coder: str | None
+    text: str
+    shared: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime | None = None
+    event: int | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +63,7 @@ class SegmentView:
     time_start: float | None
     time_end: float | None
     codings: tuple[CodingMark, ...] = ()
+    memos: tuple[MemoView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,6 +217,7 @@ class CodingsImportResult:
     duplicates: int
     created_concepts: tuple[str, ...]
     coders: tuple[str, ...]
+    reviewed: dict[str, int] = field(default_factory=dict)  # segments newly read, by coder
 
 
 @dataclass(frozen=True)
@@ -226,17 +251,6 @@ CODING_COLUMNS = (
     "role",
     "text",
 )
-
-
-@dataclass(frozen=True)
-class MemoView:
-    """A memo and what it is attached to."""
-
-    target: str
-    coder: str | None
-    text: str
-    created_at: dt.datetime
-    event: int | None = None
 
 
 @dataclass(frozen=True)
@@ -381,11 +395,12 @@ class MergeResult:
 
 @dataclass(frozen=True)
 class DeleteResult:
-    """What a deletion removed (codings) or left without a parent (children)."""
+    """What a deletion removed (codings, memos) or left without a parent (children)."""
 
     name: str
     codings: int
     children: int
+    memos: int = 0
 
 
 @dataclass(frozen=True)
@@ -411,7 +426,7 @@ class StructureImportResult:
     defined: int
     removed: int
     warnings: tuple[str, ...]
-    moved: tuple[str, ...] = ()
+    moved: tuple[str, ...] = ()  # items taken (or, refused, to be taken) to another parent
     shared: int = 0
     allowed_shared: bool = False
 
@@ -438,13 +453,14 @@ class ProgressRow:
 
 @dataclass(frozen=True)
 class CoderSummary:
-    """A coder and how much they have done."""
+    """A coder and how much they have done; ``consensus`` for a consensus coder."""
 
     name: str
     reviewed: int
     codings: int
     concepts: int
     transcripts: int
+    consensus: bool = False
 
 
 @dataclass(frozen=True)
@@ -479,6 +495,24 @@ class ConceptInfo:
     theme: str | None
     dimension: str | None
     examples: tuple[SegmentView, ...]
+    memos: tuple[MemoView, ...] = ()
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    """What `gioia concept|theme|dimension info` shows: an item's definition, place,
+    children, counts (of the evidence), memos, and examples (a concept's)."""
+
+    level: str
+    name: str
+    definition: str | None
+    parent: str | None
+    grandparent: str | None
+    children: tuple[str, ...]
+    counts: Counts
+    evidence: str | None
+    memos: tuple[MemoView, ...]
+    examples: tuple[SegmentView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -650,15 +684,25 @@ class Pending:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """A disagreement decided for the consensus coder: what was kept, and its event."""
+
+    summary: str
+    event: int
+
+
+@dataclass(frozen=True)
 class ReconcileState:
     """Where a reconciliation stands: agreed codings copied by this call, segments settled
-    before it (``decided``), and the disagreements left to decide."""
+    before it (``decided``), the disagreements left to decide, and the segments this
+    call settled (marked as reviewed by the consensus coder: nothing to decide there)."""
 
     into: str
     coders: tuple[str, str]
     copied: int
     decided: int
     pending: tuple[Pending, ...]
+    settled: int = 0
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,14 @@ def project(store: str) -> Iterator[Project]:
 
 
 @pytest.fixture
+def lead(store: str) -> Iterator[Project]:
+    """An open project on a new store with no coder named: the project lead, who sees
+    every coder's work (nothing is blind)."""
+    with Project.open(store) as opened:
+        yield opened
+
+
+@pytest.fixture
 def sample_project(project: Project) -> Project:
     """The sample study imported (transcripts with the manifest), no codings."""
     results = project.import_files([], manifest=SAMPLE / "manifest.csv")

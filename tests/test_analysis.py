@@ -19,7 +19,7 @@ def test_concept_pairs_within_segments(small_study: Project) -> None:
     # Maria's segments: t1:2 {Export start, Buyer contact}, t1:4 {Fees},
     # t2:2 {Trust, Buyer contact}, t2:4 {Sample costs}, t3:2 {Export start, Trust};
     # 5 informant segments could hold a code.
-    result = small_study.cooccurrence(level="concept", coder="Maria")
+    result = small_study.cooccurrence(level="concept", evidence="Maria")
     assert result.codes == CONCEPTS
     assert result.units == 5
     assert result.frequencies == (1, 1, 2, 2, 2)
@@ -31,13 +31,13 @@ def test_concept_pairs_within_segments(small_study: Project) -> None:
 
 
 def test_theme_pairs_and_min_count(small_study: Project) -> None:
-    result = small_study.cooccurrence(level="theme", coder="Maria")
+    result = small_study.cooccurrence(level="theme", evidence="Maria")
     assert result.codes == THEMES
     assert result.frequencies == (2, 2, 3)
     # Growth and Relations meet on t1:2 and t3:2: Jaccard 2 / (2 + 3 - 2).
     assert result.pairs == (CodePair("Growth", "Relations", 2, 2 / 3, 2 * 3 / 5),)
-    assert small_study.cooccurrence(level="theme", coder="Maria", min_count=3).pairs == ()
-    dimensions = small_study.cooccurrence(level="dimension", coder="Maria")
+    assert small_study.cooccurrence(level="theme", evidence="Maria", min_count=3).pairs == ()
+    dimensions = small_study.cooccurrence(level="dimension", evidence="Maria")
     assert dimensions.codes == ("Economics", "Social")
     assert dimensions.pairs == (CodePair("Economics", "Social", 2, 2 / 5, 4 * 3 / 5),)
 
@@ -45,7 +45,7 @@ def test_theme_pairs_and_min_count(small_study: Project) -> None:
 def test_pairs_within_transcripts(small_study: Project) -> None:
     # t1 {Fees, Export start, Buyer contact}, t2 {Sample costs, Trust, Buyer contact},
     # t3 {Export start, Trust}: 3 transcripts.
-    result = small_study.cooccurrence(level="concept", within="transcript", coder="Maria")
+    result = small_study.cooccurrence(level="concept", within="transcript", evidence="Maria")
     assert result.units == 3
     assert result.frequencies == (1, 1, 2, 2, 2)
     assert {(p.a, p.b): p.count for p in result.pairs} == {
@@ -61,13 +61,18 @@ def test_pairs_within_transcripts(small_study: Project) -> None:
     assert (pair.jaccard, pair.expected) == (1 / 2, 1 * 2 / 3)
 
 
-def test_everyone_then_the_consensus_coder_count_by_default(small_study: Project) -> None:
-    # Everyone's: Tom adds Trust on t1:4, so Fees and Trust meet there.
-    everyone = small_study.cooccurrence(level="concept")
-    assert everyone.coder is None
-    assert ("Fees", "Trust", 1) in {(p.a, p.b, p.count) for p in everyone.pairs}
-    small_study.reconcile_auto("Consensus", "intersection", coders=["Maria", "Tom"])
-    consensus = small_study.cooccurrence(level="concept")
+def test_everyone_then_the_consensus_coder_count_by_default(
+    small_study: Project, store: str
+) -> None:
+    # Blind, Maria counts her own codings; the project lead (no coder) sees everyone's.
+    assert small_study.cooccurrence(level="concept").coder == "Maria"
+    with Project.open(store) as lead:
+        # Everyone's: Tom adds Trust on t1:4, so Fees and Trust meet there.
+        everyone = lead.cooccurrence(level="concept")
+        assert everyone.coder is None
+        assert ("Fees", "Trust", 1) in {(p.a, p.b, p.count) for p in everyone.pairs}
+        lead.reconcile_auto("Consensus", "intersection", coders=["Maria", "Tom"])
+        consensus = lead.cooccurrence(level="concept")
     assert consensus.coder == "Consensus"
     # Both read t1:2 and t1:4 and agree on Export start and Fees only; the segments only
     # Maria read keep her codings.
@@ -81,7 +86,7 @@ def test_everyone_then_the_consensus_coder_count_by_default(small_study: Project
 def test_network_for_gephi(small_study: Project) -> None:
     from gioia.analysis.cooccurrence import network
 
-    graph = network(small_study.cooccurrence(level="theme", coder="Maria"))
+    graph = network(small_study.cooccurrence(level="theme", evidence="Maria"))
     assert sorted(graph.nodes(data=True)) == [
         ("Costs", {"label": "Costs", "frequency": 2, "size": 2, "parent": "Economics"}),
         ("Growth", {"label": "Growth", "frequency": 2, "size": 2, "parent": "Economics"}),
@@ -93,7 +98,7 @@ def test_network_for_gephi(small_study: Project) -> None:
 
 
 def test_case_by_theme_matrix(small_study: Project) -> None:
-    m = small_study.matrix(rows="case", level="theme", value="segments", coder="Maria")
+    m = small_study.matrix(rows="case", level="theme", value="segments", evidence="Maria")
     assert (m.rows, m.codes) == (("Case A", "Case B"), THEMES)
     assert m.values == ((2.0, 1.0, 2.0), (0.0, 1.0, 1.0))
     assert m.row_segments == (4, 1)
@@ -101,16 +106,18 @@ def test_case_by_theme_matrix(small_study: Project) -> None:
         (("t1:4", "t2:4"), ("t1:2",), ("t1:2", "t2:2")),
         ((), ("t3:2",), ("t3:2",)),
     )
-    share = small_study.matrix(rows="case", level="theme", value="share", coder="Maria")
+    share = small_study.matrix(rows="case", level="theme", value="share", evidence="Maria")
     assert share.values == ((0.5, 0.25, 0.5), (0.0, 1.0, 1.0))
-    presence = small_study.matrix(rows="case", level="theme", value="presence", coder="Maria")
+    presence = small_study.matrix(rows="case", level="theme", value="presence", evidence="Maria")
     assert presence.values == ((1.0, 1.0, 1.0), (0.0, 1.0, 1.0))
 
 
 def test_count_counts_codings_and_segments_counts_segments(small_study: Project) -> None:
-    # Everyone's codings: Maria and Tom both coded Fees on t1:4.
-    count = small_study.matrix(rows="transcript", level="concept", value="count")
-    segments = small_study.matrix(rows="transcript", level="concept", value="segments")
+    # Everyone's codings (shown to Maria): Maria and Tom both coded Fees on t1:4.
+    count = small_study.matrix(rows="transcript", level="concept", value="count", show_others=True)
+    segments = small_study.matrix(
+        rows="transcript", level="concept", value="segments", show_others=True
+    )
     assert count.rows == ("t1", "t2", "t3")
     assert count.values[0] == (2.0, 0.0, 2.0, 1.0, 1.0)
     assert segments.values[0] == (1.0, 0.0, 1.0, 1.0, 1.0)
@@ -118,11 +125,11 @@ def test_count_counts_codings_and_segments_counts_segments(small_study: Project)
 
 
 def test_rows_by_informant_and_wave(small_study: Project) -> None:
-    informants = small_study.matrix(rows="informant", level="dimension", coder="Maria")
+    informants = small_study.matrix(rows="informant", level="dimension", evidence="Maria")
     assert informants.rows == ("Ann", "Bob", "Cara")
     assert informants.values == ((2.0, 1.0), (1.0, 1.0), (1.0, 1.0))
     assert informants.row_segments == (2, 2, 1)
-    waves = small_study.matrix(rows="wave", level="dimension", coder="Maria")
+    waves = small_study.matrix(rows="wave", level="dimension", evidence="Maria")
     assert waves.rows == ("1", "2")
     assert waves.values == ((3.0, 2.0), (1.0, 1.0))
 
@@ -132,12 +139,14 @@ def test_matrix_refuses_unknown_rows_and_values(small_study: Project) -> None:
         small_study.matrix(rows="firm")
     with pytest.raises(InvalidInput, match="choose count, segments, presence, share"):
         small_study.matrix(value="mean")
+    with pytest.raises(InvalidInput, match="Nobody's codings are hidden from Maria"):
+        small_study.matrix(evidence="Nobody")  # blind, whether or not Nobody exists
     with pytest.raises(NotFound, match="No coder 'Nobody'"):
-        small_study.matrix(coder="Nobody")
+        small_study.matrix(evidence="Nobody", show_others=True)
 
 
 def test_saturation_by_date(small_study: Project) -> None:
-    result = small_study.saturation(level="concept", order="date", coder="Maria")
+    result = small_study.saturation(level="concept", order="date", evidence="Maria")
     assert [(s.number, s.transcript, s.new, s.cumulative) for s in result.steps] == [
         (1, "t1", ("Fees", "Export start", "Buyer contact"), 3),
         (2, "t2", ("Sample costs", "Trust"), 5),
@@ -150,11 +159,11 @@ def test_saturation_by_date(small_study: Project) -> None:
 
 
 def test_saturation_in_manifest_order_and_by_theme(small_study: Project) -> None:
-    manifest = small_study.saturation(level="concept", order="manifest", coder="Maria")
+    manifest = small_study.saturation(level="concept", order="manifest", evidence="Maria")
     assert [(s.transcript, len(s.new)) for s in manifest.steps] == [("t3", 2), ("t1", 2), ("t2", 1)]
     assert manifest.last_new is not None and manifest.last_new.number == 3
     assert manifest.after_last == 0
-    themes = small_study.saturation(level="theme", order="name", coder="Maria")
+    themes = small_study.saturation(level="theme", order="name", evidence="Maria")
     assert [s.new for s in themes.steps] == [("Costs", "Growth", "Relations"), (), ()]
     assert themes.last_new is not None and themes.last_new.number == 1
     with pytest.raises(InvalidInput, match="choose date, name, manifest"):
@@ -171,9 +180,15 @@ def test_an_empty_study(project: Project) -> None:
 def test_a_coder_s_concept_on_a_segment_counts_once(small_study: Project) -> None:
     # A second span (a quote) of Maria's Export start on t1:2 adds no coding to count.
     small_study.tag(["t1:2"], "Export start", quote="wine to Japan")
-    count = small_study.matrix(rows="transcript", level="concept", value="count")
+    count = small_study.matrix(rows="transcript", level="concept", value="count", show_others=True)
     assert count.values[0] == (2.0, 0.0, 2.0, 1.0, 1.0)
-    assert small_study.cooccurrence(level="concept", coder="Maria").frequencies == (1, 1, 2, 2, 2)
+    assert small_study.cooccurrence(level="concept", evidence="Maria").frequencies == (
+        1,
+        1,
+        2,
+        2,
+        2,
+    )
 
 
 SHARED_THEMES = ("Costs", "Growth", "Reputation", "Relations")
@@ -186,10 +201,10 @@ def test_shared_concepts_count_once_for_each_theme(shared_study: Project) -> Non
     # costs (Costs); t3:2 Export start (Growth), Trust (Relations, Reputation);
     # Tom t1:2 Export start (Growth); t1:4 Fees (Costs, Growth), Trust (Relations,
     # Reputation). Cases: t1 and t2 are Case A, t3 Case B.
-    count = shared_study.matrix(rows="case", level="theme", value="count")
+    count = shared_study.matrix(rows="case", level="theme", value="count", show_others=True)
     assert count.codes == SHARED_THEMES
     assert count.values == ((3.0, 4.0, 2.0, 4.0), (0.0, 1.0, 1.0, 1.0))
-    segments = shared_study.matrix(rows="case", level="theme", value="segments")
+    segments = shared_study.matrix(rows="case", level="theme", value="segments", show_others=True)
     assert segments.values == ((2.0, 2.0, 2.0, 3.0), (0.0, 1.0, 1.0, 1.0))
     assert segments.refs[0][2] == ("t1:4", "t2:2")
 
@@ -198,7 +213,7 @@ def test_shared_concepts_count_once_for_a_dimension(shared_study: Project) -> No
     # Fees reaches Economics through Costs and Growth: once. Case A, Economics: Maria's
     # Export start, Fees, Trust, Sample costs and Tom's Export start, Fees, Trust (7);
     # Social: Maria's Buyer contact twice and Trust, Tom's Trust (4).
-    count = shared_study.matrix(rows="case", level="dimension", value="count")
+    count = shared_study.matrix(rows="case", level="dimension", value="count", show_others=True)
     assert count.codes == ("Economics", "Social")
     assert count.values == ((7.0, 4.0), (2.0, 1.0))
 
@@ -207,7 +222,7 @@ def test_shared_concepts_in_cooccurrence_and_saturation(shared_study: Project) -
     # Themes per segment: t1:2 {Growth, Relations}; t1:4 {Costs, Growth, Reputation,
     # Relations}; t2:2 {Reputation, Relations}; t2:4 {Costs}; t3:2 {Growth, Reputation,
     # Relations}; 5 informant segments.
-    result = shared_study.cooccurrence(level="theme")
+    result = shared_study.cooccurrence(level="theme", show_others=True)
     assert result.frequencies == (2, 3, 3, 4)
     assert result.pairs == (
         CodePair("Growth", "Relations", 3, 3 / 4, 3 * 4 / 5),
@@ -218,12 +233,12 @@ def test_shared_concepts_in_cooccurrence_and_saturation(shared_study: Project) -
         CodePair("Costs", "Relations", 1, 1 / 5, 2 * 4 / 5),
     )
     # Maria reaches Reputation first in t2 (Trust), through its second theme only.
-    themes = shared_study.saturation(level="theme", order="date", coder="Maria")
+    themes = shared_study.saturation(level="theme", order="date", evidence="Maria")
     assert [s.new for s in themes.steps] == [("Costs", "Growth", "Relations"), ("Reputation",), ()]
 
 
 def test_the_report_matrix_follows_shared_concepts(shared_study: Project) -> None:
-    data = shared_study.report_data()
+    data = shared_study.report_data(show_others=True)
     assert (data.matrix.level, data.matrix.codes) == ("theme", SHARED_THEMES)
     assert data.matrix.values == ((2.0, 2.0, 2.0, 3.0), (0.0, 1.0, 1.0, 1.0))
     from gioia.report.html import render

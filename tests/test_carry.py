@@ -64,10 +64,12 @@ def marks(project: Project) -> list[tuple[object, ...]]:
 
 @pytest.fixture
 def coded(project: Project, tmp_path: Path) -> Path:
-    """OLD imported and coded by Maria (with a picked quote and a memo) and Tom."""
+    """OLD imported and coded by Maria (with a picked quote and a memo) and Tom, who
+    share the concept list (codebook coding)."""
     path = tmp_path / "anna.txt"
     path.write_text(OLD)
     project.import_file(path)
+    project.set_phase("codebook")
     project.tag(["anna:2"], "Small fee", create=True)
     project.tag(["anna:2"], "Fee", quote="The fee was small", create=True)
     project.pick_quotes("Fee", ["anna:2"])
@@ -248,7 +250,7 @@ def test_replace_is_audited_with_before_and_after(project: Project, coded: Path)
         ("anna:5", 133, 142, "changed", "loose"),
     ]
     assert (replaced.before["reviews"], replaced.after["reviews"]) == (4, 4)
-    assert replaced.after["memos"] == [{"id": 1, "segment": "anna:5"}]
+    assert replaced.after["memos"] == [{"id": 1, "segment": "anna:5", "coder": "Maria"}]
     assert replaced.after["dropped"] == 1
 
 

@@ -244,7 +244,10 @@ def test_tag_untag_and_show_your_concepts(runner: CliRunner, sample_store: str) 
         "a dinner is a relationship",
         coder="Maria",
     )
-    assert result.output == "Tagged 1 segment(s) with 'Trust' (created concept 'Trust').\n"
+    assert result.output == (
+        "Tagged 1 segment(s) with 'Trust' (created concept 'Trust').\n"
+        "Marked 1 segment(s) as reviewed by Maria.\n"
+    )
     shown = run(runner, sample_store, "show", "case_b_export_w2", coder="Maria").output
     assert "  ▸ Trust: “a dinner is a relationship”" in shown
     assert "▸" not in run(runner, sample_store, "show", "case_b_export_w2", coder="Tom").output
@@ -261,6 +264,7 @@ def test_tag_by_grep_asks_first(runner: CliRunner, sample_store: str) -> None:
     assert result.output.splitlines() == [
         "2 segment(s) match 'hotel|vietnam': case_b_export_w2:6, case_b_export_w2:12",
         "Tagged 2 segment(s) with 'Asia' (created concept 'Asia').",
+        "Marked 2 segment(s) as reviewed by Maria.",
     ]
     listed = json.loads(
         run(runner, sample_store, "segments", "-c", "Asia", "--json", coder="Maria").output
@@ -310,7 +314,10 @@ def test_codings_import_export_memo_and_log(
     runner: CliRunner, sample_store: str, tmp_path: Path
 ) -> None:
     result = run(runner, sample_store, "codings", "import", str(SAMPLE / "codings_maria.csv"))
-    assert result.output == "Added 90 coding(s) by Maria; created 20 concept(s).\n"
+    assert result.output == (
+        "Added 90 coding(s) by Maria; created 20 concept(s).\n"
+        "Marked 80 segment(s) as reviewed by Maria.\n"
+    )
     exported = run(runner, sample_store, "codings", "export")
     lines = exported.output.splitlines()
     assert lines[0] == "coder,segment,concept,quote,transcript,case,informant,role,text"
@@ -327,12 +334,18 @@ def test_codings_import_export_memo_and_log(
     result = run(
         runner, sample_store, "memo", "case_a_ceo_w1:2", "--text", "Family firm.", coder="Maria"
     )
-    assert result.output == "Memo added to case_a_ceo_w1:2.\n"
+    assert result.output == "Memo #1 added to case_a_ceo_w1:2.\n"
     log = run(runner, sample_store, "log", "-n", "2").output.splitlines()
     assert log[-1] == "2 event(s)."
     assert log[-2].endswith("Maria  Memo on case_a_ceo_w1:2")
-    events = json.loads(run(runner, sample_store, "log", "--coder", "Maria", "--json").output)
-    assert len(events) == 20 + 90 + 1 + 1  # concepts, codings, the segments read, the memo
+    events = json.loads(run(runner, sample_store, "log", "--by", "Maria", "--json").output)
+    assert len(events) == 1 + 20 + 90 + 1 + 1  # coder, concepts, codings, reviews, memo
+    moved = run(runner, sample_store, "log", "--coder", "Maria")
+    assert (moved.exit_code, moved.output.splitlines()[-1]) == (
+        2,
+        "Error: --coder says who is acting and goes before the command (gioia --coder NAME "
+        "log …); whose events to show is --by CODER.",
+    )
     assert [e["summary"] for e in events if e["action"] == "review"] == [
         "Reviewed case_a_ceo_w1:4, case_a_ceo_w1:6, case_a_ceo_w1:8 …"
     ]
@@ -361,7 +374,7 @@ def test_db_commands(runner: CliRunner, store: str) -> None:
 def test_unexpected_errors_are_one_line(
     runner: CliRunner, store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def explode(self: Project) -> None:
+    def explode(self: Project, **options: object) -> None:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(Project, "transcripts", explode)
@@ -399,6 +412,7 @@ def test_demo_builds_the_sample_study(runner: CliRunner, tmp_path: Path) -> None
         "codebook.md",
         "cooccurrence.graphml",
         "cooccurrence.png",
+        "corrected",
         "figure.png",
         "figure.svg",
         "gioia.db",
@@ -407,7 +421,11 @@ def test_demo_builds_the_sample_study(runner: CliRunner, tmp_path: Path) -> None
         "quotes.md",
         "report.html",
         "saturation.png",
+        "study",
     ]
+    assert sorted(p.name for p in (tmp_path / "demo" / "study").iterdir()) == sorted(
+        p.name for p in SAMPLE.iterdir() if p.name != "README.md"
+    )
     report = (tmp_path / "demo" / "report.html").read_text(encoding="utf-8")
     assert "<title>Exporters on a B2B marketplace (sample study)</title>" in report
     again = runner.invoke(cli, ["demo", "--out", str(tmp_path / "demo")])
@@ -426,9 +444,10 @@ def test_a_new_concept_is_confirmed_at_a_terminal(
     assert declined.exit_code == 1
     assert declined.output == "There is no concept 'Family mill'. Create it? [y/N]: n\nAborted!\n"
     accepted = run(runner, sample_store, *args, input="y\n", coder="Maria")
-    assert accepted.output.splitlines()[-1] == (
-        "Tagged 1 segment(s) with 'Family mill' (created concept 'Family mill')."
-    )
+    assert accepted.output.splitlines()[-2:] == [
+        "Tagged 1 segment(s) with 'Family mill' (created concept 'Family mill').",
+        "Marked 1 segment(s) as reviewed by Maria.",
+    ]
 
 
 def test_every_listed_command_loads_with_its_name() -> None:

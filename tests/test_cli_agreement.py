@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from gioia import Project
 from gioia.cli import cli
 
 from .conftest import SAMPLE, run
@@ -203,7 +204,7 @@ def test_the_kappa_paradox_note_is_said_once(store: str, runner: CliRunner, tmp_
     run(runner, store, "tag", "t:2", "-c", "Rare", "--new", coder="Ben")
     run(runner, store, "tag", "t:3", "t:4", "-c", "Lonely", "--new", coder="Ben")
     run(runner, store, "tag", "t:5", "-c", "Other", "--new", coder="Ben")
-    run(runner, store, "tag", "t:6", "-c", "Other", coder="Ann")
+    run(runner, store, "tag", "t:6", "-c", "Other", "--new", coder="Ann")  # new to Ann: open coding
     for coder in ("Ann", "Ben"):
         run(runner, store, "review", "-t", "t", coder=coder)
     screen = run(runner, store, "agreement").output
@@ -436,18 +437,119 @@ def test_reconcile_from_standard_input_and_resume(study: str, runner: CliRunner)
     )
     lines = out.output.splitlines()
     assert lines[0] == "Consensus: 82 agreed coding(s) copied; 13 disagreement(s) to decide."
-    assert "Error: 'maybe' is not a choice: a, b, both, neither or other." in lines
+    assert "Type a, b, both, neither or = CONCEPT; CONCEPT (? for help)." in lines
     assert lines[-1] == "Stopped; run the same command to resume."
     again = run(runner, study, "reconcile", "--into", "Consensus", input="x\n")
     assert again.output.splitlines()[0] == (
         "Consensus: 0 agreed coding(s) copied; 11 disagreement(s) to decide."
     )
-    log = json.loads(run(runner, study, "log", "--coder", "Consensus", "--json").output)
+    log = json.loads(run(runner, study, "log", "--by", "Consensus", "--json").output)
     assert log[1]["summary"].endswith("(Maria is right)")
     done = run(runner, study, "reconcile", "--into", "Consensus", "--auto", "intersection")
     assert done.output == (
         "Consensus: 0 agreed coding(s) copied, 11 disagreement(s) settled (intersection).\n"
+        "Marked 11 segment(s) as reviewed by Consensus.\n"
     )
+
+
+def test_reconcile_help_undo_and_other_concepts(study: str, runner: CliRunner) -> None:
+    lines = [
+        "?",  # the keys
+        "other",  # not a decision: the message says what to type instead
+        "= Nothing like this",  # not a concept: said, and asked again
+        "a",  # [1/13] case_a_ceo_w1:10 for Maria
+        "u",  # taken back: [1/13] again
+        "= Our English is not good enough for foreign buyers # Tom saw it",
+        "u",
+        "u",  # nothing more to undo in this run
+        "b",
+        "x",
+    ]
+    out = run(runner, study, "reconcile", "--into", "Consensus", input="\n".join(lines) + "\n")
+    said = out.output.splitlines()
+    assert said[:2] == [
+        "Consensus: 82 agreed coding(s) copied; 13 disagreement(s) to decide.",
+        "Marked 85 segment(s) as reviewed by Consensus.",
+    ]
+    assert "  u            undo the last decision (again: the one before)" in said
+    assert "Type a, b, both, neither or = CONCEPT; CONCEPT (? for help)." in said
+    assert "Error: No concept 'Nothing like this'." in said
+    assert [line for line in said if line.startswith(("Reconciled", "Undid", "Nothing to"))] == [
+        "Reconciled case_a_ceo_w1:10 into Consensus: Maria's (Someone has to look after the "
+        "platform every day); marked as reviewed by Consensus.",
+        "Undid: Reconciled case_a_ceo_w1:10 into Consensus: Maria's (Someone has to look after "
+        "the platform every day)",
+        "Reconciled case_a_ceo_w1:10 into Consensus: other concepts (Our English is not good "
+        "enough for foreign buyers); marked as reviewed by Consensus.",
+        "Undid: Reconciled case_a_ceo_w1:10 into Consensus: other concepts (Our English is not "
+        "good enough for foreign buyers) (Tom saw it)",
+        "Nothing to undo in this run.",
+        "Reconciled case_a_ceo_w1:10 into Consensus: Tom's (Our English is not good enough for "
+        "foreign buyers; We need to answer buyers within hours, not days); marked as reviewed "
+        "by Consensus.",
+    ]
+    assert said.count("[1/13] case_a_ceo_w1:10") == 3
+    assert said[-1] == "Stopped; run the same command to resume."
+    with Project.open(study) as lead:
+        kept = {r.concept for r in lead.codings(["Consensus"]) if r.segment == "case_a_ceo_w1:10"}
+        assert kept == {  # Tom's, and nothing left of the two decisions undone
+            "Our English is not good enough for foreign buyers",
+            "We need to answer buyers within hours, not days",
+        }
+        decided = [e for e in lead.log() if e.action in ("reconcile", "undo")][1:]
+    assert [(e.action, e.subject) for e in decided] == [
+        ("reconcile", "segment"),
+        ("undo", "segment"),
+        ("reconcile", "segment"),
+        ("undo", "segment"),
+        ("reconcile", "segment"),
+    ]
+
+
+def test_an_other_concept_keeps_the_coders_quotes(study: str, runner: CliRunner) -> None:
+    decision = "= Buyers want to taste before they trust # the tasting on Zoom"
+    with Project.open(study) as lead:
+        pending = [p.ref for p in lead.reconcile("Consensus").pending]
+    position = pending.index("case_b_export_w2:10")
+    lines = ["b"] * position + [decision, "x"]
+    run(runner, study, "reconcile", "--into", "Consensus", input="\n".join(lines) + "\n")
+    with Project.open(study) as lead:
+        kept = {
+            (r.concept, r.quote)
+            for r in lead.codings(["Consensus"])
+            if r.segment == pending[position]
+        }
+    assert (
+        "Buyers want to taste before they trust",
+        "we even did a tasting on Zoom: he had the samples, I had the bottles, we tasted together",
+    ) in kept
+
+
+def test_decision_completion() -> None:
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from gioia.cli.agreement import decision_fragment
+    from gioia.cli.completion import ConceptCompleter
+    from gioia.views import ConceptChoice
+
+    assert decision_fragment("= Buyers want; fre") == "fre"
+    assert decision_fragment("=our") == "our"
+    assert decision_fragment("a # = note") is None
+    assert decision_fragment("both") is None
+    completer = ConceptCompleter(decision_fragment)
+    completer.choices = [
+        ConceptChoice("Free samples and shipping eat the margin", "Cost-benefit calculus", None),
+        ConceptChoice("Buyers want to taste before they trust", None, None),
+    ]
+    found = list(
+        completer.get_completions(Document("= Buyers want to taste; fre"), CompleteEvent())
+    )
+    assert [(c.text, c.start_position) for c in found] == [
+        ("Free samples and shipping eat the margin", -3),  # at the start of a word first
+        ("Buyers want to taste before they trust", -3),  # then f…r…e anywhere
+    ]
+    assert list(completer.get_completions(Document("b"), CompleteEvent())) == []
 
 
 def test_reconcile_keeps_an_interviewer_turn_both_coded(
@@ -463,8 +565,9 @@ def test_reconcile_keeps_an_interviewer_turn_both_coded(
         run(runner, store, "tag", "i:1", "-c", "Found by new buyers", "--new", coder=coder)
         run(runner, store, "review", "-t", "i", coder=coder)
     out = run(runner, store, "reconcile", "--into", "Consensus", "--auto", "union")
-    assert (
-        out.output == "Consensus: 1 agreed coding(s) copied, 0 disagreement(s) settled (union).\n"
+    assert out.output == (
+        "Consensus: 1 agreed coding(s) copied, 0 disagreement(s) settled (union).\n"
+        "Marked 2 segment(s) as reviewed by Consensus.\n"
     )
     tree = json.loads(run(runner, store, "structure", "--json").output)
     assert tree["evidence"] == "Consensus"

@@ -45,12 +45,12 @@ def test_search_tag_codes_the_hits_in_one_audited_step(
     assert result.output.splitlines()[-3:] == [
         "2 match(es) in 2 segment(s) of 2 transcript(s).",
         "Tagged 2 segment(s) with 'Buyer contact'.",
-        "Marked 2 segment(s) reviewed by Tom.",
+        "Marked 2 segment(s) as reviewed by Tom.",
     ]
     with Project.open(store) as reopened:
         toms = [(c.segment, c.concept) for c in reopened.codings(["Tom"])]
         assert ("t2:2", "Buyer contact") in toms and ("t3:2", "Buyer contact") in toms
-        summaries = [e.summary for e in reopened.log(coder="Tom")][-3:]
+        summaries = [e.summary for e in reopened.log(by="Tom")][-3:]
     assert summaries == [
         "Tagged t2:2 with 'Buyer contact'",
         "Tagged t3:2 with 'Buyer contact'",
@@ -122,13 +122,13 @@ def test_search_tag_asks_first(small_study: Project, store: str, runner: CliRunn
 def test_cooccurrence_table_and_files(
     small_study: Project, store: str, runner: CliRunner, tmp_path: Path
 ) -> None:
-    result = run(runner, store, "cooccurrence", "--level", "theme", "--coder", "Maria")
+    result = run(runner, store, "cooccurrence", "--level", "theme", "--evidence", "Maria")
     lines = result.output.splitlines()
     assert lines[0] == "Themes together within segments (Maria's codings; 5 segments)"
     assert lines[2].split() == ["Growth", "×", "Relations", "2", "1.2", "0.667"]
     assert lines[3:] == ["1 pair(s)."]
     out = tmp_path / "pairs.csv"
-    run(runner, store, "cooccurrence", "--coder", "Maria", "-o", str(out))
+    run(runner, store, "cooccurrence", "--evidence", "Maria", "-o", str(out))
     assert out.read_text(encoding="utf-8") == (
         "code_a,code_b,count,jaccard,expected\n"
         "Export start,Trust,1,0.3333,0.8\n"
@@ -138,15 +138,17 @@ def test_cooccurrence_table_and_files(
     import networkx as nx
 
     graphml = tmp_path / "network.graphml"
-    run(runner, store, "cooccurrence", "--level", "theme", "--coder", "Maria", "-o", str(graphml))
+    run(
+        runner, store, "cooccurrence", "--level", "theme", "--evidence", "Maria", "-o", str(graphml)
+    )
     graph = nx.read_graphml(graphml)
     assert graph.nodes["Relations"]["frequency"] == 3
     assert graph.edges["Growth", "Relations"]["weight"] == 2
     gexf = tmp_path / "network.gexf"
-    run(runner, store, "cooccurrence", "--level", "theme", "--coder", "Maria", "-o", str(gexf))
+    run(runner, store, "cooccurrence", "--level", "theme", "--evidence", "Maria", "-o", str(gexf))
     assert nx.read_gexf(gexf).nodes["Relations"]["viz"]["size"] == 3.0
     xlsx = tmp_path / "pairs.xlsx"
-    run(runner, store, "cooccurrence", "--level", "theme", "--coder", "Maria", "-o", str(xlsx))
+    run(runner, store, "cooccurrence", "--level", "theme", "--evidence", "Maria", "-o", str(xlsx))
     from openpyxl import load_workbook
 
     book = load_workbook(xlsx)
@@ -162,7 +164,7 @@ def test_cooccurrence_table_and_files(
 def test_matrix_printed_and_traced(
     small_study: Project, store: str, runner: CliRunner, tmp_path: Path
 ) -> None:
-    result = run(runner, store, "matrix", "--coder", "Maria")
+    result = run(runner, store, "matrix", "--evidence", "Maria")
     assert result.output == (
         "Case × theme: segments (Maria's codings)\n"
         "Case      T1  T2  T3\n"
@@ -173,7 +175,7 @@ def test_matrix_printed_and_traced(
         "T3 = Relations\n"
     )
     share = run(
-        runner, store, "matrix", "--coder", "Maria", "--value", "share", "--rows", "informant"
+        runner, store, "matrix", "--evidence", "Maria", "--value", "share", "--rows", "informant"
     )
     assert share.output.splitlines()[2:5] == [
         "Ann          0.500  0.500  0.500",
@@ -181,12 +183,12 @@ def test_matrix_printed_and_traced(
         "Cara         0.000  1.000  1.000",
     ]
     out = tmp_path / "matrix.csv"
-    run(runner, store, "matrix", "--coder", "Maria", "-o", str(out))
+    run(runner, store, "matrix", "--evidence", "Maria", "-o", str(out))
     assert out.read_text(encoding="utf-8") == (
         "case,Costs,Growth,Relations\nCase A,2,1,2\nCase B,0,1,1\n"
     )
     xlsx = tmp_path / "matrix.xlsx"
-    run(runner, store, "matrix", "--coder", "Maria", "-o", str(xlsx))
+    run(runner, store, "matrix", "--evidence", "Maria", "-o", str(xlsx))
     from openpyxl import load_workbook
 
     book = load_workbook(xlsx)
@@ -200,7 +202,7 @@ def test_matrix_printed_and_traced(
         ["Case B", "Relations", 1, 1, "t3:2"],
     ]
     docx = tmp_path / "matrix.docx"
-    run(runner, store, "matrix", "--coder", "Maria", "-o", str(docx))
+    run(runner, store, "matrix", "--evidence", "Maria", "-o", str(docx))
     import docx as python_docx
 
     table = python_docx.Document(str(docx)).tables[0]
@@ -218,7 +220,7 @@ def test_matrix_printed_and_traced(
 def test_saturation_printed_and_plotted(
     small_study: Project, store: str, runner: CliRunner, tmp_path: Path
 ) -> None:
-    result = run(runner, store, "saturation", "--coder", "Maria")
+    result = run(runner, store, "saturation", "--evidence", "Maria")
     assert result.output == (
         "New concepts per interview, by date (Maria's codings)\n"
         "  #  Interview  Date          New  Total\n"
@@ -228,7 +230,7 @@ def test_saturation_printed_and_plotted(
         "Last new concept: interview 2 (t2) of 3; the 1 after it added none.\n"
     )
     out = tmp_path / "saturation.csv"
-    run(runner, store, "saturation", "--coder", "Maria", "--order", "manifest", "-o", str(out))
+    run(runner, store, "saturation", "--evidence", "Maria", "--order", "manifest", "-o", str(out))
     assert list(csv.reader(io.StringIO(out.read_text(encoding="utf-8")))) == [
         ["number", "transcript", "case", "date", "new", "cumulative", "new_codes"],
         ["1", "t3", "Case B", "2022-03-01", "2", "2", "Export start; Trust"],

@@ -78,7 +78,7 @@ def test_a_session_through_a_pipe(study: str, runner: CliRunner) -> None:
         in out
     )
     assert "There is no concept 'zz': write +zz to create it." in out
-    assert "Memo added to case_a_ceo_w1:2." in out
+    assert "Memo #1 added to case_a_ceo_w1:2." in out
     assert "Family mill  (not in the structure)" in out
     assert out[-1] == "Saved. 13 segment(s) still to review here."
     assert state(study, "Ann") == ([("case_a_ceo_w1:2", "Family mill", "")], 1)
@@ -160,8 +160,12 @@ def test_review_progress_and_coders_commands(study: str, runner: CliRunner) -> N
         "Renamed coder 'Ann' to 'Anna'.\n"
     )
     table = run(runner, study, "coders").output.splitlines()
-    assert table[0].split() == ["Coder", "Reviewed", "Codings", "Concepts", "Transcripts"]
-    assert table[1].split() == ["Anna", "13", "0", "0", "0"]
+    assert table[:2] == [
+        "Phase: blind open coding (each coder's new concept names, codings and memos are",
+        "  private until the structure adopts the concepts or the memos are shared).",
+    ]
+    assert table[2].split() == ["Coder", "Reviewed", "Codings", "Concepts", "Transcripts"]
+    assert table[3].split() == ["Anna", "13", "0", "0", "0"]
 
 
 def _spawn_session(store: str, coder: str, *args: str) -> subprocess.Popen[str]:
@@ -273,7 +277,7 @@ def test_a_full_session_in_a_terminal(study: str) -> None:
     assert ("case_a_ceo_w1:2", "Family mill", "a family mill") in state(study, "Ann")[0]
     key("u\r", "Undid: Tagged case_a_ceo_w1:2 with 'Family mill': 'a family mill'")
     assert len(state(study, "Ann")[0]) == 3
-    key("m A family firm since 1962.\r", "Memo added to case_a_ceo_w1:2")
+    key("m A family firm since 1962.\r", "added to case_a_ceo_w1:2")
     key("\r", "queue 2/14")
     key("b\r", "queue 1/14")
     key("x\r", "Saved. 13 segment(s) still to review here.")
@@ -314,6 +318,37 @@ def test_going_to_the_last_segment_returns_to_the_queue(study: str, runner: CliR
         "case_a_ceo_w1 · Case A · Lorenzo Bellandi (CEO) · 2/28 · queue 1/14",
         "case_a_ceo_w1 · Case A · Lorenzo Bellandi (CEO) · 28/28 · queue 14/14",
         "case_a_ceo_w1 · Case A · Lorenzo Bellandi (CEO) · 2/28 · queue 1/14",
+    ]
+
+
+def test_a_quote_for_two_concepts_and_memos_in_a_session(study: str, runner: CliRunner) -> None:
+    lines = [
+        'q "we cannot depend on them alone any more" +Chains; ' + HOME,
+        "m",  # no memo yet
+        "m Compare with wave 2.",
+        "m",
+        "x",
+    ]
+    result = run(
+        runner,
+        study,
+        "code",
+        "--from",
+        "case_a_ceo_w1:4",
+        input="\n".join(lines) + "\n",
+        coder="Ann",
+    )
+    out = result.output.splitlines()
+    assert "  ▸ Chains: “we cannot depend on them alone any more”" in out
+    assert f"  ▸ {HOME}: “we cannot depend on them alone any" in out  # wrapped at 80
+    assert "No memo on this segment: m TEXT writes one." in out
+    assert "  ✎ 1 memo(s) here: m to read" in out
+    memo_at = out.index("> m", out.index("Memo #1 added to case_a_ceo_w1:4."))
+    assert out[memo_at + 1].startswith("  ✎ #1 Ann, 20")
+    assert out[memo_at + 2] == "    Compare with wave 2."
+    assert state(study, "Ann")[0] == [
+        ("case_a_ceo_w1:4", "Chains", "we cannot depend on them alone any more"),
+        ("case_a_ceo_w1:4", HOME, "we cannot depend on them alone any more"),
     ]
 
 

@@ -13,7 +13,6 @@ from gioia import Project
 from gioia.cli import cli
 
 from .conftest import SAMPLE, run
-from .refi_helpers import readme_output
 from .test_refi_import import foreign
 from .test_refi_xml import schema
 
@@ -198,9 +197,7 @@ def test_the_readme_way_out_and_back_on_the_demo(
         "gioia export qdc -o codebook.qdc",
     ):
         out = runner.invoke(cli, command.split()[1:], catch_exceptions=False)
-        assert out.exit_code == 0
-        if readme_output(command):  # what README shows is what it prints
-            assert out.output.splitlines() == readme_output(command)
+        assert out.exit_code == 0  # (tests/test_readme.py runs them as README shows them)
     out = runner.invoke(
         cli, ["--store", "copy.db", "import-project", "study.qdpx"], catch_exceptions=False
     )

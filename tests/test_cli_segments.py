@@ -123,26 +123,15 @@ def test_segment_commands(runner: CliRunner, store: str, tmp_path: Path) -> None
         ]
 
 
-def _readme_section(title: str) -> list[tuple[str, list[str]]]:
-    """The commands of a README section's console blocks, each with the output shown."""
-    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    section = text.split(f"### {title}\n", 1)[1].split("\n### ", 1)[0]
-    commands: list[tuple[str, list[str]]] = []
-    for block in section.split("```console\n")[1:]:
-        for line in block.split("\n```", 1)[0].splitlines():
-            if line.startswith("$ "):
-                commands.append((line[2:], []))
-            else:
-                commands[-1][1].append(line)
-    return commands
-
-
-def test_the_readme_on_correcting_transcripts(
+def test_correcting_a_coded_transcript(
     sample_project: Project, store: str, runner: CliRunner, tmp_path: Path
 ) -> None:
-    """The demo's coding (both coders read everything, a consensus by union), a
-    corrected file, and each command of the README section with its output."""
+    """The demo's coding (both coders read everything, a consensus by union), the
+    corrected transcript the demo writes, and the commands the README shows (which
+    tests/test_readme.py runs in the README's own order)."""
     import shlex
+
+    from gioia.demo import CORRECTED, corrected_transcript
 
     for coder in ("maria", "tom"):
         result = sample_project.import_codings(SAMPLE / f"codings_{coder}.csv")
@@ -153,24 +142,35 @@ def test_the_readme_on_correcting_transcripts(
     sample_project.reconcile_auto("Consensus", "union")
     corrected = tmp_path / "corrected"
     corrected.mkdir()
-    text = (SAMPLE / "case_a_ceo_w1.txt").read_text(encoding="utf-8")
-    text = "Interview: Case A, CEO, 14 March 2024\n\n" + text.replace(
-        "depend on them alone any more", "depend on them alone anymore"
-    ).replace(
-        "Interviewer: Is that why",
-        "Part Two: The platform\n\nInterviewer: Is that why",
-    )
-    (corrected / "case_a_ceo_w1.txt").write_text(text, encoding="utf-8")
-    commands = _readme_section("Correcting transcripts")
-    assert [c for c, _ in commands] == [
+    original = (SAMPLE / CORRECTED).read_text(encoding="utf-8")
+    (corrected / CORRECTED).write_text(corrected_transcript(original), encoding="utf-8")
+    outputs = []
+    for command in (
         "gioia --coder Maria import corrected/case_a_ceo_w1.txt --replace",
         'gioia --coder Maria segment split case_a_ceo_w1:4 --before "Part Two"',
         "gioia --coder Maria segment delete case_a_ceo_w1:5",
-    ]
-    for command, shown in commands:
+    ):
         args = shlex.split(command)[1:]
         result = runner.invoke(cli, ["--store", store, *args], catch_exceptions=False)
-        assert (result.exit_code, result.output.splitlines()) == (0, shown), command
+        assert result.exit_code == 0, command
+        outputs.append(result.output.splitlines())
+    assert outputs[0][:3] == [
+        "replaced   case_a_ceo_w1.txt → case_a_ceo_w1 (28 segments)",
+        "warning    case_a_ceo_w1.txt: line 1 before the first speaker left out as a title "
+        "or metadata block: 'Interview: Case A, CEO, 14 March 2024'.",
+        "carried    codings 3 changed, 34 kept; read marks 42 kept",
+    ]
+    assert outputs[1:] == [
+        [
+            "Split case_a_ceo_w1:4 into case_a_ceo_w1:4, case_a_ceo_w1:5; 24 later segment(s) "
+            "renumbered.",
+            "carried    codings 3 kept; read marks 3 kept",
+        ],
+        [
+            "Deleted case_a_ceo_w1:5; 24 later segment(s) renumbered.",
+            "carried    read marks 0 kept, 3 dropped",
+        ],
+    ]
     with Project.open(store) as project:
         view = project.transcript("case_a_ceo_w1")
         assert (view.summary.case, view.summary.segments) == ("Case A", 28)

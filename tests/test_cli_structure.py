@@ -149,8 +149,15 @@ def test_check_and_strict(study: str, runner: CliRunner) -> None:
 
 def test_structure_export(study: str, runner: CliRunner, tmp_path: Path) -> None:
     target = tmp_path / "s.csv"
-    out = run(runner, study, "structure", "export", "-o", str(target))
+    out = run(runner, study, "structure", "export", str(target))  # as the README shows it
     assert out.output == f"Wrote {target} (20 concept row(s)).\n"
+    again = run(runner, study, "structure", "export", "-o", str(target))
+    assert again.output == f"Replaced {target} (20 concept row(s)).\n"
+    neither = run(runner, study, "structure", "export")
+    assert (neither.exit_code, neither.output.splitlines()[-1]) == (
+        2,
+        "Error: Give the file to write: gioia structure export FILE.",
+    )
     assert target.read_text().splitlines()[0] == (
         "concept,theme,dimension,concept_definition,theme_definition,dimension_definition"
     )
@@ -362,3 +369,94 @@ def test_quotes_tex_of_the_sample_compiles_without_overfull_boxes(
     log = compile_latex(tmp_path, "quotes.tex")
     assert "Overfull" not in log and "Underfull \\hbox" not in log
     assert re.search(r"Output written on paper\.pdf \((\d+) pages", log)
+
+
+def test_evidence_is_its_own_option(study: str, runner: CliRunner) -> None:
+    tom = run(runner, study, "structure", "--evidence", "Tom").output.splitlines()
+    assert tom[-1] == "Counts of Tom's codings."
+    moved = run(runner, study, "structure", "--coder", "Tom")
+    assert (moved.exit_code, moved.output.splitlines()[-1]) == (
+        2,
+        "Error: --coder says who is acting and goes before the command (gioia --coder NAME "
+        "structure …); whose codings count is --evidence CODER.",
+    )
+    for command in (("figure",), ("quotes", "-o", "q.md"), ("codebook", "-o", "c.md")):
+        assert run(runner, study, *command, "--coder", "Tom").exit_code == 2, command
+    blind = run(runner, study, "structure", "--evidence", "Tom", coder="Maria")
+    assert blind.output == (
+        "Error: Tom's codings are hidden from Maria during blind open coding: pass "
+        "--show-others to see them (recorded in the audit trail).\n"
+    )
+
+
+def test_item_info(study: str, runner: CliRunner) -> None:
+    run(runner, study, "memo", "Cost-benefit calculus", "--text", "Fee vs fair.", coder="Maria")
+    out = run(runner, study, "theme", "info", "Cost-benefit calculus").output.splitlines()
+    assert out[:2] == ["Theme 'Cost-benefit calculus'", "  In: Platform value proposition"]
+    assert out[-6:] == [
+        "  29 coding(s) on 16 segment(s) in 7 transcript(s), 4 case(s), 5 informant(s)",
+        "    (every coder's codings)",
+        "  Concepts: The fee is small compared with a stand at a trade fair; We count",
+        "    the orders against the subscription; Free samples and shipping eat the",
+        "    margin",
+        "  ✎ #1 Maria: Fee vs fair.",
+    ]
+    info = json.loads(
+        run(
+            runner, study, "concept", "info", "Buyers want to taste before they trust", "--json"
+        ).output
+    )
+    assert (info["parent"], info["grandparent"]) == (
+        "Trust building at a distance",
+        "Relationship trajectory",
+    )
+    assert info["counts"]["codings"] == 6  # 3 rows in each coder's codings file
+    assert [e["ref"] for e in info["examples"]] == ["case_a_ceo_w1:16", "case_a_ceo_w1:26"]
+
+
+def test_a_merge_import_says_what_it_moves(study: str, runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "move.csv"
+    path.write_text(
+        "concept,theme,dimension\n"
+        "Buyers want to taste before they trust,Cost-benefit calculus,Platform value proposition\n"
+    )
+    refused = run(runner, study, "structure", "import", str(path))
+    assert refused.exit_code == 1 and "would move 1 item(s)" in refused.output
+    out = run(runner, study, "structure", "import", str(path), "--move")
+    assert out.output.splitlines()[-1] == (
+        "Imported move.csv (merge): created nothing; 1 assignment(s), 0 definition(s) changed."
+    )
+    assert (
+        "Moved concept 'Buyers want to taste before they trust' from 'Trust building at a "
+        "distance' to 'Cost-benefit calculus' (row 2)." in out.output.splitlines()
+    )
+    log = json.loads(run(runner, study, "log", "--json", "-n", "2").output)
+    assert [
+        (e["action"], e["before"], e["after"]["parents"] if e["action"] == "import" else e["after"])
+        for e in log
+    ] == [
+        (
+            "move",
+            {"themes": ["Trust building at a distance"]},
+            {"themes": ["Cost-benefit calculus"]},
+        ),
+        (
+            "import",
+            {
+                "parents": [
+                    {
+                        "level": "concept",
+                        "name": "Buyers want to taste before they trust",
+                        "from": ["Trust building at a distance"],
+                    }
+                ]
+            },
+            [
+                {
+                    "level": "concept",
+                    "name": "Buyers want to taste before they trust",
+                    "to": ["Cost-benefit calculus"],
+                }
+            ],
+        ),
+    ]

@@ -150,6 +150,9 @@ def test_untag(sample_project: Project) -> None:
 def test_coders_see_only_their_own_codings(sample_project: Project) -> None:
     sample_project.tag([SEGMENT], "Trust", create=True)
     sample_project.coder = "Tom"
+    with pytest.raises(NotFound, match=r"^No concept 'Trust'\.$"):  # open coding: Maria's
+        sample_project.segments(concept="Trust")
+    sample_project.set_phase("codebook")  # the concept list is shared, the codings are not
     assert sample_project.segments(concept="Trust") == []
     assert len(sample_project.segments(uncoded=True)) == 98
     sample_project.coder = None
@@ -180,6 +183,11 @@ def test_import_the_sample_codings(sample_project: Project) -> None:
     assert (tom.added, tom.created_concepts, tom.coders) == (90, (), ("Tom",))
     again = sample_project.import_codings(SAMPLE / "codings_tom.csv")
     assert (again.added, again.existing) == (0, 90)
+    assert (maria.reviewed, tom.reviewed, again.reviewed) == ({"Maria": 80}, {"Tom": 82}, {})
+    assert len(sample_project.codings()) == 90  # Maria's only: blind coding
+    with pytest.raises(InvalidInput, match=r"^tom's codings are hidden from Maria"):
+        sample_project.codings(["tom"])
+    sample_project.coder = None
     rows = sample_project.codings()
     assert len(rows) == 180
     quoted = [r for r in rows if r.quote]
@@ -247,13 +255,20 @@ def test_duplicate_rows_in_a_codings_file_are_merged(
 
 def test_log_filters(sample_project: Project) -> None:
     sample_project.tag([SEGMENT], "Trust", create=True)
+    sample_project.set_phase("codebook")
     sample_project.coder = "Tom"
     sample_project.tag([SEGMENT], "Distance", create=True)
-    assert [e.summary for e in sample_project.log(coder="Tom")] == [
+    assert [e.summary for e in sample_project.log(by="Tom")] == [
+        "Created coder 'Tom'",
         "Created concept 'Distance'",
         f"Tagged {SEGMENT} with 'Distance'",
         f"Reviewed {SEGMENT}",
     ]
+    with pytest.raises(InvalidInput, match=r"^Maria's changes are hidden from Tom during blind"):
+        sample_project.log(by="Maria")
+    shared = [e.summary for e in sample_project.log() if e.coder == "Maria"]
+    assert "Created concept 'Trust'" in shared  # codebook coding: the names are shared
+    assert f"Tagged {SEGMENT} with 'Trust'" not in shared  # but not her codings
     assert [e.action for e in sample_project.log(concept="trust")] == ["create"]
     assert [e.action for e in sample_project.log(concept="trust", show_others=True)] == [
         "create",
@@ -261,9 +276,13 @@ def test_log_filters(sample_project: Project) -> None:
     ]
     assert sample_project.log(since=dt.datetime(2100, 1, 1)) == []
     assert len(sample_project.log(limit=2)) == 2
-    assert sample_project.log(limit=2)[0].summary == f"Tagged {SEGMENT} with 'Distance'"
+    assert [e.summary for e in sample_project.log(limit=2)] == [  # looking is in the trail
+        f"Reviewed {SEGMENT}",
+        "Tom looked at other coders' work: the audit trail",
+    ]
+    sample_project.coder = None
     with pytest.raises(NotFound, match=r"No coder 'Zed' \(coders: Maria, Tom\)\."):
-        sample_project.log(coder="Zed")
+        sample_project.log(by="Zed")
 
 
 def test_the_log_is_blind_for_the_current_coder(sample_project: Project) -> None:
@@ -272,7 +291,14 @@ def test_the_log_is_blind_for_the_current_coder(sample_project: Project) -> None
     sample_project.tag(["case_b_export_w2:8"], "Distance", create=True)
     summaries = [e.summary for e in sample_project.log()]
     assert f"Tagged {SEGMENT} with 'Trust'" not in summaries
-    assert "Created concept 'Trust'" in summaries  # the vocabulary is shared
+    assert "Created concept 'Trust'" not in summaries  # open coding: Maria's name is hers
     assert "Tagged case_b_export_w2:8 with 'Distance'" in summaries
+    sample_project.coder = None
+    sample_project.assign(["Trust"], theme="Relations", create=True)  # the structure adopts it
+    sample_project.coder = "Tom"
+    summaries = [e.summary for e in sample_project.log()]
+    assert "Created concept 'Trust'" in summaries
+    assert "Assigned concept 'Trust' to theme 'Relations'" in summaries
+    assert f"Tagged {SEGMENT} with 'Trust'" not in summaries
     everyone = [e.summary for e in sample_project.log(show_others=True)]
     assert f"Tagged {SEGMENT} with 'Trust'" in everyone

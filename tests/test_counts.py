@@ -24,16 +24,17 @@ def spans(project: Project, coder: str) -> list[tuple[object, ...]]:
 
 def test_a_concept_coded_twice_on_a_segment_counts_once(sample_project: Project) -> None:
     p = sample_project
+    p.set_phase("codebook")  # Tom codes with Maria's concept
     p.tag([A], "Family mill", create=True)
     p.tag([A], "Family mill", quote=MILL)
     p.tag([A], "Family mill", quote=BARI)
     p.coder = "Tom"
     p.tag([A], "Family mill")
-    p.coder = "Maria"
+    p.coder = None  # the project lead, who sees every coder's work
     assert len(p.codings()) == 4  # every span is kept as evidence
     (row,) = p.items("concept")
     assert (row.counts.codings, row.counts.segments, row.counts.quotes) == (2, 1, 1)
-    assert p.structure(coder="Maria").concepts_without_theme[0].counts.codings == 1
+    assert p.structure(evidence="Maria").concepts_without_theme[0].counts.codings == 1
     transcripts = {t.name: t.codings for t in p.transcripts()}
     assert transcripts["case_a_ceo_w1"] == 2
     assert {c.name: c.codings for c in p.cases()}["Case A"] == 2
@@ -49,6 +50,7 @@ def test_the_consensus_holds_a_concept_once_on_its_quotes(sample_project: Projec
     """Maria coded the whole segment and a quote, Tom the whole segment: the consensus
     used to end with both spans (and three after a third); it keeps the quote."""
     p = sample_project
+    p.set_phase("codebook")  # Tom codes with Maria's concepts
     p.tag([A], "Family mill", create=True)
     p.tag([A], "Family mill", quote=MILL)
     p.tag(["case_a_ceo_w1:4"], "Home market", quote="we cannot depend on them", create=True)
@@ -85,4 +87,5 @@ def test_a_codings_file_stores_one_span_once(sample_project: Project, tmp_path: 
     assert spans(sample_project, "Ann") == [(A, "Family mill", text), (A, "Family mill", MILL)]
     again = sample_project.import_codings(path)
     assert (again.added, again.existing) == (0, 4)
+    sample_project.coder = None  # Ann's concept is hers in open coding: the lead sees it
     assert sample_project.items("concept")[0].counts.codings == 1

@@ -107,7 +107,7 @@ def study(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def test_readme_agreement_section_runs_as_printed(study: str, tmp_path: Path) -> None:
-    assert _play(_agreement_section(), tmp_path, study) == 5
+    assert _play(_agreement_section(), tmp_path, study) == 3
     assert (tmp_path / "agreement.docx").stat().st_size > 0
 
 

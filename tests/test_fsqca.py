@@ -257,7 +257,7 @@ def test_conditions_follow_shared_concepts(shared_study: Project, tmp_path: Path
         },
     }
     spec.write_text(yaml.safe_dump({"conditions": conditions}, sort_keys=False), encoding="utf-8")
-    table = shared_study.calibrate_fsqca(spec)
+    table = shared_study.calibrate_fsqca(spec, show_others=True)
     assert [
         [(c.case, c.raw, round(c.membership, 12)) for c in condition.cases]
         for condition in table.conditions

@@ -253,14 +253,28 @@ def test_attributes_go_to_case_informant_and_transcript(project: Project, tmp_pa
 
 def test_import_is_audited(project: Project, tmp_path: Path) -> None:
     project.import_file(write(tmp_path, "a.txt", INTERVIEW), TranscriptMeta(case="Case A"))
-    (create, imported) = project.log()
-    assert (create.action, create.summary, create.coder) == (
+    (coder, create, imported) = project.log()
+    assert (coder.summary, coder.after) == ("Created coder 'Maria'", {"name": "Maria"})
+    assert (create.action, create.summary, create.coder, create.after) == (
         "create",
         "Created case 'Case A'",
         "Maria",
+        {"name": "Case A"},
     )
     assert (imported.action, imported.summary) == ("import", "Imported a from a.txt (4 segments)")
-    assert imported.after == {"source": "a.txt", "segments": 4, "segment_by": "turn"}
+    assert imported.after == {
+        "source": "a.txt",
+        "segments": 4,
+        "segment_by": "turn",
+        "content_hash": imported.after["content_hash"],
+        "case": "Case A",
+        "informant": None,
+        "role": None,
+        "wave": None,
+        "date": None,
+        "attributes": {},
+    }
+    assert len(imported.after["content_hash"]) == 64
 
 
 def test_an_excel_manifest(project: Project, tmp_path: Path) -> None:
@@ -330,6 +344,32 @@ def test_an_unchanged_file_creates_no_case(project: Project, tmp_path: Path) -> 
         ("unchanged", None),
     ]
     assert [c.name for c in project.cases()] == ["Case A"]
+
+
+def test_a_metadata_update_records_only_its_own_transcript(
+    project: Project, tmp_path: Path
+) -> None:
+    """A transcript with no case and no informant: its update event must not take in the
+    attributes of other transcripts' cases and informants (a `== None` filter did)."""
+    project.import_file(
+        write(tmp_path, "a.txt", INTERVIEW),
+        TranscriptMeta(
+            case="Case A",
+            informant="Anna Rossi",
+            attributes={"case.industry": "Wine", "informant.tenure": "12", "language": "Italian"},
+        ),
+    )
+    project.import_file(write(tmp_path, "b.txt", INTERVIEW.replace("platform", "market")))
+    project.import_file(
+        tmp_path / "b.txt", TranscriptMeta(wave="2", attributes={"language": "Spanish"})
+    )
+    update = project.log()[-1]
+    blank = {"case": None, "informant": None, "role": None, "date": None}
+    assert (update.action, update.before, update.after) == (
+        "update",
+        {**blank, "wave": None, "attributes": {}},
+        {**blank, "wave": "2", "attributes": {"language": "Spanish"}},
+    )
 
 
 def test_the_sample_folder_names_the_one_file_its_manifest_leaves_out(project: Project) -> None:

@@ -117,7 +117,7 @@ def test_the_api_answers_every_input_with_a_result_or_a_gioia_error(
             lambda: project.add_memo(name, text),
             lambda: project.tag([f"case_a_ceo_w1:{number}"], name, create=True),
             lambda: project.segments(transcript=name, grep=text),
-            lambda: project.log(concept=name, coder=text),
+            lambda: project.log(concept=name, by=text),
             lambda: project.rename_item("concept", "Trust", name),
             lambda: project.describe_item("concept", "Trust", text),
             lambda: project.items("concept"),

@@ -15,6 +15,7 @@ def study(sample_project: Project) -> Project:
     sample_project.import_codings(SAMPLE / "codings_maria.csv")
     sample_project.import_codings(SAMPLE / "codings_tom.csv")
     sample_project.import_structure(SAMPLE / "structure.csv")
+    sample_project.coder = None  # the project lead writes the paper
     return sample_project
 
 
@@ -74,7 +75,7 @@ def test_picks_follow_a_merge(study: Project) -> None:
 
 
 def test_quotes_of_one_coder_are_spans_unless_a_concept_has_none(study: Project) -> None:
-    rows = study.quotes(coder="Tom", per_concept=50)
+    rows = study.quotes(evidence="Tom", per_concept=50)
     toms = study.codings(["Tom"])
     spans = {(r.concept, r.segment) for r in toms if r.quote}
     with_spans = {concept for concept, _ in spans}
@@ -82,4 +83,4 @@ def test_quotes_of_one_coder_are_spans_unless_a_concept_has_none(study: Project)
     assert {(row.concept, q.ref) for row in rows for q in row.quotes} == spans | whole
     assert (len(spans), len(whole)) == (43, 11)
     with pytest.raises(NotFound, match=r"^No coder 'Zed' \(coders: Maria, Tom\)\.$"):
-        study.quotes(coder="Zed")
+        study.quotes(evidence="Zed")

@@ -18,6 +18,13 @@ from .refi_helpers import rich_study
 from .test_refi_xml import schema
 
 
+@pytest.fixture
+def project(lead: Project) -> Project:
+    """A REFI-QDA file brings every coder's work: these tests act as the project lead,
+    who sees it all (a coder would see their own only)."""
+    return lead
+
+
 def _qdpx(path: Path) -> tuple[m.Project, dict[str, bytes], dict]:
     with zipfile.ZipFile(path) as archive:
         files = {name: archive.read(name) for name in archive.namelist()}

@@ -16,6 +16,14 @@ from gioia.text import normalize_text
 
 from .refi_helpers import guid, rich_study, store_tables, write_qdpx
 
+
+@pytest.fixture
+def project(lead: Project) -> Project:
+    """A REFI-QDA file brings every coder's work: these tests act as the project lead,
+    who sees it all (a coder would see their own only)."""
+    return lead
+
+
 # An NVivo-like source: byte-order mark, CRLF, emoji, speaker labels.
 RAW = (
     "Interviewer: How did it start? 🙂\r\n\r\n"

@@ -57,6 +57,7 @@ def _code(project: Project, coder: str, rows: dict[str, list[str | None]]) -> No
                 project.review([ref])
             else:
                 project.tag([ref], concept, create=True)
+    project.coder = None  # the lead compares them
 
 
 def _lay_out(
@@ -218,7 +219,9 @@ def test_a_coded_segment_counts_as_read(project: Project, tmp_path: Path) -> Non
     _study(project, tmp_path, 2)
     _code(project, "Ann", {"t:1": ["Trust"], "t:2": [None]})
     _code(project, "Ben", {"t:1": ["Trust"], "t:2": ["Trust"]})
+    project.coder = "Ben"
     project.unreview(["t:1"])  # Ben takes back the "read" mark; his coding stays
+    project.coder = None
     report = project.agreement()
     assert report.units_compared == 2
     (code,) = report.codes
@@ -264,6 +267,7 @@ def test_characters_of_every_transcript_form_one_matrix(project: Project, tmp_pa
     transcripts' α: checked against the krippendorff package on the same characters."""
     first = _transcript(project, tmp_path, "a", ["abcdefghij", "klmnopqrst"])
     second = _transcript(project, tmp_path, "b", ["uvwxyz", "0123456789ABCDEF"])
+    project.coder = None  # the lead's concept: every coder sees it
     project.add_item("concept", "Trust")
     project.coder = "Ann"
     project.tag([first[0]], "Trust", quote="cdefg")
@@ -273,6 +277,7 @@ def test_characters_of_every_transcript_form_one_matrix(project: Project, tmp_pa
     project.tag([first[0]], "Trust", quote="efghij")
     project.tag([second[1]], "Trust", quote="23456789AB")
     project.review([*first, *second])
+    project.coder = None
     report = project.agreement(unit="character")
     (code,) = report.codes
     ann = [0, 0, 1, 1, 1, 1, 1, 0, 0, 0] + [0] * 10 + [0] * 6 + [1] * 16
@@ -387,6 +392,13 @@ def test_bad_requests(sample_project: Project) -> None:
     with pytest.raises(InvalidInput) as error:
         sample_project.agreement()
     assert error.value.message == (
+        "Comparing coders shows other coders' work, which is hidden from Maria during blind "
+        "open coding: pass --show-others to see them (recorded in the audit trail)."
+    )
+    sample_project.coder = None
+    with pytest.raises(InvalidInput) as error:
+        sample_project.agreement()
+    assert error.value.message == (
         "Agreement needs two or more coders who reviewed segments in scope (found: none)."
     )
     sample_project.import_codings(SAMPLE / "codings_maria.csv")
@@ -472,7 +484,7 @@ def test_reconcile_step_by_step_and_resume(sample_project: Project) -> None:
     assert (state.copied, state.decided, len(state.pending)) == (82, 0, 13)
     first = state.pending[0]
     summary = sample_project.resolve("Consensus", first.ref, "a", note="Maria read it closer.")
-    assert summary.startswith(f"Reconciled {first.ref} into Consensus: Maria's (")
+    assert summary.summary.startswith(f"Reconciled {first.ref} into Consensus: Maria's (")
     with pytest.raises(InvalidInput, match="'maybe' is not a choice"):
         sample_project.resolve("Consensus", state.pending[1].ref, "maybe")
     sample_project.resolve(
@@ -498,6 +510,8 @@ def test_auto_union_and_the_consensus_as_default_evidence(sample_project: Projec
     # 115 rows of codings; a concept on a segment counts once, however many quotes mark it.
     assert len(sample_project.codings(["Consensus"])) == 115
     assert sum(d.counts.codings for d in view.dimensions) == 98
+    maria = sample_project.structure(evidence="Maria")  # 90 concepts on segments in her file
+    assert sum(d.counts.codings for d in maria.dimensions) == 90
     assert "Consensus" not in sample_project.agreement().coders
 
 

@@ -114,8 +114,8 @@ def test_transcript_text_and_names_are_escaped(project: Project, tmp_path: Path)
 
 
 def test_the_methods_draft_is_filled_from_the_study(small_study: Project, tmp_path: Path) -> None:
-    small_study.reconcile_auto("Consensus", "union", coders=["Maria", "Tom"])
-    small_study.write_report(tmp_path / "study.html")
+    small_study.reconcile_auto("Consensus", "union", coders=["Maria", "Tom"], show_others=True)
+    small_study.write_report(tmp_path / "study.html", show_others=True)
     html = (tmp_path / "study.html").read_text(encoding="utf-8")
     methods = html.split('<div class="methods">', 1)[1].split("</div>", 1)[0]
     paragraphs = [p.replace("&#x27;", "'") for p in re.findall(r"<p>(.*?)</p>", methods)]
@@ -155,7 +155,7 @@ def test_agreement_with_one_coder_says_why_there_is_none(project: Project, tmp_p
     transcript.write_text("Ann: Alone.\n", encoding="utf-8")
     project.import_files([transcript])
     project.tag(["one:1"], "Solitude", create=True)
-    data = project.report_data()
+    data = project.report_data(show_others=True)
     assert [(a.level, a.report) for a in data.agreement] == [
         ("concept", None),
         ("theme", None),

@@ -53,6 +53,13 @@ def test_progress_per_coder_and_transcript(sample_project: Project) -> None:
         for r in sample_project.progress()
         if r.transcript == "case_d_md_w2"
     ]
+    assert rows == [("Tom", "case_d_md_w2", 1, 15, 1)]  # blind: Maria's work is hers
+    sample_project.coder = None
+    rows = [
+        (r.coder, r.transcript, r.reviewed, r.total, r.codings)
+        for r in sample_project.progress()
+        if r.transcript == "case_d_md_w2"
+    ]
     assert rows == [("Maria", "case_d_md_w2", 15, 15, 0), ("Tom", "case_d_md_w2", 1, 15, 1)]
 
 
@@ -62,12 +69,16 @@ def test_coders_and_rename(sample_project: Project) -> None:
     sample_project.review([A2])
     assert [
         (c.name, c.reviewed, c.codings, c.concepts, c.transcripts) for c in sample_project.coders()
+    ] == [("Tom", 1, 0, 0, 0)]  # blind coding: Tom does not see Maria's work
+    assert [
+        (c.name, c.reviewed, c.codings, c.concepts, c.transcripts)
+        for c in sample_project.coders(show_others=True)
     ] == [
         ("Maria", 2, 2, 1, 1),
         ("Tom", 1, 0, 0, 0),
     ]
     assert sample_project.rename_coder("tom", "Tomás") == "Tomás"
-    assert [c.name for c in sample_project.coders()] == ["Maria", "Tomás"]
+    assert [c.name for c in sample_project.coders(show_others=True)] == ["Maria", "Tomás"]
     with pytest.raises(InvalidInput, match=r"^A coder named 'Maria' already exists\.$"):
         sample_project.rename_coder("Tomás", "maria")
     with pytest.raises(NotFound):
@@ -115,15 +126,15 @@ def test_concept_choices_put_your_recent_ones_first(sample_project: Project) -> 
         ("Zulu", "Letters", True),
         ("Alpha", None, False),
     ]
-    sample_project.coder = "Tom"
-    assert [c.last_used for c in sample_project.concept_choices()] == [None, None]
+    sample_project.coder = "Tom"  # open coding: Maria's Alpha is hers until adopted
+    assert [(c.name, c.last_used) for c in sample_project.concept_choices()] == [("Zulu", None)]
 
 
 def test_concept_info_shows_only_your_examples(sample_project: Project) -> None:
     sample_project.tag([A2], "Family firm", create=True)
     sample_project.describe_item("concept", "Family firm", "Owned by a family.")
     sample_project.coder = "Tom"
-    sample_project.tag([A4], "Family firm")
+    sample_project.tag([A4], "Family firm", create=True)  # a new name to Tom: now shared
     info = sample_project.concept_info("family firm")
     assert (info.name, info.definition, info.theme) == ("Family firm", "Owned by a family.", None)
     assert [e.ref for e in info.examples] == [A4]

@@ -203,7 +203,9 @@ def test_split_at_a_character(anna: Project) -> None:
     assert memos(anna) == [(2, "Three platforms.")]
     event = anna.log()[-1]
     assert (event.action, event.summary) == ("split", "Split anna:2 into anna:2, anna:3")
-    with pytest.raises(InvalidInput, match="A 'split' cannot be undone"):
+    with pytest.raises(
+        InvalidInput, match=r"^'Split anna:2 into anna:2, anna:3' cannot be undone\.$"
+    ):
         anna.undo([edit.event])
     assert event.before is not None and event.after is not None
     assert (event.before["segment"]["start"], event.before["segment"]["end"]) == (21, 59)

@@ -25,6 +25,7 @@ def shared(sample_project: Project) -> Project:
     under Trust only; sharing allowed. Maria coded A and B with "Family firm" and C with
     "Taste"; Tom coded A with "Family firm"."""
     p = sample_project
+    p.set_phase("codebook")  # Tom codes with Maria's concept
     p.tag([A, B], "Family firm", create=True)
     p.tag([C], "Taste", create=True)
     p.coder = "Tom"
@@ -54,7 +55,8 @@ def test_the_setting_is_off_by_default_and_audited(project: Project) -> None:
     assert project.allow_shared() is True
     assert project.allow_shared() is False
     assert project.settings() == {"allow_shared": "true"}
-    (event,) = project.log()
+    (coder, event) = project.log()
+    assert coder.summary == "Created coder 'Maria'"
     assert (event.action, event.summary, event.before, event.after) == (
         "setting",
         "Allowed concepts under several themes",
@@ -122,13 +124,14 @@ def test_sharing_cannot_be_turned_off_while_used(shared: Project) -> None:
 
 
 def test_counts_count_each_coding_once(shared: Project) -> None:
-    view = shared.structure(coder="Maria")
+    view = shared.structure(evidence="Maria")
     (dimension,) = view.dimensions
     ownership, trust = dimension.themes
     assert ownership.counts == Counts(codings=2, segments=2, transcripts=2, cases=2, informants=2)
     assert trust.counts == Counts(codings=3, segments=3, transcripts=3, cases=3, informants=3)
     # "Family firm"'s two codings reach the dimension through both themes: counted once.
     assert dimension.counts == Counts(codings=3, segments=3, transcripts=3, cases=3, informants=3)
+    shared.coder = None  # the lead sees every coder's codings
     everyone = shared.structure().dimensions[0]
     assert everyone.counts.codings == 4 and everyone.themes[0].counts.codings == 3
 
@@ -137,6 +140,7 @@ def test_agreement_follows_the_mapping(shared: Project) -> None:
     for coder in ("Maria", "Tom"):
         shared.coder = coder
         shared.review([A, B, C])
+    shared.coder = None  # the lead compares them
     report = shared.agreement(level="theme", coders=["Maria", "Tom"])
     codes = {code.code: (code.units, code.both, code.only) for code in report.codes}
     # Maria: Family firm on A and B (Ownership and Trust), Taste on C (Trust); Tom: A only.
@@ -254,8 +258,8 @@ def test_a_merge_import_does_not_move_silently(sample_project: Project, tmp_path
     assert p.parents("The home market is not enough any more") == ("Organisational readiness",)
     events = [e for e in p.log() if e.action == "move"]
     assert [(e.before, e.after) for e in events] == [
-        ({"theme": "Internationalisation drive"}, {"theme": "Organisational readiness"}),
-        ({"theme": "Cost-benefit calculus"}, {"theme": "Trust building at a distance"}),
+        ({"themes": ["Internationalisation drive"]}, {"themes": ["Organisational readiness"]}),
+        ({"themes": ["Cost-benefit calculus"]}, {"themes": ["Trust building at a distance"]}),
     ]
     back = p.import_structure(SAMPLE / "structure.csv", allow_shared=True)
     assert back.shared == 2  # now under both themes

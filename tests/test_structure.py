@@ -16,8 +16,10 @@ A, B, C = "case_a_ceo_w1:2", "case_b_export_w2:10", "case_c_sales_w1:4"
 
 @pytest.fixture
 def coded(sample_project: Project) -> Project:
-    """Three concepts with codings by Maria and Tom, two themes, one dimension."""
+    """Three concepts with codings by Maria and Tom (codebook coding: they share the
+    concepts), two themes, one dimension; then the project lead (no coder) shapes it."""
     p = sample_project
+    p.set_phase("codebook")
     p.tag([A, B], "Family firm", create=True)
     p.tag([B], "Family business", create=True)
     p.tag([B], "Family business", quote="A video call is a meeting", create=True)
@@ -28,6 +30,7 @@ def coded(sample_project: Project) -> Project:
     p.assign(["Family firm", "Family business"], theme="Ownership", create=True)
     p.assign(["Taste first"], theme="Trust", create=True)
     p.assign(["Ownership", "Trust"], dimension="Disposition", create=True)
+    p.coder = None
     return p
 
 
@@ -57,7 +60,13 @@ def test_add_rename_describe(project: Project) -> None:
         "Buyers expect answers the same day.",
         None,
     )
-    assert [e.action for e in project.log()] == ["create", "rename", "create", "describe"]
+    assert [(e.action, e.subject) for e in project.log()] == [
+        ("create", "coder"),
+        ("create", "concept"),
+        ("rename", "concept"),
+        ("create", "concept"),
+        ("describe", "concept"),
+    ]
     with pytest.raises(InvalidInput, match="'topic' is not a level"):
         project.add_item("topic", "x")
 
@@ -78,13 +87,15 @@ def test_tree_counts(coded: Project) -> None:
     assert ownership.counts == Counts(4, 2, 2, 2, 2, 1)
     assert trust.counts == Counts(1, 1, 1, 1, 1, 0)
     assert dimension.counts == Counts(5, 3, 3, 3, 3, 1)
-    assert coded.structure(coder="Tom").dimensions[0].counts == Counts(1, 1, 1, 1, 1, 0)
+    assert coded.structure(evidence="Tom").dimensions[0].counts == Counts(1, 1, 1, 1, 1, 0)
     by_count = coded.structure(order="alpha").dimensions[0].themes[0].concepts
     assert [c.name for c in by_count] == ["Family business", "Family firm"]
 
 
 def test_merge_concepts_moves_codings_without_duplicates(coded: Project) -> None:
+    coded.coder = "Maria"
     coded.add_memo("Family business", "Close to the firm label.")
+    coded.coder = None
     result = coded.merge_items("concept", ["Family business"], "family firm")
     assert (result.target, result.sources, result.moved, result.duplicates) == (
         "Family firm",
@@ -153,7 +164,9 @@ def test_split_a_concept(coded: Project) -> None:
     ]
     assert ("Disposition", "Ownership", "Family video") in tree(coded)
     assert coded.split_concept("Family firm", "Firm on B", refs=[B]) == 1
+    coded.coder = "Maria"
     coded.tag([C], "Family firm")
+    coded.coder = None
     assert coded.split_concept("Family firm", "Firm in A", transcript="case_a_ceo_w1") == 1
     assert [r.concept for r in coded.codings() if r.segment in (A, C) and r.coder == "Maria"] == [
         "Firm in A",

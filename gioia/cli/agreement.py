@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,13 +19,15 @@ from gioia.cli.common import (
     no_clobber_option,
     open_project,
     say_written,
+    show_others_option,
     split_names,
     text_table,
 )
 from gioia.errors import GioiaError
 
 if TYPE_CHECKING:
-    from gioia.views import AgreementReport, CoderCodes, MatrixAgreement, Pending
+    from gioia.project import Project
+    from gioia.views import AgreementReport, CoderCodes, Decision, MatrixAgreement, Pending
 
 
 @click.group(invoke_without_command=True)
@@ -75,6 +78,7 @@ if TYPE_CHECKING:
     ".docx or .md file.",
 )
 @no_clobber_option
+@show_others_option
 @click.pass_context
 def agreement(
     ctx: click.Context,
@@ -93,6 +97,7 @@ def agreement(
     as_csv: bool,
     output: Path | None,
     no_clobber: bool,
+    show_others: bool,
 ) -> None:
     """Inter-coder agreement per code and overall, with every coefficient.
 
@@ -117,9 +122,12 @@ def agreement(
             concept=concept,
             bootstrap=bootstrap,
             seed=seed,
+            show_others=show_others,
         )
         if output is not None:
-            written = project.write_agreement(output, report, no_clobber=no_clobber)
+            written = project.write_agreement(
+                output, report, no_clobber=no_clobber, show_others=show_others
+            )
     if output is not None:
         say_written(output, written.replaced, f"the agreement report, {written.count} code(s)")
     elif as_json:
@@ -270,15 +278,25 @@ def _matrix_lines(result: MatrixAgreement, file: Path) -> None:
 @click.option("--concept", "-c", help="Only this code.")
 @click.option("--coders", metavar="A,B,…", help="Coders to compare [default: all who reviewed].")
 @click.option("--transcript", "-t", help="Only this transcript.")
+@show_others_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def disagreements(
-    level: str, concept: str | None, coders: str | None, transcript: str | None, as_json: bool
+    level: str,
+    concept: str | None,
+    coders: str | None,
+    transcript: str | None,
+    show_others: bool,
+    as_json: bool,
 ) -> None:
     """List every segment where the coders differ, grouped by code, with each coder's
     codes and quotes (marked «like this»)."""
     with open_project() as project:
         found = project.disagreements(
-            level=level, coders=split_names(coders), concept=concept, transcript=transcript
+            level=level,
+            coders=split_names(coders),
+            concept=concept,
+            transcript=transcript,
+            show_others=show_others,
         )
     if as_json:
         echo_json(found)
@@ -322,6 +340,23 @@ def _indented(text: str, width: int) -> str:
     )
 
 
+PROMPT = "a / b / both / neither / = CONCEPT; … [# note] (? for help) > "
+DONE_PROMPT = "All decided: Enter to finish, u to take the last decision back > "
+RECONCILE_HELP = """\
+Decide what the consensus coder keeps on this segment:
+  a            the concepts of the first coder (a) on it
+  b            the concepts of the second coder (b)
+  both         the concepts of both
+  neither      only the concepts they agree on
+  = NAME; NAME other concepts instead (a coder's quote of one is kept, else the
+               whole segment); Tab completes names
+  … # NOTE     add a note to the decision (kept in the audit trail)
+  u            undo the last decision (again: the one before)
+  x, Ctrl-D    stop here (run the same command to resume)
+  ?            this help"""
+_CHOICES = ("a", "b", "both", "neither")
+
+
 @click.command()
 @click.option("--into", required=True, metavar="NAME", help="The consensus coder to build.")
 @click.option("--coders", metavar="A,B", help="The two coders to reconcile.")
@@ -330,45 +365,93 @@ def _indented(text: str, width: int) -> str:
     type=click.Choice(["union", "intersection"]),
     help="Settle every disagreement at once.",
 )
-def reconcile(into: str, coders: str | None, auto: str | None) -> None:
+@show_others_option
+def reconcile(into: str, coders: str | None, auto: str | None, show_others: bool) -> None:
     """Build a consensus coder: agreed codings are copied, then each disagreement is
-    decided (a, b, both, neither, or = OTHER; NAMES), with an optional # note.
+    decided (a, b, both, neither, or = CONCEPT; CONCEPT), with an optional # note;
+    u undoes a decision, ? shows the keys.
 
     Resumes where it stopped. Reads decisions line by line when not at a terminal.
     """
     with open_project() as project:
         if auto:
-            state = project.reconcile_auto(into, auto, coders=split_names(coders))
+            state = project.reconcile_auto(
+                into, auto, coders=split_names(coders), show_others=show_others
+            )
             click.echo(
                 f"{state.into}: {state.copied} agreed coding(s) copied, "
                 f"{state.decided} disagreement(s) settled ({auto})."
             )
+            _say_settled(state.into, state.settled + state.decided)
             return
-        state = project.reconcile(into, coders=split_names(coders))
-        a, b = state.coders
+        state = project.reconcile(into, coders=split_names(coders), show_others=show_others)
+        pair = [*state.coders]
         click.echo(
             f"{state.into}: {state.copied} agreed coding(s) copied; "
             f"{len(state.pending)} disagreement(s) to decide."
         )
-        lines = None if interactive() else iter(sys.stdin)
-        for number, item in enumerate(state.pending, start=1):
-            _show_pending(item, number, len(state.pending))
-            while True:
-                line = _ask(lines)
-                if line is None or line.strip() == "x":
-                    click.echo("Stopped; run the same command to resume.")
-                    return
-                choice, concepts, note = _parse_decision(line)
-                try:
-                    click.echo(
-                        project.resolve(
-                            into, item.ref, choice, coders=[a, b], concepts=concepts, note=note
-                        )
-                    )
-                    break
-                except GioiaError as exc:  # a bad choice: say so and ask again
-                    click.echo(f"Error: {exc.message}")
-    click.echo(f"All disagreements of {a} and {b} are decided in {into}.")
+        _say_settled(state.into, state.settled)
+        ask = _asker(project, show_others) if interactive() else _lines(iter(sys.stdin))
+        decided: list[tuple[int, int]] = []  # (index in pending, event) to undo
+        number, shown = 0, -1
+        while number < len(state.pending) or decided:
+            done = number == len(state.pending)  # still time to take the last one back
+            if not done and shown != number:
+                _show_pending(state.pending[number], number + 1, len(state.pending))
+                shown = number
+            line = ask(DONE_PROMPT if done else PROMPT)
+            text = (line or "").strip()
+            if done and text in ("", "x"):
+                break
+            if line is None or text == "x":
+                click.echo("Stopped; run the same command to resume.")
+                return
+            if text == "?":
+                click.echo(RECONCILE_HELP)
+            elif text == "u":
+                if not decided:
+                    click.echo("Nothing to undo in this run.")
+                    continue
+                number, event = decided.pop()
+                for undone in project.undo_decision(into, event, show_others=show_others):
+                    click.echo(f"Undid: {undone}")
+                shown = -1
+            elif done:
+                click.echo("Every disagreement is decided: u takes the last decision back.")
+            elif decision := _decide(project, into, state.pending[number], text, pair, show_others):
+                click.echo(f"{decision.summary}; marked as reviewed by {into}.")
+                decided.append((number, decision.event))
+                number += 1
+    click.echo(f"All disagreements of {pair[0]} and {pair[1]} are decided in {into}.")
+
+
+def _decide(
+    project: Project, into: str, item: Pending, text: str, pair: list[str], show_others: bool
+) -> Decision | None:
+    """Carry out one decision line, or say why it is not one (and return None)."""
+    parsed = _parse_decision(text)
+    if parsed is None:
+        click.echo("Type a, b, both, neither or = CONCEPT; CONCEPT (? for help).")
+        return None
+    choice, concepts, note = parsed
+    try:
+        return project.resolve(
+            into,
+            item.ref,
+            choice,
+            coders=pair,
+            concepts=concepts,
+            note=note,
+            show_others=show_others,
+        )
+    except GioiaError as exc:  # a concept that does not exist: say so, ask again
+        click.echo(f"Error: {exc.message}")
+        return None
+
+
+def _say_settled(into: str, settled: int) -> None:
+    if settled:
+        click.echo(f"Marked {settled} segment(s) as reviewed by {into}.")
 
 
 def _show_pending(item: Pending, number: int, total: int) -> None:
@@ -380,24 +463,56 @@ def _show_pending(item: Pending, number: int, total: int) -> None:
         click.echo(f"  {key}) {coder.coder}: {'; '.join(coder.codes) or '(nothing)'}")
 
 
-def _ask(lines: Any) -> str | None:
-    prompt = "a / b / both / neither / = CONCEPT; … [# note] > "
-    if lines is None:
+def _lines(lines: Iterator[str]) -> Callable[[str], str | None]:
+    """Decisions read from a pipe, echoed after the prompt as a person would see them."""
+
+    def ask(prompt: str) -> str | None:
+        click.echo(prompt, nl=False)
+        line = next(lines, None)
+        click.echo(line.rstrip("\n") if line is not None else "")
+        return line
+
+    return ask
+
+
+def _asker(project: Project, show_others: bool) -> Callable[[str], str | None]:
+    """Decisions typed at a terminal, with concept names completed after =."""
+    from prompt_toolkit import PromptSession
+
+    from gioia.cli.completion import ConceptCompleter, submit_with_completion
+
+    completer = ConceptCompleter(decision_fragment)
+    completer.choices = project.concept_choices(show_others=show_others)
+    prompt: PromptSession[str] = PromptSession(
+        completer=completer, complete_while_typing=True, key_bindings=submit_with_completion()
+    )
+
+    def ask(text: str) -> str | None:
         try:
-            return str(click.prompt(prompt, default="", show_default=False, prompt_suffix=""))
-        except click.Abort:
+            return prompt.prompt(text)
+        except (EOFError, KeyboardInterrupt):
             return None
-    click.echo(prompt, nl=False)
-    line = next(lines, None)
-    click.echo(line.rstrip("\n") if line is not None else "")
-    return line
+
+    return ask
 
 
-def _parse_decision(line: str) -> tuple[str, list[str], str | None]:
+def decision_fragment(text: str) -> str | None:
+    """The concept name being typed in a decision (after = and the last ;, before a #
+    note), or None when no name is being typed."""
+    if not text.lstrip().startswith("=") or "#" in text:
+        return None
+    return text.lstrip()[1:].rsplit(";", 1)[-1].lstrip()
+
+
+def _parse_decision(line: str) -> tuple[str, list[str], str | None] | None:
+    """(choice, concepts, note) of a decision line, or None if it is not one."""
     text, _, note = line.strip().partition("#")
     text = text.strip()
     if text.startswith("="):
-        return "other", [c.strip() for c in text[1:].split(";") if c.strip()], note.strip() or None
+        concepts = [c.strip() for c in text[1:].split(";") if c.strip()]
+        return ("other", concepts, note.strip() or None) if concepts else None
+    if text.lower() not in _CHOICES:
+        return None
     return text.lower(), [], note.strip() or None
 
 

@@ -15,11 +15,13 @@ from gioia.cli.common import (
     FilePath,
     console,
     echo_json,
+    evidence_option,
     interactive,
     no_clobber_option,
     open_project,
     say_written,
     settings,
+    show_others_option,
     text_table,
 )
 
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
 
 OUTPUT = FilePath(dir_okay=False, path_type=Path)
 LEVEL = click.Choice(["concept", "theme", "dimension"])
-CODER_HELP = "Count this coder's codings [default: the consensus coder if any, else all]."
 PLURAL = {"concept": "concepts", "theme": "themes", "dimension": "dimensions"}
 
 
@@ -55,12 +56,15 @@ def _print_hits(hits: list[SearchHit]) -> None:
 @click.option("--transcript", "-t", help="Only this transcript.")
 @click.option("--case", help="Only this case's transcripts.")
 @click.option("--speaker", "-s", help="Only turns by this speaker (as labelled in the transcript).")
-@click.option("--uncoded", is_flag=True, help="Only segments with no coding (yours, if --coder).")
+@click.option(
+    "--uncoded", is_flag=True, help="Only segments with no coding (yours, when you code blind)."
+)
 @click.option("--all", "include_interviewer", is_flag=True, help="Include interviewer turns.")
 @click.option("--tag", "concept", metavar="CONCEPT", help="Code the segments with a match.")
 @click.option("--new", "create", is_flag=True, help="With --tag: create the concept if new.")
 @click.option("--yes", "-y", is_flag=True, help="With --tag: do not ask for confirmation.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@show_others_option
 def search(
     pattern: str,
     regex: bool,
@@ -73,6 +77,7 @@ def search(
     create: bool,
     yes: bool,
     as_json: bool,
+    show_others: bool,
 ) -> None:
     """Find words in the transcripts: keyword-in-context lines with their segments.
 
@@ -92,6 +97,7 @@ def search(
             speaker=speaker,
             uncoded=uncoded,
             include_interviewer=include_interviewer,
+            show_others=show_others,
             width=max((_width() - len(pattern) - 4) // 2, 20),
         )
         if as_json and concept is None:
@@ -116,7 +122,7 @@ def search(
         note = f" (created concept {result.concept!r})" if result.created_concept else ""
         already = f"; {result.existing} already had it" if result.existing else ""
         click.echo(f"Tagged {result.added} segment(s) with {result.concept!r}{already}{note}.")
-        click.echo(f"Marked {result.reviewed} segment(s) reviewed by {settings().coder}.")
+        click.echo(f"Marked {result.reviewed} segment(s) as reviewed by {settings().coder}.")
 
 
 def _tag_hits(
@@ -148,7 +154,8 @@ def _tag_hits(
     show_default=True,
     help="Where two codes count as occurring together.",
 )
-@click.option("--coder", metavar="NAME", help=CODER_HELP)
+@evidence_option
+@show_others_option
 @click.option(
     "--min-count",
     type=COUNT,
@@ -167,7 +174,8 @@ def _tag_hits(
 def cooccurrence(
     level: str,
     within: str,
-    coder: str | None,
+    evidence: str | None,
+    show_others: bool,
     min_count: int,
     output: Path | None,
     no_clobber: bool,
@@ -180,7 +188,13 @@ def cooccurrence(
     size = frequency, edge weight = co-occurrence) or draws it (.png, .svg).
     """
     with open_project() as project:
-        result = project.cooccurrence(level=level, within=within, coder=coder, min_count=min_count)
+        result = project.cooccurrence(
+            level=level,
+            within=within,
+            evidence=evidence,
+            min_count=min_count,
+            show_others=show_others,
+        )
         if output is not None:
             written = project.write_cooccurrence(output, result, no_clobber=no_clobber)
     if output is not None:
@@ -222,7 +236,8 @@ def cooccurrence(
     show_default=True,
     help="Codings, coded segments, 1/0, or coded segments over the row's segments.",
 )
-@click.option("--coder", metavar="NAME", help=CODER_HELP)
+@evidence_option
+@show_others_option
 @click.option(
     "-o", "--output", type=OUTPUT, help="A .csv, .xlsx (with each cell's segments) or .docx file."
 )
@@ -232,7 +247,8 @@ def matrix(
     rows: str,
     level: str,
     value: str,
-    coder: str | None,
+    evidence: str | None,
+    show_others: bool,
     output: Path | None,
     no_clobber: bool,
     as_json: bool,
@@ -245,7 +261,9 @@ def matrix(
     from gioia.analysis.matrix import format_value
 
     with open_project() as project:
-        result = project.matrix(rows=rows, level=level, value=value, coder=coder)
+        result = project.matrix(
+            rows=rows, level=level, value=value, evidence=evidence, show_others=show_others
+        )
         if output is not None:
             written = project.write_matrix(output, result, no_clobber=no_clobber)
     if output is not None:
@@ -280,14 +298,16 @@ def matrix(
 @click.option(
     "--level", type=LEVEL, default="concept", show_default=True, help="What counts as new."
 )
-@click.option("--coder", metavar="NAME", help=CODER_HELP)
+@evidence_option
+@show_others_option
 @click.option("-o", "--output", type=OUTPUT, help="A .csv, .png or .svg file.")
 @no_clobber_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def saturation(
     order: str,
     level: str,
-    coder: str | None,
+    evidence: str | None,
+    show_others: bool,
     output: Path | None,
     no_clobber: bool,
     as_json: bool,
@@ -295,7 +315,9 @@ def saturation(
     """New codes per interview in the order they were held, the running total, and the
     last interview that added one: the table and plot a methods section cites."""
     with open_project() as project:
-        result = project.saturation(level=level, order=order, coder=coder)
+        result = project.saturation(
+            level=level, order=order, evidence=evidence, show_others=show_others
+        )
         if output is not None:
             written = project.write_saturation(output, result, no_clobber=no_clobber)
     words = PLURAL[level]
@@ -337,9 +359,12 @@ def fsqca() -> None:
 @fsqca.command("calibrate")
 @click.argument("spec", type=FilePath(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=OUTPUT, required=True, help="The .csv to write.")
-@click.option("--coder", metavar="NAME", help=CODER_HELP + " Overrides the spec's coder.")
+@evidence_option
+@show_others_option
 @no_clobber_option
-def calibrate(spec: Path, output: Path, coder: str | None, no_clobber: bool) -> None:
+def calibrate(
+    spec: Path, output: Path, evidence: str | None, show_others: bool, no_clobber: bool
+) -> None:
     """Calibrate the conditions SPEC.yaml names, for every case, and write the CSV that R's
     QCA package and fs/QCA read (case first, then a column per condition).
 
@@ -361,7 +386,9 @@ def calibrate(spec: Path, output: Path, coder: str | None, no_clobber: bool) -> 
     with rationales, raw values and quotes, is written beside the CSV (.spec.yaml).
     """
     with open_project() as project:
-        table, csv, record = project.write_fsqca(spec, output, coder=coder, no_clobber=no_clobber)
+        table, csv, record = project.write_fsqca(
+            spec, output, evidence=evidence, no_clobber=no_clobber, show_others=show_others
+        )
     say_written(csv.path, csv.replaced, f"{csv.count} case(s) × {record.count} condition(s)")
     say_written(record.path, record.replaced, "the calibration record")
     for case, condition in table.half_memberships():

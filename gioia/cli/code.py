@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sys
 
 import click
 
-from gioia.cli.common import console, echo_json, open_project
+from gioia.cli.common import console, echo_json, open_project, show_others_option
+from gioia.views import PHASES
 
 
 @click.command()
 @click.option("--transcript", "-t", help="Only this transcript.")
 @click.option("--from", "start", metavar="T:N", help="Start at this segment.")
 @click.option("--all", "include_interviewer", is_flag=True, help="Include interviewer turns.")
-@click.option("--show-others", is_flag=True, help="Show other coders' codings too (not blind).")
+@show_others_option
 def code(
     transcript: str | None, start: str | None, include_interviewer: bool, show_others: bool
 ) -> None:
@@ -59,13 +61,15 @@ def review(refs: tuple[str, ...], transcript: str | None, undo: bool) -> None:
 
 
 @click.command()
+@show_others_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def progress(as_json: bool) -> None:
-    """Show, per coder and transcript, the segments reviewed and the codings."""
+def progress(show_others: bool, as_json: bool) -> None:
+    """Show, per coder and transcript, the segments reviewed and the codings (yours
+    only, during blind coding)."""
     from rich.table import Table
 
     with open_project() as project:
-        rows = project.progress()
+        rows = project.progress(show_others=show_others)
     if as_json:
         echo_json(rows)
         return
@@ -89,28 +93,57 @@ def progress(as_json: bool) -> None:
 
 
 @click.group(invoke_without_command=True)
+@show_others_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def coders(ctx: click.Context, as_json: bool) -> None:
-    """List the coders with what they have reviewed and coded."""
+def coders(ctx: click.Context, show_others: bool, as_json: bool) -> None:
+    """Show the phase of blind coding, and the coders with what they have reviewed and
+    coded (you only, during blind coding)."""
     if ctx.invoked_subcommand is not None:
         return
     from rich.table import Table
 
     with open_project() as project:
-        rows = project.coders()
+        rows = project.coders(show_others=show_others)
+        phase = project.phase()
     if as_json:
-        echo_json(rows)
+        echo_json({"phase": phase, "coders": [dataclasses.asdict(row) for row in rows]})
+        return
+    import textwrap
+
+    out = console()
+    about = f"Phase: blind {phase} coding ({PHASES[phase]})."
+    out.print(textwrap.fill(about, max(out.width - 1, 40), subsequent_indent="  "), markup=False)
+    if not rows:
+        out.print("No coder has reviewed or coded anything yet.", markup=False)
         return
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column("Coder")
     for column in ("Reviewed", "Codings", "Concepts", "Transcripts"):
         table.add_column(column, justify="right")
     for row in rows:
+        name = f"{row.name} (consensus)" if row.consensus else row.name
         table.add_row(
-            row.name, str(row.reviewed), str(row.codings), str(row.concepts), str(row.transcripts)
+            name,
+            str(row.reviewed),
+            str(row.codings),
+            str(row.concepts),
+            str(row.transcripts),
         )
-    console().print(table)
+    out.print(table)
+
+
+@coders.command("phase")
+@click.argument("phase", type=click.Choice(list(PHASES)))
+def coders_phase(phase: str) -> None:
+    """Choose the phase of blind coding: open (new concept names stay private until the
+    structure adopts them) or codebook (the concept list is shared)."""
+    with open_project() as project:
+        before = project.set_phase(phase)
+    if before == phase:
+        click.echo(f"The project is in blind {phase} coding already.")
+    else:
+        click.echo(f"The project moved from blind {before} coding to {phase} coding.")
 
 
 @coders.command("rename")

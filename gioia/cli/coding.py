@@ -16,17 +16,19 @@ from gioia.cli.common import (
     echo_json,
     echo_json_items,
     interactive,
+    moved_coder_option,
     no_clobber_option,
     open_project,
     say_written,
     settings,
+    show_others_option,
 )
 from gioia.text import format_time
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from gioia.views import SegmentView
+    from gioia.views import MemoView, SegmentView
 
 PREVIEW_CHARS = 240
 
@@ -62,7 +64,18 @@ def _print_segment(out: Console, segment: SegmentView, *, preview: bool, with_co
     for line in _concept_lines(segment, with_coder=with_coder):
         marks = textwrap.fill(line, width, initial_indent="  ▸ ", subsequent_indent="    ")
         out.print(Text(marks, style="green"))
+    for memo in segment.memos:
+        note = textwrap.fill(
+            memo_line(memo), width, initial_indent="  ✎ ", subsequent_indent="    "
+        )
+        out.print(Text(note, style="yellow"))
     out.print()
+
+
+def memo_line(memo: MemoView) -> str:
+    """A memo on one line: its number, author and text."""
+    shared = ", shared" if memo.shared else ""
+    return f"#{memo.id} {memo.coder}{shared}: {' '.join(memo.text.split())}"
 
 
 @click.command()
@@ -71,7 +84,7 @@ def _print_segment(out: Console, segment: SegmentView, *, preview: bool, with_co
 @click.option("--concept", "-c", help="Only segments coded with this concept.")
 @click.option("--grep", "-g", metavar="REGEX", help="Only segments matching (case-insensitive).")
 @click.option("--all", "include_interviewer", is_flag=True, help="Include interviewer turns.")
-@click.option("--show-others", is_flag=True, help="Show every coder's codings (not blind).")
+@show_others_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def segments(
     transcript: str | None,
@@ -82,7 +95,8 @@ def segments(
     show_others: bool,
     as_json: bool,
 ) -> None:
-    """List segments (references TRANSCRIPT:N) with your concepts, as they are read."""
+    """List segments (references TRANSCRIPT:N) with your concepts and memos, as they are
+    read."""
     from contextlib import closing
 
     with (
@@ -112,10 +126,10 @@ def segments(
 
 @click.command()
 @click.argument("transcript")
-@click.option("--show-others", is_flag=True, help="Show every coder's codings (not blind).")
+@show_others_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def show(transcript: str, show_others: bool, as_json: bool) -> None:
-    """Print a transcript, segment by segment, with your concepts."""
+    """Print a transcript, segment by segment, with your concepts and memos."""
     with open_project() as project:
         view = project.transcript(transcript, show_others=show_others)
     if as_json:
@@ -172,7 +186,7 @@ def tag(
     create: bool,
     yes: bool,
 ) -> None:
-    """Code segments with a concept.
+    """Code segments with a concept (and mark them as reviewed by you).
 
     For example `gioia tag case_a:3 case_a:5 -c "Trust"`, or every segment that matches
     `--grep`. A quote or span codes only those words of the segment.
@@ -206,6 +220,8 @@ def tag(
     note = f" (created concept {result.concept!r})" if result.created_concept else ""
     already = f"; {result.existing} already had it" if result.existing else ""
     click.echo(f"Tagged {result.added} segment(s) with {result.concept!r}{already}{note}.")
+    if result.reviewed:
+        click.echo(f"Marked {result.reviewed} segment(s) as reviewed by {settings().coder}.")
 
 
 @click.command()
@@ -220,14 +236,125 @@ def untag(refs: tuple[str, ...], concept: str, quote: str | None, span: str | No
     click.echo(f"Removed {result.removed} coding(s) of {concept!r}.")
 
 
-@click.command()
-@click.argument("target", metavar="TRANSCRIPT:N|CONCEPT")
+class _AddByDefault(click.Group):
+    """A group whose first argument, when it is not one of its commands, goes to ``add``:
+    `gioia memo T:N --text …` adds, `gioia memo list` lists."""
+
+    default = "add"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = [self.default, *args]
+        return super().parse_args(ctx, args)
+
+
+LEVEL = click.Choice(["segment", "concept", "theme", "dimension"])
+
+
+@click.group(cls=_AddByDefault)
+def memo() -> None:
+    """Write, read, edit, share and delete memos.
+
+    `gioia memo TARGET --text …` attaches a memo to a segment (TRANSCRIPT:N), a concept,
+    a theme or a dimension. During blind coding a memo is private to you until shared.
+    """
+
+
+@memo.command("add")
+@click.argument("target", metavar="TRANSCRIPT:N|NAME")
 @click.option("--text", required=True, help="The memo.")
-def memo(target: str, text: str) -> None:
-    """Attach a memo to a segment or a concept."""
+@click.option("--level", type=LEVEL, help="What TARGET names, when a name is several things.")
+@click.option("--share", is_flag=True, help="Let the other coders read it during blind coding.")
+def memo_add(target: str, text: str, level: str | None, share: bool) -> None:
+    """Attach a memo to a segment, a concept, a theme or a dimension."""
     with open_project() as project:
-        view = project.add_memo(target, text)
-    click.echo(f"Memo added to {view.target}.")
+        view = project.add_memo(target, text, level=level, share=share)
+    what = view.target if view.kind == "segment" else f"{view.kind} {view.target!r}"
+    click.echo(f"Memo #{view.id} added to {what}" + (" (shared)." if view.shared else "."))
+
+
+@memo.command("list")
+@click.option(
+    "--target",
+    "-t",
+    metavar="TRANSCRIPT[:N]|NAME",
+    help="Only the memos on this segment, transcript, concept, theme or dimension.",
+)
+@click.option("--level", type=LEVEL, help="Only memos on this kind of thing.")
+@click.option(
+    "-o",
+    "--output",
+    type=FilePath(dir_okay=False, path_type=Path),
+    help="Write them to a .md or .docx file.",
+)
+@no_clobber_option
+@show_others_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def memo_list(
+    target: str | None,
+    level: str | None,
+    output: Path | None,
+    no_clobber: bool,
+    show_others: bool,
+    as_json: bool,
+) -> None:
+    """List the memos you may read: yours, and the shared ones during blind coding."""
+    with open_project() as project:
+        if output is not None:
+            written = project.write_memos(
+                output, target, level=level, no_clobber=no_clobber, show_others=show_others
+            )
+            say_written(output, written.replaced, f"{written.count} memo(s)")
+            return
+        rows = project.memos(target, level=level, show_others=show_others)
+    if as_json:
+        echo_json(rows)
+        return
+    import textwrap
+
+    out = console()
+    width = max(out.width - 2, 20)
+    for row in rows:
+        on = row.target if row.kind == "segment" else f"{row.kind} {row.target!r}"
+        shared = " · shared" if row.shared else ""
+        edited = f" (edited {row.updated_at:%Y-%m-%d %H:%M})" if row.updated_at else ""
+        out.print(
+            f"#{row.id}  {on}  · {row.coder}{shared} · {row.created_at:%Y-%m-%d %H:%M}{edited}",
+            markup=False,
+            style="bold",
+        )
+        for paragraph in row.text.split("\n"):
+            out.print(textwrap.fill(paragraph, width, initial_indent="  ", subsequent_indent="  "))
+    out.print(f"{len(rows)} memo(s).", markup=False)
+
+
+@memo.command("edit")
+@click.argument("number", type=int)
+@click.option("--text", required=True, help="The new text.")
+def memo_edit(number: int, text: str) -> None:
+    """Replace the text of one of your memos (the old text stays in the audit trail)."""
+    with open_project() as project:
+        view = project.edit_memo(number, text)
+    click.echo(f"Memo #{view.id} on {view.target} edited.")
+
+
+@memo.command("share")
+@click.argument("numbers", type=int, nargs=-1, required=True)
+def memo_share(numbers: tuple[int, ...]) -> None:
+    """Let the other coders read these memos of yours during blind coding."""
+    with open_project() as project:
+        for number in numbers:
+            view = project.share_memo(number)
+            click.echo(f"Memo #{view.id} on {view.target} is shared.")
+
+
+@memo.command("delete")
+@click.argument("number", type=int)
+def memo_delete(number: int) -> None:
+    """Delete one of your memos (its text stays in the audit trail)."""
+    with open_project() as project:
+        view = project.delete_memo(number)
+    click.echo(f"Memo #{view.id} on {view.target} deleted.")
 
 
 @click.group()
@@ -249,6 +376,9 @@ def codings_import(file: Path) -> None:
     if result.created_concepts:
         parts.append(f"created {len(result.created_concepts)} concept(s)")
     click.echo("; ".join(parts) + ".")
+    for coder, n in result.reviewed.items():
+        if n:
+            click.echo(f"Marked {n} segment(s) as reviewed by {coder}.")
 
 
 @codings.command("export")
@@ -260,17 +390,23 @@ def codings_import(file: Path) -> None:
 )
 @click.option("--only", "only", multiple=True, metavar="CODER", help="Only this coder's codings.")
 @no_clobber_option
-def codings_export(output: Path | None, only: tuple[str, ...], no_clobber: bool) -> None:
-    """Export codings as CSV or Excel, as `gioia codings import` reads them.
+@show_others_option
+def codings_export(
+    output: Path | None, only: tuple[str, ...], no_clobber: bool, show_others: bool
+) -> None:
+    """Export the codings you may see (yours, during blind coding) as CSV or Excel, as
+    `gioia codings import` reads them.
 
     Columns: coder, segment, concept, quote, transcript, case, informant, role, text.
     """
     with open_project() as project:
         if output is not None:
-            written = project.export_codings(output, list(only) or None, no_clobber=no_clobber)
+            written = project.export_codings(
+                output, list(only) or None, no_clobber=no_clobber, show_others=show_others
+            )
             say_written(output, written.replaced, f"{written.count} coding(s)")
             return
-        rows = project.codings(list(only) or None)
+        rows = project.codings(list(only) or None, show_others=show_others)
     from gioia.spreadsheet import write_csv
     from gioia.views import CODING_COLUMNS
 
@@ -283,31 +419,37 @@ def codings_export(output: Path | None, only: tuple[str, ...], no_clobber: bool)
     type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]),
     help="Only events from this date (UTC).",
 )
-@click.option("--coder", "by", metavar="NAME", help="Only this coder's events.")
+@click.option("--by", metavar="CODER", help="Only the events of this coder.")
 @click.option("--concept", "-c", help="Only events about this concept.")
 @click.option("--limit", "-n", type=COUNT, help="Only the newest N events.")
-@click.option("--show-others", is_flag=True, help="Show other coders' codings too (not blind).")
+@click.option("--changes", is_flag=True, help="Show each change's before and after.")
+@show_others_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@moved_coder_option("whose events to show is --by CODER")
 def log(
     since: dt.datetime | None,
     by: str | None,
     concept: str | None,
     limit: int | None,
+    changes: bool,
     show_others: bool,
     as_json: bool,
 ) -> None:
     """Show the audit trail: every change, who made it and when.
 
-    With a current coder (--coder or GIOIA_CODER), other coders' codings, memos and
-    reviews are left out (blind coding) unless --show-others.
+    With a current coder (--coder or GIOIA_CODER), other coders' codings, memos,
+    reviews and private concepts are left out (blind coding) unless --show-others.
+    --changes (or --json) shows what each change was before and after.
     """
     with open_project() as project:
         events = project.log(
-            since=since, coder=by, concept=concept, limit=limit, show_others=show_others
+            since=since, by=by, concept=concept, limit=limit, show_others=show_others
         )
     if as_json:
         echo_json(events)
         return
+    import json
+
     out = console()
     for event in events:
         out.print(
@@ -315,6 +457,10 @@ def log(
             f"{escape(event.summary)}",
             soft_wrap=True,
         )
+        if changes:
+            for label, value in (("before", event.before), ("after", event.after)):
+                shown = json.dumps(value, ensure_ascii=False, default=str)
+                out.print(f"    {label}: {shown}", markup=False, soft_wrap=True, style="dim")
     out.print(f"{len(events)} event(s).", markup=False)
 
 

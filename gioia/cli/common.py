@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 
@@ -170,3 +170,40 @@ def text_table(
         for more in lines[1:]:
             out.append(" " * indent + more + "\n", style=style)
     return out
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def show_others_option(command: F) -> F:
+    """``--show-others``: lift blind coding for this command (recorded in the trail)."""
+    return click.option(
+        "--show-others",
+        is_flag=True,
+        help="Show other coders' work too (lifts blind coding; recorded in the audit trail).",
+    )(command)
+
+
+def evidence_option(command: F) -> F:
+    """``--evidence CODER``: whose codings count, and the old ``--coder`` place refused."""
+    command = click.option(
+        "--evidence",
+        metavar="CODER",
+        help="Count this coder's codings [default: yours during blind coding, else the "
+        "consensus coder's if there is one, else everyone's].",
+    )(command)
+    return moved_coder_option("whose codings count is --evidence CODER")(command)
+
+
+def moved_coder_option(instead: str) -> Callable[[F], F]:
+    """A hidden ``--coder`` after a command that says where it belongs now: the global
+    ``--coder`` is always who is acting."""
+
+    def refuse(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+        if value is not None:
+            raise click.UsageError(
+                f"--coder says who is acting and goes before the command "
+                f"(gioia --coder NAME {ctx.info_name} …); {instead}."
+            )
+
+    return click.option("--coder", hidden=True, expose_value=False, is_eager=True, callback=refuse)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
@@ -14,16 +14,17 @@ from gioia.views import ConceptChoice
 
 
 class ConceptCompleter(Completer):
-    """prompt_toolkit completion of concept names (fuzzy, most recently used first)."""
+    """prompt_toolkit completion of concept names (fuzzy, most recently used first);
+    ``fragment`` finds the name being typed in a line (None: no name is)."""
 
-    def __init__(self) -> None:
+    def __init__(self, fragment: Callable[[str], str | None] = concept_fragment) -> None:
         self.choices: list[ConceptChoice] = []
+        self._fragment = fragment
 
     def get_completions(self, document: Document, event: CompleteEvent) -> Iterable[Completion]:
-        text = document.text_before_cursor
-        if text in ("", "b", "u", "x", "s", "?") or text.startswith(("m ", "g ")):
+        fragment = self._fragment(document.text_before_cursor)
+        if fragment is None:
             return
-        fragment = concept_fragment(text)
         for choice in rank_choices(fragment, self.choices)[:30]:
             yield Completion(
                 choice.name, start_position=-len(fragment), display_meta=choice.theme or ""

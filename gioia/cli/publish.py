@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from gioia.cli.common import COUNT, FilePath, no_clobber_option, open_project, say_written, wrote
+from gioia.cli.common import (
+    COUNT,
+    FilePath,
+    evidence_option,
+    no_clobber_option,
+    open_project,
+    say_written,
+    show_others_option,
+    wrote,
+)
 
 OUTPUT = FilePath(dir_okay=False, path_type=Path)
 
@@ -28,11 +37,8 @@ OUTPUT = FilePath(dir_okay=False, path_type=Path)
     help="Trim longer quotes at a sentence boundary.",
 )
 @click.option("--wave", "with_wave", is_flag=True, help="Cite the wave too: (Case A, CEO, wave 2).")
-@click.option(
-    "--coder",
-    metavar="NAME",
-    help="Only this coder's codings [default: the consensus coder if any, else all].",
-)
+@evidence_option
+@show_others_option
 @no_clobber_option
 @click.pass_context
 def quotes(
@@ -41,7 +47,8 @@ def quotes(
     per_concept: int,
     max_words: int,
     with_wave: bool,
-    coder: str | None,
+    evidence: str | None,
+    show_others: bool,
     no_clobber: bool,
 ) -> None:
     """Write the table of representative quotes, grouped by dimension and theme.
@@ -59,7 +66,8 @@ def quotes(
             per_concept=per_concept,
             max_words=max_words,
             with_wave=with_wave,
-            coder=coder,
+            evidence=evidence,
+            show_others=show_others,
             no_clobber=no_clobber,
         )
     say_written(output, written.replaced, f"{written.count} quote(s)")
@@ -82,16 +90,22 @@ def pick(concept: str, refs: tuple[str, ...]) -> None:
 @click.option(
     "-o", "--output", type=OUTPUT, required=True, help="A .docx, .md, .csv or .xlsx file."
 )
-@click.option(
-    "--coder",
-    metavar="NAME",
-    help="Only this coder's codings [default: the consensus coder if any, else all].",
-)
+@click.option("--memos", "with_memos", is_flag=True, help="Add a column of memos on each item.")
+@evidence_option
+@show_others_option
 @no_clobber_option
-def codebook(output: Path, coder: str | None, no_clobber: bool) -> None:
+def codebook(
+    output: Path, with_memos: bool, evidence: str | None, show_others: bool, no_clobber: bool
+) -> None:
     """Write the codebook: dimensions, themes and concepts with definitions and examples."""
     with open_project() as project:
-        written = project.write_codebook(output, coder=coder, no_clobber=no_clobber)
+        written = project.write_codebook(
+            output,
+            evidence=evidence,
+            with_memos=with_memos,
+            no_clobber=no_clobber,
+            show_others=show_others,
+        )
     say_written(
         output, written.replaced, f"the codebook, {written.count} concept(s) with an example"
     )
@@ -150,11 +164,8 @@ def codebook(output: Path, coder: str | None, no_clobber: bool) -> None:
     help="dimension: when the figure cannot fit at 8 pt, one figure per group of "
     "dimensions (FILE-a, FILE-b, …).",
 )
-@click.option(
-    "--coder",
-    metavar="NAME",
-    help="Count this coder's codings [default: the consensus coder if any, else all].",
-)
+@evidence_option
+@show_others_option
 @no_clobber_option
 def figure(
     output: Path | None,
@@ -167,7 +178,8 @@ def figure(
     order: str,
     style: str,
     split: str,
-    coder: str | None,
+    evidence: str | None,
+    show_others: bool,
     no_clobber: bool,
 ) -> None:
     """Draw the data-structure figure: concepts, themes and dimensions in three columns.
@@ -192,11 +204,15 @@ def figure(
     )
     with open_project() as project:
         if output is None:
-            source, left_out = project.figure_dot(options, coder=coder)
+            source, left_out = project.figure_dot(
+                options, evidence=evidence, show_others=show_others
+            )
             click.echo(source, nl=False)
             warnings: tuple[str, ...] = ()
         else:
-            result = project.draw_figure(output, options, coder=coder, no_clobber=no_clobber)
+            result = project.draw_figure(
+                output, options, evidence=evidence, show_others=show_others, no_clobber=no_clobber
+            )
             left_out = list(result.left_out)
             warnings = result.warnings
     if left_out:

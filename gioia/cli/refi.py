@@ -13,6 +13,7 @@ from gioia.cli.common import (
     no_clobber_option,
     open_project,
     settings,
+    show_others_option,
     split_names,
     wrote,
 )
@@ -39,15 +40,23 @@ def export() -> None:
     help="Count text positions in code points (the standard) or UTF-16 units (NVivo).",
 )
 @no_clobber_option
-def export_qdpx(output: Path, coders: str | None, positions: str, no_clobber: bool) -> None:
+@show_others_option
+def export_qdpx(
+    output: Path, coders: str | None, positions: str, no_clobber: bool, show_others: bool
+) -> None:
     """Write the whole project as a REFI-QDA project (.qdpx).
 
     The structure is the code tree, coders are users, transcripts are sources with
-    their cases and attributes, codings are coded selections, memos are notes.
+    their cases and attributes, codings are coded selections, memos are notes. During
+    blind coding a coder exports their own work, unless --show-others.
     """
     with open_project() as project:
         result = project.export_qdpx(
-            output, coders=split_names(coders), positions=positions, no_clobber=no_clobber
+            output,
+            coders=split_names(coders),
+            positions=positions,
+            no_clobber=no_clobber,
+            show_others=show_others,
         )
     _exported(result, "project")
 
@@ -55,10 +64,11 @@ def export_qdpx(output: Path, coders: str | None, positions: str, no_clobber: bo
 @export.command("qdc")
 @click.option("-o", "--output", type=_OUTPUT, required=True, help="The .qdc file to write.")
 @no_clobber_option
-def export_qdc(output: Path, no_clobber: bool) -> None:
+@show_others_option
+def export_qdc(output: Path, no_clobber: bool, show_others: bool) -> None:
     """Write the structure as a REFI-QDA codebook (.qdc): codes and definitions."""
     with open_project() as project:
-        result = project.export_qdc(output, no_clobber=no_clobber)
+        result = project.export_qdc(output, no_clobber=no_clobber, show_others=show_others)
     _exported(result, "codebook")
 
 

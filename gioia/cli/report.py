@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from gioia.cli.common import COUNT, FilePath, no_clobber_option, open_project, wrote
+from gioia.cli.common import (
+    COUNT,
+    FilePath,
+    evidence_option,
+    no_clobber_option,
+    open_project,
+    show_others_option,
+    wrote,
+)
 
 
 @click.command()
@@ -18,11 +26,7 @@ from gioia.cli.common import COUNT, FilePath, no_clobber_option, open_project, w
     help="The .html file.",
 )
 @click.option("--title", default="Study report", show_default=True, help="The report's title.")
-@click.option(
-    "--coder",
-    metavar="NAME",
-    help="Count this coder's codings [default: the consensus coder if any, else all].",
-)
+@evidence_option
 @click.option(
     "--per-concept",
     type=COUNT,
@@ -31,7 +35,15 @@ from gioia.cli.common import COUNT, FilePath, no_clobber_option, open_project, w
     help="Quotes per concept.",
 )
 @no_clobber_option
-def report(output: Path, title: str, coder: str | None, per_concept: int, no_clobber: bool) -> None:
+@show_others_option
+def report(
+    output: Path,
+    title: str,
+    evidence: str | None,
+    per_concept: int,
+    no_clobber: bool,
+    show_others: bool,
+) -> None:
     """Write the study report: one self-contained HTML file (no network, no script) with
     the cases and interviews, the figure, the structure with counts, quotes in context,
     the codebook, agreement, the case × theme matrix, co-occurrence, saturation and a
@@ -41,8 +53,9 @@ def report(output: Path, title: str, coder: str | None, per_concept: int, no_clo
     with open_project() as project:
         data, written = project.write_report(
             output,
-            ReportOptions(title=title, coder=coder, per_concept=per_concept),
+            ReportOptions(title=title, evidence=evidence, per_concept=per_concept),
             no_clobber=no_clobber,
+            show_others=show_others,
         )
     quotes = sum(len(row.quotes) for row in data.quotes)
     click.echo(

@@ -23,7 +23,7 @@ from gioia.views import ConceptChoice
 
 if TYPE_CHECKING:
     from gioia.project import Project
-    from gioia.views import SegmentView, Step
+    from gioia.views import MemoView, SegmentView, Step
 
 HELP = """\
 Type concept names to tag this segment (several: separate them with ;).
@@ -33,9 +33,10 @@ prefix it with + (from a script, only with +).
   b            back to the previous segment
   u            undo the last action (again: the one before)
   r NAME       remove a concept from this segment
-  q "WORDS" NAME   tag only these words (they must be in the segment)
-  m TEXT       memo on this segment
-  d NAME       a concept's definition, theme and two of your examples
+  q "WORDS" NAME; NAME   tag only these words (they must be in the segment)
+  m TEXT       memo on this segment (✎ marks a segment with memos)
+  m            read the memos on this segment
+  d NAME       a concept's definition, theme, memos and two of your examples
   g T:N        go to a segment
   s            show the transcript around here
   x, Ctrl-D    save and quit (everything is saved as you go)
@@ -59,7 +60,8 @@ class SessionIO(Protocol):
         """The next line (without its newline), or None at the end of input."""
 
     def write(self, text: str, style: str = "") -> None:
-        """Show a line of text (``style``: dim, bold, green, red or cyan; may be ignored)."""
+        """Show a line of text (``style``: dim, bold, green, red, cyan or yellow; may be
+        ignored)."""
 
     def set_choices(self, choices: list[ConceptChoice]) -> None:
         """The concepts to complete, most recently used first."""
@@ -165,14 +167,17 @@ def fuzzy_score(fragment: str, name: str) -> tuple[int, int] | None:
     return (2, gaps)
 
 
-def concept_fragment(text: str) -> str:
-    """The part of the prompt line that names a concept being typed."""
+def concept_fragment(text: str) -> str | None:
+    """The part of the prompt line that names a concept being typed (None: the line is
+    another command)."""
+    if text in ("", "b", "u", "x", "s", "?", "m") or text.startswith(("m ", "g ")):
+        return None
     if text.startswith(("r ", "d ")):
         return text[2:].lstrip()
     quoted = _QUOTE.match(text)
     if quoted:
-        return quoted["name"]
-    if text.startswith("q "):
+        text = quoted["name"]
+    elif text.startswith("q "):
         return ""
     return text.rsplit(";", 1)[-1].lstrip().removeprefix("+")
 
@@ -260,17 +265,20 @@ class Session:
         elif command == "m" and rest:
             memo = self.project.add_memo(ref, rest)
             self._remember([memo.event] if memo.event else [])
-            self.io.write(f"Memo added to {ref}.", "dim")
+            self.io.write(f"Memo #{memo.id} added to {ref}.", "dim")
+        elif line == "m":
+            self._read_memos(step)
         elif command == "r" and rest:
             self._remember(list(self.project.untag([ref], rest).events))
         elif command == "d" and rest:
             self._define(rest)
         elif command == "q":
             quoted = _QUOTE.match(line)
-            if quoted is None or not quoted["name"].strip():
-                self.io.write('Write: q "exact words" CONCEPT', "red")
+            names = [n for n in quoted["name"].split(";") if n.strip()] if quoted else []
+            if quoted is None or not names:
+                self.io.write('Write: q "exact words" CONCEPT; CONCEPT', "red")
             else:
-                self._tag([quoted["name"]], ref, quote=quoted["words"])
+                self._tag(names, ref, quote=quoted["words"])
         elif len(command) == 1 and not rest:
             self.io.write(f"Unknown command {line!r}: type ? for help.", "red")
         else:
@@ -380,8 +388,23 @@ class Session:
         for m in step.segment.codings:
             label = f"{m.concept} [{m.coder}]" if self.show_others else m.concept
             self._wrapped(label + (f": “{m.quote}”" if m.quote else ""), "  ▸ ", "    ", "green")
+        if step.segment.memos:
+            count = len(step.segment.memos)
+            self.io.write(f"  ✎ {count} memo(s) here: m to read", "yellow")
         mark = "reviewed" if step.reviewed else "not reviewed yet"
         self.io.write(f"  ({mark}; ? for help)", "dim")
+
+    def _read_memos(self, step: Step) -> None:
+        if not step.segment.memos:
+            self.io.write("No memo on this segment: m TEXT writes one.", "dim")
+        for memo in step.segment.memos:
+            self._memo(memo)
+
+    def _memo(self, memo: MemoView) -> None:
+        shared = ", shared" if memo.shared else ""
+        self.io.write(f"  ✎ #{memo.id} {memo.coder}{shared}, {memo.created_at:%Y-%m-%d}:", "yellow")
+        for paragraph in memo.text.split("\n"):
+            self._wrapped(paragraph, "    ", "    ", "")
 
     def _segment(self, segment: SegmentView, *, preview: bool, style: str) -> None:
         head = segment.ref + (f"  {segment.speaker}" if segment.speaker else "")
@@ -406,6 +429,8 @@ class Session:
         place = " > ".join(p for p in (info.dimension, info.theme) if p) or "not in the structure"
         self.io.write(f"{info.name}  ({place})", "bold")
         self._wrapped(info.definition or "No definition yet.", "  ", "  ", "")
+        for memo in info.memos:
+            self._memo(memo)
         for example in info.examples:
             self._wrapped(f"{example.ref}: {example.text}", "  · ", "    ", "dim")
 

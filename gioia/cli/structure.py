@@ -11,16 +11,18 @@ from gioia.cli.common import (
     FilePath,
     console,
     echo_json,
+    evidence_option,
     no_clobber_option,
     open_project,
     say_written,
+    show_others_option,
     text_table,
 )
 
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from gioia.views import Counts, StructureView
+    from gioia.views import Counts, ItemInfo, StructureView
 
 
 def _level_group(word: str) -> click.Group:
@@ -87,21 +89,27 @@ def _level_group(word: str) -> click.Group:
         extra = []
         if result.codings:
             extra.append(f"{result.codings} coding(s) deleted")
+        if result.memos:
+            extra.append(f"{result.memos} memo(s) deleted")
         if result.children:
             extra.append(f"{result.children} item(s) unassigned")
         click.echo(
             f"Deleted {word} {result.name!r}" + (f" ({'; '.join(extra)})" if extra else "") + "."
         )
 
-    delete.help = f"Delete a {word} (refused while it has codings or children, unless --force)."
+    delete.help = (
+        f"Delete a {word} (refused while it has codings, children or memos, unless --force)."
+    )
 
     @group.command("list")
+    @evidence_option
+    @show_others_option
     @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-    def list_(as_json: bool) -> None:
+    def list_(evidence: str | None, show_others: bool, as_json: bool) -> None:
         from rich.table import Table
 
         with open_project() as project:
-            rows = project.items(word)
+            rows = project.items(word, evidence=evidence, show_others=show_others)
         if as_json:
             echo_json(rows)
             return
@@ -119,7 +127,67 @@ def _level_group(word: str) -> click.Group:
         out.print(f"{len(rows)} {plural}.", markup=False)
 
     list_.help = f"List the {plural} with their place and counts."
+
+    @group.command("info")
+    @click.argument("name")
+    @evidence_option
+    @show_others_option
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+    def info(name: str, evidence: str | None, show_others: bool, as_json: bool) -> None:
+        with open_project() as project:
+            found = project.item_info(word, name, evidence=evidence, show_others=show_others)
+        if as_json:
+            echo_json(found)
+            return
+        _print_info(found)
+
+    info.help = f"Show a {word}: definition, place, counts, memos" + (
+        " and two examples." if word == "concept" else "."
+    )
     return group
+
+
+def _print_info(info: ItemInfo) -> None:
+    import textwrap
+
+    out = console()
+    width = max(out.width - 2, 20)
+    place = " > ".join(p for p in (info.grandparent, info.parent) if p)
+    out.print(f"{info.level.capitalize()} {info.name!r}", markup=False, style="bold")
+    if info.level != "dimension":
+        out.print(f"  In: {place or 'not in the structure'}", markup=False)
+    definition = info.definition or "No definition yet."
+    out.print(
+        textwrap.fill(definition, width, initial_indent="  ", subsequent_indent="  "),
+        markup=False,
+    )
+    c = info.counts
+    whose = f"{info.evidence}'s codings" if info.evidence else "every coder's codings"
+    lines = [
+        f"{c.codings} coding(s) on {c.segments} segment(s) in {c.transcripts} transcript(s), "
+        f"{c.cases} case(s), {c.informants} informant(s) ({whose})"
+    ]
+    if info.children:
+        kind = "Concepts" if info.level == "theme" else "Themes"
+        lines.append(f"{kind}: {'; '.join(info.children)}")
+    for line in lines:
+        out.print(
+            textwrap.fill(line, width, initial_indent="  ", subsequent_indent="    "),
+            markup=False,
+        )
+    from gioia.cli.coding import memo_line
+
+    for memo in info.memos:
+        note = textwrap.fill(
+            memo_line(memo), width, initial_indent="  ✎ ", subsequent_indent="    "
+        )
+        out.print(note, markup=False, style="yellow")
+    for example in info.examples:
+        line = f"{example.ref}: {' '.join(example.text.split())}"
+        out.print(
+            textwrap.fill(line, width, initial_indent="  · ", subsequent_indent="    "),
+            markup=False,
+        )
 
 
 def _tree(view: StructureView, width: int) -> Text:
@@ -219,19 +287,18 @@ def unassign(
     show_default=True,
     help="Order of the items.",
 )
-@click.option(
-    "--coder",
-    metavar="NAME",
-    help="Count this coder's codings [default: the consensus coder if any, else all].",
-)
+@evidence_option
+@show_others_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def structure(ctx: click.Context, order: str, coder: str | None, as_json: bool) -> None:
+def structure(
+    ctx: click.Context, order: str, evidence: str | None, show_others: bool, as_json: bool
+) -> None:
     """Print the data structure: dimension > theme > concept, with counts."""
     if ctx.invoked_subcommand is not None:
         return
     with open_project() as project:
-        view = project.structure(order=order, coder=coder)
+        view = project.structure(order=order, evidence=evidence, show_others=show_others)
     if as_json:
         echo_json(view)
         return
@@ -287,28 +354,37 @@ def structure_import(file: Path, mode: str, allow_shared: bool, move: bool) -> N
 
 
 @structure.command("export")
+@click.argument("file", type=FilePath(dir_okay=False, path_type=Path), required=False)
 @click.option(
     "-o",
     "--output",
     type=FilePath(dir_okay=False, path_type=Path),
-    required=True,
-    help="A .csv, .xlsx or .yaml file.",
+    help="The file to write (the same as FILE).",
 )
 @no_clobber_option
-def structure_export(output: Path, no_clobber: bool) -> None:
-    """Export the structure (concept, theme, dimension and definitions)."""
+@show_others_option
+def structure_export(
+    file: Path | None, output: Path | None, no_clobber: bool, show_others: bool
+) -> None:
+    """Export the structure to FILE, a .csv, .xlsx or .yaml file (concept, theme,
+    dimension and definitions): the file `gioia structure import` reads."""
+    if (file is None) == (output is None):
+        raise click.UsageError("Give the file to write: gioia structure export FILE.")
+    target = file or output
+    assert target is not None
     with open_project() as project:
-        written = project.export_structure(output, no_clobber=no_clobber)
-    say_written(output, written.replaced, f"{written.count} concept row(s)")
+        written = project.export_structure(target, no_clobber=no_clobber, show_others=show_others)
+    say_written(target, written.replaced, f"{written.count} concept row(s)")
 
 
 @click.command()
 @click.option("--strict", is_flag=True, help="Exit with code 1 if there is any warning.")
+@show_others_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def check(strict: bool, as_json: bool) -> None:
+def check(strict: bool, show_others: bool, as_json: bool) -> None:
     """Check the structure against the method's guidance."""
     with open_project() as project:
-        findings = project.check()
+        findings = project.check(show_others=show_others)
     if as_json:
         echo_json(findings)
     else:

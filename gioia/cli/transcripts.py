@@ -16,6 +16,7 @@ from gioia.cli.common import (
     no_clobber_option,
     open_project,
     say_written,
+    show_others_option,
 )
 
 if TYPE_CHECKING:
@@ -165,6 +166,8 @@ def _report(out: Console, result: ImportResult) -> None:
         return
     if result.status == "unchanged":
         out.print(f"unchanged  {name}", markup=False)
+    elif result.status == "updated":
+        out.print(f"updated    {name} → {result.transcript} (its metadata)", markup=False)
     else:
         out.print(
             f"{result.status:<10} {name} → {result.transcript} ({result.segments} segments)",
@@ -250,13 +253,15 @@ def _short(text: str) -> str:
 
 
 @click.command()
+@show_others_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def transcripts(as_json: bool) -> None:
-    """List the transcripts with their case, informant and counts."""
+def transcripts(show_others: bool, as_json: bool) -> None:
+    """List the transcripts with their case, informant and counts (of your codings,
+    during blind coding)."""
     from rich.table import Table
 
     with open_project() as project:
-        rows = project.transcripts()
+        rows = project.transcripts(show_others=show_others)
     if as_json:
         echo_json(rows)
         return
@@ -291,16 +296,17 @@ def transcripts(as_json: bool) -> None:
     help="Write the cases table for a paper to a .docx, .md or .csv file.",
 )
 @no_clobber_option
-def cases(as_json: bool, output: Path | None, no_clobber: bool) -> None:
+@show_others_option
+def cases(as_json: bool, output: Path | None, no_clobber: bool, show_others: bool) -> None:
     """List the cases with their informants, counts and attributes."""
     from rich.table import Table
 
     with open_project() as project:
         if output is not None:
-            written = project.write_cases(output, no_clobber=no_clobber)
+            written = project.write_cases(output, no_clobber=no_clobber, show_others=show_others)
             say_written(output, written.replaced, f"{written.count} case(s)")
             return
-        rows = project.cases()
+        rows = project.cases(show_others=show_others)
     if as_json:
         echo_json(rows)
         return

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from gioia.errors import InvalidInput, NotFound
 from gioia.limits import MAX_INTEGER, clean_name
+from gioia.ops.visibility import Viewer
 from gioia.store import Coder, Coding, Concept, Event, Review, Segment, Transcript, core_table
 from gioia.text import name_key
 
@@ -18,13 +19,31 @@ _REF = re.compile(r"^(?P<transcript>.+):(?P<position>[0-9]+)$")
 
 
 class Tx:
-    """One open transaction: the session, the acting coder, and the audit trail."""
+    """One open transaction: the session, the acting coder, what they may see (the
+    ``viewer``: blind unless ``show_others``), and the audit trail."""
 
-    def __init__(self, session: Session, coder_name: str | None, *, writing: bool = True) -> None:
+    def __init__(
+        self,
+        session: Session,
+        coder_name: str | None,
+        *,
+        writing: bool = True,
+        show_others: bool = False,
+    ) -> None:
         self.session = session
         self.coder_name = coder_name
         self.writing = writing
+        self.show_others = show_others
         self._coder: Coder | None = None
+        self._viewer: Viewer | None = None
+
+    @property
+    def viewer(self) -> Viewer:
+        """What the acting coder may see (see :mod:`gioia.ops.visibility`)."""
+        if self._viewer is None:
+            acting = self.coder() if self.coder_name else None
+            self._viewer = Viewer.of(self.session, acting, show_others=self.show_others)
+        return self._viewer
 
     def coder(self) -> Coder:
         """The acting coder, created on first use; an error when none is set.
@@ -36,7 +55,7 @@ class Tx:
             if not self.coder_name:
                 raise InvalidInput("No coder given: pass --coder NAME or set GIOIA_CODER.")
             if self.writing:
-                self._coder = get_or_create_coder(self.session, self.coder_name)
+                self._coder = get_or_create_coder(self, self.coder_name)
             else:
                 found = self.session.scalar(
                     select(Coder).where(Coder.name_key == name_key(self.coder_name))
@@ -56,9 +75,11 @@ class Tx:
         before: Any = None,
         after: Any = None,
         coder: Coder | None = None,
+        reverses: int | None = None,
     ) -> int:
         """Append an event to the audit trail, in this transaction, by ``coder`` (default:
-        the acting coder, if any); returns its id."""
+        the acting coder, if any); ``reverses`` names the event an undo reverses. Returns
+        its id."""
         if coder is None and self.coder_name:
             coder = self.coder()
         event = Event(
@@ -71,21 +92,31 @@ class Tx:
             summary=summary,
             before=before,
             after=after,
+            reverses_id=reverses,
         )
         self.session.add(event)
         self.session.flush()
         return event.id
 
 
-def get_or_create_coder(session: Session, name: str) -> Coder:
-    """The coder called ``name`` (case- and space-insensitively), created if new."""
+def get_or_create_coder(tx: Tx, name: str) -> Coder:
+    """The coder called ``name`` (case- and space-insensitively), created (and the
+    creation recorded) if new."""
     cleaned = clean_name(name, "coder")
     key = name_key(cleaned)
-    coder = session.scalar(select(Coder).where(Coder.name_key == key))
+    coder = tx.session.scalar(select(Coder).where(Coder.name_key == key))
     if coder is None:
         coder = Coder(name=cleaned, name_key=key)
-        session.add(coder)
-        session.flush()
+        tx.session.add(coder)
+        tx.session.flush()
+        tx.record(
+            "create",
+            "coder",
+            f"Created coder {cleaned!r}",
+            subject_id=coder.id,
+            after={"name": cleaned},
+            coder=coder,
+        )
     return coder
 
 
@@ -118,11 +149,20 @@ def find_concept(session: Session, name: str) -> Concept | None:
     return session.scalar(select(Concept).where(Concept.name_key == name_key(name)))
 
 
-def get_concept(session: Session, name: str, *, hint: str = "") -> Concept:
-    """The concept called ``name``, or ``NotFound`` with the closest name."""
-    concept = find_concept(session, name)
+def visible_concept(tx: Tx, name: str) -> Concept | None:
+    """The concept called ``name``, if there is one the acting coder may see."""
+    concept = find_concept(tx.session, name)
+    if concept is None or not tx.viewer.sees_concept(tx.session, concept):
+        return None
+    return concept
+
+
+def get_concept(tx: Tx, name: str, *, hint: str = "") -> Concept:
+    """The concept called ``name`` (one the acting coder may see), or ``NotFound`` with
+    the closest name they may see."""
+    concept = visible_concept(tx, name)
     if concept is None:
-        names = list(session.scalars(select(Concept.name)).all())
+        names = list(tx.session.scalars(select(Concept.name).where(tx.viewer.concept_clause())))
         raise NotFound(f"No concept {name!r}.{suggestion(name, names)}{hint}")
     return concept
 
@@ -289,10 +329,14 @@ def record_reviews(tx: Tx, coder: Coder, targets: dict[int, str]) -> tuple[list[
 
 def evidence_coder(tx: Tx, coder: str | None) -> int | None:
     """Whose codings count as the evidence (structure counts, figure, quotes): the coder
-    named, else the consensus coder when there is one (the newest, if several), else
-    everyone's (None)."""
+    named, else, for a blind coder, their own, else the consensus coder when there is
+    one (the newest, if several), else everyone's (None)."""
+    viewer = tx.viewer
     if coder is not None:
-        return find_coder(tx.session, coder).id
+        viewer.check_coder(coder, f"{coder}'s codings are")
+        return find_coder(tx.session, coder).id if viewer.unblinded else viewer.me
+    if viewer.blind:
+        return viewer.me
     return tx.session.scalar(
         select(Coder.id).where(Coder.is_consensus.is_(True)).order_by(Coder.id.desc()).limit(1)
     )

@@ -480,9 +480,10 @@ def trail(
         )
         for p in carry.codings
     ]
-    after_codings = [
+    after_codings = [  # each names its coder, so a blind reader's trail leaves it out
         {
             "id": (p.merged_into or p.coding).id,
+            "coder": p.coding.coder,
             "segment": f"{name}:{p.position}",
             "segment_id": new_ids[p.position],
             "start": p.start,
@@ -499,7 +500,7 @@ def trail(
         for m in carry.work.memos
     ]
     memos_after = [
-        {"id": m.id, "segment": f"{name}:{carry.segment_to[m.segment_id]}"}
+        {"id": m.id, "segment": f"{name}:{carry.segment_to[m.segment_id]}", "coder": m.coder}
         for m in carry.work.memos
         if carry.segment_to[m.segment_id] is not None
     ]

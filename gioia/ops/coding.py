@@ -1,4 +1,4 @@
-"""Coding: tag and untag segments, memos, and codings files in and out."""
+"""Coding: tag and untag segments, and codings files in and out."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, select
 
 from gioia.errors import ImportFailed, InvalidInput, NotFound
 from gioia.importers.tables import read_table
-from gioia.limits import MEMO_LENGTH, clean_name, clean_text
+from gioia.limits import clean_name
 from gioia.ops.base import (
     Tx,
     coding_keys,
@@ -24,6 +24,7 @@ from gioia.ops.base import (
     record_reviews,
     resolve_refs,
     segment_ref,
+    visible_concept,
 )
 from gioia.relocate import loose_pattern
 from gioia.store import (
@@ -33,14 +34,12 @@ from gioia.store import (
     Concept,
     Event,
     Informant,
-    Memo,
     Segment,
     Transcript,
     core_table,
-    utcnow,
 )
 from gioia.text import name_key
-from gioia.views import CodingRow, CodingsImportResult, MemoView, TagResult, UntagResult
+from gioia.views import CodingRow, CodingsImportResult, TagResult, UntagResult
 
 NEW_CONCEPT_HINT = " Add --new to create it."
 
@@ -87,20 +86,26 @@ def tag(
     span: tuple[int, int] | None = None,
     create: bool = False,
 ) -> TagResult:
-    """Apply a concept to segments for the acting coder; an existing coding is kept as is."""
+    """Apply a concept to segments for the acting coder; an existing coding is kept as is.
+
+    During open coding a name another coder made and keeps private is, for you, a new
+    concept (``create`` is needed); the two of you then share it.
+    """
     if quote is not None and span is not None:
         raise InvalidInput("Give either a quote or a span, not both.")
     if not refs:
         raise InvalidInput("No segments given.")
     coder = tx.coder()
-    concept = find_concept(tx.session, clean_name(concept_name, "concept"))
+    concept = visible_concept(tx, clean_name(concept_name, "concept"))
     created = concept is None
     events: list[int] = []
     if concept is None:
         if not create:
-            get_concept(tx.session, concept_name, hint=NEW_CONCEPT_HINT)
-        concept, event = create_concept(tx, concept_name)
-        events.append(event)
+            get_concept(tx, concept_name, hint=NEW_CONCEPT_HINT)
+        concept = find_concept(tx.session, concept_name)
+        if concept is None:
+            concept, event = create_concept(tx, concept_name)
+            events.append(event)
     added = existing = 0
     targets = resolve_refs(tx.session, refs)
     for transcript, segment in targets:
@@ -152,7 +157,7 @@ def untag(
 ) -> UntagResult:
     """Remove the acting coder's codings of a concept (only that span, if one is given)."""
     coder = tx.coder()
-    concept = get_concept(tx.session, concept_name)
+    concept = get_concept(tx, concept_name)
     events: list[int] = []
     for transcript, segment in resolve_refs(tx.session, refs):
         ref = segment_ref(transcript, segment)
@@ -185,35 +190,6 @@ def untag(
             events.append(event)
             tx.session.delete(coding)
     return UntagResult(len(events), tuple(events))
-
-
-def add_memo(tx: Tx, target: str, text: str) -> MemoView:
-    """Attach a memo to a segment (``T:N``) or a concept (by name)."""
-    body = clean_text(text, "A memo", MEMO_LENGTH)
-    if not body:
-        raise InvalidInput("A memo cannot be blank.")
-    coder = tx.coder()
-    memo = Memo(coder_id=coder.id, text=body)
-    if re.fullmatch(r".+:\d+", target.strip()) and find_concept(tx.session, target) is None:
-        ((transcript, segment),) = resolve_refs(tx.session, [target])
-        memo.segment_id = segment.id
-        label, transcript_id, concept_id = segment_ref(transcript, segment), transcript.id, None
-    else:
-        concept = get_concept(tx.session, target)
-        memo.concept_id = concept.id
-        label, transcript_id, concept_id = concept.name, None, concept.id
-    tx.session.add(memo)
-    tx.session.flush()
-    event = tx.record(
-        "memo",
-        "memo",
-        f"Memo on {label}",
-        subject_id=memo.id,
-        concept_id=concept_id,
-        transcript_id=transcript_id,
-        after={"target": label, "text": body},
-    )
-    return MemoView(label, coder.name, body, memo.created_at or utcnow(), event)
 
 
 @dataclass(frozen=True)
@@ -275,7 +251,7 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
         raise ImportFailed(f"{path.name} holds no codings.")
 
     names = {name_key(r.coder): r.coder for r in rows}
-    coders = {key: get_or_create_coder(session, name) for key, name in names.items()}
+    coders = {key: get_or_create_coder(tx, name) for key, name in names.items()}
     concepts: dict[str, Concept] = {}
     created: list[str] = []
     for row in rows:
@@ -304,15 +280,17 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
         else:
             new[identity] = row
     if new:
-        session.execute(
-            insert(core_table(Coding)),
+        ids = session.scalars(
+            insert(core_table(Coding)).returning(
+                core_table(Coding).c.id, sort_by_parameter_order=True
+            ),
             [
                 dict(
                     segment_id=k[0], concept_id=k[1], coder_id=k[2], char_start=k[3], char_end=k[4]
                 )
                 for k in new
             ],
-        )
+        ).all()
         session.execute(
             insert(core_table(Event)),
             [
@@ -320,6 +298,7 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
                     coder_id=k[2],
                     action="tag",
                     subject="coding",
+                    subject_id=coding_id,
                     concept_id=k[1],
                     transcript_id=row.transcript.id,
                     summary=f"Tagged {row.transcript.name}:{row.segment.position} with "
@@ -332,26 +311,33 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
                         "source": path.name,
                     },
                 )
-                for k, row in new.items()
+                for coding_id, (k, row) in zip(ids, new.items(), strict=True)
             ],
         )
     read: dict[int, dict[int, str]] = defaultdict(dict)  # coder -> segment -> reference
     for (segment_id, _concept, coder_id, _start, _end), row in new.items():
         read[coder_id][segment_id] = f"{row.transcript.name}:{row.segment.position}"
     by_id = {c.id: c for c in coders.values()}
+    reviewed = {}
     for coder_id, targets in read.items():
-        record_reviews(tx, by_id[coder_id], targets)
+        marked, _ = record_reviews(tx, by_id[coder_id], targets)
+        reviewed[by_id[coder_id].name] = len(marked)
     return CodingsImportResult(
         added=len(new),
         existing=existing,
         duplicates=duplicates,
         created_concepts=tuple(created),
         coders=tuple(sorted(c.name for c in coders.values())),
+        reviewed=dict(sorted(reviewed.items())),
     )
 
 
 def coding_rows(tx: Tx, coders: list[str] | None = None) -> list[CodingRow]:
-    """Every coding (of the named coders, if given) with its context, in reading order."""
+    """Every coding the acting coder may see (of the named coders, if given) with its
+    context, in reading order."""
+    viewer = tx.viewer
+    for name in coders or []:
+        viewer.check_coder(name, f"{name}'s codings are")
     query = (
         select(Coding, Segment, Transcript, Concept.name, Coder.name, Case.name, Informant)
         .join(Segment, Segment.id == Coding.segment_id)
@@ -362,6 +348,7 @@ def coding_rows(tx: Tx, coders: list[str] | None = None) -> list[CodingRow]:
         .outerjoin(
             Informant, Informant.id == func.coalesce(Segment.informant_id, Transcript.informant_id)
         )
+        .where(viewer.own(Coding.coder_id))
         .order_by(Transcript.name, Segment.position, Coder.name, Concept.name, Coding.char_start)
     )
     if coders:

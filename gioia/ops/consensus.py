@@ -8,11 +8,12 @@ from sqlalchemy import select
 
 from gioia.errors import InvalidInput
 from gioia.limits import DEFINITION_LENGTH, clean_name, clean_text
-from gioia.ops.base import Tx, find_concept, get_or_create_coder, mark_reviewed
-from gioia.ops.reliability_data import Scope, coder_codes, load
+from gioia.ops import undo
+from gioia.ops.base import Tx, get_concept, mark_reviewed
+from gioia.ops.reliability_data import COMPARING, Scope, coder_codes, load
 from gioia.store import Coder, Coding, Review
 from gioia.text import name_key
-from gioia.views import Pending, ReconcileState
+from gioia.views import Decision, Pending, ReconcileState
 
 CHOICES = ("a", "b", "both", "neither", "other")
 
@@ -31,11 +32,20 @@ class _Work:
 
 def _start(tx: Tx, into: str, coders: list[str] | None) -> _Work:
     cleaned = clean_name(into, "coder")
-    existing = tx.session.scalar(select(Coder).where(Coder.name_key == name_key(cleaned)))
-    if existing is not None and not existing.is_consensus:
-        raise InvalidInput(f"{existing.name!r} is a coder, not a consensus: choose another name.")
-    consensus = existing or get_or_create_coder(tx.session, cleaned)
-    consensus.is_consensus = True
+    consensus = tx.session.scalar(select(Coder).where(Coder.name_key == name_key(cleaned)))
+    if consensus is not None and not consensus.is_consensus:
+        raise InvalidInput(f"{consensus.name!r} is a coder, not a consensus: choose another name.")
+    if consensus is None:
+        consensus = Coder(name=cleaned, name_key=name_key(cleaned), is_consensus=True)
+        tx.session.add(consensus)
+        tx.session.flush()
+        tx.record(
+            "create",
+            "coder",
+            f"Created the consensus coder {cleaned!r}",
+            subject_id=consensus.id,
+            after={"name": cleaned, "consensus": True},
+        )
     named = [c for c in coders or [] if name_key(c) != consensus.name_key]
     scope = load(tx, coders=named or None)
     pair = [(i, n) for i, n in scope.coders if i != consensus.id]
@@ -63,7 +73,10 @@ def _state(tx: Tx, work: _Work) -> ReconcileState:
     decided = set(
         tx.session.scalars(select(Review.segment_id).where(Review.coder_id == consensus.id))
     )
-    copied = done = 0
+    copied = 0  # codes newly applied by the consensus
+    made: list[int] = []  # the codings that hold them
+    settled: list[int] = []
+    done = 0
     pending: list[Pending] = []
     for segment, (_, _, _, ref) in scope.segments.items():
         read = [c for c in (a_id, b_id) if segment in scope.reviewed[c]]
@@ -73,15 +86,17 @@ def _state(tx: Tx, work: _Work) -> ReconcileState:
             done += 1
             continue
         if len(read) == 1:  # one coder's reading is all there is: it stands as it is
-            copied += _copy(
+            codes, ids = _copy(
                 tx, work, segment, scope.applied.get((read[0], segment), set()), (read[0],)
             )
-            mark_reviewed(tx.session, consensus.id, {segment})
+            copied, made = copied + codes, made + ids
+            settled.append(segment)
             continue
         first, second = work.codes(0, segment), work.codes(1, segment)
-        copied += _copy(tx, work, segment, first & second, (a_id, b_id))
+        codes, ids = _copy(tx, work, segment, first & second, (a_id, b_id))
+        copied, made = copied + codes, made + ids
         if first == second:
-            mark_reviewed(tx.session, consensus.id, {segment})
+            settled.append(segment)
             continue
         pending.append(
             Pending(
@@ -92,16 +107,24 @@ def _state(tx: Tx, work: _Work) -> ReconcileState:
                 coder_codes(scope, b_id, b, segment),
             )
         )
-    if copied:
+    mark_reviewed(tx.session, consensus.id, set(settled))
+    if copied or settled:
         tx.record(
             "reconcile",
             "coder",
-            f"Copied {copied} agreed coding(s) of {a} and {b} into {consensus.name}",
+            f"Copied {copied} agreed coding(s) of {a} and {b} into {consensus.name}; "
+            f"{len(settled)} segment(s) settled",
             subject_id=consensus.id,
-            after={"coders": [a, b], "copied": copied},
+            before={"coders": [a, b], "settled": done},
+            after={
+                "coders": [a, b],
+                "copied": copied,
+                "codings": made,
+                "segments": sorted(settled),
+            },
             coder=consensus,
         )
-    return ReconcileState(consensus.name, (a, b), copied, done, tuple(pending))
+    return ReconcileState(consensus.name, (a, b), copied, done, tuple(pending), len(settled))
 
 
 def _text(scope: Scope, segment: int) -> str:
@@ -109,10 +132,13 @@ def _text(scope: Scope, segment: int) -> str:
     return scope.transcripts[transcript][1][start:end]
 
 
-def _copy(tx: Tx, work: _Work, segment: int, codes: set[int], sources: tuple[int, ...]) -> int:
+def _copy(
+    tx: Tx, work: _Work, segment: int, codes: set[int], sources: tuple[int, ...]
+) -> tuple[int, list[int]]:
     """Copy the sources' codings of these codes on a segment, each code once: on the
     distinct quotes the sources marked, or on the whole segment when they marked none.
-    Returns how many codes the consensus newly applies there."""
+    Returns how many codes the consensus newly applies there, and the ids of the
+    codings made."""
     _, segment_start, segment_end, _ = work.scope.segments[segment]
     present: set[tuple[int, int, int]] = {
         (concept, start, end)
@@ -123,6 +149,7 @@ def _copy(tx: Tx, work: _Work, segment: int, codes: set[int], sources: tuple[int
         )
     }
     applied = {concept for concept, _, _ in present}
+    made: list[Coding] = []
     added = 0
     for code in sorted(codes):
         spans = {
@@ -131,20 +158,21 @@ def _copy(tx: Tx, work: _Work, segment: int, codes: set[int], sources: tuple[int
         quotes = spans - {(segment_start, segment_end)}
         for start, end in sorted(quotes or spans):
             if (code, start, end) not in present:
-                tx.session.add(
-                    Coding(
-                        segment_id=segment,
-                        concept_id=code,
-                        coder_id=work.consensus.id,
-                        char_start=start,
-                        char_end=end,
-                    )
+                coding = Coding(
+                    segment_id=segment,
+                    concept_id=code,
+                    coder_id=work.consensus.id,
+                    char_start=start,
+                    char_end=end,
                 )
+                tx.session.add(coding)
+                made.append(coding)
                 present.add((code, start, end))
         if spans and code not in applied:
             applied.add(code)
             added += 1
-    return added
+    tx.session.flush()
+    return added, [coding.id for coding in made]
 
 
 def resolve(
@@ -156,9 +184,9 @@ def resolve(
     coders: list[str] | None = None,
     concepts: list[str] | None = None,
     note: str | None = None,
-) -> str:
+) -> Decision:
     """Decide one disagreement: keep A's concepts, B's, both, neither (only the agreed
-    ones), or other concepts; recorded with the note. Returns the summary."""
+    ones), or other concepts; recorded with the note."""
     note = clean_text(note, "A note", DEFINITION_LENGTH) if note else None
     work = _start(tx, into, coders)
     segment = next((s for s, v in work.scope.segments.items() if v[3] == ref), None)
@@ -169,9 +197,12 @@ def resolve(
 
 def _decide(
     tx: Tx, work: _Work, segment: int, choice: str, concepts: list[str], note: str | None
-) -> str:
+) -> Decision:
     if choice not in CHOICES:
-        raise InvalidInput(f"{choice!r} is not a choice: a, b, both, neither or other.")
+        raise InvalidInput(
+            f"{choice!r} is not a choice: choose a, b, both, neither, or other with the "
+            "concepts to use instead."
+        )
     (a_id, a), (b_id, b) = work.pair
     first, second = work.codes(0, segment), work.codes(1, segment)
     kept, sources = {
@@ -181,18 +212,18 @@ def _decide(
         "neither": (first & second, (a_id, b_id)),
         "other": (first & second, (a_id, b_id)),
     }[choice]
-    _copy(tx, work, segment, kept, sources)
+    _, added = _copy(tx, work, segment, kept, sources)
     names = sorted(work.scope.names[c] for c in kept)
     if choice == "other":
         if not concepts:
             raise InvalidInput("Name the concepts to use instead.")
         _, start, end, _ = work.scope.segments[segment]
         for name in concepts:
-            concept = find_concept(tx.session, name)
-            if concept is None:
-                raise InvalidInput(f"No concept {name!r}.")
-            work.scope.spans.setdefault((-1, segment, concept.id), []).append((start, end))
-            _copy(tx, work, segment, {concept.id}, (-1,))
+            concept = get_concept(tx, name)
+            spans = work.scope.spans  # a coder's quote of this concept is kept, else the whole
+            if not any((c, segment, concept.id) in spans for c in (a_id, b_id)):
+                spans[(-1, segment, concept.id)] = [(start, end)]
+            added += _copy(tx, work, segment, {concept.id}, (a_id, b_id, -1))[1]
             names.append(concept.name)
     mark_reviewed(tx.session, work.consensus.id, {segment})
     label = {"a": f"{a}'s", "b": f"{b}'s", "both": "both", "neither": "neither"}.get(
@@ -200,15 +231,49 @@ def _decide(
     )
     ref = work.scope.segments[segment][3]
     summary = f"Reconciled {ref} into {work.consensus.name}: {label} ({'; '.join(names) or 'none'})"
-    tx.record(
+    event = tx.record(
         "reconcile",
         "segment",
         summary + (f" ({note})" if note else ""),
         subject_id=segment,
-        after={"choice": choice, "concepts": names, "note": note, "coders": [a, b]},
+        before={
+            "segment": ref,
+            "coders": {
+                a: sorted(work.scope.names[c] for c in first),
+                b: sorted(work.scope.names[c] for c in second),
+            },
+        },
+        after={
+            "segment": ref,
+            "choice": choice,
+            "concepts": names,
+            "note": note,
+            "added": [
+                {
+                    "id": c.id,
+                    "concept": work.scope.names[c.concept_id],
+                    "start": c.char_start,
+                    "end": c.char_end,
+                }
+                for c in tx.session.scalars(
+                    select(Coding).where(Coding.id.in_(added)).order_by(Coding.id)
+                )
+            ],
+        },
         coder=work.consensus,
     )
-    return summary
+    return Decision(summary, event)
+
+
+def undo_decision(tx: Tx, into: str, event: int) -> list[str]:
+    """Take back a decision of the consensus coder ``into`` (its event): the segment is
+    to decide again."""
+    if tx.viewer.blind:
+        raise tx.viewer.hidden(COMPARING)
+    consensus = tx.session.scalar(select(Coder).where(Coder.name_key == name_key(into)))
+    if consensus is None or not consensus.is_consensus:
+        raise InvalidInput(f"No consensus coder {into!r}.")
+    return undo.undo(tx, [event], actor=consensus)
 
 
 def reconcile_auto(tx: Tx, into: str, mode: str, coders: list[str] | None = None) -> ReconcileState:
@@ -222,4 +287,6 @@ def reconcile_auto(tx: Tx, into: str, mode: str, coders: list[str] | None = None
     choice = "both" if mode == "union" else "neither"
     for item in state.pending:
         _decide(tx, work, refs[item.ref], choice, [], f"--auto {mode}")
-    return ReconcileState(state.into, state.coders, state.copied, len(state.pending), ())
+    return ReconcileState(
+        state.into, state.coders, state.copied, len(state.pending), (), state.settled
+    )

@@ -34,7 +34,7 @@ NONE = -1  # an informant id no row has: the transcript and the segment name nob
 def code_order(tx: Tx, level: str) -> tuple[list[int], list[str], list[str | None]]:
     """The ids, names and parents (theme or dimension) of a level's items, in structure
     order: the tree first, then the themes without a dimension, then the concepts without
-    a theme."""
+    a theme. A blind coder's list leaves out the concepts they may not see."""
     structure_level(level)
     if level == "dimension":
         found = tx.session.execute(
@@ -67,6 +67,7 @@ def code_order(tx: Tx, level: str) -> tuple[list[int], list[str], list[str | Non
                 Concept.position,
                 Concept.id,
             )
+            .where(tx.viewer.concept_clause())
         ).all()
     return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
 

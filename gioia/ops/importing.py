@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import insert, select, update
 
 from gioia.errors import ImportFailed, InvalidInput
 from gioia.importers import read_transcript
@@ -110,6 +110,7 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
             "source": transcript.source,
             "segments": len(plan.segments),
             "segment_by": transcript.segment_by,
+            "content_hash": transcript.content_hash,
             **_metadata(tx, transcript),
         }
         # Out of the way of the new segments' positions until the work has moved over.
@@ -158,10 +159,13 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
         ],
     )
     store_attributes(tx, meta, transcript, case, informant)
+    session.flush()
     after: dict[str, object] = {
         "source": path.name,
         "segments": len(spans),
         "segment_by": options.segment_by,
+        "content_hash": digest,
+        **_metadata(tx, transcript),
     }
     report: CarryReport | None = None
     rows: list[dict[str, str]] = []
@@ -176,7 +180,7 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
         report, rows = carry.apply(tx, plan, new_ids)
         work_before, work_after = carry.trail(plan, report, new_ids)
         before = {**(before or {}), **work_before}
-        after.update(_metadata(tx, transcript), **work_after)
+        after.update(work_after)
         if not report.items and not report.reviews_kept and not report.reviews_dropped:
             report = None
     tx.record(
@@ -312,15 +316,18 @@ def _stored_meta(tx: Tx, transcript: Transcript) -> TranscriptMeta:
 
 
 def _metadata(tx: Tx, transcript: Transcript) -> dict[str, object]:
-    owners = [Attribute.transcript_id == transcript.id]
+    """A transcript's case, informant, role, wave, date and the attributes of the three
+    (``case.KEY``, ``informant.KEY``, ``KEY``); only its own, never another's."""
+    owners = [("", Attribute.transcript_id, transcript.id)]
     if transcript.case_id is not None:
-        owners.append(Attribute.case_id == transcript.case_id)
+        owners.append(("case.", Attribute.case_id, transcript.case_id))
     if transcript.informant_id is not None:
-        owners.append(Attribute.informant_id == transcript.informant_id)
+        owners.append(("informant.", Attribute.informant_id, transcript.informant_id))
     attributes = {
-        key: value
+        f"{prefix}{key}": value
+        for prefix, column, owner in owners
         for key, value in tx.session.execute(
-            select(Attribute.key, Attribute.value).where(or_(*owners))
+            select(Attribute.key, Attribute.value).where(column == owner).order_by(Attribute.key)
         )
     }
     informant = tx.session.get(Informant, transcript.informant_id or -1)
@@ -343,7 +350,13 @@ def get_or_create_case(tx: Tx, name: str) -> Case:
         case = Case(name=cleaned, name_key=name_key(cleaned))
         tx.session.add(case)
         tx.session.flush()
-        tx.record("create", "case", f"Created case {cleaned!r}", subject_id=case.id)
+        tx.record(
+            "create",
+            "case",
+            f"Created case {cleaned!r}",
+            subject_id=case.id,
+            after={"name": cleaned},
+        )
     return case
 
 
@@ -374,11 +387,25 @@ def get_or_create_informant(tx: Tx, meta: TranscriptMeta, case: Case | None) -> 
             f"Informant {informant.name!r} belongs to another case; "
             "give this informant another name or fix the case."
         )
+    was = (informant.role, informant.case_id)
     if informant.case_id is None and case is not None:
         informant.case_id = case.id
     if meta.role and not informant.role:
         informant.role = meta.role
+    if (informant.role, informant.case_id) != was:
+        tx.record(
+            "update",
+            "informant",
+            f"Completed informant {informant.name!r}",
+            subject_id=informant.id,
+            before={"role": was[0], "case": _case_name(tx, was[1])},
+            after={"role": informant.role, "case": _case_name(tx, informant.case_id)},
+        )
     return informant
+
+
+def _case_name(tx: Tx, case_id: int | None) -> str | None:
+    return tx.session.scalar(select(Case.name).where(Case.id == case_id)) if case_id else None
 
 
 def link_speakers(

@@ -7,9 +7,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from gioia.limits import MAX_INTEGER
+from gioia.ops import memos
 from gioia.ops.base import Tx, coding_applications, find_coder, get_concept, get_transcript
 from gioia.store import (
     Attribute,
@@ -28,6 +29,7 @@ from gioia.views import (
     CodingMark,
     EventView,
     InformantSummary,
+    MemoView,
     SegmentView,
     TranscriptSummary,
     TranscriptView,
@@ -45,7 +47,8 @@ def _attributes(tx: Tx, column: str, ids: list[int]) -> dict[int, dict[str, str]
 
 
 def transcripts(tx: Tx, *, names: list[str] | None = None) -> list[TranscriptSummary]:
-    """Every transcript (or those named) with metadata and counts, by name."""
+    """Every transcript (or those named) with metadata and counts (of the codings the
+    acting coder may see), by name."""
     segment_counts = (
         select(Segment.transcript_id, func.count().label("n"))
         .group_by(Segment.transcript_id)
@@ -54,6 +57,7 @@ def transcripts(tx: Tx, *, names: list[str] | None = None) -> list[TranscriptSum
     applied = coding_applications()
     coding_counts = (
         select(applied.c.transcript_id, func.count().label("n"))
+        .where(tx.viewer.own(applied.c.coder_id))
         .group_by(applied.c.transcript_id)
         .subquery()
     )
@@ -147,11 +151,12 @@ def segments(
     concept: str | None = None,
     grep: str | None = None,
     include_interviewer: bool = False,
-    coder: str | None = None,
     positions: tuple[int, int] | None = None,
+    only_coder: int | None = None,
 ) -> list[SegmentView]:
-    """Segments in reading order, with the codings of ``coder`` (all coders if None);
-    ``positions`` limits them to a range of positions (both ends included)."""
+    """Segments in reading order, with the codings and memos the acting coder may see
+    (only ``only_coder``'s codings, if given); ``positions`` limits them to a range of
+    positions (both ends included)."""
     return [
         view
         for page in segment_pages(
@@ -161,8 +166,8 @@ def segments(
             concept=concept,
             grep=grep,
             include_interviewer=include_interviewer,
-            coder=coder,
             positions=positions,
+            only_coder=only_coder,
         )
         for view in page
     ]
@@ -176,8 +181,8 @@ def segment_pages(
     concept: str | None = None,
     grep: str | None = None,
     include_interviewer: bool = False,
-    coder: str | None = None,
     positions: tuple[int, int] | None = None,
+    only_coder: int | None = None,
 ) -> Iterator[list[SegmentView]]:
     """The segments of :func:`segments`, a page (``PAGE`` segments read) at a time, so
     that the first of a transcript of 50 MB can be shown at once. Each transcript's
@@ -189,8 +194,7 @@ def segment_pages(
     chosen = [(row.id, row.name) for row in tx.session.execute(names)]
     if transcript is not None and not chosen:
         get_transcript(tx.session, transcript)  # the error, with the closest name
-    concept_id = get_concept(tx.session, concept).id if concept else None
-    coder_id = visible_coder_id(tx, coder)
+    concept_id = get_concept(tx, concept).id if concept else None
     low, high = positions or (1, MAX_INTEGER)
     for transcript_id, name in chosen:
         query = select(Segment).where(
@@ -212,11 +216,13 @@ def segment_pages(
             if len(text) < rows[-1].char_end:
                 whole = len(rows) < PAGE or bool(text)  # the first of several pages: its part
                 text = _text(tx, transcript_id, None if whole else rows[-1].char_end)
-            marks = _marks(tx, [s.id for s in rows], coder_id)
+            ids = [s.id for s in rows]
+            marks = _marks(tx, ids, only_coder)
+            notes = memos.on_segments(tx, ids)
             page = []
             for segment in rows:
                 segment_marks = marks.get(segment.id, [])
-                view = _view(segment, name, text, segment_marks)
+                view = _view(segment, name, text, segment_marks, notes.get(segment.id, ()))
                 if uncoded and view.codings:
                     continue
                 if concept_id is not None and all(cid != concept_id for cid, _ in segment_marks):
@@ -238,29 +244,21 @@ def _text(tx: Tx, transcript_id: int, end: int | None) -> str:
     return str(text)
 
 
-def visible_coder_id(tx: Tx, coder: str | None) -> int | None:
-    """Whose codings to show: everyone's (None), or one coder's (-1: a coder with none yet)."""
-    if coder is None:
-        return None
-    found = tx.session.scalar(select(Coder.id).where(Coder.name_key == name_key(coder)))
-    return -1 if found is None else found
-
-
-def transcript_view(tx: Tx, name: str, *, coder: str | None = None) -> TranscriptView:
+def transcript_view(tx: Tx, name: str) -> TranscriptView:
     """A transcript's metadata and every segment (interviewer turns included)."""
     found = get_transcript(tx.session, name)
     (summary,) = transcripts(tx, names=[found.name])
     return TranscriptView(
-        summary,
-        tuple(segments(tx, transcript=found.name, include_interviewer=True, coder=coder)),
+        summary, tuple(segments(tx, transcript=found.name, include_interviewer=True))
     )
 
 
 _Marks = dict[int, list[tuple[int, CodingMark]]]
 
 
-def _marks(tx: Tx, segment_ids: list[int], coder_id: int | None) -> _Marks:
-    """The codings on these segments as (concept id, mark) pairs, quotes filled in later."""
+def _marks(tx: Tx, segment_ids: list[int], only_coder: int | None) -> _Marks:
+    """The codings the acting coder may see on these segments (only ``only_coder``'s, if
+    given) as (concept id, mark) pairs, quotes filled in later."""
     if not segment_ids:
         return {}
     query = (
@@ -268,10 +266,11 @@ def _marks(tx: Tx, segment_ids: list[int], coder_id: int | None) -> _Marks:
         .join(Concept, Concept.id == Coding.concept_id)
         .join(Coder, Coder.id == Coding.coder_id)
         .join(Segment, Segment.id == Coding.segment_id)
+        .where(tx.viewer.own(Coding.coder_id))
         .order_by(Coding.segment_id, Concept.name_key, Coder.name_key, Coding.char_start)
     )
-    if coder_id is not None:
-        query = query.where(Coding.coder_id == coder_id)
+    if only_coder is not None:
+        query = query.where(Coding.coder_id == only_coder)
     if len(segment_ids) <= 500:
         query = query.where(Coding.segment_id.in_(segment_ids))
     wanted = set(segment_ids)
@@ -291,7 +290,11 @@ def _marks(tx: Tx, segment_ids: list[int], coder_id: int | None) -> _Marks:
 
 
 def _view(
-    segment: Segment, transcript: str, text: str, marks: list[tuple[int, CodingMark]]
+    segment: Segment,
+    transcript: str,
+    text: str,
+    marks: list[tuple[int, CodingMark]],
+    notes: tuple[MemoView, ...],
 ) -> SegmentView:
     body = text[segment.char_start : segment.char_end]
     return SegmentView(
@@ -309,6 +312,7 @@ def _view(
             mark if mark.quote is None else replace(mark, quote=body[mark.start : mark.end])
             for _, mark in marks
         ),
+        memos=notes,
     )
 
 
@@ -316,34 +320,39 @@ def log(
     tx: Tx,
     *,
     since: dt.datetime | None = None,
-    coder: str | None = None,
+    by: str | None = None,
     concept: str | None = None,
     limit: int | None = None,
-    blind_for: str | None = None,
 ) -> list[EventView]:
-    """The audit trail, oldest first (the newest ``limit`` events if a limit is given);
-    ``blind_for`` a coder leaves out the other coders' codings, memos and reviews."""
-    query = select(Event, Coder.name).outerjoin(Coder, Coder.id == Event.coder_id)
-    if blind_for is not None:
-        me = visible_coder_id(tx, blind_for)
-        query = query.where(
-            or_(
-                Event.coder_id.is_(None),
-                Event.coder_id == me,
-                Event.subject.not_in(("coding", "segment", "memo")),
-            )
-        )
+    """The audit trail the acting coder may read, oldest first (the newest ``limit``
+    events if a limit is given), of changes ``by`` a coder and about a concept."""
+    query = (
+        select(Event, Coder.name)
+        .outerjoin(Coder, Coder.id == Event.coder_id)
+        .where(tx.viewer.event_clause())
+    )
     if since is not None:
         query = query.where(Event.at >= since)
-    if coder is not None:
-        query = query.where(Event.coder_id == find_coder(tx.session, coder).id)
+    if by is not None:
+        tx.viewer.check_coder(by, f"{by}'s changes are")
+        query = query.where(Event.coder_id == find_coder(tx.session, by).id)
     if concept is not None:
-        query = query.where(Event.concept_id == get_concept(tx.session, concept).id)
+        query = query.where(Event.concept_id == get_concept(tx, concept).id)
     query = query.order_by(Event.id.desc())
     if limit is not None:
         query = query.limit(limit)
     rows = tx.session.execute(query).all()
+    viewer = tx.viewer
     return [
-        EventView(e.id, e.at, name, e.action, e.subject, e.summary, e.before, e.after)
+        EventView(
+            e.id,
+            e.at,
+            name,
+            e.action,
+            e.subject,
+            e.summary,
+            e.before if e.coder_id == viewer.me else viewer.redact(e.before),
+            e.after if e.coder_id == viewer.me else viewer.redact(e.after),
+        )
         for e, name in reversed(rows)
     ]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from gioia.errors import InvalidInput, NotFound
 from gioia.ops.base import Tx, evidence_coder, resolve_refs, segment_ref
-from gioia.ops.structure import get_item
+from gioia.ops.structure import coding_snapshots, get_item
 from gioia.store import Case, Coding, Concept, Informant, Segment, Transcript
 from gioia.text import clean_quote, trim_words
 from gioia.views import ConceptQuotes, Quote, StructureView
@@ -59,6 +59,7 @@ def _candidates(
         .join(Transcript, Transcript.id == Segment.transcript_id)
         .outerjoin(Case, Case.id == Transcript.case_id)
         .outerjoin(Informant, Informant.id == informant)
+        .where(tx.viewer.own(Coding.coder_id))
         .order_by(Transcript.name_key, Segment.position, Coding.char_start, Coding.id)
     )
     if len(concept_ids) <= 500:
@@ -183,17 +184,15 @@ def quotes_table(
 
 def pick(tx: Tx, concept_name: str, refs: list[str]) -> int:
     """Mark the concept's codings on these segments (in this order) as its quotes; an
-    empty list clears the picks."""
+    empty list clears the picks. Only codings the acting coder may see are touched."""
     concept = get_item(tx, "concept", concept_name)
-    tx.session.execute(update(Coding).where(Coding.concept_id == concept.id).values(pick_rank=None))
+    visible = and_(Coding.concept_id == concept.id, tx.viewer.own(Coding.coder_id))
+    before = _picked(tx, visible)
+    tx.session.execute(update(Coding).where(visible).values(pick_rank=None))
     preferred = tx.coder().id if tx.coder_name else None
     for rank, (transcript, segment) in enumerate(resolve_refs(tx.session, refs), start=1):
         codings = list(
-            tx.session.scalars(
-                select(Coding).where(
-                    Coding.segment_id == segment.id, Coding.concept_id == concept.id
-                )
-            )
+            tx.session.scalars(select(Coding).where(visible, Coding.segment_id == segment.id))
         )
         if not codings:
             raise NotFound(
@@ -207,14 +206,27 @@ def pick(tx: Tx, concept_name: str, refs: list[str]) -> int:
             )
         )
         codings[0].pick_rank = rank
+    tx.session.flush()
     tx.record(
         "pick",
-        "concept",
+        "coding",
         f"Picked {len(refs)} quote(s) for {concept.name!r}"
         if refs
         else f"Cleared the picked quotes of {concept.name!r}",
         subject_id=concept.id,
         concept_id=concept.id,
-        after={"segments": refs},
+        before={"picks": before},
+        after={"picks": _picked(tx, visible)},
     )
     return len(refs)
+
+
+def _picked(tx: Tx, where: Any) -> list[dict[str, Any]]:
+    """The picked codings among ``where``, in rank order: segment, coder and span."""
+    return [
+        {k: v for k, v in snapshot.items() if k != "concept"}
+        for snapshot in sorted(
+            coding_snapshots(tx, and_(where, Coding.pick_rank.is_not(None))),
+            key=lambda c: c["pick_rank"],
+        )
+    ]

@@ -92,7 +92,9 @@ def build_codes(
     Each code has one parent here: a concept in several themes is under its first, and
     :func:`shared_sets` shows the others."""
     levels: dict[str, list[Any]] = {}
-    creators: dict[int | None, str] = dict(tx.session.execute(select(Coder.id, Coder.name)).all())
+    creators: dict[int | None, str] = dict(
+        tx.session.execute(select(Coder.id, Coder.name).where(tx.viewer.own(Coder.id))).all()
+    )
 
     def code(level: str, item: Concept | Theme | Dimension) -> m.Code:
         key = guid(level, item.id)
@@ -102,7 +104,8 @@ def build_codes(
 
     concept_guids: dict[int, str] = {}
     by_theme: dict[int | None, list[m.Code]] = defaultdict(list)
-    for concept in tx.session.scalars(select(Concept).order_by(Concept.position, Concept.id)):
+    visible = select(Concept).where(tx.viewer.concept_clause())
+    for concept in tx.session.scalars(visible.order_by(Concept.position, Concept.id)):
         node = code("concept", concept)
         concept_guids[concept.id] = node.guid
         by_theme[concept.theme_id].append(node)
@@ -122,10 +125,15 @@ def build_codes(
 
 
 def _structure_counts(tx: Tx) -> tuple[int, int, int]:
-    return tuple(  # type: ignore[return-value]
+    """How many dimensions, themes and concepts (that the acting coder may see)."""
+    dimensions, themes = (
         tx.session.scalar(select(func.count()).select_from(model)) or 0
-        for model in (Dimension, Theme, Concept)
+        for model in (Dimension, Theme)
     )
+    concepts = tx.session.scalar(
+        select(func.count()).select_from(Concept).where(tx.viewer.concept_clause())
+    )
+    return dimensions, themes, concepts or 0
 
 
 def export_codebook(tx: Tx, path: Path, *, output: Opener = output_file) -> ExportResult:
@@ -140,7 +148,8 @@ def export_codebook(tx: Tx, path: Path, *, output: Opener = output_file) -> Expo
         select(func.count()).where(
             Memo.concept_id.is_not(None)
             | Memo.theme_id.is_not(None)
-            | Memo.dimension_id.is_not(None)
+            | Memo.dimension_id.is_not(None),
+            tx.viewer.memo_clause(),
         )
     )
     if on_items:
@@ -171,19 +180,25 @@ def export_project(
 ) -> ExportResult:
     """Write the whole project (or these coders' codings, memos and reviews) as a
     ``.qdpx``, whole or not at all, through ``output`` (``Project``'s protects the
-    store)."""
+    store). A blind coder exports their own work only (with the shared memos and the
+    concepts they may see)."""
     if positions not in CONVENTIONS:
         raise InvalidInput(f"Positions are {' or '.join(CONVENTIONS)}, not {positions!r}.")
+    viewer = tx.viewer
+    for name in coders or []:
+        viewer.check_coder(name, f"{name}'s codings are")
     guid = _guids(tx)
     if coders:
         ids = {find_coder(tx.session, name).id for name in coders}
         chosen = list(tx.session.scalars(select(Coder).where(Coder.id.in_(ids)).order_by(Coder.id)))
     else:
-        chosen = list(tx.session.scalars(select(Coder).order_by(Coder.id)))
+        chosen = list(
+            tx.session.scalars(select(Coder).where(viewer.own(Coder.id)).order_by(Coder.id))
+        )
     users = {c.id: guid("coder", c.id) for c in chosen}
     memos = [
         memo
-        for memo in tx.session.scalars(select(Memo).order_by(Memo.id))
+        for memo in tx.session.scalars(select(Memo).where(viewer.memo_clause()).order_by(Memo.id))
         if not coders or memo.coder_id is None or memo.coder_id in users
     ]
     note_refs: dict[tuple[str, int], list[str]] = defaultdict(list)
@@ -340,7 +355,10 @@ def shared_sets(tx: Tx, guid: Guids) -> tuple[list[m.CodeSet], list[str]]:
 def _cannot_carry(tx: Tx, sidecar: dict[str, Any], wide: int, positions: str) -> list[str]:
     """What the format has no place for, said for the researcher."""
     warnings = []
-    events = tx.session.scalar(select(func.count()).select_from(Event)) or 0
+    events = (
+        tx.session.scalar(select(func.count()).select_from(Event).where(tx.viewer.event_clause()))
+        or 0
+    )
     if events:
         warnings.append(
             f"REFI-QDA has no place for the audit trail: its {events:,} event(s) stay in this "

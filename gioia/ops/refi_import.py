@@ -31,6 +31,7 @@ from gioia.ops.refi_sources import (
     read_sources,
 )
 from gioia.ops.refi_structure import apply_sets, make_structure, restore_extras
+from gioia.ops.structure_import import ItemParents, item_parents, record_regrouping
 from gioia.refi import model as m
 from gioia.refi.levels import Rule, clean_code_name, map_codes, parse_rule
 from gioia.refi.model import parse_time
@@ -135,12 +136,14 @@ def import_project(tx: Tx, package: Package, options: ProjectImportOptions) -> I
     mapping = map_codes(project.codes, rule, coded)
     report.placements = mapping.placements
     users = _coders(tx, project, sidecar, report)
+    had = item_parents(tx)
     concepts, items = make_structure(
         tx, project, mapping, sidecar.get("codes", {}) if not options.merge else {}, report
     )
     if sidecar and not options.merge:
         restore_extras(tx, sidecar, items)
-    apply_sets(tx, project.sets, items, report)
+    _record_places(tx, had, f"from {package.name}")
+    apply_sets(tx, project.sets, items, report)  # audited by ``assign``
     if project.codebook_only:
         tx.record(
             "import",
@@ -153,7 +156,7 @@ def import_project(tx: Tx, package: Package, options: ProjectImportOptions) -> I
     make_transcripts(tx, project, texts, sidecar, informants, options.merge, report)
     convention = _convention(texts, sidecar, options, report)
     codings = _codings(tx, texts, concepts, users, convention, sidecar, options, report)
-    _reviews(tx, texts, codings, users, sidecar, options)
+    _reviews(tx, texts, codings, users, sidecar, options, report.file)
     make_memos(tx, package, texts, items, users, report)
     report.transcripts = tuple(text.name for text in texts)
     report.segments = sum(len(text.segment_ids) for text in texts)
@@ -174,6 +177,14 @@ def import_project(tx: Tx, package: Package, options: ProjectImportOptions) -> I
     return report
 
 
+def _record_places(tx: Tx, had: ItemParents, source: str) -> None:
+    """An event for each item the import put under a parent beyond where it was (an item
+    of the store) or where it was made (a new item's first parent, in its own event)."""
+    has = item_parents(tx)
+    baseline = {key: had.get(key, (name, found[:1])) for key, (name, found) in has.items()}
+    record_regrouping(tx, baseline, has, source)
+
+
 # --- coders --------------------------------------------------------------------------
 
 
@@ -188,9 +199,20 @@ def _coders(
         name = clean_code_name(
             known.get("name") or user.name.strip() or user.id or f"User {user.guid[:8]}"
         )
-        coder = get_or_create_coder(tx.session, name)
-        if known.get("consensus") or (user.id or "").casefold() == "consensus":
+        coder = get_or_create_coder(tx, name)
+        if (known.get("consensus") or (user.id or "").casefold() == "consensus") and not (
+            coder.is_consensus
+        ):
             coder.is_consensus = True
+            tx.record(
+                "update",
+                "coder",
+                f"Made {coder.name!r} a consensus coder (from {report.file})",
+                subject_id=coder.id,
+                before={"consensus": False},
+                after={"consensus": True},
+                coder=coder,
+            )
         created = parse_time(known.get("created"))
         if created is not None:
             coder.created_at = created
@@ -302,18 +324,7 @@ def _codings(
         # what is left of the selections is what memos need
         text.source.selections = [s for s in text.source.selections if s.notes or s.description]
     insert_codings(tx, rows)
-    names = {coder.id: coder.name for coder in users.values()}
-    by_id = {text.transcript_id: text.name for text in texts}
-    for (coder_id, transcript_id), count in sorted(per_transcript.items()):
-        tx.record(
-            "tag",
-            "coding",
-            f"Imported {count} coding(s) by {names.get(coder_id, coder_id)} in "
-            f"{by_id[transcript_id]} from {report.file}",
-            transcript_id=transcript_id,
-            after={"codings": count, "source": report.file},
-            coder=tx.session.get(Coder, coder_id),
-        )
+    _record_codings(tx, texts, rows, report.file)
     report.codings_created = len(rows)
     report.coder_counts = dict(chosen.most_common())
     if other and dict(other) != dict(chosen):
@@ -323,6 +334,37 @@ def _codings(
         for why, count in skipped.most_common()
     )
     return rows
+
+
+def _record_codings(
+    tx: Tx, texts: list[SourceText], rows: dict[Key, tuple[Any, ...]], source: str
+) -> None:
+    """An event per coder and transcript listing the codings the import made there
+    (segment, concept and span), in reading order."""
+    refs = {
+        segment: (text.transcript_id, f"{text.name}:{position}")
+        for text in texts
+        for position, segment in enumerate(text.segment_ids, start=1)
+    }
+    concepts = dict(tx.session.execute(select(Concept.id, Concept.name)).all())
+    coders = {c.id: c for c in tx.session.scalars(select(Coder))}
+    made: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for segment, concept, coder, start, end in sorted(rows, key=lambda k: (k[0], k[3], k[4])):
+        transcript, ref = refs[segment]
+        made.setdefault((coder, transcript), []).append(
+            {"segment": ref, "concept": concepts[concept], "start": start, "end": end}
+        )
+    names = {text.transcript_id: text.name for text in texts}
+    for (coder, transcript), codings in sorted(made.items()):
+        tx.record(
+            "tag",
+            "coding",
+            f"Imported {len(codings)} coding(s) by {coders[coder].name} in "
+            f"{names[transcript]} from {source}",
+            transcript_id=transcript,
+            after={"source": source, "codings": codings},
+            coder=coders[coder],
+        )
 
 
 def _fallback_coder(tx: Tx, users: dict[str, Coder], report: ImportReport) -> Any:
@@ -335,7 +377,7 @@ def _fallback_coder(tx: Tx, users: dict[str, Coder], report: ImportReport) -> An
             if len(users) == 1:
                 made.append(next(iter(users.values())))
             else:
-                made.append(get_or_create_coder(tx.session, tx.coder_name or "Imported"))
+                made.append(get_or_create_coder(tx, tx.coder_name or "Imported"))
             report.warnings.append(f"Codings that name no user are attributed to {made[0].name!r}.")
         return made[0]
 
@@ -358,6 +400,7 @@ def _reviews(
     users: dict[str, Coder],
     sidecar: dict[str, Any],
     options: ProjectImportOptions,
+    source: str,
 ) -> None:
     """Which segments each coder has read: as gioia recorded, else those they coded (or
     every segment of the sources they coded in)."""
@@ -403,3 +446,16 @@ def _reviews(
         ("segment_id", "coder_id", "reviewed_at"),
         [(segment, coder, when) for (segment, coder), when in sorted(rows.items())],
     )
+    read: dict[int, list[int]] = {}
+    for segment, coder_id in sorted(rows):
+        read.setdefault(coder_id, []).append(segment)
+    by_id = {coder.id: coder for coder in users.values()}
+    for coder_id, segments in sorted(read.items()):
+        coder = by_id.get(coder_id) or tx.session.get(Coder, coder_id)
+        tx.record(
+            "review",
+            "segment",
+            f"Reviewed {len(segments)} segment(s) (read marks from {source})",
+            after={"segments": segments},
+            coder=coder,
+        )

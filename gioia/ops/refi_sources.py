@@ -322,7 +322,7 @@ def coder_for(
     if guid is None:
         return None
     if guid not in users:
-        users[guid] = get_or_create_coder(tx.session, f"User {guid[:8]}")
+        users[guid] = get_or_create_coder(tx, f"User {guid[:8]}")
         report.warnings.append(
             f"The user {guid} is not among the file's users: the coder {users[guid].name!r}."
         )

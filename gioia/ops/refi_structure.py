@@ -198,6 +198,13 @@ def restore_extras(tx: Tx, sidecar: dict[str, Any], items: dict[str, tuple[str, 
     for key, value in sidecar.get("settings", {}).items():
         if tx.session.get(Setting, key) is None:
             tx.session.add(Setting(key=key, value=value))
+            tx.record(
+                "setting",
+                "project",
+                f"Set {key} to {value!r} as the file records it",
+                before={key: None},
+                after={key: value},
+            )
     extra = sidecar.get("extra", {})
     for model, rows, columns in (
         (ConceptExtraTheme, extra.get("concept_themes", []), ("concept_id", "theme_id")),

@@ -286,7 +286,7 @@ def report(
     matrix = unit_matrix(scope, unit)
     codes = sorted(matrix.applied, key=lambda c: name_key(scope.names[c]))
     if concept is not None:
-        wanted = get_concept(tx.session, concept).id if level == "concept" else None
+        wanted = get_concept(tx, concept).id if level == "concept" else None
         codes = [c for c in codes if c == wanted or name_key(scope.names[c]) == name_key(concept)]
         if not codes:
             raise InvalidInput(f"Nobody in scope applied {concept!r}.")

@@ -37,6 +37,7 @@ from gioia.text import name_key
 from gioia.views import CoderCodes
 
 UNITS = ("segment", "transcript", "character")
+COMPARING = "Comparing coders shows other coders' work, which is"
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.intp]
@@ -114,7 +115,10 @@ def load(
     case: str | None = None,
     wave: str | None = None,
 ) -> Scope:
-    """The reliability data in scope; an error unless two or more coders are compared."""
+    """The reliability data in scope; an error unless two or more coders are compared,
+    or when the acting coder is blind to the others' work."""
+    if tx.viewer.blind:
+        raise tx.viewer.hidden(COMPARING)
     if level not in LEVELS:
         raise InvalidInput(f"{level!r} is not a level: choose concept, theme or dimension.")
     session = tx.session

@@ -21,7 +21,7 @@ def gather(tx: Tx, options: ReportOptions) -> ReportData:
     """The study's cases, interviews, structure, quotes with their context, coders, the
     consensus, and the matrix, co-occurrence and saturation (agreement and the figure
     come from ``Project.agreement`` and ``gioia.figure``)."""
-    coder = options.coder
+    coder = options.evidence
     view = tree.structure(tx, coder=coder)
     rows = quotes.quotes_table(
         tx, view, per_concept=options.per_concept, max_words=options.max_words, coder=coder
@@ -101,13 +101,14 @@ def consensus(tx: Tx, coder: str | None) -> Consensus | None:
     decided = 0
     automatic: dict[str, int] = defaultdict(int)
     pair: tuple[str, ...] = ()
-    for subject, after in tx.session.execute(
-        select(Event.subject, Event.after).where(
+    for subject, before, after in tx.session.execute(
+        select(Event.subject, Event.before, Event.after).where(
             Event.coder_id == found.id, Event.action == "reconcile"
         )
     ):
         note = str((after or {}).get("note") or "")
-        pair = tuple((after or {}).get("coders") or pair)
+        # the coders are a list in a copy's event, by name in a decision's "before"
+        pair = tuple((after or {}).get("coders") or (before or {}).get("coders") or pair)
         if subject != "segment":
             continue
         if note.startswith("--auto "):

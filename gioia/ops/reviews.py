@@ -8,6 +8,7 @@ from sqlalchemy import and_, delete, func, select
 
 from gioia.errors import InvalidInput
 from gioia.limits import clean_name
+from gioia.ops import memos
 from gioia.ops.base import (
     Tx,
     coding_applications,
@@ -102,7 +103,9 @@ def remove_reviews(tx: Tx, coder_id: int, segment_ids: list[int]) -> None:
 
 
 def progress(tx: Tx) -> list[ProgressRow]:
-    """Per coder and transcript: segments reviewed out of those to code, and codings."""
+    """Per coder (those the acting coder may see: only themselves, when blind) and
+    transcript: segments reviewed out of those to code, and codings."""
+    viewer = tx.viewer
     totals = dict(
         tx.session.execute(
             select(Segment.transcript_id, func.count())
@@ -131,7 +134,7 @@ def progress(tx: Tx) -> list[ProgressRow]:
     names = dict(tx.session.execute(select(Transcript.id, Transcript.name)).all())
     rows = []
     for coder_id, coder in tx.session.execute(
-        select(Coder.id, Coder.name).order_by(Coder.name_key)
+        select(Coder.id, Coder.name).where(viewer.own(Coder.id)).order_by(Coder.name_key)
     ):
         for transcript_id, name in sorted(names.items(), key=lambda item: item[1]):
             rows.append(
@@ -147,7 +150,9 @@ def progress(tx: Tx) -> list[ProgressRow]:
 
 
 def coders(tx: Tx) -> list[CoderSummary]:
-    """Every coder with segments reviewed, codings, concepts used and transcripts coded."""
+    """Every coder the acting coder may see (only themselves, when blind) with segments
+    reviewed, codings, concepts used and transcripts coded."""
+    viewer = tx.viewer
     applied = coding_applications()
     counts = {
         coder: (n, concepts, transcripts)
@@ -170,8 +175,12 @@ def coders(tx: Tx) -> list[CoderSummary]:
         )
     }
     return [
-        CoderSummary(name, reviewed.get(id_, 0), *counts.get(id_, (0, 0, 0)))
-        for id_, name in tx.session.execute(select(Coder.id, Coder.name).order_by(Coder.name_key))
+        CoderSummary(name, reviewed.get(id_, 0), *counts.get(id_, (0, 0, 0)), consensus)
+        for id_, name, consensus in tx.session.execute(
+            select(Coder.id, Coder.name, Coder.is_consensus)
+            .where(viewer.own(Coder.id))
+            .order_by(Coder.name_key)
+        )
     ]
 
 
@@ -192,19 +201,18 @@ def queue(tx: Tx, *, transcript: str | None = None, include_interviewer: bool = 
     return list(tx.session.scalars(query))
 
 
-def step(tx: Tx, segment_id: int, *, show_others: bool = False) -> Step:
-    """What a coding session shows for one segment."""
+def step(tx: Tx, segment_id: int) -> Step:
+    """What a coding session shows for one segment (the codings and memos the acting
+    coder may see)."""
     segment = tx.session.get(Segment, segment_id)
     if segment is None:
         raise InvalidInput("That segment no longer exists.")
     transcript = tx.session.get(Transcript, segment.transcript_id)
     assert transcript is not None
-    visible = None if show_others else tx.coder().name
     window = list_segments(
         tx,
         transcript=transcript.name,
         include_interviewer=True,
-        coder=visible,
         positions=(segment.position - 1, segment.position),
     )
     current = window[-1]
@@ -266,19 +274,21 @@ def rename_coder(tx: Tx, old: str, new: str) -> str:
 
 
 def concept_choices(tx: Tx) -> list[ConceptChoice]:
-    """Every concept with its theme, the acting coder's most recently used first."""
-    coder = tx.coder()
+    """Every concept the acting coder may see, with its theme, their most recently used
+    first (none are, with no coder)."""
+    me = tx.coder().id if tx.coder_name else None
     last = {
         concept_id: at
         for concept_id, at in tx.session.execute(
             select(Coding.concept_id, func.max(Coding.created_at))
-            .where(Coding.coder_id == coder.id)
+            .where(Coding.coder_id == me)
             .group_by(Coding.concept_id)
         )
     }
     rows = tx.session.execute(
         select(Concept.id, Concept.name, Theme.name)
         .outerjoin(Theme, Theme.id == Concept.theme_id)
+        .where(tx.viewer.concept_clause())
         .order_by(Concept.name_key)
     ).all()
     choices = [ConceptChoice(name, theme, last.get(id_)) for id_, name, theme in rows]
@@ -286,17 +296,21 @@ def concept_choices(tx: Tx) -> list[ConceptChoice]:
 
 
 def concept_info(tx: Tx, name: str, *, examples: int = 2) -> ConceptInfo:
-    """A concept's definition and place, with a few of the acting coder's own codings."""
-    concept = get_concept(tx.session, name)
+    """A concept's definition, place and memos, with a few of the acting coder's own
+    codings."""
+    concept = get_concept(tx, name)
     theme = tx.session.get(Theme, concept.theme_id or -1)
     dimension = tx.session.get(Dimension, theme.dimension_id or -1) if theme else None
-    own = list_segments(tx, concept=concept.name, coder=tx.coder().name, include_interviewer=True)
+    own = list_segments(
+        tx, concept=concept.name, only_coder=tx.coder().id, include_interviewer=True
+    )
     return ConceptInfo(
         concept.name,
         concept.definition,
         theme.name if theme else None,
         dimension.name if dimension else None,
         tuple(own[:examples]),
+        memos.on_item(tx, "concept", concept.id),
     )
 
 

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from gioia.analysis.kwic import SearchHit, context, search_pattern
 from gioia.errors import NotFound
 from gioia.ops.base import Tx, get_transcript, suggestion
-from gioia.ops.listing import visible_coder_id
 from gioia.store import Case, Coding, Segment, Transcript
 from gioia.text import name_key
 
@@ -26,14 +25,13 @@ def search(
     speaker: str | None = None,
     uncoded: bool = False,
     include_interviewer: bool = False,
-    coder: str | None = None,
     width: int = 40,
 ) -> list[SearchHit]:
     """Every match of ``pattern`` in reading order, as keyword-in-context lines.
 
     Interviewer turns are left out unless ``include_interviewer`` or ``speaker`` names
-    whose turns to search; ``uncoded`` keeps segments without a coding by ``coder``
-    (anyone's when None).
+    whose turns to search; ``uncoded`` keeps segments without a coding the acting coder
+    may see (their own, when blind).
     """
     compiled = search_pattern(pattern, regex)
     query = select(Transcript.id, Transcript.name, Transcript.text, Case.name).outerjoin(
@@ -77,7 +75,7 @@ def search(
         by_transcript[transcript_id].append((id_, position, start, end, label, interviewer))
     if speaker is not None and not any(name_key(s) == name_key(speaker) for s in speakers):
         raise NotFound(f"No turn is by {speaker!r}.{suggestion(speaker, sorted(speakers))}")
-    coded = _coded_segments(tx, coder) if uncoded else set()
+    coded = _coded_segments(tx) if uncoded else set()
     hits: list[SearchHit] = []
     for transcript_id, (name, text, case_name) in texts.items():
         rows = [r for r in by_transcript.get(transcript_id, []) if r[0] not in coded]
@@ -118,10 +116,7 @@ def _case_id(tx: Tx, name: str) -> int:
     return found
 
 
-def _coded_segments(tx: Tx, coder: str | None) -> set[int]:
-    """The segments with a coding ``coder`` may see (anyone's when None)."""
-    query = select(Coding.segment_id).distinct()
-    coder_id = visible_coder_id(tx, coder)
-    if coder_id is not None:
-        query = query.where(Coding.coder_id == coder_id)
+def _coded_segments(tx: Tx) -> set[int]:
+    """The segments with a coding the acting coder may see."""
+    query = select(Coding.segment_id).distinct().where(tx.viewer.own(Coding.coder_id))
     return set(tx.session.scalars(query))

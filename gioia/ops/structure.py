@@ -9,14 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, exists, func, select, update
+from sqlalchemy import CursorResult, delete, exists, func, select, true, update
 from sqlalchemy.orm import aliased
 
 from gioia.errors import InvalidInput, NotFound
 from gioia.limits import DEFINITION_LENGTH, clean_name, clean_text
 from gioia.ops import parents
 from gioia.ops.base import Tx, resolve_refs, suggestion
-from gioia.store import Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
+from gioia.ops.memos import snapshots as memo_snapshots
+from gioia.store import Coder, Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
 from gioia.text import compile_grep, name_key
 from gioia.views import DeleteResult, MergeResult
 
@@ -51,23 +52,28 @@ def level(word: str) -> Level:
         ) from None
 
 
-def _parent_column(lvl: Level) -> Any:
+def parent_column(lvl: Level) -> Any:
     return {"concept": Concept.theme_id, "theme": Theme.dimension_id}[lvl.word]
 
 
 def find_item(tx: Tx, word: str, name: str) -> Item | None:
-    """The concept, theme or dimension called ``name`` (case- and space-insensitively)."""
+    """The concept, theme or dimension called ``name`` (case- and space-insensitively),
+    whoever may see it: names are unique at each level."""
     model = level(word).model
     found = tx.session.scalar(select(model).where(model.name_key == name_key(name)))
     return cast("Item | None", found)
 
 
 def get_item(tx: Tx, word: str, name: str, *, hint: str = "") -> Item:
-    """The item called ``name``, or ``NotFound`` with the closest name at that level."""
+    """The item called ``name`` that the acting coder may see, or ``NotFound`` with the
+    closest name they may see at that level."""
     found = find_item(tx, word, name)
+    if isinstance(found, Concept) and not tx.viewer.sees_concept(tx.session, found):
+        found = None
     if found is None:
         model = level(word).model
-        names = list(tx.session.scalars(select(model.name)))
+        visible = tx.viewer.concept_clause() if word == "concept" else true()
+        names = list(tx.session.scalars(select(model.name).where(visible)))
         raise NotFound(f"No {word} {name!r}.{suggestion(name, names)}{hint}")
     return found
 
@@ -95,7 +101,7 @@ def add(tx: Tx, word: str, name: str, definition: str | None = None) -> str:
     cleaned = clean_name(name, word)
     existing = find_item(tx, word, cleaned)
     if existing is not None:
-        raise InvalidInput(f"A {word} named {existing.name!r} already exists.")
+        _refuse_clash(tx, word, cleaned, existing, "")
     creator = tx.coder() if tx.coder_name else None
     last = tx.session.scalar(select(func.max(lvl.model.position)))
     fields: dict[str, Any] = {
@@ -122,15 +128,23 @@ def add(tx: Tx, word: str, name: str, definition: str | None = None) -> str:
     return cleaned
 
 
+def _refuse_clash(tx: Tx, word: str, name: str, existing: Item, hint: str) -> None:
+    """Refuse a name that is taken; a concept another coder keeps private is not named."""
+    if isinstance(existing, Concept) and not tx.viewer.sees_concept(tx.session, existing):
+        raise InvalidInput(
+            f"The concept name {name!r} is taken by another coder's concept, not in the "
+            "structure yet: choose another name."
+        )
+    raise InvalidInput(f"A {word} named {existing.name!r} already exists{hint}.")
+
+
 def rename(tx: Tx, word: str, old: str, new: str) -> str:
     """Rename an item; the new name must be free (a change of case or spacing is fine)."""
     item = get_item(tx, word, old)
     cleaned = clean_name(new, word)
     clash = find_item(tx, word, cleaned)
     if clash is not None and clash.id != item.id:
-        raise InvalidInput(
-            f"A {word} named {clash.name!r} already exists: merge them with `gioia {word} merge`."
-        )
+        _refuse_clash(tx, word, cleaned, clash, f": merge them with `gioia {word} merge`")
     before = item.name
     item.name, item.name_key = cleaned, name_key(cleaned)
     tx.record(
@@ -147,8 +161,12 @@ def rename(tx: Tx, word: str, old: str, new: str) -> str:
 
 def describe(tx: Tx, word: str, name: str, definition: str) -> None:
     """Set (or, with a blank text, clear) an item's definition."""
+    define(tx, word, get_item(tx, word, name), definition)
+
+
+def define(tx: Tx, word: str, item: Item, definition: str) -> None:
+    """Set (or clear) the definition of ``item``, a concept, theme or dimension."""
     described = clean_text(definition, "A definition", DEFINITION_LENGTH)
-    item = get_item(tx, word, name)
     before = item.definition
     item.definition = described or None
     tx.record(
@@ -164,7 +182,8 @@ def describe(tx: Tx, word: str, name: str, definition: str) -> None:
 
 def merge(tx: Tx, word: str, sources: list[str], target: str) -> MergeResult:
     """Merge items into ``target``: their codings or children move over without
-    duplicates, their memos follow, and they are deleted. One event."""
+    duplicates, their memos follow, and they are deleted. One event, which names the
+    duplicate codings dropped (with their picks) and the memos moved."""
     lvl = level(word)
     into = get_item(tx, word, target)
     items = [get_item(tx, word, name) for name in sources]
@@ -172,19 +191,25 @@ def merge(tx: Tx, word: str, sources: list[str], target: str) -> MergeResult:
         raise InvalidInput(f"Name the {word}s to merge into {into.name!r}.")
     if any(i.id == into.id for i in items):
         raise InvalidInput(f"Cannot merge {into.name!r} into itself.")
-    moved = duplicates = 0
-    memo_column = {
-        "concept": Memo.concept_id,
-        "theme": Memo.theme_id,
-        "dimension": Memo.dimension_id,
-    }[word]
+    moved = 0
+    dropped: list[dict[str, Any]] = []
+    memo_column = _MEMO_COLUMNS[word]
+    memos = [m["id"] for m in memo_snapshots(tx, memo_column, [i.id for i in items])]
+    before = []
     for item in items:
+        source: dict[str, Any] = {"id": item.id, "name": item.name, "definition": item.definition}
+        if lvl.parent is not None:
+            source[f"{lvl.parent}s"] = parent_names(tx, word, item)
         if word == "concept":
-            m, d = _move_codings(tx, item.id, into.id)
+            source["codings"] = _codings_of(tx, item)
+            m, lost = _move_codings(tx, item.id, into.id)
+            dropped += lost
         else:
             assert lvl.child is not None
-            m, d = parents.move_children(tx, lvl.child, item.id, into.id), 0
-        moved, duplicates = moved + m, duplicates + d
+            source[f"{lvl.child}s"] = child_names(tx, lvl, item)
+            m = parents.move_children(tx, lvl.child, item.id, into.id)
+        before.append(source)
+        moved += m
         tx.session.execute(
             update(Memo).where(memo_column == item.id).values({memo_column: into.id})
         )
@@ -192,28 +217,34 @@ def merge(tx: Tx, word: str, sources: list[str], target: str) -> MergeResult:
             assert isinstance(into, Concept | Theme) and isinstance(item, Concept | Theme)
             held = parents.parent_ids(tx, word, item)
             if not parents.shared_allowed(tx):
-                held = held[:1] if getattr(into, _parent_column(lvl).key) is None else []
+                held = held[:1] if getattr(into, parent_column(lvl).key) is None else []
             for parent in held:
                 parents.add_parent(tx, word, into, parent)
         tx.session.delete(item)
     tx.session.flush()
     names = tuple(i.name for i in items)
     what = "coding(s)" if word == "concept" else f"{lvl.child}(s)"
+    after: dict[str, Any] = {"target": into.name, "moved": moved, "duplicates": len(dropped)}
+    if dropped:
+        after["dropped"] = dropped
+    if memos:
+        after["memos"] = memos
     tx.record(
         "merge",
         word,
         f"Merged {word}(s) {', '.join(map(repr, names))} into {into.name!r} "
-        f"({moved} {what} moved, {duplicates} duplicate(s) dropped)",
+        f"({moved} {what} moved, {len(dropped)} duplicate(s) dropped)",
         subject_id=into.id,
         concept_id=into.id if word == "concept" else None,
-        before={"sources": [{"id": i.id, "name": i.name} for i in items]},
-        after={"target": into.name, "moved": moved, "duplicates": duplicates},
+        before={"sources": before},
+        after=after,
     )
-    return MergeResult(into.name, names, moved, duplicates)
+    return MergeResult(into.name, names, moved, len(dropped))
 
 
-def _move_codings(tx: Tx, source_id: int, target_id: int) -> tuple[int, int]:
-    """Move a concept's codings to another; a coding the target has already is dropped."""
+def _move_codings(tx: Tx, source_id: int, target_id: int) -> tuple[int, list[dict[str, Any]]]:
+    """Move a concept's codings to another; a coding the target has already is dropped
+    (returned as snapshots for the trail)."""
     other = aliased(Coding)
     already = (
         exists()
@@ -234,36 +265,85 @@ def _move_codings(tx: Tx, source_id: int, target_id: int) -> tuple[int, int]:
             .execution_options(synchronize_session=False)
         )
     )
-    dropped = _changed(
-        tx.session.execute(
-            delete(Coding)
-            .where(Coding.concept_id == source_id)
-            .execution_options(synchronize_session=False)
-        )
+    dropped = coding_snapshots(tx, Coding.concept_id == source_id)
+    tx.session.execute(
+        delete(Coding)
+        .where(Coding.concept_id == source_id)
+        .execution_options(synchronize_session=False)
     )
     return moved, dropped
 
 
+_MEMO_COLUMNS = {"concept": Memo.concept_id, "theme": Memo.theme_id, "dimension": Memo.dimension_id}
+
+
+def coding_snapshots(tx: Tx, where: Any) -> list[dict[str, Any]]:
+    """What the trail keeps of the codings that match ``where`` (before they go): coder,
+    segment, concept, span and picked rank."""
+    rows = tx.session.execute(
+        select(Coding, Coder.name, Concept.name, Transcript.name, Segment.position)
+        .join(Coder, Coder.id == Coding.coder_id)
+        .join(Concept, Concept.id == Coding.concept_id)
+        .join(Segment, Segment.id == Coding.segment_id)
+        .join(Transcript, Transcript.id == Segment.transcript_id)
+        .where(where)
+        .order_by(Transcript.name_key, Segment.position, Coding.id)
+    )
+    return [
+        {
+            "coder": coder,
+            "segment": f"{transcript}:{position}",
+            "concept": concept,
+            "start": coding.char_start,
+            "end": coding.char_end,
+            **({"pick_rank": coding.pick_rank} if coding.pick_rank else {}),
+        }
+        for coding, coder, concept, transcript, position in rows
+    ]
+
+
+def child_names(tx: Tx, lvl: Level, item: Item) -> list[str]:
+    """The names of the items under ``item`` (as their first parent or another)."""
+    if lvl.child is None:
+        return []
+    child = level(lvl.child)
+    under = parents.links(lvl.child)
+    return list(
+        tx.session.scalars(
+            select(child.model.name)
+            .join(under, under.c.child == child.model.id)
+            .where(under.c.parent == item.id)
+            .order_by(child.model.position, child.model.id)
+        )
+    )
+
+
+def parent_names(tx: Tx, word: str, item: Item) -> list[str]:
+    """The names of an item's parents, its first (primary) one first."""
+    lvl = level(word)
+    if lvl.parent is None:
+        return []
+    assert isinstance(item, Concept | Theme)
+    return [name_of(tx, lvl.parent, p) or "" for p in parents.parent_ids(tx, word, item)]
+
+
 def delete_item(tx: Tx, word: str, name: str, *, force: bool = False) -> DeleteResult:
-    """Delete an item; refused while it has codings or children unless ``force``, which
-    deletes its codings (a concept) or leaves its children unassigned."""
+    """Delete an item; refused while it has codings, children or memos unless ``force``,
+    which deletes its codings (a concept) and memos or leaves its children unassigned.
+    The event keeps everything that went."""
     lvl = level(word)
     item = get_item(tx, word, name)
     codings = _codings_of(tx, item) if word == "concept" else 0
-    children = _children(tx, lvl, item)
-    memo_column = {
-        "concept": Memo.concept_id,
-        "theme": Memo.theme_id,
-        "dimension": Memo.dimension_id,
-    }[word]
-    memos = tx.session.scalar(select(func.count()).where(memo_column == item.id)) or 0
+    children = child_names(tx, lvl, item)
+    memo_column = _MEMO_COLUMNS[word]
+    memos = memo_snapshots(tx, memo_column, [item.id])
     if (codings or children or memos) and not force:
         held = " and ".join(
             part
             for part in (
                 f"{codings} coding(s)" if codings else "",
-                f"{children} {lvl.child}(s)" if children else "",
-                f"{memos} memo(s)" if memos else "",
+                f"{len(children)} {lvl.child}(s)" if children else "",
+                f"{len(memos)} memo(s)" if memos else "",
             )
             if part
         )
@@ -271,24 +351,33 @@ def delete_item(tx: Tx, word: str, name: str, *, force: bool = False) -> DeleteR
             f"The {word} {item.name!r} has {held}: merge it into another {word}, "
             "or pass --force to delete it anyway."
         )
+    before: dict[str, Any] = {"name": item.name, "definition": item.definition}
+    if lvl.parent is not None:
+        before[f"{lvl.parent}s"] = parent_names(tx, word, item)
     if codings:
+        before["codings"] = coding_snapshots(tx, Coding.concept_id == item.id)
         tx.session.execute(delete(Coding).where(Coding.concept_id == item.id))
     if children:
         assert lvl.child is not None
+        before[f"{lvl.child}s"] = children
         parents.orphan_children(tx, lvl.child, item.id)
+    if memos:
+        before["memos"] = memos
+        tx.session.execute(delete(Memo).where(memo_column == item.id))
     tx.record(
         "delete",
         word,
         f"Deleted {word} {item.name!r}"
         + (f" and its {codings} coding(s)" if codings else "")
-        + (f"; its {children} {lvl.child}(s) are unassigned" if children else ""),
+        + (f" and {len(memos)} memo(s)" if memos else "")
+        + (f"; its {len(children)} {lvl.child}(s) are unassigned" if children else ""),
         subject_id=item.id,
         concept_id=item.id if word == "concept" else None,
-        before={"name": item.name, "definition": item.definition, "codings": codings},
+        before=before,
     )
     tx.session.delete(item)
     tx.session.flush()
-    return DeleteResult(item.name, codings, children)
+    return DeleteResult(item.name, codings, len(children), len(memos))
 
 
 def split(
@@ -310,7 +399,7 @@ def split(
         select(Coding.id, Segment.id, Segment.char_start, Segment.char_end, Transcript)
         .join(Segment, Segment.id == Coding.segment_id)
         .join(Transcript, Transcript.id == Segment.transcript_id)
-        .where(Coding.concept_id == concept.id)
+        .where(Coding.concept_id == concept.id, tx.viewer.own(Coding.coder_id))
     )
     rows = tx.session.execute(query).all()
     if refs:
@@ -329,6 +418,7 @@ def split(
         )
     if len(chosen) == len(rows):
         raise InvalidInput(f"That would move every coding of {concept.name!r}: rename it instead.")
+    moving = coding_snapshots(tx, Coding.id.in_(chosen))
     name = add(tx, "concept", new)
     created = find_item(tx, "concept", name)
     assert isinstance(created, Concept)
@@ -346,7 +436,8 @@ def split(
         f"Split {len(chosen)} coding(s) of {concept.name!r} off into {name!r}",
         subject_id=concept.id,
         concept_id=concept.id,
-        after={"new": name, "codings": len(chosen)},
+        before={"concept": concept.name, "codings": moving},
+        after={"concept": name, "codings": len(chosen)},
     )
     tx.record(
         "split",
@@ -354,7 +445,8 @@ def split(
         f"Took {len(chosen)} coding(s) from {concept.name!r}",
         subject_id=created.id,
         concept_id=created.id,
-        after={"from": concept.name, "codings": len(chosen)},
+        before={"concept": concept.name, "codings": len(chosen)},
+        after={"concept": name, "codings": moving, "themes": parent_names(tx, "concept", created)},
     )
     return len(chosen)
 

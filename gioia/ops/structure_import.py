@@ -1,4 +1,5 @@
-"""Applying a structure file to the store (``gioia structure import``)."""
+"""Applying a structure file to the store (``gioia structure import``): every item
+that changes parents gets its own event with the parents it had."""
 
 from __future__ import annotations
 
@@ -14,10 +15,9 @@ from gioia.ops.structure import (
     LEVELS,
     Item,
     add,
+    define,
     delete_item,
-    describe,
     find_item,
-    get_item,
     level,
     name_of,
 )
@@ -40,7 +40,8 @@ def import_structure(
     under several themes (one row per concept and theme) and a theme under several
     dimensions. Without shared concepts, a merge that would move a concept to another
     theme (or a theme to another dimension) is refused, naming each, unless ``move``:
-    then it moves them and records where they were.
+    then it moves them. The file names its items: it may adopt a concept a coder keeps
+    private (open coding), which every coder then sees.
     """
     if mode not in ("merge", "replace"):
         raise InvalidInput(f"{mode!r} is not a mode: choose merge or replace.")
@@ -49,6 +50,7 @@ def import_structure(
     parsed = read_structure(path, allow_shared=shared)
     created = {"concept": 0, "theme": 0, "dimension": 0}
     assigned = defined = removed = 0
+    had = item_parents(tx)
     if mode == "replace":
         parents.clear(tx)
     cache: dict[tuple[str, str], Item] = {}
@@ -63,9 +65,10 @@ def import_structure(
         if item is None:
             add(tx, word, name, definition or None)
             created[word] += 1
-            item = get_item(tx, word, name)
+            item = find_item(tx, word, name)
+            assert item is not None
         elif definition and item.definition != definition:
-            describe(tx, word, item.name, definition)
+            define(tx, word, item, definition)
             defined += 1
         cache[key] = item
         return item
@@ -89,16 +92,6 @@ def import_structure(
             )
             if move:
                 parents.set_only_parent(tx, word, child, parent.id)
-                tx.record(
-                    "move",
-                    word,
-                    f"Moved {word} {child.name!r} from {ABOVE[word]} {before!r} to "
-                    f"{parent.name!r} (structure import from {path.name})",
-                    subject_id=child.id,
-                    concept_id=child.id if word == "concept" else None,
-                    before={ABOVE[word]: before},
-                    after={ABOVE[word]: parent.name},
-                )
     if moves and not move:
         raise InvalidInput(
             f"{path.name} would move {len(moves)} item(s) to another parent: "
@@ -115,16 +108,19 @@ def import_structure(
                 if (word, key) not in named:
                     delete_item(tx, word, name, force=True)
                     removed += 1
+    changes = record_regrouping(tx, had, item_parents(tx), path.name)
     tx.record(
         "import",
         "structure",
         f"Imported the structure from {path.name} ({mode}): {len(parsed.rows)} concept rows",
+        before={"parents": [{k: c[k] for k in ("level", "name", "from")} for c in changes]},
         after={
             "file": path.name,
             "mode": mode,
             "created": created,
             "assigned": assigned,
             "moved": len(moves),
+            "parents": [{k: c[k] for k in ("level", "name", "to")} for c in changes],
         },
     )
     return StructureImportResult(
@@ -137,6 +133,54 @@ def import_structure(
         shared=sum(1 for _ in parents.extras(tx)),
         allowed_shared=turned_on,
     )
+
+
+ItemParents = dict[tuple[str, int], tuple[str, list[str]]]
+
+
+def item_parents(tx: Tx) -> ItemParents:
+    """Every concept's and theme's parents by name, the first (primary) one first."""
+    found: ItemParents = {}
+    for word in ABOVE:
+        model, above = level(word).model, level(ABOVE[word]).model
+        names = dict(tx.session.execute(select(above.id, above.name)).all())
+        held = parents.parent_map(tx, word)
+        for id_, name in tx.session.execute(select(model.id, model.name)):
+            found[(word, id_)] = (name, [names[p] for p in held.get(id_, [])])
+    return found
+
+
+def record_regrouping(
+    tx: Tx, had: ItemParents, has: ItemParents, source: str
+) -> list[dict[str, object]]:
+    """An event for each item (still there) whose parents changed, with the parents it
+    had; returns the changes."""
+    changes: list[dict[str, object]] = []
+    for (word, id_), (name, after) in has.items():
+        before = had.get((word, id_), (name, []))[1]
+        if before == after:
+            continue
+        above = ABOVE[word]
+        if not before:
+            action, summary = "assign", f"Assigned {word} {name!r} to {above} {after[0]!r}"
+        elif not after:
+            action, summary = "unassign", f"Took {word} {name!r} out of {above} {before[0]!r}"
+        else:
+            action = "move"
+            summary = f"Moved {word} {name!r} from {above} {before[0]!r} to {after[0]!r}"
+            if len(after) > 1:
+                summary = f"Put {word} {name!r} under {above}s {', '.join(map(repr, after))}"
+        tx.record(
+            action,
+            word,
+            f"{summary} ({source})",
+            subject_id=id_,
+            concept_id=id_ if word == "concept" else None,
+            before={f"{above}s": before},
+            after={f"{above}s": after},
+        )
+        changes.append({"level": word, "name": name, "from": list(before), "to": list(after)})
+    return changes
 
 
 def _reorder(tx: Tx, named: list[tuple[str, str]]) -> None:

@@ -13,11 +13,22 @@ from typing import Any
 from sqlalchemy import distinct, func, select
 
 from gioia.errors import InvalidInput
+from gioia.ops import memos
 from gioia.ops.base import Tx, coding_applications, evidence_coder
+from gioia.ops.listing import segments as list_segments
 from gioia.ops.parents import extras, links, parent_map
+from gioia.ops.structure import child_names, get_item, level, parent_names
 from gioia.store import Coder, Concept, Dimension, Segment, Theme, Transcript
 from gioia.text import name_key
-from gioia.views import ConceptNode, Counts, DimensionNode, ItemRow, StructureView, ThemeNode
+from gioia.views import (
+    ConceptNode,
+    Counts,
+    DimensionNode,
+    ItemInfo,
+    ItemRow,
+    StructureView,
+    ThemeNode,
+)
 
 ORDERS = ("structure", "alpha", "count")
 
@@ -77,8 +88,8 @@ def _counts(tx: Tx, level: str, coder_id: int | None, shared: bool) -> dict[Any,
 
 
 def structure(tx: Tx, *, coder: str | None = None, order: str = "structure") -> StructureView:
-    """The tree dimension > theme > concept with counts: of one coder's codings if named,
-    else of the consensus coder's when there is one, else of everyone's.
+    """The tree dimension > theme > concept with counts (see ``evidence_coder``: a blind
+    coder's own by default), with the concepts the acting coder may see.
 
     ``order``: ``structure`` (the order items were made in), ``alpha`` or ``count``
     (segments, most first).
@@ -110,7 +121,8 @@ def structure(tx: Tx, *, coder: str | None = None, order: str = "structure") -> 
     concepts: dict[int | None, list[ConceptNode]] = defaultdict(list)
     held: list[int | None]
     under: list[int | None]
-    for c in tx.session.scalars(select(Concept).order_by(Concept.position, Concept.id)):
+    visible = select(Concept).where(tx.viewer.concept_clause())
+    for c in tx.session.scalars(visible.order_by(Concept.position, Concept.id)):
         held = list(concept_themes.get(c.id, []))
         concept = ConceptNode(
             c.name,
@@ -153,7 +165,11 @@ def structure(tx: Tx, *, coder: str | None = None, order: str = "structure") -> 
 
 def items(tx: Tx, word: str, *, coder: str | None = None) -> list[ItemRow]:
     """Every item of a level, by name, with its parents (joined by ", ") and counts."""
-    view = structure(tx, coder=coder, order="alpha")
+    return items_of(structure(tx, coder=coder, order="alpha"), word)
+
+
+def items_of(view: StructureView, word: str) -> list[ItemRow]:
+    """The items of one level of a structure, by name, with their parents and counts."""
     themes = {t.name: t for d in view.dimensions for t in d.themes}
     themes.update((t.name, t) for t in view.themes_without_dimension)
     if word == "dimension":
@@ -177,3 +193,38 @@ def items(tx: Tx, word: str, *, coder: str | None = None) -> list[ItemRow]:
     else:
         raise InvalidInput(f"{word!r} is not a level: choose concept, theme or dimension.")
     return sorted(rows, key=lambda r: name_key(r.name))
+
+
+def item_info(tx: Tx, word: str, name: str, *, coder: str | None = None) -> ItemInfo:
+    """A concept's, theme's or dimension's definition, parents (and a concept's theme's
+    dimensions), children, counts (of the evidence, as ``structure`` counts), the memos
+    the acting coder may read, and, for a concept, two segments of the evidence."""
+    lvl = level(word)
+    item = get_item(tx, word, name)
+    above = parent_names(tx, word, item)
+    grand: list[str] = []
+    if word == "concept":
+        for theme in above:
+            grand += [g for g in parent_names(tx, "theme", get_item(tx, "theme", theme))]
+    view = structure(tx, coder=coder)
+    counts = next(
+        (row.counts for row in items_of(view, word) if name_key(row.name) == item.name_key),
+        Counts(),
+    )
+    examples: tuple[Any, ...] = ()
+    if word == "concept":
+        evidence = evidence_coder(tx, coder)
+        found = list_segments(tx, concept=item.name, only_coder=evidence, include_interviewer=True)
+        examples = tuple(found[:2])
+    return ItemInfo(
+        word,
+        item.name,
+        item.definition,
+        ", ".join(above) or None,
+        ", ".join(dict.fromkeys(grand)) or None,
+        tuple(child_names(tx, lvl, item)),
+        counts,
+        view.evidence,
+        memos.on_item(tx, word, item.id),
+        examples,
+    )

@@ -27,23 +27,26 @@ from gioia.output import check_suffix
 from gioia.publish.build import (
     CODEBOOK_COLUMNS,
     QUOTE_COLUMNS,
+    ItemMemos,
     cases_table,
     codebook_entries,
     codebook_record,
     codebook_table,
+    memos_table,
     quote_records,
     quotes_table,
 )
 from gioia.publish.table import Column, Document, Row, Table
 from gioia.publish.text_formats import latex, markdown, markdown_document
 from gioia.spreadsheet import write_csv
-from gioia.views import CaseSummary, ConceptQuotes, Quote, StructureView
+from gioia.views import CaseSummary, ConceptQuotes, MemoView, Quote, StructureView
 
 __all__ = [
     "AGREEMENT_FORMATS",
     "CASES_FORMATS",
     "CODEBOOK_COLUMNS",
     "CODEBOOK_FORMATS",
+    "MEMO_FORMATS",
     "QUOTE_COLUMNS",
     "QUOTE_FORMATS",
     "Column",
@@ -53,17 +56,20 @@ __all__ = [
     "write_cases",
     "write_codebook",
     "write_document",
+    "write_memos",
     "write_quotes",
 ]
 
 QUOTES_TITLE = "Representative quotes underlying the data structure"
 CODEBOOK_TITLE = "Codebook: aggregate dimensions, 2nd-order themes and 1st-order concepts"
 CASES_TITLE = "Cases and informants"
+MEMOS_TITLE = "Memos"
 
 QUOTE_FORMATS = (".docx", ".md", ".tex", ".csv")
 CODEBOOK_FORMATS = (".docx", ".md", ".csv", ".xlsx")
 CASES_FORMATS = (".docx", ".md", ".csv")
 AGREEMENT_FORMATS = (".docx", ".md")
+MEMO_FORMATS = (".md", ".docx")
 
 
 def write_quotes(
@@ -94,6 +100,7 @@ def write_codebook(
     path: str | os.PathLike[str],
     *,
     title: str = CODEBOOK_TITLE,
+    memos: ItemMemos | None = None,
 ) -> None:
     """Write the codebook to .docx, .md, .csv or .xlsx.
 
@@ -101,18 +108,31 @@ def write_codebook(
     its counts and, for a concept, its example from ``examples`` (by concept name); a
     shared concept under each of its themes. Themes without a dimension and concepts
     without a theme follow under their own heading. CSV and Excel have the columns
-    :data:`CODEBOOK_COLUMNS`. An empty structure gives a table with only its header.
+    :data:`CODEBOOK_COLUMNS`, and "memos" at the end when ``memos`` is given (each memo
+    "Author: text"; the printed table gets a Memos column). An empty structure gives a
+    table with only its header.
     """
     from gioia.publish.sheet import write_codebook_xlsx
 
     suffix = check_suffix(path, CODEBOOK_FORMATS)
-    entries = codebook_entries(structure, examples)
+    entries = codebook_entries(structure, examples, memos)
+    with_memos = memos is not None
+    columns = (*CODEBOOK_COLUMNS, "memos") if with_memos else CODEBOOK_COLUMNS
     if suffix == ".csv":
-        write_csv(path, CODEBOOK_COLUMNS, map(codebook_record, entries))
+        write_csv(path, columns, (codebook_record(e, with_memos) for e in entries))
     elif suffix == ".xlsx":
-        write_codebook_xlsx(Path(path), entries)
+        write_codebook_xlsx(Path(path), entries, columns)
     else:
-        _write_table(codebook_table(entries, title), Path(path), suffix)
+        _write_table(codebook_table(entries, title, with_memos), Path(path), suffix)
+
+
+def write_memos(
+    memos: Sequence[MemoView], path: str | os.PathLike[str], *, title: str = MEMOS_TITLE
+) -> None:
+    """Write memos to .md or .docx: one row per memo with what it is on, its author,
+    its date (and "edited" when it was changed) and its text, in the order given."""
+    suffix = check_suffix(path, MEMO_FORMATS)
+    _write_table(memos_table(memos, title), Path(path), suffix)
 
 
 def write_cases(

@@ -13,7 +13,18 @@ from operator import attrgetter
 from typing import Literal
 
 from gioia.publish.table import Cell, Column, Row, Table, capitalised, clean, quoted, wave_label
-from gioia.views import CaseSummary, ConceptNode, ConceptQuotes, Counts, Quote, StructureView
+from gioia.views import (
+    CaseSummary,
+    ConceptNode,
+    ConceptQuotes,
+    Counts,
+    MemoView,
+    Quote,
+    StructureView,
+)
+
+#: The memos on each item of the structure, by (level, name).
+ItemMemos = Mapping[tuple[str, str], Sequence[MemoView]]
 
 QUOTE_COLUMNS = (
     "dimension",
@@ -59,6 +70,7 @@ class Entry:
     counts: Counts
     example: Quote | None
     also_under: tuple[str, ...] = ()
+    memos: tuple[str, ...] = ()  # "Author: text", when the codebook shows memos
 
 
 def _also(names: Sequence[str]) -> str:
@@ -105,10 +117,16 @@ def quote_fields(quote: Quote | None) -> list[str]:
 # The codebook -----------------------------------------------------------------------
 
 
-def codebook_entries(structure: StructureView, examples: Mapping[str, Quote]) -> list[Entry]:
+def codebook_entries(
+    structure: StructureView, examples: Mapping[str, Quote], memos: ItemMemos | None = None
+) -> list[Entry]:
     """Every dimension, theme and concept in structure order, then what hangs outside; a
-    shared item under each of its parents."""
+    shared item under each of its parents; with ``memos``, each item's memos."""
     entries: list[Entry] = []
+    notes = memos or {}
+
+    def noted(level: str, name: str) -> tuple[str, ...]:
+        return tuple(f"{m.coder}: {clean(m.text)}" for m in notes.get((level, name), ()))
 
     def add_concepts(dimension: str, theme: str, concepts: Iterable[ConceptNode]) -> None:
         for c in concepts:
@@ -122,38 +140,80 @@ def codebook_entries(structure: StructureView, examples: Mapping[str, Quote]) ->
                     c.counts,
                     examples.get(c.name),
                     tuple(t for t in c.themes if t != theme),
+                    noted("concept", c.name),
                 )
             )
 
     for d in structure.dimensions:
-        entries.append(Entry("dimension", d.name, "", "", d.definition or "", d.counts, None))
+        entries.append(
+            Entry(
+                "dimension",
+                d.name,
+                "",
+                "",
+                d.definition or "",
+                d.counts,
+                None,
+                memos=noted("dimension", d.name),
+            )
+        )
         for t in d.themes:
             also = tuple(x for x in t.dimensions if x != d.name)
             entries.append(
-                Entry("theme", d.name, t.name, "", t.definition or "", t.counts, None, also)
+                Entry(
+                    "theme",
+                    d.name,
+                    t.name,
+                    "",
+                    t.definition or "",
+                    t.counts,
+                    None,
+                    also,
+                    noted("theme", t.name),
+                )
             )
             add_concepts(d.name, t.name, t.concepts)
     for t in structure.themes_without_dimension:
-        entries.append(Entry("theme", "", t.name, "", t.definition or "", t.counts, None))
+        entries.append(
+            Entry(
+                "theme",
+                "",
+                t.name,
+                "",
+                t.definition or "",
+                t.counts,
+                None,
+                memos=noted("theme", t.name),
+            )
+        )
         add_concepts("", t.name, t.concepts)
     add_concepts("", "", structure.concepts_without_theme)
     return entries
 
 
-def codebook_record(entry: Entry) -> list[str | int]:
+def codebook_record(entry: Entry, with_memos: bool = False) -> list[str | int]:
+    """A codebook row for CSV and Excel (:data:`CODEBOOK_COLUMNS`, and "memos")."""
     place = [entry.level, entry.dimension, entry.theme, entry.concept, entry.definition]
     counts = [getattr(entry.counts, name) for name in COUNT_COLUMNS]
-    return [*place, *counts, *quote_fields(entry.example), "; ".join(entry.also_under)]
+    record: list[str | int] = [
+        *place,
+        *counts,
+        *quote_fields(entry.example),
+        "; ".join(entry.also_under),
+    ]
+    return [*record, "\n".join(entry.memos)] if with_memos else record
 
 
-def codebook_table(entries: Sequence[Entry], title: str) -> Table:
+def codebook_table(entries: Sequence[Entry], title: str, with_memos: bool = False) -> Table:
     """A row per item: its name (with its level under a dimension's or a theme's, and
-    "also under …" for a shared one), definition, example and the main counts."""
+    "also under …" for a shared one), definition, example, the main counts and (with
+    memos) its memos."""
     columns = (
         Column("Code"),
         Column("Definition"),
         Column("Example"),
         *(Column(name.capitalize(), numeric=True) for name in PRINTED_COUNTS),
+        *((Column("Memos"),) if with_memos else ()),
     )
     body: list[Row] = []
     section = ""  # the heading of the items outside the tree being listed
@@ -175,6 +235,8 @@ def codebook_table(entries: Sequence[Entry], title: str) -> Table:
             (quoted(entry.example, False),) if entry.example else (),
         ]
         cells += [(str(getattr(entry.counts, c)),) for c in PRINTED_COUNTS]
+        if with_memos:
+            cells.append(entry.memos)
         kind: Literal["dimension", "theme", "item"] = (
             "item" if entry.level == "concept" else entry.level
         )
@@ -247,3 +309,22 @@ def _wave_order(wave: str) -> tuple[int, float, str]:
     """Waves in order: "2" before "10", numbers before names."""
     digits = "".join(c for c in wave if c.isdigit())
     return (0, float(digits), wave) if digits else (1, 0.0, wave)
+
+
+# The memos --------------------------------------------------------------------------
+
+
+def memos_table(memos: Sequence[MemoView], title: str) -> Table:
+    """A row per memo, in the order given: what it is on, its author (and "shared"), its
+    date (and when it was edited) and its text, a paragraph per line."""
+    columns = (Column("On"), Column("Author"), Column("Date"), Column("Memo"))
+    body = []
+    for memo in memos:
+        on = memo.target if memo.kind == "segment" else f"{memo.kind.capitalize()}: {memo.target}"
+        date = f"{memo.created_at:%Y-%m-%d}" + (
+            f" (edited {memo.updated_at:%Y-%m-%d})" if memo.updated_at else ""
+        )
+        text = tuple(p.strip() for p in memo.text.split("\n") if p.strip())
+        who = (memo.coder or "") + (" (shared)" if memo.shared else "")
+        body.append(Row(((clean(on),), (clean(who),), (date,), text)))
+    return Table(title, columns, tuple(body))

@@ -9,12 +9,21 @@ from pathlib import Path
 from gioia.publish.build import CODEBOOK_COLUMNS, COUNT_COLUMNS, Entry, codebook_record
 from gioia.spreadsheet import append_row
 
-_WIDE = {"dimension": 18, "theme": 18, "concept": 24, "definition": 40, "example": 44}
+_WIDE = {
+    "dimension": 18,
+    "theme": 18,
+    "concept": 24,
+    "definition": 40,
+    "example": 44,
+    "memos": 40,
+}
 _NARROW = {name: 11 for name in COUNT_COLUMNS} | {"level": 10, "example_wave": 13}
 _LINE = 15.0  # the height of a line of 11 pt text, pt
 
 
-def write_codebook_xlsx(path: Path, entries: Sequence[Entry]) -> None:
+def write_codebook_xlsx(
+    path: Path, entries: Sequence[Entry], columns: Sequence[str] = CODEBOOK_COLUMNS
+) -> None:
     """One sheet: a bold, frozen header; wrapped text at the top of each cell; widths
     that suit each column; dimension and theme rows bold. Printed landscape, one page
     wide, the header repeated on every page."""
@@ -27,10 +36,10 @@ def write_codebook_xlsx(path: Path, entries: Sequence[Entry]) -> None:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Codebook"
-    append_row(sheet, CODEBOOK_COLUMNS)
+    append_row(sheet, columns)
     for entry in entries:
-        append_row(sheet, codebook_record(entry))
-    widths = [_WIDE.get(name, _NARROW.get(name, 12)) for name in CODEBOOK_COLUMNS]
+        append_row(sheet, codebook_record(entry, with_memos="memos" in columns))
+    widths = [_WIDE.get(name, _NARROW.get(name, 12)) for name in columns]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     top = Alignment(vertical="top", wrap_text=True)

@@ -23,12 +23,13 @@ LEVELS = ("concept", "theme", "dimension")
 
 @dataclass(frozen=True)
 class ReportOptions:
-    """What the report holds: its ``title``, whose codings count (``coder``; default the
-    consensus coder, else everyone's), quotes per concept, the turns shown before and after
-    a quoted segment, and the levels of the matrix and the co-occurrence network."""
+    """What the report holds: its ``title``, whose codings count (``evidence``; default
+    the acting coder's own during blind coding, else the consensus coder's, else
+    everyone's), quotes per concept, the turns shown before and after a quoted segment,
+    and the levels of the matrix and the co-occurrence network."""
 
     title: str = "Study report"
-    coder: str | None = None
+    evidence: str | None = None
     per_concept: int = 2
     max_words: int = 60
     context_turns: int = 1

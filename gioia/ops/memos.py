@@ -1,0 +1,325 @@
+"""Memos: notes on a segment, a concept, a theme or a dimension; written, read, edited,
+shared and deleted, every change in the audit trail.
+
+Under blind coding a memo is private to its author until shared (see
+:mod:`gioia.ops.visibility`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import func, select
+
+from gioia.errors import InvalidInput, NotFound
+from gioia.limits import MEMO_LENGTH, clean_text
+from gioia.ops.base import Tx, resolve_refs, segment_ref, suggestion, visible_concept
+from gioia.store import Coder, Concept, Dimension, Memo, Segment, Theme, Transcript, utcnow
+from gioia.text import name_key
+from gioia.views import MemoView
+
+KINDS = ("segment", "concept", "theme", "dimension")
+_REF = re.compile(r".+:\d+")
+
+
+def _target(tx: Tx, target: str, level: str | None) -> tuple[str, int, str, int | None]:
+    """What a memo is on: (kind, id, label, transcript id) for ``T:N`` or an item's name;
+    ``level`` says which kind of item when a name is given."""
+    if level is not None and level not in KINDS:
+        raise InvalidInput(f"{level!r} is not a memo target: choose {', '.join(KINDS)}.")
+    wanted = target.strip()
+    if level == "segment" or (
+        level is None and _REF.fullmatch(wanted) and visible_concept(tx, wanted) is None
+    ):
+        ((transcript, segment),) = resolve_refs(tx.session, [wanted])
+        return "segment", segment.id, segment_ref(transcript, segment), transcript.id
+    found: list[tuple[str, int, str]] = []
+    concept = visible_concept(tx, wanted)
+    if concept is not None and level in (None, "concept"):
+        found.append(("concept", concept.id, concept.name))
+    models: tuple[tuple[str, type[Theme] | type[Dimension]], ...] = (
+        ("theme", Theme),
+        ("dimension", Dimension),
+    )
+    for kind, model in models:
+        if level in (None, kind):
+            item = tx.session.execute(
+                select(model.id, model.name).where(model.name_key == name_key(wanted))
+            ).first()
+            if item is not None:
+                found.append((kind, item[0], item[1]))
+    if len(found) > 1:
+        kinds = " and a ".join(kind for kind, _, _ in found)
+        raise InvalidInput(f"{wanted!r} is a {kinds}: pass --level to say which.")
+    if not found:
+        names = [
+            *tx.session.scalars(select(Concept.name).where(tx.viewer.concept_clause())),
+            *tx.session.scalars(select(Theme.name)),
+            *tx.session.scalars(select(Dimension.name)),
+        ]
+        what = level or "segment (TRANSCRIPT:N), concept, theme or dimension"
+        raise NotFound(f"No {what} {wanted!r}.{suggestion(wanted, names)}")
+    kind, id_, label = found[0]
+    return kind, id_, label, None
+
+
+def add(
+    tx: Tx, target: str, text: str, *, level: str | None = None, share: bool = False
+) -> MemoView:
+    """Attach a memo by the acting coder to a segment (``T:N``) or an item (by name)."""
+    body = clean_text(text, "A memo", MEMO_LENGTH)
+    if not body:
+        raise InvalidInput("A memo cannot be blank.")
+    coder = tx.coder()
+    kind, id_, label, transcript_id = _target(tx, target, level)
+    memo = Memo(coder_id=coder.id, text=body, shared=share, **{f"{kind}_id": id_})
+    tx.session.add(memo)
+    tx.session.flush()
+    event = tx.record(
+        "memo",
+        "memo",
+        f"Memo on {label}" + (" (shared)" if share else ""),
+        subject_id=memo.id,
+        concept_id=id_ if kind == "concept" else None,
+        transcript_id=transcript_id,
+        after={"kind": kind, "target": label, "text": body, "shared": share},
+    )
+    return _view(memo, kind, label, coder.name, event)
+
+
+def _own(tx: Tx, memo_id: int) -> tuple[Memo, str, str]:
+    """The acting coder's memo ``memo_id`` with its kind and label, or an error."""
+    coder = tx.coder()
+    memo = tx.session.get(Memo, memo_id)
+    if memo is None or not tx.session.scalar(
+        select(func.count()).where(Memo.id == memo_id, tx.viewer.memo_clause())
+    ):
+        raise NotFound(f"No memo #{memo_id}: `gioia memo list` shows their numbers.")
+    if memo.coder_id != coder.id:
+        author = tx.session.get(Coder, memo.coder_id or -1)
+        raise InvalidInput(
+            f"Memo #{memo_id} is {author.name if author else 'nobody'}'s: "
+            "only its author can change it."
+        )
+    kind, label = _label(tx, memo)
+    return memo, kind, label
+
+
+def edit(tx: Tx, memo_id: int, text: str) -> MemoView:
+    """Replace the text of one of the acting coder's memos."""
+    body = clean_text(text, "A memo", MEMO_LENGTH)
+    if not body:
+        raise InvalidInput("A memo cannot be blank: delete it with `gioia memo delete`.")
+    memo, kind, label = _own(tx, memo_id)
+    before = memo.text
+    memo.text, memo.updated_at = body, utcnow()
+    event = _record(
+        tx,
+        memo,
+        "edit",
+        f"Edited memo #{memo.id} on {label}",
+        before={"target": label, "text": before},
+        after={"target": label, "text": body},
+    )
+    return _view(memo, kind, label, tx.coder().name, event)
+
+
+def share(tx: Tx, memo_id: int) -> MemoView:
+    """Let every coder read one of the acting coder's memos during blind coding."""
+    memo, kind, label = _own(tx, memo_id)
+    event = None
+    if not memo.shared:
+        memo.shared = True
+        event = _record(
+            tx,
+            memo,
+            "share",
+            f"Shared memo #{memo.id} on {label}",
+            before={"target": label, "shared": False},
+            after={"target": label, "shared": True},
+        )
+    return _view(memo, kind, label, tx.coder().name, event)
+
+
+def delete(tx: Tx, memo_id: int) -> MemoView:
+    """Delete one of the acting coder's memos (its text stays in the trail)."""
+    memo, kind, label = _own(tx, memo_id)
+    view = _view(memo, kind, label, tx.coder().name, None)
+    event = _record(tx, memo, "delete", f"Deleted memo #{memo.id} on {label}", snapshot(tx, memo))
+    tx.session.delete(memo)
+    tx.session.flush()
+    return MemoView(**{**view.__dict__, "event": event})
+
+
+def snapshot(tx: Tx, memo: Memo) -> dict[str, Any]:
+    """What the trail keeps of a memo that is deleted (with it, or by a cascade)."""
+    kind, label = _label(tx, memo)
+    author = tx.session.get(Coder, memo.coder_id or -1)
+    return {
+        "id": memo.id,
+        "kind": kind,
+        "target": label,
+        "coder": author.name if author else None,
+        "text": memo.text,
+        "shared": memo.shared,
+    }
+
+
+def snapshots(tx: Tx, column: Any, ids: list[int]) -> list[dict[str, Any]]:
+    """Snapshots of the memos whose ``column`` (e.g. ``Memo.concept_id``) is in ``ids``."""
+    if not ids:
+        return []
+    memos = tx.session.scalars(select(Memo).where(column.in_(ids)).order_by(Memo.id))
+    return [snapshot(tx, memo) for memo in memos]
+
+
+def _label(tx: Tx, memo: Memo) -> tuple[str, str]:
+    if memo.segment_id is not None:
+        segment = tx.session.get(Segment, memo.segment_id)
+        assert segment is not None
+        transcript = tx.session.get(Transcript, segment.transcript_id)
+        assert transcript is not None
+        return "segment", segment_ref(transcript, segment)
+    models: tuple[tuple[str, type[Concept] | type[Theme] | type[Dimension]], ...] = (
+        ("concept", Concept),
+        ("theme", Theme),
+        ("dimension", Dimension),
+    )
+    for kind, model in models:
+        id_ = getattr(memo, f"{kind}_id")
+        if id_ is not None:
+            name = tx.session.scalar(select(model.name).where(model.id == id_))
+            assert name is not None
+            return kind, name
+    raise AssertionError("a memo is on something")
+
+
+def _record(
+    tx: Tx, memo: Memo, action: str, summary: str, before: Any = None, after: Any = None
+) -> int:
+    """An event about a memo, filed under its concept or transcript."""
+    transcript = None
+    if memo.segment_id is not None:
+        transcript = tx.session.scalar(
+            select(Segment.transcript_id).where(Segment.id == memo.segment_id)
+        )
+    return tx.record(
+        action,
+        "memo",
+        summary,
+        subject_id=memo.id,
+        concept_id=memo.concept_id,
+        transcript_id=transcript,
+        before=before,
+        after=after,
+    )
+
+
+def _view(memo: Memo, kind: str, label: str, coder: str | None, event: int | None) -> MemoView:
+    return MemoView(
+        memo.id,
+        kind,
+        label,
+        coder,
+        memo.text,
+        memo.shared,
+        memo.created_at or utcnow(),
+        memo.updated_at,
+        event,
+    )
+
+
+def _query() -> Any:
+    """Memos with their author and what they are on, in the order a reader wants them:
+    segments in reading order, then concepts, themes and dimensions by name, then time."""
+    return (
+        select(
+            Memo,
+            Coder.name,
+            Transcript.name,
+            Segment.position,
+            Concept.name,
+            Theme.name,
+            Dimension.name,
+        )
+        .outerjoin(Coder, Coder.id == Memo.coder_id)
+        .outerjoin(Segment, Segment.id == Memo.segment_id)
+        .outerjoin(Transcript, Transcript.id == Segment.transcript_id)
+        .outerjoin(Concept, Concept.id == Memo.concept_id)
+        .outerjoin(Theme, Theme.id == Memo.theme_id)
+        .outerjoin(Dimension, Dimension.id == Memo.dimension_id)
+        .order_by(
+            Memo.segment_id.is_(None),
+            Transcript.name_key,
+            Segment.position,
+            Memo.concept_id.is_(None),
+            Concept.name_key,
+            Memo.theme_id.is_(None),
+            Theme.name_key,
+            Dimension.name_key,
+            Memo.created_at,
+            Memo.id,
+        )
+    )
+
+
+def _views(tx: Tx, query: Any) -> list[tuple[Memo, MemoView]]:
+    found = []
+    for memo, coder, transcript, position, concept, theme, dimension in tx.session.execute(
+        query.where(tx.viewer.memo_clause())
+    ):
+        kind = next(k for k in KINDS if getattr(memo, f"{k}_id") is not None)
+        segment = f"{transcript}:{position}"
+        label = {"segment": segment, "concept": concept, "theme": theme}.get(kind, dimension)
+        found.append((memo, _view(memo, kind, label, coder, None)))
+    return found
+
+
+def memos(tx: Tx, target: str | None = None, *, level: str | None = None) -> list[MemoView]:
+    """The memos the acting coder may read (their own and shared ones, when blind), on
+    one target or all; a transcript's name gives the memos on its segments."""
+    query = _query()
+    if target is not None:
+        transcript = tx.session.scalar(
+            select(Transcript).where(Transcript.name_key == name_key(target))
+        )
+        if transcript is not None and level in (None, "segment") and not _REF.fullmatch(target):
+            query = query.where(Segment.transcript_id == transcript.id)
+        else:
+            kind, id_, _, _ = _target(tx, target, level)
+            query = query.where(getattr(Memo, f"{kind}_id") == id_)
+    elif level is not None:
+        if level not in KINDS:
+            raise InvalidInput(f"{level!r} is not a memo target: choose {', '.join(KINDS)}.")
+        query = query.where(getattr(Memo, f"{level}_id").is_not(None))
+    return [view for _, view in _views(tx, query)]
+
+
+def on_segments(tx: Tx, segment_ids: list[int]) -> dict[int, tuple[MemoView, ...]]:
+    """The memos the acting coder may read on these segments, by segment id."""
+    if not segment_ids:
+        return {}
+    found: dict[int, list[MemoView]] = defaultdict(list)
+    for start in range(0, len(segment_ids), 500):
+        part = segment_ids[start : start + 500]
+        for memo, view in _views(tx, _query().where(Memo.segment_id.in_(part))):
+            assert memo.segment_id is not None
+            found[memo.segment_id].append(view)
+    return {key: tuple(value) for key, value in found.items()}
+
+
+def on_item(tx: Tx, kind: str, item_id: int) -> tuple[MemoView, ...]:
+    """The memos the acting coder may read on a concept, theme or dimension."""
+    column = getattr(Memo, f"{kind}_id")
+    return tuple(view for _, view in _views(tx, _query().where(column == item_id)))
+
+
+def on_structure(tx: Tx) -> dict[tuple[str, str], tuple[MemoView, ...]]:
+    """The memos the acting coder may read on each concept, theme and dimension, by
+    (kind, name)."""
+    found: dict[tuple[str, str], list[MemoView]] = defaultdict(list)
+    for _, view in _views(tx, _query().where(Memo.segment_id.is_(None))):
+        found[(view.kind, view.target)].append(view)
+    return {key: tuple(value) for key, value in found.items()}

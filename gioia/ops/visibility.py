@@ -1,0 +1,210 @@
+"""Blind coding: the one place that decides what the acting coder may see.
+
+Every reader asks its transaction's :class:`Viewer` which codings, concepts, memos and
+events to show. A project codes in one of two blind phases:
+
+- **open coding**: codings and memos are private to their coder, and so are the new
+  concept names a coder makes, until the structure adopts them (puts them under a
+  theme); a coder who uses a name another keeps private shares that concept from then
+  on (names are unique);
+- **codebook coding**: the concept list is shared; codings and memos stay private.
+
+Only ``show_others`` (``--show-others``) lifts the blind for one call, and the call is
+recorded in the audit trail. With no coder named (the project lead, scripts, the demo)
+nothing is hidden: blind coding keeps coders from seeing each other's work by accident,
+it is not access control.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, and_, exists, or_, select, true
+from sqlalchemy.orm import Session
+
+from gioia.errors import InvalidInput
+from gioia.store import Coder, Coding, Concept, Event, Memo, Setting
+from gioia.text import name_key
+from gioia.views import PHASES
+
+if TYPE_CHECKING:
+    from gioia.ops.base import Tx
+
+DEFAULT_PHASE = "open"
+
+#: Subjects of events about what the team shares (the structure, the transcripts), which
+#: every coder sees; events about codings, reviews, memos and coders are their coder's.
+SHARED_SUBJECTS = (
+    "concept",
+    "theme",
+    "dimension",
+    "structure",
+    "transcript",
+    "case",
+    "informant",
+    "project",
+)
+
+
+def phase(session: Session) -> str:
+    """The project's phase of blind coding (``open`` until someone chooses)."""
+    setting = session.get(Setting, "phase")
+    return setting.value if setting is not None else DEFAULT_PHASE
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking: the acting coder (``me``: their id, -1 if they have no row yet;
+    None when no coder is named), the phase, and whether the blind is lifted."""
+
+    me: int | None
+    name: str | None
+    phase: str
+    unblinded: bool
+
+    @classmethod
+    def of(cls, session: Session, coder: Coder | None, *, show_others: bool) -> Viewer:
+        """The viewer of a transaction acting as ``coder`` (or as no one)."""
+        return cls(
+            me=coder.id if coder is not None else None,
+            name=coder.name if coder is not None else None,
+            phase=phase(session),
+            unblinded=coder is None or show_others,
+        )
+
+    @property
+    def blind(self) -> bool:
+        """Whether other coders' work is hidden from this viewer."""
+        return not self.unblinded
+
+    def sees_coder(self, coder_id: int | None) -> bool:
+        """Whether this coder's codings, memos and reviews are visible."""
+        return self.unblinded or coder_id == self.me
+
+    def own(self, coder_column: Any) -> ColumnElement[bool]:
+        """A condition keeping the rows of the coders this viewer may see."""
+        return true() if self.unblinded else coder_column == self.me
+
+    def concept_clause(self) -> ColumnElement[bool]:
+        """A condition on ``Concept`` keeping the concepts this viewer may see."""
+        if self.unblinded or self.phase != "open":
+            return true()
+        return or_(
+            Concept.theme_id.is_not(None),
+            Concept.created_by_id.is_(None),
+            Concept.created_by_id == self.me,
+            exists().where(Coding.concept_id == Concept.id, Coding.coder_id == self.me),
+        )
+
+    def sees_concept(self, session: Session, concept: Concept) -> bool:
+        """Whether this viewer may see the concept (its name, its place, its memos)."""
+        if self.unblinded or self.phase != "open":
+            return True
+        found = session.scalar(
+            select(Concept.id).where(Concept.id == concept.id, self.concept_clause())
+        )
+        return found is not None
+
+    def visible_concept_ids(self) -> Any:
+        """A subquery of the ids of the concepts this viewer may see."""
+        return select(Concept.id).where(self.concept_clause())
+
+    def memo_clause(self) -> ColumnElement[bool]:
+        """A condition on ``Memo`` keeping your memos and the shared ones (blind), or
+        every memo; memos on concepts you may not see are left out too."""
+        if self.unblinded:
+            return true()
+        concept_seen = or_(
+            Memo.concept_id.is_(None), Memo.concept_id.in_(self.visible_concept_ids())
+        )
+        return and_(or_(Memo.coder_id == self.me, Memo.shared.is_(True)), concept_seen)
+
+    def event_clause(self) -> ColumnElement[bool]:
+        """A condition on ``Event`` keeping what this viewer may read in the trail: their
+        own events, and others' changes to what the team shares (about concepts they may
+        see); a concept deleted since is shown only if no coder (the lead) touched it."""
+        if self.unblinded:
+            return true()
+        others = Event.coder_id.is_(None) | Event.subject.in_(SHARED_SUBJECTS)
+        concept_seen = or_(
+            Event.concept_id.is_(None),
+            Event.concept_id.in_(self.visible_concept_ids()),
+            and_(
+                Event.coder_id.is_(None),
+                ~exists().where(Concept.id == Event.concept_id),
+            ),
+        )
+        return or_(Event.coder_id == self.me, and_(others, concept_seen))
+
+    def redact(self, value: Any) -> Any:
+        """An event's before or after without other coders' items (a coding or memo as
+        ``{"coder": …}``, or their counts of reviews), for a blind viewer."""
+        if self.unblinded:
+            return value
+        if isinstance(value, list):
+            return [
+                self.redact(item)
+                for item in value
+                if not (isinstance(item, dict) and item.get("coder", self.name) != self.name)
+            ]
+        if isinstance(value, dict):
+            return {
+                key: (
+                    {k: v for k, v in item.items() if k == self.name}
+                    if key == "reviews" and isinstance(item, dict)
+                    else self.redact(item)
+                )
+                for key, item in value.items()
+            }
+        return value
+
+    def hidden(self, lead: str) -> InvalidInput:
+        """The error for asking, blind, to see another coder's work; ``lead`` ends with
+        its verb ("Ben's codings are")."""
+        return InvalidInput(
+            f"{lead} hidden from {self.name} during blind {self.phase} coding: "
+            "pass --show-others to see them (recorded in the audit trail)."
+        )
+
+    def check_coder(self, name: str, lead: str) -> None:
+        """Refuse, blind, to show the work of a coder called ``name`` who is not you
+        (whether or not they exist: that is theirs too); ``lead`` as for ``hidden``."""
+        if self.unblinded or name_key(name) == name_key(self.name or ""):
+            return
+        raise self.hidden(lead)
+
+
+def record_unblinding(tx: Tx, reading: str) -> int:
+    """Record in the trail that the acting coder looked at other coders' work."""
+    coder = tx.coder()
+    return tx.record(
+        "unblind",
+        "coder",
+        f"{coder.name} looked at other coders' work: {reading}",
+        subject_id=coder.id,
+        before={"blind": True, "phase": tx.viewer.phase},
+        after={"blind": False, "read": reading},
+    )
+
+
+def set_phase(tx: Tx, value: str) -> str:
+    """Move the project to a phase of blind coding (``open`` or ``codebook``); returns
+    the phase it was in."""
+    if value not in PHASES:
+        raise InvalidInput(f"{value!r} is not a phase: choose {' or '.join(PHASES)}.")
+    before = phase(tx.session)
+    if before != value:
+        setting = tx.session.get(Setting, "phase")
+        if setting is None:
+            tx.session.add(Setting(key="phase", value=value))
+        else:
+            setting.value = value
+        tx.record(
+            "phase",
+            "project",
+            f"Blind coding moved from {before} coding to {value} coding",
+            before={"phase": before},
+            after={"phase": value},
+        )
+    return before

@@ -1,0 +1,464 @@
+"""Blind coding by construction: every read path, as coder Ana, shows exactly the same
+before and after Ben codes (open coding), and only ``show_others`` shows Ben's work.
+
+The read paths are listed below: ``API_READS`` (every public ``Project`` method that
+reads the store) and ``CLI_READS`` (every command that reads it, with its outputs).
+``tests/test_trail.py`` lists the methods that write, and checks that every public
+method is in one of the two lists.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from gioia import GioiaError, Project
+from gioia.cli import cli
+
+from .conftest import SAMPLE
+
+T = "case_a_ceo_w1"
+SEG, SEG2, SEG3 = f"{T}:4", f"{T}:10", f"{T}:6"
+ADOPTED = "The home market is not enough any more"  # in the structure: everyone sees it
+ADOPTED2 = "Someone has to look after the platform every day"
+ANA_OWN = "Chains squeeze the price"  # Ana's new concept, not in the structure
+BEN_OWN = "Zebra crossing QX"  # Ben's new concept, not in the structure
+BEN_OWN2 = "Ben's spare label QX"
+BEN_MEMO = "Ben thinks the chains matter most QX"
+THEME, DIMENSION = "Internationalisation drive", "Exporter disposition"
+
+
+def _lead_sets_up(store: str) -> None:
+    """Two interviews of the sample study and its structure, by the project lead."""
+    with Project.open(store) as lead:  # no coder
+        files = [SAMPLE / "case_a_ceo_w1.txt", SAMPLE / "case_b_export_w1.txt"]
+        lead.import_files(files, manifest=SAMPLE / "manifest.csv")
+        lead.import_structure(SAMPLE / "structure.csv")
+
+
+def _ana_codes(store: str) -> None:
+    with Project.open(store, coder="Ana") as ana:
+        ana.tag([SEG], ADOPTED)
+        ana.tag([SEG2], ANA_OWN, quote="at least one hour every morning", create=True)
+        ana.tag([SEG3], ADOPTED2, quote="the buyer finds us")
+        ana.add_memo(SEG, "Ana: the chains push them abroad.")
+        ana.add_memo(ADOPTED, "Ana's note on the concept.")
+        ana.review([f"{T}:8"])
+
+
+def _ben_codes(store: str) -> None:
+    """Everything Ben can do that leaves work behind, on the same segments and concepts."""
+    with Project.open(store, coder="Ben") as ben:
+        ben.tag([SEG, SEG2], ADOPTED)
+        ben.tag([SEG], ADOPTED2, quote="we cannot depend on them alone any more")
+        ben.tag([SEG2, f"{T}:12"], BEN_OWN, create=True)
+        ben.tag([SEG3], ANA_OWN, create=True)  # Ana's private name: new to Ben, now shared
+        ben.untag([SEG3], ANA_OWN)
+        ben.add_item("concept", BEN_OWN2, "Ben's private definition QX")
+        ben.add_memo(SEG, BEN_MEMO)
+        ben.add_memo(ADOPTED, f"On the concept: {BEN_MEMO}")
+        ben.add_memo(BEN_OWN, f"On his own concept: {BEN_MEMO}")
+        ben.add_memo(THEME, f"On the theme: {BEN_MEMO}")
+        ben.review(transcript="case_b_export_w1")
+        ben.pick_quotes(ADOPTED, [SEG2])
+        ben.rename_item("concept", BEN_OWN2, f"{BEN_OWN2} renamed")
+
+
+def _outcome(call: Callable[[], Any]) -> Any:
+    """What a read gives: its value, or the one-line error it raises."""
+    try:
+        return call()
+    except GioiaError as exc:
+        return ("error", exc.message)
+
+
+def _undated(text: str) -> str:
+    """A report's text without the minute it was written."""
+    return re.sub(r"Written \d{4}-\d\d-\d\d \d\d:\d\d UTC", "Written DATE UTC", text)
+
+
+def _content(path: Path) -> str:
+    """What a written file holds: its text, or every member of a REFI-QDA zip."""
+    if path.suffix != ".qdpx":
+        return _undated(path.read_text(encoding="utf-8"))
+    with zipfile.ZipFile(path) as archive:
+        return "".join(
+            f"{name}\n{archive.read(name).decode('utf-8', 'replace')}\n"
+            for name in sorted(archive.namelist())
+        )
+
+
+def _written(write: Callable[[Path], Any], path: Path) -> str:
+    write(path)
+    return _content(path)
+
+
+def _spec(folder: Path, concept: str) -> Path:
+    """An fsQCA spec with one condition: the segments of ``concept`` per case."""
+    path = folder / f"spec{len(concept)}.yaml"
+    path.write_text(
+        "conditions:\n  X:\n"
+        f"    concept: {concept}\n    measure: segments\n"
+        "    direct: {exclusion: 0, crossover: 0.5, inclusion: 2}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+#: Every public Project method that reads the store, and how this test calls it.
+API_READS: dict[str, list[Callable[[Project, Path], Any]]] = {
+    "phase": [lambda p, d: p.phase()],
+    "settings": [lambda p, d: p.settings()],
+    "shared_allowed": [lambda p, d: p.shared_allowed()],
+    "parents": [lambda p, d: p.parents(ADOPTED), lambda p, d: p.parents(BEN_OWN)],
+    "transcripts": [lambda p, d: p.transcripts()],
+    "cases": [lambda p, d: p.cases()],
+    "segments": [
+        lambda p, d: p.segments(),
+        lambda p, d: p.segments(transcript=T, include_interviewer=True),
+        lambda p, d: p.segments(uncoded=True),
+        lambda p, d: p.segments(concept=ADOPTED),
+        lambda p, d: p.segments(concept=BEN_OWN),
+        lambda p, d: p.segments(grep="chains"),
+    ],
+    "iter_segments": [
+        lambda p, d: list(p.iter_segments()),
+        lambda p, d: list(p.iter_segments(transcript=T, include_interviewer=True)),
+        lambda p, d: list(p.iter_segments(concept=BEN_OWN)),
+    ],
+    "transcript": [lambda p, d: p.transcript(T)],
+    "codings": [
+        lambda p, d: p.codings(),
+        lambda p, d: p.codings(["Ana"]),
+        lambda p, d: p.codings(["Ben"]),
+    ],
+    "concept_exists": [
+        lambda p, d: p.concept_exists(BEN_OWN),
+        lambda p, d: p.concept_exists(ANA_OWN),
+    ],
+    "memos": [
+        lambda p, d: p.memos(),
+        lambda p, d: p.memos(SEG),
+        lambda p, d: p.memos(T),
+        lambda p, d: p.memos(ADOPTED),
+        lambda p, d: p.memos(BEN_OWN),
+        lambda p, d: p.memos(THEME),
+        lambda p, d: p.memos(level="theme"),
+    ],
+    "export_codings": [
+        lambda p, d: _written(p.export_codings, d / "codings.csv"),
+        lambda p, d: _written(lambda f: p.export_codings(f, ["Ben"]), d / "ben.csv"),
+    ],
+    "write_memos": [lambda p, d: _written(lambda f: p.write_memos(f), d / "memos.md")],
+    "progress": [lambda p, d: p.progress()],
+    "coders": [lambda p, d: p.coders()],
+    "queue": [lambda p, d: p.queue(), lambda p, d: p.queue(transcript=T)],
+    "first_unreviewed": [lambda p, d: p.first_unreviewed(p.queue(transcript=T))],
+    "segment_id": [lambda p, d: p.segment_id(SEG)],
+    "neighbour": [lambda p, d: p.neighbour(p.segment_id(SEG), 1)],
+    "step": [lambda p, d: p.step(p.segment_id(SEG)), lambda p, d: p.step(p.segment_id(SEG2))],
+    "concept_choices": [lambda p, d: [(c.name, c.theme) for c in p.concept_choices()]],
+    "concept_info": [
+        lambda p, d: p.concept_info(ADOPTED),
+        lambda p, d: p.concept_info(ANA_OWN),
+        lambda p, d: p.concept_info(BEN_OWN),
+    ],
+    "items": [lambda p, d, w=w: p.items(w) for w in ("concept", "theme", "dimension")]
+    + [lambda p, d: p.items("concept", evidence="Ben")],
+    "item_info": [
+        lambda p, d: p.item_info("concept", ADOPTED),
+        lambda p, d: p.item_info("concept", BEN_OWN),
+        lambda p, d: p.item_info("concept", f"{BEN_OWN2} renamed"),
+        lambda p, d: p.item_info("theme", THEME),
+        lambda p, d: p.item_info("dimension", DIMENSION),
+    ],
+    "structure": [
+        lambda p, d: p.structure(),
+        lambda p, d: p.structure(order="count"),
+        lambda p, d: p.structure(evidence="Ben"),
+    ],
+    "export_structure": [lambda p, d: _written(p.export_structure, d / "structure.yaml")],
+    "check": [lambda p, d: p.check()],
+    "quotes": [lambda p, d: p.quotes(), lambda p, d: p.quotes(evidence="Ben")],
+    "write_quotes": [lambda p, d: _written(p.write_quotes, d / "quotes.md")],
+    "write_codebook": [
+        lambda p, d: _written(lambda f: p.write_codebook(f, with_memos=True), d / "codebook.csv")
+    ],
+    "write_cases": [lambda p, d: _written(p.write_cases, d / "cases.md")],
+    "figure_dot": [lambda p, d: p.figure_dot()],
+    "draw_figure": [lambda p, d: _written(p.draw_figure, d / "figure.dot")],
+    "log": [
+        lambda p, d: p.log(),
+        lambda p, d: p.log(concept=ADOPTED),
+        lambda p, d: p.log(concept=BEN_OWN),
+        lambda p, d: p.log(by="Ben"),
+    ],
+    "agreement": [lambda p, d: p.agreement()],
+    "disagreements": [lambda p, d: p.disagreements()],
+    "search": [
+        lambda p, d: p.search("chains"),
+        lambda p, d: p.search("the", uncoded=True),
+        lambda p, d: p.search("one hour", transcript=T, include_interviewer=True),
+    ],
+    "cooccurrence": [
+        lambda p, d: p.cooccurrence(),
+        lambda p, d: p.cooccurrence(level="theme", within="transcript"),
+        lambda p, d: p.cooccurrence(evidence="Ben"),
+    ],
+    "matrix": [
+        lambda p, d: p.matrix(),
+        lambda p, d: p.matrix(rows="transcript", level="concept", value="count"),
+        lambda p, d: p.matrix(evidence="Ben"),
+    ],
+    "saturation": [lambda p, d: p.saturation(), lambda p, d: p.saturation(level="theme")],
+    "calibrate_fsqca": [
+        lambda p, d: p.calibrate_fsqca(_spec(d, ADOPTED)),
+        lambda p, d: p.calibrate_fsqca(_spec(d, BEN_OWN)),
+    ],
+    "write_fsqca": [
+        lambda p, d: _written(lambda f: p.write_fsqca(_spec(d, ADOPTED), f), d / "conditions.csv")
+    ],
+    "export_qdpx": [
+        lambda p, d: _written(p.export_qdpx, d / "study.qdpx"),
+        lambda p, d: _written(lambda f: p.export_qdpx(f, coders=["Ben"]), d / "ben.qdpx"),
+    ],
+    "export_qdc": [lambda p, d: _written(p.export_qdc, d / "codebook.qdc")],
+    "report_data": [lambda p, d: dataclasses.replace(p.report_data(), generated=None)],
+    "write_report": [lambda p, d: _written(p.write_report, d / "report.html")],
+}
+
+
+def _api_snapshot(store: str, folder: Path, *, show_others: bool = False) -> dict[str, Any]:
+    folder.mkdir(exist_ok=True)
+    with Project.open(store, coder="Ana") as ana:
+        if show_others:
+            return {"codings": ana.codings(show_others=True), "memos": ana.memos(show_others=True)}
+        return {
+            f"{name}[{n}]": _outcome(lambda call=call: call(ana, folder))
+            for name, calls in API_READS.items()
+            for n, call in enumerate(calls)
+        }
+
+
+def test_every_api_read_is_blind(store: str, tmp_path: Path) -> None:
+    _lead_sets_up(store)
+    _ana_codes(store)
+    before = _api_snapshot(store, tmp_path / "before")
+    _ben_codes(store)
+    after = _api_snapshot(store, tmp_path / "after")
+    changed = [key for key in before if before[key] != after[key]]
+    assert changed == []
+    # the reads are not empty: Ana sees her own work, and nothing of Ben's by name
+    assert [r.concept for r in before["codings[0]"]] == [ADOPTED, ADOPTED2, ANA_OWN]
+    assert [m.text for m in before["memos[0]"]] == [
+        "Ana: the chains push them abroad.",
+        "Ana's note on the concept.",
+    ]
+    assert before["segments[4]"] == ("error", f"No concept {BEN_OWN!r}.")
+    assert before["codings[2]"] == (
+        "error",
+        "Ben's codings are hidden from Ana during blind open coding: pass --show-others to "
+        "see them (recorded in the audit trail).",
+    )
+    assert BEN_MEMO not in repr(after)
+    asked = [k for k, v in after.items() if "QX" in repr(v)]  # only errors echoing the name
+    echoed = ("No ", "Condition X: there is no ")
+    assert all(after[k][0] == "error" and after[k][1].startswith(echoed) for k in asked), asked
+    # and the test would see Ben's work if it were shown: show_others shows it
+    unblinded = _api_snapshot(store, tmp_path / "open", show_others=True)
+    assert {r.coder for r in unblinded["codings"]} == {"Ana", "Ben"}
+    assert sum(BEN_MEMO in m.text for m in unblinded["memos"]) == 4
+
+
+#: Every command that reads the store, as Ana; FILE names an output file to compare too.
+CLI_READS: list[tuple[str, ...]] = [
+    ("transcripts", "--json"),
+    ("cases",),
+    ("cases", "-o", "FILE.md"),
+    ("segments",),
+    ("segments", "--json", "-t", T, "--all"),
+    ("segments", "--uncoded"),
+    ("segments", "-c", ADOPTED),
+    ("segments", "-c", BEN_OWN),
+    ("show", T),
+    ("show", T, "--json"),
+    ("codings", "export"),
+    ("codings", "export", "--only", "Ben"),
+    ("codings", "export", "-o", "FILE.csv"),
+    ("memo", "list"),
+    ("memo", "list", "--json"),
+    ("memo", "list", "--target", T),
+    ("memo", "list", "--target", ADOPTED),
+    ("memo", "list", "-o", "FILE.md"),
+    ("progress",),
+    ("coders",),
+    ("concept", "list", "--json"),
+    ("concept", "list", "--evidence", "Ben"),
+    ("theme", "list"),
+    ("dimension", "list", "--json"),
+    ("concept", "info", ADOPTED),
+    ("concept", "info", BEN_OWN),
+    ("theme", "info", THEME),
+    ("dimension", "info", DIMENSION, "--json"),
+    ("structure",),
+    ("structure", "--json"),
+    ("structure", "--evidence", "Ben"),
+    ("structure", "export", "FILE.csv"),
+    ("check",),
+    ("figure",),
+    ("figure", "-o", "FILE.dot"),
+    ("quotes", "-o", "FILE.md"),
+    ("quotes", "-o", "FILE.csv", "--evidence", "Ben"),
+    ("codebook", "-o", "FILE.md", "--memos"),
+    ("log",),
+    ("log", "--json"),
+    ("log", "-c", ADOPTED),
+    ("log", "--by", "Ben"),
+    ("agreement",),
+    ("disagreements",),
+    ("reconcile", "--into", "Consensus"),
+    ("search", "chains"),
+    ("search", "the", "--uncoded", "--json"),
+    ("cooccurrence", "--level", "concept"),
+    ("cooccurrence", "-o", "FILE.csv"),
+    ("matrix", "--level", "concept", "--rows", "transcript"),
+    ("matrix", "--evidence", "Ben"),
+    ("matrix", "-o", "FILE.csv"),
+    ("saturation",),
+    ("saturation", "-o", "FILE.csv"),
+    ("fsqca", "calibrate", "SPEC", "-o", "FILE.csv"),
+    ("report", "-o", "FILE.html"),
+    ("export", "qdpx", "-o", "FILE.qdpx"),
+    ("export", "qdpx", "-o", "FILE.qdpx", "--coders", "Ben"),
+    ("export", "qdc", "-o", "FILE.qdc"),
+    ("code", "-t", T, "--from", SEG),  # a session that only reads: see INPUT
+]
+SESSION_INPUT = f"?\nd {ADOPTED}\nm\ns\ng {SEG2}\nd {BEN_OWN}\nx\n"
+
+
+def _cli_snapshot(store: str, folder: Path) -> list[tuple[int, str, str]]:
+    folder.mkdir()
+    runner = CliRunner()
+    found = []
+    for number, args in enumerate(CLI_READS):
+        target = next((a for a in args if a.startswith("FILE")), None)
+        path = folder / f"{number}{target[4:]}" if target else None
+        line = [str(path) if a == target else a for a in args]
+        line = [str(_spec(folder, ADOPTED)) if a == "SPEC" else a for a in line]
+        result = runner.invoke(
+            cli,
+            ["--store", store, "--coder", "Ana", *line],
+            input=SESSION_INPUT if args[0] == "code" else None,
+        )
+        content = _content(path) if path and path.exists() else ""
+        found.append((result.exit_code, result.output.replace(str(folder), "DIR"), content))
+    return found
+
+
+def test_every_command_that_reads_is_blind(store: str, tmp_path: Path) -> None:
+    _lead_sets_up(store)
+    _ana_codes(store)
+    before = _cli_snapshot(store, tmp_path / "before")
+    _ben_codes(store)
+    after = _cli_snapshot(store, tmp_path / "after")
+    changed = [CLI_READS[n] for n, (b, a) in enumerate(zip(before, after, strict=True)) if b != a]
+    assert changed == []
+    for args, out in zip(CLI_READS, after, strict=True):  # unless the command names them
+        if not any("QX" in a or "Ben" in a for a in args) and args[0] != "code":
+            assert "QX" not in repr(out) and "Ben" not in repr(out), args
+    outputs = dict(zip(CLI_READS, after, strict=True))
+    assert outputs[("coders",)][1].splitlines()[-1].split() == ["Ana", "4", "3", "3", "1"]
+    assert outputs[("agreement",)][:2] == (
+        1,
+        "Error: Comparing coders shows other coders' work, which is hidden from Ana during "
+        "blind open coding: pass --show-others to see them (recorded in the audit trail).\n",
+    )
+    session = outputs[("code", "-t", T, "--from", SEG)][1]
+    assert "  ✎ 1 memo(s) here: m to read" in session
+    assert "Ana: the chains push them abroad." in session
+    assert f"Error: No concept {BEN_OWN!r}." in session
+    assert BEN_MEMO not in session and "Ben" not in session
+    shown = CliRunner().invoke(
+        cli, ["--store", store, "--coder", "Ana", "show", T, "--show-others"]
+    )
+    assert f"{BEN_OWN} [Ben]" in shown.output and BEN_MEMO in shown.output
+
+
+def test_looking_at_others_work_is_in_the_trail(store: str) -> None:
+    _lead_sets_up(store)
+    _ana_codes(store)
+    _ben_codes(store)
+    with Project.open(store, coder="Ana") as ana:
+        assert len(ana.segments(concept=BEN_OWN, show_others=True)) == 2
+        ana.segments(show_others=True)  # the same reading is recorded once per opening
+        ana.transcript(T, show_others=True)
+        report = ana.agreement(show_others=True)
+        assert report.coders == ("Ana", "Ben")
+    with Project.open(store) as lead:
+        looked = [(e.coder, e.summary, e.after) for e in lead.log() if e.action == "unblind"]
+    assert looked == [
+        ("Ana", "Ana looked at other coders' work: segments", {"blind": False, "read": "segments"}),
+        (
+            "Ana",
+            f"Ana looked at other coders' work: the transcript {T}",
+            {"blind": False, "read": f"the transcript {T}"},
+        ),
+        (
+            "Ana",
+            "Ana looked at other coders' work: the agreement",
+            {"blind": False, "read": "the agreement"},
+        ),
+    ]
+
+
+def test_codebook_coding_shares_the_concept_names_only(store: str) -> None:
+    _lead_sets_up(store)
+    with Project.open(store) as lead:
+        lead.set_phase("codebook")
+    _ana_codes(store)
+    _ben_codes(store)
+    with Project.open(store, coder="Ana") as ana:
+        names = {c.name for c in ana.concept_choices()}
+        assert {BEN_OWN, f"{BEN_OWN2} renamed", ANA_OWN} <= names
+        assert ana.segments(concept=BEN_OWN) == []  # the name is shared, his codings are not
+        info = ana.item_info("concept", f"{BEN_OWN2} renamed")
+        assert (info.definition, info.memos, info.counts.codings) == (
+            "Ben's private definition QX",
+            (),
+            0,
+        )
+        assert [e.summary for e in ana.log(concept=BEN_OWN)] == [f"Created concept {BEN_OWN!r}"]
+        assert {r.coder for r in ana.codings()} == {"Ana"}
+        assert all(BEN_MEMO not in m.text for m in ana.memos())
+
+
+def test_a_shared_memo_is_read_by_everyone(store: str) -> None:
+    _lead_sets_up(store)
+    _ana_codes(store)
+    with Project.open(store, coder="Ben") as ben:
+        memo = ben.add_memo(SEG, "Ben shares this.")
+        private = ben.add_memo(SEG2, "Ben keeps this.")
+    with Project.open(store, coder="Ana") as ana:
+        assert [m.text for m in ana.memos(SEG)] == ["Ana: the chains push them abroad."]
+    with Project.open(store, coder="Ben") as ben:
+        shared = ben.share_memo(memo.id)
+        assert (shared.shared, private.shared) == (True, False)
+    with Project.open(store, coder="Ana") as ana:
+        assert [(m.coder, m.text) for m in ana.memos(SEG)] == [
+            ("Ana", "Ana: the chains push them abroad."),
+            ("Ben", "Ben shares this."),
+        ]
+        assert [m.text for m in ana.segments(transcript=T)[1].memos] == [
+            "Ana: the chains push them abroad.",
+            "Ben shares this.",
+        ]
+        assert ana.memos(SEG2) == []
+        with pytest.raises(GioiaError, match=r"^Memo #\d+ is Ben's: only its author can change"):
+            ana.edit_memo(memo.id, "Ana rewrites Ben.")
