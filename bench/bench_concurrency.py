@@ -5,7 +5,8 @@ writes, no "database is locked", and each tag answered in under 50 ms at the 95t
 percentile.
 
 Set-up, not timed: 40 synthetic transcripts of 100 turns (2,000 informant segments)
-imported through the API, and 50 concepts. Then ``--writers`` processes start together
+imported through the API, and 50 concepts made by the project lead (no coder, so that
+the blind coders all see them). Then ``--writers`` processes start together
 (each waits for a start time written by this script), each opening the store as its own
 coder (``Project.open(store, coder=...)``) and calling ``Project.tag([ref], concept)``
 ``--tags`` times on informant segments drawn at random (a seed per writer; one concept
@@ -125,7 +126,7 @@ def main() -> None:
     names = concept_names(random.Random(args.seed), args.concepts)
     from gioia.project import Project
 
-    with Project.open(store, coder="Set-up") as project:
+    with Project.open(store) as project:  # the project lead's: every coder sees them
         for name in names:
             project.add_item("concept", name)
     setup = work / "setup.json"
