@@ -18,9 +18,22 @@ it is not access control.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, exists, insert, or_, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 
 from gioia import schema
 from gioia.errors import InvalidInput
@@ -57,9 +70,33 @@ SHARED_SUBJECTS = (
 
 def phase(tx: Tx) -> str:
     """The project's phase of blind coding (``open`` until someone chooses)."""
-    settings = schema.settings.c
-    value = tx.execute(select(settings.value).where(settings.key == "phase")).scalar()
+    value = tx.execute(_phase_query()).scalar()
     return str(value) if value is not None else DEFAULT_PHASE
+
+
+# The statements every tag runs are built once (see ``gioia.ops.base``).
+
+
+@cache
+def _phase_query() -> Select[Any]:
+    settings = schema.settings.c
+    return select(settings.value).where(settings.key == "phase")
+
+
+@cache
+def _seen_concept_query() -> Select[Any]:
+    """Whether the concept ``concept`` is one the coder ``me`` may see in open coding (as
+    ``Viewer.concept_clause``, with the two as parameters)."""
+    me = bindparam("me", type_=Integer())
+    return select(_concepts.id).where(
+        _concepts.id == bindparam("concept"),
+        or_(
+            _concepts.theme_id.is_not(None),
+            _concepts.created_by_id.is_(None),
+            _concepts.created_by_id == me,
+            exists().where(_codings.concept_id == _concepts.id, _codings.coder_id == me),
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -110,8 +147,8 @@ class Viewer:
         """Whether this viewer may see the concept (its name, its place, its memos)."""
         if self.unblinded or self.phase != "open":
             return True
-        query = select(_concepts.id).where(_concepts.id == concept_id, self.concept_clause())
-        return tx.execute(query).scalar() is not None
+        found = tx.execute(_seen_concept_query(), {"concept": concept_id, "me": self.me})
+        return found.scalar() is not None
 
     def visible_concept_ids(self) -> Any:
         """A subquery of the ids of the concepts this viewer may see."""
