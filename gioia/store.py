@@ -49,7 +49,7 @@ from gioia.limits import FILE_NAME_LENGTH, NAME_LENGTH, WAVE_LENGTH
 from gioia.views import SchemaUpgrade
 
 #: The alembic revision these models describe; tests check it is the migrations' head.
-SCHEMA_REVISION = "0008"
+SCHEMA_REVISION = "0009"
 DEFAULT_STORE = "gioia.db"
 
 NAMING_CONVENTION = {
@@ -326,13 +326,17 @@ class Event(Base):
 
     ``concept_id`` and ``transcript_id`` are plain integers, not foreign keys, so the
     history of a deleted concept or transcript stays readable. An undo names the event
-    it reverses in ``reverses_id`` (so an event is undone once at most).
+    it reverses in ``reverses_id`` (so an event is undone once at most). ``coder_id`` is
+    whose work the change is (a coding's coder, the consensus coder of a decision),
+    ``actor_id`` who ran the command (NULL: the project lead, no coder named); they differ
+    when the lead imports codings for the coders or reconciles into the consensus.
     """
 
     __tablename__ = "events"
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
     coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id"))
     action: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[int | None] = mapped_column(Integer)

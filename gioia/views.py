@@ -255,7 +255,8 @@ CODING_COLUMNS = (
 
 @dataclass(frozen=True)
 class EventView:
-    """One entry of the audit trail."""
+    """One entry of the audit trail: ``coder`` is whose work it is, ``actor`` who ran
+    the command (the project lead when None)."""
 
     id: int
     at: dt.datetime
@@ -265,6 +266,7 @@ class EventView:
     summary: str
     before: Any
     after: Any
+    actor: str | None
 
 
 @dataclass(frozen=True)

@@ -90,12 +90,33 @@ def test_every_public_method_is_a_read_or_a_write() -> None:
 
 
 class Trail:
-    """The events a step of the walk wrote, read back as the project lead."""
+    """The events a step of the walk wrote, read back as the project lead; each names
+    who ran the step (``actor``: the acting coder, None for the project lead)."""
 
     def __init__(self, store: str) -> None:
         self.store = store
         self.seen = 0
         self.walked: set[str] = set()
+        self.actor: str | None = None
+
+    def acting(self, coder: str | None) -> Any:
+        """The project opened as ``coder``, telling the trail who runs each step."""
+        project = Project.open(self.store, coder=coder)
+        trail = self
+
+        class Acting:
+            def __getattr__(self, name: str) -> Any:
+                found = getattr(project, name)
+                if not callable(found):
+                    return found
+
+                def run(*args: Any, **kwargs: Any) -> Any:
+                    trail.actor = coder
+                    return found(*args, **kwargs)
+
+                return run
+
+        return Acting()
 
     def new(self, method: str) -> list[tuple[str | None, str, str, Any, Any]]:
         """(coder, action, subject, before, after) of the events since the last call;
@@ -107,6 +128,7 @@ class Trail:
         self.seen = events[-1].id
         for event in events:
             assert event.before or event.after, (method, event.summary)
+            assert event.actor == self.actor, (method, event.summary, event.actor)
         return [(e.coder, e.action, e.subject, e.before, e.after) for e in events]
 
 
@@ -117,7 +139,7 @@ def _codings_file(path: Path, rows: list[str]) -> Path:
 
 def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> None:
     trail = Trail(store)
-    lead, maria, tom = (Project.open(store, coder=c) for c in (None, "Maria", "Tom"))
+    lead, maria, tom = (trail.acting(c) for c in (None, "Maria", "Tom"))
 
     # --- transcripts, and an update that must not take other transcripts' attributes ---
     lead.import_files([SAMPLE / f"{A}.txt", SAMPLE / f"{B}.txt"], manifest=SAMPLE / "manifest.csv")
@@ -307,7 +329,8 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
     assert trail.new("rename_coder") == [
         (None, "rename", "coder", {"name": "Tom"}, {"name": "Tomás"})
     ]
-    tom = Project.open(store, coder="Tomás")
+    tom.close()
+    tom = trail.acting("Tomás")
 
     # --- shaping the structure: what goes with a merge or a delete is kept --------------
     maria.add_item("concept", "Fast replies", "Answers within hours.")
@@ -455,7 +478,7 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
     # --- reconciliation: copies, decisions with their spans, undo of a decision ----------
     for coder in (maria, tom):
         coder.review(transcript=A)
-    trail.new("review")
+        trail.new("review")
     state = lead.reconcile("Consensus", coders=["Maria", "Tomás"])
     events = trail.new("reconcile")
     assert [e[1:3] for e in events] == [("create", "coder"), ("reconcile", "coder")]

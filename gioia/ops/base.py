@@ -63,6 +63,11 @@ class Tx:
                 self._coder = found or Coder(id=-1, name=clean_name(self.coder_name, "coder"))
         return self._coder
 
+    def actor_id(self) -> int | None:
+        """Who runs this transaction's command, as events record it: the acting coder's
+        id, or None for the project lead (no coder named)."""
+        return self.coder().id if self.coder_name else None
+
     def record(
         self,
         action: str,
@@ -77,13 +82,15 @@ class Tx:
         coder: Coder | None = None,
         reverses: int | None = None,
     ) -> int:
-        """Append an event to the audit trail, in this transaction, by ``coder`` (default:
-        the acting coder, if any); ``reverses`` names the event an undo reverses. Returns
-        its id."""
+        """Append an event to the audit trail, in this transaction: ``coder``'s work
+        (default: the acting coder's, if any), run by the acting coder (None: the project
+        lead); ``reverses`` names the event an undo reverses. Returns its id."""
+        actor = self.actor_id()
         if coder is None and self.coder_name:
             coder = self.coder()
         event = Event(
             coder_id=coder.id if coder else None,
+            actor_id=actor,
             action=action,
             subject=subject,
             subject_id=subject_id,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from gioia.errors import ImportFailed, InvalidInput, NotFound
+from gioia.errors import ImportFailed, InvalidInput, NotAllowed, NotFound
 from gioia.importers.tables import read_table
 from gioia.limits import clean_name
 from gioia.ops.base import (
@@ -220,9 +220,16 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
     problems: list[str] = []
     rows: list[_Row] = []
     loaded: dict[str, tuple[Transcript, dict[int, Segment]] | None] = {}
+    acting = tx.coder() if tx.coder_name else None
     for number, record in table.records():
         try:
             coder = clean_name(record["coder"], "coder")
+            if acting is not None and name_key(coder) != acting.name_key:
+                raise NotAllowed(
+                    f"{path.name} row {number} is a coding by {coder!r}: as {acting.name} you "
+                    "import only your own codings (the project lead, with no --coder or "
+                    "GIOIA_CODER, imports them for anyone); nothing imported."
+                )
             concept = clean_name(record["concept"], "concept")
             name, position = parse_ref(record["segment"])
             key = name_key(name)
@@ -279,6 +286,7 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
             duplicates += 1
         else:
             new[identity] = row
+    actor = tx.actor_id()
     if new:
         ids = session.scalars(
             insert(core_table(Coding)).returning(
@@ -296,6 +304,7 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
             [
                 dict(
                     coder_id=k[2],
+                    actor_id=actor,
                     action="tag",
                     subject="coding",
                     subject_id=coding_id,

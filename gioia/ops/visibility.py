@@ -122,8 +122,9 @@ class Viewer:
 
     def event_clause(self) -> ColumnElement[bool]:
         """A condition on ``Event`` keeping what this viewer may read in the trail: their
-        own events, and others' changes to what the team shares (about concepts they may
-        see); a concept deleted since is shown only if no coder (the lead) touched it."""
+        own events (their work, or run by them), and others' changes to what the team
+        shares (about concepts they may see); a concept deleted since is shown only if no
+        coder (the lead) touched it."""
         if self.unblinded:
             return true()
         others = Event.coder_id.is_(None) | Event.subject.in_(SHARED_SUBJECTS)
@@ -135,7 +136,8 @@ class Viewer:
                 ~exists().where(Concept.id == Event.concept_id),
             ),
         )
-        return or_(Event.coder_id == self.me, and_(others, concept_seen))
+        mine = or_(Event.coder_id == self.me, Event.actor_id == self.me)
+        return or_(mine, and_(others, concept_seen))
 
     def redact(self, value: Any) -> Any:
         """An event's before or after without other coders' items (a coding or memo as
