@@ -107,7 +107,7 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         ``options.force`` what cannot be placed is dropped, audited, and listed in a CSV
         file beside the store.
         """
-        with self._write() as tx:
+        with self._lead_write("Importing or replacing transcripts") as tx:
             outcome = importing.import_file(
                 tx, path, meta or TranscriptMeta(), options or ImportOptions()
             )
@@ -153,6 +153,7 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         and, when no paths are given, the files to import; a file it does not list gets
         a warning that says so.
         """
+        self._lead("Importing or replacing transcripts")
         base = checked_meta(meta or TranscriptMeta())
         listed = read_manifest(manifest) if manifest else {}
         files = expand_paths(paths) if paths else list(listed)
@@ -257,7 +258,7 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
     def merge_segments(self, refs: list[str]) -> SegmentEdit:
         """Merge consecutive segments (``T:N``) into the first; codings, memos and quote
         picks are kept (see :func:`gioia.ops.segments.merge`)."""
-        with self._write() as tx:
+        with self._lead_write("Editing segments") as tx:
             return segments.merge(tx, refs)
 
     def split_segment(
@@ -270,14 +271,14 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
     ) -> SegmentEdit:
         """Split a segment at a character offset of its text, before some words, or at
         every sentence; codings, memos and read marks follow the parts."""
-        with self._write() as tx:
+        with self._lead_write("Editing segments") as tx:
             return segments.split(tx, ref, at=at, before=before, sentences=sentences)
 
     def delete_segment(self, ref: str, *, force: bool = False) -> SegmentEdit:
         """Delete a segment and its words (a title line, a false turn); refused while it
         holds codings or memos unless ``force``, which drops them (audited, and listed in
         a CSV file beside the store)."""
-        with self._write() as tx:
+        with self._lead_write("Editing segments") as tx:
             outcome = segments.delete_segment(tx, ref, force=force)
             edit = outcome.edit
             if outcome.dropped:

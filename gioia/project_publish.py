@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 CODINGS_FORMATS = (".csv", ".xlsx")
 
 
+RECONCILING = "Reconciling into a consensus coder"
+
+
 class PublishMethods(StructureMethods):
     """The figure, the tables and the reports, written to files; agreement and
     consensus."""
@@ -254,7 +257,9 @@ class PublishMethods(StructureMethods):
         """Start or resume building the consensus coder ``into`` from two coders."""
         from gioia.ops import consensus
 
-        with self._write(show_others=show_others, reading=f"reconcile into {into}") as tx:
+        with self._lead_write(
+            RECONCILING, show_others=show_others, reading=f"reconcile into {into}"
+        ) as tx:
             return consensus.reconcile(tx, into, coders)
 
     def resolve(
@@ -272,7 +277,9 @@ class PublishMethods(StructureMethods):
         (``concepts``: a coder's quote of one is kept, else the whole segment)."""
         from gioia.ops import consensus
 
-        with self._write(show_others=show_others, reading=f"reconcile into {into}") as tx:
+        with self._lead_write(
+            RECONCILING, show_others=show_others, reading=f"reconcile into {into}"
+        ) as tx:
             return consensus.resolve(
                 tx, into, ref, choice, coders=coders, concepts=concepts, note=note
             )
@@ -281,7 +288,9 @@ class PublishMethods(StructureMethods):
         """Take back a decision (its event) of the consensus coder ``into``."""
         from gioia.ops import consensus
 
-        with self._write(show_others=show_others, reading=f"reconcile into {into}") as tx:
+        with self._lead_write(
+            RECONCILING, show_others=show_others, reading=f"reconcile into {into}"
+        ) as tx:
             return consensus.undo_decision(tx, into, event)
 
     def reconcile_auto(
@@ -295,7 +304,9 @@ class PublishMethods(StructureMethods):
         """Build the consensus coder at once: ``union`` or ``intersection`` of two coders."""
         from gioia.ops import consensus
 
-        with self._write(show_others=show_others, reading=f"reconcile into {into}") as tx:
+        with self._lead_write(
+            RECONCILING, show_others=show_others, reading=f"reconcile into {into}"
+        ) as tx:
             return consensus.reconcile_auto(tx, into, mode, coders)
 
     # --- reports and exports -----------------------------------------------------------

@@ -34,7 +34,7 @@ class TeamMixin(ProjectBase):
 
     def set_phase(self, phase: str) -> str:
         """Move the project to a phase of blind coding; returns the phase it was in."""
-        with self._write() as tx:
+        with self._lead_write("Changing the phase of blind coding") as tx:
             return visibility.set_phase(tx, phase)
 
     # --- memos -------------------------------------------------------------------------
@@ -117,7 +117,7 @@ class TeamMixin(ProjectBase):
 
     def rename_coder(self, old: str, new: str) -> str:
         """Rename a coder; their codings, reviews and events follow."""
-        with self._write() as tx:
+        with self._lead_write("Renaming a coder") as tx:
             return reviews.rename_coder(tx, old, new)
 
     def queue(

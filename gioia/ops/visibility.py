@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 from sqlalchemy.orm import Session
 
-from gioia.errors import InvalidInput
+from gioia.errors import InvalidInput, NotAllowed
 from gioia.store import Coder, Coding, Concept, Event, Memo, Setting
 from gioia.text import name_key
 from gioia.views import PHASES
@@ -161,6 +161,17 @@ class Viewer:
             }
         return value
 
+    def owns_concept(self, session: Session, concept: Concept) -> bool:
+        """Whether the concept is this coder's own new one: made by them, not in the
+        structure, and holding no other coder's codings or memos."""
+        if self.me is None or concept.created_by_id != self.me or concept.theme_id is not None:
+            return False
+        others = or_(
+            exists().where(Coding.concept_id == concept.id, Coding.coder_id != self.me),
+            exists().where(Memo.concept_id == concept.id, Memo.coder_id != self.me),
+        )
+        return not session.scalar(select(others))
+
     def hidden(self, lead: str) -> InvalidInput:
         """The error for asking, blind, to see another coder's work; ``lead`` ends with
         its verb ("Ben's codings are")."""
@@ -175,6 +186,33 @@ class Viewer:
         if self.unblinded or name_key(name) == name_key(self.name or ""):
             return
         raise self.hidden(lead)
+
+
+def require_lead(coder: str | None, step: str) -> None:
+    """Refuse a step that shapes the project (``step``: "Changing the phase", …) to an
+    acting coder: it is the project lead's, who runs gioia with no coder named. The one
+    rule every lead-only use case goes through."""
+    if coder:
+        raise NotAllowed(
+            f"{step} is the project lead's step: run it without --coder or GIOIA_CODER."
+        )
+
+
+def require_lead_or_own(tx: Tx, item: object, step: str) -> None:
+    """Refuse ``step`` on a concept, theme or dimension to an acting coder unless the
+    item is their own new concept (see :meth:`Viewer.owns_concept`): a coder shapes
+    their own open codes, the project lead the structure. ``step`` names the verb
+    ("Renaming"); the message never says whose the item is or what it holds."""
+    if not tx.coder_name:
+        return
+    if isinstance(item, Concept) and tx.viewer.owns_concept(tx.session, item):
+        return
+    what = (
+        "a concept other than your own new ones"
+        if isinstance(item, Concept)
+        else (f"a {type(item).__name__.lower()}")
+    )
+    require_lead(tx.coder_name, f"{step} {what}")
 
 
 def record_unblinding(tx: Tx, reading: str) -> int:
