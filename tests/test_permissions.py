@@ -181,7 +181,7 @@ def test_a_coder_shapes_their_own_new_concepts(store: str) -> None:
         with pytest.raises(InvalidInput) as held:
             ben.delete_item("concept", "Ben's renamed")
         assert held.value.message == (
-            "The concept \"Ben's renamed\" has 1 coding(s): merge it into another concept, "
+            'The concept "Ben\'s renamed" has 1 coding(s): merge it into another concept, '
             "or pass --force to delete it anyway."
         )
         assert ben.delete_item("concept", "Ben's renamed", force=True).codings == 1
