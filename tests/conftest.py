@@ -218,10 +218,11 @@ def small_study(project: Project, tmp_path: Path) -> Project:
 def shared_study(small_study: Project) -> Project:
     """The small study with shared concepts: Fees under Costs and Growth (one dimension,
     Economics), Trust under Relations (Social) and a new theme Reputation (Economics)."""
-    small_study.allow_shared(True)
-    small_study.assign(["Fees"], theme="Growth")
-    small_study.assign(["Trust"], theme="Reputation", create=True)
-    small_study.assign(["Reputation"], dimension="Economics")
+    lead = as_lead(small_study)
+    lead.allow_shared(True)
+    lead.assign(["Fees"], theme="Growth")
+    lead.assign(["Trust"], theme="Reputation", create=True)
+    lead.assign(["Reputation"], dimension="Economics")
     return small_study
 
 
