@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from gioia import InvalidInput, NotFound, Project
 from gioia.ops.importing import ImportOptions
-from gioia.store import Coder, Memo, Review, Segment, Transcript
+from gioia.store import Coder, Coding, Memo, Review, Segment, Transcript
 
 from .conftest import assert_spans_hold, stored_codings
 
@@ -84,8 +84,10 @@ def test_merge_keeps_codings_memos_and_picks(anna: Project) -> None:
     anna.coder = "Tom"
     anna.tag(["anna:3"], "Heading", create=True)
     anna.add_memo("anna:3", "A heading, not speech.")
+    anna.coder = "Ben"
+    anna.review(["anna:3"])
     anna.coder = "Maria"
-    edit = anna.merge_segments(["anna:3", "anna:2"])
+    edit = anna.merge_segments(["anna:2", "anna:3"])
     assert (edit.action, edit.before, edit.after, edit.renumbered) == (
         "merge",
         ("anna:2", "anna:3"),
@@ -111,9 +113,10 @@ def test_merge_keeps_codings_memos_and_picks(anna: Project) -> None:
         (2, "Small", "Maria", 41, 58, "The fee was small", 1),
         (2, "Heading", "Tom", 61, 70, "Section 2", None),
     ]
-    # Tom had read only the heading: the merged segment is back in his queue.
-    assert readers(anna) == [(2, "Maria")]
-    assert (edit.carried.reviews_kept, edit.carried.reviews_dropped) == (1, 1)
+    # Tom coded the heading: his coding counts as reading, he keeps his mark. Ben had
+    # only read the heading: the merged segment is back in his queue.
+    assert readers(anna) == [(2, "Maria"), (2, "Tom")]
+    assert (edit.carried.reviews_kept, edit.carried.reviews_dropped) == (2, 1)
     assert memos(anna) == [(2, "A heading, not speech.")]
     event = anna.log(show_others=True)[-1]
     assert (event.action, event.summary) == ("merge", "Merged anna:2, anna:3 into anna:2")
@@ -130,7 +133,8 @@ def test_merge_keeps_codings_memos_and_picks(anna: Project) -> None:
         ("anna:2", 61, 70, "moved"),
     ]
     assert event.after["renumbered"] == {"after": 3, "by": -1, "segments": 2}
-    assert event.after["read marks withdrawn"] == ["Tom"]
+    assert event.after["read marks kept"] == ["Maria", "Tom"]
+    assert event.after["read marks withdrawn"] == ["Ben"]
     assert [s.ref for s in anna.transcript("anna").segments] == [
         "anna:1",
         "anna:2",
@@ -328,3 +332,57 @@ def test_the_only_segment_cannot_be_deleted(project: Project, tmp_path: Path) ->
     with pytest.raises(InvalidInput) as error:
         project.delete_segment("one:1")
     assert error.value.message == "one:1 is the only segment of one: there would be nothing left."
+
+
+def consensus_codes(project: Project) -> list[tuple[str, str]]:
+    return sorted((r.segment, r.concept) for r in project.codings(["Consensus"]))
+
+
+def test_a_merged_segment_keeps_its_readers_and_a_new_decision_replaces_the_old(
+    anna: Project,
+) -> None:
+    """Coders who coded a part keep their read mark; the consensus, which decided only
+    one part while a coder had read the other, decides again, and the new decision
+    replaces the codings of the old one (in the trail, and undone back)."""
+    for coder, concept in (("Ann", "Fee"), ("Ben", "Small")):
+        anna.coder = coder
+        anna.tag(["anna:2"], concept, create=True)
+    anna.coder = None
+    state_ = anna.reconcile("Consensus", coders=["Ann", "Ben"])
+    assert [p.ref for p in state_.pending] == ["anna:2"]
+    anna.resolve("Consensus", "anna:2", "a", coders=["Ann", "Ben"])
+    anna.coder = "Ann"
+    anna.tag(["anna:3"], "Fee")  # a part the consensus never decided
+    anna.coder = None
+    edit = anna.merge_segments(["anna:2", "anna:3"])
+    assert readers(anna) == [(2, "Ann"), (2, "Ben")]
+    assert (edit.carried.reviews_kept, edit.carried.reviews_dropped) == (2, 1)
+    merge_event = anna.log()[-1]
+    assert merge_event.after is not None
+    assert merge_event.after["read marks withdrawn"] == ["Consensus"]
+    again = anna.reconcile("Consensus", coders=["Ann", "Ben"])
+    assert [p.ref for p in again.pending] == ["anna:2"]
+    assert consensus_codes(anna) == [("anna:2", "Fee")]
+    decision = anna.resolve("Consensus", "anna:2", "b", coders=["Ann", "Ben"])
+    assert consensus_codes(anna) == [("anna:2", "Small")]  # Fee is replaced, not kept beside
+    event = anna.log()[-1]
+    assert event.id == decision.event and event.before is not None and event.after is not None
+    assert [(c["concept"], c["start"], c["end"]) for c in event.before["consensus"]] == [
+        ("Fee", 21, 59)
+    ]
+    assert [(c["concept"], c["start"], c["end"]) for c in event.after["removed"]] == [
+        ("Fee", 21, 59)
+    ]
+    assert [(c["concept"], c["start"], c["end"]) for c in event.after["added"]] == [
+        ("Small", 21, 59)
+    ]
+    old_id = event.before["consensus"][0]["id"]
+    anna.undo_decision("Consensus", decision.event)
+    assert consensus_codes(anna) == [("anna:2", "Fee")]
+    with anna._read() as tx:
+        restored = tx.session.scalars(
+            select(Coding.id).join(Coder, Coder.id == Coding.coder_id).where(
+                Coder.name == "Consensus"
+            )
+        ).all()
+    assert restored == [old_id]

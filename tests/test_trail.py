@@ -468,6 +468,7 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
     assert before == {
         "segment": f"{A}:4",
         "coders": {"Maria": sorted(pending[f"{A}:4"].first.codes), "Tomás": []},
+        "consensus": [],  # what the decision replaces: nothing was decided there yet
     }
     assert (after["choice"], after["concepts"], after["note"]) == ("other", [HOME], "Maria's words")
     assert [(c["concept"], c["start"], c["end"]) for c in after["added"]] == [

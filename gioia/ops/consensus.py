@@ -132,47 +132,61 @@ def _text(scope: Scope, segment: int) -> str:
     return scope.transcripts[transcript][1][start:end]
 
 
-def _copy(
-    tx: Tx, work: _Work, segment: int, codes: set[int], sources: tuple[int, ...]
-) -> tuple[int, list[int]]:
-    """Copy the sources' codings of these codes on a segment, each code once: on the
-    distinct quotes the sources marked, or on the whole segment when they marked none.
-    Returns how many codes the consensus newly applies there, and the ids of the
-    codings made."""
+def _targets(
+    work: _Work, segment: int, codes: set[int], sources: tuple[int, ...]
+) -> set[tuple[int, int, int]]:
+    """The codings (concept, start, end) the sources' codes give the consensus on a
+    segment, each code once: on the distinct quotes the sources marked, or on the whole
+    segment when they marked none."""
     _, segment_start, segment_end, _ = work.scope.segments[segment]
-    present: set[tuple[int, int, int]] = {
-        (concept, start, end)
-        for concept, start, end in tx.session.execute(
-            select(Coding.concept_id, Coding.char_start, Coding.char_end).where(
-                Coding.segment_id == segment, Coding.coder_id == work.consensus.id
-            )
-        )
-    }
-    applied = {concept for concept, _, _ in present}
-    made: list[Coding] = []
-    added = 0
-    for code in sorted(codes):
+    target = set()
+    for code in codes:
         spans = {
             span for source in sources for span in work.scope.spans.get((source, segment, code), ())
         }
         quotes = spans - {(segment_start, segment_end)}
-        for start, end in sorted(quotes or spans):
-            if (code, start, end) not in present:
-                coding = Coding(
-                    segment_id=segment,
-                    concept_id=code,
-                    coder_id=work.consensus.id,
-                    char_start=start,
-                    char_end=end,
-                )
-                tx.session.add(coding)
-                made.append(coding)
-                present.add((code, start, end))
-        if spans and code not in applied:
-            applied.add(code)
-            added += 1
+        target |= {(code, start, end) for start, end in quotes or spans}
+    return target
+
+
+def _copy(
+    tx: Tx, work: _Work, segment: int, codes: set[int], sources: tuple[int, ...]
+) -> tuple[int, list[int]]:
+    """Copy the sources' codings of these codes on a segment (see :func:`_targets`).
+    Returns how many codes the consensus newly applies there, and the ids of the
+    codings made."""
+    present = {
+        (c.concept_id, c.char_start, c.char_end) for c in _consensus_codings(tx, work, segment)
+    }
+    target = _targets(work, segment, codes, sources)
+    made = _add(tx, work, segment, target - present)
+    return len({code for code, _, _ in target} - {code for code, _, _ in present}), made
+
+
+def _consensus_codings(tx: Tx, work: _Work, segment: int) -> list[Coding]:
+    return list(
+        tx.session.scalars(
+            select(Coding)
+            .where(Coding.segment_id == segment, Coding.coder_id == work.consensus.id)
+            .order_by(Coding.id)
+        )
+    )
+
+
+def _add(tx: Tx, work: _Work, segment: int, codings: set[tuple[int, int, int]]) -> list[int]:
+    made = [
+        Coding(
+            segment_id=segment,
+            concept_id=code,
+            coder_id=work.consensus.id,
+            char_start=start,
+            char_end=end,
+        )
+        for code, start, end in sorted(codings)
+    ]
+    tx.session.add_all(made)
     tx.session.flush()
-    return added, [coding.id for coding in made]
+    return [coding.id for coding in made]
 
 
 def resolve(
@@ -212,7 +226,10 @@ def _decide(
         "neither": (first & second, (a_id, b_id)),
         "other": (first & second, (a_id, b_id)),
     }[choice]
-    _, added = _copy(tx, work, segment, kept, sources)
+    agreed = first & second  # every choice keeps them, as both coders marked them
+    target = _targets(work, segment, kept - agreed, sources) | _targets(
+        work, segment, agreed, (a_id, b_id)
+    )
     names = sorted(work.scope.names[c] for c in kept)
     if choice == "other":
         if not concepts:
@@ -220,11 +237,20 @@ def _decide(
         _, start, end, _ = work.scope.segments[segment]
         for name in concepts:
             concept = get_concept(tx, name)
-            spans = work.scope.spans  # a coder's quote of this concept is kept, else the whole
-            if not any((c, segment, concept.id) in spans for c in (a_id, b_id)):
-                spans[(-1, segment, concept.id)] = [(start, end)]
-            added += _copy(tx, work, segment, {concept.id}, (a_id, b_id, -1))[1]
+            work.scope.names[concept.id] = concept.name
+            found = _targets(work, segment, {concept.id}, (a_id, b_id))
+            target |= found or {(concept.id, start, end)}  # a coder's quote, else the whole
             names.append(concept.name)
+    # A decision replaces what the consensus held on the segment (an earlier decision,
+    # before the segment was merged with another): it is in the event's before.
+    held = _consensus_codings(tx, work, segment)
+    removed = [c for c in held if (c.concept_id, c.char_start, c.char_end) not in target]
+    for coding in removed:
+        tx.session.delete(coding)
+    tx.session.flush()
+    added = _add(
+        tx, work, segment, target - {(c.concept_id, c.char_start, c.char_end) for c in held}
+    )
     mark_reviewed(tx.session, work.consensus.id, {segment})
     label = {"a": f"{a}'s", "b": f"{b}'s", "both": "both", "neither": "neither"}.get(
         choice, "other concepts"
@@ -242,6 +268,7 @@ def _decide(
                 a: sorted(work.scope.names[c] for c in first),
                 b: sorted(work.scope.names[c] for c in second),
             },
+            "consensus": [_coding_state(work, c) for c in held],
         },
         after={
             "segment": ref,
@@ -249,20 +276,26 @@ def _decide(
             "concepts": names,
             "note": note,
             "added": [
-                {
-                    "id": c.id,
-                    "concept": work.scope.names[c.concept_id],
-                    "start": c.char_start,
-                    "end": c.char_end,
-                }
+                _coding_state(work, c)
                 for c in tx.session.scalars(
                     select(Coding).where(Coding.id.in_(added)).order_by(Coding.id)
                 )
             ],
+            "removed": [_coding_state(work, c) for c in removed],
         },
         coder=work.consensus,
     )
     return Decision(summary, event)
+
+
+def _coding_state(work: _Work, coding: Coding) -> dict[str, object]:
+    return {
+        "id": coding.id,
+        "concept": work.scope.names[coding.concept_id],
+        "concept_id": coding.concept_id,
+        "start": coding.char_start,
+        "end": coding.char_end,
+    }
 
 
 def undo_decision(tx: Tx, into: str, event: int) -> list[str]:

@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, insert, select, update
 
 from gioia.errors import InvalidInput
 from gioia.ops.base import Tx, resolve_refs, segment_ref
-from gioia.ops.carry import OldSegment, WorkCoding, coding_state, drop_work, load_work
+from gioia.ops.carry import OldSegment, Work, WorkCoding, coding_state, drop_work, load_work
 from gioia.ops.coding import locate_quote
 from gioia.store import Coder, Coding, Memo, Review, Segment, Transcript, core_table
 from gioia.text import one_line, split_sentences
@@ -172,10 +172,12 @@ def merge(tx: Tx, refs: list[str]) -> SegmentEdit:
     tx.session.execute(
         update(Memo).where(Memo.segment_id.in_([s.id for s in rest])).values(segment_id=first.id)
     )
-    readers: dict[int, set[int]] = defaultdict(set)
-    for review in work.reviews:
-        readers[review.coder_id].add(review.segment_id)
-    partial = [coder for coder, read in readers.items() if read != set(spans)]
+    kept, partial = _read_marks(tx, work, set(spans))
+    missing = kept - {r.coder_id for r in work.reviews if r.segment_id == first.id}
+    if missing:
+        tx.session.execute(
+            insert(core_table(Review)), [{"segment_id": first.id, "coder_id": c} for c in missing]
+        )
     if partial:
         tx.session.execute(
             delete(Review).where(Review.segment_id == first.id, Review.coder_id.in_(partial))
@@ -184,9 +186,7 @@ def merge(tx: Tx, refs: list[str]) -> SegmentEdit:
         tx.session.delete(segment)
     tx.session.flush()
     renumbered = _renumber(tx, transcript.id, positions[-1], -len(rest))
-    report = CarryReport(
-        tuple(items), reviews_kept=len(readers) - len(partial), reviews_dropped=len(partial)
-    )
+    report = CarryReport(tuple(items), reviews_kept=len(kept), reviews_dropped=len(partial))
     speakers = sorted({s.speaker or "" for s in parts})
     note = f"; it keeps the speaker {first.speaker!r}" if len(speakers) > 1 else ""
     event = tx.record(
@@ -200,12 +200,49 @@ def merge(tx: Tx, refs: list[str]) -> SegmentEdit:
             "segment": _state(transcript, first),
             "codings": after_codings,
             "renumbered": {"after": positions[-1], "by": -len(rest), "segments": renumbered},
-            "read marks withdrawn": sorted(
-                tx.session.scalars(select(Coder.name).where(Coder.id.in_(partial)))
-            ),
+            "read marks kept": _names(tx, kept),
+            "read marks withdrawn": _names(tx, partial),
         },
     )
     return SegmentEdit("merge", before_refs, (merged_ref,), report, renumbered, event)
+
+
+def _read_marks(tx: Tx, work: Work, parts: set[int]) -> tuple[set[int], set[int]]:
+    """Who keeps a read mark on a merged segment, and whose marks are withdrawn.
+
+    A coder keeps it who had read every part, or who read a part and coded one (a coding
+    counts as reading in every count: withdrawing the mark would contradict it). A
+    consensus coder's mark says a segment is decided: it keeps it when it had decided
+    every part that another coder read, else the merged segment is to decide again (and
+    the new decision replaces its codings there).
+    """
+    read: dict[int, set[int]] = defaultdict(set)
+    for review in work.reviews:
+        read[review.coder_id].add(review.segment_id)
+    coded: dict[int, set[int]] = defaultdict(set)
+    for coding in work.codings:
+        coded[coding.coder_id].add(coding.segment_id)
+    marked = set(read)
+    consensus = set(
+        tx.session.scalars(
+            select(Coder.id).where(Coder.id.in_(marked), Coder.is_consensus.is_(True))
+        )
+    )
+    coders = (set(read) | set(coded)) - consensus
+    seen_by_coders = {part for coder in coders for part in read[coder] | coded[coder]}
+    kept = set()
+    for coder in marked:
+        if coder in consensus:
+            keep = not (seen_by_coders - read[coder])
+        else:
+            keep = read[coder] == parts or bool(coded[coder])
+        if keep:
+            kept.add(coder)
+    return kept, marked - kept
+
+
+def _names(tx: Tx, coders: set[int]) -> list[str]:
+    return sorted(tx.session.scalars(select(Coder.name).where(Coder.id.in_(coders))))
 
 
 def _ref_of(transcript: Transcript, parts: list[Segment], coding: WorkCoding) -> str:
