@@ -381,8 +381,8 @@ def test_a_merged_segment_keeps_its_readers_and_a_new_decision_replaces_the_old(
     assert consensus_codes(anna) == [("anna:2", "Fee")]
     with anna._read() as tx:
         restored = tx.session.scalars(
-            select(Coding.id).join(Coder, Coder.id == Coding.coder_id).where(
-                Coder.name == "Consensus"
-            )
+            select(Coding.id)
+            .join(Coder, Coder.id == Coding.coder_id)
+            .where(Coder.name == "Consensus")
         ).all()
     assert restored == [old_id]

@@ -12,8 +12,8 @@ from gioia.ops import undo
 from gioia.ops.base import Tx, get_concept, mark_reviewed
 from gioia.ops.reliability_data import COMPARING, Scope, coder_codes, load
 from gioia.store import Coder, Coding, Review
-from gioia.text import name_key
-from gioia.views import Decision, Pending, ReconcileState
+from gioia.text import name_key, one_line
+from gioia.views import Decision, OneReader, Pending, ReconcileState
 
 CHOICES = ("a", "b", "both", "neither", "other")
 
@@ -59,22 +59,28 @@ def _start(tx: Tx, into: str, coders: list[str] | None) -> _Work:
     return _Work(consensus, (pair[0], pair[1]), scope)
 
 
-def reconcile(tx: Tx, into: str, coders: list[str] | None = None) -> ReconcileState:
-    """Copy what two coders agree on into the consensus coder, and the codings of
-    segments only one of them read, and list what is left: segments both read where
-    their concepts differ, not yet decided (so it resumes)."""
+def reconcile(
+    tx: Tx, into: str, coders: list[str] | None = None, *, copy_one_reader: bool = False
+) -> ReconcileState:
+    """Copy what two coders agree on (segments both read and coded alike) into the
+    consensus coder and list what is left to decide: segments both read where their
+    concepts differ, and segments only one of them read and coded (unless
+    ``copy_one_reader`` copies those as they are, reported apart). Not yet decided, so
+    it resumes."""
     work = _start(tx, into, coders)
-    return _state(tx, work)
+    return _state(tx, work, copy_one_reader)
 
 
-def _state(tx: Tx, work: _Work) -> ReconcileState:
+def _state(tx: Tx, work: _Work, copy_one_reader: bool) -> ReconcileState:
     scope, consensus = work.scope, work.consensus
     (a_id, a), (b_id, b) = work.pair
     decided = set(
         tx.session.scalars(select(Review.segment_id).where(Review.coder_id == consensus.id))
     )
-    copied = 0  # codes newly applied by the consensus
+    copied = 0  # codes newly applied by the consensus where the coders agree
     made: list[int] = []  # the codings that hold them
+    alone: dict[int, list[int]] = {a_id: [], b_id: []}  # coder -> segments only they read
+    alone_codes = {a_id: 0, b_id: 0}
     settled: list[int] = []
     done = 0
     pending: list[Pending] = []
@@ -85,19 +91,25 @@ def _state(tx: Tx, work: _Work) -> ReconcileState:
         if segment in decided:
             done += 1
             continue
-        if len(read) == 1:  # one coder's reading is all there is: it stands as it is
-            codes, ids = _copy(
-                tx, work, segment, scope.applied.get((read[0], segment), set()), (read[0],)
-            )
-            copied, made = copied + codes, made + ids
-            settled.append(segment)
-            continue
         first, second = work.codes(0, segment), work.codes(1, segment)
-        codes, ids = _copy(tx, work, segment, first & second, (a_id, b_id))
-        copied, made = copied + codes, made + ids
-        if first == second:
-            settled.append(segment)
-            continue
+        if len(read) == 1:  # not agreed: one coder's reading is all there is
+            codes = scope.applied.get((read[0], segment), set())
+            if copy_one_reader:
+                _, ids = _copy(tx, work, segment, codes, (read[0],))
+                made += ids
+                settled.append(segment)
+            if not codes:
+                continue  # nothing coded: nothing to decide, nothing to copy
+            alone[read[0]].append(segment)
+            alone_codes[read[0]] += len(codes)
+            if copy_one_reader:
+                continue
+        else:
+            codes, ids = _copy(tx, work, segment, first & second, (a_id, b_id))
+            copied, made = copied + codes, made + ids
+            if first == second:
+                settled.append(segment)
+                continue
         pending.append(
             Pending(
                 ref,
@@ -108,23 +120,49 @@ def _state(tx: Tx, work: _Work) -> ReconcileState:
             )
         )
     mark_reviewed(tx.session, consensus.id, set(settled))
-    if copied or settled:
+    one_reader = tuple(
+        OneReader(name, len(alone[coder]), alone_codes[coder], copy_one_reader)
+        for coder, name in work.pair
+        if alone[coder]
+    )
+    if made or settled:
+        single = {r.coder: r.codings for r in one_reader if r.copied}
         tx.record(
             "reconcile",
             "coder",
-            f"Copied {copied} agreed coding(s) of {a} and {b} into {consensus.name}; "
-            f"{len(settled)} segment(s) settled",
+            f"Copied {copied} agreed coding(s) of {a} and {b} into {consensus.name}"
+            + "".join(f"; {n} coding(s) on segments only {c} read" for c, n in single.items())
+            + f"; {len(settled)} segment(s) settled",
             subject_id=consensus.id,
             before={"coders": [a, b], "settled": done},
             after={
                 "coders": [a, b],
                 "copied": copied,
-                "codings": made,
-                "segments": sorted(settled),
+                "copied from one reader": single,
+                "codings": _made_state(tx, work, made),
+                "segments": [_segment_state(scope, s) for s in settled],
             },
             coder=consensus,
         )
-    return ReconcileState(consensus.name, (a, b), copied, done, tuple(pending), len(settled))
+    return ReconcileState(
+        consensus.name, (a, b), copied, done, tuple(pending), len(settled), one_reader
+    )
+
+
+def _segment_state(scope: Scope, segment: int) -> dict[str, object]:
+    """A segment as the trail names it: its id, reference and the start of its text."""
+    return {
+        "id": segment,
+        "segment": scope.segments[segment][3],
+        "text": one_line(_text(scope, segment)),
+    }
+
+
+def _made_state(tx: Tx, work: _Work, made: list[int]) -> list[dict[str, object]]:
+    rows = tx.session.scalars(select(Coding).where(Coding.id.in_(made)).order_by(Coding.id))
+    return [
+        {**_coding_state(work, c), "segment": work.scope.segments[c.segment_id][3]} for c in rows
+    ]
 
 
 def _text(scope: Scope, segment: int) -> str:
@@ -309,17 +347,33 @@ def undo_decision(tx: Tx, into: str, event: int) -> list[str]:
     return undo.undo(tx, [event], actor=consensus)
 
 
-def reconcile_auto(tx: Tx, into: str, mode: str, coders: list[str] | None = None) -> ReconcileState:
+def reconcile_auto(
+    tx: Tx,
+    into: str,
+    mode: str,
+    coders: list[str] | None = None,
+    *,
+    copy_one_reader: bool = False,
+) -> ReconcileState:
     """Settle every disagreement left at once: ``union`` keeps both coders' concepts,
-    ``intersection`` neither; ``decided`` says how many this settled."""
+    ``intersection`` neither; ``decided`` says how many this settled. Segments only one
+    coder read are no disagreement: they stay to decide (``pending``) unless
+    ``copy_one_reader`` copies them."""
     if mode not in ("union", "intersection"):
         raise InvalidInput(f"{mode!r} is not a mode: choose union or intersection.")
     work = _start(tx, into, coders)
-    state = _state(tx, work)
+    state = _state(tx, work, copy_one_reader)
     refs = {v[3]: s for s, v in work.scope.segments.items()}
     choice = "both" if mode == "union" else "neither"
-    for item in state.pending:
+    disagreements = [item for item in state.pending if item.only is None]
+    for item in disagreements:
         _decide(tx, work, refs[item.ref], choice, [], f"--auto {mode}")
     return ReconcileState(
-        state.into, state.coders, state.copied, len(state.pending), (), state.settled
+        state.into,
+        state.coders,
+        state.copied,
+        len(disagreements),
+        tuple(item for item in state.pending if item.only is not None),
+        state.settled,
+        state.one_reader,
     )
