@@ -205,7 +205,17 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
             None,
             {"segment": f"{A}:4", "concept": HOME, **_quote_span(store)},
         ),
-        ("Maria", "review", "segment", None, {"segments": [_segment(store, f"{A}:4")]}),
+        (
+            "Maria",
+            "review",
+            "segment",
+            None,
+            {
+                "segments": [
+                    _label(store, f"{A}:4", "Mostly in Italy, still. Maybe seventy percent. A…")
+                ]
+            },
+        ),
     ]
     maria.tag([f"{A}:4", f"{A}:10"], DAILY)
     trail.new("tag")
@@ -301,7 +311,17 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
     assert (action, before, len(after["segments"])) == ("review", None, 13)
     maria.unreview([f"{B}:2"])
     assert trail.new("unreview") == [
-        ("Maria", "unreview", "segment", {"segments": [_segment(store, f"{B}:2")]}, None)
+        (
+            "Maria",
+            "unreview",
+            "segment",
+            {
+                "segments": [
+                    _label(store, f"{B}:2", "Of course. I'm the export manager, which here…")
+                ]
+            },
+            None,
+        )
     ]
     lead.rename_coder("Tom", "Tomás")
     assert trail.new("rename_coder") == [
@@ -563,6 +583,11 @@ def _event_ids(store: str, coder: str, action: str) -> list[int]:
 def _segment(store: str, ref: str) -> int:
     with Project.open(store) as lead:
         return lead.segment_id(ref)
+
+
+def _label(store: str, ref: str, text: str) -> dict[str, object]:
+    """A segment as an event names it: id, reference, the start of its text."""
+    return {"id": _segment(store, ref), "segment": ref, "text": text}
 
 
 def _segment_span(store: str, ref: str) -> dict[str, int]:

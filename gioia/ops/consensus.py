@@ -9,10 +9,10 @@ from sqlalchemy import select
 from gioia.errors import InvalidInput
 from gioia.limits import DEFINITION_LENGTH, clean_name, clean_text
 from gioia.ops import undo
-from gioia.ops.base import Tx, get_concept, mark_reviewed
+from gioia.ops.base import Tx, get_concept, mark_reviewed, segment_labels
 from gioia.ops.reliability_data import COMPARING, Scope, coder_codes, load
 from gioia.store import Coder, Coding, Review
-from gioia.text import name_key, one_line
+from gioia.text import name_key
 from gioia.views import Decision, OneReader, Pending, ReconcileState
 
 CHOICES = ("a", "b", "both", "neither", "other")
@@ -140,22 +140,13 @@ def _state(tx: Tx, work: _Work, copy_one_reader: bool) -> ReconcileState:
                 "copied": copied,
                 "copied from one reader": single,
                 "codings": _made_state(tx, work, made),
-                "segments": [_segment_state(scope, s) for s in settled],
+                "segments": segment_labels(tx.session, settled),
             },
             coder=consensus,
         )
     return ReconcileState(
         consensus.name, (a, b), copied, done, tuple(pending), len(settled), one_reader
     )
-
-
-def _segment_state(scope: Scope, segment: int) -> dict[str, object]:
-    """A segment as the trail names it: its id, reference and the start of its text."""
-    return {
-        "id": segment,
-        "segment": scope.segments[segment][3],
-        "text": one_line(_text(scope, segment)),
-    }
 
 
 def _made_state(tx: Tx, work: _Work, made: list[int]) -> list[dict[str, object]]:

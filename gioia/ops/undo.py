@@ -12,7 +12,7 @@ from collections.abc import Callable
 from sqlalchemy import delete, func, select
 
 from gioia.errors import InvalidInput
-from gioia.ops.base import Tx, mark_reviewed
+from gioia.ops.base import Tx, label_ids, mark_reviewed
 from gioia.ops.reviews import remove_reviews
 from gioia.store import Coder, Coding, Concept, Event, Memo, Review, Segment
 
@@ -87,7 +87,7 @@ def _unmemo(tx: Tx, event: Event) -> None:
 
 def _unreview(tx: Tx, event: Event) -> None:
     assert event.coder_id is not None
-    segments = list((event.after or {}).get("segments", []))
+    segments = label_ids((event.after or {}).get("segments", []))
     still = tx.session.scalar(
         select(func.count()).where(
             Review.coder_id == event.coder_id, Review.segment_id.in_(segments)
@@ -100,7 +100,7 @@ def _unreview(tx: Tx, event: Event) -> None:
 
 def _rereview(tx: Tx, event: Event) -> None:
     assert event.coder_id is not None
-    segments = set((event.before or {}).get("segments", []))
+    segments = set(label_ids((event.before or {}).get("segments", [])))
     present = set(tx.session.scalars(select(Segment.id).where(Segment.id.in_(segments))))
     if not mark_reviewed(tx.session, event.coder_id, present):
         raise _refuse(event, "those segments are marked as reviewed already")
