@@ -254,11 +254,12 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
 
     # --- editing segments ------------------------------------------------------------
 
-    def merge_segments(self, refs: list[str]) -> SegmentEdit:
-        """Merge consecutive segments (``T:N``) into the first; codings, memos and quote
-        picks are kept (see :func:`gioia.ops.segments.merge`)."""
+    def merge_segments(self, refs: list[str], *, speaker: str | None = None) -> SegmentEdit:
+        """Merge consecutive segments (``T:N``, in their order) into the first; codings,
+        memos and quote picks are kept. Turns of different speakers need ``speaker``:
+        whose turn the merged one is (see :func:`gioia.ops.segments.merge`)."""
         with self._write() as tx:
-            return segments.merge(tx, refs)
+            return segments.merge(tx, refs, speaker=speaker)
 
     def split_segment(
         self,

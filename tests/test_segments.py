@@ -157,12 +157,38 @@ def test_merge_is_refused_unless_neighbours_of_one_transcript(anna: Project) -> 
     assert state(anna)[0][1] == (2, 21, 59, "Anna Rossi")
 
 
-def test_merge_keeps_the_first_speaker_and_says_so(anna: Project) -> None:
-    anna.merge_segments(["anna:3", "anna:4"])
-    assert anna.log()[-1].summary == (
-        "Merged anna:3, anna:4 into anna:3; it keeps the speaker 'Anna Rossi'"
+def test_turns_of_different_speakers_merge_only_with_a_speaker_named(anna: Project) -> None:
+    with pytest.raises(InvalidInput) as error:
+        anna.merge_segments(["anna:4", "anna:5"])
+    assert error.value.message == (
+        "anna:4 (Interviewer) and anna:5 (Anna Rossi) are turns of different speakers: "
+        "pass --speaker NAME to say whose turn the merged segment is."
     )
-    assert state(anna)[0][2] == (3, 61, 87, "Anna Rossi")
+    with pytest.raises(InvalidInput) as error:
+        anna.merge_segments(["anna:4", "anna:5"], speaker="Tom")
+    assert error.value.message == (
+        "No part speaks as 'Tom': choose one of 'Interviewer', 'Anna Rossi'."
+    )
+    with pytest.raises(InvalidInput) as error:
+        anna.merge_segments(["anna:5", "anna:4"], speaker="Interviewer")
+    assert error.value.message == (
+        "Name the segments in their order: anna:4 anna:5 (they merge into the first)."
+    )
+    assert state(anna)[0][3:] == [(4, 72, 87, "Interviewer"), (5, 89, 128, "Anna Rossi")]
+    anna.merge_segments(["anna:4", "anna:5"], speaker="anna rossi")
+    assert anna.log()[-1].summary == (
+        "Merged anna:4, anna:5 into anna:4; the turn of Anna Rossi (--speaker)"
+    )
+    assert state(anna)[0][3] == (4, 72, 128, "Anna Rossi")
+    with anna._read() as tx:
+        informant, interviewer = tx.session.execute(
+            select(Segment.informant_id, Segment.is_interviewer).where(Segment.position == 4)
+        ).one()
+        rossi = tx.session.scalar(select(Segment.informant_id).where(Segment.position == 2))
+    assert (informant, interviewer) == (rossi, False)
+    # The same speaker (a heading paragraph within Anna's turn): no --speaker needed.
+    anna.merge_segments(["anna:2", "anna:3"])
+    assert anna.log()[-1].summary == "Merged anna:2, anna:3 into anna:2"
 
 
 def test_split_at_a_character(anna: Project) -> None:

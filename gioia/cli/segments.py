@@ -22,10 +22,16 @@ def segment() -> None:
 
 @segment.command("merge")
 @click.argument("refs", nargs=-1, required=True, metavar="T:N T:N+1...")
-def merge(refs: tuple[str, ...]) -> None:
-    """Merge consecutive segments into the first (a turn cut in two)."""
+@click.option(
+    "--speaker",
+    metavar="NAME",
+    help="Whose turn the merged segment is, when the parts are turns of different speakers.",
+)
+def merge(refs: tuple[str, ...], speaker: str | None) -> None:
+    """Merge consecutive segments, named in their order, into the first (a turn cut in
+    two). Turns of different speakers are merged only with --speaker."""
     with open_project() as project:
-        edit = project.merge_segments(list(refs))
+        edit = project.merge_segments(list(refs), speaker=speaker)
     _report(edit, f"Merged {', '.join(edit.before)} into {edit.after[0]}")
 
 

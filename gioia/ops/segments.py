@@ -19,7 +19,7 @@ from gioia.ops.base import Tx, resolve_refs, segment_ref
 from gioia.ops.carry import OldSegment, Work, WorkCoding, coding_state, drop_work, load_work
 from gioia.ops.coding import locate_quote
 from gioia.store import Coder, Coding, Memo, Review, Segment, Transcript, core_table
-from gioia.text import one_line, split_sentences
+from gioia.text import name_key, one_line, split_sentences
 from gioia.views import CarriedItem, CarryReport, SegmentEdit
 
 
@@ -84,12 +84,15 @@ def _item(
     )
 
 
-def merge(tx: Tx, refs: list[str]) -> SegmentEdit:
-    """Merge consecutive segments of one transcript into the first of them.
+def merge(tx: Tx, refs: list[str], *, speaker: str | None = None) -> SegmentEdit:
+    """Merge consecutive segments of one transcript, named in their order, into the
+    first of them.
 
+    Turns of different speakers are merged only when ``speaker`` names the one whose
+    turn the merged segment is (its informant and interviewer flag go with it).
     Codings keep their spans; a coder's whole-segment codings of one concept on every
-    part become one whole-segment coding of the merged segment. Memos move over; a
-    coder keeps their read mark only if they had read every part.
+    part become one whole-segment coding of the merged segment. Memos move over; read
+    marks as :func:`_read_marks` says.
     """
     targets = resolve_refs(tx.session, refs)
     if len(targets) < 2:
@@ -99,12 +102,17 @@ def merge(tx: Tx, refs: list[str]) -> SegmentEdit:
         raise InvalidInput("Only segments of one transcript can be merged.")
     parts = sorted((s for _, s in targets), key=lambda s: s.position)
     positions = [s.position for s in parts]
+    named = ", ".join(segment_ref(transcript, s) for s in parts)
     if positions != list(range(positions[0], positions[0] + len(parts))):
+        raise InvalidInput(f"Segments {named} are not consecutive: merge neighbours only.")
+    if [s.position for _, s in targets] != positions:
         raise InvalidInput(
-            f"Segments {', '.join(segment_ref(transcript, s) for s in parts)} are not "
-            "consecutive: merge neighbours only."
+            f"Name the segments in their order: {' '.join(named.split(', '))} "
+            "(they merge into the first)."
         )
     first, rest = parts[0], parts[1:]
+    voice = _voice(transcript, parts, speaker)
+    mixed = len({name_key(s.speaker or "") for s in parts}) > 1
     text = transcript.text
     work = load_work(tx, [s.id for s in parts])
     before_refs = tuple(segment_ref(transcript, s) for s in parts)
@@ -187,8 +195,12 @@ def merge(tx: Tx, refs: list[str]) -> SegmentEdit:
     tx.session.flush()
     renumbered = _renumber(tx, transcript.id, positions[-1], -len(rest))
     report = CarryReport(tuple(items), reviews_kept=len(kept), reviews_dropped=len(partial))
-    speakers = sorted({s.speaker or "" for s in parts})
-    note = f"; it keeps the speaker {first.speaker!r}" if len(speakers) > 1 else ""
+    first.speaker, first.is_interviewer, first.informant_id = (
+        voice.speaker,
+        voice.is_interviewer,
+        voice.informant_id,
+    )
+    note = f"; the turn of {voice.speaker or 'no speaker'} (--speaker)" if mixed else ""
     event = tx.record(
         "merge",
         "segment",
@@ -205,6 +217,32 @@ def merge(tx: Tx, refs: list[str]) -> SegmentEdit:
         },
     )
     return SegmentEdit("merge", before_refs, (merged_ref,), report, renumbered, event)
+
+
+def _voice(transcript: Transcript, parts: list[Segment], speaker: str | None) -> Segment:
+    """The part whose speaker the merged turn keeps: the only speaker there is, or the
+    one ``speaker`` names; refused when the parts are turns of different speakers and
+    none is named."""
+    speakers: dict[str, Segment] = {}
+    for part in parts:
+        speakers.setdefault(name_key(part.speaker or ""), part)
+    if speaker is None:
+        if len(speakers) == 1:
+            return parts[0]
+        who = " and ".join(
+            f"{segment_ref(transcript, s)} ({s.speaker or 'no speaker'})"
+            for s in parts
+            if speakers[name_key(s.speaker or "")] is s
+        )
+        raise InvalidInput(
+            f"{who} are turns of different speakers: pass --speaker NAME to say whose "
+            "turn the merged segment is."
+        )
+    chosen = speakers.get(name_key(speaker))
+    if chosen is None:
+        names = ", ".join(repr(s.speaker or "") for s in speakers.values())
+        raise InvalidInput(f"No part speaks as {speaker!r}: choose one of {names}.")
+    return chosen
 
 
 def _read_marks(tx: Tx, work: Work, parts: set[int]) -> tuple[set[int], set[int]]:
