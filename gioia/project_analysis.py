@@ -148,7 +148,7 @@ class AnalysisMethods(ProjectBase):
         import dataclasses
         import tempfile
 
-        from gioia.analysis.cooccurrence import draw_network, network_dot
+        from gioia.analysis.cooccurrence import draw_network
         from gioia.errors import GioiaError
         from gioia.figure import FigureOptions, draw
         from gioia.ops.report import gather
@@ -176,7 +176,7 @@ class AnalysisMethods(ProjectBase):
                 note = f"The figure could not be drawn: {exc.message}"
         if data.cooccurrence.pairs:
             try:
-                network = draw_network(network_dot(data.cooccurrence), "svg").decode()
+                network = draw_network(data.cooccurrence, "svg").decode()
             except GioiaError:
                 network = ""
         return dataclasses.replace(

@@ -208,6 +208,17 @@ def small_study(project: Project, tmp_path: Path) -> Project:
     return project
 
 
+@pytest.fixture
+def shared_study(small_study: Project) -> Project:
+    """The small study with shared concepts: Fees under Costs and Growth (one dimension,
+    Economics), Trust under Relations (Social) and a new theme Reputation (Economics)."""
+    small_study.allow_shared(True)
+    small_study.assign(["Fees"], theme="Growth")
+    small_study.assign(["Trust"], theme="Reputation", create=True)
+    small_study.assign(["Reputation"], dimension="Economics")
+    return small_study
+
+
 @pytest.fixture(scope="session")
 def sample_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample study as `gioia demo` builds it (two coders reconciled into a consensus

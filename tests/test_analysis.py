@@ -189,3 +189,95 @@ def test_a_coder_s_concept_on_a_segment_counts_once(small_study: Project) -> Non
         2,
         2,
     )
+
+
+SHARED_THEMES = ("Costs", "Growth", "Reputation", "Relations")
+
+
+def test_shared_concepts_count_once_for_each_theme(shared_study: Project) -> None:
+    # Everyone's codings, by (coder, concept, segment) and the themes they reach:
+    # Maria t1:2 Export start (Growth), Buyer contact (Relations); t1:4 Fees (Costs,
+    # Growth); t2:2 Trust (Relations, Reputation), Buyer contact (Relations); t2:4 Sample
+    # costs (Costs); t3:2 Export start (Growth), Trust (Relations, Reputation);
+    # Tom t1:2 Export start (Growth); t1:4 Fees (Costs, Growth), Trust (Relations,
+    # Reputation). Cases: t1 and t2 are Case A, t3 Case B.
+    count = shared_study.matrix(rows="case", level="theme", value="count", show_others=True)
+    assert count.codes == SHARED_THEMES
+    assert count.values == ((3.0, 4.0, 2.0, 4.0), (0.0, 1.0, 1.0, 1.0))
+    segments = shared_study.matrix(rows="case", level="theme", value="segments", show_others=True)
+    assert segments.values == ((2.0, 2.0, 2.0, 3.0), (0.0, 1.0, 1.0, 1.0))
+    assert segments.refs[0][2] == ("t1:4", "t2:2")
+
+
+def test_shared_concepts_count_once_for_a_dimension(shared_study: Project) -> None:
+    # Fees reaches Economics through Costs and Growth: once. Case A, Economics: Maria's
+    # Export start, Fees, Trust, Sample costs and Tom's Export start, Fees, Trust (7);
+    # Social: Maria's Buyer contact twice and Trust, Tom's Trust (4).
+    count = shared_study.matrix(rows="case", level="dimension", value="count", show_others=True)
+    assert count.codes == ("Economics", "Social")
+    assert count.values == ((7.0, 4.0), (2.0, 1.0))
+
+
+def test_shared_concepts_in_cooccurrence_and_saturation(shared_study: Project) -> None:
+    # Themes per segment: t1:2 {Growth, Relations}; t1:4 {Costs, Growth, Reputation,
+    # Relations}; t2:2 {Reputation, Relations}; t2:4 {Costs}; t3:2 {Growth, Reputation,
+    # Relations}; 5 informant segments.
+    result = shared_study.cooccurrence(level="theme", show_others=True)
+    assert result.frequencies == (2, 3, 3, 4)
+    assert result.pairs == (
+        CodePair("Growth", "Relations", 3, 3 / 4, 3 * 4 / 5),
+        CodePair("Reputation", "Relations", 3, 3 / 4, 3 * 4 / 5),
+        CodePair("Growth", "Reputation", 2, 2 / 4, 3 * 3 / 5),
+        CodePair("Costs", "Growth", 1, 1 / 4, 2 * 3 / 5),
+        CodePair("Costs", "Reputation", 1, 1 / 4, 2 * 3 / 5),
+        CodePair("Costs", "Relations", 1, 1 / 5, 2 * 4 / 5),
+    )
+    # Maria reaches Reputation first in t2 (Trust), through its second theme only.
+    themes = shared_study.saturation(level="theme", order="date", evidence="Maria")
+    assert [s.new for s in themes.steps] == [("Costs", "Growth", "Relations"), ("Reputation",), ()]
+
+
+def test_the_report_matrix_follows_shared_concepts(shared_study: Project) -> None:
+    data = shared_study.report_data(show_others=True)
+    assert (data.matrix.level, data.matrix.codes) == ("theme", SHARED_THEMES)
+    assert data.matrix.values == ((2.0, 2.0, 2.0, 3.0), (0.0, 1.0, 1.0, 1.0))
+    from gioia.report.html import render
+
+    page = render(data)
+    note = (
+        " 2 concept(s) are under more than one theme: a coding counts under each theme its "
+        "concept reaches, once.</p>"
+    )
+    assert page.count(note) == 2  # the matrix and co-occurrence say so
+
+
+def test_the_network_is_drawn_by_the_figure_s_graphviz_runner(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+    import shutil
+
+    from PIL import Image
+
+    from gioia.analysis.cooccurrence import Cooccurrence, draw_network
+    from gioia.errors import GioiaError
+
+    result = Cooccurrence(
+        "theme",
+        "segment",
+        None,
+        10,
+        ("A", "B"),
+        ("X", "Y"),
+        (4, 2),
+        (CodePair("A", "B", 2, 0.5, 0.8),),
+    )
+    with Image.open(io.BytesIO(draw_network(result, "png"))) as image:
+        assert tuple(round(d) for d in image.info["dpi"]) == (300, 300)
+    assert draw_network(result, "svg").count(b'class="node"') == 2
+    monkeypatch.setenv("GIOIA_DOT", "false")  # prints nothing and fails
+    with pytest.raises(GioiaError) as error:
+        draw_network(result, "svg")
+    assert error.value.message == (
+        f"{shutil.which('false')} could not draw the network; its messages follow."
+    )

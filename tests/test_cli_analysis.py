@@ -58,6 +58,50 @@ def test_search_tag_codes_the_hits_in_one_audited_step(
     ]
 
 
+def test_search_tag_as_json_is_one_document(
+    small_study: Project,
+    store: str,
+    runner: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    result = run(
+        runner, store, "search", "trust", "--tag", "Buyer contact", "--yes", "--json", coder="Tom"
+    )
+    document = json.loads(result.output)
+    assert [(h["ref"], h["match"]) for h in document["hits"]] == [
+        ("t2:2", "Trust"),
+        ("t3:2", "Trust"),
+    ]
+    assert document["segments"] == ["t2:2", "t3:2"]
+    tagged = dict(document["tagged"])
+    assert len(tagged.pop("events")) == 3
+    assert tagged == {
+        "concept": "Buyer contact",
+        "added": 2,
+        "existing": 0,
+        "created_concept": False,
+        "reviewed": 2,
+        "coder": "Tom",
+    }
+    with Project.open(store) as reopened:
+        toms = {(c.segment, c.concept) for c in reopened.codings(["Tom"])}
+    assert {("t2:2", "Buyer contact"), ("t3:2", "Buyer contact")} <= toms
+    # Asked on a terminal, the question goes to stderr and stdout stays one document.
+    monkeypatch.setattr("gioia.cli.analysis.interactive", lambda: True)
+    asked = runner.invoke(
+        cli,
+        ["--store", store, "--coder", "Tom", "search", "samples", "--tag", "Fees", "--json"],
+        input="y\n",
+        catch_exceptions=False,
+    )
+    assert "Tag these 2 segment(s) with 'Fees'?" in asked.stderr
+    assert json.loads(asked.stdout)["tagged"]["added"] == 2
+    nothing = json.loads(
+        run(runner, store, "search", "zebra", "--tag", "Fees", "--json", coder="Tom").output
+    )
+    assert nothing == {"hits": [], "segments": [], "tagged": None}
+
+
 def test_search_tag_asks_first(small_study: Project, store: str, runner: CliRunner) -> None:
     refused = runner.invoke(
         cli,

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from gioia import graphviz_engine
 from gioia.errors import GioiaError, InvalidInput
 from gioia.figure import TINTS, Engine, FigureOptions, draw, find_engine, lay_out, to_dot
 from gioia.figure import render as figure_render
@@ -843,7 +844,7 @@ def test_graphviz_pure_without_system_dot(tmp_path: Path, monkeypatch: pytest.Mo
 def test_no_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GIOIA_DOT", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setattr(figure_render, "graphviz_pure", lambda: None)
+    monkeypatch.setattr(graphviz_engine, "graphviz_pure", lambda: None)
     with pytest.raises(GioiaError) as error:
         draw(sample_structure(), tmp_path / "figure.svg")
     assert error.value.message == (

@@ -1,5 +1,6 @@
-"""fsQCA calibration: the direct method against values computed by hand from its formula
-and against Ragin's (2008) published example; specs, rubrics and the CSV on a study."""
+"""fsQCA calibration: the direct method against values computed by hand from its formula,
+and as a cross-check against Ragin's (2008) national-income example as commonly
+reproduced; specs, rubrics and the CSV on a study."""
 
 from __future__ import annotations
 
@@ -75,7 +76,10 @@ def test_full_membership_degree() -> None:
 
 
 def test_ragin_2008_national_income() -> None:
-    """Every country of Ragin's Table 5.2 gets its published membership (two decimals)."""
+    """A cross-check beside the hand-computed tests above: every country of Ragin's (2008)
+    direct-method example (the chapter on calibration) gets the membership the example is
+    commonly reproduced with, to two decimals. The values were not re-checked against the
+    printed page (see the data file's header)."""
     lines = (DATA / "ragin2008_national_income.csv").read_text(encoding="utf-8").splitlines()
     rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
     assert len(rows) == 24
@@ -233,3 +237,31 @@ def test_a_spec_that_is_not_yaml(small_study: Project, tmp_path: Path) -> None:
     spec.write_text("conditions: [unclosed\n", encoding="utf-8")
     with pytest.raises(ImportFailed, match=r"^spec.yaml is not valid YAML: line 2, column 1: "):
         small_study.calibrate_fsqca(spec)
+
+
+def test_conditions_follow_shared_concepts(shared_study: Project, tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    conditions = {
+        # Everyone's Trust codings: t1:4 (Tom), t2:2 (Maria) in Case A; t3:2 in Case B.
+        "REPUTATION": {
+            "theme": "Reputation",
+            "measure": "count",
+            "direct": {"exclusion": 0, "crossover": 1, "inclusion": 2},
+        },
+        # Economics in Case A: 7 codings, Fees once though under two of its themes; in
+        # Case B: 2 (Export start and Trust on t3:2).
+        "ECONOMICS": {
+            "dimension": "Economics",
+            "measure": "count",
+            "direct": {"exclusion": 2, "crossover": 5, "inclusion": 7},
+        },
+    }
+    spec.write_text(yaml.safe_dump({"conditions": conditions}, sort_keys=False), encoding="utf-8")
+    table = shared_study.calibrate_fsqca(spec, show_others=True)
+    assert [
+        [(c.case, c.raw, round(c.membership, 12)) for c in condition.cases]
+        for condition in table.conditions
+    ] == [
+        [("Case A", 2.0, 0.95), ("Case B", 1.0, 0.5)],
+        [("Case A", 7.0, 0.95), ("Case B", 2.0, 0.05)],
+    ]

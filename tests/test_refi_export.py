@@ -294,9 +294,10 @@ def test_the_warnings_say_what_the_format_cannot_carry(exported: dict[str, Any])
         "programs ignore it.",
         "1 transcript(s) hold characters outside the Basic Multilingual Plane (emoji): NVivo "
         "for Windows counts positions in UTF-16, so for NVivo export with --positions utf16.",
-        "1 concept(s) under more than one theme and 1 theme(s) under more than one "
-        "dimension: the code tree shows each under its first parent only (gioia.json keeps "
-        "the others, for gioia).",
+        "1 concept(s) under more than one theme: each under its first theme in the code "
+        "tree, and in a set per theme (1 set(s), named after their themes).",
+        "1 theme(s) under more than one dimension: each under its first dimension in the "
+        "code tree, and in a set per dimension (1 set(s), named after their dimensions).",
     )
     codebook = exported["qdc"]
     assert codebook.warnings == (
@@ -304,6 +305,7 @@ def test_the_warnings_say_what_the_format_cannot_carry(exported: dict[str, Any])
         "are left out (a .qdpx carries them).",
         "A codebook holds the code tree and definitions only: a program that reads it sees "
         "dimensions, themes and concepts as codes nested three deep.",
+        *result.warnings[-2:],
     )
     assert (codebook.dimensions, codebook.themes, codebook.concepts) == (3, 6, 20)
 

@@ -449,9 +449,13 @@ def test_what_gioia_has_no_place_for_is_named(project: Project, tmp_path: Path) 
     )
     report = project.import_project(path)
     assert [(s.what, s.reason) for s in report.skipped] == [
-        ("1 set(s) of codes or sources", "gioia has no sets"),
         ("1 link(s)", "gioia has no links between items"),
         ("1 graph(s)", "gioia draws its own figure"),
+        (
+            "1 set(s) ('S')",
+            "gioia has no sets: it reads a set named after a theme that holds concepts (or "
+            "after a dimension that holds themes) as that theme's members",
+        ),
     ]
 
 

@@ -33,6 +33,8 @@ class CodePair:
 @dataclass(frozen=True)
 class Cooccurrence:
     """Which codes occur together within ``within`` units (segments or transcripts).
+    At theme level a concept under two themes puts both on its segments, so they occur
+    together there.
 
     ``units`` is the number of units that could hold a code (the base of ``expected``);
     ``frequencies`` the units holding each code; ``pairs`` those with ``count`` ≥
@@ -122,11 +124,11 @@ def network(result: Cooccurrence) -> nx.Graph:
     return graph
 
 
-def network_dot(result: Cooccurrence, max_width: float = 6.5) -> str:
+def network_dot(result: Cooccurrence, max_width: float = 6.5, dpi: int = 0) -> str:
     """The network as DOT for Graphviz's ``neato``: an ellipse per code that occurs, its
     name and frequency inside, at least as large as its frequency asks (area in
     proportion) and tinted by its theme (dimension); a line per pair, as thick as the pair
-    is frequent."""
+    is frequent. ``dpi``: the resolution of a bitmap drawn from it."""
     import textwrap
 
     from gioia.figure import TINTS
@@ -143,7 +145,7 @@ def network_dot(result: Cooccurrence, max_width: float = 6.5) -> str:
         "graph cooccurrence {",
         f'  graph [layout=neato, overlap=prism, sep="+12", splines=false, outputorder=edgesfirst, '
         f'start=1, size="{max_width:g},{max_width:g}", fontname="Arial", '
-        "pad=0.2];",
+        f"pad=0.2{f', dpi={dpi}' if dpi else ''}];",
         '  node [shape=ellipse, style=filled, color="#333333", penwidth=0.6, '
         'fontname="Arial", fontsize=8, margin="0.04,0.02"];',
         '  edge [color="#555555"];',
@@ -171,31 +173,10 @@ def network_dot(result: Cooccurrence, max_width: float = 6.5) -> str:
     return "\n".join(lines) + "\n"
 
 
-def draw_network(source: str, fmt: str) -> bytes:
-    """The network's DOT laid out by Graphviz's ``neato`` (the engine the figure uses: see
-    ``gioia.figure.render.find_engine``) as ``svg`` or ``png`` (300 dpi, recorded)."""
-    import io
-    import subprocess
+def draw_network(result: Cooccurrence, fmt: str) -> bytes:
+    """The network laid out by Graphviz's ``neato`` (the engine the figure uses: see
+    ``gioia.graphviz_engine.find_engine``) as ``svg`` or ``png`` (300 dpi, recorded)."""
+    from gioia.graphviz_engine import PNG_DPI, find_engine, run_neato
 
-    from PIL import Image
-
-    from gioia.errors import GioiaError
-    from gioia.figure.render import PNG_DPI, find_engine
-
-    engine = find_engine()
-    args = [engine.path, "-Kneato", f"-T{fmt}", *([f"-Gdpi={PNG_DPI}"] if fmt == "png" else [])]
-    try:
-        done = subprocess.run(args, input=source.encode(), capture_output=True, check=False)
-    except OSError as error:
-        raise GioiaError(f"Could not run {engine.path}: {error.strerror}.") from error
-    if done.returncode != 0 or not done.stdout:
-        raise GioiaError(
-            f"{engine.path} could not draw the network; its messages follow.",
-            details=done.stderr.decode(errors="replace").splitlines(),
-        )
-    if fmt != "png":
-        return done.stdout
-    with Image.open(io.BytesIO(done.stdout)) as image:
-        out = io.BytesIO()
-        image.save(out, format="PNG", dpi=(PNG_DPI, PNG_DPI))
-    return out.getvalue()
+    source = network_dot(result, dpi=PNG_DPI if fmt == "png" else 0)
+    return run_neato(find_engine(), fmt, source, pinned=False, what="the network")

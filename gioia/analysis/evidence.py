@@ -38,7 +38,9 @@ class TranscriptInfo:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Every coding that counts at one level, as parallel arrays (one entry per coding).
+    """Every coding that counts at one level, as parallel arrays: one entry per coding
+    and code of the level it reaches (a concept under two themes reaches both; a
+    dimension once however many of its themes lead there).
 
     ``codes`` are the level's items in structure order and ``parents`` their theme or
     dimension (None for a dimension, or an item outside the tree). ``transcript``,

@@ -1,8 +1,9 @@
 """The bridge to fuzzy-set QCA: conditions calibrated per case, by the direct method or by
 a rubric the researcher writes, and the CSV that R's ``QCA`` package and fs/QCA read.
 
-Direct calibration follows Ragin (2008, ch. 5) as ``QCA::calibrate(x, type = "fuzzy",
-method = "direct", logistic = TRUE, idm = 0.95)`` computes it: the raw value's distance
+Direct calibration follows Ragin (2008, the chapter on calibration) as
+``QCA::calibrate(x, type = "fuzzy", method = "direct", logistic = TRUE, idm = 0.95)``
+computes it: the raw value's distance
 from the crossover is turned into log-odds, scaled separately above and below it so that
 the full-membership anchor gets log-odds ln(idm / (1 − idm)) (membership 0.95) and the
 full-non-membership anchor the opposite (0.05); memberships below 0.0001 become 0 and

@@ -19,7 +19,8 @@ class CodeMatrix:
     """Rows (cases, informants, transcripts or waves) × codes of one level.
 
     ``value`` says what a cell holds: ``count`` codings (a coder's concept on a segment
-    once, however many quotes mark it), distinct coded ``segments``,
+    once, however many quotes mark it; at theme level once in each theme its concept is
+    under, at dimension level once), distinct coded ``segments``,
     ``presence`` (1 or 0), or ``share``: coded segments over the row's informant segments.
     ``row_segments`` is each row's informant segments; ``refs`` each cell's segments
     (``TRANSCRIPT:N``, in reading order).

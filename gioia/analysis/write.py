@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from gioia.analysis.cooccurrence import Cooccurrence, draw_network, network, network_dot
+from gioia.analysis.cooccurrence import Cooccurrence, draw_network, network
 from gioia.analysis.fsqca import FsqcaTable, format_membership
 from gioia.analysis.matrix import CodeMatrix, format_value
 from gioia.analysis.saturation import Saturation, saturation_scene
@@ -160,7 +160,7 @@ def write_cooccurrence(result: Cooccurrence, path: Path_) -> None:
                 data["viz"] = {"size": float(data["frequency"])}
             nx.write_gexf(graph, path)
     else:
-        Path(path).write_bytes(draw_network(network_dot(result), suffix[1:]))
+        Path(path).write_bytes(draw_network(result, suffix[1:]))
 
 
 def write_saturation(result: Saturation, path: Path_) -> None:

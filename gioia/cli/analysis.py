@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,8 @@ from gioia.cli.common import (
 
 if TYPE_CHECKING:
     from gioia.analysis.kwic import SearchHit
+    from gioia.project import Project
+    from gioia.views import TagResult
 
 OUTPUT = FilePath(dir_okay=False, path_type=Path)
 LEVEL = click.Choice(["concept", "theme", "dimension"])
@@ -100,30 +103,46 @@ def search(
         if as_json and concept is None:
             echo_json(hits)
             return
-        _print_hits(hits)
         refs = list(dict.fromkeys(hit.ref for hit in hits))
-        transcripts = len({hit.transcript for hit in hits})
-        click.echo(
-            f"{len(hits)} match(es) in {len(refs)} segment(s) of {transcripts} transcript(s)."
-        )
+        if not as_json:
+            _print_hits(hits)
+            transcripts = len({hit.transcript for hit in hits})
+            click.echo(
+                f"{len(hits)} match(es) in {len(refs)} segment(s) of {transcripts} transcript(s)."
+            )
         if concept is None:
             return
-        if not refs:
-            click.echo("Nothing to tag.")
-            return
-        if not yes:
-            if not interactive():
-                raise click.UsageError(f"Pass --yes to tag {len(refs)} segment(s) without asking.")
-            click.confirm(f"Tag these {len(refs)} segment(s) with {concept!r}?", abort=True)
-        if not create and interactive() and not project.concept_exists(concept):
-            create = click.confirm(f"There is no concept {concept!r}. Create it?", default=False)
-            if not create:
-                raise click.Abort()
-        result = project.tag(refs, concept, create=create)
-    note = f" (created concept {result.concept!r})" if result.created_concept else ""
-    already = f"; {result.existing} already had it" if result.existing else ""
-    click.echo(f"Tagged {result.added} segment(s) with {result.concept!r}{already}{note}.")
-    click.echo(f"Marked {result.reviewed} segment(s) as reviewed by {settings().coder}.")
+        result = _tag_hits(project, refs, concept, create=create, yes=yes, quiet=as_json)
+    if as_json:
+        tagged = None if result is None else {**asdict(result), "coder": settings().coder}
+        echo_json({"hits": [asdict(hit) for hit in hits], "segments": refs, "tagged": tagged})
+    elif result is None:
+        click.echo("Nothing to tag.")
+    else:
+        note = f" (created concept {result.concept!r})" if result.created_concept else ""
+        already = f"; {result.existing} already had it" if result.existing else ""
+        click.echo(f"Tagged {result.added} segment(s) with {result.concept!r}{already}{note}.")
+        click.echo(f"Marked {result.reviewed} segment(s) as reviewed by {settings().coder}.")
+
+
+def _tag_hits(
+    project: Project, refs: list[str], concept: str, *, create: bool, yes: bool, quiet: bool
+) -> TagResult | None:
+    """Code the segments with hits, once the researcher confirms (questions on stderr
+    when the output is JSON); None when there is nothing to tag."""
+    if not refs:
+        return None
+    if not yes:
+        if not interactive():
+            raise click.UsageError(f"Pass --yes to tag {len(refs)} segment(s) without asking.")
+        click.confirm(f"Tag these {len(refs)} segment(s) with {concept!r}?", abort=True, err=quiet)
+    if not create and interactive() and not project.concept_exists(concept):
+        create = click.confirm(
+            f"There is no concept {concept!r}. Create it?", default=False, err=quiet
+        )
+        if not create:
+            raise click.Abort()
+    return project.tag(refs, concept, create=create)
 
 
 @click.command()

@@ -108,6 +108,11 @@ def report_lines(report: ImportReport) -> list[str]:
     )
     lines.append(f"Structure ({report.rule}): {counts}.")
     lines.extend(_tree(report))
+    if report.sets:
+        lines.append(
+            f"Sets: {report.sets} read as the concepts of a theme (or the themes of a "
+            f"dimension): {report.shared} item(s) put under a further one."
+        )
     for kind, title in _SECTIONS:
         found = [(p.code, text) for p in report.placements for k, text in p.notes if k == kind]
         if found:

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 
 from gioia.errors import InvalidInput
 from gioia.figure.model import HEADINGS, MIN_SIZE, STYLES, TINTS, Page, Style, count_line
-from gioia.figure.render import FORMATS, PNG_DPI, Engine, draw_page, find_engine, font_list
+from gioia.figure.render import FORMATS, draw_page, font_list
+from gioia.graphviz_engine import PNG_DPI, Engine, find_engine
 from gioia.output import Opener, check_suffix, output_file
 from gioia.views import FigureFile, FigureResult, StructureView
 

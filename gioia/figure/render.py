@@ -13,16 +13,15 @@ import os
 import re
 import shutil
 from collections import Counter
-from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
 from gioia.errors import GioiaError, InvalidInput
 from gioia.figure.metrics import text_width
 from gioia.figure.model import LEADING, Page, Text
+from gioia.graphviz_engine import PNG_DPI, Engine, find_engine, run_neato
 
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot"}
-PNG_DPI = 300
 FALLBACK_FONTS = ("Arial", "Helvetica", "Liberation Sans", "Arimo", "sans-serif")
 # graphviz-pure knows fonts by their PostScript names: (regular, bold).
 _PURE_FONTS = {
@@ -36,14 +35,6 @@ _PURE_FONTS = {
     "courier": ("Courier", "Courier-Bold"),
 }
 _LINE_COLOR = "#333333"
-
-
-@dataclass(frozen=True)
-class Engine:
-    """A Graphviz executable; ``name`` is ``dot`` or ``graphviz-pure`` (which has no PDF)."""
-
-    name: str
-    path: str
 
 
 def font_list(font: str) -> str:
@@ -133,42 +124,6 @@ def dot_source(page: Page, *, font: str = "Arial", engine: str = "dot", dpi: int
     return source
 
 
-def find_engine() -> Engine:
-    """The Graphviz to run: ``GIOIA_DOT`` if set, else ``dot`` on PATH, else graphviz-pure."""
-    override = os.environ.get("GIOIA_DOT")
-    if override:
-        path = shutil.which(override)
-        if path is None:
-            raise GioiaError(
-                f"GIOIA_DOT is {override!r}, which is not an executable: "
-                "point it at Graphviz's dot or at graphviz-pure, or unset it."
-            )
-        pure = Path(path).name.lower().startswith("graphviz-pure")
-        return Engine("graphviz-pure" if pure else "dot", path)
-    system = shutil.which("dot")
-    if system is not None:
-        return Engine("dot", system)
-    bundled = graphviz_pure()
-    if bundled is not None:
-        return Engine("graphviz-pure", bundled)
-    raise GioiaError(
-        "No Graphviz found to draw the figure: reinstall gioia (it brings graphviz-pure), "
-        "install Graphviz, or write a .dot file."
-    )
-
-
-def graphviz_pure() -> str | None:
-    """graphviz-pure in this Python's scripts folder or the user's, else on PATH."""
-    import sysconfig
-
-    name = "graphviz-pure.exe" if os.name == "nt" else "graphviz-pure"
-    user = sysconfig.get_preferred_scheme("user")
-    for folder in (sysconfig.get_path("scripts"), sysconfig.get_path("scripts", user)):
-        if Path(folder, name).is_file():
-            return str(Path(folder, name))
-    return shutil.which("graphviz-pure")
-
-
 def draw_page(page: Page, fmt: str, engine: Engine | None, font: str) -> tuple[bytes, str, str]:
     """The page in ``fmt`` (svg, png, pdf or dot); what drew it (``dot``,
     ``graphviz-pure``, ``graphviz-pure+svglib`` or ``none``); and a warning or ""."""
@@ -179,7 +134,7 @@ def draw_page(page: Page, fmt: str, engine: Engine | None, font: str) -> tuple[b
     engine = engine or find_engine()
     if fmt == "png":
         source = dot_source(page, font=font, engine=engine.name, dpi=PNG_DPI)
-        return _with_dpi(_run(engine, "png", source)), engine.name, ""
+        return _run(engine, "png", source), engine.name, ""
     source = dot_source(page, font=font, engine=engine.name)
     if fmt == "pdf" and engine.name == "dot":
         return _run(engine, "pdf", source), engine.name, ""
@@ -188,39 +143,6 @@ def draw_page(page: Page, fmt: str, engine: Engine | None, font: str) -> tuple[b
         return svg, engine.name, ""
     pdf, warning = _svg_to_pdf(svg, font)
     return pdf, "graphviz-pure+svglib", warning
-
-
-def _run(engine: Engine, fmt: str, source: str) -> bytes:
-    """The engine's drawing of the pinned ``source`` in ``fmt``.
-
-    Graphviz's own ``dot`` on PATH runs through the ``graphviz`` package; another
-    executable (graphviz-pure, or one ``GIOIA_DOT`` names) with the same arguments.
-    """
-    if engine.name == "dot" and engine.path == shutil.which("dot"):
-        import graphviz
-
-        try:
-            drawn: bytes = graphviz.pipe("neato", fmt, source.encode(), neato_no_op=2, quiet=True)
-            return drawn
-        except graphviz.CalledProcessError as error:
-            stderr = error.stderr or b""
-            raise GioiaError(
-                f"{engine.path} could not draw the figure; its messages follow.",
-                details=stderr.decode(errors="replace").splitlines(),
-            ) from error
-    import subprocess
-
-    args = [engine.path, "-Kneato", "-n2", f"-T{fmt}"]
-    try:
-        done = subprocess.run(args, input=source.encode(), capture_output=True, check=False)
-    except OSError as error:
-        raise GioiaError(f"Could not run {engine.path}: {error.strerror}.") from error
-    if done.returncode != 0 or not done.stdout:
-        raise GioiaError(
-            f"{engine.path} could not draw the figure; its messages follow.",
-            details=done.stderr.decode(errors="replace").splitlines(),
-        )
-    return done.stdout
 
 
 _TEXT = re.compile(rb"<text ([^>]*)>")
@@ -246,17 +168,9 @@ def _svg_fonts(svg: bytes, font: str, engine: str) -> bytes:
     return _TEXT.sub(fix, svg)
 
 
-def _with_dpi(png: bytes) -> bytes:
-    """The PNG with its resolution recorded (``PNG_DPI``), so that a word processor
-    places it at its size in inches rather than at 72 or 96 dpi."""
-    import io
-
-    from PIL import Image
-
-    with Image.open(io.BytesIO(png)) as image:
-        out = io.BytesIO()
-        image.save(out, format="PNG", dpi=(PNG_DPI, PNG_DPI))
-    return out.getvalue()
+def _run(engine: Engine, fmt: str, source: str) -> bytes:
+    """The engine's drawing of the pinned ``source`` in ``fmt``."""
+    return run_neato(engine, fmt, source, pinned=True, what="the figure")
 
 
 def _svg_to_pdf(svg: bytes, font: str) -> tuple[bytes, str]:

@@ -4,6 +4,7 @@ count (the coder named, else the consensus coder, else everyone's; see
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import chain
 
 import numpy as np
@@ -11,6 +12,7 @@ from sqlalchemy import and_, case, func, select
 
 from gioia.analysis.evidence import NO_INFORMANT, Evidence, IntArray, TranscriptInfo
 from gioia.ops.base import Tx, evidence_coder
+from gioia.ops.parents import parent_map
 from gioia.ops.structure import level as structure_level
 from gioia.store import (
     Attribute,
@@ -104,44 +106,44 @@ def transcript_infos(tx: Tx) -> tuple[dict[int, int], list[TranscriptInfo]]:
 
 def load_evidence(tx: Tx, level: str, coder: str | None = None) -> Evidence:
     """The codings that count at ``level`` (concept, theme or dimension): ``coder``'s,
-    else the consensus coder's when there is one, else everyone's. Codings of a concept
-    outside the tree count at the concept level only."""
+    else the consensus coder's when there is one, else everyone's (see
+    :func:`evidence_levels`)."""
+    return evidence_levels(tx, (level,), coder)[level]
+
+
+def evidence_levels(tx: Tx, levels: Iterable[str], coder: str | None = None) -> dict[str, Evidence]:
+    """The evidence at each of ``levels``, from one read of the codings.
+
+    A coder's concept on a segment counts once, however many quotes mark it. At theme
+    level it counts once for each theme its concept is under, at dimension level once
+    however many of its themes lead there (``parents.parent_map``: shared concepts
+    included); codings of a concept outside the tree count at the concept level only."""
+    wanted = list(dict.fromkeys(levels))
+    for level in wanted:
+        structure_level(level)
     coder_id = evidence_coder(tx, coder)
-    ids, names, parents = code_order(tx, level)
     t_index, infos = transcript_infos(tx)
     informant = func.coalesce(Segment.informant_id, Transcript.informant_id, NONE)
-    code_column = {
-        "concept": Coding.concept_id,
-        "theme": Concept.theme_id,
-        "dimension": Theme.dimension_id,
-    }[level]
-    # A coder's concept on a segment counts once, however many quotes mark it.
     query = (
         select(
             Segment.transcript_id,
             informant,
             Coding.segment_id,
             Segment.position,
-            code_column,
-            Coding.coder_id,
             Coding.concept_id,
+            Coding.coder_id,
         )
         .distinct()
         .select_from(Coding)
         .join(Segment, Segment.id == Coding.segment_id)
         .join(Transcript, Transcript.id == Segment.transcript_id)
-        .where(code_column.is_not(None))
     )
-    if level != "concept":
-        query = query.join(Concept, Concept.id == Coding.concept_id)
-    if level == "dimension":
-        query = query.join(Theme, Theme.id == Concept.theme_id)
     if coder_id is not None:
         query = query.where(Coding.coder_id == coder_id)
     # Core rows straight into one array: the ORM's per-row work is most of the time here.
     rows = tx.session.connection().execute(query).all()
-    raw = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=7 * len(rows))
-    raw = raw.reshape(-1, 7)
+    raw = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=6 * len(rows))
+    raw = raw.reshape(-1, 6)
     per_informant = dict(
         tx.session.execute(
             select(informant, func.count())
@@ -163,21 +165,61 @@ def load_evidence(tx: Tx, level: str, coder: str | None = None) -> Evidence:
         interviewer = interviewer.where(Coding.coder_id == coder_id)
     coded_interviewer = tx.session.scalar(interviewer)
     evidence_name = tx.session.scalar(select(Coder.name).where(Coder.id == coder_id))
-    return Evidence(
-        level=level,
-        coder=evidence_name,
-        codes=tuple(names),
-        parents=tuple(parents),
-        transcripts=tuple(infos),
-        informants=tuple(informant_names.get(p) or NO_INFORMANT for p in people),
-        informant_segments=tuple(per_informant.get(p, 0) for p in people),
-        units=sum(i.segments for i in infos) + (coded_interviewer or 0),
-        transcript=_renumber(raw[:, 0], t_index),
-        informant=_renumber(raw[:, 1], {p: n for n, p in enumerate(people)}),
-        segment=raw[:, 2].copy(),
-        position=raw[:, 3].copy(),
-        code=_renumber(raw[:, 4], {i: n for n, i in enumerate(ids)}),
-    )
+    transcript = _renumber(raw[:, 0], t_index)
+    informant_index = _renumber(raw[:, 1], {p: n for n, p in enumerate(people)})
+    concept_ids = code_order(tx, "concept")[0]
+    concept = _renumber(raw[:, 4], {i: n for n, i in enumerate(concept_ids)})
+    found = {}
+    for level in wanted:
+        ids, names, parents = code_order(tx, level)
+        row, code = _reach(concept, _codes_of_concepts(tx, level, concept_ids, ids))
+        found[level] = Evidence(
+            level=level,
+            coder=evidence_name,
+            codes=tuple(names),
+            parents=tuple(parents),
+            transcripts=tuple(infos),
+            informants=tuple(informant_names.get(p) or NO_INFORMANT for p in people),
+            informant_segments=tuple(per_informant.get(p, 0) for p in people),
+            units=sum(i.segments for i in infos) + (coded_interviewer or 0),
+            transcript=transcript[row],
+            informant=informant_index[row],
+            segment=raw[row, 2],
+            position=raw[row, 3],
+            code=code,
+        )
+    return found
+
+
+def _codes_of_concepts(
+    tx: Tx, level: str, concepts: list[int], codes: list[int]
+) -> list[list[int]]:
+    """For each concept (by index), the indexes in ``codes`` of the items of ``level`` it
+    reaches: itself, its themes, or its themes' dimensions (each once)."""
+    index = {item: n for n, item in enumerate(codes)}
+    if level == "concept":
+        return [[index[c]] for c in concepts]
+    themes = parent_map(tx, "concept")
+    if level == "theme":
+        return [[index[t] for t in themes.get(c, [])] for c in concepts]
+    dimensions = parent_map(tx, "theme")
+    return [
+        list(dict.fromkeys(index[d] for t in themes.get(c, []) for d in dimensions.get(t, [])))
+        for c in concepts
+    ]
+
+
+def _reach(concept: IntArray, codes_of: list[list[int]]) -> tuple[IntArray, IntArray]:
+    """Each coding (by its concept's index) once per code it reaches: the codings' row
+    numbers, repeated, and the codes beside them."""
+    counts = np.fromiter((len(c) for c in codes_of), dtype=np.int64, count=len(codes_of))
+    flat = np.fromiter(chain.from_iterable(codes_of), dtype=np.int64, count=int(counts.sum()))
+    starts = np.cumsum(counts) - counts
+    reps = counts[concept] if len(concept) else np.zeros(0, dtype=np.int64)
+    row = np.repeat(np.arange(len(concept), dtype=np.int64), reps)
+    within = np.arange(len(row), dtype=np.int64) - np.repeat(np.cumsum(reps) - reps, reps)
+    code: IntArray = flat[starts[concept[row]] + within] if len(row) else row.copy()
+    return row, code
 
 
 def _renumber(values: IntArray, index: dict[int, int]) -> IntArray:

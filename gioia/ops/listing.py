@@ -92,14 +92,16 @@ def transcripts(tx: Tx, *, names: list[str] | None = None) -> list[TranscriptSum
     ]
 
 
-def cases(tx: Tx) -> list[CaseSummary]:
-    """Every case with its attributes, informants, waves and counts, by name."""
+def cases(tx: Tx, summaries: list[TranscriptSummary] | None = None) -> list[CaseSummary]:
+    """Every case with its attributes, informants, waves and counts, by name (from
+    ``summaries``, every transcript's, when the caller has them already)."""
     all_cases = list(tx.session.scalars(select(Case).order_by(Case.name_key)))
-    summaries = {t.name: t for t in transcripts(tx)}
-    by_case: dict[int, list[Transcript]] = defaultdict(list)
-    for t in tx.session.scalars(select(Transcript).where(Transcript.case_id.is_not(None))):
-        assert t.case_id is not None
-        by_case[t.case_id].append(t)
+    by_name = {t.name: t for t in (transcripts(tx) if summaries is None else summaries)}
+    by_case: dict[int | None, list[str]] = defaultdict(list)
+    for case_id, name in tx.session.execute(
+        select(Transcript.case_id, Transcript.name).where(Transcript.case_id.is_not(None))
+    ):
+        by_case[case_id].append(name)
     interviews: dict[int | None, int] = {
         informant_id: count
         for informant_id, count in tx.session.execute(
@@ -115,7 +117,7 @@ def cases(tx: Tx) -> list[CaseSummary]:
     attributes = _attributes(tx, "case_id", [c.id for c in all_cases])
     result = []
     for case in all_cases:
-        own = [summaries[t.name] for t in by_case[case.id]]
+        own = [by_name[name] for name in by_case[case.id]]
         result.append(
             CaseSummary(
                 name=case.name,

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, func, or_, select, update
 
@@ -15,8 +14,9 @@ from gioia.text import clean_quote, trim_words
 from gioia.views import ConceptQuotes, Quote, StructureView
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
+    """A coding as a quote candidate (a tuple: tens of thousands are made at a time)."""
+
     coding_id: int
     segment_id: int
     ref: str

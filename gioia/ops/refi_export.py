@@ -28,7 +28,9 @@ from sqlalchemy import func, select
 from gioia import __version__
 from gioia.errors import InvalidInput
 from gioia.ops.base import Tx, find_coder
+from gioia.ops.parents import parent_map
 from gioia.ops.refi_export_sources import Guids, Sources
+from gioia.ops.structure import level as structure_level
 from gioia.output import Opener, output_file
 from gioia.refi import model as m
 from gioia.refi.model import iso
@@ -87,8 +89,8 @@ def build_codes(
     """The code tree of the structure, the concepts' GUIDs by id, and gioia's record of
     each code's level, position, creator and creation time (by GUID).
 
-    Each code has one parent here; a concept in several themes would add a set per theme
-    (``m.Project.sets``), which the writer puts after the notes."""
+    Each code has one parent here: a concept in several themes is under its first, and
+    :func:`shared_sets` shows the others."""
     levels: dict[str, list[Any]] = {}
     creators: dict[int | None, str] = dict(
         tx.session.execute(select(Coder.id, Coder.name).where(tx.viewer.own(Coder.id))).all()
@@ -137,7 +139,8 @@ def _structure_counts(tx: Tx) -> tuple[int, int, int]:
 def export_codebook(tx: Tx, path: Path, *, output: Opener = output_file) -> ExportResult:
     """Write the structure as a codebook (``.qdc``): codes and definitions only, through
     ``output`` (``Project``'s protects the store)."""
-    codes, _, _ = build_codes(tx, _guids(tx), {})
+    guid = _guids(tx)
+    codes, _, _ = build_codes(tx, guid, {})
     if not codes:
         raise InvalidInput("The structure is empty: add concepts before exporting a codebook.")
     warnings = []
@@ -158,8 +161,10 @@ def export_codebook(tx: Tx, path: Path, *, output: Opener = output_file) -> Expo
         "A codebook holds the code tree and definitions only: a program that reads it sees "
         "dimensions, themes and concepts as codes nested three deep."
     )
+    sets, shared = shared_sets(tx, guid)
+    warnings.extend(shared)
     with output(path, (".qdc",)) as out:
-        out.temp.write_bytes(codebook_xml(m.Project(origin=ORIGIN, codes=codes)))
+        out.temp.write_bytes(codebook_xml(m.Project(origin=ORIGIN, codes=codes, sets=sets)))
     return ExportResult(
         out.path, *_structure_counts(tx), warnings=tuple(warnings), replaced=out.replaced
     )
@@ -207,6 +212,7 @@ def export_project(
                 note_refs[(level, item)].append(guid("memo", memo.id))
     codes, concepts, levels = build_codes(tx, guid, note_refs)
     extra = _extra_parents(tx, guid)
+    sets, shared = shared_sets(tx, guid)
     settings = {
         key: value
         for key, value in tx.session.execute(select(Setting.key, Setting.value))
@@ -223,6 +229,7 @@ def export_project(
         codes=codes,
         variables=sources.variables.declared,
         cases=sources.case_list(),
+        sets=sets,
     )
 
     def each() -> Iterator[m.Source]:
@@ -265,7 +272,7 @@ def export_project(
         memos=len(memos),
         cases=len(sources.cases),
         positions=positions,
-        warnings=tuple(_cannot_carry(tx, sidecar, sources.wide, positions)) + _shared(extra),
+        warnings=(*_cannot_carry(tx, sidecar, sources.wide, positions), *shared),
         replaced=out.replaced,
     )
 
@@ -299,17 +306,50 @@ def _extra_parents(tx: Tx, guid: Guids) -> dict[str, list[list[Any]]]:
     return found
 
 
-def _shared(extra: dict[str, list[list[Any]]]) -> tuple[str, ...]:
-    """The warning for items under more than one parent, if there are."""
-    concepts = len({row[0] for row in extra["concept_themes"]})
-    themes = len({row[0] for row in extra["theme_dimensions"]})
-    if not concepts and not themes:
-        return ()
-    return (
-        f"{concepts} concept(s) under more than one theme and {themes} theme(s) under more "
-        "than one dimension: the code tree shows each under its first parent only (gioia.json "
-        "keeps the others, for gioia).",
-    )
+def shared_sets(tx: Tx, guid: Guids) -> tuple[list[m.CodeSet], list[str]]:
+    """A set per theme that holds a concept the code tree shows under another theme (and
+    per dimension that holds such a theme), named after it and holding all its members
+    in structure order; and what was done, said for the researcher.
+
+    The code tree gives each code one parent (its first); a set shows a theme's (or
+    dimension's) whole membership where the tree cannot, as ATLAS.ti's code groups and
+    MAXQDA's code sets do. ``gioia import-project`` reads such sets back."""
+    sets: list[m.CodeSet] = []
+    said: list[str] = []
+    for child, parent in (("concept", "theme"), ("theme", "dimension")):
+        child_model, parent_model = structure_level(child).model, structure_level(parent).model
+        parents_of = parent_map(tx, child)
+        shared = {c for c, held in parents_of.items() if len(held) > 1}
+        if not shared:
+            continue
+        wider = {p for c in shared for p in parents_of[c][1:]}
+        members: dict[int, list[int]] = defaultdict(list)
+        for (child_id,) in tx.session.execute(
+            select(child_model.id).order_by(child_model.position, child_model.id)
+        ):
+            for parent_id in parents_of.get(child_id, []):
+                if parent_id in wider:
+                    members[parent_id].append(child_id)
+        for parent_id, name in tx.session.execute(
+            select(parent_model.id, parent_model.name)
+            .where(parent_model.id.in_(wider))
+            .order_by(parent_model.position, parent_model.id)
+        ):
+            sets.append(
+                m.CodeSet(
+                    guid(f"{parent}-set", parent_id),
+                    name,
+                    f"Every {child} of the {parent} {name!r}, with those the code tree shows "
+                    f"under another {parent} (gioia: {child}s under more than one {parent}).",
+                    [guid(child, c) for c in members[parent_id]],
+                )
+            )
+        said.append(
+            f"{len(shared)} {child}(s) under more than one {parent}: each under its first "
+            f"{parent} in the code tree, and in a set per {parent} ({len(wider)} set(s), "
+            f"named after their {parent}s)."
+        )
+    return sets, said
 
 
 def _cannot_carry(tx: Tx, sidecar: dict[str, Any], wide: int, positions: str) -> list[str]:

@@ -1,7 +1,8 @@
 """Importing a REFI-QDA project (``.qdpx``) or codebook (``.qdc``), in one transaction.
 
 Users become coders; the code tree becomes the structure by a rule the researcher
-chooses (:mod:`gioia.refi.levels`); sources become transcripts and selections codings
+chooses (:mod:`gioia.refi.levels`), and sets named after themes (dimensions) put their
+concepts (themes) under them too; sources become transcripts and selections codings
 (:mod:`gioia.ops.refi_sources`); cases and variables become cases, informants, waves,
 dates and attributes; notes become memos and descriptions definitions. Nothing is
 dropped silently: the report counts what was read, what was made, and what was left
@@ -29,7 +30,7 @@ from gioia.ops.refi_sources import (
     place,
     read_sources,
 )
-from gioia.ops.refi_structure import make_structure, restore_extras
+from gioia.ops.refi_structure import apply_sets, make_structure, restore_extras
 from gioia.ops.structure_import import ItemParents, item_parents, record_regrouping
 from gioia.refi import model as m
 from gioia.refi.levels import Rule, clean_code_name, map_codes, parse_rule
@@ -115,7 +116,6 @@ def import_project(tx: Tx, package: Package, options: ProjectImportOptions) -> I
         report.warnings.append(package.sidecar_problem)
     texts = read_sources(package, report)
     for count, what, why in (
-        (len(project.sets), "set(s) of codes or sources", "gioia has no sets"),
         (project.links, "link(s)", "gioia has no links between items"),
         (project.graphs, "graph(s)", "gioia draws its own figure"),
     ):
@@ -143,6 +143,7 @@ def import_project(tx: Tx, package: Package, options: ProjectImportOptions) -> I
     if sidecar and not options.merge:
         restore_extras(tx, sidecar, items)
     _record_places(tx, had, f"from {package.name}")
+    apply_sets(tx, project.sets, items, report)  # audited by ``assign``
     if project.codebook_only:
         tx.record(
             "import",

@@ -2,7 +2,9 @@
 
 Items are written in bulk, dimensions before themes before concepts, each with its
 "create" event. An item the store has already (a merge) is the same item: it keeps its
-place, and gets the file's definition only if it had none.
+place, and gets the file's definition only if it had none. Sets named after a theme and
+holding concepts (or after a dimension and holding themes), as gioia writes them for
+shared concepts, put their members under that theme too where the store allows it.
 """
 
 from __future__ import annotations
@@ -14,16 +16,19 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from gioia.ops.base import Tx, bulk_insert
-from gioia.ops.structure import describe, level
+from gioia.ops.parents import parent_ids, shared_allowed
+from gioia.ops.structure import assign, describe, find_item, level
 from gioia.refi import model as m
 from gioia.refi.levels import Mapping
 from gioia.refi.model import parse_time
-from gioia.refi.report import ImportReport
+from gioia.refi.report import ImportReport, Skipped
 from gioia.store import (
     Coder,
+    Concept,
     ConceptExtraTheme,
     Event,
     Setting,
+    Theme,
     ThemeExtraDimension,
     core_table,
     utcnow,
@@ -212,3 +217,62 @@ def restore_extras(tx: Tx, sidecar: dict[str, Any], items: dict[str, tuple[str, 
         ]
         bulk_insert(tx.session, model, (*columns, "position"), found)
     tx.session.flush()
+
+
+_SET_PARENT = {"concept": "theme", "theme": "dimension"}
+
+
+def apply_sets(
+    tx: Tx, sets: list[m.CodeSet], items: dict[str, tuple[str, int]], report: ImportReport
+) -> None:
+    """Read each set named after a theme and holding concepts only (or after a dimension
+    and holding themes only) as that theme's members: those not under it yet are put
+    under it too (``assign``, audited) when the store allows shared concepts, or, for a
+    member that has no parent, in any store. Other sets, and sets that would share
+    items in a store that does not allow it, are reported by name."""
+    shared = shared_allowed(tx)
+    unread: list[str] = []
+    refused: list[str] = []
+    for code_set in sets:
+        members = [items.get(code) for code in code_set.codes]
+        kinds = {member[0] for member in members if member is not None}
+        child = next(iter(kinds)) if len(kinds) == 1 else None
+        holder = None
+        if child in _SET_PARENT and None not in members and not code_set.sources:
+            holder = find_item(tx, _SET_PARENT[child], code_set.name)
+        if child is None or holder is None:
+            unread.append(code_set.name)
+            continue
+        model: type[Concept] | type[Theme] = Concept if child == "concept" else Theme
+        wanted = dict.fromkeys(member[1] for member in members if member is not None)
+        found: list[Concept | Theme] = list(
+            tx.session.scalars(select(model).where(model.id.in_(wanted)))
+        )
+        order = {item: n for n, item in enumerate(wanted)}
+        missing = sorted(
+            (item for item in found if holder.id not in parent_ids(tx, child, item)),
+            key=lambda item: order[item.id],
+        )
+        if not shared and any(parent_ids(tx, child, item) for item in missing):
+            refused.append(code_set.name)
+            continue
+        report.sets += 1
+        if missing:
+            report.shared += assign(tx, child, [item.name for item in missing], holder.name)
+    if unread:
+        report.skipped.append(
+            Skipped(
+                f"{len(unread)} set(s) ({', '.join(map(repr, unread))})",
+                "gioia has no sets: it reads a set named after a theme that holds concepts "
+                "(or after a dimension that holds themes) as that theme's members",
+            )
+        )
+    if refused:
+        report.skipped.append(
+            Skipped(
+                f"{len(refused)} set(s) that put codes under a further theme or dimension "
+                f"({', '.join(map(repr, refused))})",
+                "this store keeps each concept under one theme: import into a new store "
+                "after `gioia settings allow-shared on` to keep them",
+            )
+        )

@@ -11,7 +11,7 @@ from gioia.analysis.matrix import code_matrix
 from gioia.analysis.saturation import saturation
 from gioia.ops import listing, quotes, reviews, tree
 from gioia.ops.base import Tx, evidence_coder, parse_ref
-from gioia.ops.evidence import load_evidence
+from gioia.ops.evidence import evidence_levels
 from gioia.report.data import Consensus, ReportData, ReportOptions, Turn
 from gioia.store import Coder, Event, Segment, Transcript, utcnow
 from gioia.text import name_key
@@ -28,13 +28,14 @@ def gather(tx: Tx, options: ReportOptions) -> ReportData:
     )
     refs = [q.ref for row in rows for q in row.quotes]
     levels = {options.matrix_level, options.cooccurrence_level, options.saturation_level}
-    evidence = {level: load_evidence(tx, level, coder) for level in levels}  # each read once
+    evidence = evidence_levels(tx, levels, coder)  # the codings read once
+    transcripts = listing.transcripts(tx)
     return ReportData(
         options=options,
         generated=utcnow().replace(microsecond=0),
         store="",
-        transcripts=tuple(listing.transcripts(tx)),
-        cases=tuple(listing.cases(tx)),
+        transcripts=tuple(transcripts),
+        cases=tuple(listing.cases(tx, transcripts)),
         segment_by=tuple(sorted(set(tx.session.scalars(select(Transcript.segment_by).distinct())))),
         structure=view,
         quotes=tuple(rows),

@@ -69,6 +69,10 @@ class ImportReport:
     title), moved to the turn's text."""
     memos: int = 0
     definitions: int = 0
+    sets: int = 0
+    """Sets read as a theme's concepts (or a dimension's themes)."""
+    shared: int = 0
+    """Items those sets put under a further theme or dimension."""
     reviews: str = "coded"
     from_gioia: bool = False
     dry_run: bool = False

@@ -355,6 +355,21 @@ def _agreement(data: ReportData) -> str:
     return _section("agreement", *lines)
 
 
+def _shared_note(data: ReportData, level: str) -> str:
+    """A sentence saying how items under several parents count at ``level``, if any are."""
+    view = data.structure
+    themes = [t for d in view.dimensions for t in d.themes] + list(view.themes_without_dimension)
+    concepts = {c.name for t in themes for c in t.concepts if len(c.themes) > 1}
+    wide = {t.name for t in themes if len(t.dimensions) > 1}
+    if level == "concept" or not (concepts or (wide and level == "dimension")):
+        return ""
+    return (
+        f" {len(concepts)} concept(s) are under more than one theme"
+        + (f" and {len(wide)} theme(s) under more than one dimension" if wide else "")
+        + f": a coding counts under each {level} its concept reaches, once."
+    )
+
+
 def _matrix(data: ReportData) -> str:
     m = data.matrix
     if not m.codes or not m.rows:
@@ -388,7 +403,7 @@ def _matrix(data: ReportData) -> str:
         f"<p>Coded segments per case and {e(m.level)} ({e(whose)}), after Miles, Huberman "
         "&amp; Saldaña (2014); “Segments” is the case's informant segments. Shading rises with "
         "the count. <code>gioia matrix -o matrix.xlsx</code> lists the segments behind "
-        "every cell.</p>",
+        f"every cell.{_shared_note(data, m.level)}</p>",
         _table(head, rows),
         f'<ul class="legend">{legend}</ul>',
     )
@@ -399,7 +414,7 @@ def _cooccurrence(data: ReportData) -> str:
     parts = [
         f"<p>{e(_PLURAL[c.level].capitalize())} coded on the same segment ({c.units:,} segments "
         "could hold a code). Expected: the count were the two independent, n(a) × n(b) / "
-        "segments; Jaccard: together over either.</p>"
+        f"segments; Jaccard: together over either.{_shared_note(data, c.level)}</p>"
     ]
     if data.network_svg:
         parts += [
