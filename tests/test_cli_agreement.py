@@ -611,3 +611,17 @@ def test_reconcile_reports_codings_only_one_coder_read(
         "Marked 1 segment(s) as reviewed by Consensus.\n"
         "All disagreements of Ann and Ben are decided in Consensus.\n"
     )
+
+
+def test_the_agreement_table_fits_80_columns() -> None:
+    """Nine columns of seven characters ("-0.333" and a space) leave the concepts 17."""
+    from gioia.cli.common import text_table
+
+    heads = ["n", "both", "Ana", "Ben", "none", "%", "κ", "α", "AC1"]
+    cells = ["3", "0", "1", "0", "2", "0.667", "-3.000", "0.000", "0.640"]
+    table = text_table("Concept", heads, [("The home market is not enough", 0, "", cells)], 80, 7)
+    assert table.plain.splitlines() == [
+        "Concept                n   both    Ana    Ben   none      %      κ      α    AC1",
+        "The home market        3      0      1      0      2  0.667 -3.000  0.000  0.640",
+        "is not enough",
+    ]
