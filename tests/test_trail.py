@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from gioia import InvalidInput, Project
 from gioia.importers.manifest import TranscriptMeta
@@ -387,6 +388,7 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
             {
                 "picks": [
                     {
+                        "id": _coding_id(store, f"{A}:4", "Quick replies"),
                         "coder": "Maria",
                         "segment": f"{A}:4",
                         **_segment_span(store, f"{A}:4"),
@@ -396,6 +398,14 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
             },
         )
     ]
+    quick = {
+        "id": _coding_id(store, f"{A}:4", "Quick replies"),
+        "coder": "Maria",
+        "segment": f"{A}:4",
+        "concept": "Quick replies",
+        **_segment_span(store, f"{A}:4"),
+        "pick_rank": 1,
+    }
     lead.merge_items("concept", ["Quick replies"], DAILY)  # Maria coded both on A:4
     ((_, action, _, before, after),) = trail.new("merge_items")
     assert action == "merge"
@@ -406,12 +416,13 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
                 "name": "Quick replies",
                 "definition": "Same day.",
                 "themes": [],
-                "codings": 1,
+                "codings": [quick],  # each coding that moved or went: id, T:N, coder
             }
         ]
     }
     assert after["dropped"] == [  # the duplicate coding dropped, with the pick it had
         {
+            "id": quick["id"],
             "coder": "Maria",
             "segment": f"{A}:4",
             "concept": "Quick replies",
@@ -422,6 +433,7 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
     assert (after["moved"], after["duplicates"], len(after["memos"])) == (0, 1, 1)
     maria.tag([f"{A}:8", f"{A}:12"], FOUND)
     trail.new("tag")
+    split_off = _coding_id(store, f"{A}:12", FOUND)
     moved = lead.split_concept(FOUND, "Found abroad", refs=[f"{A}:12"])
     assert moved == 1
     events = trail.new("split_concept")
@@ -435,6 +447,7 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
         "concept": FOUND,
         "codings": [
             {
+                "id": split_off,
                 "coder": "Maria",
                 "segment": f"{A}:12",
                 "concept": FOUND,
@@ -449,6 +462,7 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
     assert (action, after) == ("delete", None)
     assert before["codings"] == [
         {
+            "id": split_off,
             "coder": "Maria",
             "segment": f"{A}:12",
             "concept": "Found abroad",
@@ -588,6 +602,21 @@ def _segment(store: str, ref: str) -> int:
 def _label(store: str, ref: str, text: str) -> dict[str, object]:
     """A segment as an event names it: id, reference, the start of its text."""
     return {"id": _segment(store, ref), "segment": ref, "text": text}
+
+
+def _coding_id(store: str, ref: str, concept: str, coder: str = "Maria") -> int:
+    with Project.open(store) as lead, lead._read() as tx:
+        found = tx.session.execute(
+            text(
+                "SELECT codings.id FROM codings JOIN concepts ON concepts.id = concept_id"
+                " JOIN coders ON coders.id = coder_id JOIN segments ON segments.id = segment_id"
+                " JOIN transcripts ON transcripts.id = segments.transcript_id"
+                " WHERE concepts.name = :concept AND coders.name = :coder"
+                " AND transcripts.name || ':' || segments.position = :ref"
+            ),
+            {"concept": concept, "coder": coder, "ref": ref},
+        ).scalar_one()
+    return int(found)
 
 
 def _segment_span(store: str, ref: str) -> dict[str, int]:
