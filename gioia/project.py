@@ -268,11 +268,13 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         at: int | None = None,
         before: str | None = None,
         sentences: bool = False,
+        whole: str | None = None,
     ) -> SegmentEdit:
         """Split a segment at a character offset of its text, before some words, or at
-        every sentence; codings, memos and read marks follow the parts."""
+        every sentence; quotes, memos and read marks follow the parts, whole-segment
+        codings go to the ``first`` part or to ``every`` part (needed when there are)."""
         with self._write() as tx:
-            return segments.split(tx, ref, at=at, before=before, sentences=sentences)
+            return segments.split(tx, ref, at=at, before=before, sentences=sentences, whole=whole)
 
     def delete_segment(self, ref: str, *, force: bool = False) -> SegmentEdit:
         """Delete a segment and its words (a title line, a false turn); refused while it

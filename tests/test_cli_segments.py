@@ -84,10 +84,19 @@ def test_segment_commands(runner: CliRunner, store: str, tmp_path: Path) -> None
     path.write_text(OLD)
     run(runner, store, "import", str(path))
     run(runner, store, "tag", "anna:4", "-c", "Asia", "--new", coder="Ana")
-    result = run(runner, store, "segment", "split", "anna:4", "--before", "Some from", coder="Ana")
+    split = ("segment", "split", "anna:4", "--before", "Some from")
+    result = run(runner, store, *split, coder="Ana")
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: anna:4 has 1 whole-segment coding(s) (Ana's 'Asia'): say where they go, "
+        "--whole-codings first (the first part keeps them) or every (each part gets one, "
+        "and counts once per part).\n",
+    )
+    result = run(runner, store, *split, "--whole-codings", "every", coder="Ana")
     assert (result.exit_code, result.output) == (
         0,
-        "Split anna:4 into anna:4, anna:5.\n"
+        "Split anna:4 into anna:4, anna:5; 1 whole-segment coding(s) copied to every part "
+        "(1 added).\n"
         "carried    codings 1 changed, 1 copied; read marks 1 kept\n"
         "changed    anna:4  'Asia' by Ana: \"They came from Asia, mostly. Some from the U.S.…\""
         ' → "They came from Asia, mostly."\n'

@@ -207,7 +207,14 @@ def test_split_at_a_character(anna: Project) -> None:
         "Cannot split anna:2 at 38: give an offset from 1 to 37 "
         "(its text has 38 characters, counted from 0)."
     )
-    edit = anna.split_segment("anna:2", at=20)
+    with pytest.raises(InvalidInput) as error:
+        anna.split_segment("anna:2", at=20)
+    assert error.value.message == (
+        "anna:2 has 1 whole-segment coding(s) (Maria's 'Fee'): say where they go, "
+        "--whole-codings first (the first part keeps them) or every (each part gets one, "
+        "and counts once per part)."
+    )
+    edit = anna.split_segment("anna:2", at=20, whole="every")
     assert (edit.before, edit.after, edit.renumbered) == (("anna:2",), ("anna:2", "anna:3"), 3)
     assert [(i.concept, i.after, i.status, i.new_text) for i in edit.carried.items] == [
         ("Fee", "anna:2", "changed", "We looked at three."),
@@ -232,10 +239,11 @@ def test_split_at_a_character(anna: Project) -> None:
     assert readers(anna) == [(2, "Maria"), (3, "Maria")]
     assert memos(anna) == [(2, "Three platforms.")]
     event = anna.log()[-1]
-    assert (event.action, event.summary) == ("split", "Split anna:2 into anna:2, anna:3")
-    with pytest.raises(
-        InvalidInput, match=r"^'Split anna:2 into anna:2, anna:3' cannot be undone\.$"
-    ):
+    assert (event.action, event.summary) == (
+        "split",
+        "Split anna:2 into anna:2, anna:3; whole-segment codings to every part",
+    )
+    with pytest.raises(InvalidInput, match=r"^'Split anna:2 into anna:2, anna:3; whole"):
         anna.undo([edit.event])
     assert event.before is not None and event.after is not None
     assert (event.before["segment"]["start"], event.before["segment"]["end"]) == (21, 59)
@@ -412,3 +420,26 @@ def test_a_merged_segment_keeps_its_readers_and_a_new_decision_replaces_the_old(
             .where(Coder.name == "Consensus")
         ).all()
     assert restored == [old_id]
+
+
+def test_a_split_leaves_whole_segment_codings_with_the_first_part_when_asked(
+    anna: Project,
+) -> None:
+    """Splitting into sentences does not multiply a coding of the whole turn: with
+    ``first`` the first sentence keeps it, and it still counts once."""
+    anna.tag(["anna:5"], "Asia", create=True)
+    anna.tag(["anna:5"], "Canada", quote="Some from Canada", create=True)
+    edit = anna.split_segment("anna:5", sentences=True, whole="first")
+    assert edit.after == ("anna:5", "anna:6", "anna:7")
+    assert [(i.concept, i.after, i.status) for i in edit.carried.items] == [
+        ("Asia", "anna:5", "changed"),
+        ("Canada", "anna:7", "moved"),
+    ]
+    assert state(anna)[1] == [
+        (5, "Asia", "Maria", 89, 99, "Asia, yes.", None),
+        (7, "Canada", "Maria", 111, 127, "Some from Canada", None),
+    ]
+    assert readers(anna)[-3:] == [(5, "Maria"), (6, "Maria"), (7, "Maria")]
+    with pytest.raises(InvalidInput, match="'some' is not a choice"):
+        anna.split_segment("anna:2", at=5, whole="some")
+    assert_spans_hold(anna)

@@ -299,14 +299,21 @@ def split(
     at: int | None = None,
     before: str | None = None,
     sentences: bool = False,
+    whole: str | None = None,
 ) -> SegmentEdit:
     """Split a segment at a character (``at``, from 0 in its text), before some words
     (``before``), or at every sentence (``sentences``).
 
-    A whole-segment coding becomes a whole-segment coding of every part; a quote goes
-    with the part that holds it (a cut inside a quote is refused, or with ``sentences``
-    skipped); memos stay with the first part; read marks go to every part.
+    A quote goes with the part that holds it (a cut inside a quote is refused, or with
+    ``sentences`` skipped). A whole-segment coding holds every part's words, so where it
+    goes is the caller's to say (``whole``): ``first`` (the first part keeps it) or
+    ``every`` (each part gets one, counted once per part); without it such a split is
+    refused. Memos stay with the first part; read marks go to every part.
     """
+    if whole not in (None, *WHOLE_CODINGS):
+        raise InvalidInput(
+            f"{whole!r} is not a choice: whole-segment codings go to first or every part."
+        )
     if sum((at is not None, before is not None, sentences)) != 1:
         raise InvalidInput(
             "Split at a character (--at N), before words (--before), or at sentences."
@@ -345,6 +352,16 @@ def split(
     pieces = _pieces(text, start, end, cuts)
     if len(pieces) < 2:
         raise InvalidInput(f"{ref} has nothing to split there: each part needs some text.")
+    wholes = [c for c in work.codings if (c.start, c.end) == (start, end)]
+    if wholes and whole is None:
+        names = ", ".join(f"{c.coder}'s {c.concept!r}" for c in wholes[:3]) + (
+            " …" if len(wholes) > 3 else ""
+        )
+        raise InvalidInput(
+            f"{ref} has {len(wholes)} whole-segment coding(s) ({names}): say where they go, "
+            "--whole-codings first (the first part keeps them) or every (each part gets "
+            "one, and counts once per part)."
+        )
     before_state = {
         "segment": _state(transcript, segment),
         "codings": [coding_state(c, ref, text) for c in work.codings],
@@ -383,6 +400,8 @@ def split(
             )
             items.append(_item(coding, ref, refs[0], "changed", words, _words(text, pieces[0])))
             after_codings.append(_coding_after(coding.id, refs[0], pieces[0], "changed"))
+            if whole == "first":
+                continue
             copies = [
                 {
                     "segment_id": part.id,
@@ -423,7 +442,8 @@ def split(
     event = tx.record(
         "split",
         "segment",
-        f"Split {ref} into {', '.join(refs)}",
+        f"Split {ref} into {', '.join(refs)}"
+        + (f"; whole-segment codings to {whole} part" if wholes and whole else ""),
         subject_id=segment.id,
         transcript_id=transcript.id,
         before=before_state,
@@ -438,6 +458,10 @@ def split(
         },
     )
     return SegmentEdit("split", (ref,), tuple(refs), report, renumbered, event)
+
+
+#: Where a split sends whole-segment codings: the first part, or every part.
+WHOLE_CODINGS = ("first", "every")
 
 
 def _pieces(text: str, start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
