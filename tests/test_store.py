@@ -379,7 +379,7 @@ def test_ids_are_never_reused(project: Project, tmp_path: Path) -> None:
     project.delete_segment("t:3")
     project.tag(["t:2"], "Newest", create=True)
     project.add_memo("t:2", "Another.")
-    project.split_segment("t:2", at=2)
+    project.split_segment("t:2", at=2, whole="every")
     with project._read() as tx:
         ids = {
             table: [

@@ -93,20 +93,20 @@ def _state(tx: Tx, work: _Work, copy_one_reader: bool) -> ReconcileState:
             continue
         first, second = work.codes(0, segment), work.codes(1, segment)
         if len(read) == 1:  # not agreed: one coder's reading is all there is
-            codes = scope.applied.get((read[0], segment), set())
+            applied = scope.applied.get((read[0], segment), set())
             if copy_one_reader:
-                _, ids = _copy(tx, work, segment, codes, (read[0],))
+                _, ids = _copy(tx, work, segment, applied, (read[0],))
                 made += ids
                 settled.append(segment)
-            if not codes:
+            if not applied:
                 continue  # nothing coded: nothing to decide, nothing to copy
             alone[read[0]].append(segment)
-            alone_codes[read[0]] += len(codes)
+            alone_codes[read[0]] += len(applied)
             if copy_one_reader:
                 continue
         else:
-            codes, ids = _copy(tx, work, segment, first & second, (a_id, b_id))
-            copied, made = copied + codes, made + ids
+            added, ids = _copy(tx, work, segment, first & second, (a_id, b_id))
+            copied, made = copied + added, made + ids
             if first == second:
                 settled.append(segment)
                 continue
