@@ -113,6 +113,12 @@ def test_segment_commands(runner: CliRunner, store: str, tmp_path: Path) -> None
         0,
         "Deleted anna:1; 3 later segment(s) renumbered.\n",
     )
+    result = run(runner, store, "segment", "merge", "anna:2", "anna:3")
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: anna:2 (Interviewer) and anna:3 (Anna Rossi) are turns of different "
+        "speakers: pass --speaker NAME to say whose turn the merged segment is.\n",
+    )
     result = run(runner, store, "segment", "delete", "anna:3")
     assert result.exit_code == 1
     assert result.output.startswith("Error: anna:3 holds 1 coding(s): merge it into a neighbour")

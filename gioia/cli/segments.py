@@ -32,7 +32,8 @@ def merge(refs: tuple[str, ...], speaker: str | None) -> None:
     two). Turns of different speakers are merged only with --speaker."""
     with open_project() as project:
         edit = project.merge_segments(list(refs), speaker=speaker)
-    _report(edit, f"Merged {', '.join(edit.before)} into {edit.after[0]}")
+    turn = f"; the turn of {speaker}" if speaker else ""
+    _report(edit, f"Merged {', '.join(edit.before)} into {edit.after[0]}{turn}")
 
 
 @segment.command("split")
