@@ -255,11 +255,12 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
 
     # --- editing segments ------------------------------------------------------------
 
-    def merge_segments(self, refs: list[str]) -> SegmentEdit:
-        """Merge consecutive segments (``T:N``) into the first; codings, memos and quote
-        picks are kept (see :func:`gioia.ops.segments.merge`)."""
+    def merge_segments(self, refs: list[str], *, speaker: str | None = None) -> SegmentEdit:
+        """Merge consecutive segments (``T:N``, in their order) into the first; codings,
+        memos and quote picks are kept. Turns of different speakers need ``speaker``:
+        whose turn the merged one is (see :func:`gioia.ops.segments.merge`)."""
         with self._lead_write("Editing segments") as tx:
-            return segments.merge(tx, refs)
+            return segments.merge(tx, refs, speaker=speaker)
 
     def split_segment(
         self,
@@ -268,11 +269,13 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         at: int | None = None,
         before: str | None = None,
         sentences: bool = False,
+        whole: str | None = None,
     ) -> SegmentEdit:
         """Split a segment at a character offset of its text, before some words, or at
-        every sentence; codings, memos and read marks follow the parts."""
+        every sentence; quotes, memos and read marks follow the parts, whole-segment
+        codings go to the ``first`` part or to ``every`` part (needed when there are)."""
         with self._lead_write("Editing segments") as tx:
-            return segments.split(tx, ref, at=at, before=before, sentences=sentences)
+            return segments.split(tx, ref, at=at, before=before, sentences=sentences, whole=whole)
 
     def delete_segment(self, ref: str, *, force: bool = False) -> SegmentEdit:
         """Delete a segment and its words (a title line, a false turn); refused while it

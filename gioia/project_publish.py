@@ -252,15 +252,22 @@ class PublishMethods(StructureMethods):
         )
 
     def reconcile(
-        self, into: str, *, coders: list[str] | None = None, show_others: bool = False
+        self,
+        into: str,
+        *,
+        coders: list[str] | None = None,
+        copy_one_reader: bool = False,
+        show_others: bool = False,
     ) -> ReconcileState:
-        """Start or resume building the consensus coder ``into`` from two coders."""
+        """Start or resume building the consensus coder ``into`` from two coders: what
+        they agree on is copied; codings on segments only one of them read are left to
+        decide unless ``copy_one_reader``."""
         from gioia.ops import consensus
 
         with self._lead_write(
             RECONCILING, show_others=show_others, reading=f"reconcile into {into}"
         ) as tx:
-            return consensus.reconcile(tx, into, coders)
+            return consensus.reconcile(tx, into, coders, copy_one_reader=copy_one_reader)
 
     def resolve(
         self,
@@ -299,15 +306,17 @@ class PublishMethods(StructureMethods):
         mode: str,
         *,
         coders: list[str] | None = None,
+        copy_one_reader: bool = False,
         show_others: bool = False,
     ) -> ReconcileState:
-        """Build the consensus coder at once: ``union`` or ``intersection`` of two coders."""
+        """Build the consensus coder at once: ``union`` or ``intersection`` of two coders
+        where both read a segment (segments only one read: see :meth:`reconcile`)."""
         from gioia.ops import consensus
 
         with self._lead_write(
             RECONCILING, show_others=show_others, reading=f"reconcile into {into}"
         ) as tx:
-            return consensus.reconcile_auto(tx, into, mode, coders)
+            return consensus.reconcile_auto(tx, into, mode, coders, copy_one_reader=copy_one_reader)
 
     # --- reports and exports -----------------------------------------------------------
 

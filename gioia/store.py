@@ -49,7 +49,7 @@ from gioia.limits import FILE_NAME_LENGTH, NAME_LENGTH, WAVE_LENGTH
 from gioia.views import SchemaUpgrade
 
 #: The alembic revision these models describe; tests check it is the migrations' head.
-SCHEMA_REVISION = "0009"
+SCHEMA_REVISION = "0010"
 DEFAULT_STORE = "gioia.db"
 
 NAMING_CONVENTION = {
@@ -349,6 +349,18 @@ class Event(Base):
 
 
 Index("ix_codings_segment_coder", Coding.segment_id, Coding.coder_id)
+
+
+def _ids_never_reused(metadata: MetaData) -> None:
+    """Give every table with an ``id`` SQLite's AUTOINCREMENT (schema 0009), so that the
+    id of a deleted row is never handed to a new one: the audit trail names rows by id.
+    PostgreSQL's sequences never reuse an id."""
+    for table in metadata.tables.values():
+        if "id" in table.c:
+            table.dialect_kwargs["sqlite_autoincrement"] = True
+
+
+_ids_never_reused(Base.metadata)
 
 
 def core_table(model: type[Base]) -> Table:

@@ -252,6 +252,19 @@ def test_replace_is_audited_with_before_and_after(project: Project, coded: Path)
     assert (replaced.before["reviews"], replaced.after["reviews"]) == (4, 4)
     assert replaced.after["memos"] == [{"id": 1, "segment": "anna:5", "coder": "Maria"}]
     assert replaced.after["dropped"] == 1
+    # The wording replaced stays in the trail: every old span reads its words again.
+    old_text = (
+        "How did you choose the platform?\n\nWe looked at three. The fee was small.\n\n"
+        "And the buyers?\n\nThey came from Asia, mostly. Some from the U.S. too."
+    )
+    assert replaced.before["text"] == old_text
+    assert replaced.before["segment_spans"] == [[0, 32], [34, 72], [74, 89], [91, 143]]
+    assert [old_text[c["start"] : c["end"]] for c in replaced.before["codings"]][1:] == [
+        "The fee was small",
+        "They came from Asia, mostly. Some from the U.S. too.",
+        "from Asia",
+        "U.S.",
+    ]
 
 
 def test_emoji_combining_marks_and_crlf(project: Project, tmp_path: Path) -> None:

@@ -90,10 +90,19 @@ def test_segment_commands(runner: CliRunner, store: str, tmp_path: Path) -> None
         "Error: Editing segments is the project lead's step: run it without --coder or "
         "GIOIA_CODER.\n",
     )
-    result = run(runner, store, "segment", "split", "anna:4", "--before", "Some from")
+    split = ("segment", "split", "anna:4", "--before", "Some from")
+    result = run(runner, store, *split)
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: anna:4 has 1 whole-segment coding(s) (Ana's 'Asia'): say where they go, "
+        "--whole-codings first (the first part keeps them) or every (each part gets one, "
+        "and counts once per part).\n",
+    )
+    result = run(runner, store, *split, "--whole-codings", "every")
     assert (result.exit_code, result.output) == (
         0,
-        "Split anna:4 into anna:4, anna:5.\n"
+        "Split anna:4 into anna:4, anna:5; 1 whole-segment coding(s) copied to every part "
+        "(1 added).\n"
         "carried    codings 1 changed, 1 copied; read marks 1 kept\n"
         "changed    anna:4  'Asia' by Ana: \"They came from Asia, mostly. Some from the U.S.…\""
         ' → "They came from Asia, mostly."\n'
@@ -109,6 +118,12 @@ def test_segment_commands(runner: CliRunner, store: str, tmp_path: Path) -> None
     assert (result.exit_code, result.output) == (
         0,
         "Deleted anna:1; 3 later segment(s) renumbered.\n",
+    )
+    result = run(runner, store, "segment", "merge", "anna:2", "anna:3")
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: anna:2 (Interviewer) and anna:3 (Anna Rossi) are turns of different "
+        "speakers: pass --speaker NAME to say whose turn the merged segment is.\n",
     )
     result = run(runner, store, "segment", "delete", "anna:3")
     assert result.exit_code == 1

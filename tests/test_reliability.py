@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from gioia import InvalidInput, NotFound, Project
 from gioia.cli import cli
-from gioia.views import AgreementReport
+from gioia.views import AgreementReport, OneReader
 
 from .conftest import SAMPLE, as_lead
 from .reference import GWET_MISSING, example
@@ -598,3 +598,56 @@ def test_a_row_without_an_interval_says_why(project: Project, tmp_path: Path) ->
     assert reason is not None and reason.startswith("The resamples' 95% range [")
     blocks = agreement_document(report).blocks
     assert f"No interval for Rare: {reason}" in blocks
+
+
+@pytest.mark.parametrize("copy_one_reader", [False, True])
+def test_codings_only_one_coder_read_are_not_agreed(
+    project: Project, tmp_path: Path, copy_one_reader: bool
+) -> None:
+    """Agreed means both coders read the segment and coded it alike: Ann's codings on
+    segments Ben never read are reported apart, left to decide, or copied as they are
+    only when asked."""
+    _study(project, tmp_path, 4)
+    _code(project, "Ann", {"t:1": ["Trust"], "t:2": ["Fees", "Trust"], "t:3": [None]})
+    _code(project, "Ben", {"t:1": ["Trust"], "t:4": ["Fees"]})
+    state = as_lead(project).reconcile("Consensus", copy_one_reader=copy_one_reader)
+    assert (state.copied, state.settled) == (1, 4 if copy_one_reader else 1)
+    assert state.one_reader == (
+        OneReader("Ann", 1, 2, copy_one_reader),
+        OneReader("Ben", 1, 1, copy_one_reader),
+    )
+    consensus = sorted((r.segment, r.concept) for r in project.codings(["Consensus"]))
+    if copy_one_reader:
+        assert (state.pending, state.disagreements) == ((), 0)
+        assert consensus == [("t:1", "Trust"), ("t:2", "Fees"), ("t:2", "Trust"), ("t:4", "Fees")]
+    else:
+        assert [(p.ref, p.only) for p in state.pending] == [("t:2", "Ann"), ("t:4", "Ben")]
+        assert (state.disagreements, state.pending[0].second.read) == (0, False)
+        assert consensus == [("t:1", "Trust")]
+        as_lead(project).resolve("Consensus", "t:2", "a")
+        assert len(as_lead(project).reconcile("Consensus").pending) == 1
+    event = next(e for e in project.log() if e.action == "reconcile" and e.subject == "coder")
+    assert event.after is not None
+    assert event.after["copied"] == 1
+    assert event.after["copied from one reader"] == (
+        {"Ann": 2, "Ben": 1} if copy_one_reader else {}
+    )
+    assert [(s["segment"], s["text"]) for s in event.after["segments"]] == (
+        [(f"t:{n}", f"Answer number {n}.") for n in range(1, 5)]
+        if copy_one_reader
+        else [("t:1", "Answer number 1.")]
+    )
+
+
+def test_auto_leaves_one_readers_codings_to_decide(project: Project, tmp_path: Path) -> None:
+    _study(project, tmp_path, 3)
+    _code(project, "Ann", {"t:1": ["Trust"], "t:2": ["Fees"]})
+    _code(project, "Ben", {"t:1": ["Fees"]})
+    state = as_lead(project).reconcile_auto("Consensus", "union")
+    assert (state.copied, state.decided) == (0, 1)
+    assert [(p.ref, p.only) for p in state.pending] == [("t:2", "Ann")]
+    assert state.one_reader == (OneReader("Ann", 1, 1, False),)
+    assert sorted((r.segment, r.concept) for r in project.codings(["Consensus"])) == [
+        ("t:1", "Fees"),
+        ("t:1", "Trust"),
+    ]

@@ -117,7 +117,7 @@ def test_transcript_text_and_names_are_escaped(project: Project, tmp_path: Path)
 
 def test_the_methods_draft_is_filled_from_the_study(small_study: Project, tmp_path: Path) -> None:
     as_lead(small_study).reconcile_auto(
-        "Consensus", "union", coders=["Maria", "Tom"], show_others=True
+        "Consensus", "union", coders=["Maria", "Tom"], copy_one_reader=True, show_others=True
     )
     small_study.write_report(tmp_path / "study.html", show_others=True)
     html = (tmp_path / "study.html").read_text(encoding="utf-8")

@@ -13,7 +13,10 @@ from gioia.errors import InvalidInput, NotFound
 from gioia.limits import MAX_INTEGER, clean_name
 from gioia.ops.visibility import Viewer
 from gioia.store import Coder, Coding, Concept, Event, Review, Segment, Transcript, core_table
-from gioia.text import name_key
+from gioia.text import name_key, one_line
+
+#: How much of a segment's text an event names it by.
+LABEL_LENGTH = 50
 
 _REF = re.compile(r"^(?P<transcript>.+):(?P<position>[0-9]+)$")
 
@@ -251,6 +254,35 @@ def segment_ref(transcript: Transcript, segment: Segment) -> str:
     return f"{transcript.name}:{segment.position}"
 
 
+def segment_labels(session: Session, segment_ids: list[int]) -> list[dict[str, object]]:
+    """Segments as the trail names them: the id (never reused), the ``T:N`` reference and
+    the start of the text, so that a reader of the log can follow them after
+    renumbering; in the order given."""
+    span = Segment.char_end - Segment.char_start
+    length = case((span <= LABEL_LENGTH, span), else_=LABEL_LENGTH + 1)
+    rows = session.execute(
+        select(
+            Segment.id,
+            Segment.transcript_id,
+            Segment.position,
+            func.substr(Transcript.text, Segment.char_start + 1, length),
+            Transcript.name,
+        )
+        .join(Transcript, Transcript.id == Segment.transcript_id)
+        .where(Segment.id.in_(segment_ids))
+    )
+    found = {
+        id_: {"id": id_, "segment": f"{name}:{position}", "text": one_line(text, LABEL_LENGTH)}
+        for id_, _, position, text, name in rows
+    }
+    return [found[i] for i in segment_ids if i in found]
+
+
+def label_ids(labels: list[Any]) -> list[int]:
+    """The segment ids of an event's ``segments`` (labels, or bare ids in older events)."""
+    return [item["id"] if isinstance(item, dict) else int(item) for item in labels]
+
+
 def coding_keys(session: Session, condition: Any) -> set[tuple[int, int, int, int, int]]:
     """The codings matching ``condition`` as (segment, concept, coder, start, end): what
     makes a coding the same coding."""
@@ -331,7 +363,8 @@ def record_reviews(tx: Tx, coder: Coder, targets: dict[int, str]) -> tuple[list[
         return [], None
     refs = [targets[i] for i in new]
     summary = f"Reviewed {', '.join(refs[:3])}" + (" …" if len(refs) > 3 else "")
-    return new, tx.record("review", "segment", summary, after={"segments": new}, coder=coder)
+    after = {"segments": segment_labels(tx.session, new)}
+    return new, tx.record("review", "segment", summary, after=after, coder=coder)
 
 
 def evidence_coder(tx: Tx, coder: str | None) -> int | None:

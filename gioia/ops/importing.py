@@ -112,6 +112,13 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
             "segment_by": transcript.segment_by,
             "content_hash": transcript.content_hash,
             **_metadata(tx, transcript),
+            # The wording replaced, and where its segments were: the trail can give the
+            # original back (codings' old spans point into it).
+            "text": transcript.text,
+            "segment_spans": [
+                [old.start, old.end]
+                for old in sorted(plan.segments.values(), key=lambda o: o.position)
+            ],
         }
         # Out of the way of the new segments' positions until the work has moved over.
         session.execute(

@@ -17,6 +17,7 @@ from gioia.ops.base import (
     get_transcript,
     record_reviews,
     resolve_refs,
+    segment_labels,
     segment_ref,
 )
 from gioia.ops.listing import segments as list_segments
@@ -90,7 +91,7 @@ def unreview(tx: Tx, refs: list[str] | None = None, transcript: str | None = Non
         f"Marked {', '.join(targets[i] for i in marked[:3])}"
         + (" …" if len(marked) > 3 else "")
         + " as not reviewed",
-        before={"segments": marked},
+        before={"segments": segment_labels(tx.session, marked)},
     )
     return ReviewResult(len(marked), len(targets) - len(marked), event)
 

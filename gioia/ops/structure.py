@@ -209,7 +209,8 @@ def merge(tx: Tx, word: str, sources: list[str], target: str) -> MergeResult:
         if lvl.parent is not None:
             source[f"{lvl.parent}s"] = parent_names(tx, word, item)
         if word == "concept":
-            source["codings"] = _codings_of(tx, item)
+            # Each coding (id, T:N, coder, span), so the move can be audited.
+            source["codings"] = coding_snapshots(tx, Coding.concept_id == item.id)
             m, lost = _move_codings(tx, item.id, into.id)
             dropped += lost
         else:
@@ -299,6 +300,7 @@ def coding_snapshots(tx: Tx, where: Any) -> list[dict[str, Any]]:
     )
     return [
         {
+            "id": coding.id,
             "coder": coder,
             "segment": f"{transcript}:{position}",
             "concept": concept,
