@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from gioia.errors import GioiaError, ImportFailed, InvalidInput, NotFound, StoreError
+from gioia.errors import (
+    GioiaError,
+    ImportFailed,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    StoreError,
+)
 
 if TYPE_CHECKING:
     from gioia.project import Project
@@ -15,6 +22,7 @@ __all__ = [
     "GioiaError",
     "ImportFailed",
     "InvalidInput",
+    "NotAllowed",
     "NotFound",
     "Project",
     "StoreError",

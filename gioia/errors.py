@@ -27,6 +27,11 @@ class InvalidInput(GioiaError):
     """A value given by the user (name, span, quote, row) is not acceptable."""
 
 
+class NotAllowed(GioiaError):
+    """The acting coder may not do this: it is the project lead's step, or another
+    coder's work."""
+
+
 class ImportFailed(GioiaError):
     """A file could not be read as a transcript, codings table or manifest."""
 

@@ -179,6 +179,7 @@ class Event(Base):
     id: Mapped[int]
     at: Mapped[dt.datetime]
     coder_id: Mapped[int | None]
+    actor_id: Mapped[int | None]
     action: Mapped[str]
     subject: Mapped[str]
     subject_id: Mapped[int | None]

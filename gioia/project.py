@@ -109,7 +109,7 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         from gioia.ops import importing
         from gioia.ops.importing import ImportOptions
 
-        with self._write() as tx:
+        with self._lead_write("Importing or replacing transcripts") as tx:
             outcome = importing.import_file(
                 tx, path, meta or TranscriptMeta(), options or ImportOptions()
             )
@@ -159,6 +159,7 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         """
         from gioia.importers.manifest import TranscriptMeta, checked_meta, read_manifest
 
+        self._lead("Importing or replacing transcripts")
         base = checked_meta(meta or TranscriptMeta())
         listed = read_manifest(manifest) if manifest else {}
         files = expand_paths(paths) if paths else list(listed)
@@ -270,13 +271,14 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
 
     # --- editing segments ------------------------------------------------------------
 
-    def merge_segments(self, refs: list[str]) -> SegmentEdit:
-        """Merge consecutive segments (``T:N``) into the first; codings, memos and quote
-        picks are kept (see :func:`gioia.ops.segments.merge`)."""
+    def merge_segments(self, refs: list[str], *, speaker: str | None = None) -> SegmentEdit:
+        """Merge consecutive segments (``T:N``, in their order) into the first; codings,
+        memos and quote picks are kept. Turns of different speakers need ``speaker``:
+        whose turn the merged one is (see :func:`gioia.ops.segments.merge`)."""
         from gioia.ops import segments
 
-        with self._write() as tx:
-            return segments.merge(tx, refs)
+        with self._lead_write("Editing segments") as tx:
+            return segments.merge(tx, refs, speaker=speaker)
 
     def split_segment(
         self,
@@ -285,13 +287,15 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         at: int | None = None,
         before: str | None = None,
         sentences: bool = False,
+        whole: str | None = None,
     ) -> SegmentEdit:
         """Split a segment at a character offset of its text, before some words, or at
-        every sentence; codings, memos and read marks follow the parts."""
+        every sentence; quotes, memos and read marks follow the parts, whole-segment
+        codings go to the ``first`` part or to ``every`` part (needed when there are)."""
         from gioia.ops import segments
 
-        with self._write() as tx:
-            return segments.split(tx, ref, at=at, before=before, sentences=sentences)
+        with self._lead_write("Editing segments") as tx:
+            return segments.split(tx, ref, at=at, before=before, sentences=sentences, whole=whole)
 
     def delete_segment(self, ref: str, *, force: bool = False) -> SegmentEdit:
         """Delete a segment and its words (a title line, a false turn); refused while it
@@ -299,7 +303,7 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         a CSV file beside the store)."""
         from gioia.ops import segments
 
-        with self._write() as tx:
+        with self._lead_write("Editing segments") as tx:
             outcome = segments.delete_segment(tx, ref, force=force)
             edit = outcome.edit
             if outcome.dropped:

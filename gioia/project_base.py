@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from gioia.errors import WriteConflict
 from gioia.ops.base import Tx
-from gioia.ops.visibility import record_unblinding
+from gioia.ops.visibility import record_unblinding, require_lead
 from gioia.output import Opener, Output, output_file
 from gioia.store import Store
 from gioia.views import SchemaUpgrade
@@ -75,6 +75,19 @@ class ProjectBase:
                 tx.close()
         if show_others and self.coder:
             self._unblinded.add(seen)
+
+    def _lead(self, step: str) -> None:
+        """Refuse ``step`` (a project-shaping use case) when a coder is acting."""
+        require_lead(self.coder, step)
+
+    @contextmanager
+    def _lead_write(
+        self, step: str, *, show_others: bool = False, reading: str = ""
+    ) -> Iterator[Tx]:
+        """A write transaction for a step only the project lead takes (see ``_lead``)."""
+        self._lead(step)
+        with self._write(show_others=show_others, reading=reading) as tx:
+            yield tx
 
     def _write_retrying(self, work: Callable[[Tx], T]) -> T:
         """Run ``work`` in a write transaction, once more if it lost a race on a unique

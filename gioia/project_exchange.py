@@ -64,7 +64,7 @@ class ExchangeMethods(ProjectBase):
         package = read_package(path)
         options = options or refi_import.ProjectImportOptions()
         try:
-            with self._write() as tx:
+            with self._lead_write("Importing a REFI-QDA project") as tx:
                 report = refi_import.import_project(tx, package, options)
                 if dry_run:
                     raise _RolledBack(report)

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 CODINGS_FORMATS = (".csv", ".xlsx")
 
 
+RECONCILING = "Reconciling into a consensus coder"
+
+
 class PublishMethods(StructureMethods):
     """The figure, the tables and the reports, written to files; agreement and
     consensus."""
@@ -254,13 +257,22 @@ class PublishMethods(StructureMethods):
         )
 
     def reconcile(
-        self, into: str, *, coders: list[str] | None = None, show_others: bool = False
+        self,
+        into: str,
+        *,
+        coders: list[str] | None = None,
+        copy_one_reader: bool = False,
+        show_others: bool = False,
     ) -> ReconcileState:
-        """Start or resume building the consensus coder ``into`` from two coders."""
+        """Start or resume building the consensus coder ``into`` from two coders: what
+        they agree on is copied; codings on segments only one of them read are left to
+        decide unless ``copy_one_reader``."""
         from gioia.ops import consensus
 
-        with self._write(show_others=show_others, reading=f"reconcile into {into}") as tx:
-            return consensus.reconcile(tx, into, coders)
+        with self._lead_write(
+            RECONCILING, show_others=show_others, reading=f"reconcile into {into}"
+        ) as tx:
+            return consensus.reconcile(tx, into, coders, copy_one_reader=copy_one_reader)
 
     def resolve(
         self,
@@ -277,7 +289,9 @@ class PublishMethods(StructureMethods):
         (``concepts``: a coder's quote of one is kept, else the whole segment)."""
         from gioia.ops import consensus
 
-        with self._write(show_others=show_others, reading=f"reconcile into {into}") as tx:
+        with self._lead_write(
+            RECONCILING, show_others=show_others, reading=f"reconcile into {into}"
+        ) as tx:
             return consensus.resolve(
                 tx, into, ref, choice, coders=coders, concepts=concepts, note=note
             )
@@ -286,7 +300,9 @@ class PublishMethods(StructureMethods):
         """Take back a decision (its event) of the consensus coder ``into``."""
         from gioia.ops import consensus
 
-        with self._write(show_others=show_others, reading=f"reconcile into {into}") as tx:
+        with self._lead_write(
+            RECONCILING, show_others=show_others, reading=f"reconcile into {into}"
+        ) as tx:
             return consensus.undo_decision(tx, into, event)
 
     def reconcile_auto(
@@ -295,13 +311,17 @@ class PublishMethods(StructureMethods):
         mode: str,
         *,
         coders: list[str] | None = None,
+        copy_one_reader: bool = False,
         show_others: bool = False,
     ) -> ReconcileState:
-        """Build the consensus coder at once: ``union`` or ``intersection`` of two coders."""
+        """Build the consensus coder at once: ``union`` or ``intersection`` of two coders
+        where both read a segment (segments only one read: see :meth:`reconcile`)."""
         from gioia.ops import consensus
 
-        with self._write(show_others=show_others, reading=f"reconcile into {into}") as tx:
-            return consensus.reconcile_auto(tx, into, mode, coders)
+        with self._lead_write(
+            RECONCILING, show_others=show_others, reading=f"reconcile into {into}"
+        ) as tx:
+            return consensus.reconcile_auto(tx, into, mode, coders, copy_one_reader=copy_one_reader)
 
     # --- reports and exports -----------------------------------------------------------
 

@@ -109,7 +109,7 @@ class StructureMethods(ProjectBase):
 
         if (theme is None) == (dimension is None):
             raise InvalidInput("Assign to a theme or to a dimension (one of them).")
-        with self._write() as tx:
+        with self._lead_write("Placing items in the structure") as tx:
             if theme is not None:
                 return structure.assign(tx, "concept", names, theme, create=create)
             assert dimension is not None
@@ -131,7 +131,7 @@ class StructureMethods(ProjectBase):
             raise InvalidInput("Take items out of a theme or of a dimension (one of them).")
         if theme is not None or dimension is not None:
             level = "concept" if theme is not None else "theme"
-        with self._write() as tx:
+        with self._lead_write("Taking items out of the structure") as tx:
             changed = 0
             for name in names:
                 word = level or structure.level_of(tx, name)
@@ -168,7 +168,7 @@ class StructureMethods(ProjectBase):
         setting changed."""
         from gioia.ops import parents
 
-        with self._write() as tx:
+        with self._lead_write("Changing the project's settings") as tx:
             return parents.allow_shared(tx, on)
 
     def structure(
@@ -194,7 +194,7 @@ class StructureMethods(ProjectBase):
         """
         from gioia.ops import structure_import
 
-        with self._write() as tx:
+        with self._lead_write("Importing a structure file") as tx:
             return structure_import.import_structure(
                 tx, path, mode=mode, allow_shared=allow_shared, move=move
             )

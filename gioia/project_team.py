@@ -36,7 +36,7 @@ class TeamMixin(ProjectBase):
         """Move the project to a phase of blind coding; returns the phase it was in."""
         from gioia.ops import visibility
 
-        with self._write() as tx:
+        with self._lead_write("Changing the phase of blind coding") as tx:
             return visibility.set_phase(tx, phase)
 
     # --- memos -------------------------------------------------------------------------
@@ -139,7 +139,7 @@ class TeamMixin(ProjectBase):
         """Rename a coder; their codings, reviews and events follow."""
         from gioia.ops import reviews
 
-        with self._write() as tx:
+        with self._lead_write("Renaming a coder") as tx:
             return reviews.rename_coder(tx, old, new)
 
     def queue(

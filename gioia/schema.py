@@ -33,7 +33,7 @@ from sqlalchemy import (
 from gioia.limits import FILE_NAME_LENGTH, NAME_LENGTH, WAVE_LENGTH
 
 #: The alembic revision these tables describe; tests check it is the migrations' head.
-SCHEMA_REVISION = "0008"
+SCHEMA_REVISION = "0010"
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -271,13 +271,17 @@ memos = Table(
 #: The audit trail: one append-only row per change, written with the change.
 #: ``concept_id`` and ``transcript_id`` are plain integers, not foreign keys, so the
 #: history of a deleted concept or transcript stays readable. An undo names the event
-#: it reverses in ``reverses_id`` (so an event is undone once at most).
+#: it reverses in ``reverses_id`` (so an event is undone once at most). ``coder_id`` is
+#: whose work the change is (a coding's coder, the consensus coder of a decision),
+#: ``actor_id`` who ran the command (NULL: the project lead, no coder named); they differ
+#: when the lead imports codings for the coders or reconciles into the consensus.
 events = Table(
     "events",
     metadata,
     _id(),
     Column("at", DateTime, nullable=False, default=utcnow, index=True),
     Column("coder_id", ForeignKey("coders.id"), index=True),
+    Column("actor_id", ForeignKey("coders.id")),
     Column("action", String(40), nullable=False),
     Column("subject", String(40), nullable=False),
     Column("subject_id", Integer),
@@ -288,3 +292,15 @@ events = Table(
     Column("after", JSON),
     Column("reverses_id", Integer, index=True),
 )
+
+
+def _ids_never_reused() -> None:
+    """Give every table with an ``id`` SQLite's AUTOINCREMENT (schema 0009), so that the
+    id of a deleted row is never handed to a new one: the audit trail names rows by id.
+    PostgreSQL's sequences never reuse an id."""
+    for table in metadata.tables.values():
+        if "id" in table.c:
+            table.dialect_kwargs["sqlite_autoincrement"] = True
+
+
+_ids_never_reused()

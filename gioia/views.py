@@ -255,7 +255,8 @@ CODING_COLUMNS = (
 
 @dataclass(frozen=True)
 class EventView:
-    """One entry of the audit trail."""
+    """One entry of the audit trail: ``coder`` is whose work it is, ``actor`` who ran
+    the command (the project lead when None)."""
 
     id: int
     at: dt.datetime
@@ -265,6 +266,7 @@ class EventView:
     summary: str
     before: Any
     after: Any
+    actor: str | None
 
 
 @dataclass(frozen=True)
@@ -682,6 +684,13 @@ class Pending:
     first: CoderCodes
     second: CoderCodes
 
+    @property
+    def only(self) -> str | None:
+        """The coder who alone read the segment (None when both did)."""
+        if self.first.read and self.second.read:
+            return None
+        return self.first.coder if self.first.read else self.second.coder
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -692,10 +701,23 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class OneReader:
+    """Codings on segments only one of the two coders read: not agreed, so copied into
+    the consensus only when asked (``copied``), else left to decide."""
+
+    coder: str
+    segments: int
+    codings: int
+    copied: bool
+
+
+@dataclass(frozen=True)
 class ReconcileState:
-    """Where a reconciliation stands: agreed codings copied by this call, segments settled
-    before it (``decided``), the disagreements left to decide, and the segments this
-    call settled (marked as reviewed by the consensus coder: nothing to decide there)."""
+    """Where a reconciliation stands: agreed codings copied by this call (on segments both
+    coders read and coded alike), segments settled before it (``decided``), the segments
+    left to decide (disagreements, and segments only one coder coded unless they were
+    copied), the segments this call settled (marked as reviewed by the consensus coder),
+    and the codings on segments only one coder read (``one_reader``)."""
 
     into: str
     coders: tuple[str, str]
@@ -703,6 +725,12 @@ class ReconcileState:
     decided: int
     pending: tuple[Pending, ...]
     settled: int = 0
+    one_reader: tuple[OneReader, ...] = ()
+
+    @property
+    def disagreements(self) -> int:
+        """The pending segments both coders read."""
+        return sum(1 for p in self.pending if p.only is None)
 
 
 @dataclass(frozen=True)

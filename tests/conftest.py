@@ -117,10 +117,16 @@ def lead(store: str) -> Iterator[Project]:
         yield opened
 
 
+def as_lead(project: Project) -> Project:
+    """The same open store with no coder named: the project lead, for the steps only
+    the lead takes (importing, shaping the structure, reconciling)."""
+    return Project(project._store)
+
+
 @pytest.fixture
 def sample_project(project: Project) -> Project:
     """The sample study imported (transcripts with the manifest), no codings."""
-    results = project.import_files([], manifest=SAMPLE / "manifest.csv")
+    results = as_lead(project).import_files([], manifest=SAMPLE / "manifest.csv")
     assert [r.error for r in results if r.status == "failed"] == []
     return project
 
@@ -194,17 +200,17 @@ def small_study(project: Project, tmp_path: Path) -> Project:
     for name, text in SMALL_STUDY.items():
         (folder / name).write_text(text, encoding="utf-8")
     (folder / "manifest.csv").write_text(SMALL_MANIFEST, encoding="utf-8")
-    results = project.import_files([], manifest=folder / "manifest.csv")
+    results = as_lead(project).import_files([], manifest=folder / "manifest.csv")
     assert [r.status for r in results] == ["imported"] * 3
     structure = "concept,theme,dimension\n" + "".join(
         f"{concept},{theme},{dimension}\n"
         for concept, (theme, dimension) in SMALL_STRUCTURE.items()
     )
     (folder / "structure.csv").write_text(structure, encoding="utf-8")
-    project.import_structure(folder / "structure.csv")
+    as_lead(project).import_structure(folder / "structure.csv")
     codings = "coder,segment,concept\n" + "".join(",".join(row) + "\n" for row in SMALL_CODINGS)
     (folder / "codings.csv").write_text(codings, encoding="utf-8")
-    project.import_codings(folder / "codings.csv")
+    as_lead(project).import_codings(folder / "codings.csv")
     return project
 
 
@@ -212,10 +218,11 @@ def small_study(project: Project, tmp_path: Path) -> Project:
 def shared_study(small_study: Project) -> Project:
     """The small study with shared concepts: Fees under Costs and Growth (one dimension,
     Economics), Trust under Relations (Social) and a new theme Reputation (Economics)."""
-    small_study.allow_shared(True)
-    small_study.assign(["Fees"], theme="Growth")
-    small_study.assign(["Trust"], theme="Reputation", create=True)
-    small_study.assign(["Reputation"], dimension="Economics")
+    lead = as_lead(small_study)
+    lead.allow_shared(True)
+    lead.assign(["Fees"], theme="Growth")
+    lead.assign(["Trust"], theme="Reputation", create=True)
+    lead.assign(["Reputation"], dimension="Economics")
     return small_study
 
 

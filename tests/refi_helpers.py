@@ -38,6 +38,7 @@ def rich_study(project: Project, tmp_path: Path) -> Project:
         result = project.import_codings(SAMPLE / f"codings_{coder.lower()}.csv")
         project.coder = result.coders[0]
         project.review(transcript="case_a_ceo_w1")
+        project.coder = None
     project.import_structure(SAMPLE / "structure.csv")
     extra = tmp_path / "emoji_interview.txt"
     extra.write_text(EMOJI_TRANSCRIPT, encoding="utf-8")

@@ -71,11 +71,13 @@ def test_everyone_then_the_consensus_coder_count_by_default(
         everyone = lead.cooccurrence(level="concept")
         assert everyone.coder is None
         assert ("Fees", "Trust", 1) in {(p.a, p.b, p.count) for p in everyone.pairs}
-        lead.reconcile_auto("Consensus", "intersection", coders=["Maria", "Tom"])
+        lead.reconcile_auto(
+            "Consensus", "intersection", coders=["Maria", "Tom"], copy_one_reader=True
+        )
         consensus = lead.cooccurrence(level="concept")
     assert consensus.coder == "Consensus"
     # Both read t1:2 and t1:4 and agree on Export start and Fees only; the segments only
-    # Maria read keep her codings.
+    # Maria read keep her codings (copied as they are: --copy-one-reader).
     assert consensus.frequencies == (1, 1, 2, 2, 1)
     assert [(p.a, p.b, p.count) for p in consensus.pairs] == [
         ("Export start", "Trust", 1),

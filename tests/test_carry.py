@@ -15,7 +15,7 @@ from gioia.ops.importing import ImportOptions
 from gioia.relocate import Relocator
 from gioia.views import CarriedItem
 
-from .conftest import assert_spans_hold, stored_codings
+from .conftest import as_lead, assert_spans_hold, stored_codings
 
 REPLACE = ImportOptions(replace=True)
 OLD = (
@@ -68,8 +68,8 @@ def coded(project: Project, tmp_path: Path) -> Path:
     share the concept list (codebook coding)."""
     path = tmp_path / "anna.txt"
     path.write_text(OLD)
-    project.import_file(path)
-    project.set_phase("codebook")
+    as_lead(project).import_file(path)
+    as_lead(project).set_phase("codebook")
     project.tag(["anna:2"], "Small fee", create=True)
     project.tag(["anna:2"], "Fee", quote="The fee was small", create=True)
     project.pick_quotes("Fee", ["anna:2"])
@@ -87,7 +87,7 @@ def test_codings_whose_words_are_gone_stop_the_replacement(project: Project, cod
     before = (stored(project), marks(project), len(project.log()))
     coded.write_text(NEW)
     with pytest.raises(ImportFailed) as error:
-        project.import_file(coded, options=REPLACE)
+        as_lead(project).import_file(coded, options=REPLACE)
     assert error.value.message == (
         "anna.txt: the words of 1 coding(s) of 'anna' are not in the new text, so they "
         "cannot be carried over; correct the file, or pass --force to drop them (they go "
@@ -106,7 +106,7 @@ def test_replace_carries_every_coding_pick_memo_and_read_mark(
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
     coded.write_text(NEW)
-    result = project.import_file(coded, options=ImportOptions(replace=True, force=True))
+    result = as_lead(project).import_file(coded, options=ImportOptions(replace=True, force=True))
     assert (result.status, result.segments) == ("replaced", 5)
     assert result.carried is not None
     assert result.carried.items == (
@@ -210,7 +210,7 @@ def test_replace_carries_every_coding_pick_memo_and_read_mark(
 
 def test_replace_is_audited_with_before_and_after(project: Project, coded: Path) -> None:
     coded.write_text(NEW)
-    project.import_file(coded, options=ImportOptions(replace=True, force=True))
+    as_lead(project).import_file(coded, options=ImportOptions(replace=True, force=True))
     *_, dropped, replaced = project.log(show_others=True)
     assert (dropped.action, dropped.subject, dropped.summary) == (
         "drop",
@@ -252,6 +252,19 @@ def test_replace_is_audited_with_before_and_after(project: Project, coded: Path)
     assert (replaced.before["reviews"], replaced.after["reviews"]) == (4, 4)
     assert replaced.after["memos"] == [{"id": 1, "segment": "anna:5", "coder": "Maria"}]
     assert replaced.after["dropped"] == 1
+    # The wording replaced stays in the trail: every old span reads its words again.
+    old_text = (
+        "How did you choose the platform?\n\nWe looked at three. The fee was small.\n\n"
+        "And the buyers?\n\nThey came from Asia, mostly. Some from the U.S. too."
+    )
+    assert replaced.before["text"] == old_text
+    assert replaced.before["segment_spans"] == [[0, 32], [34, 72], [74, 89], [91, 143]]
+    assert [old_text[c["start"] : c["end"]] for c in replaced.before["codings"]][1:] == [
+        "The fee was small",
+        "They came from Asia, mostly. Some from the U.S. too.",
+        "from Asia",
+        "U.S.",
+    ]
 
 
 def test_emoji_combining_marks_and_crlf(project: Project, tmp_path: Path) -> None:
@@ -261,7 +274,7 @@ def test_emoji_combining_marks_and_crlf(project: Project, tmp_path: Path) -> Non
         "Interviewer: Cafe\u0301 first? 😀\n\n"
         "Anna: The cafe\u0301 q\u0307 sells 👩\u200d💻 laptops.\nWe like it.\n".encode()
     )
-    project.import_file(path)
+    as_lead(project).import_file(path)
     project.tag(["emoji:2"], "Laptops", quote="q\u0307 sells 👩\u200d💻 laptops", create=True)
     project.tag(["emoji:2"], "Liking", create=True)
     project.tag(["emoji:1"], "Emoji", quote="😀", create=True)
@@ -274,7 +287,7 @@ def test_emoji_combining_marks_and_crlf(project: Project, tmp_path: Path) -> Non
         "Interviewer: 🎉 Caf\u00e9 first? 😀\r\n\r\n"
         "Anna: The caf\u00e9 q\u0307 sells 👩\u200d💻 laptops. We love it.\r\n".encode()
     )
-    result = project.import_file(path, options=REPLACE)
+    result = as_lead(project).import_file(path, options=REPLACE)
     assert result.carried is not None
     assert [(i.concept, i.before, i.after, i.status, i.how) for i in result.carried.items] == [
         ("Emoji", "emoji:1", "emoji:1", "kept", "exact"),
@@ -303,13 +316,13 @@ def test_codings_that_become_one_are_stored_once(project: Project, tmp_path: Pat
     path.write_text(
         "Interviewer: And prices?\n\nAnna: Prices went up. Prices went up. Then down.\n"
     )
-    project.import_file(path)
+    as_lead(project).import_file(path)
     project.tag(["p:2"], "Prices", span=(0, 15), create=True)
     project.tag(["p:2"], "Prices", span=(16, 31))
     project.pick_quotes("Prices", ["p:2"])
     assert [row[3:] for row in stored(project)] == [(13, 28, 1), (29, 44, None)]
     path.write_text("Interviewer: And prices?\n\nAnna: Prices went up. Then down.\n")
-    result = project.import_file(path, options=REPLACE)
+    result = as_lead(project).import_file(path, options=REPLACE)
     assert result.carried is not None
     assert [(i.status, i.how, i.new_text) for i in result.carried.items] == [
         ("kept", "exact", "Prices went up."),
@@ -326,12 +339,12 @@ def test_a_passage_moved_to_another_turn_takes_its_coding(project: Project, tmp_
     path.write_text(
         f"Interviewer: Why?\n\nAnna: {stays} {moved}\n\nInterviewer: And?\n\nAnna: Fine."
     )
-    project.import_file(path)
+    as_lead(project).import_file(path)
     project.tag(["m:2"], "Fee", quote=moved, create=True)
     path.write_text(
         f"Interviewer: Why?\n\nAnna: {stays}\n\nInterviewer: And?\n\nAnna: Fine. {moved}"
     )
-    result = project.import_file(path, options=REPLACE)
+    result = as_lead(project).import_file(path, options=REPLACE)
     assert result.carried is not None
     assert [(i.before, i.after, i.status, i.how) for i in result.carried.items] == [
         ("m:2", "m:4", "moved", "exact")
@@ -345,22 +358,22 @@ def test_a_replacement_without_work_reports_nothing_to_carry(
 ) -> None:
     path = tmp_path / "a.txt"
     path.write_text(OLD)
-    project.import_file(path)
+    as_lead(project).import_file(path)
     path.write_text(NEW)
-    result = project.import_file(path, options=REPLACE)
+    result = as_lead(project).import_file(path, options=REPLACE)
     assert (result.status, result.carried) == ("replaced", None)
 
 
 def test_a_memo_on_a_segment_whose_words_are_gone(project: Project, tmp_path: Path) -> None:
     path = tmp_path / "m.txt"
     path.write_text("Interviewer: Hi.\n\nAnna: Completely different words here.\n")
-    project.import_file(path)
+    as_lead(project).import_file(path)
     project.add_memo("m:2", "Ask again.")
     path.write_text("Interviewer: Hi.\n\nAnna: Nothing alike at all, sorry.\n")
     with pytest.raises(ImportFailed) as error:
-        project.import_file(path, options=REPLACE)
+        as_lead(project).import_file(path, options=REPLACE)
     assert error.value.details == ["m:2 memo by Maria: 'Ask again.'"]
-    result = project.import_file(path, options=ImportOptions(replace=True, force=True))
+    result = as_lead(project).import_file(path, options=ImportOptions(replace=True, force=True))
     assert result.carried is not None
     assert [(i.kind, i.status) for i in result.carried.items] == [("memo", "dropped")]
     assert project.log()[-2].summary == (
@@ -405,9 +418,9 @@ def test_a_replacement_keeps_the_metadata_it_does_not_change(
     path = tmp_path / "anna.txt"
     path.write_text(OLD)
     meta = TranscriptMeta("Case A", "Anna Rossi", "CEO", "1", None, {"channel": "Zoom"})
-    project.import_file(path, meta)
+    as_lead(project).import_file(path, meta)
     path.write_text(NEW)
-    project.import_file(path, options=REPLACE)
+    as_lead(project).import_file(path, options=REPLACE)
     (row,) = project.transcripts()
     assert (row.case, row.informant, row.role, row.wave, row.attributes) == (
         "Case A",
@@ -417,7 +430,7 @@ def test_a_replacement_keeps_the_metadata_it_does_not_change(
         {"channel": "Zoom"},
     )
     path.write_text(OLD)
-    project.import_file(path, TranscriptMeta(wave="2"), options=REPLACE)
+    as_lead(project).import_file(path, TranscriptMeta(wave="2"), options=REPLACE)
     (row,) = project.transcripts()
     assert (row.case, row.wave) == ("Case A", "2")
     replaced = project.log()[-1]

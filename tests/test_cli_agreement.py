@@ -573,3 +573,55 @@ def test_reconcile_keeps_an_interviewer_turn_both_coded(
     assert tree["evidence"] == "Consensus"
     (concept,) = tree["concepts_without_theme"]
     assert (concept["name"], concept["counts"]["codings"]) == ("Found by new buyers", 1)
+
+
+def test_reconcile_reports_codings_only_one_coder_read(
+    store: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "i.txt"
+    path.write_text("Anna: Buyers found us.\n\nInterviewer: How?\n\nAnna: On the platform.\n")
+    run(runner, store, "import", str(path))
+    run(runner, store, "tag", "i:1", "-c", "Found by buyers", "--new", coder="Ann")
+    run(runner, store, "tag", "i:3", "-c", "Platform", "--new", coder="Ann")
+    run(runner, store, "tag", "i:1", "-c", "Found by buyers", "--new", coder="Ben")
+    out = run(runner, store, "reconcile", "--into", "Consensus", input="a\n\n")
+    assert out.output.splitlines()[:6] == [
+        "Consensus: 1 agreed coding(s) copied; 0 disagreement(s) to decide.",
+        "1 coding(s) on 1 segment(s) only Ann read: not agreed, so not copied; decide them "
+        "below (--copy-one-reader copies them as they are).",
+        "Marked 1 segment(s) as reviewed by Consensus.",
+        "",
+        "[1/1] i:3 (only Ann read it)",
+        "    On the platform.",
+    ]
+    assert out.output.splitlines()[6:8] == ["  a) Ann: Platform", "  b) Ben: (not read)"]
+    run(runner, store, "tag", "i:2", "-c", "Channel", "--new", coder="Ben")
+    out = run(runner, store, "reconcile", "--into", "Consensus", "--auto", "union")
+    assert out.output == (
+        "Consensus: 0 agreed coding(s) copied, 0 disagreement(s) settled (union).\n"
+        "1 coding(s) on 1 segment(s) only Ben read: not agreed, so left to decide: run "
+        "`gioia reconcile --into Consensus`, or pass --copy-one-reader to copy them as "
+        "they are.\n"
+    )
+    out = run(runner, store, "reconcile", "--into", "Consensus", "--copy-one-reader", input="")
+    assert out.output == (
+        "Consensus: 0 agreed coding(s) copied; 0 disagreement(s) to decide.\n"
+        "1 coding(s) on 1 segment(s) only Ben read: copied as they are (--copy-one-reader), "
+        "not as agreed.\n"
+        "Marked 1 segment(s) as reviewed by Consensus.\n"
+        "All disagreements of Ann and Ben are decided in Consensus.\n"
+    )
+
+
+def test_the_agreement_table_fits_80_columns() -> None:
+    """Nine columns of seven characters ("-0.333" and a space) leave the concepts 17."""
+    from gioia.cli.common import text_table
+
+    heads = ["n", "both", "Ana", "Ben", "none", "%", "κ", "α", "AC1"]
+    cells = ["3", "0", "1", "0", "2", "0.667", "-3.000", "0.000", "0.640"]
+    table = text_table("Concept", heads, [("The home market is not enough", 0, "", cells)], 80, 7)
+    assert table.plain.splitlines() == [
+        "Concept                n   both    Ana    Ben   none      %      κ      α    AC1",
+        "The home market        3      0      1      0      2  0.667 -3.000  0.000  0.640",
+        "is not enough",
+    ]

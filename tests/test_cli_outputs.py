@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from gioia import Project
 
-from .conftest import SAMPLE, run
+from .conftest import SAMPLE, as_lead, run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,10 +42,10 @@ WRITERS = [
 def _coded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store = tmp_path_factory.mktemp("coded") / "gioia.db"
     with Project.init(str(store)) as project:
-        project.import_files([], manifest=SAMPLE / "manifest.csv")
+        as_lead(project).import_files([], manifest=SAMPLE / "manifest.csv")
         for name in ("codings_maria.csv", "codings_tom.csv"):
-            project.import_codings(SAMPLE / name)
-        project.import_structure(SAMPLE / "structure.csv")
+            as_lead(project).import_codings(SAMPLE / name)
+        as_lead(project).import_structure(SAMPLE / "structure.csv")
     return store
 
 

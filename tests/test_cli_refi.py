@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from gioia import Project
 from gioia.cli import cli
 
-from .conftest import SAMPLE, run
+from .conftest import SAMPLE, as_lead, run
 from .test_refi_import import foreign
 from .test_refi_xml import schema
 
@@ -20,10 +20,10 @@ from .test_refi_xml import schema
 @pytest.fixture
 def coded_store(store: str) -> str:
     with Project.open(store) as project:
-        project.import_files([], manifest=SAMPLE / "manifest.csv")
+        as_lead(project).import_files([], manifest=SAMPLE / "manifest.csv")
         for coder in ("maria", "tom"):
-            project.import_codings(SAMPLE / f"codings_{coder}.csv")
-        project.import_structure(SAMPLE / "structure.csv")
+            as_lead(project).import_codings(SAMPLE / f"codings_{coder}.csv")
+        as_lead(project).import_structure(SAMPLE / "structure.csv")
     return store
 
 

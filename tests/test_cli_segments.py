@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from gioia import Project
 from gioia.cli import cli
 
-from .conftest import SAMPLE, run
+from .conftest import SAMPLE, as_lead, run
 
 OLD = (
     "Interviewer: How did you choose the platform?\n\n"
@@ -84,10 +84,25 @@ def test_segment_commands(runner: CliRunner, store: str, tmp_path: Path) -> None
     path.write_text(OLD)
     run(runner, store, "import", str(path))
     run(runner, store, "tag", "anna:4", "-c", "Asia", "--new", coder="Ana")
-    result = run(runner, store, "segment", "split", "anna:4", "--before", "Some from", coder="Ana")
+    refused = run(runner, store, "segment", "split", "anna:4", "--before", "Some", coder="Ana")
+    assert (refused.exit_code, refused.output) == (
+        1,
+        "Error: Editing segments is the project lead's step: run it without --coder or "
+        "GIOIA_CODER.\n",
+    )
+    split = ("segment", "split", "anna:4", "--before", "Some from")
+    result = run(runner, store, *split)
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: anna:4 has 1 whole-segment coding(s) (Ana's 'Asia'): say where they go, "
+        "--whole-codings first (the first part keeps them) or every (each part gets one, "
+        "and counts once per part).\n",
+    )
+    result = run(runner, store, *split, "--whole-codings", "every")
     assert (result.exit_code, result.output) == (
         0,
-        "Split anna:4 into anna:4, anna:5.\n"
+        "Split anna:4 into anna:4, anna:5; 1 whole-segment coding(s) copied to every part "
+        "(1 added).\n"
         "carried    codings 1 changed, 1 copied; read marks 1 kept\n"
         "changed    anna:4  'Asia' by Ana: \"They came from Asia, mostly. Some from the U.S.…\""
         ' → "They came from Asia, mostly."\n'
@@ -103,6 +118,12 @@ def test_segment_commands(runner: CliRunner, store: str, tmp_path: Path) -> None
     assert (result.exit_code, result.output) == (
         0,
         "Deleted anna:1; 3 later segment(s) renumbered.\n",
+    )
+    result = run(runner, store, "segment", "merge", "anna:2", "anna:3")
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: anna:2 (Interviewer) and anna:3 (Anna Rossi) are turns of different "
+        "speakers: pass --speaker NAME to say whose turn the merged segment is.\n",
     )
     result = run(runner, store, "segment", "delete", "anna:3")
     assert result.exit_code == 1
@@ -134,21 +155,21 @@ def test_correcting_a_coded_transcript(
     from gioia.demo import CORRECTED, corrected_transcript
 
     for coder in ("maria", "tom"):
-        result = sample_project.import_codings(SAMPLE / f"codings_{coder}.csv")
+        result = as_lead(sample_project).import_codings(SAMPLE / f"codings_{coder}.csv")
         sample_project.coder = result.coders[0]
         for transcript in sample_project.transcripts():
             sample_project.review(transcript=transcript.name)
     sample_project.coder = None
-    sample_project.reconcile_auto("Consensus", "union")
+    as_lead(sample_project).reconcile_auto("Consensus", "union")
     corrected = tmp_path / "corrected"
     corrected.mkdir()
     original = (SAMPLE / CORRECTED).read_text(encoding="utf-8")
     (corrected / CORRECTED).write_text(corrected_transcript(original), encoding="utf-8")
     outputs = []
     for command in (
-        "gioia --coder Maria import corrected/case_a_ceo_w1.txt --replace",
-        'gioia --coder Maria segment split case_a_ceo_w1:4 --before "Part Two"',
-        "gioia --coder Maria segment delete case_a_ceo_w1:5",
+        "gioia import corrected/case_a_ceo_w1.txt --replace",
+        'gioia segment split case_a_ceo_w1:4 --before "Part Two"',
+        "gioia segment delete case_a_ceo_w1:5",
     ):
         args = shlex.split(command)[1:]
         result = runner.invoke(cli, ["--store", store, *args], catch_exceptions=False)

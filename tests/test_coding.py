@@ -10,7 +10,7 @@ import pytest
 
 from gioia import ImportFailed, InvalidInput, NotFound, Project
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, as_lead
 
 SEGMENT = "case_b_export_w2:10"
 SEGMENT_TEXT_START = "They helped to start. With Taiwan we did four or five calls"
@@ -152,7 +152,7 @@ def test_coders_see_only_their_own_codings(sample_project: Project) -> None:
     sample_project.coder = "Tom"
     with pytest.raises(NotFound, match=r"^No concept 'Trust'\.$"):  # open coding: Maria's
         sample_project.segments(concept="Trust")
-    sample_project.set_phase("codebook")  # the concept list is shared, the codings are not
+    as_lead(sample_project).set_phase("codebook")  # the concept list is shared, the codings are not
     assert sample_project.segments(concept="Trust") == []
     assert len(sample_project.segments(uncoded=True)) == 98
     sample_project.coder = None
@@ -176,12 +176,12 @@ def test_memos(sample_project: Project) -> None:
 
 
 def test_import_the_sample_codings(sample_project: Project) -> None:
-    maria = sample_project.import_codings(SAMPLE / "codings_maria.csv")
+    maria = as_lead(sample_project).import_codings(SAMPLE / "codings_maria.csv")
     assert (maria.added, maria.existing, maria.coders) == (90, 0, ("Maria",))
     assert len(maria.created_concepts) == 20
-    tom = sample_project.import_codings(SAMPLE / "codings_tom.csv")
+    tom = as_lead(sample_project).import_codings(SAMPLE / "codings_tom.csv")
     assert (tom.added, tom.created_concepts, tom.coders) == (90, (), ("Tom",))
-    again = sample_project.import_codings(SAMPLE / "codings_tom.csv")
+    again = as_lead(sample_project).import_codings(SAMPLE / "codings_tom.csv")
     assert (again.added, again.existing) == (0, 90)
     assert (maria.reviewed, tom.reviewed, again.reviewed) == ({"Maria": 80}, {"Tom": 82}, {})
     assert len(sample_project.codings()) == 90  # Maria's only: blind coding
@@ -198,14 +198,14 @@ def test_import_the_sample_codings(sample_project: Project) -> None:
 
 
 def test_codings_export_round_trips(sample_project: Project, tmp_path: Path) -> None:
-    sample_project.import_codings(SAMPLE / "codings_maria.csv")
+    as_lead(sample_project).import_codings(SAMPLE / "codings_maria.csv")
     exported = tmp_path / "out.csv"
     with exported.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["coder", "segment", "concept", "quote"])
         writer.writerows([r.coder, r.segment, r.concept, r.quote] for r in sample_project.codings())
     before = sample_project.codings()
-    result = sample_project.import_codings(exported)
+    result = as_lead(sample_project).import_codings(exported)
     assert (result.added, result.existing) == (0, 90)
     assert sample_project.codings() == before
 
@@ -225,7 +225,7 @@ def test_bad_codings_rows_are_all_named_and_nothing_is_written(
         "Ann,nonsense,Family mill,\n"
     )
     with pytest.raises(ImportFailed) as error:
-        sample_project.import_codings(path)
+        as_lead(sample_project).import_codings(path)
     assert error.value.message == "codings.csv has 6 bad row(s); nothing imported."
     assert error.value.details == [
         "row 3: no segment case_a_ceo_w1:99.",
@@ -238,7 +238,7 @@ def test_bad_codings_rows_are_all_named_and_nothing_is_written(
     assert sample_project.codings() == []
     path.write_text("coder,segment\nAnn,case_a_ceo_w1:2\n")
     with pytest.raises(ImportFailed) as error:
-        sample_project.import_codings(path)
+        as_lead(sample_project).import_codings(path)
     assert error.value.message == "codings.csv has no column concept (its columns: coder, segment)."
 
 
@@ -249,13 +249,13 @@ def test_duplicate_rows_in_a_codings_file_are_merged(
     path.write_text(
         "coder,segment,concept\nAnn,case_a_ceo_w1:2,Family mill\nann,case_a_ceo_w1:2,family mill\n"
     )
-    result = sample_project.import_codings(path)
+    result = as_lead(sample_project).import_codings(path)
     assert (result.added, result.duplicates, result.created_concepts) == (1, 1, ("Family mill",))
 
 
 def test_log_filters(sample_project: Project) -> None:
     sample_project.tag([SEGMENT], "Trust", create=True)
-    sample_project.set_phase("codebook")
+    as_lead(sample_project).set_phase("codebook")
     sample_project.coder = "Tom"
     sample_project.tag([SEGMENT], "Distance", create=True)
     assert [e.summary for e in sample_project.log(by="Tom")] == [
@@ -294,7 +294,9 @@ def test_the_log_is_blind_for_the_current_coder(sample_project: Project) -> None
     assert "Created concept 'Trust'" not in summaries  # open coding: Maria's name is hers
     assert "Tagged case_b_export_w2:8 with 'Distance'" in summaries
     sample_project.coder = None
-    sample_project.assign(["Trust"], theme="Relations", create=True)  # the structure adopts it
+    as_lead(sample_project).assign(
+        ["Trust"], theme="Relations", create=True
+    )  # the structure adopts it
     sample_project.coder = "Tom"
     summaries = [e.summary for e in sample_project.log()]
     assert "Created concept 'Trust'" in summaries

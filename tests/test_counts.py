@@ -7,7 +7,7 @@ from pathlib import Path
 
 from gioia import Project
 
-from .conftest import stored_codings
+from .conftest import as_lead, stored_codings
 
 A = "case_a_ceo_w1:2"  # "Sure, sure. So, we are a family mill, a frantoio, in the province…"
 MILL, BARI = "a family mill", "in the province of Bari"
@@ -24,7 +24,7 @@ def spans(project: Project, coder: str) -> list[tuple[object, ...]]:
 
 def test_a_concept_coded_twice_on_a_segment_counts_once(sample_project: Project) -> None:
     p = sample_project
-    p.set_phase("codebook")  # Tom codes with Maria's concept
+    as_lead(p).set_phase("codebook")  # Tom codes with Maria's concept
     p.tag([A], "Family mill", create=True)
     p.tag([A], "Family mill", quote=MILL)
     p.tag([A], "Family mill", quote=BARI)
@@ -50,7 +50,7 @@ def test_the_consensus_holds_a_concept_once_on_its_quotes(sample_project: Projec
     """Maria coded the whole segment and a quote, Tom the whole segment: the consensus
     used to end with both spans (and three after a third); it keeps the quote."""
     p = sample_project
-    p.set_phase("codebook")  # Tom codes with Maria's concepts
+    as_lead(p).set_phase("codebook")  # Tom codes with Maria's concepts
     p.tag([A], "Family mill", create=True)
     p.tag([A], "Family mill", quote=MILL)
     p.tag(["case_a_ceo_w1:4"], "Home market", quote="we cannot depend on them", create=True)
@@ -58,7 +58,7 @@ def test_the_consensus_holds_a_concept_once_on_its_quotes(sample_project: Projec
     p.tag([A], "Family mill")
     p.tag(["case_a_ceo_w1:4"], "Home market", quote="The chains squeeze the price")
     p.coder = None
-    state = p.reconcile("Consensus", coders=["Maria", "Tom"])
+    state = as_lead(p).reconcile("Consensus", coders=["Maria", "Tom"])
     assert (state.copied, state.pending) == (2, ())
     assert spans(p, "Consensus") == [
         (A, "Family mill", MILL),
@@ -68,7 +68,7 @@ def test_the_consensus_holds_a_concept_once_on_its_quotes(sample_project: Projec
     counts = {r.name: r.counts for r in p.items("concept")}
     assert (counts["Family mill"].codings, counts["Home market"].codings) == (1, 1)
     assert (counts["Family mill"].quotes, counts["Home market"].quotes) == (1, 1)
-    again = p.reconcile("Consensus", coders=["Maria", "Tom"])
+    again = as_lead(p).reconcile("Consensus", coders=["Maria", "Tom"])
     assert again.copied == 0 and len(spans(p, "Consensus")) == 3
 
 
@@ -82,10 +82,10 @@ def test_a_codings_file_stores_one_span_once(sample_project: Project, tmp_path: 
         f"Ann,{A},Family mill,A FAMILY  mill\n"  # the same words, other case and spacing
         f"Ann,{A},Family mill,{MILL}\n"
     )
-    result = sample_project.import_codings(path)
+    result = as_lead(sample_project).import_codings(path)
     assert (result.added, result.duplicates) == (2, 2)
     assert spans(sample_project, "Ann") == [(A, "Family mill", text), (A, "Family mill", MILL)]
-    again = sample_project.import_codings(path)
+    again = as_lead(sample_project).import_codings(path)
     assert (again.added, again.existing) == (0, 4)
     sample_project.coder = None  # Ann's concept is hers in open coding: the lead sees it
     assert sample_project.items("concept")[0].counts.codings == 1

@@ -22,7 +22,7 @@ from gioia.cli import cli
 from gioia.errors import StoreFull, StoreUnreachable, WriteConflict
 from gioia.models import Concept
 
-from .conftest import POSTGRES_URL, run
+from .conftest import POSTGRES_URL, as_lead, run
 
 ROOT = Path(__file__).resolve().parent.parent
 INTERVIEW = "Interviewer: Why this platform?\n\nAnna: " + "The fee was small. " * 4000 + "\n"
@@ -83,7 +83,7 @@ def test_a_full_store_is_one_line_and_keeps_nothing_half_written(tmp_path: Path)
         project.add_item("concept", "Trust")
         _full_after(project, 2)
         with pytest.raises(StoreFull) as error:
-            project.import_file(tmp_path / "big.txt")
+            as_lead(project).import_file(tmp_path / "big.txt")
         assert error.value.message == (
             f"The disk holding the store {store} is full: free some space and run the "
             "command again; nothing was written."

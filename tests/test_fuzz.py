@@ -25,7 +25,7 @@ from gioia.importers import read_transcript
 from gioia.importers.manifest import read_manifest
 from gioia.structure_file import read_structure
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, as_lead
 
 SECONDS = 5.0  # the most one input may take
 GROWTH_MB = 200  # the most the process's peak memory may grow over a test
@@ -188,7 +188,7 @@ def test_structure_files(
 def _coding_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store = tmp_path_factory.mktemp("fuzz") / "gioia.db"
     with Project.init(str(store)) as project:
-        project.import_files([SAMPLE / "case_a_ceo_w1.txt"])
+        as_lead(project).import_files([SAMPLE / "case_a_ceo_w1.txt"])
     return store
 
 

@@ -11,7 +11,7 @@ from gioia import ImportFailed, Project
 from gioia.importers.manifest import TranscriptMeta
 from gioia.ops.importing import ImportOptions
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, as_lead
 
 INTERVIEW = (
     "Interviewer: How did you choose the platform?\n\n"
@@ -90,39 +90,39 @@ def test_interviewer_turns_are_not_offered_by_default(sample_project: Project) -
 
 def test_reimporting_identical_content_is_a_no_op(sample_project: Project) -> None:
     before = len(sample_project.log())
-    results = sample_project.import_files([SAMPLE / "case_a_ceo_w1.txt"])
+    results = as_lead(sample_project).import_files([SAMPLE / "case_a_ceo_w1.txt"])
     assert [(r.status, r.transcript) for r in results] == [("unchanged", "case_a_ceo_w1")]
     assert len(sample_project.log()) == before
 
 
 def test_changed_content_needs_replace(project: Project, tmp_path: Path) -> None:
     path = write(tmp_path, "anna.txt", INTERVIEW)
-    project.import_file(path)
+    as_lead(project).import_file(path)
     path.write_text(INTERVIEW + "\nInterviewer: Thank you.\n")
     with pytest.raises(ImportFailed) as error:
-        project.import_file(path)
+        as_lead(project).import_file(path)
     assert error.value.message == (
         "anna.txt: a transcript named 'anna' already exists with different content (or "
         "segmentation); pass --replace to replace it."
     )
-    result = project.import_file(path, options=ImportOptions(replace=True))
+    result = as_lead(project).import_file(path, options=ImportOptions(replace=True))
     assert (result.status, result.segments) == ("replaced", 5)
     assert [s.text for s in project.transcript("anna").segments][-1] == "Thank you."
 
 
 def test_paragraph_continues_a_turn_and_segment_modes(project: Project, tmp_path: Path) -> None:
     path = write(tmp_path, "anna.txt", INTERVIEW)
-    turns = project.import_file(path)
+    turns = as_lead(project).import_file(path)
     assert turns.segments == 4
     second = project.transcript("anna").segments[1]
     assert second.text == (
         "We looked at three. The fee was small.\n\nNote that we had no export manager then."
     )
-    project.import_file(
+    as_lead(project).import_file(
         write(tmp_path, "para.txt", INTERVIEW), options=ImportOptions(segment_by="paragraph")
     )
     assert len(project.transcript("para").segments) == 5
-    project.import_file(
+    as_lead(project).import_file(
         write(tmp_path, "sent.txt", INTERVIEW), options=ImportOptions(segment_by="sentence")
     )
     assert [s.text for s in project.transcript("sent").segments] == [
@@ -139,7 +139,9 @@ def test_paragraph_continues_a_turn_and_segment_modes(project: Project, tmp_path
 
 def test_speaker_labels_link_known_informants(project: Project, tmp_path: Path) -> None:
     path = write(tmp_path, "anna.txt", INTERVIEW)
-    project.import_file(path, TranscriptMeta(case="Case A", informant="Anna Rossi", role="CEO"))
+    as_lead(project).import_file(
+        path, TranscriptMeta(case="Case A", informant="Anna Rossi", role="CEO")
+    )
     rows = project.codings()
     assert rows == []
     project.tag(["anna:2"], "Small fee", create=True)
@@ -151,7 +153,9 @@ def test_single_respondent_label_links_to_the_transcripts_informant(
     project: Project, tmp_path: Path
 ) -> None:
     text = "Q: Why export?\n\nA: The home market is flat.\n\nQ: And now?\n\nA: We grow abroad.\n"
-    project.import_file(write(tmp_path, "qa.txt", text), TranscriptMeta(informant="Bo", role="CFO"))
+    as_lead(project).import_file(
+        write(tmp_path, "qa.txt", text), TranscriptMeta(informant="Bo", role="CFO")
+    )
     assert [s.text for s in project.segments(transcript="qa")] == [
         "The home market is flat.",
         "We grow abroad.",
@@ -162,7 +166,7 @@ def test_single_respondent_label_links_to_the_transcripts_informant(
 
 def test_custom_interviewer_labels(project: Project, tmp_path: Path) -> None:
     text = "Moderator: Hello.\n\nAnna: Hi.\n\nModerator: Bye.\n\nAnna: Bye.\n"
-    project.import_file(
+    as_lead(project).import_file(
         write(tmp_path, "m.txt", text), options=ImportOptions(interviewer_labels=("Moderator",))
     )
     assert [s.ref for s in project.segments()] == ["m:2", "m:4"]
@@ -176,7 +180,7 @@ def test_one_bad_file_does_not_stop_the_others(project: Project, tmp_path: Path)
     write(folder, "c.txt", INTERVIEW.replace("Anna Rossi", "Carla Neri"))
     (folder / "empty.srt").write_text("")
     seen: list[tuple[int, int, str]] = []
-    results = project.import_files(
+    results = as_lead(project).import_files(
         [folder], progress=lambda n, total, r: seen.append((n, total, r.status))
     )
     assert [(Path(r.path).name, r.status) for r in results] == [
@@ -194,14 +198,14 @@ def test_cp1252_file_is_read_with_a_warning(project: Project, tmp_path: Path) ->
     path = write(
         tmp_path, "old.txt", "Interviewer: Qualité?\n\nAnna: Très bonne, café.\n", "cp1252"
     )
-    result = project.import_file(path)
+    result = as_lead(project).import_file(path)
     assert result.warnings == ("not UTF-8; read as Windows-1252 (cp1252): check accented letters.",)
     assert project.segments()[0].text == "Très bonne, café."
 
 
 def test_decomposed_accents_are_stored_composed(project: Project, tmp_path: Path) -> None:
     text = unicodedata.normalize("NFD", "Interviewer: Où?\n\nAnna: À Genève, près du café.\n")
-    project.import_file(write(tmp_path, "mac.txt", text))
+    as_lead(project).import_file(write(tmp_path, "mac.txt", text))
     (segment,) = project.segments(grep="genève")
     assert segment.text == unicodedata.normalize("NFC", "À Genève, près du café.")
     assert len(segment.text) == 23
@@ -215,7 +219,7 @@ def test_bad_manifest_rows_are_all_named(project: Project, tmp_path: Path) -> No
         "file,case,date\na.txt,Case A,2022-13-01\nmissing.txt,Case B,\n,Case C,\na.txt,Case A,\n",
     )
     with pytest.raises(ImportFailed) as error:
-        project.import_files([], manifest=manifest)
+        as_lead(project).import_files([], manifest=manifest)
     assert error.value.message == "manifest.csv has 4 bad row(s); nothing imported."
     assert error.value.details == [
         "row 2: '2022-13-01' is not a date (write YYYY-MM-DD).",
@@ -227,12 +231,12 @@ def test_bad_manifest_rows_are_all_named(project: Project, tmp_path: Path) -> No
 
 
 def test_a_failed_import_leaves_nothing_behind(project: Project, tmp_path: Path) -> None:
-    project.import_file(
+    as_lead(project).import_file(
         write(tmp_path, "a.txt", INTERVIEW), TranscriptMeta(case="A", informant="Anna Rossi")
     )
     before = events(project)
     with pytest.raises(ImportFailed, match="belongs to another case"):
-        project.import_file(
+        as_lead(project).import_file(
             write(tmp_path, "b.txt", INTERVIEW),
             TranscriptMeta(case="New Case", informant="Anna Rossi"),
         )
@@ -246,19 +250,19 @@ def test_attributes_go_to_case_informant_and_transcript(project: Project, tmp_pa
         informant="Anna Rossi",
         attributes={"case.industry": "Wine", "informant.tenure": "12", "language": "Italian"},
     )
-    project.import_file(write(tmp_path, "a.txt", INTERVIEW), meta)
+    as_lead(project).import_file(write(tmp_path, "a.txt", INTERVIEW), meta)
     assert project.cases()[0].attributes == {"industry": "Wine"}
     assert project.transcripts()[0].attributes == {"language": "Italian"}
 
 
 def test_import_is_audited(project: Project, tmp_path: Path) -> None:
-    project.import_file(write(tmp_path, "a.txt", INTERVIEW), TranscriptMeta(case="Case A"))
-    (coder, create, imported) = project.log()
-    assert (coder.summary, coder.after) == ("Created coder 'Maria'", {"name": "Maria"})
-    assert (create.action, create.summary, create.coder, create.after) == (
+    as_lead(project).import_file(write(tmp_path, "a.txt", INTERVIEW), TranscriptMeta(case="Case A"))
+    (create, imported) = project.log()
+    assert (create.action, create.summary, create.coder, create.actor, create.after) == (
         "create",
         "Created case 'Case A'",
-        "Maria",
+        None,  # the project lead imports
+        None,
         {"name": "Case A"},
     )
     assert (imported.action, imported.summary) == ("import", "Imported a from a.txt (4 segments)")
@@ -287,7 +291,7 @@ def test_an_excel_manifest(project: Project, tmp_path: Path) -> None:
     sheet.append(["File", "Case", "Informant", "Role", "Date", "Wave", "case.industry"])
     sheet.append(["a.txt", "Case A", "Anna Rossi", "CEO", "2022-03-14", 1, "Wine"])
     workbook.save(tmp_path / "manifest.xlsx")
-    (result,) = project.import_files([], manifest=tmp_path / "manifest.xlsx")
+    (result,) = as_lead(project).import_files([], manifest=tmp_path / "manifest.xlsx")
     assert (result.status, result.transcript) == ("imported", "a")
     (row,) = project.transcripts()
     assert (row.case, row.informant, row.role, row.wave, str(row.date)) == (
@@ -303,7 +307,7 @@ def test_an_excel_manifest(project: Project, tmp_path: Path) -> None:
 def test_code_point_offsets_through_the_store(project: Project, tmp_path: Path) -> None:
     """CRLF line ends, an emoji (one code point, two UTF-16 units) and a combining mark."""
     raw = "Interviewer: Ready? 👍\r\n\r\nAnna: Sure 🙂 the cafe\u0301 buyers came back.\r\n"
-    project.import_file(write(tmp_path, "e.txt", raw))
+    as_lead(project).import_file(write(tmp_path, "e.txt", raw))
     view = project.transcript("e")
     assert [(s.char_start, s.char_end) for s in view.segments] == [(0, 8), (10, 43)]
     second = view.segments[1]
@@ -322,23 +326,23 @@ def test_code_point_offsets_through_the_store(project: Project, tmp_path: Path) 
 
 def test_reimporting_with_new_metadata_updates_it(project: Project, tmp_path: Path) -> None:
     path = write(tmp_path, "anna.txt", INTERVIEW)
-    project.import_file(path)
+    as_lead(project).import_file(path)
     before = len(project.log())
-    same = project.import_file(path)
+    same = as_lead(project).import_file(path)
     assert same.status == "unchanged" and len(project.log()) == before
-    result = project.import_file(path, TranscriptMeta(case="Case A", wave="2"))
+    result = as_lead(project).import_file(path, TranscriptMeta(case="Case A", wave="2"))
     assert result.status == "updated"
     (row,) = project.transcripts()
     assert (row.case, row.wave) == ("Case A", "2")
     assert project.log()[-1].summary == "Updated the metadata of anna"
-    assert project.import_file(path, TranscriptMeta(case="Case A")).status == "unchanged"
+    assert as_lead(project).import_file(path, TranscriptMeta(case="Case A")).status == "unchanged"
 
 
 def test_an_unchanged_file_creates_no_case(project: Project, tmp_path: Path) -> None:
     path = write(tmp_path, "anna.txt", INTERVIEW)
-    project.import_file(path, TranscriptMeta(case="Case A"))
-    project.import_files([path, tmp_path / "missing.txt"])
-    results = project.import_files([tmp_path / "missing.txt", path])
+    as_lead(project).import_file(path, TranscriptMeta(case="Case A"))
+    as_lead(project).import_files([path, tmp_path / "missing.txt"])
+    results = as_lead(project).import_files([tmp_path / "missing.txt", path])
     assert [(r.status, r.error) for r in results] == [
         ("failed", f"{tmp_path / 'missing.txt'} does not exist."),
         ("unchanged", None),
@@ -351,7 +355,7 @@ def test_a_metadata_update_records_only_its_own_transcript(
 ) -> None:
     """A transcript with no case and no informant: its update event must not take in the
     attributes of other transcripts' cases and informants (a `== None` filter did)."""
-    project.import_file(
+    as_lead(project).import_file(
         write(tmp_path, "a.txt", INTERVIEW),
         TranscriptMeta(
             case="Case A",
@@ -359,8 +363,8 @@ def test_a_metadata_update_records_only_its_own_transcript(
             attributes={"case.industry": "Wine", "informant.tenure": "12", "language": "Italian"},
         ),
     )
-    project.import_file(write(tmp_path, "b.txt", INTERVIEW.replace("platform", "market")))
-    project.import_file(
+    as_lead(project).import_file(write(tmp_path, "b.txt", INTERVIEW.replace("platform", "market")))
+    as_lead(project).import_file(
         tmp_path / "b.txt", TranscriptMeta(wave="2", attributes={"language": "Spanish"})
     )
     update = project.log()[-1]
@@ -373,7 +377,7 @@ def test_a_metadata_update_records_only_its_own_transcript(
 
 
 def test_the_sample_folder_names_the_one_file_its_manifest_leaves_out(project: Project) -> None:
-    results = project.import_files([SAMPLE], manifest=SAMPLE / "manifest.csv")
+    results = as_lead(project).import_files([SAMPLE], manifest=SAMPLE / "manifest.csv")
     assert [(Path(r.path).name, r.warnings[0]) for r in results if r.warnings] == [
         (
             "README.md",
@@ -389,7 +393,7 @@ def test_a_file_the_manifest_does_not_list_is_named(project: Project, tmp_path: 
     write(folder, "a.txt", INTERVIEW)
     write(folder, "b.txt", INTERVIEW.replace("Anna Rossi", "Bo Lind"))
     manifest = write(folder, "manifest.csv", "file,case\na.txt,Case A\n")
-    results = project.import_files([folder], manifest=manifest)
+    results = as_lead(project).import_files([folder], manifest=manifest)
     assert [(Path(r.path).name, r.status, r.warnings) for r in results] == [
         ("a.txt", "imported", ()),
         (
@@ -409,7 +413,7 @@ def test_a_file_with_no_informant_turn_is_warned_about(project: Project, tmp_pat
         "Interviewer: Why export?\n\nexport manager: The home market is flat.\n\n"
         "Interviewer: And now?\n\nexport manager: We grow abroad."
     )
-    result = project.import_file(write(tmp_path, "em.txt", text))
+    result = as_lead(project).import_file(write(tmp_path, "em.txt", text))
     assert result.warnings == (
         "no informant turn: every segment is the interviewer's ('Interviewer'), so nothing "
         "here is offered for coding; check the speaker labels, or name the interviewer's "
@@ -440,7 +444,7 @@ def test_a_file_with_no_informant_turn_is_warned_about(project: Project, tmp_pat
 def test_one_speaker_holding_nearly_all_the_text_is_warned_about(
     project: Project, tmp_path: Path, text: str, warning: str
 ) -> None:
-    result = project.import_file(write(tmp_path, "x.txt", text))
+    result = as_lead(project).import_file(write(tmp_path, "x.txt", text))
     assert result.warnings == (
         f"{warning}: check that every speaker's label was found (a label not taken as a "
         "speaker's is read as part of the turn before it).",

@@ -13,7 +13,7 @@ from gioia.importers.manifest import TranscriptMeta, read_manifest
 from gioia.limits import MAX_INTEGER, clean_label, clean_name, clean_text, fit_name
 from gioia.text import name_key
 
-from .conftest import run
+from .conftest import as_lead, run
 
 INTERVIEW = "Interviewer: Why this platform?\n\nAnna: The fee was small.\n"
 
@@ -66,7 +66,7 @@ def test_a_600_character_speaker_is_refused_on_both_engines(
         f"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v {voice}>Hello there.\n", encoding="utf-8"
     )
     with pytest.raises(ImportFailed) as error:
-        project.import_file(captions)
+        as_lead(project).import_file(captions)
     assert error.value.message == (
         "call.vtt, segment 1: A speaker name is at most 200 characters (this one has 600)."
     )
@@ -102,10 +102,10 @@ def test_metadata_beyond_the_limits_is_refused_before_any_file_is_read(
 ) -> None:
     path = _interview(tmp_path)
     with pytest.raises(InvalidInput) as error:
-        project.import_files([path], meta)
+        as_lead(project).import_files([path], meta)
     assert error.value.message == message
     with pytest.raises(InvalidInput) as error:
-        project.import_file(path, meta)
+        as_lead(project).import_file(path, meta)
     assert error.value.message == message
     assert project.transcripts() == []
 
@@ -132,12 +132,12 @@ def test_memos_definitions_and_notes(sample_project: Project) -> None:
         sample_project.add_memo("Trust", "m" * 100_001)
     assert error.value.message == ("A memo is at most 100,000 characters (this one has 100,001).")
     with pytest.raises(InvalidInput) as error:
-        sample_project.describe_item("concept", "Trust", "d" * 10_001)
+        as_lead(sample_project).describe_item("concept", "Trust", "d" * 10_001)
     assert error.value.message == (
         "A definition is at most 10,000 characters (this one has 10,001)."
     )
     with pytest.raises(InvalidInput) as error:
-        sample_project.add_item("theme", "Speed", "\x9b31m red")
+        as_lead(sample_project).add_item("theme", "Speed", "\x9b31m red")
     assert error.value.message == (
         "A definition cannot hold control characters (it holds U+009B): remove it."
     )

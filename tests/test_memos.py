@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from gioia import InvalidInput, NotFound, Project
 
-from .conftest import SAMPLE, run
+from .conftest import SAMPLE, as_lead, run
 
 SEGMENT = "case_a_ceo_w1:4"
 CONCEPT = "The home market is not enough any more"
@@ -22,7 +22,7 @@ DIMENSION = "Exporter disposition"
 
 @pytest.fixture
 def study(sample_project: Project) -> Project:
-    sample_project.import_structure(SAMPLE / "structure.csv")
+    as_lead(sample_project).import_structure(SAMPLE / "structure.csv")
     return sample_project
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from gioia import GioiaError, Project
 from gioia.cli import cli
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, as_lead
 
 # Any code point, surrogates (a byte that is not UTF-8 on a command line), NUL, C0 and C1
 # controls and characters whose case folding grows ("ß", "ﬃ") included; some long.
@@ -70,7 +70,7 @@ COMMANDS = [
 @pytest.fixture
 def study(store: str, tmp_path: Path) -> str:
     with Project.open(store, coder="Maria") as project:
-        project.import_files([SAMPLE / "case_a_ceo_w1.txt"])
+        as_lead(project).import_files([SAMPLE / "case_a_ceo_w1.txt"])
         project.tag(["case_a_ceo_w1:2"], "Trust", create=True)
     (tmp_path / "extra.txt").write_text("Interviewer: Why?\n\nAnna: Because.\n", encoding="utf-8")
     return store
@@ -118,8 +118,8 @@ def test_the_api_answers_every_input_with_a_result_or_a_gioia_error(
             lambda: project.tag([f"case_a_ceo_w1:{number}"], name, create=True),
             lambda: project.segments(transcript=name, grep=text),
             lambda: project.log(concept=name, by=text),
-            lambda: project.rename_item("concept", "Trust", name),
-            lambda: project.describe_item("concept", "Trust", text),
+            lambda: as_lead(project).rename_item("concept", "Trust", name),
+            lambda: as_lead(project).describe_item("concept", "Trust", text),
             lambda: project.items("concept"),
         ]
         for call in calls:

@@ -15,7 +15,7 @@ from sqlalchemy import event
 
 from gioia import Project
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, as_lead
 
 # Whole tables read by design: the concept list a session completes from (with their
 # themes), and the coders listed when a name is unknown.
@@ -25,11 +25,13 @@ _SCAN = re.compile(r"^SCAN (\w+)")
 
 @pytest.fixture
 def coded(tmp_path: Path) -> Iterator[Project]:
-    """The sample study on SQLite with Maria's and Tom's codings, acting as Maria."""
-    with Project.init(str(tmp_path / "plans.db"), coder="Maria") as project:
-        project.import_files([], manifest=SAMPLE / "manifest.csv")
-        project.import_codings(SAMPLE / "codings_maria.csv")
-        project.import_codings(SAMPLE / "codings_tom.csv")
+    """The sample study on SQLite with Maria's and Tom's codings (imported by the project
+    lead), acting as Maria."""
+    with Project.init(str(tmp_path / "plans.db")) as lead:
+        lead.import_files([], manifest=SAMPLE / "manifest.csv")
+        lead.import_codings(SAMPLE / "codings_maria.csv")
+        lead.import_codings(SAMPLE / "codings_tom.csv")
+    with Project.open(str(tmp_path / "plans.db"), coder="Maria") as project:
         yield project
 
 
@@ -93,7 +95,7 @@ def test_importing_a_transcript_uses_indexes(coded: Project, tmp_path: Path) -> 
     path = tmp_path / "new_interview.txt"
     path.write_text("Interviewer: How did it start?\n\nAnna Rossi: With one buyer.\n")
     with _statements(coded) as statements:
-        (result,) = coded.import_files([path])
+        (result,) = as_lead(coded).import_files([path])
     assert result.status == "imported"
     assert _scans(coded, statements) == []
 

@@ -7,14 +7,14 @@ import pytest
 from gioia import NotFound, Project
 from gioia.views import Quote
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, as_lead
 
 
 @pytest.fixture
 def study(sample_project: Project) -> Project:
-    sample_project.import_codings(SAMPLE / "codings_maria.csv")
-    sample_project.import_codings(SAMPLE / "codings_tom.csv")
-    sample_project.import_structure(SAMPLE / "structure.csv")
+    as_lead(sample_project).import_codings(SAMPLE / "codings_maria.csv")
+    as_lead(sample_project).import_codings(SAMPLE / "codings_tom.csv")
+    as_lead(sample_project).import_structure(SAMPLE / "structure.csv")
     sample_project.coder = None  # the project lead writes the paper
     return sample_project
 
@@ -65,7 +65,7 @@ def test_picked_quotes_win_and_are_stored(study: Project) -> None:
 
 def test_picks_follow_a_merge(study: Project) -> None:
     study.pick_quotes("The home market is not enough any more", ["case_a_ceo_w1:4"])
-    study.merge_items(
+    as_lead(study).merge_items(
         "concept",
         ["The home market is not enough any more"],
         "We joined to be found by buyers we could never reach ourselves",

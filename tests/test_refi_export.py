@@ -13,7 +13,7 @@ from gioia import InvalidInput, NotFound, Project
 from gioia.refi import model as m
 from gioia.refi.xmlread import read_xml
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, as_lead
 from .refi_helpers import rich_study
 from .test_refi_xml import schema
 
@@ -41,12 +41,12 @@ def _source_text(files: dict[str, bytes], source: m.Source) -> str:
 def _coded(project: Project) -> Project:
     """The sample study with both coders' codings and the structure, and two items
     outside it."""
-    project.import_files([], manifest=SAMPLE / "manifest.csv")
+    as_lead(project).import_files([], manifest=SAMPLE / "manifest.csv")
     for coder in ("maria", "tom"):
-        project.import_codings(SAMPLE / f"codings_{coder}.csv")
-    project.import_structure(SAMPLE / "structure.csv")
+        as_lead(project).import_codings(SAMPLE / f"codings_{coder}.csv")
+    as_lead(project).import_structure(SAMPLE / "structure.csv")
     project.add_item("concept", "Loose ends", "Not placed yet.")
-    project.add_item("theme", "Floating theme")
+    as_lead(project).add_item("theme", "Floating theme")
     return project
 
 
@@ -73,7 +73,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         _coded(project)
         found["coded"] = project.export_qdpx(folder / "coded.qdpx")
         found["structure"] = project.structure()
-        project.rename_item("concept", "Loose ends", "Threads to follow")
+        as_lead(project).rename_item("concept", "Loose ends", "Threads to follow")
         found["renamed"] = project.export_qdpx(folder / "renamed.qdpx")
         found["tom"] = project.export_qdpx(folder / "tom.qdpx", coders=["tom"])
     return found

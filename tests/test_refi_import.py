@@ -14,6 +14,7 @@ from gioia.models import Attribute, Case, Informant, Memo, Segment, Transcript
 from gioia.ops.refi_import import ProjectImportOptions
 from gioia.text import normalize_text
 
+from .conftest import as_lead
 from .refi_helpers import guid, rich_study, store_tables, write_qdpx
 
 
@@ -164,7 +165,7 @@ def _codings(project: Project) -> list[tuple[str, str, str, str]]:
 
 
 def test_another_programs_project_comes_in_whole(project: Project, tmp_path: Path) -> None:
-    report = project.import_project(foreign(tmp_path))
+    report = as_lead(project).import_project(foreign(tmp_path))
     assert report.positions is not None
     assert (report.positions.convention, report.positions.decided) == ("utf16", True)
     assert report.coders == ("Maria", "Tom")
@@ -228,7 +229,7 @@ def test_another_programs_project_comes_in_whole(project: Project, tmp_path: Pat
 
 
 def test_notes_become_memos_where_they_belong(project: Project, tmp_path: Path) -> None:
-    report = project.import_project(foreign(tmp_path))
+    report = as_lead(project).import_project(foreign(tmp_path))
     with project._read() as tx:
         from gioia.models import Coder, Concept
 
@@ -250,7 +251,7 @@ def test_notes_become_memos_where_they_belong(project: Project, tmp_path: Path) 
 
 
 def test_the_code_tree_maps_by_the_rule_chosen(project: Project, tmp_path: Path) -> None:
-    report = project.import_project(
+    report = as_lead(project).import_project(
         foreign(tmp_path), ProjectImportOptions(levels="-,1,3"), dry_run=True
     )
     assert report.dry_run is True
@@ -264,7 +265,7 @@ def test_the_code_tree_maps_by_the_rule_chosen(project: Project, tmp_path: Path)
         "Loose": ("concept", None),
     }
     assert project.structure().dimensions == ()  # a dry run writes nothing
-    default = project.import_project(foreign(tmp_path), dry_run=True)
+    default = as_lead(project).import_project(foreign(tmp_path), dry_run=True)
     assert {p.code: p.role for p in default.placements} == {
         "Market": "dimension",
         "Relations": "theme",
@@ -276,18 +277,20 @@ def test_the_code_tree_maps_by_the_rule_chosen(project: Project, tmp_path: Path)
 
 
 def test_whose_coding_it_is_can_be_the_codings_user(project: Project, tmp_path: Path) -> None:
-    report = project.import_project(foreign(tmp_path), ProjectImportOptions(coder_from="coding"))
+    report = as_lead(project).import_project(
+        foreign(tmp_path), ProjectImportOptions(coder_from="coding")
+    )
     assert report.coder_counts == {"Tom": 3, "Maria": 1}
     assert report.other_attribution == {"Maria": 2, "Tom": 1}
     assert ("Tom", "Trust", "interview:2", "met a buyer 😀 at the fair") in _codings(project)
-    positions = project.import_project(
+    positions = as_lead(project).import_project(
         foreign(tmp_path), ProjectImportOptions(positions="codepoints", merge=True), dry_run=True
     )
     assert positions.positions_forced == "codepoints"
 
 
 def test_read_marks_can_cover_whole_sources(project: Project, tmp_path: Path) -> None:
-    project.import_project(foreign(tmp_path), ProjectImportOptions(reviews="sources"))
+    as_lead(project).import_project(foreign(tmp_path), ProjectImportOptions(reviews="sources"))
     progress = {(r.coder, r.transcript): r.reviewed for r in project.progress()}
     assert progress[("Maria", "interview")] == 2  # the informant's turns
     assert progress[("Tom", "second")] == 1
@@ -297,16 +300,16 @@ def test_a_store_with_work_needs_merge_and_merging_adds_only_what_is_new(
     project: Project, tmp_path: Path
 ) -> None:
     path = foreign(tmp_path)
-    project.import_project(path)
+    as_lead(project).import_project(path)
     before = store_tables(project.location)
     with pytest.raises(ImportFailed) as error:
-        project.import_project(path)
+        as_lead(project).import_project(path)
     assert error.value.message == (
         "The store holds transcripts, concepts, themes, dimensions, cases, memos already: "
         "import fair.qdpx into a new store (gioia --store NEW.db import-project …), or pass "
         "--merge to add it to this one (names that match are the same item)."
     )
-    report = project.import_project(path, ProjectImportOptions(merge=True))
+    report = as_lead(project).import_project(path, ProjectImportOptions(merge=True))
     assert (report.codings_created, report.codings_existing) == (0, 5)
     after = store_tables(project.location)
     assert {t: len(rows) for t, rows in after.items() if t != "memos"} == {
@@ -319,7 +322,7 @@ def test_a_failure_leaves_the_store_as_it_was(
 ) -> None:
     from gioia.ops import refi_import
 
-    project.import_project(foreign(tmp_path))
+    as_lead(project).import_project(foreign(tmp_path))
     before = store_tables(project.location)
 
     def broken(*args: object) -> None:
@@ -327,11 +330,11 @@ def test_a_failure_leaves_the_store_as_it_was(
 
     monkeypatch.setattr(refi_import, "insert_codings", broken)
     with pytest.raises(ImportFailed, match="the disk is full"):
-        project.import_project(foreign(tmp_path), ProjectImportOptions(merge=True))
+        as_lead(project).import_project(foreign(tmp_path), ProjectImportOptions(merge=True))
     damaged = tmp_path / "damaged.qdpx"
     damaged.write_bytes(foreign(tmp_path).read_bytes()[:300])
     with pytest.raises(ImportFailed, match=r"damaged\.qdpx is not a zip archive or is damaged"):
-        project.import_project(damaged, ProjectImportOptions(merge=True))
+        as_lead(project).import_project(damaged, ProjectImportOptions(merge=True))
     assert store_tables(project.location) == before
 
 
@@ -347,11 +350,11 @@ def test_a_word_only_source_goes_through_the_word_importer(
         f'<TextSource guid="{guid(2)}" name="empty" plainTextPath="internal://e.txt"/>'
         "</Sources></Project>"
     )
-    report = project.import_project(
+    report = as_lead(project).import_project(
         write_qdpx(tmp_path / "w.qdpx", xml, {"sources/w.docx": docx, "sources/e.txt": b"\n"})
     )
     (summary,) = project.transcripts()
-    imported = project.import_files([SAMPLE / "case_a_ceo_w2.docx"])
+    imported = as_lead(project).import_files([SAMPLE / "case_a_ceo_w2.docx"])
     assert (summary.name, summary.format, summary.segments) == (
         "word only",
         "docx",
@@ -369,7 +372,7 @@ def test_a_codebook_brings_the_structure(project: Project, tmp_path: Path) -> No
         f'<Code guid="{guid(3)}" name="Concept" isCodable="true"/></Code></Code>'
         "</Codes></CodeBook>"
     )
-    report = project.import_project(path)
+    report = as_lead(project).import_project(path)
     view = project.structure()
     assert [(d.name, d.definition, [t.name for t in d.themes]) for d in view.dimensions] == [
         ("Dim", "D.", ["Theme"])
@@ -385,7 +388,7 @@ def test_gioia_to_qdpx_to_gioia_loses_nothing(project: Project, store: str, tmp_
         project.export_qdpx(path, positions=positions)
         copy = _fresh(store, tmp_path, positions)
         with Project.open(copy) as again:
-            report = again.import_project(path)
+            report = as_lead(again).import_project(path)
             assert (report.skipped, report.warnings, report.from_gioia) == ([], [], True)
             for level, unit in (("concept", "segment"), ("theme", "character")):
                 mine = project.agreement(level=level, unit=unit, coders=["Maria", "Tom"])
@@ -432,7 +435,7 @@ def test_a_changed_source_is_segmented_anew(project: Project, tmp_path: Path) ->
     location = str(tmp_path / "copy.db")
     shutil.rmtree(tmp_path / "none", ignore_errors=True)
     with Project.init(location) as again:
-        report = again.import_project(edited)
+        report = as_lead(again).import_project(edited)
     changed = [w for w in report.warnings if "changed since gioia wrote it" in w]
     assert len(changed) == 1
 
@@ -447,7 +450,7 @@ def test_what_gioia_has_no_place_for_is_named(project: Project, tmp_path: Path) 
         f'<Sets><Set guid="{guid(2)}" name="S"><MemberCode targetGUID="{guid(1)}"/></Set></Sets>'
         f'<Graphs><Graph guid="{guid(4)}"/></Graphs></Project>',
     )
-    report = project.import_project(path)
+    report = as_lead(project).import_project(path)
     assert [(s.what, s.reason) for s in report.skipped] == [
         ("1 link(s)", "gioia has no links between items"),
         ("1 graph(s)", "gioia draws its own figure"),
@@ -478,7 +481,7 @@ def test_odd_names_deep_trees_and_long_values_do_not_stop_an_import(
         f"{value(5, 'the second wave, after the platform changed its fees in 2023')}"
         "</TextSource></Sources></Project>"
     )
-    report = project.import_project(write_qdpx(tmp_path / "odd.qdpx", xml))
+    report = as_lead(project).import_project(write_qdpx(tmp_path / "odd.qdpx", xml))
     assert (len(report.placements), report.skipped) == (3000, [])
     (coder,) = report.coders
     assert (len(coder), coder[-1]) == (200, "…")
@@ -508,7 +511,7 @@ def test_a_forged_gioia_json_is_not_trusted(project: Project, tmp_path: Path) ->
             "Interviewer: Why?\n\nAna: We export.\n\nInterviewer: And?\n\nAna: We grow.\n",
         )
         archive.writestr("gioia.json", json.dumps(forged))
-    report = project.import_project(source)
+    report = as_lead(project).import_project(source)
     assert report.warnings == [
         "gioia.json in plain.qdpx is not as gioia writes it: ignored (segments and read marks "
         "are made anew)."

@@ -17,7 +17,7 @@ from gioia.ops.refi_import import ProjectImportOptions
 from gioia.refi.report import ImportReport
 from gioia.text import normalize_text
 
-from .conftest import run
+from .conftest import as_lead, run
 from .refi_helpers import assert_shown, readme_output
 from .shared import shared_file
 
@@ -30,7 +30,7 @@ def project(lead: Project) -> Project:
 
 
 def _imported(project: Project, name: str) -> ImportReport:
-    return project.import_project(shared_file("refi", name), ProjectImportOptions())
+    return as_lead(project).import_project(shared_file("refi", name), ProjectImportOptions())
 
 
 def _source_texts(path: Path) -> dict[str, str]:

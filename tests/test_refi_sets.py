@@ -15,7 +15,7 @@ from gioia.ops.refi_import import ProjectImportOptions
 from gioia.refi import model as m
 from gioia.refi.xmlread import read_xml
 
-from .conftest import run
+from .conftest import as_lead, run
 from .refi_helpers import guid, write_qdpx
 from .test_refi_import import _fresh
 from .test_refi_xml import schema
@@ -33,17 +33,17 @@ THEMES = (("Ties", ("Social",)), ("Trust", ("Social", "Market")), ("Risk", ("Mar
 def shared_structure(project: Project) -> Project:
     """Beta under Ties and Trust, Delta under Risk and Ties; Trust under Social and
     Market."""
-    project.allow_shared(True)
+    as_lead(project).allow_shared(True)
     for dimension in ("Social", "Market"):
-        project.add_item("dimension", dimension)
+        as_lead(project).add_item("dimension", dimension)
     for theme, dimensions in THEMES:
-        project.add_item("theme", theme)
+        as_lead(project).add_item("theme", theme)
         for dimension in dimensions:
-            project.assign([theme], dimension=dimension)
+            as_lead(project).assign([theme], dimension=dimension)
     for concept, themes in STRUCTURE:
         project.add_item("concept", concept)
         for theme in themes:
-            project.assign([concept], theme=theme)
+            as_lead(project).assign([concept], theme=theme)
     return project
 
 
@@ -119,7 +119,7 @@ def test_a_set_per_theme_beside_the_tree(project: Project, tmp_path: Path) -> No
 
 def test_a_tree_has_no_sets(project: Project, tmp_path: Path) -> None:
     project.add_item("concept", "Alpha")
-    project.assign(["Alpha"], theme="Ties", create=True)
+    as_lead(project).assign(["Alpha"], theme="Ties", create=True)
     result = project.export_qdc(tmp_path / "tree.qdc")
     assert not any("set" in warning for warning in result.warnings)
     assert b"<Sets>" not in result.path.read_bytes()
@@ -146,8 +146,8 @@ def test_the_sets_bring_the_sharing_back(project: Project, again: Project, tmp_p
     """A codebook (no gioia.json) imported into a store that allows shared concepts."""
     shared_structure(project)
     path = project.export_qdc(tmp_path / "shared.qdc").path
-    again.allow_shared(True)
-    report = again.import_project(path)
+    as_lead(again).allow_shared(True)
+    report = as_lead(again).import_project(path)
     assert (report.sets, report.shared, report.skipped) == (3, 3, [])
     assert _parents(again) == SHARED_PARENTS
     assigned = [e.summary for e in again.log() if e.action == "assign"]
@@ -163,7 +163,7 @@ def test_sets_a_tree_store_cannot_hold_are_named(
 ) -> None:
     shared_structure(project)
     path = project.export_qdc(tmp_path / "shared.qdc").path
-    report = again.import_project(path)
+    report = as_lead(again).import_project(path)
     assert (report.sets, report.shared) == (0, 0)
     assert [(s.what, s.reason) for s in report.skipped] == [
         (
@@ -190,14 +190,14 @@ def test_a_gioia_project_keeps_its_sharing(
     """gioia.json restores the sharing (and the setting); the sets then change nothing."""
     shared_structure(project)
     path = project.export_qdpx(tmp_path / "shared.qdpx").path
-    report = again.import_project(path)
+    report = as_lead(again).import_project(path)
     assert (report.from_gioia, report.sets, report.shared, report.skipped) == (True, 3, 0, [])
     assert again.shared_allowed() is True
     assert _parents(again) == SHARED_PARENTS
 
 
 def test_other_sets_are_named_and_left_out(project: Project, tmp_path: Path) -> None:
-    project.allow_shared(True)
+    as_lead(project).allow_shared(True)
     path = write_qdpx(
         tmp_path / "groups.qdpx",
         '<Project xmlns="urn:QDA-XML:project:1.0" name="g"><CodeBook><Codes>'
@@ -213,7 +213,7 @@ def test_other_sets_are_named_and_left_out(project: Project, tmp_path: Path) -> 
         f'<MemberCode targetGUID="{guid(3)}"/></Set>'
         "</Sets></Project>",
     )
-    report = project.import_project(path, ProjectImportOptions(levels="-,1,2"))
+    report = as_lead(project).import_project(path, ProjectImportOptions(levels="-,1,2"))
     assert (report.sets, report.shared) == (1, 1)
     assert project.parents("One") == ("Theme A", "Theme B")
     assert [(s.what, s.reason) for s in report.skipped] == [

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 
 from gioia import InvalidInput, NotFound, Project
 from gioia.cli import cli
-from gioia.views import AgreementReport
+from gioia.views import AgreementReport, OneReader
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, as_lead
 from .reference import GWET_MISSING, example
 
 close = pytest.approx
@@ -30,7 +30,7 @@ close = pytest.approx
 def _both_coders(project: Project) -> Project:
     """The sample's codings, both coders having read every informant turn."""
     for coder in ("Maria", "Tom"):
-        project.import_codings(SAMPLE / f"codings_{coder.lower()}.csv")
+        as_lead(project).import_codings(SAMPLE / f"codings_{coder.lower()}.csv")
         project.coder = coder
         for transcript in project.transcripts():
             project.review(transcript=transcript.name)
@@ -42,7 +42,7 @@ def _transcript(project: Project, tmp_path: Path, name: str, texts: list[str]) -
     """A transcript of one informant turn per text; its segment references."""
     path = tmp_path / f"{name}.txt"
     path.write_text("".join(f"Anna: {text}\n\n" for text in texts), encoding="utf-8")
-    project.import_file(path)
+    as_lead(project).import_file(path)
     return [f"{name}:{n}" for n in range(1, len(texts) + 1)]
 
 
@@ -114,7 +114,7 @@ def test_krippendorff_2011_as_a_theme_through_the_store(
     refs = _units_for(project, tmp_path, unit, 12)
     for number in range(1, 6):
         project.add_item("concept", f"K{number}")
-    project.assign([f"K{n}" for n in range(1, 6)], theme="Scale", create=True)
+    as_lead(project).assign([f"K{n}" for n in range(1, 6)], theme="Scale", create=True)
     _lay_out(project, published["data"], refs, {v: f"K{v}" for v in range(1, 6)})
     report = _agreement_json(store, "--exclusive", "--unit", unit)
     (group,) = report["groups"]
@@ -234,7 +234,7 @@ def test_theme_level_and_exclusive_violations(project: Project, tmp_path: Path) 
     _study(project, tmp_path, 3)
     project.add_item("concept", "Speed")
     project.add_item("concept", "Slowness")
-    project.assign(["Speed", "Slowness"], theme="Pace", create=True)
+    as_lead(project).assign(["Speed", "Slowness"], theme="Pace", create=True)
     _code(project, "Ann", {"t:1": ["Speed"], "t:2": ["Speed", "Slowness"], "t:3": [None]})
     _code(project, "Ben", {"t:1": ["Slowness"], "t:2": ["Speed"], "t:3": [None]})
     concepts = project.agreement()
@@ -329,7 +329,7 @@ def test_every_demo_interval_contains_its_estimate(
     """Every code and exclusive group of the demo: the interval contains α, or α itself is
     undefined and the bootstrap says the same."""
     _both_coders(sample_project)
-    sample_project.import_structure(SAMPLE / "structure.csv")
+    as_lead(sample_project).import_structure(SAMPLE / "structure.csv")
     report = sample_project.agreement(level=level, unit=unit, exclusive=True, bootstrap=200)
     rows = [(c.coefficients, c.bootstrap) for c in report.codes]
     rows += [(g.coefficients, g.bootstrap) for g in report.groups]
@@ -403,10 +403,10 @@ def test_bad_requests(sample_project: Project) -> None:
     assert error.value.message == (
         "Agreement needs two or more coders who reviewed segments in scope (found: none)."
     )
-    sample_project.import_codings(SAMPLE / "codings_maria.csv")
+    as_lead(sample_project).import_codings(SAMPLE / "codings_maria.csv")
     with pytest.raises(InvalidInput, match=r"\(found: Maria\)\.$"):
         sample_project.agreement()
-    sample_project.import_codings(SAMPLE / "codings_tom.csv")
+    as_lead(sample_project).import_codings(SAMPLE / "codings_tom.csv")
     with pytest.raises(NotFound, match="No coder 'Zed'"):
         sample_project.agreement(coders=["Maria", "Zed"])
     sample_project.add_item("concept", "Never used")
@@ -480,32 +480,34 @@ def test_disagreements(sample_project: Project) -> None:
 
 def test_reconcile_step_by_step_and_resume(sample_project: Project) -> None:
     _both_coders(sample_project)
-    state = sample_project.reconcile("Consensus")
+    state = as_lead(sample_project).reconcile("Consensus")
     assert state.coders == ("Maria", "Tom")
     # 82 concepts on segments both coders agree on (86 rows of codings: some carry two quotes)
     assert (state.copied, state.decided, len(state.pending)) == (82, 0, 13)
     first = state.pending[0]
-    summary = sample_project.resolve("Consensus", first.ref, "a", note="Maria read it closer.")
+    summary = as_lead(sample_project).resolve(
+        "Consensus", first.ref, "a", note="Maria read it closer."
+    )
     assert summary.summary.startswith(f"Reconciled {first.ref} into Consensus: Maria's (")
     with pytest.raises(InvalidInput, match="'maybe' is not a choice"):
-        sample_project.resolve("Consensus", state.pending[1].ref, "maybe")
-    sample_project.resolve(
+        as_lead(sample_project).resolve("Consensus", state.pending[1].ref, "maybe")
+    as_lead(sample_project).resolve(
         "Consensus",
         state.pending[1].ref,
         "other",
         concepts=["Free samples and shipping eat the margin"],
     )
-    again = sample_project.reconcile("Consensus")
+    again = as_lead(sample_project).reconcile("Consensus")
     assert (again.copied, again.decided, len(again.pending)) == (0, 87, 11)
     assert sample_project.log()[-1].summary.startswith("Reconciled ")
     with pytest.raises(InvalidInput, match="'Maria' is a coder, not a consensus"):
-        sample_project.reconcile("Maria")
+        as_lead(sample_project).reconcile("Maria")
 
 
 def test_auto_union_and_the_consensus_as_default_evidence(sample_project: Project) -> None:
     _both_coders(sample_project)
-    sample_project.import_structure(SAMPLE / "structure.csv")
-    state = sample_project.reconcile_auto("Consensus", "union")
+    as_lead(sample_project).import_structure(SAMPLE / "structure.csv")
+    state = as_lead(sample_project).reconcile_auto("Consensus", "union")
     assert (state.copied, state.decided, state.pending) == (82, 13, ())
     view = sample_project.structure()
     assert view.evidence == "Consensus"
@@ -526,7 +528,7 @@ def _interview(project: Project, tmp_path: Path) -> None:
         "Anna: Small.\n",
         encoding="utf-8",
     )
-    project.import_file(path)
+    as_lead(project).import_file(path)
 
 
 @pytest.mark.parametrize("mode", [None, "union", "intersection"])
@@ -538,7 +540,7 @@ def test_evidence_on_an_interviewer_turn_reaches_the_consensus(
     structure counts it as the consensus's evidence."""
     _interview(project, tmp_path)
     project.add_item("concept", "Found by new buyers")
-    project.assign(["Found by new buyers"], theme="Visibility", create=True)
+    as_lead(project).assign(["Found by new buyers"], theme="Visibility", create=True)
     for coder in ("Ann", "Ben"):
         project.coder = coder
         project.tag(["i:1"], "Found by new buyers")
@@ -549,9 +551,9 @@ def test_evidence_on_an_interviewer_turn_reaches_the_consensus(
     (code,) = report.codes
     assert (code.both, code.neither) == (1, 2)
     state = (
-        project.reconcile("Consensus")
+        as_lead(project).reconcile("Consensus")
         if mode is None
-        else project.reconcile_auto("Consensus", mode)
+        else as_lead(project).reconcile_auto("Consensus", mode)
     )
     assert (state.copied, state.pending) == (1, ())
     codings = project.codings(["Consensus"])
@@ -669,3 +671,56 @@ def test_every_code_at_once_equals_each_code_alone(
             for i, (_, n) in enumerate(coders)
         }
         assert row.view.applied == {n: int(grid[i].sum()) for i, (_, n) in enumerate(coders)}
+
+
+@pytest.mark.parametrize("copy_one_reader", [False, True])
+def test_codings_only_one_coder_read_are_not_agreed(
+    project: Project, tmp_path: Path, copy_one_reader: bool
+) -> None:
+    """Agreed means both coders read the segment and coded it alike: Ann's codings on
+    segments Ben never read are reported apart, left to decide, or copied as they are
+    only when asked."""
+    _study(project, tmp_path, 4)
+    _code(project, "Ann", {"t:1": ["Trust"], "t:2": ["Fees", "Trust"], "t:3": [None]})
+    _code(project, "Ben", {"t:1": ["Trust"], "t:4": ["Fees"]})
+    state = as_lead(project).reconcile("Consensus", copy_one_reader=copy_one_reader)
+    assert (state.copied, state.settled) == (1, 4 if copy_one_reader else 1)
+    assert state.one_reader == (
+        OneReader("Ann", 1, 2, copy_one_reader),
+        OneReader("Ben", 1, 1, copy_one_reader),
+    )
+    consensus = sorted((r.segment, r.concept) for r in project.codings(["Consensus"]))
+    if copy_one_reader:
+        assert (state.pending, state.disagreements) == ((), 0)
+        assert consensus == [("t:1", "Trust"), ("t:2", "Fees"), ("t:2", "Trust"), ("t:4", "Fees")]
+    else:
+        assert [(p.ref, p.only) for p in state.pending] == [("t:2", "Ann"), ("t:4", "Ben")]
+        assert (state.disagreements, state.pending[0].second.read) == (0, False)
+        assert consensus == [("t:1", "Trust")]
+        as_lead(project).resolve("Consensus", "t:2", "a")
+        assert len(as_lead(project).reconcile("Consensus").pending) == 1
+    event = next(e for e in project.log() if e.action == "reconcile" and e.subject == "coder")
+    assert event.after is not None
+    assert event.after["copied"] == 1
+    assert event.after["copied from one reader"] == (
+        {"Ann": 2, "Ben": 1} if copy_one_reader else {}
+    )
+    assert [(s["segment"], s["text"]) for s in event.after["segments"]] == (
+        [(f"t:{n}", f"Answer number {n}.") for n in range(1, 5)]
+        if copy_one_reader
+        else [("t:1", "Answer number 1.")]
+    )
+
+
+def test_auto_leaves_one_readers_codings_to_decide(project: Project, tmp_path: Path) -> None:
+    _study(project, tmp_path, 3)
+    _code(project, "Ann", {"t:1": ["Trust"], "t:2": ["Fees"]})
+    _code(project, "Ben", {"t:1": ["Fees"]})
+    state = as_lead(project).reconcile_auto("Consensus", "union")
+    assert (state.copied, state.decided) == (0, 1)
+    assert [(p.ref, p.only) for p in state.pending] == [("t:2", "Ann")]
+    assert state.one_reader == (OneReader("Ann", 1, 1, False),)
+    assert sorted((r.segment, r.concept) for r in project.codings(["Consensus"])) == [
+        ("t:1", "Fees"),
+        ("t:1", "Trust"),
+    ]

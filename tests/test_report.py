@@ -10,6 +10,8 @@ from pathlib import Path
 from gioia import Project
 from gioia.report.html import SECTIONS
 
+from .conftest import as_lead
+
 
 class Page(HTMLParser):
     """The ids, links, tags and text of a page."""
@@ -96,12 +98,12 @@ def test_transcript_text_and_names_are_escaped(project: Project, tmp_path: Path)
         'Ann: Our <script>alert("x")</script> plan & the <img src=x onerror=alert(1)> "deal".\n',
         encoding="utf-8",
     )
-    project.import_files([transcript])
+    as_lead(project).import_files([transcript])
     project.tag(["evil:1"], '<b>Bold</b> & "quoted"', create=True)
-    project.add_item("theme", "</style><script>")
-    project.assign(['<b>Bold</b> & "quoted"'], theme="</style><script>")
-    project.add_item("dimension", "'Single' & <double>")
-    project.assign(["</style><script>"], dimension="'Single' & <double>")
+    as_lead(project).add_item("theme", "</style><script>")
+    as_lead(project).assign(['<b>Bold</b> & "quoted"'], theme="</style><script>")
+    as_lead(project).add_item("dimension", "'Single' & <double>")
+    as_lead(project).assign(["</style><script>"], dimension="'Single' & <double>")
     project.write_report(tmp_path / "study.html")
     html = (tmp_path / "study.html").read_text(encoding="utf-8")
     page = Page(html)
@@ -114,7 +116,9 @@ def test_transcript_text_and_names_are_escaped(project: Project, tmp_path: Path)
 
 
 def test_the_methods_draft_is_filled_from_the_study(small_study: Project, tmp_path: Path) -> None:
-    small_study.reconcile_auto("Consensus", "union", coders=["Maria", "Tom"], show_others=True)
+    as_lead(small_study).reconcile_auto(
+        "Consensus", "union", coders=["Maria", "Tom"], copy_one_reader=True, show_others=True
+    )
     small_study.write_report(tmp_path / "study.html", show_others=True)
     html = (tmp_path / "study.html").read_text(encoding="utf-8")
     methods = html.split('<div class="methods">', 1)[1].split("</div>", 1)[0]
@@ -153,7 +157,7 @@ def test_the_methods_draft_is_filled_from_the_study(small_study: Project, tmp_pa
 def test_agreement_with_one_coder_says_why_there_is_none(project: Project, tmp_path: Path) -> None:
     transcript = tmp_path / "one.txt"
     transcript.write_text("Ann: Alone.\n", encoding="utf-8")
-    project.import_files([transcript])
+    as_lead(project).import_files([transcript])
     project.tag(["one:1"], "Solitude", create=True)
     data = project.report_data(show_others=True)
     assert [(a.level, a.report) for a in data.agreement] == [

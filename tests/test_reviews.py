@@ -8,6 +8,8 @@ from gioia import InvalidInput, NotFound, Project
 from gioia.cli.session import concept_fragment, fuzzy_score, rank_choices
 from gioia.views import ConceptChoice
 
+from .conftest import as_lead
+
 A2, A4 = "case_a_ceo_w1:2", "case_a_ceo_w1:4"
 
 
@@ -77,12 +79,12 @@ def test_coders_and_rename(sample_project: Project) -> None:
         ("Maria", 2, 2, 1, 1),
         ("Tom", 1, 0, 0, 0),
     ]
-    assert sample_project.rename_coder("tom", "Tomás") == "Tomás"
+    assert as_lead(sample_project).rename_coder("tom", "Tomás") == "Tomás"
     assert [c.name for c in sample_project.coders(show_others=True)] == ["Maria", "Tomás"]
     with pytest.raises(InvalidInput, match=r"^A coder named 'Maria' already exists\.$"):
-        sample_project.rename_coder("Tomás", "maria")
+        as_lead(sample_project).rename_coder("Tomás", "maria")
     with pytest.raises(NotFound):
-        sample_project.rename_coder("Nobody", "X")
+        as_lead(sample_project).rename_coder("Nobody", "X")
 
 
 def test_undo_reverses_a_line(sample_project: Project) -> None:
@@ -120,7 +122,7 @@ def test_only_your_own_events_can_be_undone(sample_project: Project) -> None:
 def test_concept_choices_put_your_recent_ones_first(sample_project: Project) -> None:
     sample_project.add_item("concept", "Alpha")
     sample_project.tag([A2], "Zulu", create=True)
-    sample_project.assign(["Zulu"], theme="Letters", create=True)
+    as_lead(sample_project).assign(["Zulu"], theme="Letters", create=True)
     choices = sample_project.concept_choices()
     assert [(c.name, c.theme, c.last_used is not None) for c in choices] == [
         ("Zulu", "Letters", True),
@@ -132,7 +134,7 @@ def test_concept_choices_put_your_recent_ones_first(sample_project: Project) -> 
 
 def test_concept_info_shows_only_your_examples(sample_project: Project) -> None:
     sample_project.tag([A2], "Family firm", create=True)
-    sample_project.describe_item("concept", "Family firm", "Owned by a family.")
+    as_lead(sample_project).describe_item("concept", "Family firm", "Owned by a family.")
     sample_project.coder = "Tom"
     sample_project.tag([A4], "Family firm", create=True)  # a new name to Tom: now shared
     info = sample_project.concept_info("family firm")

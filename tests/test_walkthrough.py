@@ -81,7 +81,7 @@ def test_two_coders_from_open_coding_to_a_consensus(store: str, runner: CliRunne
     )
     first, undone, again, other = steps[13:]
     both = {"Ana": [HOME], "Ben": [CHAINS]}
-    assert first[3] == {"segment": f"{T}:4", "coders": both}
+    assert first[3] == {"segment": f"{T}:4", "coders": both, "consensus": []}
     assert (first[4]["choice"], first[4]["concepts"], first[4]["note"]) == (
         "b",
         [CHAINS],
@@ -93,7 +93,11 @@ def test_two_coders_from_open_coding_to_a_consensus(store: str, runner: CliRunne
     assert [(c["start"], c["end"]) for c in again[4]["added"]] == [
         (ana_quote["start"], ana_quote["end"])
     ]
-    assert other[3] == {"segment": f"{T}:6", "coders": {"Ana": [FOUND], "Ben": [CHAINS]}}
+    assert other[3] == {
+        "segment": f"{T}:6",
+        "coders": {"Ana": [FOUND], "Ben": [CHAINS]},
+        "consensus": [],
+    }
     found = ana[f"{T}:6"]
     assert [(c["concept"], c["end"] - c["start"]) for c in other[4]["added"]] == [
         (FOUND, len("the buyer finds us"))  # Ana's quote kept, not the whole answer

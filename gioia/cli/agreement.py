@@ -27,7 +27,14 @@ from gioia.errors import GioiaError
 
 if TYPE_CHECKING:
     from gioia.project import Project
-    from gioia.views import AgreementReport, CoderCodes, Decision, MatrixAgreement, Pending
+    from gioia.views import (
+        AgreementReport,
+        CoderCodes,
+        Decision,
+        MatrixAgreement,
+        Pending,
+        ReconcileState,
+    )
 
 
 @click.group(invoke_without_command=True)
@@ -365,31 +372,53 @@ _CHOICES = ("a", "b", "both", "neither")
     type=click.Choice(["union", "intersection"]),
     help="Settle every disagreement at once.",
 )
+@click.option(
+    "--copy-one-reader",
+    is_flag=True,
+    help="Copy as they are the codings on segments only one of the two coders read "
+    "(not agreed: reported apart). Without it they are left to decide.",
+)
 @show_others_option
-def reconcile(into: str, coders: str | None, auto: str | None, show_others: bool) -> None:
-    """Build a consensus coder: agreed codings are copied, then each disagreement is
-    decided (a, b, both, neither, or = CONCEPT; CONCEPT), with an optional # note;
-    u undoes a decision, ? shows the keys.
+def reconcile(
+    into: str, coders: str | None, auto: str | None, copy_one_reader: bool, show_others: bool
+) -> None:
+    """Build a consensus coder: codings both coders made on segments both read are
+    copied as agreed, then each disagreement is decided (a, b, both, neither, or
+    = CONCEPT; CONCEPT), with an optional # note; u undoes a decision, ? shows the keys.
+
+    A segment only one coder read is not agreed: its codings are decided like a
+    disagreement (or copied as they are with --copy-one-reader).
 
     Resumes where it stopped. Reads decisions line by line when not at a terminal.
     """
     with open_project() as project:
         if auto:
             state = project.reconcile_auto(
-                into, auto, coders=split_names(coders), show_others=show_others
+                into,
+                auto,
+                coders=split_names(coders),
+                copy_one_reader=copy_one_reader,
+                show_others=show_others,
             )
             click.echo(
                 f"{state.into}: {state.copied} agreed coding(s) copied, "
                 f"{state.decided} disagreement(s) settled ({auto})."
             )
+            _say_one_reader(state, auto=True)
             _say_settled(state.into, state.settled + state.decided)
             return
-        state = project.reconcile(into, coders=split_names(coders), show_others=show_others)
+        state = project.reconcile(
+            into,
+            coders=split_names(coders),
+            copy_one_reader=copy_one_reader,
+            show_others=show_others,
+        )
         pair = [*state.coders]
         click.echo(
             f"{state.into}: {state.copied} agreed coding(s) copied; "
-            f"{len(state.pending)} disagreement(s) to decide."
+            f"{state.disagreements} disagreement(s) to decide."
         )
+        _say_one_reader(state, auto=False)
         _say_settled(state.into, state.settled)
         ask = _asker(project, show_others) if interactive() else _lines(iter(sys.stdin))
         decided: list[tuple[int, int]] = []  # (index in pending, event) to undo
@@ -449,18 +478,38 @@ def _decide(
         return None
 
 
+def _say_one_reader(state: ReconcileState, *, auto: bool) -> None:
+    """Say what became of the codings on segments only one coder read (never "agreed")."""
+    for one in state.one_reader:
+        where = f"{one.codings} coding(s) on {one.segments} segment(s) only {one.coder} read"
+        if one.copied:
+            click.echo(f"{where}: copied as they are (--copy-one-reader), not as agreed.")
+        elif auto:
+            click.echo(
+                f"{where}: not agreed, so left to decide: run `gioia reconcile --into "
+                f"{state.into}`, or pass --copy-one-reader to copy them as they are."
+            )
+        else:
+            click.echo(
+                f"{where}: not agreed, so not copied; decide them below "
+                "(--copy-one-reader copies them as they are)."
+            )
+
+
 def _say_settled(into: str, settled: int) -> None:
     if settled:
         click.echo(f"Marked {settled} segment(s) as reviewed by {into}.")
 
 
 def _show_pending(item: Pending, number: int, total: int) -> None:
-    click.echo(f"\n[{number}/{total}] {item.ref}")
+    only = f" (only {item.only} read it)" if item.only else ""
+    click.echo(f"\n[{number}/{total}] {item.ref}{only}")
     click.echo(_indented(_marked(item.text, (item.first, item.second)), 80))
     if item.agreed:
         click.echo(f"  agreed: {'; '.join(item.agreed)}")
     for key, coder in (("a", item.first), ("b", item.second)):
-        click.echo(f"  {key}) {coder.coder}: {'; '.join(coder.codes) or '(nothing)'}")
+        codes = "; ".join(coder.codes) or ("(nothing)" if coder.read else "(not read)")
+        click.echo(f"  {key}) {coder.coder}: {codes}")
 
 
 def _lines(lines: Iterator[str]) -> Callable[[str], str | None]:

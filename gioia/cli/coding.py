@@ -28,7 +28,7 @@ from gioia.text import format_time
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from gioia.views import MemoView, SegmentView
+    from gioia.views import EventView, MemoView, SegmentView
 
 PREVIEW_CHARS = 240
 
@@ -453,7 +453,7 @@ def log(
     out = console()
     for event in events:
         out.print(
-            f"[dim]{event.at:%Y-%m-%d %H:%M:%S}[/]  [cyan]{event.coder or '-'}[/]  "
+            f"[dim]{event.at:%Y-%m-%d %H:%M:%S}[/]  [cyan]{escape(_who(event))}[/]  "
             f"{escape(event.summary)}",
             soft_wrap=True,
         )
@@ -462,6 +462,14 @@ def log(
                 shown = json.dumps(value, ensure_ascii=False, default=str)
                 out.print(f"    {label}: {shown}", markup=False, soft_wrap=True, style="dim")
     out.print(f"{len(events)} event(s).", markup=False)
+
+
+def _who(event: EventView) -> str:
+    """Whose work an event is, and who ran it when that was someone else."""
+    coder = event.coder or "-"
+    if event.actor == event.coder:
+        return coder
+    return f"{coder} (run by {event.actor or 'the project lead'})"
 
 
 def escape(text: str) -> str:

@@ -145,6 +145,10 @@ def interactive() -> bool:
     return sys.stdin.isatty()
 
 
+#: The narrowest a table's label column gets to keep its number columns on the line.
+LABEL_ROOM = 12
+
+
 def text_table(
     title: str,
     heads: list[str],
@@ -160,7 +164,7 @@ def text_table(
     from rich.text import Text
 
     cell = max(cell, *(len(h) + 1 for h in heads))
-    room = max(width - cell * len(heads), 20)
+    room = max(width - cell * len(heads), LABEL_ROOM)
     out = Text()
     out.append(f"{title:<{room}}" + "".join(f"{h:>{cell}}" for h in heads) + "\n", style="bold")
     for label, indent, style, cells in rows:

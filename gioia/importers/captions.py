@@ -1,8 +1,8 @@
 """Captions: WebVTT (.vtt, from Zoom and Teams) and SubRip (.srt).
 
-webvtt-py is not used because its parsers silently drop a cue whose timing
-line is broken or cut off, take the next cue's number for text when a blank
-line is missing, and report errors without a line number, so this module
+webvtt-py is not used (nor declared) because its parsers silently drop a cue
+whose timing line is broken or cut off, take the next cue's number for text when
+a blank line is missing, and report errors without a line number, so this module
 has its own small parser that tolerates what real exports do wrong.
 
 Cue text is read as ``<v Name>text`` (Teams) or ``Name: text`` (Zoom, with

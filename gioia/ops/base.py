@@ -37,7 +37,10 @@ from gioia.limits import MAX_INTEGER, clean_name
 from gioia.ops import bulk
 from gioia.ops.visibility import Viewer
 from gioia.schema import utcnow
-from gioia.text import name_key
+from gioia.text import name_key, one_line
+
+#: How much of a segment's text an event names it by.
+LABEL_LENGTH = 50
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -149,6 +152,11 @@ class Tx:
                 self._coder = found or Actor(-1, clean_name(self.coder_name, "coder"))
         return self._coder
 
+    def actor_id(self) -> int | None:
+        """Who runs this transaction's command, as events record it: the acting coder's
+        id, or None for the project lead (no coder named)."""
+        return self.coder().id if self.coder_name else None
+
     def record(
         self,
         action: str,
@@ -163,9 +171,10 @@ class Tx:
         coder: Identified | None = None,
         reverses: int | None = None,
     ) -> int:
-        """Append an event to the audit trail, in this transaction, by ``coder`` (default:
-        the acting coder, if any); ``reverses`` names the event an undo reverses. Returns
-        its id."""
+        """Append an event to the audit trail, in this transaction: ``coder``'s work
+        (default: the acting coder's, if any), run by the acting coder (None: the project
+        lead); ``reverses`` names the event an undo reverses. Returns its id."""
+        actor = self.actor_id()
         if coder is None and self.coder_name:
             coder = self.coder()
         row = event_row(
@@ -173,6 +182,7 @@ class Tx:
             subject,
             summary,
             coder_id=coder.id if coder else None,
+            actor_id=actor,
             subject_id=subject_id,
             concept_id=concept_id,
             transcript_id=transcript_id,
@@ -189,6 +199,7 @@ def event_row(
     summary: str,
     *,
     coder_id: int | None,
+    actor_id: int | None,
     subject_id: int | None = None,
     concept_id: int | None = None,
     transcript_id: int | None = None,
@@ -201,6 +212,7 @@ def event_row(
     return {
         "at": at or utcnow(),
         "coder_id": coder_id,
+        "actor_id": actor_id,
         "action": action,
         "subject": subject,
         "subject_id": subject_id,
@@ -419,7 +431,7 @@ def create_concepts(
     if not new:
         return []
     concepts, events = schema.concepts, schema.events
-    at = utcnow()
+    at, actor = utcnow(), tx.actor_id()
     rows = [
         {
             "name": name,
@@ -440,6 +452,7 @@ def create_concepts(
             "concept",
             f"Created concept {concept.name!r}",
             coder_id=creator.id if creator else None,
+            actor_id=actor,
             subject_id=concept.id,
             concept_id=concept.id,
             after={"name": concept.name},
@@ -472,6 +485,37 @@ def _insert_new(dialect: str, table: Table, returning: str) -> Insert:
     return sqlite.insert(table).on_conflict_do_nothing().returning(table.c[returning])
 
 
+def segment_labels(tx: Tx, segment_ids: list[int]) -> list[dict[str, object]]:
+    """Segments as the trail names them: the id (never reused), the ``T:N`` reference and
+    the start of the text, so that a reader of the log can follow them after
+    renumbering; in the order given."""
+    segments, transcripts = schema.segments.c, schema.transcripts.c
+    span = segments.char_end - segments.char_start
+    length = case((span <= LABEL_LENGTH, span), else_=LABEL_LENGTH + 1)
+    found: dict[int, dict[str, object]] = {}
+    for chunk in in_chunks(segment_ids):
+        rows = tx.execute(
+            select(
+                segments.id,
+                segments.position,
+                func.substr(transcripts.text, segments.char_start + 1, length).label("words"),
+                transcripts.name,
+            )
+            .join_from(schema.segments, schema.transcripts)
+            .where(segments.id.in_(chunk))
+        )
+        for row in rows:
+            ref = f"{row.name}:{row.position}"
+            text = one_line(row.words, LABEL_LENGTH)
+            found[row.id] = {"id": row.id, "segment": ref, "text": text}
+    return [found[i] for i in segment_ids if i in found]
+
+
+def label_ids(labels: list[Any]) -> list[int]:
+    """The segment ids of an event's ``segments`` (labels, or bare ids in older events)."""
+    return [item["id"] if isinstance(item, dict) else int(item) for item in labels]
+
+
 def mark_reviewed(tx: Tx, coder_id: int, segment_ids: set[int]) -> list[int]:
     """Record that a coder has read these segments; returns those that were new."""
     if not segment_ids:
@@ -501,7 +545,8 @@ def record_reviews(
         return [], None
     refs = [targets[i] for i in new]
     summary = f"Reviewed {', '.join(refs[:3])}" + (" …" if len(refs) > 3 else "")
-    return new, tx.record("review", "segment", summary, after={"segments": new}, coder=coder)
+    after = {"segments": segment_labels(tx, new)}
+    return new, tx.record("review", "segment", summary, after=after, coder=coder)
 
 
 def existing_coder(tx: Tx, name: str) -> Actor:

@@ -10,11 +10,11 @@ from gioia.errors import InvalidInput
 from gioia.limits import DEFINITION_LENGTH, clean_name, clean_text
 from gioia.models import Coder, Coding, Review
 from gioia.ops import undo
-from gioia.ops.base import Tx, mark_reviewed
+from gioia.ops.base import Tx, mark_reviewed, segment_labels
 from gioia.ops.objects import get_concept
 from gioia.ops.reliability_data import COMPARING, Scope, coder_codes, load
 from gioia.text import name_key
-from gioia.views import Decision, Pending, ReconcileState
+from gioia.views import Decision, OneReader, Pending, ReconcileState
 
 CHOICES = ("a", "b", "both", "neither", "other")
 
@@ -60,22 +60,28 @@ def _start(tx: Tx, into: str, coders: list[str] | None) -> _Work:
     return _Work(consensus, (pair[0], pair[1]), scope)
 
 
-def reconcile(tx: Tx, into: str, coders: list[str] | None = None) -> ReconcileState:
-    """Copy what two coders agree on into the consensus coder, and the codings of
-    segments only one of them read, and list what is left: segments both read where
-    their concepts differ, not yet decided (so it resumes)."""
+def reconcile(
+    tx: Tx, into: str, coders: list[str] | None = None, *, copy_one_reader: bool = False
+) -> ReconcileState:
+    """Copy what two coders agree on (segments both read and coded alike) into the
+    consensus coder and list what is left to decide: segments both read where their
+    concepts differ, and segments only one of them read and coded (unless
+    ``copy_one_reader`` copies those as they are, reported apart). Not yet decided, so
+    it resumes."""
     work = _start(tx, into, coders)
-    return _state(tx, work)
+    return _state(tx, work, copy_one_reader)
 
 
-def _state(tx: Tx, work: _Work) -> ReconcileState:
+def _state(tx: Tx, work: _Work, copy_one_reader: bool) -> ReconcileState:
     scope, consensus = work.scope, work.consensus
     (a_id, a), (b_id, b) = work.pair
     decided = set(
         tx.session.scalars(select(Review.segment_id).where(Review.coder_id == consensus.id))
     )
-    copied = 0  # codes newly applied by the consensus
+    copied = 0  # codes newly applied by the consensus where the coders agree
     made: list[int] = []  # the codings that hold them
+    alone: dict[int, list[int]] = {a_id: [], b_id: []}  # coder -> segments only they read
+    alone_codes = {a_id: 0, b_id: 0}
     settled: list[int] = []
     done = 0
     pending: list[Pending] = []
@@ -86,19 +92,25 @@ def _state(tx: Tx, work: _Work) -> ReconcileState:
         if segment in decided:
             done += 1
             continue
-        if len(read) == 1:  # one coder's reading is all there is: it stands as it is
-            codes, ids = _copy(
-                tx, work, segment, scope.applied.get((read[0], segment), set()), (read[0],)
-            )
-            copied, made = copied + codes, made + ids
-            settled.append(segment)
-            continue
         first, second = work.codes(0, segment), work.codes(1, segment)
-        codes, ids = _copy(tx, work, segment, first & second, (a_id, b_id))
-        copied, made = copied + codes, made + ids
-        if first == second:
-            settled.append(segment)
-            continue
+        if len(read) == 1:  # not agreed: one coder's reading is all there is
+            applied = scope.applied.get((read[0], segment), set())
+            if copy_one_reader:
+                _, ids = _copy(tx, work, segment, applied, (read[0],))
+                made += ids
+                settled.append(segment)
+            if not applied:
+                continue  # nothing coded: nothing to decide, nothing to copy
+            alone[read[0]].append(segment)
+            alone_codes[read[0]] += len(applied)
+            if copy_one_reader:
+                continue
+        else:
+            added, ids = _copy(tx, work, segment, first & second, (a_id, b_id))
+            copied, made = copied + added, made + ids
+            if first == second:
+                settled.append(segment)
+                continue
         pending.append(
             Pending(
                 ref,
@@ -109,23 +121,40 @@ def _state(tx: Tx, work: _Work) -> ReconcileState:
             )
         )
     mark_reviewed(tx, consensus.id, set(settled))
-    if copied or settled:
+    one_reader = tuple(
+        OneReader(name, len(alone[coder]), alone_codes[coder], copy_one_reader)
+        for coder, name in work.pair
+        if alone[coder]
+    )
+    if made or settled:
+        single = {r.coder: r.codings for r in one_reader if r.copied}
         tx.record(
             "reconcile",
             "coder",
-            f"Copied {copied} agreed coding(s) of {a} and {b} into {consensus.name}; "
-            f"{len(settled)} segment(s) settled",
+            f"Copied {copied} agreed coding(s) of {a} and {b} into {consensus.name}"
+            + "".join(f"; {n} coding(s) on segments only {c} read" for c, n in single.items())
+            + f"; {len(settled)} segment(s) settled",
             subject_id=consensus.id,
             before={"coders": [a, b], "settled": done},
             after={
                 "coders": [a, b],
                 "copied": copied,
-                "codings": made,
-                "segments": sorted(settled),
+                "copied from one reader": single,
+                "codings": _made_state(tx, work, made),
+                "segments": segment_labels(tx, settled),
             },
             coder=consensus,
         )
-    return ReconcileState(consensus.name, (a, b), copied, done, tuple(pending), len(settled))
+    return ReconcileState(
+        consensus.name, (a, b), copied, done, tuple(pending), len(settled), one_reader
+    )
+
+
+def _made_state(tx: Tx, work: _Work, made: list[int]) -> list[dict[str, object]]:
+    rows = tx.session.scalars(select(Coding).where(Coding.id.in_(made)).order_by(Coding.id))
+    return [
+        {**_coding_state(work, c), "segment": work.scope.segments[c.segment_id][3]} for c in rows
+    ]
 
 
 def _text(scope: Scope, segment: int) -> str:
@@ -133,47 +162,61 @@ def _text(scope: Scope, segment: int) -> str:
     return scope.transcripts[transcript][1][start:end]
 
 
-def _copy(
-    tx: Tx, work: _Work, segment: int, codes: set[int], sources: tuple[int, ...]
-) -> tuple[int, list[int]]:
-    """Copy the sources' codings of these codes on a segment, each code once: on the
-    distinct quotes the sources marked, or on the whole segment when they marked none.
-    Returns how many codes the consensus newly applies there, and the ids of the
-    codings made."""
+def _targets(
+    work: _Work, segment: int, codes: set[int], sources: tuple[int, ...]
+) -> set[tuple[int, int, int]]:
+    """The codings (concept, start, end) the sources' codes give the consensus on a
+    segment, each code once: on the distinct quotes the sources marked, or on the whole
+    segment when they marked none."""
     _, segment_start, segment_end, _ = work.scope.segments[segment]
-    present: set[tuple[int, int, int]] = {
-        (concept, start, end)
-        for concept, start, end in tx.session.execute(
-            select(Coding.concept_id, Coding.char_start, Coding.char_end).where(
-                Coding.segment_id == segment, Coding.coder_id == work.consensus.id
-            )
-        )
-    }
-    applied = {concept for concept, _, _ in present}
-    made: list[Coding] = []
-    added = 0
-    for code in sorted(codes):
+    target = set()
+    for code in codes:
         spans = {
             span for source in sources for span in work.scope.spans.get((source, segment, code), ())
         }
         quotes = spans - {(segment_start, segment_end)}
-        for start, end in sorted(quotes or spans):
-            if (code, start, end) not in present:
-                coding = Coding(
-                    segment_id=segment,
-                    concept_id=code,
-                    coder_id=work.consensus.id,
-                    char_start=start,
-                    char_end=end,
-                )
-                tx.session.add(coding)
-                made.append(coding)
-                present.add((code, start, end))
-        if spans and code not in applied:
-            applied.add(code)
-            added += 1
+        target |= {(code, start, end) for start, end in quotes or spans}
+    return target
+
+
+def _copy(
+    tx: Tx, work: _Work, segment: int, codes: set[int], sources: tuple[int, ...]
+) -> tuple[int, list[int]]:
+    """Copy the sources' codings of these codes on a segment (see :func:`_targets`).
+    Returns how many codes the consensus newly applies there, and the ids of the
+    codings made."""
+    present = {
+        (c.concept_id, c.char_start, c.char_end) for c in _consensus_codings(tx, work, segment)
+    }
+    target = _targets(work, segment, codes, sources)
+    made = _add(tx, work, segment, target - present)
+    return len({code for code, _, _ in target} - {code for code, _, _ in present}), made
+
+
+def _consensus_codings(tx: Tx, work: _Work, segment: int) -> list[Coding]:
+    return list(
+        tx.session.scalars(
+            select(Coding)
+            .where(Coding.segment_id == segment, Coding.coder_id == work.consensus.id)
+            .order_by(Coding.id)
+        )
+    )
+
+
+def _add(tx: Tx, work: _Work, segment: int, codings: set[tuple[int, int, int]]) -> list[int]:
+    made = [
+        Coding(
+            segment_id=segment,
+            concept_id=code,
+            coder_id=work.consensus.id,
+            char_start=start,
+            char_end=end,
+        )
+        for code, start, end in sorted(codings)
+    ]
+    tx.session.add_all(made)
     tx.session.flush()
-    return added, [coding.id for coding in made]
+    return [coding.id for coding in made]
 
 
 def resolve(
@@ -213,7 +256,10 @@ def _decide(
         "neither": (first & second, (a_id, b_id)),
         "other": (first & second, (a_id, b_id)),
     }[choice]
-    _, added = _copy(tx, work, segment, kept, sources)
+    agreed = first & second  # every choice keeps them, as both coders marked them
+    target = _targets(work, segment, kept - agreed, sources) | _targets(
+        work, segment, agreed, (a_id, b_id)
+    )
     names = sorted(work.scope.names[c] for c in kept)
     if choice == "other":
         if not concepts:
@@ -221,11 +267,20 @@ def _decide(
         _, start, end, _ = work.scope.segments[segment]
         for name in concepts:
             concept = get_concept(tx, name)
-            spans = work.scope.spans  # a coder's quote of this concept is kept, else the whole
-            if not any((c, segment, concept.id) in spans for c in (a_id, b_id)):
-                spans[(-1, segment, concept.id)] = [(start, end)]
-            added += _copy(tx, work, segment, {concept.id}, (a_id, b_id, -1))[1]
+            work.scope.names[concept.id] = concept.name
+            found = _targets(work, segment, {concept.id}, (a_id, b_id))
+            target |= found or {(concept.id, start, end)}  # a coder's quote, else the whole
             names.append(concept.name)
+    # A decision replaces what the consensus held on the segment (an earlier decision,
+    # before the segment was merged with another): it is in the event's before.
+    held = _consensus_codings(tx, work, segment)
+    removed = [c for c in held if (c.concept_id, c.char_start, c.char_end) not in target]
+    for coding in removed:
+        tx.session.delete(coding)
+    tx.session.flush()
+    added = _add(
+        tx, work, segment, target - {(c.concept_id, c.char_start, c.char_end) for c in held}
+    )
     mark_reviewed(tx, work.consensus.id, {segment})
     label = {"a": f"{a}'s", "b": f"{b}'s", "both": "both", "neither": "neither"}.get(
         choice, "other concepts"
@@ -243,6 +298,7 @@ def _decide(
                 a: sorted(work.scope.names[c] for c in first),
                 b: sorted(work.scope.names[c] for c in second),
             },
+            "consensus": [_coding_state(work, c) for c in held],
         },
         after={
             "segment": ref,
@@ -250,20 +306,26 @@ def _decide(
             "concepts": names,
             "note": note,
             "added": [
-                {
-                    "id": c.id,
-                    "concept": work.scope.names[c.concept_id],
-                    "start": c.char_start,
-                    "end": c.char_end,
-                }
+                _coding_state(work, c)
                 for c in tx.session.scalars(
                     select(Coding).where(Coding.id.in_(added)).order_by(Coding.id)
                 )
             ],
+            "removed": [_coding_state(work, c) for c in removed],
         },
         coder=work.consensus,
     )
     return Decision(summary, event)
+
+
+def _coding_state(work: _Work, coding: Coding) -> dict[str, object]:
+    return {
+        "id": coding.id,
+        "concept": work.scope.names[coding.concept_id],
+        "concept_id": coding.concept_id,
+        "start": coding.char_start,
+        "end": coding.char_end,
+    }
 
 
 def undo_decision(tx: Tx, into: str, event: int) -> list[str]:
@@ -277,17 +339,33 @@ def undo_decision(tx: Tx, into: str, event: int) -> list[str]:
     return undo.undo(tx, [event], actor=consensus)
 
 
-def reconcile_auto(tx: Tx, into: str, mode: str, coders: list[str] | None = None) -> ReconcileState:
+def reconcile_auto(
+    tx: Tx,
+    into: str,
+    mode: str,
+    coders: list[str] | None = None,
+    *,
+    copy_one_reader: bool = False,
+) -> ReconcileState:
     """Settle every disagreement left at once: ``union`` keeps both coders' concepts,
-    ``intersection`` neither; ``decided`` says how many this settled."""
+    ``intersection`` neither; ``decided`` says how many this settled. Segments only one
+    coder read are no disagreement: they stay to decide (``pending``) unless
+    ``copy_one_reader`` copies them."""
     if mode not in ("union", "intersection"):
         raise InvalidInput(f"{mode!r} is not a mode: choose union or intersection.")
     work = _start(tx, into, coders)
-    state = _state(tx, work)
+    state = _state(tx, work, copy_one_reader)
     refs = {v[3]: s for s, v in work.scope.segments.items()}
     choice = "both" if mode == "union" else "neither"
-    for item in state.pending:
+    disagreements = [item for item in state.pending if item.only is None]
+    for item in disagreements:
         _decide(tx, work, refs[item.ref], choice, [], f"--auto {mode}")
     return ReconcileState(
-        state.into, state.coders, state.copied, len(state.pending), (), state.settled
+        state.into,
+        state.coders,
+        state.copied,
+        len(disagreements),
+        tuple(item for item in state.pending if item.only is not None),
+        state.settled,
+        state.one_reader,
     )

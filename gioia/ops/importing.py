@@ -164,6 +164,12 @@ def _replace(
         "segment_by": transcript.segment_by,
         "content_hash": transcript.content_hash,
         **_metadata(tx, transcript_id),
+        # The wording replaced, and where its segments were: the trail can give the
+        # original back (codings' old spans point into it).
+        "text": transcript.text,
+        "segment_spans": [
+            [old.start, old.end] for old in sorted(plan.segments.values(), key=lambda o: o.position)
+        ],
     }
     # Out of the way of the new segments' positions until the work has moved over (an
     # ORM update: the segments the plan holds follow).

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from gioia.limits import MAX_INTEGER
 from gioia.models import (
@@ -327,9 +328,11 @@ def log(
 ) -> list[EventView]:
     """The audit trail the acting coder may read, oldest first (the newest ``limit``
     events if a limit is given), of changes ``by`` a coder and about a concept."""
+    actor = aliased(Coder)
     query = (
-        select(Event, Coder.name)
+        select(Event, Coder.name, actor.name)
         .outerjoin(Coder, Coder.id == Event.coder_id)
+        .outerjoin(actor, actor.id == Event.actor_id)
         .where(tx.viewer.event_clause())
     )
     if since is not None:
@@ -354,6 +357,7 @@ def log(
             e.summary,
             e.before if e.coder_id == viewer.me else viewer.redact(e.before),
             e.after if e.coder_id == viewer.me else viewer.redact(e.after),
+            actor_name,
         )
-        for e, name in reversed(rows)
+        for e, name, actor_name in reversed(rows)
     ]

@@ -168,12 +168,13 @@ def _merge_into(
 
 def _record(tx: Tx, word: str, new: list[tuple[_Row, dict[str, Any]]]) -> None:
     """A "create" event for each item made."""
-    coder = tx.coder().id if tx.coder_name else None
+    coder = tx.actor_id()
     tx.session.execute(
         insert(schema.events),
         [
             {
                 "coder_id": coder,
+                "actor_id": coder,
                 "action": "create",
                 "subject": word,
                 "subject_id": row.id,

@@ -21,7 +21,7 @@ from gioia.models import (
     Transcript,
 )
 from gioia.ops import memos
-from gioia.ops.base import Tx, coding_applications, record_reviews
+from gioia.ops.base import Tx, coding_applications, record_reviews, segment_labels
 from gioia.ops.listing import segments as list_segments
 from gioia.ops.objects import find_coder, get_concept, get_transcript, resolve_refs, segment_ref
 from gioia.text import name_key
@@ -82,7 +82,7 @@ def unreview(tx: Tx, refs: list[str] | None = None, transcript: str | None = Non
         f"Marked {', '.join(targets[i] for i in marked[:3])}"
         + (" …" if len(marked) > 3 else "")
         + " as not reviewed",
-        before={"segments": marked},
+        before={"segments": segment_labels(tx, marked)},
     )
     return ReviewResult(len(marked), len(targets) - len(marked), event)
 

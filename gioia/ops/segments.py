@@ -18,10 +18,10 @@ from gioia import schema
 from gioia.errors import InvalidInput
 from gioia.models import Coder, Coding, Memo, Review, Segment, Transcript
 from gioia.ops.base import Tx
-from gioia.ops.carry import OldSegment, WorkCoding, coding_state, drop_work, load_work
+from gioia.ops.carry import OldSegment, Work, WorkCoding, coding_state, drop_work, load_work
 from gioia.ops.objects import resolve_refs, segment_ref
 from gioia.ops.tagging import locate_quote
-from gioia.text import one_line, split_sentences
+from gioia.text import name_key, one_line, split_sentences
 from gioia.views import CarriedItem, CarryReport, SegmentEdit
 
 
@@ -86,12 +86,15 @@ def _item(
     )
 
 
-def merge(tx: Tx, refs: list[str]) -> SegmentEdit:
-    """Merge consecutive segments of one transcript into the first of them.
+def merge(tx: Tx, refs: list[str], *, speaker: str | None = None) -> SegmentEdit:
+    """Merge consecutive segments of one transcript, named in their order, into the
+    first of them.
 
+    Turns of different speakers are merged only when ``speaker`` names the one whose
+    turn the merged segment is (its informant and interviewer flag go with it).
     Codings keep their spans; a coder's whole-segment codings of one concept on every
-    part become one whole-segment coding of the merged segment. Memos move over; a
-    coder keeps their read mark only if they had read every part.
+    part become one whole-segment coding of the merged segment. Memos move over; read
+    marks as :func:`_read_marks` says.
     """
     targets = resolve_refs(tx, refs)
     if len(targets) < 2:
@@ -101,12 +104,17 @@ def merge(tx: Tx, refs: list[str]) -> SegmentEdit:
         raise InvalidInput("Only segments of one transcript can be merged.")
     parts = sorted((s for _, s in targets), key=lambda s: s.position)
     positions = [s.position for s in parts]
+    named = ", ".join(segment_ref(transcript, s) for s in parts)
     if positions != list(range(positions[0], positions[0] + len(parts))):
+        raise InvalidInput(f"Segments {named} are not consecutive: merge neighbours only.")
+    if [s.position for _, s in targets] != positions:
         raise InvalidInput(
-            f"Segments {', '.join(segment_ref(transcript, s) for s in parts)} are not "
-            "consecutive: merge neighbours only."
+            f"Name the segments in their order: {' '.join(named.split(', '))} "
+            "(they merge into the first)."
         )
     first, rest = parts[0], parts[1:]
+    voice = _voice(transcript, parts, speaker)
+    mixed = len({name_key(s.speaker or "") for s in parts}) > 1
     text = transcript.text
     work = load_work(tx, [s.id for s in parts])
     before_refs = tuple(segment_ref(transcript, s) for s in parts)
@@ -174,10 +182,12 @@ def merge(tx: Tx, refs: list[str]) -> SegmentEdit:
     tx.session.execute(
         update(Memo).where(Memo.segment_id.in_([s.id for s in rest])).values(segment_id=first.id)
     )
-    readers: dict[int, set[int]] = defaultdict(set)
-    for review in work.reviews:
-        readers[review.coder_id].add(review.segment_id)
-    partial = [coder for coder, read in readers.items() if read != set(spans)]
+    kept, partial = _read_marks(tx, work, set(spans))
+    missing = kept - {r.coder_id for r in work.reviews if r.segment_id == first.id}
+    if missing:
+        tx.session.execute(
+            insert(schema.reviews), [{"segment_id": first.id, "coder_id": c} for c in missing]
+        )
     if partial:
         tx.session.execute(
             delete(Review).where(Review.segment_id == first.id, Review.coder_id.in_(partial))
@@ -186,11 +196,13 @@ def merge(tx: Tx, refs: list[str]) -> SegmentEdit:
         tx.session.delete(segment)
     tx.session.flush()
     renumbered = _renumber(tx, transcript.id, positions[-1], -len(rest))
-    report = CarryReport(
-        tuple(items), reviews_kept=len(readers) - len(partial), reviews_dropped=len(partial)
+    report = CarryReport(tuple(items), reviews_kept=len(kept), reviews_dropped=len(partial))
+    first.speaker, first.is_interviewer, first.informant_id = (
+        voice.speaker,
+        voice.is_interviewer,
+        voice.informant_id,
     )
-    speakers = sorted({s.speaker or "" for s in parts})
-    note = f"; it keeps the speaker {first.speaker!r}" if len(speakers) > 1 else ""
+    note = f"; the turn of {voice.speaker or 'no speaker'} (--speaker)" if mixed else ""
     event = tx.record(
         "merge",
         "segment",
@@ -202,12 +214,75 @@ def merge(tx: Tx, refs: list[str]) -> SegmentEdit:
             "segment": _state(transcript, first),
             "codings": after_codings,
             "renumbered": {"after": positions[-1], "by": -len(rest), "segments": renumbered},
-            "read marks withdrawn": sorted(
-                tx.session.scalars(select(Coder.name).where(Coder.id.in_(partial)))
-            ),
+            "read marks kept": _names(tx, kept),
+            "read marks withdrawn": _names(tx, partial),
         },
     )
     return SegmentEdit("merge", before_refs, (merged_ref,), report, renumbered, event)
+
+
+def _voice(transcript: Transcript, parts: list[Segment], speaker: str | None) -> Segment:
+    """The part whose speaker the merged turn keeps: the only speaker there is, or the
+    one ``speaker`` names; refused when the parts are turns of different speakers and
+    none is named."""
+    speakers: dict[str, Segment] = {}
+    for part in parts:
+        speakers.setdefault(name_key(part.speaker or ""), part)
+    if speaker is None:
+        if len(speakers) == 1:
+            return parts[0]
+        who = " and ".join(
+            f"{segment_ref(transcript, s)} ({s.speaker or 'no speaker'})"
+            for s in parts
+            if speakers[name_key(s.speaker or "")] is s
+        )
+        raise InvalidInput(
+            f"{who} are turns of different speakers: pass --speaker NAME to say whose "
+            "turn the merged segment is."
+        )
+    chosen = speakers.get(name_key(speaker))
+    if chosen is None:
+        names = ", ".join(repr(s.speaker or "") for s in speakers.values())
+        raise InvalidInput(f"No part speaks as {speaker!r}: choose one of {names}.")
+    return chosen
+
+
+def _read_marks(tx: Tx, work: Work, parts: set[int]) -> tuple[set[int], set[int]]:
+    """Who keeps a read mark on a merged segment, and whose marks are withdrawn.
+
+    A coder keeps it who had read every part, or who read a part and coded one (a coding
+    counts as reading in every count: withdrawing the mark would contradict it). A
+    consensus coder's mark says a segment is decided: it keeps it when it had decided
+    every part that another coder read, else the merged segment is to decide again (and
+    the new decision replaces its codings there).
+    """
+    read: dict[int, set[int]] = defaultdict(set)
+    for review in work.reviews:
+        read[review.coder_id].add(review.segment_id)
+    coded: dict[int, set[int]] = defaultdict(set)
+    for coding in work.codings:
+        coded[coding.coder_id].add(coding.segment_id)
+    marked = set(read)
+    consensus = set(
+        tx.session.scalars(
+            select(Coder.id).where(Coder.id.in_(marked), Coder.is_consensus.is_(True))
+        )
+    )
+    coders = (set(read) | set(coded)) - consensus
+    seen_by_coders = {part for coder in coders for part in read[coder] | coded[coder]}
+    kept = set()
+    for coder in marked:
+        if coder in consensus:
+            keep = not (seen_by_coders - read[coder])
+        else:
+            keep = read[coder] == parts or bool(coded[coder])
+        if keep:
+            kept.add(coder)
+    return kept, marked - kept
+
+
+def _names(tx: Tx, coders: set[int]) -> list[str]:
+    return sorted(tx.session.scalars(select(Coder.name).where(Coder.id.in_(coders))))
 
 
 def _ref_of(transcript: Transcript, parts: list[Segment], coding: WorkCoding) -> str:
@@ -226,14 +301,21 @@ def split(
     at: int | None = None,
     before: str | None = None,
     sentences: bool = False,
+    whole: str | None = None,
 ) -> SegmentEdit:
     """Split a segment at a character (``at``, from 0 in its text), before some words
     (``before``), or at every sentence (``sentences``).
 
-    A whole-segment coding becomes a whole-segment coding of every part; a quote goes
-    with the part that holds it (a cut inside a quote is refused, or with ``sentences``
-    skipped); memos stay with the first part; read marks go to every part.
+    A quote goes with the part that holds it (a cut inside a quote is refused, or with
+    ``sentences`` skipped). A whole-segment coding holds every part's words, so where it
+    goes is the caller's to say (``whole``): ``first`` (the first part keeps it) or
+    ``every`` (each part gets one, counted once per part); without it such a split is
+    refused. Memos stay with the first part; read marks go to every part.
     """
+    if whole not in (None, *WHOLE_CODINGS):
+        raise InvalidInput(
+            f"{whole!r} is not a choice: whole-segment codings go to first or every part."
+        )
     if sum((at is not None, before is not None, sentences)) != 1:
         raise InvalidInput(
             "Split at a character (--at N), before words (--before), or at sentences."
@@ -272,6 +354,16 @@ def split(
     pieces = _pieces(text, start, end, cuts)
     if len(pieces) < 2:
         raise InvalidInput(f"{ref} has nothing to split there: each part needs some text.")
+    wholes = [c for c in work.codings if (c.start, c.end) == (start, end)]
+    if wholes and whole is None:
+        names = ", ".join(f"{c.coder}'s {c.concept!r}" for c in wholes[:3]) + (
+            " …" if len(wholes) > 3 else ""
+        )
+        raise InvalidInput(
+            f"{ref} has {len(wholes)} whole-segment coding(s) ({names}): say where they go, "
+            "--whole-codings first (the first part keeps them) or every (each part gets "
+            "one, and counts once per part)."
+        )
     before_state = {
         "segment": _state(transcript, segment),
         "codings": [coding_state(c, ref, text) for c in work.codings],
@@ -310,6 +402,8 @@ def split(
             )
             items.append(_item(coding, ref, refs[0], "changed", words, _words(text, pieces[0])))
             after_codings.append(_coding_after(coding.id, refs[0], pieces[0], "changed"))
+            if whole == "first":
+                continue
             copies = [
                 {
                     "segment_id": part.id,
@@ -350,7 +444,8 @@ def split(
     event = tx.record(
         "split",
         "segment",
-        f"Split {ref} into {', '.join(refs)}",
+        f"Split {ref} into {', '.join(refs)}"
+        + (f"; whole-segment codings to {whole} part" if wholes and whole else ""),
         subject_id=segment.id,
         transcript_id=transcript.id,
         before=before_state,
@@ -365,6 +460,10 @@ def split(
         },
     )
     return SegmentEdit("split", (ref,), tuple(refs), report, renumbered, event)
+
+
+#: Where a split sends whole-segment codings: the first part, or every part.
+WHOLE_CODINGS = ("first", "every")
 
 
 def _pieces(text: str, start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:

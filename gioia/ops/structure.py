@@ -19,6 +19,7 @@ from gioia.ops import parents
 from gioia.ops.base import Tx, suggestion
 from gioia.ops.memos import snapshots as memo_snapshots
 from gioia.ops.objects import resolve_refs
+from gioia.ops.visibility import require_lead, require_lead_or_own
 from gioia.text import compile_grep, name_key
 from gioia.views import DeleteResult, MergeResult
 
@@ -98,6 +99,8 @@ def _codings_of(tx: Tx, concept: Item) -> int:
 def add(tx: Tx, word: str, name: str, definition: str | None = None) -> str:
     """Create a concept, theme or dimension; its name must be free at its level."""
     lvl = level(word)
+    if word != "concept":
+        require_lead(tx.coder_name, f"Adding a {word}")
     cleaned = clean_name(name, word)
     existing = find_item(tx, word, cleaned)
     if existing is not None:
@@ -141,6 +144,7 @@ def _refuse_clash(tx: Tx, word: str, name: str, existing: Item, hint: str) -> No
 def rename(tx: Tx, word: str, old: str, new: str) -> str:
     """Rename an item; the new name must be free (a change of case or spacing is fine)."""
     item = get_item(tx, word, old)
+    require_lead_or_own(tx, item, "Renaming")
     cleaned = clean_name(new, word)
     clash = find_item(tx, word, cleaned)
     if clash is not None and clash.id != item.id:
@@ -161,7 +165,9 @@ def rename(tx: Tx, word: str, old: str, new: str) -> str:
 
 def describe(tx: Tx, word: str, name: str, definition: str) -> None:
     """Set (or, with a blank text, clear) an item's definition."""
-    define(tx, word, get_item(tx, word, name), definition)
+    item = get_item(tx, word, name)
+    require_lead_or_own(tx, item, "Defining")
+    define(tx, word, item, definition)
 
 
 def define(tx: Tx, word: str, item: Item, definition: str) -> None:
@@ -187,6 +193,8 @@ def merge(tx: Tx, word: str, sources: list[str], target: str) -> MergeResult:
     lvl = level(word)
     into = get_item(tx, word, target)
     items = [get_item(tx, word, name) for name in sources]
+    for item in items:
+        require_lead_or_own(tx, item, "Merging")
     if not items:
         raise InvalidInput(f"Name the {word}s to merge into {into.name!r}.")
     if any(i.id == into.id for i in items):
@@ -201,7 +209,8 @@ def merge(tx: Tx, word: str, sources: list[str], target: str) -> MergeResult:
         if lvl.parent is not None:
             source[f"{lvl.parent}s"] = parent_names(tx, word, item)
         if word == "concept":
-            source["codings"] = _codings_of(tx, item)
+            # Each coding (id, T:N, coder, span), so the move can be audited.
+            source["codings"] = coding_snapshots(tx, Coding.concept_id == item.id)
             m, lost = _move_codings(tx, item.id, into.id)
             dropped += lost
         else:
@@ -291,6 +300,7 @@ def coding_snapshots(tx: Tx, where: Any) -> list[dict[str, Any]]:
     )
     return [
         {
+            "id": coding.id,
             "coder": coder,
             "segment": f"{transcript}:{position}",
             "concept": concept,
@@ -333,6 +343,7 @@ def delete_item(tx: Tx, word: str, name: str, *, force: bool = False) -> DeleteR
     The event keeps everything that went."""
     lvl = level(word)
     item = get_item(tx, word, name)
+    require_lead_or_own(tx, item, "Deleting")
     codings = _codings_of(tx, item) if word == "concept" else 0
     children = child_names(tx, lvl, item)
     memo_column = _MEMO_COLUMNS[word]
@@ -395,6 +406,7 @@ def split(
         raise InvalidInput("Choose the codings to split off: segments, --transcript or --grep.")
     concept = get_item(tx, "concept", source)
     assert isinstance(concept, Concept)
+    require_lead_or_own(tx, concept, "Splitting")
     query = (
         select(Coding.id, Segment.id, Segment.char_start, Segment.char_end, Transcript)
         .join(Segment, Segment.id == Coding.segment_id)

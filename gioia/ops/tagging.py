@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 
 from gioia import schema
-from gioia.errors import GioiaError, ImportFailed, InvalidInput, NotFound
+from gioia.errors import GioiaError, ImportFailed, InvalidInput, NotAllowed, NotFound
 from gioia.limits import clean_name
 from gioia.ops.base import (
     Actor,
@@ -219,9 +219,17 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
 
     problems: list[str] = []
     rows: list[_Row] = []
+    acting = tx.coder() if tx.coder_name else None
     for number, coder, ref, concept, quote in lines:
         try:
-            coder, concept = coder_name(coder), concept_name(concept)
+            coder = coder_name(coder)
+            if acting is not None and key_of(coder) != key_of(acting.name):
+                raise NotAllowed(
+                    f"{path.name} row {number} is a coding by {coder!r}: as {acting.name} you "
+                    "import only your own codings (the project lead, with no --coder or "
+                    "GIOIA_CODER, imports them for anyone); nothing imported."
+                )
+            concept = concept_name(concept)
             name, position = ref_of(ref)
             key = key_of(name)
             if key not in texts:
@@ -402,14 +410,16 @@ def _insert_codings(
         6,
     ).tolist()
     ids = {tuple(row[1:]): row[0] for row in written}
-    columns = ("at", "coder_id", "action", "subject", "subject_id", "concept_id", "transcript_id")
+    columns = ("at", "coder_id", "actor_id", "action", "subject", "subject_id", "concept_id")
+    actor = tx.actor_id()
     tx.insert_many(
         schema.events,
-        (*columns, "summary", "after"),
+        (*columns, "transcript_id", "summary", "after"),
         [
             (
                 at,
                 coder_id,
+                actor,
                 "tag",
                 "coding",
                 ids[(segment, concept_id, coder_id, start, end)],

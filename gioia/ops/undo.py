@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 
 from gioia.errors import InvalidInput
 from gioia.models import Coder, Coding, Concept, Event, Memo, Review, Segment
-from gioia.ops.base import Tx, mark_reviewed
+from gioia.ops.base import Tx, label_ids, mark_reviewed
 from gioia.ops.reviews import remove_reviews
 
 
@@ -87,7 +87,7 @@ def _unmemo(tx: Tx, event: Event) -> None:
 
 def _unreview(tx: Tx, event: Event) -> None:
     assert event.coder_id is not None
-    segments = list((event.after or {}).get("segments", []))
+    segments = label_ids((event.after or {}).get("segments", []))
     still = tx.session.scalar(
         select(func.count()).where(
             Review.coder_id == event.coder_id, Review.segment_id.in_(segments)
@@ -100,7 +100,7 @@ def _unreview(tx: Tx, event: Event) -> None:
 
 def _rereview(tx: Tx, event: Event) -> None:
     assert event.coder_id is not None
-    segments = set((event.before or {}).get("segments", []))
+    segments = set(label_ids((event.before or {}).get("segments", [])))
     present = set(tx.session.scalars(select(Segment.id).where(Segment.id.in_(segments))))
     if not mark_reviewed(tx, event.coder_id, present):
         raise _refuse(event, "those segments are marked as reviewed already")
@@ -117,8 +117,8 @@ def _uncreate(tx: Tx, event: Event) -> None:
 
 
 def _undecide(tx: Tx, event: Event) -> None:
-    """Take back a reconciliation decision: the codings it gave the consensus coder, and
-    the segment's mark as settled."""
+    """Take back a reconciliation decision: the codings it gave the consensus coder, the
+    ones it replaced back (with their ids), and the segment's mark as settled."""
     after = event.after or {}
     added = [coding["id"] for coding in after.get("added", [])]
     if added:
@@ -126,6 +126,22 @@ def _undecide(tx: Tx, event: Event) -> None:
         if getattr(removed, "rowcount", 0) != len(added):
             raise _refuse(event, "the consensus codings it made have changed since")
     assert event.coder_id is not None and event.subject_id is not None
+    replaced = after.get("removed", [])
+    if replaced and tx.session.get(Segment, event.subject_id) is None:
+        raise _refuse(event, "the segment no longer exists")
+    for coding in replaced:
+        if tx.session.get(Concept, coding["concept_id"]) is None:
+            raise _refuse(event, f"the concept {coding['concept']!r} no longer exists")
+        tx.session.add(
+            Coding(
+                id=coding["id"],
+                segment_id=event.subject_id,
+                concept_id=coding["concept_id"],
+                coder_id=event.coder_id,
+                char_start=coding["start"],
+                char_end=coding["end"],
+            )
+        )
     remove_reviews(tx, event.coder_id, [event.subject_id])
 
 

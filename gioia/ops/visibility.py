@@ -36,7 +36,7 @@ from sqlalchemy import (
 )
 
 from gioia import schema
-from gioia.errors import InvalidInput
+from gioia.errors import InvalidInput, NotAllowed
 from gioia.text import name_key
 from gioia.views import PHASES
 
@@ -166,8 +166,9 @@ class Viewer:
 
     def event_clause(self) -> ColumnElement[bool]:
         """A condition on ``Event`` keeping what this viewer may read in the trail: their
-        own events, and others' changes to what the team shares (about concepts they may
-        see); a concept deleted since is shown only if no coder (the lead) touched it."""
+        own events (their work, or run by them), and others' changes to what the team
+        shares (about concepts they may see); a concept deleted since is shown only if no
+        coder (the lead) touched it."""
         if self.unblinded:
             return true()
         others = _events.coder_id.is_(None) | _events.subject.in_(SHARED_SUBJECTS)
@@ -179,7 +180,8 @@ class Viewer:
                 ~exists().where(_concepts.id == _events.concept_id),
             ),
         )
-        return or_(_events.coder_id == self.me, and_(others, concept_seen))
+        mine = or_(_events.coder_id == self.me, _events.actor_id == self.me)
+        return or_(mine, and_(others, concept_seen))
 
     def redact(self, value: Any) -> Any:
         """An event's before or after without other coders' items (a coding or memo as
@@ -203,6 +205,18 @@ class Viewer:
             }
         return value
 
+    def owns_concept(self, tx: Tx, concept: Any) -> bool:
+        """Whether the concept (a row or object with ``id``, ``created_by_id`` and
+        ``theme_id``) is this coder's own new one: made by them, not in the structure, and
+        holding no other coder's codings or memos."""
+        if self.me is None or concept.created_by_id != self.me or concept.theme_id is not None:
+            return False
+        others = or_(
+            exists().where(_codings.concept_id == concept.id, _codings.coder_id != self.me),
+            exists().where(_memos.concept_id == concept.id, _memos.coder_id != self.me),
+        )
+        return not tx.execute(select(others)).scalar()
+
     def hidden(self, lead: str) -> InvalidInput:
         """The error for asking, blind, to see another coder's work; ``lead`` ends with
         its verb ("Ben's codings are")."""
@@ -217,6 +231,35 @@ class Viewer:
         if self.unblinded or name_key(name) == name_key(self.name or ""):
             return
         raise self.hidden(lead)
+
+
+def require_lead(coder: str | None, step: str) -> None:
+    """Refuse a step that shapes the project (``step``: "Changing the phase", …) to an
+    acting coder: it is the project lead's, who runs gioia with no coder named. The one
+    rule every lead-only use case goes through."""
+    if coder:
+        raise NotAllowed(
+            f"{step} is the project lead's step: run it without --coder or GIOIA_CODER."
+        )
+
+
+def require_lead_or_own(tx: Tx, item: object, step: str) -> None:
+    """Refuse ``step`` on a concept, theme or dimension to an acting coder unless the
+    item is their own new concept (see :meth:`Viewer.owns_concept`): a coder shapes
+    their own open codes, the project lead the structure. ``step`` names the verb
+    ("Renaming"); the message never says whose the item is or what it holds."""
+    if not tx.coder_name:
+        return
+    from gioia.models import Concept
+
+    if isinstance(item, Concept) and tx.viewer.owns_concept(tx, item):
+        return
+    what = (
+        "a concept other than your own new ones"
+        if isinstance(item, Concept)
+        else (f"a {type(item).__name__.lower()}")
+    )
+    require_lead(tx.coder_name, f"{step} {what}")
 
 
 def record_unblinding(tx: Tx, reading: str) -> int:
