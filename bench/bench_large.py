@@ -174,7 +174,10 @@ def main() -> None:
         "  gioia report under 1 GB:",
         verdict(report_mb < TARGET_REPORT_MB, f"{report_mb:.0f} MB"),
     )
-    drop_store(server, store)
+    if args.keep:
+        print(f"Store kept: {store}")
+    else:
+        drop_store(server, store)
     close_work(work, args.keep)
 
 

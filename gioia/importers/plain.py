@@ -62,6 +62,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from gioia.errors import ImportFailed
@@ -221,7 +222,7 @@ def _match_label(line: str, alone: bool) -> Label | None:
     """Match the label shapes against one line."""
     match = _COLON_LABEL.match(line)
     if match is not None:
-        times = [match.group(t) for t in ("t1", "t2", "t3", "t4") if match.group(t)]
+        times = [t for t in match.group("t1", "t2", "t3", "t4") if t]
         start = parse_timestamp(times[0]) if times else None
         return Label(_clean(match.group("name")), line[match.end() :], start, sure=bool(times))
     match = _BRACKET_LABEL.match(line)
@@ -259,6 +260,7 @@ def _name_characters(name: str) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
 def _looks_like_role(name: str) -> bool:
     """Whether ``name``, in any case, can be a role or a name rather than the start of a
     sentence: no word that often ends in a colon first, no pronoun, verb or question
@@ -276,6 +278,7 @@ def _looks_like_role(name: str) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
 def _looks_like_name(name: str) -> bool:
     """Whether ``name`` is capitalised like a name and neither is nor starts with a word
     that often ends in a colon ("Note", "Step 2")."""
@@ -305,18 +308,29 @@ def sure_speakers(candidates: Sequence[Label | None], paragraph_starts: Sequence
             return True
         return opening[key] >= RECURRING and _looks_like_role(label.speaker)
 
-    return {
-        key
-        for label, key in zip(candidates, keys, strict=True)
-        if label is not None and key is not None and sure(label, key)
-    }
+    # A file repeats its few labels: each distinct shape of one is decided once.
+    decided: dict[tuple[str, bool, bool], bool] = {}
+    found = set()
+    for label, key in zip(candidates, keys, strict=True):
+        if label is None or key is None or key in found:
+            continue
+        shape = (label.speaker, label.sure, label.alone)
+        if shape not in decided:
+            decided[shape] = sure(label, key)
+        if decided[shape]:
+            found.add(key)
+    return found
 
 
 def choose_labels(
-    candidates: Sequence[Label | None], paragraph_starts: Sequence[bool]
+    candidates: Sequence[Label | None],
+    paragraph_starts: Sequence[bool],
+    sure_keys: set[str] | None = None,
 ) -> list[Label | None]:
-    """Keep the candidates that are speaker labels (rules in the module docstring)."""
-    sure_keys = sure_speakers(candidates, paragraph_starts)
+    """Keep the candidates that are speaker labels (rules in the module docstring);
+    ``sure_keys``: their :func:`sure_speakers`, if the caller has them already."""
+    if sure_keys is None:
+        sure_keys = sure_speakers(candidates, paragraph_starts)
     chosen: list[Label | None] = []
     for label, starts in zip(candidates, paragraph_starts, strict=True):
         key = None if label is None else name_key(label.speaker)
@@ -356,8 +370,9 @@ def parse_blocks(blocks: Sequence[Block]) -> tuple[list[Turn], list[str]]:
         for i, label in enumerate(found)
     ]
     paragraph_starts = [block.new_paragraph for block in blocks]
-    labels = choose_labels(candidates, paragraph_starts)
-    skip, warnings = _title_block(blocks, labels, sure_speakers(candidates, paragraph_starts))
+    sure = sure_speakers(candidates, paragraph_starts)
+    labels = choose_labels(candidates, paragraph_starts, sure)
+    skip, warnings = _title_block(blocks, labels, sure)
     blocks, labels = blocks[skip:], labels[skip:]
 
     turns: list[Turn] = []
