@@ -13,6 +13,12 @@ its event and read mark written. The three commands run in turn (import sqlalche
 init, tag, …) after ``--warm`` rounds that are not counted, with Python's bytecode
 cached as for an installed gioia (``benchlib.bench_env``).
 
+On PostgreSQL two more floors run in turn with them, for context: a process that imports
+SQLAlchemy and psycopg, connects to the server and runs ``SELECT 1`` (what any command
+on a server store pays before its own work), and one that also creates gioia's schema on
+a new database with the DDL SQLAlchemy emits for it, sent as one script (what ``init``
+cannot do without).
+
     .venv/bin/python bench/bench_oneshot.py                      # SQLite
     .venv/bin/python bench/bench_oneshot.py --store postgresql+psycopg://…/postgres
 """
@@ -29,6 +35,7 @@ from benchlib import (
     add_work_arguments,
     bench_env,
     close_work,
+    driver_url,
     drop_store,
     fresh_store,
     machine,
@@ -42,6 +49,32 @@ from benchlib import (
 )
 
 TARGET = 1.5
+CONNECT = (
+    "import sys, sqlalchemy, psycopg\n"
+    "with psycopg.connect(sys.argv[1]) as connection:\n"
+    "    connection.execute('SELECT 1')\n"
+)
+SCHEMA = (
+    "import sys, sqlalchemy, psycopg\n"
+    "from pathlib import Path\n"
+    "with psycopg.connect(sys.argv[1]) as connection:\n"
+    "    connection.execute(Path(sys.argv[2]).read_text())\n"
+)
+
+
+def schema_ddl() -> str:
+    """gioia's schema as the DDL SQLAlchemy emits for PostgreSQL, one script."""
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    from gioia.schema import metadata
+
+    dialect = postgresql.dialect()
+    statements = []
+    for table in metadata.sorted_tables:
+        statements.append(str(CreateTable(table).compile(dialect=dialect)))
+        statements += [str(CreateIndex(index).compile(dialect=dialect)) for index in table.indexes]
+    return ";\n".join(statements) + ";\n"
 
 
 def demo_store(location: str) -> tuple[list[str], list[str]]:
@@ -88,6 +121,11 @@ def main() -> None:
     env = bench_env(work)
     log = work / "log.txt"
     runs: dict[str, list[Run]] = {"import sqlalchemy": [], "gioia init": [], "gioia tag": []}
+    floors = ("floor: connect, SELECT 1", "floor: connect, create the schema")
+    if server is not None:
+        runs.update({name: [] for name in floors})
+        ddl = work / "schema.sql"
+        ddl.write_text(schema_ddl())
     made: list[str] = []
     for round_ in range(args.warm + args.rounds):
         counted = round_ >= args.warm
@@ -106,6 +144,15 @@ def main() -> None:
             runs["import sqlalchemy"].append(floor)
             runs["gioia init"].append(init)
             runs["gioia tag"].append(tag)
+        if server is not None:
+            connect = run_process([PYTHON, "-c", CONNECT, driver_url(demo)], log=log, env=env)
+            target = fresh_store(server, work, f"oneshot_ddl_{round_}")
+            command = [PYTHON, "-c", SCHEMA, driver_url(target), str(ddl)]
+            created = run_process(command, log=log, env=env)
+            drop_store(server, target)
+            if counted:
+                runs[floors[0]].append(connect)
+                runs[floors[1]].append(created)
     tagged = sql(
         demo,
         "SELECT count(*) FROM codings c JOIN coders k ON k.id = c.coder_id WHERE k.name = 'Ana'",
@@ -132,6 +179,15 @@ def main() -> None:
             f"  {name} within {TARGET}x import sqlalchemy:",
             verdict(ratio <= TARGET, f"{ratio:.2f}x (paired {paired:.2f}x)"),
         )
+    if server is not None:
+        print("\nContext: the floors on the server (medians):")
+        for floor_name, name in ((floors[1], "gioia init"), (floors[0], "gioia tag")):
+            base = median([r.seconds for r in runs[floor_name]])
+            show(
+                f"  {name} ÷ {floor_name}",
+                f"{median([r.seconds for r in runs[name]]) / base:.2f}x; "
+                f"{floor_name} ÷ import sqlalchemy {base / floor:.2f}x",
+            )
     drop_store(server, demo)
     close_work(work, args.keep)
 
