@@ -14,12 +14,21 @@ from sqlalchemy import Connection, Dialect, Select, Table, insert
 
 def fetch_array(connection: Connection, query: Select[Any], columns: int) -> Any:
     """The rows of a query of ``columns`` integer columns (none NULL) as a numpy array
-    (rows × columns), read with the driver's cursor (binary on PostgreSQL): SQLAlchemy
-    makes no row object, so hundreds of thousands of rows come in a fraction of a
-    second."""
-    import itertools
+    (rows × columns), without a Python object per row where the engine allows: SQLAlchemy
+    makes no row object, so hundreds of thousands of rows come in a fraction of a second.
 
+    On SQLite, a query without ORDER BY comes as one text per column (``group_concat``,
+    in one aggregate, so the columns stay aligned row by row) parsed by numpy: about
+    twice as fast as a million row tuples. Otherwise the driver's rows (binary on
+    PostgreSQL, which reads integers faster so).
+    """
     import numpy as np
+
+    if connection.dialect.name == "sqlite" and not query._order_by_clauses:
+        found = _concatenated(connection, query, columns)
+        if found is not None:
+            return found
+    import itertools
 
     compiled = query.compile(
         dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
@@ -40,6 +49,31 @@ def fetch_array(connection: Connection, query: Select[Any], columns: int) -> Any
         itertools.chain.from_iterable(rows), dtype=np.int64, count=len(rows) * columns
     )
     return flat.reshape(len(rows), columns)
+
+
+def _concatenated(connection: Connection, query: Select[Any], columns: int) -> Any:
+    """``fetch_array`` on SQLite through one ``group_concat`` per column; None when the
+    texts would be too long for SQLite (it refuses strings over a limit)."""
+    import numpy as np
+    from sqlalchemy import func, select
+    from sqlalchemy.exc import DBAPIError
+
+    inner = query.subquery()
+    texts = [func.group_concat(column) for column in inner.c]
+    try:
+        *found, count = connection.execute(select(*texts, func.count())).one()
+    except DBAPIError as exc:  # "string or blob too big": the rows one by one instead
+        if "too big" in str(exc):
+            return None
+        raise
+    if len(found) != columns:
+        raise ValueError(f"The query has {len(found)} columns, not {columns}.")
+    if not count:
+        return np.zeros((0, columns), dtype=np.int64)
+    arrays = [np.fromstring(text or "", dtype=np.int64, sep=",") for text in found]
+    if any(len(array) != count for array in arrays):
+        raise ValueError("An integer column read as an array holds NULL or a non-integer.")
+    return np.stack(arrays, axis=1)
 
 
 def insert_many(

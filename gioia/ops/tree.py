@@ -45,13 +45,7 @@ def _applications(tx: Tx, coder_id: int | None) -> dict[str, IntArray]:
     ).join(schema.segments, segments.id == codings.segment_id)
     if coder_id is not None:
         query = query.where(codings.coder_id == coder_id)
-    found = tx.fetch_array(query, 4)
-    # One row per coder, concept and segment: quoted if any of its spans is a quote.
-    order = np.lexsort((-found[:, 3], found[:, 2], found[:, 1], found[:, 0]))
-    found = found[order]
-    first = np.ones(len(found), dtype=bool)
-    first[1:] = (found[1:, :3] != found[:-1, :3]).any(axis=1)
-    found = found[first]
+    found = _one_per_application(tx.fetch_array(query, 4))
     none = func.coalesce(segments.informant_id, transcripts.informant_id, -1)
     places = tx.fetch_array(
         select(segments.id, transcripts.id, func.coalesce(transcripts.case_id, -1), none).join(
@@ -59,8 +53,7 @@ def _applications(tx: Tx, coder_id: int | None) -> dict[str, IntArray]:
         ),
         4,
     )
-    places = places[np.argsort(places[:, 0])]
-    where = places[np.searchsorted(places[:, 0], found[:, 2])]
+    where = places[_positions(places[:, 0], found[:, 2])]
     return {
         "coder": found[:, 0],
         "concept": found[:, 1],
@@ -70,6 +63,50 @@ def _applications(tx: Tx, coder_id: int | None) -> dict[str, IntArray]:
         "case": where[:, 2],
         "informant": where[:, 3],
     }
+
+
+def _one_per_application(found: IntArray) -> IntArray:
+    """The rows (coder, concept, segment, quoted) once per coder, concept and segment,
+    quoted if any of its spans is a quote. The three ids are read as one number where
+    it fits in 63 bits, so one sort of numbers does what a sort of rows would."""
+    if not len(found):
+        return found
+    span = found[:, :3].max(axis=0).astype(object) + 1
+    if int(span[0] * span[1] * span[2] * 2) >= 2**63:
+        order = np.lexsort((-found[:, 3], found[:, 2], found[:, 1], found[:, 0]))
+        ordered = found[order]
+        first = np.ones(len(ordered), dtype=bool)
+        first[1:] = (ordered[1:, :3] != ordered[:-1, :3]).any(axis=1)
+        kept: IntArray = ordered[first]
+        return kept
+    size = [int(n) for n in span]
+    keys = np.sort(
+        ((found[:, 0] * size[1] + found[:, 1]) * size[2] + found[:, 2]) * 2 + found[:, 3]
+    )
+    application = keys >> 1
+    last = np.ones(len(keys), dtype=bool)  # the last of each application: quoted, if any is
+    last[:-1] = application[1:] != application[:-1]
+    keys = keys[last]
+    application = keys >> 1
+    segment = application % size[2]
+    concept = application // size[2] % size[1]
+    coder = application // (size[2] * size[1])
+    rows: IntArray = np.stack([coder, concept, segment, keys & 1], axis=1)
+    return rows
+
+
+def _positions(ids: IntArray, wanted: IntArray) -> IntArray:
+    """Where each of ``wanted`` is in ``ids`` (every one is there): a table indexed by id
+    where the ids are dense enough, else a binary search."""
+    top = int(ids.max(initial=0))
+    if top < 4 * len(ids) + 1024:
+        at = np.zeros(top + 1, dtype=np.intp)
+        at[ids] = np.arange(len(ids))
+        found: IntArray = at[wanted]
+        return found
+    order = np.argsort(ids)
+    found = order[np.searchsorted(ids[order], wanted)]
+    return found
 
 
 def _counts(tx: Tx, level: str, applied: dict[str, IntArray]) -> dict[int, Counts]:

@@ -1,0 +1,99 @@
+"""Rows in and out in bulk: integer query results as numpy arrays (on SQLite through one
+text per column), and the structure's one row per application, checked against the
+plain ways of doing the same."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import BigInteger, literal, select, union_all
+
+from gioia import Project
+from gioia.ops import bulk
+from gioia.ops.tree import _one_per_application
+
+
+def _rows(data: list[tuple[int, int, int]]) -> Any:
+    """The rows as a subquery with columns a, b, c (a UNION ALL of one-row SELECTs)."""
+    return union_all(
+        *(
+            select(*(literal(v, BigInteger).label(n) for v, n in zip(row, "abc", strict=True)))
+            for row in data
+        )
+    ).subquery()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [(1, 2, 3)],
+        [(0, -1, 2**40), (7, 7, 7), (0, -1, 2**40), (123456789012, 5, -9)],
+    ],
+)
+def test_an_integer_query_reads_as_the_rows_it_returns(
+    project: Project, data: list[tuple[int, int, int]]
+) -> None:
+    """Every row, in every column, as the driver returns them (duplicates, negatives and
+    large numbers included), on SQLite through ``group_concat`` and on PostgreSQL as rows."""
+    rows = _rows(data)
+    query = select(rows.c.a, rows.c.b, rows.c.c)
+    with project._read() as tx:
+        found = bulk.fetch_array(tx.connection, query, 3)
+        plain = [tuple(r) for r in tx.connection.execute(query)]
+    assert found.dtype == np.int64
+    assert sorted(map(tuple, found.tolist())) == sorted(plain) == sorted(data)
+
+
+def test_no_rows_read_as_an_empty_array(project: Project) -> None:
+    rows = _rows([(1, 2, 3)])
+    with project._read() as tx:
+        found = bulk.fetch_array(tx.connection, select(rows.c.a, rows.c.b).where(rows.c.a > 5), 2)
+    assert found.shape == (0, 2)
+
+
+def test_an_ordered_query_keeps_its_order(project: Project) -> None:
+    rows = _rows([(3, 0, 0), (1, 0, 0), (2, 0, 0), (5, 0, 0), (4, 0, 0)])
+    with project._read() as tx:
+        found = bulk.fetch_array(tx.connection, select(rows.c.a).order_by(rows.c.a.desc()), 1)
+    assert found[:, 0].tolist() == [5, 4, 3, 2, 1]
+
+
+def test_a_null_is_refused_not_misaligned(project: Project) -> None:
+    """A NULL would shift a column's values against the others: refused instead."""
+    rows = _rows([(1, 2, 3), (4, 5, 6)])
+    query = select(rows.c.a, (rows.c.b + None).label("gap"))
+    with project._read() as tx:
+        if tx.connection.dialect.name != "sqlite":
+            pytest.skip("the rows path reads every row as it is")
+        with pytest.raises(ValueError, match="NULL"):
+            bulk.fetch_array(tx.connection, query, 2)
+
+
+def _by_rows(found: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """One row per (coder, concept, segment), quoted if any of its rows is: the plain way."""
+    quoted: dict[tuple[int, int, int], int] = {}
+    for coder, concept, segment, flag in found.tolist():
+        key = (coder, concept, segment)
+        quoted[key] = max(quoted.get(key, 0), flag)
+    return sorted((*key, flag) for key, flag in quoted.items())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 5), st.integers(0, 7), st.integers(0, 1)),
+        max_size=40,
+    ),
+    st.sampled_from([1, 2**40]),
+)
+def test_one_row_per_application(rows: list[tuple[int, int, int, int]], scale: int) -> None:
+    """Read as one number (small ids) or sorted as rows (ids too large to combine), the
+    applications are the same: each once, quoted when any of its spans is."""
+    found = np.array(rows, dtype=np.int64).reshape(-1, 4)
+    found[:, :3] *= scale
+    kept = _one_per_application(found)
+    assert sorted(map(tuple, kept.tolist())) == _by_rows(found)
