@@ -12,7 +12,7 @@ from gioia.models import Coder, Coding, Review
 from gioia.ops import undo
 from gioia.ops.base import Tx, mark_reviewed, segment_labels
 from gioia.ops.objects import get_concept
-from gioia.ops.reliability_data import COMPARING, Scope, coder_codes, load
+from gioia.ops.reliability_data import COMPARING, Scope, coder_codes, load, segment_text
 from gioia.text import name_key
 from gioia.views import Decision, OneReader, Pending, ReconcileState
 
@@ -114,7 +114,7 @@ def _state(tx: Tx, work: _Work, copy_one_reader: bool) -> ReconcileState:
         pending.append(
             Pending(
                 ref,
-                _text(scope, segment),
+                segment_text(scope, segment),
                 tuple(sorted(scope.names[c] for c in first & second)),
                 coder_codes(scope, a_id, a, segment),
                 coder_codes(scope, b_id, b, segment),
@@ -155,11 +155,6 @@ def _made_state(tx: Tx, work: _Work, made: list[int]) -> list[dict[str, object]]
     return [
         {**_coding_state(work, c), "segment": work.scope.segments[c.segment_id][3]} for c in rows
     ]
-
-
-def _text(scope: Scope, segment: int) -> str:
-    transcript, start, end, _ = scope.segments[segment]
-    return scope.transcripts[transcript][1][start:end]
 
 
 def _targets(

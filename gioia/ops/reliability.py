@@ -398,6 +398,7 @@ def report(
         case=case,
         wave=wave,
         spans=unit == "character",
+        texts=False,
     )
     names = [n for _, n in scope.coders]
     matrix = unit_matrix(scope, unit)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, null, select
 
 from gioia import schema
 from gioia.errors import InvalidInput, NotFound
@@ -61,7 +61,7 @@ class Scope:
     level: str
     coders: list[tuple[int, str]]
     segments: dict[int, tuple[int, int, int, str]]  # id -> transcript, start, end, ref
-    transcripts: dict[int, tuple[str, str]]  # id -> name, text
+    transcripts: dict[int, tuple[str, str | None]]  # id -> name, text (None: not read)
     reviewed: dict[int, set[int]]  # coder -> segments read (reviewed or coded)
     codings: Codings
     names: dict[int, str] = field(default_factory=dict)  # code -> name
@@ -112,9 +112,10 @@ class Scope:
 
 
 def _transcripts(
-    tx: Tx, transcript: str | None, case: str | None, wave: str | None
-) -> tuple[dict[int, tuple[str, str]], list[ColumnElement[bool]]]:
-    """The transcripts in scope (id -> name, text) and the conditions that select them."""
+    tx: Tx, transcript: str | None, case: str | None, wave: str | None, texts: bool
+) -> tuple[dict[int, tuple[str, str | None]], list[ColumnElement[bool]]]:
+    """The transcripts in scope (id -> name, text; the text None unless ``texts``) and
+    the conditions that select them."""
     transcripts = schema.transcripts.c
     where: list[ColumnElement[bool]] = []
     if transcript is not None:
@@ -127,12 +128,13 @@ def _transcripts(
         where.append(transcripts.case_id == found)
     if wave is not None:
         where.append(transcripts.wave == wave)
-    query = select(transcripts.id, transcripts.name, transcripts.text).where(*where)
-    texts = {row.id: (row.name, row.text) for row in tx.execute(query)}
-    if wave is not None and not texts:
+    text = transcripts.text if texts else null()
+    query = select(transcripts.id, transcripts.name, text.label("text")).where(*where)
+    found = {row.id: (row.name, row.text) for row in tx.execute(query)}
+    if wave is not None and not found:
         waves = sorted({w for w in tx.execute(select(transcripts.wave)).scalars() if w})
         raise NotFound(f"No transcript in wave {wave!r} (waves: {', '.join(waves) or 'none'}).")
-    return texts, where
+    return found, where
 
 
 def _in_scope(query: Select[Any], segment_id: Any, where: list[ColumnElement[bool]]) -> Select[Any]:
@@ -153,18 +155,20 @@ def load(
     case: str | None = None,
     wave: str | None = None,
     spans: bool = True,
+    texts: bool = True,
 ) -> Scope:
     """The reliability data in scope; an error unless two or more coders are compared,
     or when the acting coder is blind to the others' work.
 
     The reads and the codings come in one query each, as arrays; without ``spans`` (what
-    agreement over segments and transcripts needs) the codings' spans are not read.
+    agreement over segments and transcripts needs) the codings' spans are not read,
+    without ``texts`` (what no coefficient needs) the transcripts' texts.
     """
     if tx.viewer.blind:
         raise tx.viewer.hidden(COMPARING)
     if level not in LEVELS:
         raise InvalidInput(f"{level!r} is not a level: choose concept, theme or dimension.")
-    texts, where = _transcripts(tx, transcript, case, wave)
+    names, where = _transcripts(tx, transcript, case, wave, texts)
     reviews, codings = schema.reviews.c, schema.codings.c
     read = tx.fetch_array(
         _in_scope(select(reviews.coder_id, reviews.segment_id), reviews.segment_id, where), 2
@@ -177,7 +181,7 @@ def load(
     compared = _compared(tx, coders, set(read[:, 0].tolist()))
     ids = np.array([c for c, _ in compared], dtype=np.int64)
     read = read[np.isin(read[:, 0], ids)]
-    segments = _segments(tx, texts, where, set(read[:, 1].tolist()))
+    segments = _segments(tx, names, where, set(read[:, 1].tolist()))
     units = np.fromiter(segments, dtype=np.int64, count=len(segments))
     read = read[np.isin(read[:, 1], units)]
     reviewed = {c: set(read[read[:, 0] == c, 1].tolist()) for c, _ in compared}
@@ -188,7 +192,7 @@ def load(
         level,
         compared,
         segments,
-        texts,
+        names,
         reviewed,
         Codings(found[:, 0], found[:, 1], codes, *((found[:, 3], found[:, 4]) if spans else ())),
     )
@@ -219,7 +223,10 @@ def _compared(tx: Tx, coders: list[str] | None, readers: set[int]) -> list[tuple
 
 
 def _segments(
-    tx: Tx, texts: dict[int, tuple[str, str]], where: list[ColumnElement[bool]], seen: set[int]
+    tx: Tx,
+    texts: dict[int, tuple[str, str | None]],
+    where: list[ColumnElement[bool]],
+    seen: set[int],
 ) -> dict[int, tuple[int, int, int, str]]:
     """The units in scope: the informant segments, and the interviewer's that a compared
     coder read; id -> transcript, start, end, reference, in reading order."""
@@ -234,8 +241,8 @@ def _segments(
     )
     if where:
         query = query.join(schema.transcripts, schema.transcripts.c.id == segments.transcript_id)
-    query = query.where(*where).order_by(segments.transcript_id, segments.position)
-    rows = tx.fetch_array(query, 6).tolist()
+    found = tx.fetch_array(query.where(*where), 6)
+    rows = found[np.lexsort((found[:, 4], found[:, 1]))].tolist()  # by transcript, position
     return {
         segment: (transcript, start, end, f"{texts[transcript][0]}:{position}")
         for segment, transcript, start, end, position, asking in rows
@@ -450,9 +457,12 @@ def units_in_scope(scope: Scope, unit: str) -> int:
 
 
 def segment_text(scope: Scope, segment: int) -> str:
-    """The text of a segment in scope."""
+    """The text of a segment in scope (loaded with the transcripts' texts)."""
     transcript, start, end, _ = scope.segments[segment]
-    return scope.transcripts[transcript][1][start:end]
+    text = scope.transcripts[transcript][1]
+    if text is None:
+        raise ValueError("This scope was loaded without the transcripts' texts.")
+    return text[start:end]
 
 
 def coder_codes(scope: Scope, coder_id: int, name: str, segment: int) -> CoderCodes:
