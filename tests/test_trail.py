@@ -654,3 +654,24 @@ def _quote_span(store: str) -> dict[str, int]:
         segment = next(s for s in lead.segments() if s.ref == f"{A}:4")
     start = segment.char_start + segment.text.index(QUOTE)
     return {"start": start, "end": start + len(QUOTE)}
+
+
+def test_a_tag_names_the_segments_it_marks_read_as_a_review_does(
+    project: Project, tmp_path: Path
+) -> None:
+    """A tag names the segments it marks as read from the words it has at hand; a review
+    reads them from the store: the same labels (id, T:N, the start of the text on one
+    line, cut at 50 characters), short segments and long ones, accents and line breaks."""
+    words = "Ça dépend: we looked\nat three suppliers and the fee was small in the end, really."
+    (tmp_path / "t.txt").write_text(f"Ann: Short.\n\nBob: {words}\n\nAnn: Éé.\n\nBob: {words}\n")
+    Project(project._store).import_file(tmp_path / "t.txt")
+    tagged = project.tag(["t:1", "t:2"], "Fees", create=True)
+    project.review(["t:3", "t:4"])
+    events = {e.id: e for e in project.log()}
+    by_tag = events[tagged.events[-1]].after["segments"]
+    by_review = next(e for e in events.values() if e.summary.startswith("Reviewed t:3")).after[
+        "segments"
+    ]
+    long = "Ça dépend: we looked at three suppliers and the…"
+    assert [(s["segment"], s["text"]) for s in by_tag] == [("t:1", "Short."), ("t:2", long)]
+    assert [(s["segment"], s["text"]) for s in by_review] == [("t:3", "Éé."), ("t:4", long)]

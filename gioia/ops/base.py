@@ -485,30 +485,42 @@ def _insert_new(dialect: str, table: Table, returning: str) -> Insert:
     return sqlite.insert(table).on_conflict_do_nothing().returning(table.c[returning])
 
 
+def segment_label(segment_id: int, ref: str, text: str) -> dict[str, object]:
+    """A segment as the trail names it: the id (never reused), the ``T:N`` reference and
+    the start of its text (``text``: its words, or their start), so that a reader of the
+    log can follow it after renumbering."""
+    return {
+        "id": segment_id,
+        "segment": ref,
+        "text": one_line(text[: LABEL_LENGTH + 1], LABEL_LENGTH),
+    }
+
+
 def segment_labels(tx: Tx, segment_ids: list[int]) -> list[dict[str, object]]:
-    """Segments as the trail names them: the id (never reused), the ``T:N`` reference and
-    the start of the text, so that a reader of the log can follow them after
-    renumbering; in the order given."""
+    """The :func:`segment_label` of these segments, read from the store, in the order
+    given."""
+    found: dict[int, dict[str, object]] = {}
+    for chunk in in_chunks(segment_ids):
+        for row in tx.execute(_labels_query(), {"ids": list(chunk)}):
+            found[row.id] = segment_label(row.id, f"{row.name}:{row.position}", row.words)
+    return [found[i] for i in segment_ids if i in found]
+
+
+@cache
+def _labels_query() -> Select[Any]:
     segments, transcripts = schema.segments.c, schema.transcripts.c
     span = segments.char_end - segments.char_start
     length = case((span <= LABEL_LENGTH, span), else_=LABEL_LENGTH + 1)
-    found: dict[int, dict[str, object]] = {}
-    for chunk in in_chunks(segment_ids):
-        rows = tx.execute(
-            select(
-                segments.id,
-                segments.position,
-                func.substr(transcripts.text, segments.char_start + 1, length).label("words"),
-                transcripts.name,
-            )
-            .join_from(schema.segments, schema.transcripts)
-            .where(segments.id.in_(chunk))
+    return (
+        select(
+            segments.id,
+            segments.position,
+            func.substr(transcripts.text, segments.char_start + 1, length).label("words"),
+            transcripts.name,
         )
-        for row in rows:
-            ref = f"{row.name}:{row.position}"
-            text = one_line(row.words, LABEL_LENGTH)
-            found[row.id] = {"id": row.id, "segment": ref, "text": text}
-    return [found[i] for i in segment_ids if i in found]
+        .join_from(schema.segments, schema.transcripts)
+        .where(segments.id.in_(bindparam("ids", expanding=True)))
+    )
 
 
 def label_ids(labels: list[Any]) -> list[int]:
@@ -536,16 +548,21 @@ def mark_reviewed(tx: Tx, coder_id: int, segment_ids: set[int]) -> list[int]:
 
 
 def record_reviews(
-    tx: Tx, coder: Identified, targets: dict[int, str]
+    tx: Tx, coder: Identified, targets: dict[int, str], texts: dict[int, str] | None = None
 ) -> tuple[list[int], int | None]:
     """Mark segments (id → reference) read by ``coder``; returns those newly read and the
-    event that lists them (None when there were none)."""
+    event that lists them (None when there were none). ``texts`` (id → words), when the
+    caller has them, name the segments in the event without reading them again."""
     new = mark_reviewed(tx, coder.id, set(targets))
     if not new:
         return [], None
     refs = [targets[i] for i in new]
     summary = f"Reviewed {', '.join(refs[:3])}" + (" …" if len(refs) > 3 else "")
-    after = {"segments": segment_labels(tx, new)}
+    if texts is None:
+        labels = segment_labels(tx, new)
+    else:
+        labels = [segment_label(i, targets[i], texts[i]) for i in new]
+    after = {"segments": labels}
     return new, tx.record("review", "segment", summary, after=after, coder=coder)
 
 

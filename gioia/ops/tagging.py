@@ -141,7 +141,8 @@ def tag(
         )
         events.append(event)
         added += 1
-    new, reviewed = record_reviews(tx, coder, {s.id: s.ref for s in targets})
+    texts = {s.id: s.text for s in targets}
+    new, reviewed = record_reviews(tx, coder, {s.id: s.ref for s in targets}, texts)
     if reviewed is not None:
         events.append(reviewed)
     return TagResult(concept.name, added, existing, created, tuple(events), len(new))
