@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from gioia import ImportFailed, InvalidInput, NotFound, Project
 
@@ -195,6 +197,43 @@ def test_import_the_sample_codings(sample_project: Project) -> None:
     assert all(r.quote in r.text for r in quoted)
     assert {r.case for r in rows} == {"Case A", "Case B", "Case C", "Case D"}
     assert len(sample_project.codings(["tom"])) == 90
+
+
+def test_a_codings_file_is_written_a_part_at_a_time_each_event_naming_its_coding(
+    sample_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Written 7 codings at a time, the 90 codings of a file (47 on quotes) are all
+    there, each with one "tag" event that names it (its id, segment, concept and span)
+    and the file's row; the quotes are found in the transcripts that hold them."""
+    from gioia.ops import tagging
+
+    monkeypatch.setattr(tagging, "WRITE_CHUNK", 7)
+    result = as_lead(sample_project).import_codings(SAMPLE / "codings_maria.csv")
+    assert result.added == 90
+    with sample_project._read() as tx:
+        codings = {
+            row.id: (row.ref, row.concept, row.char_start, row.char_end)
+            for row in tx.connection.execute(
+                text(
+                    "SELECT c.id, t.name || ':' || s.position AS ref, k.name AS concept,"
+                    " c.char_start, c.char_end FROM codings c"
+                    " JOIN segments s ON s.id = c.segment_id"
+                    " JOIN transcripts t ON t.id = s.transcript_id"
+                    " JOIN concepts k ON k.id = c.concept_id"
+                )
+            )
+        }
+        events = tx.connection.execute(
+            text("SELECT subject_id, after FROM events WHERE action = 'tag'")
+        ).all()
+    assert len(codings) == len(events) == 90
+    named = {}
+    for subject, after in events:
+        after = json.loads(after) if isinstance(after, str) else after
+        named[subject] = (after["segment"], after["concept"], after["start"], after["end"])
+    assert named == codings
+    quoted = [r for r in sample_project.codings() if r.quote]
+    assert len(quoted) == 47 and all(r.quote in r.text for r in quoted)  # as in the file
 
 
 def test_codings_export_round_trips(sample_project: Project, tmp_path: Path) -> None:

@@ -9,10 +9,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from gioia import schema
 from gioia.errors import GioiaError, ImportFailed, InvalidInput, NotAllowed, NotFound
@@ -38,6 +39,8 @@ from gioia.text import name_key
 from gioia.views import CodingsImportResult, TagResult
 
 NEW_CONCEPT_HINT = " Add --new to create it."
+#: How many codings of a file are written (with their events) at a time.
+WRITE_CHUNK = 20_000
 T = TypeVar("T")
 
 
@@ -151,7 +154,7 @@ def tag(
 # --- codings files -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Row:
     """One good row of a codings file: its names cleaned, its segment and span found."""
 
@@ -212,11 +215,15 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
         )
         for number, cells in table.rows
     ]
-    wanted = set()
+    del table  # the lines hold what is needed of it
+    wanted, quoted = set(), set()
     for line in lines:
         with suppress(GioiaError):  # a bad reference is told in the loop below
-            wanted.add(key_of(ref_of(line[2])[0]))
-    texts, segments = _transcript_segments(tx, wanted)
+            key = key_of(ref_of(line[2])[0])
+            wanted.add(key)
+            if line[4]:
+                quoted.add(key)
+    texts, segments = _transcript_segments(tx, wanted, quoted)
 
     problems: list[str] = []
     rows: list[_Row] = []
@@ -241,7 +248,8 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
                 raise NotFound(f"no segment {title}:{position}.")
             segment_id, owner, first, last = segment
             where = f"{title}:{position}"
-            start, end = coded_span((first, last), text[first:last], quote or None, None, where)
+            words = text[first:last] if quote and text is not None else ""
+            start, end = coded_span((first, last), words, quote or None, None, where)
         except (InvalidInput, NotFound) as exc:
             problems.append(f"row {number}: {exc.message[0].lower()}{exc.message[1:]}")
             continue
@@ -326,15 +334,17 @@ def _cell(cells: list[str], index: int | None) -> str:
 
 
 def _transcript_segments(
-    tx: Tx, keys: set[str]
-) -> tuple[dict[str, tuple[str, str]], dict[tuple[str, int], tuple[int, int, int, int]]]:
-    """The transcripts with these name keys, ``key -> (name, text)``, and their
-    segments, ``(key, position) -> (id, transcript id, start, end)``."""
+    tx: Tx, keys: set[str], quoted: set[str]
+) -> tuple[dict[str, tuple[str, str | None]], dict[tuple[str, int], tuple[int, int, int, int]]]:
+    """The transcripts with these name keys, ``key -> (name, text)`` (the text only of
+    those ``quoted`` names: a quote is looked for in it), and their segments,
+    ``(key, position) -> (id, transcript id, start, end)``."""
     transcripts, segments = schema.transcripts.c, schema.segments.c
-    texts: dict[str, tuple[str, str]] = {}
+    texts: dict[str, tuple[str, str | None]] = {}
     keyed: dict[int, str] = {}
     for chunk in in_chunks(sorted(keys)):
-        query = select(transcripts.id, transcripts.name_key, transcripts.name, transcripts.text)
+        text = case((transcripts.name_key.in_(quoted & set(chunk)), transcripts.text))
+        query = select(transcripts.id, transcripts.name_key, transcripts.name, text.label("text"))
         for row in tx.execute(query.where(transcripts.name_key.in_(chunk))):
             texts[row.name_key] = (row.name, row.text)
             keyed[row.id] = row.name_key
@@ -386,56 +396,56 @@ def _insert_codings(
     concept_names: dict[int, str],
 ) -> None:
     """The new codings and one event each (naming the file and row, and the coding's id),
-    at one time."""
-    if not new:
-        return
+    at one time, ``WRITE_CHUNK`` at a time: what is held in memory for the writing stays
+    small however long the file."""
     codings = schema.codings.c
-    before = tx.execute(select(func.max(codings.id))).scalar() or 0
-    at = utcnow()
-    tx.insert_many(
-        schema.codings,
-        ("segment_id", "concept_id", "coder_id", "char_start", "char_end", "created_at"),
-        [(*identity, at) for identity in new],
-    )
-    # The ids the rows got: those above the largest before, matched by what makes a
-    # coding the same coding (another writer's rows meanwhile match none of ours).
-    written = tx.fetch_array(
-        select(
-            codings.id,
-            codings.segment_id,
-            codings.concept_id,
-            codings.coder_id,
-            codings.char_start,
-            codings.char_end,
-        ).where(codings.id > before),
-        6,
-    ).tolist()
-    ids = {tuple(row[1:]): row[0] for row in written}
-    columns = ("at", "coder_id", "actor_id", "action", "subject", "subject_id", "concept_id")
-    actor = tx.actor_id()
-    tx.insert_many(
-        schema.events,
-        (*columns, "transcript_id", "summary", "after"),
-        [
-            (
-                at,
-                coder_id,
-                actor,
-                "tag",
-                "coding",
-                ids[(segment, concept_id, coder_id, start, end)],
-                concept_id,
-                row.transcript_id,
-                f"Tagged {row.ref} with {concept_names[concept_id]!r} "
-                f"(from {path.name} row {row.number})",
-                {
-                    "segment": row.ref,
-                    "concept": concept_names[concept_id],
-                    "start": start,
-                    "end": end,
-                    "source": path.name,
-                },
-            )
-            for (segment, concept_id, coder_id, start, end), row in new.items()
-        ],
-    )
+    at, actor = utcnow(), tx.actor_id()
+    pending = iter(new.items())
+    while chunk := list(islice(pending, WRITE_CHUNK)):
+        before = tx.execute(select(func.max(codings.id))).scalar() or 0
+        tx.insert_many(
+            schema.codings,
+            ("segment_id", "concept_id", "coder_id", "char_start", "char_end", "created_at"),
+            [(*identity, at) for identity, _ in chunk],
+        )
+        # The ids the rows got: those above the largest before, matched by what makes a
+        # coding the same coding (another writer's rows meanwhile match none of ours).
+        written = tx.fetch_array(
+            select(
+                codings.id,
+                codings.segment_id,
+                codings.concept_id,
+                codings.coder_id,
+                codings.char_start,
+                codings.char_end,
+            ).where(codings.id > before),
+            6,
+        ).tolist()
+        ids = {tuple(row[1:]): row[0] for row in written}
+        columns = ("at", "coder_id", "actor_id", "action", "subject", "subject_id", "concept_id")
+        tx.insert_many(
+            schema.events,
+            (*columns, "transcript_id", "summary", "after"),
+            [
+                (
+                    at,
+                    coder_id,
+                    actor,
+                    "tag",
+                    "coding",
+                    ids[(segment, concept_id, coder_id, start, end)],
+                    concept_id,
+                    row.transcript_id,
+                    f"Tagged {row.ref} with {concept_names[concept_id]!r} "
+                    f"(from {path.name} row {row.number})",
+                    {
+                        "segment": row.ref,
+                        "concept": concept_names[concept_id],
+                        "start": start,
+                        "end": end,
+                        "source": path.name,
+                    },
+                )
+                for (segment, concept_id, coder_id, start, end), row in chunk
+            ],
+        )
