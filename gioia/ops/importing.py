@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Insert, Row, Select, bindparam, insert, select, update
 
 from gioia import schema
 from gioia.errors import ImportFailed, InvalidInput
@@ -92,10 +92,7 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
     text, spans = build_document(parsed.turns, options.segment_by)
     check_speakers(path, [span.speaker for span in spans])
     digest = content_hash(text, options.segment_by)
-    table = schema.transcripts
-    stored = tx.execute(
-        select(table.c.id, table.c.content_hash).where(table.c.name_key == name_key(name))
-    ).first()
+    stored = tx.execute(_stored_query(), {"key": name_key(name)}).first()
     warnings = [*parsed.warnings, *speaker_warnings(text, spans, options)]
     if stored is not None and stored.content_hash == digest:
         updated = _update_metadata(tx, stored.id, meta)
@@ -112,7 +109,7 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
         "imported_at": utcnow(),
         **_fields(source, parsed.format, text, digest, options, meta, case, informant),
     }
-    transcript_id = int(tx.execute(insert(table).returning(table.c.id), row).scalar_one())
+    transcript_id = int(tx.execute(_insert_transcript(), row).scalar_one())
     _insert_segments(tx, transcript_id, spans, informant, options)
     store_attributes(tx, meta, transcript_id, case, informant)
     tx.record(
@@ -411,8 +408,35 @@ def _stored_meta(tx: Tx, transcript_id: int) -> TranscriptMeta:
 
 def _described(tx: Tx, transcript_id: int) -> Row[Any]:
     """A transcript's wave, date, case and informant names, informant role and ids."""
+    return tx.execute(_described_query(), {"id": transcript_id}).one()
+
+
+# The statements every imported file runs are built once (see ``gioia.ops.base``).
+
+
+@cache
+def _stored_query() -> Select[Any]:
+    table = schema.transcripts.c
+    return select(table.id, table.content_hash).where(table.name_key == bindparam("key"))
+
+
+@cache
+def _insert_transcript() -> Insert:
+    return insert(schema.transcripts).returning(schema.transcripts.c.id)
+
+
+@cache
+def _informants_named() -> Select[Any]:
+    informants = schema.informants.c
+    return select(informants.id, informants.name_key).where(
+        informants.name_key.in_(bindparam("keys", expanding=True))
+    )
+
+
+@cache
+def _described_query() -> Select[Any]:
     transcripts, cases, informants = schema.transcripts, schema.cases, schema.informants
-    return tx.execute(
+    return (
         select(
             transcripts.c.wave,
             transcripts.c.interview_date,
@@ -424,26 +448,33 @@ def _described(tx: Tx, transcript_id: int) -> Row[Any]:
         )
         .outerjoin(cases, cases.c.id == transcripts.c.case_id)
         .outerjoin(informants, informants.c.id == transcripts.c.informant_id)
-        .where(transcripts.c.id == transcript_id)
-    ).one()
+        .where(transcripts.c.id == bindparam("id"))
+    )
+
+
+@cache
+def _attributes_of(owner: str) -> Select[Any]:
+    attributes = schema.attributes.c
+    return (
+        select(attributes.key, attributes.value)
+        .where(attributes[owner] == bindparam("owner"))
+        .order_by(attributes.key)
+    )
 
 
 def _metadata(tx: Tx, transcript_id: int) -> dict[str, object]:
     """A transcript's case, informant, role, wave, date and the attributes of the three
     (``case.KEY``, ``informant.KEY``, ``KEY``); only its own, never another's."""
     found = _described(tx, transcript_id)
-    attributes = schema.attributes.c
-    owners = [("", attributes.transcript_id, transcript_id)]
+    owners = [("", "transcript_id", transcript_id)]
     if found.case_id is not None:
-        owners.append(("case.", attributes.case_id, found.case_id))
+        owners.append(("case.", "case_id", found.case_id))
     if found.informant_id is not None:
-        owners.append(("informant.", attributes.informant_id, found.informant_id))
+        owners.append(("informant.", "informant_id", found.informant_id))
     pairs = {
         f"{prefix}{row.key}": row.value
         for prefix, column, owner in owners
-        for row in tx.execute(
-            select(attributes.key, attributes.value).where(column == owner).order_by(attributes.key)
-        )
+        for row in tx.execute(_attributes_of(column), {"owner": owner})
     }
     return {
         "case": found.case,
@@ -540,9 +571,7 @@ def link_speakers(
     keys = {name_key(s): s for s in labels}
     linked: dict[str | None, int] = {}
     if keys:
-        informants = schema.informants.c
-        query = select(informants.id, informants.name_key).where(informants.name_key.in_(keys))
-        for found in tx.execute(query):
+        for found in tx.execute(_informants_named(), {"keys": list(keys)}):
             linked[keys[found.name_key]] = found.id
     unlinked = labels - set(linked)
     if informant is not None and len(labels) == 1 and unlinked:
