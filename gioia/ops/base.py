@@ -49,6 +49,8 @@ T = TypeVar("T")
 #: How many values one ``IN (...)`` holds (SQLite and PostgreSQL limit the parameters
 #: of a statement).
 CHUNK = 500
+#: How many transcripts' texts are held at once where segments are named by their words.
+TEXTS_AT_ONCE = 50
 
 
 class Identified(Protocol):
@@ -498,28 +500,39 @@ def segment_label(segment_id: int, ref: str, text: str) -> dict[str, object]:
 
 def segment_labels(tx: Tx, segment_ids: list[int]) -> list[dict[str, object]]:
     """The :func:`segment_label` of these segments, read from the store, in the order
-    given."""
-    found: dict[int, dict[str, object]] = {}
+    given. Each transcript's text is read once for all its segments named, a few
+    transcripts at a time (a slice of it per segment in SQL would read the whole text
+    again for every segment)."""
+    segments = schema.segments.c
+    places: dict[int, tuple[int, int, int, int]] = {}
     for chunk in in_chunks(segment_ids):
-        for row in tx.execute(_labels_query(), {"ids": list(chunk)}):
-            found[row.id] = segment_label(row.id, f"{row.name}:{row.position}", row.words)
+        query = select(
+            segments.id,
+            segments.transcript_id,
+            segments.position,
+            segments.char_start,
+            segments.char_end,
+        ).where(segments.id.in_(list(chunk)))
+        for segment_id, *place in tx.fetch_array(query, 5).tolist():
+            places[segment_id] = (place[0], place[1], place[2], place[3])
+    named: dict[int, list[int]] = {}
+    for segment_id, (transcript_id, *_) in places.items():
+        named.setdefault(transcript_id, []).append(segment_id)
+    found: dict[int, dict[str, object]] = {}
+    for chunk in in_chunks(sorted(named), TEXTS_AT_ONCE):
+        for row in tx.execute(_texts_query(), {"ids": list(chunk)}):
+            for segment_id in named[row.id]:
+                _, position, start, end = places[segment_id]
+                words = row.text[start : min(end, start + LABEL_LENGTH + 1)]
+                found[segment_id] = segment_label(segment_id, f"{row.name}:{position}", words)
     return [found[i] for i in segment_ids if i in found]
 
 
 @cache
-def _labels_query() -> Select[Any]:
-    segments, transcripts = schema.segments.c, schema.transcripts.c
-    span = segments.char_end - segments.char_start
-    length = case((span <= LABEL_LENGTH, span), else_=LABEL_LENGTH + 1)
-    return (
-        select(
-            segments.id,
-            segments.position,
-            func.substr(transcripts.text, segments.char_start + 1, length).label("words"),
-            transcripts.name,
-        )
-        .join_from(schema.segments, schema.transcripts)
-        .where(segments.id.in_(bindparam("ids", expanding=True)))
+def _texts_query() -> Select[Any]:
+    transcripts = schema.transcripts.c
+    return select(transcripts.id, transcripts.name, transcripts.text).where(
+        transcripts.id.in_(bindparam("ids", expanding=True))
     )
 
 
