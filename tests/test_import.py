@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from pathlib import Path
 
@@ -449,3 +450,29 @@ def test_one_speaker_holding_nearly_all_the_text_is_warned_about(
         f"{warning}: check that every speaker's label was found (a label not taken as a "
         "speaker's is read as part of the turn before it).",
     )
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        TranscriptMeta(),
+        TranscriptMeta(wave="2", date=dt.date(2024, 5, 12)),
+        TranscriptMeta(case="A", informant="Anna Rossi", role="CEO", attributes={"site": "Oslo"}),
+    ],
+)
+def test_an_import_event_records_the_metadata_as_stored(
+    project: Project, tmp_path: Path, meta: TranscriptMeta
+) -> None:
+    """The import's event holds the transcript's metadata as the store has it (read back
+    with a case, informant or attributes; without them, known without reading)."""
+    from gioia.ops.importing import _metadata
+
+    lead = as_lead(project)
+    lead.import_file(write(tmp_path, "a.txt", INTERVIEW), meta)
+    (event,) = [e for e in lead.log() if e.action == "import"]
+    with lead._read() as tx:
+        (transcript_id,) = tx.connection.exec_driver_sql("SELECT id FROM transcripts").one()
+        stored = _metadata(tx, transcript_id)
+    assert event.after is not None
+    assert {k: event.after[k] for k in stored} == stored
+    assert stored["wave"] == meta.wave and stored["case"] == meta.case

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Select, Table, insert
+from sqlalchemy import Boolean, Connection, Dialect, Float, Select, Table, insert
 
 
 def fetch_array(connection: Connection, query: Select[Any], columns: int) -> Any:
@@ -115,11 +115,21 @@ def _bulk_insert(
     processors: list[tuple[int, Callable[[Any], Any]]] = [
         (index, processor)
         for index, processor in enumerate(
-            table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns
+            None
+            if _native(dialect, table.c[c].type)
+            else table.c[c].type.dialect_impl(dialect).bind_processor(dialect)
+            for c in columns
         )
         if processor is not None
     ]
     return str(compiled), order, processors
+
+
+def _native(dialect: Dialect, column_type: Any) -> bool:
+    """Whether the driver stores the column's Python values as they are, as its type's
+    converter would: Python's sqlite3 writes a bool as 0 or 1 and a float as REAL (the
+    converters of Boolean and Float on SQLite give the same), at no cost per row."""
+    return dialect.name == "sqlite" and isinstance(column_type, (Boolean, Float))
 
 
 def _repeating(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -123,10 +123,27 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
             "segments": len(spans),
             "segment_by": options.segment_by,
             "content_hash": digest,
-            **_metadata(tx, transcript_id),
+            **(
+                _metadata(tx, transcript_id)
+                if case or informant or meta.attributes
+                else _plain_metadata(meta)
+            ),
         },
     )
     return Outcome(name, "imported", len(spans), tuple(warnings))
+
+
+def _plain_metadata(meta: TranscriptMeta) -> dict[str, object]:
+    """What :func:`_metadata` reads back for a new transcript without case, informant or
+    attributes (no statement run): its wave and date, nothing else."""
+    return {
+        "case": None,
+        "informant": None,
+        "role": None,
+        "wave": meta.wave,
+        "date": meta.date.isoformat() if meta.date else None,
+        "attributes": {},
+    }
 
 
 def _replace(
