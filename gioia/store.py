@@ -49,7 +49,7 @@ from gioia.limits import FILE_NAME_LENGTH, NAME_LENGTH, WAVE_LENGTH
 from gioia.views import SchemaUpgrade
 
 #: The alembic revision these models describe; tests check it is the migrations' head.
-SCHEMA_REVISION = "0010"
+SCHEMA_REVISION = "0011"
 DEFAULT_STORE = "gioia.db"
 
 NAMING_CONVENTION = {
@@ -200,13 +200,25 @@ class Theme(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+#: ``Concept.scope`` of a shared concept (see :class:`Concept`).
+SHARED_SCOPE = 0
+
+
 class Concept(Base):
-    """A 1st-order concept; belongs to at most one theme."""
+    """A 1st-order concept; belongs to at most one theme.
+
+    ``scope`` says whose name it is (schema 0011): ``SHARED_SCOPE`` (0) for the team's
+    (in the structure, made by the project lead, or any concept in codebook coding),
+    else the id of the coder whose private open code it is. Names are unique per scope:
+    two coders may each have a private "Trust"; a shared name is kept unique store-wide
+    by ``gioia.ops.scopes``."""
 
     __tablename__ = "concepts"
+    __table_args__ = (UniqueConstraint("name_key", "scope"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    name_key: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
+    name_key: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    scope: Mapped[int] = mapped_column(Integer, default=SHARED_SCOPE, server_default="0")
     definition: Mapped[str | None] = mapped_column(Text)
     theme_id: Mapped[int | None] = mapped_column(
         ForeignKey("themes.id", ondelete="SET NULL"), index=True

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from gioia.errors import InvalidInput, NotFound
 from gioia.limits import MAX_INTEGER, clean_name
+from gioia.ops import scopes
 from gioia.ops.visibility import Viewer
 from gioia.store import Coder, Coding, Concept, Event, Review, Segment, Transcript, core_table
 from gioia.text import name_key, one_line
@@ -154,17 +155,10 @@ def suggestion(name: str, candidates: list[str]) -> str:
     return f" Did you mean {best!r}?" if best is not None and closeness(best) >= 0.75 else ""
 
 
-def find_concept(session: Session, name: str) -> Concept | None:
-    """The concept called ``name`` case- and space-insensitively, if any."""
-    return session.scalar(select(Concept).where(Concept.name_key == name_key(name)))
-
-
 def visible_concept(tx: Tx, name: str) -> Concept | None:
-    """The concept called ``name``, if there is one the acting coder may see."""
-    concept = find_concept(tx.session, name)
-    if concept is None or not tx.viewer.sees_concept(tx.session, concept):
-        return None
-    return concept
+    """The concept ``name`` means to the acting coder, if there is one they may see (see
+    :func:`gioia.ops.scopes.resolve`)."""
+    return scopes.resolve(tx, name)
 
 
 def get_concept(tx: Tx, name: str, *, hint: str = "") -> Concept:
@@ -172,21 +166,33 @@ def get_concept(tx: Tx, name: str, *, hint: str = "") -> Concept:
     the closest name they may see."""
     concept = visible_concept(tx, name)
     if concept is None:
-        names = list(tx.session.scalars(select(Concept.name).where(tx.viewer.concept_clause())))
-        raise NotFound(f"No concept {name!r}.{suggestion(name, names)}{hint}")
+        raise no_such_concept(tx, name, hint)
     return concept
 
 
+def no_such_concept(tx: Tx, name: str, hint: str = "") -> NotFound:
+    """The error for a concept name that means nothing to the acting coder, with the
+    closest name they may see."""
+    names = list(scopes.labels(tx).values())
+    return NotFound(f"No concept {name!r}.{suggestion(name, names)}{hint}")
+
+
 def create_concept(tx: Tx, name: str, creator: Coder | None = None) -> tuple[Concept, int]:
-    """A new concept (the name must be free) and its event in the audit trail, created by
-    ``creator`` (default: the acting coder)."""
+    """A new concept and its event in the audit trail, created by ``creator`` (default:
+    the acting coder): private to them in open coding, else shared (see
+    :mod:`gioia.ops.scopes`); its name must be free in its scope."""
     cleaned = clean_name(name, "concept")
-    if find_concept(tx.session, cleaned) is not None:
-        raise InvalidInput(f"A concept named {cleaned!r} already exists.")
     if creator is None and tx.coder_name:
         creator = tx.coder()
+    scope = scopes.scope_for(tx, creator)
+    other = scopes.clash(tx, name_key(cleaned), scope)
+    if other is not None:
+        raise scopes.refuse_clash(tx, other, f"create the concept {cleaned!r}")
     concept = Concept(
-        name=cleaned, name_key=name_key(cleaned), created_by_id=creator.id if creator else None
+        name=cleaned,
+        name_key=name_key(cleaned),
+        scope=scope,
+        created_by_id=creator.id if creator else None,
     )
     tx.session.add(concept)
     tx.session.flush()
@@ -196,7 +202,7 @@ def create_concept(tx: Tx, name: str, creator: Coder | None = None) -> tuple[Con
         f"Created concept {cleaned!r}",
         subject_id=concept.id,
         concept_id=concept.id,
-        after={"name": cleaned},
+        after={"name": cleaned, **({"private_to": creator.name} if scope else {})},
         coder=creator,
     )
     return concept, event

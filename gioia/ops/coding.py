@@ -12,19 +12,19 @@ from sqlalchemy import func, insert, select
 from gioia.errors import ImportFailed, InvalidInput, NotAllowed, NotFound
 from gioia.importers.tables import read_table
 from gioia.limits import clean_name
+from gioia.ops import scopes
 from gioia.ops.base import (
     Tx,
     coding_keys,
     create_concept,
     find_coder,
-    find_concept,
     get_concept,
     get_or_create_coder,
+    no_such_concept,
     parse_ref,
     record_reviews,
     resolve_refs,
     segment_ref,
-    visible_concept,
 )
 from gioia.relocate import loose_pattern
 from gioia.store import (
@@ -88,24 +88,23 @@ def tag(
 ) -> TagResult:
     """Apply a concept to segments for the acting coder; an existing coding is kept as is.
 
-    During open coding a name another coder made and keeps private is, for you, a new
-    concept (``create`` is needed); the two of you then share it.
+    The name means the shared concept or the coder's own (see :mod:`gioia.ops.scopes`):
+    during open coding a name another coder keeps private is, for you, a new concept of
+    your own (``create`` is needed), and neither of you learns of the other's.
     """
     if quote is not None and span is not None:
         raise InvalidInput("Give either a quote or a span, not both.")
     if not refs:
         raise InvalidInput("No segments given.")
     coder = tx.coder()
-    concept = visible_concept(tx, clean_name(concept_name, "concept"))
+    concept = scopes.of_coder(tx, clean_name(concept_name, "concept"), coder.id)
     created = concept is None
     events: list[int] = []
     if concept is None:
         if not create:
-            get_concept(tx, concept_name, hint=NEW_CONCEPT_HINT)
-        concept = find_concept(tx.session, concept_name)
-        if concept is None:
-            concept, event = create_concept(tx, concept_name)
-            events.append(event)
+            raise no_such_concept(tx, concept_name, NEW_CONCEPT_HINT)
+        concept, event = create_concept(tx, concept_name)
+        events.append(event)
     added = existing = 0
     targets = resolve_refs(tx.session, refs)
     for transcript, segment in targets:
@@ -259,23 +258,30 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
 
     names = {name_key(r.coder): r.coder for r in rows}
     coders = {key: get_or_create_coder(tx, name) for key, name in names.items()}
-    concepts: dict[str, Concept] = {}
+    # A name means, in a coder's row, the shared concept or that coder's own (see
+    # gioia.ops.scopes): one coder's new name never joins another's private concept.
+    concepts: dict[tuple[str, str], Concept] = {}
     created: list[str] = []
     for row in rows:
-        key = name_key(row.concept)
+        key = (name_key(row.coder), name_key(row.concept))
         if key not in concepts:
-            found = find_concept(session, row.concept)
+            coder = coders[key[0]]
+            found = scopes.of_coder(tx, row.concept, coder.id)
             if found is None:
-                found, _ = create_concept(tx, row.concept, coders[name_key(row.coder)])
+                found, _ = create_concept(tx, row.concept, coder)
                 created.append(found.name)
             concepts[key] = found
+
+    def concept_of(row: _Row) -> Concept:
+        return concepts[(name_key(row.coder), name_key(row.concept))]
+
     present = coding_keys(session, Coding.coder_id.in_([c.id for c in coders.values()]))
     new: dict[tuple[int, int, int, int, int], _Row] = {}
     duplicates = existing = 0
     for row in rows:
         identity = (
             row.segment.id,
-            concepts[name_key(row.concept)].id,
+            concept_of(row).id,
             coders[name_key(row.coder)].id,
             row.start,
             row.end,
@@ -311,10 +317,10 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
                     concept_id=k[1],
                     transcript_id=row.transcript.id,
                     summary=f"Tagged {row.transcript.name}:{row.segment.position} with "
-                    f"{concepts[name_key(row.concept)].name!r} (from {path.name} row {row.number})",
+                    f"{concept_of(row).name!r} (from {path.name} row {row.number})",
                     after={
                         "segment": f"{row.transcript.name}:{row.segment.position}",
-                        "concept": concepts[name_key(row.concept)].name,
+                        "concept": concept_of(row).name,
                         "start": k[3],
                         "end": k[4],
                         "source": path.name,

@@ -5,8 +5,8 @@ events to show. A project codes in one of two blind phases:
 
 - **open coding**: codings and memos are private to their coder, and so are the new
   concept names a coder makes, until the structure adopts them (puts them under a
-  theme); a coder who uses a name another keeps private shares that concept from then
-  on (names are unique);
+  theme): each is in its coder's scope (see :mod:`gioia.ops.scopes`), so a coder who
+  uses a name another keeps private makes a concept of their own;
 - **codebook coding**: the concept list is shared; codings and memos stay private.
 
 Only ``show_others`` (``--show-others``) lifts the blind for one call, and the call is
@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 from sqlalchemy.orm import Session
 
 from gioia.errors import InvalidInput, NotAllowed
-from gioia.store import Coder, Coding, Concept, Event, Memo, Setting
+from gioia.store import SHARED_SCOPE, Coder, Coding, Concept, Event, Memo, Setting
 from gioia.text import name_key
 from gioia.views import PHASES
 
@@ -87,24 +87,15 @@ class Viewer:
         return true() if self.unblinded else coder_column == self.me
 
     def concept_clause(self) -> ColumnElement[bool]:
-        """A condition on ``Concept`` keeping the concepts this viewer may see."""
-        if self.unblinded or self.phase != "open":
+        """A condition on ``Concept`` keeping the concepts this viewer may see: the
+        shared ones and their own (blind), or all."""
+        if self.unblinded:
             return true()
-        return or_(
-            Concept.theme_id.is_not(None),
-            Concept.created_by_id.is_(None),
-            Concept.created_by_id == self.me,
-            exists().where(Coding.concept_id == Concept.id, Coding.coder_id == self.me),
-        )
+        return Concept.scope.in_([SHARED_SCOPE, self.me])
 
-    def sees_concept(self, session: Session, concept: Concept) -> bool:
+    def sees_concept(self, concept: Concept) -> bool:
         """Whether this viewer may see the concept (its name, its place, its memos)."""
-        if self.unblinded or self.phase != "open":
-            return True
-        found = session.scalar(
-            select(Concept.id).where(Concept.id == concept.id, self.concept_clause())
-        )
-        return found is not None
+        return self.unblinded or concept.scope in (SHARED_SCOPE, self.me)
 
     def visible_concept_ids(self) -> Any:
         """A subquery of the ids of the concepts this viewer may see."""
@@ -230,11 +221,15 @@ def record_unblinding(tx: Tx, reading: str) -> int:
 
 def set_phase(tx: Tx, value: str) -> str:
     """Move the project to a phase of blind coding (``open`` or ``codebook``); returns
-    the phase it was in."""
+    the phase it was in. Codebook coding shares every concept: refused while two
+    coders' private concepts (or one and a shared one) have the same name."""
     if value not in PHASES:
         raise InvalidInput(f"{value!r} is not a phase: choose {' or '.join(PHASES)}.")
     before = phase(tx.session)
     if before != value:
+        from gioia.ops import scopes
+
+        shared = scopes.share_all(tx, "move to codebook coding") if value == "codebook" else []
         setting = tx.session.get(Setting, "phase")
         if setting is None:
             tx.session.add(Setting(key="phase", value=value))
@@ -243,8 +238,9 @@ def set_phase(tx: Tx, value: str) -> str:
         tx.record(
             "phase",
             "project",
-            f"Blind coding moved from {before} coding to {value} coding",
+            f"Blind coding moved from {before} coding to {value} coding"
+            + (f" ({len(shared)} private concept(s) shared)" if shared else ""),
             before={"phase": before},
-            after={"phase": value},
+            after={"phase": value, **({"shared": shared} if shared else {})},
         )
     return before
