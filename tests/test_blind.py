@@ -59,7 +59,7 @@ def _ben_codes(store: str) -> None:
         ben.tag([SEG, SEG2], ADOPTED)
         ben.tag([SEG], ADOPTED2, quote="we cannot depend on them alone any more")
         ben.tag([SEG2, f"{T}:12"], BEN_OWN, create=True)
-        ben.tag([SEG3], ANA_OWN, create=True)  # Ana's private name: new to Ben, now shared
+        ben.tag([SEG3], ANA_OWN, create=True)  # Ana's private name: a new one of his own
         ben.untag([SEG3], ANA_OWN)
         ben.add_item("concept", BEN_OWN2, "Ben's private definition QX")
         ben.add_memo(SEG, BEN_MEMO)
@@ -377,8 +377,8 @@ def test_every_command_that_reads_is_blind(store: str, tmp_path: Path) -> None:
     assert outputs[("coders",)][1].splitlines()[-1].split() == ["Ana", "4", "3", "3", "1"]
     assert outputs[("agreement",)][:2] == (
         1,
-        "Error: Comparing coders shows other coders' work, which is hidden from Ana during "
-        "blind open coding: pass --show-others to see them (recorded in the audit trail).\n",
+        "Error: Comparing coders is not blind: during blind open coding Ana sees their own "
+        "work only; pass --show-others to compare (recorded in the audit trail).\n",
     )
     session = outputs[("code", "-t", T, "--from", SEG)][1]
     assert "  ✎ 1 memo(s) here: m to read" in session

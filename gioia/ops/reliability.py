@@ -290,6 +290,14 @@ def report(
         codes = [c for c in codes if c == wanted or name_key(scope.names[c]) == name_key(concept)]
         if not codes:
             raise InvalidInput(f"Nobody in scope applied {concept!r}.")
+    if not matrix.applied and scope.private is not None:
+        raise InvalidInput(
+            f"No shared concept is coded in scope: the {scope.private.codings} coding(s) by "
+            f"{', '.join(scope.private.coders)} are on concepts still private to their "
+            "coder (open coding), and agreement is over the shared concepts. Share them "
+            "first: assign them to themes, merge same-name ones (gioia concept merge), or "
+            "move to codebook coding (gioia coders phase codebook)."
+        )
     compared = int(matrix.pairable.sum())
     if not compared:
         raise InvalidInput(
@@ -323,6 +331,7 @@ def report(
         if bootstrap
         else None,
         exclusive,
+        scope.private,
     )
 
 

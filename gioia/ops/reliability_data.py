@@ -23,6 +23,7 @@ from gioia.ops.base import Tx, find_coder, get_transcript
 from gioia.ops.parents import parent_map
 from gioia.ops.structure import LEVELS
 from gioia.store import (
+    SHARED_SCOPE,
     Case,
     Coder,
     Coding,
@@ -34,10 +35,9 @@ from gioia.store import (
     Transcript,
 )
 from gioia.text import name_key
-from gioia.views import CoderCodes
+from gioia.views import CoderCodes, PrivateLeftOut
 
 UNITS = ("segment", "transcript", "character")
-COMPARING = "Comparing coders shows other coders' work, which is"
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.intp]
@@ -56,6 +56,7 @@ class Scope:
     spans: dict[tuple[int, int, int], list[tuple[int, int]]] = field(default_factory=dict)
     names: dict[int, str] = field(default_factory=dict)  # code -> name
     groups: dict[int, tuple[int, ...]] = field(default_factory=dict)  # code -> its parents
+    private: PrivateLeftOut | None = None  # codings on concepts private to their coder
 
     def restricted(self, coders: list[tuple[int, str]]) -> Scope:
         """The same data for some of the coders (a pair of a breakdown)."""
@@ -69,6 +70,7 @@ class Scope:
             self.spans,
             self.names,
             self.groups,
+            self.private,
         )
 
 
@@ -118,7 +120,7 @@ def load(
     """The reliability data in scope; an error unless two or more coders are compared,
     or when the acting coder is blind to the others' work."""
     if tx.viewer.blind:
-        raise tx.viewer.hidden(COMPARING)
+        raise tx.viewer.comparing()
     if level not in LEVELS:
         raise InvalidInput(f"{level!r} is not a level: choose concept, theme or dimension.")
     session = tx.session
@@ -176,8 +178,15 @@ def load(
         )
     )
     codes_of = _codes_of_concepts(tx, level)
+    private = set(session.scalars(select(Concept.id).where(Concept.scope != SHARED_SCOPE)))
+    left_out: dict[int, set[int]] = defaultdict(set)  # coder -> their private concepts
+    left_codings = 0
     applied, spans = scope.applied, scope.spans
     for coder_id, segment_id, concept_id, start, end in session.connection().execute(query):
+        if concept_id in private:
+            left_out[coder_id].add(concept_id)
+            left_codings += 1
+            continue
         for code_id in codes_of.get(concept_id, ()):
             codes = applied.get((coder_id, segment_id))
             if codes is None:
@@ -189,6 +198,12 @@ def load(
             else:
                 where.append((start, end))
     scope.names, scope.groups = _code_names(tx, level)
+    if left_out:
+        scope.private = PrivateLeftOut(
+            left_codings,
+            sum(len(concepts) for concepts in left_out.values()),
+            tuple(name for id_, name in compared if id_ in left_out),
+        )
     return scope
 
 

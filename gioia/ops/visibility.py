@@ -171,6 +171,15 @@ class Viewer:
             "pass --show-others to see them (recorded in the audit trail)."
         )
 
+    def comparing(self) -> InvalidInput:
+        """The error for comparing coders (agreement, disagreements, reconcile) blind:
+        it says nothing of whether anyone else coded."""
+        return InvalidInput(
+            f"Comparing coders is not blind: during blind {self.phase} coding {self.name} "
+            "sees their own work only; pass --show-others to compare (recorded in the audit "
+            "trail)."
+        )
+
     def check_coder(self, name: str, lead: str) -> None:
         """Refuse, blind, to show the work of a coder called ``name`` who is not you
         (whether or not they exist: that is theirs too); ``lead`` as for ``hidden``."""
