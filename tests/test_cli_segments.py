@@ -154,6 +154,7 @@ def test_correcting_a_coded_transcript(
 
     from gioia.demo import CORRECTED, corrected_transcript
 
+    as_lead(sample_project).set_phase("codebook")  # as the demo: one concept list
     for coder in ("maria", "tom"):
         result = as_lead(sample_project).import_codings(SAMPLE / f"codings_{coder}.csv")
         sample_project.coder = result.coders[0]

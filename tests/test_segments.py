@@ -380,6 +380,7 @@ def test_a_merged_segment_keeps_its_readers_and_a_new_decision_replaces_the_old(
     """Coders who coded a part keep their read mark; the consensus, which decided only
     one part while a coder had read the other, decides again, and the new decision
     replaces the codings of the old one (in the trail, and undone back)."""
+    as_lead(anna).set_phase("codebook")  # agreement compares shared concepts
     for coder, concept in (("Ann", "Fee"), ("Ben", "Small")):
         anna.coder = coder
         anna.tag(["anna:2"], concept, create=True)

@@ -202,7 +202,7 @@ def create_concept(tx: Tx, name: str, creator: Coder | None = None) -> tuple[Con
         f"Created concept {cleaned!r}",
         subject_id=concept.id,
         concept_id=concept.id,
-        after={"name": cleaned, **({"private_to": creator.name} if scope else {})},
+        after={"name": cleaned, **({"private_to": creator.name} if creator and scope else {})},
         coder=creator,
     )
     return concept, event

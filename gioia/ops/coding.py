@@ -263,14 +263,14 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
     concepts: dict[tuple[str, str], Concept] = {}
     created: list[str] = []
     for row in rows:
-        key = (name_key(row.coder), name_key(row.concept))
-        if key not in concepts:
-            coder = coders[key[0]]
-            found = scopes.of_coder(tx, row.concept, coder.id)
+        pair = (name_key(row.coder), name_key(row.concept))
+        if pair not in concepts:
+            author = coders[pair[0]]
+            found = scopes.of_coder(tx, row.concept, author.id)
             if found is None:
-                found, _ = create_concept(tx, row.concept, coder)
+                found, _ = create_concept(tx, row.concept, author)
                 created.append(found.name)
-            concepts[key] = found
+            concepts[pair] = found
 
     def concept_of(row: _Row) -> Concept:
         return concepts[(name_key(row.coder), name_key(row.concept))]

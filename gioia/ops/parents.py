@@ -151,6 +151,7 @@ def parent_names(tx: Tx, word: str, name: str) -> tuple[str, ...]:
     link = _LINKS.get(word)
     if link is None:
         raise InvalidInput(f"Only concepts and themes have parents, not {word}s.")
+    found: list[Concept | Theme]
     if word == "concept":
         concept = scopes.resolve(tx, name)
         found = [] if concept is None else [concept]

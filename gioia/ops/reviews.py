@@ -8,7 +8,7 @@ from sqlalchemy import and_, delete, func, select
 
 from gioia.errors import InvalidInput
 from gioia.limits import clean_name
-from gioia.ops import memos
+from gioia.ops import memos, scopes
 from gioia.ops.base import (
     Tx,
     coding_applications,
@@ -287,12 +287,13 @@ def concept_choices(tx: Tx) -> list[ConceptChoice]:
         )
     }
     rows = tx.session.execute(
-        select(Concept.id, Concept.name, Theme.name)
+        select(Concept.id, Theme.name)
         .outerjoin(Theme, Theme.id == Concept.theme_id)
         .where(tx.viewer.concept_clause())
-        .order_by(Concept.name_key)
+        .order_by(Concept.name_key, Concept.scope)
     ).all()
-    choices = [ConceptChoice(name, theme, last.get(id_)) for id_, name, theme in rows]
+    shown = scopes.labels(tx)  # another coder's private concept as "Trust [Ana]"
+    choices = [ConceptChoice(shown[id_], theme, last.get(id_)) for id_, theme in rows]
     return sorted(choices, key=lambda c: c.last_used or dt.datetime.min, reverse=True)
 
 
@@ -302,11 +303,10 @@ def concept_info(tx: Tx, name: str, *, examples: int = 2) -> ConceptInfo:
     concept = get_concept(tx, name)
     theme = tx.session.get(Theme, concept.theme_id or -1)
     dimension = tx.session.get(Dimension, theme.dimension_id or -1) if theme else None
-    own = list_segments(
-        tx, concept=concept.name, only_coder=tx.coder().id, include_interviewer=True
-    )
+    name = scopes.label_of(tx, concept)
+    own = list_segments(tx, concept=name, only_coder=tx.coder().id, include_interviewer=True)
     return ConceptInfo(
-        concept.name,
+        name,
         concept.definition,
         theme.name if theme else None,
         dimension.name if dimension else None,

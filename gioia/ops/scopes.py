@@ -124,7 +124,7 @@ def resolve(tx: Tx, name: str) -> Concept | None:
         raise InvalidInput(
             f"{name.strip()!r} names {len(private)} coders' private concepts "
             f"({', '.join(map(repr, named))}): name one as {named[0]!r}, or merge them "
-            f'(gioia concept merge "{named[1]}" "{named[0]}").'
+            f'(gioia concept merge "{named[1]}" --into "{named[0]}").'
         )
     return private[0] if private else None
 
@@ -139,10 +139,10 @@ def clash(tx: Tx, key: str, scope: int, *, besides: Iterable[int] = ()) -> Conce
 
 
 def refuse_clash(
-    tx: Tx, other: Concept, doing: str, *, subject: str | None = None, more: str = ""
+    tx: Tx, other: Concept, doing: str, *, subject: Concept | None = None, more: str = ""
 ) -> InvalidInput:
     """The error for a concept name that ``other`` has: ``doing`` says what it would
-    have done ("adopt 'Trust [Ben]' into the structure"), ``subject`` names the concept
+    have done ("adopt 'Trust [Ben]' into the structure"), ``subject`` is the concept
     that would take the name (None: a new one). A blind coder is never told of another
     coder's private concept."""
     viewer = tx.viewer
@@ -157,9 +157,15 @@ def refuse_clash(
             f"Cannot {doing}: {theirs!r}, a coder's private concept, has that name. Share "
             f'it (gioia assign "{theirs}" THEME) or choose another name.'
         )
+    named = label_of(tx, subject)
+    clash = (
+        f"{named!r} and {theirs!r} have the same name"
+        if subject.name_key == other.name_key
+        else f"{theirs!r} has that name"
+    )
     return InvalidInput(
-        f"Cannot {doing}: {theirs!r} has that name. Merge them "
-        f'(gioia concept merge "{subject}" "{theirs}") or rename one first{more}.'
+        f"Cannot {doing}: {clash}. Merge them "
+        f'(gioia concept merge "{named}" --into "{theirs}") or rename one first{more}.'
     )
 
 
@@ -173,7 +179,7 @@ def share(tx: Tx, concept: Concept, doing: str, *, besides: Iterable[int] = ()) 
     named = label_of(tx, concept)
     other = clash(tx, concept.name_key, SHARED_SCOPE, besides=[concept.id, *besides])
     if other is not None:
-        raise refuse_clash(tx, other, doing.format(named), subject=named)
+        raise refuse_clash(tx, other, doing.format(named), subject=concept)
     owner = owners(tx, [concept]).get(concept.scope)
     concept.scope = SHARED_SCOPE
     tx.session.flush()
@@ -214,7 +220,7 @@ def share_all(tx: Tx, doing: str) -> list[str]:
         other = clash(tx, clashes[0], SHARED_SCOPE, besides=[first[0].id])
         assert other is not None
         more = f" ({len(clashes)} names clash)" if len(clashes) > 1 else ""
-        raise refuse_clash(tx, other, doing, subject=label_of(tx, first[0]), more=more)
+        raise refuse_clash(tx, other, doing, subject=first[0], more=more)
     named = [label_of(tx, c) for c in private]
     tx.session.execute(
         update(Concept)

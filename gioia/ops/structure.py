@@ -161,7 +161,7 @@ def rename(tx: Tx, word: str, old: str, new: str) -> str:
         if clash is not None:
             named = scopes.label_of(tx, item)
             doing = f"rename {named!r} to {cleaned!r}"
-            raise scopes.refuse_clash(tx, clash, doing, subject=named)
+            raise scopes.refuse_clash(tx, clash, doing, subject=item)
     else:
         other = find_item(tx, word, cleaned)
         if other is not None and other.id != item.id:
@@ -249,7 +249,9 @@ def merge(tx: Tx, word: str, sources: list[str], target: str) -> MergeResult:
             places.append(parents.parent_ids(tx, word, item))
         tx.session.delete(item)
     tx.session.flush()
-    if isinstance(into, Concept) and any(i.scope != into.scope for i in items):
+    if isinstance(into, Concept) and any(
+        isinstance(i, Concept) and i.scope != into.scope for i in items
+    ):
         # Two coders' concepts (or a coder's and the team's) are one now: the team's.
         scopes.share(tx, into, "merge into {!r}")
     for held in places:  # the target takes the sources' places in the tree

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import distinct, func, select
 
 from gioia.errors import InvalidInput
-from gioia.ops import memos
+from gioia.ops import memos, scopes
 from gioia.ops.base import Tx, coding_applications, evidence_coder
 from gioia.ops.listing import segments as list_segments
 from gioia.ops.parents import extras, links, parent_map
@@ -122,10 +122,11 @@ def structure(tx: Tx, *, coder: str | None = None, order: str = "structure") -> 
     held: list[int | None]
     under: list[int | None]
     visible = select(Concept).where(tx.viewer.concept_clause())
+    shown = scopes.labels(tx)  # another coder's private concept as "Trust [Ana]"
     for c in tx.session.scalars(visible.order_by(Concept.position, Concept.id)):
         held = list(concept_themes.get(c.id, []))
         concept = ConceptNode(
-            c.name,
+            shown[c.id],
             c.definition,
             counts["concept"].get(c.id, Counts()),
             tuple(theme_names[t] for t in held if t is not None),
@@ -207,18 +208,16 @@ def item_info(tx: Tx, word: str, name: str, *, coder: str | None = None) -> Item
         for theme in above:
             grand += [g for g in parent_names(tx, "theme", get_item(tx, "theme", theme))]
     view = structure(tx, coder=coder)
-    counts = next(
-        (row.counts for row in items_of(view, word) if name_key(row.name) == item.name_key),
-        Counts(),
-    )
+    name = scopes.label_of(tx, item) if isinstance(item, Concept) else item.name
+    counts = next((row.counts for row in items_of(view, word) if row.name == name), Counts())
     examples: tuple[Any, ...] = ()
     if word == "concept":
         evidence = evidence_coder(tx, coder)
-        found = list_segments(tx, concept=item.name, only_coder=evidence, include_interviewer=True)
+        found = list_segments(tx, concept=name, only_coder=evidence, include_interviewer=True)
         examples = tuple(found[:2])
     return ItemInfo(
         word,
-        item.name,
+        name,
         item.definition,
         ", ".join(above) or None,
         ", ".join(dict.fromkeys(grand)) or None,
