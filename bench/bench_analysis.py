@@ -89,7 +89,7 @@ def build(work: Path, transcripts: int, seed: int) -> tuple[Path, int]:
         project.import_files([], manifest=folder / "manifest.csv")
         project.import_structure(work / "structure.csv")
     by_transcript: dict[str, list[Any]] = {}
-    for segment in segment_texts(db):
+    for segment in segment_texts(str(db)):
         if not segment.interviewer:
             by_transcript.setdefault(segment.ref.rsplit(":", 1)[0], []).append(segment)
     rows = []

@@ -85,7 +85,7 @@ def main() -> None:
         base = work / "base.db"
         with Project.init(str(base)) as project:
             project.import_file(source)
-        segments = segment_texts(base)
+        segments = segment_texts(str(base))
         rows = draw_codings(rng, segments, count=args.codings, concepts=concept_names(rng, 100))
         write_csv(work / "codings.csv", ("coder", "segment", "concept", "quote"), rows)
         with Project.open(str(base)) as project:

@@ -206,8 +206,8 @@ def main() -> None:
     print(f"# Coding session — {machine()}")
     started = time.perf_counter()
     template = work / "template.db"
-    new_store(template, work / "transcripts", args.transcripts, args.segments, args.seed)
-    segments = segment_texts(template)
+    new_store(str(template), work / "transcripts", args.transcripts, args.segments, args.seed)
+    segments = segment_texts(str(template))
     rng = random.Random(args.seed)
     names = concept_names(rng, args.concepts)
     own = args.codings // 3

@@ -17,14 +17,12 @@ import json
 import os
 import platform
 import random
-import re
 import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -204,7 +202,7 @@ def close_work(work: Path, keep: bool) -> None:
 
 def remove_store(db: Path) -> None:
     """Delete a SQLite store with its WAL and shared-memory files."""
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", "-lock"):
         db.with_name(db.name + suffix).unlink(missing_ok=True)
 
 
@@ -214,15 +212,15 @@ def copy_store(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
 
 
-def new_store(db: Path, folder: Path, transcripts: int, turns: int, seed: int) -> None:
-    """A store with ``transcripts`` synthetic transcripts of ``turns`` turns each (half of
-    them the interviewer's), written to ``folder`` and imported with ``import_files``."""
+def new_store(location: str, folder: Path, transcripts: int, turns: int, seed: int) -> None:
+    """A store (made at ``location``, which must be new) with ``transcripts`` synthetic
+    transcripts of ``turns`` turns each (half of them the interviewer's), written to
+    ``folder`` and imported with ``import_files``."""
     from gioia.project import Project
 
     shutil.rmtree(folder, ignore_errors=True)
     write_transcripts(folder, transcripts, seed=seed, turns=turns)
-    remove_store(db)
-    with Project.init(str(db)) as project:
+    with Project.init(location) as project:
         results = project.import_files([folder])
     if {r.status for r in results} != {"imported"}:
         raise SystemExit(f"set-up import failed: {[r.error for r in results if r.error]}")
@@ -235,16 +233,15 @@ class StoredSegment:
     interviewer: bool
 
 
-def segment_texts(db: Path) -> list[StoredSegment]:
+def segment_texts(location: str) -> list[StoredSegment]:
     """Every segment of a store in reading order: ``T:N``, its text, interviewer or not."""
-    with sqlite3.connect(db) as connection:
-        texts = dict(connection.execute("SELECT id, text FROM transcripts"))
-        names = dict(connection.execute("SELECT id, name FROM transcripts"))
-        rows = connection.execute(
-            "SELECT transcript_id, position, char_start, char_end, is_interviewer FROM segments "
-            "ORDER BY transcript_id, position"
-        ).fetchall()
-    connection.close()
+    texts = dict(sql(location, "SELECT id, text FROM transcripts"))
+    names = dict(sql(location, "SELECT id, name FROM transcripts"))
+    rows = sql(
+        location,
+        "SELECT transcript_id, position, char_start, char_end, is_interviewer FROM segments "
+        "ORDER BY transcript_id, position",
+    )
     return [
         StoredSegment(f"{names[t]}:{position}", texts[t][start:end], bool(interviewer))
         for t, position, start, end, interviewer in rows
@@ -514,256 +511,97 @@ class Phases:
         return lines
 
 
-# --- what if: gioia's code changed as suggested, in one process only -------------------
-#
-# Each patches gioia's modules in the running process (a bench worker, or the CLI
-# started through ``launch_cli``), never gioia's files: a way to measure a suggestion.
-# ``check_what_ifs`` shows, before any figure, that each still writes what gioia writes.
+# --- stores on either engine ---------------------------------------------------------
 
 
-def _core_import() -> None:
-    """A new transcript written with SQLAlchemy Core on the session's connection: one
-    lookup, one INSERT per table (transcript, segments, event), no ORM unit of work.
-
-    The same rows as ``gioia.ops.importing.import_file`` writes for a new file without
-    case, informant or attributes; anything else goes to gioia's own code.
-    """
-    import hashlib
-
-    from sqlalchemy import insert, select
-
-    from gioia.ops import importing
-    from gioia.store import Event, Informant, Segment, Transcript
-    from gioia.text import name_key
-
-    original = importing.import_file
-    transcripts, segments = Transcript.__table__, Segment.__table__
-    events, informants = Event.__table__, Informant.__table__
-
-    def import_file(tx: Any, path: Path, meta: Any, options: Any) -> Any:
-        if meta.case or meta.informant or meta.attributes or options.replace:
-            return original(tx, path, meta, options)
-        parsed = importing.read_transcript(path)
-        if not parsed.turns:
-            return original(tx, path, meta, options)
-        text, spans = importing.build_document(parsed.turns, options.segment_by)
-        name = importing.clean_name(path.stem, "transcript")
-        key = name_key(name)
-        connection = tx.session.connection()
-        found = connection.execute(select(transcripts.c.id).where(transcripts.c.name_key == key))
-        if found.first() is not None:
-            return original(tx, path, meta, options)
-        digest = hashlib.sha256(f"{options.segment_by}\n{text}".encode()).hexdigest()
-        row = {
-            "name": name,
-            "name_key": key,
-            "source": path.name,
-            "format": parsed.format,
-            "text": text,
-            "content_hash": digest,
-            "segment_by": options.segment_by,
-            "case_id": None,
-            "informant_id": None,
-            "wave": meta.wave,
-            "interview_date": meta.date,
-        }
-        transcript_id = connection.execute(insert(transcripts), row).inserted_primary_key[0]
-        interviewer = {s: options.is_interviewer(s) for s in {span.speaker for span in spans}}
-        labels = {name_key(s): s for s, is_int in interviewer.items() if s and not is_int}
-        linked: dict[str | None, int] = {}
-        if labels:
-            query = select(informants.c.id, informants.c.name_key)
-            for informant_id, found_key in connection.execute(
-                query.where(informants.c.name_key.in_(labels))
-            ):
-                linked[labels[found_key]] = informant_id
-        connection.execute(
-            insert(segments),
-            [
-                {
-                    "transcript_id": transcript_id,
-                    "position": position,
-                    "char_start": span.start,
-                    "char_end": span.end,
-                    "speaker": span.speaker,
-                    "is_interviewer": interviewer[span.speaker],
-                    "informant_id": linked.get(span.speaker),
-                    "time_start": span.time_start,
-                    "time_end": span.time_end,
-                }
-                for position, span in enumerate(spans, start=1)
-            ],
-        )
-        connection.execute(
-            insert(events),
-            {
-                "coder_id": tx.coder().id if tx.coder_name else None,
-                "action": "import",
-                "subject": "transcript",
-                "subject_id": transcript_id,
-                "concept_id": None,
-                "transcript_id": transcript_id,
-                "summary": f"Imported {name} from {path.name} ({len(spans)} segments)",
-                "before": None,
-                "after": {
-                    "source": path.name,
-                    "segments": len(spans),
-                    "segment_by": options.segment_by,
-                },
-            },
-        )
-        return importing.Outcome(name, "imported", len(spans), tuple(parsed.warnings))
-
-    importing.import_file = import_file
-
-
-_JUNK_CHARS = "\ufeff\u200b\u2060\u00ad\x7f" + "".join(
-    map(chr, [*range(0x00, 0x09), *range(0x0E, 0x20)])
-)
-_JUNK = re.compile(f"[{_JUNK_CHARS}]")
-_LINE_CHARS = "\r\x0b\x0c\x85\u2028\u2029"
-_LINE_END = re.compile("\r\n|[\r\x0b\x0c\x85\u2028]")
-_NO_BREAK_CHARS = "\u00a0\u2007\u202f"
-_NO_BREAK_SPACE = re.compile(f"[{_NO_BREAK_CHARS}]")
-
-
-def fast_normalize_text(s: str) -> str:
-    """``gioia.text.normalize_text`` with each regular expression run only where its
-    characters occur (an ``in`` scan is fast); gioia already cuts trailing spaces so."""
-    if any(c in s for c in _JUNK_CHARS):
-        s = _JUNK.sub("", s)
-    if any(c in s for c in _LINE_CHARS):
-        s = _LINE_END.sub("\n", s).replace("\u2029", "\n\n")
-    if any(c in s for c in _NO_BREAK_CHARS):
-        s = _NO_BREAK_SPACE.sub(" ", s)
-    s = unicodedata.normalize("NFC", s)
-    return "\n".join(line.rstrip() for line in s.split("\n"))
-
-
-def _fast_normalize() -> None:
-    """Text normalised by ``fast_normalize_text`` (checked equal to gioia's first)."""
-    from gioia import text
-    from gioia.importers import decode
-
-    samples = [
-        "a \r\n b\u2029c\u00a0 \n\x00\ufeffd\t\n e\u3000\n\r\x00\n f\u00ad\u200b",
-        "Cafe\u0301 \x0b\x0cdone  \u2028 \x85x\u202f\n\n",
-    ]
-    for sample in samples:
-        assert fast_normalize_text(sample) == text.normalize_text(sample), repr(sample)
-    decode.normalize_text = fast_normalize_text
-
-
-def check_fast_normalize(texts: Sequence[str], samples: int = 100_000, seed: int = 1) -> None:
-    """Fail unless ``fast_normalize_text`` equals gioia's on ``texts`` and on ``samples``
-    random short strings over the characters either function treats specially."""
-    from gioia.text import normalize_text
-
-    alphabet = (
-        "ab \t\n\r\x0b\x0c\x1c\x85\u2028\u2029\u00a0\u2007\u202f\u3000\u1680"
-        "\x00\x07\x08\x0e\x1f\x7f\ufeff\u200b\u2060\u00ad\u0301e\u00e9"
+def add_store_argument(parser: Any) -> None:
+    """``--store URL``: run on PostgreSQL (a fresh database per store on that server)."""
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        help="a PostgreSQL URL (postgresql+psycopg://…): stores are new databases on that "
+        "server; default: SQLite files in the work folder",
     )
-    rng = random.Random(seed)
-    strings = ["".join(rng.choices(alphabet, k=rng.randint(0, 12))) for _ in range(samples)]
-    for string in [*texts, *strings]:
-        if fast_normalize_text(string) != normalize_text(string):
-            raise SystemExit(f"fast-normalize differs from gioia's normalize_text on {string!r}")
 
 
-WHAT_IFS: dict[str, Callable[[], None]] = {
-    "core-import": _core_import,
-    "fast-normalize": _fast_normalize,
-}
+def engine_of(server: str | None) -> str:
+    """``SQLite x.y.z`` or ``PostgreSQL x.y``: the engine the stores are on."""
+    if server is None:
+        return f"SQLite {sqlite3.sqlite_version}"
+    import psycopg
+
+    with psycopg.connect(driver_url(server)) as connection:
+        version = connection.execute("SHOW server_version").fetchone()
+    return f"PostgreSQL {version[0] if version else '?'}"
 
 
-def what_if_list(text: str) -> list[str]:
-    """``NAME[,NAME...]`` of ``WHAT_IFS`` as a list (an ``argparse`` type)."""
-    import argparse
-
-    names = [name.strip() for name in text.split(",") if name.strip()]
-    unknown = [name for name in names if name not in WHAT_IFS]
-    if unknown or not names:
-        raise argparse.ArgumentTypeError(
-            f"unknown what-if {', '.join(unknown) or text!r}: choose from {', '.join(WHAT_IFS)}"
-        )
-    return names
+def driver_url(url: str) -> str:
+    """A SQLAlchemy URL as psycopg takes it (no ``+psycopg``)."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
-def label(what_ifs: Sequence[str]) -> str:
-    """``what if: a + b``, or ``as is``."""
-    return f"what if: {' + '.join(what_ifs)}" if what_ifs else "as is"
-
-
-def apply_what_ifs(names: Sequence[str]) -> None:
-    for name in names:
-        WHAT_IFS[name]()
-
-
-def check_what_ifs(names: Sequence[str], folder: Path, work: Path) -> None:
-    """Fail unless importing ``folder`` with these what-ifs writes the same rows as gioia
-    does (every table, DATETIME columns aside): each patch copies gioia's code as it was."""
-    dumps: list[dict[str, list[list[Any]]]] = []
-    for what_ifs in ([], names):
-        db = work / "what-if-check.db"
+def fresh_store(server: str | None, work: Path, name: str) -> str:
+    """Where a new store goes: ``work/NAME.db`` (removed first), or on the server a new,
+    empty database ``gioia_bench_NAME`` (dropped first)."""
+    if server is None:
+        db = work / f"{name}.db"
         remove_store(db)
-        run = [PYTHON, "-c", _CHECKER, str(Path(__file__).resolve().parent), str(db), str(folder)]
-        subprocess.run([*run, *what_ifs], check=True)
-        with sqlite3.connect(db) as connection:
-            tables = [
-                n
-                for (n,) in connection.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-                )
-            ]
-            dump = {}
-            for table in tables:
-                info = connection.execute(f"PRAGMA table_info({table})").fetchall()
-                keep = ", ".join(c[1] for c in info if c[2].upper() != "DATETIME")
-                query = f"SELECT {keep} FROM {table} ORDER BY 1"
-                dump[table] = [list(row) for row in connection.execute(query)]
+        return str(db)
+    _admin(server, f'DROP DATABASE IF EXISTS "gioia_bench_{name}" WITH (FORCE)')
+    _admin(server, f'CREATE DATABASE "gioia_bench_{name}"')
+    return _database_url(server, f"gioia_bench_{name}")
+
+
+def copy_of(server: str | None, source: str, work: Path, name: str) -> str:
+    """A fresh copy of the closed store ``source`` (a SQLite file, or a database used as
+    a template on the server), named after ``name``."""
+    if server is None:
+        target = work / f"{name}.db"
+        copy_store(Path(source), target)
+        return str(target)
+    template = source.rsplit("/", 1)[1]
+    _admin(server, f'DROP DATABASE IF EXISTS "gioia_bench_{name}" WITH (FORCE)')
+    _admin(server, f'CREATE DATABASE "gioia_bench_{name}" TEMPLATE "{template}"')
+    return _database_url(server, f"gioia_bench_{name}")
+
+
+def drop_store(server: str | None, location: str) -> None:
+    """Remove a store made by ``fresh_store`` or ``copy_of``."""
+    if server is None:
+        remove_store(Path(location))
+    else:
+        _admin(server, f'DROP DATABASE IF EXISTS "{location.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+def _admin(server: str, statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(driver_url(server), autocommit=True) as connection:
+        connection.execute(statement)
+
+
+def _database_url(server: str, database: str) -> str:
+    return server.rsplit("/", 1)[0] + "/" + database
+
+
+def sql(location: str, query: str) -> list[tuple[Any, ...]]:
+    """The rows of one query on a store (SQLite file or PostgreSQL URL)."""
+    if "://" not in location:
+        with sqlite3.connect(location) as connection:
+            rows = connection.execute(query).fetchall()
         connection.close()
-        remove_store(db)
-        dumps.append(dump)
-    if dumps[0] != dumps[1]:
-        differ = [t for t in dumps[0] if dumps[0][t] != dumps[1].get(t)]
-        raise SystemExit(f"what if {' + '.join(names)} writes other rows than gioia in {differ}")
+        return rows
+    import psycopg
 
-
-_CHECKER = """
-import sys
-sys.path.insert(0, sys.argv[1])
-import benchlib
-from pathlib import Path
-benchlib.apply_what_ifs(sys.argv[4:])
-from gioia.project import Project
-with Project.init(sys.argv[2]) as project:
-    project.import_files([Path(sys.argv[3])])
-"""
-
-
-_LAUNCHER = """
-import sys
-sys.path.insert(0, sys.argv[1])
-import benchlib
-split = sys.argv.index("--")
-benchlib.apply_what_ifs(sys.argv[2:split])
-sys.argv = ["gioia", *sys.argv[split + 1 :]]
-from gioia.cli import main
-main()
-"""
-
-
-def launch_cli(what_ifs: Sequence[str], arguments: Sequence[str]) -> list[str]:
-    """The command that runs ``gioia ARGUMENTS`` with ``what_ifs`` applied first."""
-    here = str(Path(__file__).resolve().parent)
-    return [PYTHON, "-c", _LAUNCHER, here, *what_ifs, "--", *arguments]
+    with psycopg.connect(driver_url(location)) as connection:
+        return [tuple(row) for row in connection.execute(query).fetchall()]
 
 
 # --- context -------------------------------------------------------------------------
 
 
-def machine() -> str:
-    """Date, processors, Python and gioia's commit, for the head of a report."""
+def machine(server: str | None = None) -> str:
+    """Date, processors, Python, gioia's commit and the engine, for the head of a report."""
     try:
         commit = subprocess.run(
             ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
@@ -790,5 +628,5 @@ def machine() -> str:
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return (
         f"{now}; {os.cpu_count()} processors ({platform.machine()}); "
-        f"venv Python {version}; gioia commit {commit}"
+        f"venv Python {version}; gioia commit {commit}; {engine_of(server)}"
     )

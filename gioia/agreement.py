@@ -40,6 +40,11 @@ _TINY = 1e-12
 _EPS = 1e-9
 # Up to this many values, counting them one by one is faster than a binary search.
 _FEW_VALUES = 16
+# Up to this many possible columns, distinct units are counted, not sorted.
+_COUNTED_KEYS = 1 << 20
+# From this many values on, coincidences are summed over each unit's pairs of values
+# rather than as one dense product.
+_MANY_VALUES = 64
 # Bootstrap resamples are processed in blocks of about this many array cells.
 _BLOCK_CELLS = 4_000_000
 
@@ -288,8 +293,23 @@ def _coincidences(counts: FloatArray, weights: FloatArray) -> FloatArray:
     Units with fewer than two values add nothing.
     """
     w = weights / np.maximum(counts.sum(axis=1) - 1, 1)
-    o: FloatArray = (counts.T * w) @ counts
-    diagonal = np.arange(counts.shape[1])
+    q = counts.shape[1]
+    diagonal = np.arange(q)
+    if q < _MANY_VALUES:
+        o: FloatArray = (counts.T * w) @ counts
+    else:  # a unit holds few of the values: add up the pairs of values each unit holds
+        unit, value = np.nonzero(counts)  # the nonzero cells, unit after unit
+        size = np.bincount(unit, minlength=len(counts))[unit]  # the cells of each one's unit
+        left = np.repeat(np.arange(len(unit)), size)  # each cell, once per cell of its unit
+        within = np.arange(len(left)) - np.searchsorted(left, left)  # 0, 1, … in each block
+        right = np.searchsorted(unit, unit[left]) + within  # the unit's cells, in turn
+        n = counts[unit, value]
+        pairs = np.bincount(
+            value[left] * q + value[right],
+            weights=n[left] * n[right] * w[unit[left]],
+            minlength=q * q,
+        )
+        o = np.asarray(pairs, dtype=np.float64).reshape(q, q)
     o[diagonal, diagonal] -= w @ counts
     return o
 
@@ -441,7 +461,14 @@ def distinct_units(data: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
         columns[np.isinf(columns)] = np.nan
         return columns, times.astype(np.float64)
     digits = np.where(rated, np.searchsorted(values, np.where(rated, x, 0.0)), len(values))
-    key = (digits * (base ** np.arange(len(x), dtype=np.int64))[:, None]).sum(axis=0)
+    place = base ** np.arange(len(x), dtype=np.int64)
+    key = (digits * place[:, None]).sum(axis=0)
+    if base ** len(x) <= _COUNTED_KEYS:  # count the keys rather than sort them
+        counted = np.bincount(key, minlength=base ** len(x))
+        present = np.flatnonzero(counted)
+        found = present[None, :] // place[:, None] % base
+        padded = np.append(values, np.nan)
+        return padded[found], counted[present].astype(np.float64)
     _, first, times = np.unique(key, return_index=True, return_counts=True)
     return x[:, first], times.astype(np.float64)
 

@@ -240,9 +240,10 @@ def describe_writer(path: Path) -> str:
 
 
 def _lock_holders(path: Path) -> list[int]:
-    """Processes other than this one with a write lock on the store or its WAL index."""
+    """Processes other than this one with a write lock on the store, its WAL index or
+    the writers' queue beside it (``<store>-lock``)."""
     inodes = set()
-    for name in (path, path.with_name(path.name + "-shm")):
+    for name in (path, path.with_name(path.name + "-shm"), path.with_name(path.name + "-lock")):
         with contextlib.suppress(OSError):
             inodes.add(name.stat().st_ino)
     try:

@@ -18,10 +18,6 @@ from typing import TYPE_CHECKING
 from gioia import store as store_module
 from gioia.errors import GioiaError, ImportFailed, StoreError, WriteConflict
 from gioia.importers import SUPPORTED_SUFFIXES
-from gioia.importers.manifest import TranscriptMeta, checked_meta, read_manifest
-from gioia.ops import carry, coding, importing, listing, segments
-from gioia.ops.base import visible_concept
-from gioia.ops.importing import ImportOptions
 from gioia.project_analysis import AnalysisMethods
 from gioia.project_exchange import ExchangeMethods
 from gioia.project_publish import PublishMethods
@@ -41,7 +37,9 @@ from gioia.views import (
 )
 
 if TYPE_CHECKING:
+    from gioia.importers.manifest import TranscriptMeta
     from gioia.migrate import Revision
+    from gioia.ops.importing import ImportOptions
 
 ImportProgress = Callable[[int, int, ImportResult], None]
 
@@ -107,6 +105,10 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         ``options.force`` what cannot be placed is dropped, audited, and listed in a CSV
         file beside the store.
         """
+        from gioia.importers.manifest import TranscriptMeta
+        from gioia.ops import importing
+        from gioia.ops.importing import ImportOptions
+
         with self._lead_write("Importing or replacing transcripts") as tx:
             outcome = importing.import_file(
                 tx, path, meta or TranscriptMeta(), options or ImportOptions()
@@ -127,6 +129,8 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
     def _export_dropped(self, transcript: str, rows: Sequence[dict[str, str]]) -> Path:
         """Write the codings and memos dropped from a transcript beside the store (inside
         the transaction that drops them: if the file cannot be written, nothing is lost)."""
+        from gioia.ops import carry
+
         stamp = store_module.utcnow().strftime("%Y%m%d-%H%M%S")
         path = self._store.folder / f"{transcript}-dropped-{stamp}.csv"
         number = 1
@@ -153,6 +157,8 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         and, when no paths are given, the files to import; a file it does not list gets
         a warning that says so.
         """
+        from gioia.importers.manifest import TranscriptMeta, checked_meta, read_manifest
+
         self._lead("Importing or replacing transcripts")
         base = checked_meta(meta or TranscriptMeta())
         listed = read_manifest(manifest) if manifest else {}
@@ -189,11 +195,15 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
 
     def transcripts(self, *, show_others: bool = False) -> list[TranscriptSummary]:
         """Every transcript with its metadata and counts (of the codings you may see)."""
+        from gioia.ops import listing
+
         with self._read(show_others=show_others, reading="transcripts") as tx:
             return listing.transcripts(tx)
 
     def cases(self, *, show_others: bool = False) -> list[CaseSummary]:
         """Every case with its attributes, informants and counts."""
+        from gioia.ops import listing
+
         with self._read(show_others=show_others, reading="cases") as tx:
             return listing.cases(tx)
 
@@ -214,6 +224,8 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         ``grep`` is a case-insensitive regular expression; interviewer turns are left
         out unless ``include_interviewer``.
         """
+        from gioia.ops import listing
+
         with self._read(show_others=show_others, reading="segments") as tx:
             return listing.segments(
                 tx,
@@ -237,6 +249,8 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         """The segments of ``segments``, as they are read from the store: the first come
         at once however large the transcript. One read transaction lasts until the
         iteration ends (close the iterator to end it early)."""
+        from gioia.ops import listing
+
         with self._read(show_others=show_others, reading="segments") as tx:
             for page in listing.segment_pages(
                 tx,
@@ -250,6 +264,8 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
 
     def transcript(self, name: str, *, show_others: bool = False) -> TranscriptView:
         """A transcript segment by segment with the codings and memos you may see."""
+        from gioia.ops import listing
+
         with self._read(show_others=show_others, reading=f"the transcript {name}") as tx:
             return listing.transcript_view(tx, name)
 
@@ -259,6 +275,8 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         """Merge consecutive segments (``T:N``, in their order) into the first; codings,
         memos and quote picks are kept. Turns of different speakers need ``speaker``:
         whose turn the merged one is (see :func:`gioia.ops.segments.merge`)."""
+        from gioia.ops import segments
+
         with self._lead_write("Editing segments") as tx:
             return segments.merge(tx, refs, speaker=speaker)
 
@@ -274,6 +292,8 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         """Split a segment at a character offset of its text, before some words, or at
         every sentence; quotes, memos and read marks follow the parts, whole-segment
         codings go to the ``first`` part or to ``every`` part (needed when there are)."""
+        from gioia.ops import segments
+
         with self._lead_write("Editing segments") as tx:
             return segments.split(tx, ref, at=at, before=before, sentences=sentences, whole=whole)
 
@@ -281,6 +301,8 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         """Delete a segment and its words (a title line, a false turn); refused while it
         holds codings or memos unless ``force``, which drops them (audited, and listed in
         a CSV file beside the store)."""
+        from gioia.ops import segments
+
         with self._lead_write("Editing segments") as tx:
             outcome = segments.delete_segment(tx, ref, force=force)
             edit = outcome.edit
@@ -307,8 +329,10 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
 
         A concept that does not exist (for you) is created only when ``create`` is true.
         """
+        from gioia.ops import tagging
+
         return self._write_retrying(
-            lambda tx: coding.tag(tx, refs, concept, quote=quote, span=span, create=create)
+            lambda tx: tagging.tag(tx, refs, concept, quote=quote, span=span, create=create)
         )
 
     def untag(
@@ -320,24 +344,32 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         span: tuple[int, int] | None = None,
     ) -> UntagResult:
         """Remove the current coder's codings of a concept from segments."""
+        from gioia.ops import coding
+
         with self._write() as tx:
             return coding.untag(tx, refs, concept, quote=quote, span=span)
 
     def concept_exists(self, name: str) -> bool:
         """Whether a concept of this name exists for you (case- and space-insensitively)."""
+        from gioia.ops.base import visible_concept_row
+
         with self._read() as tx:
-            return visible_concept(tx, name) is not None
+            return visible_concept_row(tx, name) is not None
 
     def import_codings(self, path: Path) -> CodingsImportResult:
         """Add codings from a CSV/XLSX file (coder, segment, concept[, quote]), all or
         nothing; the segments coded are marked as reviewed by their coders."""
+        from gioia.ops import tagging
+
         with self._write() as tx:
-            return coding.import_codings(tx, path)
+            return tagging.import_codings(tx, path)
 
     def codings(
         self, coders: list[str] | None = None, *, show_others: bool = False
     ) -> list[CodingRow]:
         """Every coding you may see (of these coders, if named) with its context."""
+        from gioia.ops import coding
+
         with self._read(show_others=show_others, reading="codings") as tx:
             return coding.coding_rows(tx, coders)
 

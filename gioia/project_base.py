@@ -64,11 +64,15 @@ class ProjectBase:
         work in it, which the trail records (``reading`` says what they looked at; once
         per reading and coder for this open project)."""
         seen = (self.coder or "", reading)
-        with self._store.transaction(write=True) as session:
-            tx = Tx(session, self.coder, show_others=show_others)
-            yield tx
-            if show_others and self.coder and seen not in self._unblinded:
-                record_unblinding(tx, reading)
+        with self._store.transaction(write=True) as connection:
+            tx = Tx(connection, self.coder, show_others=show_others)
+            try:
+                yield tx
+                if show_others and self.coder and seen not in self._unblinded:
+                    record_unblinding(tx, reading)
+                tx.finish()
+            finally:
+                tx.close()
         if show_others and self.coder:
             self._unblinded.add(seen)
 
@@ -104,8 +108,12 @@ class ProjectBase:
             with self._write(show_others=True, reading=reading) as tx:
                 yield tx
             return
-        with self._store.transaction(write=False) as session:
-            yield Tx(session, self.coder, writing=False, show_others=show_others)
+        with self._store.transaction(write=False) as connection:
+            tx = Tx(connection, self.coder, writing=False, show_others=show_others)
+            try:
+                yield tx
+            finally:
+                tx.close()
 
     @contextmanager
     def _output(self, path: Path, formats: Sequence[str], no_clobber: bool) -> Iterator[Output]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gioia.ops import coding, listing, memos, quotes, tree
 from gioia.project_structure import StructureMethods
 from gioia.views import (
     CODING_COLUMNS,
@@ -53,6 +52,8 @@ class PublishMethods(StructureMethods):
     ) -> list[ConceptQuotes]:
         """The representative quotes of each concept in the structure, in its order:
         the picked ones, else up to ``per_concept`` spread over cases and informants."""
+        from gioia.ops import quotes, tree
+
         with self._read(show_others=show_others, reading="the quotes") as tx:
             view = tree.structure(tx, coder=evidence)
             return quotes.quotes_table(
@@ -96,6 +97,7 @@ class PublishMethods(StructureMethods):
         """Write the codebook (.docx, .md, .csv, .xlsx): definitions, counts, an example
         per concept and (``with_memos``) the memos on each item you may read; ``count``
         is the number of concepts with an example."""
+        from gioia.ops import memos, quotes, tree
         from gioia.publish import CODEBOOK_FORMATS, write_codebook
 
         with self._output(path, CODEBOOK_FORMATS, no_clobber) as out:
@@ -116,6 +118,7 @@ class PublishMethods(StructureMethods):
         self, path: Path, *, no_clobber: bool = False, show_others: bool = False
     ) -> Written:
         """Write the cases table (.docx, .md, .csv); ``count`` is the number of cases."""
+        from gioia.ops import listing
         from gioia.publish import CASES_FORMATS, write_cases
 
         with self._output(path, CASES_FORMATS, no_clobber) as out:
@@ -159,6 +162,8 @@ class PublishMethods(StructureMethods):
 
     def pick_quotes(self, concept: str, refs: list[str]) -> int:
         """Choose a concept's quotes by hand (segments, in order); an empty list clears them."""
+        from gioia.ops import quotes
+
         with self._write() as tx:
             return quotes.pick(tx, concept, refs)
 
@@ -349,6 +354,7 @@ class PublishMethods(StructureMethods):
     ) -> Written:
         """Write every coding you may see (of these coders, if named) to .csv or .xlsx
         with the columns ``CODING_COLUMNS``, as ``gioia codings import`` reads them back."""
+        from gioia.ops import coding
         from gioia.spreadsheet import write_csv, write_xlsx
 
         with self._output(path, CODINGS_FORMATS, no_clobber) as out:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from gioia.checks import Finding, check_structure
 from gioia.errors import InvalidInput
-from gioia.ops import listing, parents, structure, structure_import, tree
 from gioia.project_base import ProjectBase
 from gioia.views import (
     DeleteResult,
@@ -27,26 +26,36 @@ class StructureMethods(ProjectBase):
 
     def add_item(self, level: str, name: str, definition: str | None = None) -> str:
         """Create a concept, theme or dimension (``level``); returns its name as stored."""
+        from gioia.ops import structure
+
         return self._write_retrying(lambda tx: structure.add(tx, level, name, definition))
 
     def rename_item(self, level: str, old: str, new: str) -> str:
         """Rename a concept, theme or dimension."""
+        from gioia.ops import structure
+
         with self._write() as tx:
             return structure.rename(tx, level, old, new)
 
     def describe_item(self, level: str, name: str, definition: str) -> None:
         """Set the definition of a concept, theme or dimension (blank clears it)."""
+        from gioia.ops import structure
+
         with self._write() as tx:
             structure.describe(tx, level, name, definition)
 
     def merge_items(self, level: str, sources: list[str], target: str) -> MergeResult:
         """Merge items into ``target``: codings or children move over without duplicates."""
+        from gioia.ops import structure
+
         with self._write() as tx:
             return structure.merge(tx, level, sources, target)
 
     def delete_item(self, level: str, name: str, *, force: bool = False) -> DeleteResult:
         """Delete an item; refused while it has codings, children or memos unless
         ``force`` (the trail keeps what went)."""
+        from gioia.ops import structure
+
         with self._write() as tx:
             return structure.delete_item(tx, level, name, force=force)
 
@@ -54,6 +63,8 @@ class StructureMethods(ProjectBase):
         self, level: str, *, evidence: str | None = None, show_others: bool = False
     ) -> list[ItemRow]:
         """Every concept, theme or dimension with its parent and counts, by name."""
+        from gioia.ops import tree
+
         with self._read(show_others=show_others, reading=f"the {level}s") as tx:
             return tree.items(tx, level, coder=evidence)
 
@@ -62,6 +73,8 @@ class StructureMethods(ProjectBase):
     ) -> ItemInfo:
         """A concept's, theme's or dimension's definition, place, children, counts,
         memos and (a concept's) examples."""
+        from gioia.ops import tree
+
         with self._read(show_others=show_others, reading=f"the {level} {name!r}") as tx:
             return tree.item_info(tx, level, name, coder=evidence)
 
@@ -75,6 +88,8 @@ class StructureMethods(ProjectBase):
         grep: str | None = None,
     ) -> int:
         """Move the chosen codings of a concept to a new one; returns how many moved."""
+        from gioia.ops import structure
+
         with self._write() as tx:
             return structure.split(tx, source, new, refs=refs, transcript=transcript, grep=grep)
 
@@ -90,6 +105,8 @@ class StructureMethods(ProjectBase):
 
         The parent is created only when ``create`` is true.
         """
+        from gioia.ops import structure
+
         if (theme is None) == (dimension is None):
             raise InvalidInput("Assign to a theme or to a dimension (one of them).")
         with self._lead_write("Placing items in the structure") as tx:
@@ -108,6 +125,8 @@ class StructureMethods(ProjectBase):
     ) -> int:
         """Take concepts out of their theme or themes out of their dimension; name the
         theme (dimension) for an item under several."""
+        from gioia.ops import structure
+
         if theme is not None and dimension is not None:
             raise InvalidInput("Take items out of a theme or of a dimension (one of them).")
         if theme is not None or dimension is not None:
@@ -122,6 +141,8 @@ class StructureMethods(ProjectBase):
     def parents(self, name: str, *, level: str = "concept") -> tuple[str, ...]:
         """The themes a concept is under (``level="theme"``: the dimensions a theme is
         under), its first (primary) one first; several only with shared concepts."""
+        from gioia.ops import parents, structure
+
         with self._read() as tx:
             if level == "concept":
                 structure.get_item(tx, "concept", name)  # one the acting coder may see
@@ -129,11 +150,15 @@ class StructureMethods(ProjectBase):
 
     def settings(self) -> dict[str, str]:
         """The project's settings and their values (``allow_shared``: "true"/"false")."""
+        from gioia.ops import parents
+
         with self._read() as tx:
             return parents.settings(tx)
 
     def shared_allowed(self) -> bool:
         """Whether concepts may be under several themes (and themes several dimensions)."""
+        from gioia.ops import parents
+
         with self._read() as tx:
             return parents.shared_allowed(tx)
 
@@ -141,6 +166,8 @@ class StructureMethods(ProjectBase):
         """Let concepts be under several themes, or (``on=False``) not: refused while some
         are. Off by default, since the Gioia method expects a tree. Returns whether the
         setting changed."""
+        from gioia.ops import parents
+
         with self._lead_write("Changing the project's settings") as tx:
             return parents.allow_shared(tx, on)
 
@@ -152,6 +179,8 @@ class StructureMethods(ProjectBase):
         Counts are of the ``evidence`` coder's codings; by default your own during blind
         coding, else the consensus coder's when there is one, else everyone's.
         """
+        from gioia.ops import tree
+
         with self._read(show_others=show_others, reading="the structure") as tx:
             return tree.structure(tx, order=order, coder=evidence)
 
@@ -163,6 +192,8 @@ class StructureMethods(ProjectBase):
         ``allow_shared`` turns shared concepts on (one row per concept and theme);
         ``move`` lets a merge move items to another parent (refused otherwise).
         """
+        from gioia.ops import structure_import
+
         with self._lead_write("Importing a structure file") as tx:
             return structure_import.import_structure(
                 tx, path, mode=mode, allow_shared=allow_shared, move=move
@@ -181,6 +212,8 @@ class StructureMethods(ProjectBase):
 
     def check(self, *, show_others: bool = False) -> list[Finding]:
         """The structure's warnings against the method's guidance."""
+        from gioia.ops import listing, tree
+
         with self._read(show_others=show_others, reading="the structure's check") as tx:
             view = tree.structure(tx)
             cases = listing.case_count(tx)

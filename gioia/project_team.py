@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from gioia.ops import listing, memos, reviews, undo, visibility
-from gioia.ops.base import resolve_refs
 from gioia.project_base import ProjectBase
 from gioia.views import (
     CoderSummary,
@@ -29,11 +27,15 @@ class TeamMixin(ProjectBase):
 
     def phase(self) -> str:
         """The project's phase of blind coding: ``open`` or ``codebook``."""
+        from gioia.ops import visibility
+
         with self._read() as tx:
-            return visibility.phase(tx.session)
+            return visibility.phase(tx)
 
     def set_phase(self, phase: str) -> str:
         """Move the project to a phase of blind coding; returns the phase it was in."""
+        from gioia.ops import visibility
+
         with self._lead_write("Changing the phase of blind coding") as tx:
             return visibility.set_phase(tx, phase)
 
@@ -45,21 +47,29 @@ class TeamMixin(ProjectBase):
         """Attach a memo to a segment (``T:N``), a concept, a theme or a dimension
         (``level`` says which when a name is both); private to you during blind coding
         unless ``share``."""
+        from gioia.ops import memos
+
         with self._write() as tx:
             return memos.add(tx, target, text, level=level, share=share)
 
-    def edit_memo(self, memo: int, text: str) -> MemoView:
+    def edit_memo(self, memo: int | str, text: str) -> MemoView:
         """Replace the text of one of your memos (``memo`` is its number)."""
+        from gioia.ops import memos
+
         with self._write() as tx:
             return memos.edit(tx, memo, text)
 
-    def share_memo(self, memo: int) -> MemoView:
+    def share_memo(self, memo: int | str) -> MemoView:
         """Let every coder read one of your memos during blind coding."""
+        from gioia.ops import memos
+
         with self._write() as tx:
             return memos.share(tx, memo)
 
-    def delete_memo(self, memo: int) -> MemoView:
+    def delete_memo(self, memo: int | str) -> MemoView:
         """Delete one of your memos (the trail keeps its text)."""
+        from gioia.ops import memos
+
         with self._write() as tx:
             return memos.delete(tx, memo)
 
@@ -68,6 +78,8 @@ class TeamMixin(ProjectBase):
     ) -> list[MemoView]:
         """The memos you may read (yours and shared ones, when blind): all, on one
         target (a segment, a transcript's segments, or an item), or of one ``level``."""
+        from gioia.ops import memos
+
         with self._read(show_others=show_others, reading="memos") as tx:
             return memos.memos(tx, target, level=level)
 
@@ -94,29 +106,39 @@ class TeamMixin(ProjectBase):
         self, refs: list[str] | None = None, *, transcript: str | None = None
     ) -> ReviewResult:
         """Mark segments (or a whole transcript) as read by the current coder."""
+        from gioia.ops import reviews
+
         return self._write_retrying(lambda tx: reviews.review(tx, refs, transcript))
 
     def unreview(
         self, refs: list[str] | None = None, *, transcript: str | None = None
     ) -> ReviewResult:
         """Take back the current coder's "read" marks (codings stay)."""
+        from gioia.ops import reviews
+
         with self._write() as tx:
             return reviews.unreview(tx, refs, transcript)
 
     def progress(self, *, show_others: bool = False) -> list[ProgressRow]:
         """Per coder and transcript: segments reviewed out of those to code, and codings
         (yours only, during blind coding)."""
+        from gioia.ops import reviews
+
         with self._read(show_others=show_others, reading="progress") as tx:
             return reviews.progress(tx)
 
     def coders(self, *, show_others: bool = False) -> list[CoderSummary]:
         """Every coder with what they have reviewed and coded (you only, during blind
         coding)."""
+        from gioia.ops import reviews
+
         with self._read(show_others=show_others, reading="coders") as tx:
             return reviews.coders(tx)
 
     def rename_coder(self, old: str, new: str) -> str:
         """Rename a coder; their codings, reviews and events follow."""
+        from gioia.ops import reviews
+
         with self._lead_write("Renaming a coder") as tx:
             return reviews.rename_coder(tx, old, new)
 
@@ -124,44 +146,60 @@ class TeamMixin(ProjectBase):
         self, *, transcript: str | None = None, include_interviewer: bool = False
     ) -> list[int]:
         """The ids of the segments the current coder has not reviewed yet, in reading order."""
+        from gioia.ops import reviews
+
         with self._read() as tx:
             return reviews.queue(tx, transcript=transcript, include_interviewer=include_interviewer)
 
     def first_unreviewed(self, segment_ids: list[int]) -> int | None:
         """The first of these segments the current coder has not reviewed yet."""
+        from gioia.ops import reviews
+
         with self._read() as tx:
             return reviews.first_unreviewed(tx, segment_ids)
 
     def segment_id(self, ref: str) -> int:
         """The id of the segment ``TRANSCRIPT:N``."""
+        from gioia.ops.objects import resolve_refs
+
         with self._read() as tx:
-            ((_, segment),) = resolve_refs(tx.session, [ref])
+            ((_, segment),) = resolve_refs(tx, [ref])
             return segment.id
 
     def neighbour(self, segment_id: int, offset: int) -> int | None:
         """The id of the segment ``offset`` places after (before, if negative) this one in
         its transcript, if there is one."""
+        from gioia.ops import reviews
+
         with self._read() as tx:
             return reviews.neighbour(tx, segment_id, offset)
 
     def step(self, segment_id: int, *, show_others: bool = False) -> Step:
         """What a coding session shows for a segment: it, the one before, and context."""
+        from gioia.ops import reviews
+
         with self._read(show_others=show_others, reading="segments in a coding session") as tx:
             return reviews.step(tx, segment_id)
 
     def concept_choices(self, *, show_others: bool = False) -> list[ConceptChoice]:
         """Every concept you may see with its theme, your most recently used first."""
+        from gioia.ops import reviews
+
         with self._read(show_others=show_others, reading="concept names") as tx:
             return reviews.concept_choices(tx)
 
     def concept_info(self, name: str) -> ConceptInfo:
         """A concept's definition, theme, dimension and memos, and two of your codings."""
+        from gioia.ops import reviews
+
         with self._read() as tx:
             return reviews.concept_info(tx, name)
 
     def undo(self, events: list[int]) -> list[str]:
         """Reverse the current coder's events (tags, untags, memos, reviews, creations);
         refused for an event undone already or one that can no longer be reversed."""
+        from gioia.ops import undo
+
         with self._write() as tx:
             return undo.undo(tx, events)
 
@@ -181,5 +219,7 @@ class TeamMixin(ProjectBase):
         Blind coding: other coders' codings, reviews, memos and private concepts are
         left out unless ``show_others``.
         """
+        from gioia.ops import listing
+
         with self._read(show_others=show_others, reading="the audit trail") as tx:
             return listing.log(tx, since=since, by=by, concept=concept, limit=limit)

@@ -1,418 +1,93 @@
-"""The store: SQLAlchemy models, the SQLite/PostgreSQL engine, and migrations on open.
+"""The store: the SQLite/PostgreSQL engine, transactions, and creating, opening and
+migrating a store.
 
-The schema lives in alembic migrations (``migrations/``); these models describe the
-head revision and a test proves the two agree. ``open_store`` is the one way in.
+The tables are in ``gioia.schema`` (Core); the ORM classes in ``gioia.models``. Nothing
+here imports the ORM, so a command that needs none (``init``, ``tag``) never loads it.
+A new store is created from ``gioia.schema`` and stamped at ``SCHEMA_REVISION``; an older
+one is upgraded by the alembic migrations. ``open_store`` is the one way in.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
-    JSON,
-    Boolean,
-    CheckConstraint,
-    Date,
-    DateTime,
+    Column,
+    Connection,
     Engine,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
-    Text,
-    UniqueConstraint,
     create_engine,
-    false,
     inspect,
     text,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from gioia import sqlite
 from gioia.errors import InvalidInput, StoreError
 from gioia.failures import busy_timeout, translate
-from gioia.limits import FILE_NAME_LENGTH, NAME_LENGTH, WAVE_LENGTH
 from gioia.views import SchemaUpgrade
 
-#: The alembic revision these models describe; tests check it is the migrations' head.
-SCHEMA_REVISION = "0011"
+try:
+    import fcntl
+except ImportError:  # Windows: writers queue on SQLite's busy timeout alone
+    fcntl = None  # type: ignore[assignment]
+from gioia.schema import SCHEMA_REVISION, metadata, settings, utcnow
+
+__all__ = ["SCHEMA_REVISION", "Store", "open_store", "utcnow"]
+
 DEFAULT_STORE = "gioia.db"
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def utcnow() -> dt.datetime:
-    """The current UTC time, naive, as every timestamp in the store is kept."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class Case(Base):
-    """A case of the study, usually a firm ("Case A")."""
-
-    __tablename__ = "cases"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    name_key: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Informant(Base):
-    """A person interviewed, known by a pseudonym; quotes cite their role."""
-
-    __tablename__ = "informants"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    name_key: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
-    role: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Transcript(Base):
-    """One imported file: its normalised text, which segments point into."""
-
-    __tablename__ = "transcripts"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    name_key: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
-    source: Mapped[str] = mapped_column(String(FILE_NAME_LENGTH))
-    format: Mapped[str] = mapped_column(String(20))
-    text: Mapped[str] = mapped_column(Text)
-    content_hash: Mapped[str] = mapped_column(String(64))
-    segment_by: Mapped[str] = mapped_column(String(20))
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
-    informant_id: Mapped[int | None] = mapped_column(ForeignKey("informants.id"), index=True)
-    wave: Mapped[str | None] = mapped_column(String(WAVE_LENGTH))
-    interview_date: Mapped[dt.date | None] = mapped_column(Date)
-    imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Segment(Base):
-    """A unit of coding: a span ``[char_start, char_end)`` of its transcript's text."""
-
-    __tablename__ = "segments"
-    __table_args__ = (
-        UniqueConstraint("transcript_id", "position"),
-        CheckConstraint("char_start >= 0 AND char_end > char_start", name="span"),
-    )
-    id: Mapped[int] = mapped_column(primary_key=True)
-    transcript_id: Mapped[int] = mapped_column(ForeignKey("transcripts.id", ondelete="CASCADE"))
-    position: Mapped[int] = mapped_column(Integer)
-    char_start: Mapped[int] = mapped_column(Integer)
-    char_end: Mapped[int] = mapped_column(Integer)
-    speaker: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
-    is_interviewer: Mapped[bool] = mapped_column(Boolean, default=False)
-    informant_id: Mapped[int | None] = mapped_column(ForeignKey("informants.id"), index=True)
-    time_start: Mapped[float | None] = mapped_column(Float)
-    time_end: Mapped[float | None] = mapped_column(Float)
-
-
-class Attribute(Base):
-    """A key/value fact about exactly one case, informant or transcript."""
-
-    __tablename__ = "attributes"
-    __table_args__ = (
-        CheckConstraint(
-            "(CASE WHEN case_id IS NULL THEN 0 ELSE 1 END)"
-            " + (CASE WHEN informant_id IS NULL THEN 0 ELSE 1 END)"
-            " + (CASE WHEN transcript_id IS NULL THEN 0 ELSE 1 END) = 1",
-            name="one_owner",
-        ),
-    )
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE"), index=True
-    )
-    informant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("informants.id", ondelete="CASCADE"), index=True
-    )
-    transcript_id: Mapped[int | None] = mapped_column(
-        ForeignKey("transcripts.id", ondelete="CASCADE"), index=True
-    )
-    key: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    value: Mapped[str] = mapped_column(Text)
-
-
-class Coder(Base):
-    """A person who codes, created on first use; or a consensus coder that holds the
-    team's reconciled coding (``is_consensus``)."""
-
-    __tablename__ = "coders"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    name_key: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
-    is_consensus: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Dimension(Base):
-    """An aggregate dimension (the third column of the data structure).
-
-    ``position`` (here and on themes and concepts) is the researcher's order: the
-    order of the structure file, or of creation.
-    """
-
-    __tablename__ = "dimensions"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    name_key: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
-    definition: Mapped[str | None] = mapped_column(Text)
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Theme(Base):
-    """A 2nd-order theme; belongs to at most one dimension."""
-
-    __tablename__ = "themes"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    name_key: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
-    definition: Mapped[str | None] = mapped_column(Text)
-    dimension_id: Mapped[int | None] = mapped_column(
-        ForeignKey("dimensions.id", ondelete="SET NULL"), index=True
-    )
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-#: ``Concept.scope`` of a shared concept (see :class:`Concept`).
-SHARED_SCOPE = 0
-
-
-class Concept(Base):
-    """A 1st-order concept; belongs to at most one theme.
-
-    ``scope`` says whose name it is (schema 0011): ``SHARED_SCOPE`` (0) for the team's
-    (in the structure, made by the project lead, or any concept in codebook coding),
-    else the id of the coder whose private open code it is. Names are unique per scope:
-    two coders may each have a private "Trust"; a shared name is kept unique store-wide
-    by ``gioia.ops.scopes``."""
-
-    __tablename__ = "concepts"
-    __table_args__ = (UniqueConstraint("name_key", "scope"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    name_key: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    scope: Mapped[int] = mapped_column(Integer, default=SHARED_SCOPE, server_default="0")
-    definition: Mapped[str | None] = mapped_column(Text)
-    theme_id: Mapped[int | None] = mapped_column(
-        ForeignKey("themes.id", ondelete="SET NULL"), index=True
-    )
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id"))
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class ConceptExtraTheme(Base):
-    """A theme a concept is under besides its primary one (``concepts.theme_id``).
-
-    Only where the project allows shared concepts (``Setting`` ``allow_shared``); the
-    Gioia tree has none. ``position`` orders a concept's extra themes.
-    """
-
-    __tablename__ = "concept_extra_themes"
-    concept_id: Mapped[int] = mapped_column(
-        ForeignKey("concepts.id", ondelete="CASCADE"), primary_key=True
-    )
-    theme_id: Mapped[int] = mapped_column(
-        ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    position: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class ThemeExtraDimension(Base):
-    """A dimension a theme is under besides its primary one (``themes.dimension_id``)."""
-
-    __tablename__ = "theme_extra_dimensions"
-    theme_id: Mapped[int] = mapped_column(
-        ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True
-    )
-    dimension_id: Mapped[int] = mapped_column(
-        ForeignKey("dimensions.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    position: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class Setting(Base):
-    """A project setting: a name and its value as text (``allow_shared``: "true";
-    ``phase``: "open" or "codebook", the phase of blind coding); also ``store_id``, the
-    store's identity (a UUID made with the store, schema 0007), from which exports
-    derive stable GUIDs."""
-
-    __tablename__ = "settings"
-    key: Mapped[str] = mapped_column(String(60), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
-
-
-class Coding(Base):
-    """A concept applied by a coder to a segment, on the span ``[char_start, char_end)``.
-
-    Offsets are into the transcript's text; a span equal to the segment's means the
-    whole segment, a narrower one is the quote. ``pick_rank`` (1, 2, …) marks the
-    codings picked as the concept's representative quotes, in order.
-    """
-
-    __tablename__ = "codings"
-    __table_args__ = (
-        UniqueConstraint("segment_id", "concept_id", "coder_id", "char_start", "char_end"),
-        CheckConstraint("char_start >= 0 AND char_end > char_start", name="span"),
-    )
-    id: Mapped[int] = mapped_column(primary_key=True)
-    segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id"))
-    concept_id: Mapped[int] = mapped_column(ForeignKey("concepts.id"), index=True)
-    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id"), index=True)
-    char_start: Mapped[int] = mapped_column(Integer)
-    char_end: Mapped[int] = mapped_column(Integer)
-    pick_rank: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Review(Base):
-    """A segment a coder has read: tagged, passed in a session, or marked reviewed.
-
-    This tells "looked and found nothing to code" apart from "not read yet".
-    """
-
-    __tablename__ = "reviews"
-    __table_args__ = (UniqueConstraint("segment_id", "coder_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"))
-    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id"), index=True)
-    reviewed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Memo(Base):
-    """A note by a coder on a segment or on an item of the structure.
-
-    Under blind coding a memo is private to its author until ``shared``.
-    """
-
-    __tablename__ = "memos"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id"))
-    segment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("segments.id", ondelete="CASCADE"), index=True
-    )
-    concept_id: Mapped[int | None] = mapped_column(
-        ForeignKey("concepts.id", ondelete="CASCADE"), index=True
-    )
-    theme_id: Mapped[int | None] = mapped_column(
-        ForeignKey("themes.id", ondelete="CASCADE"), index=True
-    )
-    dimension_id: Mapped[int | None] = mapped_column(
-        ForeignKey("dimensions.id", ondelete="CASCADE"), index=True
-    )
-    text: Mapped[str] = mapped_column(Text)
-    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-
-
-class Event(Base):
-    """The audit trail: one append-only row per change, written with the change.
-
-    ``concept_id`` and ``transcript_id`` are plain integers, not foreign keys, so the
-    history of a deleted concept or transcript stays readable. An undo names the event
-    it reverses in ``reverses_id`` (so an event is undone once at most). ``coder_id`` is
-    whose work the change is (a coding's coder, the consensus coder of a decision),
-    ``actor_id`` who ran the command (NULL: the project lead, no coder named); they differ
-    when the lead imports codings for the coders or reconciles into the consensus.
-    """
-
-    __tablename__ = "events"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id"), index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id"))
-    action: Mapped[str] = mapped_column(String(40))
-    subject: Mapped[str] = mapped_column(String(40))
-    subject_id: Mapped[int | None] = mapped_column(Integer)
-    concept_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    transcript_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    summary: Mapped[str] = mapped_column(Text)
-    before: Mapped[Any | None] = mapped_column(JSON)
-    after: Mapped[Any | None] = mapped_column(JSON)
-    reverses_id: Mapped[int | None] = mapped_column(Integer, index=True)
-
-
-Index("ix_codings_segment_coder", Coding.segment_id, Coding.coder_id)
-
-
-def _ids_never_reused(metadata: MetaData) -> None:
-    """Give every table with an ``id`` SQLite's AUTOINCREMENT (schema 0009), so that the
-    id of a deleted row is never handed to a new one: the audit trail names rows by id.
-    PostgreSQL's sequences never reuse an id."""
-    for table in metadata.tables.values():
-        if "id" in table.c:
-            table.dialect_kwargs["sqlite_autoincrement"] = True
-
-
-_ids_never_reused(Base.metadata)
-
-
-def core_table(model: type[Base]) -> Table:
-    """A model's table, for Core bulk inserts (they skip the ORM's per-row work)."""
-    return cast(Table, model.__table__)
-
 
 # --- opening a store ---------------------------------------------------------------
 
 
 @dataclass
 class Store:
-    """An open store: its engine, a session factory, and where it lives (``path``: the
-    SQLite file). ``upgrade`` tells what opening it upgraded, and where the backup is."""
+    """An open store: its engine and where it lives (``path``: the SQLite file).
+    ``upgrade`` tells what opening it upgraded, and where the backup is; ``on_busy`` is
+    called once when a write has to wait for another process."""
 
     engine: Engine
-    sessions: sessionmaker[Session]
     location: str
     path: Path | None = None
     created: bool = False
     upgrade: SchemaUpgrade | None = None
+    on_busy: Callable[[], None] | None = None
 
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
     @contextmanager
-    def transaction(self, *, write: bool) -> Iterator[Session]:
-        """A session in one transaction, committed on success, rolled back on error.
+    def transaction(self, *, write: bool) -> Iterator[Connection]:
+        """A connection in one transaction, committed on success, rolled back on error.
 
         On SQLite a writing transaction starts with ``BEGIN IMMEDIATE`` so that two
-        processes queue on the busy timeout instead of failing on a lock upgrade; on
-        PostgreSQL a reading one is a read-only snapshot (``REPEATABLE READ``), so a
+        processes queue instead of failing on a lock upgrade; they queue on the lock file
+        beside the store (see ``_turn``), and on SQLite's busy timeout where there is none.
+        On PostgreSQL a reading one is a read-only snapshot (``REPEATABLE READ``), so a
         reader sees one state of the store however many writers commit meanwhile. The
         store's failures come out as gioia errors (:mod:`gioia.failures`).
         """
-        engine = self._writer if write else self._reader
         try:
-            with self.sessions(bind=engine) as session, session.begin():
-                yield session
+            if not write:
+                with self._reader.begin() as connection:
+                    yield connection
+                return
+            with self._turn(), self._writer.begin() as connection:
+                yield connection
         except (DBAPIError, sqlite3.Error) as exc:
             raise translate(exc, self.location, self.path) from exc
         except UnicodeEncodeError as exc:  # a lone surrogate: bytes that were not UTF-8
@@ -420,6 +95,31 @@ class Store:
                 "A text given is not valid Unicode (it holds a byte that is not UTF-8); "
                 "nothing was written."
             ) from exc
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """Wait for this writer's turn on a SQLite store, first come, first served: a
+        ticket from ``<store>-lock``, then the lock of the ticket before it (see
+        ``WriterQueue``). SQLite's busy timeout alone retries at growing intervals (up to
+        100 ms apart) and can pass a writer over many times. Without POSIX locks
+        (Windows) or a lock file that cannot be opened, the busy timeout alone."""
+        path = self.lock_path
+        queue = WriterQueue.open(path) if path is not None else None
+        if queue is None:
+            yield
+            return
+        try:
+            queue.wait(self.on_busy)
+            yield
+        finally:
+            queue.close()
+
+    @property
+    def lock_path(self) -> Path | None:
+        """The lock file writers queue on: ``<store>-lock`` beside a SQLite store."""
+        if self.path is None:
+            return None
+        return self.path.with_name(self.path.name + "-lock")
 
     @property
     def folder(self) -> Path:
@@ -445,10 +145,85 @@ class Store:
         """The files the store is made of (none for a server store): never written over."""
         if self.path is None:
             return []
-        return [Path(f"{self.path}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
+        suffixes = ("", "-wal", "-shm", "-journal", "-lock")
+        return [Path(f"{self.path}{suffix}") for suffix in suffixes]
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+@dataclass
+class WriterQueue:
+    """Writers to one SQLite store in the order they came, across processes: each takes
+    a ticket (a counter in the lock file, read and increased under a lock of its first
+    bytes), locks the byte of its ticket, and waits until the byte of the ticket before
+    it is free (its writer has committed, or is gone). POSIX record locks are released
+    when their process ends, so a crashed writer never blocks the queue; the order is
+    the only thing this adds: SQLite's own locks still make the writes one at a time."""
+
+    handle: int
+    ticket: int
+
+    RING = 1 << 16  # tickets reuse their bytes after this many
+    FIRST = 8  # the counter's bytes come first
+    POLL = (0.0001, 0.002)  # seconds between looks at the ticket before: first, at most
+
+    @classmethod
+    def open(cls, path: Path) -> WriterQueue | None:
+        """A place in the queue of ``path``'s writers, or None where there is none."""
+        if fcntl is None:
+            return None
+        try:
+            handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            return None
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_EX, cls.FIRST, 0)
+            ticket = int.from_bytes(
+                os.pread(handle, cls.FIRST, 0).ljust(cls.FIRST, b"\0"), "little"
+            )
+            os.pwrite(handle, ((ticket + 1) % (1 << 62)).to_bytes(cls.FIRST, "little"), 0)
+            fcntl.lockf(handle, fcntl.LOCK_UN, cls.FIRST, 0)
+            fcntl.lockf(handle, fcntl.LOCK_EX, 1, cls._byte(ticket))
+        except OSError:
+            os.close(handle)
+            return None
+        return cls(handle, ticket)
+
+    @classmethod
+    def _byte(cls, ticket: int) -> int:
+        return cls.FIRST + ticket % cls.RING
+
+    def wait(self, on_busy: Callable[[], None] | None = None) -> None:
+        """Until the writer before this one is done, or the busy timeout has passed (then
+        SQLite's own busy timeout takes over); ``on_busy`` is called once if the wait
+        lasts longer than ``sqlite.FIRST_WAIT``."""
+        assert fcntl is not None
+        before = self._byte(self.ticket - 1)
+        started = time.monotonic()
+        deadline = started + busy_timeout()
+        told = on_busy is None
+        pause, longest = self.POLL
+        while True:
+            try:
+                fcntl.lockf(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, before)
+            except OSError:
+                now = time.monotonic()
+                if not told and now - started > sqlite.FIRST_WAIT:
+                    told = True
+                    assert on_busy is not None
+                    on_busy()
+                if now < deadline:
+                    time.sleep(pause)
+                    pause = min(pause * 2, longest)
+                    continue
+                return
+            fcntl.lockf(self.handle, fcntl.LOCK_UN, 1, before)
+            return
+
+    def close(self) -> None:
+        """Leave the queue: the next writer goes."""
+        os.close(self.handle)
 
 
 def resolve_location(location: str | None) -> str:
@@ -553,7 +328,7 @@ def open_store(
     display = _display(where)
     if _is_url(where) and not where.startswith("sqlite"):
         engine = _server_engine(where)
-        store = Store(engine, sessionmaker(expire_on_commit=False), display)
+        store = Store(engine, display)
         with _reporting(engine, display, None):
             revision = read_revision(engine)
             _check_revision(revision, display, create=create)
@@ -569,7 +344,7 @@ def open_store(
             on_wait(sqlite.waiting_message(path, display))
 
     engine = sqlite.engine(path, busy)
-    store = Store(engine, sessionmaker(expire_on_commit=False), display, path)
+    store = Store(engine, display, path, on_busy=busy)
     with _reporting(engine, display, path):
         _bring_to_head(store, revision)
     return store
@@ -616,15 +391,36 @@ def _is_sqlite(location: str | None) -> bool:
     return not _is_url(where) or where.startswith("sqlite")
 
 
+#: alembic's own table, as alembic creates it (its metadata kept apart from gioia's).
+_ALEMBIC_VERSION = Table(
+    "alembic_version",
+    MetaData(),
+    Column("version_num", String(32), nullable=False),
+    PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+)
+
+
+def create_at_head(engine: Engine) -> None:
+    """Create every table of ``gioia.schema`` in an empty store, give it its identity
+    (``store_id``, as migration 0007 does) and stamp it at ``SCHEMA_REVISION``, in one
+    transaction (no migration is replayed: the tests check the migrations build the same
+    schema)."""
+    import uuid
+
+    with engine.begin() as connection:
+        metadata.create_all(connection, checkfirst=False)
+        connection.execute(settings.insert(), {"key": "store_id", "value": str(uuid.uuid4())})
+        _ALEMBIC_VERSION.create(connection, checkfirst=False)
+        connection.execute(_ALEMBIC_VERSION.insert(), {"version_num": SCHEMA_REVISION})
+
+
 def _bring_to_head(store: Store, revision: str | None) -> None:
     """Create the schema in an empty store, or upgrade a SQLite store that is behind
     (after a backup); a server store that is behind is refused."""
     if revision == SCHEMA_REVISION:
         return
-    from gioia import migrate
-
     if revision is None:
-        migrate.upgrade(store.engine)
+        create_at_head(store.engine)
         store.created = True
         return
     if store.path is None:
@@ -632,6 +428,8 @@ def _bring_to_head(store: Store, revision: str | None) -> None:
             f"The store {store.location} is at schema {revision}, this gioia needs "
             f"{SCHEMA_REVISION}: run `gioia db upgrade` once everyone has upgraded gioia."
         )
+    from gioia import migrate
+
     copy = sqlite.backup(store.path)
     try:
         migrate.upgrade(store.engine)

@@ -34,8 +34,10 @@ class CodingMark:
 
 @dataclass(frozen=True)
 class MemoView:
-    """A memo: its number, what it is on (``kind``: segment, concept, theme or
-    dimension; ``target``: ``T:N`` or the item's name), its author and text."""
+    """A memo: its id in the store, what it is on (``kind``: segment, concept, theme or
+    dimension; ``target``: ``T:N`` or the item's name), its author and text; ``ref`` is
+    how it is named, ``#N``: its author's N-th memo, counting that author's memos only
+    (so a coder learns nothing of others' from it; ``Ana#N`` names it to anyone)."""
 
     id: int
     kind: str
@@ -46,6 +48,7 @@ class MemoView:
     created_at: dt.datetime
     updated_at: dt.datetime | None = None
     event: int | None = None
+    ref: str = ""
 
 
 @dataclass(frozen=True)

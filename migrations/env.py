@@ -8,7 +8,8 @@ migration of an upgrade runs in one transaction, on SQLite too.
 from alembic import context
 from sqlalchemy import create_engine
 
-from gioia.store import Base, resolve_location
+from gioia.schema import metadata
+from gioia.store import resolve_location
 
 config = context.config
 engine = config.attributes.get("engine")
@@ -22,7 +23,7 @@ with engine.connect() as connection:
         connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=metadata,
         render_as_batch=sqlite,
         compare_type=True,
         # SQLite can roll DDL back, but alembic assumes it cannot and commits after each

@@ -250,7 +250,7 @@ def stored_codings(project: Project) -> list[tuple[object, ...]]:
     start, end, the words coded, pick rank)."""
     from sqlalchemy import select
 
-    from gioia.store import Coder, Coding, Concept, Segment, Transcript
+    from gioia.models import Coder, Coding, Concept, Segment, Transcript
 
     with project._read() as tx:
         rows = tx.session.execute(
@@ -284,7 +284,7 @@ def assert_spans_hold(project: Project) -> None:
     coding lies inside its segment and on no whitespace at its ends."""
     from sqlalchemy import select
 
-    from gioia.store import Coding, Segment, Transcript
+    from gioia.models import Coding, Segment, Transcript
 
     with project._read() as tx:
         for transcript in tx.session.scalars(select(Transcript)):

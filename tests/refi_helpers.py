@@ -12,8 +12,8 @@ from sqlalchemy.engine import make_url
 
 from gioia import Project
 from gioia.importers.manifest import TranscriptMeta
+from gioia.models import Base
 from gioia.ops.importing import ImportOptions
-from gioia.store import Base
 
 from .conftest import SAMPLE
 
@@ -74,8 +74,8 @@ def rich_study(project: Project, tmp_path: Path) -> Project:
 def _memo_on_items(project: Project) -> None:
     """Memos on a theme, a dimension and on nothing (the API makes only segment and
     concept memos): written as a later gioia would."""
+    from gioia.models import Coder, Dimension, Memo, Theme
     from gioia.ops.base import Tx
-    from gioia.store import Coder, Dimension, Memo, Theme
 
     with project._write() as tx:
         assert isinstance(tx, Tx)

@@ -183,6 +183,16 @@ def test_alpha_matches_the_krippendorff_package(data: np.ndarray, level: ag.Leve
         assert ag.two_coders(data[0], data[1]).krippendorff_alpha.value == close(ours.value)
 
 
+@settings(deadline=None, max_examples=60)
+@given(reliability_data(coders=(2, 6), values=120), st.sampled_from(ag.LEVELS))
+def test_alpha_over_many_categories_matches_the_package(data: np.ndarray, level: ag.Level) -> None:
+    """From 64 categories on, coincidences are summed over each unit's pairs of values:
+    the same α as the package's."""
+    ours = ag.alpha(data, level, categories=range(120))
+    assume(ours.defined)
+    assert ours.value == close(krippendorff.alpha(data, level_of_measurement=level), abs=1e-9)
+
+
 @pytest.mark.parametrize("level", ag.LEVELS)
 def test_hayes_2007_every_level_matches_the_package(level: ag.Level) -> None:
     data = reliability_matrix(example("Hayes & Krippendorff"))
@@ -235,6 +245,19 @@ def test_distinct_units_with_their_weights_give_the_same(data: np.ndarray, times
         {"alpha": ag.alpha(columns, "interval", range(3), weights).value},
         {"alpha": ag.alpha(repeated, "interval", range(3)).value},
     )
+
+
+@settings(deadline=None)
+@given(reliability_data(coders=(1, 8), values=3))
+def test_distinct_units_counted_are_those_sorted(data: np.ndarray) -> None:
+    """Counting the columns' keys gives the columns np.unique gives, in its order."""
+    rated = ~np.isnan(data)
+    keys = np.where(rated, data, 9.0)
+    place = 10.0 ** np.arange(len(data))
+    _, first, times = np.unique((keys * place[:, None]).sum(axis=0), True, return_counts=True)
+    columns, weights = ag.distinct_units(data)
+    np.testing.assert_array_equal(columns, data[:, first])
+    np.testing.assert_array_equal(weights, times)
 
 
 def test_distinct_units_of_many_coders_and_bad_weights() -> None:

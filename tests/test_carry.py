@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from gioia import ImportFailed, Project
+from gioia.models import Coder, Memo, Review, Segment
 from gioia.ops.importing import ImportOptions
 from gioia.relocate import Relocator
-from gioia.store import Coder, Memo, Review, Segment
 from gioia.views import CarriedItem
 
 from .conftest import as_lead, assert_spans_hold, stored_codings

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from gioia import Project, __version__
 from gioia.cli import cli
-from gioia.store import SCHEMA_REVISION
+from gioia.schema import SCHEMA_REVISION
 
 from .conftest import SAMPLE, run
 
@@ -416,6 +416,7 @@ def test_demo_builds_the_sample_study(runner: CliRunner, tmp_path: Path) -> None
         "figure.png",
         "figure.svg",
         "gioia.db",
+        "gioia.db-lock",
         "matrix.xlsx",
         "quotes.docx",
         "quotes.md",

@@ -59,8 +59,10 @@ def coded(tmp_path: Path, _coded_template: Path) -> Path:
 
 
 def _files(folder: Path) -> list[str]:
-    """The files in ``folder``, but a store's WAL and shared-memory companions."""
-    return sorted(p.name for p in folder.iterdir() if not p.name.endswith(("-wal", "-shm")))
+    """The files in ``folder``, but a store's WAL, shared-memory and writers' lock
+    companions."""
+    companions = ("-wal", "-shm", "-lock")
+    return sorted(p.name for p in folder.iterdir() if not p.name.endswith(companions))
 
 
 def _digest(path: Path) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy import event, text
 from gioia import InvalidInput, Project, StoreError
 from gioia.cli import cli
 from gioia.errors import StoreFull, StoreUnreachable, WriteConflict
-from gioia.store import Concept
+from gioia.models import Concept
 
 from .conftest import POSTGRES_URL, as_lead, run
 

@@ -318,7 +318,7 @@ def test_code_point_offsets_through_the_store(project: Project, tmp_path: Path) 
     with project._read() as tx:
         from sqlalchemy import select
 
-        from gioia.store import Coding
+        from gioia.models import Coding
 
         (coding,) = tx.session.scalars(select(Coding)).all()
         assert (coding.char_start, coding.char_end) == (21, 32)

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from gioia import Project
 from gioia.errors import ImportFailed
+from gioia.models import Attribute, Case, Informant, Memo, Segment, Transcript
 from gioia.ops.refi_import import ProjectImportOptions
-from gioia.store import Attribute, Case, Informant, Memo, Segment, Transcript
 from gioia.text import normalize_text
 
 from .conftest import as_lead
@@ -231,7 +231,7 @@ def test_another_programs_project_comes_in_whole(project: Project, tmp_path: Pat
 def test_notes_become_memos_where_they_belong(project: Project, tmp_path: Path) -> None:
     report = as_lead(project).import_project(foreign(tmp_path))
     with project._read() as tx:
-        from gioia.store import Coder, Concept
+        from gioia.models import Coder, Concept
 
         rows = tx.session.execute(
             select(Memo.text, Coder.name, Concept.name, Segment.position)

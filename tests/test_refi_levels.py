@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from gioia.errors import InvalidInput
+from gioia.limits import NAME_LENGTH
 from gioia.refi.levels import MAX_NAME, Rule, clean_code_name, map_codes, parse_rule
 from gioia.refi.model import Code
-from gioia.store import NAME_LENGTH
 
 
 def tree(spec: dict[str, object], counter: list[int] | None = None) -> list[Code]:

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from gioia import Project
+from gioia.models import Coding, Segment, Transcript
 from gioia.ops.refi_import import ProjectImportOptions
 from gioia.refi.report import ImportReport
-from gioia.store import Coding, Segment, Transcript
 from gioia.text import normalize_text
 
 from .conftest import as_lead, run

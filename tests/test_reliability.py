@@ -14,6 +14,8 @@ import krippendorff
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from gioia import InvalidInput, NotFound, Project
 from gioia.cli import cli
@@ -606,6 +608,77 @@ def test_a_row_without_an_interval_says_why(project: Project, tmp_path: Path) ->
     assert reason is not None and reason.startswith("The resamples' 95% range [")
     blocks = agreement_document(report).blocks
     assert f"No interval for Rare: {reason}" in blocks
+
+
+# --- every code at once ---------------------------------------------------------------
+
+
+@st.composite
+def _presence(draw: st.DrawFn) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """Who read each unit and, per code, who applied it (only where read)."""
+    coders, units, codes = (
+        draw(st.integers(2, 5)),
+        draw(st.integers(1, 12)),
+        draw(st.integers(1, 4)),
+    )
+    cells = st.lists(st.booleans(), min_size=coders * units, max_size=coders * units)
+    read = np.array(draw(cells)).reshape(coders, units)
+    read[0] |= ~read.any(axis=0)  # every unit read by someone, as a matrix holds
+    applied = {10 + c: np.array(draw(cells)).reshape(coders, units) & read for c in range(codes)}
+    return read, {c: grid for c, grid in applied.items() if grid.any()}
+
+
+@settings(deadline=None, max_examples=80)
+@given(_presence())
+def test_every_code_at_once_equals_each_code_alone(
+    data: tuple[np.ndarray, dict[int, np.ndarray]],
+) -> None:
+    """The rows computed for all codes together (profiles of units counted across codes)
+    equal each code's coefficients and counts computed from its own array."""
+    from gioia.ops.reliability import _code_rows, coefficients
+    from gioia.ops.reliability_data import Codings, Matrix, Scope
+
+    read, applied = data
+    assume(applied)
+    coders = [(i + 1, f"C{i}") for i in range(len(read))]
+    cells = [np.nonzero(grid) for grid in applied.values()]
+    codes = np.concatenate([np.full(len(r), c) for c, (r, _) in zip(applied, cells, strict=True)])
+    matrix = Matrix(
+        read,
+        (codes, np.concatenate([r for r, _ in cells]), np.concatenate([u for _, u in cells])),
+        np.arange(read.shape[1]),
+        [f"u{j}" for j in range(read.shape[1])],
+    )
+    empty = np.zeros(0, dtype=np.intp)
+    scope = Scope(
+        "concept",
+        coders,
+        {},
+        {},
+        {},
+        Codings(empty, empty, empty, empty, empty),
+        {c: f"code {c}" for c in applied},
+    )
+    rows = _code_rows(scope, matrix, list(applied), "segment", None, 0)
+    paired = read.sum(axis=0) >= 2
+    for row, (code, grid) in zip(rows, applied.items(), strict=True):
+        expected, _ = coefficients(matrix.values(code), two=len(read) == 2)
+        for name, value in expected.items():
+            got = row.view.coefficients[name]
+            assert (got.value is None) == (value.value is None), name
+            if value.value is not None:
+                assert got.value == close(value.value, abs=1e-12), name
+            assert got.reason == value.reason, name
+        appliers = grid[:, paired].sum(axis=0)
+        readers = read[:, paired].sum(axis=0)
+        assert row.view.units == int(paired.sum())
+        assert row.view.both == int(((appliers == readers) & (appliers > 0)).sum())
+        assert row.view.neither == int((appliers == 0).sum())
+        assert row.view.only == {
+            n: int((grid[i, paired] & (appliers < readers)).sum())
+            for i, (_, n) in enumerate(coders)
+        }
+        assert row.view.applied == {n: int(grid[i].sum()) for i, (_, n) in enumerate(coders)}
 
 
 @pytest.mark.parametrize("copy_one_reader", [False, True])

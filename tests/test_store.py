@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import Engine, create_engine, inspect, select, text
 
 from gioia import Project, StoreError
-from gioia.migrate import alembic_config, head, history
+from gioia.migrate import alembic_config, head, history, upgrade
 from gioia.store import SCHEMA_REVISION, open_store
 from gioia.views import SchemaUpgrade
 
@@ -23,12 +25,77 @@ def test_schema_revision_is_the_migrations_head() -> None:
     assert history()[0].down_revision is None
 
 
-def test_models_and_migrations_agree(store: str) -> None:
-    opened = open_store(store)
+def _engine(location: str) -> Engine:
+    return create_engine(location if "://" in location else f"sqlite:///{location}")
+
+
+def test_the_migrations_build_the_schema(empty_store: str) -> None:
+    """A store built by replaying every migration is what ``gioia.schema`` describes."""
+    engine = _engine(empty_store)
     try:
-        command.check(alembic_config(opened.engine))  # raises if autogenerate finds a change
+        upgrade(engine)
+        command.check(alembic_config(engine))  # raises if autogenerate finds a change
     finally:
-        opened.close()
+        engine.dispose()
+
+
+def _schema_of(engine: Engine) -> dict[str, object]:
+    """Every table's columns, keys, indexes and constraints, as the database reports them."""
+    found: dict[str, object] = {}
+    inspector = inspect(engine)
+    for table in sorted(inspector.get_table_names()):
+        columns = [
+            (c["name"], str(c["type"]), c["nullable"], c.get("default"))
+            for c in inspector.get_columns(table)
+        ]
+        found[table] = {
+            "columns": sorted(columns),
+            "primary key": inspector.get_pk_constraint(table),
+            "foreign keys": sorted(map(repr, inspector.get_foreign_keys(table))),
+            "indexes": sorted(map(repr, inspector.get_indexes(table))),
+            "unique": sorted(map(repr, inspector.get_unique_constraints(table))),
+            "checks": sorted(map(repr, inspector.get_check_constraints(table))),
+        }
+    return found
+
+
+def test_init_creates_what_the_migrations_build(empty_store: str, tmp_path: Path) -> None:
+    """``gioia init`` creates the schema at head without replaying the migrations: the
+    result is the same, table by table, as replaying them (on the same engine)."""
+    Project.init(empty_store).close()
+    created = _engine(empty_store)
+    if "://" in empty_store:
+        replayed_location = empty_store.rsplit("/", 1)[0] + "/" + f"replayed_{os.getpid()}"
+        admin = create_engine(empty_store, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "replayed_{os.getpid()}"'))
+    else:
+        replayed_location = str(tmp_path / "replayed.db")
+    replayed = _engine(replayed_location)
+    try:
+        upgrade(replayed)
+        assert _schema_of(created) == _schema_of(replayed)
+        with created.connect() as connection:
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).all() == [
+                (SCHEMA_REVISION,)
+            ]
+        # The rows the migrations write: the store's identity (0007), a UUID of its own.
+        identities = []
+        for engine in (created, replayed):
+            with engine.connect() as connection:
+                rows = connection.execute(text("SELECT key, value FROM settings")).all()
+            assert [key for key, _ in rows] == ["store_id"]
+            identities.append(str(uuid.UUID(rows[0][1])))
+        assert identities[0] != identities[1]
+    finally:
+        created.dispose()
+        replayed.dispose()
+        if "://" in empty_store:
+            with admin.connect() as connection:
+                connection.execute(
+                    text(f'DROP DATABASE IF EXISTS "replayed_{os.getpid()}" WITH (FORCE)')
+                )
+            admin.dispose()
 
 
 def test_init_creates_the_store_at_head(empty_store: str) -> None:
@@ -113,7 +180,8 @@ def test_unreachable_server_fails_fast() -> None:
 
 
 def test_foreign_keys_are_enforced(project: Project) -> None:
-    from gioia.store import Segment
+
+    from gioia.models import Segment
 
     with pytest.raises(StoreError, match=r"(?i)foreign key"), project._write() as tx:
         tx.session.add(Segment(transcript_id=4242, position=1, char_start=0, char_end=3))
@@ -147,7 +215,6 @@ FIRST_REVISION_ROWS = [
 
 
 def _store_at_first_revision(location: str) -> None:
-    from gioia.migrate import upgrade
 
     url = location if "://" in location else f"sqlite:///{location}"
     engine = create_engine(url)
@@ -353,7 +420,7 @@ def test_a_backup_that_fills_the_disk_is_removed_with_its_journal(tmp_path: Path
 
 
 def test_a_reader_sees_one_state_of_the_store_while_writers_commit(project: Project) -> None:
-    from gioia.store import Concept
+    from gioia.models import Concept
 
     project.add_item("concept", "Trust")
     with project._read() as tx:

@@ -110,6 +110,27 @@ def test_normalize_text_properties(s: str) -> None:
     assert all(line == line.rstrip() for line in result.split("\n"))
 
 
+def _normalized_by_every_pass(s: str) -> str:
+    """normalize_text as first written: every substitution run on every text."""
+    import re
+
+    s = re.sub("[\ufeff\u200b\u2060\u00ad\x00-\x08\x0e-\x1f\x7f]", "", s)
+    s = re.sub("\r\n|[\r\x0b\x0c\x85\u2028]", "\n", s).replace("\u2029", "\n\n")
+    s = re.sub("[\u00a0\u2007\u202f]", " ", s)
+    s = unicodedata.normalize("NFC", s)
+    return "\n".join(line.rstrip() for line in s.split("\n"))
+
+
+_TREATED = "ab \t\n\r\x0b\x0c\x1c\x85\u2028\u2029\u00a0\u2007\u202f\u3000\x00\x07\x08\x0e\x1f\x7f"
+
+
+@given(st.text(alphabet=_TREATED + "\ufeff\u200b\u2060\u00ad\u0301e\u00e9"))
+def test_normalize_text_skips_no_pass_it_needs(s: str) -> None:
+    """A pass is skipped only where none of its characters occurs: the result is what
+    running every pass gives."""
+    assert normalize_text(s) == _normalized_by_every_pass(s)
+
+
 # name_key
 
 

@@ -247,13 +247,15 @@ def is_name(name: str) -> bool:
         0 < len(name) <= 40
         and len(name.split()) <= 5
         and name[0].isalpha()
-        and all(
-            ch.isalnum()
-            or ch == " "
-            or ch in _NAME_PUNCTUATION
-            or unicodedata.category(ch)[0] == "M"
-            for ch in name
-        )
+        and (name.replace(" ", "").isalnum() or _name_characters(name))
+    )
+
+
+def _name_characters(name: str) -> bool:
+    """Whether every character of ``name`` can be in a speaker's name."""
+    return all(
+        ch.isalnum() or ch == " " or ch in _NAME_PUNCTUATION or unicodedata.category(ch)[0] == "M"
+        for ch in name
     )
 
 

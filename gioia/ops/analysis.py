@@ -21,9 +21,10 @@ from gioia.analysis.matrix import CodeMatrix, code_matrix, column_of
 from gioia.analysis.saturation import Saturation, saturation
 from gioia.errors import GioiaError, InvalidInput, NotFound
 from gioia.importers.yaml_file import load_yaml
-from gioia.ops.base import Tx, resolve_refs, segment_ref, suggestion
+from gioia.models import Case, Informant, Segment, Transcript
+from gioia.ops.base import Tx, suggestion
 from gioia.ops.evidence import attribute_values, load_evidence
-from gioia.store import Case, Informant, Segment, Transcript
+from gioia.ops.objects import resolve_refs, segment_ref
 
 
 def cooccurrence_of(
@@ -87,7 +88,7 @@ def _quotes(tx: Tx, condition: ConditionSpec) -> dict[str, Quote]:
     found: dict[str, Quote] = {}
     informant = func.coalesce(Segment.informant_id, Transcript.informant_id)
     try:
-        segments = resolve_refs(tx.session, refs)
+        segments = resolve_refs(tx, refs)
     except GioiaError as exc:
         raise InvalidInput(f"Condition {condition.name}: {exc.message}") from exc
     for ref, (transcript, segment) in zip(refs, segments, strict=True):

@@ -1,44 +1,92 @@
-"""What every use case shares: the transaction context, names, and references."""
+"""What every use case shares: the transaction (its connection, an ORM session when one
+is asked for, the acting coder, the audit trail), names, and finding segments and
+concepts by reference and name.
+
+Nothing here imports the ORM: the hot paths (importing, tagging, loading codings) write
+and read with Core statements on ``tx.connection``; a use case that wants mapped objects
+asks for ``tx.session`` (created then, over the same connection and transaction) and
+finds them with ``gioia.ops.objects``.
+"""
 
 from __future__ import annotations
 
-import difflib
 import re
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
-from sqlalchemy import Subquery, and_, case, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    Connection,
+    Executable,
+    Insert,
+    Result,
+    Select,
+    Subquery,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    select,
+)
 
+from gioia import schema
 from gioia.errors import InvalidInput, NotFound
 from gioia.limits import MAX_INTEGER, clean_name
-from gioia.ops import scopes
+from gioia.ops import bulk, scopes
+from gioia.ops.scopes import ConceptRow
 from gioia.ops.visibility import Viewer
-from gioia.store import Coder, Coding, Concept, Event, Review, Segment, Transcript, core_table
+from gioia.schema import utcnow
 from gioia.text import name_key, one_line
 
 #: How much of a segment's text an event names it by.
 LABEL_LENGTH = 50
 
-_REF = re.compile(r"^(?P<transcript>.+):(?P<position>[0-9]+)$")
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+#: How many values one ``IN (...)`` holds (SQLite and PostgreSQL limit the parameters
+#: of a statement).
+CHUNK = 500
+
+
+class Identified(Protocol):
+    """Anything with an id and a name: an ``Actor`` or a mapped coder."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+
+
+class Actor(NamedTuple):
+    """A coder as a use case needs one: id (-1 for a reader who has no row yet) and name."""
+
+    id: int
+    name: str
 
 
 class Tx:
-    """One open transaction: the session, the acting coder, what they may see (the
-    ``viewer``: blind unless ``show_others``), and the audit trail."""
+    """One open transaction: its connection, the ORM session on demand, the acting
+    coder, what they may see (the ``viewer``: blind unless ``show_others``), and the
+    audit trail."""
 
     def __init__(
         self,
-        session: Session,
+        connection: Connection,
         coder_name: str | None,
         *,
         writing: bool = True,
         show_others: bool = False,
     ) -> None:
-        self.session = session
+        self.connection = connection
         self.coder_name = coder_name
         self.writing = writing
         self.show_others = show_others
-        self._coder: Coder | None = None
+        self._coder: Actor | None = None
+        self._session: Session | None = None
         self._viewer: Viewer | None = None
 
     @property
@@ -46,10 +94,52 @@ class Tx:
         """What the acting coder may see (see :mod:`gioia.ops.visibility`)."""
         if self._viewer is None:
             acting = self.coder() if self.coder_name else None
-            self._viewer = Viewer.of(self.session, acting, show_others=self.show_others)
+            self._viewer = Viewer.of(self, acting, show_others=self.show_others)
         return self._viewer
 
-    def coder(self) -> Coder:
+    @property
+    def session(self) -> Session:
+        """An ORM session in this transaction (the ORM is imported on first use)."""
+        if self._session is None:
+            from sqlalchemy.orm import Session
+
+            self._session = Session(bind=self.connection, expire_on_commit=False)
+        return self._session
+
+    def execute(self, statement: Executable, parameters: Any = None) -> Result[Any]:
+        """Run a Core statement in this transaction, after the session's pending changes."""
+        if self._session is not None:
+            self._session.flush()
+        return self.connection.execute(statement, parameters)
+
+    def fetch_array(self, query: Select[Any], columns: int) -> Any:
+        """The rows of a query of ``columns`` integer columns (none NULL) as a numpy array
+        (see :func:`gioia.ops.bulk.fetch_array`), after the session's pending changes."""
+        if self._session is not None:
+            self._session.flush()
+        return bulk.fetch_array(self.connection, query, columns)
+
+    def insert_many(
+        self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        """Insert ``rows`` (values in the order of ``columns``) with one executemany of the
+        driver (see :func:`gioia.ops.bulk.insert_many`), after the session's pending
+        changes."""
+        if self._session is not None:
+            self._session.flush()
+        bulk.insert_many(self.connection, table, columns, rows)
+
+    def finish(self) -> None:
+        """Flush what the session holds, before the transaction commits."""
+        if self._session is not None:
+            self._session.flush()
+
+    def close(self) -> None:
+        """Close the session, if one was made (its objects stay readable)."""
+        if self._session is not None:
+            self._session.close()
+
+    def coder(self) -> Actor:
         """The acting coder, created on first use; an error when none is set.
 
         A reading transaction never writes: there, a coder who does not exist yet is a
@@ -59,12 +149,10 @@ class Tx:
             if not self.coder_name:
                 raise InvalidInput("No coder given: pass --coder NAME or set GIOIA_CODER.")
             if self.writing:
-                self._coder = get_or_create_coder(self, self.coder_name)
+                self._coder = ensure_coder(self, self.coder_name)
             else:
-                found = self.session.scalar(
-                    select(Coder).where(Coder.name_key == name_key(self.coder_name))
-                )
-                self._coder = found or Coder(id=-1, name=clean_name(self.coder_name, "coder"))
+                found = find_coder_row(self, self.coder_name)
+                self._coder = found or Actor(-1, clean_name(self.coder_name, "coder"))
         return self._coder
 
     def actor_id(self) -> int | None:
@@ -83,7 +171,7 @@ class Tx:
         transcript_id: int | None = None,
         before: Any = None,
         after: Any = None,
-        coder: Coder | None = None,
+        coder: Identified | None = None,
         reverses: int | None = None,
     ) -> int:
         """Append an event to the audit trail, in this transaction: ``coder``'s work
@@ -92,120 +180,119 @@ class Tx:
         actor = self.actor_id()
         if coder is None and self.coder_name:
             coder = self.coder()
-        event = Event(
+        row = event_row(
+            action,
+            subject,
+            summary,
             coder_id=coder.id if coder else None,
             actor_id=actor,
-            action=action,
-            subject=subject,
             subject_id=subject_id,
             concept_id=concept_id,
             transcript_id=transcript_id,
-            summary=summary,
             before=before,
             after=after,
             reverses_id=reverses,
         )
-        self.session.add(event)
-        self.session.flush()
-        return event.id
+        return int(self.execute(_returning_id(schema.events), row).scalar_one())
 
 
-def get_or_create_coder(tx: Tx, name: str) -> Coder:
+def event_row(
+    action: str,
+    subject: str,
+    summary: str,
+    *,
+    coder_id: int | None,
+    actor_id: int | None,
+    subject_id: int | None = None,
+    concept_id: int | None = None,
+    transcript_id: int | None = None,
+    before: Any = None,
+    after: Any = None,
+    at: Any = None,
+    reverses_id: int | None = None,
+) -> dict[str, Any]:
+    """The row of one event, for ``Tx.record`` or a bulk insert of many."""
+    return {
+        "at": at or utcnow(),
+        "coder_id": coder_id,
+        "actor_id": actor_id,
+        "action": action,
+        "subject": subject,
+        "subject_id": subject_id,
+        "concept_id": concept_id,
+        "transcript_id": transcript_id,
+        "summary": summary,
+        "before": before,
+        "after": after,
+        "reverses_id": reverses_id,
+    }
+
+
+def in_chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    """``values`` in slices of at most ``size``, for ``IN (...)`` lists."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+# The statements every tag runs are built once (``cache``), not per call: building a
+# statement costs about as much as running it on SQLite.
+
+
+@cache
+def _by_name_key(table: Table) -> Select[Any]:
+    return select(table.c.id, table.c.name).where(table.c.name_key == bindparam("key"))
+
+
+@cache
+def _returning_id(table: Table) -> Insert:
+    return insert(table).returning(table.c.id)
+
+
+def find_coder_row(tx: Tx, name: str) -> Actor | None:
+    """The coder called ``name`` (case- and space-insensitively), if there is one."""
+    row = tx.execute(_by_name_key(schema.coders), {"key": name_key(name)}).first()
+    return Actor(row.id, row.name) if row is not None else None
+
+
+def ensure_coder(tx: Tx, name: str) -> Actor:
     """The coder called ``name`` (case- and space-insensitively), created (and the
     creation recorded) if new."""
     cleaned = clean_name(name, "coder")
-    key = name_key(cleaned)
-    coder = tx.session.scalar(select(Coder).where(Coder.name_key == key))
-    if coder is None:
-        coder = Coder(name=cleaned, name_key=key)
-        tx.session.add(coder)
-        tx.session.flush()
-        tx.record(
-            "create",
-            "coder",
-            f"Created coder {cleaned!r}",
-            subject_id=coder.id,
-            after={"name": cleaned},
-            coder=coder,
-        )
-    return coder
-
-
-def find_coder(session: Session, name: str) -> Coder:
-    """The existing coder called ``name``, or ``NotFound`` listing the coders there are."""
-    coder = session.scalar(select(Coder).where(Coder.name_key == name_key(name)))
-    if coder is None:
-        names = session.scalars(select(Coder.name).order_by(Coder.name)).all()
-        known = ", ".join(names) if names else "none yet"
-        raise NotFound(f"No coder {name!r} (coders: {known}).")
-    return coder
-
-
-def suggestion(name: str, candidates: list[str]) -> str:
-    """`` Did you mean 'X'?`` for the closest candidate (whole or its beginning), or ``""``."""
-    key = name_key(name)
-
-    def closeness(candidate: str) -> float:
-        other = name_key(candidate)
-        whole = difflib.SequenceMatcher(None, key, other).ratio()
-        start = difflib.SequenceMatcher(None, key, other[: len(key)]).ratio()
-        return max(whole, start)
-
-    best = max(candidates, key=closeness, default=None)
-    return f" Did you mean {best!r}?" if best is not None and closeness(best) >= 0.75 else ""
-
-
-def visible_concept(tx: Tx, name: str) -> Concept | None:
-    """The concept ``name`` means to the acting coder, if there is one they may see (see
-    :func:`gioia.ops.scopes.resolve`)."""
-    return scopes.resolve(tx, name)
-
-
-def get_concept(tx: Tx, name: str, *, hint: str = "") -> Concept:
-    """The concept called ``name`` (one the acting coder may see), or ``NotFound`` with
-    the closest name they may see."""
-    concept = visible_concept(tx, name)
-    if concept is None:
-        raise no_such_concept(tx, name, hint)
-    return concept
-
-
-def no_such_concept(tx: Tx, name: str, hint: str = "") -> NotFound:
-    """The error for a concept name that means nothing to the acting coder, with the
-    closest name they may see."""
-    names = list(scopes.labels(tx).values())
-    return NotFound(f"No concept {name!r}.{suggestion(name, names)}{hint}")
-
-
-def create_concept(tx: Tx, name: str, creator: Coder | None = None) -> tuple[Concept, int]:
-    """A new concept and its event in the audit trail, created by ``creator`` (default:
-    the acting coder): private to them in open coding, else shared (see
-    :mod:`gioia.ops.scopes`); its name must be free in its scope."""
-    cleaned = clean_name(name, "concept")
-    if creator is None and tx.coder_name:
-        creator = tx.coder()
-    scope = scopes.scope_for(tx, creator)
-    other = scopes.clash(tx, name_key(cleaned), scope)
-    if other is not None:
-        raise scopes.refuse_clash(tx, other, f"create the concept {cleaned!r}")
-    concept = Concept(
-        name=cleaned,
-        name_key=name_key(cleaned),
-        scope=scope,
-        created_by_id=creator.id if creator else None,
-    )
-    tx.session.add(concept)
-    tx.session.flush()
-    event = tx.record(
+    found = find_coder_row(tx, cleaned)
+    if found is not None:
+        return found
+    coders = schema.coders
+    row = {"name": cleaned, "name_key": name_key(cleaned), "created_at": utcnow()}
+    made = Actor(int(tx.execute(_returning_id(coders), row).scalar_one()), cleaned)
+    tx.record(
         "create",
-        "concept",
-        f"Created concept {cleaned!r}",
-        subject_id=concept.id,
-        concept_id=concept.id,
-        after={"name": cleaned, **({"private_to": creator.name} if creator and scope else {})},
-        coder=creator,
+        "coder",
+        f"Created coder {cleaned!r}",
+        subject_id=made.id,
+        after={"name": cleaned},
+        coder=made,
     )
-    return concept, event
+    return made
+
+
+_REF = re.compile(r"^(?P<transcript>.+):(?P<position>[0-9]+)$")
+
+
+class SegmentRow(NamedTuple):
+    """A segment as tagging needs it: where it is, its transcript, and its words."""
+
+    id: int
+    position: int
+    char_start: int
+    char_end: int
+    transcript_id: int
+    transcript: str
+    text: str
+
+    @property
+    def ref(self) -> str:
+        """Its ``TRANSCRIPT:N`` reference."""
+        return f"{self.transcript}:{self.position}"
 
 
 def parse_ref(ref: str) -> tuple[str, int]:
@@ -221,66 +308,204 @@ def parse_ref(ref: str) -> tuple[str, int]:
     return match["transcript"], int(digits)
 
 
-def get_transcript(session: Session, name: str) -> Transcript:
-    """The transcript called ``name``, or ``NotFound`` with the closest name."""
-    transcript = session.scalar(select(Transcript).where(Transcript.name_key == name_key(name)))
-    if transcript is None:
-        names = list(session.scalars(select(Transcript.name)).all())
-        raise NotFound(f"No transcript {name!r}.{suggestion(name, names)}")
-    return transcript
+def suggestion(name: str, candidates: list[str]) -> str:
+    """`` Did you mean 'X'?`` for the closest candidate (whole or its beginning), or ``""``."""
+    import difflib
+
+    key = name_key(name)
+
+    def closeness(candidate: str) -> float:
+        other = name_key(candidate)
+        whole = difflib.SequenceMatcher(None, key, other).ratio()
+        start = difflib.SequenceMatcher(None, key, other[: len(key)]).ratio()
+        return max(whole, start)
+
+    best = max(candidates, key=closeness, default=None)
+    return f" Did you mean {best!r}?" if best is not None and closeness(best) >= 0.75 else ""
 
 
-def resolve_refs(session: Session, refs: list[str]) -> list[tuple[Transcript, Segment]]:
-    """The segments named by ``TRANSCRIPT:N`` references, in the order given."""
-    found: list[tuple[Transcript, Segment]] = []
-    transcripts: dict[str, Transcript] = {}
-    for ref in refs:
-        name, position = parse_ref(ref)
-        transcript = transcripts.get(name_key(name)) or get_transcript(session, name)
-        transcripts[name_key(name)] = transcript
-        segment = session.scalar(
-            select(Segment).where(
-                Segment.transcript_id == transcript.id, Segment.position == position
-            )
+def transcript_id(tx: Tx, name: str) -> int:
+    """The id of the transcript called ``name``, or ``NotFound`` with the closest name."""
+    table = schema.transcripts
+    found = tx.execute(select(table.c.id).where(table.c.name_key == name_key(name))).scalar()
+    if found is None:
+        raise _no_such_transcript(tx, name)
+    return int(found)
+
+
+def _no_such_transcript(tx: Tx, name: str) -> NotFound:
+    names = list(tx.execute(select(schema.transcripts.c.name)).scalars())
+    return NotFound(f"No transcript {name!r}.{suggestion(name, names)}")
+
+
+@cache
+def _segments_named() -> Select[Any]:
+    """Segments of the transcript ``key`` at ``positions``, with their words."""
+    transcripts, segments = schema.transcripts.c, schema.segments.c
+    length = segments.char_end - segments.char_start
+    return (
+        select(
+            segments.id,
+            segments.position,
+            segments.char_start,
+            segments.char_end,
+            transcripts.id.label("transcript_id"),
+            transcripts.name,
+            func.substr(transcripts.text, segments.char_start + 1, length).label("words"),
         )
-        if segment is None:
-            count = session.scalar(
-                select(func.count()).where(Segment.transcript_id == transcript.id)
+        .join(schema.transcripts, transcripts.id == segments.transcript_id)
+        .where(
+            transcripts.name_key == bindparam("key"),
+            segments.position.in_(bindparam("positions", expanding=True)),
+        )
+    )
+
+
+def resolve_segments(tx: Tx, refs: list[str]) -> list[SegmentRow]:
+    """The segments named by ``TRANSCRIPT:N`` references, in the order given, with their
+    words: one query per transcript named (its text is not read, only the segments')."""
+    wanted = [parse_ref(ref) for ref in refs]
+    positions: dict[str, tuple[str, set[int]]] = {}
+    for name, position in wanted:
+        positions.setdefault(name_key(name), (name, set()))[1].add(position)
+    transcripts, segments = schema.transcripts.c, schema.segments.c
+    found: dict[tuple[str, int], SegmentRow] = {}
+    for key, (name, numbers) in positions.items():
+        rows = tx.execute(_segments_named(), {"key": key, "positions": sorted(numbers)}).all()
+        if not rows:
+            transcript_id(tx, name)  # NotFound, with the closest name, if there is none
+        for r in rows:
+            found[(key, r.position)] = SegmentRow(
+                r.id, r.position, r.char_start, r.char_end, r.transcript_id, r.name, r.words
             )
-            raise NotFound(
-                f"No segment {transcript.name}:{position}: "
-                f"{transcript.name} has segments 1 to {count}."
-            )
-        found.append((transcript, segment))
-    return found
+    for name, position in wanted:
+        if (name_key(name), position) not in found:
+            owner = transcript_id(tx, name)
+            title = tx.execute(select(transcripts.name).where(transcripts.id == owner)).scalar()
+            count = tx.execute(select(func.count()).where(segments.transcript_id == owner)).scalar()
+            raise NotFound(f"No segment {title}:{position}: {title} has segments 1 to {count}.")
+    return [found[(name_key(name), position)] for name, position in wanted]
 
 
-def segment_ref(transcript: Transcript, segment: Segment) -> str:
-    """The ``TRANSCRIPT:N`` reference of a segment."""
-    return f"{transcript.name}:{segment.position}"
+def visible_concept_row(tx: Tx, name: str) -> ConceptRow | None:
+    """The concept ``name`` means to the acting coder, if there is one they may see (see
+    :func:`gioia.ops.scopes.resolve`)."""
+    return scopes.resolve(tx, name)
 
 
-def segment_labels(session: Session, segment_ids: list[int]) -> list[dict[str, object]]:
+def no_such_concept(tx: Tx, name: str, hint: str = "") -> NotFound:
+    """The error for a concept name that means nothing to the acting coder, naming the
+    closest one they may see."""
+    names = list(scopes.labels(tx).values())
+    return NotFound(f"No concept {name!r}.{suggestion(name, names)}{hint}")
+
+
+def create_concept(tx: Tx, name: str, creator: Identified | None = None) -> tuple[ConceptRow, int]:
+    """A new concept and its event in the audit trail, created by ``creator`` (default:
+    the acting coder): private to them in open coding, else shared (see
+    :mod:`gioia.ops.scopes`); its name must be free in its scope."""
+    cleaned = clean_name(name, "concept")
+    if creator is None and tx.coder_name:
+        creator = tx.coder()
+    other = scopes.clash(tx, name_key(cleaned), scopes.scope_for(tx, creator))
+    if other is not None:
+        raise scopes.refuse_clash(tx, other, f"create the concept {cleaned!r}")
+    ((concept, event),) = create_concepts(tx, [(cleaned, creator)])
+    return concept, event
+
+
+def create_concepts(
+    tx: Tx, new: list[tuple[str, Identified | None]]
+) -> list[tuple[ConceptRow, int]]:
+    """Concepts (cleaned names, known to be free in their scope) created by their coder
+    (private to them in open coding, see :mod:`gioia.ops.scopes`), with an event each,
+    in two statements; returns each concept and its event, in order."""
+    if not new:
+        return []
+    concepts, events = schema.concepts, schema.events
+    at, actor = utcnow(), tx.actor_id()
+    scope_of = scopes.scopes_for(tx, [creator for _, creator in new])
+    rows = [
+        {
+            "name": name,
+            "name_key": name_key(name),
+            "created_by_id": creator.id if creator else None,
+            "position": 0,
+            "scope": scope,
+            "created_at": at,
+        }
+        for (name, creator), scope in zip(new, scope_of, strict=True)
+    ]
+    ids = tx.execute(
+        insert(concepts).returning(concepts.c.id, sort_by_parameter_order=True), rows
+    ).scalars()
+    made = [
+        ConceptRow(int(i), name, scope)
+        for i, (name, _), scope in zip(ids, new, scope_of, strict=True)
+    ]
+    trail = [
+        event_row(
+            "create",
+            "concept",
+            f"Created concept {concept.name!r}",
+            coder_id=creator.id if creator else None,
+            actor_id=actor,
+            subject_id=concept.id,
+            concept_id=concept.id,
+            after={"name": concept.name}
+            | ({"private_to": creator.name} if creator and concept.scope else {}),
+            at=at,
+        )
+        for concept, (_, creator) in zip(made, new, strict=True)
+    ]
+    logged = tx.execute(
+        insert(events).returning(events.c.id, sort_by_parameter_order=True), trail
+    ).scalars()
+    return list(zip(made, map(int, logged), strict=True))
+
+
+def insert_new(tx: Tx, table: Table, returning: str) -> Insert:
+    """An INSERT that leaves out a row whose unique key is there already (``ON CONFLICT
+    DO NOTHING``, on SQLite and PostgreSQL), returning the column ``returning`` of the
+    rows it added: which are new, in one statement; two writers adding the same row
+    never fail."""
+    return _insert_new(tx.connection.dialect.name, table, returning)
+
+
+@cache
+def _insert_new(dialect: str, table: Table, returning: str) -> Insert:
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table).on_conflict_do_nothing().returning(table.c[returning])
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(table).on_conflict_do_nothing().returning(table.c[returning])
+
+
+def segment_labels(tx: Tx, segment_ids: list[int]) -> list[dict[str, object]]:
     """Segments as the trail names them: the id (never reused), the ``T:N`` reference and
     the start of the text, so that a reader of the log can follow them after
     renumbering; in the order given."""
-    span = Segment.char_end - Segment.char_start
+    segments, transcripts = schema.segments.c, schema.transcripts.c
+    span = segments.char_end - segments.char_start
     length = case((span <= LABEL_LENGTH, span), else_=LABEL_LENGTH + 1)
-    rows = session.execute(
-        select(
-            Segment.id,
-            Segment.transcript_id,
-            Segment.position,
-            func.substr(Transcript.text, Segment.char_start + 1, length),
-            Transcript.name,
+    found: dict[int, dict[str, object]] = {}
+    for chunk in in_chunks(segment_ids):
+        rows = tx.execute(
+            select(
+                segments.id,
+                segments.position,
+                func.substr(transcripts.text, segments.char_start + 1, length).label("words"),
+                transcripts.name,
+            )
+            .join_from(schema.segments, schema.transcripts)
+            .where(segments.id.in_(chunk))
         )
-        .join(Transcript, Transcript.id == Segment.transcript_id)
-        .where(Segment.id.in_(segment_ids))
-    )
-    found = {
-        id_: {"id": id_, "segment": f"{name}:{position}", "text": one_line(text, LABEL_LENGTH)}
-        for id_, _, position, text, name in rows
-    }
+        for row in rows:
+            ref = f"{row.name}:{row.position}"
+            text = one_line(row.words, LABEL_LENGTH)
+            found[row.id] = {"id": row.id, "segment": ref, "text": text}
     return [found[i] for i in segment_ids if i in found]
 
 
@@ -289,88 +514,48 @@ def label_ids(labels: list[Any]) -> list[int]:
     return [item["id"] if isinstance(item, dict) else int(item) for item in labels]
 
 
-def coding_keys(session: Session, condition: Any) -> set[tuple[int, int, int, int, int]]:
-    """The codings matching ``condition`` as (segment, concept, coder, start, end): what
-    makes a coding the same coding."""
-    return {
-        (segment, concept, coder, start, end)
-        for segment, concept, coder, start, end in session.execute(
-            select(
-                Coding.segment_id,
-                Coding.concept_id,
-                Coding.coder_id,
-                Coding.char_start,
-                Coding.char_end,
-            ).where(condition)
-        )
-    }
-
-
-def bulk_insert(
-    session: Session, model: type[Any], columns: tuple[str, ...], rows: list[tuple[Any, ...]]
-) -> None:
-    """Insert many rows of ``columns`` straight through the driver's ``executemany``,
-    values converted by the columns' own types as SQLAlchemy would (a Core insert spends
-    most of its time per row building parameters: a project's 100,000 codings)."""
-    if not rows:
-        return
-    table = core_table(model)
-    connection = session.connection()
-    dialect = connection.dialect
-    markers = {"qmark": "?", "format": "%s", "pyformat": "%s"}
-    if dialect.paramstyle not in markers:  # a driver gioia does not know: Core's way
-        session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
-        return
-    processors = [
-        (index, processor)
-        for index, column in enumerate(columns)
-        if (processor := table.c[column].type.dialect_impl(dialect).bind_processor(dialect))
-    ]
-    if processors:
-        converted = []
-        for row in rows:
-            values = list(row)
-            for index, processor in processors:
-                if values[index] is not None:
-                    values[index] = processor(values[index])
-            converted.append(tuple(values))
-        rows = converted
-    marker = markers[dialect.paramstyle]
-    statement = (
-        f"INSERT INTO {table.name} ({', '.join(columns)}) "
-        f"VALUES ({', '.join([marker] * len(columns))})"
-    )
-    connection.exec_driver_sql(statement, rows)
-
-
-def mark_reviewed(session: Session, coder_id: int, segment_ids: set[int]) -> list[int]:
+def mark_reviewed(tx: Tx, coder_id: int, segment_ids: set[int]) -> list[int]:
     """Record that a coder has read these segments; returns those that were new."""
     if not segment_ids:
         return []
-    already = set(
-        session.scalars(
-            select(Review.segment_id).where(
-                Review.coder_id == coder_id, Review.segment_id.in_(segment_ids)
-            )
-        )
-    )
-    new = sorted(segment_ids - already)
-    if new:
-        rows = [{"segment_id": s, "coder_id": coder_id} for s in new]
-        session.execute(insert(core_table(Review)), rows)
-    return new
+    reviews = schema.reviews
+    at = utcnow()
+    rows = [(segment_id, coder_id, at) for segment_id in sorted(segment_ids)]
+    if len(rows) <= CHUNK:
+        adding = insert_new(tx, reviews, "segment_id")
+        keys = ("segment_id", "coder_id", "reviewed_at")
+        added = tx.execute(adding, [dict(zip(keys, row, strict=True)) for row in rows])
+        return sorted(added.scalars())
+    query = select(reviews.c.segment_id).where(reviews.c.coder_id == coder_id)
+    already = set(tx.execute(query).scalars())
+    new = [row for row in rows if row[0] not in already]
+    tx.insert_many(reviews, ("segment_id", "coder_id", "reviewed_at"), new)
+    return [row[0] for row in new]
 
 
-def record_reviews(tx: Tx, coder: Coder, targets: dict[int, str]) -> tuple[list[int], int | None]:
+def record_reviews(
+    tx: Tx, coder: Identified, targets: dict[int, str]
+) -> tuple[list[int], int | None]:
     """Mark segments (id → reference) read by ``coder``; returns those newly read and the
     event that lists them (None when there were none)."""
-    new = mark_reviewed(tx.session, coder.id, set(targets))
+    new = mark_reviewed(tx, coder.id, set(targets))
     if not new:
         return [], None
     refs = [targets[i] for i in new]
     summary = f"Reviewed {', '.join(refs[:3])}" + (" …" if len(refs) > 3 else "")
-    after = {"segments": segment_labels(tx.session, new)}
+    after = {"segments": segment_labels(tx, new)}
     return new, tx.record("review", "segment", summary, after=after, coder=coder)
+
+
+def existing_coder(tx: Tx, name: str) -> Actor:
+    """The existing coder called ``name``, or ``NotFound`` listing the coders there are."""
+    found = find_coder_row(tx, name)
+    if found is None:
+        coders = schema.coders.c
+        names = list(tx.execute(select(coders.name).order_by(coders.name)).scalars())
+        known = ", ".join(names) if names else "none yet"
+        raise NotFound(f"No coder {name!r} (coders: {known}).")
+    return found
 
 
 def evidence_coder(tx: Tx, coder: str | None) -> int | None:
@@ -380,33 +565,41 @@ def evidence_coder(tx: Tx, coder: str | None) -> int | None:
     viewer = tx.viewer
     if coder is not None:
         viewer.check_coder(coder, f"{coder}'s codings are")
-        return find_coder(tx.session, coder).id if viewer.unblinded else viewer.me
+        return existing_coder(tx, coder).id if viewer.unblinded else viewer.me
     if viewer.blind:
         return viewer.me
-    return tx.session.scalar(
-        select(Coder.id).where(Coder.is_consensus.is_(True)).order_by(Coder.id.desc()).limit(1)
-    )
+    coders = schema.coders
+    return tx.execute(
+        select(coders.c.id)
+        .where(coders.c.is_consensus.is_(True))
+        .order_by(coders.c.id.desc())
+        .limit(1)
+    ).scalar()
 
 
 def coding_applications(coder_id: int | None = None) -> Subquery:
     """Codings as they count: a coder's concept on a segment once, however many spans
     (quotes) mark it. One row per coder, concept and segment (of ``coder_id`` only, if
     given), with the segment's transcript and whether any of its spans is a quote."""
+    codings, segments = schema.codings.c, schema.segments.c
     quoted = case(
-        (and_(Coding.char_start == Segment.char_start, Coding.char_end == Segment.char_end), 0),
+        (
+            and_(codings.char_start == segments.char_start, codings.char_end == segments.char_end),
+            0,
+        ),
         else_=1,
     )
     query = (
         select(
-            Coding.coder_id,
-            Coding.concept_id,
-            Coding.segment_id,
-            Segment.transcript_id,
+            codings.coder_id,
+            codings.concept_id,
+            codings.segment_id,
+            segments.transcript_id,
             func.max(quoted).label("quoted"),
         )
-        .join(Segment, Segment.id == Coding.segment_id)
-        .group_by(Coding.coder_id, Coding.concept_id, Coding.segment_id, Segment.transcript_id)
+        .join(schema.segments, segments.id == codings.segment_id)
+        .group_by(codings.coder_id, codings.concept_id, codings.segment_id, segments.transcript_id)
     )
     if coder_id is not None:
-        query = query.where(Coding.coder_id == coder_id)
+        query = query.where(codings.coder_id == coder_id)
     return query.subquery()

@@ -17,11 +17,12 @@ from pathlib import Path
 
 from sqlalchemy import delete, insert, select, update
 
+from gioia import schema
+from gioia.models import Coder, Coding, Concept, Memo, Review, Segment, Transcript
 from gioia.ops.base import Tx
 from gioia.output import output_file
 from gioia.relocate import Placement, Relocator
 from gioia.spreadsheet import write_csv
-from gioia.store import Coder, Coding, Concept, Memo, Review, Segment, Transcript, core_table
 from gioia.text import SegmentSpan, name_key, one_line
 from gioia.views import CarriedItem, CarryReport
 
@@ -70,6 +71,7 @@ class WorkReview:
     segment_id: int
     coder_id: int
     reviewed_at: dt.datetime
+    coder: str = ""
 
 
 @dataclass
@@ -116,7 +118,8 @@ def load_work(tx: Tx, segment_ids: Sequence[int]) -> Work:
     reviews = [
         WorkReview(*row)
         for row in tx.session.execute(
-            select(Review.segment_id, Review.coder_id, Review.reviewed_at)
+            select(Review.segment_id, Review.coder_id, Review.reviewed_at, Coder.name)
+            .join(Coder, Coder.id == Review.coder_id)
             .where(Review.segment_id.in_(ids))
             .order_by(Review.id)
         )
@@ -459,7 +462,7 @@ def apply(
             kept[key] = min(kept.get(key, review.reviewed_at), review.reviewed_at)
     if kept:
         session.execute(
-            insert(core_table(Review)),
+            insert(schema.reviews),
             [{"segment_id": s, "coder_id": c, "reviewed_at": at} for (s, c), at in kept.items()],
         )
     session.execute(delete(Segment).where(Segment.id.in_(list(carry.segments))))
@@ -504,11 +507,19 @@ def trail(
         for m in carry.work.memos
         if carry.segment_to[m.segment_id] is not None
     ]
-    before = {"codings": before_codings, "memos": memos_before, "reviews": len(carry.work.reviews)}
+    # Read marks by coder, so a blind reader's trail counts their own only.
+    read_before: dict[str, int] = {}
+    read_after: dict[str, set[int]] = {}
+    for review in carry.work.reviews:
+        read_before[review.coder] = read_before.get(review.coder, 0) + 1
+        position = carry.segment_to[review.segment_id]
+        if position is not None:
+            read_after.setdefault(review.coder, set()).add(position)
+    before = {"codings": before_codings, "memos": memos_before, "reviews": read_before}
     after = {
         "codings": after_codings,
         "memos": memos_after,
-        "reviews": report.reviews_kept,
+        "reviews": {coder: len(kept) for coder, kept in read_after.items()},
         "dropped": report.count("dropped") + report.count("dropped", "memo"),
     }
     return before, after

@@ -8,10 +8,12 @@ from sqlalchemy import select
 
 from gioia.errors import InvalidInput
 from gioia.limits import DEFINITION_LENGTH, clean_name, clean_text
+from gioia.models import Coder, Coding, Concept, Review
 from gioia.ops import scopes, undo
-from gioia.ops.base import Tx, get_concept, mark_reviewed, segment_labels
+from gioia.ops.base import Tx, mark_reviewed, segment_labels
+from gioia.ops.objects import get_concept
 from gioia.ops.reliability_data import Scope, coder_codes, load
-from gioia.store import SHARED_SCOPE, Coder, Coding, Concept, Review
+from gioia.schema import SHARED_SCOPE
 from gioia.text import name_key
 from gioia.views import Decision, OneReader, Pending, ReconcileState
 
@@ -119,7 +121,7 @@ def _state(tx: Tx, work: _Work, copy_one_reader: bool) -> ReconcileState:
                 coder_codes(scope, b_id, b, segment),
             )
         )
-    mark_reviewed(tx.session, consensus.id, set(settled))
+    mark_reviewed(tx, consensus.id, set(settled))
     one_reader = tuple(
         OneReader(name, len(alone[coder]), alone_codes[coder], copy_one_reader)
         for coder, name in work.pair
@@ -140,7 +142,7 @@ def _state(tx: Tx, work: _Work, copy_one_reader: bool) -> ReconcileState:
                 "copied": copied,
                 "copied from one reader": single,
                 "codings": _made_state(tx, work, made),
-                "segments": segment_labels(tx.session, settled),
+                "segments": segment_labels(tx, settled),
             },
             coder=consensus,
         )
@@ -298,7 +300,7 @@ def _decide(
     added = _add(
         tx, work, segment, target - {(c.concept_id, c.char_start, c.char_end) for c in held}
     )
-    mark_reviewed(tx.session, work.consensus.id, {segment})
+    mark_reviewed(tx, work.consensus.id, {segment})
     label = {"a": f"{a}'s", "b": f"{b}'s", "both": "both", "neither": "neither"}.get(
         choice, "other concepts"
     )

@@ -11,10 +11,7 @@ import numpy as np
 from sqlalchemy import and_, case, func, select
 
 from gioia.analysis.evidence import NO_INFORMANT, Evidence, IntArray, TranscriptInfo
-from gioia.ops.base import Tx, evidence_coder
-from gioia.ops.parents import parent_map
-from gioia.ops.structure import level as structure_level
-from gioia.store import (
+from gioia.models import (
     Attribute,
     Case,
     Coder,
@@ -26,6 +23,9 @@ from gioia.store import (
     Theme,
     Transcript,
 )
+from gioia.ops.base import Tx, evidence_coder
+from gioia.ops.levels import parent_map
+from gioia.ops.structure import level as structure_level
 from gioia.text import name_key
 
 NONE = -1  # an informant id no row has: the transcript and the segment name nobody
@@ -116,7 +116,7 @@ def evidence_levels(tx: Tx, levels: Iterable[str], coder: str | None = None) -> 
 
     A coder's concept on a segment counts once, however many quotes mark it. At theme
     level it counts once for each theme its concept is under, at dimension level once
-    however many of its themes lead there (``parents.parent_map``: shared concepts
+    however many of its themes lead there (``levels.parent_map``: shared concepts
     included); codings of a concept outside the tree count at the concept level only."""
     wanted = list(dict.fromkeys(levels))
     for level in wanted:

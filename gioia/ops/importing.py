@@ -6,24 +6,25 @@ import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Row, insert, select, update
 
+from gioia import schema
 from gioia.errors import ImportFailed, InvalidInput
-from gioia.importers import read_transcript
+from gioia.importers import ParsedTranscript, read_transcript
 from gioia.importers.manifest import TranscriptMeta, checked_meta
 from gioia.limits import FILE_NAME_LENGTH, clean_label, clean_name
-from gioia.ops import carry
 from gioia.ops.base import Tx
-from gioia.store import Attribute, Case, Informant, Segment, Transcript, core_table
+from gioia.ops.speakers import check_speakers, speaker_warnings
+from gioia.schema import utcnow
 from gioia.text import SEGMENTATIONS, SegmentSpan, build_document, name_key
-from gioia.views import CarryReport
+
+if TYPE_CHECKING:
+    from gioia.ops import carry
+    from gioia.views import CarryReport
 
 DEFAULT_INTERVIEWER_LABELS = ("Interviewer", "Q", "I")
-#: A speaker holding this share of a file's text (or more) is probably hiding others;
-#: so is the interviewer holding this much of it (informants usually talk most).
-NEARLY_ALL = 0.97
-INTERVIEWER_MOST = 0.5
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,11 @@ def content_hash(text: str, segment_by: str) -> str:
 
 
 def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions) -> Outcome:
-    """Read, segment and store one file; ``ImportFailed``/``InvalidInput`` leave nothing."""
+    """Read, segment and store one file; ``ImportFailed``/``InvalidInput`` leave nothing.
+
+    A new transcript is written with Core statements (its row, its segments in one
+    executemany, its event); replacing one carries its work over (``ops.carry``).
+    """
     if not path.is_file():
         raise ImportFailed(
             f"{path} does not exist." if not path.exists() else f"{path} is not a file."
@@ -85,167 +90,215 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
     if not parsed.turns:
         raise ImportFailed(f"{path.name} holds no transcript text.")
     text, spans = build_document(parsed.turns, options.segment_by)
-    _check_speakers(path, [span.speaker for span in spans])
+    check_speakers(path, [span.speaker for span in spans])
     digest = content_hash(text, options.segment_by)
-    session = tx.session
-
-    transcript = session.scalar(select(Transcript).where(Transcript.name_key == name_key(name)))
+    table = schema.transcripts
+    stored = tx.execute(
+        select(table.c.id, table.c.content_hash).where(table.c.name_key == name_key(name))
+    ).first()
     warnings = [*parsed.warnings, *speaker_warnings(text, spans, options)]
-    status = "imported"
-    plan: carry.CarryPlan | None = None
-    before: dict[str, object] | None = None
-    if transcript is not None:
-        if transcript.content_hash == digest:
-            updated = _update_metadata(tx, transcript, meta)
-            status = "updated" if updated else "unchanged"
-            return Outcome(transcript.name, status, 0, tuple(warnings))
-        if not options.replace:
-            raise ImportFailed(
-                f"{path.name}: a transcript named {transcript.name!r} already exists with "
-                "different content (or segmentation); pass --replace to replace it."
-            )
-        plan = carry.plan(tx, transcript, text, spans)
-        _refuse_losing_work(path, plan, options, tx.coder_name)
-        before = {
-            "source": transcript.source,
-            "segments": len(plan.segments),
-            "segment_by": transcript.segment_by,
-            "content_hash": transcript.content_hash,
-            **_metadata(tx, transcript),
-            # The wording replaced, and where its segments were: the trail can give the
-            # original back (codings' old spans point into it).
-            "text": transcript.text,
-            "segment_spans": [
-                [old.start, old.end]
-                for old in sorted(plan.segments.values(), key=lambda o: o.position)
-            ],
-        }
-        # Out of the way of the new segments' positions until the work has moved over.
-        session.execute(
-            update(Segment)
-            .where(Segment.transcript_id == transcript.id)
-            .values(position=-Segment.position)
-        )
-        # What the import does not say about the transcript stays as it was.
-        meta = _stored_meta(tx, transcript).overlaid(meta)
-        status = "replaced"
-    else:
-        transcript = Transcript(name=name, name_key=name_key(name))
+    if stored is not None and stored.content_hash == digest:
+        updated = _update_metadata(tx, stored.id, meta)
+        status = "updated" if updated else "unchanged"
+        return Outcome(_transcript_name(tx, stored.id), status, 0, tuple(warnings))
+    if stored is not None:
+        document = (text, spans, digest, source)
+        return _replace(tx, stored.id, name, path, parsed, document, meta, options, warnings)
     case = get_or_create_case(tx, meta.case) if meta.case else None
     informant = get_or_create_informant(tx, meta, case) if meta.informant else None
-    transcript.source = source
-    transcript.format = parsed.format
-    transcript.text = text
-    transcript.content_hash = digest
-    transcript.segment_by = options.segment_by
-    transcript.case_id = case.id if case else None
-    transcript.informant_id = informant.id if informant else None
-    transcript.wave = meta.wave
-    transcript.interview_date = meta.date
-    session.add(transcript)
-    session.flush()
+    row = {
+        "name": name,
+        "name_key": name_key(name),
+        "imported_at": utcnow(),
+        **_fields(source, parsed.format, text, digest, options, meta, case, informant),
+    }
+    transcript_id = int(tx.execute(insert(table).returning(table.c.id), row).scalar_one())
+    _insert_segments(tx, transcript_id, spans, informant, options)
+    store_attributes(tx, meta, transcript_id, case, informant)
+    tx.record(
+        "import",
+        "transcript",
+        f"Imported {name} from {path.name} ({len(spans)} segments)",
+        subject_id=transcript_id,
+        transcript_id=transcript_id,
+        after={
+            "source": path.name,
+            "segments": len(spans),
+            "segment_by": options.segment_by,
+            "content_hash": digest,
+            **_metadata(tx, transcript_id),
+        },
+    )
+    return Outcome(name, "imported", len(spans), tuple(warnings))
 
-    speakers = link_speakers(
-        tx, spans_speakers={s.speaker for s in spans}, informant=informant, options=options
-    )
-    session.execute(
-        insert(core_table(Segment)),
-        [
-            {
-                "transcript_id": transcript.id,
-                "position": position,
-                "char_start": span.start,
-                "char_end": span.end,
-                "speaker": span.speaker,
-                "is_interviewer": options.is_interviewer(span.speaker),
-                "informant_id": speakers.get(span.speaker),
-                "time_start": span.time_start,
-                "time_end": span.time_end,
-            }
-            for position, span in enumerate(spans, start=1)
+
+def _replace(
+    tx: Tx,
+    transcript_id: int,
+    name: str,
+    path: Path,
+    parsed: ParsedTranscript,
+    document: tuple[str, list[SegmentSpan], str, str],
+    meta: TranscriptMeta,
+    options: ImportOptions,
+    warnings: list[str],
+) -> Outcome:
+    """Replace a transcript's text and segments (``document``: text, segments, digest,
+    source file name), carrying its work over."""
+    text, spans, digest, source = document
+    from gioia.models import Segment, Transcript
+    from gioia.ops import carry
+
+    transcript = tx.session.get(Transcript, transcript_id)
+    assert transcript is not None
+    if not options.replace:
+        raise ImportFailed(
+            f"{path.name}: a transcript named {transcript.name!r} already exists with "
+            "different content (or segmentation); pass --replace to replace it."
+        )
+    plan = carry.plan(tx, transcript, text, spans)
+    _refuse_losing_work(path, plan, options, tx.coder_name)
+    before: dict[str, object] = {
+        "source": transcript.source,
+        "segments": len(plan.segments),
+        "segment_by": transcript.segment_by,
+        "content_hash": transcript.content_hash,
+        **_metadata(tx, transcript_id),
+        # The wording replaced, and where its segments were: the trail can give the
+        # original back (codings' old spans point into it).
+        "text": transcript.text,
+        "segment_spans": [
+            [old.start, old.end] for old in sorted(plan.segments.values(), key=lambda o: o.position)
         ],
+    }
+    # Out of the way of the new segments' positions until the work has moved over (an
+    # ORM update: the segments the plan holds follow).
+    tx.session.execute(
+        update(Segment)
+        .where(Segment.transcript_id == transcript_id)
+        .values(position=-Segment.position)
     )
-    store_attributes(tx, meta, transcript, case, informant)
-    session.flush()
+    # What the import does not say about the transcript stays as it was.
+    meta = _stored_meta(tx, transcript_id).overlaid(meta)
+    case = get_or_create_case(tx, meta.case) if meta.case else None
+    informant = get_or_create_informant(tx, meta, case) if meta.informant else None
+    fields = _fields(source, parsed.format, text, digest, options, meta, case, informant)
+    for field_name, value in fields.items():
+        setattr(transcript, field_name, value)
+    tx.session.flush()
+    _insert_segments(tx, transcript_id, spans, informant, options)
+    store_attributes(tx, meta, transcript_id, case, informant)
+    segments = schema.segments.c
+    new_ids = {
+        r.position: r.id
+        for r in tx.execute(
+            select(segments.position, segments.id).where(
+                segments.transcript_id == transcript_id, segments.position > 0
+            )
+        )
+    }
+    report: CarryReport | None
+    report, rows = carry.apply(tx, plan, new_ids)
+    work_before, work_after = carry.trail(plan, report, new_ids)
     after: dict[str, object] = {
         "source": path.name,
         "segments": len(spans),
         "segment_by": options.segment_by,
         "content_hash": digest,
-        **_metadata(tx, transcript),
+        **_metadata(tx, transcript_id),
+        **work_after,
     }
-    report: CarryReport | None = None
-    rows: list[dict[str, str]] = []
-    if plan is not None:
-        new_ids = dict(
-            session.execute(
-                select(Segment.position, Segment.id).where(
-                    Segment.transcript_id == transcript.id, Segment.position > 0
-                )
-            ).all()
-        )
-        report, rows = carry.apply(tx, plan, new_ids)
-        work_before, work_after = carry.trail(plan, report, new_ids)
-        before = {**(before or {}), **work_before}
-        after.update(work_after)
-        if not report.items and not report.reviews_kept and not report.reviews_dropped:
-            report = None
+    if not report.items and not report.reviews_kept and not report.reviews_dropped:
+        report = None
     tx.record(
-        "import" if status == "imported" else "replace",
+        "replace",
         "transcript",
-        f"{status.capitalize()} {name} from {path.name} ({len(spans)} segments)"
+        f"Replaced {name} from {path.name} ({len(spans)} segments)"
         + (f"; {_carried_summary(report)}" if report else ""),
-        subject_id=transcript.id,
-        transcript_id=transcript.id,
-        before=before,
+        subject_id=transcript_id,
+        transcript_id=transcript_id,
+        before={**before, **work_before},
         after=after,
     )
-    return Outcome(name, status, len(spans), tuple(warnings), report, tuple(rows))
+    return Outcome(name, "replaced", len(spans), tuple(warnings), report, tuple(rows))
 
 
-def _check_speakers(path: Path, speakers: list[str | None]) -> None:
-    """Refuse the file when a speaker label is beyond the limits (too long, controls)."""
-    seen: set[str] = set()
-    for position, speaker in enumerate(speakers, start=1):
-        if speaker is not None and speaker not in seen:
-            seen.add(speaker)
-            try:
-                clean_label(speaker, "A speaker name")
-            except InvalidInput as exc:
-                raise ImportFailed(f"{path.name}, segment {position}: {exc.message}") from None
+def _fields(
+    source: str,
+    file_format: str,
+    text: str,
+    digest: str,
+    options: ImportOptions,
+    meta: TranscriptMeta,
+    case: Named | None,
+    informant: Named | None,
+) -> dict[str, object]:
+    """The columns of a transcript row that an import sets (new or replacing)."""
+    return {
+        "source": source,
+        "format": file_format,
+        "text": text,
+        "content_hash": digest,
+        "segment_by": options.segment_by,
+        "case_id": case.id if case else None,
+        "informant_id": informant.id if informant else None,
+        "wave": meta.wave,
+        "interview_date": meta.date,
+    }
 
 
-def speaker_warnings(text: str, spans: list[SegmentSpan], options: ImportOptions) -> list[str]:
-    """Warnings about speakers that were probably missed (their turns then run on inside
-    another speaker's): no turn but the interviewer's, and, in a file of three turns or
-    more, one speaker holding nearly all the text or the interviewer holding most of it."""
-    if not spans:
-        return []
-    if all(options.is_interviewer(span.speaker) for span in spans):
-        labels = ", ".join(sorted({repr(span.speaker) for span in spans}))
-        return [
-            f"no informant turn: every segment is the interviewer's ({labels}), so nothing "
-            "here is offered for coding; check the speaker labels, or name the "
-            "interviewer's with --interviewer."
-        ]
-    if len({span.turn for span in spans}) < 3:
-        return []
-    held: dict[str, int] = {}
-    for span in spans:
-        if span.speaker is not None:
-            held[span.speaker] = held.get(span.speaker, 0) + span.end - span.start
-    total = sum(span.end - span.start for span in spans)
-    asking = sum(n for speaker, n in held.items() if options.is_interviewer(speaker))
-    speaker, most = max(held.items(), key=lambda item: item[1], default=("", 0))
-    check = (
-        "check that every speaker's label was found (a label not taken as a speaker's "
-        "is read as part of the turn before it)."
+def _insert_segments(
+    tx: Tx,
+    transcript_id: int,
+    spans: list[SegmentSpan],
+    informant: Named | None,
+    options: ImportOptions,
+) -> None:
+    """The segments of a transcript, in one executemany; each speaker's label is looked at
+    once (interviewer or not, which informant)."""
+    interviewer = {
+        speaker: options.is_interviewer(speaker) for speaker in {s.speaker for s in spans}
+    }
+    speakers = link_speakers(tx, interviewer, informant)
+    people = [(interviewer[s.speaker], speakers.get(s.speaker)) for s in spans]
+    insert_segments(tx, transcript_id, spans, people)
+
+
+def insert_segments(
+    tx: Tx, transcript_id: int, spans: list[SegmentSpan], people: list[tuple[bool, int | None]]
+) -> None:
+    """Write a transcript's segments in one executemany, numbered from 1; ``people`` gives
+    each its (interviewer or not, informant id)."""
+    tx.insert_many(
+        schema.segments,
+        (
+            "transcript_id",
+            "position",
+            "char_start",
+            "char_end",
+            "speaker",
+            "is_interviewer",
+            "informant_id",
+            "time_start",
+            "time_end",
+        ),
+        [
+            (
+                transcript_id,
+                position,
+                span.start,
+                span.end,
+                span.speaker,
+                interviewer,
+                informant_id,
+                span.time_start,
+                span.time_end,
+            )
+            for position, (span, (interviewer, informant_id)) in enumerate(
+                zip(spans, people, strict=True), start=1
+            )
+        ],
     )
-    if most >= NEARLY_ALL * total:
-        return [f"{speaker!r} holds {most / total:.0%} of the text: {check}"]
-    if asking >= INTERVIEWER_MOST * total:
-        return [f"the interviewer's turns hold {asking / total:.0%} of the text: {check}"]
-    return []
 
 
 def _carried_summary(report: CarryReport) -> str:
@@ -262,6 +315,8 @@ def _refuse_losing_work(
     path: Path, plan: carry.CarryPlan, options: ImportOptions, viewer: str | None
 ) -> None:
     """Refuse a replacement that would lose codings or memos, unless ``force``."""
+    from gioia.ops import carry
+
     lost = plan.unplaced
     if not lost or options.force:
         return
@@ -280,151 +335,214 @@ def _refuse_losing_work(
     )
 
 
-def _update_metadata(tx: Tx, transcript: Transcript, meta: TranscriptMeta) -> bool:
+class Named(NamedTuple):
+    """A case or informant: its id and name."""
+
+    id: int
+    name: str
+
+
+def _transcript_name(tx: Tx, transcript_id: int) -> str:
+    table = schema.transcripts
+    return str(tx.execute(select(table.c.name).where(table.c.id == transcript_id)).scalar_one())
+
+
+def _update_metadata(tx: Tx, transcript_id: int, meta: TranscriptMeta) -> bool:
     """Apply the metadata given to an unchanged transcript; whether anything changed."""
-    before = _metadata(tx, transcript)
+    table = schema.transcripts
+    before = _metadata(tx, transcript_id)
+    stored = tx.execute(select(table).where(table.c.id == transcript_id)).one()
+    case_id, informant_id = stored.case_id, stored.informant_id
     if meta.case:
-        transcript.case_id = get_or_create_case(tx, meta.case).id
+        case_id = get_or_create_case(tx, meta.case).id
     if meta.informant:
-        case = tx.session.get(Case, transcript.case_id or -1)
-        transcript.informant_id = get_or_create_informant(tx, meta, case).id
-    transcript.wave = meta.wave or transcript.wave
-    transcript.interview_date = meta.date or transcript.interview_date
-    case = tx.session.get(Case, transcript.case_id or -1)
-    informant = tx.session.get(Informant, transcript.informant_id or -1)
-    store_attributes(tx, meta, transcript, case, informant)
-    tx.session.flush()
-    after = _metadata(tx, transcript)
+        informant_id = get_or_create_informant(tx, meta, _case(tx, case_id)).id
+    changes = {
+        "case_id": case_id,
+        "informant_id": informant_id,
+        "wave": meta.wave or stored.wave,
+        "interview_date": meta.date or stored.interview_date,
+    }
+    tx.execute(update(table).where(table.c.id == transcript_id).values(changes))
+    case = _case(tx, case_id)
+    informant = _informant(tx, informant_id)
+    store_attributes(tx, meta, transcript_id, case, informant)
+    after = _metadata(tx, transcript_id)
     if after == before:
         return False
     tx.record(
         "update",
         "transcript",
-        f"Updated the metadata of {transcript.name}",
-        subject_id=transcript.id,
-        transcript_id=transcript.id,
+        f"Updated the metadata of {stored.name}",
+        subject_id=transcript_id,
+        transcript_id=transcript_id,
         before=before,
         after=after,
     )
     return True
 
 
-def _stored_meta(tx: Tx, transcript: Transcript) -> TranscriptMeta:
+def _case(tx: Tx, case_id: int | None) -> Named | None:
+    """The case with this id, if any."""
+    cases = schema.cases.c
+    row = tx.execute(select(cases.id, cases.name).where(cases.id == case_id)).first()
+    return Named(row.id, row.name) if row is not None else None
+
+
+def _informant(tx: Tx, informant_id: int | None) -> Named | None:
+    """The informant with this id, if any."""
+    informants = schema.informants.c
+    query = select(informants.id, informants.name).where(informants.id == informant_id)
+    row = tx.execute(query).first()
+    return Named(row.id, row.name) if row is not None else None
+
+
+def _stored_meta(tx: Tx, transcript_id: int) -> TranscriptMeta:
     """The case, informant, role, wave and date stored for a transcript."""
-    informant = tx.session.get(Informant, transcript.informant_id or -1)
-    case = tx.session.get(Case, transcript.case_id or -1)
+    found = _described(tx, transcript_id)
     return TranscriptMeta(
-        case=case.name if case else None,
-        informant=informant.name if informant else None,
-        role=informant.role if informant else None,
-        wave=transcript.wave,
-        date=transcript.interview_date,
+        case=found.case,
+        informant=found.informant,
+        role=found.role,
+        wave=found.wave,
+        date=found.interview_date,
     )
 
 
-def _metadata(tx: Tx, transcript: Transcript) -> dict[str, object]:
+def _described(tx: Tx, transcript_id: int) -> Row[Any]:
+    """A transcript's wave, date, case and informant names, informant role and ids."""
+    transcripts, cases, informants = schema.transcripts, schema.cases, schema.informants
+    return tx.execute(
+        select(
+            transcripts.c.wave,
+            transcripts.c.interview_date,
+            transcripts.c.case_id,
+            transcripts.c.informant_id,
+            cases.c.name.label("case"),
+            informants.c.name.label("informant"),
+            informants.c.role,
+        )
+        .outerjoin(cases, cases.c.id == transcripts.c.case_id)
+        .outerjoin(informants, informants.c.id == transcripts.c.informant_id)
+        .where(transcripts.c.id == transcript_id)
+    ).one()
+
+
+def _metadata(tx: Tx, transcript_id: int) -> dict[str, object]:
     """A transcript's case, informant, role, wave, date and the attributes of the three
     (``case.KEY``, ``informant.KEY``, ``KEY``); only its own, never another's."""
-    owners = [("", Attribute.transcript_id, transcript.id)]
-    if transcript.case_id is not None:
-        owners.append(("case.", Attribute.case_id, transcript.case_id))
-    if transcript.informant_id is not None:
-        owners.append(("informant.", Attribute.informant_id, transcript.informant_id))
-    attributes = {
-        f"{prefix}{key}": value
+    found = _described(tx, transcript_id)
+    attributes = schema.attributes.c
+    owners = [("", attributes.transcript_id, transcript_id)]
+    if found.case_id is not None:
+        owners.append(("case.", attributes.case_id, found.case_id))
+    if found.informant_id is not None:
+        owners.append(("informant.", attributes.informant_id, found.informant_id))
+    pairs = {
+        f"{prefix}{row.key}": row.value
         for prefix, column, owner in owners
-        for key, value in tx.session.execute(
-            select(Attribute.key, Attribute.value).where(column == owner).order_by(Attribute.key)
+        for row in tx.execute(
+            select(attributes.key, attributes.value).where(column == owner).order_by(attributes.key)
         )
     }
-    informant = tx.session.get(Informant, transcript.informant_id or -1)
-    case = tx.session.get(Case, transcript.case_id or -1)
     return {
-        "case": case.name if case else None,
-        "informant": informant.name if informant else None,
-        "role": informant.role if informant else None,
-        "wave": transcript.wave,
-        "date": transcript.interview_date.isoformat() if transcript.interview_date else None,
-        "attributes": attributes,
+        "case": found.case,
+        "informant": found.informant,
+        "role": found.role,
+        "wave": found.wave,
+        "date": found.interview_date.isoformat() if found.interview_date else None,
+        "attributes": pairs,
     }
 
 
-def get_or_create_case(tx: Tx, name: str) -> Case:
+def get_or_create_case(tx: Tx, name: str) -> Named:
     """The case called ``name``, created (and recorded) if new."""
     cleaned = clean_name(name, "case")
-    case = tx.session.scalar(select(Case).where(Case.name_key == name_key(cleaned)))
-    if case is None:
-        case = Case(name=cleaned, name_key=name_key(cleaned))
-        tx.session.add(case)
-        tx.session.flush()
-        tx.record(
-            "create",
-            "case",
-            f"Created case {cleaned!r}",
-            subject_id=case.id,
-            after={"name": cleaned},
-        )
-    return case
+    cases = schema.cases
+    found = tx.execute(
+        select(cases.c.id, cases.c.name).where(cases.c.name_key == name_key(cleaned))
+    ).first()
+    if found is not None:
+        return Named(found.id, found.name)
+    row = {"name": cleaned, "name_key": name_key(cleaned), "created_at": utcnow()}
+    case_id = int(tx.execute(insert(cases).returning(cases.c.id), row).scalar_one())
+    tx.record(
+        "create", "case", f"Created case {cleaned!r}", subject_id=case_id, after={"name": cleaned}
+    )
+    return Named(case_id, cleaned)
 
 
-def get_or_create_informant(tx: Tx, meta: TranscriptMeta, case: Case | None) -> Informant:
+def get_or_create_informant(tx: Tx, meta: TranscriptMeta, case: Named | None) -> Named:
     """The informant ``meta`` names (with its role), created if new, in ``case``."""
     assert meta.informant
     cleaned = clean_name(meta.informant, "informant")
-    informant = tx.session.scalar(select(Informant).where(Informant.name_key == name_key(cleaned)))
-    if informant is None:
-        informant = Informant(
-            name=cleaned,
-            name_key=name_key(cleaned),
-            role=meta.role,
-            case_id=case.id if case else None,
+    informants = schema.informants
+    found = tx.execute(select(informants).where(informants.c.name_key == name_key(cleaned))).first()
+    if found is None:
+        row = {
+            "name": cleaned,
+            "name_key": name_key(cleaned),
+            "role": meta.role,
+            "case_id": case.id if case else None,
+            "created_at": utcnow(),
+        }
+        informant_id = int(
+            tx.execute(insert(informants).returning(informants.c.id), row).scalar_one()
         )
-        tx.session.add(informant)
-        tx.session.flush()
         tx.record(
             "create",
             "informant",
             f"Created informant {cleaned!r}",
-            subject_id=informant.id,
+            subject_id=informant_id,
             after={"role": meta.role, "case": case.name if case else None},
         )
-        return informant
-    if case is not None and informant.case_id not in (None, case.id):
+        return Named(informant_id, cleaned)
+    if case is not None and found.case_id not in (None, case.id):
         raise ImportFailed(
-            f"Informant {informant.name!r} belongs to another case; "
+            f"Informant {found.name!r} belongs to another case; "
             "give this informant another name or fix the case."
         )
-    was = (informant.role, informant.case_id)
-    if informant.case_id is None and case is not None:
-        informant.case_id = case.id
-    if meta.role and not informant.role:
-        informant.role = meta.role
-    if (informant.role, informant.case_id) != was:
+    changes: dict[str, object] = {}
+    if found.case_id is None and case is not None:
+        changes["case_id"] = case.id
+    if meta.role and not found.role:
+        changes["role"] = meta.role
+    if changes:
+        tx.execute(update(informants).where(informants.c.id == found.id).values(changes))
         tx.record(
             "update",
             "informant",
-            f"Completed informant {informant.name!r}",
-            subject_id=informant.id,
-            before={"role": was[0], "case": _case_name(tx, was[1])},
-            after={"role": informant.role, "case": _case_name(tx, informant.case_id)},
+            f"Completed informant {found.name!r}",
+            subject_id=found.id,
+            before={"role": found.role, "case": _case_name(tx, found.case_id)},
+            after={
+                "role": changes.get("role", found.role),
+                "case": _case_name(tx, changes.get("case_id", found.case_id)),
+            },
         )
-    return informant
+    return Named(found.id, found.name)
 
 
-def _case_name(tx: Tx, case_id: int | None) -> str | None:
-    return tx.session.scalar(select(Case.name).where(Case.id == case_id)) if case_id else None
+def _case_name(tx: Tx, case_id: Any) -> str | None:
+    cases = schema.cases.c
+    if case_id is None:
+        return None
+    return tx.execute(select(cases.name).where(cases.id == case_id)).scalar()
 
 
 def link_speakers(
-    tx: Tx, *, spans_speakers: set[str | None], informant: Informant | None, options: ImportOptions
+    tx: Tx, interviewer: dict[str | None, bool], informant: Named | None
 ) -> dict[str | None, int]:
     """Which informant each speaker label names: a known informant's name, or else the
-    transcript's informant when the transcript has a single non-interviewer speaker."""
-    labels = {s for s in spans_speakers if s is not None and not options.is_interviewer(s)}
+    transcript's informant when the transcript has a single non-interviewer speaker.
+    ``interviewer`` tells, for each label, whether it is the interviewer's."""
+    labels = {s for s, asking in interviewer.items() if s is not None and not asking}
     keys = {name_key(s): s for s in labels}
     linked: dict[str | None, int] = {}
     if keys:
-        for found in tx.session.scalars(select(Informant).where(Informant.name_key.in_(keys))):
+        informants = schema.informants.c
+        query = select(informants.id, informants.name_key).where(informants.name_key.in_(keys))
+        for found in tx.execute(query):
             linked[keys[found.name_key]] = found.id
     unlinked = labels - set(linked)
     if informant is not None and len(labels) == 1 and unlinked:
@@ -435,12 +553,13 @@ def link_speakers(
 def store_attributes(
     tx: Tx,
     meta: TranscriptMeta,
-    transcript: Transcript | None,
-    case: Case | None,
-    informant: Informant | None,
+    transcript_id: int | None,
+    case: Named | None,
+    informant: Named | None,
 ) -> None:
     """Store ``meta``'s attributes: ``case.KEY`` on the case, ``informant.KEY`` on the
     informant, any other on the transcript (a new value replaces the old)."""
+    attributes = schema.attributes
     for key, value in meta.attributes.items():
         owner: dict[str, int]
         if key.startswith("case."):
@@ -452,16 +571,16 @@ def store_attributes(
                 raise ImportFailed(f"Attribute {key!r} needs an informant.")
             owner, key = {"informant_id": informant.id}, key.removeprefix("informant.")
         else:
-            if transcript is None:
+            if transcript_id is None:
                 raise ImportFailed(f"Attribute {key!r} needs a transcript.")
-            owner = {"transcript_id": transcript.id}
+            owner = {"transcript_id": transcript_id}
         column = next(iter(owner))
-        existing = tx.session.scalar(
-            select(Attribute).where(
-                getattr(Attribute, column) == owner[column], Attribute.key == key
+        existing = tx.execute(
+            select(attributes.c.id, attributes.c.value).where(
+                attributes.c[column] == owner[column], attributes.c.key == key
             )
-        )
+        ).first()
         if existing is None:
-            tx.session.add(Attribute(key=key, value=value, **owner))
+            tx.execute(insert(attributes), {"key": key, "value": value, **owner})
         elif existing.value != value:
-            existing.value = value
+            tx.execute(update(attributes).where(attributes.c.id == existing.id).values(value=value))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
@@ -10,10 +11,9 @@ from dataclasses import replace
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from gioia.errors import NotFound
 from gioia.limits import MAX_INTEGER
-from gioia.ops import memos
-from gioia.ops.base import Tx, coding_applications, find_coder, get_concept, get_transcript
-from gioia.store import (
+from gioia.models import (
     Attribute,
     Case,
     Coder,
@@ -24,6 +24,9 @@ from gioia.store import (
     Segment,
     Transcript,
 )
+from gioia.ops import memos
+from gioia.ops.base import Tx, coding_applications
+from gioia.ops.objects import find_coder, get_concept, get_transcript
 from gioia.text import compile_grep, name_key
 from gioia.views import (
     CaseSummary,
@@ -35,6 +38,9 @@ from gioia.views import (
     TranscriptSummary,
     TranscriptView,
 )
+
+#: ``TRANSCRIPT:N``, as ``show`` takes it.
+_SEGMENT_REF = re.compile(r"^(?P<transcript>.+):(?P<position>[0-9]+)$")
 
 
 def _attributes(tx: Tx, column: str, ids: list[int]) -> dict[int, dict[str, str]]:
@@ -71,7 +77,7 @@ def transcripts(tx: Tx, *, names: list[str] | None = None) -> list[TranscriptSum
         .order_by(Transcript.name_key)
     )
     if names is not None:
-        query = query.where(Transcript.id.in_([get_transcript(tx.session, n).id for n in names]))
+        query = query.where(Transcript.id.in_([get_transcript(tx, n).id for n in names]))
     rows = list(tx.session.execute(query))
     attributes = _attributes(tx, "transcript_id", [row[0].id for row in rows])
     return [
@@ -194,7 +200,7 @@ def segment_pages(
         names = names.where(Transcript.name_key == name_key(transcript))
     chosen = [(row.id, row.name) for row in tx.session.execute(names)]
     if transcript is not None and not chosen:
-        get_transcript(tx.session, transcript)  # the error, with the closest name
+        get_transcript(tx, transcript)  # the error, with the closest name
     concept_id = get_concept(tx, concept).id if concept else None
     low, high = positions or (1, MAX_INTEGER)
     for transcript_id, name in chosen:
@@ -246,12 +252,27 @@ def _text(tx: Tx, transcript_id: int, end: int | None) -> str:
 
 
 def transcript_view(tx: Tx, name: str) -> TranscriptView:
-    """A transcript's metadata and every segment (interviewer turns included)."""
-    found = get_transcript(tx.session, name)
+    """A transcript's metadata and every segment (interviewer turns included); or, for
+    ``TRANSCRIPT:N``, that segment only (a number out of range names the range)."""
+    wanted = _SEGMENT_REF.match(name.strip())
+    transcript = tx.session.scalar(select(Transcript).where(Transcript.name_key == name_key(name)))
+    position = None
+    if transcript is None and wanted is not None:
+        transcript = tx.session.scalar(
+            select(Transcript).where(Transcript.name_key == name_key(wanted["transcript"]))
+        )
+        position = int(wanted["position"])
+    found = transcript or get_transcript(tx, name)  # the error, with the closest name
     (summary,) = transcripts(tx, names=[found.name])
-    return TranscriptView(
-        summary, tuple(segments(tx, transcript=found.name, include_interviewer=True))
-    )
+    shown = segments(tx, transcript=found.name, include_interviewer=True)
+    if position is not None:
+        shown = [s for s in shown if s.ref == f"{found.name}:{position}"]
+        if not shown:
+            raise NotFound(
+                f"No segment {found.name}:{position}: {found.name} has segments 1 to "
+                f"{summary.segments}."
+            )
+    return TranscriptView(summary, tuple(shown))
 
 
 _Marks = dict[int, list[tuple[int, CodingMark]]]
@@ -338,7 +359,7 @@ def log(
         query = query.where(Event.at >= since)
     if by is not None:
         tx.viewer.check_coder(by, f"{by}'s changes are")
-        query = query.where(Event.coder_id == find_coder(tx.session, by).id)
+        query = query.where(Event.coder_id == find_coder(tx, by).id)
     if concept is not None:
         query = query.where(Event.concept_id == get_concept(tx, concept).id)
     query = query.order_by(Event.id.desc())

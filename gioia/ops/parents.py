@@ -12,16 +12,15 @@ the first extra one.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Select, delete, func, select, union_all, update
 
 from gioia.errors import InvalidInput, NotFound
+from gioia.models import Concept, ConceptExtraTheme, Dimension, Setting, Theme, ThemeExtraDimension
 from gioia.ops import scopes
 from gioia.ops.base import Tx
-from gioia.store import Concept, ConceptExtraTheme, Dimension, Setting, Theme, ThemeExtraDimension
 from gioia.text import name_key
 
 ALLOW_SHARED = "allow_shared"
@@ -130,33 +129,15 @@ def parent_ids(tx: Tx, word: str, item: Concept | Theme) -> list[int]:
     return [primary, *more]
 
 
-def parent_map(tx: Tx, word: str) -> dict[int, list[int]]:
-    """Every child's parent ids (concepts' themes or themes' dimensions), primary first."""
-    link = _LINKS[word]
-    found: dict[int, list[int]] = defaultdict(list)
-    query = select(link.child.id, link.primary).where(link.primary.is_not(None))
-    for child, parent in tx.session.execute(query):
-        found[child].append(parent)
-    more = select(link.extra_child, link.extra_parent).order_by(
-        link.extra_child, link.extra.position, link.extra_parent
-    )
-    for child, parent in tx.session.execute(more):
-        found[child].append(parent)
-    return dict(found)
-
-
 def parent_names(tx: Tx, word: str, name: str) -> tuple[str, ...]:
     """The names of the parents of the concept (``word`` "concept") or theme called
     ``name``, its primary one first."""
     link = _LINKS.get(word)
     if link is None:
         raise InvalidInput(f"Only concepts and themes have parents, not {word}s.")
-    found: list[Concept | Theme]
-    if word == "concept":
-        concept = scopes.resolve(tx, name)
-        found = [] if concept is None else [concept]
-    else:
-        found = _children(tx, link, link.child.name_key == name_key(name))
+    concept = scopes.resolve(tx, name) if word == "concept" else None
+    where = link.child.id == concept.id if concept else link.child.name_key == name_key(name)
+    found = _children(tx, link, where) if word != "concept" or concept else []
     if not found:
         raise NotFound(f"No {word} {name!r}.")
     ids = parent_ids(tx, word, found[0])

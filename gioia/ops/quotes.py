@@ -7,9 +7,10 @@ from typing import Any, NamedTuple
 from sqlalchemy import and_, func, or_, select, update
 
 from gioia.errors import InvalidInput, NotFound
-from gioia.ops.base import Tx, evidence_coder, resolve_refs, segment_ref
+from gioia.models import Case, Coding, Concept, Informant, Segment, Transcript
+from gioia.ops.base import Tx, evidence_coder
+from gioia.ops.objects import resolve_refs, segment_ref
 from gioia.ops.structure import coding_snapshots, get_item
-from gioia.store import Case, Coding, Concept, Informant, Segment, Transcript
 from gioia.text import clean_quote, trim_words
 from gioia.views import ConceptQuotes, Quote, StructureView
 
@@ -190,7 +191,7 @@ def pick(tx: Tx, concept_name: str, refs: list[str]) -> int:
     before = _picked(tx, visible)
     tx.session.execute(update(Coding).where(visible).values(pick_rank=None))
     preferred = tx.coder().id if tx.coder_name else None
-    for rank, (transcript, segment) in enumerate(resolve_refs(tx.session, refs), start=1):
+    for rank, (transcript, segment) in enumerate(resolve_refs(tx, refs), start=1):
         codings = list(
             tx.session.scalars(select(Coding).where(visible, Coding.segment_id == segment.id))
         )

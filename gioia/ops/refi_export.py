@@ -27,19 +27,7 @@ from sqlalchemy import func, select
 
 from gioia import __version__
 from gioia.errors import InvalidInput
-from gioia.ops.base import Tx, find_coder
-from gioia.ops.parents import parent_map
-from gioia.ops.refi_export_sources import Guids, Sources
-from gioia.ops.structure import level as structure_level
-from gioia.output import Opener, output_file
-from gioia.refi import model as m
-from gioia.refi.model import iso
-from gioia.refi.package import SIDECAR_VERSION, write_package
-from gioia.refi.positions import CONVENTIONS
-from gioia.refi.report import ExportResult
-from gioia.refi.xmlwrite import codebook_xml
-from gioia.store import (
-    SHARED_SCOPE,
+from gioia.models import (
     Coder,
     Concept,
     ConceptExtraTheme,
@@ -50,6 +38,19 @@ from gioia.store import (
     Theme,
     ThemeExtraDimension,
 )
+from gioia.ops.base import Tx
+from gioia.ops.levels import parent_map
+from gioia.ops.objects import find_coder
+from gioia.ops.refi_export_sources import Guids, Sources
+from gioia.ops.structure import level as structure_level
+from gioia.output import Opener, output_file
+from gioia.refi import model as m
+from gioia.refi.model import iso
+from gioia.refi.package import SIDECAR_VERSION, write_package
+from gioia.refi.positions import CONVENTIONS
+from gioia.refi.report import ExportResult
+from gioia.refi.xmlwrite import codebook_xml
+from gioia.schema import SHARED_SCOPE
 
 ORIGIN = f"gioia {__version__}"
 STORE_ID = "store_id"
@@ -193,7 +194,7 @@ def export_project(
         viewer.check_coder(name, f"{name}'s codings are")
     guid = _guids(tx)
     if coders:
-        ids = {find_coder(tx.session, name).id for name in coders}
+        ids = {find_coder(tx, name).id for name in coders}
         chosen = list(tx.session.scalars(select(Coder).where(Coder.id.in_(ids)).order_by(Coder.id)))
     else:
         chosen = list(

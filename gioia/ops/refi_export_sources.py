@@ -17,11 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from gioia.ops.base import Tx
-from gioia.refi import model as m
-from gioia.refi.model import iso
-from gioia.refi.positions import Positions
-from gioia.store import (
+from gioia.models import (
     Attribute,
     Case,
     Coding,
@@ -34,6 +30,10 @@ from gioia.store import (
     Theme,
     Transcript,
 )
+from gioia.ops.base import Tx
+from gioia.refi import model as m
+from gioia.refi.model import iso
+from gioia.refi.positions import Positions
 from gioia.text import format_time
 
 #: The variables gioia writes for a transcript's own metadata: key in gioia.json → name.

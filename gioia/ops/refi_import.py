@@ -18,8 +18,11 @@ from typing import Any
 
 from sqlalchemy import exists, select
 
+from gioia import schema
 from gioia.errors import ImportFailed, InvalidInput
-from gioia.ops.base import Tx, bulk_insert, coding_keys, get_or_create_coder
+from gioia.models import Case, Coder, Coding, Concept, Dimension, Memo, Review, Theme, Transcript
+from gioia.ops.base import Tx
+from gioia.ops.objects import get_or_create_coder
 from gioia.ops.refi_memos import make_memos
 from gioia.ops.refi_sources import (
     SourceText,
@@ -32,24 +35,14 @@ from gioia.ops.refi_sources import (
 )
 from gioia.ops.refi_structure import apply_sets, make_structure, restore_extras
 from gioia.ops.structure_import import ItemParents, item_parents, record_regrouping
+from gioia.ops.tagging import coding_keys
 from gioia.refi import model as m
 from gioia.refi.levels import Rule, clean_code_name, map_codes, parse_rule
 from gioia.refi.model import parse_time
 from gioia.refi.package import Package
 from gioia.refi.positions import CONVENTIONS, detect
 from gioia.refi.report import ImportReport, Skipped
-from gioia.store import (
-    Case,
-    Coder,
-    Coding,
-    Concept,
-    Dimension,
-    Memo,
-    Review,
-    Theme,
-    Transcript,
-    utcnow,
-)
+from gioia.schema import utcnow
 
 CODER_SOURCES = ("selection", "coding")
 REVIEWS = ("coded", "sources")
@@ -83,7 +76,7 @@ class ProjectImportOptions:
 
 def _require_empty(tx: Tx, name: str) -> None:
     held = [
-        f"{model.__tablename__}"
+        model.__table__.name
         for model in _EMPTY_CHECK
         if tx.session.scalar(select(exists().select_from(model)))
     ]
@@ -389,7 +382,7 @@ def _existing(tx: Tx, texts: list[SourceText]) -> set[Key]:
     ids = [segment for text in texts for segment in text.segment_ids]
     found: set[Key] = set()
     for chunk in range(0, len(ids), 5000):
-        found |= coding_keys(tx.session, Coding.segment_id.in_(ids[chunk : chunk + 5000]))
+        found |= coding_keys(tx, Coding.segment_id.in_(ids[chunk : chunk + 5000]))
     return found
 
 
@@ -440,9 +433,8 @@ def _reviews(
             )
         }
         rows = {key: when for key, when in rows.items() if key not in have}
-    bulk_insert(
-        tx.session,
-        Review,
+    tx.insert_many(
+        schema.reviews,
         ("segment_id", "coder_id", "reviewed_at"),
         [(segment, coder, when) for (segment, coder), when in sorted(rows.items())],
     )

@@ -10,13 +10,14 @@ description is its definition (see :mod:`refi_structure`).
 from __future__ import annotations
 
 from gioia.importers.decode import decode_raw
+from gioia.models import Coder, Memo
 from gioia.ops.base import Tx
 from gioia.ops.refi_sources import SourceText, coder_for, place
 from gioia.refi import model as m
 from gioia.refi.model import parse_time
 from gioia.refi.package import Package
 from gioia.refi.report import ImportReport, Skipped
-from gioia.store import Coder, Memo, utcnow
+from gioia.schema import utcnow
 
 
 def _note_text(package: Package, note: m.Note) -> str:

@@ -17,21 +17,25 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select, update
 
+from gioia import schema
 from gioia.errors import GioiaError
 from gioia.importers.decode import decode_raw
 from gioia.importers.manifest import TranscriptMeta
 from gioia.limits import WAVE_LENGTH
-from gioia.ops.base import Tx, bulk_insert, get_or_create_coder
+from gioia.models import Coder, Segment, Transcript
+from gioia.ops.base import Tx
 from gioia.ops.importing import (
     ImportOptions,
     content_hash,
     get_or_create_case,
     get_or_create_informant,
+    insert_segments,
     link_speakers,
     store_attributes,
 )
+from gioia.ops.objects import get_or_create_coder
 from gioia.refi import model as m
 from gioia.refi.align import Document, labelled_document, read_document
 from gioia.refi.levels import clean_code_name
@@ -39,7 +43,7 @@ from gioia.refi.model import parse_time
 from gioia.refi.package import Package
 from gioia.refi.positions import Positions
 from gioia.refi.report import ImportReport, Skipped
-from gioia.store import Coder, Coding, Segment, Transcript, utcnow
+from gioia.schema import utcnow
 from gioia.text import SegmentSpan, build_document, name_key
 
 SEGMENT_BY = "turn"
@@ -209,51 +213,17 @@ def store_transcript(
     if text.recorded is not None:
         rows = [(row[3], informants.get(row[4]) if row[4] else None) for row in text.recorded]
     else:
-        linked = link_speakers(
-            tx,
-            spans_speakers={s.speaker for s in document.spans},
-            informant=informant,
-            options=options,
-        )
-        rows = [(options.is_interviewer(s.speaker), linked.get(s.speaker)) for s in document.spans]
-    bulk_insert(
-        tx.session,
-        Segment,
-        (
-            "transcript_id",
-            "position",
-            "char_start",
-            "char_end",
-            "speaker",
-            "is_interviewer",
-            "informant_id",
-            "time_start",
-            "time_end",
-        ),
-        [
-            (
-                transcript.id,
-                position,
-                span.start,
-                span.end,
-                span.speaker,
-                interviewer,
-                speaker,
-                span.time_start,
-                span.time_end,
-            )
-            for position, (span, (interviewer, speaker)) in enumerate(
-                zip(document.spans, rows, strict=True), start=1
-            )
-        ],
-    )
+        asking = {s.speaker: options.is_interviewer(s.speaker) for s in document.spans}
+        linked = link_speakers(tx, asking, informant)
+        rows = [(asking[s.speaker], linked.get(s.speaker)) for s in document.spans]
+    insert_segments(tx, transcript.id, document.spans, rows)
     ids = dict(
         tx.session.execute(
             select(Segment.position, Segment.id).where(Segment.transcript_id == transcript.id)
         ).all()
     )
     text.segment_ids = [ids[position] for position in range(1, len(document.spans) + 1)]
-    store_attributes(tx, TranscriptMeta(attributes=meta.attributes), transcript, case, informant)
+    store_attributes(tx, TranscriptMeta(attributes=meta.attributes), transcript.id, case, informant)
     tx.record(
         "import",
         "transcript",
@@ -299,9 +269,8 @@ def insert_codings(tx: Tx, rows: dict[tuple[int, int, int, int, int], tuple[Any,
     """Write codings: (segment, concept, coder, start, end) → (created at, pick rank), in
     the order of their unique key (the index then grows at its end)."""
     now = utcnow()
-    bulk_insert(
-        tx.session,
-        Coding,
+    tx.insert_many(
+        schema.codings,
         (
             "segment_id",
             "concept_id",
@@ -329,13 +298,19 @@ def coder_for(
     return users[guid]
 
 
+def _set_created(tx: Tx, table: Table, row_id: int, when: dt.datetime | None) -> None:
+    """Give a case or informant the creation time the file records, if it records one."""
+    if when is not None:
+        tx.execute(update(table).where(table.c.id == row_id).values(created_at=when))
+
+
 def make_informants(tx: Tx, sidecar: dict[str, Any]) -> dict[str, int]:
     """The informants gioia recorded (none for another program's file), by name."""
     found = {}
     for name, (role, case_name, created, attributes) in sidecar.get("informants", {}).items():
         case = get_or_create_case(tx, case_name) if case_name else None
         informant = get_or_create_informant(tx, TranscriptMeta(informant=name, role=role), case)
-        informant.created_at = parse_time(created) or informant.created_at
+        _set_created(tx, schema.informants, informant.id, parse_time(created))
         store_attributes(
             tx,
             TranscriptMeta(attributes={f"informant.{k}": v for k, v in attributes.items()}),
@@ -429,7 +404,7 @@ def make_transcripts(
     for number, case in enumerate(project.cases, start=1):
         name = clean_code_name(case.name or "") if (case.name or "").strip() else f"Case {number}"
         made = get_or_create_case(tx, name)
-        made.created_at = parse_time(created.get(case.guid)) or made.created_at
+        _set_created(tx, schema.cases, made.id, parse_time(created.get(case.guid)))
         attributes = {
             f"case.{clean_code_name(meanings.get(v.variable, ('', v.variable))[1])}": v.value
             for v in case.values

@@ -15,26 +15,24 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
+from gioia import schema
+from gioia.models import (
+    Coder,
+    Concept,
+    ConceptExtraTheme,
+    Setting,
+    Theme,
+    ThemeExtraDimension,
+)
 from gioia.ops import scopes
-from gioia.ops.base import Tx, bulk_insert
+from gioia.ops.base import Tx
 from gioia.ops.parents import ADOPT, parent_ids, shared_allowed
 from gioia.ops.structure import assign, define, find_item, level
 from gioia.refi import model as m
 from gioia.refi.levels import Mapping
 from gioia.refi.model import parse_time
 from gioia.refi.report import ImportReport, Skipped
-from gioia.store import (
-    SHARED_SCOPE,
-    Coder,
-    Concept,
-    ConceptExtraTheme,
-    Event,
-    Setting,
-    Theme,
-    ThemeExtraDimension,
-    core_table,
-    utcnow,
-)
+from gioia.schema import SHARED_SCOPE, utcnow
 from gioia.text import name_key
 
 _PARENT = {"concept": ("theme_id", "theme"), "theme": ("dimension_id", "dimension")}
@@ -139,7 +137,7 @@ def make_structure(
                 )
             new.append((row, fields))
         if new:
-            tx.session.execute(insert(core_table(model)), [fields for _, fields in new])
+            tx.session.execute(insert(model.__table__), [fields for _, fields in new])
             made = _stored(tx, word, {row.key: row for row, _ in new}, coders)
             for row, _fields in new:
                 row.id = made[row.key].id
@@ -207,7 +205,7 @@ def _record(tx: Tx, word: str, new: list[tuple[_Row, dict[str, Any]]]) -> None:
     """A "create" event for each item made."""
     coder = tx.actor_id()
     tx.session.execute(
-        insert(core_table(Event)),
+        insert(schema.events),
         [
             {
                 "coder_id": coder,
@@ -252,7 +250,7 @@ def restore_extras(tx: Tx, sidecar: dict[str, Any], items: dict[str, tuple[str, 
             for child, parent, position in rows
             if child in items and parent in items
         ]
-        bulk_insert(tx.session, model, (*columns, "position"), found)
+        tx.insert_many(model.__table__, (*columns, "position"), found)
     tx.session.flush()
 
 

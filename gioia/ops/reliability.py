@@ -19,8 +19,9 @@ import numpy.typing as npt
 from sqlalchemy import select
 
 from gioia import agreement as ag
+from gioia import schema
 from gioia.errors import InvalidInput, NotFound
-from gioia.ops.base import Tx, get_concept
+from gioia.ops.base import Tx, no_such_concept, visible_concept_row
 from gioia.ops.reliability_data import (
     Matrix,
     Scope,
@@ -30,7 +31,6 @@ from gioia.ops.reliability_data import (
     unit_matrix,
     units_in_scope,
 )
-from gioia.store import Dimension, Theme
 from gioia.text import name_key
 from gioia.views import (
     AgreementReport,
@@ -50,6 +50,7 @@ NOT_INDEPENDENT = (
     "Characters are not independent units: see the bootstrap of α, which resamples segments."
 )
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,17 @@ class _Row:
 
 
 def coefficients(
-    values: FloatArray, *, two: bool, independent: bool = True
+    values: FloatArray,
+    *,
+    two: bool,
+    independent: bool = True,
+    weights: FloatArray | None = None,
 ) -> tuple[dict[str, ag.Coefficient], tuple[float, float] | None]:
     """Every coefficient for ``coders × units`` presence data (NaN = not read), and
-    Cohen's (po, pe) for two coders; units coded alike are computed once."""
-    values, weights = ag.distinct_units(values)
+    Cohen's (po, pe) for two coders; units coded alike are computed once (or are given
+    once, with their ``weights``)."""
+    if weights is None:
+        values, weights = ag.distinct_units(values)
     many = ag.many_coders(values, categories=(0, 1), weights=weights)
     result = {
         "percent": many.percent,
@@ -112,32 +119,126 @@ def _bootstrap(
     )
 
 
-def _code_agreement(
-    scope: Scope, matrix: Matrix, code: int, unit: str, bootstrap: int | None, seed: int
-) -> _Row:
-    names = [n for _, n in scope.coders]
-    values = matrix.values(code)
-    found, terms = coefficients(values, two=len(names) == 2, independent=unit != "character")
-    applied = matrix.applied.get(code, np.zeros_like(matrix.read))
-    paired = matrix.pairable
-    readers, appliers = matrix.readers[paired], applied[:, paired].sum(axis=0)
-    compared = applied[:, paired]
-    counts = applied.sum(axis=1)
-    used = tuple(n for n, count in zip(names, counts.tolist(), strict=True) if count)
-    kappa = found["cohen_kappa" if len(names) == 2 else "fleiss_kappa"]
-    view = CodeAgreement(
-        scope.names[code],
-        int(paired.sum()),
-        int(((appliers == readers) & (appliers > 0)).sum()),
-        {n: int((compared[i] & (appliers < readers)).sum()) for i, n in enumerate(names)},
-        int((appliers == 0).sum()),
-        used,
-        {n: int(c) for n, c in zip(names, counts.tolist(), strict=True)},
-        found,
-        _bootstrap(values, bootstrap, seed, categories=range(2), clusters=matrix.grouped),
-        len(used) >= 2 and ag.kappa_paradox(found["percent"], kappa),
+@dataclass(frozen=True)
+class _Cells:
+    """The applications of the codes asked for, for every code at once: each (code, unit)
+    pair where one coder or more applied the code (``code`` indexes the codes asked for;
+    ``appliers``: how many coders), and each application (code index, coder row, unit,
+    and which pair it belongs to)."""
+
+    code: IntArray
+    unit: IntArray
+    appliers: IntArray
+    entries: tuple[IntArray, IntArray, IntArray]
+    pair: IntArray
+
+
+def _cells(matrix: Matrix, codes: list[int]) -> _Cells:
+    code, row, column = matrix.entries
+    wanted = np.array(codes, dtype=np.intp)
+    order = np.argsort(wanted)
+    at = np.minimum(np.searchsorted(wanted[order], code), max(len(wanted) - 1, 0))
+    keep = wanted[order][at] == code if len(wanted) else np.zeros(len(code), dtype=bool)
+    index, row, column = order[at[keep]], row[keep], column[keep]
+    units = matrix.read.shape[1]
+    pairs, pair, appliers = np.unique(
+        index * units + column, return_inverse=True, return_counts=True
     )
-    return _Row(view, terms)
+    return _Cells(pairs // units, pairs % units, appliers, (index, row, column), pair.ravel())
+
+
+def _profiles(matrix: Matrix, cells: _Cells, count: int) -> list[tuple[FloatArray, FloatArray]]:
+    """For each code, its units' distinct columns and how many units have each: what every
+    coefficient needs, found for all codes at once. Two coders: the pair of values (1
+    applied, 0 read and not applied, NaN not read); more: how many read the unit and
+    how many applied the code (the multi-rater coefficients depend on nothing else)."""
+    read, readers = matrix.read, matrix.readers
+    coders = read.shape[0]
+    two = coders == 2
+    if two:  # each value 0 (read, not applied), 1 (applied) or 2 (not read): 3 × first + second
+        size = 9
+        unread = np.where(read, 0, 2)
+        keys = 3 * unread[0] + unread[1]
+        _, row, _ = cells.entries
+        by = [np.bincount(cells.pair[row == i], minlength=len(cells.unit)) > 0 for i in (0, 1)]
+        value = [np.where(by[i], 1, unread[i, cells.unit]) for i in (0, 1)]
+        applied_keys = 3 * value[0] + value[1]
+    else:  # readers × (coders + 1) + appliers
+        size = (coders + 1) * (coders + 1)
+        keys = readers * (coders + 1)
+        applied_keys = readers[cells.unit] * (coders + 1) + cells.appliers
+    base = np.bincount(keys, minlength=size)
+    removed = np.bincount(cells.code * size + keys[cells.unit], minlength=count * size)
+    added = np.bincount(cells.code * size + applied_keys, minlength=count * size)
+    histogram = base[None, :] + (added - removed).reshape(count, size)
+    profiles = []
+    for counts in histogram:
+        present = np.flatnonzero(counts)
+        profiles.append((_columns(present, coders, two), counts[present].astype(np.float64)))
+    return profiles
+
+
+def _columns(keys: IntArray, coders: int, two: bool) -> FloatArray:
+    """The columns (coders × keys) that the profile keys of ``_profiles`` stand for."""
+    if two:
+        values = np.array([0.0, 1.0, np.nan])
+        return np.vstack([values[keys // 3], values[keys % 3]])
+    read, applied = keys // (coders + 1), keys % (coders + 1)
+    rank = np.arange(coders)[:, None]
+    return np.where(rank < applied, 1.0, np.where(rank < read, 0.0, np.nan))
+
+
+def _code_rows(
+    scope: Scope,
+    matrix: Matrix,
+    codes: list[int],
+    unit: str,
+    bootstrap: int | None,
+    seed: int,
+) -> list[_Row]:
+    """Each code's agreement, its counts found for every code at once."""
+    names = [n for _, n in scope.coders]
+    cells = _cells(matrix, codes)
+    paired, readers = matrix.pairable, matrix.readers
+    compared = int(paired.sum())
+    on_pairs = paired[cells.unit]
+    everyone = on_pairs & (cells.appliers == readers[cells.unit])
+    agreed = np.bincount(cells.code, weights=everyone, minlength=len(codes))
+    touched = np.bincount(cells.code, weights=on_pairs, minlength=len(codes))
+    index, row, column = cells.entries
+    slot = index * len(names) + row
+    alone = paired[column] & (cells.appliers[cells.pair] < readers[column])
+    cells_per_coder = len(codes) * len(names)
+    counts = np.bincount(slot, minlength=cells_per_coder).reshape(len(codes), len(names))
+    only = np.bincount(slot, weights=alone, minlength=cells_per_coder)
+    only_counts = only.reshape(len(codes), len(names))
+    rows = []
+    for k, (code, (columns, weights)) in enumerate(
+        zip(codes, _profiles(matrix, cells, len(codes)), strict=True)
+    ):
+        found, terms = coefficients(
+            columns, two=len(names) == 2, independent=unit != "character", weights=weights
+        )
+        used = tuple(n for n, c in zip(names, counts[k].tolist(), strict=True) if c)
+        kappa = found["cohen_kappa" if len(names) == 2 else "fleiss_kappa"]
+        view = CodeAgreement(
+            scope.names[code],
+            compared,
+            int(agreed[k]),
+            {n: int(c) for n, c in zip(names, only_counts[k].tolist(), strict=True)},
+            compared - int(touched[k]),
+            used,
+            {n: int(c) for n, c in zip(names, counts[k].tolist(), strict=True)},
+            found,
+            _bootstrap(
+                matrix.values(code), bootstrap, seed, categories=range(2), clusters=matrix.grouped
+            )
+            if bootstrap
+            else None,
+            len(used) >= 2 and ag.kappa_paradox(found["percent"], kappa),
+        )
+        rows.append(_Row(view, terms))
+    return rows
 
 
 def _mean(values: list[ag.Coefficient], what: str) -> ag.Coefficient:
@@ -257,10 +358,18 @@ def _violations(
     ]
 
 
+def _concept_id(tx: Tx, name: str) -> int:
+    """The id of the concept called ``name``, or ``NotFound`` with the closest name."""
+    found = visible_concept_row(tx, name)
+    if found is None:
+        raise no_such_concept(tx, name)
+    return found.id
+
+
 def _parent_names(tx: Tx, level: str) -> dict[int, str]:
     """The names of the groups: themes for concepts, dimensions for themes."""
-    model = Theme if level == "concept" else Dimension
-    return {id_: name for id_, name in tx.session.execute(select(model.id, model.name))}
+    table = schema.themes if level == "concept" else schema.dimensions
+    return {int(row.id): str(row.name) for row in tx.execute(select(table.c.id, table.c.name))}
 
 
 def report(
@@ -281,16 +390,19 @@ def report(
     """Agreement per code and overall, at a level and unit, for the coders in scope."""
     if by not in (None, "transcript", "coder-pair"):
         raise InvalidInput(f"Cannot break down by {by!r}: choose transcript or coder-pair.")
-    scope = load(tx, level=level, coders=coders, transcript=transcript, case=case, wave=wave)
+    scope = load(
+        tx,
+        level=level,
+        coders=coders,
+        transcript=transcript,
+        case=case,
+        wave=wave,
+        spans=unit == "character",
+    )
     names = [n for _, n in scope.coders]
     matrix = unit_matrix(scope, unit)
-    codes = sorted(matrix.applied, key=lambda c: name_key(scope.names[c]))
-    if concept is not None:
-        wanted = get_concept(tx, concept).id if level == "concept" else None
-        codes = [c for c in codes if c == wanted or name_key(scope.names[c]) == name_key(concept)]
-        if not codes:
-            raise InvalidInput(f"Nobody in scope applied {concept!r}.")
-    if not matrix.applied and scope.private is not None:
+    codes = sorted(matrix.codes, key=lambda c: name_key(scope.names[c]))
+    if not codes and scope.private is not None:
         raise InvalidInput(
             f"No shared concept is coded in scope: the {scope.private.codings} coding(s) by "
             f"{', '.join(scope.private.coders)} are on concepts still private to their "
@@ -298,13 +410,18 @@ def report(
             "first: assign them to themes, merge same-name ones (gioia concept merge), or "
             "move to codebook coding (gioia coders phase codebook)."
         )
+    if concept is not None:
+        wanted = _concept_id(tx, concept) if level == "concept" else None
+        codes = [c for c in codes if c == wanted or name_key(scope.names[c]) == name_key(concept)]
+        if not codes:
+            raise InvalidInput(f"Nobody in scope applied {concept!r}.")
     compared = int(matrix.pairable.sum())
     if not compared:
         raise InvalidInput(
             f"Every unit is unpairable: no {unit} in scope was reviewed by two or more of "
             f"{', '.join(names)}."
         )
-    rows = [_code_agreement(scope, matrix, c, unit, bootstrap, seed) for c in codes]
+    rows = _code_rows(scope, matrix, codes, unit, bootstrap, seed)
     groups, violations = (
         _groups(tx, scope, matrix, unit, bootstrap, seed) if exclusive else ([], [])
     )
@@ -346,8 +463,9 @@ def _breakdown(scope: Scope, unit: str, by: str, codes: list[int]) -> list[Break
     rows = []
     for label, part, members in parts:
         matrix = unit_matrix(part, unit, members)
-        found = [_code_agreement(part, matrix, c, unit, None, 0) for c in codes]
-        present = [r for r, c in zip(found, codes, strict=True) if c in matrix.applied]
+        found = _code_rows(part, matrix, codes, unit, None, 0)
+        applied = set(matrix.codes)
+        present = [r for r, c in zip(found, codes, strict=True) if c in applied]
         names = [n for _, n in part.coders]
         rows.append(BreakdownRow(label, int(matrix.pairable.sum()), _overall(present, names)))
     return rows

@@ -9,31 +9,22 @@ counts like any other, and an interviewer turn nobody read is not a unit.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, Select, select
 
+from gioia import schema
 from gioia.errors import InvalidInput, NotFound
-from gioia.ops.base import Tx, find_coder, get_transcript
-from gioia.ops.parents import parent_map
-from gioia.ops.structure import LEVELS
-from gioia.store import (
-    SHARED_SCOPE,
-    Case,
-    Coder,
-    Coding,
-    Concept,
-    Dimension,
-    Review,
-    Segment,
-    Theme,
-    Transcript,
-)
+from gioia.ops.base import Tx, existing_coder, transcript_id
+from gioia.ops.levels import LEVELS, codes_at_level, level_codes, parent_map
+from gioia.schema import SHARED_SCOPE
 from gioia.text import name_key
 from gioia.views import CoderCodes, PrivateLeftOut
 
@@ -41,6 +32,26 @@ UNITS = ("segment", "transcript", "character")
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.intp]
+
+
+@dataclass(frozen=True)
+class Codings:
+    """The codings in scope as parallel arrays, one entry per span: who, which segment,
+    which code (at the level compared), and where."""
+
+    coder: IntArray
+    segment: IntArray
+    code: IntArray
+    start: IntArray | None = None  # None when the spans were not read
+    end: IntArray | None = None
+
+    def only(self, keep: BoolArray) -> Codings:
+        """The entries where ``keep`` is true."""
+        if self.start is None or self.end is None:
+            return Codings(self.coder[keep], self.segment[keep], self.code[keep])
+        return Codings(
+            self.coder[keep], self.segment[keep], self.code[keep], self.start[keep], self.end[keep]
+        )
 
 
 @dataclass
@@ -52,22 +63,50 @@ class Scope:
     segments: dict[int, tuple[int, int, int, str]]  # id -> transcript, start, end, ref
     transcripts: dict[int, tuple[str, str]]  # id -> name, text
     reviewed: dict[int, set[int]]  # coder -> segments read (reviewed or coded)
-    applied: dict[tuple[int, int], set[int]] = field(default_factory=dict)  # coder, seg -> codes
-    spans: dict[tuple[int, int, int], list[tuple[int, int]]] = field(default_factory=dict)
+    codings: Codings
     names: dict[int, str] = field(default_factory=dict)  # code -> name
     groups: dict[int, tuple[int, ...]] = field(default_factory=dict)  # code -> its parents
     private: PrivateLeftOut | None = None  # codings on concepts private to their coder
 
+    @cached_property
+    def applied(self) -> dict[tuple[int, int], set[int]]:
+        """(coder, segment) -> the codes the coder applied to it."""
+        found: dict[tuple[int, int], set[int]] = defaultdict(set)
+        c = self.codings
+        for coder, segment, code in zip(
+            c.coder.tolist(), c.segment.tolist(), c.code.tolist(), strict=True
+        ):
+            found[(coder, segment)].add(code)
+        return dict(found)
+
+    @cached_property
+    def spans(self) -> dict[tuple[int, int, int], list[tuple[int, int]]]:
+        """(coder, segment, code) -> the spans that mark it."""
+        found: dict[tuple[int, int, int], list[tuple[int, int]]] = defaultdict(list)
+        c = self.codings
+        if c.start is None or c.end is None:
+            raise ValueError("This scope was loaded without the codings' spans.")
+        for coder, segment, code, start, end in zip(
+            c.coder.tolist(),
+            c.segment.tolist(),
+            c.code.tolist(),
+            c.start.tolist(),
+            c.end.tolist(),
+            strict=True,
+        ):
+            found[(coder, segment, code)].append((start, end))
+        return dict(found)
+
     def restricted(self, coders: list[tuple[int, str]]) -> Scope:
         """The same data for some of the coders (a pair of a breakdown)."""
+        ids = np.array([c for c, _ in coders], dtype=np.intp)
         return Scope(
             self.level,
             coders,
             self.segments,
             self.transcripts,
             {c: self.reviewed[c] for c, _ in coders},
-            self.applied,
-            self.spans,
+            self.codings.only(np.isin(self.codings.coder, ids)),
             self.names,
             self.groups,
             self.private,
@@ -76,36 +115,35 @@ class Scope:
 
 def _transcripts(
     tx: Tx, transcript: str | None, case: str | None, wave: str | None
-) -> dict[int, tuple[str, str]]:
-    session = tx.session
-    query = select(Transcript.id, Transcript.name, Transcript.text)
+) -> tuple[dict[int, tuple[str, str]], list[ColumnElement[bool]]]:
+    """The transcripts in scope (id -> name, text) and the conditions that select them."""
+    transcripts = schema.transcripts.c
+    where: list[ColumnElement[bool]] = []
     if transcript is not None:
-        query = query.where(Transcript.id == get_transcript(session, transcript).id)
+        where.append(transcripts.id == transcript_id(tx, transcript))
     if case is not None:
-        found = session.scalar(select(Case.id).where(Case.name_key == name_key(case)))
+        cases = schema.cases.c
+        found = tx.execute(select(cases.id).where(cases.name_key == name_key(case))).scalar()
         if found is None:
             raise NotFound(f"No case {case!r}.")
-        query = query.where(Transcript.case_id == found)
+        where.append(transcripts.case_id == found)
     if wave is not None:
-        query = query.where(Transcript.wave == wave)
-    texts = {id_: (name, text) for id_, name, text in session.execute(query)}
+        where.append(transcripts.wave == wave)
+    query = select(transcripts.id, transcripts.name, transcripts.text).where(*where)
+    texts = {row.id: (row.name, row.text) for row in tx.execute(query)}
     if wave is not None and not texts:
-        waves = sorted({w for w in session.scalars(select(Transcript.wave)) if w})
+        waves = sorted({w for w in tx.execute(select(transcripts.wave)).scalars() if w})
         raise NotFound(f"No transcript in wave {wave!r} (waves: {', '.join(waves) or 'none'}).")
-    return texts
+    return texts, where
 
 
-def _read(tx: Tx, transcripts: list[int]) -> dict[int, set[int]]:
-    """Coder -> the segments of these transcripts they reviewed or coded."""
-    read: dict[int, set[int]] = defaultdict(set)
-    for model in (Review, Coding):
-        for coder_id, segment_id in tx.session.execute(
-            select(model.coder_id, model.segment_id)
-            .join(Segment, Segment.id == model.segment_id)
-            .where(Segment.transcript_id.in_(transcripts))
-        ):
-            read[coder_id].add(segment_id)
-    return read
+def _in_scope(query: Select[Any], segment_id: Any, where: list[ColumnElement[bool]]) -> Select[Any]:
+    """``query`` restricted to the segments of the transcripts in scope."""
+    segments = schema.segments.c
+    query = query.join(schema.segments, segments.id == segment_id)
+    if where:
+        query = query.join(schema.transcripts, schema.transcripts.c.id == segments.transcript_id)
+    return query.where(*where)
 
 
 def load(
@@ -116,146 +154,168 @@ def load(
     transcript: str | None = None,
     case: str | None = None,
     wave: str | None = None,
+    spans: bool = True,
 ) -> Scope:
     """The reliability data in scope; an error unless two or more coders are compared,
-    or when the acting coder is blind to the others' work."""
+    or when the acting coder is blind to the others' work.
+
+    The reads and the codings come in one query each, as arrays; without ``spans`` (what
+    agreement over segments and transcripts needs) the codings' spans are not read.
+    """
     if tx.viewer.blind:
         raise tx.viewer.comparing()
     if level not in LEVELS:
         raise InvalidInput(f"{level!r} is not a level: choose concept, theme or dimension.")
-    session = tx.session
-    texts = _transcripts(tx, transcript, case, wave)
-    read = _read(tx, list(texts))
-    if coders:
-        chosen = {c.id: c for c in (find_coder(session, name) for name in coders)}
-        compared = [(c.id, c.name) for c in chosen.values()]
-    else:
-        compared = [
-            (id_, name)
-            for id_, name in session.execute(
-                select(Coder.id, Coder.name)
-                .where(Coder.is_consensus.is_(False))
-                .order_by(Coder.name_key)
-            )
-            if read.get(id_)
-        ]
-    if len(compared) < 2:
-        names = ", ".join(n for _, n in compared) or "none"
-        raise InvalidInput(
-            f"Agreement needs two or more coders who reviewed segments in scope (found: {names})."
-        )
-    seen = set().union(*(read.get(c, set()) for c, _ in compared))
-    segments = {
-        id_: (tid, start, end, f"{texts[tid][0]}:{position}")
-        for id_, tid, start, end, position in session.execute(
-            select(
-                Segment.id,
-                Segment.transcript_id,
-                Segment.char_start,
-                Segment.char_end,
-                Segment.position,
-            )
-            .where(
-                Segment.transcript_id.in_(list(texts)),
-                or_(Segment.is_interviewer.is_(False), Segment.id.in_(seen)),
-            )
-            .order_by(Segment.transcript_id, Segment.position)
-        )
-    }
+    texts, where = _transcripts(tx, transcript, case, wave)
+    reviews, codings = schema.reviews.c, schema.codings.c
+    read = tx.fetch_array(
+        _in_scope(select(reviews.coder_id, reviews.segment_id), reviews.segment_id, where), 2
+    )
+    columns = [codings.coder_id, codings.segment_id, codings.concept_id]
+    if spans:
+        columns += [codings.char_start, codings.char_end]
+    found = tx.fetch_array(_in_scope(select(*columns), codings.segment_id, where), len(columns))
+    read = _distinct_rows(np.concatenate([read, found[:, :2]]))  # reviewed or coded
+    compared = _compared(tx, coders, set(read[:, 0].tolist()))
+    ids = np.array([c for c, _ in compared], dtype=np.int64)
+    read = read[np.isin(read[:, 0], ids)]
+    segments = _segments(tx, texts, where, set(read[:, 1].tolist()))
+    units = np.fromiter(segments, dtype=np.int64, count=len(segments))
+    read = read[np.isin(read[:, 1], units)]
+    reviewed = {c: set(read[read[:, 0] == c, 1].tolist()) for c, _ in compared}
+    found = found[np.isin(found[:, 0], ids) & np.isin(found[:, 1], units)]
+    found, private = _shared_only(tx, found, compared)
+    rows, codes = codes_at_level(found[:, 2], *level_codes(tx, level))
+    found = found[rows]
     scope = Scope(
         level,
         compared,
         segments,
         texts,
-        {c: read.get(c, set()) & segments.keys() for c, _ in compared},
+        reviewed,
+        Codings(found[:, 0], found[:, 1], codes, *((found[:, 3], found[:, 4]) if spans else ())),
     )
-    query = (
-        select(Coding.coder_id, Coding.segment_id, Coding.concept_id)
-        .add_columns(Coding.char_start, Coding.char_end)
-        .join(Segment, Segment.id == Coding.segment_id)
-        .where(
-            Segment.transcript_id.in_(list(texts)), Coding.coder_id.in_([c for c, _ in compared])
-        )
-    )
-    codes_of = _codes_of_concepts(tx, level)
-    private = set(session.scalars(select(Concept.id).where(Concept.scope != SHARED_SCOPE)))
-    left_out: dict[int, set[int]] = defaultdict(set)  # coder -> their private concepts
-    left_codings = 0
-    applied, spans = scope.applied, scope.spans
-    for coder_id, segment_id, concept_id, start, end in session.connection().execute(query):
-        if concept_id in private:
-            left_out[coder_id].add(concept_id)
-            left_codings += 1
-            continue
-        for code_id in codes_of.get(concept_id, ()):
-            codes = applied.get((coder_id, segment_id))
-            if codes is None:
-                codes = applied[(coder_id, segment_id)] = set()
-            codes.add(code_id)
-            where = spans.get((coder_id, segment_id, code_id))
-            if where is None:
-                spans[(coder_id, segment_id, code_id)] = [(start, end)]
-            else:
-                where.append((start, end))
     scope.names, scope.groups = _code_names(tx, level)
-    if left_out:
-        scope.private = PrivateLeftOut(
-            left_codings,
-            sum(len(concepts) for concepts in left_out.values()),
-            tuple(name for id_, name in compared if id_ in left_out),
-        )
+    scope.private = private
     return scope
 
 
-def _codes_of_concepts(tx: Tx, level: str) -> dict[int, tuple[int, ...]]:
-    """The codes a coding of each concept applies at ``level``: the concept itself, its
-    themes, or their dimensions (several where the project shares concepts)."""
-    concepts: dict[int, tuple[int, ...]] = {
-        id_: (id_,) for id_ in tx.session.scalars(select(Concept.id))
-    }
-    if level == "concept":
-        return concepts
-    themes = {c: tuple(ts) for c, ts in parent_map(tx, "concept").items()}
-    if level == "theme":
-        return themes
-    dimensions = parent_map(tx, "theme")
+def _shared_only(
+    tx: Tx, found: Any, compared: list[tuple[int, str]]
+) -> tuple[Any, PrivateLeftOut | None]:
+    """The codings (rows of coder, segment, concept, …) on shared concepts, and what was
+    left out: codings on concepts still private to their coder (open coding, see
+    :mod:`gioia.ops.scopes`) are no coder's shared code, so nothing to compare."""
+    concepts = schema.concepts.c
+    query = select(concepts.id).where(concepts.scope != SHARED_SCOPE)
+    private = np.fromiter(tx.execute(query).scalars(), dtype=np.int64)
+    left = np.isin(found[:, 2], private)
+    if not left.any():
+        return found, None
+    out = found[left]
+    by = set(out[:, 0].tolist())
+    return found[~left], PrivateLeftOut(
+        int(left.sum()),
+        len({(int(c), int(k)) for c, k in out[:, [0, 2]].tolist()}),
+        tuple(name for id_, name in compared if id_ in by),
+    )
+
+
+def _compared(tx: Tx, coders: list[str] | None, readers: set[int]) -> list[tuple[int, str]]:
+    """The coders compared: those named, else every coder (not a consensus) who read a
+    segment in scope, by name."""
+    if coders:
+        chosen = dict(existing_coder(tx, name) for name in coders)
+        compared = list(chosen.items())
+    else:
+        table = schema.coders.c
+        query = (
+            select(table.id, table.name)
+            .where(table.is_consensus.is_(False))
+            .order_by(table.name_key)
+        )
+        compared = [(row.id, row.name) for row in tx.execute(query) if row.id in readers]
+    if len(compared) < 2:
+        names = ", ".join(n for _, n in compared) or "none"
+        raise InvalidInput(
+            f"Agreement needs two or more coders who reviewed segments in scope (found: {names})."
+        )
+    return compared
+
+
+def _segments(
+    tx: Tx, texts: dict[int, tuple[str, str]], where: list[ColumnElement[bool]], seen: set[int]
+) -> dict[int, tuple[int, int, int, str]]:
+    """The units in scope: the informant segments, and the interviewer's that a compared
+    coder read; id -> transcript, start, end, reference, in reading order."""
+    segments = schema.segments.c
+    query = select(
+        segments.id,
+        segments.transcript_id,
+        segments.char_start,
+        segments.char_end,
+        segments.position,
+        segments.is_interviewer,
+    )
+    if where:
+        query = query.join(schema.transcripts, schema.transcripts.c.id == segments.transcript_id)
+    query = query.where(*where).order_by(segments.transcript_id, segments.position)
+    rows = tx.fetch_array(query, 6).tolist()
     return {
-        c: tuple(dict.fromkeys(d for t in ts for d in dimensions.get(t, ())))
-        for c, ts in themes.items()
+        segment: (transcript, start, end, f"{texts[transcript][0]}:{position}")
+        for segment, transcript, start, end, position, asking in rows
+        if not asking or segment in seen
     }
 
 
 def _code_names(tx: Tx, level: str) -> tuple[dict[int, str], dict[int, tuple[int, ...]]]:
     """Each code's name, and the groups it belongs to (its themes, or dimensions)."""
-    if level == "concept":
-        rows = select(Concept.id, Concept.name)
-    elif level == "theme":
-        rows = select(Theme.id, Theme.name)
-    else:
-        rows = select(Dimension.id, Dimension.name)
-    names = {id_: name for id_, name in tx.session.execute(rows)}
+    table = {"concept": schema.concepts, "theme": schema.themes, "dimension": schema.dimensions}
+    c = table[level].c
+    names = {row.id: row.name for row in tx.execute(select(c.id, c.name))}
     if level == "dimension":
         return names, {}
-    held = parent_map(tx, level)
-    return names, {code: tuple(held.get(code, ())) for code in names}
+    parents = parent_map(tx, level)
+    return names, {code: tuple(parents.get(code, ())) for code in names}
 
 
 @dataclass
 class Matrix:
     """The units read by at least one coder, as columns: who read each (``read``) and who
-    applied which code (``applied``, only where the coder read the unit). ``clusters``
-    gives each unit its independent unit, named in ``cluster_names``: the unit itself
-    for segments and transcripts, the segment of a character."""
+    applied which code, as the cells ``entries`` (code, coder row, unit column; only where
+    the coder read the unit) or one array per code (``applied``). ``clusters`` gives
+    each unit its independent unit, named in ``cluster_names``: the unit itself for
+    segments and transcripts, the segment of a character."""
 
     read: BoolArray  # coders × units
-    applied: dict[int, BoolArray]  # code -> coders × units
+    entries: tuple[IntArray, IntArray, IntArray]  # code, row, column of each applied cell
     clusters: IntArray  # unit -> index into cluster_names
     cluster_names: list[str]
 
     @cached_property
+    def applied(self) -> dict[int, BoolArray]:
+        """code -> coders × units, true where the coder applied the code."""
+        code, row, column = self.entries
+        order = np.argsort(code, kind="stable")
+        code, row, column = code[order], row[order], column[order]
+        grids = {}
+        if len(code):
+            bounds = np.flatnonzero(np.r_[True, code[1:] != code[:-1], True]).tolist()
+            for first, last in itertools.pairwise(bounds):
+                grid = np.zeros(self.read.shape, dtype=bool)
+                grid[row[first:last], column[first:last]] = True
+                grids[int(code[first])] = grid
+        return grids
+
+    @cached_property
+    def codes(self) -> list[int]:
+        """The codes applied to some unit."""
+        return [int(c) for c in _distinct(self.entries[0])]
+
+    @cached_property
     def grouped(self) -> IntArray | None:
         """The clusters when units share them (characters of a segment), else None."""
-        shared = len(np.unique(self.clusters)) < self.read.shape[1]
+        shared = len(_distinct(self.clusters)) < self.read.shape[1]
         return self.clusters if shared else None
 
     @cached_property
@@ -293,44 +353,74 @@ def unit_matrix(scope: Scope, unit: str, segments: Iterable[int] | None = None) 
     ids = list(scope.segments if segments is None else segments)
     coders = [c for c, _ in scope.coders]
     if unit == "segment":
-        return _matrix(scope, [(scope.segments[s][3], [s]) for s in ids], coders)
+        return _matrix(scope, ids, list(range(len(ids))), [scope.segments[s][3] for s in ids])
     if unit == "character":
         return _characters(scope, ids, coders)
-    by_transcript: dict[int, list[int]] = defaultdict(list)
+    names: dict[int, int] = {}
     for s in ids:
-        by_transcript[scope.segments[s][0]].append(s)
-    return _matrix(
-        scope, [(scope.transcripts[t][0], members) for t, members in by_transcript.items()], coders
-    )
+        names.setdefault(scope.segments[s][0], len(names))
+    columns = [names[scope.segments[s][0]] for s in ids]
+    return _matrix(scope, ids, columns, [scope.transcripts[t][0] for t in names])
 
 
-def _matrix(scope: Scope, units: list[tuple[str, list[int]]], coders: list[int]) -> Matrix:
-    """Units made of segments: a coder read a unit when they read one of its segments,
-    and applied a code to it when they applied it to one of the segments they read."""
-    unit_of = {s: j for j, (_, members) in enumerate(units) for s in members}
-    row_of = {coder: i for i, coder in enumerate(coders)}
-    read = np.zeros((len(coders), len(units)), dtype=bool)
-    for i, coder in enumerate(coders):
-        read[i, [unit_of[s] for s in scope.reviewed[coder] if s in unit_of]] = True
-    cells: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-    for (coder, s), codes in scope.applied.items():
-        column, row = unit_of.get(s), row_of.get(coder)
-        if column is not None and row is not None:
-            for code in codes:
-                rows, columns = cells[code]
-                rows.append(row)
-                columns.append(column)
-    kept = np.flatnonzero(read.any(axis=0))
-    applied: dict[int, BoolArray] = {}
-    for code, (rows, columns) in cells.items():
-        grid = np.zeros(read.shape, dtype=bool)
-        grid[rows, columns] = True
-        grid = (grid & read)[:, kept]
-        if grid.any():
-            applied[code] = grid
+def _matrix(scope: Scope, members: list[int], columns: list[int], labels: list[str]) -> Matrix:
+    """Units made of segments (segment ``members[k]`` is in unit ``columns[k]``, named
+    ``labels``): a coder read a unit when they read one of its segments, and applied a
+    code to it when they applied it to one of the segments they read."""
+    segment_ids = np.array(members, dtype=np.int64)
+    column_of = np.array(columns, dtype=np.intp)
+    read = np.zeros((len(scope.coders), len(labels)), dtype=bool)
+    for row, (coder, _) in enumerate(scope.coders):
+        own = np.fromiter(scope.reviewed[coder], dtype=np.int64, count=len(scope.reviewed[coder]))
+        inside, at = _index(segment_ids, own)
+        read[row, column_of[at[inside]]] = True
+    codings = scope.codings
+    inside, at = _index(segment_ids, codings.segment)
+    known, rows = _index(np.array([c for c, _ in scope.coders], dtype=np.int64), codings.coder)
+    keep = np.flatnonzero(inside & known)
+    where = column_of[at[keep]]
+    keep, where = keep[read[rows[keep], where]], where[read[rows[keep], where]]
+    cells = _distinct_rows(np.stack([codings.code[keep], rows[keep], where], axis=1)).T
+    kept = read.any(axis=0)
+    renumber = np.cumsum(kept) - 1
     return Matrix(
-        read[:, kept], applied, np.arange(len(kept)), [units[j][0] for j in kept.tolist()]
+        read[:, kept],
+        (cells[0], cells[1], renumber[cells[2]]),
+        np.arange(int(kept.sum())),
+        [labels[j] for j in np.flatnonzero(kept).tolist()],
     )
+
+
+def _distinct(values: IntArray) -> IntArray:
+    """The distinct values, sorted (a sort: numpy 2's ``unique`` of many distinct integers
+    is dozens of times slower)."""
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    distinct: IntArray = ordered[keep]
+    return distinct
+
+
+def _distinct_rows(rows: IntArray) -> IntArray:
+    """The distinct rows of a 2-D array of non-negative integers, sorted (each row read
+    as one number: a 1-D sort, many times faster than ``np.unique(axis=0)``)."""
+    if not len(rows):
+        return rows
+    span = rows.max(axis=0).astype(np.int64) + 1
+    place = np.cumprod(np.r_[span[1:], 1][::-1])[::-1]
+    keys = _distinct(rows.astype(np.int64) @ place)
+    distinct: IntArray = (keys[:, None] // place % span).astype(rows.dtype)
+    return distinct
+
+
+def _index(keys: IntArray, values: IntArray) -> tuple[BoolArray, IntArray]:
+    """For each of ``values``: whether it is one of ``keys``, and its position there."""
+    if not len(keys):
+        return np.zeros(len(values), dtype=bool), np.zeros(len(values), dtype=np.intp)
+    order = np.argsort(keys, kind="stable")
+    ranked = keys[order]
+    at = np.minimum(np.searchsorted(ranked, values), len(ranked) - 1)
+    return ranked[at] == values, order[at]
 
 
 def _characters(scope: Scope, members: list[int], coders: list[int]) -> Matrix:
@@ -360,9 +450,16 @@ def _characters(scope: Scope, members: list[int], coders: list[int]) -> Matrix:
                 for start, end in scope.spans[(coder, s, code)]:
                     row[i, first + start - starts[s] : first + end - starts[s]] = True
     kept = read.any(axis=0)
+    codes, rows, columns = [np.zeros(0, dtype=np.intp)], [np.zeros(0, dtype=np.intp)], []
+    columns.append(np.zeros(0, dtype=np.intp))
+    for code, grid in applied.items():
+        cell_rows, cell_columns = np.nonzero(grid[:, kept])
+        codes.append(np.full(len(cell_rows), code, dtype=np.intp))
+        rows.append(cell_rows)
+        columns.append(cell_columns)
     return Matrix(
         read[:, kept],
-        {code: rows[:, kept] for code, rows in applied.items()},
+        (np.concatenate(codes), np.concatenate(rows), np.concatenate(columns)),
         clusters[kept],
         [scope.segments[s][3] for s in ordered],
     )

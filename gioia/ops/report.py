@@ -9,11 +9,12 @@ from sqlalchemy import select
 from gioia.analysis.cooccurrence import cooccurrence
 from gioia.analysis.matrix import code_matrix
 from gioia.analysis.saturation import saturation
+from gioia.models import Coder, Event, Segment, Transcript
 from gioia.ops import listing, quotes, reviews, tree
 from gioia.ops.base import Tx, evidence_coder, parse_ref
 from gioia.ops.evidence import evidence_levels
 from gioia.report.data import Consensus, ReportData, ReportOptions, Turn
-from gioia.store import Coder, Event, Segment, Transcript, utcnow
+from gioia.schema import utcnow
 from gioia.text import name_key
 
 

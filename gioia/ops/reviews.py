@@ -8,20 +8,7 @@ from sqlalchemy import and_, delete, func, select
 
 from gioia.errors import InvalidInput
 from gioia.limits import clean_name
-from gioia.ops import memos, scopes
-from gioia.ops.base import (
-    Tx,
-    coding_applications,
-    find_coder,
-    get_concept,
-    get_transcript,
-    record_reviews,
-    resolve_refs,
-    segment_labels,
-    segment_ref,
-)
-from gioia.ops.listing import segments as list_segments
-from gioia.store import (
+from gioia.models import (
     Case,
     Coder,
     Coding,
@@ -33,6 +20,10 @@ from gioia.store import (
     Theme,
     Transcript,
 )
+from gioia.ops import memos, scopes
+from gioia.ops.base import Tx, coding_applications, record_reviews, segment_labels
+from gioia.ops.listing import segments as list_segments
+from gioia.ops.objects import find_coder, get_concept, get_transcript, resolve_refs, segment_ref
 from gioia.text import name_key
 from gioia.views import (
     CoderSummary,
@@ -50,9 +41,9 @@ def _targets(tx: Tx, refs: list[str] | None, transcript: str | None) -> dict[int
     if bool(refs) == (transcript is not None):
         raise InvalidInput("Give segment references or --transcript, not both and not neither.")
     if refs:
-        return {s.id: segment_ref(t, s) for t, s in resolve_refs(tx.session, refs)}
+        return {s.id: segment_ref(t, s) for t, s in resolve_refs(tx, refs)}
     assert transcript is not None
-    found = get_transcript(tx.session, transcript)
+    found = get_transcript(tx, transcript)
     return {
         id_: f"{found.name}:{position}"
         for id_, position in tx.session.execute(
@@ -91,7 +82,7 @@ def unreview(tx: Tx, refs: list[str] | None = None, transcript: str | None = Non
         f"Marked {', '.join(targets[i] for i in marked[:3])}"
         + (" …" if len(marked) > 3 else "")
         + " as not reviewed",
-        before={"segments": segment_labels(tx.session, marked)},
+        before={"segments": segment_labels(tx, marked)},
     )
     return ReviewResult(len(marked), len(targets) - len(marked), event)
 
@@ -196,7 +187,7 @@ def queue(tx: Tx, *, transcript: str | None = None, include_interviewer: bool = 
         .order_by(Transcript.name_key, Segment.position)
     )
     if transcript is not None:
-        query = query.where(Segment.transcript_id == get_transcript(tx.session, transcript).id)
+        query = query.where(Segment.transcript_id == get_transcript(tx, transcript).id)
     if not include_interviewer:
         query = query.where(Segment.is_interviewer.is_(False))
     return list(tx.session.scalars(query))
@@ -255,7 +246,7 @@ def neighbour(tx: Tx, segment_id: int, offset: int) -> int | None:
 def rename_coder(tx: Tx, old: str, new: str) -> str:
     """Rename a coder (the new name must be free, but for case or spacing)."""
     acting = tx.coder() if tx.coder_name else None  # before a rename that may be its own
-    coder = find_coder(tx.session, old)
+    coder = find_coder(tx, old)
     cleaned = clean_name(new, "coder")
     clash = tx.session.scalar(select(Coder).where(Coder.name_key == name_key(cleaned)))
     if clash is not None and clash.id != coder.id:

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from gioia.analysis.kwic import SearchHit, context, search_pattern
 from gioia.errors import NotFound
-from gioia.ops.base import Tx, get_transcript, suggestion
-from gioia.store import Case, Coding, Segment, Transcript
+from gioia.models import Case, Coding, Segment, Transcript
+from gioia.ops.base import Tx, suggestion
+from gioia.ops.objects import get_transcript
 from gioia.text import name_key
 
 
@@ -38,7 +39,7 @@ def search(
         Case, Case.id == Transcript.case_id
     )
     if transcript is not None:
-        query = query.where(Transcript.id == get_transcript(tx.session, transcript).id)
+        query = query.where(Transcript.id == get_transcript(tx, transcript).id)
     if case is not None:
         query = query.where(Transcript.case_id == _case_id(tx, case))
     found = tx.session.connection().execute(query.order_by(Transcript.name_key))  # Core rows

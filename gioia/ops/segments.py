@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select, update
 
+from gioia import schema
 from gioia.errors import InvalidInput
-from gioia.ops.base import Tx, resolve_refs, segment_ref
+from gioia.models import Coder, Coding, Memo, Review, Segment, Transcript
+from gioia.ops.base import Tx
 from gioia.ops.carry import OldSegment, Work, WorkCoding, coding_state, drop_work, load_work
-from gioia.ops.coding import locate_quote
-from gioia.store import Coder, Coding, Memo, Review, Segment, Transcript, core_table
+from gioia.ops.objects import resolve_refs, segment_ref
+from gioia.ops.tagging import locate_quote
 from gioia.text import name_key, one_line, split_sentences
 from gioia.views import CarriedItem, CarryReport, SegmentEdit
 
@@ -94,7 +96,7 @@ def merge(tx: Tx, refs: list[str], *, speaker: str | None = None) -> SegmentEdit
     part become one whole-segment coding of the merged segment. Memos move over; read
     marks as :func:`_read_marks` says.
     """
-    targets = resolve_refs(tx.session, refs)
+    targets = resolve_refs(tx, refs)
     if len(targets) < 2:
         raise InvalidInput("Name two or more consecutive segments to merge, e.g. T:3 T:4.")
     transcript = targets[0][0]
@@ -184,7 +186,7 @@ def merge(tx: Tx, refs: list[str], *, speaker: str | None = None) -> SegmentEdit
     missing = kept - {r.coder_id for r in work.reviews if r.segment_id == first.id}
     if missing:
         tx.session.execute(
-            insert(core_table(Review)), [{"segment_id": first.id, "coder_id": c} for c in missing]
+            insert(schema.reviews), [{"segment_id": first.id, "coder_id": c} for c in missing]
         )
     if partial:
         tx.session.execute(
@@ -318,7 +320,7 @@ def split(
         raise InvalidInput(
             "Split at a character (--at N), before words (--before), or at sentences."
         )
-    ((transcript, segment),) = resolve_refs(tx.session, [ref])
+    ((transcript, segment),) = resolve_refs(tx, [ref])
     ref = segment_ref(transcript, segment)
     text = transcript.text
     start, end = segment.char_start, segment.char_end
@@ -412,7 +414,7 @@ def split(
                 }
                 for part in new_rows
             ]
-            tx.session.execute(insert(core_table(Coding)), copies)
+            tx.session.execute(insert(schema.codings), copies)
             for part, part_ref in zip(new_rows, refs[1:], strict=True):
                 span = (part.char_start, part.char_end)
                 items.append(_item(coding, ref, part_ref, "copied", words, _words(text, span)))
@@ -435,7 +437,7 @@ def split(
     readers = [r.coder_id for r in work.reviews]
     if readers:
         tx.session.execute(
-            insert(core_table(Review)),
+            insert(schema.reviews),
             [{"segment_id": part.id, "coder_id": c} for part in new_rows for c in readers],
         )
     report = CarryReport(tuple(items), reviews_kept=len(readers))
@@ -492,7 +494,7 @@ def delete_segment(tx: Tx, ref: str, *, force: bool = False) -> DeleteOutcome:
     """Delete a segment and its words (a title line, a false turn); later offsets move
     back. Refused while it holds codings or memos, unless ``force``, which drops them
     (audited, and listed in the export the caller writes)."""
-    ((transcript, segment),) = resolve_refs(tx.session, [ref])
+    ((transcript, segment),) = resolve_refs(tx, [ref])
     ref = segment_ref(transcript, segment)
     work = load_work(tx, [segment.id])
     if (work.codings or work.memos) and not force:
@@ -555,7 +557,7 @@ def delete_segment(tx: Tx, ref: str, *, force: bool = False) -> DeleteOutcome:
             "removed_text": text[cut[0] : cut[1]],
             "codings": [coding_state(c, ref, text) for c in work.codings],
             "memos": [{"id": m.id, "coder": m.coder, "text": m.text} for m in work.memos],
-            "read by": len(work.reviews),
+            "reviews": {r.coder: 1 for r in work.reviews},  # a blind reader sees theirs
         },
         after={
             "characters": len(transcript.text),

@@ -14,16 +14,16 @@ from sqlalchemy.orm import aliased
 
 from gioia.errors import InvalidInput, NotFound
 from gioia.limits import DEFINITION_LENGTH, clean_name, clean_text
+from gioia.models import Coder, Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
 from gioia.ops import parents, scopes
-from gioia.ops.base import Tx, resolve_refs, suggestion
+from gioia.ops.base import Tx, suggestion
 from gioia.ops.memos import snapshots as memo_snapshots
+from gioia.ops.objects import resolve_refs
 from gioia.ops.visibility import require_lead, require_lead_or_own
-from gioia.store import Coder, Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
 from gioia.text import compile_grep, name_key
 from gioia.views import DeleteResult, MergeResult
 
 Item = Concept | Theme | Dimension
-LEVELS = ("concept", "theme", "dimension")
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,8 @@ def find_item(tx: Tx, word: str, name: str) -> Item | None:
     names are unique at each level, a concept's in its scope (the one ``name`` means to
     the acting coder, see :func:`gioia.ops.scopes.resolve`)."""
     if word == "concept":
-        return scopes.resolve(tx, name)
+        row = scopes.resolve(tx, name)
+        return tx.session.get(Concept, row.id) if row is not None else None
     model = level(word).model
     found = tx.session.scalar(select(model).where(model.name_key == name_key(name)))
     return cast("Item | None", found)
@@ -449,7 +450,7 @@ def split(
     )
     rows = tx.session.execute(query).all()
     if refs:
-        wanted = {segment.id for _, segment in resolve_refs(tx.session, refs)}
+        wanted = {segment.id for _, segment in resolve_refs(tx, refs)}
         chosen = [r[0] for r in rows if r[1] in wanted]
     elif transcript is not None:
         key = name_key(transcript)

@@ -9,10 +9,11 @@ from typing import cast
 from sqlalchemy import select
 
 from gioia.errors import InvalidInput
+from gioia.models import Concept, Theme
 from gioia.ops import parents
 from gioia.ops.base import Tx
+from gioia.ops.levels import LEVELS, parent_map
 from gioia.ops.structure import (
-    LEVELS,
     Item,
     add,
     define,
@@ -21,7 +22,6 @@ from gioia.ops.structure import (
     level,
     name_of,
 )
-from gioia.store import Concept, Theme
 from gioia.structure_file import read_structure
 from gioia.text import name_key
 from gioia.views import StructureImportResult
@@ -144,7 +144,7 @@ def item_parents(tx: Tx) -> ItemParents:
     for word in ABOVE:
         model, above = level(word).model, level(ABOVE[word]).model
         names = dict(tx.session.execute(select(above.id, above.name)).all())
-        held = parents.parent_map(tx, word)
+        held = parent_map(tx, word)
         for id_, name in tx.session.execute(select(model.id, model.name)):
             found[(word, id_)] = (name, [names[p] for p in held.get(id_, [])])
     return found

@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import distinct, func, select
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import ColumnElement, Row, Table, and_, case, func, select
 
+from gioia import schema
 from gioia.errors import InvalidInput
-from gioia.ops import memos, scopes
-from gioia.ops.base import Tx, coding_applications, evidence_coder
-from gioia.ops.listing import segments as list_segments
-from gioia.ops.parents import extras, links, parent_map
-from gioia.ops.structure import child_names, get_item, level, parent_names
-from gioia.store import Coder, Concept, Dimension, Segment, Theme, Transcript
+from gioia.ops import scopes
+from gioia.ops.base import Tx, evidence_coder
+from gioia.ops.levels import codes_at_level, level_codes, parent_map
 from gioia.text import name_key
 from gioia.views import (
     ConceptNode,
@@ -31,59 +31,75 @@ from gioia.views import (
 )
 
 ORDERS = ("structure", "alpha", "count")
+IntArray = npt.NDArray[np.intp]
 
 
-def _counts(tx: Tx, level: str, coder_id: int | None, shared: bool) -> dict[Any, Counts]:
-    """Counts per concept, theme or dimension, a coder's concept on a segment once (see
-    ``coding_applications``). In a tree each application reaches one theme and one
-    dimension; with ``shared`` items it can reach a dimension through two of its themes,
-    and counts there once."""
-    applied = coding_applications(coder_id)
-    rows = select(
-        applied.c.concept_id.label("group"),
-        applied.c.coder_id,
-        applied.c.concept_id,
-        applied.c.segment_id,
-        applied.c.transcript_id,
-        applied.c.quoted,
+def _applications(tx: Tx, coder_id: int | None) -> dict[str, IntArray]:
+    """The codings as they count, as arrays: a coder's concept on a segment once, however
+    many spans mark it (``quoted`` when one of them is a quote), with the segment's
+    transcript, case and informant (-1 for none). Three queries: the codings (with their
+    quote flag), the segments and the transcripts."""
+    codings, segments, transcripts = schema.codings.c, schema.segments.c, schema.transcripts.c
+    whole = and_(codings.char_start == segments.char_start, codings.char_end == segments.char_end)
+    query = select(
+        codings.coder_id, codings.concept_id, codings.segment_id, case((whole, 0), else_=1)
+    ).join(schema.segments, segments.id == codings.segment_id)
+    if coder_id is not None:
+        query = query.where(codings.coder_id == coder_id)
+    found = tx.fetch_array(query, 4)
+    # One row per coder, concept and segment: quoted if any of its spans is a quote.
+    order = np.lexsort((-found[:, 3], found[:, 2], found[:, 1], found[:, 0]))
+    found = found[order]
+    first = np.ones(len(found), dtype=bool)
+    first[1:] = (found[1:, :3] != found[:-1, :3]).any(axis=1)
+    found = found[first]
+    none = func.coalesce(segments.informant_id, transcripts.informant_id, -1)
+    places = tx.fetch_array(
+        select(segments.id, transcripts.id, func.coalesce(transcripts.case_id, -1), none).join(
+            schema.transcripts, transcripts.id == segments.transcript_id
+        ),
+        4,
     )
-    if level != "concept" and not shared:
-        rows = rows.join(Concept, Concept.id == applied.c.concept_id)
-        group: Any = Concept.theme_id
-        if level == "dimension":
-            rows = rows.join(Theme, Theme.id == Concept.theme_id)
-            group = Theme.dimension_id
-        rows = rows.with_only_columns(group.label("group"), *list(rows.selected_columns)[1:])
-    elif level != "concept":
-        themes = links("concept")
-        rows = rows.join(themes, themes.c.child == applied.c.concept_id)
-        group = themes.c.parent
-        if level == "dimension":
-            dimensions = links("theme")
-            rows = rows.join(dimensions, dimensions.c.child == themes.c.parent)
-            group = dimensions.c.parent
-        rows = rows.with_only_columns(group.label("group"), *list(rows.selected_columns)[1:])
-        rows = rows.distinct()
-    reached = rows.subquery()
-    informant = func.coalesce(Segment.informant_id, Transcript.informant_id)
-    query = (
-        select(
-            reached.c.group,
-            func.count(),
-            func.count(distinct(reached.c.segment_id)),
-            func.count(distinct(reached.c.transcript_id)),
-            func.count(distinct(Transcript.case_id)),
-            func.count(distinct(informant)),
-            func.sum(reached.c.quoted),
-        )
-        .join(Segment, Segment.id == reached.c.segment_id)
-        .join(Transcript, Transcript.id == reached.c.transcript_id)
-        .group_by(reached.c.group)
+    places = places[np.argsort(places[:, 0])]
+    where = places[np.searchsorted(places[:, 0], found[:, 2])]
+    return {
+        "coder": found[:, 0],
+        "concept": found[:, 1],
+        "segment": found[:, 2],
+        "quoted": found[:, 3],
+        "transcript": where[:, 1],
+        "case": where[:, 2],
+        "informant": where[:, 3],
+    }
+
+
+def _counts(tx: Tx, level: str, applied: dict[str, IntArray]) -> dict[int, Counts]:
+    """Counts per concept, theme or dimension: each application once in every item it
+    reaches (a concept under two themes in one dimension reaches it once)."""
+    rows, codes = codes_at_level(applied["concept"], *level_codes(tx, level))
+    items, group = np.unique(codes, return_inverse=True)
+    group = group.ravel()
+
+    def distinct(values: IntArray) -> list[int]:
+        """Per item, how many distinct values (-1, none, left out)."""
+        known = values >= 0
+        size = int(values.max(initial=0)) + 1
+        ordered = np.sort(group[known] * size + values[known])
+        new = np.ones(len(ordered), dtype=bool)
+        new[1:] = ordered[1:] != ordered[:-1]
+        found: list[int] = np.bincount(ordered[new] // size, minlength=len(items)).tolist()
+        return found
+
+    n = np.bincount(group, minlength=len(items)).tolist()
+    quotes = np.bincount(group, weights=applied["quoted"][rows], minlength=len(items))
+    segments, transcripts, cases, informants = (
+        distinct(applied[k][rows]) for k in ("segment", "transcript", "case", "informant")
     )
     return {
-        key: Counts(int(n), int(s), int(t), int(c), int(i), int(q or 0))
-        for key, n, s, t, c, i, q in tx.session.execute(query)
-        if key is not None
+        int(item): Counts(
+            n[i], segments[i], transcripts[i], cases[i], informants[i], int(quotes[i])
+        )
+        for i, item in enumerate(items.tolist())
     }
 
 
@@ -97,10 +113,8 @@ def structure(tx: Tx, *, coder: str | None = None, order: str = "structure") -> 
     if order not in ORDERS:
         raise InvalidInput(f"Cannot order by {order!r}: choose structure, alpha or count.")
     coder_id = evidence_coder(tx, coder)
-    shared = bool(extras(tx))
-    counts = {
-        level: _counts(tx, level, coder_id, shared) for level in ("concept", "theme", "dimension")
-    }
+    applied = _applications(tx, coder_id)
+    counts = {level: _counts(tx, level, applied) for level in ("concept", "theme", "dimension")}
 
     def sort(nodes: list[Any]) -> tuple[Any, ...]:
         if order == "alpha":
@@ -109,21 +123,23 @@ def structure(tx: Tx, *, coder: str | None = None, order: str = "structure") -> 
             nodes = sorted(nodes, key=lambda n: (-n.counts.segments, name_key(n.name)))
         return tuple(nodes)
 
-    theme_names = {id_: name for id_, name in tx.session.execute(select(Theme.id, Theme.name))}
-    dimension_rows = tx.session.scalars(
-        select(Dimension).order_by(Dimension.position, Dimension.id)
-    )
-    dimensions = list(dimension_rows)
+    def rows(table: Table, *where: ColumnElement[bool]) -> list[Row[Any]]:
+        c = table.c
+        query = select(c.id, c.name, c.definition).where(*where).order_by(c.position, c.id)
+        return list(tx.execute(query))
+
+    dimensions = rows(schema.dimensions)
     dimension_names = {d.id: d.name for d in dimensions}
+    theme_rows = rows(schema.themes)
+    theme_names = {t.id: t.name for t in theme_rows}
     concept_themes = parent_map(tx, "concept")
     theme_dimensions = parent_map(tx, "theme")
 
     concepts: dict[int | None, list[ConceptNode]] = defaultdict(list)
     held: list[int | None]
     under: list[int | None]
-    visible = select(Concept).where(tx.viewer.concept_clause())
     shown = scopes.labels(tx)  # another coder's private concept as "Trust [Ana]"
-    for c in tx.session.scalars(visible.order_by(Concept.position, Concept.id)):
+    for c in rows(schema.concepts, tx.viewer.concept_clause()):
         held = list(concept_themes.get(c.id, []))
         concept = ConceptNode(
             shown[c.id],
@@ -134,7 +150,7 @@ def structure(tx: Tx, *, coder: str | None = None, order: str = "structure") -> 
         for theme_id in held or [None]:
             concepts[theme_id].append(concept)
     themes: dict[int | None, list[ThemeNode]] = defaultdict(list)
-    for t in tx.session.scalars(select(Theme).order_by(Theme.position, Theme.id)):
+    for t in theme_rows:
         under = list(theme_dimensions.get(t.id, []))
         theme = ThemeNode(
             t.name,
@@ -145,7 +161,12 @@ def structure(tx: Tx, *, coder: str | None = None, order: str = "structure") -> 
         )
         for dimension_id in under or [None]:
             themes[dimension_id].append(theme)
-    evidence = tx.session.get(Coder, coder_id) if coder_id is not None else None
+    coders = schema.coders.c
+    evidence = (
+        tx.execute(select(coders.name).where(coders.id == coder_id)).scalar()
+        if coder_id is not None
+        else None
+    )
     return StructureView(
         sort(
             [
@@ -160,7 +181,7 @@ def structure(tx: Tx, *, coder: str | None = None, order: str = "structure") -> 
         ),
         sort(themes[None]),
         sort(concepts[None]),
-        evidence.name if evidence else None,
+        evidence,
     )
 
 
@@ -200,6 +221,10 @@ def item_info(tx: Tx, word: str, name: str, *, coder: str | None = None) -> Item
     """A concept's, theme's or dimension's definition, parents (and a concept's theme's
     dimensions), children, counts (of the evidence, as ``structure`` counts), the memos
     the acting coder may read, and, for a concept, two segments of the evidence."""
+    from gioia.ops import memos
+    from gioia.ops.listing import segments as list_segments
+    from gioia.ops.structure import child_names, get_item, level, parent_names
+
     lvl = level(word)
     item = get_item(tx, word, name)
     above = parent_names(tx, word, item)
@@ -208,16 +233,16 @@ def item_info(tx: Tx, word: str, name: str, *, coder: str | None = None) -> Item
         for theme in above:
             grand += [g for g in parent_names(tx, "theme", get_item(tx, "theme", theme))]
     view = structure(tx, coder=coder)
-    name = scopes.label_of(tx, item) if isinstance(item, Concept) else item.name
-    counts = next((row.counts for row in items_of(view, word) if row.name == name), Counts())
+    named = scopes.label_of(tx, item) if word == "concept" else item.name  # type: ignore[arg-type]
+    counts = next((row.counts for row in items_of(view, word) if row.name == named), Counts())
     examples: tuple[Any, ...] = ()
     if word == "concept":
         evidence = evidence_coder(tx, coder)
-        found = list_segments(tx, concept=name, only_coder=evidence, include_interviewer=True)
+        found = list_segments(tx, concept=named, only_coder=evidence, include_interviewer=True)
         examples = tuple(found[:2])
     return ItemInfo(
         word,
-        name,
+        named,
         item.definition,
         ", ".join(above) or None,
         ", ".join(dict.fromkeys(grand)) or None,

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from sqlalchemy import delete, func, select
 
 from gioia.errors import InvalidInput
+from gioia.models import Coder, Coding, Concept, Event, Memo, Review, Segment
 from gioia.ops.base import Tx, label_ids, mark_reviewed
 from gioia.ops.reviews import remove_reviews
-from gioia.store import Coder, Coding, Concept, Event, Memo, Review, Segment
 
 
 def undo(tx: Tx, event_ids: list[int], *, actor: Coder | None = None) -> list[str]:
@@ -102,7 +102,7 @@ def _rereview(tx: Tx, event: Event) -> None:
     assert event.coder_id is not None
     segments = set(label_ids((event.before or {}).get("segments", [])))
     present = set(tx.session.scalars(select(Segment.id).where(Segment.id.in_(segments))))
-    if not mark_reviewed(tx.session, event.coder_id, present):
+    if not mark_reviewed(tx, event.coder_id, present):
         raise _refuse(event, "those segments are marked as reviewed already")
 
 

@@ -18,18 +18,38 @@ it is not access control.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 
+from gioia import schema
 from gioia.errors import InvalidInput, NotAllowed
-from gioia.store import SHARED_SCOPE, Coder, Coding, Concept, Event, Memo, Setting
+from gioia.schema import SHARED_SCOPE
 from gioia.text import name_key
 from gioia.views import PHASES
 
 if TYPE_CHECKING:
-    from gioia.ops.base import Tx
+    from gioia.ops.base import Actor, Tx
+
+# The tables the clauses read (the ORM classes map onto the same tables, so the clauses
+# serve ORM and Core queries alike, and a Core reader never loads the ORM).
+_concepts, _codings, _memos, _events = (
+    schema.concepts.c,
+    schema.codings.c,
+    schema.memos.c,
+    schema.events.c,
+)
 
 DEFAULT_PHASE = "open"
 
@@ -47,10 +67,19 @@ SHARED_SUBJECTS = (
 )
 
 
-def phase(session: Session) -> str:
+def phase(tx: Tx) -> str:
     """The project's phase of blind coding (``open`` until someone chooses)."""
-    setting = session.get(Setting, "phase")
-    return setting.value if setting is not None else DEFAULT_PHASE
+    value = tx.execute(_phase_query()).scalar()
+    return str(value) if value is not None else DEFAULT_PHASE
+
+
+# The statements every tag runs are built once (see ``gioia.ops.base``).
+
+
+@cache
+def _phase_query() -> Select[Any]:
+    settings = schema.settings.c
+    return select(settings.value).where(settings.key == "phase")
 
 
 @dataclass(frozen=True)
@@ -64,12 +93,12 @@ class Viewer:
     unblinded: bool
 
     @classmethod
-    def of(cls, session: Session, coder: Coder | None, *, show_others: bool) -> Viewer:
+    def of(cls, tx: Tx, coder: Actor | None, *, show_others: bool) -> Viewer:
         """The viewer of a transaction acting as ``coder`` (or as no one)."""
         return cls(
             me=coder.id if coder is not None else None,
             name=coder.name if coder is not None else None,
-            phase=phase(session),
+            phase=phase(tx),
             unblinded=coder is None or show_others,
         )
 
@@ -87,29 +116,30 @@ class Viewer:
         return true() if self.unblinded else coder_column == self.me
 
     def concept_clause(self) -> ColumnElement[bool]:
-        """A condition on ``Concept`` keeping the concepts this viewer may see: the
-        shared ones and their own (blind), or all."""
+        """A condition on the concepts keeping those this viewer may see: the shared
+        ones and their own (blind), or all."""
         if self.unblinded:
             return true()
-        return Concept.scope.in_([SHARED_SCOPE, self.me])
+        return _concepts.scope.in_([SHARED_SCOPE, self.me])
 
-    def sees_concept(self, concept: Concept) -> bool:
-        """Whether this viewer may see the concept (its name, its place, its memos)."""
-        return self.unblinded or concept.scope in (SHARED_SCOPE, self.me)
+    def sees_concept(self, scope: int) -> bool:
+        """Whether this viewer may see a concept of ``scope`` (its name, its place, its
+        memos)."""
+        return self.unblinded or scope in (SHARED_SCOPE, self.me)
 
     def visible_concept_ids(self) -> Any:
         """A subquery of the ids of the concepts this viewer may see."""
-        return select(Concept.id).where(self.concept_clause())
+        return select(_concepts.id).where(self.concept_clause())
 
     def memo_clause(self) -> ColumnElement[bool]:
-        """A condition on ``Memo`` keeping your memos and the shared ones (blind), or
+        """A condition on the memos keeping your memos and the shared ones (blind), or
         every memo; memos on concepts you may not see are left out too."""
         if self.unblinded:
             return true()
         concept_seen = or_(
-            Memo.concept_id.is_(None), Memo.concept_id.in_(self.visible_concept_ids())
+            _memos.concept_id.is_(None), _memos.concept_id.in_(self.visible_concept_ids())
         )
-        return and_(or_(Memo.coder_id == self.me, Memo.shared.is_(True)), concept_seen)
+        return and_(or_(_memos.coder_id == self.me, _memos.shared.is_(True)), concept_seen)
 
     def event_clause(self) -> ColumnElement[bool]:
         """A condition on ``Event`` keeping what this viewer may read in the trail: their
@@ -118,16 +148,16 @@ class Viewer:
         coder (the lead) touched it."""
         if self.unblinded:
             return true()
-        others = Event.coder_id.is_(None) | Event.subject.in_(SHARED_SUBJECTS)
+        others = _events.coder_id.is_(None) | _events.subject.in_(SHARED_SUBJECTS)
         concept_seen = or_(
-            Event.concept_id.is_(None),
-            Event.concept_id.in_(self.visible_concept_ids()),
+            _events.concept_id.is_(None),
+            _events.concept_id.in_(self.visible_concept_ids()),
             and_(
-                Event.coder_id.is_(None),
-                ~exists().where(Concept.id == Event.concept_id),
+                _events.coder_id.is_(None),
+                ~exists().where(_concepts.id == _events.concept_id),
             ),
         )
-        mine = or_(Event.coder_id == self.me, Event.actor_id == self.me)
+        mine = or_(_events.coder_id == self.me, _events.actor_id == self.me)
         return or_(mine, and_(others, concept_seen))
 
     def redact(self, value: Any) -> Any:
@@ -152,16 +182,17 @@ class Viewer:
             }
         return value
 
-    def owns_concept(self, session: Session, concept: Concept) -> bool:
-        """Whether the concept is this coder's own new one: made by them, not in the
-        structure, and holding no other coder's codings or memos."""
+    def owns_concept(self, tx: Tx, concept: Any) -> bool:
+        """Whether the concept (a row or object with ``id``, ``created_by_id`` and
+        ``theme_id``) is this coder's own new one: made by them, not in the structure, and
+        holding no other coder's codings or memos."""
         if self.me is None or concept.created_by_id != self.me or concept.theme_id is not None:
             return False
         others = or_(
-            exists().where(Coding.concept_id == concept.id, Coding.coder_id != self.me),
-            exists().where(Memo.concept_id == concept.id, Memo.coder_id != self.me),
+            exists().where(_codings.concept_id == concept.id, _codings.coder_id != self.me),
+            exists().where(_memos.concept_id == concept.id, _memos.coder_id != self.me),
         )
-        return not session.scalar(select(others))
+        return not tx.execute(select(others)).scalar()
 
     def hidden(self, lead: str) -> InvalidInput:
         """The error for asking, blind, to see another coder's work; ``lead`` ends with
@@ -205,7 +236,9 @@ def require_lead_or_own(tx: Tx, item: object, step: str) -> None:
     ("Renaming"); the message never says whose the item is or what it holds."""
     if not tx.coder_name:
         return
-    if isinstance(item, Concept) and tx.viewer.owns_concept(tx.session, item):
+    from gioia.models import Concept
+
+    if isinstance(item, Concept) and tx.viewer.owns_concept(tx, item):
         return
     what = (
         "a concept other than your own new ones"
@@ -234,16 +267,16 @@ def set_phase(tx: Tx, value: str) -> str:
     coders' private concepts (or one and a shared one) have the same name."""
     if value not in PHASES:
         raise InvalidInput(f"{value!r} is not a phase: choose {' or '.join(PHASES)}.")
-    before = phase(tx.session)
+    before = phase(tx)
     if before != value:
         from gioia.ops import scopes
 
         shared = scopes.share_all(tx, "move to codebook coding") if value == "codebook" else []
-        setting = tx.session.get(Setting, "phase")
-        if setting is None:
-            tx.session.add(Setting(key="phase", value=value))
+        settings = schema.settings
+        if tx.execute(select(settings.c.key).where(settings.c.key == "phase")).first() is None:
+            tx.execute(insert(settings).values(key="phase", value=value))
         else:
-            setting.value = value
+            tx.execute(update(settings).where(settings.c.key == "phase").values(value=value))
         tx.record(
             "phase",
             "project",
