@@ -548,7 +548,7 @@ def delete_segment(tx: Tx, ref: str, *, force: bool = False) -> DeleteOutcome:
         f"Deleted {ref}"
         + (f" ({segment.speaker})" if segment.speaker else "")
         + f": {one_line(str(state['text']))!r}"
-        + (f", dropping {len(items)} coding(s) or memo(s)" if items else ""),
+        + (", dropping the work on it (see before)" if items else ""),
         subject_id=old.id,
         transcript_id=transcript.id,
         before={

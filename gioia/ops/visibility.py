@@ -53,6 +53,10 @@ _concepts, _codings, _memos, _events = (
 
 DEFAULT_PHASE = "open"
 
+#: Keys of an event's before or after that list coders by name (a merged segment's
+#: readers), which a blind reader sees themself in only.
+READERS = ("read marks kept", "read marks withdrawn")
+
 #: Subjects of events about what the team shares (the structure, the transcripts), which
 #: every coder sees; events about codings, reviews, memos and coders are their coder's.
 SHARED_SUBJECTS = (
@@ -162,7 +166,8 @@ class Viewer:
 
     def redact(self, value: Any) -> Any:
         """An event's before or after without other coders' items (a coding or memo as
-        ``{"coder": …}``, or their counts of reviews), for a blind viewer."""
+        ``{"coder": …}``, their counts of reviews, their names among the readers of a
+        merged segment), for a blind viewer."""
         if self.unblinded:
             return value
         if isinstance(value, list):
@@ -176,6 +181,8 @@ class Viewer:
                 key: (
                     {k: v for k, v in item.items() if k == self.name}
                     if key == "reviews" and isinstance(item, dict)
+                    else [name for name in item if name == self.name]
+                    if key in READERS and isinstance(item, list)
                     else self.redact(item)
                 )
                 for key, item in value.items()
