@@ -515,7 +515,11 @@ def trail(
         position = carry.segment_to[review.segment_id]
         if position is not None:
             read_after.setdefault(review.coder, set()).add(position)
-    before = {"codings": before_codings, "memos": memos_before, "reviews": read_before}
+    before: dict[str, object] = {
+        "codings": before_codings,
+        "memos": memos_before,
+        "reviews": read_before,
+    }
     after = {
         "codings": after_codings,
         "memos": memos_after,

@@ -41,7 +41,7 @@ def numbers(tx: Tx, authors: set[int | None]) -> dict[int, int]:
     held = select(Memo.coder_id, Memo.id).where(Memo.coder_id.in_(wanted))
     for query in (made, held):
         for author, memo_id in tx.session.execute(query):
-            if memo_id is not None:
+            if author is not None and memo_id is not None:
                 written[author].add(memo_id)
     return {
         memo_id: number
