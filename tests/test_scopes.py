@@ -133,6 +133,11 @@ def test_the_lead_sees_and_names_each_coder_s_concept(study: str, runner: CliRun
     info = run(runner, study, "concept", "info", "Trust [Ben]").output.splitlines()
     assert info[0] == "Concept 'Trust [Ben]'"
     assert info[-1] == "  · t:4: Fees are high."
+    with Project.open(study) as lead:  # the analyses name them apart too
+        assert list(lead.matrix(rows="transcript", level="concept").codes) == [
+            "Trust [Ana]",
+            "Trust [Ben]",
+        ]
     shown = run(runner, study, "concept", "list", "--show-others", coder="Ana").output
     assert [line.split("  ")[0] for line in shown.splitlines()[1:3]] == ["Trust", "Trust [Ben]"]
 

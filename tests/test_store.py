@@ -235,11 +235,7 @@ REVISION_0010_ROWS = [
     f"VALUES (1, 'Adopted', 'adopted', 1, 1, 1, {T0}), (2, 'Lead''s', 'lead''s', NULL, NULL, "
     f"2, {T0}), (3, 'Private', 'private', NULL, 1, 3, {T0}), (4, 'Joined', 'joined', NULL, 1, "
     f"4, {T0}), (5, 'Noted', 'noted', NULL, 1, 5, {T0})",
-    "INSERT INTO transcripts (id, name, name_key, source, format, text, content_hash, "
-    "segment_by, imported_at) VALUES (1, 'a', 'a', 'a.txt', 'txt', "
-    f"'Why?\n\nBecause we trust them.', 'x', 'turn', {T0})",
-    "INSERT INTO segments (id, transcript_id, position, char_start, char_end, speaker, "
-    "is_interviewer) VALUES (1, 1, 1, 0, 4, 'Interviewer', true), (2, 1, 2, 6, 28, 'Anna', false)",
+    *FIRST_REVISION_ROWS[2:4],  # the transcript "a" and its two segments
     "INSERT INTO codings (id, segment_id, concept_id, coder_id, char_start, char_end, "
     f"created_at) VALUES (1, 2, 3, 1, 6, 28, {T0}), (2, 2, 4, 2, 6, 28, {T0})",
     "INSERT INTO memos (id, coder_id, concept_id, text, shared, created_at) VALUES "
