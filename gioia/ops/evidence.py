@@ -23,6 +23,7 @@ from gioia.models import (
     Theme,
     Transcript,
 )
+from gioia.ops import scopes
 from gioia.ops.base import Tx, evidence_coder
 from gioia.ops.levels import parent_map
 from gioia.ops.structure import level as structure_level
@@ -69,6 +70,8 @@ def code_order(tx: Tx, level: str) -> tuple[list[int], list[str], list[str | Non
             )
             .where(tx.viewer.concept_clause())
         ).all()
+        shown = scopes.labels(tx)  # another coder's private concept as "Trust [Ana]"
+        return [r[0] for r in rows], [shown[r[0]] for r in rows], [r[2] for r in rows]
     return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
 
 

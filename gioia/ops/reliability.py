@@ -21,7 +21,7 @@ from sqlalchemy import select
 from gioia import agreement as ag
 from gioia import schema
 from gioia.errors import InvalidInput, NotFound
-from gioia.ops.base import Tx, find_concept_row, no_such_concept
+from gioia.ops.base import Tx, no_such_concept, visible_concept_row
 from gioia.ops.reliability_data import (
     Matrix,
     Scope,
@@ -360,7 +360,7 @@ def _violations(
 
 def _concept_id(tx: Tx, name: str) -> int:
     """The id of the concept called ``name``, or ``NotFound`` with the closest name."""
-    found = find_concept_row(tx, name)
+    found = visible_concept_row(tx, name)
     if found is None:
         raise no_such_concept(tx, name)
     return found.id
@@ -403,6 +403,14 @@ def report(
     names = [n for _, n in scope.coders]
     matrix = unit_matrix(scope, unit)
     codes = sorted(matrix.codes, key=lambda c: name_key(scope.names[c]))
+    if not codes and scope.private is not None:
+        raise InvalidInput(
+            f"No shared concept is coded in scope: the {scope.private.codings} coding(s) by "
+            f"{', '.join(scope.private.coders)} are on concepts still private to their "
+            "coder (open coding), and agreement is over the shared concepts. Share them "
+            "first: assign them to themes, merge same-name ones (gioia concept merge), or "
+            "move to codebook coding (gioia coders phase codebook)."
+        )
     if concept is not None:
         wanted = _concept_id(tx, concept) if level == "concept" else None
         codes = [c for c in codes if c == wanted or name_key(scope.names[c]) == name_key(concept)]
@@ -441,6 +449,7 @@ def report(
         if bootstrap
         else None,
         exclusive,
+        scope.private,
     )
 
 

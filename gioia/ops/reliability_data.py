@@ -24,11 +24,11 @@ from gioia import schema
 from gioia.errors import InvalidInput, NotFound
 from gioia.ops.base import Tx, existing_coder, transcript_id
 from gioia.ops.levels import LEVELS, codes_at_level, level_codes, parent_map
+from gioia.schema import SHARED_SCOPE
 from gioia.text import name_key
-from gioia.views import CoderCodes
+from gioia.views import CoderCodes, PrivateLeftOut
 
 UNITS = ("segment", "transcript", "character")
-COMPARING = "Comparing coders shows other coders' work, which is"
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.intp]
@@ -66,6 +66,7 @@ class Scope:
     codings: Codings
     names: dict[int, str] = field(default_factory=dict)  # code -> name
     groups: dict[int, tuple[int, ...]] = field(default_factory=dict)  # code -> its parents
+    private: PrivateLeftOut | None = None  # codings on concepts private to their coder
 
     @cached_property
     def applied(self) -> dict[tuple[int, int], set[int]]:
@@ -108,6 +109,7 @@ class Scope:
             self.codings.only(np.isin(self.codings.coder, ids)),
             self.names,
             self.groups,
+            self.private,
         )
 
 
@@ -165,7 +167,7 @@ def load(
     without ``texts`` (what no coefficient needs) the transcripts' texts.
     """
     if tx.viewer.blind:
-        raise tx.viewer.hidden(COMPARING)
+        raise tx.viewer.comparing()
     if level not in LEVELS:
         raise InvalidInput(f"{level!r} is not a level: choose concept, theme or dimension.")
     names, where = _transcripts(tx, transcript, case, wave, texts)
@@ -186,6 +188,7 @@ def load(
     read = read[np.isin(read[:, 1], units)]
     reviewed = {c: set(read[read[:, 0] == c, 1].tolist()) for c, _ in compared}
     found = found[np.isin(found[:, 0], ids) & np.isin(found[:, 1], units)]
+    found, private = _shared_only(tx, found, compared)
     rows, codes = codes_at_level(found[:, 2], *level_codes(tx, level))
     found = found[rows]
     scope = Scope(
@@ -197,7 +200,29 @@ def load(
         Codings(found[:, 0], found[:, 1], codes, *((found[:, 3], found[:, 4]) if spans else ())),
     )
     scope.names, scope.groups = _code_names(tx, level)
+    scope.private = private
     return scope
+
+
+def _shared_only(
+    tx: Tx, found: Any, compared: list[tuple[int, str]]
+) -> tuple[Any, PrivateLeftOut | None]:
+    """The codings (rows of coder, segment, concept, …) on shared concepts, and what was
+    left out: codings on concepts still private to their coder (open coding, see
+    :mod:`gioia.ops.scopes`) are no coder's shared code, so nothing to compare."""
+    concepts = schema.concepts.c
+    query = select(concepts.id).where(concepts.scope != SHARED_SCOPE)
+    private = np.fromiter(tx.execute(query).scalars(), dtype=np.int64)
+    left = np.isin(found[:, 2], private)
+    if not left.any():
+        return found, None
+    out = found[left]
+    by = set(out[:, 0].tolist())
+    return found[~left], PrivateLeftOut(
+        int(left.sum()),
+        len({(int(c), int(k)) for c, k in out[:, [0, 2]].tolist()}),
+        tuple(name for id_, name in compared if id_ in by),
+    )
 
 
 def _compared(tx: Tx, coders: list[str] | None, readers: set[int]) -> list[tuple[int, str]]:
