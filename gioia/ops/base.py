@@ -496,21 +496,26 @@ def segment_label(segment_id: int, ref: str, text: str) -> dict[str, object]:
     }
 
 
+def segment_places() -> Select[Any]:
+    """Segments' id, transcript id, position, start and end (to add a WHERE to)."""
+    segments = schema.segments.c
+    return select(
+        segments.id,
+        segments.transcript_id,
+        segments.position,
+        segments.char_start,
+        segments.char_end,
+    )
+
+
 def segment_labels(tx: Tx, segment_ids: list[int]) -> list[dict[str, object]]:
     """The :func:`segment_label` of these segments, read from the store, in the order
     given. Each transcript's text is read once for all its segments named, a few
     transcripts at a time (a slice of it per segment in SQL would read the whole text
     again for every segment)."""
-    segments = schema.segments.c
     places: dict[int, tuple[int, int, int, int]] = {}
     for chunk in in_chunks(segment_ids):
-        query = select(
-            segments.id,
-            segments.transcript_id,
-            segments.position,
-            segments.char_start,
-            segments.char_end,
-        ).where(segments.id.in_(list(chunk)))
+        query = segment_places().where(schema.segments.c.id.in_(list(chunk)))
         for segment_id, *place in tx.fetch_array(query, 5).tolist():
             places[segment_id] = (place[0], place[1], place[2], place[3])
     named: dict[int, list[int]] = {}

@@ -31,6 +31,7 @@ from gioia.ops.base import (
     parse_ref,
     record_reviews,
     resolve_segments,
+    segment_places,
 )
 from gioia.ops.scopes import ConceptRow
 from gioia.schema import SHARED_SCOPE, utcnow
@@ -348,14 +349,7 @@ def _transcript_segments(
             keyed[row.id] = row.name_key
     found: dict[tuple[str, int], tuple[int, int, int, int]] = {}
     for ids in in_chunks(sorted(keyed)):
-        query = select(
-            segments.id,
-            segments.transcript_id,
-            segments.position,
-            segments.char_start,
-            segments.char_end,
-        ).where(segments.transcript_id.in_(ids))
-        for r in tx.execute(query):
+        for r in tx.execute(segment_places().where(segments.transcript_id.in_(ids))):
             found[(keyed[r.transcript_id], r.position)] = (
                 r.id,
                 r.transcript_id,
