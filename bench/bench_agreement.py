@@ -12,7 +12,8 @@ Targets (issue 14), on SQLite and on PostgreSQL (``--store URL``):
 
 Set-up of (a), not timed, through the API: 200 synthetic transcripts of 200 turns (100
 informant segments each, 20,000 in all); a "truth" of 1 or 2 of 300 concepts per
-informant segment (1.5 on average); 10 coders, each of whom reviews every transcript and
+informant segment (1.5 on average), the 300 concepts made by the project lead (shared:
+agreement is over the team's concepts); 10 coders, each of whom reviews every transcript and
 codes every segment with the truth's concepts, each kept with probability 0.85 and
 otherwise swapped for a random concept (``Project.import_codings``, a CSV per coder).
 
@@ -80,6 +81,9 @@ def build(
     names = concept_names(rng, concepts)
     truth = [rng.sample(names, rng.choice((1, 2))) for _ in segments]
     transcript_names = sorted({ref.rsplit(":", 1)[0] for ref in segments})
+    with Project.open(location) as lead:  # the team's concepts: agreement is over shared ones
+        for name in names:
+            lead.add_item("concept", name)
     for coder in CODERS[:coders]:
         rows = []
         for ref, codes in zip(segments, truth, strict=True):
