@@ -89,9 +89,9 @@ def demo_store(location: str) -> tuple[list[str], list[str]]:
         results = project.import_files([], manifest=sample / "manifest.csv")
         if {r.status for r in results} != {"imported"}:
             raise SystemExit("the demo study did not import")
+        project.import_structure(sample / "structure.csv")  # the team's concepts, shared
         for name in CODINGS_FILES:
             project.import_codings(sample / name)
-        project.import_structure(sample / "structure.csv")
     refs = [
         f"{name}:{position}"
         for name, position in sql(
