@@ -630,3 +630,24 @@ def test_the_agreement_table_fits_80_columns() -> None:
         "The home market        3      0      1      0      2  0.667 -3.000  0.000  0.640",
         "is not enough",
     ]
+
+
+def test_disagreements_wrap_a_coders_concepts_under_them(study: str, runner: CliRunner) -> None:
+    """A coder's concepts that do not fit on one line continue indented under it: a
+    wrapped name at the margin would read as the next concept's heading."""
+    visited = "The platform puts us in front of buyers in countries we never visited"
+    found = "We joined to be found by buyers we could never reach ourselves"
+    for concept in (visited, found):
+        tagged = run(runner, study, "tag", "case_a_ceo_w1:2", "-c", concept, coder="Tom")
+        assert tagged.exit_code == 0, tagged.output
+    out = run(runner, study, "disagreements", "-c", visited, "-t", "case_a_ceo_w1")
+    lines = out.output.splitlines()
+    start = lines.index("  case_a_ceo_w1:2: applied by Tom; not by Maria")
+    assert lines[start + 9 : start + 12] == [
+        "    Maria: (nothing)",
+        "    Tom: The platform puts us in front of buyers in countries we never visited;",
+        "      We joined to be found by buyers we could never reach ourselves",
+    ]
+    assert max(len(line) for line in lines) < 80
+    with Project.open(study, coder="Tom") as project:  # the command wrote nothing
+        assert project.log()[-1].summary == "Reviewed case_a_ceo_w1:2"
