@@ -650,4 +650,4 @@ def test_disagreements_wrap_a_coders_concepts_under_them(study: str, runner: Cli
     ]
     assert max(len(line) for line in lines) < 80
     with Project.open(study, coder="Tom") as project:  # the command wrote nothing
-        assert project.log()[-1].summary == "Reviewed case_a_ceo_w1:2"
+        assert project.log()[-1].summary == f"Tagged case_a_ceo_w1:2 with {found!r}"
