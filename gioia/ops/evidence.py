@@ -14,7 +14,6 @@ from gioia.analysis.evidence import NO_INFORMANT, Evidence, IntArray, Transcript
 from gioia.models import (
     Attribute,
     Case,
-    Coder,
     Coding,
     Concept,
     Dimension,
@@ -24,7 +23,7 @@ from gioia.models import (
     Transcript,
 )
 from gioia.ops import scopes
-from gioia.ops.base import Tx, evidence_coder
+from gioia.ops.base import Tx, evidence_coder, evidence_name
 from gioia.ops.levels import parent_map
 from gioia.ops.structure import level as structure_level
 from gioia.text import name_key
@@ -167,7 +166,7 @@ def evidence_levels(tx: Tx, levels: Iterable[str], coder: str | None = None) -> 
     if coder_id is not None:
         interviewer = interviewer.where(Coding.coder_id == coder_id)
     coded_interviewer = tx.session.scalar(interviewer)
-    evidence_name = tx.session.scalar(select(Coder.name).where(Coder.id == coder_id))
+    whose = evidence_name(tx, coder_id)
     transcript = _renumber(raw[:, 0], t_index)
     informant_index = _renumber(raw[:, 1], {p: n for n, p in enumerate(people)})
     concept_ids = code_order(tx, "concept")[0]
@@ -178,7 +177,7 @@ def evidence_levels(tx: Tx, levels: Iterable[str], coder: str | None = None) -> 
         row, code = _reach(concept, _codes_of_concepts(tx, level, concept_ids, ids))
         found[level] = Evidence(
             level=level,
-            coder=evidence_name,
+            coder=whose,
             codes=tuple(names),
             parents=tuple(parents),
             transcripts=tuple(infos),
