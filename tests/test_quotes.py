@@ -170,7 +170,7 @@ def test_quotes_chosen_as_the_row_by_row_choice(study: Project, tmp_path: Path, 
     with lead._read() as tx:
         segments = [
             (f"{name}:{position}", text[a:b])
-            for name, position, a, b, text in tx.execute(
+            for name, position, a, b, text in tx.session.execute(
                 select(
                     Transcript.name,
                     Segment.position,
@@ -206,11 +206,14 @@ def test_quotes_chosen_as_the_row_by_row_choice(study: Project, tmp_path: Path, 
                 view = structure(tx, coder=evidence)
                 coder_id = evidence_coder(tx, evidence)
                 expected = _reference_quotes(tx, view, per_concept, coder_id)
-                texts = dict(tx.execute(select(Transcript.name, Transcript.text)).all())
+                texts = {
+                    name: text
+                    for name, text in tx.session.execute(select(Transcript.name, Transcript.text))
+                }
             assert {row.concept: [q.ref for q in row.quotes] for row in got} == {
                 c: [ref for ref, _, _ in found] for c, found in expected.items()
             }
             for row in got:
-                for quote, (ref, a, b) in zip(row.quotes, expected[row.concept], strict=True):
+                for shown, (ref, a, b) in zip(row.quotes, expected[row.concept], strict=True):
                     source = texts[ref.rsplit(":", 1)[0]][a:b]
-                    assert quote.text == trim_words(clean_quote(source), 500)
+                    assert shown.text == trim_words(clean_quote(source), 500)

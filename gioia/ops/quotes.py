@@ -129,7 +129,8 @@ def _spread(spans: _Spans, concept: int, n: int) -> list[int]:
     rank = spans.rank[first:last]
     picked = np.flatnonzero(rank)
     if len(picked):
-        return (first + picked[np.argsort(rank[picked], kind="stable")])[:n].tolist()
+        ordered: list[int] = (first + picked[np.argsort(rank[picked], kind="stable")]).tolist()
+        return ordered[:n]
     quoted = np.flatnonzero(spans.quoted[first:last])
     pool = first + (quoted if len(quoted) else np.arange(last - first))
     case, informant, segment = spans.case[pool], spans.informant[pool], spans.segment[pool]
@@ -178,16 +179,19 @@ def quotes_table(
     needed = {int(spans.transcript[k]) for k in chosen}
     texts = {
         id_: (name, text, wave, case)
-        for id_, name, text, wave, case in tx.execute(
+        for id_, name, text, wave, case in tx.session.execute(
             select(Transcript.id, Transcript.name, Transcript.text, Transcript.wave, Case.name)
             .outerjoin(Case, Case.id == Transcript.case_id)
             .where(Transcript.id.in_(needed))
         )
     }
     informants = {int(spans.informant[k]) for k in chosen} - {NONE}
-    roles = dict(
-        tx.execute(select(Informant.id, Informant.role).where(Informant.id.in_(informants))).all()
-    )
+    roles: dict[int, str | None] = {
+        id_: role
+        for id_, role in tx.session.execute(
+            select(Informant.id, Informant.role).where(Informant.id.in_(informants))
+        )
+    }
 
     def quote(k: int) -> Quote:
         name, text, wave, case = texts[int(spans.transcript[k])]
