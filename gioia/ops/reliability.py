@@ -11,6 +11,7 @@ come from :mod:`gioia.ops.reliability_data`, the statistics from :mod:`gioia.agr
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -25,8 +26,10 @@ from gioia.ops.base import Tx, find_concept_row, no_such_concept
 from gioia.ops.reliability_data import (
     Matrix,
     Scope,
+    at_level,
     coder_codes,
     load,
+    read,
     segment_text,
     unit_matrix,
     units_in_scope,
@@ -399,6 +402,31 @@ def report(
         wave=wave,
         spans=unit == "character",
     )
+    return _report(tx, scope, unit, exclusive, by, concept, bootstrap, seed)
+
+
+def reports(tx: Tx, levels: Sequence[str]) -> dict[str, AgreementReport]:
+    """Agreement per code and overall over segments at each of ``levels``, every coder
+    compared: what ``report`` gives at each, from one read of the reviews and codings."""
+    reading = read(tx, spans=False)
+    return {
+        level: _report(tx, at_level(tx, reading, level), "segment", False, None, None, None, 0)
+        for level in levels
+    }
+
+
+def _report(
+    tx: Tx,
+    scope: Scope,
+    unit: str,
+    exclusive: bool,
+    by: str | None,
+    concept: str | None,
+    bootstrap: int | None,
+    seed: int,
+) -> AgreementReport:
+    """The agreement report of a loaded scope."""
+    level = scope.level
     names = [n for _, n in scope.coders]
     matrix = unit_matrix(scope, unit)
     codes = sorted(matrix.codes, key=lambda c: name_key(scope.names[c]))

@@ -144,6 +144,19 @@ def _in_scope(query: Select[Any], segment_id: Any, where: list[ColumnElement[boo
     return query.where(*where)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What agreement reads at every level alike: the transcripts and units in scope,
+    the coders compared and what each read, and their codings by concept."""
+
+    transcripts: dict[int, tuple[str, str]]
+    coders: list[tuple[int, str]]
+    segments: dict[int, tuple[int, int, int, str]]
+    reviewed: dict[int, set[int]]
+    codings: IntArray  # coder, segment, concept[, start, end] per row
+    spans: bool
+
+
 def load(
     tx: Tx,
     *,
@@ -162,35 +175,69 @@ def load(
     """
     if tx.viewer.blind:
         raise tx.viewer.hidden(COMPARING)
+    _known_level(level)
+    reading = read(tx, coders=coders, transcript=transcript, case=case, wave=wave, spans=spans)
+    return at_level(tx, reading, level)
+
+
+def _known_level(level: str) -> None:
+    """Refuse a level that is not concept, theme or dimension."""
     if level not in LEVELS:
         raise InvalidInput(f"{level!r} is not a level: choose concept, theme or dimension.")
+
+
+def read(
+    tx: Tx,
+    *,
+    coders: list[str] | None = None,
+    transcript: str | None = None,
+    case: str | None = None,
+    wave: str | None = None,
+    spans: bool = True,
+) -> Reading:
+    """What every level's scope shares (see ``load``), read once."""
+    if tx.viewer.blind:
+        raise tx.viewer.hidden(COMPARING)
     texts, where = _transcripts(tx, transcript, case, wave)
     reviews, codings = schema.reviews.c, schema.codings.c
-    read = tx.fetch_array(
+    marks = tx.fetch_array(
         _in_scope(select(reviews.coder_id, reviews.segment_id), reviews.segment_id, where), 2
     )
     columns = [codings.coder_id, codings.segment_id, codings.concept_id]
     if spans:
         columns += [codings.char_start, codings.char_end]
     found = tx.fetch_array(_in_scope(select(*columns), codings.segment_id, where), len(columns))
-    read = _distinct_rows(np.concatenate([read, found[:, :2]]))  # reviewed or coded
-    compared = _compared(tx, coders, set(read[:, 0].tolist()))
+    marks = _distinct_rows(np.concatenate([marks, found[:, :2]]))  # reviewed or coded
+    compared = _compared(tx, coders, set(marks[:, 0].tolist()))
     ids = np.array([c for c, _ in compared], dtype=np.int64)
-    read = read[np.isin(read[:, 0], ids)]
-    segments = _segments(tx, texts, where, set(read[:, 1].tolist()))
+    marks = marks[np.isin(marks[:, 0], ids)]
+    segments = _segments(tx, texts, where, set(marks[:, 1].tolist()))
     units = np.fromiter(segments, dtype=np.int64, count=len(segments))
-    read = read[np.isin(read[:, 1], units)]
-    reviewed = {c: set(read[read[:, 0] == c, 1].tolist()) for c, _ in compared}
+    marks = marks[np.isin(marks[:, 1], units)]
+    reviewed = {c: set(marks[marks[:, 0] == c, 1].tolist()) for c, _ in compared}
     found = found[np.isin(found[:, 0], ids) & np.isin(found[:, 1], units)]
+    return Reading(texts, compared, segments, reviewed, found, spans)
+
+
+def at_level(tx: Tx, reading: Reading, level: str) -> Scope:
+    """The scope at ``level``: the codings' concepts as that level's codes (a concept
+    under no theme, a theme under no dimension, drops out)."""
+    _known_level(level)
+    found = reading.codings
     rows, codes = codes_at_level(found[:, 2], *level_codes(tx, level))
     found = found[rows]
     scope = Scope(
         level,
-        compared,
-        segments,
-        texts,
-        reviewed,
-        Codings(found[:, 0], found[:, 1], codes, *((found[:, 3], found[:, 4]) if spans else ())),
+        reading.coders,
+        reading.segments,
+        reading.transcripts,
+        reading.reviewed,
+        Codings(
+            found[:, 0],
+            found[:, 1],
+            codes,
+            *((found[:, 3], found[:, 4]) if reading.spans else ()),
+        ),
     )
     scope.names, scope.groups = _code_names(tx, level)
     return scope
