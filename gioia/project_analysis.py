@@ -1,6 +1,6 @@
 """The analysis use cases of ``Project``: search, co-occurrence, matrices, saturation,
 fsQCA calibration and the study report; each reads in one transaction (the ops in
-``gioia.ops.search``, ``gioia.ops.analysis`` and ``gioia.ops.report``)."""
+``gioia.ops.search``, ``gioia.ops.analysis``, ``gioia.ops.fsqca`` and ``gioia.ops.report``)."""
 
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ class AnalysisMethods(ProjectBase):
     ) -> FsqcaTable:
         """Calibrate the conditions a spec file (YAML) names, for every case, from
         ``evidence``'s codings (else the spec's ``coder``, else as ``evidence_coder``)."""
-        from gioia.ops.analysis import calibrate_conditions
+        from gioia.ops.fsqca import calibrate_conditions
 
         with self._read(show_others=show_others, reading="fsQCA calibration") as tx:
             return calibrate_conditions(tx, spec, evidence)

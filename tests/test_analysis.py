@@ -4,12 +4,15 @@ worked out by hand from tests/conftest.py's SMALL_CODINGS)."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from gioia import Project
 from gioia.analysis.cooccurrence import CodePair
 from gioia.errors import InvalidInput, NotFound
+
+from .conftest import as_lead
 
 CONCEPTS = ("Fees", "Sample costs", "Export start", "Trust", "Buyer contact")
 THEMES = ("Costs", "Growth", "Relations")
@@ -283,3 +286,23 @@ def test_the_network_is_drawn_by_the_figure_s_graphviz_runner(
     assert error.value.message == (
         f"{shutil.which('false')} could not draw the network; its messages follow."
     )
+
+
+def test_a_coded_interviewer_turn_and_a_transcript_without_informant(
+    small_study: Project, tmp_path: Path
+) -> None:
+    # Maria also codes the interviewer's turn t1:1 and t4:2, of a transcript imported
+    # without a manifest (no case, no informant).
+    path = tmp_path / "t4.txt"
+    path.write_text("Interviewer: More?\n\nDan: Fees again.\n", encoding="utf-8")
+    as_lead(small_study).import_file(path)
+    small_study.tag(["t1:1", "t4:2"], "Fees")
+    result = small_study.cooccurrence(level="concept", evidence="Maria")
+    assert result.units == 7  # 6 informant turns and the one interviewer turn coded
+    assert result.frequencies == (3, 1, 2, 2, 2)
+    informants = small_study.matrix(rows="informant", level="concept", evidence="Maria")
+    assert informants.rows == ("Ann", "Bob", "Cara", "(no informant)")
+    assert informants.row_segments == (2, 2, 1, 1)  # interviewer turns left out
+    assert informants.values[0] == (2.0, 0.0, 1.0, 0.0, 1.0)
+    assert informants.refs[0][0] == ("t1:1", "t1:4")
+    assert informants.values[3] == (1.0, 0.0, 0.0, 0.0, 0.0)
