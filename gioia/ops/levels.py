@@ -25,6 +25,7 @@ def check_level(word: str) -> None:
     if word not in LEVELS:
         raise InvalidInput(f"{word!r} is not a level: choose concept, theme or dimension.")
 
+
 #: For concepts and themes: the child table and its primary parent's column; the table
 #: of its extra parents with its child and parent columns.
 _LINKS: dict[str, tuple[Table, Column[int], Table, Column[int], Column[int]]] = {
