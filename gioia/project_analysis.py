@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gioia.project_base import ProjectBase
-from gioia.views import Written
+from gioia.views_core import Written
 
 if TYPE_CHECKING:
     from gioia.analysis.cooccurrence import Cooccurrence
