@@ -4,6 +4,8 @@ worked out by hand from tests/conftest.py's SMALL_CODINGS)."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -306,3 +308,21 @@ def test_a_coded_interviewer_turn_and_a_transcript_without_informant(
     assert informants.values[0] == (2.0, 0.0, 1.0, 0.0, 1.0)
     assert informants.refs[0][0] == ("t1:1", "t1:4")
     assert informants.values[3] == (1.0, 0.0, 0.0, 0.0, 0.0)
+
+
+def test_the_analysis_commands_load_neither_the_orm_nor_the_views(
+    small_study: Project, store: str
+) -> None:
+    # Start-up is most of these commands' time: they read with Core statements only.
+    code = (
+        "import sys\n"
+        "from gioia.cli import cli\n"
+        "for args in (['saturation'], ['cooccurrence'], ['matrix']):\n"
+        "    cli.main(['--store', sys.argv[1], *args], standalone_mode=False)\n"
+        "print(sorted({'sqlalchemy.orm', 'gioia.models', 'gioia.views'} & set(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, store], capture_output=True, text=True, check=True
+    )
+    assert "New concepts per interview" in done.stdout
+    assert done.stdout.splitlines()[-1] == "[]"
