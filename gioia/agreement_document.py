@@ -194,7 +194,7 @@ def _overall_line(report: AgreementReport) -> str:
 
 def _notes(report: AgreementReport) -> list[str]:
     """Said once per report: the kappa paradox, codes one coder used, undefined values."""
-    notes = []
+    notes = [report.private.sentence()] if report.private else []
     paradox = [c.code for c in report.codes if c.kappa_paradox]
     if paradox:
         notes.append(f"Agreement is high but κ low for {_join(paradox)}: {PARADOX}")

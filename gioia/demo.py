@@ -79,6 +79,8 @@ def build_demo(out: Path, say: Callable[[str], None] = print) -> DemoReport:
             raise GioiaError(f"The sample study did not import: {failed[0].error}")
         segments = sum(r.segments for r in results)
         say(f"Imported {len(results)} interviews ({segments} segments) listed in manifest.csv")
+        project.set_phase("codebook")
+        say("Codebook coding: the coders share one concept list, their codings stay blind")
         for name in CODINGS_FILES:
             result = project.import_codings(sample / name)
             say(f"Imported {result.added} codings by {', '.join(result.coders)} from {name}")

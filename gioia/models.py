@@ -117,6 +117,7 @@ class Concept(Base):
     theme_id: Mapped[int | None]
     created_by_id: Mapped[int | None]
     position: Mapped[int]
+    scope: Mapped[int]
     created_at: Mapped[dt.datetime]
 
 

@@ -158,9 +158,14 @@ class AnalysisMethods(ProjectBase):
         try:  # the reviews and codings read once for the three levels
             with self._read(show_others=show_others, reading="the agreement") as tx:
                 reports = reliability.reports(tx, LEVELS)
-            agreement = [LevelAgreement(level, reports[level]) for level in LEVELS]
-        except GioiaError as exc:  # an error of the scope (blind, one coder): every level's
-            agreement = [LevelAgreement(level, None, exc.message) for level in LEVELS]
+        except GioiaError as exc:  # the read itself refused: every level says why
+            reports = dict.fromkeys(LEVELS, exc.message)
+        agreement = [
+            LevelAgreement(level, None, found)
+            if isinstance(found, str)
+            else LevelAgreement(level, found)
+            for level, found in reports.items()
+        ]
         figure = note = network = ""
         with tempfile.TemporaryDirectory(prefix="gioia-report-") as folder:
             try:

@@ -55,21 +55,21 @@ class TeamMixin(ProjectBase):
         with self._write() as tx:
             return memos.add(tx, target, text, level=level, share=share)
 
-    def edit_memo(self, memo: int, text: str) -> MemoView:
+    def edit_memo(self, memo: int | str, text: str) -> MemoView:
         """Replace the text of one of your memos (``memo`` is its number)."""
         from gioia.ops import memos
 
         with self._write() as tx:
             return memos.edit(tx, memo, text)
 
-    def share_memo(self, memo: int) -> MemoView:
+    def share_memo(self, memo: int | str) -> MemoView:
         """Let every coder read one of your memos during blind coding."""
         from gioia.ops import memos
 
         with self._write() as tx:
             return memos.share(tx, memo)
 
-    def delete_memo(self, memo: int) -> MemoView:
+    def delete_memo(self, memo: int | str) -> MemoView:
         """Delete one of your memos (the trail keeps its text)."""
         from gioia.ops import memos
 

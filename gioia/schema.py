@@ -33,7 +33,7 @@ from sqlalchemy import (
 from gioia.limits import FILE_NAME_LENGTH, NAME_LENGTH, WAVE_LENGTH
 
 #: The alembic revision these tables describe; tests check it is the migrations' head.
-SCHEMA_REVISION = "0010"
+SCHEMA_REVISION = "0011"
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -55,10 +55,10 @@ def _id() -> Column[int]:
     return Column("id", Integer, primary_key=True)
 
 
-def _name() -> list[Column[str]]:
+def _name(*, unique: bool = True) -> list[Column[str]]:
     return [
         Column("name", String(NAME_LENGTH), nullable=False),
-        Column("name_key", String(NAME_LENGTH), nullable=False, unique=True),
+        Column("name_key", String(NAME_LENGTH), nullable=False, unique=unique),
     ]
 
 
@@ -170,17 +170,26 @@ themes = Table(
     _created_at(),
 )
 
-#: A 1st-order concept; belongs to at most one theme.
+#: ``concepts.scope`` of a shared concept (see ``concepts``).
+SHARED_SCOPE = 0
+
+#: A 1st-order concept; belongs to at most one theme. ``scope`` says whose name it is
+#: (schema 0011): ``SHARED_SCOPE`` for the team's (in the structure, made by the project
+#: lead, or any concept in codebook coding), else the id of the coder whose private open
+#: code it is. Names are unique per scope (two coders may each have a private "Trust");
+#: a shared name is kept unique store-wide by ``gioia.ops.scopes``.
 concepts = Table(
     "concepts",
     metadata,
     _id(),
-    *_name(),
+    *_name(unique=False),
     Column("definition", Text),
     Column("theme_id", ForeignKey("themes.id", ondelete="SET NULL"), index=True),
     Column("created_by_id", ForeignKey("coders.id")),
     Column("position", Integer, nullable=False, default=0),
+    Column("scope", Integer, nullable=False, default=SHARED_SCOPE, server_default="0"),
     _created_at(),
+    UniqueConstraint("name_key", "scope"),
 )
 
 #: A theme a concept is under besides its primary one (``concepts.theme_id``): only

@@ -31,8 +31,10 @@ class CodingMark:
 
 @dataclass(frozen=True)
 class MemoView:
-    """A memo: its number, what it is on (``kind``: segment, concept, theme or
-    dimension; ``target``: ``T:N`` or the item's name), its author and text."""
+    """A memo: its id in the store, what it is on (``kind``: segment, concept, theme or
+    dimension; ``target``: ``T:N`` or the item's name), its author and text; ``ref`` is
+    how it is named, ``#N``: its author's N-th memo, counting that author's memos only
+    (so a coder learns nothing of others' from it; ``Ana#N`` names it to anyone)."""
 
     id: int
     kind: str
@@ -43,6 +45,7 @@ class MemoView:
     created_at: dt.datetime
     updated_at: dt.datetime | None = None
     event: int | None = None
+    ref: str = ""
 
 
 @dataclass(frozen=True)
@@ -595,6 +598,27 @@ class BootstrapPlan:
 
 
 @dataclass(frozen=True)
+class PrivateLeftOut:
+    """Codings a comparison leaves out because their concepts are still private to their
+    coders (open coding, see :mod:`gioia.ops.scopes`): agreement and reconciliation are
+    over the shared concepts. How many codings, on how many concepts, by whom."""
+
+    codings: int
+    concepts: int
+    coders: tuple[str, ...]
+    over: str = "agreement"
+
+    def sentence(self) -> str:
+        """The notice a report prints."""
+        return (
+            f"Left out: {self.codings} coding(s) by {', '.join(self.coders)} on "
+            f"{self.concepts} concept(s) still private to their coder (open coding); "
+            f"{self.over} is over the shared concepts: share them by assigning them "
+            "to themes or merging them into shared ones (gioia concept merge) first."
+        )
+
+
+@dataclass(frozen=True)
 class AgreementReport:
     """Inter-coder agreement at one level and unit: per code, overall, and the inputs.
 
@@ -622,6 +646,7 @@ class AgreementReport:
     breakdown_by: str | None = None
     bootstrap: BootstrapPlan | None = None
     exclusive: bool = False
+    private: PrivateLeftOut | None = None
 
 
 @dataclass(frozen=True)
@@ -723,6 +748,7 @@ class ReconcileState:
     pending: tuple[Pending, ...]
     settled: int = 0
     one_reader: tuple[OneReader, ...] = ()
+    private: PrivateLeftOut | None = None
 
     @property
     def disagreements(self) -> int:

@@ -235,6 +235,7 @@ def sample_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("sample-report")
     with Project.init(str(folder / "gioia.db")) as project:
         results = project.import_files([], manifest=SAMPLE / "manifest.csv")
+        project.set_phase("codebook")
         for name in CODINGS_FILES:
             coder = project.import_codings(SAMPLE / name).coders[0]
             review_everything(project, coder, [r.transcript for r in results])

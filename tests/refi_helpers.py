@@ -34,6 +34,7 @@ def rich_study(project: Project, tmp_path: Path) -> Project:
     """The sample study plus what it lacks: memos on every kind of target, quote picks, a
     consensus coder, sentence segments, emoji, transcript and informant attributes."""
     project.import_files([], manifest=SAMPLE / "manifest.csv")
+    project.set_phase("codebook")  # the two coders share one concept list
     for coder in ("Maria", "Tom"):
         result = project.import_codings(SAMPLE / f"codings_{coder.lower()}.csv")
         project.coder = result.coders[0]

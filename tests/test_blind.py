@@ -59,7 +59,7 @@ def _ben_codes(store: str) -> None:
         ben.tag([SEG, SEG2], ADOPTED)
         ben.tag([SEG], ADOPTED2, quote="we cannot depend on them alone any more")
         ben.tag([SEG2, f"{T}:12"], BEN_OWN, create=True)
-        ben.tag([SEG3], ANA_OWN, create=True)  # Ana's private name: new to Ben, now shared
+        ben.tag([SEG3], ANA_OWN, create=True)  # Ana's private name: a new one of his own
         ben.untag([SEG3], ANA_OWN)
         ben.add_item("concept", BEN_OWN2, "Ben's private definition QX")
         ben.add_memo(SEG, BEN_MEMO)
@@ -377,8 +377,8 @@ def test_every_command_that_reads_is_blind(store: str, tmp_path: Path) -> None:
     assert outputs[("coders",)][1].splitlines()[-1].split() == ["Ana", "4", "3", "3", "1"]
     assert outputs[("agreement",)][:2] == (
         1,
-        "Error: Comparing coders shows other coders' work, which is hidden from Ana during "
-        "blind open coding: pass --show-others to see them (recorded in the audit trail).\n",
+        "Error: Comparing coders is not blind: during blind open coding Ana sees their own "
+        "work only; pass --show-others to compare (recorded in the audit trail).\n",
     )
     session = outputs[("code", "-t", T, "--from", SEG)][1]
     assert "  ✎ 1 memo(s) here: m to read" in session
@@ -462,3 +462,80 @@ def test_a_shared_memo_is_read_by_everyone(store: str) -> None:
         assert ana.memos(SEG2) == []
         with pytest.raises(GioiaError, match=r"^Memo #\d+ is Ben's: only its author can change"):
             ana.edit_memo(memo.id, "Ana rewrites Ben.")
+
+
+def _ana_after_the_lead_corrects(store: str, folder: Path) -> tuple[list[str], list[Any]]:
+    """What Ana reads once she writes a memo and the lead replaces her transcript with a
+    corrected text: her command lines' outputs, and her trail without event ids."""
+    from gioia.demo import corrected_transcript
+    from gioia.ops.importing import ImportOptions
+
+    runner = CliRunner()
+    lines = [
+        runner.invoke(cli, ["--store", store, "--coder", "Ana", *args]).output
+        for args in (
+            ("memo", SEG3, "--text", "Ana's third memo."),
+            ("memo", "list"),
+            ("memo", "edit", "3", "--text", "Ana's third memo, edited."),
+        )
+    ]
+    folder.mkdir()
+    corrected = folder / f"{T}.txt"
+    corrected.write_text(
+        corrected_transcript((SAMPLE / f"{T}.txt").read_text(encoding="utf-8")), encoding="utf-8"
+    )
+    with Project.open(store) as lead:
+        lead.import_file(corrected, options=ImportOptions(replace=True, force=True))
+    with Project.open(store, coder="Ana") as ana:
+        trail = [(e.action, e.summary, _no_ids(e.before), _no_ids(e.after)) for e in ana.log()]
+    return lines, trail
+
+
+def _no_ids(value: Any) -> Any:
+    """An event's before or after without the store's row ids (which number every
+    coder's rows: not compared here)."""
+    if isinstance(value, dict):
+        return {k: _no_ids(v) for k, v in value.items() if k not in ("id", "segment_id")}
+    if isinstance(value, list):
+        return [_no_ids(v) for v in value]
+    return value
+
+
+def test_what_ana_writes_after_ben_counts_nothing_of_his(store: str, tmp_path: Path) -> None:
+    """Memo numbers count their author's memos only; a replace event counts Ana's read
+    marks only; whether or not Ben coded and wrote memos first."""
+    other = str(tmp_path / "without-ben.db")
+    Project.init(other).close()
+    for where in (store, other):
+        _lead_sets_up(where)
+    _ben_codes(store)  # Ben first: his memos, codings and read marks
+    for where in (store, other):
+        _ana_codes(where)
+    with_ben = _ana_after_the_lead_corrects(store, tmp_path / "a")
+    without = _ana_after_the_lead_corrects(other, tmp_path / "b")
+    assert with_ben == without
+    lines, trail = with_ben
+    assert lines[0] == f"Memo #3 added to {SEG3}.\n"
+    assert lines[2] == f"Memo #3 on {SEG3} edited.\n"
+    (replaced,) = [t for t in trail if t[0] == "replace"]
+    assert (replaced[2]["reviews"], replaced[3]["reviews"]) == ({"Ana": 4}, {"Ana": 4})
+
+
+def test_an_event_s_readers_show_a_blind_coder_only_themself() -> None:
+    from gioia.ops.visibility import Viewer
+
+    ana = Viewer(me=1, name="Ana", phase="open", unblinded=False)
+    merged = {
+        "read marks kept": ["Ana", "Ben"],
+        "read marks withdrawn": ["Consensus"],
+        "reviews": {"Ana": 3, "Ben": 4},
+        "codings": [{"coder": "Ben", "id": 9}, {"coder": "Ana", "id": 7}],
+    }
+    assert ana.redact(merged) == {
+        "read marks kept": ["Ana"],
+        "read marks withdrawn": [],
+        "reviews": {"Ana": 3},
+        "codings": [{"coder": "Ana", "id": 7}],
+    }
+    lead = Viewer(me=None, name=None, phase="open", unblinded=True)
+    assert lead.redact(merged) == merged

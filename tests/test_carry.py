@@ -228,9 +228,7 @@ def test_replace_is_audited_with_before_and_after(project: Project, coded: Path)
         "end": 138,
         "text": "U.S.",
     }
-    assert replaced.summary == (
-        "Replaced anna from anna.txt (5 segments); codings 1 kept, 3 changed, 1 dropped"
-    )
+    assert replaced.summary == "Replaced anna from anna.txt (5 segments)"
     assert replaced.before is not None and replaced.after is not None
     assert (replaced.before["segments"], replaced.after["segments"]) == (4, 5)
     assert [(c["segment"], c["start"], c["end"]) for c in replaced.before["codings"]] == [
@@ -249,7 +247,10 @@ def test_replace_is_audited_with_before_and_after(project: Project, coded: Path)
         ("anna:5", 123, 175, "changed", "nearest"),
         ("anna:5", 133, 142, "changed", "loose"),
     ]
-    assert (replaced.before["reviews"], replaced.after["reviews"]) == (4, 4)
+    assert (replaced.before["reviews"], replaced.after["reviews"]) == (
+        {"Maria": 2, "Tom": 2},
+        {"Maria": 2, "Tom": 2},
+    )
     assert replaced.after["memos"] == [{"id": 1, "segment": "anna:5", "coder": "Maria"}]
     assert replaced.after["dropped"] == 1
     # The wording replaced stays in the trail: every old span reads its words again.

@@ -97,6 +97,47 @@ def test_usage_errors_exit_2(runner: CliRunner, store: str) -> None:
     assert result.exit_code == 2
 
 
+def test_a_file_with_a_nul_byte_ends_in_one_error_line_and_writes_nothing(
+    runner: CliRunner, store: str, tmp_path: Path
+) -> None:
+    (tmp_path / "a.txt").write_text(INTERVIEW)
+    assert run(runner, store, "import", str(tmp_path / "a.txt")).exit_code == 0
+    with Project.open(store) as lead:
+        trail = [e.id for e in lead.log()]
+    (tmp_path / "nul.txt").write_bytes(b"Anna: We trust\x00 them.\n")
+    result = run(runner, store, "import", str(tmp_path / "nul.txt"))
+    assert (result.exit_code, result.output.splitlines()) == (
+        1,
+        [
+            "failed     nul.txt looks like a binary file, not text (it contains NUL bytes); "
+            "if it is UTF-16 text without a byte-order mark, save it as UTF-8.",
+            "1 file(s): 1 failed.",
+            "Error: 1 file(s) not imported, nothing of them written: nul.txt (the reason is "
+            "above).",
+        ],
+    )
+    with Project.open(store) as lead:
+        assert [t.name for t in lead.transcripts()] == ["a"]
+        assert [e.id for e in lead.log()] == trail
+
+
+def test_show_names_the_range_of_a_segment_out_of_range(
+    runner: CliRunner, store: str, tmp_path: Path
+) -> None:
+    (tmp_path / "a.txt").write_text(INTERVIEW)
+    run(runner, store, "import", str(tmp_path / "a.txt"))
+    for ref in ("a:999999999999", "a:3"):
+        result = run(runner, store, "show", ref)
+        assert (result.exit_code, result.output) == (
+            1,
+            f"Error: No segment {ref}: a has segments 1 to 2.\n",
+        )
+    shown = run(runner, store, "show", "a:2").output.splitlines()
+    assert [line for line in shown if line.startswith("a:")] == ["a:2  Anna Rossi"]
+    missing = run(runner, store, "show", "b:2")
+    assert missing.output == "Error: No transcript 'b:2'.\n"
+
+
 def test_import_reports_each_file_and_fails_on_a_bad_one(
     runner: CliRunner, store: str, tmp_path: Path
 ) -> None:
@@ -127,7 +168,11 @@ def test_import_reports_each_file_and_fails_on_a_bad_one(
         "save it as UTF-8."
     )
     assert lines[5] == "failed     empty.txt is empty."
-    assert lines[6:] == ["6 file(s): 1 imported, 5 failed."]
+    assert lines[6:] == [
+        "6 file(s): 1 imported, 5 failed.",
+        "Error: 5 file(s) not imported, nothing of them written: photo.png, broken.docx, "
+        "broken.vtt, odd.txt, empty.txt (the reason is above).",
+    ]
     assert [t["name"] for t in json.loads(run(runner, store, "transcripts", "--json").output)] == [
         "a"
     ]

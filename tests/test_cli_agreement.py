@@ -21,14 +21,15 @@ from .reference import GWET_MISSING, example
 
 @pytest.fixture
 def study(store: str, runner: CliRunner) -> str:
-    """The sample study: both coders' codings, both having read every informant turn."""
+    """The sample study: the structure, and both coders' codings of its concepts, both
+    having read every informant turn."""
     assert run(runner, store, "import", "--manifest", str(SAMPLE / "manifest.csv")).exit_code == 0
     names = [t["name"] for t in json.loads(run(runner, store, "transcripts", "--json").output)]
+    run(runner, store, "structure", "import", str(SAMPLE / "structure.csv"))
     for coder in ("Maria", "Tom"):
         run(runner, store, "codings", "import", str(SAMPLE / f"codings_{coder.lower()}.csv"))
         for name in names:
             run(runner, store, "review", "-t", name, coder=coder)
-    run(runner, store, "structure", "import", str(SAMPLE / "structure.csv"))
     return store
 
 
@@ -178,6 +179,7 @@ def test_the_counts_name_units_read_by_one_and_by_none(
     path = tmp_path / "t.txt"
     path.write_text("".join(f"Anna: Answer {n}.\n\n" for n in range(1, 6)), encoding="utf-8")
     run(runner, store, "import", str(path))
+    run(runner, store, "coders", "phase", "codebook")  # one concept list
     run(runner, store, "tag", "t:1", "t:2", "-c", "Trust", "--new", coder="Ann")
     run(runner, store, "review", "t:3", coder="Ann")
     run(runner, store, "tag", "t:1", "-c", "Trust", "--new", coder="Ben")
@@ -200,11 +202,12 @@ def test_the_kappa_paradox_note_is_said_once(store: str, runner: CliRunner, tmp_
     path = tmp_path / "t.txt"
     path.write_text("".join(f"Anna: Answer {n}.\n\n" for n in range(1, 21)), encoding="utf-8")
     run(runner, store, "import", str(path))
+    run(runner, store, "coders", "phase", "codebook")  # one concept list
     run(runner, store, "tag", "t:1", "-c", "Rare", "--new", coder="Ann")
     run(runner, store, "tag", "t:2", "-c", "Rare", "--new", coder="Ben")
     run(runner, store, "tag", "t:3", "t:4", "-c", "Lonely", "--new", coder="Ben")
     run(runner, store, "tag", "t:5", "-c", "Other", "--new", coder="Ben")
-    run(runner, store, "tag", "t:6", "-c", "Other", "--new", coder="Ann")  # new to Ann: open coding
+    run(runner, store, "tag", "t:6", "-c", "Other", "--new", coder="Ann")
     for coder in ("Ann", "Ben"):
         run(runner, store, "review", "-t", "t", coder=coder)
     screen = run(runner, store, "agreement").output
@@ -561,6 +564,7 @@ def test_reconcile_keeps_an_interviewer_turn_both_coded(
         encoding="utf-8",
     )
     run(runner, store, "import", str(path))
+    run(runner, store, "coders", "phase", "codebook")  # one concept list
     for coder in ("Ann", "Ben"):
         run(runner, store, "tag", "i:1", "-c", "Found by new buyers", "--new", coder=coder)
         run(runner, store, "review", "-t", "i", coder=coder)
@@ -581,6 +585,7 @@ def test_reconcile_reports_codings_only_one_coder_read(
     path = tmp_path / "i.txt"
     path.write_text("Anna: Buyers found us.\n\nInterviewer: How?\n\nAnna: On the platform.\n")
     run(runner, store, "import", str(path))
+    run(runner, store, "coders", "phase", "codebook")  # one concept list
     run(runner, store, "tag", "i:1", "-c", "Found by buyers", "--new", coder="Ann")
     run(runner, store, "tag", "i:3", "-c", "Platform", "--new", coder="Ann")
     run(runner, store, "tag", "i:1", "-c", "Found by buyers", "--new", coder="Ben")

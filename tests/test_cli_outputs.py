@@ -43,6 +43,7 @@ def _coded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store = tmp_path_factory.mktemp("coded") / "gioia.db"
     with Project.init(str(store)) as project:
         as_lead(project).import_files([], manifest=SAMPLE / "manifest.csv")
+        as_lead(project).set_phase("codebook")  # the two coders share one concept list
         for name in ("codings_maria.csv", "codings_tom.csv"):
             as_lead(project).import_codings(SAMPLE / name)
         as_lead(project).import_structure(SAMPLE / "structure.csv")

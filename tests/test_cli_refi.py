@@ -21,6 +21,7 @@ from .test_refi_xml import schema
 def coded_store(store: str) -> str:
     with Project.open(store) as project:
         as_lead(project).import_files([], manifest=SAMPLE / "manifest.csv")
+        as_lead(project).set_phase("codebook")  # the two coders share one concept list
         for coder in ("maria", "tom"):
             as_lead(project).import_codings(SAMPLE / f"codings_{coder}.csv")
         as_lead(project).import_structure(SAMPLE / "structure.csv")

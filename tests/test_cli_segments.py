@@ -47,7 +47,9 @@ def test_import_replace_reports_and_refuses_to_lose_work(
         "so they cannot be carried over; correct the file, or pass --force to drop them "
         "(they go to the audit trail and to a file beside the store).\n"
         "           anna:4 'US' by Ana: 'U.S.'\n"
-        "1 file(s): 1 failed.\n",
+        "1 file(s): 1 failed.\n"
+        "Error: 1 file(s) not imported, nothing of them written: anna.txt (the reason is "
+        "above).\n",
     )
     with Project.open(store) as project:
         assert len(project.codings()) == 3
@@ -154,6 +156,7 @@ def test_correcting_a_coded_transcript(
 
     from gioia.demo import CORRECTED, corrected_transcript
 
+    as_lead(sample_project).set_phase("codebook")  # as the demo: one concept list
     for coder in ("maria", "tom"):
         result = as_lead(sample_project).import_codings(SAMPLE / f"codings_{coder}.csv")
         sample_project.coder = result.coders[0]

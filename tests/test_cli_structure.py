@@ -17,12 +17,13 @@ from .test_publish import compile_latex
 
 @pytest.fixture
 def study(store: str, runner: CliRunner) -> str:
-    """The sample study with both coders' codings and the structure file imported."""
+    """The sample study with the structure file and both coders' codings imported (the
+    coders coded the structure's concepts)."""
     for args in (
         ("import", "--manifest", str(SAMPLE / "manifest.csv")),
+        ("structure", "import", str(SAMPLE / "structure.csv")),
         ("codings", "import", str(SAMPLE / "codings_maria.csv")),
         ("codings", "import", str(SAMPLE / "codings_tom.csv")),
-        ("structure", "import", str(SAMPLE / "structure.csv")),
     ):
         result = run(runner, store, *args)
         assert result.exit_code == 0, result.output

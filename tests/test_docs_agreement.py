@@ -98,6 +98,7 @@ def study(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     _run("gioia init", env)
     _run(f"gioia import --manifest {SAMPLE / 'manifest.csv'}", env)
     names = [line.split()[0] for line in _run("gioia transcripts", env)[1:-1]]
+    _run("gioia coders phase codebook", env)  # the two coders share one concept list
     for coder in ("Maria", "Tom"):
         _run(f"gioia codings import {SAMPLE / f'codings_{coder.lower()}.csv'}", env)
         for name in names:

@@ -262,7 +262,7 @@ def test_a_busy_store_says_it_waits_then_goes_on(
 
 
 def test_a_unique_name_taken_meanwhile_is_a_write_conflict(project: Project) -> None:
-    project.add_item("concept", "Trust")
+    as_lead(project).add_item("concept", "Trust")  # shared, as the row below
     with pytest.raises(WriteConflict) as error, project._write() as tx:
         tx.session.add(Concept(name="Trust", name_key="trust"))
         tx.session.flush()

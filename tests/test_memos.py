@@ -169,8 +169,21 @@ def test_memo_commands(store: str, runner: CliRunner, tmp_path: Path) -> None:
     assert run(runner, store, "memo", "delete", "1", coder="Ana").output == (
         f"Memo #1 on {SEGMENT} deleted.\n"
     )
-    refused = run(runner, store, "memo", "delete", "2", coder="Ben")
+    refused = run(runner, store, "memo", "delete", "2", coder="Ben")  # Ben's 2nd: none
     assert (refused.exit_code, refused.output) == (
         1,
-        "Error: Memo #2 is Ana's: only its author can change it.\n",
+        "Error: No memo 2: `gioia memo list` shows their numbers.\n",
     )
+    refused = run(runner, store, "memo", "delete", "Ana#2", coder="Ben")
+    assert (refused.exit_code, refused.output) == (
+        1,
+        "Error: Memo Ana#2 is Ana's: only its author can change it.\n",
+    )
+    # Numbers count their author's memos: Ben's first is #1, Ana's next her #3 (her #1
+    # was deleted: a number is never given again), whatever the other wrote.
+    added = run(runner, store, "memo", SEGMENT, "--text", "Ben's.", coder="Ben")
+    assert added.output == f"Memo #1 added to {SEGMENT}.\n"
+    added = run(runner, store, "memo", SEGMENT, "--text", "Ana's.", coder="Ana")
+    assert added.output == f"Memo #3 added to {SEGMENT}.\n"
+    old = run(runner, store, "memo", "edit", "4", "--text", "Ana's, edited.", coder="Ana")
+    assert old.output == f"Memo #3 on {SEGMENT} edited.\n"  # 4: its id, as numbers were

@@ -22,6 +22,7 @@ from .conftest import SAMPLE, as_lead
 
 @pytest.fixture
 def study(sample_project: Project) -> Project:
+    as_lead(sample_project).set_phase("codebook")  # the two coders share one concept list
     as_lead(sample_project).import_codings(SAMPLE / "codings_maria.csv")
     as_lead(sample_project).import_codings(SAMPLE / "codings_tom.csv")
     as_lead(sample_project).import_structure(SAMPLE / "structure.csv")

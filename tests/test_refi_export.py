@@ -42,6 +42,7 @@ def _coded(project: Project) -> Project:
     """The sample study with both coders' codings and the structure, and two items
     outside it."""
     as_lead(project).import_files([], manifest=SAMPLE / "manifest.csv")
+    as_lead(project).set_phase("codebook")  # the two coders share one concept list
     for coder in ("maria", "tom"):
         as_lead(project).import_codings(SAMPLE / f"codings_{coder}.csv")
     as_lead(project).import_structure(SAMPLE / "structure.csv")

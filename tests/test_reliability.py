@@ -28,7 +28,9 @@ close = pytest.approx
 
 
 def _both_coders(project: Project) -> Project:
-    """The sample's codings, both coders having read every informant turn."""
+    """The sample's codings, both coders having read every informant turn, coded from
+    one concept list (codebook coding)."""
+    as_lead(project).set_phase("codebook")
     for coder in ("Maria", "Tom"):
         as_lead(project).import_codings(SAMPLE / f"codings_{coder.lower()}.csv")
         project.coder = coder
@@ -51,7 +53,9 @@ def _study(project: Project, tmp_path: Path, units: int) -> None:
 
 
 def _code(project: Project, coder: str, rows: dict[str, list[str | None]]) -> None:
-    """``rows``: segment ref -> concept per unit (None: read, nothing applied)."""
+    """``rows``: segment ref -> concept per unit (None: read, nothing applied); the
+    coders code from one concept list (codebook coding)."""
+    as_lead(project).set_phase("codebook")
     project.coder = coder
     for ref, concepts in rows.items():
         for concept in concepts:
@@ -66,7 +70,9 @@ def _lay_out(
     project: Project, data: list[list[Any]], refs: list[str], concept: dict[Any, str | None]
 ) -> None:
     """Reliability data (a row per coder, None = not read) as codings on ``refs``: each
-    value read is coded with ``concept[value]`` (None: read, nothing applied)."""
+    value read is coded with ``concept[value]`` (None: read, nothing applied); the coders
+    code from one concept list (codebook coding)."""
+    as_lead(project).set_phase("codebook")
     for number, row in enumerate(data, start=1):
         project.coder = f"Coder {number}"
         read = [ref for ref, value in zip(refs, row, strict=True) if value is not None]
@@ -353,6 +359,7 @@ def test_longer_segments_do_not_narrow_the_character_interval(
     """The bootstrap resamples segments: the same codings on segments ten times longer
     give about the same interval, though they hold ten times the characters."""
     data = GWET_MISSING[8]["data"]  # two coders, 40 units, binary
+    as_lead(project).set_phase("codebook")
     widths = []
     for name, size in (("short", 3), ("long", 30)):
         refs = _transcript(project, tmp_path, name, ["x" * size] * len(data[0]))
@@ -407,17 +414,18 @@ def test_the_report_reads_once_what_each_level_gives(sample_project: Project) ->
     sample_project.coder = "Maria"  # blind: every level says why there is none
     reasons = {a.reason for a in sample_project.report_data().agreement}
     assert reasons == {
-        "Comparing coders shows other coders' work, which is hidden from Maria during blind "
-        "open coding: pass --show-others to see them (recorded in the audit trail)."
+        "Comparing coders is not blind: during blind codebook coding Maria sees their own "
+        "work only; pass --show-others to compare (recorded in the audit trail)."
     }
 
 
 def test_bad_requests(sample_project: Project) -> None:
+    as_lead(sample_project).set_phase("codebook")
     with pytest.raises(InvalidInput) as error:
         sample_project.agreement()
     assert error.value.message == (
-        "Comparing coders shows other coders' work, which is hidden from Maria during blind "
-        "open coding: pass --show-others to see them (recorded in the audit trail)."
+        "Comparing coders is not blind: during blind codebook coding Maria sees their own "
+        "work only; pass --show-others to compare (recorded in the audit trail)."
     )
     sample_project.coder = None
     with pytest.raises(InvalidInput) as error:

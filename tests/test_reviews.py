@@ -135,10 +135,15 @@ def test_concept_choices_put_your_recent_ones_first(sample_project: Project) -> 
 def test_concept_info_shows_only_your_examples(sample_project: Project) -> None:
     sample_project.tag([A2], "Family firm", create=True)
     as_lead(sample_project).describe_item("concept", "Family firm", "Owned by a family.")
+    as_lead(sample_project).assign(["Family firm"], theme="Ownership", create=True)
     sample_project.coder = "Tom"
-    sample_project.tag([A4], "Family firm", create=True)  # a new name to Tom: now shared
+    sample_project.tag([A4], "Family firm")  # the structure adopted Maria's: shared
     info = sample_project.concept_info("family firm")
-    assert (info.name, info.definition, info.theme) == ("Family firm", "Owned by a family.", None)
+    assert (info.name, info.definition, info.theme) == (
+        "Family firm",
+        "Owned by a family.",
+        "Ownership",
+    )
     assert [e.ref for e in info.examples] == [A4]
 
 

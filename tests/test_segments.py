@@ -380,6 +380,7 @@ def test_a_merged_segment_keeps_its_readers_and_a_new_decision_replaces_the_old(
     """Coders who coded a part keep their read mark; the consensus, which decided only
     one part while a coder had read the other, decides again, and the new decision
     replaces the codings of the old one (in the trail, and undone back)."""
+    as_lead(anna).set_phase("codebook")  # agreement compares shared concepts
     for coder, concept in (("Ann", "Fee"), ("Ben", "Small")):
         anna.coder = coder
         anna.tag(["anna:2"], concept, create=True)
@@ -422,6 +423,34 @@ def test_a_merged_segment_keeps_its_readers_and_a_new_decision_replaces_the_old(
             .where(Coder.name == "Consensus")
         ).all()
     assert restored == [old_id]
+
+
+def test_a_merge_keeps_the_consensus_read_mark_when_it_decided_every_part_read(
+    anna: Project,
+) -> None:
+    """The consensus decided both parts the coders read: the merged segment stays
+    decided (its mark kept, nothing to decide again), beside the coders' marks."""
+    as_lead(anna).set_phase("codebook")  # agreement compares shared concepts
+    for coder, concept in (("Ann", "Fee"), ("Ben", "Small")):
+        anna.coder = coder
+        anna.tag(["anna:2", "anna:3"], concept, create=True)
+    anna.coder = None
+    lead = as_lead(anna)
+    assert [p.ref for p in lead.reconcile("Consensus", coders=["Ann", "Ben"]).pending] == [
+        "anna:2",
+        "anna:3",
+    ]
+    for ref in ("anna:2", "anna:3"):
+        lead.resolve("Consensus", ref, "a", coders=["Ann", "Ben"])
+    edit = lead.merge_segments(["anna:2", "anna:3"])
+    assert readers(anna) == [(2, "Ann"), (2, "Ben"), (2, "Consensus")]
+    assert (edit.carried.reviews_kept, edit.carried.reviews_dropped) == (3, 0)
+    merge_event = anna.log()[-1]
+    assert merge_event.after is not None
+    assert merge_event.after["read marks withdrawn"] == []
+    again = lead.reconcile("Consensus", coders=["Ann", "Ben"])
+    assert (again.pending, again.decided) == ((), 1)
+    assert consensus_codes(anna) == [("anna:2", "Fee")]
 
 
 def test_a_split_leaves_whole_segment_codings_with_the_first_part_when_asked(

@@ -12,7 +12,7 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, create_engine, inspect, select, text
 
-from gioia import Project, StoreError
+from gioia import InvalidInput, Project, StoreError
 from gioia.migrate import alembic_config, head, history, upgrade
 from gioia.store import SCHEMA_REVISION, open_store
 from gioia.views import SchemaUpgrade
@@ -223,6 +223,64 @@ def _store_at_first_revision(location: str) -> None:
         for statement in FIRST_REVISION_ROWS:
             connection.execute(text(statement))
     engine.dispose()
+
+
+# At schema 0010 names were unique store-wide: Ana (1) made every concept but "Lead's".
+REVISION_0010_ROWS = [
+    f"INSERT INTO coders (id, name, name_key, created_at) VALUES (1, 'Ana', 'ana', {T0}), "
+    f"(2, 'Ben', 'ben', {T0})",
+    f"INSERT INTO themes (id, name, name_key, position, created_at) VALUES "
+    f"(1, 'Relations', 'relations', 1, {T0})",
+    "INSERT INTO concepts (id, name, name_key, theme_id, created_by_id, position, created_at) "
+    f"VALUES (1, 'Adopted', 'adopted', 1, 1, 1, {T0}), (2, 'Lead''s', 'lead''s', NULL, NULL, "
+    f"2, {T0}), (3, 'Private', 'private', NULL, 1, 3, {T0}), (4, 'Joined', 'joined', NULL, 1, "
+    f"4, {T0}), (5, 'Noted', 'noted', NULL, 1, 5, {T0})",
+    *FIRST_REVISION_ROWS[2:4],  # the transcript "a" and its two segments
+    "INSERT INTO codings (id, segment_id, concept_id, coder_id, char_start, char_end, "
+    f"created_at) VALUES (1, 2, 3, 1, 6, 28, {T0}), (2, 2, 4, 2, 6, 28, {T0})",
+    "INSERT INTO memos (id, coder_id, concept_id, text, shared, created_at) VALUES "
+    f"(1, 2, 5, 'Ben on it', false, {T0})",
+]
+
+
+@pytest.mark.parametrize("phase", ["open", "codebook"])
+def test_an_upgrade_to_0011_keeps_a_coder_s_new_names_private_and_the_rest_shared(
+    empty_store: str, phase: str
+) -> None:
+    """Shared: in the structure, made by the lead, another coder's codings or memos on it
+    (they had joined it), or everything in codebook coding; else private to its maker."""
+    url = empty_store if "://" in empty_store else f"sqlite:///{empty_store}"
+    engine = create_engine(url)
+    upgrade(engine, "0010")
+    with engine.begin() as connection:
+        for statement in REVISION_0010_ROWS:
+            connection.execute(text(statement))
+        connection.execute(text(f"INSERT INTO settings (key, value) VALUES ('phase', '{phase}')"))
+        if "://" in empty_store:  # rows given their ids: the sequence goes on after them
+            connection.execute(text("SELECT setval(pg_get_serial_sequence('concepts', 'id'), 5)"))
+    upgrade(engine, "0011")
+    with engine.connect() as connection:
+        scopes = connection.execute(text("SELECT name, scope FROM concepts ORDER BY id")).all()
+    engine.dispose()
+    private = 1 if phase == "open" else 0
+    assert [tuple(row) for row in scopes] == [
+        ("Adopted", 0),
+        ("Lead's", 0),
+        ("Private", private),
+        ("Joined", 0),
+        ("Noted", 0),
+    ]
+    with Project.open(empty_store, coder="Ben") as ben:
+        if phase == "codebook":  # shared: Ben sees it, and the name is taken
+            with pytest.raises(InvalidInput, match=r"^A concept named 'Private' already exists"):
+                ben.add_item("concept", "Private")
+        else:  # Ana's: Ben does not see it, and may make his own
+            assert ben.add_item("concept", "Private") == "Private"
+        seen = [c.name for c in ben.structure().concepts_without_theme]
+        if phase == "codebook":
+            assert seen == ["Lead's", "Private", "Joined", "Noted"]
+        else:  # his own "Private", made last
+            assert seen == ["Lead's", "Joined", "Noted", "Private"]
 
 
 def test_a_store_at_the_first_revision_is_upgraded_with_its_data(

@@ -13,6 +13,7 @@ T = "case_a_ceo_w1"
 HOME = "The home market is not enough any more"
 FOUND = "We joined to be found by buyers we could never reach ourselves"
 CHAINS = "Supermarket chains squeeze the price"
+THEME = "Internationalisation drive"
 
 
 def test_two_coders_from_open_coding_to_a_consensus(store: str, runner: CliRunner) -> None:
@@ -33,6 +34,9 @@ def test_two_coders_from_open_coding_to_a_consensus(store: str, runner: CliRunne
     assert "The chains push." not in gioia("memo", "list", coder="Ben")
     gioia("memo", "share", "1", coder="Ana")
     assert "The chains push." in gioia("memo", "list", coder="Ben")
+    # Agreement and the consensus are over the shared concepts: the lead adopts Ben's.
+    gioia("assign", CHAINS, "--theme", THEME)
+    assert CHAINS in gioia("structure", coder="Ana")  # shared: every coder sees it
     decisions = ["b # Ben saw the chains", "u", "a", "= " + FOUND, ""]
     said = gioia(
         "reconcile", "--into", "Consensus", "--coders", "Ana,Ben", text="\n".join(decisions) + "\n"

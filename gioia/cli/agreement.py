@@ -405,6 +405,7 @@ def reconcile(
                 f"{state.decided} disagreement(s) settled ({auto})."
             )
             _say_one_reader(state, auto=True)
+            _say_private(state)
             _say_settled(state.into, state.settled + state.decided)
             return
         state = project.reconcile(
@@ -419,6 +420,7 @@ def reconcile(
             f"{state.disagreements} disagreement(s) to decide."
         )
         _say_one_reader(state, auto=False)
+        _say_private(state)
         _say_settled(state.into, state.settled)
         ask = _asker(project, show_others) if interactive() else _lines(iter(sys.stdin))
         decided: list[tuple[int, int]] = []  # (index in pending, event) to undo
@@ -494,6 +496,12 @@ def _say_one_reader(state: ReconcileState, *, auto: bool) -> None:
                 f"{where}: not agreed, so not copied; decide them below "
                 "(--copy-one-reader copies them as they are)."
             )
+
+
+def _say_private(state: ReconcileState) -> None:
+    """Say which codings the consensus leaves out: those on concepts still private."""
+    if state.private is not None:
+        click.echo(state.private.sentence())
 
 
 def _say_settled(into: str, settled: int) -> None:

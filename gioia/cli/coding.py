@@ -75,7 +75,7 @@ def _print_segment(out: Console, segment: SegmentView, *, preview: bool, with_co
 def memo_line(memo: MemoView) -> str:
     """A memo on one line: its number, author and text."""
     shared = ", shared" if memo.shared else ""
-    return f"#{memo.id} {memo.coder}{shared}: {' '.join(memo.text.split())}"
+    return f"{memo.ref} {memo.coder}{shared}: {' '.join(memo.text.split())}"
 
 
 @click.command()
@@ -270,7 +270,7 @@ def memo_add(target: str, text: str, level: str | None, share: bool) -> None:
     with open_project() as project:
         view = project.add_memo(target, text, level=level, share=share)
     what = view.target if view.kind == "segment" else f"{view.kind} {view.target!r}"
-    click.echo(f"Memo #{view.id} added to {what}" + (" (shared)." if view.shared else "."))
+    click.echo(f"Memo {view.ref} added to {what}" + (" (shared)." if view.shared else "."))
 
 
 @memo.command("list")
@@ -319,7 +319,7 @@ def memo_list(
         shared = " · shared" if row.shared else ""
         edited = f" (edited {row.updated_at:%Y-%m-%d %H:%M})" if row.updated_at else ""
         out.print(
-            f"#{row.id}  {on}  · {row.coder}{shared} · {row.created_at:%Y-%m-%d %H:%M}{edited}",
+            f"{row.ref}  {on}  · {row.coder}{shared} · {row.created_at:%Y-%m-%d %H:%M}{edited}",
             markup=False,
             style="bold",
         )
@@ -329,32 +329,32 @@ def memo_list(
 
 
 @memo.command("edit")
-@click.argument("number", type=int)
+@click.argument("number", metavar="N")
 @click.option("--text", required=True, help="The new text.")
-def memo_edit(number: int, text: str) -> None:
+def memo_edit(number: str, text: str) -> None:
     """Replace the text of one of your memos (the old text stays in the audit trail)."""
     with open_project() as project:
         view = project.edit_memo(number, text)
-    click.echo(f"Memo #{view.id} on {view.target} edited.")
+    click.echo(f"Memo {view.ref} on {view.target} edited.")
 
 
 @memo.command("share")
-@click.argument("numbers", type=int, nargs=-1, required=True)
-def memo_share(numbers: tuple[int, ...]) -> None:
+@click.argument("numbers", metavar="N...", nargs=-1, required=True)
+def memo_share(numbers: tuple[str, ...]) -> None:
     """Let the other coders read these memos of yours during blind coding."""
     with open_project() as project:
         for number in numbers:
             view = project.share_memo(number)
-            click.echo(f"Memo #{view.id} on {view.target} is shared.")
+            click.echo(f"Memo {view.ref} on {view.target} is shared.")
 
 
 @memo.command("delete")
-@click.argument("number", type=int)
-def memo_delete(number: int) -> None:
+@click.argument("number", metavar="N")
+def memo_delete(number: str) -> None:
     """Delete one of your memos (its text stays in the audit trail)."""
     with open_project() as project:
         view = project.delete_memo(number)
-    click.echo(f"Memo #{view.id} on {view.target} deleted.")
+    click.echo(f"Memo {view.ref} on {view.target} deleted.")
 
 
 @click.group()

@@ -265,7 +265,7 @@ class Session:
         elif command == "m" and rest:
             memo = self.project.add_memo(ref, rest)
             self._remember([memo.event] if memo.event else [])
-            self.io.write(f"Memo #{memo.id} added to {ref}.", "dim")
+            self.io.write(f"Memo {memo.ref} added to {ref}.", "dim")
         elif line == "m":
             self._read_memos(step)
         elif command == "r" and rest:
@@ -402,7 +402,7 @@ class Session:
 
     def _memo(self, memo: MemoView) -> None:
         shared = ", shared" if memo.shared else ""
-        self.io.write(f"  ✎ #{memo.id} {memo.coder}{shared}, {memo.created_at:%Y-%m-%d}:", "yellow")
+        self.io.write(f"  ✎ {memo.ref} {memo.coder}{shared}, {memo.created_at:%Y-%m-%d}:", "yellow")
         for paragraph in memo.text.split("\n"):
             self._wrapped(paragraph, "    ", "    ", "")
 

@@ -150,8 +150,12 @@ def import_(
         if counts[status]
     )
     out.print(f"{len(results)} file(s): {summary}.", markup=False)
-    if counts["failed"]:
-        raise SystemExit(1)
+    failed = [Path(r.path).name for r in results if r.status == "failed"]
+    if failed:
+        raise click.ClickException(
+            f"{len(failed)} file(s) not imported, nothing of them written: {', '.join(failed)} "
+            "(the reason is above)."
+        )
 
 
 def _report(out: Console, result: ImportResult) -> None:

@@ -34,7 +34,8 @@ from sqlalchemy import (
 from gioia import schema
 from gioia.errors import InvalidInput, NotFound
 from gioia.limits import MAX_INTEGER, clean_name
-from gioia.ops import bulk
+from gioia.ops import bulk, scopes
+from gioia.ops.scopes import ConceptRow
 from gioia.ops.visibility import Viewer
 from gioia.schema import utcnow
 from gioia.text import name_key, one_line
@@ -52,10 +53,12 @@ CHUNK = 500
 
 
 class Identified(Protocol):
-    """Anything with an id: an ``Actor`` or a mapped coder."""
+    """Anything with an id and a name: an ``Actor`` or a mapped coder."""
 
     @property
     def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
 
 
 class Actor(NamedTuple):
@@ -292,11 +295,6 @@ class SegmentRow(NamedTuple):
         return f"{self.transcript}:{self.position}"
 
 
-class ConceptRow(NamedTuple):
-    id: int
-    name: str
-
-
 def parse_ref(ref: str) -> tuple[str, int]:
     """Split ``TRANSCRIPT:N`` into the transcript name and the position N (from 1)."""
     match = _REF.match(ref.strip())
@@ -389,36 +387,29 @@ def resolve_segments(tx: Tx, refs: list[str]) -> list[SegmentRow]:
     return [found[(name_key(name), position)] for name, position in wanted]
 
 
-def find_concept_row(tx: Tx, name: str) -> ConceptRow | None:
-    """The concept called ``name`` case- and space-insensitively, if any."""
-    row = tx.execute(_by_name_key(schema.concepts), {"key": name_key(name)}).first()
-    return ConceptRow(row.id, row.name) if row is not None else None
-
-
 def visible_concept_row(tx: Tx, name: str) -> ConceptRow | None:
-    """The concept called ``name``, if there is one the acting coder may see."""
-    found = find_concept_row(tx, name)
-    if found is None or not tx.viewer.sees_concept(tx, found.id):
-        return None
-    return found
+    """The concept ``name`` means to the acting coder, if there is one they may see (see
+    :func:`gioia.ops.scopes.resolve`)."""
+    return scopes.resolve(tx, name)
 
 
 def no_such_concept(tx: Tx, name: str, hint: str = "") -> NotFound:
-    """The error for a concept the acting coder cannot see (or that does not exist),
-    naming the closest one they may see."""
-    visible = select(schema.concepts.c.name).where(tx.viewer.concept_clause())
-    names = list(tx.execute(visible).scalars())
+    """The error for a concept name that means nothing to the acting coder, naming the
+    closest one they may see."""
+    names = list(scopes.labels(tx).values())
     return NotFound(f"No concept {name!r}.{suggestion(name, names)}{hint}")
 
 
 def create_concept(tx: Tx, name: str, creator: Identified | None = None) -> tuple[ConceptRow, int]:
-    """A new concept (the name must be free) and its event in the audit trail, created by
-    ``creator`` (default: the acting coder)."""
+    """A new concept and its event in the audit trail, created by ``creator`` (default:
+    the acting coder): private to them in open coding, else shared (see
+    :mod:`gioia.ops.scopes`); its name must be free in its scope."""
     cleaned = clean_name(name, "concept")
-    if find_concept_row(tx, cleaned) is not None:
-        raise InvalidInput(f"A concept named {cleaned!r} already exists.")
     if creator is None and tx.coder_name:
         creator = tx.coder()
+    other = scopes.clash(tx, name_key(cleaned), scopes.scope_for(tx, creator))
+    if other is not None:
+        raise scopes.refuse_clash(tx, other, f"create the concept {cleaned!r}")
     ((concept, event),) = create_concepts(tx, [(cleaned, creator)])
     return concept, event
 
@@ -426,26 +417,32 @@ def create_concept(tx: Tx, name: str, creator: Identified | None = None) -> tupl
 def create_concepts(
     tx: Tx, new: list[tuple[str, Identified | None]]
 ) -> list[tuple[ConceptRow, int]]:
-    """Concepts (cleaned names, known to be free) created by their coder, with an event
-    each, in two statements; returns each concept and its event, in order."""
+    """Concepts (cleaned names, known to be free in their scope) created by their coder
+    (private to them in open coding, see :mod:`gioia.ops.scopes`), with an event each,
+    in two statements; returns each concept and its event, in order."""
     if not new:
         return []
     concepts, events = schema.concepts, schema.events
     at, actor = utcnow(), tx.actor_id()
+    scope_of = scopes.scopes_for(tx, [creator for _, creator in new])
     rows = [
         {
             "name": name,
             "name_key": name_key(name),
             "created_by_id": creator.id if creator else None,
             "position": 0,
+            "scope": scope,
             "created_at": at,
         }
-        for name, creator in new
+        for (name, creator), scope in zip(new, scope_of, strict=True)
     ]
     ids = tx.execute(
         insert(concepts).returning(concepts.c.id, sort_by_parameter_order=True), rows
     ).scalars()
-    made = [ConceptRow(int(i), name) for i, (name, _) in zip(ids, new, strict=True)]
+    made = [
+        ConceptRow(int(i), name, scope)
+        for i, (name, _), scope in zip(ids, new, scope_of, strict=True)
+    ]
     trail = [
         event_row(
             "create",
@@ -455,7 +452,8 @@ def create_concepts(
             actor_id=actor,
             subject_id=concept.id,
             concept_id=concept.id,
-            after={"name": concept.name},
+            after={"name": concept.name}
+            | ({"private_to": creator.name} if creator and concept.scope else {}),
             at=at,
         )
         for concept, (_, creator) in zip(made, new, strict=True)

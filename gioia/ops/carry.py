@@ -71,6 +71,7 @@ class WorkReview:
     segment_id: int
     coder_id: int
     reviewed_at: dt.datetime
+    coder: str = ""
 
 
 @dataclass
@@ -117,7 +118,8 @@ def load_work(tx: Tx, segment_ids: Sequence[int]) -> Work:
     reviews = [
         WorkReview(*row)
         for row in tx.session.execute(
-            select(Review.segment_id, Review.coder_id, Review.reviewed_at)
+            select(Review.segment_id, Review.coder_id, Review.reviewed_at, Coder.name)
+            .join(Coder, Coder.id == Review.coder_id)
             .where(Review.segment_id.in_(ids))
             .order_by(Review.id)
         )
@@ -505,11 +507,23 @@ def trail(
         for m in carry.work.memos
         if carry.segment_to[m.segment_id] is not None
     ]
-    before = {"codings": before_codings, "memos": memos_before, "reviews": len(carry.work.reviews)}
+    # Read marks by coder, so a blind reader's trail counts their own only.
+    read_before: dict[str, int] = {}
+    read_after: dict[str, set[int]] = {}
+    for review in carry.work.reviews:
+        read_before[review.coder] = read_before.get(review.coder, 0) + 1
+        position = carry.segment_to[review.segment_id]
+        if position is not None:
+            read_after.setdefault(review.coder, set()).add(position)
+    before: dict[str, object] = {
+        "codings": before_codings,
+        "memos": memos_before,
+        "reviews": read_before,
+    }
     after = {
         "codings": after_codings,
         "memos": memos_after,
-        "reviews": report.reviews_kept,
+        "reviews": {coder: len(kept) for coder, kept in read_after.items()},
         "dropped": report.count("dropped") + report.count("dropped", "memo"),
     }
     return before, after

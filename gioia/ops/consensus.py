@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
 from gioia.errors import InvalidInput
 from gioia.limits import DEFINITION_LENGTH, clean_name, clean_text
-from gioia.models import Coder, Coding, Review
-from gioia.ops import undo
+from gioia.models import Coder, Coding, Concept, Review
+from gioia.ops import scopes, undo
 from gioia.ops.base import Tx, mark_reviewed, segment_labels
 from gioia.ops.objects import get_concept
-from gioia.ops.reliability_data import COMPARING, Scope, coder_codes, load
+from gioia.ops.reliability_data import Scope, coder_codes, load
+from gioia.schema import SHARED_SCOPE
 from gioia.text import name_key
 from gioia.views import Decision, OneReader, Pending, ReconcileState
 
@@ -145,8 +146,9 @@ def _state(tx: Tx, work: _Work, copy_one_reader: bool) -> ReconcileState:
             },
             coder=consensus,
         )
+    private = replace(scope.private, over="the consensus") if scope.private else None
     return ReconcileState(
-        consensus.name, (a, b), copied, done, tuple(pending), len(settled), one_reader
+        consensus.name, (a, b), copied, done, tuple(pending), len(settled), one_reader, private
     )
 
 
@@ -160,6 +162,21 @@ def _made_state(tx: Tx, work: _Work, made: list[int]) -> list[dict[str, object]]
 def _text(scope: Scope, segment: int) -> str:
     transcript, start, end, _ = scope.segments[segment]
     return scope.transcripts[transcript][1][start:end]
+
+
+def _share(tx: Tx, work: _Work, segment: int, concept: Concept) -> None:
+    """A coder's private concept chosen for the consensus becomes the team's (see
+    :mod:`gioia.ops.scopes`); its coder's quotes on the segment are kept."""
+    scopes.share(tx, concept, "use {!r} in the consensus")
+    rows = tx.session.execute(
+        select(Coding.coder_id, Coding.char_start, Coding.char_end).where(
+            Coding.segment_id == segment,
+            Coding.concept_id == concept.id,
+            Coding.coder_id.in_([coder for coder, _ in work.pair]),
+        )
+    )
+    for coder, start, end in rows:
+        work.scope.spans.setdefault((coder, segment, concept.id), []).append((start, end))
 
 
 def _targets(
@@ -267,6 +284,8 @@ def _decide(
         _, start, end, _ = work.scope.segments[segment]
         for name in concepts:
             concept = get_concept(tx, name)
+            if concept.scope != SHARED_SCOPE:
+                _share(tx, work, segment, concept)
             work.scope.names[concept.id] = concept.name
             found = _targets(work, segment, {concept.id}, (a_id, b_id))
             target |= found or {(concept.id, start, end)}  # a coder's quote, else the whole
@@ -332,7 +351,7 @@ def undo_decision(tx: Tx, into: str, event: int) -> list[str]:
     """Take back a decision of the consensus coder ``into`` (its event): the segment is
     to decide again."""
     if tx.viewer.blind:
-        raise tx.viewer.hidden(COMPARING)
+        raise tx.viewer.comparing()
     consensus = tx.session.scalar(select(Coder).where(Coder.name_key == name_key(into)))
     if consensus is None or not consensus.is_consensus:
         raise InvalidInput(f"No consensus coder {into!r}.")
@@ -368,4 +387,5 @@ def reconcile_auto(
         tuple(item for item in state.pending if item.only is not None),
         state.settled,
         state.one_reader,
+        state.private,
     )

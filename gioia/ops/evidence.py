@@ -15,6 +15,7 @@ from sqlalchemy import Integer, case, cast, func, null, select
 from gioia import schema
 from gioia.analysis.evidence import NO_INFORMANT, Evidence, IntArray, TranscriptInfo
 from gioia.arrays import distinct_rows
+from gioia.ops import scopes
 from gioia.ops.base import Tx, evidence_coder
 from gioia.ops.levels import check_level, parent_map
 from gioia.text import name_key
@@ -61,6 +62,9 @@ def code_order(tx: Tx, level: str) -> tuple[list[int], list[str], list[str | Non
             .where(tx.viewer.concept_clause())
         )
     rows: Sequence[Any] = tx.execute(query).all()
+    if level == "concept":
+        shown = scopes.labels(tx)  # another coder's private concept as "Trust [Ana]"
+        return [r[0] for r in rows], [shown[r[0]] for r in rows], [r[2] for r in rows]
     return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
 
 

@@ -213,8 +213,9 @@ def _replace(
     tx.record(
         "replace",
         "transcript",
-        f"Replaced {name} from {path.name} ({len(spans)} segments)"
-        + (f"; {_carried_summary(report)}" if report else ""),
+        # Counts of the work carried over are in before/after, where each coding names
+        # its coder (a blind reader sees theirs): a summary says the same to everyone.
+        f"Replaced {name} from {path.name} ({len(spans)} segments)",
         subject_id=transcript_id,
         transcript_id=transcript_id,
         before={**before, **work_before},
@@ -299,16 +300,6 @@ def insert_segments(
             )
         ],
     )
-
-
-def _carried_summary(report: CarryReport) -> str:
-    """The codings carried over, in a few words."""
-    parts = [
-        f"{report.count(status)} {status}"
-        for status in ("kept", "moved", "changed", "merged", "dropped")
-        if report.count(status)
-    ]
-    return f"codings {', '.join(parts) or 'none'}"
 
 
 def _refuse_losing_work(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
@@ -10,6 +11,7 @@ from dataclasses import replace
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from gioia.errors import NotFound
 from gioia.limits import MAX_INTEGER
 from gioia.models import (
     Attribute,
@@ -36,6 +38,9 @@ from gioia.views import (
     TranscriptSummary,
     TranscriptView,
 )
+
+#: ``TRANSCRIPT:N``, as ``show`` takes it.
+_SEGMENT_REF = re.compile(r"^(?P<transcript>.+):(?P<position>[0-9]+)$")
 
 
 def _attributes(tx: Tx, column: str, ids: list[int]) -> dict[int, dict[str, str]]:
@@ -247,12 +252,27 @@ def _text(tx: Tx, transcript_id: int, end: int | None) -> str:
 
 
 def transcript_view(tx: Tx, name: str) -> TranscriptView:
-    """A transcript's metadata and every segment (interviewer turns included)."""
-    found = get_transcript(tx, name)
+    """A transcript's metadata and every segment (interviewer turns included); or, for
+    ``TRANSCRIPT:N``, that segment only (a number out of range names the range)."""
+    wanted = _SEGMENT_REF.match(name.strip())
+    transcript = tx.session.scalar(select(Transcript).where(Transcript.name_key == name_key(name)))
+    position = None
+    if transcript is None and wanted is not None:
+        transcript = tx.session.scalar(
+            select(Transcript).where(Transcript.name_key == name_key(wanted["transcript"]))
+        )
+        position = int(wanted["position"])
+    found = transcript or get_transcript(tx, name)  # the error, with the closest name
     (summary,) = transcripts(tx, names=[found.name])
-    return TranscriptView(
-        summary, tuple(segments(tx, transcript=found.name, include_interviewer=True))
-    )
+    shown = segments(tx, transcript=found.name, include_interviewer=True)
+    if position is not None:
+        shown = [s for s in shown if s.ref == f"{found.name}:{position}"]
+        if not shown:
+            raise NotFound(
+                f"No segment {found.name}:{position}: {found.name} has segments 1 to "
+                f"{summary.segments}."
+            )
+    return TranscriptView(summary, tuple(shown))
 
 
 _Marks = dict[int, list[tuple[int, CodingMark]]]

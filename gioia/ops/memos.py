@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from gioia.errors import InvalidInput, NotFound
 from gioia.limits import MEMO_LENGTH, clean_text
-from gioia.models import Coder, Concept, Dimension, Memo, Segment, Theme, Transcript
+from gioia.models import Coder, Concept, Dimension, Event, Memo, Segment, Theme, Transcript
 from gioia.ops.base import Tx, suggestion
 from gioia.ops.objects import resolve_refs, segment_ref, visible_concept
 from gioia.schema import utcnow
@@ -24,6 +24,30 @@ from gioia.views import MemoView
 
 KINDS = ("segment", "concept", "theme", "dimension")
 _REF = re.compile(r".+:\d+")
+_MEMO_REF = re.compile(r"^(?:(?P<author>.*?\S)\s*)?#?(?P<number>[0-9]+)$")
+
+
+def numbers(tx: Tx, authors: set[int | None]) -> dict[int, int]:
+    """Each memo of these authors, by id -> its number among its author's memos (1, 2,
+    …): every memo they wrote counts, deleted ones too (by the trail's memo events), so
+    a number never changes and is never reused, and no one else's memos count."""
+    wanted = [a for a in authors if a is not None]
+    if not wanted:
+        return {}
+    written: dict[int, set[int]] = defaultdict(set)
+    made = select(Event.coder_id, Event.subject_id).where(
+        Event.action == "memo", Event.subject == "memo", Event.coder_id.in_(wanted)
+    )
+    held = select(Memo.coder_id, Memo.id).where(Memo.coder_id.in_(wanted))
+    for query in (made, held):
+        for author, memo_id in tx.session.execute(query):
+            if author is not None and memo_id is not None:
+                written[author].add(memo_id)
+    return {
+        memo_id: number
+        for ids in written.values()
+        for number, memo_id in enumerate(sorted(ids), start=1)
+    }
 
 
 def _target(tx: Tx, target: str, level: str | None) -> tuple[str, int, str, int | None]:
@@ -88,28 +112,53 @@ def add(
         transcript_id=transcript_id,
         after={"kind": kind, "target": label, "text": body, "shared": share},
     )
-    return _view(memo, kind, label, coder.name, event)
+    return _view(tx, memo, kind, label, coder.name, event)
 
 
-def _own(tx: Tx, memo_id: int) -> tuple[Memo, str, str]:
-    """The acting coder's memo ``memo_id`` with its kind and label, or an error."""
+def _find(tx: Tx, wanted: int | str) -> tuple[Memo | None, str]:
+    """The memo a reference names, and how to say the reference: the store's id (an
+    int, as the API had it), ``N`` or ``#N`` (the acting coder's own N-th memo, else,
+    as before numbers were per author, their own memo of that id), ``Ana#N``."""
+    if isinstance(wanted, int):
+        return tx.session.get(Memo, wanted), f"#{wanted}"
+    match = _MEMO_REF.match(wanted.strip())
+    if match is None:
+        raise InvalidInput(f"{wanted!r} is not a memo: write its number, e.g. 3 or Ana#3.")
+    number, named = int(match["number"]), match["author"]
+    if named is not None and name_key(named) != name_key(tx.viewer.name or ""):
+        author = tx.session.scalar(select(Coder.id).where(Coder.name_key == name_key(named)))
+        if author is None:
+            return None, wanted.strip()
+    else:
+        author = tx.coder().id
+    by_number = {n: i for i, n in numbers(tx, {author}).items()}
+    found = tx.session.get(Memo, by_number[number]) if number in by_number else None
+    if found is None and named is None:  # a reference from before per-author numbers
+        old = tx.session.get(Memo, number)
+        found = old if old is not None and old.coder_id == author else None
+    return found, wanted.strip()
+
+
+def _own(tx: Tx, wanted: int | str) -> tuple[Memo, str, str]:
+    """The acting coder's memo ``wanted`` (see :func:`_find`) with its kind and label,
+    or an error."""
     coder = tx.coder()
-    memo = tx.session.get(Memo, memo_id)
+    memo, said = _find(tx, wanted)
     if memo is None or not tx.session.scalar(
-        select(func.count()).where(Memo.id == memo_id, tx.viewer.memo_clause())
+        select(func.count()).where(Memo.id == memo.id, tx.viewer.memo_clause())
     ):
-        raise NotFound(f"No memo #{memo_id}: `gioia memo list` shows their numbers.")
+        raise NotFound(f"No memo {said}: `gioia memo list` shows their numbers.")
     if memo.coder_id != coder.id:
         author = tx.session.get(Coder, memo.coder_id or -1)
         raise InvalidInput(
-            f"Memo #{memo_id} is {author.name if author else 'nobody'}'s: "
+            f"Memo {said} is {author.name if author else 'nobody'}'s: "
             "only its author can change it."
         )
     kind, label = _label(tx, memo)
     return memo, kind, label
 
 
-def edit(tx: Tx, memo_id: int, text: str) -> MemoView:
+def edit(tx: Tx, memo_id: int | str, text: str) -> MemoView:
     """Replace the text of one of the acting coder's memos."""
     body = clean_text(text, "A memo", MEMO_LENGTH)
     if not body:
@@ -121,14 +170,14 @@ def edit(tx: Tx, memo_id: int, text: str) -> MemoView:
         tx,
         memo,
         "edit",
-        f"Edited memo #{memo.id} on {label}",
+        f"Edited memo {_ref(tx, memo)} on {label}",
         before={"target": label, "text": before},
         after={"target": label, "text": body},
     )
-    return _view(memo, kind, label, tx.coder().name, event)
+    return _view(tx, memo, kind, label, tx.coder().name, event)
 
 
-def share(tx: Tx, memo_id: int) -> MemoView:
+def share(tx: Tx, memo_id: int | str) -> MemoView:
     """Let every coder read one of the acting coder's memos during blind coding."""
     memo, kind, label = _own(tx, memo_id)
     event = None
@@ -138,18 +187,19 @@ def share(tx: Tx, memo_id: int) -> MemoView:
             tx,
             memo,
             "share",
-            f"Shared memo #{memo.id} on {label}",
+            f"Shared memo {_ref(tx, memo)} on {label}",
             before={"target": label, "shared": False},
             after={"target": label, "shared": True},
         )
-    return _view(memo, kind, label, tx.coder().name, event)
+    return _view(tx, memo, kind, label, tx.coder().name, event)
 
 
-def delete(tx: Tx, memo_id: int) -> MemoView:
+def delete(tx: Tx, memo_id: int | str) -> MemoView:
     """Delete one of the acting coder's memos (its text stays in the trail)."""
     memo, kind, label = _own(tx, memo_id)
-    view = _view(memo, kind, label, tx.coder().name, None)
-    event = _record(tx, memo, "delete", f"Deleted memo #{memo.id} on {label}", snapshot(tx, memo))
+    view = _view(tx, memo, kind, label, tx.coder().name, None)
+    summary = f"Deleted memo {view.ref} on {label}"
+    event = _record(tx, memo, "delete", summary, snapshot(tx, memo))
     tx.session.delete(memo)
     tx.session.flush()
     return MemoView(**{**view.__dict__, "event": event})
@@ -219,7 +269,20 @@ def _record(
     )
 
 
-def _view(memo: Memo, kind: str, label: str, coder: str | None, event: int | None) -> MemoView:
+def _ref(tx: Tx, memo: Memo) -> str:
+    """How a memo is named: ``#N``, its author's N-th memo (see :func:`numbers`)."""
+    return f"#{numbers(tx, {memo.coder_id}).get(memo.id, 0)}"
+
+
+def _view(
+    tx: Tx,
+    memo: Memo,
+    kind: str,
+    label: str,
+    coder: str | None,
+    event: int | None,
+    ref: str | None = None,
+) -> MemoView:
     return MemoView(
         memo.id,
         kind,
@@ -230,6 +293,7 @@ def _view(memo: Memo, kind: str, label: str, coder: str | None, event: int | Non
         memo.created_at or utcnow(),
         memo.updated_at,
         event,
+        ref if ref is not None else _ref(tx, memo),
     )
 
 
@@ -269,13 +333,14 @@ def _query() -> Any:
 
 def _views(tx: Tx, query: Any) -> list[tuple[Memo, MemoView]]:
     found = []
-    for memo, coder, transcript, position, concept, theme, dimension in tx.session.execute(
-        query.where(tx.viewer.memo_clause())
-    ):
+    rows = tx.session.execute(query.where(tx.viewer.memo_clause())).all()
+    number = numbers(tx, {row[0].coder_id for row in rows})
+    for memo, coder, transcript, position, concept, theme, dimension in rows:
         kind = next(k for k in KINDS if getattr(memo, f"{k}_id") is not None)
         segment = f"{transcript}:{position}"
         label = {"segment": segment, "concept": concept, "theme": theme}.get(kind, dimension)
-        found.append((memo, _view(memo, kind, label, coder, None)))
+        ref = f"#{number.get(memo.id, 0)}"
+        found.append((memo, _view(tx, memo, kind, label, coder, None, ref)))
     return found
 
 

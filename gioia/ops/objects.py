@@ -8,7 +8,6 @@ from gioia.ops.base import (
     Tx,
     ensure_coder,
     existing_coder,
-    find_concept_row,
     no_such_concept,
     resolve_segments,
     transcript_id,
@@ -30,14 +29,9 @@ def find_coder(tx: Tx, name: str) -> Coder:
     return coder
 
 
-def find_concept(tx: Tx, name: str) -> Concept | None:
-    """The concept called ``name`` case- and space-insensitively, if any."""
-    row = find_concept_row(tx, name)
-    return tx.session.get(Concept, row.id) if row is not None else None
-
-
 def visible_concept(tx: Tx, name: str) -> Concept | None:
-    """The concept called ``name``, if there is one the acting coder may see."""
+    """The concept ``name`` means to the acting coder, if there is one they may see (see
+    :func:`gioia.ops.scopes.resolve`)."""
     row = visible_concept_row(tx, name)
     return tx.session.get(Concept, row.id) if row is not None else None
 

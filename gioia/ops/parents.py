@@ -19,6 +19,7 @@ from sqlalchemy import Select, delete, func, select, union_all, update
 
 from gioia.errors import InvalidInput, NotFound
 from gioia.models import Concept, ConceptExtraTheme, Dimension, Setting, Theme, ThemeExtraDimension
+from gioia.ops import scopes
 from gioia.ops.base import Tx
 from gioia.text import name_key
 
@@ -134,7 +135,9 @@ def parent_names(tx: Tx, word: str, name: str) -> tuple[str, ...]:
     link = _LINKS.get(word)
     if link is None:
         raise InvalidInput(f"Only concepts and themes have parents, not {word}s.")
-    found = _children(tx, link, link.child.name_key == name_key(name))
+    concept = scopes.resolve(tx, name) if word == "concept" else None
+    where = link.child.id == concept.id if concept else link.child.name_key == name_key(name)
+    found = _children(tx, link, where) if word != "concept" or concept else []
     if not found:
         raise NotFound(f"No {word} {name!r}.")
     ids = parent_ids(tx, word, found[0])
@@ -174,12 +177,18 @@ def extras(tx: Tx) -> list[tuple[str, str, list[str]]]:
 # --- changing ------------------------------------------------------------------------
 
 
+ADOPT = "adopt {!r} into the structure"
+
+
 def add_parent(tx: Tx, word: str, item: Concept | Theme, parent: int) -> bool:
-    """Put ``item`` under ``parent`` too (or first, if it has none); False if it was."""
+    """Put ``item`` under ``parent`` too (or first, if it has none); False if it was. A
+    coder's private concept becomes the team's (see :mod:`gioia.ops.scopes`)."""
     link = _LINKS[word]
     current = parent_ids(tx, word, item)
     if parent in current:
         return False
+    if isinstance(item, Concept):
+        scopes.share(tx, item, ADOPT)
     if not current:
         setattr(item, link.primary.key, parent)
         return True
@@ -207,8 +216,11 @@ def remove_parent(tx: Tx, word: str, item: Concept | Theme, parent: int) -> bool
 
 
 def set_only_parent(tx: Tx, word: str, item: Concept | Theme, parent: int | None) -> None:
-    """Make ``parent`` the item's one parent (a move): its extra parents are dropped."""
+    """Make ``parent`` the item's one parent (a move): its extra parents are dropped. A
+    coder's private concept becomes the team's (see :mod:`gioia.ops.scopes`)."""
     link = _LINKS[word]
+    if isinstance(item, Concept) and parent is not None:
+        scopes.share(tx, item, ADOPT)
     setattr(item, link.primary.key, parent)
     tx.session.execute(delete(link.extra).where(link.extra_child == item.id))
 

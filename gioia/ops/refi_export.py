@@ -50,6 +50,7 @@ from gioia.refi.package import SIDECAR_VERSION, write_package
 from gioia.refi.positions import CONVENTIONS
 from gioia.refi.report import ExportResult
 from gioia.refi.xmlwrite import codebook_xml
+from gioia.schema import SHARED_SCOPE
 
 ORIGIN = f"gioia {__version__}"
 STORE_ID = "store_id"
@@ -88,7 +89,8 @@ def build_codes(
     tx: Tx, guid: Guids, memos: dict[tuple[str, int], list[str]]
 ) -> tuple[list[m.Code], dict[int, str], dict[str, list[Any]]]:
     """The code tree of the structure, the concepts' GUIDs by id, and gioia's record of
-    each code's level, position, creator and creation time (by GUID).
+    each code's level, position, creator and creation time (by GUID), and True after
+    them for a concept private to its creator (open coding).
 
     Each code has one parent here: a concept in several themes is under its first, and
     :func:`shared_sets` shows the others."""
@@ -101,6 +103,8 @@ def build_codes(
         key = guid(level, item.id)
         creator = creators.get(item.created_by_id) if isinstance(item, Concept) else None
         levels[key] = [level, item.position, creator, iso(item.created_at)]
+        if isinstance(item, Concept) and item.scope != SHARED_SCOPE:
+            levels[key].append(True)  # private to its creator (open coding)
         return m.Code(key, item.name, True, item.definition, memos.get((level, item.id), []))
 
     concept_guids: dict[int, str] = {}

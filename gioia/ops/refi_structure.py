@@ -24,17 +24,22 @@ from gioia.models import (
     Theme,
     ThemeExtraDimension,
 )
+from gioia.ops import scopes
 from gioia.ops.base import Tx
-from gioia.ops.parents import parent_ids, shared_allowed
-from gioia.ops.structure import assign, describe, find_item, level
+from gioia.ops.parents import ADOPT, parent_ids, shared_allowed
+from gioia.ops.structure import assign, define, find_item, level
 from gioia.refi import model as m
 from gioia.refi.levels import Mapping
 from gioia.refi.model import parse_time
 from gioia.refi.report import ImportReport, Skipped
-from gioia.schema import utcnow
+from gioia.schema import SHARED_SCOPE, utcnow
 from gioia.text import name_key
 
 _PARENT = {"concept": ("theme_id", "theme"), "theme": ("dimension_id", "dimension")}
+
+
+#: Items made or found, by level and key (see ``_Row.key``).
+Ids = dict[tuple[str, tuple[str, str | None]], int]
 
 
 @dataclass
@@ -47,6 +52,18 @@ class _Row:
     parent: str | None
     extra: list[Any] | None
     id: int = 0
+
+    @property
+    def owner(self) -> str | None:
+        """The coder (by their GUID) whose private concept this is, as gioia recorded it
+        (see :mod:`gioia.ops.scopes`); None for a shared one and every other item."""
+        private = self.extra is not None and len(self.extra) > 4 and self.extra[4]
+        return self.extra[2] if private and self.extra is not None else None
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        """What makes the item one item: its name, and the coder it is private to."""
+        return name_key(self.name), self.owner
 
 
 def _rows(
@@ -85,14 +102,11 @@ def make_structure(
     codes = {code.guid: code for code, _ in m.walk_codes(project.codes)}
     planned = list(_rows(mapping, codes, recorded))
     coders = dict(tx.session.execute(select(Coder.name, Coder.id)).all())
-    ids: dict[tuple[str, str], int] = {}
+    ids: Ids = {}
     for word in ("dimension", "theme", "concept"):
         model = level(word).model
-        rows = {name_key(row.name): row for _, _, row in planned if row.level == word}
-        stored: list[Any] = list(
-            tx.session.scalars(select(model).where(model.name_key.in_(list(rows))))
-        )
-        found = {item.name_key: item for item in stored}
+        rows = {row.key: row for _, _, row in planned if row.level == word}
+        found = _stored(tx, word, rows, coders)
         last = tx.session.scalar(select(func.max(model.position))) or 0
         new: list[tuple[_Row, dict[str, Any]]] = []
         for key, row in rows.items():
@@ -104,31 +118,29 @@ def make_structure(
             position = last + len(new) + 1
             fields: dict[str, Any] = {
                 "name": row.name,
-                "name_key": key,
+                "name_key": key[0],
                 "definition": row.definition,
                 "position": position,
                 "created_at": utcnow(),
             }
             if row.extra:
-                _level, fields["position"], creator, created = row.extra
+                _level, fields["position"], creator, created = row.extra[:4]
                 fields["created_at"] = parse_time(created) or fields["created_at"]
                 if word == "concept":
                     fields["created_by_id"] = coders.get(creator)
+            if word == "concept":
+                fields["scope"] = coders[row.owner] if row.owner else SHARED_SCOPE
             if word in _PARENT:
                 column, above = _PARENT[word]
-                fields[column] = ids.get((above, name_key(row.parent))) if row.parent else None
+                fields[column] = (
+                    ids.get((above, (name_key(row.parent), None))) if row.parent else None
+                )
             new.append((row, fields))
         if new:
             tx.session.execute(insert(model.__table__), [fields for _, fields in new])
-            made = dict(
-                tx.session.execute(
-                    select(model.name_key, model.id).where(
-                        model.name_key.in_([fields["name_key"] for _, fields in new])
-                    )
-                ).all()
-            )
-            for row, fields in new:
-                row.id = made[fields["name_key"]]
+            made = _stored(tx, word, {row.key: row for row, _ in new}, coders)
+            for row, _fields in new:
+                row.id = made[row.key].id
             _record(tx, word, new)
             report.definitions += sum(row.definition is not None for row, _ in new)
         for key, row in rows.items():
@@ -136,7 +148,7 @@ def make_structure(
     concepts: dict[str, int] = {}
     items: dict[str, tuple[str, int]] = {}
     for guid, what, row in planned:
-        row_id = ids[(row.level, name_key(row.name))]
+        row_id = ids[(row.level, row.key)]
         if what == "item":
             items[guid] = (row.level, row_id)
         else:
@@ -146,18 +158,41 @@ def make_structure(
     return concepts, items
 
 
-def _merge_into(
-    tx: Tx, word: str, item: Any, row: _Row, ids: dict[tuple[str, str], int], report: ImportReport
-) -> None:
+def _stored(
+    tx: Tx, word: str, rows: dict[tuple[str, str | None], _Row], coders: dict[str, int]
+) -> dict[tuple[str, str | None], Any]:
+    """The items the store has for these rows, by key: a concept in the same scope. A
+    shared concept of the file whose name a coder's private concept has is refused (the
+    lead shares or renames that one first, never a silent join)."""
+    model = level(word).model
+    keys = sorted({name for name, _owner in rows})
+    stored: list[Any] = list(tx.session.scalars(select(model).where(model.name_key.in_(keys))))
+    if word != "concept":
+        return {(item.name_key, None): item for item in stored}
+    owner_of = {id_: name for name, id_ in coders.items()}
+    found: dict[tuple[str, str | None], Any] = {}
+    for item in stored:
+        key = (item.name_key, owner_of.get(item.scope) if item.scope else None)
+        if key in rows:
+            found[key] = item
+        elif item.scope and (item.name_key, None) in rows:
+            named = rows[(item.name_key, None)].name
+            raise scopes.refuse_clash(tx, item, f"import the code {named!r}")
+    return found
+
+
+def _merge_into(tx: Tx, word: str, item: Any, row: _Row, ids: Ids, report: ImportReport) -> None:
     """An item the store has: the file's definition if it has none; its place kept."""
     if row.definition and not item.definition:
-        describe(tx, word, item.name, row.definition)
+        define(tx, word, item, row.definition)
         report.definitions += 1
     if word in _PARENT and row.parent:
         column, above = _PARENT[word]
-        wanted = ids.get((above, name_key(row.parent)))
+        wanted = ids.get((above, (name_key(row.parent), None)))
         current = getattr(item, column)
         if current is None:
+            if isinstance(item, Concept) and wanted is not None:
+                scopes.share(tx, item, ADOPT)
             setattr(item, column, wanted)
         elif current != wanted:
             report.warnings.append(

@@ -21,8 +21,8 @@ from sqlalchemy import select
 
 from gioia import agreement as ag
 from gioia import schema
-from gioia.errors import InvalidInput, NotFound
-from gioia.ops.base import Tx, find_concept_row, no_such_concept
+from gioia.errors import GioiaError, InvalidInput, NotFound
+from gioia.ops.base import Tx, no_such_concept, visible_concept_row
 from gioia.ops.reliability_data import (
     Matrix,
     Scope,
@@ -363,7 +363,7 @@ def _violations(
 
 def _concept_id(tx: Tx, name: str) -> int:
     """The id of the concept called ``name``, or ``NotFound`` with the closest name."""
-    found = find_concept_row(tx, name)
+    found = visible_concept_row(tx, name)
     if found is None:
         raise no_such_concept(tx, name)
     return found.id
@@ -405,14 +405,23 @@ def report(
     return _report(tx, scope, unit, exclusive, by, concept, bootstrap, seed)
 
 
-def reports(tx: Tx, levels: Sequence[str]) -> dict[str, AgreementReport]:
+def reports(tx: Tx, levels: Sequence[str]) -> dict[str, AgreementReport | str]:
     """Agreement per code and overall over segments at each of ``levels``, every coder
-    compared: what ``report`` gives at each, from one read of the reviews and codings."""
-    reading = read(tx, spans=False)
-    return {
-        level: _report(tx, at_level(tx, reading, level), "segment", False, None, None, None, 0)
-        for level in levels
-    }
+    compared: what ``report`` gives at each, from one read of the reviews and codings;
+    where ``report`` would refuse a level, the reason instead (the same for every level
+    when the read itself is refused)."""
+    try:
+        reading = read(tx, spans=False)
+    except GioiaError as exc:
+        return dict.fromkeys(levels, exc.message)
+    found: dict[str, AgreementReport | str] = {}
+    for level in levels:
+        try:
+            scope = at_level(tx, reading, level)
+            found[level] = _report(tx, scope, "segment", False, None, None, None, 0)
+        except GioiaError as exc:
+            found[level] = exc.message
+    return found
 
 
 def _report(
@@ -430,6 +439,14 @@ def _report(
     names = [n for _, n in scope.coders]
     matrix = unit_matrix(scope, unit)
     codes = sorted(matrix.codes, key=lambda c: name_key(scope.names[c]))
+    if not codes and scope.private is not None:
+        raise InvalidInput(
+            f"No shared concept is coded in scope: the {scope.private.codings} coding(s) by "
+            f"{', '.join(scope.private.coders)} are on concepts still private to their "
+            "coder (open coding), and agreement is over the shared concepts. Share them "
+            "first: assign them to themes, merge same-name ones (gioia concept merge), or "
+            "move to codebook coding (gioia coders phase codebook)."
+        )
     if concept is not None:
         wanted = _concept_id(tx, concept) if level == "concept" else None
         codes = [c for c in codes if c == wanted or name_key(scope.names[c]) == name_key(concept)]
@@ -468,6 +485,7 @@ def _report(
         if bootstrap
         else None,
         exclusive,
+        scope.private,
     )
 
 

@@ -25,11 +25,11 @@ from gioia.arrays import distinct, distinct_rows, index_in
 from gioia.errors import InvalidInput, NotFound
 from gioia.ops.base import Tx, existing_coder, transcript_id
 from gioia.ops.levels import check_level, codes_at_level, level_codes, parent_map
+from gioia.schema import SHARED_SCOPE
 from gioia.text import name_key
-from gioia.views import CoderCodes
+from gioia.views import CoderCodes, PrivateLeftOut
 
 UNITS = ("segment", "transcript", "character")
-COMPARING = "Comparing coders shows other coders' work, which is"
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.intp]
@@ -67,6 +67,7 @@ class Scope:
     codings: Codings
     names: dict[int, str] = field(default_factory=dict)  # code -> name
     groups: dict[int, tuple[int, ...]] = field(default_factory=dict)  # code -> its parents
+    private: PrivateLeftOut | None = None  # codings on concepts private to their coder
 
     @cached_property
     def applied(self) -> dict[tuple[int, int], set[int]]:
@@ -109,6 +110,7 @@ class Scope:
             self.codings.only(np.isin(self.codings.coder, ids)),
             self.names,
             self.groups,
+            self.private,
         )
 
 
@@ -154,8 +156,9 @@ class Reading:
     coders: list[tuple[int, str]]
     segments: dict[int, tuple[int, int, int, str]]
     reviewed: dict[int, set[int]]
-    codings: IntArray  # coder, segment, concept[, start, end] per row
+    codings: IntArray  # coder, segment, concept[, start, end] per row (shared concepts)
     spans: bool
+    private: PrivateLeftOut | None  # codings on concepts private to their coder, left out
 
 
 def load(
@@ -175,7 +178,7 @@ def load(
     agreement over segments and transcripts needs) the codings' spans are not read.
     """
     if tx.viewer.blind:
-        raise tx.viewer.hidden(COMPARING)
+        raise tx.viewer.comparing()
     check_level(level)
     reading = read(tx, coders=coders, transcript=transcript, case=case, wave=wave, spans=spans)
     return at_level(tx, reading, level)
@@ -192,7 +195,7 @@ def read(
 ) -> Reading:
     """What every level's scope shares (see ``load``), read once."""
     if tx.viewer.blind:
-        raise tx.viewer.hidden(COMPARING)
+        raise tx.viewer.comparing()
     texts, where = _transcripts(tx, transcript, case, wave)
     reviews, codings = schema.reviews.c, schema.codings.c
     marks = tx.fetch_array(
@@ -211,7 +214,8 @@ def read(
     marks = marks[np.isin(marks[:, 1], units)]
     reviewed = {c: set(marks[marks[:, 0] == c, 1].tolist()) for c, _ in compared}
     found = found[np.isin(found[:, 0], ids) & np.isin(found[:, 1], units)]
-    return Reading(texts, compared, segments, reviewed, found, spans)
+    found, private = _shared_only(tx, found, compared)
+    return Reading(texts, compared, segments, reviewed, found, spans, private)
 
 
 def at_level(tx: Tx, reading: Reading, level: str) -> Scope:
@@ -235,7 +239,29 @@ def at_level(tx: Tx, reading: Reading, level: str) -> Scope:
         ),
     )
     scope.names, scope.groups = _code_names(tx, level)
+    scope.private = reading.private
     return scope
+
+
+def _shared_only(
+    tx: Tx, found: Any, compared: list[tuple[int, str]]
+) -> tuple[Any, PrivateLeftOut | None]:
+    """The codings (rows of coder, segment, concept, …) on shared concepts, and what was
+    left out: codings on concepts still private to their coder (open coding, see
+    :mod:`gioia.ops.scopes`) are no coder's shared code, so nothing to compare."""
+    concepts = schema.concepts.c
+    query = select(concepts.id).where(concepts.scope != SHARED_SCOPE)
+    private = np.fromiter(tx.execute(query).scalars(), dtype=np.int64)
+    left = np.isin(found[:, 2], private)
+    if not left.any():
+        return found, None
+    out = found[left]
+    by = set(out[:, 0].tolist())
+    return found[~left], PrivateLeftOut(
+        int(left.sum()),
+        len({(int(c), int(k)) for c, k in out[:, [0, 2]].tolist()}),
+        tuple(name for id_, name in compared if id_ in by),
+    )
 
 
 def _compared(tx: Tx, coders: list[str] | None, readers: set[int]) -> list[tuple[int, str]]:

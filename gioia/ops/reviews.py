@@ -20,7 +20,7 @@ from gioia.models import (
     Theme,
     Transcript,
 )
-from gioia.ops import memos
+from gioia.ops import memos, scopes
 from gioia.ops.base import Tx, coding_applications, record_reviews, segment_labels
 from gioia.ops.listing import segments as list_segments
 from gioia.ops.objects import find_coder, get_concept, get_transcript, resolve_refs, segment_ref
@@ -278,12 +278,13 @@ def concept_choices(tx: Tx) -> list[ConceptChoice]:
         )
     }
     rows = tx.session.execute(
-        select(Concept.id, Concept.name, Theme.name)
+        select(Concept.id, Theme.name)
         .outerjoin(Theme, Theme.id == Concept.theme_id)
         .where(tx.viewer.concept_clause())
-        .order_by(Concept.name_key)
+        .order_by(Concept.name_key, Concept.scope)
     ).all()
-    choices = [ConceptChoice(name, theme, last.get(id_)) for id_, name, theme in rows]
+    shown = scopes.labels(tx)  # another coder's private concept as "Trust [Ana]"
+    choices = [ConceptChoice(shown[id_], theme, last.get(id_)) for id_, theme in rows]
     return sorted(choices, key=lambda c: c.last_used or dt.datetime.min, reverse=True)
 
 
@@ -293,11 +294,10 @@ def concept_info(tx: Tx, name: str, *, examples: int = 2) -> ConceptInfo:
     concept = get_concept(tx, name)
     theme = tx.session.get(Theme, concept.theme_id or -1)
     dimension = tx.session.get(Dimension, theme.dimension_id or -1) if theme else None
-    own = list_segments(
-        tx, concept=concept.name, only_coder=tx.coder().id, include_interviewer=True
-    )
+    name = scopes.label_of(tx, concept)
+    own = list_segments(tx, concept=name, only_coder=tx.coder().id, include_interviewer=True)
     return ConceptInfo(
-        concept.name,
+        name,
         concept.definition,
         theme.name if theme else None,
         dimension.name if dimension else None,

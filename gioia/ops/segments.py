@@ -548,7 +548,7 @@ def delete_segment(tx: Tx, ref: str, *, force: bool = False) -> DeleteOutcome:
         f"Deleted {ref}"
         + (f" ({segment.speaker})" if segment.speaker else "")
         + f": {one_line(str(state['text']))!r}"
-        + (f", dropping {len(items)} coding(s) or memo(s)" if items else ""),
+        + (", dropping the work on it (see before)" if items else ""),
         subject_id=old.id,
         transcript_id=transcript.id,
         before={
@@ -557,7 +557,7 @@ def delete_segment(tx: Tx, ref: str, *, force: bool = False) -> DeleteOutcome:
             "removed_text": text[cut[0] : cut[1]],
             "codings": [coding_state(c, ref, text) for c in work.codings],
             "memos": [{"id": m.id, "coder": m.coder, "text": m.text} for m in work.memos],
-            "read by": len(work.reviews),
+            "reviews": {r.coder: 1 for r in work.reviews},  # a blind reader sees theirs
         },
         after={
             "characters": len(transcript.text),

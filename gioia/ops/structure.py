@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, exists, func, select, true, update
+from sqlalchemy import CursorResult, delete, exists, func, select, update
 from sqlalchemy.orm import aliased
 
 from gioia.errors import InvalidInput, NotFound
 from gioia.limits import DEFINITION_LENGTH, clean_name, clean_text
 from gioia.models import Coder, Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
-from gioia.ops import parents
+from gioia.ops import parents, scopes
 from gioia.ops.base import Tx, suggestion
 from gioia.ops.memos import snapshots as memo_snapshots
 from gioia.ops.objects import resolve_refs
@@ -58,8 +58,12 @@ def parent_column(lvl: Level) -> Any:
 
 
 def find_item(tx: Tx, word: str, name: str) -> Item | None:
-    """The concept, theme or dimension called ``name`` (case- and space-insensitively),
-    whoever may see it: names are unique at each level."""
+    """The concept, theme or dimension called ``name`` (case- and space-insensitively):
+    names are unique at each level, a concept's in its scope (the one ``name`` means to
+    the acting coder, see :func:`gioia.ops.scopes.resolve`)."""
+    if word == "concept":
+        row = scopes.resolve(tx, name)
+        return tx.session.get(Concept, row.id) if row is not None else None
     model = level(word).model
     found = tx.session.scalar(select(model).where(model.name_key == name_key(name)))
     return cast("Item | None", found)
@@ -69,12 +73,13 @@ def get_item(tx: Tx, word: str, name: str, *, hint: str = "") -> Item:
     """The item called ``name`` that the acting coder may see, or ``NotFound`` with the
     closest name they may see at that level."""
     found = find_item(tx, word, name)
-    if isinstance(found, Concept) and not tx.viewer.sees_concept(tx, found.id):
-        found = None
     if found is None:
         model = level(word).model
-        visible = tx.viewer.concept_clause() if word == "concept" else true()
-        names = list(tx.session.scalars(select(model.name).where(visible)))
+        names = (
+            list(scopes.labels(tx).values())
+            if word == "concept"
+            else list(tx.session.scalars(select(model.name)))
+        )
         raise NotFound(f"No {word} {name!r}.{suggestion(name, names)}{hint}")
     return found
 
@@ -96,16 +101,26 @@ def _codings_of(tx: Tx, concept: Item) -> int:
     return tx.session.scalar(select(func.count()).where(Coding.concept_id == concept.id)) or 0
 
 
-def add(tx: Tx, word: str, name: str, definition: str | None = None) -> str:
-    """Create a concept, theme or dimension; its name must be free at its level."""
+def add(
+    tx: Tx, word: str, name: str, definition: str | None = None, *, scope: int | None = None
+) -> str:
+    """Create a concept, theme or dimension; its name must be free at its level (a
+    concept's in its scope: the acting coder's, see :mod:`gioia.ops.scopes`, unless
+    ``scope`` is given)."""
     lvl = level(word)
     if word != "concept":
         require_lead(tx.coder_name, f"Adding a {word}")
     cleaned = clean_name(name, word)
-    existing = find_item(tx, word, cleaned)
-    if existing is not None:
-        _refuse_clash(tx, word, cleaned, existing, "")
     creator = tx.coder() if tx.coder_name else None
+    if word == "concept":
+        scope = scopes.scope_for(tx, creator) if scope is None else scope
+        clash = scopes.clash(tx, name_key(cleaned), scope)
+        if clash is not None:
+            raise scopes.refuse_clash(tx, clash, f"add the concept {cleaned!r}")
+    else:
+        existing = find_item(tx, word, cleaned)
+        if existing is not None:
+            raise InvalidInput(f"A {word} named {existing.name!r} already exists.")
     last = tx.session.scalar(select(func.max(lvl.model.position)))
     fields: dict[str, Any] = {
         "name": cleaned,
@@ -115,8 +130,13 @@ def add(tx: Tx, word: str, name: str, definition: str | None = None) -> str:
     described = clean_text(definition or "", "A definition", DEFINITION_LENGTH)
     if described:
         fields["definition"] = described
-    if word == "concept" and creator is not None:
-        fields["created_by_id"] = creator.id
+    after: dict[str, Any] = {"name": cleaned, "definition": fields.get("definition")}
+    if word == "concept":
+        fields["scope"] = scope
+        if creator is not None:
+            fields["created_by_id"] = creator.id
+        if scope:
+            after["private_to"] = tx.session.get(Coder, scope).name  # type: ignore[union-attr]
     item = lvl.model(**fields)
     tx.session.add(item)
     tx.session.flush()
@@ -126,29 +146,30 @@ def add(tx: Tx, word: str, name: str, definition: str | None = None) -> str:
         f"Created {word} {cleaned!r}",
         subject_id=item.id,
         concept_id=item.id if word == "concept" else None,
-        after={"name": cleaned, "definition": fields.get("definition")},
+        after=after,
     )
     return cleaned
 
 
-def _refuse_clash(tx: Tx, word: str, name: str, existing: Item, hint: str) -> None:
-    """Refuse a name that is taken; a concept another coder keeps private is not named."""
-    if isinstance(existing, Concept) and not tx.viewer.sees_concept(tx, existing.id):
-        raise InvalidInput(
-            f"The concept name {name!r} is taken by another coder's concept, not in the "
-            "structure yet: choose another name."
-        )
-    raise InvalidInput(f"A {word} named {existing.name!r} already exists{hint}.")
-
-
 def rename(tx: Tx, word: str, old: str, new: str) -> str:
-    """Rename an item; the new name must be free (a change of case or spacing is fine)."""
+    """Rename an item; the new name must be free (a change of case or spacing is fine;
+    a concept's in its scope, see :mod:`gioia.ops.scopes`)."""
     item = get_item(tx, word, old)
     require_lead_or_own(tx, item, "Renaming")
     cleaned = clean_name(new, word)
-    clash = find_item(tx, word, cleaned)
-    if clash is not None and clash.id != item.id:
-        _refuse_clash(tx, word, cleaned, clash, f": merge them with `gioia {word} merge`")
+    if isinstance(item, Concept):
+        clash = scopes.clash(tx, name_key(cleaned), item.scope, besides=[item.id])
+        if clash is not None:
+            named = scopes.label_of(tx, item)
+            doing = f"rename {named!r} to {cleaned!r}"
+            raise scopes.refuse_clash(tx, clash, doing, subject=item)
+    else:
+        other = find_item(tx, word, cleaned)
+        if other is not None and other.id != item.id:
+            raise InvalidInput(
+                f"A {word} named {other.name!r} already exists: merge them with "
+                f"`gioia {word} merge`."
+            )
     before = item.name
     item.name, item.name_key = cleaned, name_key(cleaned)
     tx.record(
@@ -201,9 +222,11 @@ def merge(tx: Tx, word: str, sources: list[str], target: str) -> MergeResult:
         raise InvalidInput(f"Cannot merge {into.name!r} into itself.")
     moved = 0
     dropped: list[dict[str, Any]] = []
+    names = tuple(_shown(tx, i) for i in items)
     memo_column = _MEMO_COLUMNS[word]
     memos = [m["id"] for m in memo_snapshots(tx, memo_column, [i.id for i in items])]
     before = []
+    places: list[list[int]] = []
     for item in items:
         source: dict[str, Any] = {"id": item.id, "name": item.name, "definition": item.definition}
         if lvl.parent is not None:
@@ -222,16 +245,22 @@ def merge(tx: Tx, word: str, sources: list[str], target: str) -> MergeResult:
         tx.session.execute(
             update(Memo).where(memo_column == item.id).values({memo_column: into.id})
         )
-        if lvl.parent is not None:  # the target takes the source's place in the tree
-            assert isinstance(into, Concept | Theme) and isinstance(item, Concept | Theme)
-            held = parents.parent_ids(tx, word, item)
-            if not parents.shared_allowed(tx):
-                held = held[:1] if getattr(into, parent_column(lvl).key) is None else []
-            for parent in held:
-                parents.add_parent(tx, word, into, parent)
+        if lvl.parent is not None:
+            assert isinstance(item, Concept | Theme)
+            places.append(parents.parent_ids(tx, word, item))
         tx.session.delete(item)
     tx.session.flush()
-    names = tuple(i.name for i in items)
+    if isinstance(into, Concept) and any(
+        isinstance(i, Concept) and i.scope != into.scope for i in items
+    ):
+        # Two coders' concepts (or a coder's and the team's) are one now: the team's.
+        scopes.share(tx, into, "merge into {!r}")
+    for held in places:  # the target takes the sources' places in the tree
+        assert isinstance(into, Concept | Theme)
+        if not parents.shared_allowed(tx):
+            held = held[:1] if getattr(into, parent_column(lvl).key) is None else []
+        for parent in held:
+            parents.add_parent(tx, word, into, parent)
     what = "coding(s)" if word == "concept" else f"{lvl.child}(s)"
     after: dict[str, Any] = {"target": into.name, "moved": moved, "duplicates": len(dropped)}
     if dropped:
@@ -249,6 +278,12 @@ def merge(tx: Tx, word: str, sources: list[str], target: str) -> MergeResult:
         after=after,
     )
     return MergeResult(into.name, names, moved, len(dropped))
+
+
+def _shown(tx: Tx, item: Item) -> str:
+    """An item's name as the acting coder reads it (another coder's private concept as
+    ``Trust [Ana]``)."""
+    return scopes.label_of(tx, item) if isinstance(item, Concept) else item.name
 
 
 def _move_codings(tx: Tx, source_id: int, target_id: int) -> tuple[int, list[dict[str, Any]]]:
@@ -431,9 +466,11 @@ def split(
     if len(chosen) == len(rows):
         raise InvalidInput(f"That would move every coding of {concept.name!r}: rename it instead.")
     moving = coding_snapshots(tx, Coding.id.in_(chosen))
-    name = add(tx, "concept", new)
-    created = find_item(tx, "concept", name)
-    assert isinstance(created, Concept)
+    name = add(tx, "concept", new, scope=concept.scope)
+    created = tx.session.scalar(
+        select(Concept).where(Concept.name_key == name_key(name), Concept.scope == concept.scope)
+    )
+    assert created is not None
     for theme in parents.parent_ids(tx, "concept", concept):
         parents.add_parent(tx, "concept", created, theme)
     tx.session.execute(

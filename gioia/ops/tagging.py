@@ -17,23 +17,22 @@ from sqlalchemy import func, select
 from gioia import schema
 from gioia.errors import GioiaError, ImportFailed, InvalidInput, NotAllowed, NotFound
 from gioia.limits import clean_name
+from gioia.ops import scopes
 from gioia.ops.base import (
     Actor,
-    ConceptRow,
     Tx,
     create_concept,
     create_concepts,
     ensure_coder,
-    find_concept_row,
     in_chunks,
     insert_new,
     no_such_concept,
     parse_ref,
     record_reviews,
     resolve_segments,
-    visible_concept_row,
 )
-from gioia.schema import utcnow
+from gioia.ops.scopes import ConceptRow
+from gioia.schema import SHARED_SCOPE, utcnow
 from gioia.text import name_key
 from gioia.views import CodingsImportResult, TagResult
 
@@ -92,24 +91,23 @@ def tag(
 ) -> TagResult:
     """Apply a concept to segments for the acting coder; an existing coding is kept as is.
 
-    During open coding a name another coder made and keeps private is, for you, a new
-    concept (``create`` is needed); the two of you then share it.
+    The name means the shared concept or the coder's own (see :mod:`gioia.ops.scopes`):
+    during open coding a name another coder keeps private is, for you, a new concept of
+    your own (``create`` is needed), and neither of you learns of the other's.
     """
     if quote is not None and span is not None:
         raise InvalidInput("Give either a quote or a span, not both.")
     if not refs:
         raise InvalidInput("No segments given.")
     coder = tx.coder()
-    concept = visible_concept_row(tx, clean_name(concept_name, "concept"))
+    concept = scopes.of_coder(tx, clean_name(concept_name, "concept"), coder.id)
     created = concept is None
     events: list[int] = []
     if concept is None:
         if not create:
             raise no_such_concept(tx, concept_name, NEW_CONCEPT_HINT)
-        concept = find_concept_row(tx, concept_name)
-        if concept is None:
-            concept, event = create_concept(tx, concept_name)
-            events.append(event)
+        concept, event = create_concept(tx, concept_name)
+        events.append(event)
     added = existing = 0
     targets = resolve_segments(tx, refs)
     codings = schema.codings
@@ -275,7 +273,7 @@ def import_codings(tx: Tx, path: Path) -> CodingsImportResult:
     for row in rows:
         identity = (
             row.segment_id,
-            concepts[row.concept_key].id,
+            concepts[(row.coder_key, row.concept_key)].id,
             coders[row.coder_key].id,
             row.start,
             row.end,
@@ -358,24 +356,39 @@ def _transcript_segments(
 
 def _concepts(
     tx: Tx, rows: list[_Row], coders: dict[str, Actor]
-) -> tuple[dict[str, ConceptRow], list[str]]:
-    """The concepts the rows name, by key; those that are new are created (in the order
-    of the file, by the coder of the first row that names them) and listed."""
-    first: dict[str, _Row] = {}
+) -> tuple[dict[tuple[str, str], ConceptRow], list[str]]:
+    """The concept each coder's rows name, by (coder key, concept key): the shared one or
+    that coder's own (see :mod:`gioia.ops.scopes`: one coder's new name never joins
+    another's private concept); those that are new are created (in the order of the
+    file, by the coder of the first row that names them in their scope) and listed."""
+    first: dict[tuple[str, str], _Row] = {}
     for row in rows:
-        first.setdefault(row.concept_key, row)
+        first.setdefault((row.coder_key, row.concept_key), row)
     concepts = schema.concepts.c
-    found: dict[str, ConceptRow] = {}
-    for chunk in in_chunks(list(first)):
-        query = select(concepts.id, concepts.name, concepts.name_key)
-        for r in tx.execute(query.where(concepts.name_key.in_(chunk))):
-            found[r.name_key] = ConceptRow(r.id, r.name)
-    missing = [(key, row) for key, row in first.items() if key not in found]
-    made = create_concepts(tx, [(row.concept, coders[row.coder_key]) for _, row in missing])
-    for (key, _), (concept, _event) in zip(missing, made, strict=True):
-        found[key] = concept
-    created = [concept.name for concept, _ in made]
-    return found, created
+    scopes_read = [SHARED_SCOPE, *(c.id for c in coders.values())]
+    stored: dict[tuple[int, str], ConceptRow] = {}  # (scope, key) -> concept
+    for chunk in in_chunks(sorted({key for _, key in first})):
+        query = select(concepts.id, concepts.name, concepts.name_key, concepts.scope).where(
+            concepts.name_key.in_(chunk), concepts.scope.in_(scopes_read)
+        )
+        for r in tx.execute(query):
+            stored[(r.scope, r.name_key)] = ConceptRow(r.id, r.name, r.scope)
+    scope_of = dict(zip(first, scopes.scopes_for(tx, [coders[c] for c, _ in first]), strict=True))
+    found: dict[tuple[str, str], ConceptRow] = {}
+    missing: dict[tuple[int, str], _Row] = {}
+    for pair, row in first.items():
+        hit = stored.get((SHARED_SCOPE, pair[1])) or stored.get((coders[pair[0]].id, pair[1]))
+        if hit is not None:
+            found[pair] = hit
+        else:
+            missing.setdefault((scope_of[pair], pair[1]), row)
+    made = create_concepts(tx, [(row.concept, coders[row.coder_key]) for row in missing.values()])
+    for where, (concept, _event) in zip(missing, made, strict=True):
+        stored[where] = concept
+    for pair in first:
+        if pair not in found:
+            found[pair] = stored[(scope_of[pair], pair[1])]
+    return found, [concept.name for concept, _ in made]
 
 
 def _insert_codings(

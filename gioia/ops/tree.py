@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Row, Table, and_, case, func, select
 
 from gioia import schema
 from gioia.errors import InvalidInput
+from gioia.ops import scopes
 from gioia.ops.base import Tx, evidence_coder
 from gioia.ops.levels import codes_at_level, level_codes, parent_map
 from gioia.text import name_key
@@ -137,10 +138,11 @@ def structure(tx: Tx, *, coder: str | None = None, order: str = "structure") -> 
     concepts: dict[int | None, list[ConceptNode]] = defaultdict(list)
     held: list[int | None]
     under: list[int | None]
+    shown = scopes.labels(tx)  # another coder's private concept as "Trust [Ana]"
     for c in rows(schema.concepts, tx.viewer.concept_clause()):
         held = list(concept_themes.get(c.id, []))
         concept = ConceptNode(
-            c.name,
+            shown[c.id],
             c.definition,
             counts["concept"].get(c.id, Counts()),
             tuple(theme_names[t] for t in held if t is not None),
@@ -231,18 +233,16 @@ def item_info(tx: Tx, word: str, name: str, *, coder: str | None = None) -> Item
         for theme in above:
             grand += [g for g in parent_names(tx, "theme", get_item(tx, "theme", theme))]
     view = structure(tx, coder=coder)
-    counts = next(
-        (row.counts for row in items_of(view, word) if name_key(row.name) == item.name_key),
-        Counts(),
-    )
+    named = scopes.label_of(tx, item) if word == "concept" else item.name  # type: ignore[arg-type]
+    counts = next((row.counts for row in items_of(view, word) if row.name == named), Counts())
     examples: tuple[Any, ...] = ()
     if word == "concept":
         evidence = evidence_coder(tx, coder)
-        found = list_segments(tx, concept=item.name, only_coder=evidence, include_interviewer=True)
+        found = list_segments(tx, concept=named, only_coder=evidence, include_interviewer=True)
         examples = tuple(found[:2])
     return ItemInfo(
         word,
-        item.name,
+        named,
         item.definition,
         ", ".join(above) or None,
         ", ".join(dict.fromkeys(grand)) or None,

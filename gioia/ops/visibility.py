@@ -5,8 +5,8 @@ events to show. A project codes in one of two blind phases:
 
 - **open coding**: codings and memos are private to their coder, and so are the new
   concept names a coder makes, until the structure adopts them (puts them under a
-  theme); a coder who uses a name another keeps private shares that concept from then
-  on (names are unique);
+  theme): each is in its coder's scope (see :mod:`gioia.ops.scopes`), so a coder who
+  uses a name another keeps private makes a concept of their own;
 - **codebook coding**: the concept list is shared; codings and memos stay private.
 
 Only ``show_others`` (``--show-others``) lifts the blind for one call, and the call is
@@ -23,10 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     ColumnElement,
-    Integer,
     Select,
     and_,
-    bindparam,
     exists,
     insert,
     or_,
@@ -37,6 +35,7 @@ from sqlalchemy import (
 
 from gioia import schema
 from gioia.errors import InvalidInput, NotAllowed
+from gioia.schema import SHARED_SCOPE
 from gioia.text import name_key
 from gioia.views_core import PHASES
 
@@ -53,6 +52,10 @@ _concepts, _codings, _memos, _events = (
 )
 
 DEFAULT_PHASE = "open"
+
+#: Keys of an event's before or after that list coders by name (a merged segment's
+#: readers), which a blind reader sees themself in only.
+READERS = ("read marks kept", "read marks withdrawn")
 
 #: Subjects of events about what the team shares (the structure, the transcripts), which
 #: every coder sees; events about codings, reviews, memos and coders are their coder's.
@@ -81,22 +84,6 @@ def phase(tx: Tx) -> str:
 def _phase_query() -> Select[Any]:
     settings = schema.settings.c
     return select(settings.value).where(settings.key == "phase")
-
-
-@cache
-def _seen_concept_query() -> Select[Any]:
-    """Whether the concept ``concept`` is one the coder ``me`` may see in open coding (as
-    ``Viewer.concept_clause``, with the two as parameters)."""
-    me = bindparam("me", type_=Integer())
-    return select(_concepts.id).where(
-        _concepts.id == bindparam("concept"),
-        or_(
-            _concepts.theme_id.is_not(None),
-            _concepts.created_by_id.is_(None),
-            _concepts.created_by_id == me,
-            exists().where(_codings.concept_id == _concepts.id, _codings.coder_id == me),
-        ),
-    )
 
 
 @dataclass(frozen=True)
@@ -133,22 +120,16 @@ class Viewer:
         return true() if self.unblinded else coder_column == self.me
 
     def concept_clause(self) -> ColumnElement[bool]:
-        """A condition on the concepts keeping those this viewer may see."""
-        if self.unblinded or self.phase != "open":
+        """A condition on the concepts keeping those this viewer may see: the shared
+        ones and their own (blind), or all."""
+        if self.unblinded:
             return true()
-        return or_(
-            _concepts.theme_id.is_not(None),
-            _concepts.created_by_id.is_(None),
-            _concepts.created_by_id == self.me,
-            exists().where(_codings.concept_id == _concepts.id, _codings.coder_id == self.me),
-        )
+        return _concepts.scope.in_([SHARED_SCOPE, self.me])
 
-    def sees_concept(self, tx: Tx, concept_id: int) -> bool:
-        """Whether this viewer may see the concept (its name, its place, its memos)."""
-        if self.unblinded or self.phase != "open":
-            return True
-        found = tx.execute(_seen_concept_query(), {"concept": concept_id, "me": self.me})
-        return found.scalar() is not None
+    def sees_concept(self, scope: int) -> bool:
+        """Whether this viewer may see a concept of ``scope`` (its name, its place, its
+        memos)."""
+        return self.unblinded or scope in (SHARED_SCOPE, self.me)
 
     def visible_concept_ids(self) -> Any:
         """A subquery of the ids of the concepts this viewer may see."""
@@ -185,7 +166,8 @@ class Viewer:
 
     def redact(self, value: Any) -> Any:
         """An event's before or after without other coders' items (a coding or memo as
-        ``{"coder": …}``, or their counts of reviews), for a blind viewer."""
+        ``{"coder": …}``, their counts of reviews, their names among the readers of a
+        merged segment), for a blind viewer."""
         if self.unblinded:
             return value
         if isinstance(value, list):
@@ -199,6 +181,8 @@ class Viewer:
                 key: (
                     {k: v for k, v in item.items() if k == self.name}
                     if key == "reviews" and isinstance(item, dict)
+                    else [name for name in item if name == self.name]
+                    if key in READERS and isinstance(item, list)
                     else self.redact(item)
                 )
                 for key, item in value.items()
@@ -223,6 +207,15 @@ class Viewer:
         return InvalidInput(
             f"{lead} hidden from {self.name} during blind {self.phase} coding: "
             "pass --show-others to see them (recorded in the audit trail)."
+        )
+
+    def comparing(self) -> InvalidInput:
+        """The error for comparing coders (agreement, disagreements, reconcile) blind:
+        it says nothing of whether anyone else coded."""
+        return InvalidInput(
+            f"Comparing coders is not blind: during blind {self.phase} coding {self.name} "
+            "sees their own work only; pass --show-others to compare (recorded in the audit "
+            "trail)."
         )
 
     def check_coder(self, name: str, lead: str) -> None:
@@ -277,11 +270,15 @@ def record_unblinding(tx: Tx, reading: str) -> int:
 
 def set_phase(tx: Tx, value: str) -> str:
     """Move the project to a phase of blind coding (``open`` or ``codebook``); returns
-    the phase it was in."""
+    the phase it was in. Codebook coding shares every concept: refused while two
+    coders' private concepts (or one and a shared one) have the same name."""
     if value not in PHASES:
         raise InvalidInput(f"{value!r} is not a phase: choose {' or '.join(PHASES)}.")
     before = phase(tx)
     if before != value:
+        from gioia.ops import scopes
+
+        shared = scopes.share_all(tx, "move to codebook coding") if value == "codebook" else []
         settings = schema.settings
         if tx.execute(select(settings.c.key).where(settings.c.key == "phase")).first() is None:
             tx.execute(insert(settings).values(key="phase", value=value))
@@ -290,8 +287,9 @@ def set_phase(tx: Tx, value: str) -> str:
         tx.record(
             "phase",
             "project",
-            f"Blind coding moved from {before} coding to {value} coding",
+            f"Blind coding moved from {before} coding to {value} coding"
+            + (f" ({len(shared)} private concept(s) shared)" if shared else ""),
             before={"phase": before},
-            after={"phase": value},
+            after={"phase": value, **({"shared": shared} if shared else {})},
         )
     return before
