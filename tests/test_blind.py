@@ -539,3 +539,26 @@ def test_an_event_s_readers_show_a_blind_coder_only_themself() -> None:
     }
     lead = Viewer(me=None, name=None, phase="open", unblinded=True)
     assert lead.redact(merged) == merged
+
+
+def test_the_lead_s_steps_on_a_private_concept_deleted_since_stay_hidden(store: str) -> None:
+    """The lead renames, defines and deletes Ben's private concepts: Ana reads none of it
+    in the trail (their names are Ben's, and the deletion counts his codings), while the
+    lead's deletion of a concept no coder touched stays in everyone's trail."""
+    _lead_sets_up(store)
+    _ben_codes(store)
+    with Project.open(store, coder="Ana") as ana:
+        before = [e.summary for e in ana.log()]
+    renamed = "Ben's label, the lead's QX"
+    with Project.open(store) as lead:
+        lead.rename_item("concept", f"{BEN_OWN2} renamed [Ben]", renamed)
+        lead.describe_item("concept", f"{renamed} [Ben]", "Defined QX")
+        lead.delete_item("concept", f"{renamed} [Ben]")
+        lead.delete_item("concept", f"{BEN_OWN} [Ben]", force=True)
+        lead.add_item("concept", "Lead's own")
+        lead.delete_item("concept", "Lead's own")
+        steps = [e.summary for e in lead.log() if e.coder is None and "QX" in e.summary]
+    assert len(steps) == 4, steps  # rename, define, delete, delete
+    with Project.open(store, coder="Ana") as ana:
+        after = [e.summary for e in ana.log()]
+    assert after == [*before, 'Created concept "Lead\'s own"', 'Deleted concept "Lead\'s own"']

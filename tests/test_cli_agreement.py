@@ -630,3 +630,54 @@ def test_the_agreement_table_fits_80_columns() -> None:
         "The home market        3      0      1      0      2  0.667 -3.000  0.000  0.640",
         "is not enough",
     ]
+
+
+def test_disagreements_wrap_a_coders_concepts_under_them(study: str, runner: CliRunner) -> None:
+    """A coder's concepts that do not fit on one line continue indented under it: a
+    wrapped name at the margin would read as the next concept's heading."""
+    visited = "The platform puts us in front of buyers in countries we never visited"
+    found = "We joined to be found by buyers we could never reach ourselves"
+    for concept in (visited, found):
+        tagged = run(runner, study, "tag", "case_a_ceo_w1:2", "-c", concept, coder="Tom")
+        assert tagged.exit_code == 0, tagged.output
+    out = run(runner, study, "disagreements", "-c", visited, "-t", "case_a_ceo_w1")
+    lines = out.output.splitlines()
+    start = lines.index("  case_a_ceo_w1:2: applied by Tom; not by Maria")
+    assert lines[start + 9 : start + 12] == [
+        "    Maria: (nothing)",
+        "    Tom: The platform puts us in front of buyers in countries we never visited;",
+        "      We joined to be found by buyers we could never reach ourselves",
+    ]
+    assert max(len(line) for line in lines) < 80
+    with Project.open(study, coder="Tom") as project:  # the command wrote nothing
+        assert project.log()[-1].summary == f"Tagged case_a_ceo_w1:2 with {found!r}"
+
+
+def test_an_other_decision_naming_an_agreed_concept_keeps_it_once(
+    study: str, runner: CliRunner
+) -> None:
+    """``= A; B`` where both coders agreed on A: A is kept once, in the summary, the
+    trail and the store."""
+    with Project.open(study) as lead:
+        item = next(
+            p
+            for p in lead.reconcile("Consensus").pending
+            if set(p.first.codes) - set(p.second.codes) and set(p.second.codes)
+        )
+        agreed = item.second.codes[0]  # Tom's, and now Maria's too
+        other = next(c for c in item.first.codes if c not in item.second.codes)
+    assert run(runner, study, "tag", item.ref, "-c", agreed, coder="Maria").exit_code == 0
+    with Project.open(study) as lead:
+        assert (
+            agreed
+            in next(p for p in lead.reconcile("Consensus").pending if p.ref == item.ref).agreed
+        )
+        decision = lead.resolve("Consensus", item.ref, "other", concepts=[agreed, other])
+    assert decision.summary == (
+        f"Reconciled {item.ref} into Consensus: other concepts ({agreed}; {other})"
+    )
+    with Project.open(study) as lead:
+        event = lead.log()[-1]
+        assert event.after["concepts"] == [agreed, other]
+        kept = sorted(r.concept for r in lead.codings(["Consensus"]) if r.segment == item.ref)
+    assert kept == sorted([agreed, other])

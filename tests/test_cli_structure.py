@@ -461,3 +461,20 @@ def test_a_merge_import_says_what_it_moves(study: str, runner: CliRunner, tmp_pa
             ],
         ),
     ]
+
+
+def test_new_coder_reads_their_own_counts(study: str, runner: CliRunner) -> None:
+    """A coder who has coded nothing yet reads counts of their own codings (zeros), said
+    so, not a caption claiming everyone's while Maria's and Tom's are hidden."""
+    tree = run(runner, study, "structure", coder="Cleo").output.splitlines()
+    assert tree[1].split()[-5:] == ["0", "0", "0", "0", "0"]
+    assert tree[-1] == "Counts of Cleo's codings."
+    matrix = run(runner, study, "matrix", coder="Cleo").output.splitlines()
+    assert matrix[0] == "Case × theme: segments (Cleo's codings)"
+    saturation = run(runner, study, "saturation", coder="Cleo").output.splitlines()
+    assert saturation[0] == "New concepts per interview, by date (Cleo's codings)"
+    info = run(runner, study, "theme", "info", "Cost-benefit calculus", coder="Cleo").output
+    assert "  0 coding(s) on 0 segment(s) in 0 transcript(s), 0 case(s), 0 informant(s)\n" in info
+    assert "    (Cleo's codings)\n" in info
+    coders = run(runner, study, "coders", "--json").output
+    assert [c["name"] for c in json.loads(coders)["coders"]] == ["Maria", "Tom"]  # no row made

@@ -322,7 +322,7 @@ def disagreements(
         out.print(_indented(_marked(item.text, item.coders), out.width), markup=False)
         for coder in item.coders:
             codes = "; ".join(coder.codes) or ("(nothing)" if coder.read else "(not read)")
-            out.print(f"    {coder.coder}: {codes}", markup=False)
+            out.print(_hanging(f"{coder.coder}: {codes}", out.width), markup=False)
     out.print(f"\n{len(found)} disagreement(s).", markup=False)
 
 
@@ -336,6 +336,16 @@ def _marked(text: str, coders: tuple[CoderCodes, ...]) -> str:
         out += [text[position:start], "«", text[start:end], "»"]
         position = end
     return "".join([*out, text[position:]])
+
+
+def _hanging(line: str, width: int) -> str:
+    """A coder's concepts under a disagreement: wrapped under their first line, so a
+    wrapped name never reads as the next concept's heading."""
+    import textwrap
+
+    return textwrap.fill(
+        line, max(width - 1, 20), initial_indent="    ", subsequent_indent="      "
+    )
 
 
 def _indented(text: str, width: int) -> str:

@@ -577,6 +577,18 @@ def evidence_coder(tx: Tx, coder: str | None) -> int | None:
     ).scalar()
 
 
+def evidence_name(tx: Tx, coder_id: int | None) -> str | None:
+    """The name of the coder whose codings are the evidence (``evidence_coder``'s id),
+    for a caption: a blind coder's own even before their first coding gives them a row
+    (None: everyone's)."""
+    if coder_id is None:
+        return None
+    if coder_id == tx.viewer.me:
+        return tx.viewer.name
+    coders = schema.coders.c
+    return tx.execute(select(coders.name).where(coders.id == coder_id)).scalar()
+
+
 def coding_applications(coder_id: int | None = None) -> Subquery:
     """Codings as they count: a coder's concept on a segment once, however many spans
     (quotes) mark it. One row per coder, concept and segment (of ``coder_id`` only, if

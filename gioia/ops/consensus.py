@@ -282,6 +282,7 @@ def _decide(
         if not concepts:
             raise InvalidInput("Name the concepts to use instead.")
         _, start, end, _ = work.scope.segments[segment]
+        named = set(kept)
         for name in concepts:
             concept = get_concept(tx, name)
             if concept.scope != SHARED_SCOPE:
@@ -289,7 +290,9 @@ def _decide(
             work.scope.names[concept.id] = concept.name
             found = _targets(work, segment, {concept.id}, (a_id, b_id))
             target |= found or {(concept.id, start, end)}  # a coder's quote, else the whole
-            names.append(concept.name)
+            if concept.id not in named:  # an agreed concept named again is kept once
+                named.add(concept.id)
+                names.append(concept.name)
     # A decision replaces what the consensus held on the segment (an earlier decision,
     # before the segment was merged with another): it is in the event's before.
     held = _consensus_codings(tx, work, segment)

@@ -16,7 +16,7 @@ from gioia import schema
 from gioia.analysis.evidence import NO_INFORMANT, Evidence, IntArray, TranscriptInfo
 from gioia.arrays import distinct_rows
 from gioia.ops import scopes
-from gioia.ops.base import Tx, evidence_coder
+from gioia.ops.base import Tx, evidence_coder, evidence_name
 from gioia.ops.levels import check_level, parent_map
 from gioia.text import name_key
 
@@ -155,8 +155,7 @@ def evidence_levels(tx: Tx, levels: Iterable[str], coder: str | None = None) -> 
         key=lambda i: (i == NONE, (informant_names.get(i) or "").casefold()),
     )
     coded_interviewer = len(np.unique(coded[segment[:, 4] == 1, 0]))
-    coders = schema.coders.c
-    evidence_name = tx.execute(select(coders.name).where(coders.id == coder_id)).scalar()
+    whose = evidence_name(tx, coder_id)
     transcript = _renumber(segment[:, 1], {t: n for n, (t, _) in enumerate(transcripts)})
     informant_index = _renumber(segment[:, 3], {p: n for n, p in enumerate(people)})
     concept_ids = code_order(tx, "concept")[0]
@@ -167,7 +166,7 @@ def evidence_levels(tx: Tx, levels: Iterable[str], coder: str | None = None) -> 
         row, code = _reach(concept, _codes_of_concepts(tx, level, concept_ids, ids))
         found[level] = Evidence(
             level=level,
-            coder=evidence_name,
+            coder=whose,
             codes=tuple(names),
             parents=tuple(parents),
             transcripts=tuple(infos),

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Row, Table, and_, case, func, select
 from gioia import schema
 from gioia.errors import InvalidInput
 from gioia.ops import scopes
-from gioia.ops.base import Tx, evidence_coder
+from gioia.ops.base import Tx, evidence_coder, evidence_name
 from gioia.ops.levels import codes_at_level, level_codes, parent_map
 from gioia.text import name_key
 from gioia.views import (
@@ -161,12 +161,7 @@ def structure(tx: Tx, *, coder: str | None = None, order: str = "structure") -> 
         )
         for dimension_id in under or [None]:
             themes[dimension_id].append(theme)
-    coders = schema.coders.c
-    evidence = (
-        tx.execute(select(coders.name).where(coders.id == coder_id)).scalar()
-        if coder_id is not None
-        else None
-    )
+    evidence = evidence_name(tx, coder_id)
     return StructureView(
         sort(
             [

@@ -148,17 +148,25 @@ class Viewer:
     def event_clause(self) -> ColumnElement[bool]:
         """A condition on ``Event`` keeping what this viewer may read in the trail: their
         own events (their work, or run by them), and others' changes to what the team
-        shares (about concepts they may see); a concept deleted since is shown only if no
-        coder (the lead) touched it."""
+        shares (about concepts they may see). Of a concept deleted since, the project
+        lead's changes are shown only if no other coder left work on it: it may have been
+        their private concept (its name is theirs), and the lead's summary counts their
+        codings."""
         if self.unblinded:
             return true()
         others = _events.coder_id.is_(None) | _events.subject.in_(SHARED_SUBJECTS)
+        theirs = schema.events.alias("theirs").c
         concept_seen = or_(
             _events.concept_id.is_(None),
             _events.concept_id.in_(self.visible_concept_ids()),
             and_(
                 _events.coder_id.is_(None),
                 ~exists().where(_concepts.id == _events.concept_id),
+                ~exists().where(
+                    theirs.concept_id == _events.concept_id,
+                    theirs.coder_id.is_not(None),
+                    theirs.coder_id != self.me,
+                ),
             ),
         )
         mine = or_(_events.coder_id == self.me, _events.actor_id == self.me)
