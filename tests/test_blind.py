@@ -562,3 +562,68 @@ def test_the_lead_s_steps_on_a_private_concept_deleted_since_stay_hidden(store: 
     with Project.open(store, coder="Ana") as ana:
         after = [e.summary for e in ana.log()]
     assert after == [*before, 'Created concept "Lead\'s own"', 'Deleted concept "Lead\'s own"']
+
+
+def _merge_summary(sources: str, target: str, moved: int) -> str:
+    return (
+        f"Merged concept(s) {sources} into {target!r} ({moved} coding(s) moved, "
+        "0 duplicate(s) dropped)"
+    )
+
+
+def test_the_lead_s_merges_show_each_coder_their_own_part_only(store: str) -> None:
+    """The lead merges Ben's private "Trust" into Ana's, Ana's private concept into an
+    adopted one, and an adopted concept both coded into another: each coder reads the
+    merges of their own concepts and of shared ones with their own codings counted, and
+    nothing of the other's private names or counts (log, its before and after, the
+    CLI); the lead and ``show_others`` read every event whole."""
+    _lead_sets_up(store)
+    with Project.open(store, coder="Ana") as ana:
+        ana.tag([SEG], "Trust", create=True)
+        ana.tag([SEG3], "Chains squeeze us QA", create=True)
+        ana.tag([f"{T}:8"], ADOPTED2)
+    with Project.open(store, coder="Ben") as ben:
+        ben.tag([SEG, SEG2], "Trust", create=True)
+        ben.tag([f"{T}:12"], ADOPTED2)
+    with Project.open(store) as lead:
+        last = lead.log()[-1].id
+        lead.merge_items("concept", ["Trust [Ben]"], "Trust [Ana]")
+        lead.merge_items("concept", ["Chains squeeze us QA [Ana]"], ADOPTED)
+        lead.merge_items("concept", [ADOPTED2], ADOPTED)
+        merges = [e for e in lead.log() if e.action == "merge"]
+    assert [e.summary for e in merges] == [
+        _merge_summary("'Trust [Ben]'", "Trust", 2),
+        _merge_summary("'Chains squeeze us QA [Ana]'", ADOPTED, 1),
+        _merge_summary(repr(ADOPTED2), ADOPTED, 2),
+    ]
+    assert [e.before["sources"][0]["moved by coder"] for e in merges] == [
+        {"Ben": 2},
+        {"Ana": 1},
+        {"Ana": 1, "Ben": 1},
+    ]
+    assert [e.after["moved"] for e in merges] == [2, 1, 2]
+    shared = "Ana's concept 'Trust' is shared with the team"
+    expected = {
+        "Ana": [shared, _merge_summary("'Chains squeeze us QA'", ADOPTED, 1)],
+        "Ben": [shared, _merge_summary("'Trust'", "Trust", 2)],
+    }
+    for coder, other in (("Ana", "Ben"), ("Ben", "QA")):
+        with Project.open(store, coder=coder) as reader:
+            events = reader.log()
+            newest = reader.log(limit=2)
+            unblinded = reader.log(show_others=True)
+        new = [e for e in events if e.id > last]
+        assert [e.summary for e in new] == [
+            *expected[coder],
+            _merge_summary(repr(ADOPTED2), ADOPTED, 1),
+        ]
+        assert [e.after["moved"] for e in new if e.action == "merge"] == [
+            2 if coder == "Ben" else 1,
+            1,
+        ]
+        assert other not in repr([dataclasses.astuple(e) for e in events])
+        assert [e.summary for e in newest] == [e.summary for e in new[-2:]]
+        assert [e.summary for e in unblinded if e.action == "merge"] == [e.summary for e in merges]
+        shown = CliRunner().invoke(cli, ["--store", store, "--coder", coder, "log", "--json"])
+        assert shown.exit_code == 0 and other not in shown.output
+        assert _merge_summary(repr(ADOPTED2), ADOPTED, 1) in shown.output

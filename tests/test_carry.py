@@ -438,3 +438,38 @@ def test_a_replacement_keeps_the_metadata_it_does_not_change(
     assert replaced.before is not None and replaced.after is not None
     assert (replaced.before["wave"], replaced.after["wave"]) == ("1", "2")
     assert replaced.before["attributes"] == replaced.after["attributes"] == {"channel": "Zoom"}
+
+
+def test_a_whole_segment_coding_stays_whole_when_its_turn_gains_words(
+    project: Project, tmp_path: Path
+) -> None:
+    """A turn coded as a whole gains a sentence in the corrected file: its coding codes
+    the whole corrected turn (not the old words as a quote), and is reported kept."""
+    path = tmp_path / "w.txt"
+    path.write_text("Interviewer: Why?\n\nAnna: The fee was small.\n")
+    as_lead(project).import_file(path)
+    project.tag(["w:2"], "Fee", create=True)
+    project.tag(["w:2"], "Small", quote="small", create=True)
+    assert stored(project) == [
+        (2, "Fee", "Maria", 6, 24, None),
+        (2, "Small", "Maria", 18, 23, None),
+    ]
+    path.write_text(
+        "Interviewer: Why?\n\nAnna: The fee was small. It paid for itself in a month.\n"
+    )
+    result = as_lead(project).import_file(path, options=REPLACE)
+    assert result.carried is not None
+    assert [(i.concept, i.status, i.how, i.new_text) for i in result.carried.items] == [
+        ("Fee", "kept", "exact", "The fee was small. It paid for itself in a month."),
+        ("Small", "kept", "exact", "small"),
+    ]
+    assert stored(project) == [
+        (2, "Fee", "Maria", 6, 55, None),
+        (2, "Small", "Maria", 18, 23, None),
+    ]
+    marks = project.transcript("w").segments[1].codings
+    assert [(m.concept, m.start, m.end, m.quote) for m in marks] == [
+        ("Fee", 0, 49, None),
+        ("Small", 12, 17, "small"),
+    ]
+    assert_spans_hold(project)

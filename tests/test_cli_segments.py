@@ -171,12 +171,12 @@ def test_correcting_a_coded_transcript(
     outputs = []
     for command in (
         "gioia import corrected/case_a_ceo_w1.txt --replace",
-        'gioia segment split case_a_ceo_w1:4 --before "Part Two"',
+        'gioia segment split case_a_ceo_w1:4 --before "Part Two" --whole-codings first',
         "gioia segment delete case_a_ceo_w1:5",
     ):
         args = shlex.split(command)[1:]
         result = runner.invoke(cli, ["--store", store, *args], catch_exceptions=False)
-        assert result.exit_code == 0, command
+        assert result.exit_code == 0, (command, result.output)
         outputs.append(result.output.splitlines())
     assert outputs[0][:3] == [
         "replaced   case_a_ceo_w1.txt → case_a_ceo_w1 (28 segments)",
@@ -186,9 +186,12 @@ def test_correcting_a_coded_transcript(
     ]
     assert outputs[1:] == [
         [
-            "Split case_a_ceo_w1:4 into case_a_ceo_w1:4, case_a_ceo_w1:5; 24 later segment(s) "
-            "renumbered.",
-            "carried    codings 3 kept; read marks 3 kept",
+            "Split case_a_ceo_w1:4 into case_a_ceo_w1:4, case_a_ceo_w1:5; 1 whole-segment "
+            "coding(s) kept by the first part only; 24 later segment(s) renumbered.",
+            "carried    codings 1 changed, 2 kept; read marks 3 kept",
+            "changed    case_a_ceo_w1:4  'The home market is not enough any more' by Tom: "
+            '"Mostly in Italy, still. Maybe seventy percent. A…" → "Mostly in Italy, still. '
+            'Maybe seventy percent. A…"',
         ],
         [
             "Deleted case_a_ceo_w1:5; 24 later segment(s) renumbered.",

@@ -440,6 +440,7 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
                 "definition": "Same day.",
                 "themes": [],
                 "codings": [quick],  # each coding that moved or went: id, T:N, coder
+                "moved by coder": {},  # its one coding was a duplicate: none moved
             }
         ]
     }

@@ -297,14 +297,20 @@ def plan(tx: Tx, transcript: Transcript, new_text: str, spans: list[SegmentSpan]
     old_text = transcript.text
     relocator = Relocator(old_text, new_text)
     starts = [span.start for span in spans]
-    segment_to = {
-        id_: _segment_of(relocator.place(s.start, s.end), spans, starts)
-        for id_, s in segments.items()
-    }
+    found = {id_: relocator.place(s.start, s.end) for id_, s in segments.items()}
+    segment_to = {id_: _segment_of(p, spans, starts) for id_, p in found.items()}
     placed: list[_Placed] = []
     identities: dict[tuple[int, int, int, int, int], _Placed] = {}
     for coding in work.codings:
-        target = _place_coding(relocator, coding, segment_to[coding.segment_id], spans, starts)
+        old, follows = segments[coding.segment_id], segment_to[coding.segment_id]
+        placement = found[coding.segment_id]
+        if (coding.start, coding.end) == (old.start, old.end) and placement and follows:
+            # A whole-segment coding stays one, of the segment its segment became.
+            span = spans[follows - 1]
+            status = "kept" if placement.how == "exact" else "changed"
+            target = _Placed(coding, follows, span.start, span.end, status, placement.how)
+        else:
+            target = _place_coding(relocator, coding, follows, spans, starts)
         if target.position is not None:
             key = (target.position, coding.concept_id, coding.coder_id, target.start, target.end)
             first = identities.get(key)

@@ -24,9 +24,10 @@ from gioia.models import (
     Segment,
     Transcript,
 )
-from gioia.ops import memos
+from gioia.ops import blind_trail, memos
 from gioia.ops.base import Tx, coding_applications
 from gioia.ops.objects import find_coder, get_concept, get_transcript
+from gioia.ops.visibility import Viewer
 from gioia.text import compile_grep, name_key
 from gioia.views import (
     CaseSummary,
@@ -363,21 +364,31 @@ def log(
     if concept is not None:
         query = query.where(Event.concept_id == get_concept(tx, concept).id)
     query = query.order_by(Event.id.desc())
-    if limit is not None:
-        query = query.limit(limit)
-    rows = tx.session.execute(query).all()
     viewer = tx.viewer
-    return [
-        EventView(
-            e.id,
-            e.at,
-            name,
-            e.action,
-            e.subject,
-            e.summary,
-            e.before if e.coder_id == viewer.me else viewer.redact(e.before),
-            e.after if e.coder_id == viewer.me else viewer.redact(e.after),
-            actor_name,
-        )
-        for e, name, actor_name in reversed(rows)
-    ]
+    views: list[EventView] = []
+    fetched = 0
+    while True:  # a blind reader may not see some events read: read on until enough
+        batch = query.offset(fetched)
+        if limit is not None:
+            batch = batch.limit(max(limit - len(views), 1))
+        rows = tx.session.execute(batch).all()
+        fetched += len(rows)
+        views += [v for row in rows if (v := _event_view(tx, viewer, *row)) is not None]
+        if limit is None or len(views) >= limit or not rows:
+            return list(reversed(views[:limit]))
+
+
+def _event_view(
+    tx: Tx, viewer: Viewer, e: Event, name: str | None, actor: str | None
+) -> EventView | None:
+    """An event as the acting coder reads it (None: nothing of it is theirs to see)."""
+    summary, before, after = e.summary, e.before, e.after
+    if e.coder_id != viewer.me and viewer.blind:
+        if e.action == "merge" and e.subject == "concept":
+            read = blind_trail.as_read_by(tx, summary, before, after)
+            if read is None:
+                return None
+            summary, before, after = read
+        else:
+            before, after = viewer.redact(before), viewer.redact(after)
+    return EventView(e.id, e.at, name, e.action, e.subject, summary, before, after, actor)

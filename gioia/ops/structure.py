@@ -17,9 +17,11 @@ from gioia.limits import DEFINITION_LENGTH, clean_name, clean_text
 from gioia.models import Coder, Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
 from gioia.ops import parents, scopes
 from gioia.ops.base import Tx, suggestion
+from gioia.ops.blind_trail import merge_summary, moved_by_coder
 from gioia.ops.memos import snapshots as memo_snapshots
 from gioia.ops.objects import resolve_refs
-from gioia.ops.visibility import require_lead, require_lead_or_own
+from gioia.ops.visibility import MOVED_BY_CODER, require_lead, require_lead_or_own
+from gioia.schema import SHARED_SCOPE
 from gioia.text import compile_grep, name_key
 from gioia.views import DeleteResult, MergeResult
 
@@ -236,6 +238,11 @@ def merge(tx: Tx, word: str, sources: list[str], target: str) -> MergeResult:
             source["codings"] = coding_snapshots(tx, Coding.concept_id == item.id)
             m, lost = _move_codings(tx, item.id, into.id)
             dropped += lost
+            # A private source names its owner, so the trail shows it to them only.
+            assert isinstance(item, Concept)
+            if item.scope != SHARED_SCOPE:
+                source["coder"] = scopes.owners(tx, [item]).get(item.scope)
+            source[MOVED_BY_CODER] = moved_by_coder(source["codings"], lost)
         else:
             assert lvl.child is not None
             source[f"{lvl.child}s"] = child_names(tx, lvl, item)
@@ -261,7 +268,6 @@ def merge(tx: Tx, word: str, sources: list[str], target: str) -> MergeResult:
             held = held[:1] if getattr(into, parent_column(lvl).key) is None else []
         for parent in held:
             parents.add_parent(tx, word, into, parent)
-    what = "coding(s)" if word == "concept" else f"{lvl.child}(s)"
     after: dict[str, Any] = {"target": into.name, "moved": moved, "duplicates": len(dropped)}
     if dropped:
         after["dropped"] = dropped
@@ -270,8 +276,7 @@ def merge(tx: Tx, word: str, sources: list[str], target: str) -> MergeResult:
     tx.record(
         "merge",
         word,
-        f"Merged {word}(s) {', '.join(map(repr, names))} into {into.name!r} "
-        f"({moved} {what} moved, {len(dropped)} duplicate(s) dropped)",
+        merge_summary(word, list(names), into.name, moved, len(dropped)),
         subject_id=into.id,
         concept_id=into.id if word == "concept" else None,
         before={"sources": before},

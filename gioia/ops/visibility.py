@@ -57,6 +57,13 @@ DEFAULT_PHASE = "open"
 #: readers), which a blind reader sees themself in only.
 READERS = ("read marks kept", "read marks withdrawn")
 
+#: The key of a merged concept's codings moved, counted per coder.
+MOVED_BY_CODER = "moved by coder"
+
+#: Keys of an event's before or after that count per coder (reviews of a merged segment,
+#: a merged concept's codings moved), which a blind reader sees their own count of.
+PER_CODER = ("reviews", MOVED_BY_CODER)
+
 #: Subjects of events about what the team shares (the structure, the transcripts), which
 #: every coder sees; events about codings, reviews, memos and coders are their coder's.
 SHARED_SUBJECTS = (
@@ -174,8 +181,8 @@ class Viewer:
 
     def redact(self, value: Any) -> Any:
         """An event's before or after without other coders' items (a coding or memo as
-        ``{"coder": …}``, their counts of reviews, their names among the readers of a
-        merged segment), for a blind viewer."""
+        ``{"coder": …}``, a private concept merged, their counts of reviews and of codings
+        moved, their names among the readers of a merged segment), for a blind viewer."""
         if self.unblinded:
             return value
         if isinstance(value, list):
@@ -188,7 +195,7 @@ class Viewer:
             return {
                 key: (
                     {k: v for k, v in item.items() if k == self.name}
-                    if key == "reviews" and isinstance(item, dict)
+                    if key in PER_CODER and isinstance(item, dict)
                     else [name for name in item if name == self.name]
                     if key in READERS and isinstance(item, list)
                     else self.redact(item)

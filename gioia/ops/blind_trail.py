@@ -1,0 +1,75 @@
+"""What a blind coder reads of a merge of concepts in the audit trail.
+
+A merge event is keyed to its target, which every coder may see, but its sources may be
+coders' private concepts and its counts span every coder's codings. The event keeps it
+all (the project lead reads it whole); each private source names its owner
+(``"coder"``) and each source counts the codings moved per coder (``"moved by
+coder"``), so :meth:`gioia.ops.visibility.Viewer.redact` drops the other coders' part
+and :func:`as_read_by` rebuilds the summary from what is left, or hides the event when
+nothing of it is the reader's to see.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from gioia.models import Memo
+from gioia.ops.visibility import MOVED_BY_CODER
+
+if TYPE_CHECKING:
+    from gioia.ops.base import Tx
+
+
+def merge_summary(word: str, names: list[str], target: str, moved: int, dropped: int) -> str:
+    """The summary of a merge of ``names`` into ``target``."""
+    what = "coding(s)" if word == "concept" else f"{_CHILDREN[word]}(s)"
+    return (
+        f"Merged {word}(s) {', '.join(map(repr, names))} into {target!r} "
+        f"({moved} {what} moved, {dropped} duplicate(s) dropped)"
+    )
+
+
+_CHILDREN = {"theme": "concept", "dimension": "theme"}
+
+
+def moved_by_coder(codings: list[dict[str, Any]], dropped: list[dict[str, Any]]) -> dict[str, int]:
+    """A source's codings moved (its snapshots less the duplicates dropped), per coder."""
+    moved = Counter(c["coder"] for c in codings)
+    moved.subtract(Counter(c["coder"] for c in dropped))
+    return {coder: n for coder, n in sorted(moved.items()) if n}
+
+
+def as_read_by(tx: Tx, summary: str, before: Any, after: Any) -> tuple[str, Any, Any] | None:
+    """A concept merge event as the blind acting coder reads it: the sources they may
+    see, their codings moved, the memos they may read, and a summary of these; None
+    when they may see none of the sources. An event recorded before sources named their
+    owners is only redacted."""
+    viewer = tx.viewer
+    sources = (before or {}).get("sources")
+    if (
+        not isinstance(sources, list)
+        or not isinstance(after, dict)
+        or any(not isinstance(s, dict) or MOVED_BY_CODER not in s for s in sources)
+    ):
+        return summary, viewer.redact(before), viewer.redact(after)
+    before, after = viewer.redact(before), viewer.redact(after)
+    sources = before["sources"]
+    if not sources:
+        return None
+    moved = sum(n for s in sources for n in s[MOVED_BY_CODER].values())
+    dropped = after.get("dropped", [])
+    shown = {k: v for k, v in after.items() if k not in ("memos", "dropped")}
+    shown.update(moved=moved, duplicates=len(dropped))
+    if dropped:
+        shown["dropped"] = dropped
+    if memos := after.get("memos"):
+        readable = select(Memo.id).where(Memo.id.in_(memos), viewer.memo_clause())
+        seen = set(tx.session.scalars(readable))
+        if kept := [m for m in memos if m in seen]:
+            shown["memos"] = kept
+    names = [str(s["name"]) for s in sources]
+    text = merge_summary("concept", names, str(after.get("target")), moved, len(dropped))
+    return text, before, shown
