@@ -74,7 +74,7 @@ def build_store(db: Path, work: Path, args: argparse.Namespace) -> None:
         if {r.status for r in results} != {"imported"}:
             raise SystemExit(f"set-up import failed: {[r.error for r in results if r.error]}")
     names = concept_names(rng, args.concepts)
-    rows = draw_codings(rng, segment_texts(db), count=args.codings, concepts=names)
+    rows = draw_codings(rng, segment_texts(str(db)), count=args.codings, concepts=names)
     write_csv(work / "codings.csv", ("coder", "segment", "concept", "quote"), rows)
     themes = [f"Theme {n}" for n in range(1, 31)]
     write_csv(

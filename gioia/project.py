@@ -22,26 +22,26 @@ from gioia.project_analysis import AnalysisMethods
 from gioia.project_exchange import ExchangeMethods
 from gioia.project_publish import PublishMethods
 from gioia.project_team import TeamMixin
-from gioia.views import (
-    CaseSummary,
-    CodingRow,
-    CodingsImportResult,
-    ImportResult,
-    SchemaUpgrade,
-    SegmentEdit,
-    SegmentView,
-    TagResult,
-    TranscriptSummary,
-    TranscriptView,
-    UntagResult,
-)
 
 if TYPE_CHECKING:
     from gioia.importers.manifest import TranscriptMeta
     from gioia.migrate import Revision
     from gioia.ops.importing import ImportOptions
+    from gioia.views import (
+        CaseSummary,
+        CodingRow,
+        CodingsImportResult,
+        ImportResult,
+        SchemaUpgrade,
+        SegmentEdit,
+        SegmentView,
+        TagResult,
+        TranscriptSummary,
+        TranscriptView,
+        UntagResult,
+    )
 
-ImportProgress = Callable[[int, int, ImportResult], None]
+ImportProgress = Callable[[int, int, "ImportResult"], None]
 
 
 class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
@@ -108,6 +108,7 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         from gioia.importers.manifest import TranscriptMeta
         from gioia.ops import importing
         from gioia.ops.importing import ImportOptions
+        from gioia.views import ImportResult
 
         with self._lead_write("Importing or replacing transcripts") as tx:
             outcome = importing.import_file(
@@ -158,6 +159,7 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         a warning that says so.
         """
         from gioia.importers.manifest import TranscriptMeta, checked_meta, read_manifest
+        from gioia.views import ImportResult
 
         self._lead("Importing or replacing transcripts")
         base = checked_meta(meta or TranscriptMeta())

@@ -1,6 +1,6 @@
 """The analysis use cases of ``Project``: search, co-occurrence, matrices, saturation,
 fsQCA calibration and the study report; each reads in one transaction (the ops in
-``gioia.ops.search``, ``gioia.ops.analysis`` and ``gioia.ops.report``)."""
+``gioia.ops.search``, ``gioia.ops.analysis``, ``gioia.ops.fsqca`` and ``gioia.ops.report``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gioia.project_base import ProjectBase
-from gioia.views import Written
+from gioia.views_core import Written
 
 if TYPE_CHECKING:
     from gioia.analysis.cooccurrence import Cooccurrence
@@ -17,15 +17,10 @@ if TYPE_CHECKING:
     from gioia.analysis.matrix import CodeMatrix
     from gioia.analysis.saturation import Saturation
     from gioia.report import ReportData, ReportOptions
-    from gioia.views import AgreementReport
 
 
 class AnalysisMethods(ProjectBase):
     """Mixed into ``Project``: the analyses beyond the structure."""
-
-    if TYPE_CHECKING:
-
-        def agreement(self, *, level: str = ..., show_others: bool = ...) -> AgreementReport: ...
 
     def search(
         self,
@@ -114,7 +109,7 @@ class AnalysisMethods(ProjectBase):
     ) -> FsqcaTable:
         """Calibrate the conditions a spec file (YAML) names, for every case, from
         ``evidence``'s codings (else the spec's ``coder``, else as ``evidence_coder``)."""
-        from gioia.ops.analysis import calibrate_conditions
+        from gioia.ops.fsqca import calibrate_conditions
 
         with self._read(show_others=show_others, reading="fsQCA calibration") as tx:
             return calibrate_conditions(tx, spec, evidence)
@@ -141,7 +136,8 @@ class AnalysisMethods(ProjectBase):
         self, options: ReportOptions | None = None, *, show_others: bool = False
     ) -> ReportData:
         """Everything the study report shows: the study read in one transaction, then the
-        agreement at each level (``Project.agreement``), and the data-structure figure
+        agreement at each level (as ``Project.agreement`` gives it, from one read of the
+        reviews and codings), and the data-structure figure
         (``gioia.figure.draw``, from the structure read; a figure split in parts gives
         one SVG per part) and the co-occurrence network, drawn as SVG. Blind, a coder's
         report holds their own work only (and no agreement); ``show_others`` lifts it."""
@@ -151,6 +147,7 @@ class AnalysisMethods(ProjectBase):
         from gioia.analysis.cooccurrence import draw_network
         from gioia.errors import GioiaError
         from gioia.figure import FigureOptions, draw
+        from gioia.ops import reliability
         from gioia.ops.report import gather
         from gioia.report import ReportOptions
         from gioia.report.data import LEVELS, LevelAgreement
@@ -158,13 +155,17 @@ class AnalysisMethods(ProjectBase):
         options = options or ReportOptions()
         with self._read(show_others=show_others, reading="the report") as tx:
             data = gather(tx, options)
-        agreement = []
-        for level in LEVELS:
-            try:
-                report = self.agreement(level=level, show_others=show_others)
-                agreement.append(LevelAgreement(level, report))
-            except GioiaError as exc:
-                agreement.append(LevelAgreement(level, None, exc.message))
+        try:  # the reviews and codings read once for the three levels
+            with self._read(show_others=show_others, reading="the agreement") as tx:
+                reports = reliability.reports(tx, LEVELS)
+        except GioiaError as exc:  # the read itself refused: every level says why
+            reports = dict.fromkeys(LEVELS, exc.message)
+        agreement = [
+            LevelAgreement(level, None, found)
+            if isinstance(found, str)
+            else LevelAgreement(level, found)
+            for level, found in reports.items()
+        ]
         figure = note = network = ""
         with tempfile.TemporaryDirectory(prefix="gioia-report-") as folder:
             try:

@@ -15,7 +15,7 @@ from gioia.ops.base import Tx
 from gioia.ops.visibility import record_unblinding, require_lead
 from gioia.output import Opener, Output, output_file
 from gioia.store import Store
-from gioia.views import SchemaUpgrade
+from gioia.views_core import SchemaUpgrade
 
 T = TypeVar("T")
 

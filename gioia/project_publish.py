@@ -14,20 +14,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gioia.project_structure import StructureMethods
-from gioia.views import (
-    CODING_COLUMNS,
-    AgreementReport,
-    ConceptQuotes,
-    Decision,
-    Disagreement,
-    FigureResult,
-    MatrixAgreement,
-    ReconcileState,
-    Written,
-)
+from gioia.views_core import Written
 
 if TYPE_CHECKING:
     from gioia.figure import FigureOptions
+    from gioia.views import (
+        AgreementReport,
+        ConceptQuotes,
+        Decision,
+        Disagreement,
+        FigureResult,
+        MatrixAgreement,
+        ReconcileState,
+    )
 
 #: The formats ``export_codings`` writes.
 CODINGS_FORMATS = (".csv", ".xlsx")
@@ -356,6 +355,7 @@ class PublishMethods(StructureMethods):
         with the columns ``CODING_COLUMNS``, as ``gioia codings import`` reads them back."""
         from gioia.ops import coding
         from gioia.spreadsheet import write_csv, write_xlsx
+        from gioia.views import CODING_COLUMNS
 
         with self._output(path, CODINGS_FORMATS, no_clobber) as out:
             with self._read(show_others=show_others, reading="codings") as tx:

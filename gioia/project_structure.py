@@ -4,19 +4,22 @@ shared concepts and the method's checks."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from gioia.checks import Finding, check_structure
 from gioia.errors import InvalidInput
 from gioia.project_base import ProjectBase
-from gioia.views import (
-    DeleteResult,
-    ItemInfo,
-    ItemRow,
-    MergeResult,
-    StructureImportResult,
-    StructureView,
-    Written,
-)
+from gioia.views_core import Written
+
+if TYPE_CHECKING:
+    from gioia.checks import Finding
+    from gioia.views import (
+        DeleteResult,
+        ItemInfo,
+        ItemRow,
+        MergeResult,
+        StructureImportResult,
+        StructureView,
+    )
 
 
 class StructureMethods(ProjectBase):
@@ -212,6 +215,7 @@ class StructureMethods(ProjectBase):
 
     def check(self, *, show_others: bool = False) -> list[Finding]:
         """The structure's warnings against the method's guidance."""
+        from gioia.checks import check_structure
         from gioia.ops import listing, tree
 
         with self._read(show_others=show_others, reading="the structure's check") as tx:

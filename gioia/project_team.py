@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gioia.project_base import ProjectBase
-from gioia.views import (
-    CoderSummary,
-    ConceptChoice,
-    ConceptInfo,
-    EventView,
-    MemoView,
-    ProgressRow,
-    ReviewResult,
-    Step,
-    Written,
-)
+from gioia.views_core import Written
+
+if TYPE_CHECKING:
+    from gioia.views import (
+        CoderSummary,
+        ConceptChoice,
+        ConceptInfo,
+        EventView,
+        MemoView,
+        ProgressRow,
+        ReviewResult,
+        Step,
+    )
 
 
 class TeamMixin(ProjectBase):

@@ -38,7 +38,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from gioia import sqlite
 from gioia.errors import InvalidInput, StoreError
 from gioia.failures import busy_timeout, translate
-from gioia.views import SchemaUpgrade
+from gioia.views_core import SchemaUpgrade
 
 try:
     import fcntl

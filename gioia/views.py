@@ -7,15 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gioia.views_core import PHASES as PHASES
+from gioia.views_core import SchemaUpgrade as SchemaUpgrade
+from gioia.views_core import Written as Written
+
 if TYPE_CHECKING:
     from gioia.agreement import Coefficient
-
-#: The phases of blind coding a project can be in, and what each keeps private.
-PHASES = {
-    "open": "each coder's new concept names, codings and memos are private until the "
-    "structure adopts the concepts or the memos are shared",
-    "codebook": "the concept list is shared; codings and memos are private until shared",
-}
 
 
 @dataclass(frozen=True)
@@ -757,23 +754,3 @@ class ReconcileState:
     def disagreements(self) -> int:
         """The pending segments both coders read."""
         return sum(1 for p in self.pending if p.only is None)
-
-
-@dataclass(frozen=True)
-class SchemaUpgrade:
-    """A store's schema brought from ``before`` to ``after``; ``backup`` is the copy of
-    the old SQLite file made first (None on a server, or when nothing changed)."""
-
-    before: str | None
-    after: str
-    backup: Path | None
-
-
-@dataclass(frozen=True)
-class Written:
-    """A file gioia wrote: where, whether it replaced a file that was there, and how
-    many rows or items it holds."""
-
-    path: Path
-    replaced: bool
-    count: int

@@ -4,12 +4,17 @@ worked out by hand from tests/conftest.py's SMALL_CODINGS)."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from gioia import Project
 from gioia.analysis.cooccurrence import CodePair
 from gioia.errors import InvalidInput, NotFound
+
+from .conftest import as_lead
 
 CONCEPTS = ("Fees", "Sample costs", "Export start", "Trust", "Buyer contact")
 THEMES = ("Costs", "Growth", "Relations")
@@ -283,3 +288,41 @@ def test_the_network_is_drawn_by_the_figure_s_graphviz_runner(
     assert error.value.message == (
         f"{shutil.which('false')} could not draw the network; its messages follow."
     )
+
+
+def test_a_coded_interviewer_turn_and_a_transcript_without_informant(
+    small_study: Project, tmp_path: Path
+) -> None:
+    # Maria also codes the interviewer's turn t1:1 and t4:2, of a transcript imported
+    # without a manifest (no case, no informant).
+    path = tmp_path / "t4.txt"
+    path.write_text("Interviewer: More?\n\nDan: Fees again.\n", encoding="utf-8")
+    as_lead(small_study).import_file(path)
+    small_study.tag(["t1:1", "t4:2"], "Fees")
+    result = small_study.cooccurrence(level="concept", evidence="Maria")
+    assert result.units == 7  # 6 informant turns and the one interviewer turn coded
+    assert result.frequencies == (3, 1, 2, 2, 2)
+    informants = small_study.matrix(rows="informant", level="concept", evidence="Maria")
+    assert informants.rows == ("Ann", "Bob", "Cara", "(no informant)")
+    assert informants.row_segments == (2, 2, 1, 1)  # interviewer turns left out
+    assert informants.values[0] == (2.0, 0.0, 1.0, 0.0, 1.0)
+    assert informants.refs[0][0] == ("t1:1", "t1:4")
+    assert informants.values[3] == (1.0, 0.0, 0.0, 0.0, 0.0)
+
+
+def test_the_analysis_commands_load_neither_the_orm_nor_the_views(
+    small_study: Project, store: str
+) -> None:
+    # Start-up is most of these commands' time: they read with Core statements only.
+    code = (
+        "import sys\n"
+        "from gioia.cli import cli\n"
+        "for args in (['saturation'], ['cooccurrence'], ['matrix']):\n"
+        "    cli.main(['--store', sys.argv[1], *args], standalone_mode=False)\n"
+        "print(sorted({'sqlalchemy.orm', 'gioia.models', 'gioia.views'} & set(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, store], capture_output=True, text=True, check=True
+    )
+    assert "New concepts per interview" in done.stdout
+    assert done.stdout.splitlines()[-1] == "[]"

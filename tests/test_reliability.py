@@ -397,6 +397,28 @@ def test_breakdowns_and_bootstrap(sample_project: Project) -> None:
     assert pairs.breakdown[0].overall == pairs.overall
 
 
+def test_the_report_reads_once_what_each_level_gives(sample_project: Project) -> None:
+    """The report's agreement at the three levels, from one read of the reviews and
+    codings, is ``agreement`` at each level: with a concept outside the structure and a
+    theme without a dimension, each level drops other codings."""
+    _both_coders(sample_project)
+    lead = as_lead(sample_project)
+    lead.import_structure(SAMPLE / "structure.csv")
+    lead.unassign(["Organisational readiness"], level="theme")
+    sample_project.coder = "Tom"
+    sample_project.tag(["case_a_ceo_w1:2", "case_b_export_w1:2"], "Tom's own", create=True)
+    sample_project.coder = None
+    each = [lead.agreement(level=level) for level in ("concept", "theme", "dimension")]
+    assert [len(r.codes) for r in each] == [21, 6, 3]
+    assert [a.report for a in lead.report_data().agreement] == each
+    sample_project.coder = "Maria"  # blind: every level says why there is none
+    reasons = {a.reason for a in sample_project.report_data().agreement}
+    assert reasons == {
+        "Comparing coders is not blind: during blind codebook coding Maria sees their own "
+        "work only; pass --show-others to compare (recorded in the audit trail)."
+    }
+
+
 def test_bad_requests(sample_project: Project) -> None:
     as_lead(sample_project).set_phase("codebook")
     with pytest.raises(InvalidInput) as error:

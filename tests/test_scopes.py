@@ -285,3 +285,28 @@ def test_a_coder_may_not_reach_another_s_private_concept(study: str) -> None:
             select(Event.after).where(Event.action == "create", Event.subject == "concept")
         ).all()
     assert created == [{"name": "Trust", "private_to": "Ana"}]
+
+
+def test_the_report_says_per_level_why_there_is_no_agreement(study: str, runner: CliRunner) -> None:
+    """The report reads the codings once for its three levels and still refuses each level
+    on its own: the shared concept outside the tree is compared at the concept level,
+    and the themes and dimensions hold no shared concept."""
+    for coder in ("Ana", "Ben"):
+        run(runner, study, "review", "t:2", "t:4", coder=coder)
+    run(runner, study, "tag", "t:2", "-c", "Trust", "--new", coder="Ben")
+    run(runner, study, "concept", "add", "Fees")  # the lead's: shared, in no theme
+    run(runner, study, "tag", "t:4", "-c", "Fees", coder="Ana")
+    run(runner, study, "tag", "t:4", "-c", "Fees", coder="Ben")
+    with Project.open(study) as lead:
+        levels = lead.report_data().agreement
+        concept = lead.agreement()
+    assert [a.level for a in levels] == ["concept", "theme", "dimension"]
+    assert levels[0].report == concept
+    assert [c.code for c in concept.codes] == ["Fees"]
+    refused = (
+        "No shared concept is coded in scope: the 2 coding(s) by Ana, Ben are on concepts "
+        "still private to their coder (open coding), and agreement is over the shared "
+        "concepts. Share them first: assign them to themes, merge same-name ones (gioia "
+        "concept merge), or move to codebook coding (gioia coders phase codebook)."
+    )
+    assert [(a.report, a.reason) for a in levels[1:]] == [(None, refused), (None, refused)]

@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
+
 from gioia.analysis.chart import Box, Dot, Label, Line, Scene
 from gioia.analysis.evidence import Evidence, TranscriptInfo
+from gioia.arrays import distinct_rows
 from gioia.errors import InvalidInput
 
 ORDERS = ("date", "name", "manifest")
@@ -68,7 +71,8 @@ def interview_order(infos: tuple[TranscriptInfo, ...], order: str) -> list[int]:
 def saturation(evidence: Evidence, order: str = "date") -> Saturation:
     """Walk the interviews in ``order`` and note the codes each one used first."""
     used: dict[int, set[int]] = {}
-    for transcript, code in zip(evidence.transcript.tolist(), evidence.code.tolist(), strict=True):
+    pairs = distinct_rows(np.stack([evidence.transcript, evidence.code], axis=1))
+    for transcript, code in pairs.tolist():  # each interview's codes, once
         used.setdefault(transcript, set()).add(code)
     seen: set[int] = set()
     steps: list[SaturationStep] = []

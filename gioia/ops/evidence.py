@@ -4,106 +4,95 @@ count (the coder named, else the consensus coder, else everyone's; see
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Iterable, Sequence
 from itertools import chain
+from typing import Any
 
 import numpy as np
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Integer, case, cast, func, null, select
 
+from gioia import schema
 from gioia.analysis.evidence import NO_INFORMANT, Evidence, IntArray, TranscriptInfo
-from gioia.models import (
-    Attribute,
-    Case,
-    Coding,
-    Concept,
-    Dimension,
-    Informant,
-    Segment,
-    Theme,
-    Transcript,
-)
+from gioia.arrays import distinct_rows
 from gioia.ops import scopes
 from gioia.ops.base import Tx, evidence_coder, evidence_name
-from gioia.ops.levels import parent_map
-from gioia.ops.structure import level as structure_level
+from gioia.ops.levels import check_level, parent_map
 from gioia.text import name_key
 
 NONE = -1  # an informant id no row has: the transcript and the segment name nobody
+_concepts, _themes, _dimensions = schema.concepts.c, schema.themes.c, schema.dimensions.c
 
 
 def code_order(tx: Tx, level: str) -> tuple[list[int], list[str], list[str | None]]:
     """The ids, names and parents (theme or dimension) of a level's items, in structure
     order: the tree first, then the themes without a dimension, then the concepts without
     a theme. A blind coder's list leaves out the concepts they may not see."""
-    structure_level(level)
+    check_level(level)
     if level == "dimension":
-        found = tx.session.execute(
-            select(Dimension.id, Dimension.name).order_by(Dimension.position, Dimension.id)
-        ).all()
-        return [r[0] for r in found], [r[1] for r in found], [None] * len(found)
+        query = select(_dimensions.id, _dimensions.name, null()).order_by(
+            _dimensions.position, _dimensions.id
+        )
     elif level == "theme":
-        rows = tx.session.execute(
-            select(Theme.id, Theme.name, Dimension.name)
-            .outerjoin(Dimension, Dimension.id == Theme.dimension_id)
+        query = (
+            select(_themes.id, _themes.name, _dimensions.name)
+            .outerjoin(schema.dimensions, _dimensions.id == _themes.dimension_id)
             .order_by(
-                case((Dimension.id.is_(None), 1), else_=0),
-                Dimension.position,
-                Dimension.id,
-                Theme.position,
-                Theme.id,
+                case((_dimensions.id.is_(None), 1), else_=0),
+                _dimensions.position,
+                _dimensions.id,
+                _themes.position,
+                _themes.id,
             )
-        ).all()
+        )
     else:
-        rows = tx.session.execute(
-            select(Concept.id, Concept.name, Theme.name)
-            .outerjoin(Theme, Theme.id == Concept.theme_id)
-            .outerjoin(Dimension, Dimension.id == Theme.dimension_id)
+        query = (
+            select(_concepts.id, _concepts.name, _themes.name)
+            .outerjoin(schema.themes, _themes.id == _concepts.theme_id)
+            .outerjoin(schema.dimensions, _dimensions.id == _themes.dimension_id)
             .order_by(
-                case((Theme.id.is_(None), 2), (Dimension.id.is_(None), 1), else_=0),
-                Dimension.position,
-                Dimension.id,
-                Theme.position,
-                Theme.id,
-                Concept.position,
-                Concept.id,
+                case((_themes.id.is_(None), 2), (_dimensions.id.is_(None), 1), else_=0),
+                _dimensions.position,
+                _dimensions.id,
+                _themes.position,
+                _themes.id,
+                _concepts.position,
+                _concepts.id,
             )
             .where(tx.viewer.concept_clause())
-        ).all()
+        )
+    rows: Sequence[Any] = tx.execute(query).all()
+    if level == "concept":
         shown = scopes.labels(tx)  # another coder's private concept as "Trust [Ana]"
         return [r[0] for r in rows], [shown[r[0]] for r in rows], [r[2] for r in rows]
     return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
 
 
-def transcript_infos(tx: Tx) -> tuple[dict[int, int], list[TranscriptInfo]]:
-    """Every transcript by name (id → index, and the infos), with informant segments."""
-    counts = dict(
-        tx.session.execute(
-            select(Segment.transcript_id, func.count())
-            .where(Segment.is_interviewer.is_(False))
-            .group_by(Segment.transcript_id)
-        ).all()
-    )
-    rows = tx.session.execute(
+def _transcripts(tx: Tx) -> tuple[list[tuple[int, TranscriptInfo]], dict[int, int]]:
+    """Every transcript by name with its metadata (its ``segments`` still 0), and each
+    one's informant (``NONE`` for none)."""
+    transcripts, cases, informants = schema.transcripts.c, schema.cases.c, schema.informants.c
+    rows: Sequence[Any] = tx.execute(
         select(
-            Transcript.id,
-            Transcript.name,
-            Case.name,
-            Informant.name,
-            Informant.role,
-            Transcript.wave,
-            Transcript.interview_date,
+            transcripts.id,
+            transcripts.name,
+            cases.name,
+            informants.name,
+            informants.role,
+            transcripts.wave,
+            transcripts.interview_date,
+            transcripts.informant_id,
         )
-        .outerjoin(Case, Case.id == Transcript.case_id)
-        .outerjoin(Informant, Informant.id == Transcript.informant_id)
-        .order_by(Transcript.name_key)
+        .outerjoin(schema.cases, cases.id == transcripts.case_id)
+        .outerjoin(schema.informants, informants.id == transcripts.informant_id)
+        .order_by(transcripts.name_key)
     ).all()
     imported = {id_: rank for rank, id_ in enumerate(sorted(r[0] for r in rows), start=1)}
-    index = {r[0]: i for i, r in enumerate(rows)}
     infos = [
-        TranscriptInfo(name, case_, informant, role, wave, date, imported[id_], counts.get(id_, 0))
-        for id_, name, case_, informant, role, wave, date in rows
+        (id_, TranscriptInfo(name, case_, informant, role, wave, date, imported[id_], 0))
+        for id_, name, case_, informant, role, wave, date, _ in rows
     ]
-    return index, infos
+    return infos, {r[0]: NONE if r[7] is None else r[7] for r in rows}
 
 
 def load_evidence(tx: Tx, level: str, coder: str | None = None) -> Evidence:
@@ -119,58 +108,58 @@ def evidence_levels(tx: Tx, levels: Iterable[str], coder: str | None = None) -> 
     A coder's concept on a segment counts once, however many quotes mark it. At theme
     level it counts once for each theme its concept is under, at dimension level once
     however many of its themes lead there (``levels.parent_map``: shared concepts
-    included); codings of a concept outside the tree count at the concept level only."""
+    included); codings of a concept outside the tree count at the concept level only.
+    The codings and the segments are read as integer arrays and joined in numpy."""
     wanted = list(dict.fromkeys(levels))
     for level in wanted:
-        structure_level(level)
+        check_level(level)
     coder_id = evidence_coder(tx, coder)
-    t_index, infos = transcript_infos(tx)
-    informant = func.coalesce(Segment.informant_id, Transcript.informant_id, NONE)
-    query = (
-        select(
-            Segment.transcript_id,
-            informant,
-            Coding.segment_id,
-            Segment.position,
-            Coding.concept_id,
-            Coding.coder_id,
-        )
-        .distinct()
-        .select_from(Coding)
-        .join(Segment, Segment.id == Coding.segment_id)
-        .join(Transcript, Transcript.id == Segment.transcript_id)
-    )
+    transcripts, transcript_informant = _transcripts(tx)
+    codings, segments = schema.codings.c, schema.segments.c
+    query = select(codings.segment_id, codings.concept_id, codings.coder_id)
     if coder_id is not None:
-        query = query.where(Coding.coder_id == coder_id)
-    # Core rows straight into one array: the ORM's per-row work is most of the time here.
-    rows = tx.session.connection().execute(query).all()
-    raw = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=6 * len(rows))
-    raw = raw.reshape(-1, 6)
-    per_informant = dict(
-        tx.session.execute(
-            select(informant, func.count())
-            .select_from(Segment)
-            .join(Transcript, Transcript.id == Segment.transcript_id)
-            .where(Segment.is_interviewer.is_(False))
-            .group_by(informant)
-        ).all()
+        query = query.where(codings.coder_id == coder_id)
+    coded = distinct_rows(tx.fetch_array(query, 3))  # a coder's concept on a segment once
+    held = tx.fetch_array(
+        select(
+            segments.id,
+            segments.transcript_id,
+            segments.position,
+            func.coalesce(segments.informant_id, NONE),
+            cast(segments.is_interviewer, Integer),
+        ).order_by(segments.id),
+        5,
     )
-    informant_names = dict(tx.session.execute(select(Informant.id, Informant.name)).all())
+    if len(held):  # a turn's informant, else its transcript's
+        own = held[:, 3]
+        of_transcript = _renumber(held[:, 1], transcript_informant)
+        held[:, 3] = np.where(own != NONE, own, of_transcript)
+    asking = held[:, 4] == 1
+    segment = held[np.searchsorted(held[:, 0], coded[:, 0])] if len(held) else held[:0]
+    by_transcript = np.bincount(
+        _renumber(held[~asking, 1], {t: n for n, (t, _) in enumerate(transcripts)}),
+        minlength=len(transcripts),
+    ).tolist()
+    infos = [
+        dataclasses.replace(info, segments=count)
+        for (_, info), count in zip(transcripts, by_transcript, strict=True)
+    ]
+    counted, counts = np.unique(held[~asking, 3], return_counts=True)
+    per_informant = dict(zip(counted.tolist(), counts.tolist(), strict=True))
+    informants = schema.informants.c
+    informant_names: dict[int, str] = {
+        row.id: row.name for row in tx.execute(select(informants.id, informants.name))
+    }
     people = sorted(
-        set(per_informant) | set(np.unique(raw[:, 1]).tolist()),
+        set(per_informant) | set(np.unique(segment[:, 3]).tolist()),
         key=lambda i: (i == NONE, (informant_names.get(i) or "").casefold()),
     )
-    interviewer = select(func.count(func.distinct(Coding.segment_id))).join(
-        Segment, and_(Segment.id == Coding.segment_id, Segment.is_interviewer.is_(True))
-    )
-    if coder_id is not None:
-        interviewer = interviewer.where(Coding.coder_id == coder_id)
-    coded_interviewer = tx.session.scalar(interviewer)
+    coded_interviewer = len(np.unique(coded[segment[:, 4] == 1, 0]))
     whose = evidence_name(tx, coder_id)
-    transcript = _renumber(raw[:, 0], t_index)
-    informant_index = _renumber(raw[:, 1], {p: n for n, p in enumerate(people)})
+    transcript = _renumber(segment[:, 1], {t: n for n, (t, _) in enumerate(transcripts)})
+    informant_index = _renumber(segment[:, 3], {p: n for n, p in enumerate(people)})
     concept_ids = code_order(tx, "concept")[0]
-    concept = _renumber(raw[:, 4], {i: n for n, i in enumerate(concept_ids)})
+    concept = _renumber(coded[:, 1], {i: n for n, i in enumerate(concept_ids)})
     found = {}
     for level in wanted:
         ids, names, parents = code_order(tx, level)
@@ -183,11 +172,11 @@ def evidence_levels(tx: Tx, levels: Iterable[str], coder: str | None = None) -> 
             transcripts=tuple(infos),
             informants=tuple(informant_names.get(p) or NO_INFORMANT for p in people),
             informant_segments=tuple(per_informant.get(p, 0) for p in people),
-            units=sum(i.segments for i in infos) + (coded_interviewer or 0),
+            units=sum(by_transcript) + coded_interviewer,
             transcript=transcript[row],
             informant=informant_index[row],
-            segment=raw[row, 2],
-            position=raw[row, 3],
+            segment=coded[row, 0],
+            position=segment[row, 2],
             code=code,
         )
     return found
@@ -238,12 +227,14 @@ def _renumber(values: IntArray, index: dict[int, int]) -> IntArray:
 
 def attribute_values(tx: Tx, key: str) -> dict[str, str]:
     """Each case's value of the case attribute ``key`` (compared case-insensitively)."""
+    cases, attributes = schema.cases.c, schema.attributes.c
     found: dict[str, str] = {}
-    for case_name, attr_key, value in tx.session.execute(
-        select(Case.name, Attribute.key, Attribute.value).join(
-            Attribute, Attribute.case_id == Case.id
+    rows: Sequence[Any] = tx.execute(
+        select(cases.name, attributes.key, attributes.value).join(
+            schema.attributes, attributes.case_id == cases.id
         )
-    ):
+    ).all()
+    for case_name, attr_key, value in rows:
         if name_key(attr_key) == name_key(key):
             found[case_name] = value
     return found
@@ -251,9 +242,10 @@ def attribute_values(tx: Tx, key: str) -> dict[str, str]:
 
 def case_attribute_keys(tx: Tx) -> list[str]:
     """Every case attribute's key, in first-seen order."""
+    attributes = schema.attributes.c
     keys: dict[str, None] = {}
-    for (key,) in tx.session.execute(
-        select(Attribute.key).where(Attribute.case_id.is_not(None)).order_by(Attribute.id)
+    for (key,) in tx.execute(
+        select(attributes.key).where(attributes.case_id.is_not(None)).order_by(attributes.id)
     ):
         keys[key] = None
     return list(keys)

@@ -11,12 +11,20 @@ import numpy.typing as npt
 from sqlalchemy import Column, Table, select
 
 from gioia import schema
+from gioia.errors import InvalidInput
 from gioia.ops.base import Tx
 
 IntArray = npt.NDArray[np.intp]
 
 #: The levels of the data structure, first-order up.
 LEVELS = ("concept", "theme", "dimension")
+
+
+def check_level(word: str) -> None:
+    """Refuse a word that is not one of the levels."""
+    if word not in LEVELS:
+        raise InvalidInput(f"{word!r} is not a level: choose concept, theme or dimension.")
+
 
 #: For concepts and themes: the child table and its primary parent's column; the table
 #: of its extra parents with its child and parent columns.

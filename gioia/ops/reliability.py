@@ -11,6 +11,7 @@ come from :mod:`gioia.ops.reliability_data`, the statistics from :mod:`gioia.agr
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -20,13 +21,15 @@ from sqlalchemy import select
 
 from gioia import agreement as ag
 from gioia import schema
-from gioia.errors import InvalidInput, NotFound
+from gioia.errors import GioiaError, InvalidInput, NotFound
 from gioia.ops.base import Tx, no_such_concept, visible_concept_row
 from gioia.ops.reliability_data import (
     Matrix,
     Scope,
+    at_level,
     coder_codes,
     load,
+    read,
     segment_text,
     unit_matrix,
     units_in_scope,
@@ -400,6 +403,40 @@ def report(
         spans=unit == "character",
         texts=False,
     )
+    return _report(tx, scope, unit, exclusive, by, concept, bootstrap, seed)
+
+
+def reports(tx: Tx, levels: Sequence[str]) -> dict[str, AgreementReport | str]:
+    """Agreement per code and overall over segments at each of ``levels``, every coder
+    compared: what ``report`` gives at each, from one read of the reviews and codings;
+    where ``report`` would refuse a level, the reason instead (the same for every level
+    when the read itself is refused)."""
+    try:
+        reading = read(tx, spans=False)
+    except GioiaError as exc:
+        return dict.fromkeys(levels, exc.message)
+    found: dict[str, AgreementReport | str] = {}
+    for level in levels:
+        try:
+            scope = at_level(tx, reading, level)
+            found[level] = _report(tx, scope, "segment", False, None, None, None, 0)
+        except GioiaError as exc:
+            found[level] = exc.message
+    return found
+
+
+def _report(
+    tx: Tx,
+    scope: Scope,
+    unit: str,
+    exclusive: bool,
+    by: str | None,
+    concept: str | None,
+    bootstrap: int | None,
+    seed: int,
+) -> AgreementReport:
+    """The agreement report of a loaded scope."""
+    level = scope.level
     names = [n for _, n in scope.coders]
     matrix = unit_matrix(scope, unit)
     codes = sorted(matrix.codes, key=lambda c: name_key(scope.names[c]))

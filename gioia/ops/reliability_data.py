@@ -21,9 +21,10 @@ import numpy.typing as npt
 from sqlalchemy import ColumnElement, Select, null, select
 
 from gioia import schema
+from gioia.arrays import distinct, distinct_rows, index_in
 from gioia.errors import InvalidInput, NotFound
 from gioia.ops.base import Tx, existing_coder, transcript_id
-from gioia.ops.levels import LEVELS, codes_at_level, level_codes, parent_map
+from gioia.ops.levels import check_level, codes_at_level, level_codes, parent_map
 from gioia.schema import SHARED_SCOPE
 from gioia.text import name_key
 from gioia.views import CoderCodes, PrivateLeftOut
@@ -148,6 +149,20 @@ def _in_scope(query: Select[Any], segment_id: Any, where: list[ColumnElement[boo
     return query.where(*where)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What agreement reads at every level alike: the transcripts and units in scope,
+    the coders compared and what each read, and their codings by concept."""
+
+    transcripts: dict[int, tuple[str, str | None]]
+    coders: list[tuple[int, str]]
+    segments: dict[int, tuple[int, int, int, str]]
+    reviewed: dict[int, set[int]]
+    codings: IntArray  # coder, segment, concept[, start, end] per row (shared concepts)
+    spans: bool
+    private: PrivateLeftOut | None  # codings on concepts private to their coder, left out
+
+
 def load(
     tx: Tx,
     *,
@@ -168,39 +183,70 @@ def load(
     """
     if tx.viewer.blind:
         raise tx.viewer.comparing()
-    if level not in LEVELS:
-        raise InvalidInput(f"{level!r} is not a level: choose concept, theme or dimension.")
+    check_level(level)
+    reading = read(
+        tx, coders=coders, transcript=transcript, case=case, wave=wave, spans=spans, texts=texts
+    )
+    return at_level(tx, reading, level)
+
+
+def read(
+    tx: Tx,
+    *,
+    coders: list[str] | None = None,
+    transcript: str | None = None,
+    case: str | None = None,
+    wave: str | None = None,
+    spans: bool = True,
+    texts: bool = True,
+) -> Reading:
+    """What every level's scope shares (see ``load``), read once."""
+    if tx.viewer.blind:
+        raise tx.viewer.comparing()
     names, where = _transcripts(tx, transcript, case, wave, texts)
     reviews, codings = schema.reviews.c, schema.codings.c
-    read = tx.fetch_array(
+    marks = tx.fetch_array(
         _in_scope(select(reviews.coder_id, reviews.segment_id), reviews.segment_id, where), 2
     )
     columns = [codings.coder_id, codings.segment_id, codings.concept_id]
     if spans:
         columns += [codings.char_start, codings.char_end]
     found = tx.fetch_array(_in_scope(select(*columns), codings.segment_id, where), len(columns))
-    read = _distinct_rows(np.concatenate([read, found[:, :2]]))  # reviewed or coded
-    compared = _compared(tx, coders, set(read[:, 0].tolist()))
+    marks = distinct_rows(np.concatenate([marks, found[:, :2]]))  # reviewed or coded
+    compared = _compared(tx, coders, set(marks[:, 0].tolist()))
     ids = np.array([c for c, _ in compared], dtype=np.int64)
-    read = read[np.isin(read[:, 0], ids)]
-    segments = _segments(tx, names, where, set(read[:, 1].tolist()))
+    marks = marks[np.isin(marks[:, 0], ids)]
+    segments = _segments(tx, names, where, set(marks[:, 1].tolist()))
     units = np.fromiter(segments, dtype=np.int64, count=len(segments))
-    read = read[np.isin(read[:, 1], units)]
-    reviewed = {c: set(read[read[:, 0] == c, 1].tolist()) for c, _ in compared}
+    marks = marks[np.isin(marks[:, 1], units)]
+    reviewed = {c: set(marks[marks[:, 0] == c, 1].tolist()) for c, _ in compared}
     found = found[np.isin(found[:, 0], ids) & np.isin(found[:, 1], units)]
     found, private = _shared_only(tx, found, compared)
+    return Reading(names, compared, segments, reviewed, found, spans, private)
+
+
+def at_level(tx: Tx, reading: Reading, level: str) -> Scope:
+    """The scope at ``level``: the codings' concepts as that level's codes (a concept
+    under no theme, a theme under no dimension, drops out)."""
+    check_level(level)
+    found = reading.codings
     rows, codes = codes_at_level(found[:, 2], *level_codes(tx, level))
     found = found[rows]
     scope = Scope(
         level,
-        compared,
-        segments,
-        names,
-        reviewed,
-        Codings(found[:, 0], found[:, 1], codes, *((found[:, 3], found[:, 4]) if spans else ())),
+        reading.coders,
+        reading.segments,
+        reading.transcripts,
+        reading.reviewed,
+        Codings(
+            found[:, 0],
+            found[:, 1],
+            codes,
+            *((found[:, 3], found[:, 4]) if reading.spans else ()),
+        ),
     )
     scope.names, scope.groups = _code_names(tx, level)
-    scope.private = private
+    scope.private = reading.private
     return scope
 
 
@@ -317,12 +363,12 @@ class Matrix:
     @cached_property
     def codes(self) -> list[int]:
         """The codes applied to some unit."""
-        return [int(c) for c in _distinct(self.entries[0])]
+        return [int(c) for c in distinct(self.entries[0])]
 
     @cached_property
     def grouped(self) -> IntArray | None:
         """The clusters when units share them (characters of a segment), else None."""
-        shared = len(_distinct(self.clusters)) < self.read.shape[1]
+        shared = len(distinct(self.clusters)) < self.read.shape[1]
         return self.clusters if shared else None
 
     @cached_property
@@ -379,15 +425,15 @@ def _matrix(scope: Scope, members: list[int], columns: list[int], labels: list[s
     read = np.zeros((len(scope.coders), len(labels)), dtype=bool)
     for row, (coder, _) in enumerate(scope.coders):
         own = np.fromiter(scope.reviewed[coder], dtype=np.int64, count=len(scope.reviewed[coder]))
-        inside, at = _index(segment_ids, own)
+        inside, at = index_in(segment_ids, own)
         read[row, column_of[at[inside]]] = True
     codings = scope.codings
-    inside, at = _index(segment_ids, codings.segment)
-    known, rows = _index(np.array([c for c, _ in scope.coders], dtype=np.int64), codings.coder)
+    inside, at = index_in(segment_ids, codings.segment)
+    known, rows = index_in(np.array([c for c, _ in scope.coders], dtype=np.int64), codings.coder)
     keep = np.flatnonzero(inside & known)
     where = column_of[at[keep]]
     keep, where = keep[read[rows[keep], where]], where[read[rows[keep], where]]
-    cells = _distinct_rows(np.stack([codings.code[keep], rows[keep], where], axis=1)).T
+    cells = distinct_rows(np.stack([codings.code[keep], rows[keep], where], axis=1)).T
     kept = read.any(axis=0)
     renumber = np.cumsum(kept) - 1
     return Matrix(
@@ -396,38 +442,6 @@ def _matrix(scope: Scope, members: list[int], columns: list[int], labels: list[s
         np.arange(int(kept.sum())),
         [labels[j] for j in np.flatnonzero(kept).tolist()],
     )
-
-
-def _distinct(values: IntArray) -> IntArray:
-    """The distinct values, sorted (a sort: numpy 2's ``unique`` of many distinct integers
-    is dozens of times slower)."""
-    ordered = np.sort(values)
-    keep = np.ones(len(ordered), dtype=bool)
-    keep[1:] = ordered[1:] != ordered[:-1]
-    distinct: IntArray = ordered[keep]
-    return distinct
-
-
-def _distinct_rows(rows: IntArray) -> IntArray:
-    """The distinct rows of a 2-D array of non-negative integers, sorted (each row read
-    as one number: a 1-D sort, many times faster than ``np.unique(axis=0)``)."""
-    if not len(rows):
-        return rows
-    span = rows.max(axis=0).astype(np.int64) + 1
-    place = np.cumprod(np.r_[span[1:], 1][::-1])[::-1]
-    keys = _distinct(rows.astype(np.int64) @ place)
-    distinct: IntArray = (keys[:, None] // place % span).astype(rows.dtype)
-    return distinct
-
-
-def _index(keys: IntArray, values: IntArray) -> tuple[BoolArray, IntArray]:
-    """For each of ``values``: whether it is one of ``keys``, and its position there."""
-    if not len(keys):
-        return np.zeros(len(values), dtype=bool), np.zeros(len(values), dtype=np.intp)
-    order = np.argsort(keys, kind="stable")
-    ranked = keys[order]
-    at = np.minimum(np.searchsorted(ranked, values), len(ranked) - 1)
-    return ranked[at] == values, order[at]
 
 
 def _characters(scope: Scope, members: list[int], coders: list[int]) -> Matrix:

@@ -37,7 +37,7 @@ from gioia import schema
 from gioia.errors import InvalidInput, NotAllowed
 from gioia.schema import SHARED_SCOPE
 from gioia.text import name_key
-from gioia.views import PHASES
+from gioia.views_core import PHASES
 
 if TYPE_CHECKING:
     from gioia.ops.base import Actor, Tx

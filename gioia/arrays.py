@@ -1,0 +1,42 @@
+"""Integer arrays as sets and keys: distinct values and rows, and where values sit among
+keys (numpy only; the readers of the store join and group with these)."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.intp]
+
+
+def distinct(values: IntArray) -> IntArray:
+    """The distinct values, sorted (a sort: numpy 2's ``unique`` of many distinct integers
+    is dozens of times slower)."""
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    found: IntArray = ordered[keep]
+    return found
+
+
+def distinct_rows(rows: IntArray) -> IntArray:
+    """The distinct rows of a 2-D array of non-negative integers, sorted (each row read
+    as one number: a 1-D sort, many times faster than ``np.unique(axis=0)``)."""
+    if not len(rows):
+        return rows
+    span = rows.max(axis=0).astype(np.int64) + 1
+    place = np.cumprod(np.r_[span[1:], 1][::-1])[::-1]
+    keys = distinct(rows.astype(np.int64) @ place)
+    found: IntArray = (keys[:, None] // place % span).astype(rows.dtype)
+    return found
+
+
+def index_in(keys: IntArray, values: IntArray) -> tuple[BoolArray, IntArray]:
+    """For each of ``values``: whether it is one of ``keys``, and its position there."""
+    if not len(keys):
+        return np.zeros(len(values), dtype=bool), np.zeros(len(values), dtype=np.intp)
+    order = np.argsort(keys, kind="stable")
+    ranked = keys[order]
+    at = np.minimum(np.searchsorted(ranked, values), len(ranked) - 1)
+    return ranked[at] == values, order[at]
