@@ -220,13 +220,16 @@ theme_extra_dimensions = Table(
 #: A project setting: a name and its value as text (``allow_shared``: "true";
 #: ``phase``: "open" or "codebook", the phase of blind coding); also
 #: ``store_id``, the store's identity (a UUID made with the store, schema 0007), from
-#: which exports derive stable GUIDs.
+#: which exports derive stable GUIDs (and blind coders' event handles).
 settings = Table(
     "settings",
     metadata,
     Column("key", String(60), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+#: The key of the store's identity in ``settings``.
+STORE_ID = "store_id"
 
 #: A concept applied by a coder to a segment, on the span ``[char_start, char_end)``.
 #: Offsets are into the transcript's text; a span equal to the segment's means the

@@ -44,7 +44,7 @@ try:
     import fcntl
 except ImportError:  # Windows: writers queue on SQLite's busy timeout alone
     fcntl = None  # type: ignore[assignment]
-from gioia.schema import SCHEMA_REVISION, metadata, settings, utcnow
+from gioia.schema import SCHEMA_REVISION, STORE_ID, metadata, settings, utcnow
 
 __all__ = ["SCHEMA_REVISION", "Store", "open_store", "utcnow"]
 
@@ -409,7 +409,7 @@ def create_at_head(engine: Engine) -> None:
 
     with engine.begin() as connection:
         metadata.create_all(connection, checkfirst=False)
-        connection.execute(settings.insert(), {"key": "store_id", "value": str(uuid.uuid4())})
+        connection.execute(settings.insert(), {"key": STORE_ID, "value": str(uuid.uuid4())})
         _ALEMBIC_VERSION.create(connection, checkfirst=False)
         connection.execute(_ALEMBIC_VERSION.insert(), {"version_num": SCHEMA_REVISION})
 

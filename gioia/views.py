@@ -34,9 +34,13 @@ class MemoView:
     """A memo: its id in the store, what it is on (``kind``: segment, concept, theme or
     dimension; ``target``: ``T:N`` or the item's name), its author and text; ``ref`` is
     how it is named, ``#N``: its author's N-th memo, counting that author's memos only
-    (so a coder learns nothing of others' from it; ``Ana#N`` names it to anyone)."""
+    (so a coder learns nothing of others' from it; ``Ana#N`` names it to anyone).
 
-    id: int
+    ``id`` is None for a blind coder: the store numbers every coder's memos in one
+    sequence, so the gaps between their own ids would count the others'; ``ref`` is
+    what they name a memo by (edit, share, delete take it)."""
+
+    id: int | None
     kind: str
     target: str
     coder: str | None
@@ -256,9 +260,15 @@ CODING_COLUMNS = (
 @dataclass(frozen=True)
 class EventView:
     """One entry of the audit trail: ``coder`` is whose work it is, ``actor`` who ran
-    the command (the project lead when None)."""
+    the command (the project lead when None).
 
-    id: int
+    ``id`` is how the reader names the event: its id in the store for the project lead
+    (and an unblinded reader); for a blind coder the handle of an event of their own
+    (:mod:`gioia.ops.handles`; ``Project.undo`` takes it) and None for the others', and
+    ``before``/``after`` hold no store ids (``id``, ``…_id`` keys): one sequence numbers
+    every coder's rows, so the gaps between ids would count the others' work."""
+
+    id: int | None
     at: dt.datetime
     coder: str | None
     action: str

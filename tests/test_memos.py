@@ -38,17 +38,17 @@ def test_memos_on_each_kind_of_target(study: Project) -> None:
         ("dimension", DIMENSION, "Maria", True),
     ]
     assert on_segment.text == "The chains push them abroad."
-    assert [m.id for m in study.memos(THEME)] == [on_theme.id]
-    assert [m.id for m in study.memos("case_a_ceo_w1")] == [on_segment.id]
-    assert [m.id for m in study.memos(level="concept")] == [on_concept.id]
+    assert [m.ref for m in study.memos(THEME)] == [on_theme.ref] == ["#3"]
+    assert [m.ref for m in study.memos("case_a_ceo_w1")] == [on_segment.ref] == ["#1"]
+    assert [m.ref for m in study.memos(level="concept")] == [on_concept.ref] == ["#2"]
     (segment,) = study.segments(transcript="case_a_ceo_w1", grep="seventy percent")
     assert [m.text for m in segment.memos] == ["The chains push them abroad."]
     assert [m.text for m in study.concept_info(CONCEPT).memos] == ["Close to the founders' words."]
     info = study.item_info("dimension", DIMENSION)
-    assert [m.id for m in info.memos] == [on_dimension.id]
+    assert [m.ref for m in info.memos] == [on_dimension.ref] == ["#4"]
     assert study.item_info("theme", THEME).memos[0].text == "Why now, not why at all."
     step = study.step(study.segment_id(SEGMENT))
-    assert [m.id for m in step.segment.memos] == [on_segment.id]
+    assert [m.ref for m in step.segment.memos] == ["#1"]
 
 
 def test_a_name_that_is_two_things_needs_a_level(study: Project) -> None:
@@ -65,24 +65,25 @@ def test_a_name_that_is_two_things_needs_a_level(study: Project) -> None:
 
 def test_edit_share_and_delete_only_your_own(study: Project) -> None:
     memo = study.add_memo(SEGMENT, "First.")
-    edited = study.edit_memo(memo.id, "Second.")
+    assert (memo.id, memo.ref) == (None, "#1")  # blind: no store id
+    edited = study.edit_memo(memo.ref, "Second.")
     assert (edited.text, edited.updated_at is not None) == ("Second.", True)
-    study.share_memo(memo.id)
+    study.share_memo(memo.ref)
     study.coder = "Tom"
     assert [m.text for m in study.memos()] == ["Second."]  # shared: Tom reads it
     with pytest.raises(
-        InvalidInput, match=r"^Memo #1 is Maria's: only its author can change it\.$"
+        InvalidInput, match=r"^Memo Maria#1 is Maria's: only its author can change it\.$"
     ):
-        study.delete_memo(memo.id)
+        study.delete_memo("Maria#1")
     study.coder = "Maria"
     with pytest.raises(InvalidInput, match=r"^A memo cannot be blank: delete it with"):
-        study.edit_memo(memo.id, " ")
-    study.delete_memo(memo.id)
+        study.edit_memo(memo.ref, " ")
+    study.delete_memo(memo.ref)
     assert study.memos() == []
     with pytest.raises(NotFound, match=r"^No memo #1: `gioia memo list` shows their numbers\.$"):
-        study.edit_memo(memo.id, "Third.")
+        study.edit_memo(memo.ref, "Third.")
     assert [e.summary for e in study.log() if e.subject == "memo"] == [
-        f"Memo on {SEGMENT}",
+        f"Memo #1 on {SEGMENT}",
         f"Edited memo #1 on {SEGMENT}",
         f"Shared memo #1 on {SEGMENT}",
         f"Deleted memo #1 on {SEGMENT}",
@@ -92,7 +93,7 @@ def test_edit_share_and_delete_only_your_own(study: Project) -> None:
 def test_undo_refuses_a_memo_that_is_gone(study: Project) -> None:
     memo = study.add_memo(SEGMENT, "Soon gone.")
     assert memo.event is not None
-    study.delete_memo(memo.id)
+    study.delete_memo(memo.ref)
     with pytest.raises(InvalidInput, match=r"that memo is gone already\.$"):
         study.undo([memo.event])
 

@@ -290,7 +290,8 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
             {"kind": "segment", "target": f"{A}:4", "text": "First thought.", "shared": False},
         )
     ]
-    maria.edit_memo(memo.id, "Second thought.")
+    assert [e.summary for e in lead.log() if e.action == "memo"] == [f"Memo #1 on {A}:4"]
+    maria.edit_memo(memo.ref, "Second thought.")
     assert trail.new("edit_memo") == [
         (
             "Maria",
@@ -300,7 +301,7 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
             {"target": f"{A}:4", "text": "Second thought."},
         )
     ]
-    maria.share_memo(memo.id)
+    maria.share_memo(memo.ref)
     assert trail.new("share_memo") == [
         (
             "Maria",
@@ -310,14 +311,16 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
             {"target": f"{A}:4", "shared": True},
         )
     ]
-    maria.delete_memo(memo.id)
+    (memo_id,) = [m.id for m in lead.memos()]  # the lead reads the store's ids
+    maria.delete_memo(memo.ref)
     assert trail.new("delete_memo") == [
         (
             "Maria",
             "delete",
             "memo",
             {
-                "id": memo.id,
+                "id": memo_id,
+                "memo": "Maria#1",
                 "kind": "segment",
                 "target": f"{A}:4",
                 "coder": "Maria",
@@ -614,8 +617,10 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
 
 
 def _event_ids(store: str, coder: str, action: str) -> list[int]:
-    with Project.open(store) as lead:
-        return [e.id for e in lead.log() if e.coder == coder and e.action == action]
+    """The coder's events of this action as the coder names them in their trail (blind:
+    by handle, which undo takes)."""
+    with Project.open(store, coder=coder) as reader:
+        return [e.id for e in reader.log() if e.coder == coder and e.action == action]
 
 
 def _segment(store: str, ref: str) -> int:

@@ -264,7 +264,7 @@ class Session:
             self._go(self.project.segment_id(rest))
         elif command == "m" and rest:
             memo = self.project.add_memo(ref, rest)
-            self._remember([memo.event] if memo.event else [])
+            self._remember([memo.event] if memo.event is not None else [])
             self.io.write(f"Memo {memo.ref} added to {ref}.", "dim")
         elif line == "m":
             self._read_memos(step)

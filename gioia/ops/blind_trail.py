@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from gioia.models import Memo
+from gioia.ops.memos import named_refs
 from gioia.ops.visibility import MOVED_BY_CODER
 
 if TYPE_CHECKING:
@@ -42,9 +43,25 @@ def moved_by_coder(codings: list[dict[str, Any]], dropped: list[dict[str, Any]])
     return {coder: n for coder, n in sorted(moved.items()) if n}
 
 
+def _readable_memos(tx: Tx, memos: list[Any]) -> list[Any]:
+    """The memos a merge moved that the acting coder may read: their own (named
+    ``{"memo": "Ben#2", "coder": "Ben", …}``) and those they may read now; an event from
+    before memos were named lists ids, which are named here."""
+    ids = [m["id"] if isinstance(m, dict) else m for m in memos]
+    readable = select(Memo.id).where(Memo.id.in_(ids), tx.viewer.memo_clause())
+    seen = set(tx.session.scalars(readable))
+    named = {m["id"]: m for m in named_refs(tx, [i for i in ids if i in seen])}
+    return [
+        m if isinstance(m, dict) else named[m]
+        for m in memos
+        if (isinstance(m, dict) and m.get("coder") == tx.viewer.name)
+        or (m["id"] if isinstance(m, dict) else m) in seen
+    ]
+
+
 def as_read_by(tx: Tx, summary: str, before: Any, after: Any) -> tuple[str, Any, Any] | None:
     """A concept merge event as the blind acting coder reads it: the sources they may
-    see, their codings moved, the memos they may read, and a summary of these; None
+    see, their codings moved, the memos they may read (by ``Ana#3``), and a summary of these; None
     when they may see none of the sources. An event recorded before sources named their
     owners is only redacted."""
     viewer = tx.viewer
@@ -55,6 +72,7 @@ def as_read_by(tx: Tx, summary: str, before: Any, after: Any) -> tuple[str, Any,
         or any(not isinstance(s, dict) or MOVED_BY_CODER not in s for s in sources)
     ):
         return summary, viewer.redact(before), viewer.redact(after)
+    memos = _readable_memos(tx, after.get("memos") or [])
     before, after = viewer.redact(before), viewer.redact(after)
     sources = before["sources"]
     if not sources:
@@ -65,11 +83,8 @@ def as_read_by(tx: Tx, summary: str, before: Any, after: Any) -> tuple[str, Any,
     shown.update(moved=moved, duplicates=len(dropped))
     if dropped:
         shown["dropped"] = dropped
-    if memos := after.get("memos"):
-        readable = select(Memo.id).where(Memo.id.in_(memos), viewer.memo_clause())
-        seen = set(tx.session.scalars(readable))
-        if kept := [m for m in memos if m in seen]:
-            shown["memos"] = kept
+    if memos:
+        shown["memos"] = memos
     names = [str(s["name"]) for s in sources]
     text = merge_summary("concept", names, str(after.get("target")), moved, len(dropped))
     return text, before, shown

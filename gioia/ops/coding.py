@@ -16,6 +16,7 @@ from gioia.models import (
     Transcript,
 )
 from gioia.ops.base import Tx
+from gioia.ops.handles import handles
 from gioia.ops.objects import (
     find_coder,
     get_concept,
@@ -68,7 +69,7 @@ def untag(
             )
             events.append(event)
             tx.session.delete(coding)
-    return UntagResult(len(events), tuple(events))
+    return UntagResult(len(events), handles(tx, events))
 
 
 def coding_rows(tx: Tx, coders: list[str] | None = None) -> list[CodingRow]:

@@ -11,6 +11,7 @@ from gioia.limits import DEFINITION_LENGTH, clean_name, clean_text
 from gioia.models import Coder, Coding, Concept, Review
 from gioia.ops import scopes, undo
 from gioia.ops.base import Tx, mark_reviewed, segment_labels
+from gioia.ops.handles import handles
 from gioia.ops.objects import get_concept
 from gioia.ops.reliability_data import Scope, coder_codes, load, segment_text
 from gioia.schema import SHARED_SCOPE
@@ -332,7 +333,7 @@ def _decide(
         },
         coder=work.consensus,
     )
-    return Decision(summary, event)
+    return Decision(summary, handles(tx, [event])[0])
 
 
 def _coding_state(work: _Work, coding: Coding) -> dict[str, object]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from gioia.errors import NotFound
@@ -26,6 +26,7 @@ from gioia.models import (
 )
 from gioia.ops import blind_trail, memos
 from gioia.ops.base import Tx, coding_applications
+from gioia.ops.handles import namer
 from gioia.ops.objects import find_coder, get_concept, get_transcript
 from gioia.ops.visibility import Viewer
 from gioia.text import compile_grep, name_key
@@ -364,7 +365,7 @@ def log(
     if concept is not None:
         query = query.where(Event.concept_id == get_concept(tx, concept).id)
     query = query.order_by(Event.id.desc())
-    viewer = tx.viewer
+    viewer, name = tx.viewer, namer(tx)
     views: list[EventView] = []
     fetched = 0
     while True:  # a blind reader may not see some events read: read on until enough
@@ -373,15 +374,39 @@ def log(
             batch = batch.limit(max(limit - len(views), 1))
         rows = tx.session.execute(batch).all()
         fetched += len(rows)
-        views += [v for row in rows if (v := _event_view(tx, viewer, *row)) is not None]
+        views += [v for row in rows if (v := _event_view(tx, viewer, name, *row)) is not None]
         if limit is None or len(views) >= limit or not rows:
             return list(reversed(views[:limit]))
 
 
+def event_count(tx: Tx) -> int:
+    """How many events of the trail the acting coder reads (as :func:`log` shows them:
+    a blind coder's count leaves out the merges of none of their concepts)."""
+    viewer = tx.viewer
+    count = select(func.count()).select_from(Event).where(viewer.event_clause())
+    total = tx.session.scalar(count) or 0
+    if viewer.unblinded:
+        return total
+    merges = select(Event.summary, Event.before, Event.after).where(
+        viewer.event_clause(),
+        Event.action == "merge",
+        Event.subject == "concept",
+        or_(Event.coder_id.is_(None), Event.coder_id != viewer.me),
+    )
+    hidden = sum(blind_trail.as_read_by(tx, *merge) is None for merge in tx.session.execute(merges))
+    return total - hidden
+
+
 def _event_view(
-    tx: Tx, viewer: Viewer, e: Event, name: str | None, actor: str | None
+    tx: Tx,
+    viewer: Viewer,
+    named: Callable[[int], int],
+    e: Event,
+    name: str | None,
+    actor: str | None,
 ) -> EventView | None:
-    """An event as the acting coder reads it (None: nothing of it is theirs to see)."""
+    """An event as the acting coder reads it (None: nothing of it is theirs to see),
+    named as they name it (``named``: see :mod:`gioia.ops.handles`)."""
     summary, before, after = e.summary, e.before, e.after
     if e.coder_id != viewer.me and viewer.blind:
         if e.action == "merge" and e.subject == "concept":
@@ -391,4 +416,7 @@ def _event_view(
             summary, before, after = read
         else:
             before, after = viewer.redact(before), viewer.redact(after)
-    return EventView(e.id, e.at, name, e.action, e.subject, summary, before, after, actor)
+    if viewer.blind:  # no store ids: see Viewer.without_ids; undo takes a handle
+        before, after = viewer.without_ids(before), viewer.without_ids(after)
+    event = named(e.id) if viewer.sees_coder(e.coder_id) else None
+    return EventView(event, e.at, name, e.action, e.subject, summary, before, after, actor)

@@ -17,6 +17,7 @@ from gioia.errors import InvalidInput, NotFound
 from gioia.limits import MEMO_LENGTH, clean_text
 from gioia.models import Coder, Concept, Dimension, Event, Memo, Segment, Theme, Transcript
 from gioia.ops.base import Tx, suggestion
+from gioia.ops.handles import handle
 from gioia.ops.objects import resolve_refs, segment_ref, visible_concept
 from gioia.schema import utcnow
 from gioia.text import name_key
@@ -24,7 +25,7 @@ from gioia.views import MemoView
 
 KINDS = ("segment", "concept", "theme", "dimension")
 _REF = re.compile(r".+:\d+")
-_MEMO_REF = re.compile(r"^(?:(?P<author>.*?\S)\s*)?#?(?P<number>[0-9]+)$")
+_MEMO_REF = re.compile(r"^(?:(?P<author>.*?\S)\s*#|#)?(?P<number>[0-9]+)$")
 
 
 def numbers(tx: Tx, authors: set[int | None]) -> dict[int, int]:
@@ -106,7 +107,7 @@ def add(
     event = tx.record(
         "memo",
         "memo",
-        f"Memo on {label}" + (" (shared)" if share else ""),
+        f"Memo {_ref(tx, memo)} on {label}" + (" (shared)" if share else ""),
         subject_id=memo.id,
         concept_id=id_ if kind == "concept" else None,
         transcript_id=transcript_id,
@@ -211,6 +212,7 @@ def snapshot(tx: Tx, memo: Memo) -> dict[str, Any]:
     author = tx.session.get(Coder, memo.coder_id or -1)
     return {
         "id": memo.id,
+        "memo": f"{author.name if author else ''}{_ref(tx, memo)}",
         "kind": kind,
         "target": label,
         "coder": author.name if author else None,
@@ -274,6 +276,24 @@ def _ref(tx: Tx, memo: Memo) -> str:
     return f"#{numbers(tx, {memo.coder_id}).get(memo.id, 0)}"
 
 
+def named_refs(tx: Tx, ids: list[int]) -> list[dict[str, Any]]:
+    """These memos as the trail names them: ``{"memo": "Ana#3", "coder": "Ana", "id":
+    …}`` (the author's N-th memo, which names it to anyone; the store's id for the
+    project lead, see :meth:`gioia.ops.visibility.Viewer.without_ids`), in this order."""
+    rows = tx.session.execute(
+        select(Memo.id, Memo.coder_id, Coder.name)
+        .outerjoin(Coder, Coder.id == Memo.coder_id)
+        .where(Memo.id.in_(ids))
+    ).all()
+    number = numbers(tx, {author for _, author, _ in rows})
+    author = {memo_id: name for memo_id, _, name in rows}
+    return [
+        {"memo": f"{author[i] or ''}#{number.get(i, 0)}", "coder": author[i], "id": i}
+        for i in ids
+        if i in author
+    ]
+
+
 def _view(
     tx: Tx,
     memo: Memo,
@@ -284,7 +304,7 @@ def _view(
     ref: str | None = None,
 ) -> MemoView:
     return MemoView(
-        memo.id,
+        memo.id if tx.viewer.unblinded else None,
         kind,
         label,
         coder,
@@ -292,15 +312,17 @@ def _view(
         memo.shared,
         memo.created_at or utcnow(),
         memo.updated_at,
-        event,
+        handle(tx, event),
         ref if ref is not None else _ref(tx, memo),
     )
 
 
-def _query() -> Any:
+def _query(*, by_author: bool = False) -> Any:
     """Memos with their author and what they are on, in the order a reader wants them:
-    segments in reading order, then concepts, themes and dimensions by name, then time."""
-    return (
+    segments in reading order, then concepts, themes and dimensions by name, then time;
+    ``by_author``: by author, then number (a list of the team's memos, where ``#N``
+    counts its author's memos: each author's read in the order they wrote them)."""
+    columns = (
         select(
             Memo,
             Coder.name,
@@ -316,18 +338,20 @@ def _query() -> Any:
         .outerjoin(Concept, Concept.id == Memo.concept_id)
         .outerjoin(Theme, Theme.id == Memo.theme_id)
         .outerjoin(Dimension, Dimension.id == Memo.dimension_id)
-        .order_by(
-            Memo.segment_id.is_(None),
-            Transcript.name_key,
-            Segment.position,
-            Memo.concept_id.is_(None),
-            Concept.name_key,
-            Memo.theme_id.is_(None),
-            Theme.name_key,
-            Dimension.name_key,
-            Memo.created_at,
-            Memo.id,
-        )
+    )
+    if by_author:
+        return columns.order_by(Memo.coder_id.is_(None), Coder.name_key, Memo.id)
+    return columns.order_by(
+        Memo.segment_id.is_(None),
+        Transcript.name_key,
+        Segment.position,
+        Memo.concept_id.is_(None),
+        Concept.name_key,
+        Memo.theme_id.is_(None),
+        Theme.name_key,
+        Dimension.name_key,
+        Memo.created_at,
+        Memo.id,
     )
 
 
@@ -346,8 +370,9 @@ def _views(tx: Tx, query: Any) -> list[tuple[Memo, MemoView]]:
 
 def memos(tx: Tx, target: str | None = None, *, level: str | None = None) -> list[MemoView]:
     """The memos the acting coder may read (their own and shared ones, when blind), on
-    one target or all; a transcript's name gives the memos on its segments."""
-    query = _query()
+    one target or all; a transcript's name gives the memos on its segments. By author,
+    then number (see :func:`_query`)."""
+    query = _query(by_author=True)
     if target is not None:
         transcript = tx.session.scalar(
             select(Transcript).where(Transcript.name_key == name_key(target))

@@ -32,7 +32,6 @@ from gioia.models import (
     Concept,
     ConceptExtraTheme,
     Dimension,
-    Event,
     Memo,
     Setting,
     Theme,
@@ -40,6 +39,7 @@ from gioia.models import (
 )
 from gioia.ops.base import Tx
 from gioia.ops.levels import parent_map
+from gioia.ops.listing import event_count
 from gioia.ops.objects import find_coder
 from gioia.ops.refi_export_sources import Guids, Sources
 from gioia.ops.structure import level as structure_level
@@ -50,10 +50,9 @@ from gioia.refi.package import SIDECAR_VERSION, write_package
 from gioia.refi.positions import CONVENTIONS
 from gioia.refi.report import ExportResult
 from gioia.refi.xmlwrite import codebook_xml
-from gioia.schema import SHARED_SCOPE
+from gioia.schema import SHARED_SCOPE, STORE_ID
 
 ORIGIN = f"gioia {__version__}"
-STORE_ID = "store_id"
 
 
 def store_identity(tx: Tx) -> str | None:
@@ -360,10 +359,7 @@ def shared_sets(tx: Tx, guid: Guids) -> tuple[list[m.CodeSet], list[str]]:
 def _cannot_carry(tx: Tx, sidecar: dict[str, Any], wide: int, positions: str) -> list[str]:
     """What the format has no place for, said for the researcher."""
     warnings = []
-    events = (
-        tx.session.scalar(select(func.count()).select_from(Event).where(tx.viewer.event_clause()))
-        or 0
-    )
+    events = event_count(tx)
     if events:
         warnings.append(
             f"REFI-QDA has no place for the audit trail: its {events:,} event(s) stay in this "

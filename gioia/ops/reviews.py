@@ -22,6 +22,7 @@ from gioia.models import (
 )
 from gioia.ops import memos, scopes
 from gioia.ops.base import Tx, coding_applications, record_reviews, segment_labels
+from gioia.ops.handles import handle
 from gioia.ops.listing import segments as list_segments
 from gioia.ops.objects import find_coder, get_concept, get_transcript, resolve_refs, segment_ref
 from gioia.text import name_key
@@ -59,7 +60,7 @@ def review(tx: Tx, refs: list[str] | None = None, transcript: str | None = None)
     coder = tx.coder()
     targets = _targets(tx, refs, transcript)
     new, event = record_reviews(tx, coder, targets)
-    return ReviewResult(len(new), len(targets) - len(new), event)
+    return ReviewResult(len(new), len(targets) - len(new), handle(tx, event))
 
 
 def unreview(tx: Tx, refs: list[str] | None = None, transcript: str | None = None) -> ReviewResult:
@@ -84,7 +85,7 @@ def unreview(tx: Tx, refs: list[str] | None = None, transcript: str | None = Non
         + " as not reviewed",
         before={"segments": segment_labels(tx, marked)},
     )
-    return ReviewResult(len(marked), len(targets) - len(marked), event)
+    return ReviewResult(len(marked), len(targets) - len(marked), handle(tx, event))
 
 
 def remove_reviews(tx: Tx, coder_id: int, segment_ids: list[int]) -> None:

@@ -19,6 +19,7 @@ from gioia.errors import InvalidInput
 from gioia.models import Coder, Coding, Memo, Review, Segment, Transcript
 from gioia.ops.base import Tx
 from gioia.ops.carry import OldSegment, Work, WorkCoding, coding_state, drop_work, load_work
+from gioia.ops.handles import handles
 from gioia.ops.objects import resolve_refs, segment_ref
 from gioia.ops.tagging import locate_quote
 from gioia.text import name_key, one_line, split_sentences
@@ -218,7 +219,9 @@ def merge(tx: Tx, refs: list[str], *, speaker: str | None = None) -> SegmentEdit
             "read marks withdrawn": _names(tx, partial),
         },
     )
-    return SegmentEdit("merge", before_refs, (merged_ref,), report, renumbered, event)
+    return SegmentEdit(
+        "merge", before_refs, (merged_ref,), report, renumbered, handles(tx, [event])[0]
+    )
 
 
 def _voice(transcript: Transcript, parts: list[Segment], speaker: str | None) -> Segment:
@@ -459,7 +462,7 @@ def split(
             },
         },
     )
-    return SegmentEdit("split", (ref,), tuple(refs), report, renumbered, event)
+    return SegmentEdit("split", (ref,), tuple(refs), report, renumbered, handles(tx, [event])[0])
 
 
 #: Where a split sends whole-segment codings: the first part, or every part.
@@ -565,7 +568,7 @@ def delete_segment(tx: Tx, ref: str, *, force: bool = False) -> DeleteOutcome:
         },
     )
     report = CarryReport(tuple(items), reviews_dropped=len(work.reviews))
-    edit = SegmentEdit("delete", (ref,), (), report, renumbered, event)
+    edit = SegmentEdit("delete", (ref,), (), report, renumbered, handles(tx, [event])[0])
     return DeleteOutcome(edit, tuple(rows))
 
 

@@ -18,6 +18,7 @@ from gioia.models import Coder, Coding, Concept, Dimension, Memo, Segment, Theme
 from gioia.ops import parents, scopes
 from gioia.ops.base import Tx, suggestion
 from gioia.ops.blind_trail import merge_summary, moved_by_coder
+from gioia.ops.memos import named_refs
 from gioia.ops.memos import snapshots as memo_snapshots
 from gioia.ops.objects import resolve_refs
 from gioia.ops.visibility import MOVED_BY_CODER, require_lead, require_lead_or_own
@@ -226,7 +227,8 @@ def merge(tx: Tx, word: str, sources: list[str], target: str) -> MergeResult:
     dropped: list[dict[str, Any]] = []
     names = tuple(_shown(tx, i) for i in items)
     memo_column = _MEMO_COLUMNS[word]
-    memos = [m["id"] for m in memo_snapshots(tx, memo_column, [i.id for i in items])]
+    moving = select(Memo.id).where(memo_column.in_([i.id for i in items])).order_by(Memo.id)
+    memos = named_refs(tx, list(tx.session.scalars(moving)))
     before = []
     places: list[list[int]] = []
     for item in items:

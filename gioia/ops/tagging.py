@@ -33,6 +33,7 @@ from gioia.ops.base import (
     resolve_segments,
     segment_places,
 )
+from gioia.ops.handles import handles
 from gioia.ops.scopes import ConceptRow
 from gioia.schema import SHARED_SCOPE, utcnow
 from gioia.text import name_key
@@ -147,7 +148,7 @@ def tag(
     new, reviewed = record_reviews(tx, coder, {s.id: s.ref for s in targets}, texts)
     if reviewed is not None:
         events.append(reviewed)
-    return TagResult(concept.name, added, existing, created, tuple(events), len(new))
+    return TagResult(concept.name, added, existing, created, handles(tx, events), len(new))
 
 
 # --- codings files -------------------------------------------------------------------

@@ -13,22 +13,27 @@ from sqlalchemy import delete, func, select
 
 from gioia.errors import InvalidInput
 from gioia.models import Coder, Coding, Concept, Event, Memo, Review, Segment
+from gioia.ops import handles
 from gioia.ops.base import Tx, label_ids, mark_reviewed
 from gioia.ops.reviews import remove_reviews
 
 
 def undo(tx: Tx, event_ids: list[int], *, actor: Coder | None = None) -> list[str]:
-    """Reverse these events (the newest first); returns what was undone, one line each.
+    """Reverse these events (the newest first; named as the steps that made them
+    returned them, see :mod:`gioia.ops.handles`); returns what was undone, one line each.
 
     Tags, untags, memos, reviews, unreviews, concept creations and reconciliation
     decisions can be undone, and only the ``actor``'s own (default: the acting coder).
     """
     coder = actor or tx.coder()
     done = []
-    for event_id in sorted(event_ids, reverse=True):
+    named = dict(zip(handles.event_ids(tx, event_ids), event_ids, strict=True))
+    for event_id in sorted(named, reverse=True):
         event = tx.session.get(Event, event_id)
         if event is None or event.coder_id != coder.id:
-            raise InvalidInput(f"Event {event_id} is not one of {coder.name}'s: cannot undo it.")
+            raise InvalidInput(
+                f"Event {named[event_id]} is not one of {coder.name}'s: cannot undo it."
+            )
         reverse = _REVERSALS.get((event.action, event.subject))
         if reverse is None:
             raise InvalidInput(f"{event.summary!r} cannot be undone.")

@@ -204,6 +204,25 @@ class Viewer:
             }
         return value
 
+    def without_ids(self, value: Any) -> Any:
+        """An event's before or after without the store's row ids, for a blind viewer:
+        ids number every coder's rows in one sequence, so the gaps between a coder's own
+        would tell how much the others did. Keys ``id`` and ``…_id`` go, and a merge's
+        ``memos`` listed by id (events from before memos were named ``Ana#3``)."""
+        if self.unblinded:
+            return value
+        if isinstance(value, list):
+            return [self.without_ids(item) for item in value]
+        if isinstance(value, dict):
+            return {
+                key: self.without_ids(item)
+                for key, item in value.items()
+                if key != "id"
+                and not key.endswith("_id")
+                and not (key == "memos" and isinstance(item, list) and _ids(item))
+            }
+        return value
+
     def owns_concept(self, tx: Tx, concept: Any) -> bool:
         """Whether the concept (a row or object with ``id``, ``created_by_id`` and
         ``theme_id``) is this coder's own new one: made by them, not in the structure, and
@@ -239,6 +258,11 @@ class Viewer:
         if self.unblinded or name_key(name) == name_key(self.name or ""):
             return
         raise self.hidden(lead)
+
+
+def _ids(items: list[Any]) -> bool:
+    """Whether a list holds ids (integers) only."""
+    return bool(items) and all(isinstance(i, int) for i in items)
 
 
 def require_lead(coder: str | None, step: str) -> None:
