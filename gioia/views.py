@@ -38,7 +38,8 @@ class MemoView:
 
     ``id`` is None for a blind coder: the store numbers every coder's memos in one
     sequence, so the gaps between their own ids would count the others'; ``ref`` is
-    what they name a memo by (edit, share, delete take it)."""
+    what they name a memo by (edit, share, delete take it). ``event`` names the event
+    of the change just made, as ``Project.undo`` takes it (see ``TagResult``)."""
 
     id: int | None
     kind: str
@@ -194,7 +195,9 @@ class SegmentEdit:
 @dataclass(frozen=True)
 class TagResult:
     """Codings added and already present for one ``tag`` call, and segments newly marked
-    reviewed."""
+    reviewed. ``events`` name its events as ``Project.undo`` takes them: their ids for
+    the project lead, handles for a blind coder (:mod:`gioia.ops.handles`), as every
+    write result's ``event``/``events``."""
 
     concept: str
     added: int

@@ -10,6 +10,7 @@ method is in one of the two lists.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import zipfile
 from collections.abc import Callable
@@ -464,15 +465,65 @@ def test_a_shared_memo_is_read_by_everyone(store: str) -> None:
             ana.edit_memo("Ben#1", "Ana rewrites Ben.")
 
 
-def _ana_after_the_lead_corrects(store: str, folder: Path) -> tuple[list[str], list[Any]]:
+#: What Ana reads as JSON, compared whole (times and her events' handles aside).
+JSON_READS: list[tuple[str, ...]] = [
+    ("log", "--json"),
+    ("memo", "list", "--json"),
+    ("show", T, "--json"),
+    ("segments", "--json", "-t", T),
+    ("concept", "info", ADOPTED, "--json"),
+    ("search", "chains", "--tag", ANA_OWN, "--json", "--yes"),
+]
+_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?")
+
+
+def _as_ana(store: str, args: tuple[str, ...]) -> Any:
+    """A command's JSON as Ana reads it: times as TIME, and each event of hers (whose
+    ``id`` is the handle undo takes: opaque, see ``gioia.ops.handles``) as HANDLE, after
+    checking that every other event has no id and nothing names a row by its id."""
+    result = CliRunner().invoke(cli, ["--store", store, "--coder", "Ana", *args])
+    assert result.exit_code == 0, result.output
+    found = json.loads(_TIME.sub("TIME", result.output))
+    if args[0] == "log":
+        assert {type(e["id"]) for e in found if e["coder"] == "Ana"} == {int}
+        assert [e["id"] for e in found if e["coder"] != "Ana"] == [None] * sum(
+            e["coder"] != "Ana" for e in found
+        )
+        for event in found:
+            if event["coder"] == "Ana":
+                event["id"] = "HANDLE"
+    if args[0] == "search":
+        found["tagged"]["events"] = ["HANDLE" for _ in found["tagged"]["events"]]
+    assert _id_keys(found) == set(), args
+    return found
+
+
+def _id_keys(value: Any) -> set[str]:
+    """The keys naming a row by its store id (``…_id``), anywhere in a JSON value, and
+    ``id`` where it holds a number (a memo's, an event's: but not a handle)."""
+    if isinstance(value, list):
+        return set().union(*(_id_keys(v) for v in value))
+    if isinstance(value, dict):
+        keys = {
+            k
+            for k, v in value.items()
+            if k.endswith("_id") or (k == "id" and v not in (None, "HANDLE"))
+        }
+        return keys.union(*(_id_keys(v) for v in value.values()))
+    return set()
+
+
+def _ana_after_the_lead_corrects(
+    store: str, folder: Path
+) -> tuple[list[str], list[Any], list[Any]]:
     """What Ana reads once she writes a memo and the lead replaces her transcript with a
-    corrected text: her command lines' outputs, and her trail without event ids."""
+    corrected text: her command lines' outputs, her trail, and her JSON reads."""
     from gioia.demo import corrected_transcript
     from gioia.ops.importing import ImportOptions
 
     runner = CliRunner()
     lines = [
-        runner.invoke(cli, ["--store", store, "--coder", "Ana", *args]).output
+        _TIME.sub("TIME", runner.invoke(cli, ["--store", store, "--coder", "Ana", *args]).output)
         for args in (
             ("memo", SEG3, "--text", "Ana's third memo."),
             ("memo", "list"),
@@ -487,23 +538,18 @@ def _ana_after_the_lead_corrects(store: str, folder: Path) -> tuple[list[str], l
     with Project.open(store) as lead:
         lead.import_file(corrected, options=ImportOptions(replace=True, force=True))
     with Project.open(store, coder="Ana") as ana:
-        trail = [(e.action, e.summary, _no_ids(e.before), _no_ids(e.after)) for e in ana.log()]
-    return lines, trail
-
-
-def _no_ids(value: Any) -> Any:
-    """An event's before or after without the store's row ids (which number every
-    coder's rows: not compared here)."""
-    if isinstance(value, dict):
-        return {k: _no_ids(v) for k, v in value.items() if k not in ("id", "segment_id")}
-    if isinstance(value, list):
-        return [_no_ids(v) for v in value]
-    return value
+        trail = [
+            ("HANDLE" if isinstance(e.id, int) else e.id, e.action, e.summary, e.before, e.after)
+            for e in ana.log()
+        ]
+    return lines, trail, [_as_ana(store, args) for args in JSON_READS]
 
 
 def test_what_ana_writes_after_ben_counts_nothing_of_his(store: str, tmp_path: Path) -> None:
     """Memo numbers count their author's memos only; a replace event counts Ana's read
-    marks only; whether or not Ben coded and wrote memos first."""
+    marks only; her trail, memos, segments and info carry no store id (ids number every
+    coder's rows, so their gaps would count Ben's); whether or not Ben coded and wrote
+    memos first."""
     other = str(tmp_path / "without-ben.db")
     Project.init(other).close()
     for where in (store, other):
@@ -514,11 +560,42 @@ def test_what_ana_writes_after_ben_counts_nothing_of_his(store: str, tmp_path: P
     with_ben = _ana_after_the_lead_corrects(store, tmp_path / "a")
     without = _ana_after_the_lead_corrects(other, tmp_path / "b")
     assert with_ben == without
-    lines, trail = with_ben
+    lines, trail, reads = with_ben
     assert lines[0] == f"Memo #3 added to {SEG3}.\n"
     assert lines[2] == f"Memo #3 on {SEG3} edited.\n"
-    (replaced,) = [t for t in trail if t[0] == "replace"]
-    assert (replaced[2]["reviews"], replaced[3]["reviews"]) == ({"Ana": 4}, {"Ana": 4})
+    (replaced,) = [t for t in trail if t[1] == "replace"]
+    assert (replaced[3]["reviews"], replaced[4]["reviews"]) == ({"Ana": 4}, {"Ana": 4})
+    assert {t[0] for t in trail} == {"HANDLE", None}
+    log, memos, shown, segments, info, search = reads
+    assert set(log[0]) == {
+        "id", "at", "coder", "action", "subject", "summary", "before", "after", "actor"
+    }  # fmt: skip
+    assert (log[0]["id"], log[0]["coder"], log[0]["summary"]) == (
+        None,
+        None,
+        "Created case 'Case A'",
+    )
+    tagged = next(e for e in log if e["action"] == "tag")
+    assert (tagged["id"], set(tagged["after"])) == (
+        "HANDLE",
+        {"segment", "concept", "start", "end"},
+    )
+    reviewed = next(e for e in log if e["action"] == "review")
+    assert [set(s) for s in reviewed["after"]["segments"]] == [{"segment", "text"}]
+    memo_keys = {
+        "id", "kind", "target", "coder", "text", "shared", "created_at", "updated_at", "event",
+        "ref",
+    }  # fmt: skip
+    assert [set(m) for m in memos] == [memo_keys] * 3
+    assert [(m["id"], m["event"], m["ref"], m["target"]) for m in memos] == [
+        (None, None, "#1", SEG),
+        (None, None, "#2", ADOPTED),
+        (None, None, "#3", SEG3),
+    ]
+    assert [m["ref"] for s in shown["segments"] for m in s["memos"]] == ["#1", "#3"]
+    assert [m["ref"] for s in segments for m in s["memos"]] == ["#1", "#3"]
+    assert [(m["id"], m["ref"]) for m in info["memos"]] == [(None, "#2")]
+    assert (search["segments"], search["tagged"]["events"]) == ([SEG], ["HANDLE"])
 
 
 def test_an_event_s_readers_show_a_blind_coder_only_themself() -> None:
@@ -571,20 +648,24 @@ def _merge_summary(sources: str, target: str, moved: int) -> str:
     )
 
 
-def test_the_lead_s_merges_show_each_coder_their_own_part_only(store: str) -> None:
+def test_the_lead_s_merges_show_each_coder_their_own_part_only(store: str, tmp_path: Path) -> None:
     """The lead merges Ben's private "Trust" into Ana's, Ana's private concept into an
     adopted one, and an adopted concept both coded into another: each coder reads the
-    merges of their own concepts and of shared ones with their own codings counted, and
-    nothing of the other's private names or counts (log, its before and after, the
-    CLI); the lead and ``show_others`` read every event whole."""
+    merges of their own concepts and of shared ones with their own codings counted and
+    their own memos moved (named ``Ana#1``), and nothing of the other's private names,
+    counts or memos (log, its before and after, the CLI, the count of events a REFI-QDA
+    export leaves behind); the lead and ``show_others`` read every event whole."""
     _lead_sets_up(store)
     with Project.open(store, coder="Ana") as ana:
         ana.tag([SEG], "Trust", create=True)
         ana.tag([SEG3], "Chains squeeze us QA", create=True)
         ana.tag([f"{T}:8"], ADOPTED2)
+        ana.add_memo("Chains squeeze us QA", "Ana's memo on her concept.")
     with Project.open(store, coder="Ben") as ben:
         ben.tag([SEG, SEG2], "Trust", create=True)
         ben.tag([f"{T}:12"], ADOPTED2)
+        ben.add_memo("Trust", "Ben's memo on his concept.")
+        ben.add_memo(ADOPTED2, "Ben's memo on the team's concept.")
     last = {}  # each coder's newest event before the merges (a blind coder has no ids)
     for coder in ("Ana", "Ben"):
         with Project.open(store, coder=coder) as reader:
@@ -594,6 +675,12 @@ def test_the_lead_s_merges_show_each_coder_their_own_part_only(store: str) -> No
         lead.merge_items("concept", ["Chains squeeze us QA [Ana]"], ADOPTED)
         lead.merge_items("concept", [ADOPTED2], ADOPTED)
         merges = [e for e in lead.log() if e.action == "merge"]
+        memo_id = {m.text: m.id for m in lead.memos()}
+    assert [e.after["memos"] for e in merges] == [
+        [{"memo": "Ben#1", "coder": "Ben", "id": memo_id["Ben's memo on his concept."]}],
+        [{"memo": "Ana#1", "coder": "Ana", "id": memo_id["Ana's memo on her concept."]}],
+        [{"memo": "Ben#2", "coder": "Ben", "id": memo_id["Ben's memo on the team's concept."]}],
+    ]
     assert [e.summary for e in merges] == [
         _merge_summary("'Trust [Ben]'", "Trust", 2),
         _merge_summary("'Chains squeeze us QA [Ana]'", ADOPTED, 1),
@@ -610,12 +697,23 @@ def test_the_lead_s_merges_show_each_coder_their_own_part_only(store: str) -> No
         "Ana": [shared, _merge_summary("'Chains squeeze us QA'", ADOPTED, 1)],
         "Ben": [shared, _merge_summary("'Trust'", "Trust", 2)],
     }
+    moved_memos = {
+        "Ana": [[{"memo": "Ana#1", "coder": "Ana"}], None],
+        "Ben": [[{"memo": "Ben#1", "coder": "Ben"}], [{"memo": "Ben#2", "coder": "Ben"}]],
+    }
     for coder, other in (("Ana", "Ben"), ("Ben", "QA")):
         with Project.open(store, coder=coder) as reader:
             events = reader.log()
             newest = reader.log(limit=2)
             unblinded = reader.log(show_others=True)
+            exported = reader.export_qdpx(tmp_path / f"{coder}.qdpx")
+            read = len(reader.log())
+        assert exported.warnings[0] == (
+            f"REFI-QDA has no place for the audit trail: its {read} event(s) stay in this store."
+        )
+        assert read == len(events) + 1  # and the unblinding, theirs
         new = events[events.index(last[coder]) + 1 :]
+        assert [e.after.get("memos") for e in new if e.action == "merge"] == moved_memos[coder]
         assert [e.summary for e in new] == [
             *expected[coder],
             _merge_summary(repr(ADOPTED2), ADOPTED, 1),
@@ -630,3 +728,25 @@ def test_the_lead_s_merges_show_each_coder_their_own_part_only(store: str) -> No
         shown = CliRunner().invoke(cli, ["--store", store, "--coder", coder, "log", "--json"])
         assert shown.exit_code == 0 and other not in shown.output
         assert _merge_summary(repr(ADOPTED2), ADOPTED, 1) in shown.output
+
+
+def test_a_blind_coder_names_events_by_handles_undo_takes(store: str) -> None:
+    """The events a blind coder's step returns, and those of theirs in their trail, are
+    named by handles, not the store's ids (whose gaps would count the others' work):
+    the same handle in both places, which undo takes, and an id is not one."""
+    _lead_sets_up(store)
+    with Project.open(store, coder="Ana") as ana:
+        tagged = ana.tag([SEG, SEG2], ADOPTED)
+        memo = ana.add_memo(SEG, "Ana's memo.")
+        trail = [e.id for e in ana.log() if e.coder == "Ana"]
+    with Project.open(store) as lead:
+        ids = [e.id for e in lead.log() if e.coder == "Ana"]
+    assert len(ids) == 5 and ids == sorted(ids)  # create coder, tag, tag, review, memo
+    assert trail[1:] == [*tagged.events, memo.event]
+    assert not set(trail) & set(ids)
+    assert all(isinstance(h, int) and 0 <= h < 2**48 for h in trail)
+    with Project.open(store, coder="Ana") as ana:
+        with pytest.raises(GioiaError, match=rf"^Event {ids[1]} is not one of Ana's"):
+            ana.undo([ids[1]])
+        assert ana.undo([tagged.events[0]]) == [f"Tagged {SEG} with {ADOPTED!r}"]
+        assert [r.segment for r in ana.codings()] == [SEG2]

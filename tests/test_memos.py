@@ -188,3 +188,11 @@ def test_memo_commands(store: str, runner: CliRunner, tmp_path: Path) -> None:
     assert added.output == f"Memo #3 added to {SEGMENT}.\n"
     old = run(runner, store, "memo", "edit", "4", "--text", "Ana's, edited.", coder="Ana")
     assert old.output == f"Memo #3 on {SEGMENT} edited.\n"  # 4: its id, as numbers were
+    # The project lead reads the team's memos by author, each author's in their order
+    # (by target they would interleave: Ben's #1 and Ana's #3 on the segment, then her #2).
+    listed = run(runner, store, "memo", "list").output.splitlines()
+    assert [line.split(" · ")[:2] for line in listed if line.startswith("#")] == [
+        [f"#2  theme {THEME!r} ", "Ana"],
+        [f"#3  {SEGMENT} ", "Ana"],
+        [f"#1  {SEGMENT} ", "Ben"],
+    ]
