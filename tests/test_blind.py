@@ -750,3 +750,36 @@ def test_a_blind_coder_names_events_by_handles_undo_takes(store: str) -> None:
             ana.undo([ids[1]])
         assert ana.undo([tagged.events[0]]) == [f"Tagged {SEG} with {ADOPTED!r}"]
         assert [r.segment for r in ana.codings()] == [SEG2]
+
+
+def test_the_lead_s_deletions_and_splits_say_nothing_of_others_work(store: str) -> None:
+    """The lead deletes a theme that holds both coders' memos, splits a segment Ben coded
+    whole and deletes one only he coded: Ana reads her own memo counted, no word of
+    Ben's whole-segment coding or of work dropped, and only her codings' spans; the
+    lead reads it all."""
+    _lead_sets_up(store)
+    with Project.open(store, coder="Ana") as ana:
+        ana.add_memo(THEME, "Ana on the theme.")
+        ana.tag([SEG], ADOPTED, quote="we cannot depend on them alone any more")
+    with Project.open(store, coder="Ben") as ben:
+        ben.add_memo(THEME, "Ben on the theme.")
+        ben.tag([SEG], ADOPTED2)  # whole segment
+        ben.tag([f"{T}:12"], ADOPTED2)
+    with Project.open(store) as lead:
+        lead.delete_item("theme", THEME, force=True)
+        lead.delete_segment(f"{T}:12", force=True)
+        lead.split_segment(SEG, sentences=True, whole="first")
+        told = [e.summary for e in lead.log() if e.action in ("delete", "split")]
+    with Project.open(store, coder="Ana") as ana:
+        read = [e for e in ana.log() if e.action in ("delete", "split")]
+    assert len(told) == len(read) == 3
+    assert told[0] == f"Deleted theme {THEME!r} and 2 memo(s); its 3 concept(s) are unassigned"
+    assert read[0].summary == (
+        f"Deleted theme {THEME!r} and 1 memo(s); its 3 concept(s) are unassigned"
+    )
+    assert told[1].endswith(", dropping the work on it (see before)")
+    assert read[1].summary == told[1].removesuffix(", dropping the work on it (see before)")
+    assert told[2].endswith("; whole-segment codings to first part")
+    assert read[2].summary == told[2].removesuffix("; whole-segment codings to first part")
+    assert [c["coder"] for c in read[2].after["codings"]] == ["Ana"]
+    assert "Ben" not in repr(read)

@@ -11,6 +11,7 @@ nothing of it is the reader's to see.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,46 @@ def merge_summary(word: str, names: list[str], target: str, moved: int, dropped:
 
 
 _CHILDREN = {"theme": "concept", "dimension": "theme"}
+
+#: How a segment's deletion says that work on it went (listed in its before).
+DROPPING = ", dropping the work on it (see before)"
+
+#: How a split says where whole-segment codings went.
+_WHOLE = re.compile(r"; whole-segment codings to \w+ part$")
+
+
+def deletion_summary(word: str, name: str, codings: int, memos: int, children: int) -> str:
+    """The summary of the deletion of an item with what went with it."""
+    return (
+        f"Deleted {word} {name!r}"
+        + (f" and its {codings} coding(s)" if codings else "")
+        + (f" and {memos} memo(s)" if memos else "")
+        + (f"; its {children} {_CHILDREN[word]}(s) are unassigned" if children else "")
+    )
+
+
+def summary_as_read_by(action: str, subject: str, summary: str, before: Any) -> str:
+    """Another's event's summary as a blind reader reads it, ``before`` redacted: what it
+    counts or says of the work that went with a deletion or a split is rebuilt from the
+    reader's own part."""
+    if not isinstance(before, dict):
+        return summary
+    if action == "delete" and subject in ("concept", "theme", "dimension") and "name" in before:
+        children = len(before.get(f"{_CHILDREN[subject]}s", [])) if subject in _CHILDREN else 0
+        codings, memos = len(before.get("codings", [])), len(before.get("memos", []))
+        return deletion_summary(subject, str(before["name"]), codings, memos, children)
+    if (
+        action == "delete"
+        and subject == "segment"
+        and not (before.get("codings") or before.get("memos"))
+    ):
+        return summary.removesuffix(DROPPING)
+    if action == "split" and subject == "segment":
+        segment = before.get("segment") or {}
+        span = (segment.get("start"), segment.get("end"))
+        if not any((c.get("start"), c.get("end")) == span for c in before.get("codings", [])):
+            return _WHOLE.sub("", summary)
+    return summary
 
 
 def moved_by_coder(codings: list[dict[str, Any]], dropped: list[dict[str, Any]]) -> dict[str, int]:

@@ -416,6 +416,7 @@ def _event_view(
             summary, before, after = read
         else:
             before, after = viewer.redact(before), viewer.redact(after)
+            summary = blind_trail.summary_as_read_by(e.action, e.subject, summary, before)
     if viewer.blind:  # no store ids: see Viewer.without_ids; undo takes a handle
         before, after = viewer.without_ids(before), viewer.without_ids(after)
     event = named(e.id) if viewer.sees_coder(e.coder_id) else None

@@ -18,6 +18,7 @@ from gioia import schema
 from gioia.errors import InvalidInput
 from gioia.models import Coder, Coding, Memo, Review, Segment, Transcript
 from gioia.ops.base import Tx
+from gioia.ops.blind_trail import DROPPING
 from gioia.ops.carry import OldSegment, Work, WorkCoding, coding_state, drop_work, load_work
 from gioia.ops.handles import handles
 from gioia.ops.objects import resolve_refs, segment_ref
@@ -171,7 +172,7 @@ def merge(tx: Tx, refs: list[str], *, speaker: str | None = None) -> SegmentEdit
             status, span = "merged", (first.char_start, first.char_end)
             tx.session.execute(delete(Coding).where(Coding.id == coding.id))
             items.append(_item(coding, old_ref, merged_ref, status, words, None))
-        after_codings.append(_coding_after((keeper or coding).id, merged_ref, span, status))
+        after_codings.append(_coding_after((keeper or coding).id, coding, merged_ref, span, status))
     for memo in work.memos:
         old_ref = _ref_of_id(transcript, parts, memo.segment_id)
         status = "kept" if memo.segment_id == first.id else "moved"
@@ -404,7 +405,7 @@ def split(
                 .values(char_start=pieces[0][0], char_end=pieces[0][1])
             )
             items.append(_item(coding, ref, refs[0], "changed", words, _words(text, pieces[0])))
-            after_codings.append(_coding_after(coding.id, refs[0], pieces[0], "changed"))
+            after_codings.append(_coding_after(coding.id, coding, refs[0], pieces[0], "changed"))
             if whole == "first":
                 continue
             copies = [
@@ -421,7 +422,7 @@ def split(
             for part, part_ref in zip(new_rows, refs[1:], strict=True):
                 span = (part.char_start, part.char_end)
                 items.append(_item(coding, ref, part_ref, "copied", words, _words(text, span)))
-                after_codings.append(_coding_after(None, part_ref, span, "copied"))
+                after_codings.append(_coding_after(None, coding, part_ref, span, "copied"))
             continue
         index = next(k for k, (a, b) in enumerate(pieces) if a <= coding.start < b)
         if index:
@@ -431,7 +432,7 @@ def split(
         status = "kept" if index == 0 else "moved"
         items.append(_item(coding, ref, refs[index], status, words, words))
         after_codings.append(
-            _coding_after(coding.id, refs[index], (coding.start, coding.end), status)
+            _coding_after(coding.id, coding, refs[index], (coding.start, coding.end), status)
         )
     for memo in work.memos:
         items.append(
@@ -488,9 +489,18 @@ def _words(text: str, span: tuple[int, int]) -> str:
 
 
 def _coding_after(
-    coding_id: int | None, ref: str, span: tuple[int, int], status: str
+    coding_id: int | None, coding: WorkCoding, ref: str, span: tuple[int, int], status: str
 ) -> dict[str, object]:
-    return {"id": coding_id, "segment": ref, "start": span[0], "end": span[1], "status": status}
+    """A coding after a segment edit, naming its coder (so a blind reader sees their own
+    only: :meth:`gioia.ops.visibility.Viewer.redact`)."""
+    return {
+        "id": coding_id,
+        "coder": coding.coder,
+        "segment": ref,
+        "start": span[0],
+        "end": span[1],
+        "status": status,
+    }
 
 
 def delete_segment(tx: Tx, ref: str, *, force: bool = False) -> DeleteOutcome:
@@ -551,7 +561,7 @@ def delete_segment(tx: Tx, ref: str, *, force: bool = False) -> DeleteOutcome:
         f"Deleted {ref}"
         + (f" ({segment.speaker})" if segment.speaker else "")
         + f": {one_line(str(state['text']))!r}"
-        + (", dropping the work on it (see before)" if items else ""),
+        + (DROPPING if items else ""),
         subject_id=old.id,
         transcript_id=transcript.id,
         before={

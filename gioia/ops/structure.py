@@ -17,7 +17,7 @@ from gioia.limits import DEFINITION_LENGTH, clean_name, clean_text
 from gioia.models import Coder, Coding, Concept, Dimension, Memo, Segment, Theme, Transcript
 from gioia.ops import parents, scopes
 from gioia.ops.base import Tx, suggestion
-from gioia.ops.blind_trail import merge_summary, moved_by_coder
+from gioia.ops.blind_trail import deletion_summary, merge_summary, moved_by_coder
 from gioia.ops.memos import named_refs
 from gioia.ops.memos import snapshots as memo_snapshots
 from gioia.ops.objects import resolve_refs
@@ -420,10 +420,7 @@ def delete_item(tx: Tx, word: str, name: str, *, force: bool = False) -> DeleteR
     tx.record(
         "delete",
         word,
-        f"Deleted {word} {item.name!r}"
-        + (f" and its {codings} coding(s)" if codings else "")
-        + (f" and {len(memos)} memo(s)" if memos else "")
-        + (f"; its {len(children)} {lvl.child}(s) are unassigned" if children else ""),
+        deletion_summary(word, item.name, codings, len(memos), len(children)),
         subject_id=item.id,
         concept_id=item.id if word == "concept" else None,
         before=before,
