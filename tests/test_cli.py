@@ -382,7 +382,7 @@ def test_codings_import_export_memo_and_log(
     assert result.output == "Memo #1 added to case_a_ceo_w1:2.\n"
     log = run(runner, sample_store, "log", "-n", "2").output.splitlines()
     assert log[-1] == "2 event(s)."
-    assert log[-2].endswith("Maria  Memo on case_a_ceo_w1:2")
+    assert log[-2].endswith("Maria  Memo #1 on case_a_ceo_w1:2")
     events = json.loads(run(runner, sample_store, "log", "--by", "Maria", "--json").output)
     assert len(events) == 1 + 20 + 90 + 1 + 1  # coder, concepts, codings, reviews, memo
     moved = run(runner, sample_store, "log", "--coder", "Maria")

@@ -174,7 +174,7 @@ def test_memos(sample_project: Project) -> None:
     assert on_concept.target == "Trust"
     with pytest.raises(InvalidInput, match=r"^A memo cannot be blank\.$"):
         sample_project.add_memo(SEGMENT, "  ")
-    assert [e.summary for e in sample_project.log(concept="Trust")][-1] == "Memo on Trust"
+    assert [e.summary for e in sample_project.log(concept="Trust")][-1] == "Memo #2 on Trust"
 
 
 def test_import_the_sample_codings(sample_project: Project) -> None:

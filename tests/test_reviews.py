@@ -109,7 +109,7 @@ def test_undo_an_untag_and_a_memo(sample_project: Project) -> None:
     memo = sample_project.add_memo(A2, "Ask about the 1962 story.")
     assert memo.event is not None
     sample_project.undo([memo.event])
-    assert sample_project.log()[-1].summary == "Undid: Memo on case_a_ceo_w1:2"
+    assert sample_project.log()[-1].summary == "Undid: Memo #1 on case_a_ceo_w1:2"
 
 
 def test_only_your_own_events_can_be_undone(sample_project: Project) -> None:

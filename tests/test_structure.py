@@ -123,7 +123,7 @@ def test_merge_concepts_moves_codings_without_duplicates(coded: Project) -> None
         "(2 coding(s) moved, 1 duplicate(s) dropped)"
     )
     assert [(m.action, m.summary) for m in coded.log() if m.action == "memo"] == [
-        ("memo", "Memo on Family business")
+        ("memo", "Memo #1 on Family business")
     ]
     with pytest.raises(NotFound):
         as_lead(coded).rename_item("concept", "Family business", "x")
