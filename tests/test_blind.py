@@ -619,9 +619,10 @@ def test_an_event_s_readers_show_a_blind_coder_only_themself() -> None:
 
 
 def test_the_lead_s_steps_on_a_private_concept_deleted_since_stay_hidden(store: str) -> None:
-    """The lead renames, defines and deletes Ben's private concepts: Ana reads none of it
-    in the trail (their names are Ben's, and the deletion counts his codings), while the
-    lead's deletion of a concept no coder touched stays in everyone's trail."""
+    """The lead renames, defines and deletes Ben's private concepts, and renames Ben: Ana
+    reads none of it in the trail (their names are Ben's, and the deletion counts his
+    codings), while the lead's deletion of a concept no coder touched stays in everyone's
+    trail."""
     _lead_sets_up(store)
     _ben_codes(store)
     with Project.open(store, coder="Ana") as ana:
@@ -634,6 +635,7 @@ def test_the_lead_s_steps_on_a_private_concept_deleted_since_stay_hidden(store: 
         lead.delete_item("concept", f"{BEN_OWN} [Ben]", force=True)
         lead.add_item("concept", "Lead's own")
         lead.delete_item("concept", "Lead's own")
+        lead.rename_coder("Ben", "Benjamin")  # his event: not Ana's to read
         steps = [e.summary for e in lead.log() if e.coder is None and "QX" in e.summary]
     assert len(steps) == 4, steps  # rename, define, delete, delete
     with Project.open(store, coder="Ana") as ana:

@@ -351,7 +351,7 @@ def test_every_write_leaves_its_before_and_after(store: str, tmp_path: Path) -> 
     ]
     lead.rename_coder("Tom", "Tomás")
     assert trail.new("rename_coder") == [
-        (None, "rename", "coder", {"name": "Tom"}, {"name": "Tomás"})
+        ("Tomás", "rename", "coder", {"name": "Tom"}, {"name": "Tomás"})
     ]
     tom.close()
     tom = trail.acting("Tomás")

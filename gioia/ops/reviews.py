@@ -245,8 +245,8 @@ def neighbour(tx: Tx, segment_id: int, offset: int) -> int | None:
 
 
 def rename_coder(tx: Tx, old: str, new: str) -> str:
-    """Rename a coder (the new name must be free, but for case or spacing)."""
-    acting = tx.coder() if tx.coder_name else None  # before a rename that may be its own
+    """Rename a coder (the new name must be free, but for case or spacing). The event is
+    the coder's (run by the lead): blind, no other coder reads another's name in it."""
     coder = find_coder(tx, old)
     cleaned = clean_name(new, "coder")
     clash = tx.session.scalar(select(Coder).where(Coder.name_key == name_key(cleaned)))
@@ -261,7 +261,7 @@ def rename_coder(tx: Tx, old: str, new: str) -> str:
         subject_id=coder.id,
         before={"name": before},
         after={"name": cleaned},
-        coder=acting,
+        coder=coder,
     )
     return cleaned
 
