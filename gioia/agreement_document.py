@@ -20,7 +20,8 @@ from gioia.agreement import interpret_alpha, interpret_kappa
 
 if TYPE_CHECKING:
     from gioia.agreement import Coefficient
-    from gioia.views import AgreementReport, AlphaBootstrap, CodeAgreement, StructureView
+    from gioia.views_agreement import AgreementReport, AlphaBootstrap, CodeAgreement
+    from gioia.views_structure import StructureView
 
 TITLE = "Inter-coder agreement"
 MISSING = {

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from gioia.text import name_key
-from gioia.views import ConceptNode, StructureView
+from gioia.views_structure import ConceptNode, StructureView
 
 MAX_CONCEPTS = 25
 NEAR_DUPLICATE = 0.88

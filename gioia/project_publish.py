@@ -18,15 +18,14 @@ from gioia.views_core import Written
 
 if TYPE_CHECKING:
     from gioia.figure import FigureOptions
-    from gioia.views import (
+    from gioia.views_agreement import (
         AgreementReport,
-        ConceptQuotes,
         Decision,
         Disagreement,
-        FigureResult,
         MatrixAgreement,
         ReconcileState,
     )
+    from gioia.views_structure import ConceptQuotes, FigureResult
 
 #: The formats ``export_codings`` writes.
 CODINGS_FORMATS = (".csv", ".xlsx")

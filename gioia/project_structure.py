@@ -12,7 +12,7 @@ from gioia.views_core import Written
 
 if TYPE_CHECKING:
     from gioia.checks import Finding
-    from gioia.views import (
+    from gioia.views_structure import (
         DeleteResult,
         ItemInfo,
         ItemRow,

@@ -17,7 +17,7 @@ from gioia.importers.yaml_file import compose_yaml
 from gioia.output import check_suffix
 from gioia.spreadsheet import write_csv, write_xlsx
 from gioia.text import name_key
-from gioia.views import StructureView
+from gioia.views_structure import StructureView
 
 COLUMNS = ("concept", "theme", "dimension")
 DEFINITIONS = ("concept_definition", "theme_definition", "dimension_definition")

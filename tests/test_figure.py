@@ -30,7 +30,7 @@ from gioia.figure import render as figure_render
 from gioia.figure.graph import Columns, columns, crossings, structure_graph
 from gioia.figure.metrics import text_width, wrap
 from gioia.resources import bundled_path
-from gioia.views import ConceptNode, Counts, DimensionNode, StructureView, ThemeNode
+from gioia.views_structure import ConceptNode, Counts, DimensionNode, StructureView, ThemeNode
 
 SVG = "{http://www.w3.org/2000/svg}"
 PURE = str(

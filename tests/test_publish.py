@@ -18,13 +18,12 @@ from gioia.errors import InvalidInput
 from gioia.publish import QUOTES_TITLE, write_cases, write_codebook, write_quotes
 from gioia.publish.table import quoted
 from gioia.text import clean_quote, trim_words
-from gioia.views import (
-    CaseSummary,
+from gioia.views import CaseSummary, InformantSummary
+from gioia.views_structure import (
     ConceptNode,
     ConceptQuotes,
     Counts,
     DimensionNode,
-    InformantSummary,
     Quote,
     StructureView,
     ThemeNode,

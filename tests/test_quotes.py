@@ -15,7 +15,7 @@ from gioia.models import Case, Coding, Concept, Segment, Transcript
 from gioia.ops.base import evidence_coder
 from gioia.ops.tree import structure
 from gioia.text import clean_quote, trim_words
-from gioia.views import Quote
+from gioia.views_structure import Quote
 
 from .conftest import SAMPLE, as_lead
 

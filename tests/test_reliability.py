@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from gioia import InvalidInput, NotFound, Project
 from gioia.cli import cli
-from gioia.views import AgreementReport, OneReader
+from gioia.views_agreement import AgreementReport, OneReader
 
 from .conftest import SAMPLE, as_lead
 from .reference import GWET_MISSING, example

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gioia import ImportFailed, InvalidInput, NotFound, Project
-from gioia.views import Counts
+from gioia.views_structure import Counts
 
 from .conftest import SAMPLE, as_lead
 

@@ -27,7 +27,7 @@ from gioia.errors import GioiaError
 
 if TYPE_CHECKING:
     from gioia.project import Project
-    from gioia.views import (
+    from gioia.views_agreement import (
         AgreementReport,
         CoderCodes,
         Decision,

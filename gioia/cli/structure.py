@@ -22,7 +22,7 @@ from gioia.cli.common import (
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from gioia.views import Counts, ItemInfo, StructureView
+    from gioia.views_structure import Counts, ItemInfo, StructureView
 
 
 def _level_group(word: str) -> click.Group:

@@ -22,7 +22,7 @@ from gioia.figure.model import HEADINGS, MIN_SIZE, STYLES, TINTS, Page, Style, c
 from gioia.figure.render import FORMATS, draw_page, font_list
 from gioia.graphviz_engine import PNG_DPI, Engine, find_engine
 from gioia.output import Opener, check_suffix, output_file
-from gioia.views import FigureFile, FigureResult, StructureView
+from gioia.views_structure import FigureFile, FigureResult, StructureView
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import combinations, pairwise
 from typing import TYPE_CHECKING, TypeVar
 
-from gioia.views import ConceptNode, DimensionNode, StructureView, ThemeNode
+from gioia.views_structure import ConceptNode, DimensionNode, StructureView, ThemeNode
 
 if TYPE_CHECKING:
     import networkx as nx

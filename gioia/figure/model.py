@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from gioia.figure.graph import Key
 from gioia.figure.metrics import text_width, wrap
-from gioia.views import ConceptNode, DimensionNode, ThemeNode
+from gioia.views_structure import ConceptNode, DimensionNode, ThemeNode
 
 HEADINGS = ("1st-Order Concepts", "2nd-Order Themes", "Aggregate Dimensions")
 LEVELS = ("concept", "theme", "dimension")

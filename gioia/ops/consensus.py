@@ -16,7 +16,7 @@ from gioia.ops.objects import get_concept
 from gioia.ops.reliability_data import Scope, coder_codes, load, segment_text
 from gioia.schema import SHARED_SCOPE
 from gioia.text import name_key
-from gioia.views import Decision, OneReader, Pending, ReconcileState
+from gioia.views_agreement import Decision, OneReader, Pending, ReconcileState
 
 CHOICES = ("a", "b", "both", "neither", "other")
 

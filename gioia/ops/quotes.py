@@ -17,7 +17,7 @@ from gioia.ops.base import Tx, evidence_coder
 from gioia.ops.objects import resolve_refs, segment_ref
 from gioia.ops.structure import coding_snapshots, get_item
 from gioia.text import clean_quote, trim_words
-from gioia.views import ConceptQuotes, Quote, StructureView
+from gioia.views_structure import ConceptQuotes, Quote, StructureView
 
 IntArray = npt.NDArray[np.int64]
 

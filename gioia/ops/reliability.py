@@ -35,7 +35,7 @@ from gioia.ops.reliability_data import (
     units_in_scope,
 )
 from gioia.text import name_key
-from gioia.views import (
+from gioia.views_agreement import (
     AgreementReport,
     AlphaBootstrap,
     BootstrapPlan,

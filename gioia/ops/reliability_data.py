@@ -27,7 +27,7 @@ from gioia.ops.base import Tx, existing_coder, transcript_id
 from gioia.ops.levels import check_level, codes_at_level, level_codes, parent_map
 from gioia.schema import SHARED_SCOPE
 from gioia.text import name_key
-from gioia.views import CoderCodes, PrivateLeftOut
+from gioia.views_agreement import CoderCodes, PrivateLeftOut
 
 UNITS = ("segment", "transcript", "character")
 FloatArray = npt.NDArray[np.float64]

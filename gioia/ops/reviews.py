@@ -26,14 +26,7 @@ from gioia.ops.handles import handle
 from gioia.ops.listing import segments as list_segments
 from gioia.ops.objects import find_coder, get_concept, get_transcript, resolve_refs, segment_ref
 from gioia.text import name_key
-from gioia.views import (
-    CoderSummary,
-    ConceptChoice,
-    ConceptInfo,
-    ProgressRow,
-    ReviewResult,
-    Step,
-)
+from gioia.views import CoderSummary, ConceptChoice, ConceptInfo, ProgressRow, ReviewResult, Step
 
 
 def _targets(tx: Tx, refs: list[str] | None, transcript: str | None) -> dict[int, str]:

@@ -24,7 +24,7 @@ from gioia.ops.objects import resolve_refs
 from gioia.ops.visibility import MOVED_BY_CODER, require_lead, require_lead_or_own
 from gioia.schema import SHARED_SCOPE
 from gioia.text import compile_grep, name_key
-from gioia.views import DeleteResult, MergeResult
+from gioia.views_structure import DeleteResult, MergeResult
 
 Item = Concept | Theme | Dimension
 

@@ -24,7 +24,7 @@ from gioia.ops.structure import (
 )
 from gioia.structure_file import read_structure
 from gioia.text import name_key
-from gioia.views import StructureImportResult
+from gioia.views_structure import StructureImportResult
 
 ABOVE = {"concept": "theme", "theme": "dimension"}
 

@@ -20,7 +20,7 @@ from gioia.ops import scopes
 from gioia.ops.base import Tx, evidence_coder, evidence_name
 from gioia.ops.levels import codes_at_level, level_codes, parent_map
 from gioia.text import name_key
-from gioia.views import (
+from gioia.views_structure import (
     ConceptNode,
     Counts,
     DimensionNode,

@@ -39,7 +39,8 @@ from gioia.publish.build import (
 from gioia.publish.table import Column, Document, Row, Table
 from gioia.publish.text_formats import latex, markdown, markdown_document
 from gioia.spreadsheet import write_csv
-from gioia.views import CaseSummary, ConceptQuotes, MemoView, Quote, StructureView
+from gioia.views import CaseSummary, MemoView
+from gioia.views_structure import ConceptQuotes, Quote, StructureView
 
 __all__ = [
     "AGREEMENT_FORMATS",

@@ -13,15 +13,8 @@ from operator import attrgetter
 from typing import Literal
 
 from gioia.publish.table import Cell, Column, Row, Table, capitalised, clean, quoted, wave_label
-from gioia.views import (
-    CaseSummary,
-    ConceptNode,
-    ConceptQuotes,
-    Counts,
-    MemoView,
-    Quote,
-    StructureView,
-)
+from gioia.views import CaseSummary, MemoView
+from gioia.views_structure import ConceptNode, ConceptQuotes, Counts, Quote, StructureView
 
 #: The memos on each item of the structure, by (level, name).
 ItemMemos = Mapping[tuple[str, str], Sequence[MemoView]]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, TypeAlias
 
-from gioia.views import Quote
+from gioia.views_structure import Quote
 
 # A cell holds paragraphs; None continues the cell above it (merged in Word, blank
 # elsewhere).

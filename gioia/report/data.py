@@ -9,14 +9,9 @@ from dataclasses import dataclass, field
 from gioia.analysis.cooccurrence import Cooccurrence
 from gioia.analysis.matrix import CodeMatrix
 from gioia.analysis.saturation import Saturation
-from gioia.views import (
-    AgreementReport,
-    CaseSummary,
-    CoderSummary,
-    ConceptQuotes,
-    StructureView,
-    TranscriptSummary,
-)
+from gioia.views import CaseSummary, CoderSummary, TranscriptSummary
+from gioia.views_agreement import AgreementReport
+from gioia.views_structure import ConceptQuotes, StructureView
 
 LEVELS = ("concept", "theme", "dimension")
 

@@ -18,7 +18,7 @@ from gioia.analysis.matrix import format_value
 from gioia.analysis.saturation import saturation_scene
 from gioia.report.data import ReportData, Turn
 from gioia.report.methods import REFERENCES, methods_paragraphs
-from gioia.views import Counts, Quote
+from gioia.views_structure import Counts, Quote
 
 SECTIONS = (
     ("cases", "Cases and interviews"),
