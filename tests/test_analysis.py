@@ -317,7 +317,7 @@ def test_the_analysis_commands_load_neither_the_orm_nor_the_views(
     code = (
         "import sys\n"
         "from gioia.cli import cli\n"
-        "for args in (['saturation'], ['cooccurrence'], ['matrix']):\n"
+        "for args in (['saturation'], ['cooccurrence'], ['matrix'], ['search', 'fees']):\n"
         "    cli.main(['--store', sys.argv[1], *args], standalone_mode=False)\n"
         "loaded = {'sqlalchemy.orm', 'gioia.models', 'gioia.views', 'gioia.views_structure',"
         " 'gioia.views_agreement'} & set(sys.modules)\n"

@@ -8,12 +8,16 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
+from gioia import schema
 from gioia.analysis.kwic import SearchHit, context, search_pattern
 from gioia.errors import NotFound
-from gioia.models import Case, Coding, Segment, Transcript
-from gioia.ops.base import Tx, suggestion
-from gioia.ops.objects import get_transcript
+from gioia.ops.base import Tx, suggestion, transcript_id
 from gioia.text import name_key
+
+_cases = schema.cases.c
+_codings = schema.codings.c
+_segments = schema.segments.c
+_transcripts = schema.transcripts.c
 
 
 def search(
@@ -35,37 +39,28 @@ def search(
     may see (their own, when blind).
     """
     compiled = search_pattern(pattern, regex)
-    query = select(Transcript.id, Transcript.name, Transcript.text, Case.name).outerjoin(
-        Case, Case.id == Transcript.case_id
+    query = select(_transcripts.id, _transcripts.name, _transcripts.text, _cases.name).outerjoin(
+        schema.cases, _cases.id == _transcripts.case_id
     )
     if transcript is not None:
-        query = query.where(Transcript.id == get_transcript(tx, transcript).id)
+        query = query.where(_transcripts.id == transcript_id(tx, transcript))
     if case is not None:
-        query = query.where(Transcript.case_id == _case_id(tx, case))
-    found = tx.session.connection().execute(query.order_by(Transcript.name_key))  # Core rows
-    texts = {row[0]: row[1:] for row in found}
+        query = query.where(_transcripts.case_id == _case_id(tx, case))
+    texts = {row[0]: row[1:] for row in tx.execute(query.order_by(_transcripts.name_key))}
     segments = select(
-        Segment.id,
-        Segment.transcript_id,
-        Segment.position,
-        Segment.char_start,
-        Segment.char_end,
-        Segment.speaker,
-        Segment.is_interviewer,
-    ).order_by(Segment.transcript_id, Segment.char_start)
+        _segments.id,
+        _segments.transcript_id,
+        _segments.position,
+        _segments.char_start,
+        _segments.char_end,
+        _segments.speaker,
+        _segments.is_interviewer,
+    ).order_by(_segments.transcript_id, _segments.char_start)
     if transcript is not None or case is not None:
-        segments = segments.where(Segment.transcript_id.in_(texts))
+        segments = segments.where(_segments.transcript_id.in_(texts))
     by_transcript: dict[int, list[tuple[int, int, int, int, str | None, bool]]] = defaultdict(list)
     speakers: set[str] = set()
-    for (
-        id_,
-        transcript_id,
-        position,
-        start,
-        end,
-        label,
-        interviewer,
-    ) in tx.session.connection().execute(segments):
+    for id_, owner, position, start, end, label, interviewer in tx.execute(segments):
         if label:
             speakers.add(label)
         if speaker is not None:
@@ -73,13 +68,13 @@ def search(
                 continue
         elif interviewer and not include_interviewer:
             continue
-        by_transcript[transcript_id].append((id_, position, start, end, label, interviewer))
+        by_transcript[owner].append((id_, position, start, end, label, interviewer))
     if speaker is not None and not any(name_key(s) == name_key(speaker) for s in speakers):
         raise NotFound(f"No turn is by {speaker!r}.{suggestion(speaker, sorted(speakers))}")
     coded = _coded_segments(tx) if uncoded else set()
     hits: list[SearchHit] = []
-    for transcript_id, (name, text, case_name) in texts.items():
-        rows = [r for r in by_transcript.get(transcript_id, []) if r[0] not in coded]
+    for owner, (name, text, case_name) in texts.items():
+        rows = [r for r in by_transcript.get(owner, []) if r[0] not in coded]
         if not rows:
             continue
         starts = [r[2] for r in rows]
@@ -110,14 +105,14 @@ def search(
 
 
 def _case_id(tx: Tx, name: str) -> int:
-    found = tx.session.scalar(select(Case.id).where(Case.name_key == name_key(name)))
+    found = tx.execute(select(_cases.id).where(_cases.name_key == name_key(name))).scalar()
     if found is None:
-        names = list(tx.session.scalars(select(Case.name)))
+        names = list(tx.execute(select(_cases.name)).scalars())
         raise NotFound(f"No case {name!r}.{suggestion(name, names)}")
-    return found
+    return int(found)
 
 
 def _coded_segments(tx: Tx) -> set[int]:
     """The segments with a coding the acting coder may see."""
-    query = select(Coding.segment_id).distinct().where(tx.viewer.own(Coding.coder_id))
-    return set(tx.session.scalars(query))
+    query = select(_codings.segment_id).distinct().where(tx.viewer.own(_codings.coder_id))
+    return set(tx.execute(query).scalars())
