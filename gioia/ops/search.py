@@ -46,7 +46,11 @@ def search(
         query = query.where(_transcripts.id == transcript_id(tx, transcript))
     if case is not None:
         query = query.where(_transcripts.case_id == _case_id(tx, case))
-    texts = {row[0]: row[1:] for row in tx.execute(query.order_by(_transcripts.name_key))}
+    ordered = tx.execute(query.order_by(_transcripts.name_key))
+    texts: dict[int, tuple[str, str, str | None]] = {}
+    for row in ordered:
+        key, name, text, case_name = tuple(row)
+        texts[key] = (name, text, case_name)
     segments = select(
         _segments.id,
         _segments.transcript_id,
@@ -60,7 +64,8 @@ def search(
         segments = segments.where(_segments.transcript_id.in_(texts))
     by_transcript: dict[int, list[tuple[int, int, int, int, str | None, bool]]] = defaultdict(list)
     speakers: set[str] = set()
-    for id_, owner, position, start, end, label, interviewer in tx.execute(segments):
+    for row in tx.execute(segments):
+        id_, owner, position, start, end, label, interviewer = tuple(row)
         if label:
             speakers.add(label)
         if speaker is not None:
