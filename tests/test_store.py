@@ -502,7 +502,7 @@ def test_ids_are_never_reused(project: Project, tmp_path: Path) -> None:
     newest = project.tag(["t:2"], "Newer", create=True)
     project.undo(list(newest.events))  # the newest coding and concept go
     memo = project.add_memo("t:3", "A note.")
-    project.delete_memo(memo.id)
+    project.delete_memo(memo.ref)
     as_lead(project).delete_segment("t:3")
     project.tag(["t:2"], "Newest", create=True)
     project.add_memo("t:2", "Another.")

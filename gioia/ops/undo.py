@@ -12,6 +12,7 @@ from collections.abc import Callable
 from sqlalchemy import delete, func, select
 
 from gioia.errors import InvalidInput
+from gioia.limits import MAX_INTEGER
 from gioia.models import Coder, Coding, Concept, Event, Memo, Review, Segment
 from gioia.ops import handles
 from gioia.ops.base import Tx, label_ids, mark_reviewed
@@ -29,7 +30,7 @@ def undo(tx: Tx, event_ids: list[int], *, actor: Coder | None = None) -> list[st
     done = []
     named = dict(zip(handles.event_ids(tx, event_ids), event_ids, strict=True))
     for event_id in sorted(named, reverse=True):
-        event = tx.session.get(Event, event_id)
+        event = tx.session.get(Event, event_id) if 0 < event_id <= MAX_INTEGER else None
         if event is None or event.coder_id != coder.id:
             raise InvalidInput(
                 f"Event {named[event_id]} is not one of {coder.name}'s: cannot undo it."
