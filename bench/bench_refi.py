@@ -86,8 +86,10 @@ def build_store(db: Path, work: Path, args: argparse.Namespace) -> None:
         ],
     )
     with Project.open(str(db)) as project:
-        added = project.import_codings(work / "codings.csv").added
+        # the structure first: its concepts are shared, so every coder codes with them
+        # (a coder's codings with a concept nobody has made yet make it private)
         project.import_structure(work / "structure.csv")
+        added = project.import_codings(work / "codings.csv").added
     if added != args.codings:
         raise SystemExit(f"set-up: {added} codings added, not {args.codings}")
 

@@ -10,7 +10,7 @@ namespace out) read alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
@@ -48,7 +48,6 @@ _VALUE_KINDS = {
 
 
 _TEXT = frozenset({"Description", "PlainTextContent", *_VALUE_KINDS})
-_HOT = frozenset({"PlainTextSelection", "Coding", "CodeRef"})
 _CHUNK = 1 << 20
 
 
@@ -66,8 +65,11 @@ def read_xml(data: bytes | Iterable[bytes], where: str) -> Project:
     parser = DefusedXMLParser(target=reader, forbid_dtd=True)
     expat = parser.parser
     expat.ordered_attributes = False
-    expat.StartElementHandler = reader.start
-    expat.EndElementHandler = reader.end
+    # Character data outside text elements (the indentation) has no handler and no
+    # default handler: expat drops it in C instead of calling Python for each run.
+    expat.DefaultHandlerExpand = None
+    expat.CharacterDataHandler = None
+    expat.StartElementHandler, expat.EndElementHandler = _handlers(reader)
     reader.expat = expat  # the text handler is set inside text elements only
     chunks = (
         (data[at : at + _CHUNK] for at in range(0, len(data), _CHUNK))
@@ -104,15 +106,9 @@ class _Reader:
         self.owners: list[Any] = []  # the model object each open element adds to
         self.text: list[str] | None = None  # the text of an open text element
         self.expat: Any = None
-        self._names: dict[str, str] = {}
-        self._shared: dict[str, str] = {}  # one copy of each user, code and time
+        self.shared: dict[str, str] = {}  # one copy of each user, code and time
 
-    def _share(self, value: str | None) -> str | None:
-        """One string object for the values that repeat (a project has 100,000 codings
-        but few users, codes and times)."""
-        return None if value is None else self._shared.setdefault(value, value)
-
-    def _require(self, attrs: dict[str, str], name: str, *names: str) -> list[str]:
+    def require(self, attrs: dict[str, str], name: str, *names: str) -> list[str]:
         found = []
         for key in names:
             value = attrs.get(key)
@@ -138,46 +134,7 @@ class _Reader:
     def close(self) -> None:
         """The end of the document (the parser's target)."""
 
-    def start(self, tag: str, attrs: dict[str, str]) -> None:
-        name = self._names.get(tag)
-        if name is None:
-            name = self._names[tag] = tag.rpartition("}")[2]
-        owners = self.owners
-        owner: Any = owners[-1] if owners else None
-        kind = type(owner)
-        # the three elements of every coding first: a project has 100,000 of them
-        if name == "CodeRef" and kind is Coding:
-            if "targetGUID" not in attrs:
-                self._require(attrs, name, "targetGUID")
-            owner.code = self._shared.setdefault(attrs["targetGUID"], attrs["targetGUID"])
-        elif name == "Coding" and (kind is Selection or kind is Source):
-            if "guid" not in attrs:
-                self._require(attrs, name, "guid")
-            coding = Coding(
-                attrs["guid"],
-                "",
-                self._share(attrs.get("creatingUser")),
-                self._share(attrs.get("creationDateTime")),
-            )
-            owner.codings.append(coding)
-            owner = coding
-        elif name == "PlainTextSelection" and kind is Source:
-            guid, start, end = self._require(attrs, name, "guid", "startPosition", "endPosition")
-            owner = Selection(
-                guid,
-                _position(start, self.where, guid),
-                _position(end, self.where, guid),
-                name=attrs.get("name"),
-                creating_user=self._share(attrs.get("creatingUser")),
-                created=self._share(attrs.get("creationDateTime")),
-            )
-            owners[-1].selections.append(owner)
-        else:
-            owner = self._start_other(name, attrs, owner)
-        self.path.append(name)
-        owners.append(owner)
-
-    def _start_other(self, name: str, attrs: dict[str, str], owner: Any) -> Any:
+    def start_other(self, name: str, attrs: dict[str, str], owner: Any) -> Any:
         """Every element but those of a coding: returns what its children add to."""
         parent = self.path[-1] if self.path else None
         if name in _TEXT:
@@ -199,24 +156,24 @@ class _Reader:
             )
             owner = project
         elif name == "Code" and parent in ("Codes", "Code"):
-            guid, code_name = self._require(attrs, name, "guid", "name")
+            guid, code_name = self.require(attrs, name, "guid", "name")
             code = Code(guid, code_name, attrs.get("isCodable", "true").lower() != "false")
             holder = self._owner(Code)
             (holder.children if holder is not None else project.codes).append(code)
             owner = code
         elif name == "User":
-            (guid,) = self._require(attrs, name, "guid")
+            (guid,) = self.require(attrs, name, "guid")
             project.users.append(User(guid, attrs.get("name") or "", attrs.get("id")))
         elif name == "Variable":
-            guid, variable_name = self._require(attrs, name, "guid", "name")
+            guid, variable_name = self.require(attrs, name, "guid", "name")
             owner = Variable(guid, variable_name, attrs.get("typeOfVariable", "Text"))
             project.variables.append(owner)
         elif name == "Case":
-            (guid,) = self._require(attrs, name, "guid")
+            (guid,) = self.require(attrs, name, "guid")
             owner = Case(guid, attrs.get("name"))
             project.cases.append(owner)
         elif name in SOURCE_KINDS and parent == "Sources":
-            (guid,) = self._require(attrs, name, "guid")
+            (guid,) = self.require(attrs, name, "guid")
             owner = Source(
                 guid,
                 name,
@@ -228,7 +185,7 @@ class _Reader:
             )
             project.sources.append(owner)
         elif name == "Note" and parent == "Notes":
-            (guid,) = self._require(attrs, name, "guid")
+            (guid,) = self.require(attrs, name, "guid")
             owner = Note(
                 guid,
                 attrs.get("name"),
@@ -242,9 +199,9 @@ class _Reader:
         elif name in ("CodeRef", "SelectionRef") and isinstance(owner, Case):
             owner.other_refs += 1
         elif name == "SourceRef" and isinstance(owner, Case):
-            owner.sources.append(self._require(attrs, name, "targetGUID")[0])
+            owner.sources.append(self.require(attrs, name, "targetGUID")[0])
         elif name == "NoteRef":
-            (target,) = self._require(attrs, name, "targetGUID")
+            (target,) = self.require(attrs, name, "targetGUID")
             holder = self._owner(Selection, Source, Code, Case, Note)
             if holder is None and parent == "Project":
                 project.project_notes.append(target)
@@ -255,9 +212,9 @@ class _Reader:
             owner.values.append(value)
             owner = value
         elif name == "VariableRef" and isinstance(owner, VariableValue):
-            (owner.variable,) = self._require(attrs, name, "targetGUID")
+            (owner.variable,) = self.require(attrs, name, "targetGUID")
         elif name == "Set" and parent == "Sets":
-            guid, set_name = self._require(attrs, name, "guid", "name")
+            guid, set_name = self.require(attrs, name, "guid", "name")
             owner = CodeSet(guid, set_name)
             project.sets.append(owner)
         elif name == "MemberCode" and isinstance(owner, CodeSet):
@@ -270,33 +227,99 @@ class _Reader:
             project.graphs += 1
         return owner
 
-    def end(self, tag: str) -> None:
-        name = self.path.pop()
-        owner = self.owners.pop()
-        if name in _HOT:
-            if name == "Coding" and type(owner) is Coding and not owner.code:
+    def end_other(self, name: str) -> None:
+        """The end of a text element: its text goes to the object it belongs to."""
+        holder = self.owners[-1] if self.owners else None
+        text = "".join(self.text or [])
+        self.text = None
+        self.expat.CharacterDataHandler = None
+        if name == "Description":
+            if text.strip() and isinstance(
+                holder, Code | Source | Selection | Case | CodeSet | Project
+            ):
+                holder.description = text
+        elif name == "PlainTextContent":
+            if isinstance(holder, Source):
+                holder.content = text
+            elif isinstance(holder, Note):
+                holder.text = text
+        elif isinstance(holder, VariableValue):
+            holder.value, holder.kind = text.strip(), _VALUE_KINDS[name]
+
+
+def _handlers(
+    reader: _Reader,
+) -> tuple[Callable[[str, dict[str, str]], None], Callable[[str], None]]:
+    """The parser's start and end handlers for ``reader``: closures over its state, the
+    three elements of every coding first (a project has 100,000 of them)."""
+    path, owners = reader.path, reader.owners
+    push_name, push_owner, pop_name, pop_owner = path.append, owners.append, path.pop, owners.pop
+    names: dict[str, str] = {}
+    share = reader.shared.setdefault
+    start_other, end_other, require, where = (
+        reader.start_other,
+        reader.end_other,
+        reader.require,
+        reader.where,
+    )
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        name = names.get(tag)
+        if name is None:
+            name = names[tag] = tag.rpartition("}")[2]
+        owner: Any = owners[-1] if owners else None
+        kind = type(owner)
+        if name == "CodeRef" and kind is Coding:
+            target = attrs.get("targetGUID")
+            if target is None:
+                require(attrs, name, "targetGUID")
+            owner.code = share(target, target)
+        elif name == "Coding" and (kind is Selection or kind is Source):
+            guid = attrs.get("guid")
+            if guid is None:
+                require(attrs, name, "guid")
+            user = attrs.get("creatingUser")
+            created = attrs.get("creationDateTime")
+            coding = Coding(
+                guid,
+                "",
+                None if user is None else share(user, user),
+                None if created is None else share(created, created),
+            )
+            owner.codings.append(coding)
+            owner = coding
+        elif name == "PlainTextSelection" and kind is Source:
+            guid, begin, end = require(attrs, name, "guid", "startPosition", "endPosition")
+            user = attrs.get("creatingUser")
+            created = attrs.get("creationDateTime")
+            selection = Selection(
+                guid,
+                _position(begin, where, guid),
+                _position(end, where, guid),
+                attrs.get("name"),
+                None if user is None else share(user, user),
+                None if created is None else share(created, created),
+            )
+            owner.selections.append(selection)
+            owner = selection
+        else:
+            owner = start_other(name, attrs, owner)
+        push_name(name)
+        push_owner(owner)
+
+    def end(tag: str) -> None:
+        name = pop_name()
+        owner = pop_owner()
+        if name == "Coding":
+            if type(owner) is Coding and not owner.code:
                 raise ImportFailed(
-                    f"{self.where}: the coding {owner.guid} has no <CodeRef>, which the "
+                    f"{where}: the coding {owner.guid} has no <CodeRef>, which the "
                     "standard requires."
                 )
-            return
-        holder = self.owners[-1] if self.owners else None
-        if name in _TEXT:
-            text = "".join(self.text or [])
-            self.text = None
-            self.expat.CharacterDataHandler = None
-            if name == "Description":
-                if text.strip() and isinstance(
-                    holder, Code | Source | Selection | Case | CodeSet | Project
-                ):
-                    holder.description = text
-            elif name == "PlainTextContent":
-                if isinstance(holder, Source):
-                    holder.content = text
-                elif isinstance(holder, Note):
-                    holder.text = text
-            elif isinstance(holder, VariableValue):
-                holder.value, holder.kind = text.strip(), _VALUE_KINDS[name]
+        elif name in _TEXT:
+            end_other(name)
+
+    return start, end
 
 
 def _position(value: str, where: str, guid: str) -> int:
