@@ -30,7 +30,7 @@ from gioia.ops.refi_sources import (
     insert_codings,
     make_informants,
     make_transcripts,
-    place,
+    place_all,
     read_sources,
 )
 from gioia.ops.refi_structure import apply_sets, make_structure, restore_extras
@@ -280,6 +280,7 @@ def _codings(
             whole.codings = text.source.codings
             selections = [*selections, whole]
         report.selections += len(selections)
+        placements = iter(place_all(text, [s for s in selections if s.codings], convention))
         for selection in selections:
             codings = selection.codings
             report.codings_read += len(codings)
@@ -287,7 +288,7 @@ def _codings(
                 if not (selection.notes or selection.description):
                     skipped["it has no coding and no note"] += 1
                 continue
-            placed = place(text, selection, convention)
+            placed = next(placements)
             if isinstance(placed, str):
                 skipped[placed] += len(codings)
                 continue

@@ -265,6 +265,46 @@ def place(text: SourceText, selection: m.Selection, convention: str) -> Placed |
     return Placed(parts, trimmed)
 
 
+def place_all(
+    text: SourceText, selections: list[m.Selection], convention: str
+) -> list[Placed | str]:
+    """``place`` for each of a source's selections, placed at once (numpy)."""
+    import numpy as np
+
+    positions = text.positions
+    length = positions.utf16_length if convention == "utf16" else positions.length
+    found: list[Placed | str] = [
+        f"its span {s.start}-{s.end} is not inside the text "
+        f"({length} {'UTF-16 units' if convention == 'utf16' else 'characters'})"
+        for s in selections
+    ]
+    inside = [k for k, s in enumerate(selections) if 0 <= s.start < s.end <= length]
+    starts = np.array([selections[k].start for k in inside], dtype=np.int64)
+    ends = np.array([selections[k].end for k in inside], dtype=np.int64)
+    document = text.document
+    a, b, trimmed, located = document.locate_many(
+        positions.to_codepoints_many(starts, convention),
+        positions.to_codepoints_many(ends, convention),
+    )
+    owner, segment, part_a, part_b = document.split_many(a[located], b[located])
+    ids = text.segment_ids
+    parts: list[list[tuple[int, int, int]]] = [[] for _ in range(int(located.sum()))]
+    for k, index, x, y in zip(
+        owner.tolist(), segment.tolist(), part_a.tolist(), part_b.tolist(), strict=True
+    ):
+        parts[k].append((ids[index], x, y))
+    placed = iter(parts)
+    for k, is_located, is_trimmed in zip(inside, located.tolist(), trimmed.tolist(), strict=True):
+        if not is_located:
+            found[k] = (
+                "it covers only what gioia does not keep of the text (a speaker label, a title)"
+            )
+            continue
+        cut = next(placed)
+        found[k] = Placed(cut, is_trimmed) if cut else "it covers only blank space between turns"
+    return found
+
+
 def insert_codings(tx: Tx, rows: dict[tuple[int, int, int, int, int], tuple[Any, ...]]) -> None:
     """Write codings: (segment, concept, coder, start, end) → (created at, pick rank), in
     the order of their unique key (the index then grows at its end)."""

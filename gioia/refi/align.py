@@ -150,6 +150,61 @@ class Document:
             trimmed = trimmed or bool(self.source[pieces[j][0] + pieces[j][2] : end].strip())
         return (a, b, trimmed) if a < b else None
 
+    def locate_many(self, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, ...]:
+        """``locate`` for many selections at once (code points, int64 arrays): the stored
+        starts and ends, whether an end moved, and whether each holds any stored text
+        (where not, its start and end mean nothing)."""
+        import numpy as np
+
+        if self.offsets is not None:
+            last = len(self.offsets) - 1
+            starts = self.offsets[np.minimum(starts, last)]
+            ends = self.offsets[np.minimum(ends, last)]
+        count = len(starts)
+        table = np.array(self.pieces, dtype=np.int64).reshape(-1, 3)
+        if not len(table):
+            nothing = np.zeros(count, dtype=np.int64)
+            return nothing, nothing, nothing.astype(bool), nothing.astype(bool)
+        origin, target, length = table[:, 0], table[:, 1], table[:, 2]
+        stop = origin + length
+        i = np.searchsorted(origin, starts, side="right") - 1
+        inside = (i >= 0) & (starts < stop[np.maximum(i, 0)])
+        following = np.minimum(i + 1, len(table) - 1)
+        ok = inside | (i + 1 < len(table))
+        a = np.where(inside, target[np.maximum(i, 0)] + starts - origin[np.maximum(i, 0)], 0)
+        a = np.where(~inside & ok, target[following], a)
+        trimmed = np.zeros(count, dtype=bool)
+        source = self.source
+        for k in np.flatnonzero(~inside & ok).tolist():
+            trimmed[k] = bool(source[int(starts[k]) : int(origin[following[k]])].strip())
+        j = np.searchsorted(origin, ends, side="left") - 1
+        ok &= j >= 0
+        j = np.maximum(j, 0)
+        within = ends <= stop[j]
+        b = np.where(within, target[j] + ends - origin[j], target[j] + length[j])
+        for k in np.flatnonzero(ok & ~within & ~trimmed).tolist():
+            trimmed[k] = bool(source[int(stop[j[k]]) : int(ends[k])].strip())
+        ok &= a < b
+        return a, b, trimmed, ok
+
+    def split_many(self, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, ...]:
+        """``split`` for many spans at once: (which span, segment index, start, end) for
+        each part, in the order of the spans and, within one, of the segments."""
+        import numpy as np
+
+        segment_starts = np.array(self._segment_starts, dtype=np.int64)
+        segment_ends = np.array([span.end for span in self.spans], dtype=np.int64)
+        first = np.maximum(np.searchsorted(segment_starts, starts, side="right") - 1, 0)
+        last = np.searchsorted(segment_starts, ends, side="left") - 1
+        counts = np.maximum(last - first + 1, 0)
+        owner = np.repeat(np.arange(len(starts)), counts)
+        offset = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
+        index = first[owner] + offset
+        a = np.maximum(starts[owner], segment_starts[index])
+        b = np.minimum(ends[owner], segment_ends[index])
+        keep = a < b
+        return owner[keep], index[keep], a[keep], b[keep]
+
     def split(self, start: int, end: int) -> list[tuple[int, int, int]]:
         """``[start, end)`` of the stored text cut at segment boundaries: (segment index,
         start, end) for each segment it overlaps."""

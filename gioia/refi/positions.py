@@ -13,6 +13,10 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CONVENTIONS = ("codepoints", "utf16")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -40,6 +44,15 @@ class Positions:
     def to_utf16(self, point: int) -> int:
         """The UTF-16 offset of code point ``point``."""
         return point + bisect.bisect_left(self._astral_cp, point)
+
+    def to_codepoints_many(self, units: np.ndarray, convention: str) -> np.ndarray:
+        """``to_codepoints`` of each position in ``units`` (an int64 array)."""
+        if convention != "utf16" or not self._astral_u16:
+            return units
+        import numpy as np
+
+        before = np.searchsorted(np.array(self._astral_u16, dtype=np.int64), units - 1)
+        return np.where(units > 0, units - before, units)
 
     def to_codepoints(self, position: int, convention: str) -> int:
         """``position`` read under ``convention``, as a code point."""
