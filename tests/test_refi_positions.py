@@ -25,6 +25,22 @@ def test_utf16_and_code_points_convert_both_ways() -> None:
     assert Positions("plain é").agree is True
 
 
+def test_astral_characters_found_past_bmp_text_and_lone_surrogates() -> None:
+    assert Positions("Ça va, 你好 \u2029").agree is True
+    assert Positions("x\udc80y").agree is True  # a lone surrogate is one unit, not two
+    positions = Positions("é 你 😀 x 𝔸")
+    assert (positions.agree, positions.utf16_length, positions.to_utf16(8)) == (False, 11, 9)
+
+
+def test_detection_scores_texts_with_and_without_astral_characters_together() -> None:
+    found = detect([("Trust matters.", [(0, 5), (1, 5)]), ("🙂 Price", [(2, 7), (3, 8)])])
+    assert (found.convention, found.scores, found.selections) == (
+        "codepoints",
+        {"codepoints": 2, "utf16": 2},
+        4,
+    )
+
+
 def test_detection_prefers_the_reading_that_lands_on_word_boundaries() -> None:
     text = "🙂🙂 Trust matters. 😀 Price matters too."
     # "Price" is at code point 20, UTF-16 unit 23 (three emoji before it).

@@ -27,7 +27,9 @@ class Positions:
 
     def __init__(self, text: str) -> None:
         self.length = len(text)
-        astral = [match.start() for match in _ASTRAL.finditer(text)]
+        astral = (
+            [match.start() for match in _ASTRAL.finditer(text)] if _has_astral(text) else []
+        )
         self._astral_cp = astral
         self._astral_u16 = [cp + index for index, cp in enumerate(astral)]
         self.utf16_length = self.length + len(astral)
@@ -57,6 +59,11 @@ class Positions:
     def to_codepoints(self, position: int, convention: str) -> int:
         """``position`` read under ``convention``, as a code point."""
         return self.from_utf16(position) if convention == "utf16" else position
+
+
+def _has_astral(text: str) -> bool:
+    """Whether ``text`` holds a character outside the BMP (in C: no regex over it)."""
+    return not text.isascii() and len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
 
 
 def _on_boundary(text: str, at: int) -> bool:
@@ -89,14 +96,17 @@ def detect(spans: list[tuple[str, list[tuple[int, int]]]]) -> Detection:
     differs = False
     for text, pairs in spans:
         positions = Positions(text)
+        # where the readings agree, one reading scores for both
+        conventions = CONVENTIONS if not positions.agree else CONVENTIONS[:1]
         for start, end in pairs:
             total += 1
-            for convention in CONVENTIONS:
+            for convention in conventions:
                 a = positions.to_codepoints(start, convention)
                 b = positions.to_codepoints(end, convention)
                 if a != start or b != end:
                     differs = True
                 if 0 <= a < b <= len(text) and _on_boundary(text, a) and _on_boundary(text, b):
-                    scores[convention] += 1
+                    for scored in CONVENTIONS if positions.agree else (convention,):
+                        scores[scored] += 1
     best = "utf16" if scores["utf16"] > scores["codepoints"] else "codepoints"
     return Detection(best, scores, total, differs and scores["utf16"] != scores["codepoints"])
