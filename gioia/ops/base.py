@@ -197,6 +197,20 @@ class Tx:
         )
         return int(self.execute(_returning_id(schema.events), row).scalar_one())
 
+    def record_many(self, events: Iterable[dict[str, Any]]) -> None:
+        """``record`` for many events at once, in one insert: each a dict of ``record``'s
+        arguments (``action``, ``subject``, ``summary`` and any of the others)."""
+        actor = self.actor_id()
+        acting = self.coder() if self.coder_name else None
+        rows = []
+        for event in events:
+            found = dict(event)
+            coder = found.pop("coder", None) or acting
+            found["reverses_id"] = found.pop("reverses", None)
+            row = event_row(**found, coder_id=coder.id if coder else None, actor_id=actor)
+            rows.append(tuple(row.values()))
+        self.insert_many(schema.events, _EVENT_COLUMNS, rows)
+
 
 def event_row(
     action: str,
@@ -228,6 +242,9 @@ def event_row(
         "after": after,
         "reverses_id": reverses_id,
     }
+
+
+_EVENT_COLUMNS = tuple(event_row("", "", "", coder_id=None, actor_id=None))
 
 
 def in_chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:

@@ -349,16 +349,18 @@ def _record_codings(
             {"segment": ref, "concept": concepts[concept], "start": start, "end": end}
         )
     names = {text.transcript_id: text.name for text in texts}
-    for (coder, transcript), codings in sorted(made.items()):
-        tx.record(
-            "tag",
-            "coding",
-            f"Imported {len(codings)} coding(s) by {coders[coder].name} in "
+    tx.record_many(
+        {
+            "action": "tag",
+            "subject": "coding",
+            "summary": f"Imported {len(codings)} coding(s) by {coders[coder].name} in "
             f"{names[transcript]} from {source}",
-            transcript_id=transcript,
-            after={"source": source, "codings": codings},
-            coder=coders[coder],
-        )
+            "transcript_id": transcript,
+            "after": {"source": source, "codings": codings},
+            "coder": coders[coder],
+        }
+        for (coder, transcript), codings in sorted(made.items())
+    )
 
 
 def _fallback_coder(tx: Tx, users: dict[str, Coder], report: ImportReport) -> Any:
@@ -443,12 +445,13 @@ def _reviews(
     for segment, coder_id in sorted(rows):
         read.setdefault(coder_id, []).append(segment)
     by_id = {coder.id: coder for coder in users.values()}
-    for coder_id, segments in sorted(read.items()):
-        coder = by_id.get(coder_id) or tx.session.get(Coder, coder_id)
-        tx.record(
-            "review",
-            "segment",
-            f"Reviewed {len(segments)} segment(s) (read marks from {source})",
-            after={"segments": segments},
-            coder=coder,
-        )
+    tx.record_many(
+        {
+            "action": "review",
+            "subject": "segment",
+            "summary": f"Reviewed {len(segments)} segment(s) (read marks from {source})",
+            "after": {"segments": segments},
+            "coder": by_id.get(coder_id) or tx.session.get(Coder, coder_id),
+        }
+        for coder_id, segments in sorted(read.items())
+    )

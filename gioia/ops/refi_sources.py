@@ -14,17 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Insert, Table, insert, select, update
 
 from gioia import schema
 from gioia.errors import GioiaError
 from gioia.importers.decode import decode_raw
 from gioia.importers.manifest import TranscriptMeta
 from gioia.limits import WAVE_LENGTH
-from gioia.models import Coder, Segment, Transcript
+from gioia.models import Coder, Segment
 from gioia.ops.base import Tx
 from gioia.ops.importing import (
     ImportOptions,
@@ -185,54 +186,78 @@ def _word_source(package: Package, source: m.Source, member: str) -> SourceText:
     return SourceText(source, name, text, document, "docx", PurePosixPath(member).name)
 
 
-def store_transcript(
-    tx: Tx, text: SourceText, meta: TranscriptMeta, informants: dict[str, int]
+def store_transcripts(
+    tx: Tx, texts: list[tuple[SourceText, TranscriptMeta]], informants: dict[str, int]
 ) -> None:
-    """Write the transcript and its segments (ids into ``text.segment_ids``)."""
+    """Write new transcripts with their segments (ids into ``text.segment_ids``) and
+    their events, with Core statements: a row per transcript, then one query for all
+    their segment ids and one insert of their events."""
     options = ImportOptions()
-    case = get_or_create_case(tx, meta.case) if meta.case else None
-    informant = get_or_create_informant(tx, meta, case) if meta.informant else None
-    document = text.document
-    transcript = Transcript(
-        name=text.name,
-        name_key=name_key(text.name),
-        source=text.file[:1000],
-        format=text.format,
-        text=document.text,
-        content_hash=content_hash(document.text, text.segment_by),
-        segment_by=text.segment_by,
-        case_id=case.id if case else None,
-        informant_id=informant.id if informant else None,
-        wave=meta.wave,
-        interview_date=meta.date,
-        imported_at=parse_time(text.source.created) or utcnow(),
+    events = []
+    for text, meta in texts:
+        case = get_or_create_case(tx, meta.case) if meta.case else None
+        informant = get_or_create_informant(tx, meta, case) if meta.informant else None
+        document = text.document
+        row = {
+            "name": text.name,
+            "name_key": name_key(text.name),
+            "source": text.file[:1000],
+            "format": text.format,
+            "text": document.text,
+            "content_hash": content_hash(document.text, text.segment_by),
+            "segment_by": text.segment_by,
+            "case_id": case.id if case else None,
+            "informant_id": informant.id if informant else None,
+            "wave": meta.wave,
+            "interview_date": meta.date,
+            "imported_at": parse_time(text.source.created) or utcnow(),
+        }
+        text.transcript_id = transcript = int(tx.execute(_insert_transcript(), row).scalar_one())
+        if text.recorded is not None:
+            rows = [(r[3], informants.get(r[4]) if r[4] else None) for r in text.recorded]
+        else:
+            asking = {s.speaker: options.is_interviewer(s.speaker) for s in document.spans}
+            linked = link_speakers(tx, asking, informant)
+            rows = [(asking[s.speaker], linked.get(s.speaker)) for s in document.spans]
+        insert_segments(tx, transcript, document.spans, rows)
+        store_attributes(
+            tx, TranscriptMeta(attributes=meta.attributes), transcript, case, informant
+        )
+        events.append(
+            {
+                "action": "import",
+                "subject": "transcript",
+                "summary": f"Imported {text.name} from {text.source.name or text.file} "
+                f"({len(document.spans)} segments)",
+                "subject_id": transcript,
+                "transcript_id": transcript,
+                "after": {
+                    "source": text.file,
+                    "segments": len(document.spans),
+                    "segment_by": text.segment_by,
+                },
+            }
+        )
+    if not texts:
+        return
+    segments = schema.segments.c
+    found = tx.fetch_array(
+        select(segments.transcript_id, segments.id)
+        .where(segments.transcript_id >= min(text.transcript_id for text, _ in texts))
+        .order_by(segments.transcript_id, segments.position),
+        2,
     )
-    tx.session.add(transcript)
-    tx.session.flush()
-    text.transcript_id = transcript.id
-    if text.recorded is not None:
-        rows = [(row[3], informants.get(row[4]) if row[4] else None) for row in text.recorded]
-    else:
-        asking = {s.speaker: options.is_interviewer(s.speaker) for s in document.spans}
-        linked = link_speakers(tx, asking, informant)
-        rows = [(asking[s.speaker], linked.get(s.speaker)) for s in document.spans]
-    insert_segments(tx, transcript.id, document.spans, rows)
-    ids = dict(
-        tx.session.execute(
-            select(Segment.position, Segment.id).where(Segment.transcript_id == transcript.id)
-        ).all()
-    )
-    text.segment_ids = [ids[position] for position in range(1, len(document.spans) + 1)]
-    store_attributes(tx, TranscriptMeta(attributes=meta.attributes), transcript.id, case, informant)
-    tx.record(
-        "import",
-        "transcript",
-        f"Imported {text.name} from {text.source.name or text.file} "
-        f"({len(document.spans)} segments)",
-        subject_id=transcript.id,
-        transcript_id=transcript.id,
-        after={"source": text.file, "segments": len(document.spans), "segment_by": text.segment_by},
-    )
+    by_transcript: dict[int, list[int]] = {}
+    for transcript, segment in found.tolist():
+        by_transcript.setdefault(transcript, []).append(segment)
+    for text, _ in texts:
+        text.segment_ids = by_transcript[text.transcript_id]
+    tx.record_many(events)
+
+
+@cache
+def _insert_transcript() -> Insert:
+    return insert(schema.transcripts).returning(schema.transcripts.c.id)
 
 
 @dataclass(frozen=True)
@@ -467,10 +492,14 @@ def make_transcripts(
                 )
             case_of.setdefault(source, made.name)
     keep = []
+    fresh = []
+    transcripts = schema.transcripts.c
     for text in texts:
-        existing = tx.session.scalar(
-            select(Transcript).where(Transcript.name_key == name_key(text.name))
-        )
+        existing = tx.execute(
+            select(transcripts.id, transcripts.text).where(
+                transcripts.name_key == name_key(text.name)
+            )
+        ).first()
         if existing is not None:
             if not merge or existing.text != text.document.text:
                 report.skipped.append(
@@ -480,21 +509,22 @@ def make_transcripts(
                     )
                 )
                 continue
-            _reuse(tx, text, existing)
+            _reuse(tx, text, existing.id)
         else:
             meta = metadata(
                 text.source.values, meanings, case_of.get(text.source.guid), bool(sidecar)
             )
-            store_transcript(tx, text, meta, informants)
+            fresh.append((text, meta))
         keep.append(text)
+    store_transcripts(tx, fresh, informants)
     texts[:] = keep
 
 
-def _reuse(tx: Tx, text: SourceText, transcript: Transcript) -> None:
+def _reuse(tx: Tx, text: SourceText, transcript: int) -> None:
     """Code onto a transcript the store has already (a merge): its own segments."""
     segments = list(
         tx.session.scalars(
-            select(Segment).where(Segment.transcript_id == transcript.id).order_by(Segment.position)
+            select(Segment).where(Segment.transcript_id == transcript).order_by(Segment.position)
         )
     )
     text.document.use_segments(
@@ -503,5 +533,5 @@ def _reuse(tx: Tx, text: SourceText, transcript: Transcript) -> None:
             for i, s in enumerate(segments)
         ]
     )
-    text.transcript_id = transcript.id
+    text.transcript_id = transcript
     text.segment_ids = [s.id for s in segments]
