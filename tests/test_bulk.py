@@ -97,3 +97,47 @@ def test_one_row_per_application(rows: list[tuple[int, int, int, int]], scale: i
     found[:, :3] *= scale
     kept = _one_per_application(found)
     assert sorted(map(tuple, kept.tolist())) == _by_rows(found)
+
+
+@pytest.mark.parametrize("count", [3, bulk.COPY_ROWS + 1])
+def test_bulk_inserted_rows_read_as_core_inserted_ones(project: Project, count: int) -> None:
+    """Rows written by ``insert_many`` (an executemany, or on PostgreSQL from
+    ``COPY_ROWS`` rows a COPY) read back as the same rows written by Core's insert:
+    datetimes, JSON (a Python None as JSON null), NULLs, text with tabs, quotes and
+    backslashes, in the order given."""
+    import datetime as dt
+
+    from sqlalchemy import insert
+
+    from gioia import schema
+
+    events = schema.events
+    when = dt.datetime(2026, 1, 2, 3, 4, 5, 678901)
+    columns = ("at", "action", "subject", "subject_id", "summary", "before", "after")
+    rows = [
+        (
+            when + dt.timedelta(seconds=n),
+            "tag",
+            "coding",
+            n if n % 3 else None,
+            f"row {n}\t'q' \\ \"d\" é😀\n",
+            None,
+            {"n": n, "list": [1, None, "x\\y"]},
+        )
+        for n in range(count)
+    ]
+    with project._write() as tx:
+        bulk.insert_many(tx.connection, events, columns, rows)
+        tx.connection.execute(insert(events), [dict(zip(columns, r, strict=True)) for r in rows])
+    read = [*columns, "id"]
+    with project._read() as tx:
+        found = [
+            tuple(r)
+            for r in tx.connection.execute(
+                select(*(events.c[c] for c in read))
+                .where(events.c.action == "tag")
+                .order_by(events.c.id)
+            )
+        ]
+    assert [r[:-1] for r in found[:count]] == [r[:-1] for r in found[count:]] == rows
+    assert [r[-1] for r in found] == sorted(r[-1] for r in found)

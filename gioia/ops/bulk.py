@@ -76,25 +76,53 @@ def _concatenated(connection: Connection, query: Select[Any], columns: int) -> A
     return np.stack(arrays, axis=1)
 
 
+COPY_ROWS = 1000
+"""From this many rows, an insert on PostgreSQL is a ``COPY … FROM STDIN``."""
+
+
 def insert_many(
     connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> None:
     """Insert ``rows`` (values in the order of ``columns``) with one executemany of the
-    driver: the rows Core's executemany writes, without its work per row. Only the
-    columns whose type converts values (datetimes on SQLite, JSON) run a converter."""
+    driver (on PostgreSQL, from ``COPY_ROWS`` rows, one ``COPY``): the rows Core's
+    executemany writes, without its work per row. Only the columns whose type converts
+    values (datetimes on SQLite, JSON) run a converter, a column at a time."""
     statement, order, processors = _bulk_insert(connection.dialect, table, tuple(columns))
-    convert = [(index, _repeating(processor)) for index, processor in processors]
-    if convert:
-        rows = (_converted(row, convert) for row in rows)
+    rows = list(rows)
+    if not rows:
+        return
+    if processors:
+        by_column: list[Iterable[Any]] = list(zip(*rows, strict=True))
+        for index, processor in processors:
+            by_column[index] = map(_repeating(processor), by_column[index])
+        rows = list(zip(*by_column, strict=True))
+    if connection.dialect.name == "postgresql" and len(rows) >= COPY_ROWS:
+        _copy(connection, table, columns, rows)
+        return
     keys = list(columns)
+    params: list[Any]
     if order is None:  # a driver with named parameters (psycopg)
-        params: list[Any] = [dict(zip(keys, row, strict=True)) for row in rows]
+        params = [dict(zip(keys, row, strict=True)) for row in rows]
     elif order == tuple(range(len(keys))):
-        params = list(rows)
+        params = rows
     else:
         params = [tuple(row[i] for i in order) for row in rows]
-    if params:
-        connection.exec_driver_sql(statement, params)
+    connection.exec_driver_sql(statement, params)
+
+
+def _copy(
+    connection: Connection, table: Table, columns: Sequence[str], rows: list[Sequence[Any]]
+) -> None:
+    """Rows into a PostgreSQL table by ``COPY … FROM STDIN`` (psycopg 3)."""
+    quote = connection.dialect.identifier_preparer.quote
+    names = ", ".join(quote(column) for column in columns)
+    raw: Any = connection.connection.driver_connection
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
 
 
 @cache
@@ -143,12 +171,3 @@ def _repeating(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
         return last[1]
 
     return convert
-
-
-def _converted(
-    row: Sequence[Any], convert: Sequence[tuple[int, Callable[[Any], Any]]]
-) -> tuple[Any, ...]:
-    values = list(row)
-    for index, processor in convert:
-        values[index] = processor(values[index])
-    return tuple(values)
