@@ -4,6 +4,7 @@ transaction) and in (in one write transaction); the ops in ``gioia.ops.refi_expo
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,13 +62,14 @@ class ExchangeMethods(ProjectBase):
         from gioia.ops import refi_import
         from gioia.refi.package import read_package
 
-        package = read_package(path)
         options = options or refi_import.ProjectImportOptions()
         try:
-            with self._lead_write("Importing a REFI-QDA project") as tx:
-                report = refi_import.import_project(tx, package, options)
-                if dry_run:
-                    raise _RolledBack(report)
+            with _gc_paused():
+                package = read_package(path)
+                with self._lead_write("Importing a REFI-QDA project") as tx:
+                    report = refi_import.import_project(tx, package, options)
+                    if dry_run:
+                        raise _RolledBack(report)
         except _RolledBack as rolled_back:
             rolled_back.report.dry_run = True
             return rolled_back.report
@@ -93,3 +95,16 @@ class _RolledBack(Exception):
     def __init__(self, report: ImportReport) -> None:
         super().__init__("dry run")
         self.report = report
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection for a while: an import makes hundreds of thousands of
+    objects that live until it ends, and the collector would walk them again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -519,3 +519,25 @@ def test_a_forged_gioia_json_is_not_trusted(project: Project, tmp_path: Path) ->
     assert report.from_gioia is False
     speakers = [s.speaker for s in project.segments(include_interviewer=True)]
     assert speakers == ["Interviewer", "Ana", "Interviewer", "Ana"]
+
+
+def test_the_collector_rests_during_an_import_and_wakes_after_it(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cyclic garbage collector is off while a project is read and written (its
+    objects live until the end), and on again after, a failed import included."""
+    import gc
+
+    from gioia.ops import refi_import
+
+    seen = []
+
+    def failing(*args: object) -> None:
+        seen.append(gc.isenabled())
+        raise ImportFailed("stop")
+
+    monkeypatch.setattr(refi_import, "import_project", failing)
+    assert gc.isenabled()
+    with pytest.raises(ImportFailed, match="stop"):
+        as_lead(project).import_project(foreign(tmp_path))
+    assert (seen, gc.isenabled()) == ([False], True)

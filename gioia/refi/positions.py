@@ -27,9 +27,7 @@ class Positions:
 
     def __init__(self, text: str) -> None:
         self.length = len(text)
-        astral = (
-            [match.start() for match in _ASTRAL.finditer(text)] if _has_astral(text) else []
-        )
+        astral = [match.start() for match in _ASTRAL.finditer(text)] if _has_astral(text) else []
         self._astral_cp = astral
         self._astral_u16 = [cp + index for index, cp in enumerate(astral)]
         self.utf16_length = self.length + len(astral)

@@ -272,12 +272,12 @@ def _handlers(
         if name == "CodeRef" and kind is Coding:
             target = attrs.get("targetGUID")
             if target is None:
-                require(attrs, name, "targetGUID")
+                (target,) = require(attrs, name, "targetGUID")
             owner.code = share(target, target)
         elif name == "Coding" and (kind is Selection or kind is Source):
             guid = attrs.get("guid")
             if guid is None:
-                require(attrs, name, "guid")
+                (guid,) = require(attrs, name, "guid")
             user = attrs.get("creatingUser")
             created = attrs.get("creationDateTime")
             coding = Coding(
@@ -289,13 +289,21 @@ def _handlers(
             owner.codings.append(coding)
             owner = coding
         elif name == "PlainTextSelection" and kind is Source:
-            guid, begin, end = require(attrs, name, "guid", "startPosition", "endPosition")
+            guid = attrs.get("guid")
+            begin = attrs.get("startPosition")
+            end = attrs.get("endPosition")
+            if guid is None or begin is None or end is None:
+                guid, begin, end = require(attrs, name, "guid", "startPosition", "endPosition")
+            try:
+                first, last = int(begin), int(end)
+            except ValueError:
+                first, last = _position(begin, where, guid), _position(end, where, guid)
             user = attrs.get("creatingUser")
             created = attrs.get("creationDateTime")
             selection = Selection(
                 guid,
-                _position(begin, where, guid),
-                _position(end, where, guid),
+                first,
+                last,
                 attrs.get("name"),
                 None if user is None else share(user, user),
                 None if created is None else share(created, created),
