@@ -113,16 +113,17 @@ def test_bulk_inserted_rows_read_as_core_inserted_ones(project: Project, count: 
 
     events = schema.events
     when = dt.datetime(2026, 1, 2, 3, 4, 5, 678901)
-    columns = ("at", "action", "subject", "subject_id", "summary", "before", "after")
+    # not in the table's order: the statement's parameters come in another
+    columns = ("summary", "at", "after", "action", "subject_id", "subject", "before")
     rows = [
         (
-            when + dt.timedelta(seconds=n),
-            "tag",
-            "coding",
-            n if n % 3 else None,
             f"row {n}\t'q' \\ \"d\" é😀\n",
-            None,
+            when + dt.timedelta(seconds=n),
             {"n": n, "list": [1, None, "x\\y"]},
+            "tag",
+            n if n % 3 else None,
+            "coding",
+            None,
         )
         for n in range(count)
     ]

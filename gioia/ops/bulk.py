@@ -88,26 +88,27 @@ def insert_many(
     executemany writes, without its work per row. Only the columns whose type converts
     values (datetimes on SQLite, JSON) run a converter, a column at a time."""
     statement, order, processors = _bulk_insert(connection.dialect, table, tuple(columns))
+    statement_named = order is None  # a driver with named parameters (psycopg)
     rows = list(rows)
     if not rows:
         return
-    if processors:
+    copying = connection.dialect.name == "postgresql" and len(rows) >= COPY_ROWS
+    if copying or order is None:
+        order = tuple(range(len(columns)))  # COPY and named parameters: as given
+    if processors or order != tuple(range(len(columns))):
+        # a column at a time: each converter over its column, the columns in the
+        # statement's order, then rows again
         by_column: list[Iterable[Any]] = list(zip(*rows, strict=True))
         for index, processor in processors:
             by_column[index] = map(_repeating(processor), by_column[index])
-        rows = list(zip(*by_column, strict=True))
-    if connection.dialect.name == "postgresql" and len(rows) >= COPY_ROWS:
+        rows = list(zip(*(by_column[i] for i in order), strict=True))
+    if copying:
         _copy(connection, table, columns, rows)
-        return
-    keys = list(columns)
-    params: list[Any]
-    if order is None:  # a driver with named parameters (psycopg)
-        params = [dict(zip(keys, row, strict=True)) for row in rows]
-    elif order == tuple(range(len(keys))):
-        params = rows
+    elif statement_named:
+        keys = list(columns)
+        connection.exec_driver_sql(statement, [dict(zip(keys, row, strict=True)) for row in rows])
     else:
-        params = [tuple(row[i] for i in order) for row in rows]
-    connection.exec_driver_sql(statement, params)
+        connection.exec_driver_sql(statement, rows)
 
 
 def _copy(
