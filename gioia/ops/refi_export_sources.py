@@ -12,21 +12,20 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import select
 
+from gioia import schema
 from gioia.models import (
     Attribute,
     Case,
-    Coding,
     Concept,
     Dimension,
     Informant,
     Memo,
     Review,
-    Segment,
     Theme,
     Transcript,
 )
@@ -72,7 +71,7 @@ class Guids:
         return self._format(digest[:32]), self._format(digest[32:])
 
 
-def speaker_label(segment: Segment, previous: Segment | None, gap: str) -> str:
+def speaker_label(segment: Any, previous: Any, gap: str) -> str:
     """The label written before a segment: ``[h:mm:ss] Speaker: `` at the start of a turn
     (a new speaker or a new paragraph), nothing inside a paragraph."""
     if segment.speaker is None and segment.time_start is None:
@@ -83,7 +82,7 @@ def speaker_label(segment: Segment, previous: Segment | None, gap: str) -> str:
     return f"{time}{segment.speaker}: " if segment.speaker is not None else time
 
 
-def written_text(text: str, segments: list[Segment]) -> tuple[str, list[list[int]], list[int]]:
+def written_text(text: str, segments: Sequence[Any]) -> tuple[str, list[list[int]], list[int]]:
     """A transcript's text as a source file: speaker labels written before their
     segments; where each label is (offset in the written text, length); and how far the
     labels move each segment."""
@@ -91,7 +90,7 @@ def written_text(text: str, segments: list[Segment]) -> tuple[str, list[list[int
     labels: list[list[int]] = []
     shifts: list[int] = []
     done = shift = 0
-    previous: Segment | None = None
+    previous: Any = None
     for segment in segments:
         gap = text[done : segment.char_start]
         label = speaker_label(segment, previous, gap)
@@ -194,6 +193,7 @@ class Sources:
         self.picks: dict[str, int] = {}
         self.codings = 0
         self.wide = 0  # transcripts with characters outside the BMP
+        self.times: dict[Any, str | None] = {}  # each coding time written once
 
     def _declare(self) -> Variables:
         """Every variable the sources and cases will use, in a fixed order."""
@@ -255,15 +255,12 @@ class Sources:
             yield self._source(transcript, by_segment)
 
     def _source(self, transcript: Transcript, memos: dict[int, list[Memo]]) -> m.Source:
-        session, guid = self.tx.session, self.guid
+        guid = self.guid
         key = guid("transcript", transcript.id)
-        segments = list(
-            session.scalars(
-                select(Segment)
-                .where(Segment.transcript_id == transcript.id)
-                .order_by(Segment.position)
-            )
-        )
+        seg, cod = schema.segments.c, schema.codings.c
+        segments = self.tx.execute(
+            select(schema.segments).where(seg.transcript_id == transcript.id).order_by(seg.position)
+        ).all()
         text, labels, shifts = written_text(transcript.text, segments)
         written = Positions(text)
         self.wide += not written.agree
@@ -283,33 +280,32 @@ class Sources:
             created=iso(transcript.imported_at),
             values=self._values(transcript),
         )
-        rows = session.execute(
+        rows = self.tx.execute(
             select(
-                Coding.id,
-                Coding.segment_id,
-                Coding.concept_id,
-                Coding.coder_id,
-                Coding.char_start,
-                Coding.char_end,
-                Coding.pick_rank,
-                Coding.created_at,
+                cod.id,
+                cod.segment_id,
+                cod.concept_id,
+                cod.coder_id,
+                cod.char_start,
+                cod.char_end,
+                cod.pick_rank,
+                cod.created_at,
             )
-            .join(Segment, Segment.id == Coding.segment_id)
-            .where(Segment.transcript_id == transcript.id, Coding.coder_id.in_(self.users))
+            .join(schema.segments, seg.id == cod.segment_id)
+            .where(seg.transcript_id == transcript.id, cod.coder_id.in_(self.users))
             .order_by(
-                Segment.position,
-                Coding.char_start,
-                Coding.char_end,
-                Coding.coder_id,
-                Coding.concept_id,
-                Coding.id,
+                seg.position, cod.char_start, cod.char_end, cod.coder_id, cod.concept_id, cod.id
             )
         )
-        for number, segment_id, concept_id, coder_id, start, end, rank, created in rows:
+        times = self.times
+        for row in rows:
+            number, segment_id, concept_id, coder_id, start, end, rank, created = tuple(row)
             start, end = start + shift_of[segment_id], end + shift_of[segment_id]
             if utf16:
                 start, end = written.to_utf16(start), written.to_utf16(end)
-            user, when = self.users[coder_id], iso(created)
+            user, when = self.users[coder_id], times.get(created)
+            if when is None:
+                when = times[created] = iso(created)
             selection_guid, coding_guid = guid.pair("coding", number)
             coding = m.Coding(coding_guid, self.concepts[concept_id], user, when)
             source.selections.append(

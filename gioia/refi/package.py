@@ -178,7 +178,7 @@ def write_package(
     """Write a ``.qdpx``: ``project.qde`` with ``sources`` streamed into it, then what
     ``rest()`` gives once they are written: the sources' files (``sources/NAME``) and
     gioia's member, which it returns."""
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=_LEVEL) as archive:
         with archive.open(_member("project.qde"), "w", force_zip64=True) as handle:
             write_project(handle, project, sources)
         files, sidecar = rest()
@@ -189,9 +189,15 @@ def write_package(
     return sidecar
 
 
+_LEVEL = 3
+"""Deflate level: 3 deflates a large project.qde in under half the time of the default 6, for a
+file about a tenth larger; the same level always gives the same bytes."""
+
+
 def _member(name: str) -> zipfile.ZipInfo:
     """A member with fixed time and mode, so the same content gives the same bytes."""
     info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
+    info._compresslevel = _LEVEL  # type: ignore[attr-defined]  # compress_level from 3.13
     info.external_attr = 0o644 << 16
     return info
