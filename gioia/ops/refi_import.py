@@ -253,7 +253,6 @@ def _codings(
     picks = sidecar.get("picks", {})
     fallback = _fallback_coder(tx, users, report)
     rows: dict[Key, tuple[Any, ...]] = {}
-    per_transcript: Counter[tuple[int, int]] = Counter()
     skipped: Counter[str] = Counter()
     chosen: Counter[str] = Counter()
     other: Counter[str] = Counter()
@@ -273,7 +272,6 @@ def _codings(
         return found
 
     for text in texts:
-        transcript = text.transcript_id
         selections = text.source.selections
         if text.source.codings:
             whole = m.Selection(f"{text.source.guid}-whole", 0, len(text.raw))
@@ -314,7 +312,6 @@ def _codings(
                         report.codings_existing += 1
                     elif key not in rows:
                         rows[key] = (created, rank)
-                        per_transcript[(coder, transcript)] += 1
         # what is left of the selections is what memos need
         text.source.selections = [s for s in text.source.selections if s.notes or s.description]
     insert_codings(tx, rows)
