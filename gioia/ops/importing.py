@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Insert, Row, Select, bindparam, insert, select, update
 
@@ -16,6 +16,15 @@ from gioia.importers import ParsedTranscript, read_transcript
 from gioia.importers.manifest import TranscriptMeta, checked_meta
 from gioia.limits import FILE_NAME_LENGTH, clean_label, clean_name
 from gioia.ops.base import Tx
+from gioia.ops.people import (
+    Named,
+    case_named,
+    get_or_create_case,
+    get_or_create_informant,
+    informant_named,
+    link_speakers,
+    store_attributes,
+)
 from gioia.ops.speakers import check_speakers, speaker_warnings
 from gioia.schema import utcnow
 from gioia.text import SEGMENTATIONS, SegmentSpan, build_document, name_key
@@ -276,14 +285,15 @@ def _insert_segments(
     }
     speakers = link_speakers(tx, interviewer, informant)
     people = [(interviewer[s.speaker], speakers.get(s.speaker)) for s in spans]
-    insert_segments(tx, transcript_id, spans, people)
+    insert_segments(tx, [(transcript_id, spans, people)])
 
 
 def insert_segments(
-    tx: Tx, transcript_id: int, spans: list[SegmentSpan], people: list[tuple[bool, int | None]]
+    tx: Tx, transcripts: list[tuple[int, list[SegmentSpan], list[tuple[bool, int | None]]]]
 ) -> None:
-    """Write a transcript's segments in one executemany, numbered from 1; ``people`` gives
-    each its (interviewer or not, informant id)."""
+    """Write the segments of transcripts in one bulk insert, each transcript's numbered
+    from 1: (transcript id, its segments, and each one's (interviewer or not, informant
+    id))."""
     tx.insert_many(
         schema.segments,
         (
@@ -309,6 +319,7 @@ def insert_segments(
                 span.time_start,
                 span.time_end,
             )
+            for transcript_id, spans, people in transcripts
             for position, (span, (interviewer, informant_id)) in enumerate(
                 zip(spans, people, strict=True), start=1
             )
@@ -340,13 +351,6 @@ def _refuse_losing_work(
     )
 
 
-class Named(NamedTuple):
-    """A case or informant: its id and name."""
-
-    id: int
-    name: str
-
-
 def _transcript_name(tx: Tx, transcript_id: int) -> str:
     table = schema.transcripts
     return str(tx.execute(select(table.c.name).where(table.c.id == transcript_id)).scalar_one())
@@ -361,7 +365,7 @@ def _update_metadata(tx: Tx, transcript_id: int, meta: TranscriptMeta) -> bool:
     if meta.case:
         case_id = get_or_create_case(tx, meta.case).id
     if meta.informant:
-        informant_id = get_or_create_informant(tx, meta, _case(tx, case_id)).id
+        informant_id = get_or_create_informant(tx, meta, case_named(tx, case_id)).id
     changes = {
         "case_id": case_id,
         "informant_id": informant_id,
@@ -369,8 +373,8 @@ def _update_metadata(tx: Tx, transcript_id: int, meta: TranscriptMeta) -> bool:
         "interview_date": meta.date or stored.interview_date,
     }
     tx.execute(update(table).where(table.c.id == transcript_id).values(changes))
-    case = _case(tx, case_id)
-    informant = _informant(tx, informant_id)
+    case = case_named(tx, case_id)
+    informant = informant_named(tx, informant_id)
     store_attributes(tx, meta, transcript_id, case, informant)
     after = _metadata(tx, transcript_id)
     if after == before:
@@ -385,21 +389,6 @@ def _update_metadata(tx: Tx, transcript_id: int, meta: TranscriptMeta) -> bool:
         after=after,
     )
     return True
-
-
-def _case(tx: Tx, case_id: int | None) -> Named | None:
-    """The case with this id, if any."""
-    cases = schema.cases.c
-    row = tx.execute(select(cases.id, cases.name).where(cases.id == case_id)).first()
-    return Named(row.id, row.name) if row is not None else None
-
-
-def _informant(tx: Tx, informant_id: int | None) -> Named | None:
-    """The informant with this id, if any."""
-    informants = schema.informants.c
-    query = select(informants.id, informants.name).where(informants.id == informant_id)
-    row = tx.execute(query).first()
-    return Named(row.id, row.name) if row is not None else None
 
 
 def _stored_meta(tx: Tx, transcript_id: int) -> TranscriptMeta:
@@ -431,14 +420,6 @@ def _stored_query() -> Select[Any]:
 @cache
 def _insert_transcript() -> Insert:
     return insert(schema.transcripts).returning(schema.transcripts.c.id)
-
-
-@cache
-def _informants_named() -> Select[Any]:
-    informants = schema.informants.c
-    return select(informants.id, informants.name_key).where(
-        informants.name_key.in_(bindparam("keys", expanding=True))
-    )
 
 
 @cache
@@ -492,132 +473,3 @@ def _metadata(tx: Tx, transcript_id: int) -> dict[str, object]:
         "date": found.interview_date.isoformat() if found.interview_date else None,
         "attributes": pairs,
     }
-
-
-def get_or_create_case(tx: Tx, name: str) -> Named:
-    """The case called ``name``, created (and recorded) if new."""
-    cleaned = clean_name(name, "case")
-    cases = schema.cases
-    found = tx.execute(
-        select(cases.c.id, cases.c.name).where(cases.c.name_key == name_key(cleaned))
-    ).first()
-    if found is not None:
-        return Named(found.id, found.name)
-    row = {"name": cleaned, "name_key": name_key(cleaned), "created_at": utcnow()}
-    case_id = int(tx.execute(insert(cases).returning(cases.c.id), row).scalar_one())
-    tx.record(
-        "create", "case", f"Created case {cleaned!r}", subject_id=case_id, after={"name": cleaned}
-    )
-    return Named(case_id, cleaned)
-
-
-def get_or_create_informant(tx: Tx, meta: TranscriptMeta, case: Named | None) -> Named:
-    """The informant ``meta`` names (with its role), created if new, in ``case``."""
-    assert meta.informant
-    cleaned = clean_name(meta.informant, "informant")
-    informants = schema.informants
-    found = tx.execute(select(informants).where(informants.c.name_key == name_key(cleaned))).first()
-    if found is None:
-        row = {
-            "name": cleaned,
-            "name_key": name_key(cleaned),
-            "role": meta.role,
-            "case_id": case.id if case else None,
-            "created_at": utcnow(),
-        }
-        informant_id = int(
-            tx.execute(insert(informants).returning(informants.c.id), row).scalar_one()
-        )
-        tx.record(
-            "create",
-            "informant",
-            f"Created informant {cleaned!r}",
-            subject_id=informant_id,
-            after={"role": meta.role, "case": case.name if case else None},
-        )
-        return Named(informant_id, cleaned)
-    if case is not None and found.case_id not in (None, case.id):
-        raise ImportFailed(
-            f"Informant {found.name!r} belongs to another case; "
-            "give this informant another name or fix the case."
-        )
-    changes: dict[str, object] = {}
-    if found.case_id is None and case is not None:
-        changes["case_id"] = case.id
-    if meta.role and not found.role:
-        changes["role"] = meta.role
-    if changes:
-        tx.execute(update(informants).where(informants.c.id == found.id).values(changes))
-        tx.record(
-            "update",
-            "informant",
-            f"Completed informant {found.name!r}",
-            subject_id=found.id,
-            before={"role": found.role, "case": _case_name(tx, found.case_id)},
-            after={
-                "role": changes.get("role", found.role),
-                "case": _case_name(tx, changes.get("case_id", found.case_id)),
-            },
-        )
-    return Named(found.id, found.name)
-
-
-def _case_name(tx: Tx, case_id: Any) -> str | None:
-    cases = schema.cases.c
-    if case_id is None:
-        return None
-    return tx.execute(select(cases.name).where(cases.id == case_id)).scalar()
-
-
-def link_speakers(
-    tx: Tx, interviewer: dict[str | None, bool], informant: Named | None
-) -> dict[str | None, int]:
-    """Which informant each speaker label names: a known informant's name, or else the
-    transcript's informant when the transcript has a single non-interviewer speaker.
-    ``interviewer`` tells, for each label, whether it is the interviewer's."""
-    labels = {s for s, asking in interviewer.items() if s is not None and not asking}
-    keys = {name_key(s): s for s in labels}
-    linked: dict[str | None, int] = {}
-    if keys:
-        for found in tx.execute(_informants_named(), {"keys": list(keys)}):
-            linked[keys[found.name_key]] = found.id
-    unlinked = labels - set(linked)
-    if informant is not None and len(labels) == 1 and unlinked:
-        linked[unlinked.pop()] = informant.id
-    return linked
-
-
-def store_attributes(
-    tx: Tx,
-    meta: TranscriptMeta,
-    transcript_id: int | None,
-    case: Named | None,
-    informant: Named | None,
-) -> None:
-    """Store ``meta``'s attributes: ``case.KEY`` on the case, ``informant.KEY`` on the
-    informant, any other on the transcript (a new value replaces the old)."""
-    attributes = schema.attributes
-    for key, value in meta.attributes.items():
-        owner: dict[str, int]
-        if key.startswith("case."):
-            if case is None:
-                raise ImportFailed(f"Attribute {key!r} needs a case: give the transcript a case.")
-            owner, key = {"case_id": case.id}, key.removeprefix("case.")
-        elif key.startswith("informant."):
-            if informant is None:
-                raise ImportFailed(f"Attribute {key!r} needs an informant.")
-            owner, key = {"informant_id": informant.id}, key.removeprefix("informant.")
-        else:
-            if transcript_id is None:
-                raise ImportFailed(f"Attribute {key!r} needs a transcript.")
-            owner = {"transcript_id": transcript_id}
-        column = next(iter(owner))
-        existing = tx.execute(
-            select(attributes.c.id, attributes.c.value).where(
-                attributes.c[column] == owner[column], attributes.c.key == key
-            )
-        ).first()
-        if existing is None:
-            tx.execute(insert(attributes), {"key": key, "value": value, **owner})
-        elif existing.value != value:
-            tx.execute(update(attributes).where(attributes.c.id == existing.id).values(value=value))

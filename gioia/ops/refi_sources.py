@@ -27,16 +27,14 @@ from gioia.importers.manifest import TranscriptMeta
 from gioia.limits import WAVE_LENGTH
 from gioia.models import Coder, Segment
 from gioia.ops.base import Tx
-from gioia.ops.importing import (
-    ImportOptions,
-    content_hash,
+from gioia.ops.importing import ImportOptions, content_hash, insert_segments
+from gioia.ops.objects import get_or_create_coder
+from gioia.ops.people import (
     get_or_create_case,
     get_or_create_informant,
-    insert_segments,
     link_speakers,
     store_attributes,
 )
-from gioia.ops.objects import get_or_create_coder
 from gioia.refi import model as m
 from gioia.refi.align import Document, labelled_document, read_document
 from gioia.refi.levels import clean_code_name
@@ -190,10 +188,11 @@ def store_transcripts(
     tx: Tx, texts: list[tuple[SourceText, TranscriptMeta]], informants: dict[str, int]
 ) -> None:
     """Write new transcripts with their segments (ids into ``text.segment_ids``) and
-    their events, with Core statements: a row per transcript, then one query for all
-    their segment ids and one insert of their events."""
+    their events, with Core statements: a row per transcript, then one insert of all
+    their segments, one query for their ids and one insert of their events."""
     options = ImportOptions()
     events = []
+    segments: list[tuple[int, list[SegmentSpan], list[tuple[bool, int | None]]]] = []
     for text, meta in texts:
         case = get_or_create_case(tx, meta.case) if meta.case else None
         informant = get_or_create_informant(tx, meta, case) if meta.informant else None
@@ -219,7 +218,7 @@ def store_transcripts(
             asking = {s.speaker: options.is_interviewer(s.speaker) for s in document.spans}
             linked = link_speakers(tx, asking, informant)
             rows = [(asking[s.speaker], linked.get(s.speaker)) for s in document.spans]
-        insert_segments(tx, transcript, document.spans, rows)
+        segments.append((transcript, document.spans, rows))
         store_attributes(
             tx, TranscriptMeta(attributes=meta.attributes), transcript, case, informant
         )
@@ -240,11 +239,12 @@ def store_transcripts(
         )
     if not texts:
         return
-    segments = schema.segments.c
+    insert_segments(tx, segments)
+    written = schema.segments.c
     found = tx.fetch_array(
-        select(segments.transcript_id, segments.id)
-        .where(segments.transcript_id >= min(text.transcript_id for text, _ in texts))
-        .order_by(segments.transcript_id, segments.position),
+        select(written.transcript_id, written.id)
+        .where(written.transcript_id >= min(text.transcript_id for text, _ in texts))
+        .order_by(written.transcript_id, written.position),
         2,
     )
     by_transcript: dict[int, list[int]] = {}
