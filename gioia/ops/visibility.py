@@ -68,6 +68,7 @@ MOVED_BY_CODER = "moved by coder"
 #: a merged concept's codings moved), which a blind reader sees their own count of.
 PER_CODER = ("reviews", MOVED_BY_CODER)
 
+
 def phase(tx: Tx) -> str:
     """The project's phase of blind coding (``open`` until someone chooses)."""
     value = tx.execute(_phase_query()).scalar()
