@@ -161,9 +161,11 @@ API_READS: dict[str, list[Callable[[Project, Path], Any]]] = {
     "progress": [lambda p, d: p.progress()],
     "coders": [lambda p, d: p.coders()],
     "queue": [lambda p, d: p.queue(), lambda p, d: p.queue(transcript=T)],
-    "first_unreviewed": [lambda p, d: p.first_unreviewed(p.queue(transcript=T))],
+    "first_unreviewed": [
+        lambda p, d: p.first_unreviewed(p.queue(transcript=T)),
+        lambda p, d: p.first_unreviewed(p.queue(transcript=T), after=p.segment_id(f"{T}:3")),
+    ],
     "segment_id": [lambda p, d: p.segment_id(SEG)],
-    "neighbour": [lambda p, d: p.neighbour(p.segment_id(SEG), 1)],
     "step": [lambda p, d: p.step(p.segment_id(SEG)), lambda p, d: p.step(p.segment_id(SEG2))],
     "concept_choices": [lambda p, d: [(c.name, c.theme) for c in p.concept_choices()]],
     "concept_info": [
