@@ -20,7 +20,14 @@ import numpy as np
 from gioia import agreement as ag
 from gioia.errors import GioiaError, InvalidInput, NotFound
 from gioia.ops.base import Tx, no_such_concept, visible_concept_row
-from gioia.ops.reliability_codes import CONVENTION, FloatArray, _bootstrap, _code_rows, _overall
+from gioia.ops.reliability_codes import (
+    CONVENTION,
+    FloatArray,
+    _bootstrap,
+    _code_rows,
+    _overall,
+    multi_rater,
+)
 from gioia.ops.reliability_data import (
     Scope,
     at_level,
@@ -259,13 +266,7 @@ def matrix_agreement(
     many = ag.many_coders(data, categories=values, level=level, q=q)  # type: ignore[arg-type]
     if not many.units:
         raise InvalidInput("Every unit is unpairable: no unit has values from two coders.")
-    result = {
-        "percent": many.percent,
-        "fleiss_kappa": many.fleiss_kappa,
-        "gwet_ac1": many.gwet_ac1,
-        "brennan_prediger": many.brennan_prediger,
-        "krippendorff_alpha": many.krippendorff_alpha,
-    }
+    result = multi_rater(many)
     if len(coders) == 2:
         pair = ag.two_coders(data[0], data[1], categories=values, q=q)
         result.update(

@@ -32,6 +32,17 @@ class _Row:
     terms: tuple[float, float] | None
 
 
+def multi_rater(many: ag.ManyCoderResult) -> dict[str, ag.Coefficient]:
+    """The coefficients of any number of coders, by the names a report gives them."""
+    return {
+        "percent": many.percent,
+        "fleiss_kappa": many.fleiss_kappa,
+        "gwet_ac1": many.gwet_ac1,
+        "brennan_prediger": many.brennan_prediger,
+        "krippendorff_alpha": many.krippendorff_alpha,
+    }
+
+
 def coefficients(
     values: FloatArray,
     *,
@@ -45,13 +56,7 @@ def coefficients(
     if weights is None:
         values, weights = ag.distinct_units(values)
     many = ag.many_coders(values, categories=(0, 1), weights=weights)
-    result = {
-        "percent": many.percent,
-        "fleiss_kappa": many.fleiss_kappa,
-        "gwet_ac1": many.gwet_ac1,
-        "brennan_prediger": many.brennan_prediger,
-        "krippendorff_alpha": many.krippendorff_alpha,
-    }
+    result = multi_rater(many)
     terms = None
     if two:
         pair = ag.two_coders(values[0], values[1], categories=(0, 1), weights=weights)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from gioia import agreement as ag
 from gioia import schema
 from gioia.ops.base import Tx
-from gioia.ops.reliability_codes import _bootstrap
+from gioia.ops.reliability_codes import _bootstrap, multi_rater
 from gioia.ops.reliability_data import Matrix, Scope
 from gioia.views_agreement import GroupAgreement, Violation
 
@@ -62,13 +62,7 @@ def _groups(
                 labels,
                 many.units,
                 int((bad.any(axis=0) & matrix.pairable).sum()),
-                {
-                    "percent": many.percent,
-                    "fleiss_kappa": many.fleiss_kappa,
-                    "gwet_ac1": many.gwet_ac1,
-                    "brennan_prediger": many.brennan_prediger,
-                    "krippendorff_alpha": many.krippendorff_alpha,
-                },
+                multi_rater(many),
                 _bootstrap(
                     data,
                     bootstrap,
