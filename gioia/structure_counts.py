@@ -53,7 +53,7 @@ class Transcripts:
 
 @dataclass(frozen=True)
 class Applications:
-    """The codings as they count, sorted by concept, then segment: each coder's concept
+    """The codings as they count, sorted by segment, then concept: each coder's concept
     on a segment once, with where it is and whether any of its spans is a quote (1) or
     not (0). Segments and transcripts are numbered by their place in what was read,
     cases and informants by id (-1 for none)."""
@@ -71,45 +71,48 @@ def applications(codings: Codings, segments: Segments, transcripts: Transcripts)
     segment's transcript among ``transcripts``)."""
     at = positions(segments.id, codings.segment)
     quoted = (codings.start != segments.start[at]) | (codings.end != segments.end[at])
-    concept, segment, kept = _once(codings.coder, codings.concept, at, quoted.astype(np.intp))
-    transcript = positions(transcripts.id, segments.transcript)
-    informant = np.where(
-        segments.informant >= 0, segments.informant, transcripts.informant[transcript]
+    found, concept, kept = _once(
+        codings.segment, codings.concept, codings.coder, quoted.astype(np.intp)
     )
-    return Applications(
-        concept,
-        segment,
-        transcript[segment],
-        transcripts.case[transcript[segment]],
-        informant[segment],
-        kept,
-    )
+    segment = positions(segments.id, found)
+    transcript = positions(transcripts.id, segments.transcript)[segment]
+    informant = segments.informant[segment]
+    informant = np.where(informant >= 0, informant, transcripts.informant[transcript])
+    return Applications(concept, segment, transcript, transcripts.case[transcript], informant, kept)
 
 
 def _once(
-    coder: IntArray, concept: IntArray, segment: IntArray, quoted: IntArray
+    segment: IntArray, concept: IntArray, coder: IntArray, quoted: IntArray
 ) -> tuple[IntArray, IntArray, IntArray]:
-    """(concept, segment, quoted) once per coder, concept and segment (non-negative),
-    quoted if any is, sorted by concept and segment: one sort of the four read as one
-    number where that fits in 63 bits, else a sort of rows."""
+    """(segment, concept, quoted) once per segment, concept and coder (non-negative ids),
+    quoted if any is, sorted by segment and concept: the three read as one number where
+    that fits in 63 bits (no sort when the codings come in that order, as SQLite reads
+    them from their unique index), else a sort of rows."""
     if not len(coder):
-        return concept, segment, quoted
-    sizes = [int(values.max()) + 1 for values in (concept, segment, coder)]
+        return segment, concept, quoted
+    sizes = [int(values.max()) + 1 for values in (segment, concept, coder)]
     if sizes[0] * sizes[1] * sizes[2] * 2 >= 2**63:
-        order = np.lexsort((quoted, coder, segment, concept))
-        rows = np.stack([concept, segment, coder, quoted], axis=1)[order]
+        order = np.lexsort((quoted, coder, concept, segment))
+        rows = np.stack([segment, concept, coder, quoted], axis=1)[order]
         last = np.ones(len(rows), dtype=bool)  # the last of each: quoted, if any is
         last[:-1] = (rows[1:, :3] != rows[:-1, :3]).any(axis=1)
         kept = rows[last]
         return kept[:, 0], kept[:, 1], kept[:, 3]
-    keys = np.sort(((concept * sizes[1] + segment) * sizes[2] + coder) * 2 + quoted)
-    application = keys >> 1
-    last = np.ones(len(keys), dtype=bool)
-    last[:-1] = application[1:] != application[:-1]
-    keys = keys[last]
-    place = keys >> 1
-    place //= sizes[2]
-    return place // sizes[1], place % sizes[1], keys & 1
+    application = (segment * sizes[1] + concept) * sizes[2] + coder
+    if (application[1:] >= application[:-1]).all():
+        first = np.ones(len(application), dtype=bool)
+        first[1:] = application[1:] != application[:-1]
+        starts = np.flatnonzero(first)
+        quoted = np.maximum.reduceat(quoted, starts)
+        application = application[starts]
+    else:
+        keys = np.sort(application * 2 + quoted)
+        last = np.ones(len(keys), dtype=bool)  # the last of each: quoted, if any is
+        last[:-1] = keys[1:] >> 1 != keys[:-1] >> 1
+        keys = keys[last]
+        application, quoted = keys >> 1, keys & 1
+    place = application // sizes[2]
+    return place // sizes[1], place % sizes[1], quoted
 
 
 def positions(ids: IntArray, wanted: IntArray) -> IntArray:
@@ -129,20 +132,20 @@ def positions(ids: IntArray, wanted: IntArray) -> IntArray:
 def distinct_per_group(group: IntArray, values: IntArray, groups: int) -> IntArray:
     """For each group (0 to ``groups`` - 1), how many distinct ``values`` its rows hold
     (-1, none, not counted): marked in a table of booleans where it is small enough, else
-    counted after a sort (skipped when the pairs come sorted)."""
+    counted after a sort (none when the rows come sorted by value, then group)."""
     size = int(values.max(initial=-1)) + 2
-    keys = group * size + (values + 1)
     if groups * size <= TABLE_CELLS:
         table = np.zeros(groups * size, dtype=bool)
-        table[keys] = True
+        table[group * size + (values + 1)] = True
         found: IntArray = np.count_nonzero(table.reshape(groups, size)[:, 1:], axis=1)
         return found
-    if len(keys) and not (keys[1:] >= keys[:-1]).all():
+    keys = (values + 1) * groups + group
+    if not (keys[1:] >= keys[:-1]).all():
         keys = np.sort(keys)
     new = np.ones(len(keys), dtype=bool)
     new[1:] = keys[1:] != keys[:-1]
-    new &= keys % size != 0
-    found = np.bincount(keys[new] // size, minlength=groups)
+    new &= keys >= groups
+    found = np.bincount(keys[new] % groups, minlength=groups)
     return found
 
 

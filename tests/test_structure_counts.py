@@ -17,9 +17,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from gioia import Project, schema, structure_counts
-from gioia.ops import scopes
+from gioia.ops import scopes, tree
 from gioia.ops.base import evidence_coder
-from gioia.ops.tree import structure
 from gioia.structure_counts import (
     Codings,
     Segments,
@@ -154,15 +153,18 @@ def test_distinct_per_group_by_table_and_by_sort(
     st.dictionaries(st.integers(0, 5), st.lists(st.integers(0, 4), unique=True), max_size=6),
     st.sampled_from([1, 2**40]),
     st.sampled_from([0, 1 << 25]),
+    st.booleans(),
 )
 def test_random_codings_count_as_the_reference(
     drawn: list[tuple[int, int, int, bool]],
     codes_of: dict[int, list[int]],
     scale: int,
     cells: int,
+    ordered: bool,
 ) -> None:
-    """Ids small (read as one number) or huge (sorted as rows); distinct values marked
-    in a table or sorted: the counts are the reference's."""
+    """Ids small (read as one number) or huge (sorted as rows); the codings in any
+    order or in the unique index's (segment, concept, coder, span); distinct values
+    marked in a table or sorted: the counts are the reference's."""
     old = structure_counts.TABLE_CELLS
     structure_counts.TABLE_CELLS = cells
     try:
@@ -171,6 +173,8 @@ def test_random_codings_count_as_the_reference(
             sid, _, a, b, _ = SEGMENTS[which]
             span = (a + 1, a + 2) if quote else (a, b)
             codings.append((coder * scale, concept * scale, sid, *span))
+        if ordered:
+            codings.sort(key=lambda c: (c[2], c[1], c[0], c[3], c[4]))
         codes = {c * scale: found for c, found in codes_of.items()}
         assert counted(codings, SEGMENTS, TRANSCRIPTS, codes) == reference(
             codings, SEGMENTS, TRANSCRIPTS, codes
@@ -230,11 +234,16 @@ def _shown(tx: Any, view: Any) -> dict[str, dict[str, tuple[int, ...]]]:
     return found
 
 
-def test_store_counts_as_the_reference(sample_project: Project) -> None:
+@pytest.mark.parametrize("packed", [tree.PACKED, 0])
+def test_store_counts_as_the_reference(
+    sample_project: Project, monkeypatch: pytest.MonkeyPatch, packed: int
+) -> None:
     """The sample coded by Maria and Tom (shared concept list), a concept under two
     themes and a theme under two dimensions, quotes, and private concepts of Maria and
     Ana (open coding): for the project lead, a blind coder and an evidence coder, every
-    count shown is the reference's of the codings that viewer's evidence is."""
+    count shown is the reference's of the codings that viewer's evidence is; the
+    codings' ids read as one number or (too large for one) apart."""
+    monkeypatch.setattr(tree, "PACKED", packed)
     p = sample_project
     lead = as_lead(p)
     lead.set_phase("codebook")
@@ -256,7 +265,7 @@ def test_store_counts_as_the_reference(sample_project: Project) -> None:
         p.coder = coder
         with p._read() as tx:
             coder_id = evidence_coder(tx, evidence)
-            shown = _shown(tx, structure(tx, coder=evidence))
+            shown = _shown(tx, tree.structure(tx, coder=evidence))
             expected = _store_reference(tx, coder_id)
             names = {
                 "concept": scopes.labels(tx),
@@ -271,5 +280,5 @@ def test_store_counts_as_the_reference(sample_project: Project) -> None:
         assert sum(n > (0,) * 6 for n in shown["concept"].values()) >= (1 if coder == "Ana" else 10)
     p.coder = "Maria"  # blind: her own codings only, her Mill once quoted
     with p._read() as tx:
-        mill = _shown(tx, structure(tx))["concept"]["Mill"]
+        mill = _shown(tx, tree.structure(tx))["concept"]["Mill"]
     assert mill == (2, 2, 1, 1, 1, 1)

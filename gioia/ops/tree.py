@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Table, func, select
+import numpy as np
+from sqlalchemy import BigInteger, ColumnElement, Row, Table, cast, func, select
 
 from gioia import schema
 from gioia.errors import InvalidInput
@@ -39,21 +40,15 @@ from gioia.views_structure import (
 ORDERS = ("structure", "alpha", "count")
 
 
+#: The codings' segment, concept and coder are read as one number where they fit below.
+PACKED = 2**62
+
+
 def _applications(tx: Tx, coder_id: int | None) -> Applications:
-    """The codings as they count (``structure_counts.applications``): three integer
-    array reads, the codings (of ``coder_id`` only, if given), the segments and the
-    transcripts, matched in numpy rather than joined in SQL."""
-    codings, segments, transcripts = schema.codings.c, schema.segments.c, schema.transcripts.c
-    query = select(
-        codings.coder_id,
-        codings.concept_id,
-        codings.segment_id,
-        codings.char_start,
-        codings.char_end,
-    )
-    if coder_id is not None:
-        query = query.where(codings.coder_id == coder_id)
-    found = tx.fetch_array(query, 5).T
+    """The codings as they count (``structure_counts.applications``): integer arrays of
+    the codings (of ``coder_id`` only, if given), the segments and the transcripts,
+    matched in numpy rather than joined in SQL."""
+    segments, transcripts = schema.segments.c, schema.transcripts.c
     places = tx.fetch_array(
         select(
             segments.id,
@@ -72,7 +67,29 @@ def _applications(tx: Tx, coder_id: int | None) -> Applications:
         ),
         3,
     ).T
-    return applications(Codings(*found), Segments(*places), Transcripts(*held))
+    return applications(_codings(tx, coder_id), Segments(*places), Transcripts(*held))
+
+
+def _codings(tx: Tx, coder_id: int | None) -> Codings:
+    """The codings as arrays, their segment, concept and coder read as one number where
+    it fits (``PACKED``): fewer numbers for the database to write and numpy to read."""
+    c = schema.codings.c
+    where = [] if coder_id is None else [c.coder_id == coder_id]
+    tops = [
+        select(func.max(t.c.id)).scalar_subquery()
+        for t in (schema.segments, schema.concepts, schema.coders)
+    ]
+    segment_top, concept_top, coder_top = tx.execute(select(*tops)).one()
+    concepts, coders = (concept_top or 0) + 1, (coder_top or 0) + 1
+    if ((segment_top or 0) + 1) * concepts * coders >= PACKED:
+        columns = select(c.segment_id, c.concept_id, c.coder_id, c.char_start, c.char_end)
+        segment, concept, coder, start, end = tx.fetch_array(columns.where(*where), 5).T
+        return Codings(coder, concept, segment, start, end)
+    key = (cast(c.segment_id, BigInteger) * concepts + c.concept_id) * coders + c.coder_id
+    key, start, end = tx.fetch_array(select(key, c.char_start, c.char_end).where(*where), 3).T
+    place, coder = np.divmod(key, coders)
+    segment, concept = np.divmod(place, concepts)
+    return Codings(coder, concept, segment, start, end)
 
 
 def structure(tx: Tx, *, coder: str | None = None, order: str = "structure") -> StructureView:
