@@ -64,3 +64,11 @@ def test_a_null_is_refused_not_misaligned(project: Project) -> None:
     query = select(rows.c.a, (rows.c.b + None).label("gap"))
     with project._read() as tx, pytest.raises(ValueError, match="NULL"):
         bulk.fetch_array(tx.connection, query, 2)
+
+
+def test_a_boolean_reads_as_0_or_1(project: Project) -> None:
+    rows = _rows([(1, 2, 3), (4, 5, 6)])
+    query = select(rows.c.a, (rows.c.a > 2).label("big"))
+    with project._read() as tx:
+        found = bulk.fetch_array(tx.connection, query, 2)
+    assert sorted(found.tolist()) == [[1, 0], [4, 1]]

@@ -56,14 +56,17 @@ def _concatenated(connection: Connection, query: Select[Any], columns: int) -> A
     """``fetch_array`` through one text per column; None when the texts would be too
     long for SQLite (it refuses strings over a limit)."""
     import numpy as np
-    from sqlalchemy import Text, cast, func, select
+    from sqlalchemy import Integer, Text, cast, func, select
     from sqlalchemy.exc import DBAPIError
 
     inner = query.subquery()
     if connection.dialect.name == "sqlite":
         texts = [func.group_concat(column) for column in inner.c]
-    else:
-        texts = [func.string_agg(cast(column, Text), ",") for column in inner.c]
+    else:  # PostgreSQL writes a boolean as "true": as 1 instead
+        texts = [
+            func.string_agg(cast(cast(c, Integer) if isinstance(c.type, Boolean) else c, Text), ",")
+            for c in inner.c
+        ]
     try:
         *found, count = connection.execute(select(*texts, func.count())).one()
     except DBAPIError as exc:  # "string or blob too big": the rows one by one instead
