@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, ColumnElement, Row, Table, cast, func, select
+from sqlalchemy import BigInteger, ColumnElement, Row, Table, cast, func, not_, or_, select
 
 from gioia import schema
 from gioia.errors import InvalidInput
@@ -72,24 +72,42 @@ def _applications(tx: Tx, coder_id: int | None) -> Applications:
 
 def _codings(tx: Tx, coder_id: int | None) -> Codings:
     """The codings as arrays, their segment, concept and coder read as one number where
-    it fits (``PACKED``): fewer numbers for the database to write and numpy to read."""
+    it fits (``PACKED``): fewer numbers for the database to write and numpy to read.
+
+    The sizes come from the ids' maxima, read first. On PostgreSQL each statement sees
+    what was committed before it began, so the codings with larger ids (another
+    writer's, meanwhile) are read apart, unpacked (through the ids' indexes: none,
+    mostly); a SQLite transaction reads one snapshot."""
     c = schema.codings.c
+    ids = [c.segment_id, c.concept_id, c.coder_id]
     where = [] if coder_id is None else [c.coder_id == coder_id]
+    sizes = _sizes(tx)
+    if sizes[0] * sizes[1] * sizes[2] >= PACKED:
+        columns = select(*ids, c.char_start, c.char_end).where(*where)
+        segment, concept, coder, start, end = tx.fetch_array(columns, 5).T
+        return Codings(coder, concept, segment, start, end)
+    fits = [column < size for column, size in zip(ids, sizes, strict=True)]
+    key = (cast(c.segment_id, BigInteger) * sizes[1] + c.concept_id) * sizes[2] + c.coder_id
+    query = select(key, c.char_start, c.char_end).where(*where, *fits)
+    key, start, end = tx.fetch_array(query, 3).T
+    place, coder = np.divmod(key, sizes[2])
+    segment, concept = np.divmod(place, sizes[1])
+    found = [segment, concept, coder, start, end]
+    if tx.connection.dialect.name != "sqlite":
+        above = or_(*(not_(condition) for condition in fits))
+        rest = tx.fetch_array(select(*ids, c.char_start, c.char_end).where(*where, above), 5).T
+        found = [np.concatenate(pair) for pair in zip(found, rest, strict=True)]
+    segment, concept, coder, start, end = found
+    return Codings(coder, concept, segment, start, end)
+
+
+def _sizes(tx: Tx) -> list[int]:
+    """One more than the largest segment, concept and coder id."""
     tops = [
         select(func.max(t.c.id)).scalar_subquery()
         for t in (schema.segments, schema.concepts, schema.coders)
     ]
-    segment_top, concept_top, coder_top = tx.execute(select(*tops)).one()
-    concepts, coders = (concept_top or 0) + 1, (coder_top or 0) + 1
-    if ((segment_top or 0) + 1) * concepts * coders >= PACKED:
-        columns = select(c.segment_id, c.concept_id, c.coder_id, c.char_start, c.char_end)
-        segment, concept, coder, start, end = tx.fetch_array(columns.where(*where), 5).T
-        return Codings(coder, concept, segment, start, end)
-    key = (cast(c.segment_id, BigInteger) * concepts + c.concept_id) * coders + c.coder_id
-    key, start, end = tx.fetch_array(select(key, c.char_start, c.char_end).where(*where), 3).T
-    place, coder = np.divmod(key, coders)
-    segment, concept = np.divmod(place, concepts)
-    return Codings(coder, concept, segment, start, end)
+    return [(top or 0) + 1 for top in tx.execute(select(*tops)).one()]
 
 
 def structure(tx: Tx, *, coder: str | None = None, order: str = "structure") -> StructureView:
