@@ -78,11 +78,13 @@ def main() -> None:
                     cpu.setdefault(name, []).append(run.cpu)
         for code, bin_ in codes.items():
             done = subprocess.run(
-                [str(bin_ / "python"), "-c", INSIDE, args.store, str(args.calls)],
+                # -P and a neutral folder: the checkout's own gioia, not the one here
+                [str(bin_ / "python"), "-P", "-c", INSIDE, args.store, str(args.calls)],
                 capture_output=True,
                 text=True,
                 check=True,
                 env=env,
+                cwd=work,
             )
             found = json.loads(done.stdout)
             if round_:
