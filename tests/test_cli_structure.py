@@ -6,8 +6,6 @@ import csv
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ from click.testing import CliRunner
 
 from gioia import Project
 
-from .conftest import SAMPLE, run
+from .conftest import SAMPLE, modules_loaded, run
 from .test_publish import compile_latex
 
 
@@ -489,15 +487,6 @@ def test_the_structure_command_loads_neither_the_orm_nor_the_views(
 ) -> None:
     # Start-up is most of the command's time: it reads with Core statements, and its
     # values (gioia.views_structure) need none of gioia.views' others.
-    code = (
-        "import sys\n"
-        "from gioia.cli import cli\n"
-        "cli.main(['--store', sys.argv[1], 'structure'], standalone_mode=False)\n"
-        "loaded = {'sqlalchemy.orm', 'gioia.models', 'gioia.views', 'gioia.views_agreement'}\n"
-        "print(sorted(loaded & set(sys.modules)))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code, store], capture_output=True, text=True, check=True
-    )
-    assert "2 dimensions, 3 themes, 5 concepts." in done.stdout
-    assert done.stdout.splitlines()[-1] == "[]"
+    printed, loaded = modules_loaded(store, ["structure"])
+    assert "2 dimensions, 3 themes, 5 concepts." in printed
+    assert loaded == ["gioia.views_structure"]
