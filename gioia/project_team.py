@@ -154,12 +154,14 @@ class TeamMixin(ProjectBase):
         with self._read() as tx:
             return reviews.queue(tx, transcript=transcript, include_interviewer=include_interviewer)
 
-    def first_unreviewed(self, segment_ids: list[int]) -> int | None:
-        """The first of these segments the current coder has not reviewed yet."""
+    def first_unreviewed(self, segment_ids: list[int], *, after: int | None = None) -> int | None:
+        """The first of these segments (a :meth:`queue`) the current coder has not
+        reviewed yet; with ``after``, the first after that segment in reading order (in
+        the queue or not), going round to the queue's start. None: the queue is done."""
         from gioia.ops import reviews
 
         with self._read() as tx:
-            return reviews.first_unreviewed(tx, segment_ids)
+            return reviews.first_unreviewed(tx, segment_ids, after=after)
 
     def segment_id(self, ref: str) -> int:
         """The id of the segment ``TRANSCRIPT:N``."""
@@ -168,14 +170,6 @@ class TeamMixin(ProjectBase):
         with self._read() as tx:
             ((_, segment),) = resolve_refs(tx, [ref])
             return segment.id
-
-    def neighbour(self, segment_id: int, offset: int) -> int | None:
-        """The id of the segment ``offset`` places after (before, if negative) this one in
-        its transcript, if there is one."""
-        from gioia.ops import reviews
-
-        with self._read() as tx:
-            return reviews.neighbour(tx, segment_id, offset)
 
     def step(self, segment_id: int, *, show_others: bool = False) -> Step:
         """What a coding session shows for a segment: it, the one before, and context."""

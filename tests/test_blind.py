@@ -161,9 +161,11 @@ API_READS: dict[str, list[Callable[[Project, Path], Any]]] = {
     "progress": [lambda p, d: p.progress()],
     "coders": [lambda p, d: p.coders()],
     "queue": [lambda p, d: p.queue(), lambda p, d: p.queue(transcript=T)],
-    "first_unreviewed": [lambda p, d: p.first_unreviewed(p.queue(transcript=T))],
+    "first_unreviewed": [
+        lambda p, d: p.first_unreviewed(p.queue(transcript=T)),
+        lambda p, d: p.first_unreviewed(p.queue(transcript=T), after=p.segment_id(f"{T}:3")),
+    ],
     "segment_id": [lambda p, d: p.segment_id(SEG)],
-    "neighbour": [lambda p, d: p.neighbour(p.segment_id(SEG), 1)],
     "step": [lambda p, d: p.step(p.segment_id(SEG)), lambda p, d: p.step(p.segment_id(SEG2))],
     "concept_choices": [lambda p, d: [(c.name, c.theme) for c in p.concept_choices()]],
     "concept_info": [
@@ -435,7 +437,7 @@ def test_codebook_coding_shares_the_concept_names_only(store: str) -> None:
             (),
             0,
         )
-        assert [e.summary for e in ana.log(concept=BEN_OWN)] == [f"Created concept {BEN_OWN!r}"]
+        assert ana.log(concept=BEN_OWN) == []  # his creating it is his event
         assert {r.coder for r in ana.codings()} == {"Ana"}
         assert all(BEN_MEMO not in m.text for m in ana.memos())
 
@@ -694,10 +696,15 @@ def test_the_lead_s_merges_show_each_coder_their_own_part_only(store: str, tmp_p
         {"Ana": 1, "Ben": 1},
     ]
     assert [e.after["moved"] for e in merges] == [2, 1, 2]
-    shared = "Ana's concept 'Trust' is shared with the team"
-    expected = {
-        "Ana": [shared, _merge_summary("'Chains squeeze us QA'", ADOPTED, 1)],
-        "Ben": [shared, _merge_summary("'Trust'", "Trust", 2)],
+    expected = {  # Ana's "Trust" is shared by the merge: only she reads it was hers
+        "Ana": [
+            "Ana's concept 'Trust' is shared with the team",
+            _merge_summary("'Chains squeeze us QA'", ADOPTED, 1),
+        ],
+        "Ben": [
+            "Concept 'Trust' is now shared with the team",
+            _merge_summary("'Trust'", "Trust", 2),
+        ],
     }
     moved_memos = {
         "Ana": [[{"memo": "Ana#1", "coder": "Ana"}], None],
@@ -785,3 +792,51 @@ def test_the_lead_s_deletions_and_splits_say_nothing_of_others_work(store: str) 
     assert read[2].summary == told[2].removesuffix("; whole-segment codings to first part")
     assert [c["coder"] for c in read[2].after["codings"]] == ["Ana"]
     assert "Ben" not in repr(read)
+
+
+@pytest.mark.parametrize("phase", ["open", "codebook"])
+def test_a_blind_coder_reads_no_event_of_another_coder(store: str, phase: str) -> None:
+    """Ana codes, writes memos and makes a new concept, which the lead adopts: Ben's
+    trail (API and ``log --json``) holds his own events and the lead's only, and reads
+    the adoption with no word of whose concept it was; Ana and the lead read it was
+    hers, and ``show_others`` shows Ben every event."""
+    _lead_sets_up(store)
+    with Project.open(store) as lead:
+        lead.set_phase(phase)
+    with Project.open(store, coder="Ana") as ana:
+        ana.tag([SEG], "Trust", create=True)
+        ana.tag([SEG2], ADOPTED)
+        ana.add_memo(SEG, "Ana: the chains push them abroad.")
+        ana.add_memo("Trust", "Ana on trust.")
+    with Project.open(store, coder="Ben") as ben:
+        ben.tag([SEG3], ADOPTED2)
+    with Project.open(store) as lead:
+        lead.assign(["Trust"], theme=THEME)
+        told = [e.summary for e in lead.log()[-2:]]
+    with Project.open(store, coder="Ben") as ben:
+        read = ben.log()
+    with Project.open(store, coder="Ana") as ana:
+        owner = [e.summary for e in ana.log()[-2:]]
+    assigned = f"Assigned concept 'Trust' to theme {THEME!r}"
+    if phase == "open":
+        assert told == owner == ["Ana's concept 'Trust' is shared with the team", assigned]
+        assert [e.summary for e in read[-2:]] == [
+            "Concept 'Trust' is now shared with the team",
+            assigned,
+        ]
+        assert (read[-2].before, read[-2].after) == ({"shared": False}, {"shared": True})
+    else:  # codebook coding: the concept was the team's from the start
+        assert (told, owner) == ([f"Reviewed {SEG3}", assigned], ["Memo #2 on Trust", assigned])
+        assert [e.summary for e in read[-1:]] == [assigned]
+    assert {e.coder for e in read} == {None, "Ben"}
+    assert "Ana" not in repr([dataclasses.astuple(e) for e in read])
+    assert [e.summary for e in read if e.coder == "Ben"] == [
+        "Created coder 'Ben'",
+        f"Tagged {SEG3} with {ADOPTED2!r}",
+        f"Reviewed {SEG3}",
+    ]
+    shown = CliRunner().invoke(cli, ["--store", store, "--coder", "Ben", "log", "--json"])
+    assert shown.exit_code == 0 and "Ana" not in shown.output
+    with Project.open(store, coder="Ben") as ben:
+        everyone = ben.log(show_others=True)
+    assert {"Ana", "Ben", None} <= {e.coder for e in everyone}

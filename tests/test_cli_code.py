@@ -377,3 +377,82 @@ def test_bad_bytes_and_control_characters_do_not_end_a_session(
     )
     assert out[-1] == "Saved. 13 segment(s) still to review here."
     assert state(study, "Ann") == ([("case_a_ceo_w1:2", "Family mill", "")], 1)
+
+
+def _headers(output: str) -> list[str]:
+    """The position and queue place of each segment a session shows."""
+    prefix = "case_a_ceo_w1 · Case A · Lorenzo Bellandi (CEO) · "
+    return [line.removeprefix(prefix) for line in output.splitlines() if line.startswith(prefix)]
+
+
+def test_enter_after_going_elsewhere_returns_to_the_queue(study: str, runner: CliRunner) -> None:
+    """`g` to an interviewer turn, then Enter: back to the queue's next pending segment,
+    said so, not on to the turn after; `g` to a pending one walks on in the queue."""
+    script = ["", "", "g case_a_ceo_w1:3", "", "g case_a_ceo_w1:10", "", "x"]
+    result = run(
+        runner, study, "code", "-t", "case_a_ceo_w1", input="\n".join(script) + "\n", coder="Ann"
+    )
+    assert result.exit_code == 0, result.output
+    assert _headers(result.output) == [
+        "2/28 · queue 1/14",
+        "4/28 · queue 2/14",
+        "6/28 · queue 3/14",
+        "3/28",
+        "6/28 · queue 3/14",
+        "10/28 · queue 5/14",
+        "12/28 · queue 6/14",
+    ]
+    lines = result.output.splitlines()
+    assert [line for line in lines if line.startswith("Back to")] == [
+        "Back to your queue: case_a_ceo_w1:6"
+    ]
+    assert state(study, "Ann")[1] == 3  # :2, :4 and :10 (progress counts informant turns)
+
+
+def test_from_a_reviewed_segment_then_the_queue(study: str, runner: CliRunner) -> None:
+    """``--from`` a segment already reviewed shows it, then goes on with the queue."""
+    run(runner, study, "review", "case_a_ceo_w1:2", "case_a_ceo_w1:4", coder="Ann")
+    result = run(
+        runner,
+        study,
+        "code",
+        "-t",
+        "case_a_ceo_w1",
+        "--from",
+        "case_a_ceo_w1:4",
+        input="\nx\n",
+        coder="Ann",
+    )
+    assert _headers(result.output) == ["4/28", "6/28 · queue 1/12"]
+    assert "Back to your queue: case_a_ceo_w1:6" in result.output.splitlines()
+
+
+def test_commands_without_their_argument_say_how(study: str, runner: CliRunner) -> None:
+    result = run(runner, study, "code", "-t", "case_a_ceo_w1", input="g\nr\nd\n?\nx\n", coder="Ann")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    hints = [line for line in lines if line.startswith("Write: ")]
+    assert hints == [
+        "Write: g TRANSCRIPT:N to go to a segment.",
+        "Write: r CONCEPT to remove a concept from this segment.",
+        "Write: d CONCEPT to read a concept's definition.",
+    ]
+    assert "  g T:N        go to a segment (Enter there: back to your queue)" in lines
+    assert _headers(result.output) == ["2/28 · queue 1/14"]
+
+
+def test_a_session_ends_when_the_queue_is_done(study: str, runner: CliRunner) -> None:
+    """Reviewing the last pending segment ends the session in one line."""
+    with Project.open(study, coder="Ann") as ann:
+        queue = ann.queue(transcript="case_a_ceo_w1")
+        ann.review(transcript="case_a_ceo_w1")
+        ann.unreview(["case_a_ceo_w1:28"])
+    assert len(queue) == 14
+    result = run(runner, study, "code", "-t", "case_a_ceo_w1", input="\n", coder="Ann")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[-2:] == [
+        "Your queue is done: every informant segment is reviewed.",
+        "Saved. 0 segment(s) still to review here.",
+    ]
+    assert _headers(result.output) == ["28/28 · queue 1/1"]

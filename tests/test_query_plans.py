@@ -77,7 +77,10 @@ ACTIONS: dict[str, Callable[[Project], object]] = {
         [p.segment_id("case_a_ceo_w1:2"), p.segment_id("case_a_ceo_w1:4")]
     ),
     "a session step": lambda p: p.step(p.segment_id("case_a_ceo_w1:4")),
-    "the neighbour": lambda p: p.neighbour(p.segment_id("case_a_ceo_w1:4"), 1),
+    "the queue after a segment outside it": lambda p: p.first_unreviewed(
+        [p.segment_id("case_a_ceo_w1:2"), p.segment_id("case_a_ceo_w1:4")],
+        after=p.segment_id("case_a_ceo_w1:3"),
+    ),
     "concept choices": lambda p: p.concept_choices(),
     "segments of a transcript": lambda p: p.segments(transcript="case_a_ceo_w1"),
 }

@@ -657,7 +657,7 @@ def test_every_code_at_once_equals_each_code_alone(
 ) -> None:
     """The rows computed for all codes together (profiles of units counted across codes)
     equal each code's coefficients and counts computed from its own array."""
-    from gioia.ops.reliability import _code_rows, coefficients
+    from gioia.ops.reliability_codes import _code_rows, coefficients
     from gioia.ops.reliability_data import Codings, Matrix, Scope
 
     read, applied = data

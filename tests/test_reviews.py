@@ -46,6 +46,26 @@ def test_queue_skips_what_is_reviewed(sample_project: Project) -> None:
     assert sample_project.first_unreviewed(queue) == queue[1]
 
 
+def test_the_queue_after_a_segment_in_it_or_not(sample_project: Project) -> None:
+    """The first pending segment after one in reading order, going round to the start."""
+    queue = sample_project.queue(transcript="case_a_ceo_w1")
+    ref = {sample_project.segment_id(f"case_a_ceo_w1:{n}"): n for n in range(1, 29)}
+    assert [ref[i] for i in queue] == list(range(2, 29, 2))
+    sample_project.review(["case_a_ceo_w1:4", "case_a_ceo_w1:6"])
+
+    def after(position: int) -> int | None:
+        found = sample_project.first_unreviewed(
+            queue, after=sample_project.segment_id(f"case_a_ceo_w1:{position}")
+        )
+        return None if found is None else ref[found]
+
+    assert [after(n) for n in (1, 2, 3, 5, 27, 28)] == [2, 8, 8, 8, 28, 2]
+    other = sample_project.segment_id("case_b_export_w1:3")  # a later transcript
+    assert ref[sample_project.first_unreviewed(queue, after=other)] == 2
+    sample_project.review(transcript="case_a_ceo_w1")
+    assert sample_project.first_unreviewed(queue, after=queue[0]) is None
+
+
 def test_progress_per_coder_and_transcript(sample_project: Project) -> None:
     sample_project.review(transcript="case_d_md_w2")
     sample_project.coder = "Tom"

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gioia import Project
 from gioia.analysis.kwic import SearchHit, context, search_pattern
@@ -80,6 +82,54 @@ def test_context_is_cut_at_words() -> None:
     start = text.index("five")
     assert context(text, start, start + 4, width=10) == ("…three four ", "five", " six seven…")
     assert context("a\n\nb c", 3, 4) == ("a ", "b", " c")
+
+
+def whole_context(text: str, start: int, end: int, width: int) -> tuple[str, str, str]:
+    """The context as it was first written: every word of the segment put on one line,
+    then cut (the reference for the windowed reading)."""
+
+    def one_line(part: str) -> str:
+        return " ".join(part.split())
+
+    left, right = one_line(text[:start]), one_line(text[end:])
+    if len(left) > width:
+        cut = left[-width:]
+        left = "…" + (cut if left[-width - 1] == " " or " " not in cut else cut.split(" ", 1)[1])
+    if len(right) > width:
+        cut = right[:width]
+        right = (cut if right[width] == " " or " " not in cut else cut.rsplit(" ", 1)[0]) + "…"
+    spaced_left = left + (" " if text[:start][-1:].isspace() and left else "")
+    spaced_right = (" " if text[end:][:1].isspace() and right else "") + right
+    return spaced_left, one_line(text[start:end]), spaced_right
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.text("ab\u00e9", min_size=1, max_size=70), min_size=1, max_size=40),
+    gaps=st.lists(st.sampled_from([" ", "  ", "\n\n", " \n"]), min_size=40, max_size=40),
+    cut=st.tuples(st.integers(0, 10**6), st.integers(0, 40)),
+    width=st.integers(1, 12),
+    margins=st.tuples(st.text("x \n", max_size=80), st.text("y \n", max_size=80)),
+)
+def test_a_long_segment_gives_the_context_its_whole_text_gives(
+    words: list[str],
+    gaps: list[str],
+    cut: tuple[int, int],
+    width: int,
+    margins: tuple[str, str],
+) -> None:
+    # Only about 4 × width characters either side are read; the line is the same as when
+    # the segment's whole text is put on one line and cut. The segment sits inside a
+    # longer text (``within``), as in a transcript.
+    body = "".join(word + gap for word, gap in zip(words, gaps, strict=False)).rstrip()
+    start = cut[0] % (len(body) + 1)
+    end = min(len(body), start + cut[1])
+    before, after = margins
+    text = before + body + after
+    low, high = len(before), len(before) + len(body)
+    expected = whole_context(body, start, end, width)
+    assert context(text, low + start, low + end, width, within=(low, high)) == expected
+    assert context(body, start, end, width) == expected
 
 
 @pytest.mark.parametrize("pattern", ["", "  ", "*"])

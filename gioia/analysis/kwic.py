@@ -77,15 +77,17 @@ def search_pattern(pattern: str, regex: bool = False) -> Pattern:
     return Pattern(re.compile(r"\s+".join(words) + r"(?!\w)", re.IGNORECASE), word_start=True)
 
 
-def context(text: str, start: int, end: int, width: int = 40) -> tuple[str, str, str]:
+def context(
+    text: str, start: int, end: int, width: int = 40, within: tuple[int, int] | None = None
+) -> tuple[str, str, str]:
     """The words left of ``[start, end)`` (about ``width`` characters, cut at a space, with
-    "…" where text was left out), the match, and the words right of it, on one line."""
+    "…" where text was left out), the match, and the words right of it, on one line.
 
-    def one_line(part: str) -> str:
-        return " ".join(part.split())
-
-    left = one_line(text[:start])
-    right = one_line(text[end:])
+    ``within`` bounds the context to a part of ``text`` (a segment of a transcript's
+    text); only about ``4 × width`` characters either side of the match are read."""
+    low, high = within if within is not None else (0, len(text))
+    left = _words_before(text, low, start, width)
+    right = _words_after(text, end, high, width)
     if len(left) > width:
         cut = left[-width:]
         whole = left[-width - 1] == " " or " " not in cut
@@ -94,6 +96,33 @@ def context(text: str, start: int, end: int, width: int = 40) -> tuple[str, str,
         cut = right[:width]
         whole = right[width] == " " or " " not in cut
         right = (cut if whole else cut.rsplit(" ", 1)[0]) + "…"
-    spaced_left = left + (" " if text[:start][-1:].isspace() and left else "")
-    spaced_right = (" " if text[end:][:1].isspace() and right else "") + right
-    return spaced_left, one_line(text[start:end]), spaced_right
+    spaced_left = left + (" " if start > low and text[start - 1].isspace() and left else "")
+    spaced_right = (" " if end < high and text[end].isspace() and right else "") + right
+    return spaced_left, _one_line(text[start:end]), spaced_right
+
+
+def _one_line(part: str) -> str:
+    return " ".join(part.split())
+
+
+def _words_before(text: str, low: int, start: int, width: int) -> str:
+    """``text[low:start]`` on one line, or, when that is long, its end: more than
+    ``width`` characters, which are all the cut reads (a word the window cuts is the
+    end of the same word on the whole line)."""
+    reach = 4 * width + 16
+    if start - low > reach:
+        tail = _one_line(text[start - reach : start])  # ends as the whole ends
+        if len(tail) > width:
+            return tail
+    return _one_line(text[low:start])
+
+
+def _words_after(text: str, end: int, high: int, width: int) -> str:
+    """``text[end:high]`` on one line, or its first words when that is long (see
+    :func:`_words_before`)."""
+    reach = 4 * width + 16
+    if high - end > reach:
+        head = _one_line(text[end : end + reach])  # starts as the whole starts
+        if len(head) > width:
+            return head
+    return _one_line(text[end:high])

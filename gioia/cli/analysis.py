@@ -44,10 +44,14 @@ def _width() -> int:
 
 
 def _print_hits(hits: list[SearchHit]) -> None:
+    """Two lines a hit: where, then the keyword in context, written in one go."""
+    lines = []
     for hit in hits:
         place = " · ".join(p for p in (hit.ref, hit.case, hit.speaker) if p)
-        click.echo(click.style(place, dim=True))
-        click.echo(f"  {hit.left}" + click.style(hit.match, bold=True, reverse=True) + hit.right)
+        lines.append(click.style(place, dim=True))
+        lines.append(f"  {hit.left}" + click.style(hit.match, bold=True, reverse=True) + hit.right)
+    if lines:
+        click.echo("\n".join(lines))
 
 
 @click.command()

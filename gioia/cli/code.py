@@ -35,7 +35,9 @@ def code(
         width = shutil.get_terminal_size((80, 24)).columns
         lines = getattr(sys.stdin, "buffer", sys.stdin)  # bytes: a line not UTF-8 is skipped
         io: SessionIO = TerminalIO() if sys.stdin.isatty() else PlainIO(lines, width)
-        session = Session(project, io, queue, show_others=show_others)
+        session = Session(
+            project, io, queue, show_others=show_others, interviewer=include_interviewer
+        )
         session.run(first)
         left = len(project.queue(transcript=transcript, include_interviewer=include_interviewer))
     click.echo(f"Saved. {left} segment(s) still to review here.")

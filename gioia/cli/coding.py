@@ -437,8 +437,8 @@ def log(
 ) -> None:
     """Show the audit trail: every change, who made it and when.
 
-    With a current coder (--coder or GIOIA_CODER), other coders' codings, memos,
-    reviews and private concepts are left out (blind coding) unless --show-others.
+    With a current coder (--coder or GIOIA_CODER), you read your own changes and the
+    project lead's, never other coders' (blind coding), unless --show-others.
     --changes (or --json) shows what each change was before and after.
     """
     with open_project() as project:

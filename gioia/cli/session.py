@@ -29,7 +29,7 @@ HELP = """\
 Type concept names to tag this segment (several: separate them with ;).
 A name that is not a concept yet is created after you confirm, or at once if you
 prefix it with + (from a script, only with +).
-  Enter        reviewed (nothing more to code): next segment
+  Enter        reviewed (nothing more to code): the next segment of your queue
   b            back to the previous segment
   u            undo the last action (again: the one before)
   r NAME       remove a concept from this segment
@@ -37,10 +37,17 @@ prefix it with + (from a script, only with +).
   m TEXT       memo on this segment (✎ marks a segment with memos)
   m            read the memos on this segment
   d NAME       a concept's definition, theme, memos and two of your examples
-  g T:N        go to a segment
+  g T:N        go to a segment (Enter there: back to your queue)
   s            show the transcript around here
   x, Ctrl-D    save and quit (everything is saved as you go)
   ?            this help"""
+
+#: What a command that needs an argument says when it has none (`m` alone reads memos).
+USAGE = {
+    "g": "Write: g TRANSCRIPT:N to go to a segment.",
+    "r": "Write: r CONCEPT to remove a concept from this segment.",
+    "d": "Write: d CONCEPT to read a concept's definition.",
+}
 
 _QUOTE = re.compile(r'^q\s+(["“])(?P<words>.+?)["”]\s*(?P<name>.*)$', re.DOTALL)
 
@@ -195,18 +202,24 @@ def rank_choices(fragment: str, choices: list[ConceptChoice]) -> list[ConceptCho
 
 @dataclass
 class Session:
-    """The state of one coding session: where it is, where it has been, what to undo."""
+    """The state of one coding session: where it is, where it has been, what to undo.
+    ``interviewer``: the queue holds interviewer turns too (``--all``); ``outside``: the
+    segment shown is none of the queue's pending ones (reached with `g`, `b` or
+    ``--from``); ``back``: the next segment shown is the queue's again, after one such."""
 
     project: Project
     io: SessionIO
     queue: list[int]
     show_others: bool = False
+    interviewer: bool = False
     current: int | None = None
     history: list[int] = field(default_factory=list)
     undo_stack: list[tuple[int, list[int]]] = field(default_factory=list)
     choices: list[ConceptChoice] = field(default_factory=list)
     changed: bool = False
     done: bool = False
+    outside: bool = False
+    back: bool = False
 
     def run(self, start: int | None = None) -> None:
         """Show segment after segment until the queue ends or the coder quits."""
@@ -219,8 +232,11 @@ class Session:
         while not self.done and self.current is not None:
             if self.current != shown:
                 step = self.project.step(self.current, show_others=self.show_others)
+                if self.back:
+                    self.io.write(f"Back to your queue: {step.segment.ref}")
                 self._show(step)
-                shown = self.current
+                shown, self.back = self.current, False
+                self.outside = self.current not in self.queue or step.reviewed
             try:
                 line = self.io.read("> ")
             except KeyboardInterrupt:
@@ -236,7 +252,8 @@ class Session:
                 step = self.project.step(self.current, show_others=self.show_others)
                 self._show_codings(step)
         if self.current is None:
-            self.io.write("The end of the queue: every segment here is reviewed.")
+            kind = "segment" if self.interviewer else "informant segment"
+            self.io.write(f"Your queue is done: every {kind} is reviewed.")
 
     def _command(self, line: str, step: Step) -> None:
         """Carry out one line of the session."""
@@ -247,6 +264,7 @@ class Session:
             result = self.project.review([ref])
             self._remember([result.event] if result.event is not None else [])
             self._go(self._next_in_queue(self.current))
+            self.back = self.outside and self.current is not None
         elif line == "?":
             self.io.write(HELP)
         elif line == "x":
@@ -260,7 +278,9 @@ class Session:
             self._undo()
         elif line == "s":
             self._show_around(step)
-        elif command == "g" and rest:
+        elif command in USAGE and not rest:
+            self.io.write(USAGE[command], "red")
+        elif command == "g":
             self._go(self.project.segment_id(rest))
         elif command == "m" and rest:
             memo = self.project.add_memo(ref, rest)
@@ -268,9 +288,9 @@ class Session:
             self.io.write(f"Memo {memo.ref} added to {ref}.", "dim")
         elif line == "m":
             self._read_memos(step)
-        elif command == "r" and rest:
+        elif command == "r":
             self._remember(list(self.project.untag([ref], rest).events))
-        elif command == "d" and rest:
+        elif command == "d":
             self._define(rest)
         elif command == "q":
             quoted = _QUOTE.match(line)
@@ -351,16 +371,9 @@ class Session:
         self.current = target
 
     def _next_in_queue(self, after: int | None) -> int | None:
-        """The next segment of the queue after ``after`` that is still not reviewed,
-        going round to the queue's start (skipped segments come back); after a segment
-        outside the queue (reached with `g`), the one that follows it."""
-        if after is not None and after not in self.queue:
-            following = self.project.neighbour(after, 1)
-            if following is not None:
-                return following
-        start = self.queue.index(after) + 1 if after in self.queue else 0
-        ahead = self.project.first_unreviewed(self.queue[start:])
-        return ahead if ahead is not None else self.project.first_unreviewed(self.queue[:start])
+        """The next segment of the queue after ``after`` (in the queue or reached with
+        `g`) that is still not reviewed, going round to the queue's start."""
+        return self.project.first_unreviewed(self.queue, after=after)
 
     # --- showing -------------------------------------------------------------------
 

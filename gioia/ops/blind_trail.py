@@ -1,4 +1,7 @@
-"""What a blind coder reads of a merge of concepts in the audit trail.
+"""What a blind coder reads of the project lead's events in the audit trail.
+
+A concept the lead adopts (assigns to a theme, imports, merges) is shared with the
+team: its owner and the lead read whose it was, any other coder that it is now shared.
 
 A merge event is keyed to its target, which every coder may see, but its sources may be
 coders' private concepts and its counts span every coder's codings. The event keeps it
@@ -19,7 +22,9 @@ from sqlalchemy import select
 
 from gioia.models import Memo
 from gioia.ops.memos import named_refs
+from gioia.ops.scopes import unqualified
 from gioia.ops.visibility import MOVED_BY_CODER
+from gioia.text import name_key
 
 if TYPE_CHECKING:
     from gioia.ops.base import Tx
@@ -75,6 +80,27 @@ def summary_as_read_by(action: str, subject: str, summary: str, before: Any) -> 
         if not any((c.get("start"), c.get("end")) == span for c in before.get("codings", [])):
             return _WHOLE.sub("", summary)
     return summary
+
+
+def shared_as_read_by(
+    reader: str | None, summary: str, before: Any, after: Any
+) -> tuple[str, Any, Any]:
+    """The sharing of a coder's private concept (see :func:`gioia.ops.scopes.share`) as
+    a blind ``reader`` reads it: whole if it was theirs; else with no word of whose it
+    was."""
+    owner = before.get("private_to") if isinstance(before, dict) else None
+    if not isinstance(owner, str) or name_key(owner) == name_key(reader or ""):
+        return summary, before, after
+    name = summary.removeprefix(f"{owner}'s concept ").removesuffix(" is shared with the team")
+    return f"Concept {name} is now shared with the team", {"shared": False}, {"shared": True}
+
+
+def phase_as_read_by(after: Any) -> Any:
+    """The move to codebook coding as a blind reader reads it: the private concepts it
+    shared by their names, not their owners' (the lead reads ``Trust [Ana]``)."""
+    if not isinstance(after, dict) or not isinstance(after.get("shared"), list):
+        return after
+    return {**after, "shared": [unqualified(str(name)) for name in after["shared"]]}
 
 
 def moved_by_coder(codings: list[dict[str, Any]], dropped: list[dict[str, Any]]) -> dict[str, int]:

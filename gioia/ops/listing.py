@@ -414,9 +414,14 @@ def _event_view(
             if read is None:
                 return None
             summary, before, after = read
+        elif e.action == "share" and e.subject == "concept":
+            read = blind_trail.shared_as_read_by(viewer.name, summary, before, after)
+            summary, before, after = read
         else:
             before, after = viewer.redact(before), viewer.redact(after)
             summary = blind_trail.summary_as_read_by(e.action, e.subject, summary, before)
+            if e.action == "phase":
+                after = blind_trail.phase_as_read_by(after)
     if viewer.blind:  # no store ids: see Viewer.without_ids; undo takes a handle
         before, after = viewer.without_ids(before), viewer.without_ids(after)
     event = named(e.id) if viewer.sees_coder(e.coder_id) else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, delete, func, or_, select
 
 from gioia.errors import InvalidInput
 from gioia.limits import clean_name
@@ -224,19 +224,6 @@ def step(tx: Tx, segment_id: int) -> Step:
     )
 
 
-def neighbour(tx: Tx, segment_id: int, offset: int) -> int | None:
-    """The segment ``offset`` positions away in the same transcript, if any."""
-    segment = tx.session.get(Segment, segment_id)
-    if segment is None:
-        return None
-    return tx.session.scalar(
-        select(Segment.id).where(
-            Segment.transcript_id == segment.transcript_id,
-            Segment.position == segment.position + offset,
-        )
-    )
-
-
 def rename_coder(tx: Tx, old: str, new: str) -> str:
     """Rename a coder (the new name must be free, but for case or spacing). The event is
     the coder's (run by the lead): blind, no other coder reads another's name in it."""
@@ -300,19 +287,41 @@ def concept_info(tx: Tx, name: str, *, examples: int = 2) -> ConceptInfo:
     )
 
 
-def first_unreviewed(tx: Tx, segment_ids: list[int], chunk: int = 200) -> int | None:
-    """The first of these segments the acting coder has not reviewed, looked up in chunks."""
+def first_unreviewed(
+    tx: Tx, segment_ids: list[int], *, after: int | None = None, chunk: int = 200
+) -> int | None:
+    """The first of these segments (in reading order, as :func:`queue` lists them) the
+    acting coder has not reviewed; with ``after``, the first that comes after that
+    segment in reading order, in the list or not (a segment reached with `g`), going
+    round to the list's start (skipped segments come back). Looked up in chunks."""
     coder = tx.coder()
-    for start in range(0, len(segment_ids), chunk):
-        part = segment_ids[start : start + chunk]
-        done = set(
-            tx.session.scalars(
-                select(Review.segment_id).where(
-                    Review.coder_id == coder.id, Review.segment_id.in_(part)
+    place = (  # where ``after`` comes in reading order
+        select(Transcript.name_key, Segment.position)
+        .join(Transcript, Transcript.id == Segment.transcript_id)
+        .where(Segment.id == after)
+    )
+    here = None if after is None else tx.session.execute(place).first()
+    if here is None:
+        ids = segment_ids
+    else:
+        ids = segment_ids[segment_ids.index(after) :] if after in segment_ids else segment_ids
+    for start in range(0, len(ids), chunk):
+        query = (
+            select(Segment.id)
+            .join(Transcript, Transcript.id == Segment.transcript_id)
+            .outerjoin(Review, and_(Review.segment_id == Segment.id, Review.coder_id == coder.id))
+            .where(Segment.id.in_(ids[start : start + chunk]), Review.id.is_(None))
+            .order_by(Transcript.name_key, Segment.position)
+            .limit(1)
+        )
+        if here is not None:
+            query = query.where(
+                or_(
+                    Transcript.name_key > here.name_key,
+                    and_(Transcript.name_key == here.name_key, Segment.position > here.position),
                 )
             )
-        )
-        pending = next((s for s in part if s not in done), None)
-        if pending is not None:
-            return pending
-    return None
+        found = tx.session.scalar(query)
+        if found is not None:
+            return found
+    return None if here is None else first_unreviewed(tx, segment_ids, chunk=chunk)

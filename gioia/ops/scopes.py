@@ -118,6 +118,12 @@ def labels(tx: Tx) -> dict[int, str]:
     return {r.id: label(r.name, r.scope, r.owner, me) for r in tx.execute(query)}
 
 
+def unqualified(named: str) -> str:
+    """A private concept's name without its owner (``Trust [Ana]`` -> ``Trust``)."""
+    qualified = _QUALIFIED.match(named.strip())
+    return qualified["name"] if qualified is not None else named
+
+
 def of_coder(tx: Tx, name: str, coder_id: int | None) -> ConceptRow | None:
     """The concept ``name`` means to the coder ``coder_id`` (None: the project lead):
     the shared one, or their own private one. Never another coder's."""

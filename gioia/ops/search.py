@@ -3,6 +3,7 @@ to their segments (a match never crosses from one segment into the next)."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import defaultdict
 
@@ -18,6 +19,9 @@ _cases = schema.cases.c
 _codings = schema.codings.c
 _segments = schema.segments.c
 _transcripts = schema.transcripts.c
+
+# Up to this many transcripts with a match, only their segments are read.
+_FEW = 500
 
 
 def search(
@@ -36,9 +40,12 @@ def search(
 
     Interviewer turns are left out unless ``include_interviewer`` or ``speaker`` names
     whose turns to search; ``uncoded`` keeps segments without a coding the acting coder
-    may see (their own, when blind).
+    may see (their own, when blind). Each transcript's text is scanned once; only the
+    segments of transcripts with a match are read.
     """
     compiled = search_pattern(pattern, regex)
+    if speaker is not None:
+        _check_speaker(tx, speaker)
     query = select(_transcripts.id, _transcripts.name, _transcripts.text, _cases.name).outerjoin(
         schema.cases, _cases.id == _transcripts.case_id
     )
@@ -46,52 +53,32 @@ def search(
         query = query.where(_transcripts.id == transcript_id(tx, transcript))
     if case is not None:
         query = query.where(_transcripts.case_id == _case_id(tx, case))
-    ordered = tx.execute(query.order_by(_transcripts.name_key))
-    texts: dict[int, tuple[str, str, str | None]] = {}
-    for row in ordered:
+    found: list[tuple[int, str, str, str | None, list[re.Match[str]]]] = []
+    for row in tx.execute(query.order_by(_transcripts.name_key)):
         key, name, text, case_name = tuple(row)
-        texts[key] = (name, text, case_name)
-    segments = select(
-        _segments.id,
-        _segments.transcript_id,
-        _segments.position,
-        _segments.char_start,
-        _segments.char_end,
-        _segments.speaker,
-        _segments.is_interviewer,
-    ).order_by(_segments.transcript_id, _segments.char_start)
-    if transcript is not None or case is not None:
-        segments = segments.where(_segments.transcript_id.in_(texts))
-    by_transcript: dict[int, list[tuple[int, int, int, int, str | None, bool]]] = defaultdict(list)
-    speakers: set[str] = set()
-    for row in tx.execute(segments):
-        id_, owner, position, start, end, label, interviewer = tuple(row)
-        if label:
-            speakers.add(label)
-        if speaker is not None:
-            if not label or name_key(label) != name_key(speaker):
-                continue
-        elif interviewer and not include_interviewer:
-            continue
-        by_transcript[owner].append((id_, position, start, end, label, interviewer))
-    if speaker is not None and not any(name_key(s) == name_key(speaker) for s in speakers):
-        raise NotFound(f"No turn is by {speaker!r}.{suggestion(speaker, sorted(speakers))}")
+        matches = list(compiled.finditer(text))
+        if matches:
+            found.append((key, name, text, case_name, matches))
+    if not found:
+        return []
+    turns = _turns(tx, [key for key, *_ in found], speaker, include_interviewer)
     coded = _coded_segments(tx) if uncoded else set()
     hits: list[SearchHit] = []
-    for owner, (name, text, case_name) in texts.items():
-        rows = [r for r in by_transcript.get(owner, []) if r[0] not in coded]
+    for key, name, text, case_name, matches in found:
+        rows = [row for row in turns.get(key, ()) if row[0] not in coded]
         if not rows:
             continue
-        starts = [r[2] for r in rows]
-        for match in compiled.finditer(text):
+        starts = [row[2] for row in rows]
+        for match in matches:
             at = bisect_right(starts, match.start()) - 1
             if at < 0:
                 continue
             _, position, start, end, label, interviewer = rows[at]
             if match.end() > end:
                 continue
-            body = text[start:end]
-            left, word, right = context(body, match.start() - start, match.end() - start, width)
+            left, word, right = context(
+                text, match.start(), match.end(), width, within=(start, end)
+            )
             hits.append(
                 SearchHit(
                     f"{name}:{position}",
@@ -107,6 +94,46 @@ def search(
                 )
             )
     return hits
+
+
+_Turn = tuple[int, int, int, int, "str | None", bool]
+
+
+def _turns(
+    tx: Tx, transcripts: list[int], speaker: str | None, include_interviewer: bool
+) -> dict[int, list[_Turn]]:
+    """The segments to search in each of ``transcripts``, in reading order: the turns of
+    ``speaker`` if given, else every informant turn (and the interviewer's if asked)."""
+    query = select(
+        _segments.id,
+        _segments.transcript_id,
+        _segments.position,
+        _segments.char_start,
+        _segments.char_end,
+        _segments.speaker,
+        _segments.is_interviewer,
+    ).order_by(_segments.transcript_id, _segments.char_start)
+    if len(transcripts) <= _FEW:
+        query = query.where(_segments.transcript_id.in_(transcripts))
+    if speaker is None and not include_interviewer:
+        query = query.where(_segments.is_interviewer.is_(False))
+    wanted = set(transcripts)
+    key = name_key(speaker) if speaker is not None else None
+    turns: dict[int, list[_Turn]] = defaultdict(list)
+    for row in tx.execute(query).all():
+        id_, owner, position, start, end, label, interviewer = tuple(row)
+        if owner not in wanted or (key is not None and (not label or name_key(label) != key)):
+            continue
+        turns[owner].append((id_, position, start, end, label, bool(interviewer)))
+    return turns
+
+
+def _check_speaker(tx: Tx, speaker: str) -> None:
+    """An error naming the speakers there are when no turn is by ``speaker``."""
+    labels = list(tx.execute(select(_segments.speaker).distinct()).scalars())
+    named = sorted(label for label in labels if label)
+    if not any(name_key(label) == name_key(speaker) for label in named):
+        raise NotFound(f"No turn is by {speaker!r}.{suggestion(speaker, named)}")
 
 
 def _case_id(tx: Tx, name: str) -> int:

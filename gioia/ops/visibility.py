@@ -9,6 +9,10 @@ events to show. A project codes in one of two blind phases:
   uses a name another keeps private makes a concept of their own;
 - **codebook coding**: the concept list is shared; codings and memos stay private.
 
+In the audit trail a blind coder reads their own events and the project lead's (what
+shapes the project), redacted (see :mod:`gioia.ops.blind_trail`), never another
+coder's: the rule is the same in both phases.
+
 Only ``show_others`` (``--show-others``) lifts the blind for one call, and the call is
 recorded in the audit trail. With no coder named (the project lead, scripts, the demo)
 nothing is hidden: blind coding keeps coders from seeing each other's work by accident,
@@ -63,19 +67,6 @@ MOVED_BY_CODER = "moved by coder"
 #: Keys of an event's before or after that count per coder (reviews of a merged segment,
 #: a merged concept's codings moved), which a blind reader sees their own count of.
 PER_CODER = ("reviews", MOVED_BY_CODER)
-
-#: Subjects of events about what the team shares (the structure, the transcripts), which
-#: every coder sees; events about codings, reviews, memos and coders are their coder's.
-SHARED_SUBJECTS = (
-    "concept",
-    "theme",
-    "dimension",
-    "structure",
-    "transcript",
-    "case",
-    "informant",
-    "project",
-)
 
 
 def phase(tx: Tx) -> str:
@@ -154,20 +145,19 @@ class Viewer:
 
     def event_clause(self) -> ColumnElement[bool]:
         """A condition on ``Event`` keeping what this viewer may read in the trail: their
-        own events (their work, or run by them), and others' changes to what the team
-        shares (about concepts they may see). Of a concept deleted since, the project
-        lead's changes are shown only if no other coder left work on it: it may have been
-        their private concept (its name is theirs), and the lead's summary counts their
-        codings."""
+        own events (their work, or run by them) and the project lead's (run by no coder,
+        about no coder's work) about concepts they may see; never another coder's events,
+        in either phase. Of a concept deleted since, the lead's events are shown only if
+        no other coder left work on it: it may have been their private concept (its name
+        is theirs), and the lead's summary counts their codings."""
         if self.unblinded:
             return true()
-        others = _events.coder_id.is_(None) | _events.subject.in_(SHARED_SUBJECTS)
+        lead = and_(_events.coder_id.is_(None), _events.actor_id.is_(None))
         theirs = schema.events.alias("theirs").c
         concept_seen = or_(
             _events.concept_id.is_(None),
             _events.concept_id.in_(self.visible_concept_ids()),
             and_(
-                _events.coder_id.is_(None),
                 ~exists().where(_concepts.id == _events.concept_id),
                 ~exists().where(
                     theirs.concept_id == _events.concept_id,
@@ -177,7 +167,7 @@ class Viewer:
             ),
         )
         mine = or_(_events.coder_id == self.me, _events.actor_id == self.me)
-        return or_(mine, and_(others, concept_seen))
+        return or_(mine, and_(lead, concept_seen))
 
     def redact(self, value: Any) -> Any:
         """An event's before or after without other coders' items (a coding or memo as
