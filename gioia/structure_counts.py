@@ -11,9 +11,6 @@ import numpy as np
 
 from gioia.arrays import IntArray, codes_at_level
 
-#: The counts per item, in this order (``gioia.views_structure.Counts``'s fields).
-COLUMNS = ("codings", "segments", "transcripts", "cases", "informants", "quotes")
-
 #: Distinct values per item are marked in a table of booleans (items × values) up to
 #: this many cells, else found by a sort.
 TABLE_CELLS = 1 << 25
@@ -152,9 +149,11 @@ def distinct_per_group(group: IntArray, values: IntArray, groups: int) -> IntArr
 def level_counts(
     applied: Applications, concepts: IntArray, codes: IntArray
 ) -> dict[int, tuple[int, ...]]:
-    """Each code's counts (``COLUMNS``) at a level where a coding of each concept applies
-    the codes paired with it (``concepts`` sorted, as ``level_codes`` gives them): each
-    application once in every code it reaches. Codes nothing applies are left out."""
+    """Each code's counts (codings, segments, transcripts, cases, informants, quotes: the
+    fields of ``gioia.views_structure.Counts``) at a level where a coding of each
+    concept applies the codes paired with it (``concepts`` sorted, as ``level_codes``
+    gives them): each application once in every code it reaches. Codes nothing applies
+    are left out."""
     rows, reached = codes_at_level(applied.concept, concepts, codes)
     items = np.unique(codes)
     index = np.zeros(int(items.max(initial=0)) + 1, dtype=np.intp)
