@@ -263,7 +263,10 @@ def main() -> None:
             profile(calls[what], args.top, f"{what} (in process)")
 
     drop_store(server, db)
-    drop_store(server, template)
+    if args.keep:
+        print(f"Store kept: {template}")
+    else:
+        drop_store(server, template)
     close_work(work, args.keep)
 
 

@@ -40,3 +40,24 @@ def index_in(keys: IntArray, values: IntArray) -> tuple[BoolArray, IntArray]:
     ranked = keys[order]
     at = np.minimum(np.searchsorted(ranked, values), len(ranked) - 1)
     return ranked[at] == values, order[at]
+
+
+def codes_at_level(
+    concept_of: IntArray, concepts: IntArray, codes: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Each coding (its concept in ``concept_of``) once per code its concept has at a
+    level (pairs ``concepts``, sorted, and ``codes``, as ``ops.levels.level_codes`` gives
+    them): which coding (an index into ``concept_of``), and the code."""
+    top = max(int(concepts.max(initial=-1)), int(concept_of.max(initial=-1))) + 1
+    if top < 4 * len(concepts) + 1024:  # dense ids: a table indexed by concept
+        times_of = np.bincount(concepts, minlength=top)
+        first_of = np.cumsum(times_of) - times_of
+        times, first = times_of[concept_of], first_of[concept_of]
+    else:
+        first = np.searchsorted(concepts, concept_of, side="left")
+        times = np.searchsorted(concepts, concept_of, side="right") - first
+    if (times == 1).all():  # one code each: every coding once, in order
+        return np.arange(len(concept_of)), codes[first]
+    rows = np.repeat(np.arange(len(concept_of)), times)
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(times) - times, times)
+    return rows, codes[np.repeat(first, times) + within]

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from gioia.views import MemoView, SegmentView
+if TYPE_CHECKING:
+    from gioia.views import MemoView, SegmentView
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,11 @@ GIOIA_TEST_POSTGRES_URL is set, on PostgreSQL too (a fresh database per test).""
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -150,6 +153,25 @@ def run(
     """Run gioia on ``store`` and return the click Result (exceptions not caught)."""
     options = ["--store", store] + (["--coder", coder] if coder else [])
     return runner.invoke(cli, [*options, *args], input=input, catch_exceptions=False)
+
+
+def modules_loaded(store: str, *commands: list[str]) -> tuple[str, list[str]]:
+    """Run gioia ``commands`` on ``store`` in a new Python process: what they printed, and
+    which of the ORM and the view modules besides ``views_core`` they loaded."""
+    code = (
+        "import json, sys\n"
+        "from gioia.cli import cli\n"
+        f"for args in {commands!r}:\n"
+        "    cli.main(['--store', sys.argv[1], *args], standalone_mode=False)\n"
+        "loaded = {'sqlalchemy.orm', 'gioia.models', 'gioia.views', 'gioia.views_structure',"
+        " 'gioia.views_agreement'} & set(sys.modules)\n"
+        "print(json.dumps(sorted(loaded)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, store], capture_output=True, text=True, check=True
+    )
+    *printed, loaded = done.stdout.splitlines()
+    return "\n".join(printed), json.loads(loaded)
 
 
 SMALL_STUDY = {

@@ -4,8 +4,6 @@ worked out by hand from tests/conftest.py's SMALL_CODINGS)."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ from gioia import Project
 from gioia.analysis.cooccurrence import CodePair
 from gioia.errors import InvalidInput, NotFound
 
-from .conftest import as_lead
+from .conftest import as_lead, modules_loaded
 
 CONCEPTS = ("Fees", "Sample costs", "Export start", "Trust", "Buyer contact")
 THEMES = ("Costs", "Growth", "Relations")
@@ -314,17 +312,8 @@ def test_the_analysis_commands_load_neither_the_orm_nor_the_views(
     small_study: Project, store: str
 ) -> None:
     # Start-up is most of these commands' time: they read with Core statements only.
-    code = (
-        "import sys\n"
-        "from gioia.cli import cli\n"
-        "for args in (['saturation'], ['cooccurrence'], ['matrix'], ['search', 'fees']):\n"
-        "    cli.main(['--store', sys.argv[1], *args], standalone_mode=False)\n"
-        "loaded = {'sqlalchemy.orm', 'gioia.models', 'gioia.views', 'gioia.views_structure',"
-        " 'gioia.views_agreement'} & set(sys.modules)\n"
-        "print(sorted(loaded))\n"
+    printed, loaded = modules_loaded(
+        store, ["saturation"], ["cooccurrence"], ["matrix"], ["search", "fees"]
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code, store], capture_output=True, text=True, check=True
-    )
-    assert "New concepts per interview" in done.stdout
-    assert done.stdout.splitlines()[-1] == "[]"
+    assert "New concepts per interview" in printed
+    assert loaded == []

@@ -1,6 +1,5 @@
 """Rows in and out in bulk: integer query results as numpy arrays (on SQLite through one
-text per column), and the structure's one row per application, checked against the
-plain ways of doing the same."""
+text per column), checked against the plain ways of doing the same."""
 
 from __future__ import annotations
 
@@ -8,13 +7,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from sqlalchemy import BigInteger, literal, select, union_all
 
 from gioia import Project
 from gioia.ops import bulk
-from gioia.ops.tree import _one_per_application
 
 
 def _rows(data: list[tuple[int, int, int]]) -> Any:
@@ -66,37 +62,16 @@ def test_a_null_is_refused_not_misaligned(project: Project) -> None:
     """A NULL would shift a column's values against the others: refused instead."""
     rows = _rows([(1, 2, 3), (4, 5, 6)])
     query = select(rows.c.a, (rows.c.b + None).label("gap"))
+    with project._read() as tx, pytest.raises(ValueError, match="NULL"):
+        bulk.fetch_array(tx.connection, query, 2)
+
+
+def test_a_boolean_reads_as_0_or_1(project: Project) -> None:
+    rows = _rows([(1, 2, 3), (4, 5, 6)])
+    query = select(rows.c.a, (rows.c.a > 2).label("big"))
     with project._read() as tx:
-        if tx.connection.dialect.name != "sqlite":
-            pytest.skip("the rows path reads every row as it is")
-        with pytest.raises(ValueError, match="NULL"):
-            bulk.fetch_array(tx.connection, query, 2)
-
-
-def _by_rows(found: np.ndarray) -> list[tuple[int, int, int, int]]:
-    """One row per (coder, concept, segment), quoted if any of its rows is: the plain way."""
-    quoted: dict[tuple[int, int, int], int] = {}
-    for coder, concept, segment, flag in found.tolist():
-        key = (coder, concept, segment)
-        quoted[key] = max(quoted.get(key, 0), flag)
-    return sorted((*key, flag) for key, flag in quoted.items())
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    st.lists(
-        st.tuples(st.integers(0, 3), st.integers(0, 5), st.integers(0, 7), st.integers(0, 1)),
-        max_size=40,
-    ),
-    st.sampled_from([1, 2**40]),
-)
-def test_one_row_per_application(rows: list[tuple[int, int, int, int]], scale: int) -> None:
-    """Read as one number (small ids) or sorted as rows (ids too large to combine), the
-    applications are the same: each once, quoted when any of its spans is."""
-    found = np.array(rows, dtype=np.int64).reshape(-1, 4)
-    found[:, :3] *= scale
-    kept = _one_per_application(found)
-    assert sorted(map(tuple, kept.tolist())) == _by_rows(found)
+        found = bulk.fetch_array(tx.connection, query, 2)
+    assert sorted(found.tolist()) == [[1, 0], [4, 1]]
 
 
 @pytest.mark.parametrize("count", [3, bulk.COPY_ROWS + 1])

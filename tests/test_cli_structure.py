@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from .conftest import SAMPLE, run
+from gioia import Project
+
+from .conftest import SAMPLE, modules_loaded, run
 from .test_publish import compile_latex
 
 
@@ -478,3 +480,13 @@ def test_new_coder_reads_their_own_counts(study: str, runner: CliRunner) -> None
     assert "    (Cleo's codings)\n" in info
     coders = run(runner, study, "coders", "--json").output
     assert [c["name"] for c in json.loads(coders)["coders"]] == ["Maria", "Tom"]  # no row made
+
+
+def test_the_structure_command_loads_neither_the_orm_nor_the_views(
+    small_study: Project, store: str
+) -> None:
+    # Start-up is most of the command's time: it reads with Core statements, and its
+    # values (gioia.views_structure) need none of gioia.views' others.
+    printed, loaded = modules_loaded(store, ["structure"])
+    assert "2 dimensions, 3 themes, 5 concepts." in printed
+    assert loaded == ["gioia.views_structure"]

@@ -80,16 +80,3 @@ def level_codes(tx: Tx, level: str) -> tuple[IntArray, IntArray]:
         -1, 2
     )
     return pairs[:, 0], pairs[:, 1]
-
-
-def codes_at_level(
-    concept_of: IntArray, concepts: IntArray, codes: IntArray
-) -> tuple[IntArray, IntArray]:
-    """Each coding (its concept in ``concept_of``) once per code its concept has at the
-    level (from ``level_codes``): which coding (an index into ``concept_of``), and the
-    code."""
-    first = np.searchsorted(concepts, concept_of, side="left")
-    times = np.searchsorted(concepts, concept_of, side="right") - first
-    rows = np.repeat(np.arange(len(concept_of)), times)
-    within = np.arange(len(rows)) - np.repeat(np.cumsum(times) - times, times)
-    return rows, codes[np.repeat(first, times) + within]

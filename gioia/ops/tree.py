@@ -11,14 +11,21 @@ from collections import defaultdict
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
-from sqlalchemy import ColumnElement, Row, Table, and_, case, func, select
+from sqlalchemy import BigInteger, ColumnElement, Row, Table, cast, func, not_, or_, select
 
 from gioia import schema
 from gioia.errors import InvalidInput
 from gioia.ops import scopes
 from gioia.ops.base import Tx, evidence_coder, evidence_name
-from gioia.ops.levels import codes_at_level, level_codes, parent_map
+from gioia.ops.levels import LEVELS, level_codes, parent_map
+from gioia.structure_counts import (
+    Applications,
+    Codings,
+    Segments,
+    Transcripts,
+    applications,
+    level_counts,
+)
 from gioia.text import name_key
 from gioia.views_structure import (
     ConceptNode,
@@ -31,113 +38,76 @@ from gioia.views_structure import (
 )
 
 ORDERS = ("structure", "alpha", "count")
-IntArray = npt.NDArray[np.intp]
 
 
-def _applications(tx: Tx, coder_id: int | None) -> dict[str, IntArray]:
-    """The codings as they count, as arrays: a coder's concept on a segment once, however
-    many spans mark it (``quoted`` when one of them is a quote), with the segment's
-    transcript, case and informant (-1 for none). Three queries: the codings (with their
-    quote flag), the segments and the transcripts."""
-    codings, segments, transcripts = schema.codings.c, schema.segments.c, schema.transcripts.c
-    whole = and_(codings.char_start == segments.char_start, codings.char_end == segments.char_end)
-    query = select(
-        codings.coder_id, codings.concept_id, codings.segment_id, case((whole, 0), else_=1)
-    ).join(schema.segments, segments.id == codings.segment_id)
-    if coder_id is not None:
-        query = query.where(codings.coder_id == coder_id)
-    found = _one_per_application(tx.fetch_array(query, 4))
-    none = func.coalesce(segments.informant_id, transcripts.informant_id, -1)
+#: The codings' segment, concept and coder are read as one number where they fit below.
+PACKED = 2**62
+
+
+def _applications(tx: Tx, coder_id: int | None) -> Applications:
+    """The codings as they count (``structure_counts.applications``): integer arrays of
+    the codings (of ``coder_id`` only, if given), the segments and the transcripts,
+    matched in numpy rather than joined in SQL."""
+    segments, transcripts = schema.segments.c, schema.transcripts.c
     places = tx.fetch_array(
-        select(segments.id, transcripts.id, func.coalesce(transcripts.case_id, -1), none).join(
-            schema.transcripts, transcripts.id == segments.transcript_id
+        select(
+            segments.id,
+            segments.transcript_id,
+            segments.char_start,
+            segments.char_end,
+            func.coalesce(segments.informant_id, -1),
         ),
-        4,
-    )
-    where = places[_positions(places[:, 0], found[:, 2])]
-    return {
-        "coder": found[:, 0],
-        "concept": found[:, 1],
-        "segment": found[:, 2],
-        "quoted": found[:, 3],
-        "transcript": where[:, 1],
-        "case": where[:, 2],
-        "informant": where[:, 3],
-    }
+        5,
+    ).T
+    held = tx.fetch_array(
+        select(
+            transcripts.id,
+            func.coalesce(transcripts.case_id, -1),
+            func.coalesce(transcripts.informant_id, -1),
+        ),
+        3,
+    ).T
+    return applications(_codings(tx, coder_id), Segments(*places), Transcripts(*held))
 
 
-def _one_per_application(found: IntArray) -> IntArray:
-    """The rows (coder, concept, segment, quoted) once per coder, concept and segment,
-    quoted if any of its spans is a quote. The three ids are read as one number where
-    it fits in 63 bits, so one sort of numbers does what a sort of rows would."""
-    if not len(found):
-        return found
-    span = found[:, :3].max(axis=0).astype(object) + 1
-    if int(span[0] * span[1] * span[2] * 2) >= 2**63:
-        order = np.lexsort((-found[:, 3], found[:, 2], found[:, 1], found[:, 0]))
-        ordered = found[order]
-        first = np.ones(len(ordered), dtype=bool)
-        first[1:] = (ordered[1:, :3] != ordered[:-1, :3]).any(axis=1)
-        kept: IntArray = ordered[first]
-        return kept
-    size = [int(n) for n in span]
-    keys = np.sort(
-        ((found[:, 0] * size[1] + found[:, 1]) * size[2] + found[:, 2]) * 2 + found[:, 3]
-    )
-    application = keys >> 1
-    last = np.ones(len(keys), dtype=bool)  # the last of each application: quoted, if any is
-    last[:-1] = application[1:] != application[:-1]
-    keys = keys[last]
-    application = keys >> 1
-    segment = application % size[2]
-    concept = application // size[2] % size[1]
-    coder = application // (size[2] * size[1])
-    rows: IntArray = np.stack([coder, concept, segment, keys & 1], axis=1)
-    return rows
+def _codings(tx: Tx, coder_id: int | None) -> Codings:
+    """The codings as arrays, their segment, concept and coder read as one number where
+    it fits (``PACKED``): fewer numbers for the database to write and numpy to read.
+
+    The sizes come from the ids' maxima, read first. On PostgreSQL each statement sees
+    what was committed before it began, so the codings with larger ids (another
+    writer's, meanwhile) are read apart, unpacked (through the ids' indexes: none,
+    mostly); a SQLite transaction reads one snapshot."""
+    c = schema.codings.c
+    ids = [c.segment_id, c.concept_id, c.coder_id]
+    where = [] if coder_id is None else [c.coder_id == coder_id]
+    sizes = _sizes(tx)
+    if sizes[0] * sizes[1] * sizes[2] >= PACKED:
+        columns = select(*ids, c.char_start, c.char_end).where(*where)
+        segment, concept, coder, start, end = tx.fetch_array(columns, 5).T
+        return Codings(coder, concept, segment, start, end)
+    fits = [column < size for column, size in zip(ids, sizes, strict=True)]
+    key = (cast(c.segment_id, BigInteger) * sizes[1] + c.concept_id) * sizes[2] + c.coder_id
+    query = select(key, c.char_start, c.char_end).where(*where, *fits)
+    key, start, end = tx.fetch_array(query, 3).T
+    place, coder = np.divmod(key, sizes[2])
+    segment, concept = np.divmod(place, sizes[1])
+    found = [segment, concept, coder, start, end]
+    if tx.connection.dialect.name != "sqlite":
+        above = or_(*(not_(condition) for condition in fits))
+        rest = tx.fetch_array(select(*ids, c.char_start, c.char_end).where(*where, above), 5).T
+        found = [np.concatenate(pair) for pair in zip(found, rest, strict=True)]
+    segment, concept, coder, start, end = found
+    return Codings(coder, concept, segment, start, end)
 
 
-def _positions(ids: IntArray, wanted: IntArray) -> IntArray:
-    """Where each of ``wanted`` is in ``ids`` (every one is there): a table indexed by id
-    where the ids are dense enough, else a binary search."""
-    top = int(ids.max(initial=0))
-    if top < 4 * len(ids) + 1024:
-        at = np.zeros(top + 1, dtype=np.intp)
-        at[ids] = np.arange(len(ids))
-        found: IntArray = at[wanted]
-        return found
-    order = np.argsort(ids)
-    found = order[np.searchsorted(ids[order], wanted)]
-    return found
-
-
-def _counts(tx: Tx, level: str, applied: dict[str, IntArray]) -> dict[int, Counts]:
-    """Counts per concept, theme or dimension: each application once in every item it
-    reaches (a concept under two themes in one dimension reaches it once)."""
-    rows, codes = codes_at_level(applied["concept"], *level_codes(tx, level))
-    items, group = np.unique(codes, return_inverse=True)
-    group = group.ravel()
-
-    def distinct(values: IntArray) -> list[int]:
-        """Per item, how many distinct values (-1, none, left out)."""
-        known = values >= 0
-        size = int(values.max(initial=0)) + 1
-        ordered = np.sort(group[known] * size + values[known])
-        new = np.ones(len(ordered), dtype=bool)
-        new[1:] = ordered[1:] != ordered[:-1]
-        found: list[int] = np.bincount(ordered[new] // size, minlength=len(items)).tolist()
-        return found
-
-    n = np.bincount(group, minlength=len(items)).tolist()
-    quotes = np.bincount(group, weights=applied["quoted"][rows], minlength=len(items))
-    segments, transcripts, cases, informants = (
-        distinct(applied[k][rows]) for k in ("segment", "transcript", "case", "informant")
-    )
-    return {
-        int(item): Counts(
-            n[i], segments[i], transcripts[i], cases[i], informants[i], int(quotes[i])
-        )
-        for i, item in enumerate(items.tolist())
-    }
+def _sizes(tx: Tx) -> list[int]:
+    """One more than the largest segment, concept and coder id."""
+    tops = [
+        select(func.max(t.c.id)).scalar_subquery()
+        for t in (schema.segments, schema.concepts, schema.coders)
+    ]
+    return [(top or 0) + 1 for top in tx.execute(select(*tops)).one()]
 
 
 def structure(tx: Tx, *, coder: str | None = None, order: str = "structure") -> StructureView:
@@ -151,7 +121,10 @@ def structure(tx: Tx, *, coder: str | None = None, order: str = "structure") -> 
         raise InvalidInput(f"Cannot order by {order!r}: choose structure, alpha or count.")
     coder_id = evidence_coder(tx, coder)
     applied = _applications(tx, coder_id)
-    counts = {level: _counts(tx, level, applied) for level in ("concept", "theme", "dimension")}
+    counts = {
+        level: {item: Counts(*found) for item, found in level_counts(applied, *pairs).items()}
+        for level, pairs in ((word, level_codes(tx, word)) for word in LEVELS)
+    }
 
     def sort(nodes: list[Any]) -> tuple[Any, ...]:
         if order == "alpha":
