@@ -10,10 +10,11 @@ from gioia.errors import InvalidInput
 from gioia.limits import DEFINITION_LENGTH, clean_name, clean_text
 from gioia.models import Coder, Coding, Concept, Review
 from gioia.ops import scopes, undo
-from gioia.ops.base import Tx, mark_reviewed, segment_labels
+from gioia.ops.base import Tx
 from gioia.ops.handles import handles
 from gioia.ops.objects import get_concept
 from gioia.ops.reliability_data import Scope, coder_codes, load, segment_text
+from gioia.ops.segment_refs import mark_reviewed, segment_labels
 from gioia.schema import SHARED_SCOPE
 from gioia.text import name_key
 from gioia.views_agreement import Decision, OneReader, Pending, ReconcileState

@@ -4,15 +4,8 @@ loaders over the Core lookups of ``gioia.ops.base``, with the same messages."""
 from __future__ import annotations
 
 from gioia.models import Coder, Concept, Segment, Transcript
-from gioia.ops.base import (
-    Tx,
-    ensure_coder,
-    existing_coder,
-    no_such_concept,
-    resolve_segments,
-    transcript_id,
-    visible_concept_row,
-)
+from gioia.ops.base import Tx, ensure_coder, existing_coder, no_such_concept, visible_concept_row
+from gioia.ops.segment_refs import resolve_segments, transcript_id
 
 
 def get_or_create_coder(tx: Tx, name: str) -> Coder:

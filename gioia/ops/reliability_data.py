@@ -23,8 +23,9 @@ from sqlalchemy import ColumnElement, Select, null, select
 from gioia import schema
 from gioia.arrays import codes_at_level, distinct, distinct_rows, index_in
 from gioia.errors import InvalidInput, NotFound
-from gioia.ops.base import Tx, existing_coder, transcript_id
+from gioia.ops.base import Tx, existing_coder
 from gioia.ops.levels import check_level, level_codes, parent_map
+from gioia.ops.segment_refs import transcript_id
 from gioia.schema import SHARED_SCOPE
 from gioia.text import name_key
 from gioia.views_agreement import CoderCodes, PrivateLeftOut

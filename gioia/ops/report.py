@@ -11,8 +11,9 @@ from gioia.analysis.matrix import code_matrix
 from gioia.analysis.saturation import saturation
 from gioia.models import Coder, Event, Segment, Transcript
 from gioia.ops import listing, quotes, reviews, tree
-from gioia.ops.base import Tx, evidence_coder, parse_ref
+from gioia.ops.base import Tx, evidence_coder
 from gioia.ops.evidence import evidence_levels
+from gioia.ops.segment_refs import parse_ref
 from gioia.report.data import Consensus, ReportData, ReportOptions, Turn
 from gioia.schema import utcnow
 from gioia.text import name_key

@@ -21,10 +21,11 @@ from gioia.models import (
     Transcript,
 )
 from gioia.ops import memos, scopes
-from gioia.ops.base import Tx, coding_applications, record_reviews, segment_labels
+from gioia.ops.base import Tx, coding_applications
 from gioia.ops.handles import handle
 from gioia.ops.listing import segments as list_segments
 from gioia.ops.objects import find_coder, get_concept, get_transcript, resolve_refs, segment_ref
+from gioia.ops.segment_refs import record_reviews, segment_labels
 from gioia.text import name_key
 from gioia.views import CoderSummary, ConceptChoice, ConceptInfo, ProgressRow, ReviewResult, Step
 

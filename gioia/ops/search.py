@@ -12,7 +12,8 @@ from sqlalchemy import select
 from gioia import schema
 from gioia.analysis.kwic import SearchHit, context, search_pattern
 from gioia.errors import NotFound
-from gioia.ops.base import Tx, suggestion, transcript_id
+from gioia.ops.base import Tx, suggestion
+from gioia.ops.segment_refs import transcript_id
 from gioia.text import name_key
 
 _cases = schema.cases.c

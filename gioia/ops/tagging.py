@@ -28,13 +28,10 @@ from gioia.ops.base import (
     in_chunks,
     insert_new,
     no_such_concept,
-    parse_ref,
-    record_reviews,
-    resolve_segments,
-    segment_places,
 )
 from gioia.ops.handles import handles
 from gioia.ops.scopes import ConceptRow
+from gioia.ops.segment_refs import parse_ref, record_reviews, resolve_segments, segment_places
 from gioia.schema import SHARED_SCOPE, utcnow
 from gioia.text import name_key
 from gioia.views import CodingsImportResult, TagResult

@@ -15,8 +15,9 @@ from gioia.errors import InvalidInput
 from gioia.limits import MAX_INTEGER
 from gioia.models import Coder, Coding, Concept, Event, Memo, Review, Segment
 from gioia.ops import handles
-from gioia.ops.base import Tx, label_ids, mark_reviewed
+from gioia.ops.base import Tx
 from gioia.ops.reviews import remove_reviews
+from gioia.ops.segment_refs import label_ids, mark_reviewed
 
 
 def undo(tx: Tx, event_ids: list[int], *, actor: Coder | None = None) -> list[str]:
