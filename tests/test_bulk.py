@@ -117,3 +117,50 @@ def test_bulk_inserted_rows_read_as_core_inserted_ones(project: Project, count: 
         ]
     assert [r[:-1] for r in found[:count]] == [r[:-1] for r in found[count:]] == rows
     assert [r[-1] for r in found] == sorted(r[-1] for r in found)
+
+
+def test_record_many_writes_what_record_writes(project: Project) -> None:
+    """``Tx.record_many`` (the REFI import's events, in one insert) stores each event as
+    ``Tx.record`` does: every column but the id and the time, another coder's work and the
+    acting coder's, before/after as JSON (None as SQL NULL), the event an undo reverses."""
+    from gioia import schema
+    from gioia.ops.base import ensure_coder
+
+    events = schema.events
+    with project._write() as tx:
+        ana = ensure_coder(tx, "Ana")
+        reversed_id = tx.record("tag", "coding", "undone")
+        given: list[dict[str, Any]] = [
+            {"action": "import", "subject": "transcript", "summary": "rm-1", "transcript_id": None},
+            {
+                "action": "tag",
+                "subject": "coding",
+                "summary": "rm-2 é😀",
+                "subject_id": 7,
+                "before": None,
+                "after": {"segments": [{"id": 3, "segment": "t:1", "text": "a\tb"}]},
+                "coder": ana,
+            },
+            {"action": "undo", "subject": "coding", "summary": "rm-3", "reverses": reversed_id},
+        ]
+        for event in given:
+            tx.record(**event)
+        tx.record_many(given)
+    shown = [c for c in events.c if c.name not in ("id", "at")]
+    with project._read() as tx:
+        found = [
+            tuple(r)
+            for r in tx.connection.execute(
+                select(*shown).where(events.c.summary.like("rm-_%")).order_by(events.c.id)
+            )
+        ]
+    by_name = [dict(zip([c.name for c in shown], row, strict=True)) for row in found]
+    assert len(found) == 6
+    assert found[:3] == found[3:]
+    assert [e["summary"] for e in by_name[:3]] == ["rm-1", "rm-2 é😀", "rm-3"]
+    acting = by_name[0]["actor_id"]  # the fixture's acting coder, whose work by default
+    assert acting is not None and acting != ana.id
+    assert [e["coder_id"] for e in by_name[:3]] == [acting, ana.id, acting]
+    assert [e["actor_id"] for e in by_name[:3]] == [acting] * 3
+    assert by_name[1]["after"] == {"segments": [{"id": 3, "segment": "t:1", "text": "a\tb"}]}
+    assert by_name[1]["before"] is None and by_name[2]["reverses_id"] == reversed_id
