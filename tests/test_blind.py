@@ -840,3 +840,29 @@ def test_a_blind_coder_reads_no_event_of_another_coder(store: str, phase: str) -
     with Project.open(store, coder="Ben") as ben:
         everyone = ben.log(show_others=True)
     assert {"Ana", "Ben", None} <= {e.coder for e in everyone}
+
+
+def test_an_adoption_worded_otherwise_reads_with_no_name_at_all() -> None:
+    """The neutral reading of an adoption takes the concept's name out of the summary
+    ``scopes.share`` writes; a summary in any other wording (an older or changed one)
+    reads as a concept shared, never as written (it might name the owner)."""
+    from gioia.ops.blind_trail import shared_as_read_by
+
+    before, after = {"private_to": "Ana"}, {"private_to": None}
+    assert shared_as_read_by(
+        "Ben", "Ana's concept 'Trust' is shared with the team", before, after
+    ) == (
+        "Concept 'Trust' is now shared with the team",
+        {"shared": False},
+        {"shared": True},
+    )
+    assert shared_as_read_by("Ben", "Ana shared 'Trust'", before, after) == (
+        "A concept is now shared with the team",
+        {"shared": False},
+        {"shared": True},
+    )
+    assert shared_as_read_by("ana", "Ana shared 'Trust'", before, after) == (
+        "Ana shared 'Trust'",
+        before,
+        after,
+    )

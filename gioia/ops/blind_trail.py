@@ -91,8 +91,12 @@ def shared_as_read_by(
     owner = before.get("private_to") if isinstance(before, dict) else None
     if not isinstance(owner, str) or name_key(owner) == name_key(reader or ""):
         return summary, before, after
-    name = summary.removeprefix(f"{owner}'s concept ").removesuffix(" is shared with the team")
-    return f"Concept {name} is now shared with the team", {"shared": False}, {"shared": True}
+    prefix, suffix = f"{owner}'s concept ", " is shared with the team"
+    if summary.startswith(prefix) and summary.endswith(suffix):  # as scopes.share words it
+        neutral = f"Concept {summary[len(prefix) : -len(suffix)]} is now shared with the team"
+    else:  # worded otherwise: nothing of it, which might name the owner
+        neutral = "A concept is now shared with the team"
+    return neutral, {"shared": False}, {"shared": True}
 
 
 def phase_as_read_by(after: Any) -> Any:
