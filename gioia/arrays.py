@@ -42,6 +42,20 @@ def index_in(keys: IntArray, values: IntArray) -> tuple[BoolArray, IntArray]:
     return ranked[at] == values, order[at]
 
 
+def positions(ids: IntArray, wanted: IntArray) -> IntArray:
+    """Where each of ``wanted`` is in ``ids`` (every one is there): a table indexed by id
+    where the ids are dense enough, else a binary search."""
+    top = int(ids.max(initial=0))
+    if top < 4 * len(ids) + 1024:
+        at = np.zeros(top + 1, dtype=np.intp)
+        at[ids] = np.arange(len(ids))
+        found: IntArray = at[wanted]
+        return found
+    order = np.argsort(ids)
+    found = order[np.searchsorted(ids[order], wanted)]
+    return found
+
+
 def codes_at_level(
     concept_of: IntArray, concepts: IntArray, codes: IntArray
 ) -> tuple[IntArray, IntArray]:

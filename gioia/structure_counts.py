@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gioia.arrays import IntArray, codes_at_level
+from gioia.arrays import IntArray, codes_at_level, distinct, positions
 
 #: Distinct values per item are marked in a table of booleans (items × values) up to
 #: this many cells, else found by a sort.
@@ -112,20 +112,6 @@ def _once(
     return place // sizes[1], place % sizes[1], quoted
 
 
-def positions(ids: IntArray, wanted: IntArray) -> IntArray:
-    """Where each of ``wanted`` is in ``ids`` (every one is there): a table indexed by id
-    where the ids are dense enough, else a binary search."""
-    top = int(ids.max(initial=0))
-    if top < 4 * len(ids) + 1024:
-        at = np.zeros(top + 1, dtype=np.intp)
-        at[ids] = np.arange(len(ids))
-        found: IntArray = at[wanted]
-        return found
-    order = np.argsort(ids)
-    found = order[np.searchsorted(ids[order], wanted)]
-    return found
-
-
 def distinct_per_group(group: IntArray, values: IntArray, groups: int) -> IntArray:
     """For each group (0 to ``groups`` - 1), how many distinct ``values`` its rows hold
     (-1, none, not counted): marked in a table of booleans where it is small enough, else
@@ -155,10 +141,8 @@ def level_counts(
     gives them): each application once in every code it reaches. Codes nothing applies
     are left out."""
     rows, reached = codes_at_level(applied.concept, concepts, codes)
-    items = np.unique(codes)
-    index = np.zeros(int(items.max(initial=0)) + 1, dtype=np.intp)
-    index[items] = np.arange(len(items))
-    group = index[reached]
+    items = distinct(codes)
+    group = positions(items, reached)
     groups = len(items)
     n = np.bincount(group, minlength=groups)
     columns = [
