@@ -274,20 +274,29 @@ def place(text: SourceText, selection: m.Selection, convention: str) -> Placed |
     positions = text.positions
     length = positions.utf16_length if convention == "utf16" else positions.length
     if not 0 <= selection.start < selection.end <= length:
-        return (
-            f"its span {selection.start}-{selection.end} is not inside the text "
-            f"({length} {'UTF-16 units' if convention == 'utf16' else 'characters'})"
-        )
+        return _not_inside(selection, length, convention)
     start = positions.to_codepoints(selection.start, convention)
     end = positions.to_codepoints(selection.end, convention)
     located = text.document.locate(start, end)
     if located is None:
-        return "it covers only what gioia does not keep of the text (a speaker label, a title)"
+        return NOT_KEPT
     a, b, trimmed = located
     parts = [(text.segment_ids[i], x, y) for i, x, y in text.document.split(a, b)]
     if not parts:
-        return "it covers only blank space between turns"
+        return BETWEEN_TURNS
     return Placed(parts, trimmed)
+
+
+#: Why a selection inside the text cannot be imported.
+NOT_KEPT = "it covers only what gioia does not keep of the text (a speaker label, a title)"
+BETWEEN_TURNS = "it covers only blank space between turns"
+
+
+def _not_inside(selection: m.Selection, length: int, convention: str) -> str:
+    """Why a selection outside the text (``length`` in ``convention``'s units) cannot be
+    imported."""
+    units = "UTF-16 units" if convention == "utf16" else "characters"
+    return f"its span {selection.start}-{selection.end} is not inside the text ({length} {units})"
 
 
 def place_all(
@@ -298,12 +307,11 @@ def place_all(
 
     positions = text.positions
     length = positions.utf16_length if convention == "utf16" else positions.length
-    found: list[Placed | str] = [
-        f"its span {s.start}-{s.end} is not inside the text "
-        f"({length} {'UTF-16 units' if convention == 'utf16' else 'characters'})"
-        for s in selections
-    ]
     inside = [k for k, s in enumerate(selections) if 0 <= s.start < s.end <= length]
+    found: list[Placed | str] = [""] * len(selections)
+    if len(inside) < len(selections):
+        for k in set(range(len(selections))).difference(inside):
+            found[k] = _not_inside(selections[k], length, convention)
     starts = np.array([selections[k].start for k in inside], dtype=np.int64)
     ends = np.array([selections[k].end for k in inside], dtype=np.int64)
     document = text.document
@@ -321,12 +329,10 @@ def place_all(
     placed = iter(parts)
     for k, is_located, is_trimmed in zip(inside, located.tolist(), trimmed.tolist(), strict=True):
         if not is_located:
-            found[k] = (
-                "it covers only what gioia does not keep of the text (a speaker label, a title)"
-            )
+            found[k] = NOT_KEPT
             continue
         cut = next(placed)
-        found[k] = Placed(cut, is_trimmed) if cut else "it covers only blank space between turns"
+        found[k] = Placed(cut, is_trimmed) if cut else BETWEEN_TURNS
     return found
 
 
