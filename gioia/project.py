@@ -26,6 +26,7 @@ from gioia.project_team import TeamMixin
 if TYPE_CHECKING:
     from gioia.importers.manifest import TranscriptMeta
     from gioia.migrate import Revision
+    from gioia.ops import importing
     from gioia.ops.importing import ImportOptions
     from gioia.views import (
         CaseSummary,
@@ -108,24 +109,42 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         from gioia.importers.manifest import TranscriptMeta
         from gioia.ops import importing
         from gioia.ops.importing import ImportOptions
+
+        self._lead("Importing or replacing transcripts")
+        options = options or ImportOptions()
+        (result,) = self._store_files(
+            [importing.prepare(path, meta or TranscriptMeta(), options)], options
+        )
+        return result
+
+    def _store_files(
+        self, files: Sequence[importing.Prepared], options: ImportOptions
+    ) -> list[ImportResult]:
+        """Store prepared files in one transaction (see ``ops.import_batch``); raises on
+        the first that cannot be stored, and then nothing of them is written."""
+        from gioia.ops import import_batch
         from gioia.views import ImportResult
 
+        results = []
         with self._lead_write("Importing or replacing transcripts") as tx:
-            outcome = importing.import_file(
-                tx, path, meta or TranscriptMeta(), options or ImportOptions()
-            )
-            carried = outcome.carried
-            if outcome.dropped and carried is not None:
-                export = self._export_dropped(outcome.transcript, outcome.dropped)
-                carried = dataclasses.replace(carried, export=str(export))
-        return ImportResult(
-            str(path),
-            outcome.status,
-            outcome.transcript,
-            outcome.segments,
-            outcome.warnings,
-            carried=carried,
-        )
+            for file, outcome in zip(
+                files, import_batch.store_all(tx, files, options), strict=True
+            ):
+                carried = outcome.carried
+                if outcome.dropped and carried is not None:
+                    export = self._export_dropped(outcome.transcript, outcome.dropped)
+                    carried = dataclasses.replace(carried, export=str(export))
+                results.append(
+                    ImportResult(
+                        str(file.path),
+                        outcome.status,
+                        outcome.transcript,
+                        outcome.segments,
+                        outcome.warnings,
+                        carried=carried,
+                    )
+                )
+        return results
 
     def _export_dropped(self, transcript: str, rows: Sequence[dict[str, str]]) -> Path:
         """Write the codings and memos dropped from a transcript beside the store (inside
@@ -150,18 +169,23 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         manifest: Path | None = None,
         progress: ImportProgress | None = None,
     ) -> list[ImportResult]:
-        """Import files and folders, each file in its own transaction.
+        """Import files and folders, up to a hundred files in a transaction (see
+        ``ops.import_batch``), as importing them one at a time would.
 
-        A bad file is reported in its result (status ``failed``) and the others go on;
-        a failure of the store itself (a full disk, …) stops the batch.
+        A bad file is reported in its result (status ``failed``), nothing of it written,
+        and the others go on; a failure of the store itself (a full disk, …) stops the
+        import, keeping the transactions committed before it (``progress`` has been
+        told of their files, and of no other).
         With a manifest, its rows give each file's metadata (``meta`` fills the gaps)
         and, when no paths are given, the files to import; a file it does not list gets
         a warning that says so.
         """
         from gioia.importers.manifest import TranscriptMeta, checked_meta, read_manifest
-        from gioia.views import ImportResult
+        from gioia.ops.import_batch import batches
+        from gioia.ops.importing import ImportOptions
 
         self._lead("Importing or replacing transcripts")
+        options = options or ImportOptions()
         base = checked_meta(meta or TranscriptMeta())
         listed = read_manifest(manifest) if manifest else {}
         files = expand_paths(paths) if paths else list(listed)
@@ -169,31 +193,54 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
             raise ImportFailed(
                 f"No transcript files found (gioia reads {', '.join(SUPPORTED_SUFFIXES)})."
             )
-        results = []
-        for number, path in enumerate(files, start=1):
-            file_meta = listed.get(path.resolve(), TranscriptMeta()).overlaid(base)
-            try:
-                result = self.import_file(path, file_meta, options)
-            except (StoreError, WriteConflict):
-                raise  # the store failed (full, read-only, busy, gone): the next file would too
-            except GioiaError as exc:
-                result = ImportResult(
-                    str(path), "failed", error=exc.message, details=tuple(exc.details)
-                )
-            except MemoryError:
-                result = ImportResult(
-                    str(path), "failed", error=f"{path.name} is too large to read in memory."
-                )
-            if manifest is not None and path.resolve() not in listed:
-                unlisted = (
-                    f"not listed in {manifest.name}: imported without the case, informant, "
-                    "role, date or wave a manifest row gives.",
-                )
-                result = dataclasses.replace(result, warnings=unlisted + result.warnings)
-            results.append(result)
-            if progress is not None:
-                progress(number, len(files), result)
+        results: list[ImportResult] = []
+        for batch in batches(files):
+            metas = [listed.get(path.resolve(), TranscriptMeta()).overlaid(base) for path in batch]
+            for path, result in zip(batch, self._import_batch(batch, metas, options), strict=True):
+                if manifest is not None and path.resolve() not in listed:
+                    unlisted = (
+                        f"not listed in {manifest.name}: imported without the case, "
+                        "informant, role, date or wave a manifest row gives.",
+                    )
+                    result = dataclasses.replace(result, warnings=unlisted + result.warnings)
+                results.append(result)
+                if progress is not None:
+                    progress(len(results), len(files), result)
         return results
+
+    def _import_batch(
+        self, paths: list[Path], metas: list[TranscriptMeta], options: ImportOptions
+    ) -> list[ImportResult]:
+        """Import some files in one transaction; when one of them cannot be stored, each
+        in its own, so that the others go in."""
+        from gioia.ops import importing
+
+        results: list[ImportResult | None] = []
+        ready: list[importing.Prepared] = []
+        for path, file_meta in zip(paths, metas, strict=True):
+            try:
+                ready.append(importing.prepare(path, file_meta, options))
+                results.append(None)
+            except (GioiaError, MemoryError) as exc:
+                results.append(_failed(path, exc))
+        try:
+            stored = iter(self._store_files(ready, options) if ready else [])
+        except (StoreError, WriteConflict):
+            raise  # the store failed (full, read-only, busy, gone): the next file would too
+        except (GioiaError, MemoryError):
+            stored = iter([self._store_alone(file, options) for file in ready])
+        return [result or next(stored) for result in results]
+
+    def _store_alone(self, file: importing.Prepared, options: ImportOptions) -> ImportResult:
+        """Store one prepared file in its own transaction; a failed result if it cannot
+        be (a failure of the store itself is raised)."""
+        try:
+            (result,) = self._store_files([file], options)
+        except (StoreError, WriteConflict):
+            raise
+        except (GioiaError, MemoryError) as exc:
+            return _failed(file.path, exc)
+        return result
 
     def transcripts(self, *, show_others: bool = False) -> list[TranscriptSummary]:
         """Every transcript with its metadata and counts (of the codings you may see)."""
@@ -391,3 +438,14 @@ def expand_paths(paths: list[Path]) -> list[Path]:
         else:
             files.append(path)  # a missing file fails on its own, the others go in
     return files
+
+
+def _failed(path: Path, error: GioiaError | MemoryError) -> ImportResult:
+    """The result of a file that could not be imported, and why."""
+    from gioia.views import ImportResult
+
+    if isinstance(error, MemoryError):
+        return ImportResult(
+            str(path), "failed", error=f"{path.name} is too large to read in memory."
+        )
+    return ImportResult(str(path), "failed", error=error.message, details=tuple(error.details))

@@ -21,6 +21,7 @@ from gioia import InvalidInput, Project, StoreError
 from gioia.cli import cli
 from gioia.errors import StoreFull, StoreUnreachable, WriteConflict
 from gioia.models import Concept
+from gioia.ops import import_batch
 
 from .conftest import POSTGRES_URL, as_lead, run
 
@@ -109,6 +110,7 @@ def test_a_full_store_stops_an_import_batch_with_one_line(
         return project
 
     monkeypatch.setattr(Project, "open", open_full)
+    monkeypatch.setattr(import_batch, "BATCH_FILES", 1)  # a transaction per file
     result = run(
         runner,
         store,

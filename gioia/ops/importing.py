@@ -82,12 +82,30 @@ def content_hash(text: str, segment_by: str) -> str:
     return hashlib.sha256(f"{segment_by}\n{text}".encode()).hexdigest()
 
 
-def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions) -> Outcome:
-    """Read, segment and store one file; ``ImportFailed``/``InvalidInput`` leave nothing.
+@dataclass(frozen=True)
+class Prepared:
+    """A file read, checked and segmented, not yet stored: what :func:`store` writes."""
 
-    A new transcript is written with Core statements (its row, its segments in one
-    executemany, its event); replacing one carries its work over (``ops.carry``).
-    """
+    path: Path
+    meta: TranscriptMeta
+    source: str
+    name: str
+    parsed: ParsedTranscript
+    text: str
+    spans: list[SegmentSpan]
+    digest: str
+    warnings: tuple[str, ...]
+
+    @property
+    def plain(self) -> bool:
+        """Whether storing it as a new transcript creates nothing else (no case,
+        informant or attribute) and reads nothing back."""
+        return not (self.meta.case or self.meta.informant or self.meta.attributes)
+
+
+def prepare(path: Path, meta: TranscriptMeta, options: ImportOptions) -> Prepared:
+    """Read, check and segment one file, without the store; raises ``ImportFailed`` or
+    ``InvalidInput`` on a bad file or bad metadata."""
     if not path.is_file():
         raise ImportFailed(
             f"{path} does not exist." if not path.exists() else f"{path} is not a file."
@@ -101,22 +119,40 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
     text, spans = build_document(parsed.turns, options.segment_by)
     check_speakers(path, [span.speaker for span in spans])
     digest = content_hash(text, options.segment_by)
+    warnings = (*parsed.warnings, *speaker_warnings(text, spans, options))
+    return Prepared(path, meta, source, name, parsed, text, spans, digest, warnings)
+
+
+def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions) -> Outcome:
+    """Read, segment and store one file; ``ImportFailed``/``InvalidInput`` leave nothing."""
+    return store(tx, prepare(path, meta, options), options)
+
+
+def store(tx: Tx, file: Prepared, options: ImportOptions) -> Outcome:
+    """Store a prepared file: a new transcript, the metadata of an unchanged one, or a
+    replacement, which carries its work over (``ops.carry``).
+
+    A new transcript is written with Core statements (its row, its segments in one
+    executemany, its event)."""
+    path, meta, name, spans = file.path, file.meta, file.name, file.spans
     stored = tx.execute(_stored_query(), {"key": name_key(name)}).first()
-    warnings = [*parsed.warnings, *speaker_warnings(text, spans, options)]
-    if stored is not None and stored.content_hash == digest:
+    warnings = list(file.warnings)
+    if stored is not None and stored.content_hash == file.digest:
         updated = _update_metadata(tx, stored.id, meta)
         status = "updated" if updated else "unchanged"
         return Outcome(_transcript_name(tx, stored.id), status, 0, tuple(warnings))
     if stored is not None:
-        document = (text, spans, digest, source)
-        return _replace(tx, stored.id, name, path, parsed, document, meta, options, warnings)
+        document = (file.text, spans, file.digest, file.source)
+        return _replace(tx, stored.id, name, path, file.parsed, document, meta, options, warnings)
     case = get_or_create_case(tx, meta.case) if meta.case else None
     informant = get_or_create_informant(tx, meta, case) if meta.informant else None
     row = {
         "name": name,
         "name_key": name_key(name),
         "imported_at": utcnow(),
-        **_fields(source, parsed.format, text, digest, options, meta, case, informant),
+        **transcript_fields(
+            file.source, file.parsed.format, file.text, file.digest, options, meta, case, informant
+        ),
     }
     transcript_id = int(tx.execute(_insert_transcript(), row).scalar_one())
     _insert_segments(tx, transcript_id, spans, informant, options)
@@ -124,25 +160,37 @@ def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions
     tx.record(
         "import",
         "transcript",
-        f"Imported {name} from {path.name} ({len(spans)} segments)",
+        import_summary(file),
         subject_id=transcript_id,
         transcript_id=transcript_id,
         after={
-            "source": path.name,
-            "segments": len(spans),
-            "segment_by": options.segment_by,
-            "content_hash": digest,
+            **import_facts(file, options),
             **(
                 _metadata(tx, transcript_id)
                 if case or informant or meta.attributes
-                else _plain_metadata(meta)
+                else plain_metadata(meta)
             ),
         },
     )
     return Outcome(name, "imported", len(spans), tuple(warnings))
 
 
-def _plain_metadata(meta: TranscriptMeta) -> dict[str, object]:
+def import_summary(file: Prepared) -> str:
+    """The summary of a new transcript's import event."""
+    return f"Imported {file.name} from {file.path.name} ({len(file.spans)} segments)"
+
+
+def import_facts(file: Prepared, options: ImportOptions) -> dict[str, object]:
+    """What a new transcript's import event records of its file besides the metadata."""
+    return {
+        "source": file.path.name,
+        "segments": len(file.spans),
+        "segment_by": options.segment_by,
+        "content_hash": file.digest,
+    }
+
+
+def plain_metadata(meta: TranscriptMeta) -> dict[str, object]:
     """What :func:`_metadata` reads back for a new transcript without case, informant or
     attributes (no statement run): its wave and date, nothing else."""
     return {
@@ -205,7 +253,7 @@ def _replace(
     meta = _stored_meta(tx, transcript_id).overlaid(meta)
     case = get_or_create_case(tx, meta.case) if meta.case else None
     informant = get_or_create_informant(tx, meta, case) if meta.informant else None
-    fields = _fields(source, parsed.format, text, digest, options, meta, case, informant)
+    fields = transcript_fields(source, parsed.format, text, digest, options, meta, case, informant)
     for field_name, value in fields.items():
         setattr(transcript, field_name, value)
     tx.session.flush()
@@ -247,15 +295,15 @@ def _replace(
     return Outcome(name, "replaced", len(spans), tuple(warnings), report, tuple(rows))
 
 
-def _fields(
+def transcript_fields(
     source: str,
     file_format: str,
     text: str,
     digest: str,
     options: ImportOptions,
     meta: TranscriptMeta,
-    case: Named | None,
-    informant: Named | None,
+    case: Named | None = None,
+    informant: Named | None = None,
 ) -> dict[str, object]:
     """The columns of a transcript row that an import sets (new or replacing)."""
     return {
@@ -280,12 +328,21 @@ def _insert_segments(
 ) -> None:
     """The segments of a transcript, in one executemany; each speaker's label is looked at
     once (interviewer or not, which informant)."""
-    interviewer = {
-        speaker: options.is_interviewer(speaker) for speaker in {s.speaker for s in spans}
-    }
-    speakers = link_speakers(tx, interviewer, informant)
-    people = [(interviewer[s.speaker], speakers.get(s.speaker)) for s in spans]
-    insert_segments(tx, [(transcript_id, spans, people)])
+    interviewer = speaker_roles(spans, options)
+    linked = link_speakers(tx, interviewer, informant)
+    insert_segments(tx, [(transcript_id, spans, segment_people(spans, interviewer, linked))])
+
+
+def speaker_roles(spans: list[SegmentSpan], options: ImportOptions) -> dict[str | None, bool]:
+    """For each speaker label of a transcript, whether it is the interviewer's."""
+    return {speaker: options.is_interviewer(speaker) for speaker in {s.speaker for s in spans}}
+
+
+def segment_people(
+    spans: list[SegmentSpan], interviewer: dict[str | None, bool], linked: dict[str | None, int]
+) -> list[tuple[bool, int | None]]:
+    """Each segment's (interviewer or not, informant id), from its speaker's label."""
+    return [(interviewer[s.speaker], linked.get(s.speaker)) for s in spans]
 
 
 def insert_segments(

@@ -13,7 +13,7 @@ from gioia import schema
 from gioia.errors import ImportFailed
 from gioia.importers.manifest import TranscriptMeta
 from gioia.limits import clean_name
-from gioia.ops.base import Tx
+from gioia.ops.base import Tx, in_chunks
 from gioia.schema import utcnow
 from gioia.text import name_key
 
@@ -129,12 +129,36 @@ def link_speakers(
     """Which informant each speaker label names: a known informant's name, or else the
     transcript's informant when the transcript has a single non-interviewer speaker.
     ``interviewer`` tells, for each label, whether it is the interviewer's."""
-    labels = {s for s, asking in interviewer.items() if s is not None and not asking}
-    keys = {name_key(s): s for s in labels}
+    labels = informant_labels(interviewer)
+    known = informants_by_key(tx, {name_key(label) for label in labels})
+    return speaker_links(labels, known, informant)
+
+
+def informant_labels(interviewer: dict[str | None, bool]) -> set[str]:
+    """The speaker labels that may name an informant: every one not the interviewer's."""
+    return {s for s, asking in interviewer.items() if s is not None and not asking}
+
+
+def informants_by_key(tx: Tx, keys: set[str]) -> dict[str, int]:
+    """The ids of the informants whose name keys are among ``keys``."""
+    if not keys:
+        return {}
+    return {
+        found.name_key: found.id
+        for part in in_chunks(sorted(keys))
+        for found in tx.execute(_informants_named(), {"keys": list(part)})
+    }
+
+
+def speaker_links(
+    labels: set[str], known: dict[str, int], informant: Named | None
+) -> dict[str | None, int]:
+    """:func:`link_speakers` with the informants known by name key already read."""
     linked: dict[str | None, int] = {}
-    if keys:
-        for found in tx.execute(_informants_named(), {"keys": list(keys)}):
-            linked[keys[found.name_key]] = found.id
+    for label in labels:
+        found = known.get(name_key(label))
+        if found is not None:
+            linked[label] = found
     unlinked = labels - set(linked)
     if informant is not None and len(labels) == 1 and unlinked:
         linked[unlinked.pop()] = informant.id

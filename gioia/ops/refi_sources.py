@@ -27,7 +27,13 @@ from gioia.importers.manifest import TranscriptMeta
 from gioia.limits import WAVE_LENGTH
 from gioia.models import Coder, Segment
 from gioia.ops.base import Tx
-from gioia.ops.importing import ImportOptions, content_hash, insert_segments
+from gioia.ops.importing import (
+    ImportOptions,
+    content_hash,
+    insert_segments,
+    segment_people,
+    speaker_roles,
+)
 from gioia.ops.objects import get_or_create_coder
 from gioia.ops.people import (
     get_or_create_case,
@@ -215,9 +221,9 @@ def store_transcripts(
         if text.recorded is not None:
             rows = [(r[3], informants.get(r[4]) if r[4] else None) for r in text.recorded]
         else:
-            asking = {s.speaker: options.is_interviewer(s.speaker) for s in document.spans}
+            asking = speaker_roles(document.spans, options)
             linked = link_speakers(tx, asking, informant)
-            rows = [(asking[s.speaker], linked.get(s.speaker)) for s in document.spans]
+            rows = segment_people(document.spans, asking, linked)
         segments.append((transcript, document.spans, rows))
         store_attributes(
             tx, TranscriptMeta(attributes=meta.attributes), transcript, case, informant

@@ -1,0 +1,136 @@
+"""Many files stored in one transaction, as storing them one at a time would.
+
+A file that creates nothing but its transcript (no case, informant or attribute, a name
+not stored yet) is held; held files are written together — their transcripts in one
+insert, their segments in one, their events in one — before the next file that needs
+more (stored by :func:`gioia.ops.importing.store`) and at the end. So the rows, their ids
+and the trail come in the order of the files, and each label links to the informants
+that existed when its file came, as one file at a time would link it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import suppress
+from pathlib import Path
+
+from sqlalchemy import bindparam, select
+
+from gioia import schema
+from gioia.ops.base import Tx, in_chunks
+from gioia.ops.importing import (
+    ImportOptions,
+    Outcome,
+    Prepared,
+    import_facts,
+    import_summary,
+    insert_segments,
+    plain_metadata,
+    segment_people,
+    speaker_roles,
+    store,
+    transcript_fields,
+)
+from gioia.ops.people import informant_labels, informants_by_key, speaker_links
+from gioia.schema import utcnow
+from gioia.text import name_key
+
+BATCH_FILES = 100
+"""At most this many files in one transaction of an import."""
+
+BATCH_BYTES = 8_000_000
+"""…and files of at most about this many bytes together (the last one may pass it)."""
+
+
+def batches(paths: list[Path]) -> Iterator[list[Path]]:
+    """``paths`` in batches of at most ``BATCH_FILES`` files and about ``BATCH_BYTES``
+    bytes on disk (a file that cannot be read counts nothing: it fails alone)."""
+    batch: list[Path] = []
+    size = 0
+    for path in paths:
+        batch.append(path)
+        with suppress(OSError):
+            size += path.stat().st_size
+        if len(batch) == BATCH_FILES or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def store_all(tx: Tx, files: Sequence[Prepared], options: ImportOptions) -> list[Outcome]:
+    """Store prepared files in their order, with the outcomes ``store`` gives each."""
+    keys = [name_key(file.name) for file in files]
+    stored = _stored_keys(tx, keys)
+    held: list[Prepared] = []
+    outcomes = []
+    for file, key in zip(files, keys, strict=True):
+        if file.plain and key not in stored:
+            held.append(file)
+            outcomes.append(Outcome(file.name, "imported", len(file.spans), file.warnings))
+        else:
+            _write_new(tx, held, options)
+            held = []
+            outcomes.append(store(tx, file, options))
+        stored.add(key)
+    _write_new(tx, held, options)
+    return outcomes
+
+
+def _stored_keys(tx: Tx, keys: list[str]) -> set[str]:
+    """Which of these transcript name keys are stored."""
+    column = schema.transcripts.c.name_key
+    query = select(column).where(column.in_(bindparam("keys", expanding=True)))
+    return {
+        key
+        for part in in_chunks(sorted(set(keys)))
+        for key in tx.execute(query, {"keys": list(part)}).scalars()
+    }
+
+
+def _write_new(tx: Tx, files: list[Prepared], options: ImportOptions) -> None:
+    """Write held files as new transcripts, with their segments and import events."""
+    if not files:
+        return
+    now = utcnow()
+    rows = [
+        {
+            "name": file.name,
+            "name_key": name_key(file.name),
+            "imported_at": now,
+            **transcript_fields(
+                file.source, file.parsed.format, file.text, file.digest, options, file.meta
+            ),
+        }
+        for file in files
+    ]
+    tx.insert_many(schema.transcripts, tuple(rows[0]), [tuple(row.values()) for row in rows])
+    table = schema.transcripts.c
+    query = select(table.name_key, table.id).where(
+        table.name_key.in_(bindparam("keys", expanding=True))
+    )
+    ids = {
+        found.name_key: found.id
+        for part in in_chunks([row["name_key"] for row in rows])
+        for found in tx.execute(query, {"keys": list(part)})
+    }
+    asking = [speaker_roles(file.spans, options) for file in files]
+    labels = [informant_labels(interviewer) for interviewer in asking]
+    known = informants_by_key(tx, {name_key(label) for found in labels for label in found})
+    segments = []
+    for file, row, interviewer, named in zip(files, rows, asking, labels, strict=True):
+        linked = speaker_links(named, known, None)
+        people = segment_people(file.spans, interviewer, linked)
+        segments.append((ids[row["name_key"]], file.spans, people))
+    insert_segments(tx, segments)
+    tx.record_many(
+        {
+            "action": "import",
+            "subject": "transcript",
+            "summary": import_summary(file),
+            "subject_id": ids[row["name_key"]],
+            "transcript_id": ids[row["name_key"]],
+            "after": {**import_facts(file, options), **plain_metadata(file.meta)},
+        }
+        for file, row in zip(files, rows, strict=True)
+    )

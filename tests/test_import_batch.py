@@ -1,0 +1,268 @@
+"""Many files imported in one transaction (``ops.import_batch``): what is stored is what
+importing them one at a time stores, in the same order; a file that fails, fails alone."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from gioia import Project, schema
+from gioia.errors import ImportFailed, StoreError
+from gioia.importers.manifest import read_manifest
+from gioia.ops import import_batch, importing
+from gioia.views import ImportResult
+
+from .conftest import as_lead
+
+ASKING = "Interviewer: What changed?\n\n"
+
+
+def interview(folder: Path, name: str, speaker: str, words: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{ASKING}{speaker}: {words}\n\nInterviewer: And then?\n\n{speaker}: More.\n")
+    return path
+
+
+def manifest(folder: Path, rows: list[str]) -> Path:
+    path = folder / "manifest.csv"
+    path.write_text("file,case,informant,role\n" + "".join(f"{row}\n" for row in rows))
+    return path
+
+
+def stored(project: Project) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row an import writes, timestamps left out."""
+    t, s, c, i, e = (
+        schema.transcripts.c,
+        schema.segments.c,
+        schema.cases.c,
+        schema.informants.c,
+        schema.events.c,
+    )
+    queries = {
+        "transcripts": select(t.id, t.name, t.source, t.case_id, t.informant_id, t.text).order_by(
+            t.id
+        ),
+        "segments": select(
+            s.id,
+            s.transcript_id,
+            s.position,
+            s.char_start,
+            s.char_end,
+            s.speaker,
+            s.is_interviewer,
+            s.informant_id,
+        ).order_by(s.id),
+        "cases": select(c.id, c.name).order_by(c.id),
+        "informants": select(i.id, i.name, i.role, i.case_id).order_by(i.id),
+        "events": select(
+            e.id, e.action, e.subject, e.subject_id, e.transcript_id, e.summary, e.after
+        ).order_by(e.id),
+    }
+    with project._store.engine.connect() as connection:
+        rows = {name: [tuple(row) for row in connection.execute(q)] for name, q in queries.items()}
+    # Ids by rank: PostgreSQL does not give back the ids of a transaction rolled back.
+    rank = {name: {row[0]: n for n, row in enumerate(found, 1)} for name, found in rows.items()}
+    keys = {  # which table each column holding an id refers to ("subject": the event's)
+        "transcripts": {0: "transcripts", 3: "cases", 4: "informants"},
+        "segments": {0: "segments", 1: "transcripts", 7: "informants"},
+        "cases": {0: "cases"},
+        "informants": {0: "informants", 3: "cases"},
+        "events": {0: "events", 3: "subject", 4: "transcripts"},
+    }
+
+    def ranked(name: str, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        tables = {n: f"{row[2]}s" if t == "subject" else t for n, t in keys[name].items()}
+        return tuple(
+            rank[tables[n]].get(value) if n in tables else value for n, value in enumerate(row)
+        )
+
+    return {name: [ranked(name, row) for row in found] for name, found in rows.items()}
+
+
+@pytest.fixture
+def study(tmp_path: Path) -> tuple[list[Path], Path]:
+    """Files whose order matters: an informant a manifest creates is linked by the label
+    of a later file, not an earlier one; a second file named like the first fails; an
+    empty file fails."""
+    folder = tmp_path / "study"
+    files = [
+        interview(folder, "a.txt", "Anna Rossi", "We looked at three platforms."),
+        interview(folder, "b.txt", "Bo Lind", "The fee was small."),
+        interview(folder, "c.txt", "Bo Lind", "Buyers came from Asia."),
+        interview(folder, "d.txt", "Cleo Park", "We hired an export manager."),
+        interview(folder, "e.txt", "Cleo Park", "Then the U.S. came."),
+        interview(folder / "again", "a.txt", "Anna Rossi", "Other words entirely."),
+        folder / "empty.txt",
+        interview(folder, "f.txt", "Anna Rossi", "Prices fell."),
+    ]
+    files[6].write_text("")
+    rows = ["b.txt,Case B,Bo Lind,Owner", "e.txt,Case C,Cleo Park,CEO"]
+    return files, manifest(folder, rows)
+
+
+def test_a_batch_stores_what_one_file_at_a_time_stores(
+    project: Project, tmp_path: Path, study: tuple[list[Path], Path]
+) -> None:
+    files, listed = study
+    results = as_lead(project).import_files(files, manifest=listed)
+    assert [(Path(r.path).name, r.status, r.segments) for r in results] == [
+        ("a.txt", "imported", 4),
+        ("b.txt", "imported", 4),
+        ("c.txt", "imported", 4),
+        ("d.txt", "imported", 4),
+        ("e.txt", "imported", 4),
+        ("a.txt", "failed", 0),
+        ("empty.txt", "failed", 0),
+        ("f.txt", "imported", 4),
+    ]
+    assert results[5].error == (
+        "a.txt: a transcript named 'a' already exists with different content (or "
+        "segmentation); pass --replace to replace it."
+    )
+    batch = stored(project)
+    # The reference: each file in its own transaction, through ``import_file``.
+    with Project.init(str(tmp_path / "one_at_a_time.db")) as alone:
+        metas = read_manifest(listed)
+        for path in files:
+            with suppress(ImportFailed):
+                alone.import_file(path, metas.get(path.resolve()))
+        assert stored(alone) == batch
+    # Read directly: c's "Bo Lind" is the informant b's manifest row created before it;
+    # d's "Cleo Park" is not, e's row creates that informant after it.
+    by_transcript = {
+        name: {(speaker, informant) for t, n, speaker, informant in _people(batch) if n == name}
+        for name in ("a", "c", "d", "f")
+    }
+    assert by_transcript == {
+        "a": {("Interviewer", None), ("Anna Rossi", None)},
+        "c": {("Interviewer", None), ("Bo Lind", 1)},
+        "d": {("Interviewer", None), ("Cleo Park", None)},
+        "f": {("Interviewer", None), ("Anna Rossi", None)},
+    }
+    assert [
+        (action, subject, summary) for _, action, subject, _, _, summary, _ in batch["events"]
+    ] == [
+        ("import", "transcript", "Imported a from a.txt (4 segments)"),
+        ("create", "case", "Created case 'Case B'"),
+        ("create", "informant", "Created informant 'Bo Lind'"),
+        ("import", "transcript", "Imported b from b.txt (4 segments)"),
+        ("import", "transcript", "Imported c from c.txt (4 segments)"),
+        ("import", "transcript", "Imported d from d.txt (4 segments)"),
+        ("create", "case", "Created case 'Case C'"),
+        ("create", "informant", "Created informant 'Cleo Park'"),
+        ("import", "transcript", "Imported e from e.txt (4 segments)"),
+        ("import", "transcript", "Imported f from f.txt (4 segments)"),
+    ]
+    ids = [row[1] for row in batch["segments"]]
+    assert ids == sorted(ids) and len(batch["segments"]) == 24
+
+
+def _people(rows: dict[str, list[tuple[Any, ...]]]) -> list[tuple[int, str, str, int | None]]:
+    names = {row[0]: row[1] for row in rows["transcripts"]}
+    return [(s[1], names[s[1]], s[5], s[7]) for s in rows["segments"]]
+
+
+def test_a_file_that_fails_in_writing_fails_alone(project: Project, tmp_path: Path) -> None:
+    """An informant of another case is found only while writing: the files beside it in
+    its transaction are imported all the same, nothing of it is written."""
+    folder = tmp_path / "study"
+    files = [
+        interview(folder, "x.txt", "Anna Rossi", "First."),
+        interview(folder, "y.txt", "Anna Rossi", "Second."),
+        interview(folder, "z.txt", "Bo Lind", "Third."),
+    ]
+    listed = manifest(folder, ["x.txt,Case A,Anna Rossi,CEO", "y.txt,Case B,Anna Rossi,CEO"])
+    results = as_lead(project).import_files(files, manifest=listed)
+    assert [(Path(r.path).name, r.status, r.error) for r in results] == [
+        ("x.txt", "imported", None),
+        (
+            "y.txt",
+            "failed",
+            "Informant 'Anna Rossi' belongs to another case; give this informant another "
+            "name or fix the case.",
+        ),
+        ("z.txt", "imported", None),
+    ]
+    rows = stored(project)
+    assert [row[1] for row in rows["transcripts"]] == ["x", "z"]
+    assert [row[1] for row in rows["cases"]] == ["Case A"]
+    assert [summary for *_, summary, _ in rows["events"]] == [
+        "Created case 'Case A'",
+        "Created informant 'Anna Rossi'",
+        "Imported x from x.txt (4 segments)",
+        "Imported z from z.txt (4 segments)",
+    ]
+
+
+def test_a_failing_store_keeps_the_batches_before_it(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store fails on the third file, in the second batch of two: the first batch
+    is kept and reported, nothing of the second is written or reported."""
+    folder = tmp_path / "study"
+    files = [interview(folder, f"{n}.txt", "Anna Rossi", f"Words {n}.") for n in "pqrs"]
+    monkeypatch.setattr(import_batch, "BATCH_FILES", 2)
+    write = import_batch._write_new
+
+    def failing(tx: Any, held: list[importing.Prepared], options: Any) -> None:
+        if any(file.name == "r" for file in held):
+            raise StoreError("The disk is full.")
+        write(tx, held, options)
+
+    monkeypatch.setattr(import_batch, "_write_new", failing)
+    told: list[tuple[int, int, str]] = []
+
+    def progress(number: int, total: int, result: ImportResult) -> None:
+        told.append((number, total, result.transcript or ""))
+
+    with pytest.raises(StoreError):
+        as_lead(project).import_files(files, progress=progress)
+    assert told == [(1, 4, "p"), (2, 4, "q")]
+    assert [row[1] for row in stored(project)["transcripts"]] == ["p", "q"]
+
+
+def test_batches_hold_a_hundred_files_or_eight_megabytes(tmp_path: Path) -> None:
+    small = [tmp_path / f"{n}.txt" for n in range(250)]
+    for path in small:
+        path.write_text("x" * 10)
+    assert [len(b) for b in import_batch.batches(small)] == [100, 100, 50]
+    large = [tmp_path / f"large{n}.txt" for n in range(5)]
+    for path in large:
+        path.write_bytes(b"x" * 3_000_000)
+    missing = tmp_path / "missing.txt"
+    assert [len(b) for b in import_batch.batches([*large[:3], missing, *large[3:]])] == [3, 3]
+
+
+def test_labels_that_differ_only_in_case_both_name_the_informant(
+    project: Project, tmp_path: Path
+) -> None:
+    """Both labels are linked, in a batch and alone (one of them was, at random)."""
+    folder = tmp_path / "study"
+    lead = as_lead(project)
+    lead.import_files(
+        [interview(folder, "anna.txt", "Anna Rossi", "First.")],
+        manifest=manifest(folder, ["anna.txt,Case A,Anna Rossi,CEO"]),
+    )
+    text = f"{ASKING}Anna Rossi: One.\n\nANNA ROSSI: Two.\n"
+    (folder / "batch.txt").write_text(text)
+    (folder / "alone.txt").write_text(text.replace("One", "Three"))
+    lead.import_files([folder / "batch.txt"])
+    lead.import_file(folder / "alone.txt", importing.TranscriptMeta(informant="Anna Rossi"))
+    rows = stored(project)
+    assert [(name, speaker, informant) for _, name, speaker, informant in _people(rows)] == [
+        ("anna", "Interviewer", None),
+        ("anna", "Anna Rossi", 1),
+        ("anna", "Interviewer", None),
+        ("anna", "Anna Rossi", 1),
+        ("batch", "Interviewer", None),
+        ("batch", "Anna Rossi", 1),
+        ("batch", "ANNA ROSSI", 1),
+        ("alone", "Interviewer", None),
+        ("alone", "Anna Rossi", 1),
+        ("alone", "ANNA ROSSI", 1),
+    ]
