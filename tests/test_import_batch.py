@@ -3,6 +3,9 @@ importing them one at a time stores, in the same order; a file that fails, fails
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,7 @@ from gioia.importers.manifest import read_manifest
 from gioia.ops import import_batch, importing
 from gioia.views import ImportResult
 
-from .conftest import as_lead
+from .conftest import SAMPLE, as_lead
 
 ASKING = "Interviewer: What changed?\n\n"
 
@@ -265,4 +268,45 @@ def test_labels_that_differ_only_in_case_both_name_the_informant(
         ("alone", "Interviewer", None),
         ("alone", "Anna Rossi", 1),
         ("alone", "ANNA ROSSI", 1),
+    ]
+
+
+# --- the progress bar ----------------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_a_terminal_shows_the_import_progress_bar(tmp_path: Path) -> None:
+    import pexpect
+
+    store = str(tmp_path / "gioia.db")
+    Project.init(store).close()
+    command = ["-m", "gioia", "--store", store, "import", str(SAMPLE)]
+    command += ["--manifest", str(SAMPLE / "manifest.csv")]
+    env = {**os.environ, "TERM": "xterm"}
+    child = pexpect.spawn(sys.executable, command, env=env, encoding="utf-8", timeout=60)
+    child.expect_exact("Importing")
+    child.expect_exact("8 file(s): 8 imported.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_without_a_terminal_no_progress_bar_is_loaded(tmp_path: Path) -> None:
+    store = str(tmp_path / "gioia.db")
+    Project.init(store).close()
+    code = (
+        "import sys\nfrom gioia.cli import cli\n"
+        "cli.main(['--store', sys.argv[1], 'import', sys.argv[2]], standalone_mode=False)\n"
+        "print('rich.progress' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, store, str(SAMPLE / "case_a_ceo_w1.txt")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.splitlines() == [
+        "imported   case_a_ceo_w1.txt → case_a_ceo_w1 (28 segments)",
+        "1 file(s): 1 imported.",
+        "False",
     ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,14 +104,12 @@ def import_(
     """Import transcripts from files or folders.
 
     Reads .txt, .md, .docx, .vtt and .srt.
-    Each file is one transaction: a bad file is reported and skipped, and the exit
-    code is 1 if any failed. Re-importing identical content changes nothing. With
+    A bad file is reported and skipped (nothing of it is written), and the exit code
+    is 1 if any failed. Re-importing identical content changes nothing. With
     --replace, each coding's words are found again in the new text (exactly, then
     ignoring spacing and case, then by position) and the report lists what moved,
     what changed and what could not be placed.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     from gioia.importers.manifest import TranscriptMeta
     from gioia.ops.importing import DEFAULT_INTERVIEWER_LABELS, ImportOptions
 
@@ -122,23 +122,11 @@ def import_(
     )
     options = ImportOptions(segment_by, interviewers or DEFAULT_INTERVIEWER_LABELS, replace, force)
     out, err = console(), console(stderr=True)
-    with (
-        open_project() as project,
-        Progress(
-            TextColumn("Importing"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.description}"),
-            console=err,
-            transient=True,
-            disable=not err.is_terminal,
-        ) as bar,
-    ):
-        task = bar.add_task("", total=None)
+    with open_project() as project, _progress_bar(err) as show:
 
         def progress(number: int, total: int, result: ImportResult) -> None:
             _report(out, result)
-            bar.update(task, completed=number, total=total, description=Path(result.path).name)
+            show(number, total, Path(result.path).name)
 
         results = project.import_files(
             list(paths), meta, options, manifest=manifest, progress=progress
@@ -155,6 +143,29 @@ def import_(
         raise click.ClickException(
             f"{len(failed)} file(s) not imported, nothing of them written: {', '.join(failed)} "
             "(the reason is above)."
+        )
+
+
+@contextmanager
+def _progress_bar(err: Console) -> Iterator[Callable[[int, int, str], None]]:
+    """A progress bar on a terminal, shown with (files done, files, the last one's name);
+    nothing elsewhere (and ``rich.progress`` not loaded)."""
+    if not err.is_terminal:
+        yield lambda number, total, name: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("Importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+        yield lambda number, total, name: bar.update(
+            task, completed=number, total=total, description=name
         )
 
 
