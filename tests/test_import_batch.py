@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
 from gioia import Project, schema
@@ -19,7 +20,7 @@ from gioia.importers.manifest import read_manifest
 from gioia.ops import import_batch, importing
 from gioia.views import ImportResult
 
-from .conftest import SAMPLE, as_lead
+from .conftest import SAMPLE, as_lead, run
 
 ASKING = "Interviewer: What changed?\n\n"
 
@@ -291,13 +292,13 @@ def test_a_terminal_shows_the_import_progress_bar(tmp_path: Path) -> None:
     assert child.exitstatus == 0
 
 
-def test_without_a_terminal_no_progress_bar_is_loaded(tmp_path: Path) -> None:
+def test_without_a_terminal_rich_is_not_loaded(tmp_path: Path) -> None:
     store = str(tmp_path / "gioia.db")
     Project.init(store).close()
     code = (
         "import sys\nfrom gioia.cli import cli\n"
         "cli.main(['--store', sys.argv[1], 'import', sys.argv[2]], standalone_mode=False)\n"
-        "print('rich.progress' in sys.modules)\n"
+        "print(sorted(name for name in sys.modules if name.startswith('rich')))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, store, str(SAMPLE / "case_a_ceo_w1.txt")],
@@ -308,5 +309,21 @@ def test_without_a_terminal_no_progress_bar_is_loaded(tmp_path: Path) -> None:
     assert done.stdout.splitlines() == [
         "imported   case_a_ceo_w1.txt → case_a_ceo_w1 (28 segments)",
         "1 file(s): 1 imported.",
-        "False",
+        "[]",
     ]
+
+
+def test_names_are_printed_as_written(runner: CliRunner, tmp_path: Path) -> None:
+    """A name holding ``:thumbs_up:`` stays as it is, in the import's lines and in the
+    table of transcripts (rich made an emoji of it)."""
+    store = str(tmp_path / "gioia.db")
+    Project.init(store).close()
+    words = "We looked at three platforms and chose the one with the smallest fee."
+    path = interview(tmp_path, "notes:thumbs_up:.txt", "Anna Rossi", words)
+    imported = run(runner, store, "import", str(path))
+    assert imported.output.splitlines() == [
+        "imported   notes:thumbs_up:.txt → notes:thumbs_up: (4 segments)",
+        "1 file(s): 1 imported.",
+    ]
+    listed = run(runner, store, "transcripts")
+    assert "notes:thumbs_up:" in listed.output and "👍" not in listed.output

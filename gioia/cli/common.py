@@ -91,10 +91,11 @@ def say_written(path: Path, replaced: bool, what: str) -> None:
 
 
 def console(stderr: bool = False) -> Console:
-    """A rich console (80 columns and no colour when not a terminal)."""
+    """A rich console (80 columns and no colour when not a terminal); what it prints is
+    shown as written (no highlighting, no ``:name:`` turned into an emoji)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, emoji=False)
 
 
 def _plain(value: Any) -> Any:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gioia.cli.common import console, open_project
+from gioia.cli.common import open_project
 
 if TYPE_CHECKING:
     from gioia.views import SegmentEdit
@@ -83,11 +83,10 @@ def delete(ref: str, force: bool) -> None:
 def _report(edit: SegmentEdit, done: str) -> None:
     from gioia.cli.transcripts import report_carried
 
-    out = console()
     later = f"; {edit.renumbered} later segment(s) renumbered" if edit.renumbered else ""
-    out.print(f"{done}{later}.", markup=False, soft_wrap=True)
+    click.echo(f"{done}{later}.")
     if edit.carried.items or edit.carried.reviews_dropped:
-        report_carried(out, edit.carried)
+        report_carried(edit.carried)
 
 
 COMMANDS = [segment]

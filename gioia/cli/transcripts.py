@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,8 +23,6 @@ from gioia.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from gioia.views import CarryReport, ImportResult
 
 
@@ -121,11 +120,10 @@ def import_(
         case, informant, role, wave, date.date() if date else None, _attributes(attr)
     )
     options = ImportOptions(segment_by, interviewers or DEFAULT_INTERVIEWER_LABELS, replace, force)
-    out, err = console(), console(stderr=True)
-    with open_project() as project, _progress_bar(err) as show:
+    with open_project() as project, _progress_bar() as show:
 
         def progress(number: int, total: int, result: ImportResult) -> None:
-            _report(out, result)
+            _report(result)
             show(number, total, Path(result.path).name)
 
         results = project.import_files(
@@ -137,7 +135,7 @@ def import_(
         for status in ("imported", "replaced", "updated", "unchanged", "failed")
         if counts[status]
     )
-    out.print(f"{len(results)} file(s): {summary}.", markup=False)
+    click.echo(f"{len(results)} file(s): {summary}.")
     failed = [Path(r.path).name for r in results if r.status == "failed"]
     if failed:
         raise click.ClickException(
@@ -147,10 +145,10 @@ def import_(
 
 
 @contextmanager
-def _progress_bar(err: Console) -> Iterator[Callable[[int, int, str], None]]:
-    """A progress bar on a terminal, shown with (files done, files, the last one's name);
-    nothing elsewhere (and ``rich.progress`` not loaded)."""
-    if not err.is_terminal:
+def _progress_bar() -> Iterator[Callable[[int, int, str], None]]:
+    """A progress bar on standard error when it is a terminal, shown with (files done,
+    files, the last one's name); nothing elsewhere (and ``rich`` not loaded)."""
+    if not sys.stderr.isatty():
         yield lambda number, total, name: None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -160,7 +158,7 @@ def _progress_bar(err: Console) -> Iterator[Callable[[int, int, str], None]]:
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.description}"),
-        console=err,
+        console=console(stderr=True),
         transient=True,
     ) as bar:
         task = bar.add_task("", total=None)
@@ -169,32 +167,29 @@ def _progress_bar(err: Console) -> Iterator[Callable[[int, int, str], None]]:
         )
 
 
-def _report(out: Console, result: ImportResult) -> None:
+def _report(result: ImportResult) -> None:
     """One line per file (and one per warning), the file named once."""
     name = Path(result.path).name
     if result.status == "failed":
         error = result.error or ""
         line = error if error.startswith(name) else f"{name}: {error}"
-        out.print(f"failed     {line}", markup=False, soft_wrap=True)
+        click.echo(f"failed     {line}")
         for detail in result.details:
-            out.print(f"           {detail}", markup=False, soft_wrap=True)
+            click.echo(f"           {detail}")
         return
     if result.status == "unchanged":
-        out.print(f"unchanged  {name}", markup=False)
+        click.echo(f"unchanged  {name}")
     elif result.status == "updated":
-        out.print(f"updated    {name} → {result.transcript} (its metadata)", markup=False)
+        click.echo(f"updated    {name} → {result.transcript} (its metadata)")
     else:
-        out.print(
-            f"{result.status:<10} {name} → {result.transcript} ({result.segments} segments)",
-            markup=False,
-        )
+        click.echo(f"{result.status:<10} {name} → {result.transcript} ({result.segments} segments)")
     for warning in result.warnings:
-        out.print(f"warning    {name}: {warning}", markup=False, soft_wrap=True)
+        click.echo(f"warning    {name}: {warning}")
     if result.carried is not None:
-        report_carried(out, result.carried)
+        report_carried(result.carried)
 
 
-def report_carried(out: Console, carried: CarryReport) -> None:
+def report_carried(carried: CarryReport) -> None:
     """What happened to the codings and memos of a changed transcript: the counts, then
     a line for each one that moved, changed, merged or was dropped (another coder's by
     its place only, when a coder is acting: blind coding)."""
@@ -206,7 +201,7 @@ def report_carried(out: Console, carried: CarryReport) -> None:
     if carried.reviews_kept or carried.reviews_dropped:
         dropped = f", {carried.reviews_dropped} dropped" if carried.reviews_dropped else ""
         parts.append(f"read marks {carried.reviews_kept} kept{dropped}")
-    out.print(f"{'carried':<10} {'; '.join(parts)}", markup=False, soft_wrap=True)
+    click.echo(f"{'carried':<10} {'; '.join(parts)}")
     from gioia.cli.common import settings
     from gioia.text import name_key
 
@@ -219,7 +214,7 @@ def report_carried(out: Console, carried: CarryReport) -> None:
         )
         if viewer is not None and name_key(item.coder) != name_key(viewer):
             # Blind coding: another coder's work by its place only.
-            out.print(f"{item.status:<10} {where}  a {item.kind} by {item.coder}", markup=False)
+            click.echo(f"{item.status:<10} {where}  a {item.kind} by {item.coder}")
             continue
         what = f"{item.concept!r}" if item.kind == "coding" else "memo"
         if item.new_text is not None and item.new_text != item.old_text:
@@ -233,13 +228,9 @@ def report_carried(out: Console, carried: CarryReport) -> None:
         else:
             words = _short(item.old_text)
         picked = " (a picked quote)" if item.picked else ""
-        out.print(
-            f"{item.status:<10} {where}  {what} by {item.coder}{picked}: {words}",
-            markup=False,
-            soft_wrap=True,
-        )
+        click.echo(f"{item.status:<10} {where}  {what} by {item.coder}{picked}: {words}")
     if carried.export:
-        out.print(f"Wrote what was dropped to {carried.export}.", markup=False, soft_wrap=True)
+        click.echo(f"Wrote what was dropped to {carried.export}.")
 
 
 def _difference(old: str, new: str, context: int = 15) -> tuple[str, str]:
@@ -299,7 +290,7 @@ def transcripts(show_others: bool, as_json: bool) -> None:
         )
     out = console()
     out.print(table)
-    out.print(f"{len(rows)} transcript(s), {sum(t.words for t in rows):,} words.", markup=False)
+    click.echo(f"{len(rows)} transcript(s), {sum(t.words for t in rows):,} words.")
 
 
 @click.command()
