@@ -157,14 +157,14 @@ def run(
 
 def modules_loaded(store: str, *commands: list[str]) -> tuple[str, list[str]]:
     """Run gioia ``commands`` on ``store`` in a new Python process: what they printed, and
-    which of the ORM and the view modules besides ``views_core`` they loaded."""
+    which of the ORM, the view modules besides ``views_core`` and rich they loaded."""
     code = (
         "import json, sys\n"
         "from gioia.cli import cli\n"
         f"for args in {commands!r}:\n"
         "    cli.main(['--store', sys.argv[1], *args], standalone_mode=False)\n"
         "loaded = {'sqlalchemy.orm', 'gioia.models', 'gioia.views', 'gioia.views_structure',"
-        " 'gioia.views_agreement'} & set(sys.modules)\n"
+        " 'gioia.views_agreement', 'rich'} & set(sys.modules)\n"
         "print(json.dumps(sorted(loaded)))\n"
     )
     done = subprocess.run(

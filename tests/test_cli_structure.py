@@ -485,8 +485,9 @@ def test_new_coder_reads_their_own_counts(study: str, runner: CliRunner) -> None
 def test_the_structure_command_loads_neither_the_orm_nor_the_views(
     small_study: Project, store: str
 ) -> None:
-    # Start-up is most of the command's time: it reads with Core statements, and its
-    # values (gioia.views_structure) need none of gioia.views' others.
+    # Start-up is most of the command's time: it reads with Core statements, its values
+    # (gioia.views_structure) need none of gioia.views' others, and the tree is text
+    # styled by click (rich took 0.2 s to print 350 rows).
     printed, loaded = modules_loaded(store, ["structure"])
     assert "2 dimensions, 3 themes, 5 concepts." in printed
     assert loaded == ["gioia.views_structure"]

@@ -18,6 +18,7 @@ from gioia.cli.common import (
     interactive,
     no_clobber_option,
     open_project,
+    output_width,
     say_written,
     show_others_option,
     split_names,
@@ -158,18 +159,17 @@ def _table(report: AgreementReport) -> None:
     columns of long text that only files carry."""
     from gioia.agreement_document import agreement_document
 
-    out = console()
+    width = output_width()
     for block in agreement_document(report).blocks:
         if isinstance(block, str):
-            out.print(block, markup=False, soft_wrap=True)
+            click.echo(block)
             continue
-        out.print(block.title, markup=False, soft_wrap=True)
+        click.echo(block.title)
         shown = [i for i, c in enumerate(block.columns) if not c.files_only]
         heads = [_short(block.columns[i].title) for i in shown[1:]]
         rows = [(row[0], 0, "", [row[i] for i in shown[1:]]) for row in block.rows]
         widest = max((len(cell) + 1 for _, _, _, cells in rows for cell in cells), default=0)
-        table = text_table(block.columns[0].title, heads, rows, out.width, max(6, widest))
-        out.print(table, end="")
+        click.echo(text_table(block.columns[0].title, heads, rows, width, max(6, widest)), nl=False)
 
 
 def _short(title: str) -> str:

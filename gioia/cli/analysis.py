@@ -13,12 +13,12 @@ import click
 from gioia.cli.common import (
     COUNT,
     FilePath,
-    console,
     echo_json,
     evidence_option,
     interactive,
     no_clobber_option,
     open_project,
+    output_width,
     say_written,
     settings,
     show_others_option,
@@ -215,11 +215,8 @@ def cooccurrence(
         (f"{p.a} × {p.b}", 0, "", [str(p.count), f"{p.expected:.1f}", f"{p.jaccard:.3f}"])
         for p in result.pairs
     ]
-    out = console()
-    out.print(
-        text_table("Pair", ["n", "exp.", "Jaccard"], rows, min(out.width, 120), cell=8), end=""
-    )
-    out.print(f"{len(result.pairs)} pair(s).", markup=False)
+    table = text_table("Pair", ["n", "exp.", "Jaccard"], rows, min(output_width(), 120), cell=8)
+    click.echo(f"{table}{len(result.pairs)} pair(s).")
 
 
 @click.command()

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from rich.console import Console
-    from rich.text import Text
 
     from gioia.project import Project
 
@@ -150,31 +149,42 @@ def interactive() -> bool:
 LABEL_ROOM = 12
 
 
+def output_width() -> int:
+    """The columns of standard output: the terminal's, else ``COLUMNS``, else 80."""
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+_STYLES: dict[str, dict[str, Any]] = {"bold": {"bold": True}, "cyan": {"fg": "cyan"}}
+"""The styles a row of :func:`text_table` may have, as ``click.style`` takes them."""
+
+
 def text_table(
     title: str,
     heads: list[str],
     rows: list[tuple[str, int, str, list[str]]],
     width: int,
     cell: int = 6,
-) -> Text:
-    """A table of a wrapped label column and narrow right-aligned columns, as one rich
-    Text (a rich Table takes half a second for a few hundred rows). ``rows`` are
-    (label, indent, style, cells)."""
+) -> str:
+    """A table of a wrapped label column and narrow right-aligned columns, as text
+    styled by click (``click.echo`` drops the styles where the output is not a
+    terminal; rich takes half a second to print a few hundred rows). ``rows`` are
+    (label, indent, style: "", "bold" or "cyan", cells)."""
     import textwrap
 
-    from rich.text import Text
+    def styled(text: str, style: str) -> str:
+        return click.style(text, **_STYLES[style]) if style else text
 
     cell = max(cell, *(len(h) + 1 for h in heads))
     room = max(width - cell * len(heads), LABEL_ROOM)
-    out = Text()
-    out.append(f"{title:<{room}}" + "".join(f"{h:>{cell}}" for h in heads) + "\n", style="bold")
+    out = [styled(f"{title:<{room}}" + "".join(f"{h:>{cell}}" for h in heads), "bold") + "\n"]
     for label, indent, style, cells in rows:
         lines = textwrap.wrap(label, room - indent - 1) or [""]
-        out.append(" " * indent + f"{lines[0]:<{room - indent}}", style=style)
+        out.append(styled(" " * indent + f"{lines[0]:<{room - indent}}", style))
         out.append("".join(f"{c:>{cell}}" for c in cells) + "\n")
-        for more in lines[1:]:
-            out.append(" " * indent + more + "\n", style=style)
-    return out
+        out.extend(styled(" " * indent + more, style) + "\n" for more in lines[1:])
+    return "".join(out)
 
 
 F = TypeVar("F", bound=Callable[..., Any])

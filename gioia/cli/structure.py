@@ -14,14 +14,13 @@ from gioia.cli.common import (
     evidence_option,
     no_clobber_option,
     open_project,
+    output_width,
     say_written,
     show_others_option,
     text_table,
 )
 
 if TYPE_CHECKING:
-    from rich.text import Text
-
     from gioia.views_structure import Counts, ItemInfo, StructureView
 
 
@@ -190,7 +189,7 @@ def _print_info(info: ItemInfo) -> None:
         )
 
 
-def _tree(view: StructureView, width: int) -> Text:
+def _tree(view: StructureView, width: int) -> str:
     """The tree with its five counts per item."""
     rows = []
     for d in view.dimensions:
@@ -302,19 +301,16 @@ def structure(
     if as_json:
         echo_json(view)
         return
-    out = console()
-    out.print(_tree(view, out.width), end="")
     concepts = len({c.name for d in view.dimensions for t in d.themes for c in t.concepts})
     themes = len({t.name for d in view.dimensions for t in d.themes})
-    out.print(
-        f"{len(view.dimensions)} dimensions, {themes} themes, {concepts} concepts.", markup=False
-    )
     whose = f"{view.evidence}'s codings" if view.evidence else "every coder's codings"
-    out.print(f"Counts of {whose}.", markup=False)
-    for t in view.themes_without_dimension:
-        out.print(f"Theme without a dimension: {t.name}", markup=False)
-    for c in view.concepts_without_theme:
-        out.print(f"Concept without a theme: {c.name}", markup=False)
+    lines = [
+        f"{len(view.dimensions)} dimensions, {themes} themes, {concepts} concepts.",
+        f"Counts of {whose}.",
+        *(f"Theme without a dimension: {t.name}" for t in view.themes_without_dimension),
+        *(f"Concept without a theme: {c.name}" for c in view.concepts_without_theme),
+    ]
+    click.echo(_tree(view, output_width()) + "\n".join(lines))
 
 
 @structure.command("import")
