@@ -12,8 +12,8 @@ imports SQLAlchemy, reads the same files, splits them on blank lines and inserts
 segments (transcript, ordinal, speaker, text) with one ``executemany`` in one
 transaction, with ``sqlite3`` (WAL, ``synchronous=NORMAL`` as gioia's store) or
 ``psycopg``. gioia does more than that per file (decoding, normalising, finding speaker
-labels, offsets, one transaction per file with its audit event): the ratio is what that
-costs.
+labels, offsets, each file's audit event, a transaction per hundred files): the ratio is
+what that costs.
 
 Rounds alternate A (gioia) and B (baseline) on fresh stores; each process is timed from
 outside (``time.perf_counter``) with its peak memory (``getrusage`` of a wrapper). After

@@ -317,3 +317,19 @@ def test_the_analysis_commands_load_neither_the_orm_nor_the_views(
     )
     assert "New concepts per interview" in printed
     assert loaded == []
+
+
+def test_an_id_the_evidence_does_not_hold_is_an_error_not_a_neighbours_number() -> None:
+    """The evidence maps ids (transcripts, informants, codes) to their places by a binary
+    search: an id that is not there must not take the place beside it."""
+    import numpy as np
+
+    from gioia.ops.evidence import _renumber
+
+    places = {30: 0, 10: 1, 20: 2}
+    assert _renumber(np.array([20, 30, 10, 30]), places).tolist() == [2, 0, 1, 0]
+    for stray in (15, 5, 35):
+        with pytest.raises(ValueError, match="has no place"):
+            _renumber(np.array([10, stray]), places)
+    with pytest.raises(ValueError, match="has no place"):
+        _renumber(np.array([10]), {})

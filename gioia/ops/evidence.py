@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -14,10 +13,10 @@ from sqlalchemy import Integer, case, cast, func, null, select
 
 from gioia import schema
 from gioia.analysis.evidence import NO_INFORMANT, Evidence, IntArray, TranscriptInfo
-from gioia.arrays import distinct_rows
+from gioia.arrays import codes_at_level, distinct_rows
 from gioia.ops import scopes
 from gioia.ops.base import Tx, evidence_coder, evidence_name
-from gioia.ops.levels import check_level, parent_map
+from gioia.ops.levels import check_level, level_codes
 from gioia.text import name_key
 
 NONE = -1  # an informant id no row has: the transcript and the segment name nobody
@@ -158,12 +157,11 @@ def evidence_levels(tx: Tx, levels: Iterable[str], coder: str | None = None) -> 
     whose = evidence_name(tx, coder_id)
     transcript = _renumber(segment[:, 1], {t: n for n, (t, _) in enumerate(transcripts)})
     informant_index = _renumber(segment[:, 3], {p: n for n, p in enumerate(people)})
-    concept_ids = code_order(tx, "concept")[0]
-    concept = _renumber(coded[:, 1], {i: n for n, i in enumerate(concept_ids)})
     found = {}
     for level in wanted:
         ids, names, parents = code_order(tx, level)
-        row, code = _reach(concept, _codes_of_concepts(tx, level, concept_ids, ids))
+        row, reached = codes_at_level(coded[:, 1], *level_codes(tx, level))
+        code = _renumber(reached, {i: n for n, i in enumerate(ids)})
         found[level] = Evidence(
             level=level,
             coder=whose,
@@ -182,46 +180,20 @@ def evidence_levels(tx: Tx, levels: Iterable[str], coder: str | None = None) -> 
     return found
 
 
-def _codes_of_concepts(
-    tx: Tx, level: str, concepts: list[int], codes: list[int]
-) -> list[list[int]]:
-    """For each concept (by index), the indexes in ``codes`` of the items of ``level`` it
-    reaches: itself, its themes, or its themes' dimensions (each once)."""
-    index = {item: n for n, item in enumerate(codes)}
-    if level == "concept":
-        return [[index[c]] for c in concepts]
-    themes = parent_map(tx, "concept")
-    if level == "theme":
-        return [[index[t] for t in themes.get(c, [])] for c in concepts]
-    dimensions = parent_map(tx, "theme")
-    return [
-        list(dict.fromkeys(index[d] for t in themes.get(c, []) for d in dimensions.get(t, [])))
-        for c in concepts
-    ]
-
-
-def _reach(concept: IntArray, codes_of: list[list[int]]) -> tuple[IntArray, IntArray]:
-    """Each coding (by its concept's index) once per code it reaches: the codings' row
-    numbers, repeated, and the codes beside them."""
-    counts = np.fromiter((len(c) for c in codes_of), dtype=np.int64, count=len(codes_of))
-    flat = np.fromiter(chain.from_iterable(codes_of), dtype=np.int64, count=int(counts.sum()))
-    starts = np.cumsum(counts) - counts
-    reps = counts[concept] if len(concept) else np.zeros(0, dtype=np.int64)
-    row = np.repeat(np.arange(len(concept), dtype=np.int64), reps)
-    within = np.arange(len(row), dtype=np.int64) - np.repeat(np.cumsum(reps) - reps, reps)
-    code: IntArray = flat[starts[concept[row]] + within] if len(row) else row.copy()
-    return row, code
-
-
 def _renumber(values: IntArray, index: dict[int, int]) -> IntArray:
-    """``values`` (ids) as their positions in ``index``."""
+    """``values`` (ids) mapped by ``index`` (each of them is a key: a value that is not
+    is an error, never a neighbour's number)."""
     if not len(values):
         empty: IntArray = np.zeros(0, dtype=np.int64)
         return empty
     keys = np.fromiter(index, dtype=np.int64, count=len(index))
     order = np.argsort(keys)
-    positions: IntArray = np.fromiter(index.values(), dtype=np.int64, count=len(index))
-    found: IntArray = positions[order][np.searchsorted(keys[order], values)]
+    ranked = keys[order]
+    at = np.minimum(np.searchsorted(ranked, values), max(len(ranked) - 1, 0))
+    if not len(ranked) or (ranked[at] != values).any():
+        raise ValueError("An id read with the evidence has no place in it.")
+    mapped: IntArray = np.fromiter(index.values(), dtype=np.int64, count=len(index))
+    found: IntArray = mapped[order][at]
     return found
 
 
