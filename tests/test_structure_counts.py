@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from gioia import Project, schema, structure_counts
 from gioia.ops import scopes, tree
@@ -246,7 +246,7 @@ def test_store_counts_as_the_reference(
     another writer adds after the ids' maxima are read)."""
     if read == "apart":
         monkeypatch.setattr(tree, "PACKED", 0)
-    elif read == "some above the maxima":  # on PostgreSQL: each statement its snapshot
+    elif read == "some above the maxima":  # each statement its snapshot: PostgreSQL writing
         if not sample_project.location.startswith("postgresql"):
             pytest.skip("a SQLite transaction reads one snapshot")
         sizes = tree._sizes
@@ -270,7 +270,7 @@ def test_store_counts_as_the_reference(
     p.tag(["case_a_ceo_w1:2"], "Mill", create=True)
     for coder, evidence in [(None, None), (None, "Tom"), ("Maria", None), ("Ana", None)]:
         p.coder = coder
-        with p._read() as tx:
+        with p._write() if read == "some above the maxima" else p._read() as tx:
             coder_id = evidence_coder(tx, evidence)
             shown = _shown(tx, tree.structure(tx, coder=evidence))
             expected = _store_reference(tx, coder_id)
@@ -286,6 +286,34 @@ def test_store_counts_as_the_reference(
             assert counts == {n: wanted.get(n, (0,) * 6) for n in counts}, (coder, level)
         assert sum(n > (0,) * 6 for n in shown["concept"].values()) >= (1 if coder == "Ana" else 10)
     p.coder = "Maria"  # blind: her own codings only, her Mill once quoted
-    with p._read() as tx:
+    with p._write() if read == "some above the maxima" else p._read() as tx:
         mill = _shown(tx, tree.structure(tx))["concept"]["Mill"]
     assert mill == (2, 2, 1, 1, 1, 1)
+
+
+def test_a_reading_transaction_reads_the_codings_once(sample_project: Project) -> None:
+    """A reading transaction is one snapshot on both engines (PostgreSQL: REPEATABLE
+    READ), so no coding can be above the ids' maxima read first: the codings are read in
+    one statement. A writing one on PostgreSQL (READ COMMITTED) is not one snapshot."""
+    p = as_lead(sample_project)
+    p.import_codings(SAMPLE / "codings_maria.csv")
+    p.import_structure(SAMPLE / "structure.csv")
+    postgres = p.location.startswith("postgresql")
+    with p._read() as tx:
+        assert tx.one_snapshot
+    with p._write() as tx:
+        assert tx.one_snapshot is not postgres
+    arrays: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "string_agg(" in statement or "group_concat(" in statement:
+            arrays.append(statement)
+
+    engine = p._store.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        view = p.structure()
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert len(arrays) == 3  # the segments, the transcripts, the codings
+    assert sum(c.counts.codings for d in view.dimensions for t in d.themes for c in t.concepts) > 0

@@ -94,6 +94,17 @@ class Tx:
         return self._viewer
 
     @property
+    def one_snapshot(self) -> bool:
+        """Whether every statement of this transaction reads the same state of the store:
+        on SQLite always, on PostgreSQL in a reading transaction (``REPEATABLE READ``);
+        a writing one there (``READ COMMITTED``) sees, statement by statement, what other
+        writers commit."""
+        if self.connection.dialect.name == "sqlite":
+            return True
+        level = self.connection.get_execution_options().get("isolation_level")
+        return level in ("REPEATABLE READ", "SERIALIZABLE")
+
+    @property
     def session(self) -> Session:
         """An ORM session in this transaction (the ORM is imported on first use)."""
         if self._session is None:

@@ -74,10 +74,11 @@ def _codings(tx: Tx, coder_id: int | None) -> Codings:
     """The codings as arrays, their segment, concept and coder read as one number where
     it fits (``PACKED``): fewer numbers for the database to write and numpy to read.
 
-    The sizes come from the ids' maxima, read first. On PostgreSQL each statement sees
-    what was committed before it began, so the codings with larger ids (another
-    writer's, meanwhile) are read apart, unpacked (through the ids' indexes: none,
-    mostly); a SQLite transaction reads one snapshot."""
+    The sizes come from the ids' maxima, read first. Where each statement sees what was
+    committed before it began (a writing transaction on PostgreSQL), the codings with
+    larger ids (another writer's, meanwhile) are read apart, unpacked; a transaction that
+    reads one snapshot (``Tx.one_snapshot``) holds no coding above the maxima it read
+    (a coding's segment, concept and coder are rows of that snapshot too)."""
     c = schema.codings.c
     ids = [c.segment_id, c.concept_id, c.coder_id]
     where = [] if coder_id is None else [c.coder_id == coder_id]
@@ -93,7 +94,7 @@ def _codings(tx: Tx, coder_id: int | None) -> Codings:
     place, coder = np.divmod(key, sizes[2])
     segment, concept = np.divmod(place, sizes[1])
     found = [segment, concept, coder, start, end]
-    if tx.connection.dialect.name != "sqlite":
+    if not tx.one_snapshot:
         above = or_(*(not_(condition) for condition in fits))
         rest = tx.fetch_array(select(*ids, c.char_start, c.char_end).where(*where, above), 5).T
         found = [np.concatenate(pair) for pair in zip(found, rest, strict=True)]
