@@ -160,7 +160,7 @@ def main() -> None:
     if shutil.which("dot"):
         engines["dot"] = ""
     engines["graphviz-pure"] = PURE
-    imports = "import gioia.project, gioia.cli.structure, rich.table"
+    imports = "import gioia.project, gioia.cli.structure, gioia.ops.tree"
     commands: dict[str, tuple[list[str], dict[str, str]]] = {
         "gioia structure": ([GIOIA, "--store", db, "structure"], env),
         "  context: gioia structure --json": (
