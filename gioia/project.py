@@ -169,8 +169,9 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         manifest: Path | None = None,
         progress: ImportProgress | None = None,
     ) -> list[ImportResult]:
-        """Import files and folders, up to a hundred files in a transaction (see
-        ``ops.import_batch``), as importing them one at a time would.
+        """Import files and folders, as importing them one at a time would, up to a
+        hundred files (or those read in about a second) in a transaction (see
+        ``ops.import_batch``).
 
         A bad file is reported in its result (status ``failed``), nothing of it written,
         and the others go on; a failure of the store itself (a full disk, …) stops the
@@ -181,7 +182,8 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         a warning that says so.
         """
         from gioia.importers.manifest import TranscriptMeta, checked_meta, read_manifest
-        from gioia.ops.import_batch import batches
+        from gioia.ops import importing
+        from gioia.ops.import_batch import BatchLimit
         from gioia.ops.importing import ImportOptions
 
         self._lead("Importing or replacing transcripts")
@@ -194,9 +196,11 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
                 f"No transcript files found (gioia reads {', '.join(SUPPORTED_SUFFIXES)})."
             )
         results: list[ImportResult] = []
-        for batch in batches(files):
-            metas = [listed.get(path.resolve(), TranscriptMeta()).overlaid(base) for path in batch]
-            for path, result in zip(batch, self._import_batch(batch, metas, options), strict=True):
+
+        def store(batch: list[tuple[Path, importing.Prepared | ImportResult]]) -> None:
+            for path, result in zip(
+                [path for path, _ in batch], self._store_batch(batch, options), strict=True
+            ):
                 if manifest is not None and path.resolve() not in listed:
                     unlisted = (
                         f"not listed in {manifest.name}: imported without the case, "
@@ -206,30 +210,40 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
                 results.append(result)
                 if progress is not None:
                     progress(len(results), len(files), result)
+
+        batch: list[tuple[Path, importing.Prepared | ImportResult]] = []
+        limit = BatchLimit()
+        for path in files:
+            file_meta = listed.get(path.resolve(), TranscriptMeta()).overlaid(base)
+            try:
+                batch.append((path, importing.prepare(path, file_meta, options)))
+            except (GioiaError, MemoryError) as exc:
+                batch.append((path, _failed(path, exc)))
+            if limit.full_with(path):
+                store(batch)
+                batch, limit = [], BatchLimit()
+        if batch:
+            store(batch)
         return results
 
-    def _import_batch(
-        self, paths: list[Path], metas: list[TranscriptMeta], options: ImportOptions
+    def _store_batch(
+        self,
+        batch: list[tuple[Path, importing.Prepared | ImportResult]],
+        options: ImportOptions,
     ) -> list[ImportResult]:
-        """Import some files in one transaction; when one of them cannot be stored, each
-        in its own, so that the others go in."""
+        """Store the files of a batch that were read (the others failed already) in one
+        transaction; when one of them cannot be stored, each in its own, so that the
+        others go in."""
         from gioia.ops import importing
 
-        results: list[ImportResult | None] = []
-        ready: list[importing.Prepared] = []
-        for path, file_meta in zip(paths, metas, strict=True):
-            try:
-                ready.append(importing.prepare(path, file_meta, options))
-                results.append(None)
-            except (GioiaError, MemoryError) as exc:
-                results.append(_failed(path, exc))
+        ready = [file for _, file in batch if isinstance(file, importing.Prepared)]
         try:
             stored = iter(self._store_files(ready, options) if ready else [])
         except (StoreError, WriteConflict):
             raise  # the store failed (full, read-only, busy, gone): the next file would too
         except (GioiaError, MemoryError):
             stored = iter([self._store_alone(file, options) for file in ready])
-        return [result or next(stored) for result in results]
+        return [next(stored) if isinstance(file, importing.Prepared) else file for _, file in batch]
 
     def _store_alone(self, file: importing.Prepared, options: ImportOptions) -> ImportResult:
         """Store one prepared file in its own transaction; a failed result if it cannot

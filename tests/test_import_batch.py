@@ -230,16 +230,53 @@ def test_a_failing_store_keeps_the_batches_before_it(
     assert [row[1] for row in stored(project)["transcripts"]] == ["p", "q"]
 
 
-def test_batches_hold_a_hundred_files_or_eight_megabytes(tmp_path: Path) -> None:
+def test_a_batch_holds_a_hundred_files_eight_megabytes_or_a_second(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def sizes(paths: list[Path]) -> list[int]:
+        found, limit = [0], import_batch.BatchLimit()
+        for path in paths:
+            found[-1] += 1
+            if limit.full_with(path):
+                found.append(0)
+                limit = import_batch.BatchLimit()
+        return found
+
     small = [tmp_path / f"{n}.txt" for n in range(250)]
     for path in small:
         path.write_text("x" * 10)
-    assert [len(b) for b in import_batch.batches(small)] == [100, 100, 50]
+    assert sizes(small) == [100, 100, 50]
     large = [tmp_path / f"large{n}.txt" for n in range(5)]
     for path in large:
         path.write_bytes(b"x" * 3_000_000)
-    missing = tmp_path / "missing.txt"
-    assert [len(b) for b in import_batch.batches([*large[:3], missing, *large[3:]])] == [3, 3]
+    missing = tmp_path / "missing.txt"  # counts no bytes
+    assert sizes([*large[:3], missing, *large[3:]]) == [3, 3]
+    clock = iter([0.0, 0.4, 0.9, 1.0, 5.0, 5.5])  # the start, then one reading per file
+    monkeypatch.setattr(import_batch.time, "monotonic", lambda: next(clock))
+    limit = import_batch.BatchLimit()
+    assert [limit.full_with(path) for path in small[:3]] == [False, False, True]
+
+
+def test_a_slow_reader_is_told_of_each_batch_within_about_a_second(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files read slowly (long Word files) go in smaller batches, each reported once
+    stored: with no time at all to read, each file is its own batch."""
+    folder = tmp_path / "study"
+    files = [interview(folder, f"{n}.txt", "Anna Rossi", f"Words {n}.") for n in "pqr"]
+    monkeypatch.setattr(import_batch, "BATCH_SECONDS", 0.0)
+    stores = 0
+    store = import_batch.store_all
+
+    def counted(tx: Any, ready: Any, options: Any) -> Any:
+        nonlocal stores
+        stores += 1
+        return store(tx, ready, options)
+
+    monkeypatch.setattr(import_batch, "store_all", counted)
+    results = as_lead(project).import_files(files)
+    assert [r.status for r in results] == ["imported"] * 3
+    assert stores == 3
 
 
 def test_labels_that_differ_only_in_case_both_name_the_informant(

@@ -10,8 +10,10 @@ that existed when its file came, as one file at a time would link it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Sequence
 from contextlib import suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import bindparam, select
@@ -36,26 +38,36 @@ from gioia.schema import utcnow
 from gioia.text import name_key
 
 BATCH_FILES = 100
-"""At most this many files in one transaction of an import."""
+"""At most this many files in one transaction of an import…"""
 
 BATCH_BYTES = 8_000_000
-"""…and files of at most about this many bytes together (the last one may pass it)."""
+"""…of at most about this many bytes together (the last one may pass it)…"""
+
+BATCH_SECONDS = 1.0
+"""…read in about this long at most: the files of a batch are reported once it is
+stored, so a slow reader (long Word files) still sees its progress every second or so."""
 
 
-def batches(paths: list[Path]) -> Iterator[list[Path]]:
-    """``paths`` in batches of at most ``BATCH_FILES`` files and about ``BATCH_BYTES``
-    bytes on disk (a file that cannot be read counts nothing: it fails alone)."""
-    batch: list[Path] = []
-    size = 0
-    for path in paths:
-        batch.append(path)
+@dataclass
+class BatchLimit:
+    """When an import's batch is full (``BATCH_FILES``, ``BATCH_BYTES``,
+    ``BATCH_SECONDS``): count each file in once it is read."""
+
+    files: int = 0
+    size: int = 0
+    started: float = field(default_factory=lambda: time.monotonic())
+
+    def full_with(self, path: Path) -> bool:
+        """Count ``path`` in; whether the batch is now full (a file that cannot be read
+        counts no bytes: it fails alone)."""
+        self.files += 1
         with suppress(OSError):
-            size += path.stat().st_size
-        if len(batch) == BATCH_FILES or size >= BATCH_BYTES:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
+            self.size += path.stat().st_size
+        return (
+            self.files >= BATCH_FILES
+            or self.size >= BATCH_BYTES
+            or time.monotonic() - self.started >= BATCH_SECONDS
+        )
 
 
 def store_all(tx: Tx, files: Sequence[Prepared], options: ImportOptions) -> list[Outcome]:
