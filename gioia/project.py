@@ -11,7 +11,7 @@ store and its transactions.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -110,7 +110,7 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         from gioia.ops import importing
         from gioia.ops.importing import ImportOptions
 
-        self._lead("Importing or replacing transcripts")
+        self._lead("Importing or replacing transcripts")  # before the file is read
         options = options or ImportOptions()
         (result,) = self._store_files(
             [importing.prepare(path, meta or TranscriptMeta(), options)], options
@@ -230,10 +230,11 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         self,
         batch: list[tuple[Path, importing.Prepared | ImportResult]],
         options: ImportOptions,
-    ) -> list[ImportResult]:
+    ) -> Iterator[ImportResult]:
         """Store the files of a batch that were read (the others failed already) in one
         transaction; when one of them cannot be stored, each in its own, so that the
-        others go in."""
+        others go in. Each file's result comes once it is final: a failure of the store
+        itself stops the batch with every file stored before it told."""
         from gioia.ops import importing
 
         ready = [file for _, file in batch if isinstance(file, importing.Prepared)]
@@ -242,8 +243,14 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         except (StoreError, WriteConflict):
             raise  # the store failed (full, read-only, busy, gone): the next file would too
         except (GioiaError, MemoryError):
-            stored = iter([self._store_alone(file, options) for file in ready])
-        return [next(stored) if isinstance(file, importing.Prepared) else file for _, file in batch]
+            for _, file in batch:
+                if isinstance(file, importing.Prepared):
+                    yield self._store_alone(file, options)
+                else:
+                    yield file
+            return
+        for _, file in batch:
+            yield next(stored) if isinstance(file, importing.Prepared) else file
 
     def _store_alone(self, file: importing.Prepared, options: ImportOptions) -> ImportResult:
         """Store one prepared file in its own transaction; a failed result if it cannot

@@ -59,12 +59,15 @@ class ProjectBase:
         self.close()
 
     @contextmanager
-    def _write(self, *, show_others: bool = False, reading: str = "") -> Iterator[Tx]:
+    def _write(
+        self, *, show_others: bool = False, reading: str = "", snapshot: bool = False
+    ) -> Iterator[Tx]:
         """A write transaction; with ``show_others`` the acting coder sees everyone's
         work in it, which the trail records (``reading`` says what they looked at; once
-        per reading and coder for this open project)."""
+        per reading and coder for this open project); with ``snapshot`` every statement
+        reads one state of the store (``Store.transaction``)."""
         seen = (self.coder or "", reading)
-        with self._store.transaction(write=True) as connection:
+        with self._store.transaction(write=True, snapshot=snapshot) as connection:
             tx = Tx(connection, self.coder, show_others=show_others)
             try:
                 yield tx
@@ -103,9 +106,10 @@ class ProjectBase:
     @contextmanager
     def _read(self, *, show_others: bool = False, reading: str = "") -> Iterator[Tx]:
         """A read transaction, blind for the acting coder. Lifting the blind
-        (``show_others``) as a coder is recorded in the audit trail, so it is a write."""
+        (``show_others``) as a coder is recorded in the audit trail, so it is a write,
+        reading one snapshot as a read does."""
         if show_others and self.coder and (self.coder, reading) not in self._unblinded:
-            with self._write(show_others=True, reading=reading) as tx:
+            with self._write(show_others=True, reading=reading, snapshot=True) as tx:
                 yield tx
             return
         with self._store.transaction(write=False) as connection:

@@ -71,22 +71,25 @@ class Store:
         return self.engine.dialect.name == "sqlite"
 
     @contextmanager
-    def transaction(self, *, write: bool) -> Iterator[Connection]:
+    def transaction(self, *, write: bool, snapshot: bool = False) -> Iterator[Connection]:
         """A connection in one transaction, committed on success, rolled back on error.
 
         On SQLite a writing transaction starts with ``BEGIN IMMEDIATE`` so that two
         processes queue instead of failing on a lock upgrade; they queue on the lock file
         beside the store (see ``_turn``), and on SQLite's busy timeout where there is none.
         On PostgreSQL a reading one is a read-only snapshot (``REPEATABLE READ``), so a
-        reader sees one state of the store however many writers commit meanwhile. The
-        store's failures come out as gioia errors (:mod:`gioia.failures`).
+        reader sees one state of the store however many writers commit meanwhile; a
+        writing one is ``READ COMMITTED``, or with ``snapshot`` (a read that records
+        itself, and writes nothing another writer may change) ``REPEATABLE READ`` too.
+        The store's failures come out as gioia errors (:mod:`gioia.failures`).
         """
         try:
             if not write:
                 with self._reader.begin() as connection:
                     yield connection
                 return
-            with self._turn(), self._writer.begin() as connection:
+            writer = self._snapshot_writer if snapshot else self._writer
+            with self._turn(), writer.begin() as connection:
                 yield connection
         except (DBAPIError, sqlite3.Error) as exc:
             raise translate(exc, self.location, self.path) from exc
@@ -132,6 +135,12 @@ class Store:
     @cached_property
     def _writer(self) -> Engine:
         return self.engine.execution_options(sqlite_begin="IMMEDIATE")
+
+    @cached_property
+    def _snapshot_writer(self) -> Engine:
+        if self.engine.dialect.name != "postgresql":
+            return self._writer
+        return self._writer.execution_options(isolation_level="REPEATABLE READ")
 
     @cached_property
     def _reader(self) -> Engine:

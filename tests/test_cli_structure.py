@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -491,3 +493,41 @@ def test_the_structure_command_loads_neither_the_orm_nor_the_views(
     printed, loaded = modules_loaded(store, ["structure"])
     assert "2 dimensions, 3 themes, 5 concepts." in printed
     assert loaded == ["gioia.views_structure"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+@pytest.mark.parametrize("colour", [True, False])
+def test_the_tree_is_coloured_on_a_terminal_unless_no_color(tmp_path: Path, colour: bool) -> None:
+    import pexpect
+
+    store = str(tmp_path / "gioia.db")
+    with Project.init(store) as project:
+        project.add_item("dimension", "Economics")
+        project.add_item("theme", "Costs")
+        project.add_item("concept", "Fees")
+        project.assign(["Costs"], dimension="Economics")
+        project.assign(["Fees"], theme="Costs")
+    env = {**os.environ, "TERM": "xterm"}
+    env.pop("NO_COLOR", None)
+    if not colour:
+        env["NO_COLOR"] = "1"
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "gioia", "--store", store, "structure"],
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(24, 80),
+    )
+    child.expect(pexpect.EOF)
+    lines = child.before.splitlines()
+    if colour:
+        assert lines[0].startswith("\x1b[1mDimension > theme > concept")
+        assert lines[2].startswith("\x1b[36m  Costs")
+    else:
+        assert "\x1b[" not in child.before
+        assert lines[:3] == [
+            "Dimension > theme > concept" + " " * 25 + "Cod.  Seg. Cases   Tr.  Inf.",
+            "Economics" + " " * 43 + "   0     0     0     0     0",
+            "  Costs" + " " * 45 + "   0     0     0     0     0",
+        ]

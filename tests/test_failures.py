@@ -93,9 +93,12 @@ def test_a_full_store_is_one_line_and_keeps_nothing_half_written(tmp_path: Path)
         assert [c.name for c in project.items("concept")] == ["Trust"]
 
 
+@pytest.mark.parametrize("batch", [1, 100])
 def test_a_full_store_stops_an_import_batch_with_one_line(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
 ) -> None:
+    """A file a transaction: the file before is kept and told. The three in one batch
+    (the default): none of them is written, and none is told."""
     store = str(tmp_path / "gioia.db")
     Project.init(store).close()
     small = tmp_path / "a_small.txt"
@@ -110,7 +113,7 @@ def test_a_full_store_stops_an_import_batch_with_one_line(
         return project
 
     monkeypatch.setattr(Project, "open", open_full)
-    monkeypatch.setattr(import_batch, "BATCH_FILES", 1)  # a transaction per file
+    monkeypatch.setattr(import_batch, "BATCH_FILES", batch)
     result = run(
         runner,
         store,
@@ -120,13 +123,14 @@ def test_a_full_store_stops_an_import_batch_with_one_line(
         str(tmp_path / "c_small.txt"),
     )
     assert result.exit_code == 1
+    kept = ["a_small"] if batch == 1 else []
     assert result.output.splitlines() == [
-        "imported   a_small.txt → a_small (1 segments)",
+        *(f"imported   {name}.txt → {name} (1 segments)" for name in kept),
         f"Error: The disk holding the store {store} is full: free some space and run the "
         "command again; nothing was written.",
     ]
     with Project.open(store) as project:
-        assert [t.name for t in project.transcripts()] == ["a_small"]
+        assert [t.name for t in project.transcripts()] == kept
 
 
 @pytest.mark.skipif(not CAN_MOUNT, reason="needs root and unshare to mount a small tmpfs")

@@ -109,25 +109,48 @@ def study(tmp_path: Path) -> tuple[list[Path], Path]:
     return files, manifest(folder, rows)
 
 
+@pytest.mark.parametrize("written", ["together", "again one by one"])
 def test_a_batch_stores_what_one_file_at_a_time_stores(
-    project: Project, tmp_path: Path, study: tuple[list[Path], Path]
+    project: Project,
+    tmp_path: Path,
+    study: tuple[list[Path], Path],
+    written: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Written together (the second a.txt left out: nothing fails while writing, so no
+    file is stored alone), or one by one after that file failed in the batch's
+    transaction: either way what one file at a time stores, row by row."""
     files, listed = study
+    alone_calls: list[Path] = []
+    store_alone = Project._store_alone
+
+    def counted(self: Project, file: importing.Prepared, options: Any) -> ImportResult:
+        alone_calls.append(file.path)
+        return store_alone(self, file, options)
+
+    monkeypatch.setattr(Project, "_store_alone", counted)
+    if written == "together":
+        files = [path for path in files if path.parent.name != "again"]
     results = as_lead(project).import_files(files, manifest=listed)
-    assert [(Path(r.path).name, r.status, r.segments) for r in results] == [
+    expected = [
         ("a.txt", "imported", 4),
         ("b.txt", "imported", 4),
         ("c.txt", "imported", 4),
         ("d.txt", "imported", 4),
         ("e.txt", "imported", 4),
-        ("a.txt", "failed", 0),
+        *([("a.txt", "failed", 0)] if written != "together" else []),
         ("empty.txt", "failed", 0),
         ("f.txt", "imported", 4),
     ]
-    assert results[5].error == (
-        "a.txt: a transcript named 'a' already exists with different content (or "
-        "segmentation); pass --replace to replace it."
-    )
+    assert [(Path(r.path).name, r.status, r.segments) for r in results] == expected
+    if written == "together":
+        assert alone_calls == []
+    else:
+        assert results[5].error == (
+            "a.txt: a transcript named 'a' already exists with different content (or "
+            "segmentation); pass --replace to replace it."
+        )
+        assert len(alone_calls) == 7  # every file read, the empty one was not
     batch = stored(project)
     # The reference: each file in its own transaction, through ``import_file``.
     with Project.init(str(tmp_path / "one_at_a_time.db")) as alone:
@@ -364,3 +387,34 @@ def test_names_are_printed_as_written(runner: CliRunner, tmp_path: Path) -> None
     ]
     listed = run(runner, store, "transcripts")
     assert "notes:thumbs_up:" in listed.output and "👍" not in listed.output
+
+
+def test_a_store_failing_while_a_batch_is_redone_tells_what_was_stored(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """y fails while writing, so the batch is stored again a file at a time; the store
+    then fails on z: x, committed alone, and y are told, nothing else."""
+    folder = tmp_path / "study"
+    files = [
+        interview(folder, "x.txt", "Anna Rossi", "First."),
+        interview(folder, "y.txt", "Anna Rossi", "Second."),
+        interview(folder, "z.txt", "Bo Lind", "Third."),
+    ]
+    listed = manifest(folder, ["x.txt,Case A,Anna Rossi,CEO", "y.txt,Case B,Anna Rossi,CEO"])
+    write = import_batch._write_new
+
+    def failing(tx: Any, held: list[importing.Prepared], options: Any) -> None:
+        if any(file.name == "z" for file in held):
+            raise StoreError("The disk is full.")
+        write(tx, held, options)
+
+    monkeypatch.setattr(import_batch, "_write_new", failing)
+    told: list[tuple[str, str]] = []
+
+    def progress(number: int, total: int, result: ImportResult) -> None:
+        told.append((Path(result.path).name, result.status))
+
+    with pytest.raises(StoreError):
+        as_lead(project).import_files(files, manifest=listed, progress=progress)
+    assert told == [("x.txt", "imported"), ("y.txt", "failed")]
+    assert [row[1] for row in stored(project)["transcripts"]] == ["x"]

@@ -294,7 +294,8 @@ def test_store_counts_as_the_reference(
 def test_a_reading_transaction_reads_the_codings_once(sample_project: Project) -> None:
     """A reading transaction is one snapshot on both engines (PostgreSQL: REPEATABLE
     READ), so no coding can be above the ids' maxima read first: the codings are read in
-    one statement. A writing one on PostgreSQL (READ COMMITTED) is not one snapshot."""
+    one statement. A writing one on PostgreSQL (READ COMMITTED) is not one snapshot; a
+    coder's read of the others' work, a write that records it, is."""
     p = as_lead(sample_project)
     p.import_codings(SAMPLE / "codings_maria.csv")
     p.import_structure(SAMPLE / "structure.csv")
@@ -303,6 +304,10 @@ def test_a_reading_transaction_reads_the_codings_once(sample_project: Project) -
         assert tx.one_snapshot
     with p._write() as tx:
         assert tx.one_snapshot is not postgres
+    sample_project.coder = "Maria"  # her first look at the others' work: recorded, a write
+    with sample_project._read(show_others=True, reading="the structure") as tx:
+        assert tx.writing and tx.one_snapshot
+    sample_project.coder = None
     arrays: list[str] = []
 
     def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:

@@ -170,11 +170,14 @@ def text_table(
     """A table of a wrapped label column and narrow right-aligned columns, as text
     styled by click (``click.echo`` drops the styles where the output is not a
     terminal; rich takes half a second to print a few hundred rows). ``rows`` are
-    (label, indent, style: "", "bold" or "cyan", cells)."""
+    (label, indent, style: "", "bold" or "cyan", cells). No style where ``NO_COLOR`` is
+    set or ``TERM`` is ``dumb``."""
     import textwrap
 
+    colour = not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
     def styled(text: str, style: str) -> str:
-        return click.style(text, **_STYLES[style]) if style else text
+        return click.style(text, **_STYLES[style]) if style and colour else text
 
     cell = max(cell, *(len(h) + 1 for h in heads))
     room = max(width - cell * len(heads), LABEL_ROOM)

@@ -91,12 +91,19 @@ def store_all(tx: Tx, files: Sequence[Prepared], options: ImportOptions) -> list
 
 def _stored_keys(tx: Tx, keys: list[str]) -> set[str]:
     """Which of these transcript name keys are stored."""
-    column = schema.transcripts.c.name_key
-    query = select(column).where(column.in_(bindparam("keys", expanding=True)))
+    return set(_ids_by_key(tx, keys))
+
+
+def _ids_by_key(tx: Tx, keys: list[str]) -> dict[str, int]:
+    """The ids of the stored transcripts with these name keys."""
+    table = schema.transcripts.c
+    query = select(table.name_key, table.id).where(
+        table.name_key.in_(bindparam("keys", expanding=True))
+    )
     return {
-        key
+        found.name_key: found.id
         for part in in_chunks(sorted(set(keys)))
-        for key in tx.execute(query, {"keys": list(part)}).scalars()
+        for found in tx.execute(query, {"keys": list(part)})
     }
 
 
@@ -105,44 +112,37 @@ def _write_new(tx: Tx, files: list[Prepared], options: ImportOptions) -> None:
     if not files:
         return
     now = utcnow()
+    keys = [name_key(file.name) for file in files]
     rows = [
         {
             "name": file.name,
-            "name_key": name_key(file.name),
+            "name_key": key,
             "imported_at": now,
             **transcript_fields(
                 file.source, file.parsed.format, file.text, file.digest, options, file.meta
             ),
         }
-        for file in files
+        for file, key in zip(files, keys, strict=True)
     ]
     tx.insert_many(schema.transcripts, tuple(rows[0]), [tuple(row.values()) for row in rows])
-    table = schema.transcripts.c
-    query = select(table.name_key, table.id).where(
-        table.name_key.in_(bindparam("keys", expanding=True))
-    )
-    ids = {
-        found.name_key: found.id
-        for part in in_chunks([row["name_key"] for row in rows])
-        for found in tx.execute(query, {"keys": list(part)})
-    }
+    found = _ids_by_key(tx, keys)
+    ids = [found[key] for key in keys]
     asking = [speaker_roles(file.spans, options) for file in files]
     labels = [informant_labels(interviewer) for interviewer in asking]
-    known = informants_by_key(tx, {name_key(label) for found in labels for label in found})
+    known = informants_by_key(tx, {name_key(label) for named in labels for label in named})
     segments = []
-    for file, row, interviewer, named in zip(files, rows, asking, labels, strict=True):
+    for file, transcript, interviewer, named in zip(files, ids, asking, labels, strict=True):
         linked = speaker_links(named, known, None)
-        people = segment_people(file.spans, interviewer, linked)
-        segments.append((ids[row["name_key"]], file.spans, people))
+        segments.append((transcript, file.spans, segment_people(file.spans, interviewer, linked)))
     insert_segments(tx, segments)
     tx.record_many(
         {
             "action": "import",
             "subject": "transcript",
             "summary": import_summary(file),
-            "subject_id": ids[row["name_key"]],
-            "transcript_id": ids[row["name_key"]],
+            "subject_id": transcript,
+            "transcript_id": transcript,
             "after": {**import_facts(file, options), **plain_metadata(file.meta)},
         }
-        for file, row in zip(files, rows, strict=True)
+        for file, transcript in zip(files, ids, strict=True)
     )

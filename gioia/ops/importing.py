@@ -123,11 +123,6 @@ def prepare(path: Path, meta: TranscriptMeta, options: ImportOptions) -> Prepare
     return Prepared(path, meta, source, name, parsed, text, spans, digest, warnings)
 
 
-def import_file(tx: Tx, path: Path, meta: TranscriptMeta, options: ImportOptions) -> Outcome:
-    """Read, segment and store one file; ``ImportFailed``/``InvalidInput`` leave nothing."""
-    return store(tx, prepare(path, meta, options), options)
-
-
 def store(tx: Tx, file: Prepared, options: ImportOptions) -> Outcome:
     """Store a prepared file: a new transcript, the metadata of an unchanged one, or a
     replacement, which carries its work over (``ops.carry``).
