@@ -38,6 +38,18 @@ def manifest(folder: Path, rows: list[str]) -> Path:
     return path
 
 
+def full_disk_on(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """The store fails (a full disk) when the new transcript ``name`` is written."""
+    write = import_batch._write_new
+
+    def failing(tx: Any, held: list[importing.Prepared], options: Any) -> None:
+        if any(file.name == name for file in held):
+            raise StoreError("The disk is full.")
+        write(tx, held, options)
+
+    monkeypatch.setattr(import_batch, "_write_new", failing)
+
+
 def stored(project: Project) -> dict[str, list[tuple[Any, ...]]]:
     """Every row an import writes, timestamps left out."""
     t, s, c, i, e = (
@@ -234,14 +246,7 @@ def test_a_failing_store_keeps_the_batches_before_it(
     folder = tmp_path / "study"
     files = [interview(folder, f"{n}.txt", "Anna Rossi", f"Words {n}.") for n in "pqrs"]
     monkeypatch.setattr(import_batch, "BATCH_FILES", 2)
-    write = import_batch._write_new
-
-    def failing(tx: Any, held: list[importing.Prepared], options: Any) -> None:
-        if any(file.name == "r" for file in held):
-            raise StoreError("The disk is full.")
-        write(tx, held, options)
-
-    monkeypatch.setattr(import_batch, "_write_new", failing)
+    full_disk_on(monkeypatch, "r")
     told: list[tuple[int, int, str]] = []
 
     def progress(number: int, total: int, result: ImportResult) -> None:
@@ -401,14 +406,7 @@ def test_a_store_failing_while_a_batch_is_redone_tells_what_was_stored(
         interview(folder, "z.txt", "Bo Lind", "Third."),
     ]
     listed = manifest(folder, ["x.txt,Case A,Anna Rossi,CEO", "y.txt,Case B,Anna Rossi,CEO"])
-    write = import_batch._write_new
-
-    def failing(tx: Any, held: list[importing.Prepared], options: Any) -> None:
-        if any(file.name == "z" for file in held):
-            raise StoreError("The disk is full.")
-        write(tx, held, options)
-
-    monkeypatch.setattr(import_batch, "_write_new", failing)
+    full_disk_on(monkeypatch, "z")
     told: list[tuple[str, str]] = []
 
     def progress(number: int, total: int, result: ImportResult) -> None:
