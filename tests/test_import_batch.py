@@ -38,6 +38,17 @@ def manifest(folder: Path, rows: list[str]) -> Path:
     return path
 
 
+def another_case(folder: Path) -> tuple[list[Path], Path]:
+    """x, y and z, and a manifest that puts y's informant (x's) in another case: y fails
+    only while being written."""
+    files = [
+        interview(folder, "x.txt", "Anna Rossi", "First."),
+        interview(folder, "y.txt", "Anna Rossi", "Second."),
+        interview(folder, "z.txt", "Bo Lind", "Third."),
+    ]
+    return files, manifest(folder, ["x.txt,Case A,Anna Rossi,CEO", "y.txt,Case B,Anna Rossi,CEO"])
+
+
 def full_disk_on(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     """The store fails (a full disk) when the new transcript ``name`` is written."""
     write = import_batch._write_new
@@ -209,13 +220,7 @@ def _people(rows: dict[str, list[tuple[Any, ...]]]) -> list[tuple[int, str, str,
 def test_a_file_that_fails_in_writing_fails_alone(project: Project, tmp_path: Path) -> None:
     """An informant of another case is found only while writing: the files beside it in
     its transaction are imported all the same, nothing of it is written."""
-    folder = tmp_path / "study"
-    files = [
-        interview(folder, "x.txt", "Anna Rossi", "First."),
-        interview(folder, "y.txt", "Anna Rossi", "Second."),
-        interview(folder, "z.txt", "Bo Lind", "Third."),
-    ]
-    listed = manifest(folder, ["x.txt,Case A,Anna Rossi,CEO", "y.txt,Case B,Anna Rossi,CEO"])
+    files, listed = another_case(tmp_path / "study")
     results = as_lead(project).import_files(files, manifest=listed)
     assert [(Path(r.path).name, r.status, r.error) for r in results] == [
         ("x.txt", "imported", None),
@@ -399,13 +404,7 @@ def test_a_store_failing_while_a_batch_is_redone_tells_what_was_stored(
 ) -> None:
     """y fails while writing, so the batch is stored again a file at a time; the store
     then fails on z: x, committed alone, and y are told, nothing else."""
-    folder = tmp_path / "study"
-    files = [
-        interview(folder, "x.txt", "Anna Rossi", "First."),
-        interview(folder, "y.txt", "Anna Rossi", "Second."),
-        interview(folder, "z.txt", "Bo Lind", "Third."),
-    ]
-    listed = manifest(folder, ["x.txt,Case A,Anna Rossi,CEO", "y.txt,Case B,Anna Rossi,CEO"])
+    files, listed = another_case(tmp_path / "study")
     full_disk_on(monkeypatch, "z")
     told: list[tuple[str, str]] = []
 
