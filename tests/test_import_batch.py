@@ -384,34 +384,17 @@ def test_without_a_terminal_rich_is_not_loaded(tmp_path: Path) -> None:
 
 
 def test_names_are_printed_as_written(runner: CliRunner, tmp_path: Path) -> None:
-    """A name holding ``:thumbs_up:`` stays as it is, in the import's lines and in the
-    table of transcripts (rich made an emoji of it)."""
+    """A name holding ``:thumbs_up:`` and ``[x]`` stays as it is, in the import's lines and
+    in the table of transcripts (rich made an emoji of the one and read the other as
+    markup, dropping it)."""
     store = str(tmp_path / "gioia.db")
     Project.init(store).close()
     words = "We looked at three platforms and chose the one with the smallest fee."
-    path = interview(tmp_path, "notes:thumbs_up:.txt", "Anna Rossi", words)
+    path = interview(tmp_path, "notes:thumbs_up: [x].txt", "Anna Rossi", words)
     imported = run(runner, store, "import", str(path))
     assert imported.output.splitlines() == [
-        "imported   notes:thumbs_up:.txt → notes:thumbs_up: (4 segments)",
+        "imported   notes:thumbs_up: [x].txt → notes:thumbs_up: [x] (4 segments)",
         "1 file(s): 1 imported.",
     ]
-    listed = run(runner, store, "transcripts")
-    assert "notes:thumbs_up:" in listed.output and "👍" not in listed.output
-
-
-def test_a_store_failing_while_a_batch_is_redone_tells_what_was_stored(
-    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """y fails while writing, so the batch is stored again a file at a time; the store
-    then fails on z: x, committed alone, and y are told, nothing else."""
-    files, listed = another_case(tmp_path / "study")
-    full_disk_on(monkeypatch, "z")
-    told: list[tuple[str, str]] = []
-
-    def progress(number: int, total: int, result: ImportResult) -> None:
-        told.append((Path(result.path).name, result.status))
-
-    with pytest.raises(StoreError):
-        as_lead(project).import_files(files, manifest=listed, progress=progress)
-    assert told == [("x.txt", "imported"), ("y.txt", "failed")]
-    assert [row[1] for row in stored(project)["transcripts"]] == ["x"]
+    listed = run(runner, store, "transcripts").output.splitlines()
+    assert listed[1].startswith("notes:thumbs_up: [x]  ")

@@ -15,6 +15,7 @@ from gioia.cli.common import (
     console,
     echo_json,
     echo_json_items,
+    escape,
     interactive,
     moved_coder_option,
     no_clobber_option,
@@ -456,6 +457,7 @@ def log(
             f"[dim]{event.at:%Y-%m-%d %H:%M:%S}[/]  [cyan]{escape(_who(event))}[/]  "
             f"{escape(event.summary)}",
             soft_wrap=True,
+            markup=True,
         )
         if changes:
             for label, value in (("before", event.before), ("after", event.after)):
@@ -470,13 +472,6 @@ def _who(event: EventView) -> str:
     if event.actor == event.coder:
         return coder
     return f"{coder} (run by {event.actor or 'the project lead'})"
-
-
-def escape(text: str) -> str:
-    """Text safe to print inside rich markup."""
-    from rich.markup import escape as rich_escape
-
-    return rich_escape(text)
 
 
 COMMANDS = [segments, show, tag, untag, memo, codings, log]

@@ -91,10 +91,19 @@ def say_written(path: Path, replaced: bool, what: str) -> None:
 
 def console(stderr: bool = False) -> Console:
     """A rich console (80 columns and no colour when not a terminal); what it prints is
-    shown as written (no highlighting, no ``:name:`` turned into an emoji)."""
+    shown as written: no highlighting, no ``:name:`` turned into an emoji, no ``[…]``
+    read as markup (a table's cells hold names; a line that styles itself says
+    ``markup=True`` and escapes what it quotes)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, emoji=False)
+    return Console(stderr=stderr, highlight=False, emoji=False, markup=False)
+
+
+def escape(text: str) -> str:
+    """Text safe to print inside rich markup (a line printed with ``markup=True``)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def _plain(value: Any) -> Any:

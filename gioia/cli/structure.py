@@ -11,6 +11,7 @@ from gioia.cli.common import (
     FilePath,
     console,
     echo_json,
+    escape,
     evidence_option,
     no_clobber_option,
     open_project,
@@ -386,17 +387,11 @@ def check(strict: bool, show_others: bool, as_json: bool) -> None:
     else:
         out = console()
         for finding in findings:
-            out.print(f"[yellow]warning[/] {_escape(finding.message)}", soft_wrap=False)
-            out.print(f"        [dim]→ {_escape(finding.advice)}[/]")
+            out.print(f"[yellow]warning[/] {escape(finding.message)}", soft_wrap=False, markup=True)
+            out.print(f"        [dim]→ {escape(finding.advice)}[/]", markup=True)
         out.print("No warnings." if not findings else f"{len(findings)} warning(s).", markup=False)
     if strict and findings:
         raise SystemExit(1)
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
 
 
 COMMANDS = [concept, theme, dimension, assign, unassign, structure, check]
