@@ -398,3 +398,35 @@ def test_names_are_printed_as_written(runner: CliRunner, tmp_path: Path) -> None
     ]
     listed = run(runner, store, "transcripts").output.splitlines()
     assert listed[1].startswith("notes:thumbs_up: [x]  ")
+
+
+def test_an_interrupted_import_says_what_is_kept(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C during an import: the files told are in the store; one line says so and
+    how to finish (click said only "Aborted!")."""
+    store = str(tmp_path / "gioia.db")
+    Project.init(store).close()
+    folder = tmp_path / "study"
+    words = "We looked at three platforms and chose the one with the smallest fee"
+    files = [interview(folder, f"{n}.txt", "Anna Rossi", f"{words} {n}.") for n in "pqr"]
+    monkeypatch.setattr(import_batch, "BATCH_FILES", 2)
+    write = import_batch._write_new
+
+    def interrupted(tx: Any, held: list[importing.Prepared], options: Any) -> None:
+        if any(file.name == "r" for file in held):
+            raise KeyboardInterrupt
+        write(tx, held, options)
+
+    monkeypatch.setattr(import_batch, "_write_new", interrupted)
+    result = run(runner, store, "import", *map(str, files))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "imported   p.txt → p (4 segments)",
+        "imported   q.txt → q (4 segments)",
+        "Error: Interrupted: the files imported before are kept, the batch being stored is "
+        "not; import the same files again to finish (those already in come out unchanged).",
+    ]
+    monkeypatch.setattr(import_batch, "_write_new", write)
+    again = run(runner, store, "import", *map(str, files))
+    assert again.output.splitlines()[-1] == "3 file(s): 1 imported, 2 unchanged."

@@ -22,6 +22,8 @@ from gioia.cli.common import (
     show_others_option,
 )
 
+Echo = Callable[[str], None]
+
 if TYPE_CHECKING:
     from gioia.views import CarryReport, ImportResult
 
@@ -120,15 +122,22 @@ def import_(
         case, informant, role, wave, date.date() if date else None, _attributes(attr)
     )
     options = ImportOptions(segment_by, interviewers or DEFAULT_INTERVIEWER_LABELS, replace, force)
-    with open_project() as project, _progress_bar() as show:
+    with open_project() as project, _progress_bar() as (echo, show):
 
         def progress(number: int, total: int, result: ImportResult) -> None:
-            _report(result)
+            _report(result, echo)
             show(number, total, Path(result.path).name)
 
-        results = project.import_files(
-            list(paths), meta, options, manifest=manifest, progress=progress
-        )
+        try:
+            results = project.import_files(
+                list(paths), meta, options, manifest=manifest, progress=progress
+            )
+        except KeyboardInterrupt:
+            raise click.ClickException(
+                "Interrupted: the files imported before are kept, the batch being stored "
+                "is not; import the same files again to finish (those already in come out "
+                "unchanged)."
+            ) from None
     counts = Counter(r.status for r in results)
     summary = ", ".join(
         f"{counts[status]} {status}"
@@ -145,11 +154,12 @@ def import_(
 
 
 @contextmanager
-def _progress_bar() -> Iterator[Callable[[int, int, str], None]]:
-    """A progress bar on standard error when it is a terminal, shown with (files done,
-    files, the last one's name); nothing elsewhere (and ``rich`` not loaded)."""
+def _progress_bar() -> Iterator[tuple[Echo, Callable[[int, int, str], None]]]:
+    """How to print a line, and a progress bar on standard error when it is a terminal,
+    shown with (files done, files, the last one's name); nothing elsewhere (and ``rich``
+    not loaded). On a terminal the lines go above the bar, never into it."""
     if not sys.stderr.isatty():
-        yield lambda number, total, name: None
+        yield click.echo, lambda number, total, name: None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -160,36 +170,48 @@ def _progress_bar() -> Iterator[Callable[[int, int, str], None]]:
         TextColumn("{task.description}"),
         console=console(stderr=True),
         transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
     ) as bar:
         task = bar.add_task("", total=None)
-        yield lambda number, total, name: bar.update(
-            task, completed=number, total=total, description=name
+
+        def echo(line: str) -> None:
+            if sys.stdout.isatty():  # the bar's terminal: above it
+                bar.console.print(line, soft_wrap=True)
+            else:
+                click.echo(line)
+
+        yield (
+            echo,
+            lambda number, total, name: bar.update(
+                task, completed=number, total=total, description=name
+            ),
         )
 
 
-def _report(result: ImportResult) -> None:
+def _report(result: ImportResult, echo: Echo) -> None:
     """One line per file (and one per warning), the file named once."""
     name = Path(result.path).name
     if result.status == "failed":
         error = result.error or ""
         line = error if error.startswith(name) else f"{name}: {error}"
-        click.echo(f"failed     {line}")
+        echo(f"failed     {line}")
         for detail in result.details:
-            click.echo(f"           {detail}")
+            echo(f"           {detail}")
         return
     if result.status == "unchanged":
-        click.echo(f"unchanged  {name}")
+        echo(f"unchanged  {name}")
     elif result.status == "updated":
-        click.echo(f"updated    {name} → {result.transcript} (its metadata)")
+        echo(f"updated    {name} → {result.transcript} (its metadata)")
     else:
-        click.echo(f"{result.status:<10} {name} → {result.transcript} ({result.segments} segments)")
+        echo(f"{result.status:<10} {name} → {result.transcript} ({result.segments} segments)")
     for warning in result.warnings:
-        click.echo(f"warning    {name}: {warning}")
+        echo(f"warning    {name}: {warning}")
     if result.carried is not None:
-        report_carried(result.carried)
+        report_carried(result.carried, echo)
 
 
-def report_carried(carried: CarryReport) -> None:
+def report_carried(carried: CarryReport, echo: Echo = click.echo) -> None:
     """What happened to the codings and memos of a changed transcript: the counts, then
     a line for each one that moved, changed, merged or was dropped (another coder's by
     its place only, when a coder is acting: blind coding)."""
@@ -201,7 +223,7 @@ def report_carried(carried: CarryReport) -> None:
     if carried.reviews_kept or carried.reviews_dropped:
         dropped = f", {carried.reviews_dropped} dropped" if carried.reviews_dropped else ""
         parts.append(f"read marks {carried.reviews_kept} kept{dropped}")
-    click.echo(f"{'carried':<10} {'; '.join(parts)}")
+    echo(f"{'carried':<10} {'; '.join(parts)}")
     from gioia.cli.common import settings
     from gioia.text import name_key
 
@@ -214,7 +236,7 @@ def report_carried(carried: CarryReport) -> None:
         )
         if viewer is not None and name_key(item.coder) != name_key(viewer):
             # Blind coding: another coder's work by its place only.
-            click.echo(f"{item.status:<10} {where}  a {item.kind} by {item.coder}")
+            echo(f"{item.status:<10} {where}  a {item.kind} by {item.coder}")
             continue
         what = f"{item.concept!r}" if item.kind == "coding" else "memo"
         if item.new_text is not None and item.new_text != item.old_text:
@@ -228,9 +250,9 @@ def report_carried(carried: CarryReport) -> None:
         else:
             words = _short(item.old_text)
         picked = " (a picked quote)" if item.picked else ""
-        click.echo(f"{item.status:<10} {where}  {what} by {item.coder}{picked}: {words}")
+        echo(f"{item.status:<10} {where}  {what} by {item.coder}{picked}: {words}")
     if carried.export:
-        click.echo(f"Wrote what was dropped to {carried.export}.")
+        echo(f"Wrote what was dropped to {carried.export}.")
 
 
 def _difference(old: str, new: str, context: int = 15) -> tuple[str, str]:
