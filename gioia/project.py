@@ -183,7 +183,7 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
         """
         from gioia.importers.manifest import TranscriptMeta, checked_meta, read_manifest
         from gioia.ops import importing
-        from gioia.ops.import_batch import BatchLimit
+        from gioia.ops.import_batch import BatchLimit, NamesSeen
         from gioia.ops.importing import ImportOptions
 
         self._lead("Importing or replacing transcripts")
@@ -213,10 +213,13 @@ class Project(TeamMixin, PublishMethods, AnalysisMethods, ExchangeMethods):
 
         batch: list[tuple[Path, importing.Prepared | ImportResult]] = []
         limit = BatchLimit()
+        names = NamesSeen()
         for path in files:
             file_meta = listed.get(path.resolve(), TranscriptMeta()).overlaid(base)
             try:
+                names.check(path)
                 batch.append((path, importing.prepare(path, file_meta, options)))
+                names.take(path)
             except (GioiaError, MemoryError) as exc:
                 batch.append((path, _failed(path, exc)))
             if limit.full_with(path):

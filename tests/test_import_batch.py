@@ -114,8 +114,8 @@ def stored(project: Project) -> dict[str, list[tuple[Any, ...]]]:
 @pytest.fixture
 def study(tmp_path: Path) -> tuple[list[Path], Path]:
     """Files whose order matters: an informant a manifest creates is linked by the label
-    of a later file, not an earlier one; a second file named like the first fails; an
-    empty file fails."""
+    of a later file, not an earlier one; g's row puts Bo Lind in another case, so g fails
+    while being written; an empty file fails before."""
     folder = tmp_path / "study"
     files = [
         interview(folder, "a.txt", "Anna Rossi", "We looked at three platforms."),
@@ -123,12 +123,12 @@ def study(tmp_path: Path) -> tuple[list[Path], Path]:
         interview(folder, "c.txt", "Bo Lind", "Buyers came from Asia."),
         interview(folder, "d.txt", "Cleo Park", "We hired an export manager."),
         interview(folder, "e.txt", "Cleo Park", "Then the U.S. came."),
-        interview(folder / "again", "a.txt", "Anna Rossi", "Other words entirely."),
+        interview(folder, "g.txt", "Bo Lind", "Other words entirely."),
         folder / "empty.txt",
         interview(folder, "f.txt", "Anna Rossi", "Prices fell."),
     ]
     files[6].write_text("")
-    rows = ["b.txt,Case B,Bo Lind,Owner", "e.txt,Case C,Cleo Park,CEO"]
+    rows = ["b.txt,Case B,Bo Lind,Owner", "e.txt,Case C,Cleo Park,CEO", "g.txt,Case C,Bo Lind,"]
     return files, manifest(folder, rows)
 
 
@@ -140,9 +140,9 @@ def test_a_batch_stores_what_one_file_at_a_time_stores(
     written: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Written together (the second a.txt left out: nothing fails while writing, so no
-    file is stored alone), or one by one after that file failed in the batch's
-    transaction: either way what one file at a time stores, row by row."""
+    """Written together (g left out: nothing fails while writing, so no file is stored
+    alone), or one by one after g failed in the batch's transaction: either way what one
+    file at a time stores, row by row."""
     files, listed = study
     alone_calls: list[Path] = []
     store_alone = Project._store_alone
@@ -153,7 +153,7 @@ def test_a_batch_stores_what_one_file_at_a_time_stores(
 
     monkeypatch.setattr(Project, "_store_alone", counted)
     if written == "together":
-        files = [path for path in files if path.parent.name != "again"]
+        files = [path for path in files if path.name != "g.txt"]
     results = as_lead(project).import_files(files, manifest=listed)
     expected = [
         ("a.txt", "imported", 4),
@@ -161,7 +161,7 @@ def test_a_batch_stores_what_one_file_at_a_time_stores(
         ("c.txt", "imported", 4),
         ("d.txt", "imported", 4),
         ("e.txt", "imported", 4),
-        *([("a.txt", "failed", 0)] if written != "together" else []),
+        *([("g.txt", "failed", 0)] if written != "together" else []),
         ("empty.txt", "failed", 0),
         ("f.txt", "imported", 4),
     ]
@@ -170,8 +170,8 @@ def test_a_batch_stores_what_one_file_at_a_time_stores(
         assert alone_calls == []
     else:
         assert results[5].error == (
-            "a.txt: a transcript named 'a' already exists with different content (or "
-            "segmentation); pass --replace to replace it."
+            "Informant 'Bo Lind' belongs to another case; give this informant another "
+            "name or fix the case."
         )
         assert len(alone_calls) == 7  # every file read, the empty one was not
     batch = stored(project)
@@ -430,3 +430,37 @@ def test_an_interrupted_import_says_what_is_kept(
     monkeypatch.setattr(import_batch, "_write_new", write)
     again = run(runner, store, "import", *map(str, files))
     assert again.output.splitlines()[-1] == "3 file(s): 1 imported, 2 unchanged."
+
+
+def test_two_files_of_the_same_name_in_one_import_keep_the_first(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A transcript is named after its file: a second file of that name (another folder)
+    would have clashed with the first, or, with --replace, replaced that interview by
+    another. It is refused, with both paths; the same file listed twice is not refused."""
+    store = str(tmp_path / "gioia.db")
+    Project.init(store).close()
+    words = "We looked at three platforms and chose the one with the smallest fee"
+    first = interview(tmp_path / "study", "a.txt", "Anna Rossi", words)
+    second = interview(tmp_path / "study" / "sub", "a.txt", "Bo Lind", f"{words}, again")
+    for replace in ([], ["--replace"]):
+        result = run(runner, store, "import", str(first), str(second), str(first), *replace)
+        lines = result.output.splitlines()
+        assert lines[1] == (
+            f"failed     a.txt: another file of this import has the same name ({first}); a "
+            "transcript is named after its file, so rename one of them."
+        )
+        assert result.exit_code == 1
+        assert lines[-1] == (
+            f"Error: 1 file(s) not imported, nothing of them written: {second} (the reason "
+            "is above)."
+        )
+    assert lines[:3] == [
+        "unchanged  a.txt",
+        lines[1],
+        "unchanged  a.txt",
+    ]
+    with Project.open(store) as project:
+        (only,) = project.transcripts()
+        speakers = {s.speaker for s in project.transcript("a").segments}
+        assert (only.name, speakers) == ("a", {"Interviewer", "Anna Rossi"})  # the first's

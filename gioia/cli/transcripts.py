@@ -145,7 +145,12 @@ def import_(
         if counts[status]
     )
     click.echo(f"{len(results)} file(s): {summary}.")
-    failed = [Path(r.path).name for r in results if r.status == "failed"]
+    named = Counter(Path(r.path).name for r in results)  # a name twice: the paths
+    failed = [
+        Path(r.path).name if named[Path(r.path).name] == 1 else r.path
+        for r in results
+        if r.status == "failed"
+    ]
     if failed:
         raise click.ClickException(
             f"{len(failed)} file(s) not imported, nothing of them written: {', '.join(failed)} "

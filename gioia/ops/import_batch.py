@@ -19,6 +19,8 @@ from pathlib import Path
 from sqlalchemy import bindparam, select
 
 from gioia import schema
+from gioia.errors import ImportFailed, InvalidInput
+from gioia.limits import clean_name
 from gioia.ops.base import Tx, in_chunks
 from gioia.ops.importing import (
     ImportOptions,
@@ -68,6 +70,38 @@ class BatchLimit:
             or self.size >= BATCH_BYTES
             or time.monotonic() - self.started >= BATCH_SECONDS
         )
+
+
+class NamesSeen:
+    """The transcript names the files of one import give: a transcript is named after its
+    file, so a second file of a name a file read before took (another folder's, another
+    format) would replace or clash with it; it is refused instead."""
+
+    def __init__(self) -> None:
+        self._taken: dict[str, Path] = {}
+
+    @staticmethod
+    def _key(path: Path) -> str | None:
+        try:
+            return name_key(clean_name(path.stem, "transcript"))
+        except InvalidInput:
+            return None  # reading the file says why
+
+    def check(self, path: Path) -> None:
+        """Raise ``ImportFailed`` when a file read before in this import took ``path``'s
+        transcript name (the same file listed twice is not another)."""
+        first = self._taken.get(self._key(path) or "")
+        if first is not None and first != path.resolve():
+            raise ImportFailed(
+                f"{path.name}: another file of this import has the same name ({first}); a "
+                "transcript is named after its file, so rename one of them."
+            )
+
+    def take(self, path: Path) -> None:
+        """``path`` was read: its name is taken for the rest of the import."""
+        key = self._key(path)
+        if key is not None:
+            self._taken.setdefault(key, path.resolve())
 
 
 def store_all(tx: Tx, files: Sequence[Prepared], options: ImportOptions) -> list[Outcome]:
