@@ -464,3 +464,21 @@ def test_two_files_of_the_same_name_in_one_import_keep_the_first(
         (only,) = project.transcripts()
         speakers = {s.speaker for s in project.transcript("a").segments}
         assert (only.name, speakers) == ("a", {"Interviewer", "Anna Rossi"})  # the first's
+
+
+def test_a_store_failing_while_a_batch_is_redone_tells_what_was_stored(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """y fails while writing, so the batch is stored again a file at a time; the store
+    then fails on z: x, committed alone, and y are told, nothing else."""
+    files, listed = another_case(tmp_path / "study")
+    full_disk_on(monkeypatch, "z")
+    told: list[tuple[str, str]] = []
+
+    def progress(number: int, total: int, result: ImportResult) -> None:
+        told.append((Path(result.path).name, result.status))
+
+    with pytest.raises(StoreError):
+        as_lead(project).import_files(files, manifest=listed, progress=progress)
+    assert told == [("x.txt", "imported"), ("y.txt", "failed")]
+    assert [row[1] for row in stored(project)["transcripts"]] == ["x"]
