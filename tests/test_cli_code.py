@@ -56,11 +56,7 @@ def test_a_session_through_a_pipe(study: str, runner: CliRunner) -> None:
         "d Family mill",
         "x",
     ]
-    result = run(
-        runner, study, "code", "-t", "case_a_ceo_w1", input="\n".join(lines) + "\n", coder="Ann"
-    )
-    assert result.exit_code == 0, result.output
-    out = result.output.splitlines()
+    out = _ann_codes(study, runner, lines).splitlines()
     headers = [line for line in out if line.startswith("case_a_ceo_w1 · ")]
     assert headers == [
         "case_a_ceo_w1 · Case A · Lorenzo Bellandi (CEO) · 2/28 · queue 1/14",
@@ -379,6 +375,15 @@ def test_bad_bytes_and_control_characters_do_not_end_a_session(
     assert state(study, "Ann") == ([("case_a_ceo_w1:2", "Family mill", "")], 1)
 
 
+def _ann_codes(study: str, runner: CliRunner, lines: list[str], *options: str) -> str:
+    """Ann's session on case_a_ceo_w1 (with ``options``), typing ``lines``: what it
+    printed (exit code 0)."""
+    command = ["code", "-t", "case_a_ceo_w1", *options]
+    result = run(runner, study, *command, input="\n".join(lines) + "\n", coder="Ann")
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
 def _headers(output: str) -> list[str]:
     """The position and queue place of each segment a session shows."""
     prefix = "case_a_ceo_w1 · Case A · Lorenzo Bellandi (CEO) · "
@@ -389,11 +394,8 @@ def test_enter_after_going_elsewhere_returns_to_the_queue(study: str, runner: Cl
     """`g` to an interviewer turn, then Enter: back to the queue's next pending segment,
     said so, not on to the turn after; `g` to a pending one walks on in the queue."""
     script = ["", "", "g case_a_ceo_w1:3", "", "g case_a_ceo_w1:10", "", "x"]
-    result = run(
-        runner, study, "code", "-t", "case_a_ceo_w1", input="\n".join(script) + "\n", coder="Ann"
-    )
-    assert result.exit_code == 0, result.output
-    assert _headers(result.output) == [
+    output = _ann_codes(study, runner, script)
+    assert _headers(output) == [
         "2/28 · queue 1/14",
         "4/28 · queue 2/14",
         "6/28 · queue 3/14",
@@ -402,7 +404,7 @@ def test_enter_after_going_elsewhere_returns_to_the_queue(study: str, runner: Cl
         "10/28 · queue 5/14",
         "12/28 · queue 6/14",
     ]
-    lines = result.output.splitlines()
+    lines = output.splitlines()
     assert [line for line in lines if line.startswith("Back to")] == [
         "Back to your queue: case_a_ceo_w1:6"
     ]
@@ -412,25 +414,14 @@ def test_enter_after_going_elsewhere_returns_to_the_queue(study: str, runner: Cl
 def test_from_a_reviewed_segment_then_the_queue(study: str, runner: CliRunner) -> None:
     """``--from`` a segment already reviewed shows it, then goes on with the queue."""
     run(runner, study, "review", "case_a_ceo_w1:2", "case_a_ceo_w1:4", coder="Ann")
-    result = run(
-        runner,
-        study,
-        "code",
-        "-t",
-        "case_a_ceo_w1",
-        "--from",
-        "case_a_ceo_w1:4",
-        input="\nx\n",
-        coder="Ann",
-    )
-    assert _headers(result.output) == ["4/28", "6/28 · queue 1/12"]
-    assert "Back to your queue: case_a_ceo_w1:6" in result.output.splitlines()
+    output = _ann_codes(study, runner, ["", "x"], "--from", "case_a_ceo_w1:4")
+    assert _headers(output) == ["4/28", "6/28 · queue 1/12"]
+    assert "Back to your queue: case_a_ceo_w1:6" in output.splitlines()
 
 
 def test_commands_without_their_argument_say_how(study: str, runner: CliRunner) -> None:
-    result = run(runner, study, "code", "-t", "case_a_ceo_w1", input="g\nr\nd\n?\nx\n", coder="Ann")
-    assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    output = _ann_codes(study, runner, ["g", "r", "d", "?", "x"])
+    lines = output.splitlines()
     hints = [line for line in lines if line.startswith("Write: ")]
     assert hints == [
         "Write: g TRANSCRIPT:N to go to a segment.",
@@ -438,7 +429,7 @@ def test_commands_without_their_argument_say_how(study: str, runner: CliRunner) 
         "Write: d CONCEPT to read a concept's definition.",
     ]
     assert "  g T:N        go to a segment (Enter there: back to your queue)" in lines
-    assert _headers(result.output) == ["2/28 · queue 1/14"]
+    assert _headers(output) == ["2/28 · queue 1/14"]
 
 
 def test_a_session_ends_when_the_queue_is_done(study: str, runner: CliRunner) -> None:
@@ -448,11 +439,10 @@ def test_a_session_ends_when_the_queue_is_done(study: str, runner: CliRunner) ->
         ann.review(transcript="case_a_ceo_w1")
         ann.unreview(["case_a_ceo_w1:28"])
     assert len(queue) == 14
-    result = run(runner, study, "code", "-t", "case_a_ceo_w1", input="\n", coder="Ann")
-    assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    output = _ann_codes(study, runner, [""])
+    lines = output.splitlines()
     assert lines[-2:] == [
         "Your queue is done: every informant segment is reviewed.",
         "Saved. 0 segment(s) still to review here.",
     ]
-    assert _headers(result.output) == ["28/28 · queue 1/1"]
+    assert _headers(output) == ["28/28 · queue 1/1"]
